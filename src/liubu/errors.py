@@ -8,9 +8,9 @@ the CLI into one line on stderr and a non-zero exit code.
 ::
 
     LiubuError                      (reason, message, detail)
-    ├── ValidationError             422  bad input: names the field, the value, and for files file:line
+    ├── ValidationError             422  bad input: names field, value and, for files, file:line
     │   └── IdentifierError         422  a checksum-carrying identifier (USCC, resident ID) is wrong
-    ├── NotFoundError               404  absent, or belongs to another tenant (existence not revealed)
+    ├── NotFoundError               404  absent, or another tenant's (existence not revealed)
     ├── ConflictError               409  duplicate, or a state that forbids the change
     │   └── ConcurrencyError        409  optimistic lock lost: someone else changed it first
     ├── AuthenticationError         401  no, expired or forged credentials
@@ -36,8 +36,8 @@ class Reason(StrEnum):
     CONFLICT = "conflict"
     STALE_VERSION = "stale_version"
     UNAUTHENTICATED = "unauthenticated"
-    TOKEN_EXPIRED = "token_expired"
-    TOKEN_INVALID = "token_invalid"
+    TOKEN_EXPIRED = "token_expired"  # noqa: S105 - a reason code
+    TOKEN_INVALID = "token_invalid"  # noqa: S105 - a reason code
     BAD_CREDENTIALS = "bad_credentials"
     FORBIDDEN = "forbidden"
     CSRF_FAILED = "csrf_failed"

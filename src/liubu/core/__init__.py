@@ -1,1 +1,64 @@
-"""liubu.core."""
+"""liubu.core: shared values, pure (imports nothing of liubu but ``liubu.errors``).
+
+- :class:`Money`: CNY amounts as exact Decimals, rounded half-up to the fen where documented.
+- Identifiers with their published checks: :class:`UnifiedSocialCreditCode` (统一社会信用代码,
+  GB 32100-2015), :class:`ResidentId` (公民身份号码, GB 11643-1999), :class:`MobileNumber`.
+- :class:`Industry` (国民经济行业分类, GB/T 4754-2017) and :class:`Region` (行政区划代码,
+  GB/T 2260).
+- :class:`Period` of cover and :func:`to_shanghai` for display times.
+"""
+
+from liubu.core.identifiers import (
+    MobileNumber,
+    RegistrationAuthority,
+    ResidentId,
+    Sex,
+    UnifiedSocialCreditCode,
+    parse_mobile,
+    parse_resident_id,
+    parse_uscc,
+    registration_authorities,
+    resident_id_check_character,
+    uscc_check_character,
+    uscc_with_check,
+)
+from liubu.core.industry import (
+    Industry,
+    IndustryDivision,
+    IndustrySection,
+    industry_divisions,
+    industry_sections,
+    parse_industry,
+)
+from liubu.core.money import Money
+from liubu.core.period import Period, to_shanghai
+from liubu.core.region import Province, Region, RegionLevel, parse_region, provinces
+
+__all__ = [
+    "Industry",
+    "IndustryDivision",
+    "IndustrySection",
+    "MobileNumber",
+    "Money",
+    "Period",
+    "Province",
+    "Region",
+    "RegionLevel",
+    "RegistrationAuthority",
+    "ResidentId",
+    "Sex",
+    "UnifiedSocialCreditCode",
+    "industry_divisions",
+    "industry_sections",
+    "parse_industry",
+    "parse_mobile",
+    "parse_region",
+    "parse_resident_id",
+    "parse_uscc",
+    "provinces",
+    "registration_authorities",
+    "resident_id_check_character",
+    "to_shanghai",
+    "uscc_check_character",
+    "uscc_with_check",
+]

@@ -1,0 +1,84 @@
+"""What the accounts use cases need from storage: repository and unit-of-work protocols.
+
+``liubu.store`` implements them on SQLAlchemy; tests may implement them with fakes. Every
+repository is bound to the unit of work's :class:`~liubu.accounts.model.Principal` and scopes each
+query to that principal's tenant (the platform operator sees all tenants).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol, Self
+
+from liubu.accounts.model import ApiToken, Enterprise, Organisation, Principal, User
+
+
+class OrganisationRepository(Protocol):
+    def add(self, organisation: Organisation) -> None: ...
+    def get(self, organisation_id: str) -> Organisation: ...
+    def list(self) -> Sequence[Organisation]: ...
+
+
+class UserRepository(Protocol):
+    def add(self, user: User) -> None: ...
+    def get(self, user_id: str) -> User: ...
+    def list(self) -> Sequence[User]: ...
+    def find_by_username(self, username: str) -> User | None:
+        """Unscoped lookup for sign-in (usernames are unique platform-wide)."""
+        ...
+
+
+class ApiTokenRepository(Protocol):
+    def add(self, token: ApiToken) -> None: ...
+    def get(self, token_id: str) -> ApiToken: ...
+    def list(self) -> Sequence[ApiToken]: ...
+    def find_for_authentication(self, token_id: str) -> ApiToken | None:
+        """Unscoped lookup when a machine client presents a token."""
+        ...
+
+
+class EnterpriseRepository(Protocol):
+    def add(self, enterprise: Enterprise) -> None: ...
+    def get(self, enterprise_id: str) -> Enterprise: ...
+    def list(self) -> Sequence[Enterprise]: ...
+    def find_by_uscc(self, uscc: str) -> Enterprise | None:
+        """Within the caller's tenant only."""
+        ...
+
+    def delete(self, enterprise: Enterprise) -> None: ...
+
+
+class AuditLog(Protocol):
+    def record(
+        self,
+        action: str,
+        *,
+        entity_type: str,
+        entity_id: str,
+        tenant_id: str | None = None,
+        actor_id: str | None = None,
+        after: dict[str, object] | None = None,
+    ) -> None:
+        """Append an event that is not a row change (sign-in, failed sign-in, token use)."""
+        ...
+
+    def count_recent(self, action: str, *, entity_id: str, since: datetime) -> int:
+        """How many events of ``action`` on ``entity_id`` happened since ``since``."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One business transaction. Rolls back on exit unless :meth:`commit` was called."""
+
+    principal: Principal
+    organisations: OrganisationRepository
+    users: UserRepository
+    api_tokens: ApiTokenRepository
+    enterprises: EnterpriseRepository
+    audit: AuditLog
+
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc_info: object) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...

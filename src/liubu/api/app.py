@@ -1,0 +1,92 @@
+"""The application factory. ``create_app()`` builds the platform unless one is given."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib import resources
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from liubu import __version__
+from liubu.api.problems import install_problem_handlers
+from liubu.api.routes import accounts, audit, auth, enterprises, system
+from liubu.bootstrap import Platform, bootstrap
+from liubu.config import Settings
+from liubu.errors import LiubuError
+from liubu.web import routes as web_routes
+from liubu.web.errors import html_error, wants_html
+
+_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ),
+}
+
+
+def create_app(settings: Settings | None = None, *, platform: Platform | None = None) -> FastAPI:
+    """Build the app. The platform (engine, sessions) is made here, not at import."""
+    platform = platform or bootstrap(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        platform.dispose()
+
+    app = FastAPI(
+        title="liubu (六步) cyber insurance platform",
+        version=__version__,
+        description="Pre-bind diagnosis to post-incident compensation. Errors are RFC 9457 "
+        "problem+json with a stable `reason` code.",
+        lifespan=lifespan,
+        swagger_ui_parameters={"defaultModelsExpandDepth": 0},
+    )
+    app.state.platform = platform
+    app.state.default_language = platform.settings.default_language
+    install_problem_handlers(app)
+    _install_html_errors(app)
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in _SECURITY_HEADERS.items():
+            if request.url.path.startswith("/docs") and name == "Content-Security-Policy":
+                continue  # Swagger UI loads its own assets
+            response.headers.setdefault(name, value)
+        return response
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=platform.settings.signing_secret.decode(),
+        session_cookie="liubu_session",
+        max_age=platform.settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=platform.settings.env == "production",
+    )
+    static = str(resources.files("liubu.web").joinpath("static"))
+    app.mount("/static", StaticFiles(directory=static), name="static")
+    for router in (system.router, auth.router, accounts.router, enterprises.router, audit.router):
+        app.include_router(router)
+    # Web pages last: its area pages match /{slug} for the slugs in navigation.yaml.
+    app.include_router(web_routes.router)
+    return app
+
+
+def _install_html_errors(app: FastAPI) -> None:
+    api_handler = app.exception_handlers[LiubuError]
+
+    async def handler(request: Request, error: Exception) -> Response:
+        if isinstance(error, LiubuError) and wants_html(request):
+            return html_error(request, error)
+        return await api_handler(request, error)  # type: ignore[no-any-return, misc]
+
+    app.add_exception_handler(LiubuError, handler)

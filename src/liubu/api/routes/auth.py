@@ -1,0 +1,51 @@
+"""Sign-in for machine and script clients: OAuth2 password flow → short-lived JWT."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.security import OAuth2PasswordRequestForm
+
+from liubu.accounts import service as accounts
+from liubu.accounts.credentials import issue_access_token
+from liubu.api.deps import CurrentPrincipal, PlatformDep
+from liubu.api.schemas import MePublic, TokenResponse
+
+router = APIRouter(prefix="/api", tags=["auth"])
+
+
+def sign_in_limits(platform: PlatformDep) -> accounts.SignInLimits:
+    settings = platform.settings
+    return accounts.SignInLimits(
+        max_failures=settings.login_max_failures,
+        window=timedelta(seconds=settings.login_window_seconds),
+    )
+
+
+@router.post("/auth/token", response_model=TokenResponse)
+def token(
+    platform: PlatformDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+) -> TokenResponse:
+    with platform.uow() as uow:
+        principal = accounts.sign_in(
+            uow,
+            username=form.username,
+            password=form.password,
+            limits=sign_in_limits(platform),
+        )
+    minutes = platform.settings.access_token_minutes
+    jwt = issue_access_token(principal, secret=platform.settings.signing_secret, minutes=minutes)
+    return TokenResponse(access_token=jwt, expires_in=minutes * 60)
+
+
+@router.get("/me", response_model=MePublic)
+def me(principal: CurrentPrincipal) -> MePublic:
+    return MePublic(
+        user_id=principal.user_id,
+        username=principal.username,
+        tenant_id=principal.tenant_id,
+        org_kind=principal.org_kind,
+        roles=sorted(principal.roles),
+    )

@@ -1,0 +1,214 @@
+"""The ``liubu`` command. Thin: parse, call a use case, print. Errors: one line, non-zero exit."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from liubu.cli.context import CliState, state
+from liubu.errors import LiubuError
+
+app = typer.Typer(
+    name="liubu",
+    help="liubu (六步): the cyber insurance platform — from pre-bind diagnosis to compensation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="The database schema (Alembic migrations).", no_args_is_help=True)
+users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
+orgs_app = typer.Typer(help="Organisations (tenants).", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(orgs_app, name="orgs")
+app.add_typer(audit_app, name="audit")
+
+out = Console()
+err = Console(stderr=True)
+
+
+@app.callback()
+def main_callback(
+    ctx: typer.Context,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="Database URL; default: LIUBU_DATABASE_URL or SQLite under var/."),
+    ] = None,
+) -> None:
+    ctx.obj = CliState(database_url=database_url)
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context, revision: str = "head") -> None:
+    """Migrate the database to REVISION (default: the newest)."""
+    from liubu.store import migrate
+
+    settings = state(ctx).settings()
+    migrate.upgrade(settings.resolved_database_url, revision)
+    out.print(f"database at revision {revision}: {_safe_url(settings.resolved_database_url)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(ctx: typer.Context, revision: str) -> None:
+    """Migrate the database down to REVISION (e.g. -1)."""
+    from liubu.store import migrate
+
+    settings = state(ctx).settings()
+    migrate.downgrade(settings.resolved_database_url, revision)
+    out.print(f"database at revision {revision}")
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the web app and the API."""
+    _serve(state(ctx), host=host, port=port)
+
+
+def _serve(cli: CliState, *, host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from liubu.api.app import create_app
+
+    platform = cli.platform(upgrade_schema=True)
+    settings = platform.settings
+    bind_host, bind_port = host or settings.host, port or settings.port
+    out.print(f"liubu is serving on [bold]http://{bind_host}:{bind_port}[/bold]  (API docs: /docs)")
+    uvicorn.run(create_app(platform=platform), host=bind_host, port=bind_port, log_level="info")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    serve_after: Annotated[bool, typer.Option("--serve", help="Serve the app afterwards.")] = False,
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Migrate, load reference data and demo tenants (one login per role), optionally serve."""
+    from liubu.demo import DEMO_PASSWORD, load_demo
+
+    cli = state(ctx)
+    settings = cli.settings()
+    if settings.env == "production":
+        raise typer.BadParameter("demo data is refused when LIUBU_ENV=production")
+    platform = cli.platform(upgrade_schema=True)
+    logins = load_demo(platform)
+    table = Table(title=f"Demo logins (password for all: {DEMO_PASSWORD})")
+    for column in ("username", "role", "organisation"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.username, str(login.role), login.organisation)
+    out.print(table)
+    if serve_after:
+        _serve(cli, host=host, port=port)
+
+
+@orgs_app.command("list")
+def orgs_list(ctx: typer.Context) -> None:
+    """List organisations."""
+    with state(ctx).platform().uow() as uow:
+        table = Table("id", "kind", "name")
+        for organisation in uow.organisations.list():
+            table.add_row(organisation.id, str(organisation.kind), organisation.name)
+    out.print(table)
+
+
+@orgs_app.command("create")
+def orgs_create(
+    ctx: typer.Context,
+    kind: Annotated[
+        str, typer.Option(help="platform, insurer, security_provider, enterprise, regulator")
+    ],
+    name: Annotated[str, typer.Option(help="Organisation name.")],
+) -> None:
+    """Create an organisation (tenant)."""
+    from liubu.accounts import service as accounts
+    from liubu.accounts.model import OrgKind
+
+    with state(ctx).platform().uow() as uow:
+        organisation = accounts.create_organisation(uow, kind=OrgKind(kind), name=name)
+        uow.commit()
+    out.print(organisation.id)
+
+
+@users_app.command("create")
+def users_create(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Option(help="Sign-in name, unique on the platform.")],
+    organisation: Annotated[str, typer.Option("--org", help="Organisation id (see `orgs list`).")],
+    role: Annotated[list[str], typer.Option(help="Role; repeat for several.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="LIUBU_NEW_USER_PASSWORD",
+            help="At least 8 characters.",
+        ),
+    ],
+) -> None:
+    """Create a user in an organisation."""
+    from liubu.accounts import service as accounts
+    from liubu.accounts.model import Role
+
+    with state(ctx).platform().uow() as uow:
+        user = accounts.create_user(
+            uow,
+            tenant_id=organisation,
+            username=username,
+            password=password,
+            roles=[Role(r) for r in role],
+        )
+        uow.commit()
+    out.print(f"created user {user.username} ({user.id})")
+
+
+@audit_app.command("verify")
+def audit_verify(ctx: typer.Context) -> None:
+    """Check the audit chain; exit 0 if intact, else 1 naming the first tampered event."""
+    report = state(ctx).platform().verify_audit_chain()
+    if report.intact:
+        out.print(f"audit chain intact: {report.events_checked} events verified")
+        return
+    for problem in report.problems:
+        err.print(f"[red]{problem.kind}[/red] #{problem.seq}: {problem.message}", highlight=False)
+    first = report.first
+    assert first is not None
+    raise LiubuError(f"audit chain broken at event #{first.seq} ({first.kind}): {first.message}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main() -> None:
+    """Entry point: translate liubu's errors into one line on stderr and an exit code."""
+    import click
+
+    try:
+        result = app(standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except LiubuError as error:
+        err.print(f"error: {error.message}", highlight=False, markup=False)
+        sys.exit(1 if error.status >= 500 or error.status == 409 else 2)
+    except ValueError as error:
+        err.print(f"error: {error}", highlight=False, markup=False)
+        sys.exit(2)
+    if isinstance(result, int) and result:
+        sys.exit(result)

@@ -1,0 +1,122 @@
+"""Settings, read from the environment with the prefix ``LIUBU_``.
+
+Nothing here runs at import: :func:`load_settings` is called by the composition root
+(:mod:`liubu.bootstrap`), the app factory or the CLI callback.
+
+Secrets: the signing secret (sessions, JWTs, the audit chain's HMAC) and the personal-data
+encryption key. In development and test they are generated on first run into
+``<data_dir>/secrets.json`` (mode 0600); with ``LIUBU_ENV=production`` a missing or known
+default secret is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from liubu.errors import ConfigurationError
+
+# Values that must never guard a production deployment.
+_KNOWN_DEFAULTS = frozenset({"", "changeme", "change-me", "secret", "dev", "development", "liubu"})
+_MIN_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    """Every setting liubu reads. Field names map to ``LIUBU_<NAME>`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="LIUBU_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    secret_key: SecretStr | None = None
+    data_key: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    access_token_minutes: int = 15
+    session_max_age_seconds: int = 8 * 3600
+    login_max_failures: int = 5
+    login_window_seconds: int = 15 * 60
+    default_language: Literal["zh_CN", "en"] = "zh_CN"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL; by default an SQLite file under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'liubu.db').as_posix()}"
+
+    @property
+    def signing_secret(self) -> bytes:
+        assert self.secret_key is not None, "load_settings() fills the secret"
+        return self.secret_key.get_secret_value().encode()
+
+    @property
+    def personal_data_key(self) -> bytes:
+        assert self.data_key is not None, "load_settings() fills the key"
+        return base64.urlsafe_b64decode(self.data_key.get_secret_value())
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment (and ``overrides``), filling or refusing secrets."""
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    if settings.env == "production":
+        _refuse_weak_secrets(settings)
+        return settings
+    missing = settings.secret_key is None or settings.data_key is None
+    if missing:
+        stored = _development_secrets(settings.data_dir)
+        settings = settings.model_copy(
+            update={
+                "secret_key": settings.secret_key or SecretStr(stored["secret_key"]),
+                "data_key": settings.data_key or SecretStr(stored["data_key"]),
+            }
+        )
+    return settings
+
+
+def _refuse_weak_secrets(settings: Settings) -> None:
+    for name in ("secret_key", "data_key"):
+        value = getattr(settings, name)
+        text = value.get_secret_value() if value is not None else ""
+        if text.strip().lower() in _KNOWN_DEFAULTS or len(text) < _MIN_SECRET_LENGTH:
+            raise ConfigurationError(
+                f"LIUBU_{name.upper()} must be set to a random value of at least "
+                f"{_MIN_SECRET_LENGTH} characters when LIUBU_ENV=production."
+            )
+    try:
+        if len(settings.personal_data_key) != 32:
+            raise ValueError
+    except ValueError as exc:
+        raise ConfigurationError(
+            "LIUBU_DATA_KEY must be 32 bytes encoded as URL-safe base64, e.g. from "
+            "`python -c 'import os, base64; "
+            "print(base64.urlsafe_b64encode(os.urandom(32)).decode())'`."
+        ) from exc
+
+
+def _development_secrets(data_dir: Path) -> dict[str, str]:
+    """Load, or create once, the development secrets file under ``data_dir``."""
+    path = data_dir / "secrets.json"
+    if path.exists():
+        stored: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        return stored
+    data_dir.mkdir(parents=True, exist_ok=True)
+    stored = {
+        "secret_key": secrets.token_urlsafe(48),
+        "data_key": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+    }
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it first: use theirs
+        return _development_secrets(data_dir)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(stored, handle)
+    return stored

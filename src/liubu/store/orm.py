@@ -1,0 +1,37 @@
+"""Imperative mapping: the domain classes stay plain dataclasses that know nothing of SQLAlchemy.
+
+``start_mappers`` runs once per process, from the composition root, never at import.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import NoInspectionAvailable
+from sqlalchemy.inspection import inspect
+from sqlalchemy.orm import registry
+
+from liubu.accounts.model import ApiToken, Enterprise, Organisation, User
+from liubu.store import tables
+
+mapper_registry = registry(metadata=tables.metadata)
+
+# Domain class → table. Every mapped class is audited and tenant-scoped.
+MAPPED: dict[type, object] = {
+    Organisation: tables.organisations,
+    User: tables.users,
+    ApiToken: tables.api_tokens,
+    Enterprise: tables.enterprises,
+}
+
+
+def start_mappers() -> None:
+    for cls, table in MAPPED.items():
+        try:
+            inspect(cls)
+            continue  # already mapped in this process
+        except NoInspectionAvailable:
+            pass
+        mapper_registry.map_imperatively(
+            cls,
+            table,
+            version_id_col=table.c.version,  # type: ignore[attr-defined]
+        )

@@ -1,0 +1,96 @@
+"""Repositories: every query is scoped to the caller's tenant here, never in a route.
+
+The platform operator sees every tenant; everyone else sees only rows whose ``tenant_id`` is their
+own organisation. A row of another tenant is reported as absent (404), not forbidden, so its
+existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from liubu.accounts.model import ApiToken, Enterprise, Organisation, Principal, User
+from liubu.errors import NotFoundError, PermissionDeniedError
+
+T = TypeVar("T")
+
+
+class ScopedRepository(Generic[T]):
+    """Base for tenant-scoped repositories of one mapped domain class."""
+
+    model: type[T]
+    label: str = "record"
+    tenant_attribute: str = "tenant_id"
+
+    def __init__(self, session: Session, principal: Principal) -> None:
+        self.session = session
+        self.principal = principal
+
+    def _tenant_column(self) -> Any:
+        return getattr(self.model, self.tenant_attribute)
+
+    def scoped(self, stmt: Select[Any] | None = None) -> Select[Any]:
+        stmt = stmt if stmt is not None else select(self.model)
+        if self.principal.is_platform:
+            return stmt
+        return stmt.where(self._tenant_column() == self.principal.tenant_id)
+
+    def add(self, item: T) -> None:
+        owner = getattr(item, self.tenant_attribute)
+        if not self.principal.is_platform and owner != self.principal.tenant_id:
+            raise PermissionDeniedError(f"You may not create a {self.label} for another tenant.")
+        self.session.add(item)
+
+    def get(self, item_id: str) -> T:
+        found = self.session.execute(
+            self.scoped().where(self.model.id == item_id)  # type: ignore[attr-defined]
+        ).scalar_one_or_none()
+        if found is None:
+            raise NotFoundError(f"No {self.label} with id {item_id!r} is visible to you.")
+        return found
+
+    def list(self) -> Sequence[T]:
+        order = self.model.created_at  # type: ignore[attr-defined]
+        return list(self.session.execute(self.scoped().order_by(order)).scalars())
+
+    def delete(self, item: T) -> None:
+        self.session.delete(item)
+
+
+class OrganisationRepository(ScopedRepository[Organisation]):
+    model = Organisation
+    label = "organisation"
+    tenant_attribute = "id"
+
+
+class UserRepository(ScopedRepository[User]):
+    model = User
+    label = "user"
+
+    def find_by_username(self, username: str) -> User | None:
+        stmt = select(User).where(User.username == username)  # type: ignore[arg-type]
+        return self.session.execute(stmt).scalar_one_or_none()
+
+
+class ApiTokenRepository(ScopedRepository[ApiToken]):
+    model = ApiToken
+    label = "API token"
+
+    def find_for_authentication(self, token_id: str) -> ApiToken | None:
+        stmt = select(ApiToken).where(ApiToken.id == token_id)  # type: ignore[arg-type]
+        return self.session.execute(stmt).scalar_one_or_none()
+
+
+class EnterpriseRepository(ScopedRepository[Enterprise]):
+    model = Enterprise
+    label = "enterprise"
+
+    def find_by_uscc(self, uscc: str) -> Enterprise | None:
+        stmt = self.scoped().where(Enterprise.uscc == uscc)  # type: ignore[arg-type]
+        if self.principal.is_platform:
+            stmt = stmt.where(Enterprise.tenant_id == self.principal.tenant_id)  # type: ignore[arg-type]
+        return self.session.execute(stmt).scalar_one_or_none()

@@ -1,0 +1,147 @@
+"""Table definitions. Alembic migrations are the only source of the schema in a database;
+these definitions must match them (a test runs autogenerate and expects no difference)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+# Named constraints so migrations are stable across SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+ID = 32  # uuid4 hex
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, also on SQLite (which stores no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("liubu stores only timezone-aware datetimes")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _tz() -> UTCDateTime:
+    return UTCDateTime()
+
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("user_id", String(ID), ForeignKey("users.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("secret_hash", String(64), nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("revoked_at", _tz(), nullable=True),
+    Column("last_used_at", _tz(), nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+enterprises = Table(
+    "enterprises",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("uscc", String(18), nullable=False),
+    Column("industry_section", String(1), nullable=False),
+    Column("industry_division", String(2), nullable=False),
+    Column("region_code", String(6), nullable=False),
+    Column("annual_revenue", Numeric(18, 2), nullable=False),
+    Column("employees", Integer, nullable=False),
+    Column("mlps_level", Integer, nullable=False),
+    Column("critical_infrastructure", Boolean, nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("updated_at", _tz(), nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("tenant_id", "uscc", name="uq_enterprises_tenant_uscc"),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("occurred_at", String(40), nullable=False),
+    Column("tenant_id", String(ID), nullable=False),
+    Column("actor_id", String(ID), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("entity_type", String(64), nullable=False),
+    Column("entity_id", String(128), nullable=False),
+    Column("before_digest", String(64), nullable=False),
+    Column("after_digest", String(64), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_audit_events_action_entity", "action", "entity_id", "occurred_at"),
+    Index("ix_audit_events_tenant", "tenant_id", "seq"),
+)
+
+# One row: the head of the audit chain. Appending locks it, which serialises writers
+# (PostgreSQL row lock; SQLite's database write lock) so the chain never forks.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_seq", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+)

@@ -1,0 +1,79 @@
+"""The unit of work: one transaction, rolled back unless :meth:`commit` is called."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from liubu.accounts.model import Principal
+from liubu.errors import ConcurrencyError, ConflictError, Reason
+from liubu.store.audit import AUDIT_KEY, PRINCIPAL, SqlAuditLog
+from liubu.store.repositories import (
+    ApiTokenRepository,
+    EnterpriseRepository,
+    OrganisationRepository,
+    UserRepository,
+)
+
+
+class SqlUnitOfWork:
+    """Implements :class:`liubu.accounts.ports.UnitOfWork` (and later packages' ports)."""
+
+    session: Session
+
+    def __init__(
+        self, session_factory: sessionmaker[Session], principal: Principal, *, audit_key: bytes
+    ) -> None:
+        self._factory = session_factory
+        self.principal = principal
+        self._audit_key = audit_key
+
+    def __enter__(self) -> Self:
+        self.session = self._factory()
+        self.session.info[PRINCIPAL] = self.principal
+        self.session.info[AUDIT_KEY] = self._audit_key
+        self.organisations = OrganisationRepository(self.session, self.principal)
+        self.users = UserRepository(self.session, self.principal)
+        self.api_tokens = ApiTokenRepository(self.session, self.principal)
+        self.enterprises = EnterpriseRepository(self.session, self.principal)
+        self.audit = SqlAuditLog(self.session, self.principal)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.rollback()
+        self.session.close()
+
+    def flush(self) -> None:
+        """Write pending changes (and their audit events) without committing."""
+        try:
+            self.session.flush()
+        except Exception as error:
+            self.rollback()
+            raise _translate(error) from error
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except Exception as error:
+            self.rollback()
+            raise _translate(error) from error
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def _translate(error: Exception) -> Exception:
+    if isinstance(error, StaleDataError):
+        return ConcurrencyError(
+            "Someone else changed this record after you loaded it; reload and try again."
+        )
+    if isinstance(error, sa_exc.IntegrityError):
+        return ConflictError(
+            "The change conflicts with a record that already exists.", reason=Reason.DUPLICATE
+        )
+    if isinstance(error, sa_exc.OperationalError) and "locked" in str(error).lower():
+        return ConcurrencyError("Another transaction holds this record; try again.")
+    return error

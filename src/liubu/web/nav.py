@@ -1,0 +1,59 @@
+"""Role-aware navigation, read from ``data/navigation.yaml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from liubu.accounts.model import Principal
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    summary: str
+    roles: frozenset[str]
+    kinds: frozenset[str] | None
+    step: int | None = None
+
+    @property
+    def path(self) -> str:
+        return f"/steps/{self.slug}" if self.step else f"/{self.slug}"
+
+    def visible_to(self, principal: Principal) -> bool:
+        if self.kinds is not None and str(principal.org_kind) not in self.kinds:
+            return False
+        return any(str(role) in self.roles for role in principal.roles)
+
+
+@cache
+def pages() -> tuple[Page, ...]:
+    raw = yaml.safe_load(
+        resources.files("liubu.web").joinpath("data/navigation.yaml").read_text("utf-8")
+    )
+    found: list[Page] = []
+    for group in ("steps", "areas"):
+        for entry in raw[group]:
+            found.append(
+                Page(
+                    slug=entry["slug"],
+                    title=entry["title"],
+                    summary=entry["summary"],
+                    roles=frozenset(entry["roles"]),
+                    kinds=frozenset(entry["kinds"]) if "kinds" in entry else None,
+                    step=entry.get("step"),
+                )
+            )
+    return tuple(found)
+
+
+def navigation_for(principal: Principal) -> list[Page]:
+    return [page for page in pages() if page.visible_to(principal)]
+
+
+def find_page(slug: str, *, step: bool) -> Page | None:
+    return next((p for p in pages() if p.slug == slug and (p.step is not None) == step), None)

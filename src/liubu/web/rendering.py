@@ -1,0 +1,58 @@
+"""Jinja2 rendering with the request's language, CSRF token and navigation in every context."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from liubu.web import i18n
+from liubu.web.security import SESSION_LANGUAGE, csrf_token
+
+ECHARTS = "vendor/echarts-6.1.0.min.js"
+HTMX = "vendor/htmx-2.0.11.min.js"
+
+
+@cache
+def templates() -> Jinja2Templates:
+    directory = str(resources.files("liubu.web").joinpath("templates"))
+    env = Environment(
+        loader=FileSystemLoader(directory),
+        extensions=["jinja2.ext.i18n"],
+        autoescape=select_autoescape(default=True),
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    engine = Jinja2Templates(env=env)
+    engine.env.globals.update(ECHARTS=ECHARTS, HTMX=HTMX, LANGUAGE_NAMES=i18n.LANGUAGE_NAMES)
+    return engine
+
+
+def language_of(request: Request) -> str:
+    default = getattr(request.app.state, "default_language", "zh_CN")
+    chosen = request.session.get(SESSION_LANGUAGE) if "session" in request.scope else None
+    return i18n.negotiate(chosen, request.headers.get("accept-language"), default)
+
+
+def render(
+    request: Request, template: str, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    language = language_of(request)
+    i18n.current_language.set(language)
+    context.setdefault("principal", None)
+    context.setdefault("nav", [])
+    base = {
+        "lang": language,
+        "html_lang": "zh-CN" if language == "zh_CN" else "en",
+        "csrf_token": csrf_token(request),
+        "current_path": request.url.path,
+    }
+    return templates().TemplateResponse(
+        request, template, {**base, **context}, status_code=status_code
+    )

@@ -1,0 +1,131 @@
+"""Server-rendered pages: sign-in, the lifecycle steps and the platform's areas."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from liubu.accounts import service as accounts
+from liubu.api.deps import PlatformDep
+from liubu.api.routes.auth import sign_in_limits
+from liubu.errors import AuthenticationError, NotFoundError, RateLimitedError
+from liubu.web import i18n
+from liubu.web.nav import find_page, navigation_for
+from liubu.web.rendering import render
+from liubu.web.security import (
+    SESSION_LANGUAGE,
+    SESSION_USER,
+    CsrfChecked,
+    MaybePrincipal,
+    WebPrincipal,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths, so the redirect cannot be pointed elsewhere."""
+    if not target:
+        return "/"
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, principal: MaybePrincipal) -> Response:
+    if principal is None:
+        return RedirectResponse("/login", status_code=303)
+    return render(request, "home.html", principal=principal, nav=navigation_for(principal))
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, principal: MaybePrincipal, next: str | None = None) -> Response:
+    if principal is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "login.html", next=_safe_next(next))
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    error: str | None = None
+    status = 200
+    try:
+        with platform.uow() as uow:
+            principal = accounts.sign_in(
+                uow, username=username, password=password, limits=sign_in_limits(platform)
+            )
+    except RateLimitedError:
+        error, status = i18n.gettext("Too many failed attempts. Try again later."), 429
+    except AuthenticationError:
+        error, status = i18n.gettext("The username or password is wrong."), 401
+    if error is not None:
+        return render(
+            request,
+            "login.html",
+            next=_safe_next(next),
+            error=error,
+            username=username,
+            status_code=status,
+        )
+    language = request.session.get(SESSION_LANGUAGE)
+    request.session.clear()  # a fresh session on sign-in: no fixation
+    request.session[SESSION_USER] = principal.user_id
+    if language:
+        request.session[SESSION_LANGUAGE] = language
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, _csrf: CsrfChecked) -> Response:
+    language = request.session.get(SESSION_LANGUAGE)
+    request.session.clear()
+    if language:
+        request.session[SESSION_LANGUAGE] = language
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/lang/{language}")
+def switch_language(request: Request, language: str, next: str | None = None) -> Response:
+    if language not in i18n.LANGUAGES:
+        raise NotFoundError(f"No language {language!r}; choose zh_CN or en.")
+    request.session[SESSION_LANGUAGE] = language
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+def _page(request: Request, principal: Any, slug: str, *, step: bool) -> Response:
+    page = find_page(slug, step=step)
+    if page is None:
+        raise NotFoundError(f"No page {slug!r}.")
+    nav = navigation_for(principal)
+    if page not in nav:
+        return render(
+            request,
+            "error.html",
+            principal=principal,
+            nav=nav,
+            status_code=403,
+            message=i18n.gettext("Your role does not give access to this page."),
+        )
+    return render(request, "page.html", principal=principal, nav=nav, page=page)
+
+
+@router.get("/steps/{slug}", response_class=HTMLResponse)
+def step_page(request: Request, slug: str, principal: WebPrincipal) -> Response:
+    return _page(request, principal, slug, step=True)
+
+
+@router.get("/{slug}", response_class=HTMLResponse)
+def area_page(request: Request, slug: str, principal: WebPrincipal) -> Response:
+    return _page(request, principal, slug, step=False)
