@@ -322,30 +322,30 @@ class Empirical(Severity):
 
 @dataclass(frozen=True, slots=True)
 class Normal(Severity):
-    """Normal(mean, sd) censored at zero: the mass below zero is an atom at 0.
+    """Normal(loc = mean, scale = standard deviation) censored at zero: the mass below zero is an atom at 0.
 
     Provided for Open FAIR inputs given as mean and standard deviation; pyfair sets negative
     draws to zero the same way, so both read the same input identically.
     """
 
-    mean_: float
-    sd_: float
+    loc: float
+    scale: float
 
     def __post_init__(self) -> None:
-        _checks.real("normal.mean", self.mean_)
-        _checks.positive("normal.stdev", self.sd_)
+        _checks.real("normal.mean", self.loc)
+        _checks.positive("normal.stdev", self.scale)
 
     def cdf(self, x: npt.ArrayLike) -> FloatArray:
         arr = as_array(x)
-        values = special.ndtr((arr - self.mean_) / self.sd_)
+        values = special.ndtr((arr - self.loc) / self.scale)
         return np.asarray(np.where(arr >= 0, values, 0.0), dtype=np.float64)
 
     def ppf(self, q: npt.ArrayLike) -> FloatArray:
-        raw = self.mean_ + self.sd_ * special.ndtri(as_array(q))
+        raw = self.loc + self.scale * special.ndtri(as_array(q))
         return np.asarray(np.maximum(raw, 0.0), dtype=np.float64)
 
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        return np.maximum(rng.normal(self.mean_, self.sd_, size), 0.0)
+        return np.maximum(rng.normal(self.loc, self.scale, size), 0.0)
 
     def partial_moment(self, x: float, order: int) -> float:
         if x < 0:
@@ -354,15 +354,15 @@ class Normal(Severity):
             return float(self.cdf(x))
         if order > 2:
             raise NotImplementedError("Normal partial moments are implemented to order 2.")
-        a, b = -self.mean_ / self.sd_, (x - self.mean_) / self.sd_
+        a, b = -self.loc / self.scale, (x - self.loc) / self.scale
         mass = float(special.ndtr(b) - special.ndtr(a))
         pdf_a, pdf_b = _phi(a), _phi(b)
         first = pdf_a - pdf_b  # E[Z 1{a < Z ≤ b}]
         if order == 1:
-            return self.mean_ * mass + self.sd_ * first
+            return self.loc * mass + self.scale * first
         b_pdf_b = 0.0 if math.isinf(b) else b * pdf_b
         second = mass + a * pdf_a - b_pdf_b  # E[Z² 1{a < Z ≤ b}]
-        m, s = self.mean_, self.sd_
+        m, s = self.loc, self.scale
         return m * m * mass + 2 * m * s * first + s * s * second
 
     @property

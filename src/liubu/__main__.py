@@ -1,0 +1,5 @@
+"""``python -m liubu`` runs the CLI."""
+
+from liubu.cli.app import main
+
+main()

@@ -1,0 +1,35 @@
+"""End-to-end fixtures: the real app over a real database, driven through HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from liubu.api.app import create_app
+from liubu.bootstrap import Platform
+from tests.integration.helpers import PASSWORD
+
+
+class Api:
+    """A test client with sign-in helpers."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+
+    def token(self, username: str, password: str = PASSWORD) -> str:
+        response = self.client.post(
+            "/api/auth/token", data={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        return str(response.json()["access_token"])
+
+    def headers(self, username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(username)}"}
+
+
+@pytest.fixture
+def api(platform: Platform) -> Iterator[Api]:
+    with TestClient(create_app(platform=platform)) as client:
+        yield Api(client)

@@ -1,0 +1,179 @@
+"""Tenant isolation, driven by the app's route table: every API endpoint is tried by every
+tenant against every other tenant's resources and must answer 403 or 404 without leaking them.
+
+New endpoints join automatically. An endpoint with a path parameter this test does not know, or a
+write endpoint without a sample body, fails the test until it is taught here: isolation is never
+silently skipped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from liubu.accounts.model import OrgKind, Role
+from liubu.bootstrap import Platform
+from liubu.core import uscc_with_check
+from tests.e2e.conftest import Api
+from tests.integration.helpers import make_tenant
+
+TENANTS: list[tuple[str, OrgKind, list[Role]]] = [
+    ("insurer-a", OrgKind.INSURER, [Role.ADMIN, Role.UNDERWRITER]),
+    ("insurer-b", OrgKind.INSURER, [Role.ADMIN, Role.UNDERWRITER]),
+    ("enterprise-a", OrgKind.ENTERPRISE, [Role.ADMIN, Role.ENTERPRISE_USER]),
+    ("enterprise-b", OrgKind.ENTERPRISE, [Role.ADMIN, Role.ENTERPRISE_USER]),
+    ("provider", OrgKind.SECURITY_PROVIDER, [Role.ADMIN, Role.SECURITY_ANALYST]),
+    ("regulator", OrgKind.REGULATOR, [Role.ADMIN, Role.REGULATOR_VIEWER]),
+]
+
+
+@dataclass
+class Owned:
+    """What one tenant owns, by path parameter name, and strings that must not leak."""
+
+    headers: dict[str, str]
+    organisation_id: str
+    ids: dict[str, str] = field(default_factory=dict)
+    secrets: set[str] = field(default_factory=set)
+
+
+def _enterprise_body(marker: str, serial: int) -> dict[str, Any]:
+    return {
+        "name": f"{marker} secret enterprise",
+        "uscc": str(uscc_with_check(f"91320500MA{serial:07d}")),
+        "industry_section": "I",
+        "industry_division": "65",
+        "region_code": "320500",
+        "annual_revenue": "1000000",
+        "employees": 10,
+        "mlps_level": 2,
+    }
+
+
+def _setup(api: Api, platform: Platform) -> dict[str, Owned]:
+    world: dict[str, Owned] = {}
+    for serial, (marker, kind, roles) in enumerate(TENANTS, start=1):
+        tenant = make_tenant(platform, kind, marker, roles[0])
+        admin_headers = api.headers(tenant.username)
+        owned = Owned(headers=admin_headers, organisation_id=tenant.organisation_id)
+        user = api.client.post(
+            "/api/users",
+            headers=admin_headers,
+            json={
+                "username": f"{marker}-worker",
+                "password": "worker password",
+                "roles": [str(roles[1])],
+            },
+        ).json()
+        token = api.client.post(
+            "/api/tokens", headers=admin_headers, json={"name": f"{marker} robot"}
+        ).json()
+        owned.ids.update(
+            organisation_id=tenant.organisation_id, user_id=user["id"], token_id=token["id"]
+        )
+        owned.secrets |= {
+            tenant.organisation_id,
+            user["id"],
+            token["id"],
+            f"{marker}-worker",
+            f"{marker} robot",
+        }
+        if kind in (OrgKind.INSURER, OrgKind.ENTERPRISE):
+            body = _enterprise_body(marker, serial)
+            enterprise = api.client.post("/api/enterprises", headers=admin_headers, json=body)
+            assert enterprise.status_code == 201, enterprise.text
+            owned.ids["enterprise_id"] = enterprise.json()["id"]
+            owned.secrets |= {enterprise.json()["id"], body["name"], body["uscc"]}
+        world[marker] = owned
+    return world
+
+
+# Sample bodies for write endpoints, keyed by (method, path template). Each takes the owner
+# (whose resources are targeted) and returns a body that would succeed for the owner.
+BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
+    ("PUT", "/api/enterprises/{enterprise_id}"): lambda owner: {
+        **_enterprise_body("attacker", 99),
+        "version": 1,
+    },
+    ("POST", "/api/users"): lambda owner: {
+        "tenant_id": owner.organisation_id,
+        "username": "intruder",
+        "password": "intruder pw",
+        "roles": ["admin"],
+    },
+}
+# Collection writes that create in the caller's own tenant by construction (nothing to cross).
+OWN_TENANT_WRITES = {
+    ("POST", "/api/enterprises"),
+    ("POST", "/api/tokens"),
+    ("POST", "/api/organisations"),  # platform operator only: 403 for every tenant here
+    ("POST", "/api/auth/token"),
+}
+
+
+def _api_routes(api: Api) -> list[tuple[str, str, bool]]:
+    """Every (method, path, takes a body) of the API, from the app's own OpenAPI route table."""
+    paths = api.client.get("/openapi.json").json()["paths"]
+    return [
+        (method.upper(), path, "requestBody" in operation)
+        for path, operations in sorted(paths.items())
+        if path.startswith("/api")
+        for method, operation in sorted(operations.items())
+    ]
+
+
+def _assert_no_leak(text: str, owner: Owned, where: str, *, sent: str) -> None:
+    """Nothing of the owner's appears, except what the caller itself sent (its URL, its body)."""
+    leaked = [s for s in owner.secrets if s in text and s not in sent]
+    assert not leaked, f"{where} leaked {leaked}"
+
+
+def test_every_endpoint_refuses_other_tenants_resources(api: Api, platform: Platform) -> None:
+    world = _setup(api, platform)
+    routes = _api_routes(api)
+    assert len(routes) >= 12, "the route table looks empty"
+    for method, path, needs_body in routes:
+        params = re.findall(r"{(\w+)}", path)
+        key = (method, path)
+        if not params and key in OWN_TENANT_WRITES:
+            continue
+        assert not needs_body or key in BODIES, f"teach this test a body for {method} {path}"
+        for (owner_name, owner), (caller_name, caller) in itertools.permutations(world.items(), 2):
+            unknown = [p for p in params if p not in owner.ids and p not in _KNOWN_ABSENT]
+            assert not unknown, f"teach this test how to make a {unknown} for {path}"
+            if any(p not in owner.ids for p in params):
+                continue  # the owner has no such resource (e.g. a regulator's enterprise)
+            url = path.format(**{p: owner.ids[p] for p in params})
+            body = BODIES[key](owner) if needs_body else None
+            response = api.client.request(method, url, json=body, headers=caller.headers)
+            where = f"{method} {url} by {caller_name} against {owner_name}"
+            if params or key in BODIES:
+                assert response.status_code in (403, 404), f"{where}: {response.status_code}"
+            else:
+                assert response.status_code in (200, 403), f"{where}: {response.status_code}"
+            _assert_no_leak(response.text, owner, where, sent=f"{url} {body}")
+
+
+# Parameters some tenants legitimately lack (then that owner is skipped for the route).
+_KNOWN_ABSENT = {"enterprise_id"}
+
+
+def test_cross_tenant_refusals_do_not_change_anything(api: Api, platform: Platform) -> None:
+    world = _setup(api, platform)
+    victim, attacker = world["insurer-a"], world["insurer-b"]
+    url = f"/api/enterprises/{victim.ids['enterprise_id']}"
+    before = api.client.get(url, headers=victim.headers).json()
+    response = api.client.put(
+        url,
+        json=BODIES[("PUT", "/api/enterprises/{enterprise_id}")](victim),
+        headers=attacker.headers,
+    )
+    assert response.status_code == 404
+    assert api.client.get(url, headers=victim.headers).json() == before
+    revoke = api.client.delete(f"/api/tokens/{victim.ids['token_id']}", headers=attacker.headers)
+    assert revoke.status_code == 404
+    tokens = api.client.get("/api/tokens", headers=victim.headers).json()
+    assert [t["revoked_at"] for t in tokens if t["id"] == victim.ids["token_id"]] == [None]

@@ -1,0 +1,50 @@
+"""Building tenants and principals on a real platform for integration and end-to-end tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from liubu.accounts import service as accounts
+from liubu.accounts.enterprise import EnterpriseFacts
+from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
+from liubu.bootstrap import Platform
+from liubu.core import uscc_with_check
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass(frozen=True)
+class Tenant:
+    organisation_id: str
+    kind: OrgKind
+    username: str
+    principal: Principal
+
+
+def make_tenant(platform: Platform, kind: OrgKind, name: str, role: Role) -> Tenant:
+    with platform.uow(SYSTEM) as uow:
+        organisation = accounts.create_organisation(uow, kind=kind, name=name)
+        uow.flush()
+        username = f"{name.lower().replace(' ', '-')}-{role}"
+        user = accounts.create_user(
+            uow, tenant_id=organisation.id, username=username, password=PASSWORD, roles=[role]
+        )
+        uow.commit()
+        principal = accounts.principal_for(user, organisation)
+    return Tenant(organisation.id, kind, username, principal)
+
+
+def facts(serial: int, *, name: str = "示例企业") -> EnterpriseFacts:
+    """Valid enterprise facts with a distinct, correctly checked USCC per serial."""
+    body = f"91320500MA{serial:07d}"
+    return EnterpriseFacts(
+        name=f"{name} {serial}",
+        uscc=str(uscc_with_check(body)),
+        industry_section="I",
+        industry_division="65",
+        region_code="320500",
+        annual_revenue=Decimal("50000000.00"),
+        employees=120,
+        mlps_level=2,
+    )
