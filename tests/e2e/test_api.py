@@ -165,7 +165,8 @@ def test_an_update_with_a_stale_version_is_a_409(api: Api, platform: Platform) -
     created = api.client.post("/api/enterprises", json=_enterprise(), headers=headers).json()
     url = f"/api/enterprises/{created['id']}"
     first = api.client.put(url, json={**_enterprise(employees=130), "version": 1}, headers=headers)
-    assert first.status_code == 200 and first.json()["version"] == 2
+    assert first.status_code == 200
+    assert first.json()["version"] == 2
     stale = api.client.put(url, json={**_enterprise(employees=140), "version": 1}, headers=headers)
     assert stale.status_code == 409
     assert stale.json()["reason"] == "stale_version"

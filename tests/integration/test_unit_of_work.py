@@ -51,7 +51,8 @@ def test_every_committed_change_appends_one_audit_event(platform: Platform) -> N
     assert {r.actor_id for r in rows} == {insurer.principal.user_id}
     assert {r.tenant_id for r in rows} == {insurer.organisation_id}
     created, updated = rows
-    assert created.before_digest == "" and len(created.after_digest) == 64
+    assert created.before_digest == ""
+    assert len(created.after_digest) == 64
     assert updated.before_digest == created.after_digest != updated.after_digest
     assert platform.verify_audit_chain().intact
 
