@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -20,6 +21,7 @@ from liubu.errors import LiubuError
 from liubu.web import routes as web_routes
 from liubu.web.errors import html_error, wants_html
 
+SWAGGER_UI = "vendor/swagger-ui-5.35.0"
 _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -46,7 +48,8 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         description="Pre-bind diagnosis to post-incident compensation. Errors are RFC 9457 "
         "problem+json with a stable `reason` code.",
         lifespan=lifespan,
-        swagger_ui_parameters={"defaultModelsExpandDepth": 0},
+        docs_url=None,  # served below from our own static files: no CDN on closed networks
+        redoc_url=None,
     )
     app.state.platform = platform
     app.state.default_language = platform.settings.default_language
@@ -74,6 +77,18 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
     )
     static = str(resources.files("liubu.web").joinpath("static"))
     app.mount("/static", StaticFiles(directory=static), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title=f"{app.title} — API",
+            swagger_js_url=f"/static/{SWAGGER_UI}/swagger-ui-bundle.js",
+            swagger_css_url=f"/static/{SWAGGER_UI}/swagger-ui.css",
+            swagger_favicon_url=f"/static/{SWAGGER_UI}/favicon-32x32.png",
+            swagger_ui_parameters={"defaultModelsExpandDepth": 0},
+        )
+
     for router in (system.router, auth.router, accounts.router, enterprises.router, audit.router):
         app.include_router(router)
     # Web pages last: its area pages match /{slug} for the slugs in navigation.yaml.

@@ -1,1 +1,114 @@
-"""liubu.products."""
+"""Standard cyber insurance products (网络安全保险标准产品): vocabulary, specification, validation,
+the reference catalogue, filed rate plans and side-by-side comparison.
+
+A product version is a YAML document checked against the published JSON Schema
+(``data/product.schema.json``) and the semantic rules listed in ``data/rules.yaml``; it parses into
+a frozen :class:`ProductSpec`. Nothing here touches a database, the web or the CLI.
+"""
+
+from __future__ import annotations
+
+from liubu.products.catalogue import load_reference_catalogue
+from liubu.products.codec import dump_product, fingerprint
+from liubu.products.comparison import Cell, Comparison, Row, compare
+from liubu.products.issues import ProductIssue, rule_codes
+from liubu.products.pricing import FiledPremiumInputs, filed_premium_inputs
+from liubu.products.rate_plan import (
+    BasePremiumRow,
+    ClampFlag,
+    ClampResult,
+    Coefficient,
+    CurvePoint,
+    FiledRange,
+    IndustryGroup,
+    Level,
+    RatePlan,
+    RevenueBand,
+)
+from liubu.products.render import render_comparison_text
+from liubu.products.schema import product_schema
+from liubu.products.spec import (
+    ClaimsProcess,
+    ClaimStep,
+    Coverage,
+    Eligibility,
+    Exclusion,
+    Filing,
+    GroupArrangement,
+    PremiumSharing,
+    ProductSpec,
+    Retention,
+    Service,
+    Trigger,
+    WaitingPeriod,
+)
+from liubu.products.summary import ProductSummary
+from liubu.products.text import Text
+from liubu.products.validation import check_product, load_product, parse_product, validate_product
+from liubu.products.versions import VersionWindow, check_revision, check_versions
+from liubu.products.vocabulary import (
+    CoverageTerm,
+    ExclusionTerm,
+    LmaClause,
+    ProductTypeTerm,
+    RatingFactorTerm,
+    ServiceTerm,
+    Vocabulary,
+    load_vocabulary,
+)
+
+__all__ = [
+    "BasePremiumRow",
+    "Cell",
+    "ClaimStep",
+    "ClaimsProcess",
+    "ClampFlag",
+    "ClampResult",
+    "Coefficient",
+    "Comparison",
+    "Coverage",
+    "CoverageTerm",
+    "CurvePoint",
+    "Eligibility",
+    "Exclusion",
+    "ExclusionTerm",
+    "FiledPremiumInputs",
+    "FiledRange",
+    "Filing",
+    "GroupArrangement",
+    "IndustryGroup",
+    "Level",
+    "LmaClause",
+    "PremiumSharing",
+    "ProductIssue",
+    "ProductSpec",
+    "ProductSummary",
+    "ProductTypeTerm",
+    "RatePlan",
+    "RatingFactorTerm",
+    "Retention",
+    "RevenueBand",
+    "Row",
+    "Service",
+    "ServiceTerm",
+    "Text",
+    "Trigger",
+    "VersionWindow",
+    "Vocabulary",
+    "WaitingPeriod",
+    "check_product",
+    "check_revision",
+    "check_versions",
+    "compare",
+    "dump_product",
+    "filed_premium_inputs",
+    "fingerprint",
+    "load_product",
+    "load_reference_catalogue",
+    "load_vocabulary",
+    "parse_product",
+    "product_schema",
+    "render_comparison_text",
+    "rule_codes",
+    "validate_product",
+]

@@ -206,6 +206,7 @@ def build_spec(doc: Doc) -> ProductSpec:
         trigger=Trigger(
             basis=trigger["basis"],
             retroactive_date=_opt_date(trigger.get("retroactive_date")),
+            retroactive_period_days=trigger.get("retroactive_period_days"),
             extended_reporting_days=trigger.get("extended_reporting_days"),
             conditions=_texts(trigger.get("conditions")),
         ),
@@ -237,8 +238,14 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
         out[key] = value
 
 
-def _text(value: Text | None) -> FlowMap | None:
-    return None if value is None else FlowMap(zh=value.zh, en=value.en)
+_FLOW_TEXT_CHARS = 72  # short texts go on one line, {zh: …, en: …}; longer ones in block style
+
+
+def _text(value: Text | None) -> dict[str, str] | None:
+    if value is None:
+        return None
+    short = len(value.zh) * 2 + len(value.en) <= _FLOW_TEXT_CHARS
+    return FlowMap(zh=value.zh, en=value.en) if short else {"zh": value.zh, "en": value.en}
 
 
 def _iso(value: date | None) -> str | None:
@@ -370,8 +377,8 @@ def to_document(spec: ProductSpec) -> dict[str, Any]:
         out["effective_to"] = _iso(spec.effective_to)
     _put(out, "illustrative", _text(spec.illustrative))
     trigger: dict[str, Any] = {"basis": spec.trigger.basis}
-    if spec.trigger.basis == "claims_made" or spec.trigger.retroactive_date is not None:
-        trigger["retroactive_date"] = _iso(spec.trigger.retroactive_date)
+    _put(trigger, "retroactive_date", _iso(spec.trigger.retroactive_date))
+    _put(trigger, "retroactive_period_days", spec.trigger.retroactive_period_days)
     _put(trigger, "extended_reporting_days", spec.trigger.extended_reporting_days)
     if spec.trigger.conditions:
         trigger["conditions"] = [_text(text) for text in spec.trigger.conditions]

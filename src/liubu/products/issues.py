@@ -91,7 +91,10 @@ def render(code: str, lang: str, params: Mapping[str, Any]) -> str:
 
 
 def make_issue(breach: Breach, *, file: str, line: int | None) -> ProductIssue:
-    params = {"path": breach.path or "(document)", **breach.params}
+    params: dict[str, Any] = {"path": breach.path or "(document)", **breach.params}
+    suggestion = params.pop("suggestion", "")
+    params["hint"] = f" Did you mean {suggestion!r}?" if suggestion else ""
+    params["hint_zh"] = f"是否应为 {suggestion!r}？" if suggestion else ""
     return ProductIssue(
         file=file,
         line=line,

@@ -78,7 +78,7 @@ def _coefficients(plan: RatePlan, vocabulary: Vocabulary) -> Iterator[Breach]:
             yield Breach(
                 f"{path}.factor",
                 "rate_plan.unknown_factor",
-                {"factor": coefficient.factor, "hint": f" Did you mean {close[0]!r}?" if close else ""},
+                {"factor": coefficient.factor, "suggestion": close[0] if close else ""},
             )
             continue
         yield from _guide_shape(path, coefficient, term)

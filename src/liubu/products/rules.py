@@ -18,10 +18,10 @@ from liubu.products.vocabulary import Vocabulary
 OUTAGE_SEMANTICS = ("time_deductible", "qualifying_period")
 
 
-def hint(code: str, known: Iterable[str]) -> str:
-    """`` Did you mean 'x'?`` for the closest known code, or an empty string."""
+def closest(code: str, known: Iterable[str]) -> str:
+    """The known code closest to ``code`` (for a "did you mean"), or an empty string."""
     close = difflib.get_close_matches(code, list(known), n=1)
-    return f" Did you mean {close[0]!r}?" if close else ""
+    return close[0] if close else ""
 
 
 def product_breaches(spec: ProductSpec, vocabulary: Vocabulary) -> list[Breach]:
@@ -50,12 +50,18 @@ def _filing(spec: ProductSpec) -> Iterator[Breach]:
 
 
 def _trigger(spec: ProductSpec) -> Iterator[Breach]:
-    retro = spec.trigger.retroactive_date
-    if retro is None:
+    trigger = spec.trigger
+    if trigger.basis == "occurrence":
+        for name in ("retroactive_date", "retroactive_period_days"):
+            if getattr(trigger, name) is not None:
+                yield Breach(f"trigger.{name}", "trigger.retroactive_date_not_applicable", {})
         return
-    if spec.trigger.basis == "occurrence":
-        yield Breach("trigger.retroactive_date", "trigger.retroactive_date_not_applicable", {"date": retro})
-    elif spec.effective_from is not None and retro > spec.effective_from:
+    if trigger.retroactive_date is None and trigger.retroactive_period_days is None:
+        for index, exclusion in enumerate(spec.exclusions):
+            if exclusion.code == "before_retroactive_date":
+                yield Breach(f"exclusions[{index}].code", "trigger.retroactive_date_missing", {})
+    retro = trigger.retroactive_date
+    if retro is not None and spec.effective_from is not None and retro > spec.effective_from:
         yield Breach(
             "trigger.retroactive_date",
             "trigger.retroactive_date_after_start",
@@ -82,7 +88,7 @@ def _product_type(spec: ProductSpec, vocabulary: Vocabulary) -> Iterator[Breach]
         yield Breach(
             "type",
             "product.unknown_type",
-            {"code": spec.product_type, "hint": hint(spec.product_type, vocabulary.product_types.codes())},
+            {"code": spec.product_type, "suggestion": closest(spec.product_type, vocabulary.product_types.codes())},
         )
         return
     parties_present: set[str] = set()
@@ -127,7 +133,7 @@ def _coverages(spec: ProductSpec, vocabulary: Vocabulary) -> Iterator[Breach]:
             yield Breach(
                 f"{path}.code",
                 "coverage.unknown_code",
-                {"code": coverage.code, "hint": hint(coverage.code, vocabulary.coverages.codes())},
+                {"code": coverage.code, "suggestion": closest(coverage.code, vocabulary.coverages.codes())},
             )
         if coverage.code in seen:
             yield Breach(f"{path}.code", "coverage.duplicate", {"code": coverage.code})
@@ -170,7 +176,7 @@ def _exclusions(spec: ProductSpec, vocabulary: Vocabulary) -> Iterator[Breach]:
             yield Breach(
                 f"{path}.code",
                 "exclusion.unknown_code",
-                {"code": exclusion.code, "hint": hint(exclusion.code, vocabulary.exclusions.codes())},
+                {"code": exclusion.code, "suggestion": closest(exclusion.code, vocabulary.exclusions.codes())},
             )
             continue
         if term.lma_clause_required and exclusion.lma_clause is None:
@@ -201,7 +207,7 @@ def _services(spec: ProductSpec, vocabulary: Vocabulary) -> Iterator[Breach]:
             yield Breach(
                 f"{path}.code",
                 "service.unknown_code",
-                {"code": service.code, "hint": hint(service.code, vocabulary.services.codes())},
+                {"code": service.code, "suggestion": closest(service.code, vocabulary.services.codes())},
             )
         elif term.response_time_required and service.response_time_minutes is None:
             yield Breach(path, "service.missing_response_time", {"code": service.code})

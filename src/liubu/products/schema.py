@@ -83,14 +83,10 @@ def _breaches_of(error: SchemaError) -> Iterable[Breach]:
                 yield Breach(
                     join_path(path, name),
                     "schema.unknown_field",
-                    {"field": name, "allowed": allowed, "hint": _hint(close)},
+                    {"field": name, "allowed": allowed, "suggestion": close[0] if close else ""},
                 )
         return
     yield Breach(path, _code(keyword), _params(error, keyword))
-
-
-def _hint(close: list[str]) -> str:
-    return f" Did you mean {close[0]!r}?" if close else ""
 
 
 _CODES = {

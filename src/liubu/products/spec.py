@@ -125,12 +125,14 @@ class ClaimsProcess:
 class Trigger:
     """What triggers cover: ``claims_made`` or ``occurrence``, and the retroactive date.
 
-    ``retroactive_date`` None means no retroactive limit. ``conditions`` are further triggers in
-    plain words (for anti-fraud cover: a police case receipt).
+    Claims-made cover reaches back to a fixed ``retroactive_date`` or ``retroactive_period_days``
+    before each policy's inception (0: the inception itself); neither means no retroactive limit.
+    ``conditions`` are further triggers in plain words (for anti-fraud cover: a police case receipt).
     """
 
     basis: str
     retroactive_date: date | None = None
+    retroactive_period_days: int | None = None
     extended_reporting_days: int | None = None
     conditions: tuple[Text, ...] = ()
 

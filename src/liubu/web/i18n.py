@@ -42,14 +42,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_language.get()).ngettext(singular, plural, n)
 
 
-def negotiate(requested: str | None, accept_language: str | None, default: str) -> str:
-    """Session choice first, then the browser's Accept-Language, then the default."""
-    if requested in LANGUAGES:
-        return requested
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("zh"):
-            return "zh_CN"
-        if tag.startswith("en"):
-            return "en"
-    return default
+def negotiate(requested: str | None, default: str) -> str:
+    """The language chosen with the switch, else the platform default (zh_CN).
+
+    The browser's Accept-Language is deliberately not consulted: the platform speaks Chinese
+    unless the user picks English, so every user of one deployment sees the same screens.
+    """
+    return requested if requested in LANGUAGES else default

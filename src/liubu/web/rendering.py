@@ -37,7 +37,7 @@ def templates() -> Jinja2Templates:
 def language_of(request: Request) -> str:
     default = getattr(request.app.state, "default_language", "zh_CN")
     chosen = request.session.get(SESSION_LANGUAGE) if "session" in request.scope else None
-    return i18n.negotiate(chosen, request.headers.get("accept-language"), default)
+    return i18n.negotiate(chosen, default)
 
 
 def render(

@@ -1,0 +1,104 @@
+"""YAML with line numbers: plain data plus the line of every node, for located errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from liubu.errors import ValidationError
+
+Path = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """Data read from ``filename`` and the 1-based line where each path starts."""
+
+    filename: str
+    data: Any = None
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def where(self, path: Path) -> str:
+        """``file:line`` of the nearest node on ``path`` that has a line."""
+        for cut in range(len(path), -1, -1):
+            line = self.lines.get(path[:cut])
+            if line is not None:
+                return f"{self.filename}:{line}"
+        return self.filename
+
+    def fail(self, message: str, *, code: str, path: Path, value: object = None) -> ValidationError:
+        """A located error: the message ends with where it happened."""
+        where = self.where(path)
+        return ValidationError(f"{message} ({where})", code=f"risk.{code}", field=dotted(path),
+                               value=value, location=where)
+
+    @contextmanager
+    def at(self, path: Path) -> Iterator[None]:
+        """Re-raise a spec constructor's error with this file's location and the full path."""
+        try:
+            yield
+        except ValidationError as error:
+            if error.location is not None:
+                raise
+            where = self.where(self._deepest(path, error.field or ""))
+            inner = f".{error.field}" if error.field else ""
+            raise ValidationError(
+                f"{error.message} ({where}, at {dotted(path) or 'top level'})",
+                code=error.code, field=dotted(path) + inner, value=error.value, location=where,
+            ) from error
+
+
+    def _deepest(self, path: Path, field_name: str) -> Path:
+        """The longest known path made of ``path`` and a suffix of the error's dotted field."""
+        parts = tuple(p for p in field_name.replace("[", ".").replace("]", "").split(".") if p)
+        for start in range(len(parts)):
+            candidate = (*path, *parts[start:])
+            if candidate in self.lines:
+                return candidate
+        return path
+
+
+def dotted(path: Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def parse_yaml(text: str, filename: str) -> Located:
+    """Compose the node tree (keeping marks) and build plain data with a line table."""
+    located = Located(filename)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{filename}:{mark.line + 1}" if mark is not None else filename
+        raise ValidationError(f"The file is not valid YAML: {error} ({where})",
+                              code="risk.yaml_syntax", location=where) from error
+    if node is None:
+        raise located.fail("The file is empty.", code="empty_file", path=())
+    constructor = yaml.SafeLoader("")
+    located.data = _plain(node, (), located, constructor)
+    return located
+
+
+def _plain(node: yaml.Node, path: Path, located: Located, constructor: yaml.SafeLoader) -> Any:
+    located.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = constructor.construct_object(key_node, deep=True)
+            if key in out:
+                raise located.fail(f"Key {key!r} appears twice.", code="duplicate_key",
+                                   path=(*path, key), value=key)
+            located.lines[(*path, key)] = key_node.start_mark.line + 1
+            out[key] = _plain(value_node, (*path, key), located, constructor)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item, (*path, i), located, constructor) for i, item in
+                enumerate(node.value)]
+    return constructor.construct_object(node, deep=True)

@@ -1,0 +1,168 @@
+"""The web shell in real Chromium: each demo role signs in, sees its navigation, switches
+language, and signs out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from liubu.bootstrap import Platform, bootstrap
+from liubu.demo import DEMO_PASSWORD, load_demo
+from tests.conftest import test_settings
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, running_server
+
+pytestmark = pytest.mark.browser
+
+# What each demo login must (and must not) see in the side navigation, by page slug.
+EXPECTED_NAV = {
+    "admin": {
+        "diagnosis",
+        "treatment",
+        "service",
+        "monitoring",
+        "rescue",
+        "compensation",
+        "products",
+        "risk",
+        "underwriting",
+        "statistics",
+        "audit",
+    },
+    "underwriter": {
+        "diagnosis",
+        "treatment",
+        "service",
+        "monitoring",
+        "products",
+        "risk",
+        "underwriting",
+    },
+    "actuary": {"products", "risk", "underwriting"},
+    "adjuster": {"rescue", "compensation", "products"},
+    "analyst": {"diagnosis", "treatment", "service", "monitoring", "rescue", "products"},
+    "enterprise": {
+        "diagnosis",
+        "treatment",
+        "service",
+        "monitoring",
+        "rescue",
+        "compensation",
+        "products",
+    },
+    "regulator": {"products", "statistics"},
+}
+ALL_SLUGS = {
+    "diagnosis",
+    "treatment",
+    "service",
+    "monitoring",
+    "rescue",
+    "compensation",
+    "products",
+    "risk",
+    "underwriting",
+    "statistics",
+    "audit",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    require_chromium()
+    data = tmp_path_factory.mktemp("site")
+    url = f"sqlite:///{(Path(data) / 'liubu.db').as_posix()}"
+    platform: Platform = bootstrap(test_settings(url, Path(data)), upgrade_schema=True)
+    load_demo(platform)
+    with running_server(platform) as base:
+        yield base
+    platform.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    require_chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page: Page, site: str, username: str) -> None:
+    page.goto(f"{site}/")
+    expect(page).to_have_url(f"{site}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form[data-testid=login-form] button[type=submit]")
+    expect(page.get_by_test_id("who")).to_have_text(username)
+
+
+def nav_slugs(page: Page) -> set[str]:
+    return set(
+        page.locator("[data-testid=nav] a[data-slug]").evaluate_all(
+            "links => links.map(a => a.dataset.slug)"
+        )
+    )
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED_NAV))
+def test_each_demo_role_sees_its_navigation_and_can_sign_out(
+    page: Page, site: str, username: str
+) -> None:
+    sign_in(page, site, username)
+    assert nav_slugs(page) == EXPECTED_NAV[username]
+    hidden = sorted(ALL_SLUGS - EXPECTED_NAV[username])
+    if hidden:  # a page outside the role's navigation is refused, not merely hidden
+        response = page.goto(f"{site}/{'steps/' if hidden[0] in _STEPS else ''}{hidden[0]}")
+        assert response is not None
+        assert response.status == 403
+    page.goto(f"{site}/")
+    page.get_by_test_id("logout").click()
+    expect(page).to_have_url(f"{site}/login")
+    page.goto(f"{site}/products")
+    expect(page).to_have_url(f"{site}/login?next=/products")
+
+
+_STEPS = {"diagnosis", "treatment", "service", "monitoring", "rescue", "compensation"}
+
+
+def test_language_switch_changes_every_label(page: Page, site: str) -> None:
+    sign_in(page, site, "underwriter")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.locator("[data-slug=diagnosis]")).to_contain_text("保前诊断")
+    expect(page.get_by_test_id("logout")).to_have_text("退出登录")
+    page.click("a[data-lang=en]")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("[data-slug=diagnosis]")).to_contain_text("Pre-bind diagnosis")
+    expect(page.get_by_test_id("logout")).to_have_text("Sign out")
+    page.click("[data-slug=monitoring]")
+    expect(page.get_by_test_id("page-title")).to_contain_text("In-term monitoring")
+    expect(page.get_by_test_id("empty-state")).to_contain_text("Not built yet")
+    page.click("a[data-lang=zh_CN]")
+    expect(page.get_by_test_id("page-title")).to_contain_text("保中监控")
+
+
+def test_a_wrong_password_shows_a_translated_error(page: Page, site: str) -> None:
+    page.goto(f"{site}/login")
+    page.fill("input[name=username]", "actuary")
+    page.fill("input[name=password]", "not the password")
+    page.click("form[data-testid=login-form] button[type=submit]")
+    expect(page.get_by_test_id("login-error")).to_have_text("用户名或密码错误。")
+
+
+def test_the_api_documentation_renders_from_local_assets(page: Page, site: str) -> None:
+    external: list[str] = []
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(site) else None)
+    page.goto(f"{site}/docs")
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    expect(page.get_by_text("/api/enterprises/{enterprise_id}").first).to_be_visible()
+    assert external == []
