@@ -248,9 +248,17 @@ def register_enterprise(uow: UnitOfWork, facts: EnterpriseFacts) -> Enterprise:
     enterprise = Enterprise(
         id=new_id(),
         tenant_id=uow.principal.tenant_id,
+        name=facts.name,
+        uscc=facts.uscc,
+        industry_section=facts.industry_section,
+        industry_division=facts.industry_division,
+        region_code=facts.region_code,
+        annual_revenue=facts.annual_revenue,
+        employees=facts.employees,
+        mlps_level=facts.mlps_level,
+        critical_infrastructure=facts.critical_infrastructure,
         created_at=now,
         updated_at=now,
-        **facts.as_fields(),
     )
     uow.enterprises.add(enterprise)
     return enterprise

@@ -9,7 +9,6 @@ a frozen :class:`ProductSpec`. Nothing here touches a database, the web or the C
 from __future__ import annotations
 
 from liubu.products.catalogue import load_reference_catalogue
-from liubu.products.codec import dump_product, fingerprint
 from liubu.products.comparison import Cell, Comparison, Row, compare
 from liubu.products.issues import ProductIssue, rule_codes
 from liubu.products.pricing import FiledPremiumInputs, filed_premium_inputs
@@ -56,6 +55,7 @@ from liubu.products.vocabulary import (
     Vocabulary,
     load_vocabulary,
 )
+from liubu.products.writer import dump_product, fingerprint
 
 __all__ = [
     "BasePremiumRow",

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from liubu.errors import ValidationError
-from liubu.products.spec import Coverage, ProductSpec
+from liubu.products.spec import Coverage, ProductSpec, Retention
 from liubu.products.summary import ProductSummary, summarise
 from liubu.products.text import Lang, Text, check_lang
 from liubu.products.vocabulary import Vocabulary, load_vocabulary
@@ -32,7 +33,7 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """A row of the matrix; ``key`` is ``section:code`` (e.g. ``exclusion:unsupported_software``)."""
+    """A row of the matrix; ``key`` is ``section:code``, e.g. ``exclusion:betterment``."""
 
     key: str
     section: str
@@ -89,7 +90,9 @@ def _differs(cells: Sequence[Cell]) -> bool:
     return len({json.dumps(cell.value, sort_keys=True) for cell in cells}) > 1
 
 
-def _row(key: str, section: str, label: Text, cells: Iterable[Cell], definition: Text | None = None) -> Row:
+def _row(
+    key: str, section: str, label: Text, cells: Iterable[Cell], definition: Text | None = None
+) -> Row:
     cells = tuple(cells)
     return Row(key, section, label, cells, _differs(cells), definition)
 
@@ -110,14 +113,20 @@ def _trigger_cell(spec: ProductSpec) -> Cell:
     trigger = spec.trigger
     parts = [phrase("labels", "trigger", trigger.basis)]
     if trigger.retroactive_date is not None:
-        parts.append(fill(phrase("cells", "retroactive_date"), date=trigger.retroactive_date.isoformat()))
+        parts.append(
+            fill(phrase("cells", "retroactive_date"), date=trigger.retroactive_date.isoformat())
+        )
     elif trigger.retroactive_period_days == 0:
         parts.append(phrase("cells", "retroactive_inception"))
     elif trigger.retroactive_period_days is not None:
-        parts.append(fill(phrase("cells", "retroactive_period"), days=trigger.retroactive_period_days))
+        parts.append(
+            fill(phrase("cells", "retroactive_period"), days=trigger.retroactive_period_days)
+        )
     value = {
         "basis": trigger.basis,
-        "retroactive_date": None if trigger.retroactive_date is None else trigger.retroactive_date.isoformat(),
+        "retroactive_date": None
+        if trigger.retroactive_date is None
+        else trigger.retroactive_date.isoformat(),
         "retroactive_period_days": trigger.retroactive_period_days,
     }
     return Cell(value, _lines(parts))
@@ -128,10 +137,20 @@ def _eligibility_cell(spec: ProductSpec) -> Cell:
     parts = [phrase("labels", "insured", rule.insured)]
     if rule.revenue_min is not None:
         low, high = rule.revenue_min, rule.revenue_max
-        parts.append(per_lang(lambda lang: phrase("cells", "revenue").in_(lang).format(
-            low=money(low, lang),
-            high=phrase("cells", "no_upper").in_(lang) if high is None else money(high, lang),
-        )))
+        parts.append(
+            per_lang(
+                lambda lang: (
+                    phrase("cells", "revenue")
+                    .in_(lang)
+                    .format(
+                        low=money(low, lang),
+                        high=phrase("cells", "no_upper").in_(lang)
+                        if high is None
+                        else money(high, lang),
+                    )
+                )
+            )
+        )
     if rule.security_score_min is not None:
         parts.append(fill(phrase("cells", "score_min"), score=format(rule.security_score_min, "f")))
     if rule.mlps_level_min is not None:
@@ -140,7 +159,9 @@ def _eligibility_cell(spec: ProductSpec) -> Cell:
         parts.append(fill(phrase("cells", "age"), low=rule.age_min, high=rule.age_max))
     value = {
         "insured": rule.insured,
-        "industry_sections": None if rule.industry_sections is None else list(rule.industry_sections),
+        "industry_sections": None
+        if rule.industry_sections is None
+        else list(rule.industry_sections),
         "excluded_industry_sections": list(rule.excluded_industry_sections),
         "revenue_min": _str(rule.revenue_min),
         "revenue_max": _str(rule.revenue_max),
@@ -158,7 +179,9 @@ def _str(value: object) -> str | None:
 def _general_rows(products: Sequence[ProductSpec], vocabulary: Vocabulary) -> list[Row]:
     def type_cell(spec: ProductSpec) -> Cell:
         term = vocabulary.product_types.get(spec.product_type)
-        return Cell(spec.product_type, term.name if term else Text(spec.product_type, spec.product_type))
+        return Cell(
+            spec.product_type, term.name if term else Text(spec.product_type, spec.product_type)
+        )
 
     def limits_cell(spec: ProductSpec) -> Cell:
         return Cell(
@@ -168,8 +191,14 @@ def _general_rows(products: Sequence[ProductSpec], vocabulary: Vocabulary) -> li
 
     def notice_cell(spec: ProductSpec) -> Cell:
         hours = spec.claims.notice_within_hours
-        return Cell(hours, per_lang(lambda lang: phrase("cells", "within_hours").in_(lang).format(
-            hours=duration(hours, lang))))
+        return Cell(
+            hours,
+            per_lang(
+                lambda lang: (
+                    phrase("cells", "within_hours").in_(lang).format(hours=duration(hours, lang))
+                )
+            ),
+        )
 
     def territory_cell(spec: ProductSpec) -> Cell:
         return Cell(spec.territory, phrase("labels", "territory", spec.territory))
@@ -191,44 +220,62 @@ def _general_rows(products: Sequence[ProductSpec], vocabulary: Vocabulary) -> li
 # ── coverage, exclusion and service rows ──────────────────────────────────────────────────────
 
 
+def _coverage_value(
+    coverage: Coverage, retention: Retention | None, coinsurance: Decimal | None
+) -> dict[str, Any]:
+    waiting = coverage.waiting_period
+    return {
+        "sublimit": _str(coverage.sublimit),
+        "retention": None
+        if retention is None
+        else {"amount": _str(retention.amount), "basis": retention.basis},
+        "waiting_period": None
+        if waiting is None
+        else {"hours": waiting.hours, "semantics": waiting.semantics},
+        "coinsurance": _str(coinsurance),
+    }
+
+
+def _coverage_lines(
+    coverage: Coverage, retention: Retention | None, coinsurance: Decimal | None, lang: Lang
+) -> str:
+    lines = [phrase("cells", "present").in_(lang)]
+    if coverage.sublimit is None:
+        lines.append(phrase("cells", "full_limit").in_(lang))
+    else:
+        amount = money(coverage.sublimit, lang)
+        lines.append(phrase("cells", "sublimit").in_(lang).format(amount=amount))
+    if retention is None:
+        lines.append(phrase("cells", "no_retention").in_(lang))
+    else:
+        basis = phrase("labels", "retention_basis", retention.basis).in_(lang)
+        amount = money(retention.amount, lang)
+        lines.append(phrase("cells", "retention").in_(lang).format(amount=amount, basis=basis))
+    waiting = coverage.waiting_period
+    if waiting is not None:
+        kind = phrase("labels", "waiting_period", waiting.semantics).in_(lang)
+        hours = duration(waiting.hours, lang)
+        lines.append(phrase("cells", "waiting").in_(lang).format(kind=kind, hours=hours))
+    if coinsurance is not None:
+        lines.append(
+            phrase("cells", "coinsurance").in_(lang).format(share=share(coinsurance, lang))
+        )
+    return "\n".join(lines)
+
+
 def _coverage_cell(spec: ProductSpec, coverage: Coverage | None) -> Cell:
+    """A coverage's terms as the buyer meets them: its own retention or the policy's, a zero
+    retention or coinsurance shown as none."""
     if coverage is None:
         return _absent()
     retention = spec.retention_for(coverage)
     if retention is not None and retention.amount == 0:
         retention = None
-    waiting = coverage.waiting_period
     coinsurance = coverage.coinsurance if coverage.coinsurance else None
-    value = {
-        "sublimit": _str(coverage.sublimit),
-        "retention": None if retention is None else {"amount": _str(retention.amount), "basis": retention.basis},
-        "waiting_period": None if waiting is None else {"hours": waiting.hours, "semantics": waiting.semantics},
-        "coinsurance": _str(coinsurance),
-    }
-
-    def render(lang: Lang) -> str:
-        lines = [phrase("cells", "present").in_(lang)]
-        if coverage.sublimit is None:
-            lines.append(phrase("cells", "full_limit").in_(lang))
-        else:
-            lines.append(phrase("cells", "sublimit").in_(lang).format(amount=money(coverage.sublimit, lang)))
-        if retention is None:
-            lines.append(phrase("cells", "no_retention").in_(lang))
-        else:
-            lines.append(phrase("cells", "retention").in_(lang).format(
-                amount=money(retention.amount, lang),
-                basis=phrase("labels", "retention_basis", retention.basis).in_(lang),
-            ))
-        if waiting is not None:
-            lines.append(phrase("cells", "waiting").in_(lang).format(
-                kind=phrase("labels", "waiting_period", waiting.semantics).in_(lang),
-                hours=duration(waiting.hours, lang),
-            ))
-        if coinsurance is not None:
-            lines.append(phrase("cells", "coinsurance").in_(lang).format(share=share(coinsurance, lang)))
-        return "\n".join(lines)
-
-    return Cell(value, per_lang(render))
+    return Cell(
+        _coverage_value(coverage, retention, coinsurance),
+        per_lang(lambda lang: _coverage_lines(coverage, retention, coinsurance, lang)),
+    )
 
 
 def _codes_in_order(codes: Iterable[str], order: Callable[[str], int]) -> list[str]:
@@ -244,8 +291,15 @@ def _coverage_rows(products: Sequence[ProductSpec], vocabulary: Vocabulary) -> l
     for code in codes:
         term = vocabulary.coverages.get(code)
         cells = (_coverage_cell(spec, spec.coverage(code)) for spec in products)
-        rows.append(_row(f"coverage:{code}", "coverage", term.name if term else Text(code, code),
-                         cells, term.definition if term else None))
+        rows.append(
+            _row(
+                f"coverage:{code}",
+                "coverage",
+                term.name if term else Text(code, code),
+                cells,
+                term.definition if term else None,
+            )
+        )
     return rows
 
 
@@ -266,8 +320,15 @@ def _exclusion_rows(products: Sequence[ProductSpec], vocabulary: Vocabulary) -> 
             if exclusion.lma_clause:
                 text = _lines([text, Text(exclusion.lma_clause, exclusion.lma_clause)])
             cells.append(Cell({"lma_clause": exclusion.lma_clause}, text))
-        rows.append(_row(f"exclusion:{code}", "exclusion", term.name if term else Text(code, code),
-                         cells, term.definition if term else None))
+        rows.append(
+            _row(
+                f"exclusion:{code}",
+                "exclusion",
+                term.name if term else Text(code, code),
+                cells,
+                term.definition if term else None,
+            )
+        )
     return rows
 
 
@@ -289,8 +350,15 @@ def _service_rows(products: Sequence[ProductSpec], vocabulary: Vocabulary) -> li
             if minutes is not None:
                 text = _lines([text, fill(phrase("cells", "response_time"), minutes=minutes)])
             cells.append(Cell({"response_time_minutes": minutes}, text))
-        rows.append(_row(f"service:{code}", "service", term.name if term else Text(code, code),
-                         cells, term.definition if term else None))
+        rows.append(
+            _row(
+                f"service:{code}",
+                "service",
+                term.name if term else Text(code, code),
+                cells,
+                term.definition if term else None,
+            )
+        )
     return rows
 
 
@@ -304,7 +372,8 @@ def compare(products: Sequence[ProductSpec], *, lang: str = "zh") -> Comparison:
     if not products:
         raise ValidationError(
             "The list of products to compare is empty; give at least one product.",
-            code="comparison.empty", field="products",
+            code="comparison.empty",
+            field="products",
         )
     vocabulary = load_vocabulary()
     rows = (

@@ -19,7 +19,9 @@ def invariant_breaches(doc: Mapping[str, Any]) -> list[Breach]:
     breaches: list[Breach] = []
     start, end = doc.get("effective_from"), doc.get("effective_to")
     if start is not None and end is not None and end < start:  # ISO dates order as strings
-        breaches.append(Breach("effective_to", "effective.window_inverted", {"start": start, "end": end}))
+        breaches.append(
+            Breach("effective_to", "effective.window_inverted", {"start": start, "end": end})
+        )
     eligibility = doc["eligibility"]
     for name in ("revenue", "age"):
         window = eligibility.get(name)
@@ -32,15 +34,15 @@ def invariant_breaches(doc: Mapping[str, Any]) -> list[Breach]:
                 )
             )
     group = doc.get("group")
-    if group is not None and group.get("members_max") is not None:
-        if group["members_min"] > group["members_max"]:
-            breaches.append(
-                Breach(
-                    "group.members_max",
-                    "group.members_range_inverted",
-                    {"low": group["members_min"], "high": group["members_max"]},
-                )
+    members_max = None if group is None else group.get("members_max")
+    if group is not None and members_max is not None and group["members_min"] > members_max:
+        breaches.append(
+            Breach(
+                "group.members_max",
+                "group.members_range_inverted",
+                {"low": group["members_min"], "high": members_max},
             )
+        )
     breaches.extend(_rate_plan_breaches(doc["rate_plan"]))
     return breaches
 
@@ -70,11 +72,16 @@ def _rate_plan_breaches(plan: Mapping[str, Any]) -> list[Breach]:
                     Breach(
                         f"{path}.points[{j}].at",
                         "rate_plan.curve_points_unordered",
-                        {"factor": coefficient["factor"], "at": points[j]["at"],
-                         "previous": points[j - 1]["at"]},
+                        {
+                            "factor": coefficient["factor"],
+                            "at": points[j]["at"],
+                            "previous": points[j - 1]["at"],
+                        },
                     )
                 )
     lo, hi = plan["product_bound"]
     if lo > hi:
-        breaches.append(Breach("rate_plan.product_bound", "rate_plan.range_inverted", {"lo": lo, "hi": hi}))
+        breaches.append(
+            Breach("rate_plan.product_bound", "rate_plan.range_inverted", {"lo": lo, "hi": hi})
+        )
     return breaches

@@ -60,7 +60,9 @@ class ProductIssue:
 def rule_templates() -> Mapping[str, Mapping[str, str]]:
     """Every rule code with its ``en`` and ``zh`` message template."""
     table = load_yaml_table("rules.yaml")
-    return {str(code): {"en": str(t["en"]), "zh": str(t["zh"])} for code, t in table["rules"].items()}
+    return {
+        str(code): {"en": str(t["en"]), "zh": str(t["zh"])} for code, t in table["rules"].items()
+    }
 
 
 def rule_codes() -> tuple[str, ...]:
@@ -71,7 +73,9 @@ def rule_codes() -> tuple[str, ...]:
 def show(value: Any) -> str:
     """A parameter as it reads in a message: numbers plain, lists comma-separated."""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        return (
+            format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        )
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(show(item) for item in value) or "(none)"
     return str(value)

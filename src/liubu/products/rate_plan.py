@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
@@ -42,15 +43,24 @@ def to_decimal(value: object, *, field: str) -> Decimal:
             f"The {field} {value!r} is a bool; give a number.", code="number.type", field=field
         )
     try:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)  # type: ignore[arg-type]
+        if isinstance(value, float):
+            number = Decimal(repr(value))
+        elif isinstance(value, Decimal | int | str):
+            number = Decimal(value)
+        else:
+            raise TypeError(type(value).__name__)
     except (ArithmeticError, TypeError, ValueError):
         raise ValidationError(
-            f"The {field} {value!r} is not a number.", code="number.type", field=field,
+            f"The {field} {value!r} is not a number.",
+            code="number.type",
+            field=field,
             value=repr(value),
         ) from None
     if not number.is_finite():
         raise ValidationError(
-            f"The {field} {value!r} is not a finite number.", code="number.type", field=field,
+            f"The {field} {value!r} is not a finite number.",
+            code="number.type",
+            field=field,
             value=repr(value),
         )
     return number
@@ -67,13 +77,17 @@ class FiledRange:
         if not self.lo > 0:
             raise ValidationError(
                 f"The lower end {self.lo} of the filed range must be positive.",
-                code="rate_plan.range_not_positive", field="range[0]", value=str(self.lo),
+                code="rate_plan.range_not_positive",
+                field="range[0]",
+                value=str(self.lo),
             )
         if self.lo > self.hi:
             raise ValidationError(
                 f"The filed range [{self.lo}, {self.hi}] is inverted: its lower end exceeds its "
                 f"upper end.",
-                code="rate_plan.range_inverted", field="range", value=f"[{self.lo}, {self.hi}]",
+                code="rate_plan.range_inverted",
+                field="range",
+                value=f"[{self.lo}, {self.hi}]",
             )
 
     def contains(self, value: Decimal) -> bool:
@@ -96,7 +110,9 @@ class RevenueBand:
             raise ValidationError(
                 f"The revenue band {self.code!r} runs from {self.lower} to {self.upper}; its "
                 f"upper end must exceed its lower end.",
-                code="rate_plan.band_inverted", field="to", value=str(self.upper),
+                code="rate_plan.band_inverted",
+                field="to",
+                value=str(self.upper),
             )
 
     def contains(self, revenue: Decimal) -> bool:
@@ -161,14 +177,17 @@ class Coefficient:
         if self.points and self.levels:
             raise ValidationError(
                 f"The coefficient {self.factor!r} gives both points and levels; give one guide.",
-                code="rate_plan.two_guides", field="levels",
+                code="rate_plan.two_guides",
+                field="levels",
             )
-        for before, after in zip(self.points, self.points[1:], strict=False):
+        for before, after in pairwise(self.points):
             if after.at <= before.at:
                 raise ValidationError(
                     f"The points of the coefficient {self.factor!r} must have strictly increasing "
                     f"'at' values, but {after.at} follows {before.at}.",
-                    code="rate_plan.curve_points_unordered", field="points", value=str(after.at),
+                    code="rate_plan.curve_points_unordered",
+                    field="points",
+                    value=str(after.at),
                 )
 
     def value_for(self, reading: Number) -> Decimal:
@@ -185,13 +204,16 @@ class Coefficient:
             raise ValidationError(
                 f"The level {key!r} is not in the guide of the coefficient {self.factor!r}; use "
                 f"one of {[level.level for level in self.levels]}.",
-                code="rate_plan.unknown_level", field=self.factor, value=key,
+                code="rate_plan.unknown_level",
+                field=self.factor,
+                value=key,
             )
         if not self.points:
             raise ValidationError(
                 f"The coefficient {self.factor!r} has no guide; choose its value within "
                 f"[{self.range.lo}, {self.range.hi}].",
-                code="rate_plan.no_guide", field=self.factor,
+                code="rate_plan.no_guide",
+                field=self.factor,
             )
         return _interpolate(self.points, to_decimal(reading, field=self.factor))
 
@@ -199,7 +221,7 @@ class Coefficient:
 def _interpolate(points: tuple[CurvePoint, ...], x: Decimal) -> Decimal:
     if x <= points[0].at:
         return points[0].value
-    for left, right in zip(points, points[1:], strict=False):
+    for left, right in pairwise(points):
         if x <= right.at:
             slope = (right.value - left.value) / (right.at - left.at)
             value = left.value + slope * (x - left.at)
@@ -246,7 +268,9 @@ class RatePlan:
         raise ValidationError(
             f"The rate plan files no coefficient for the factor {factor!r}; it files "
             f"{[c.factor for c in self.coefficients]}.",
-            code="rate_plan.factor_not_filed", field="coefficients", value=factor,
+            code="rate_plan.factor_not_filed",
+            field="coefficients",
+            value=factor,
         )
 
     def revenue_band(self, revenue: Number) -> RevenueBand:
@@ -256,7 +280,9 @@ class RatePlan:
                 return band
         raise ValidationError(
             f"The revenue {amount} falls in none of the rate plan's revenue bands.",
-            code="rate_plan.no_base_premium", field="revenue", value=str(amount),
+            code="rate_plan.no_base_premium",
+            field="revenue",
+            value=str(amount),
         )
 
     def industry_group(self, industry_section: str) -> IndustryGroup:
@@ -266,7 +292,9 @@ class RatePlan:
         raise ValidationError(
             f"The industry section {industry_section!r} is in none of the rate plan's industry "
             f"groups.",
-            code="rate_plan.no_base_premium", field="industry_section", value=industry_section,
+            code="rate_plan.no_base_premium",
+            field="industry_section",
+            value=industry_section,
         )
 
     def base_premium(
@@ -290,7 +318,9 @@ class RatePlan:
         raise ValidationError(
             f"The base premium table has no entry for limit {amount}, revenue band {band!r} and "
             f"industry group {group!r}.",
-            code="rate_plan.no_base_premium", field="limit", value=str(amount),
+            code="rate_plan.no_base_premium",
+            field="limit",
+            value=str(amount),
         )
 
     def clamp(self, coefficients: Mapping[str, Number]) -> ClampResult:
@@ -304,7 +334,9 @@ class RatePlan:
             raise ValidationError(
                 f"The coefficients {unknown} are not filed in this rate plan; it files "
                 f"{[c.factor for c in self.coefficients]}.",
-                code="rate_plan.factor_not_filed", field="coefficients", value=repr(unknown),
+                code="rate_plan.factor_not_filed",
+                field="coefficients",
+                value=repr(unknown),
             )
         clamped: dict[str, Decimal] = {}
         flags: list[ClampFlag] = []
@@ -317,7 +349,8 @@ class RatePlan:
             if requested <= 0:
                 raise ValidationError(
                     f"The coefficient {filed.factor} {requested} must be positive.",
-                    code="rate_plan.coefficient_not_positive", field=filed.factor,
+                    code="rate_plan.coefficient_not_positive",
+                    field=filed.factor,
                     value=str(requested),
                 )
             clamped[filed.factor] = _clamp_one(filed.factor, filed.range, requested, flags)
@@ -342,5 +375,6 @@ def _clamp_one(factor: str, filed: FiledRange, value: Decimal, flags: list[Clamp
 def _missing_input(name: str, dimension: str) -> ValidationError:
     return ValidationError(
         f"The rate plan's base premium table has {dimension}, so the {name} is required.",
-        code="rate_plan.input_missing", field=name,
+        code="rate_plan.input_missing",
+        field=name,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import pairwise
 from itertools import product as cartesian
 
 from liubu.core.industry import industry_sections
@@ -56,7 +57,9 @@ def _coefficients(plan: RatePlan, vocabulary: Vocabulary) -> Iterator[Breach]:
     for index, coefficient in enumerate(plan.coefficients):
         path = f"rate_plan.coefficients[{index}]"
         if coefficient.factor in seen:
-            yield Breach(f"{path}.factor", "rate_plan.duplicate_factor", {"factor": coefficient.factor})
+            yield Breach(
+                f"{path}.factor", "rate_plan.duplicate_factor", {"factor": coefficient.factor}
+            )
         seen.add(coefficient.factor)
         filed = coefficient.range
         if not filed.contains(_ONE):
@@ -74,7 +77,9 @@ def _coefficients(plan: RatePlan, vocabulary: Vocabulary) -> Iterator[Breach]:
                 )
         term = vocabulary.rating_factors.get(coefficient.factor)
         if term is None:
-            close = difflib.get_close_matches(coefficient.factor, vocabulary.rating_factors.codes(), n=1)
+            close = difflib.get_close_matches(
+                coefficient.factor, vocabulary.rating_factors.codes(), n=1
+            )
             yield Breach(
                 f"{path}.factor",
                 "rate_plan.unknown_factor",
@@ -129,7 +134,7 @@ def _revenue_bands(spec: ProductSpec) -> Iterator[Breach]:
         return
     yield from _duplicate_codes("rate_plan.revenue_bands", [band.code for band in bands])
     order = sorted(range(len(bands)), key=lambda i: bands[i].lower)
-    for before, after in zip(order, order[1:], strict=False):
+    for before, after in pairwise(order):
         upper, lower = bands[before].upper, bands[after].lower
         if upper is None or upper > lower:
             yield Breach(
@@ -186,7 +191,9 @@ def _industry_groups(spec: ProductSpec) -> Iterator[Breach]:
     eligible = [s.code for s in industry_sections() if spec.eligibility.admits_section(s.code)]
     unrated = [section for section in eligible if section not in owner]
     if unrated:
-        yield Breach("rate_plan.industry_groups", "rate_plan.industry_not_rated", {"sections": unrated})
+        yield Breach(
+            "rate_plan.industry_groups", "rate_plan.industry_not_rated", {"sections": unrated}
+        )
 
 
 def _rows(spec: ProductSpec) -> Iterator[Breach]:
@@ -199,15 +206,21 @@ def _rows(spec: ProductSpec) -> Iterator[Breach]:
     for index, row in enumerate(plan.base_premiums):
         path = f"rate_plan.base_premiums[{index}]"
         if row.limit not in spec.limit_options:
-            yield Breach(f"{path}.limit", "rate_plan.row_unknown_key",
-                         {"dimension": "limit", "key": row.limit, "known": list(spec.limit_options)})
+            yield Breach(
+                f"{path}.limit",
+                "rate_plan.row_unknown_key",
+                {"dimension": "limit", "key": row.limit, "known": list(spec.limit_options)},
+            )
         for name, known in dimensions.items():
             key = getattr(row, name)
             if key is None and known:
                 yield Breach(path, "rate_plan.row_missing_key", {"dimension": name, "known": known})
             elif key is not None and key not in known:
-                yield Breach(f"{path}.{name}", "rate_plan.row_unknown_key",
-                             {"dimension": name, "key": key, "known": known})
+                yield Breach(
+                    f"{path}.{name}",
+                    "rate_plan.row_unknown_key",
+                    {"dimension": name, "key": key, "known": known},
+                )
         if row.key in seen:
             yield Breach(path, "rate_plan.duplicate_row", {"key": _describe(row.key)})
         seen.add(row.key)
@@ -232,15 +245,16 @@ def _gaps(
 ) -> Iterator[Breach]:
     bands: list[str | None] = list(dimensions["revenue_band"]) or [None]
     groups: list[str | None] = list(dimensions["industry_group"]) or [None]
-    missing = [
-        key for key in cartesian(spec.limit_options, bands, groups) if key not in present
-    ]
+    missing = [key for key in cartesian(spec.limit_options, bands, groups) if key not in present]
     if missing:
         listed = [_describe(key) for key in missing[:_MAX_LISTED_GAPS]]
         if len(missing) > _MAX_LISTED_GAPS:
             listed.append(f"… {len(missing) - _MAX_LISTED_GAPS} more")
-        yield Breach("rate_plan.base_premiums", "rate_plan.table_gap",
-                     {"count": len(missing), "missing": "; ".join(listed)})
+        yield Breach(
+            "rate_plan.base_premiums",
+            "rate_plan.table_gap",
+            {"count": len(missing), "missing": "; ".join(listed)},
+        )
 
 
 def _limit_order(rows: tuple[BasePremiumRow, ...]) -> Iterator[Breach]:
@@ -249,11 +263,18 @@ def _limit_order(rows: tuple[BasePremiumRow, ...]) -> Iterator[Breach]:
         by_cell.setdefault((row.revenue_band, row.industry_group), []).append(index)
     for indices in by_cell.values():
         ordered = sorted(indices, key=lambda i: rows[i].limit)
-        for before, after in zip(ordered, ordered[1:], strict=False):
-            if rows[after].limit > rows[before].limit and rows[after].premium < rows[before].premium:
+        for before, after in pairwise(ordered):
+            if (
+                rows[after].limit > rows[before].limit
+                and rows[after].premium < rows[before].premium
+            ):
                 yield Breach(
                     f"rate_plan.base_premiums[{after}].premium",
                     "rate_plan.premium_decreases_with_limit",
-                    {"limit": rows[after].limit, "premium": rows[after].premium,
-                     "lower_limit": rows[before].limit, "lower_premium": rows[before].premium},
+                    {
+                        "limit": rows[after].limit,
+                        "premium": rows[after].premium,
+                        "lower_limit": rows[before].limit,
+                        "lower_premium": rows[before].premium,
+                    },
                 )

@@ -33,7 +33,7 @@ def wrap(text: str, width: int) -> list[str]:
                 current = word.lstrip()
             else:
                 current = candidate
-            while display_width(current) > width:  # a single word wider than the column
+            while display_width(current.rstrip()) > width:  # a word wider than the column
                 cut = _cut(current, width)
                 lines.append(current[:cut])
                 current = current[cut:]
@@ -72,41 +72,41 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
-def _table_lines(header: list[str], body: list[tuple[str, list[str], bool]], widths: list[int]) -> list[str]:
-    def line(cells: list[list[str]], mark: str) -> list[str]:
-        height = max(len(cell) for cell in cells)
-        out = []
-        for i in range(height):
-            parts = [_pad(cell[i] if i < len(cell) else "", w) for cell, w in zip(cells, widths, strict=True)]
-            out.append((mark if i == 0 else " ") + " " + " │ ".join(parts).rstrip())
-        return out
-
-    rule = "──" + "─┼─".join("─" * w for w in widths)
-    lines = line([wrap(h, w) for h, w in zip(header, widths, strict=True)], " ")
-    lines.append(rule)
-    for label, cells, differs in body:
-        texts = [label, *cells]
-        lines.extend(line([wrap(t, w) for t, w in zip(texts, widths, strict=True)],
-                          DIFFERS_MARK if differs else " "))
-    return lines
+def _block(cells: list[str], widths: list[int], mark: str) -> list[str]:
+    """One table row: each cell wrapped to its column, the row as tall as its tallest cell."""
+    wrapped = [wrap(text, width) for text, width in zip(cells, widths, strict=True)]
+    height = max(len(cell) for cell in wrapped)
+    out = []
+    for i in range(height):
+        parts = [
+            _pad(cell[i] if i < len(cell) else "", width)
+            for cell, width in zip(wrapped, widths, strict=True)
+        ]
+        out.append((mark if i == 0 else " ") + " " + " │ ".join(parts).rstrip())
+    return out
 
 
-def render_comparison_text(comparison: Comparison, lang: str | None = None, *, column_width: int = 28) -> str:
-    """The comparison as a text table followed by each product's summary."""
+def render_comparison_text(
+    comparison: Comparison, lang: str | None = None, *, column_width: int = 28
+) -> str:
+    """The comparison as a text table (rows that differ marked ``*``), then each product's
+    plain-language summary."""
     chosen: Lang = check_lang(lang or comparison.lang)
-    header = [""] + [f"{name.in_(chosen)}\n{pid}" for pid, name in zip(comparison.products, comparison.names, strict=True)]
+    names = zip(comparison.products, comparison.names, strict=True)
+    header = ["", *(f"{name.in_(chosen)}\n{pid}" for pid, name in names)]
     widths = [22] + [column_width] * len(comparison.products)
-    out: list[str] = []
+    out = _block(header, widths, " ")
     for section in ("general", "coverage", "exclusion", "service"):
         rows: list[Row] = [row for row in comparison.rows if row.section == section]
         if not rows:
             continue
-        out.append(f"■ {phrase('sections', section).in_(chosen)}")
-        body = [(row.label.in_(chosen), [c.text.in_(chosen) for c in row.cells], row.differs) for row in rows]
-        out.extend(_table_lines(header, body, widths))
-        out.append("")
-    legend = "* 表示各产品条款不同" if chosen == "zh" else "* marks rows where the products differ"
-    out.append(legend)
+        title = f"■ {phrase('sections', section).in_(chosen)} "
+        out.append("─" + title + "─" * max(0, sum(widths) + 3 * len(widths) - display_width(title)))
+        for row in rows:
+            cells = [row.label.in_(chosen), *(cell.text.in_(chosen) for cell in row.cells)]
+            out.extend(_block(cells, widths, DIFFERS_MARK if row.differs else " "))
+    out.append("")
+    out.append(phrase("cells", "legend").in_(chosen))
     for summary in comparison.summaries:
         out.append("")
         out.append(f"【{summary.name.in_(chosen)}】{summary.product_id}")

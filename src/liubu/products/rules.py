@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 
 from liubu.products.issues import Breach
 from liubu.products.rate_rules import rate_plan_breaches
-from liubu.products.spec import ProductSpec
-from liubu.products.vocabulary import Vocabulary
+from liubu.products.spec import Coverage, ProductSpec
+from liubu.products.vocabulary import ProductTypeTerm, Vocabulary
 
 OUTAGE_SEMANTICS = ("time_deductible", "qualifying_period")
 
@@ -85,30 +85,12 @@ def _eligibility(spec: ProductSpec) -> Iterator[Breach]:
 def _product_type(spec: ProductSpec, vocabulary: Vocabulary) -> Iterator[Breach]:
     kind = vocabulary.product_types.get(spec.product_type)
     if kind is None:
+        suggestion = closest(spec.product_type, vocabulary.product_types.codes())
         yield Breach(
-            "type",
-            "product.unknown_type",
-            {"code": spec.product_type, "suggestion": closest(spec.product_type, vocabulary.product_types.codes())},
+            "type", "product.unknown_type", {"code": spec.product_type, "suggestion": suggestion}
         )
         return
-    parties_present: set[str] = set()
-    for index, coverage in enumerate(spec.coverages):
-        term = vocabulary.coverages.get(coverage.code)
-        if term is None:
-            continue
-        parties_present.add(term.party)
-        if term.party not in kind.parties:
-            yield Breach(
-                f"coverages[{index}].code",
-                "type.coverage_not_allowed",
-                {"code": coverage.code, "party": term.party, "type": kind.code, "allowed": kind.parties},
-            )
-    missing = [code for code in kind.requires_all if spec.coverage(code) is None]
-    if missing:
-        yield Breach("coverages", "type.missing_core_coverage", {"type": kind.code, "missing": missing})
-    for party in kind.requires_parties:
-        if party not in parties_present:
-            yield Breach("coverages", "type.missing_party", {"type": kind.code, "party": party})
+    yield from _type_coverages(spec, kind, vocabulary)
     if spec.eligibility.insured != kind.insured:
         yield Breach(
             "eligibility.insured",
@@ -123,44 +105,81 @@ def _product_type(spec: ProductSpec, vocabulary: Vocabulary) -> Iterator[Breach]
         yield Breach("group", "group.unexpected", {"type": kind.code})
 
 
+def _type_coverages(
+    spec: ProductSpec, kind: ProductTypeTerm, vocabulary: Vocabulary
+) -> Iterator[Breach]:
+    """The coverages a product type allows, and those it requires."""
+    parties_present: set[str] = set()
+    for index, coverage in enumerate(spec.coverages):
+        term = vocabulary.coverages.get(coverage.code)
+        if term is None:
+            continue
+        parties_present.add(term.party)
+        if term.party not in kind.parties:
+            yield Breach(
+                f"coverages[{index}].code",
+                "type.coverage_not_allowed",
+                {
+                    "code": coverage.code,
+                    "party": term.party,
+                    "type": kind.code,
+                    "allowed": kind.parties,
+                },
+            )
+    missing = [code for code in kind.requires_all if spec.coverage(code) is None]
+    if missing:
+        yield Breach(
+            "coverages", "type.missing_core_coverage", {"type": kind.code, "missing": missing}
+        )
+    for party in kind.requires_parties:
+        if party not in parties_present:
+            yield Breach("coverages", "type.missing_party", {"type": kind.code, "party": party})
+
+
 def _coverages(spec: ProductSpec, vocabulary: Vocabulary) -> Iterator[Breach]:
     seen: set[str] = set()
-    largest, smallest = max(spec.limit_options), min(spec.limit_options)
     for index, coverage in enumerate(spec.coverages):
         path = f"coverages[{index}]"
         term = vocabulary.coverages.get(coverage.code)
         if term is None:
+            suggestion = closest(coverage.code, vocabulary.coverages.codes())
             yield Breach(
                 f"{path}.code",
                 "coverage.unknown_code",
-                {"code": coverage.code, "suggestion": closest(coverage.code, vocabulary.coverages.codes())},
+                {"code": coverage.code, "suggestion": suggestion},
             )
         if coverage.code in seen:
             yield Breach(f"{path}.code", "coverage.duplicate", {"code": coverage.code})
         seen.add(coverage.code)
-        if coverage.sublimit is not None and coverage.sublimit > largest:
-            yield Breach(
-                f"{path}.sublimit",
-                "coverage.sublimit_above_limit",
-                {"code": coverage.code, "sublimit": coverage.sublimit, "limit": largest},
-            )
-        retention = spec.retention_for(coverage)
-        payable = spec.payable_limit(coverage, smallest)
-        if retention is not None and retention.amount >= payable:
-            where = f"{path}.retention" if coverage.retention is not None else "retention"
-            yield Breach(
-                where,
-                "coverage.retention_not_below_limit",
-                {"code": coverage.code, "retention": retention.amount, "limit": payable},
-            )
+        yield from _coverage_amounts(spec, coverage, path)
         waiting = coverage.waiting_period
-        if waiting is not None and term is not None and not term.outage:
-            if waiting.semantics in OUTAGE_SEMANTICS:
-                yield Breach(
-                    f"{path}.waiting_period.semantics",
-                    "coverage.waiting_period_not_applicable",
-                    {"code": coverage.code, "semantics": waiting.semantics},
-                )
+        semantics = None if waiting is None else waiting.semantics
+        if semantics in OUTAGE_SEMANTICS and term is not None and not term.outage:
+            yield Breach(
+                f"{path}.waiting_period.semantics",
+                "coverage.waiting_period_not_applicable",
+                {"code": coverage.code, "semantics": semantics},
+            )
+
+
+def _coverage_amounts(spec: ProductSpec, coverage: Coverage, path: str) -> Iterator[Breach]:
+    """A sublimit within the limits offered, and a retention below what the cover can pay."""
+    largest, smallest = max(spec.limit_options), min(spec.limit_options)
+    if coverage.sublimit is not None and coverage.sublimit > largest:
+        yield Breach(
+            f"{path}.sublimit",
+            "coverage.sublimit_above_limit",
+            {"code": coverage.code, "sublimit": coverage.sublimit, "limit": largest},
+        )
+    retention = spec.retention_for(coverage)
+    payable = spec.payable_limit(coverage, smallest)
+    if retention is not None and retention.amount >= payable:
+        where = f"{path}.retention" if coverage.retention is not None else "retention"
+        yield Breach(
+            where,
+            "coverage.retention_not_below_limit",
+            {"code": coverage.code, "retention": retention.amount, "limit": payable},
+        )
 
 
 def _exclusions(spec: ProductSpec, vocabulary: Vocabulary) -> Iterator[Breach]:
@@ -176,7 +195,10 @@ def _exclusions(spec: ProductSpec, vocabulary: Vocabulary) -> Iterator[Breach]:
             yield Breach(
                 f"{path}.code",
                 "exclusion.unknown_code",
-                {"code": exclusion.code, "suggestion": closest(exclusion.code, vocabulary.exclusions.codes())},
+                {
+                    "code": exclusion.code,
+                    "suggestion": closest(exclusion.code, vocabulary.exclusions.codes()),
+                },
             )
             continue
         if term.lma_clause_required and exclusion.lma_clause is None:
@@ -191,7 +213,11 @@ def _exclusions(spec: ProductSpec, vocabulary: Vocabulary) -> Iterator[Breach]:
             yield Breach(
                 f"{path}.code",
                 "exclusion.audience_mismatch",
-                {"code": exclusion.code, "audience": term.audience, "insured": spec.eligibility.insured},
+                {
+                    "code": exclusion.code,
+                    "audience": term.audience,
+                    "insured": spec.eligibility.insured,
+                },
             )
 
 
@@ -207,7 +233,10 @@ def _services(spec: ProductSpec, vocabulary: Vocabulary) -> Iterator[Breach]:
             yield Breach(
                 f"{path}.code",
                 "service.unknown_code",
-                {"code": service.code, "suggestion": closest(service.code, vocabulary.services.codes())},
+                {
+                    "code": service.code,
+                    "suggestion": closest(service.code, vocabulary.services.codes()),
+                },
             )
         elif term.response_time_required and service.response_time_minutes is None:
             yield Breach(path, "service.missing_response_time", {"code": service.code})

@@ -22,8 +22,14 @@ from liubu.products.yamlmap import join_path
 SCHEMA_FILE = "product.schema.json"
 
 _JSON_TYPES = {
-    "NoneType": "null", "bool": "boolean", "int": "integer", "Decimal": "number",
-    "float": "number", "str": "string", "list": "array", "dict": "object",
+    "NoneType": "null",
+    "bool": "boolean",
+    "int": "integer",
+    "Decimal": "number",
+    "float": "number",
+    "str": "string",
+    "list": "array",
+    "dict": "object",
 }
 
 
@@ -128,12 +134,16 @@ def _params(error: SchemaError, keyword: str) -> dict[str, Any]:
         params["limit"] = limit
         params["strict"] = keyword.startswith("exclusive")
         params["relation"] = {
-            "minimum": "at least", "exclusiveMinimum": "above",
-            "maximum": "at most", "exclusiveMaximum": "below",
+            "minimum": "at least",
+            "exclusiveMinimum": "above",
+            "maximum": "at most",
+            "exclusiveMaximum": "below",
         }[keyword]
         params["relation_zh"] = {
-            "minimum": "不小于", "exclusiveMinimum": "大于",
-            "maximum": "不大于", "exclusiveMaximum": "小于",
+            "minimum": "不小于",
+            "exclusiveMinimum": "大于",
+            "maximum": "不大于",
+            "exclusiveMaximum": "小于",
         }[keyword]
     elif keyword in ("minItems", "maxItems", "minLength", "maxLength"):
         params["limit"] = limit

@@ -25,7 +25,9 @@ STATUSES = ("draft", "filed", "withdrawn")
 def _inverted(code: str, field: str, what: str, low: object, high: object) -> ValidationError:
     return ValidationError(
         f"The {what} runs from {low} to {high}; its start must not come after its end.",
-        code=code, field=field, value=f"{low}..{high}",
+        code=code,
+        field=field,
+        value=f"{low}..{high}",
     )
 
 
@@ -40,7 +42,9 @@ class Retention:
         if self.amount < 0:
             raise ValidationError(
                 f"The retention amount {self.amount} must not be negative.",
-                code="coverage.retention_negative", field="amount", value=str(self.amount),
+                code="coverage.retention_negative",
+                field="amount",
+                value=str(self.amount),
             )
 
 
@@ -49,7 +53,7 @@ class WaitingPeriod:
     """A waiting period in hours and what it means (等待期/时间免赔):
 
     - ``time_deductible``: the first *hours* of each outage are never paid;
-    - ``qualifying_period``: an outage must last longer than *hours*, then it is paid from the start;
+    - ``qualifying_period``: an outage must last longer than *hours*, then is paid from the start;
     - ``from_inception``: events in the first *hours* after the policy starts are not covered.
     """
 
@@ -78,7 +82,8 @@ class Coverage:
             raise ValidationError(
                 f"The coinsurance {self.coinsurance} of coverage {self.code!r} must be at least 0 "
                 f"and below 1 (it is the insured's own share).",
-                code="coverage.coinsurance_range", field="coinsurance",
+                code="coverage.coinsurance_range",
+                field="coinsurance",
                 value=str(self.coinsurance),
             )
 
@@ -127,7 +132,7 @@ class Trigger:
 
     Claims-made cover reaches back to a fixed ``retroactive_date`` or ``retroactive_period_days``
     before each policy's inception (0: the inception itself); neither means no retroactive limit.
-    ``conditions`` are further triggers in plain words (for anti-fraud cover: a police case receipt).
+    ``conditions`` are further triggers in plain words (anti-fraud cover: a police case receipt).
     """
 
     basis: str
@@ -153,14 +158,22 @@ class Eligibility:
     note: Text | None = None
 
     def __post_init__(self) -> None:
-        if None not in (self.revenue_min, self.revenue_max) and self.revenue_min > self.revenue_max:  # type: ignore[operator]
+        low, high = self.revenue_min, self.revenue_max
+        if low is not None and high is not None and low > high:
             raise _inverted(
-                "eligibility.range_inverted", "revenue", "eligible revenue range",
-                self.revenue_min, self.revenue_max,
+                "eligibility.range_inverted",
+                "revenue",
+                "eligible revenue range",
+                low,
+                high,
             )
-        if None not in (self.age_min, self.age_max) and self.age_min > self.age_max:  # type: ignore[operator]
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
             raise _inverted(
-                "eligibility.range_inverted", "age", "eligible age range", self.age_min, self.age_max
+                "eligibility.range_inverted",
+                "age",
+                "eligible age range",
+                self.age_min,
+                self.age_max,
             )
 
     def admits_section(self, section: str) -> bool:
@@ -192,7 +205,9 @@ class PremiumSharing:
     floating_factor: str | None = None
     note: Text | None = None
 
-    def split(self, premium: Decimal, *, floating_coefficient: Decimal = Decimal(1)) -> tuple[Decimal, Decimal]:
+    def split(
+        self, premium: Decimal, *, floating_coefficient: Decimal = Decimal(1)
+    ) -> tuple[Decimal, Decimal]:
         """``(sponsor pays, member pays)`` for a member with this base premium (not rounded).
 
         For ``sponsor_base_member_float``: sponsor = s·B, member = (1 − s)·B·c with c the member's
@@ -226,8 +241,11 @@ class GroupArrangement:
     def __post_init__(self) -> None:
         if self.members_max is not None and self.members_min > self.members_max:
             raise _inverted(
-                "group.members_range_inverted", "members_max", "number of members",
-                self.members_min, self.members_max,
+                "group.members_range_inverted",
+                "members_max",
+                "number of members",
+                self.members_min,
+                self.members_max,
             )
 
 
@@ -266,17 +284,23 @@ class ProductSpec:
                 raise ValidationError(
                     f"The product {name} {value!r} must be lower-case letters, digits and '-' "
                     f"(at most 64), starting with a letter or digit.",
-                    code="product.bad_identifier", field=name, value=repr(value),
+                    code="product.bad_identifier",
+                    field=name,
+                    value=repr(value),
                 )
         if isinstance(self.version, bool) or not isinstance(self.version, int) or self.version < 1:
             raise ValidationError(
                 f"The product version {self.version!r} must be a whole number of at least 1.",
-                code="product.bad_identifier", field="version", value=repr(self.version),
+                code="product.bad_identifier",
+                field="version",
+                value=repr(self.version),
             )
         if self.status not in STATUSES:
             raise ValidationError(
                 f"The product status {self.status!r} must be one of {list(STATUSES)}.",
-                code="product.bad_status", field="status", value=self.status,
+                code="product.bad_status",
+                field="status",
+                value=self.status,
             )
         if (
             self.effective_from is not None
@@ -284,8 +308,11 @@ class ProductSpec:
             and self.effective_to < self.effective_from
         ):
             raise _inverted(
-                "effective.window_inverted", "effective_to", "effective period",
-                self.effective_from, self.effective_to,
+                "effective.window_inverted",
+                "effective_to",
+                "effective period",
+                self.effective_from,
+                self.effective_to,
             )
 
     @property

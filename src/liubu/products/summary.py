@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import TypeVar
 
 from liubu.products.spec import Coverage, ProductSpec, Retention
 from liubu.products.text import Lang, Text
 from liubu.products.vocabulary import Vocabulary
 from liubu.products.wording import duration, join, join_or, money, per_lang, phrase, share
+
+K = TypeVar("K")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +63,10 @@ def _covered(spec: ProductSpec, vocabulary: Vocabulary) -> Text:
                 template = phrase("summary", "covered_item_sublimit").in_(lang)
                 items.append(template.format(name=name, amount=money(coverage.sublimit, lang)))
         limits = join_or([money(limit, lang) for limit in spec.limit_options], lang)
-        return phrase("summary", "covered").in_(lang).format(
-            items=join(items, lang, separator="separator"), limits=limits
+        return (
+            phrase("summary", "covered")
+            .in_(lang)
+            .format(items=join(items, lang, separator="separator"), limits=limits)
         )
 
     return per_lang(render)
@@ -72,7 +76,8 @@ def _not_covered(spec: ProductSpec, vocabulary: Vocabulary) -> Text:
     kind = vocabulary.product_types.get(spec.product_type)
     parties = kind.parties if kind is not None else ()
     missing = [
-        term.code for term in vocabulary.coverages
+        term.code
+        for term in vocabulary.coverages
         if term.party in parties and spec.coverage(term.code) is None
     ]
 
@@ -85,8 +90,11 @@ def _not_covered(spec: ProductSpec, vocabulary: Vocabulary) -> Text:
             if clause:
                 name += f"（{clause}）" if lang == "zh" else f" ({clause})"
             names.append(name)
-        listed = join(names, lang, separator="separator") if names else phrase(
-            "summary", "no_exclusions").in_(lang)
+        listed = (
+            join(names, lang, separator="separator")
+            if names
+            else phrase("summary", "no_exclusions").in_(lang)
+        )
         sentence = phrase("summary", "not_covered").in_(lang).format(exclusions=listed)
         if missing:
             others = join((_name(vocabulary, code, lang) for code in missing), lang)
@@ -97,10 +105,9 @@ def _not_covered(spec: ProductSpec, vocabulary: Vocabulary) -> Text:
     return per_lang(render)
 
 
-def _grouped(
-    spec: ProductSpec, key: Callable[[Coverage], object | None]
-) -> dict[object, list[str]]:
-    groups: dict[object, list[str]] = defaultdict(list)
+def _grouped(spec: ProductSpec, key: Callable[[Coverage], K | None]) -> dict[K, list[str]]:
+    """Coverage codes grouped by a term (left out where the term is None), in product order."""
+    groups: dict[K, list[str]] = defaultdict(list)
     for coverage in spec.coverages:
         value = key(coverage)
         if value is not None:
@@ -114,9 +121,9 @@ def _retention_items(spec: ProductSpec, vocabulary: Vocabulary, lang: Lang) -> l
     if default is not None and default.amount > 0:
         basis = phrase("summary", "retention_default_basis", default.basis).in_(lang)
         items.append(
-            phrase("summary", "retention_default").in_(lang).format(
-                amount=money(default.amount, lang), basis=basis
-            )
+            phrase("summary", "retention_default")
+            .in_(lang)
+            .format(amount=money(default.amount, lang), basis=basis)
         )
 
     def own(coverage: Coverage) -> Retention | None:
@@ -124,13 +131,12 @@ def _retention_items(spec: ProductSpec, vocabulary: Vocabulary, lang: Lang) -> l
         return mine if mine is not None and mine != default and mine.amount > 0 else None
 
     for retention, codes in _grouped(spec, own).items():
-        assert isinstance(retention, Retention)
         basis = phrase("summary", "retention_default_basis", retention.basis).in_(lang)
         names = join_or([_name(vocabulary, code, lang) for code in codes], lang)
         items.append(
-            phrase("summary", "retention_other").in_(lang).format(
-                names=names, amount=money(retention.amount, lang), basis=basis
-            )
+            phrase("summary", "retention_other")
+            .in_(lang)
+            .format(names=names, amount=money(retention.amount, lang), basis=basis)
         )
     return items
 
@@ -138,31 +144,30 @@ def _retention_items(spec: ProductSpec, vocabulary: Vocabulary, lang: Lang) -> l
 def _pay_first(spec: ProductSpec, vocabulary: Vocabulary) -> Text:
     def render(lang: Lang) -> str:
         items = _retention_items(spec, vocabulary, lang)
-        waits = _grouped(
-            spec,
-            lambda c: None if c.waiting_period is None
-            else (c.waiting_period.semantics, c.waiting_period.hours),
-        )
-        for (semantics, hours), codes in waits.items():  # type: ignore[misc]
+        for waiting, codes in _grouped(spec, lambda c: c.waiting_period).items():
             names = join_or([_name(vocabulary, code, lang) for code in codes], lang)
             items.append(
-                phrase("summary", "waiting", semantics).in_(lang).format(
-                    names=names, hours=duration(hours, lang)
-                )
+                phrase("summary", "waiting", waiting.semantics)
+                .in_(lang)
+                .format(names=names, hours=duration(waiting.hours, lang))
             )
         shares = _grouped(
-            spec, lambda c: c.coinsurance if c.coinsurance is not None and c.coinsurance > 0 else None
+            spec,
+            lambda c: c.coinsurance if c.coinsurance is not None and c.coinsurance > 0 else None,
         )
         for fraction, codes in shares.items():
-            assert isinstance(fraction, Decimal)
             names = join_or([_name(vocabulary, code, lang) for code in codes], lang)
             items.append(
-                phrase("summary", "coinsurance").in_(lang).format(names=names, share=share(fraction, lang))
+                phrase("summary", "coinsurance")
+                .in_(lang)
+                .format(names=names, share=share(fraction, lang))
             )
         if not items:
             return phrase("summary", "pay_nothing").in_(lang)
-        return phrase("summary", "pay_first").in_(lang).format(
-            items=join(items, lang, separator="separator")
+        return (
+            phrase("summary", "pay_first")
+            .in_(lang)
+            .format(items=join(items, lang, separator="separator"))
         )
 
     return per_lang(render)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from liubu.errors import ValidationError
-from liubu.products.codec import build_spec
 from liubu.products.invariants import invariant_breaches
 from liubu.products.issues import Breach, ProductIssue, issues_error, make_issue
+from liubu.products.reader import build_spec
 from liubu.products.rules import product_breaches
 from liubu.products.schema import schema_breaches
 from liubu.products.spec import ProductSpec
@@ -31,7 +31,9 @@ class Outcome:
     spec: ProductSpec | None
 
 
-def _located(breaches: Iterable[Breach], parsed: ParsedYaml, source: str) -> tuple[ProductIssue, ...]:
+def _located(
+    breaches: Iterable[Breach], parsed: ParsedYaml, source: str
+) -> tuple[ProductIssue, ...]:
     issues = [make_issue(b, file=source, line=parsed.line_of(b.path)) for b in breaches]
     return tuple(sorted(issues, key=lambda issue: (issue.line or 0, issue.path, issue.code)))
 
@@ -43,9 +45,7 @@ def examine(text: str, *, source: str) -> Outcome:
     except YamlProblem as problem:
         breach = Breach("", "yaml.invalid", {"problem": problem.problem})
         return Outcome((make_issue(breach, file=source, line=problem.line),), None)
-    duplicates = [
-        Breach(d.path, "yaml.duplicate_key", {"key": d.key}) for d in parsed.duplicates
-    ]
+    duplicates = [Breach(d.path, "yaml.duplicate_key", {"key": d.key}) for d in parsed.duplicates]
     structural = duplicates + schema_breaches(parsed.data)
     if structural:
         return Outcome(_located(structural, parsed, source), None)

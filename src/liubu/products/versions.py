@@ -4,8 +4,8 @@
   number used twice. ``effective_to`` is the last day a version is in effect (inclusive); None
   means open-ended. Versions without ``effective_from`` (drafts) are not in effect and not checked.
 - :func:`check_revision`: a filed version is immutable; storing different content under the same
-  ``insurer/code@version`` is refused. Its lifecycle fields (``status``, ``effective_to``) may change
-  — that is how a version is withdrawn or closed to new business.
+  ``insurer/code@version`` is refused. Its lifecycle fields (``status``, ``effective_to``) may
+  change — that is how a version is withdrawn or closed to new business.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
-from liubu.products.codec import fingerprint
 from liubu.products.issues import Breach, ProductIssue, make_issue
 from liubu.products.spec import ProductSpec
+from liubu.products.writer import fingerprint
 
 FROZEN_STATUSES = ("filed", "withdrawn")
 
@@ -61,7 +61,9 @@ def _window(item: WindowLike) -> VersionWindow:
 
 def _issue(window: VersionWindow, path: str, code: str, params: dict[str, object]) -> ProductIssue:
     params = {"product": window.product, "version": window.version, **params}
-    return make_issue(Breach(path, code, params), file=f"{window.product}@{window.version}", line=None)
+    return make_issue(
+        Breach(path, code, params), file=f"{window.product}@{window.version}", line=None
+    )
 
 
 def _day(value: date | None) -> str:

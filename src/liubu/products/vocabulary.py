@@ -1,4 +1,4 @@
-"""The standard vocabulary (标准词表): coverages, exclusions, product types, services, rating factors.
+"""The standard vocabulary (标准词表): coverages, exclusions, product types, services, factors.
 
 Products name their terms with these codes, so any two products line up side by side. The entries
 live in ``data/*.yaml`` with zh-CN and English names and plain-language definitions.
@@ -204,8 +204,10 @@ def _entry_dict(entry: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in entry.__slots__:
         value = getattr(entry, name)
-        out[name] = value.to_dict() if isinstance(value, Text) else (
-            list(value) if isinstance(value, tuple) else value
+        out[name] = (
+            value.to_dict()
+            if isinstance(value, Text)
+            else (list(value) if isinstance(value, tuple) else value)
         )
     return out
 

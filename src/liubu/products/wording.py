@@ -26,7 +26,7 @@ def _phrases() -> Mapping[str, Any]:
 
 
 def phrase(*keys: str) -> Text:
-    """The phrase at ``keys`` in ``phrases.yaml``, e.g. ``phrase("labels", "trigger", "occurrence")``."""
+    """The phrase at ``keys`` in ``phrases.yaml``: ``phrase("labels", "trigger", "occurrence")``."""
     node: Any = _phrases()
     for key in keys:
         node = node[key]

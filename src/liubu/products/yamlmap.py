@@ -43,14 +43,20 @@ ProductDumper.yaml_implicit_resolvers = _without_timestamps(yaml.SafeDumper.yaml
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
-    text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
+    if not isinstance(node, yaml.ScalarNode):
+        raise yaml.constructor.ConstructorError(
+            None, None, "a number must be a scalar", node.start_mark
+        )
+    text = str(loader.construct_scalar(node)).replace("_", "")
     try:
         number = Decimal(text)
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite():
         raise yaml.constructor.ConstructorError(
-            None, None, f"the number {text!r} is not finite; write a plain decimal number",
+            None,
+            None,
+            f"the number {text!r} is not finite; write a plain decimal number",
             node.start_mark,
         )
     return number
@@ -161,7 +167,10 @@ def parse_yaml(text: str) -> ParsedYaml:
 
 
 def _walk(
-    node: yaml.Node, path: str, lines: dict[str, int], duplicates: list[DuplicateKey],
+    node: yaml.Node,
+    path: str,
+    lines: dict[str, int],
+    duplicates: list[DuplicateKey],
     count: list[int],
 ) -> None:
     count[0] += 1

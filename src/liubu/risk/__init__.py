@@ -1,1 +1,78 @@
-"""liubu.risk."""
+"""liubu.risk — the numeric risk engine (风险量化评估模型).
+
+Frozen specs (frequency, severity, events with loss components per coverage, policy terms), two
+engines over the same specs (exact FFT aggregation and chunked Monte Carlo), risk measures with
+Euler allocation, an Open FAIR adapter and a sourced cyber scenario library. Pure: numpy, scipy
+and PyYAML only.
+
+>>> from liubu.risk import load_model, quantify
+>>> model = load_model('''
+... scenarios:
+...   - name: ransomware
+...     frequency: {poisson: 0.1}
+...     components:
+...       - coverage: extortion
+...         severity: {lognormal: {interval90: [100000, 1000000]}}
+... ''')
+>>> round(model.ground_up_mean, 3)
+40400.128
+>>> quantify(model).engine
+'fft'
+"""
+
+from __future__ import annotations
+
+from liubu.risk.composite import Gpd, Mixture, Scaled, Spliced
+from liubu.risk.events import Component, Dependence, Modifier, Scenario
+from liubu.risk.fair import fair_scenario
+from liubu.risk.frequency import Bernoulli, Frequency, NegativeBinomial, PertPoisson, Poisson
+from liubu.risk.grid import Grid
+from liubu.risk.library import band_for_revenue, library_scenarios, scenario_names, sources
+from liubu.risk.loader import load_model, model_schema
+from liubu.risk.measures import LossDistribution
+from liubu.risk.model import Model
+from liubu.risk.quantify import quantify
+from liubu.risk.result import LEVELS, RETURN_PERIODS, Result
+from liubu.risk.severity import Constant, Empirical, Lognormal, Normal, Pert, Severity
+from liubu.risk.terms import CoverageTerms, Terms
+from liubu.risk.vocabulary import coverage_categories, coverage_codes
+
+__all__ = [
+    "LEVELS",
+    "RETURN_PERIODS",
+    "Bernoulli",
+    "Component",
+    "Constant",
+    "CoverageTerms",
+    "Dependence",
+    "Empirical",
+    "Frequency",
+    "Gpd",
+    "Grid",
+    "Lognormal",
+    "LossDistribution",
+    "Mixture",
+    "Model",
+    "Modifier",
+    "NegativeBinomial",
+    "Normal",
+    "Pert",
+    "PertPoisson",
+    "Poisson",
+    "Result",
+    "Scaled",
+    "Scenario",
+    "Severity",
+    "Spliced",
+    "Terms",
+    "band_for_revenue",
+    "coverage_categories",
+    "coverage_codes",
+    "fair_scenario",
+    "library_scenarios",
+    "load_model",
+    "model_schema",
+    "quantify",
+    "scenario_names",
+    "sources",
+]

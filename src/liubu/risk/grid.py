@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import fft as sfft
 
 from liubu.risk import _checks
 from liubu.risk.layers import ComponentLayer
@@ -21,8 +22,8 @@ from liubu.risk.severity import FloatArray
 #: Probability left beyond the grid when it is sized from quantiles.
 _TAIL = 1e-9
 #: Buckets per smallest component mean when log2 is chosen automatically.
-_BUCKETS_PER_MEAN = 50.0
-_LOG2_RANGE = (10, 14)
+_BUCKETS_PER_MEAN = 25.0
+_LOG2_RANGE = (10, 13)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +73,8 @@ def choose_grid(model: Model, *, log2: int | None = None, bucket: float | None =
 
     The grid must reach the largest of: every scenario's 1 − 10⁻⁹ event quantile (bounded by the
     sum of its components' quantiles), the mean plus ten standard deviations of the annual loss,
-    capped at the annual aggregate limit. The bucket must resolve the smallest component (fifty
-    buckets per its mean), within 2^10…2^14 buckets. With a retention the bucket divides it, so
+    capped at the annual aggregate limit. The bucket must resolve the smallest component
+    (25 buckets per its mean), within 2^10…2^13 buckets. With a retention the bucket divides it, so
     the retention is an exact shift on the grid; otherwise it is rounded up to 1, 2, 2.5 or 5 × 10^k.
     """
     reach, smallest = _reach(model), _smallest_mean(model)
@@ -129,8 +130,8 @@ def event_moments(layers: tuple[ComponentLayer, ...], retention: float) -> tuple
     """E[I] and E[I²] for I = (ΣZ − R)⁺ with independent components.
 
     E[I] = E[ΣZ] − E[min(ΣZ, R)], E[I²] = E[(ΣZ)²] − E[min(ΣZ, R)²] − 2R·E[I]. With one component
-    everything is closed form; with several, E[min(ΣZ, R)^k] comes from a 2,048-bucket rounding
-    grid over [0, R] (an error of order (R/2048)²).
+    everything is closed form; with several, E[min(ΣZ, R)^k] comes from a 1,024-bucket rounding
+    grid over [0, R] (an error of order (R/1024)²).
     """
     first, second = event_sum_moments(layers)
     if retention <= 0:
@@ -146,7 +147,7 @@ def event_moments(layers: tuple[ComponentLayer, ...], retention: float) -> tuple
 def _limited_sum_moments(layers: tuple[ComponentLayer, ...], cap: float) -> tuple[float, float]:
     """E[min(ΣZ, cap)^k], k = 1, 2, capping after each convolution (min(A + B, c) =
     min(min(A, c) + min(B, c), c) for non-negative A, B), so nothing wraps around."""
-    buckets = 2048
+    buckets = 1024
     h = cap / buckets
     size = 4 * buckets
     edges = (np.arange(buckets) + 0.5) * h
@@ -155,7 +156,7 @@ def _limited_sum_moments(layers: tuple[ComponentLayer, ...], cap: float) -> tupl
     for layer in layers:
         cdf = layer.cdf(edges)
         pmf = np.append(np.diff(cdf, prepend=0.0), 1.0 - cdf[-1])  # index `buckets` means ≥ cap
-        dist = np.fft.irfft(np.fft.rfft(capped, size) * np.fft.rfft(pmf, size), size)
+        dist = sfft.irfft(sfft.rfft(capped, size) * sfft.rfft(pmf, size), size)
         capped = np.append(dist[:buckets], dist[buckets:].sum())
     x = np.arange(buckets + 1) * h
     return float(np.dot(x, capped)), float(np.dot(x * x, capped))

@@ -16,7 +16,7 @@ and the co-TVaRs add up to TVaR (Euler allocation for the homogeneous TVaR).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +27,28 @@ from liubu.risk.severity import FloatArray
 
 #: Tolerance on cumulative probabilities (FFT round-off, float sums of 1/n).
 _TOL = 1e-12
+
+
+class LazyParts(Mapping[str, npt.NDArray[np.floating]]):
+    """Per-part amounts computed on first access (the Fourier allocation is costly)."""
+
+    def __init__(self, compute: Callable[[], Mapping[str, npt.NDArray[np.floating]]]) -> None:
+        self._compute = compute
+        self._data: Mapping[str, npt.NDArray[np.floating]] | None = None
+
+    def _parts(self) -> Mapping[str, npt.NDArray[np.floating]]:
+        if self._data is None:
+            self._data = dict(self._compute())
+        return self._data
+
+    def __getitem__(self, key: str) -> npt.NDArray[np.floating]:
+        return self._parts()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parts())
+
+    def __len__(self) -> int:
+        return len(self._parts())
 
 
 @dataclass(frozen=True)
@@ -100,7 +122,8 @@ class LossDistribution:
         # Below the first edge the cdf is taken as the mass at 0 (an atom at no loss, typically).
         inner = np.interp(xs, self.values + self.bucket / 2.0, self._cum)
         last = float(self.values[-1])
-        return np.asarray(np.where(xs >= last, 1.0, inner), dtype=np.float64)
+        out = np.where(xs >= last, 1.0, np.where(xs < 0, 0.0, inner))
+        return np.asarray(out, dtype=np.float64)
 
     def sf(self, x: npt.ArrayLike) -> FloatArray:
         """P(Y > x)."""

@@ -216,8 +216,12 @@ class Pert(Severity):
         return 1.0 + self.gamma * (self.high - self.mode) / (self.high - self.low)
 
     def cdf(self, x: npt.ArrayLike) -> FloatArray:
-        y = np.clip((as_array(x) - self.low) / (self.high - self.low), 0.0, 1.0)
-        return np.asarray(special.betainc(self.alpha, self.beta, y), dtype=np.float64)
+        arr = as_array(x)
+        y = ((arr - self.low) / (self.high - self.low)).reshape(-1)
+        out = (y >= 1.0).astype(np.float64)
+        inside = (y > 0.0) & (y < 1.0)  # the incomplete beta is slow: only where it matters
+        out[inside] = special.betainc(self.alpha, self.beta, y[inside])
+        return out.reshape(arr.shape)
 
     def ppf(self, q: npt.ArrayLike) -> FloatArray:
         b = special.betaincinv(self.alpha, self.beta, as_array(q))

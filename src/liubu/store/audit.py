@@ -10,10 +10,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, event, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.attributes import NO_VALUE
-from sqlalchemy.orm.base import instance_state
+from sqlalchemy.orm.base import NO_VALUE, instance_state
 
 from liubu.accounts.model import Principal
 from liubu.audit import GENESIS, AuditEvent, event_hash, state_digest
@@ -37,7 +36,6 @@ class PendingEvent:
 
 
 def install_audit_listener(factory: sessionmaker[Session]) -> None:
-    from sqlalchemy import event
 
     event.listen(factory, "before_flush", _before_flush)
 
@@ -69,7 +67,9 @@ def _record_state(obj: object, *, before: bool) -> dict[str, object]:
 
 
 def _entity_type(obj: object) -> str:
-    return instance_state(obj).mapper.local_table.name  # type: ignore[union-attr, no-any-return]
+    table = instance_state(obj).mapper.local_table
+    assert isinstance(table, Table)
+    return table.name
 
 
 def _tenant_of(obj: object) -> str:

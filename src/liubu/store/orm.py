@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Table
 from sqlalchemy.exc import NoInspectionAvailable
 from sqlalchemy.inspection import inspect
 from sqlalchemy.orm import registry
@@ -15,7 +16,7 @@ from liubu.store import tables
 mapper_registry = registry(metadata=tables.metadata)
 
 # Domain class → table. Every mapped class is audited and tenant-scoped.
-MAPPED: dict[type, object] = {
+MAPPED: dict[type, Table] = {
     Organisation: tables.organisations,
     User: tables.users,
     ApiToken: tables.api_tokens,
@@ -33,5 +34,5 @@ def start_mappers() -> None:
         mapper_registry.map_imperatively(
             cls,
             table,
-            version_id_col=table.c.version,  # type: ignore[attr-defined]
+            version_id_col=table.c.version,
         )

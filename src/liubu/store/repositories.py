@@ -8,13 +8,14 @@ existence is not revealed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, Table, select
 from sqlalchemy.orm import Session
 
 from liubu.accounts.model import ApiToken, Enterprise, Organisation, Principal, User
 from liubu.errors import NotFoundError, PermissionDeniedError
+from liubu.store import tables
 
 T = TypeVar("T")
 
@@ -23,6 +24,7 @@ class ScopedRepository(Generic[T]):
     """Base for tenant-scoped repositories of one mapped domain class."""
 
     model: type[T]
+    table: Table
     label: str = "record"
     tenant_attribute: str = "tenant_id"
 
@@ -30,8 +32,8 @@ class ScopedRepository(Generic[T]):
         self.session = session
         self.principal = principal
 
-    def _tenant_column(self) -> Any:
-        return getattr(self.model, self.tenant_attribute)
+    def _tenant_column(self) -> ColumnElement[Any]:
+        return self.table.c[self.tenant_attribute]
 
     def scoped(self, stmt: Select[Any] | None = None) -> Select[Any]:
         stmt = stmt if stmt is not None else select(self.model)
@@ -47,15 +49,15 @@ class ScopedRepository(Generic[T]):
 
     def get(self, item_id: str) -> T:
         found = self.session.execute(
-            self.scoped().where(self.model.id == item_id)  # type: ignore[attr-defined]
+            self.scoped().where(self.table.c.id == item_id)
         ).scalar_one_or_none()
         if found is None:
             raise NotFoundError(f"No {self.label} with id {item_id!r} is visible to you.")
-        return found
+        return cast(T, found)
 
     def list(self) -> Sequence[T]:
-        order = self.model.created_at  # type: ignore[attr-defined]
-        return list(self.session.execute(self.scoped().order_by(order)).scalars())
+        stmt = self.scoped().order_by(self.table.c.created_at)
+        return list(self.session.execute(stmt).scalars())
 
     def delete(self, item: T) -> None:
         self.session.delete(item)
@@ -63,34 +65,39 @@ class ScopedRepository(Generic[T]):
 
 class OrganisationRepository(ScopedRepository[Organisation]):
     model = Organisation
+    table = tables.organisations
     label = "organisation"
     tenant_attribute = "id"
 
 
 class UserRepository(ScopedRepository[User]):
     model = User
+    table = tables.users
     label = "user"
 
     def find_by_username(self, username: str) -> User | None:
-        stmt = select(User).where(User.username == username)  # type: ignore[arg-type]
+        stmt = select(User).where(self.table.c.username == username)
         return self.session.execute(stmt).scalar_one_or_none()
 
 
 class ApiTokenRepository(ScopedRepository[ApiToken]):
     model = ApiToken
+    table = tables.api_tokens
     label = "API token"
 
     def find_for_authentication(self, token_id: str) -> ApiToken | None:
-        stmt = select(ApiToken).where(ApiToken.id == token_id)  # type: ignore[arg-type]
+        stmt = select(ApiToken).where(self.table.c.id == token_id)
         return self.session.execute(stmt).scalar_one_or_none()
 
 
 class EnterpriseRepository(ScopedRepository[Enterprise]):
     model = Enterprise
+    table = tables.enterprises
     label = "enterprise"
 
     def find_by_uscc(self, uscc: str) -> Enterprise | None:
-        stmt = self.scoped().where(Enterprise.uscc == uscc)  # type: ignore[arg-type]
-        if self.principal.is_platform:
-            stmt = stmt.where(Enterprise.tenant_id == self.principal.tenant_id)  # type: ignore[arg-type]
+        # Within the caller's own tenant, also for the platform operator: uniqueness is per tenant.
+        stmt = select(Enterprise).where(
+            self.table.c.uscc == uscc, self.table.c.tenant_id == self.principal.tenant_id
+        )
         return self.session.execute(stmt).scalar_one_or_none()
