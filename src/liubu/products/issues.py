@@ -23,6 +23,7 @@ class Breach:
     path: str
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    line: int | None = None  # when the path alone cannot tell (a duplicate key's second use)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ class Outcome:
 def _located(
     breaches: Iterable[Breach], parsed: ParsedYaml, source: str
 ) -> tuple[ProductIssue, ...]:
-    issues = [make_issue(b, file=source, line=parsed.line_of(b.path)) for b in breaches]
+    issues = [make_issue(b, file=source, line=b.line or parsed.line_of(b.path)) for b in breaches]
     return tuple(sorted(issues, key=lambda issue: (issue.line or 0, issue.path, issue.code)))
 
 
@@ -45,7 +45,9 @@ def examine(text: str, *, source: str) -> Outcome:
     except YamlProblem as problem:
         breach = Breach("", "yaml.invalid", {"problem": problem.problem})
         return Outcome((make_issue(breach, file=source, line=problem.line),), None)
-    duplicates = [Breach(d.path, "yaml.duplicate_key", {"key": d.key}) for d in parsed.duplicates]
+    duplicates = [
+        Breach(d.path, "yaml.duplicate_key", {"key": d.key}, line=d.line) for d in parsed.duplicates
+    ]
     structural = duplicates + schema_breaches(parsed.data)
     if structural:
         return Outcome(_located(structural, parsed, source), None)

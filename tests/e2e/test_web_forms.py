@@ -1,0 +1,77 @@
+"""Web forms: CSRF tokens are required, sign-in rotates the session, redirects stay on site."""
+
+from __future__ import annotations
+
+import re
+
+from liubu.accounts.model import OrgKind, Role
+from liubu.bootstrap import Platform
+from tests.e2e.conftest import Api
+from tests.integration.helpers import PASSWORD, make_tenant
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_a_form_without_its_csrf_token_is_refused(api: Api, platform: Platform) -> None:
+    tenant = make_tenant(platform, OrgKind.INSURER, "Insurer A", Role.UNDERWRITER)
+    api.client.get("/login")
+    response = api.client.post(
+        "/login",
+        data={"username": tenant.username, "password": PASSWORD},
+        headers={"accept": "text/html"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 403
+    assert "表单已过期" in response.text
+    assert api.client.get("/", follow_redirects=False).headers["location"] == "/login"
+
+
+def test_a_csrf_token_from_another_session_is_refused(api: Api, platform: Platform) -> None:
+    tenant = make_tenant(platform, OrgKind.INSURER, "Insurer A", Role.UNDERWRITER)
+    foreign = _csrf(api.client.get("/login").text)
+    api.client.cookies.clear()
+    api.client.get("/login")
+    response = api.client.post(
+        "/login",
+        data={"username": tenant.username, "password": PASSWORD, "csrf_token": foreign},
+        follow_redirects=False,
+    )
+    assert response.status_code == 403
+
+
+def test_sign_in_with_the_token_works_and_an_offsite_next_is_ignored(
+    api: Api, platform: Platform
+) -> None:
+    tenant = make_tenant(platform, OrgKind.INSURER, "Insurer A", Role.UNDERWRITER)
+    token = _csrf(api.client.get("/login").text)
+    response = api.client.post(
+        "/login",
+        data={
+            "username": tenant.username,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "https://evil.example/",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+    home = api.client.get("/")
+    assert tenant.username in home.text
+    assert _csrf(home.text) != token  # a fresh session after sign-in: no fixation
+    logout = api.client.post(
+        "/logout", data={"csrf_token": _csrf(home.text)}, follow_redirects=False
+    )
+    assert logout.headers["location"] == "/login"
+    assert api.client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_pages_carry_security_headers(api: Api) -> None:
+    headers = api.client.get("/login").headers
+    assert headers["x-frame-options"] == "DENY"
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
