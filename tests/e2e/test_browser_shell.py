@@ -15,6 +15,8 @@ from tests.conftest import test_settings
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, running_server
 
 pytestmark = pytest.mark.browser
+# The machine may be busy (2 cores, CI): wait up to 20 s for the page to settle.
+expect.set_options(timeout=20_000)
 
 STEPS = ("diagnosis", "treatment", "service", "monitoring", "rescue", "compensation")
 ALL_SLUGS = {*STEPS, "products", "risk", "underwriting", "statistics", "audit"}
@@ -124,3 +126,22 @@ def test_the_api_documentation_renders_from_local_assets(page: Page, site: str) 
     expect(page.locator(".opblock-summary-path").first).to_be_visible()
     expect(page.get_by_text("/api/enterprises/{enterprise_id}").first).to_be_visible()
     assert external == []
+
+
+def test_an_actuary_quantifies_the_example_model_and_sees_the_curve(page: Page, site: str) -> None:
+    sign_in(page, site, "actuary")
+    page.click("[data-slug=risk]")
+    expect(page.get_by_test_id("model-text")).to_contain_text("ransomware")
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.get_by_test_id("risk-run").click()
+    expect(page.get_by_test_id("risk-mean")).to_contain_text("¥")
+    chart = page.get_by_test_id("risk-chart")
+    expect(chart.locator("canvas")).to_have_count(1)
+    assert chart.get_attribute("data-drawn") == "1"
+    # A broken model shows the error with its line, and no result.
+    page.get_by_test_id("model-text").fill(
+        "scenarios:\n  - name: x\n    frequency: {poisson: -1}\n    components:\n"
+        "      - {coverage: forensics, severity: {constant: 1000}}\n"
+    )
+    page.get_by_test_id("risk-run").click()
+    expect(page.get_by_test_id("risk-error")).to_contain_text("model.yaml:3")

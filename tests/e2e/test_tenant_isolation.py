@@ -111,6 +111,7 @@ OWN_TENANT_WRITES = {
     ("POST", "/api/tokens"),
     ("POST", "/api/organisations"),  # platform operator only: 403 for every tenant here
     ("POST", "/api/auth/token"),
+    ("POST", "/api/risk/quantify"),  # stateless computation: nothing stored, nothing to cross
 }
 
 

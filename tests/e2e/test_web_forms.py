@@ -75,3 +75,39 @@ def test_pages_carry_security_headers(api: Api) -> None:
     assert headers["x-frame-options"] == "DENY"
     assert "default-src 'self'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
+
+
+def _signed_in(api: Api, platform: Platform, kind: OrgKind, role: Role) -> str:
+    tenant = make_tenant(platform, kind, "Insurer A", role)
+    token = _csrf(api.client.get("/login").text)
+    api.client.post(
+        "/login", data={"username": tenant.username, "password": PASSWORD, "csrf_token": token}
+    )
+    return _csrf(api.client.get("/").text)
+
+
+def test_the_risk_form_works_without_javascript(api: Api, platform: Platform) -> None:
+    csrf = _signed_in(api, platform, OrgKind.INSURER, Role.ACTUARY)
+    model = (
+        "scenarios:\n  - name: x\n    frequency: {poisson: 0.5}\n    components:\n"
+        "      - {coverage: forensics, severity: {lognormal: {mu: 12, sigma: 1}}}\n"
+    )
+    page = api.client.post("/risk/run", data={"csrf_token": csrf, "model_text": model})
+    assert page.status_code == 200
+    assert 'data-testid="risk-mean"' in page.text
+    assert "<html" in page.text  # the whole page, not a fragment
+    broken = api.client.post(
+        "/risk/run", data={"csrf_token": csrf, "model_text": model.replace("0.5", "-0.5")}
+    )
+    assert broken.status_code == 422
+    assert 'data-testid="risk-error"' in broken.text
+    fragment = api.client.post(
+        "/risk/run", data={"csrf_token": csrf, "model_text": model}, headers={"HX-Request": "true"}
+    )
+    assert "<html" not in fragment.text
+
+
+def test_the_risk_page_is_refused_to_roles_outside_risk(api: Api, platform: Platform) -> None:
+    csrf = _signed_in(api, platform, OrgKind.INSURER, Role.CLAIMS_ADJUSTER)
+    assert api.client.get("/risk").status_code == 403
+    assert api.client.post("/risk/run", data={"csrf_token": csrf}).status_code == 403

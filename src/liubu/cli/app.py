@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from liubu.cli.context import CliState, state
+from liubu.cli.risk import risk_app
 from liubu.errors import LiubuError
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(audit_app, name="audit")
+app.add_typer(risk_app, name="risk")
 
 out = Console()
 err = Console(stderr=True)

@@ -65,20 +65,21 @@ def _rate_plan_breaches(plan: Mapping[str, Any]) -> list[Breach]:
             breaches.append(
                 Breach(f"{path}.range", "rate_plan.range_inverted", {"lo": lo, "hi": hi})
             )
-        points = coefficient.get("points", ())
-        for j in range(1, len(points)):
-            if points[j]["at"] <= points[j - 1]["at"]:
-                breaches.append(
-                    Breach(
-                        f"{path}.points[{j}].at",
-                        "rate_plan.curve_points_unordered",
-                        {
-                            "factor": coefficient["factor"],
-                            "at": points[j]["at"],
-                            "previous": points[j - 1]["at"],
-                        },
+        for name, key in (("points", "at"), ("steps", "from")):
+            points = coefficient.get(name, ())
+            for j in range(1, len(points)):
+                if points[j][key] <= points[j - 1][key]:
+                    breaches.append(
+                        Breach(
+                            f"{path}.{name}[{j}].{key}",
+                            "rate_plan.curve_points_unordered",
+                            {
+                                "factor": coefficient["factor"],
+                                "at": points[j][key],
+                                "previous": points[j - 1][key],
+                            },
+                        )
                     )
-                )
     lo, hi = plan["product_bound"]
     if lo > hi:
         breaches.append(

@@ -163,8 +163,9 @@ class Level:
 class Coefficient:
     """An adjustment coefficient: its factor, filed range, and an optional guide to its value.
 
-    The guide is either ``points`` (piecewise linear in a score or quantity, constant beyond the
-    end points) or ``levels`` (a table), never both.
+    The guide is one of ``points`` (piecewise linear in a score or quantity, constant beyond the
+    end points), ``steps`` (a table of bands: each value holds from its ``at`` up to the next
+    step's) or ``levels`` (a table of categories).
     """
 
     factor: str
@@ -172,50 +173,64 @@ class Coefficient:
     points: tuple[CurvePoint, ...] = ()
     levels: tuple[Level, ...] = ()
     note: Text | None = None
+    steps: tuple[CurvePoint, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.points and self.levels:
+        given = [name for name in ("points", "steps", "levels") if getattr(self, name)]
+        if len(given) > 1:
             raise ValidationError(
-                f"The coefficient {self.factor!r} gives both points and levels; give one guide.",
+                f"The coefficient {self.factor!r} gives {' and '.join(given)}; give one guide.",
                 code="rate_plan.two_guides",
-                field="levels",
+                field=given[1],
             )
-        for before, after in pairwise(self.points):
-            if after.at <= before.at:
-                raise ValidationError(
-                    f"The points of the coefficient {self.factor!r} must have strictly increasing "
-                    f"'at' values, but {after.at} follows {before.at}.",
-                    code="rate_plan.curve_points_unordered",
-                    field="points",
-                    value=str(after.at),
-                )
+        for name in ("points", "steps"):
+            for before, after in pairwise(getattr(self, name)):
+                if after.at <= before.at:
+                    raise ValidationError(
+                        f"The {name} of the coefficient {self.factor!r} must have strictly "
+                        f"increasing inputs, but {after.at} follows {before.at}.",
+                        code="rate_plan.curve_points_unordered",
+                        field=name,
+                        value=str(after.at),
+                    )
+
+    @property
+    def guide(self) -> tuple[CurvePoint, ...]:
+        """The numeric guide (points or steps), empty for a level table or no guide."""
+        return self.points or self.steps
 
     def value_for(self, reading: Number) -> Decimal:
         """The guide's coefficient for a score, quantity or level (before clamping).
 
         Between two points the value is linear, ``v0 + (v1 − v0)(x − a0)/(a1 − a0)``, rounded
-        half-up to 4 decimal places; outside the points it is the nearest end value.
+        half-up to 4 decimal places; outside the points it is the nearest end value. A step table
+        gives the value of the last step at or below the reading (the first step's below it).
         """
         if self.levels:
-            key = str(reading)
-            for level in self.levels:
-                if level.level == key:
-                    return level.value
-            raise ValidationError(
-                f"The level {key!r} is not in the guide of the coefficient {self.factor!r}; use "
-                f"one of {[level.level for level in self.levels]}.",
-                code="rate_plan.unknown_level",
-                field=self.factor,
-                value=key,
-            )
-        if not self.points:
+            return self._level(str(reading))
+        if not self.guide:
             raise ValidationError(
                 f"The coefficient {self.factor!r} has no guide; choose its value within "
                 f"[{self.range.lo}, {self.range.hi}].",
                 code="rate_plan.no_guide",
                 field=self.factor,
             )
-        return _interpolate(self.points, to_decimal(reading, field=self.factor))
+        x = to_decimal(reading, field=self.factor)
+        if self.steps:
+            return next((s.value for s in reversed(self.steps) if s.at <= x), self.steps[0].value)
+        return _interpolate(self.points, x)
+
+    def _level(self, key: str) -> Decimal:
+        for level in self.levels:
+            if level.level == key:
+                return level.value
+        raise ValidationError(
+            f"The level {key!r} is not in the guide of the coefficient {self.factor!r}; use "
+            f"one of {[level.level for level in self.levels]}.",
+            code="rate_plan.unknown_level",
+            field=self.factor,
+            value=key,
+        )
 
 
 def _interpolate(points: tuple[CurvePoint, ...], x: Decimal) -> Decimal:

@@ -11,7 +11,7 @@ from itertools import product as cartesian
 
 from liubu.core.industry import industry_sections
 from liubu.products.issues import Breach
-from liubu.products.rate_plan import BasePremiumRow, Coefficient, RatePlan
+from liubu.products.rate_plan import BasePremiumRow, Coefficient, CurvePoint, RatePlan
 from liubu.products.spec import ProductSpec
 from liubu.products.vocabulary import RatingFactorTerm, Vocabulary
 
@@ -90,42 +90,52 @@ def _coefficients(plan: RatePlan, vocabulary: Vocabulary) -> Iterator[Breach]:
 
 
 def _guide_values(coefficient: Coefficient) -> Iterator[tuple[str, Decimal]]:
-    for j, point in enumerate(coefficient.points):
-        yield f"points[{j}]", point.value
+    for name in ("points", "steps"):
+        for j, point in enumerate(getattr(coefficient, name)):
+            yield f"{name}[{j}]", point.value
     for j, level in enumerate(coefficient.levels):
         yield f"levels[{j}]", level.value
 
 
 def _guide_shape(path: str, coefficient: Coefficient, term: RatingFactorTerm) -> Iterator[Breach]:
     wants_levels = term.input == "level"
-    if (wants_levels and coefficient.points) or (not wants_levels and coefficient.levels):
+    if (wants_levels and coefficient.guide) or (not wants_levels and coefficient.levels):
         yield Breach(
             path,
             "rate_plan.guide_kind_mismatch",
             {"factor": coefficient.factor, "expected": "levels" if wants_levels else "points"},
         )
-    points = coefficient.points
-    if term.input == "score" and points and (points[0].at != 0 or points[-1].at != 100):
-        yield Breach(
-            f"{path}.points",
-            "rate_plan.score_curve_domain",
-            {"factor": coefficient.factor, "first": points[0].at, "last": points[-1].at},
-        )
+    guide, name = (
+        (coefficient.points, "points") if coefficient.points else (coefficient.steps, "steps")
+    )
+    if term.input == "score" and guide:
+        last_ok = guide[-1].at == 100 if name == "points" else guide[-1].at <= 100
+        if guide[0].at != 0 or not last_ok:
+            yield Breach(
+                f"{path}.{name}",
+                "rate_plan.score_curve_domain",
+                {"factor": coefficient.factor, "first": guide[0].at, "last": guide[-1].at},
+            )
     if term.monotone == "non_increasing":
-        for j in range(1, len(points)):
-            if points[j].value > points[j - 1].value:
-                yield Breach(
-                    f"{path}.points[{j}].value",
-                    "rate_plan.coefficient_not_monotone",
-                    {
-                        "factor": coefficient.factor,
-                        "at": points[j].at,
-                        "value": points[j].value,
-                        "previous_at": points[j - 1].at,
-                        "previous": points[j - 1].value,
-                    },
-                )
-                break
+        yield from _rising(f"{path}.{name}", coefficient.factor, guide)
+
+
+def _rising(path: str, factor: str, guide: tuple[CurvePoint, ...]) -> Iterator[Breach]:
+    """The first place where a guide that must never rise does rise."""
+    for j in range(1, len(guide)):
+        if guide[j].value > guide[j - 1].value:
+            yield Breach(
+                f"{path}[{j}].value",
+                "rate_plan.coefficient_not_monotone",
+                {
+                    "factor": factor,
+                    "at": guide[j].at,
+                    "value": guide[j].value,
+                    "previous_at": guide[j - 1].at,
+                    "previous": guide[j - 1].value,
+                },
+            )
+            return
 
 
 def _revenue_bands(spec: ProductSpec) -> Iterator[Breach]:

@@ -146,6 +146,7 @@ def _coefficient(raw: Doc) -> Coefficient:
         factor=raw["factor"],
         range=_range(raw["range"]),
         points=tuple(CurvePoint(_dec(p["at"]), _dec(p["value"])) for p in raw.get("points", ())),
+        steps=tuple(CurvePoint(_dec(p["from"]), _dec(p["value"])) for p in raw.get("steps", ())),
         levels=tuple(
             Level(str(item["level"]), _dec(item["value"]), _opt_text(item.get("name")))
             for item in raw.get("levels", ())

@@ -92,6 +92,11 @@ def _breaches_of(error: SchemaError) -> Iterable[Breach]:
                     {"field": name, "allowed": allowed, "suggestion": close[0] if close else ""},
                 )
         return
+    if keyword == "not" and isinstance(error.validator_value, Mapping):
+        fields = list(error.validator_value.get("required", ()))
+        if fields:
+            yield Breach(path, "schema.exclusive_fields", {"fields": fields})
+            return
     yield Breach(path, _code(keyword), _params(error, keyword))
 
 

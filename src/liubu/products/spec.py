@@ -20,6 +20,19 @@ from liubu.products.text import Text
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 STATUSES = ("draft", "filed", "withdrawn")
+RETENTION_BASES = ("per_event", "annual_aggregate")
+WAITING_SEMANTICS = ("time_deductible", "qualifying_period", "from_inception")
+TRIGGER_BASES = ("claims_made", "occurrence")
+
+
+def _one_of(value: str, allowed: tuple[str, ...], *, what: str, code: str) -> None:
+    if value not in allowed:
+        raise ValidationError(
+            f"The {what} {value!r} must be one of {list(allowed)}.",
+            code=code,
+            field=what.replace(" ", "_"),
+            value=repr(value),
+        )
 
 
 def _inverted(code: str, field: str, what: str, low: object, high: object) -> ValidationError:
@@ -39,6 +52,7 @@ class Retention:
     basis: str  # per_event | annual_aggregate
 
     def __post_init__(self) -> None:
+        _one_of(self.basis, RETENTION_BASES, what="retention basis", code="coverage.bad_term")
         if self.amount < 0:
             raise ValidationError(
                 f"The retention amount {self.amount} must not be negative.",
@@ -60,6 +74,21 @@ class WaitingPeriod:
     hours: int
     semantics: str
 
+    def __post_init__(self) -> None:
+        _one_of(
+            self.semantics,
+            WAITING_SEMANTICS,
+            what="waiting period semantics",
+            code="coverage.bad_term",
+        )
+        if self.hours < 0:
+            raise ValidationError(
+                f"The waiting period {self.hours} hours must not be negative.",
+                code="coverage.bad_term",
+                field="hours",
+                value=self.hours,
+            )
+
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
@@ -78,6 +107,13 @@ class Coverage:
     note: Text | None = None
 
     def __post_init__(self) -> None:
+        if self.sublimit is not None and self.sublimit <= 0:
+            raise ValidationError(
+                f"The sublimit {self.sublimit} of coverage {self.code!r} must be positive.",
+                code="coverage.bad_term",
+                field="sublimit",
+                value=str(self.sublimit),
+            )
         if self.coinsurance is not None and not Decimal(0) <= self.coinsurance < 1:
             raise ValidationError(
                 f"The coinsurance {self.coinsurance} of coverage {self.code!r} must be at least 0 "
@@ -140,6 +176,9 @@ class Trigger:
     retroactive_period_days: int | None = None
     extended_reporting_days: int | None = None
     conditions: tuple[Text, ...] = ()
+
+    def __post_init__(self) -> None:
+        _one_of(self.basis, TRIGGER_BASES, what="trigger basis", code="trigger.bad_basis")
 
 
 @dataclass(frozen=True, slots=True)

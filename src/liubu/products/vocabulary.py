@@ -12,7 +12,7 @@ live in ``data/*.yaml`` with zh-CN and English names and plain-language definiti
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Generic, Protocol, TypeVar
@@ -118,7 +118,7 @@ class Section(Generic[T]):
     def __contains__(self, code: object) -> bool:
         return code in self._by_code
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[T]:
         return iter(self.entries)
 
     def __len__(self) -> int:

@@ -124,6 +124,8 @@ def _coefficient_doc(item: Coefficient) -> dict[str, Any]:
     out: dict[str, Any] = {"factor": item.factor, "range": FlowList([item.range.lo, item.range.hi])}
     if item.points:
         out["points"] = [FlowMap(at=p.at, value=p.value) for p in item.points]
+    if item.steps:
+        out["steps"] = [FlowMap({"from": p.at, "value": p.value}) for p in item.steps]
     if item.levels:
         levels = []
         for level in item.levels:

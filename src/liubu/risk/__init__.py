@@ -22,6 +22,7 @@ and PyYAML only.
 
 from __future__ import annotations
 
+from liubu.risk.basic import Constant, Empirical, Normal
 from liubu.risk.composite import Gpd, Mixture, Scaled, Spliced
 from liubu.risk.events import Component, Dependence, Modifier, Scenario
 from liubu.risk.fair import fair_scenario
@@ -33,7 +34,7 @@ from liubu.risk.measures import LossDistribution
 from liubu.risk.model import Model
 from liubu.risk.quantify import quantify
 from liubu.risk.result import LEVELS, RETURN_PERIODS, Result
-from liubu.risk.severity import Constant, Empirical, Lognormal, Normal, Pert, Severity
+from liubu.risk.severity import Lognormal, Pert, Severity
 from liubu.risk.terms import CoverageTerms, Terms
 from liubu.risk.vocabulary import coverage_categories, coverage_codes
 

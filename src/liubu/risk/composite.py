@@ -65,6 +65,8 @@ class Gpd(Severity):
             return self._moment(order)
         if order == 0:
             return float(self.cdf(x))
+        if order == 1:
+            return float(self.partial_mean(x))
         # ∫_0^{F(x)} Q(u)^k du: smooth on a finite interval, so adaptive quadrature is exact
         # to rounding.
         upper_q = float(self.cdf(x))
@@ -73,6 +75,28 @@ class Gpd(Severity):
             limit=200,
         )
         return float(value)
+
+    def partial_mean(self, x: npt.ArrayLike) -> FloatArray:
+        """loc·F(x) + ∫₀^y S − y·S(y), y = x − loc, with ∫₀^y S = β(1 − (1 + ξy/β)^(1−1/ξ))/(1 − ξ)
+        (β(1 − e^(−y/β)) at ξ = 0, β·ln(1 + y/β) at ξ = 1)."""
+        arr = as_array(x)
+        y = np.maximum(arr - self.loc, 0.0)
+        if self.shape < 0:
+            y = np.minimum(y, self.upper - self.loc)
+        xi, beta = self.shape, self.scale
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            if xi == 0.0:
+                integral = beta * -np.expm1(-y / beta)
+            elif xi == 1.0:
+                integral = beta * np.log1p(y / beta)
+            else:
+                integral = beta * (1.0 - (1.0 + xi * y / beta) ** (1.0 - 1.0 / xi)) / (1.0 - xi)
+            survival = self.sf(self.loc + y)
+            whole = beta / (1.0 - xi) if xi < 1 else math.inf
+            inner = np.where(np.isinf(y), whole,
+                             integral - np.where(survival > 0, y * survival, 0.0))
+        out = np.where(arr <= self.loc, 0.0, self.loc * self.cdf(arr) + inner)
+        return np.asarray(out, dtype=np.float64)
 
     def _moment(self, order: int) -> float:
         xi, beta, loc = self.shape, self.scale, self.loc
@@ -157,6 +181,12 @@ class Spliced(Severity):
         above = self.tail.partial_moment(x, order) - self.tail.partial_moment(t, order)
         return body + p * above / float(self.tail.sf(t))
 
+    def partial_mean(self, x: npt.ArrayLike) -> FloatArray:
+        arr, t, p = as_array(x), self.threshold, self._p
+        body = (1.0 - p) * self.body.partial_mean(np.minimum(arr, t)) / float(self.body.cdf(t))
+        above = self.tail.partial_mean(np.maximum(arr, t)) - float(self.tail.partial_mean(t))
+        return np.asarray(body + p * above / float(self.tail.sf(t)), dtype=np.float64)
+
     @property
     def upper(self) -> float:
         return self.tail.upper
@@ -224,6 +254,13 @@ class Mixture(Severity):
         return sum(w * c.partial_moment(x, order) for w, c in
                    zip(self.weights, self.components, strict=True))
 
+    def partial_mean(self, x: npt.ArrayLike) -> FloatArray:
+        arr = as_array(x)
+        total = np.zeros_like(arr, dtype=np.float64)
+        for w, comp in zip(self.weights, self.components, strict=True):
+            total = total + w * comp.partial_mean(arr)
+        return total
+
     @property
     def upper(self) -> float:
         return max(c.upper for c, w in zip(self.components, self.weights, strict=True) if w > 0)
@@ -250,6 +287,9 @@ class Scaled(Severity):
 
     def partial_moment(self, x: float, order: int) -> float:
         return self.factor**order * self.base.partial_moment(x / self.factor, order)
+
+    def partial_mean(self, x: npt.ArrayLike) -> FloatArray:
+        return self.factor * self.base.partial_mean(as_array(x) / self.factor)
 
     @property
     def upper(self) -> float:

@@ -28,10 +28,11 @@ from typing import Any
 from scipy import integrate
 
 from liubu.risk import _checks
+from liubu.risk.basic import Constant, Normal
 from liubu.risk.composite import Mixture
 from liubu.risk.events import Component, Scenario
 from liubu.risk.frequency import Frequency, PertPoisson, Poisson
-from liubu.risk.severity import Constant, Normal, Pert, Severity
+from liubu.risk.severity import Pert, Severity
 
 ABBREVIATIONS = {
     "LEF": "Loss Event Frequency",
@@ -154,5 +155,7 @@ def _components(nodes: Mapping[str, Mapping[str, float]]) -> tuple[Component, ..
 def fair_scenario(name: str, inputs: Mapping[str, Mapping[str, Any]]) -> Scenario:
     """An Open FAIR analysis as a liubu scenario (quantify it with :func:`liubu.risk.quantify`)."""
     nodes = normalise(inputs)
+    for node, params in nodes.items():  # every input is checked, used or not
+        distribution(node, params)
     return Scenario(name, _loss_event_frequency(nodes), _components(nodes),
                     source="Open FAIR analysis")

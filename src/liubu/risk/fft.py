@@ -60,37 +60,59 @@ def aggregate_fft(model: Model, grid: Grid) -> FftOutput:
     """
     tilt = grid.tilt_vector()
     events = [_event(model, s, grid, tilt) for s in model.scenarios]
-    gen = [s.frequency.pgf(e.phi) for s, e in zip(model.scenarios, events, strict=True)]
+    gen: list[ComplexArray] = [np.asarray(s.frequency.pgf(e.phi), dtype=np.complex128)
+                               for s, e in zip(model.scenarios, events, strict=True)]
     others = _leave_one_out(gen)
     gross = _untilt(sfft.irfft(others[0] * gen[0], grid.m), tilt)
     pmf, _ = _lump(np.maximum(gross, 0.0), {}, grid.n)
+    lost = max(1.0 - float(pmf.sum()), 0.0)
+    check = _self_check(model, grid, pmf, events, lost)
+    pmf[-1] += lost  # mass beyond the padded grid is beyond its top (and the aggregate limit)
     values, probs, below, factor = _limit(pmf, grid, model.terms.aggregate_limit)
 
     def allocate() -> dict[str, FloatArray]:
-        amounts = _annual_amounts(model, grid, tilt, events, others)
+        amounts, totals = _annual_amounts(model, grid, tilt, events, others)
         _, marks = _lump(gross, amounts, grid.n)
+        _share_lost(marks, amounts, totals, lost * (grid.n - 1) * grid.bucket)
         return _limit_marks(marks, below, factor, probs)
 
     annual = LossDistribution(values, probs, LazyParts(allocate), bucket=grid.bucket)
-    check = _self_check(model, grid, pmf, events)
     return FftOutput(annual, _occurrence(model.scenarios, events, grid), grid, check)
 
 
 def _annual_amounts(model: Model, grid: Grid, tilt: FloatArray, events: Sequence[_Event],
-                    others: Sequence[ComplexArray]) -> dict[str, FloatArray]:
-    """E[S_part · 1{S = k·h}] for every scenario and coverage (marked transforms)."""
+                    others: Sequence[ComplexArray]
+                    ) -> tuple[dict[str, FloatArray], dict[str, float]]:
+    """E[S_part · 1{S = k·h}] for every scenario and coverage (marked transforms), and E[S_part]
+    on the lattice (E[N] times the part's lattice event mean)."""
     x = np.arange(grid.n) * grid.bucket
     weights: dict[str, ComplexArray] = {}
-    coverage_ft: dict[str, ComplexArray] = {}
+    totals: dict[str, float] = {}
     for scenario, event, rest in zip(model.scenarios, events, others, strict=True):
-        weight = scenario.frequency.pgf_derivative(event.phi) * rest
-        scenario_ft = sfft.rfft(x * event.pmf * tilt[: grid.n], grid.m)
-        weights[f"scenario:{scenario.name}"] = weight * scenario_ft
-        for coverage, part_ft in _event_parts(event, grid, tilt).items():
+        weight = np.asarray(scenario.frequency.pgf_derivative(event.phi), np.complex128) * rest
+        key = f"scenario:{scenario.name}"
+        weights[key] = weight * sfft.rfft(x * event.pmf * tilt[: grid.n], grid.m)
+        totals[key] = scenario.frequency.mean * float(np.dot(x, event.pmf))
+        for coverage, (part_ft, part_mean) in _event_parts(event, grid, tilt).items():
             key = f"coverage:{coverage}"
-            coverage_ft[key] = coverage_ft.get(key, 0) + weight * part_ft
-    weights.update(coverage_ft)
-    return {k: _untilt(sfft.irfft(v, grid.m), tilt) for k, v in weights.items()}
+            weights[key] = weights.get(key, 0) + weight * part_ft
+            totals[key] = totals.get(key, 0.0) + scenario.frequency.mean * part_mean
+    return {k: _untilt(sfft.irfft(v, grid.m), tilt) for k, v in weights.items()}, totals
+
+
+def _share_lost(marks: dict[str, FloatArray], amounts: dict[str, FloatArray],
+                totals: dict[str, float], amount: float) -> None:
+    """Give the top bucket the parts of the mass that fell beyond the padded grid, in proportion
+    to each part's expected loss there (E[S_part] less what the grid holds)."""
+    if amount <= 0:
+        return
+    for prefix in ("scenario:", "coverage:"):
+        keys = [k for k in marks if k.startswith(prefix)]
+        beyond = {k: max(totals[k] - float(amounts[k].sum()), 0.0) for k in keys}
+        total = sum(beyond.values())
+        for k in keys:
+            share = beyond[k] / total if total > 0 else 1.0 / len(keys)
+            marks[k][-1] += amount * share
 
 
 def _event(model: Model, scenario: Scenario, grid: Grid, tilt: FloatArray) -> _Event:
@@ -112,17 +134,18 @@ def _event(model: Model, scenario: Scenario, grid: Grid, tilt: FloatArray) -> _E
         for ft in fts[1:]:
             total = total * ft
         summed = np.maximum(_untilt(sfft.irfft(total, m), tilt), 0.0)
-    shift = int(round(model.terms.retention / grid.bucket))
+    shift = round(model.terms.retention / grid.bucket)
     target = np.clip(np.arange(len(summed)) - shift, 0, n - 1)
-    pmf = np.bincount(target, weights=summed, minlength=n)
+    pmf = np.bincount(target, weights=summed, minlength=n).astype(np.float64)
     return _Event(pmf, sfft.rfft(pmf * tilt[:n], m), pmfs, fts,
                   tuple(layer.component.coverage for layer in layers), shift,
                   max(errors, default=0.0))
 
 
-def _event_parts(event: _Event, grid: Grid, tilt: FloatArray) -> dict[str, ComplexArray]:
+def _event_parts(event: _Event, grid: Grid, tilt: FloatArray
+                 ) -> dict[str, tuple[ComplexArray, float]]:
     """Tilted transforms of E[I_c · 1{I = k·h}]: E[Z_c · 1{ΣZ = s}] = (x·p_c) ⋆ (⋆_{c'≠c} p_c'),
-    then I_c = Z_c · (s − R)/s and the same shift and lumping as I."""
+    then I_c = Z_c · (s − R)/s and the same shift and lumping as I; with the part's mean."""
     n, m = grid.n, grid.m
     x = np.arange(n, dtype=np.float64)
     if len(event.components) == 1:
@@ -134,11 +157,11 @@ def _event_parts(event: _Event, grid: Grid, tilt: FloatArray) -> dict[str, Compl
     s = np.arange(len(joint[0]))
     target = np.clip(s - event.shift, 0, n - 1)
     share = np.where(s > event.shift, target / np.maximum(s, 1), 0.0)
-    return {
-        coverage: sfft.rfft(
-            np.bincount(target, weights=amount * share, minlength=n) * grid.bucket * tilt[:n], m)
-        for coverage, amount in zip(event.coverages, joint, strict=True)
-    }
+    out = {}
+    for coverage, amount in zip(event.coverages, joint, strict=True):
+        part = np.bincount(target, weights=amount * share, minlength=n) * grid.bucket
+        out[coverage] = (sfft.rfft(part * tilt[:n], m), float(part.sum()))
+    return out
 
 
 def _leave_one_out(arrays: Sequence[ComplexArray]) -> list[ComplexArray]:
@@ -166,21 +189,22 @@ def _lump(
     k = np.arange(len(pmf))
     target = np.minimum(k, n - 1)
     factor = np.where(k > 0, target / np.maximum(k, 1), 0.0)
-    kept = np.bincount(target, weights=pmf, minlength=n)
-    marks = {key: np.bincount(target, weights=a * factor, minlength=n) for key, a in
-             amounts.items()}
+    kept = np.bincount(target, weights=pmf, minlength=n).astype(np.float64)
+    marks = {key: np.bincount(target, weights=a * factor, minlength=n).astype(np.float64)
+             for key, a in amounts.items()}
     return kept, marks
 
 
 def _limit(pmf: FloatArray, grid: Grid, limit: float
            ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_], FloatArray]:
     """min(S, AAL): lattice points at or above the limit become one atom at the limit."""
-    x = np.arange(grid.n) * grid.bucket
+    x = np.arange(grid.n, dtype=np.float64) * grid.bucket
     below = x < limit
-    factor = np.where(below, 1.0, limit / np.maximum(x, 1e-300))
+    factor = np.asarray(np.where(below, 1.0, limit / np.maximum(x, 1e-300)), dtype=np.float64)
     if below.all():
         return x, pmf, below, factor
-    return np.append(x[below], limit), np.append(pmf[below], pmf[~below].sum()), below, factor
+    values = np.append(x[below], limit).astype(np.float64)
+    return values, np.append(pmf[below], pmf[~below].sum()), below, factor
 
 
 def _limit_marks(marks: dict[str, FloatArray], below: npt.NDArray[np.bool_], factor: FloatArray,
@@ -203,12 +227,12 @@ def _occurrence(scenarios: Sequence[Scenario], events: Sequence[_Event], grid: G
         below = below * np.asarray(scenario.frequency.pgf(np.cumsum(event.pmf)), np.float64)
     pmf = np.diff(below, prepend=0.0)
     pmf[-1] += 1.0 - below[-1]
-    return LossDistribution(np.arange(grid.n) * grid.bucket, np.maximum(pmf, 0.0),
+    return LossDistribution(np.arange(grid.n, dtype=np.float64) * grid.bucket, np.maximum(pmf, 0.0),
                             bucket=grid.bucket)
 
 
-def _self_check(model: Model, grid: Grid, pmf: FloatArray, events: Sequence[_Event]
-                ) -> dict[str, float | bool | None]:
+def _self_check(model: Model, grid: Grid, pmf: FloatArray, events: Sequence[_Event],
+                lost: float) -> dict[str, float | bool | None]:
     """Computed against exact moments.
 
     Every component's grid mean is checked against its exact limited mean E[min(Z_c, top)] (the
@@ -228,7 +252,7 @@ def _self_check(model: Model, grid: Grid, pmf: FloatArray, events: Sequence[_Eve
         "mean_computed": mean,
         "cv_computed": cv,
         "mean_exact": None, "mean_error": None, "cv_exact": None, "cv_error": None,
-        "probability_lost": float(max(1.0 - pmf.sum(), 0.0)),
+        "probability_beyond_grid": lost,
     }
     if capped:
         return check

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -35,11 +36,11 @@ class Frequency(ABC):
     def variance(self) -> float: ...
 
     @abstractmethod
-    def pgf(self, z: npt.ArrayLike) -> npt.NDArray[np.generic]:
+    def pgf(self, z: npt.ArrayLike) -> npt.NDArray[Any]:
         """E[z^N], for real or complex ``z`` with |z| ≤ 1."""
 
     @abstractmethod
-    def pgf_derivative(self, z: npt.ArrayLike) -> npt.NDArray[np.generic]:
+    def pgf_derivative(self, z: npt.ArrayLike) -> npt.NDArray[Any]:
         """E[N z^(N−1)]."""
 
     @abstractmethod
@@ -72,11 +73,11 @@ class Poisson(Frequency):
     def variance(self) -> float:
         return float(self.rate)
 
-    def pgf(self, z: npt.ArrayLike) -> npt.NDArray[np.generic]:
+    def pgf(self, z: npt.ArrayLike) -> npt.NDArray[Any]:
         return np.exp(self.rate * (np.asarray(z) - 1.0))
 
-    def pgf_derivative(self, z: npt.ArrayLike) -> npt.NDArray[np.generic]:
-        return self.rate * self.pgf(z)
+    def pgf_derivative(self, z: npt.ArrayLike) -> npt.NDArray[Any]:
+        return np.asarray(self.rate * np.exp(self.rate * (np.asarray(z) - 1.0)))
 
     def sample(self, rng: np.random.Generator, size: int) -> IntArray:
         return rng.poisson(self.rate, size).astype(np.int64)
@@ -116,11 +117,11 @@ class NegativeBinomial(Frequency):
     def _shape(self) -> float:
         return 1.0 / (self.cv * self.cv)
 
-    def pgf(self, z: npt.ArrayLike) -> npt.NDArray[np.generic]:
+    def pgf(self, z: npt.ArrayLike) -> npt.NDArray[Any]:
         c = self.cv * self.cv
         return (1.0 - c * self.mean_count * (np.asarray(z) - 1.0)) ** (-self._shape)
 
-    def pgf_derivative(self, z: npt.ArrayLike) -> npt.NDArray[np.generic]:
+    def pgf_derivative(self, z: npt.ArrayLike) -> npt.NDArray[Any]:
         c = self.cv * self.cv
         base = 1.0 - c * self.mean_count * (np.asarray(z) - 1.0)
         return self.mean_count * base ** (-self._shape - 1.0)
@@ -155,10 +156,10 @@ class Bernoulli(Frequency):
     def variance(self) -> float:
         return self.p * (1.0 - self.p)
 
-    def pgf(self, z: npt.ArrayLike) -> npt.NDArray[np.generic]:
+    def pgf(self, z: npt.ArrayLike) -> npt.NDArray[Any]:
         return 1.0 - self.p + self.p * np.asarray(z)
 
-    def pgf_derivative(self, z: npt.ArrayLike) -> npt.NDArray[np.generic]:
+    def pgf_derivative(self, z: npt.ArrayLike) -> npt.NDArray[Any]:
         return np.full_like(np.asarray(z), self.p)
 
     def sample(self, rng: np.random.Generator, size: int) -> IntArray:
@@ -213,14 +214,14 @@ class PertPoisson(Frequency):
     def variance(self) -> float:
         return self.rate.mean + self.rate.variance
 
-    def pgf(self, z: npt.ArrayLike) -> npt.NDArray[np.generic]:
+    def pgf(self, z: npt.ArrayLike) -> npt.NDArray[Any]:
         zz = np.asarray(z)
         total = np.zeros(zz.shape, dtype=np.result_type(zz, np.float64))
         for lam, w in zip(self._nodes, self._weights, strict=True):
             total = total + w * np.exp(lam * (zz - 1.0))
         return total
 
-    def pgf_derivative(self, z: npt.ArrayLike) -> npt.NDArray[np.generic]:
+    def pgf_derivative(self, z: npt.ArrayLike) -> npt.NDArray[Any]:
         zz = np.asarray(z)
         total = np.zeros(zz.shape, dtype=np.result_type(zz, np.float64))
         for lam, w in zip(self._nodes, self._weights, strict=True):

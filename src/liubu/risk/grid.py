@@ -21,9 +21,12 @@ from liubu.risk.severity import FloatArray
 
 #: Probability left beyond the grid when it is sized from quantiles.
 _TAIL = 1e-9
+DISCRETISATIONS = ("moments", "round")
 #: Buckets per smallest component mean when log2 is chosen automatically.
 _BUCKETS_PER_MEAN = 25.0
 _LOG2_RANGE = (10, 13)
+#: The most buckets used to keep a small retention an exact shift on the grid.
+_LOG2_MAX = 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,7 @@ class Grid:
     log2: int
     padding: int = 1
     tilt: float = 10.0
+    discretisation: str = "moments"
 
     def __post_init__(self) -> None:
         _checks.positive("grid.bucket", self.bucket)
@@ -48,6 +52,7 @@ class Grid:
                 code="bad_padding", field="grid.padding", value=self.padding,
             )
         _checks.non_negative("grid.tilt", self.tilt)
+        _checks.one_of("grid.discretisation", self.discretisation, DISCRETISATIONS)
 
     @property
     def n(self) -> int:
@@ -58,24 +63,40 @@ class Grid:
         return self.n << self.padding
 
     def tilt_vector(self) -> FloatArray:
-        return np.exp(-(self.tilt / self.m) * np.arange(self.m))
+        return np.asarray(np.exp(-(self.tilt / self.m) * np.arange(self.m)), dtype=np.float64)
 
     def component_pmf(self, layer: ComponentLayer) -> FloatArray:
-        """Rounding discretisation: mass F((k+½)h) − F((k−½)h) at k·h; the tail sits at the top."""
-        cdf = layer.cdf((np.arange(self.n) + 0.5) * self.bucket)
-        pmf = np.diff(cdf, prepend=0.0)
-        pmf[-1] += 1.0 - cdf[-1]
-        return pmf
+        """A component's recoverable amount on the lattice; the tail sits at the top bucket.
+
+        ``moments`` (local moment matching, Gerber 1982): with L_k = E[min(Z, k·h)] and
+        D_k = (L_k − L_{k−1})/h, mass 1 − D_1 at 0, D_k − D_{k+1} at k·h and D_{n−1} at the top, so
+        the lattice mean is E[min(Z, (n−1)h)] exactly. ``round``: mass F((k+½)h) − F((k−½)h) at
+        k·h (the ``aggregate`` package's default).
+        """
+        if self.discretisation == "round":
+            cdf = layer.cdf((np.arange(self.n) + 0.5) * self.bucket)
+            pmf = np.diff(cdf, prepend=0.0)
+            pmf[-1] += 1.0 - cdf[-1]
+            return pmf
+        survival = np.diff(layer.lev_array(np.arange(self.n) * self.bucket)) / self.bucket
+        pmf = np.empty(self.n)
+        pmf[0] = 1.0 - survival[0]
+        pmf[1:-1] = survival[:-1] - survival[1:]
+        pmf[-1] = survival[-1]
+        return np.maximum(pmf, 0.0)
 
 
-def choose_grid(model: Model, *, log2: int | None = None, bucket: float | None = None) -> Grid:
+def choose_grid(model: Model, *, log2: int | None = None, bucket: float | None = None,
+                discretisation: str = "moments") -> Grid:
     """Pick the bucket and log2 from the model.
 
     The grid must reach the largest of: every scenario's 1 − 10⁻⁹ event quantile (bounded by the
-    sum of its components' quantiles), the mean plus ten standard deviations of the annual loss,
-    capped at the annual aggregate limit. The bucket must resolve the smallest component
-    (25 buckets per its mean), within 2^10…2^13 buckets. With a retention the bucket divides it, so
-    the retention is an exact shift on the grid; otherwise it is rounded up to 1, 2, 2.5 or 5 × 10^k.
+    sum of its components' quantiles), the mean plus ten standard deviations of the annual loss;
+    with an annual aggregate limit it stops at limit + retention (beyond that nothing changes
+    min(S, limit)). The bucket must resolve the smallest component (25 buckets per its mean),
+    within 2^10…2^13 buckets. With a retention the bucket divides it, so the retention is an exact
+    shift on the grid (a retention smaller than a bucket becomes the bucket, with up to 2^18
+    buckets); otherwise it is rounded up to 1, 2, 2.5 or 5 × 10^k.
     """
     reach, smallest = _reach(model), _smallest_mean(model)
     if log2 is None:
@@ -84,8 +105,14 @@ def choose_grid(model: Model, *, log2: int | None = None, bucket: float | None =
     if bucket is None:
         raw = reach / ((1 << log2) - 1)
         retention = model.terms.retention
-        bucket = retention / math.ceil(retention / raw) if retention > 0 else _nice(raw)
-    return Grid(bucket=float(bucket), log2=log2)
+        if retention <= 0:
+            bucket = _nice(raw)
+        elif retention >= raw:  # the largest bucket ≥ raw that divides the retention
+            bucket = retention / math.floor(retention / raw)
+        else:  # a retention smaller than a bucket: the bucket is the retention
+            bucket = retention
+            log2 = max(log2, min(math.ceil(math.log2(reach / retention + 1.0)), _LOG2_MAX))
+    return Grid(bucket=float(bucket), log2=log2, discretisation=discretisation)
 
 
 def _reach(model: Model) -> float:
@@ -100,7 +127,9 @@ def _reach(model: Model) -> float:
         variance += freq.mean * second + (freq.variance - freq.mean) * first * first
     spread = mean + 10.0 * math.sqrt(variance) if math.isfinite(variance) else 2.0 * event_top
     reach = max(event_top, spread, 1.0)
-    limit = model.terms.aggregate_limit
+    # An event's recoverable amount must reach the limit plus the retention, so that anything the
+    # grid lumps at its top is at or above the aggregate limit after the retention.
+    limit = model.terms.aggregate_limit + model.terms.retention
     return min(reach, limit * (1.0 + 1e-6)) if math.isfinite(limit) else reach
 
 

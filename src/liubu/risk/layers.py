@@ -83,6 +83,20 @@ class ComponentLayer:
         out = np.where(zz >= self.cap, 1.0, inside)
         return np.asarray(np.where(zz < 0, 0.0, out), dtype=np.float64)
 
+    def lev_array(self, u: npt.ArrayLike) -> FloatArray:
+        """E[min(Z, u)] for an array of u (vectorised :meth:`limited_moment` of order 1)."""
+        uu = np.minimum(as_array(u), self.cap)
+        a, w, base = self.money_per_unit, self.waiting, self.base
+        if a == 0.0:
+            return np.zeros_like(uu)
+        if not self.qualifying:
+            start = float(base.lev_array(w)) if w > 0 else 0.0
+            return np.asarray(a * (base.lev_array(w + uu / a) - start), dtype=np.float64)
+        whole = a * base.lev_array(uu / a)
+        mass_w, mean_w = float(base.cdf(w)), float(base.partial_mean(w))
+        partial = a * base.partial_mean(uu / a) + uu * (mass_w - base.cdf(uu / a))
+        return np.asarray(whole - np.where(a * w <= uu, a * mean_w, partial), dtype=np.float64)
+
     def quantile_bound(self, q: float) -> float:
         """An upper bound on Z's q-quantile (exact except for the qualifying period)."""
         a = self.money_per_unit

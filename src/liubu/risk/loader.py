@@ -42,7 +42,8 @@ def load_model(text_or_path: str | FilePath, *, source_name: str = "model.yaml")
     scenarios = _scenarios(src, top)
     terms = specs.terms(src, top["terms"], ("terms",)) if top.get("terms") is not None else None
     with src.at(()):
-        return Model(tuple(scenarios), terms or Terms(), scenario_correlation=top.get("scenario_correlation", 0.0),
+        return Model(tuple(scenarios), terms or Terms(),
+                     scenario_correlation=top.get("scenario_correlation", 0.0),
                      name=str(top.get("name", "model")))
 
 

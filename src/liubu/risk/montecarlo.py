@@ -93,7 +93,7 @@ def _cap(chunk: _Chunk, limit: float) -> FloatArray:
         return chunk.scenario
     factor = np.divide(np.minimum(gross, limit), gross, out=np.zeros_like(gross),
                        where=gross > 0)
-    return chunk.scenario * factor
+    return np.asarray(chunk.scenario * factor, dtype=np.float64)
 
 
 def _simulate_chunk(model: Model, seed: int, blocks: range, years: int,

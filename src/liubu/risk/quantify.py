@@ -25,6 +25,7 @@ def quantify(
     progress: Progress | None = None,
     log2: int | None = None,
     bucket: float | None = None,
+    discretisation: str = "moments",
 ) -> Result:
     """Quantify the annual insured loss of ``model``.
 
@@ -33,7 +34,8 @@ def quantify(
     (a copula or comonotone components, correlated scenarios) it uses Monte Carlo with ``years``
     simulated years from ``seed``; ``chunk_size`` bounds memory and changes no number;
     ``progress(done, total)`` is called after each chunk. ``log2`` and ``bucket`` override the
-    Fourier grid choice.
+    Fourier grid choice; ``discretisation`` is ``moments`` (mean-preserving, the default) or
+    ``round`` (as the ``aggregate`` package).
     """
     _checks.one_of("engine", engine, ENGINES)
     obstacles = model.fft_obstacles()
@@ -45,7 +47,7 @@ def quantify(
         )
     chosen = engine if engine != "auto" else ("mc" if obstacles else "fft")
     if chosen == "fft":
-        return _by_fft(model, log2=log2, bucket=bucket)
+        return _by_fft(model, log2=log2, bucket=bucket, discretisation=discretisation)
     years = _count("years", years)
     chunk_size = _count("chunk_size", chunk_size)
     seed = _count("seed", seed, allow_zero=True)
@@ -64,8 +66,9 @@ def quantify(
                   model.coverages, out.ground_up_mean, settings, out.mean_standard_error)
 
 
-def _by_fft(model: Model, *, log2: int | None, bucket: float | None) -> Result:
-    grid = choose_grid(model, log2=log2, bucket=bucket)
+def _by_fft(model: Model, *, log2: int | None, bucket: float | None,
+            discretisation: str) -> Result:
+    grid = choose_grid(model, log2=log2, bucket=bucket, discretisation=discretisation)
     out = aggregate_fft(model, grid)
     settings = {
         "engine": "fft",
@@ -76,6 +79,7 @@ def _by_fft(model: Model, *, log2: int | None, bucket: float | None) -> Result:
             "log2": grid.log2,
             "padding": grid.padding,
             "tilt": grid.tilt,
+            "discretisation": grid.discretisation,
             "self_check": out.self_check,
         },
         "terms_order": _terms_order(),

@@ -93,7 +93,7 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (plain floats, lists and dicts)."""
-        return _plain({
+        out: dict[str, Any] = _plain({
             "engine": self.engine,
             "mean": self.mean,
             "sd": self.sd,
@@ -112,6 +112,7 @@ class Result:
             },
             "settings": dict(self.settings),
         })
+        return out
 
 
 def _plain(value: Any) -> Any:

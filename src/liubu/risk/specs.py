@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
+from liubu.risk.basic import Constant, Empirical, Normal
 from liubu.risk.composite import Gpd, Mixture, Scaled, Spliced
 from liubu.risk.events import Component, Dependence, Scenario
 from liubu.risk.frequency import Bernoulli, Frequency, NegativeBinomial, PertPoisson, Poisson
 from liubu.risk.located import Located, Path
-from liubu.risk.severity import Constant, Empirical, Lognormal, Normal, Pert, Severity
+from liubu.risk.severity import Lognormal, Pert, Severity
 from liubu.risk.terms import CoverageTerms, Terms
 
 
@@ -47,7 +48,10 @@ def _kind(src: Located, data: Any, path: Path, kinds: tuple[str, ...]) -> tuple[
     return str(kind), body
 
 
-def _build(src: Located, path: Path, make: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+T = TypeVar("T")
+
+
+def _build(src: Located, path: Path, make: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     with src.at(path):
         return make(*args, **kwargs)
 

@@ -9,6 +9,7 @@ from importlib import resources
 import yaml
 
 from liubu.accounts.model import Principal
+from liubu.errors import NotFoundError, PermissionDeniedError
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,14 @@ def navigation_for(principal: Principal) -> list[Page]:
 
 def find_page(slug: str, *, step: bool) -> Page | None:
     return next((p for p in pages() if p.slug == slug and (p.step is not None) == step), None)
+
+
+def require_page(principal: Principal, slug: str, *, step: bool = False) -> tuple[Page, list[Page]]:
+    """The page and the caller's navigation; 404 for no such page, 403 outside the role."""
+    page = find_page(slug, step=step)
+    if page is None:
+        raise NotFoundError(f"No page {slug!r}.")
+    nav = navigation_for(principal)
+    if page not in nav:
+        raise PermissionDeniedError("Your role does not give access to this page.")
+    return page, nav

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu.accounts import service as accounts
+from liubu.accounts.model import Principal
 from liubu.api.deps import PlatformDep
 from liubu.api.routes.auth import sign_in_limits
 from liubu.errors import AuthenticationError, NotFoundError, RateLimitedError
 from liubu.web import i18n
-from liubu.web.nav import find_page, navigation_for
+from liubu.web.nav import navigation_for, require_page
 from liubu.web.rendering import render
 from liubu.web.security import (
     SESSION_LANGUAGE,
@@ -104,20 +105,8 @@ def switch_language(request: Request, language: str, next: str | None = None) ->
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
-def _page(request: Request, principal: Any, slug: str, *, step: bool) -> Response:
-    page = find_page(slug, step=step)
-    if page is None:
-        raise NotFoundError(f"No page {slug!r}.")
-    nav = navigation_for(principal)
-    if page not in nav:
-        return render(
-            request,
-            "error.html",
-            principal=principal,
-            nav=nav,
-            status_code=403,
-            message=i18n.gettext("Your role does not give access to this page."),
-        )
+def _page(request: Request, principal: Principal, slug: str, *, step: bool) -> Response:
+    page, nav = require_page(principal, slug, step=step)
     return render(request, "page.html", principal=principal, nav=nav, page=page)
 
 

@@ -1,0 +1,68 @@
+"""The exposed-service probe: TCP connect, then a safe banner grab (``data/services.yaml``).
+
+Safe means: read what a server-speaks-first protocol says, or send one harmless hello that the
+protocol's own clients send first (Redis ``PING``, memcached ``version``, the RDP connection
+request, the PostgreSQL SSLRequest). Nothing is sent that logs in, reads data or changes state.
+"""
+
+from __future__ import annotations
+
+import re
+
+from liubu.assessment.scan.context import ProbeContext
+from liubu.assessment.scan.net import PortClosed, ProbeTimedOut, excerpt, receive, send_all
+from liubu.assessment.scan.settings import ServiceSpec
+from liubu.assessment.scan.software import identify
+
+
+def _matches(pattern: str | None, reply: bytes) -> bool:
+    return pattern is not None and re.match(pattern, reply.decode("latin-1"), re.DOTALL) is not None
+
+
+def _grab(ctx: ProbeContext, spec: ServiceSpec) -> tuple[bytes, ProbeTimedOut | None]:
+    """Connect and read the banner; a silent server is remembered, not fatal (the port is open)."""
+    with ctx.connect() as sock:
+        ctx.observe("state", "open")
+        if spec.probe == "connect":
+            return b"", None
+        try:
+            if spec.send:
+                send_all(sock, spec.send, ctx.deadline(), ctx.limit)
+            return receive(sock, ctx.deadline(), ctx.limit, stage="banner", max_bytes=4096,
+                           done=bool), None
+        except ProbeTimedOut as silence:
+            return b"", silence
+
+
+def _describe(spec: ServiceSpec, port: int, reply: bytes, silence: ProbeTimedOut | None) -> str:
+    said = f"replied {excerpt(reply)!r}" if reply else "sent nothing"
+    if silence is not None:
+        said = f"sent nothing within {silence.limit:.1f} s"
+    if spec.probe == "connect":
+        said = "not asked anything (connect-only check)"
+    confirmed = "; protocol confirmed" if _matches(spec.confirms, reply) else ""
+    sent = f" to {excerpt(spec.send, 40)!r}" if spec.send and reply else ""
+    return f"TCP port {port} ({spec.name}) accepted a connection and {said}{sent}{confirmed}."
+
+
+def probe_service(ctx: ProbeContext, spec: ServiceSpec) -> None:
+    """Check whether ``spec``'s service answers on ``ctx.port``; raise findings if it does."""
+    assert ctx.port is not None
+    try:
+        reply, silence = _grab(ctx, spec)
+    except PortClosed as error:
+        ctx.observe("state", f"closed ({error})")
+        return
+    if reply:
+        ctx.observe("banner", excerpt(reply))
+    observed = _describe(spec, ctx.port, reply, silence)
+    if spec.finding is not None:
+        ctx.find(spec.finding, observed)
+    for pattern, code in spec.when_reply:
+        if _matches(pattern, reply):
+            ctx.find(code, observed)
+    if spec.software is not None and reply:
+        for cpe, matched in identify(spec.software, reply.decode("latin-1")):
+            ctx.identify(cpe, f"{spec.name} banner {excerpt(matched.encode('latin-1'))!r}")
+    if silence is not None:
+        raise silence

@@ -1,0 +1,132 @@
+"""Declared assets as scan targets: normalised, checked against proof of control and refused
+when they are (or resolve to) private, loopback or otherwise non-public addresses."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+from collections.abc import Callable, Iterable, Set
+from dataclasses import dataclass
+
+import dns.exception
+import dns.resolver
+
+from liubu.errors import PermissionDeniedError, ValidationError
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+Verified = Callable[[str], bool] | Set[str]
+
+
+def normalise_host(host: object) -> str:
+    """A host as liubu stores it: an IP address, or a lower-case ASCII (IDNA) DNS name."""
+    if not isinstance(host, str) or not host.strip():
+        raise ValidationError(f"A scan target must be a host name or IP address, not {host!r}.",
+                              code="scan.invalid_target", field="targets", value=host)
+    text = host.strip().rstrip(".")
+    try:
+        return str(ipaddress.ip_address(text.strip("[]")))
+    except ValueError:
+        pass
+    try:
+        name = text.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        name = ""
+    if not name or len(name) > 253 or not all(_LABEL.match(label) for label in name.split(".")):
+        raise ValidationError(f"The scan target {host!r} is neither an IP address nor a valid "
+                              "DNS name.", code="scan.invalid_target", field="targets", value=host)
+    return name
+
+
+@dataclass(frozen=True)
+class Target:
+    """One declared asset; ``ports`` overrides the scan's port list for this asset only."""
+
+    host: str
+    ports: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "host", normalise_host(self.host))
+        if self.ports is not None:
+            object.__setattr__(self, "ports", tuple(self.ports))
+
+    @property
+    def is_address(self) -> bool:
+        try:
+            ipaddress.ip_address(self.host)
+        except ValueError:
+            return False
+        return True
+
+
+def as_targets(targets: Iterable[str | Target]) -> list[Target]:
+    if isinstance(targets, str | Target):
+        targets = [targets]
+    parsed = [item if isinstance(item, Target) else Target(item) for item in targets]
+    if not parsed:
+        raise ValidationError("The parameter targets must name at least one asset.",
+                              code="scan.invalid_target", field="targets", value=None)
+    return parsed
+
+
+def require_verified(targets: Iterable[Target], verified: Verified) -> None:
+    """Refuse the whole scan if any target lacks proof of control (see ``verify_control``)."""
+    check = verified if callable(verified) else (lambda host: host in verified)
+    refused = [target.host for target in targets if not check(target.host)]
+    if refused:
+        raise PermissionDeniedError(
+            f"The scan was refused: {', '.join(refused)} has not been verified as controlled by "
+            "the enterprise. Verify control first (a DNS TXT record liubu-verification=<token> "
+            "or the file /.well-known/liubu-verification.txt) and pass it in verified.",
+            code="scan.unverified_target", detail={"targets": refused},
+        )
+
+
+def is_public(address: str) -> bool:
+    """Whether ``address`` is globally routable (not private, loopback, link-local, reserved,
+    shared, documentation or multicast); IPv4-mapped IPv6 is judged as its IPv4 address."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def require_public(target: Target, addresses: Iterable[str], *, allow_private: bool) -> None:
+    if allow_private:
+        return
+    private = [address for address in addresses if not is_public(address)]
+    if private:
+        raise PermissionDeniedError(
+            f"The scan of {target.host} was refused: it is or resolves to the non-public "
+            f"address {', '.join(private)} (private, loopback, link-local or reserved). Pass "
+            "allow_private=True only for an assessment inside that network.",
+            code="scan.private_address", detail={"target": target.host, "addresses": private},
+        )
+
+
+def resolve(target: Target, dns_server: tuple[str, int] | None, *, timeout: float) -> list[str]:
+    """The target's addresses, IPv4 first: through ``dns_server`` if given, else the system's
+    resolver. Raises ``TimeoutError`` when no answer comes within ``timeout``."""
+    if target.is_address:
+        return [target.host]
+    if dns_server is None:
+        try:
+            infos = socket.getaddrinfo(target.host, None, type=socket.SOCK_STREAM)
+        except socket.gaierror:
+            return []
+        found = [str(info[4][0]) for info in infos]
+    else:
+        resolver = dns.resolver.Resolver(configure=False)
+        resolver.nameservers, resolver.port = [dns_server[0]], dns_server[1]
+        found = []
+        for rdtype in ("A", "AAAA"):
+            try:
+                answer = resolver.resolve(target.host, rdtype, lifetime=timeout,
+                                          raise_on_no_answer=False, search=False)
+            except dns.resolver.NXDOMAIN:
+                return []
+            except dns.exception.Timeout:
+                raise TimeoutError(f"DNS {rdtype} {target.host}") from None
+            found += [rdata.to_text() for rdata in answer]
+    unique = list(dict.fromkeys(found))
+    return sorted(unique, key=lambda address: ":" in address)
