@@ -16,6 +16,10 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 WEB = Path(__file__).resolve().parents[1] / "src" / "liubu" / "web"
+# Codes shown on screen through _(): statuses, comparison sections. (Product vocabulary names
+# come from the products package's own bilingual data files.)
+STATUSES = ["draft", "filed", "withdrawn"]
+SECTIONS = ["general", "coverage", "exclusion", "service"]
 ROLES = [
     "admin",
     "underwriter",
@@ -40,7 +44,7 @@ def message_ids() -> list[str]:
     for group in ("steps", "areas"):
         for entry in nav[group]:
             found += [entry["title"], entry["summary"]]
-    found += ROLES
+    found += ROLES + STATUSES + SECTIONS
     return list(dict.fromkeys(found))
 
 

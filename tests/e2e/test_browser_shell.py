@@ -145,3 +145,30 @@ def test_an_actuary_quantifies_the_example_model_and_sees_the_curve(page: Page, 
     )
     page.get_by_test_id("risk-run").click()
     expect(page.get_by_test_id("risk-error")).to_contain_text("model.yaml:3")
+
+
+def test_an_enterprise_compares_three_products_in_both_languages(page: Page, site: str) -> None:
+    chosen = [
+        "shifan-pc/sme-cyber-comprehensive@2",
+        "yangben-pc/cyber-liability@1",
+        "yangben-pc/anti-fraud@1",
+    ]
+    sign_in(page, site, "enterprise")
+    page.click("[data-slug=products]")
+    expect(page.locator("[data-testid=catalogue] tbody tr")).to_have_count(12)  # no drafts
+    for ref in chosen:
+        page.check(f"input[value='{ref}']")
+    page.get_by_test_id("compare").click()
+    expect(page.get_by_test_id("compared-product")).to_have_count(3)
+    expect(page.get_by_test_id("page-title")).to_have_text("产品比较")
+    expect(page.locator("tr.section").first).to_contain_text("基本信息")
+    assert page.locator("tr.differs").count() > 0
+    expect(page.get_by_test_id("summary")).to_have_count(3)
+    expect(page.get_by_test_id("summary").first).to_contain_text("保什么")
+    page.click("a[data-lang=en]")
+    expect(page.get_by_test_id("page-title")).to_have_text("Product comparison")
+    expect(page.get_by_test_id("compared-product")).to_have_count(3)
+    expect(page.locator("tr.section").first).to_contain_text("General")
+    expect(page.get_by_test_id("summary").first).to_contain_text("What is covered")
+    for ref in chosen:
+        expect(page.get_by_test_id("comparison")).to_contain_text(ref)

@@ -18,7 +18,7 @@ from liubu.accounts.model import OrgKind, Role
 from liubu.bootstrap import Platform
 from liubu.core import uscc_with_check
 from tests.e2e.conftest import Api
-from tests.integration.helpers import make_tenant
+from tests.integration.helpers import make_tenant, product_yaml
 
 TENANTS: list[tuple[str, OrgKind, list[Role]]] = [
     ("insurer-a", OrgKind.INSURER, [Role.ADMIN, Role.UNDERWRITER]),
@@ -56,7 +56,8 @@ def _enterprise_body(marker: str, serial: int) -> dict[str, Any]:
 def _setup(api: Api, platform: Platform) -> dict[str, Owned]:
     world: dict[str, Owned] = {}
     for serial, (marker, kind, roles) in enumerate(TENANTS, start=1):
-        tenant = make_tenant(platform, kind, marker, roles[0])
+        code = marker if kind is OrgKind.INSURER else None
+        tenant = make_tenant(platform, kind, marker, roles[0], code=code)
         admin_headers = api.headers(tenant.username)
         owned = Owned(headers=admin_headers, organisation_id=tenant.organisation_id)
         user = api.client.post(
@@ -87,6 +88,14 @@ def _setup(api: Api, platform: Platform) -> dict[str, Owned]:
             assert enterprise.status_code == 201, enterprise.text
             owned.ids["enterprise_id"] = enterprise.json()["id"]
             owned.secrets |= {enterprise.json()["id"], body["name"], body["uscc"]}
+        if kind is OrgKind.INSURER:
+            draft = product_yaml(insurer=marker).replace("测试综合保险", f"{marker} secret product")
+            product = api.client.post(
+                "/api/products", headers=admin_headers, json={"document": draft}
+            )
+            assert product.status_code == 201, product.text
+            owned.ids["product_id"] = product.json()["id"]
+            owned.secrets |= {product.json()["id"], f"{marker} secret product"}
         world[marker] = owned
     return world
 
@@ -112,6 +121,13 @@ OWN_TENANT_WRITES = {
     ("POST", "/api/organisations"),  # platform operator only: 403 for every tenant here
     ("POST", "/api/auth/token"),
     ("POST", "/api/risk/quantify"),  # stateless computation: nothing stored, nothing to cross
+    ("POST", "/api/products"),  # a draft of the caller's own insurer code
+}
+# Query parameters that point at the owner's resources, for endpoints that take ids that way.
+QUERIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
+    ("GET", "/api/products/compare"): lambda owner: {
+        "ids": [owner.ids["product_id"], owner.ids["product_id"]],
+    },
 }
 
 
@@ -147,19 +163,32 @@ def test_every_endpoint_refuses_other_tenants_resources(api: Api, platform: Plat
             assert not unknown, f"teach this test how to make a {unknown} for {path}"
             if any(p not in owner.ids for p in params):
                 continue  # the owner has no such resource (e.g. a regulator's enterprise)
+            if key in QUERIES and not _has_all(owner, QUERIES[key]):
+                continue
             url = path.format(**{p: owner.ids[p] for p in params})
             body = BODIES[key](owner) if needs_body else None
-            response = api.client.request(method, url, json=body, headers=caller.headers)
+            query = QUERIES[key](owner) if key in QUERIES else None
+            response = api.client.request(
+                method, url, json=body, params=query, headers=caller.headers
+            )
             where = f"{method} {url} by {caller_name} against {owner_name}"
-            if params or key in BODIES:
+            if params or key in BODIES or key in QUERIES:
                 assert response.status_code in (403, 404), f"{where}: {response.status_code}"
             else:
                 assert response.status_code in (200, 403), f"{where}: {response.status_code}"
-            _assert_no_leak(response.text, owner, where, sent=f"{url} {body}")
+            _assert_no_leak(response.text, owner, where, sent=f"{url} {body} {query}")
 
 
 # Parameters some tenants legitimately lack (then that owner is skipped for the route).
-_KNOWN_ABSENT = {"enterprise_id"}
+_KNOWN_ABSENT = {"enterprise_id", "product_id"}
+
+
+def _has_all(owner: Owned, build: Callable[[Owned], dict[str, Any]]) -> bool:
+    try:
+        build(owner)
+    except KeyError:
+        return False
+    return True
 
 
 def test_cross_tenant_refusals_do_not_change_anything(api: Api, platform: Platform) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from liubu.accounts import service as accounts
 from liubu.accounts.enterprise import EnterpriseFacts
@@ -22,9 +23,11 @@ class Tenant:
     principal: Principal
 
 
-def make_tenant(platform: Platform, kind: OrgKind, name: str, role: Role) -> Tenant:
+def make_tenant(
+    platform: Platform, kind: OrgKind, name: str, role: Role, *, code: str | None = None
+) -> Tenant:
     with platform.uow(SYSTEM) as uow:
-        organisation = accounts.create_organisation(uow, kind=kind, name=name)
+        organisation = accounts.create_organisation(uow, kind=kind, name=name, code=code)
         uow.flush()
         username = f"{name.lower().replace(' ', '-')}-{role}"
         user = accounts.create_user(
@@ -48,3 +51,32 @@ def facts(serial: int, *, name: str = "示例企业") -> EnterpriseFacts:
         employees=120,
         mlps_level=2,
     )
+
+
+BASE_PRODUCT = (
+    Path(__file__).resolve().parents[1] / "unit" / "products" / "data" / "base_product.yaml"
+)
+
+
+def product_yaml(
+    *,
+    insurer: str,
+    code: str = "base-product",
+    version: int = 1,
+    status: str = "draft",
+    effective_from: str = "2024-02-01",
+    effective_to: str = "null",
+) -> str:
+    """The products suite's small valid product, re-labelled for a test."""
+    text = BASE_PRODUCT.read_text("utf-8")
+    for old, new in (
+        ("insurer: test-pc", f"insurer: {insurer}"),
+        ("code: base-product", f"code: {code}"),
+        ("\nversion: 1\n", f"\nversion: {version}\n"),
+        ("status: filed", f"status: {status}"),
+        ("effective_from: 2024-02-01", f"effective_from: {effective_from}"),
+        ("effective_to: null", f"effective_to: {effective_to}"),
+    ):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text

@@ -80,6 +80,7 @@ class Organisation:
     kind: OrgKind
     name: str
     created_at: datetime
+    code: str | None = None  # a short slug, e.g. the insurer code its products carry
     version: int = 1
 
     @property

@@ -6,6 +6,7 @@ Each use case checks the caller's role here, once; tenant scoping is the reposit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -58,12 +59,25 @@ def require(principal: Principal, *roles: Role, kinds: Sequence[OrgKind] | None 
 # --- organisations and users ---------------------------------------------------------------
 
 
-def create_organisation(uow: UnitOfWork, *, kind: OrgKind, name: str) -> Organisation:
+_ORG_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def create_organisation(
+    uow: UnitOfWork, *, kind: OrgKind, name: str, code: str | None = None
+) -> Organisation:
     require(uow.principal, Role.ADMIN, kinds=[OrgKind.PLATFORM])
     name = name.strip()
     if not name:
         raise ValidationError("The organisation name must not be empty.", field="name")
-    organisation = Organisation(id=new_id(), kind=kind, name=name, created_at=_now())
+    if code is not None and not _ORG_CODE.fullmatch(code):
+        raise ValidationError(
+            f"The organisation code {code!r} must be lower-case letters, digits and '-'.",
+            field="code",
+            value=code,
+        )
+    if code is not None and uow.organisations.find_by_code(code) is not None:
+        raise ConflictError(f"The organisation code {code!r} is taken.", reason=Reason.DUPLICATE)
+    organisation = Organisation(id=new_id(), kind=kind, name=name, created_at=_now(), code=code)
     uow.organisations.add(organisation)
     return organisation
 

@@ -14,10 +14,11 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from liubu import __version__
 from liubu.api.problems import install_problem_handlers
-from liubu.api.routes import accounts, audit, auth, enterprises, risk, system
+from liubu.api.routes import accounts, audit, auth, enterprises, products, risk, system
 from liubu.bootstrap import Platform, bootstrap
 from liubu.config import Settings
 from liubu.errors import LiubuError
+from liubu.web import products as web_products
 from liubu.web import risk as web_risk
 from liubu.web import routes as web_routes
 from liubu.web.errors import html_error, wants_html
@@ -97,9 +98,10 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         enterprises.router,
         audit.router,
         risk.router,
+        products.router,
     ):
         app.include_router(router)
-    for page_router in (web_risk.router,):
+    for page_router in (web_risk.router, web_products.router):
         app.include_router(page_router)
     # Web pages last: its area pages match /{slug} for the slugs in navigation.yaml.
     app.include_router(web_routes.router)

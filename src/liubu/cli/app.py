@@ -6,10 +6,10 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from liubu.cli.context import CliState, state
+from liubu.cli.context import CliState, console, state
+from liubu.cli.products import products_app
 from liubu.cli.risk import risk_app
 from liubu.errors import LiubuError
 
@@ -29,9 +29,10 @@ app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(audit_app, name="audit")
 app.add_typer(risk_app, name="risk")
+app.add_typer(products_app, name="products")
 
-out = Console()
-err = Console(stderr=True)
+out = console()
+err = console(stderr=True)
 
 
 @app.callback()

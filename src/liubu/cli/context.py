@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import typer
+from rich.console import Console
 
 from liubu.bootstrap import Platform, bootstrap
 from liubu.config import Settings, load_settings
@@ -32,3 +33,10 @@ def state(ctx: typer.Context) -> CliState:
     obj = ctx.find_root().obj
     assert isinstance(obj, CliState)
     return obj
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A rich console; when output is not a terminal (a pipe, a file, CI) tables get a wide
+    line instead of the 80-column default, so ids and names are not cut."""
+    terminal = Console(stderr=stderr)
+    return terminal if terminal.is_terminal else Console(stderr=stderr, width=200)

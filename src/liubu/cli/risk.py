@@ -11,12 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from liubu.cli.context import console
 from liubu.errors import ValidationError
 
 risk_app = typer.Typer(
     help="Risk quantification (风险量化): aggregate loss under policy terms.", no_args_is_help=True
 )
-out = Console()
+out = console()
 
 
 @risk_app.command("run")

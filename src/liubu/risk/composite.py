@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy import integrate
+from scipy import integrate, optimize
 
 from liubu.risk import _checks
 from liubu.risk.severity import FloatArray, Severity, as_array
@@ -71,7 +71,11 @@ class Gpd(Severity):
         # to rounding.
         upper_q = float(self.cdf(x))
         value, _ = integrate.quad(
-            lambda u: float(self.ppf(u)) ** order, 0.0, upper_q, epsabs=0.0, epsrel=1e-12,
+            lambda u: float(self.ppf(u)) ** order,
+            0.0,
+            upper_q,
+            epsabs=0.0,
+            epsrel=1e-12,
             limit=200,
         )
         return float(value)
@@ -93,8 +97,9 @@ class Gpd(Severity):
                 integral = beta * (1.0 - (1.0 + xi * y / beta) ** (1.0 - 1.0 / xi)) / (1.0 - xi)
             survival = self.sf(self.loc + y)
             whole = beta / (1.0 - xi) if xi < 1 else math.inf
-            inner = np.where(np.isinf(y), whole,
-                             integral - np.where(survival > 0, y * survival, 0.0))
+            inner = np.where(
+                np.isinf(y), whole, integral - np.where(survival > 0, y * survival, 0.0)
+            )
         out = np.where(arr <= self.loc, 0.0, self.loc * self.cdf(arr) + inner)
         return np.asarray(out, dtype=np.float64)
 
@@ -165,8 +170,11 @@ class Spliced(Severity):
         tail_q = tail_base + np.clip((qq - (1.0 - p)) / p, 0.0, 1.0) * (1.0 - tail_base)
         in_body = qq <= 1.0 - p
         return np.asarray(
-            np.where(in_body, self.body.ppf(np.where(in_body, body_q, 0.5)),
-                     self.tail.ppf(np.where(in_body, 0.5, tail_q))),
+            np.where(
+                in_body,
+                self.body.ppf(np.where(in_body, body_q, 0.5)),
+                self.tail.ppf(np.where(in_body, 0.5, tail_q)),
+            ),
             dtype=np.float64,
         )
 
@@ -209,8 +217,9 @@ class Mixture(Severity):
                 field="mixture",
                 value=len(self.components),
             )
-        weights = [_checks.non_negative(f"mixture[{i}].weight", w) for i, w in
-                   enumerate(self.weights)]
+        weights = [
+            _checks.non_negative(f"mixture[{i}].weight", w) for i, w in enumerate(self.weights)
+        ]
         total = sum(weights)
         if total <= 0:
             raise _checks.invalid(
@@ -235,6 +244,18 @@ class Mixture(Severity):
         qq = as_array(q)
         bounds = np.stack([c.ppf(qq) for c in self.components])
         lo, hi = bounds.min(axis=0), bounds.max(axis=0)
+        if qq.ndim == 0 and lo < hi:  # one quantile: Brent's method needs a dozen evaluations
+            target = float(qq)
+            if float(self.cdf(lo)) >= target:  # an atom at the lower bound
+                return np.asarray(lo, dtype=np.float64)
+            root = optimize.brentq(
+                lambda x: float(self.cdf(x)) - target,
+                float(lo),
+                float(hi),
+                xtol=1e-12 * max(float(hi), 1.0),
+                rtol=1e-14,
+            )
+            return np.asarray(root, dtype=np.float64)
         for _ in range(80):
             mid = (lo + hi) / 2.0
             below = self.cdf(mid) < qq
@@ -242,8 +263,9 @@ class Mixture(Severity):
         return np.asarray(hi, dtype=np.float64)
 
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        which = np.minimum(np.searchsorted(self._cum, rng.random(size), side="right"),
-                           len(self.components) - 1)
+        which = np.minimum(
+            np.searchsorted(self._cum, rng.random(size), side="right"), len(self.components) - 1
+        )
         out = np.empty(size, dtype=np.float64)
         for i, comp in enumerate(self.components):
             chosen = which == i
@@ -251,8 +273,10 @@ class Mixture(Severity):
         return out
 
     def partial_moment(self, x: float, order: int) -> float:
-        return sum(w * c.partial_moment(x, order) for w, c in
-                   zip(self.weights, self.components, strict=True))
+        return sum(
+            w * c.partial_moment(x, order)
+            for w, c in zip(self.weights, self.components, strict=True)
+        )
 
     def partial_mean(self, x: npt.ArrayLike) -> FloatArray:
         arr = as_array(x)

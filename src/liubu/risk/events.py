@@ -79,8 +79,11 @@ class Component:
         """Loss scaled by ``factor``; for BI-by-hours the loss per hour is scaled, not the hours."""
         factor = _checks.positive("severity modifier", factor)
         if self.outage_hours is not None and self.loss_per_hour is not None:
-            return Component(self.coverage, outage_hours=self.outage_hours,
-                             loss_per_hour=self.loss_per_hour * factor)
+            return Component(
+                self.coverage,
+                outage_hours=self.outage_hours,
+                loss_per_hour=self.loss_per_hour * factor,
+            )
         return Component(self.coverage, severity=self.base.scaled(factor))
 
 
@@ -137,13 +140,17 @@ class Scenario:
         if not isinstance(self.name, str) or not self.name.strip():
             raise _checks.invalid(
                 f"A scenario needs a non-empty name; got {self.name!r}.",
-                code="no_name", field="scenario.name", value=self.name,
+                code="no_name",
+                field="scenario.name",
+                value=self.name,
             )
         object.__setattr__(self, "components", tuple(self.components))
         if not self.components:
             raise _checks.invalid(
                 f"Scenario {self.name!r} needs at least one loss component.",
-                code="no_components", field="scenario.components", value=self.name,
+                code="no_components",
+                field="scenario.components",
+                value=self.name,
             )
         codes = [c.coverage for c in self.components]
         repeated = sorted({c for c in codes if codes.count(c) > 1})
@@ -151,7 +158,9 @@ class Scenario:
             raise _checks.invalid(
                 f"Scenario {self.name!r} lists coverage {repeated[0]!r} twice; give one component "
                 "per coverage category.",
-                code="duplicate_coverage", field="scenario.components", value=repeated[0],
+                code="duplicate_coverage",
+                field="scenario.components",
+                value=repeated[0],
             )
 
     @property
@@ -163,5 +172,10 @@ class Scenario:
         components = self.components
         if modifier.severity != 1.0:
             components = tuple(c.scaled(modifier.severity) for c in self.components)
-        return Scenario(self.name, self.frequency.scaled(modifier.frequency), components,
-                        self.dependence, self.source)
+        return Scenario(
+            self.name,
+            self.frequency.scaled(modifier.frequency),
+            components,
+            self.dependence,
+            self.source,
+        )

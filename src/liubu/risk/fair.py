@@ -48,8 +48,13 @@ ABBREVIATIONS = {
     "SLEF": "Secondary Loss Event Frequency",
     "SLEM": "Secondary Loss Event Magnitude",
 }
-_PROBABILITIES = ("Probability of Action", "Vulnerability", "Threat Capability",
-                  "Control Strength", "Secondary Loss Event Frequency")
+_PROBABILITIES = (
+    "Probability of Action",
+    "Vulnerability",
+    "Threat Capability",
+    "Control Strength",
+    "Secondary Loss Event Frequency",
+)
 
 
 def normalise(inputs: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float]]:
@@ -60,9 +65,13 @@ def normalise(inputs: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, 
     for key, params in inputs.items():
         name = full.get(str(key).lower())
         if name is None:
-            raise _checks.invalid(f"Unknown FAIR node {key!r}; expected one of "
-                                  f"{', '.join(ABBREVIATIONS.values())} or their abbreviations.",
-                                  code="fair.unknown_node", field="fair", value=key)
+            raise _checks.invalid(
+                f"Unknown FAIR node {key!r}; expected one of "
+                f"{', '.join(ABBREVIATIONS.values())} or their abbreviations.",
+                code="fair.unknown_node",
+                field="fair",
+                value=key,
+            )
         out[name] = dict(params)
     return out
 
@@ -79,11 +88,19 @@ def distribution(node: str, params: Mapping[str, float]) -> Severity:
     else:
         raise _checks.invalid(
             f"FAIR node {node!r} needs constant, low/mode/high[/gamma] or mean/stdev; got "
-            f"{sorted(keys)}.", code="fair.bad_parameters", field=node, value=sorted(keys))
+            f"{sorted(keys)}.",
+            code="fair.bad_parameters",
+            field=node,
+            value=sorted(keys),
+        )
     if node in _PROBABILITIES and dist.upper > 1.0:
-        raise _checks.invalid(f"FAIR node {node!r} is a probability and must stay within [0, 1]; "
-                              f"its parameters reach {dist.upper!r}.",
-                              code="fair.not_a_probability", field=node, value=dist.upper)
+        raise _checks.invalid(
+            f"FAIR node {node!r} is a probability and must stay within [0, 1]; "
+            f"its parameters reach {dist.upper!r}.",
+            code="fair.not_a_probability",
+            field=node,
+            value=dist.upper,
+        )
     return dist
 
 
@@ -94,7 +111,12 @@ def vulnerability(capability: Severity, strength: Severity) -> float:
         return float(strength.cdf(math.nextafter(c, -math.inf))) if c > 0 else 0.0
     value, _ = integrate.quad(
         lambda u: float(strength.cdf(math.nextafter(float(capability.ppf(u)), -math.inf))),
-        0.0, 1.0, epsabs=1e-12, epsrel=1e-10, limit=200)
+        0.0,
+        1.0,
+        epsabs=1e-12,
+        epsrel=1e-10,
+        limit=200,
+    )
     return float(value)
 
 
@@ -104,9 +126,13 @@ def _rate(node: str, params: Mapping[str, float], factor: float) -> Frequency:
         return Poisson(dist.value * factor)
     if isinstance(dist, Pert):
         return PertPoisson(dist.low * factor, dist.mode * factor, dist.high * factor, dist.gamma)
-    raise _checks.invalid(f"FAIR node {node!r} is an event rate: give it as a constant or a PERT "
-                          "(a normal rate can go negative).", code="fair.rate_form", field=node,
-                          value=dict(params))
+    raise _checks.invalid(
+        f"FAIR node {node!r} is an event rate: give it as a constant or a PERT "
+        "(a normal rate can go negative).",
+        code="fair.rate_form",
+        field=node,
+        value=dict(params),
+    )
 
 
 def _loss_event_frequency(nodes: Mapping[str, Mapping[str, float]]) -> Frequency:
@@ -115,37 +141,55 @@ def _loss_event_frequency(nodes: Mapping[str, Mapping[str, float]]) -> Frequency
     if "Vulnerability" in nodes:
         v = distribution("Vulnerability", nodes["Vulnerability"]).mean
     elif {"Threat Capability", "Control Strength"} <= set(nodes):
-        v = vulnerability(distribution("Threat Capability", nodes["Threat Capability"]),
-                          distribution("Control Strength", nodes["Control Strength"]))
+        v = vulnerability(
+            distribution("Threat Capability", nodes["Threat Capability"]),
+            distribution("Control Strength", nodes["Control Strength"]),
+        )
     else:
-        raise _checks.invalid("FAIR needs Loss Event Frequency, or Vulnerability, or Threat "
-                              "Capability with Control Strength.", code="fair.incomplete",
-                              field="Vulnerability", value=sorted(nodes))
+        raise _checks.invalid(
+            "FAIR needs Loss Event Frequency, or Vulnerability, or Threat "
+            "Capability with Control Strength.",
+            code="fair.incomplete",
+            field="Vulnerability",
+            value=sorted(nodes),
+        )
     if "Threat Event Frequency" in nodes:
         return _rate("Threat Event Frequency", nodes["Threat Event Frequency"], v)
     if "Contact Frequency" in nodes:
-        action = (distribution("Probability of Action", nodes["Probability of Action"]).mean
-                  if "Probability of Action" in nodes else 1.0)
+        action = (
+            distribution("Probability of Action", nodes["Probability of Action"]).mean
+            if "Probability of Action" in nodes
+            else 1.0
+        )
         return _rate("Contact Frequency", nodes["Contact Frequency"], v * action)
-    raise _checks.invalid("FAIR needs Threat Event Frequency or Contact Frequency.",
-                          code="fair.incomplete", field="Threat Event Frequency",
-                          value=sorted(nodes))
+    raise _checks.invalid(
+        "FAIR needs Threat Event Frequency or Contact Frequency.",
+        code="fair.incomplete",
+        field="Threat Event Frequency",
+        value=sorted(nodes),
+    )
 
 
 def _components(nodes: Mapping[str, Mapping[str, float]]) -> tuple[Component, ...]:
     if "Loss Magnitude" in nodes:
         return (Component("primary_loss", distribution("Loss Magnitude", nodes["Loss Magnitude"])),)
     if "Primary Loss" not in nodes:
-        raise _checks.invalid("FAIR needs Loss Magnitude or Primary Loss.",
-                              code="fair.incomplete", field="Primary Loss", value=sorted(nodes))
+        raise _checks.invalid(
+            "FAIR needs Loss Magnitude or Primary Loss.",
+            code="fair.incomplete",
+            field="Primary Loss",
+            value=sorted(nodes),
+        )
     primary = Component("primary_loss", distribution("Primary Loss", nodes["Primary Loss"]))
     if "Secondary Loss" in nodes:
         secondary = distribution("Secondary Loss", nodes["Secondary Loss"])
     elif {"Secondary Loss Event Frequency", "Secondary Loss Event Magnitude"} <= set(nodes):
-        p = distribution("Secondary Loss Event Frequency",
-                         nodes["Secondary Loss Event Frequency"]).mean
-        magnitude = distribution("Secondary Loss Event Magnitude",
-                                 nodes["Secondary Loss Event Magnitude"])
+        p = distribution(
+            "Secondary Loss Event Frequency", nodes["Secondary Loss Event Frequency"]
+        ).mean
+        magnitude = distribution(
+            "Secondary Loss Event Magnitude", nodes["Secondary Loss Event Magnitude"]
+        )
         secondary = Mixture((Constant(0.0), magnitude), (1.0 - p, p))
     else:
         return (primary,)
@@ -157,5 +201,6 @@ def fair_scenario(name: str, inputs: Mapping[str, Mapping[str, Any]]) -> Scenari
     nodes = normalise(inputs)
     for node, params in nodes.items():  # every input is checked, used or not
         distribution(node, params)
-    return Scenario(name, _loss_event_frequency(nodes), _components(nodes),
-                    source="Open FAIR analysis")
+    return Scenario(
+        name, _loss_event_frequency(nodes), _components(nodes), source="Open FAIR analysis"
+    )

@@ -60,8 +60,10 @@ def aggregate_fft(model: Model, grid: Grid) -> FftOutput:
     """
     tilt = grid.tilt_vector()
     events = [_event(model, s, grid, tilt) for s in model.scenarios]
-    gen: list[ComplexArray] = [np.asarray(s.frequency.pgf(e.phi), dtype=np.complex128)
-                               for s, e in zip(model.scenarios, events, strict=True)]
+    gen: list[ComplexArray] = [
+        np.asarray(s.frequency.pgf(e.phi), dtype=np.complex128)
+        for s, e in zip(model.scenarios, events, strict=True)
+    ]
     others = _leave_one_out(gen)
     gross = _untilt(sfft.irfft(others[0] * gen[0], grid.m), tilt)
     pmf, _ = _lump(np.maximum(gross, 0.0), {}, grid.n)
@@ -80,9 +82,13 @@ def aggregate_fft(model: Model, grid: Grid) -> FftOutput:
     return FftOutput(annual, _occurrence(model.scenarios, events, grid), grid, check)
 
 
-def _annual_amounts(model: Model, grid: Grid, tilt: FloatArray, events: Sequence[_Event],
-                    others: Sequence[ComplexArray]
-                    ) -> tuple[dict[str, FloatArray], dict[str, float]]:
+def _annual_amounts(
+    model: Model,
+    grid: Grid,
+    tilt: FloatArray,
+    events: Sequence[_Event],
+    others: Sequence[ComplexArray],
+) -> tuple[dict[str, FloatArray], dict[str, float]]:
     """E[S_part · 1{S = k·h}] for every scenario and coverage (marked transforms), and E[S_part]
     on the lattice (E[N] times the part's lattice event mean)."""
     x = np.arange(grid.n) * grid.bucket
@@ -100,8 +106,12 @@ def _annual_amounts(model: Model, grid: Grid, tilt: FloatArray, events: Sequence
     return {k: _untilt(sfft.irfft(v, grid.m), tilt) for k, v in weights.items()}, totals
 
 
-def _share_lost(marks: dict[str, FloatArray], amounts: dict[str, FloatArray],
-                totals: dict[str, float], amount: float) -> None:
+def _share_lost(
+    marks: dict[str, FloatArray],
+    amounts: dict[str, FloatArray],
+    totals: dict[str, float],
+    amount: float,
+) -> None:
     """Give the top bucket the parts of the mass that fell beyond the padded grid, in proportion
     to each part's expected loss there (E[S_part] less what the grid holds)."""
     if amount <= 0:
@@ -122,9 +132,11 @@ def _event(model: Model, scenario: Scenario, grid: Grid, tilt: FloatArray) -> _E
     pmfs = tuple(grid.component_pmf(layer) for layer in layers)
     x = np.arange(n, dtype=np.float64)
     top = (n - 1) * grid.bucket
-    errors = [abs(float(np.dot(x, p)) * grid.bucket / exact - 1.0)
-              for p, layer in zip(pmfs, layers, strict=True)
-              if (exact := layer.limited_moment(1, top)) > 0]
+    errors = [
+        abs(float(np.dot(x, p)) * grid.bucket / exact - 1.0)
+        for p, layer in zip(pmfs, layers, strict=True)
+        if (exact := layer.limited_moment(1, top)) > 0
+    ]
     fts: tuple[ComplexArray, ...] = ()
     if len(pmfs) == 1:
         summed = pmfs[0]
@@ -137,13 +149,20 @@ def _event(model: Model, scenario: Scenario, grid: Grid, tilt: FloatArray) -> _E
     shift = round(model.terms.retention / grid.bucket)
     target = np.clip(np.arange(len(summed)) - shift, 0, n - 1)
     pmf = np.bincount(target, weights=summed, minlength=n).astype(np.float64)
-    return _Event(pmf, sfft.rfft(pmf * tilt[:n], m), pmfs, fts,
-                  tuple(layer.component.coverage for layer in layers), shift,
-                  max(errors, default=0.0))
+    return _Event(
+        pmf,
+        sfft.rfft(pmf * tilt[:n], m),
+        pmfs,
+        fts,
+        tuple(layer.component.coverage for layer in layers),
+        shift,
+        max(errors, default=0.0),
+    )
 
 
-def _event_parts(event: _Event, grid: Grid, tilt: FloatArray
-                 ) -> dict[str, tuple[ComplexArray, float]]:
+def _event_parts(
+    event: _Event, grid: Grid, tilt: FloatArray
+) -> dict[str, tuple[ComplexArray, float]]:
     """Tilted transforms of E[I_c · 1{I = k·h}]: E[Z_c · 1{ΣZ = s}] = (x·p_c) ⋆ (⋆_{c'≠c} p_c'),
     then I_c = Z_c · (s − R)/s and the same shift and lumping as I; with the part's mean."""
     n, m = grid.n, grid.m
@@ -151,9 +170,10 @@ def _event_parts(event: _Event, grid: Grid, tilt: FloatArray
     if len(event.components) == 1:
         joint = [x * event.components[0]]
     else:
-        joint = [_untilt(sfft.irfft(sfft.rfft(x * p * tilt[:n], m) * rest, m), tilt)
-                 for p, rest in zip(event.components, _leave_one_out(event.transforms),
-                                    strict=True)]
+        joint = [
+            _untilt(sfft.irfft(sfft.rfft(x * p * tilt[:n], m) * rest, m), tilt)
+            for p, rest in zip(event.components, _leave_one_out(event.transforms), strict=True)
+        ]
     s = np.arange(len(joint[0]))
     target = np.clip(s - event.shift, 0, n - 1)
     share = np.where(s > event.shift, target / np.maximum(s, 1), 0.0)
@@ -190,13 +210,16 @@ def _lump(
     target = np.minimum(k, n - 1)
     factor = np.where(k > 0, target / np.maximum(k, 1), 0.0)
     kept = np.bincount(target, weights=pmf, minlength=n).astype(np.float64)
-    marks = {key: np.bincount(target, weights=a * factor, minlength=n).astype(np.float64)
-             for key, a in amounts.items()}
+    marks = {
+        key: np.bincount(target, weights=a * factor, minlength=n).astype(np.float64)
+        for key, a in amounts.items()
+    }
     return kept, marks
 
 
-def _limit(pmf: FloatArray, grid: Grid, limit: float
-           ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_], FloatArray]:
+def _limit(
+    pmf: FloatArray, grid: Grid, limit: float
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_], FloatArray]:
     """min(S, AAL): lattice points at or above the limit become one atom at the limit."""
     x = np.arange(grid.n, dtype=np.float64) * grid.bucket
     below = x < limit
@@ -207,8 +230,12 @@ def _limit(pmf: FloatArray, grid: Grid, limit: float
     return values, np.append(pmf[below], pmf[~below].sum()), below, factor
 
 
-def _limit_marks(marks: dict[str, FloatArray], below: npt.NDArray[np.bool_], factor: FloatArray,
-                 probs: FloatArray) -> dict[str, FloatArray]:
+def _limit_marks(
+    marks: dict[str, FloatArray],
+    below: npt.NDArray[np.bool_],
+    factor: FloatArray,
+    probs: FloatArray,
+) -> dict[str, FloatArray]:
     """Per-point amounts a_part = E[Y_part · 1{Y = v}] / P(Y = v), the atom shared pro rata."""
     safe = np.where(probs > 1e-300, probs, 1.0)
     out = {}
@@ -219,20 +246,23 @@ def _limit_marks(marks: dict[str, FloatArray], below: npt.NDArray[np.bool_], fac
     return out
 
 
-def _occurrence(scenarios: Sequence[Scenario], events: Sequence[_Event], grid: Grid
-                ) -> LossDistribution:
+def _occurrence(
+    scenarios: Sequence[Scenario], events: Sequence[_Event], grid: Grid
+) -> LossDistribution:
     """P(largest insured event in a year ≤ x) = Π_j P_j(F_j(x)), at the bucket edges."""
     below = np.ones(grid.n)
     for scenario, event in zip(scenarios, events, strict=True):
         below = below * np.asarray(scenario.frequency.pgf(np.cumsum(event.pmf)), np.float64)
     pmf = np.diff(below, prepend=0.0)
     pmf[-1] += 1.0 - below[-1]
-    return LossDistribution(np.arange(grid.n, dtype=np.float64) * grid.bucket, np.maximum(pmf, 0.0),
-                            bucket=grid.bucket)
+    return LossDistribution(
+        np.arange(grid.n, dtype=np.float64) * grid.bucket, np.maximum(pmf, 0.0), bucket=grid.bucket
+    )
 
 
-def _self_check(model: Model, grid: Grid, pmf: FloatArray, events: Sequence[_Event],
-                lost: float) -> dict[str, float | bool | None]:
+def _self_check(
+    model: Model, grid: Grid, pmf: FloatArray, events: Sequence[_Event], lost: float
+) -> dict[str, float | bool | None]:
     """Computed against exact moments.
 
     Every component's grid mean is checked against its exact limited mean E[min(Z_c, top)] (the
@@ -241,8 +271,9 @@ def _self_check(model: Model, grid: Grid, pmf: FloatArray, events: Sequence[_Eve
     grid cannot change min(S, AAL)) and only the component check is reported.
     """
     x = np.arange(grid.n) * grid.bucket
-    capped = math.isfinite(model.terms.aggregate_limit) and \
-        x[-1] < model.terms.aggregate_limit * 1.01
+    capped = (
+        math.isfinite(model.terms.aggregate_limit) and x[-1] < model.terms.aggregate_limit * 1.01
+    )
     mean = float(np.dot(x, pmf))
     var = float(np.dot((x - mean) ** 2, pmf))
     cv = math.sqrt(var) / mean if mean > 0 else None
@@ -251,20 +282,30 @@ def _self_check(model: Model, grid: Grid, pmf: FloatArray, events: Sequence[_Eve
         "capped_at_aggregate_limit": bool(capped),
         "mean_computed": mean,
         "cv_computed": cv,
-        "mean_exact": None, "mean_error": None, "cv_exact": None, "cv_error": None,
+        "mean_exact": None,
+        "mean_error": None,
+        "cv_exact": None,
+        "cv_error": None,
         "probability_beyond_grid": lost,
     }
     if capped:
         return check
-    mean_exact = var_exact = 0.0
-    for scenario in model.scenarios:
-        first, second = event_moments(model.layers(scenario), model.terms.retention)
-        freq = scenario.frequency
-        mean_exact += freq.mean * first
-        var_exact += freq.mean * second + (freq.variance - freq.mean) * first * first
+    mean_exact, var_exact = _exact_moments(model)
     cv_exact = math.sqrt(var_exact) / mean_exact if mean_exact > 0 else math.nan
     check["mean_exact"] = mean_exact
     check["mean_error"] = mean / mean_exact - 1.0 if mean_exact > 0 else None
     if math.isfinite(cv_exact) and cv is not None:
         check["cv_exact"], check["cv_error"] = cv_exact, cv / cv_exact - 1.0
     return check
+
+
+def _exact_moments(model: Model) -> tuple[float, float]:
+    """Mean and variance of the annual loss before the aggregate limit, from exact event moments:
+    E[S] = Σ E[N]·E[I], Var S = Σ E[N]·E[I²] + (Var N − E[N])·E[I]²."""
+    mean = variance = 0.0
+    for scenario in model.scenarios:
+        first, second = event_moments(model.layers(scenario), model.terms.retention)
+        freq = scenario.frequency
+        mean += freq.mean * first
+        variance += freq.mean * second + (freq.variance - freq.mean) * first * first
+    return mean, variance

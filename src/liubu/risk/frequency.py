@@ -231,8 +231,9 @@ class PertPoisson(Frequency):
     def pmf(self, kmax: int) -> FloatArray:
         """P(N = k) for k = 0..kmax, by the same quadrature."""
         k = np.arange(kmax + 1)
-        return np.asarray(self._weights @ stats.poisson.pmf(k[None, :], self._nodes[:, None]),
-                          dtype=np.float64)
+        return np.asarray(
+            self._weights @ stats.poisson.pmf(k[None, :], self._nodes[:, None]), dtype=np.float64
+        )
 
     def sample(self, rng: np.random.Generator, size: int) -> IntArray:
         rates = self.rate.sample(rng, size)

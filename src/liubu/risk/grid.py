@@ -23,7 +23,7 @@ from liubu.risk.severity import FloatArray
 _TAIL = 1e-9
 DISCRETISATIONS = ("moments", "round")
 #: Buckets per smallest component mean when log2 is chosen automatically.
-_BUCKETS_PER_MEAN = 25.0
+_BUCKETS_PER_MEAN = 8.0
 _LOG2_RANGE = (10, 13)
 #: The most buckets used to keep a small retention an exact shift on the grid.
 _LOG2_MAX = 18
@@ -44,12 +44,16 @@ class Grid:
         if not isinstance(self.log2, int) or not 4 <= self.log2 <= 24:
             raise _checks.invalid(
                 f"Parameter grid.log2 must be an integer from 4 to 24; got {self.log2!r}.",
-                code="bad_log2", field="grid.log2", value=self.log2,
+                code="bad_log2",
+                field="grid.log2",
+                value=self.log2,
             )
         if self.padding not in (0, 1, 2):
             raise _checks.invalid(
                 f"Parameter grid.padding must be 0, 1 or 2; got {self.padding!r}.",
-                code="bad_padding", field="grid.padding", value=self.padding,
+                code="bad_padding",
+                field="grid.padding",
+                value=self.padding,
             )
         _checks.non_negative("grid.tilt", self.tilt)
         _checks.one_of("grid.discretisation", self.discretisation, DISCRETISATIONS)
@@ -86,17 +90,22 @@ class Grid:
         return np.maximum(pmf, 0.0)
 
 
-def choose_grid(model: Model, *, log2: int | None = None, bucket: float | None = None,
-                discretisation: str = "moments") -> Grid:
+def choose_grid(
+    model: Model,
+    *,
+    log2: int | None = None,
+    bucket: float | None = None,
+    discretisation: str = "moments",
+) -> Grid:
     """Pick the bucket and log2 from the model.
 
     The grid must reach the largest of: every scenario's 1 − 10⁻⁹ event quantile (bounded by the
     sum of its components' quantiles), the mean plus ten standard deviations of the annual loss;
     with an annual aggregate limit it stops at limit + retention (beyond that nothing changes
-    min(S, limit)). The bucket must resolve the smallest component (25 buckets per its mean),
-    within 2^10…2^13 buckets. With a retention the bucket divides it, so the retention is an exact
-    shift on the grid (a retention smaller than a bucket becomes the bucket, with up to 2^18
-    buckets); otherwise it is rounded up to 1, 2, 2.5 or 5 × 10^k.
+    min(S, limit)). The bucket must resolve the smallest component that matters (eight
+    buckets per its mean), within 2^10…2^13 buckets. With a retention the bucket divides it, so the
+    retention is an exact shift on the grid (a retention smaller than a bucket becomes the bucket,
+    with up to 2^18 buckets); otherwise it is rounded up to 1, 2, 2.5 or 5 × 10^k.
     """
     reach, smallest = _reach(model), _smallest_mean(model)
     if log2 is None:
@@ -134,9 +143,13 @@ def _reach(model: Model) -> float:
 
 
 def _smallest_mean(model: Model) -> float:
+    """The smallest component mean that matters: at least 1 % of the largest one (a component
+    whose mean is a rounding error of the model does not set the bucket)."""
     means = [layer.mean for s in model.scenarios for layer in model.layers(s)]
     positive = [m for m in means if m > 0 and math.isfinite(m)]
-    return min(positive) if positive else 1.0
+    if not positive:
+        return 1.0
+    return min(m for m in positive if m >= 0.01 * max(positive))
 
 
 def _nice(raw: float) -> float:

@@ -59,23 +59,33 @@ def library() -> Library:
     text = resources.files("liubu.risk").joinpath("data/scenarios.yaml").read_text("utf-8")
     src = parse_yaml(text, "scenarios.yaml")
     data = src.data
-    bands = tuple(RevenueBand(str(b["code"]), str(b["zh"]), float(b["upper"]),
-                              float(b["frequency"]), float(b["severity"]))
-                  for b in data["revenue_bands"])
-    entries = tuple(_entry(src, item, ("scenarios", i)) for i, item in
-                    enumerate(data["scenarios"]))
-    return Library(entries, bands, data["industries"], data["sources"],
-                   float(data["usd_cny"]["value"]))
+    bands = tuple(
+        RevenueBand(
+            str(b["code"]),
+            str(b["zh"]),
+            float(b["upper"]),
+            float(b["frequency"]),
+            float(b["severity"]),
+        )
+        for b in data["revenue_bands"]
+    )
+    entries = tuple(_entry(src, item, ("scenarios", i)) for i, item in enumerate(data["scenarios"]))
+    return Library(
+        entries, bands, data["industries"], data["sources"], float(data["usd_cny"]["value"])
+    )
 
 
 def _entry(src: Located, item: Mapping[str, Any], path: tuple[str | int, ...]) -> LibraryScenario:
     core = {k: v for k, v in item.items() if k not in _LIBRARY_ONLY}
     core["components"] = [{k: v for k, v in c.items() if k != "basis"} for c in item["components"]]
     scenario = specs.scenario(src, core, path)
-    basis = {"frequency": item.get("frequency_basis", {}),
-             "components": {c["coverage"]: c.get("basis", {}) for c in item["components"]}}
-    return LibraryScenario(scenario, str(item.get("zh", "")),
-                           dict(item.get("industry_frequency", {}) or {}), basis)
+    basis = {
+        "frequency": item.get("frequency_basis", {}),
+        "components": {c["coverage"]: c.get("basis", {}) for c in item["components"]},
+    }
+    return LibraryScenario(
+        scenario, str(item.get("zh", "")), dict(item.get("industry_frequency", {}) or {}), basis
+    )
 
 
 def scenario_names() -> tuple[str, ...]:
@@ -103,10 +113,14 @@ def library_scenarios(
     lib = library()
     _checks.one_of("industry", industry, tuple(lib.industries))
     band = {b.code: b for b in lib.bands}[
-        _checks.one_of("revenue_band", revenue_band, tuple(b.code for b in lib.bands))]
+        _checks.one_of("revenue_band", revenue_band, tuple(b.code for b in lib.bands))
+    ]
     known = scenario_names()
-    wanted = known if names is None else tuple(
-        _checks.one_of("library scenario", n, known) for n in names)
+    wanted = (
+        known
+        if names is None
+        else tuple(_checks.one_of("library scenario", n, known) for n in names)
+    )
     modifiers = dict(modifiers or {})
     for name in modifiers:
         _checks.one_of("modifier scenario", name, wanted)
@@ -116,12 +130,14 @@ def library_scenarios(
         if entry.scenario.name not in wanted:
             continue
         base = Modifier(
-            band.frequency * float(sector["frequency"])
+            band.frequency
+            * float(sector["frequency"])
             * float(entry.industry_frequency.get(industry, 1.0)),
             band.severity * float(sector["severity"]),
         )
-        chosen = base.then(modifiers[entry.scenario.name]) if entry.scenario.name in modifiers \
-            else base
+        chosen = (
+            base.then(modifiers[entry.scenario.name]) if entry.scenario.name in modifiers else base
+        )
         out.append(entry.scenario.modified(chosen))
     return tuple(out)
 
@@ -129,4 +145,3 @@ def library_scenarios(
 def sources() -> Mapping[str, Mapping[str, Any]]:
     """The bibliography of the library: key → citation and cited figures."""
     return library().sources
-

@@ -37,37 +37,54 @@ def load_model(text_or_path: str | FilePath, *, source_name: str = "model.yaml")
     src = parse_yaml(text, source_name)
     top = specs._mapping(src, src.data, (), _TOP_KEYS)
     if top.get("currency", "CNY") != "CNY":
-        raise src.fail(f"Only CNY models are supported; got currency {top['currency']!r}.",
-                       code="bad_currency", path=("currency",), value=top["currency"])
+        raise src.fail(
+            f"Only CNY models are supported; got currency {top['currency']!r}.",
+            code="bad_currency",
+            path=("currency",),
+            value=top["currency"],
+        )
     scenarios = _scenarios(src, top)
     terms = specs.terms(src, top["terms"], ("terms",)) if top.get("terms") is not None else None
     with src.at(()):
-        return Model(tuple(scenarios), terms or Terms(),
-                     scenario_correlation=top.get("scenario_correlation", 0.0),
-                     name=str(top.get("name", "model")))
+        return Model(
+            tuple(scenarios),
+            terms or Terms(),
+            scenario_correlation=top.get("scenario_correlation", 0.0),
+            name=str(top.get("name", "model")),
+        )
 
 
 def _scenarios(src: Located, top: Mapping[str, Any]) -> list[Scenario]:
-    lib = specs._mapping(src, top.get("library", {}) or {}, ("library",),
-                         ("industry", "revenue_band", "scenarios", "modifiers"))
+    lib = specs._mapping(
+        src,
+        top.get("library", {}) or {},
+        ("library",),
+        ("industry", "revenue_band", "scenarios", "modifiers"),
+    )
     items = top.get("scenarios", []) or []
     if not isinstance(items, list):
-        raise src.fail("scenarios must be a list.", code="bad_scenarios", path=("scenarios",),
-                       value=items)
+        raise src.fail(
+            "scenarios must be a list.", code="bad_scenarios", path=("scenarios",), value=items
+        )
     out: list[Scenario] = []
     if lib.get("scenarios") is not None:
         chosen = lib["scenarios"]
         names = scenario_names() if chosen == "all" else chosen
-        modifiers = {name: _modifier(src, body, ("library", "modifiers", name))
-                     for name, body in (lib.get("modifiers") or {}).items()}
+        modifiers = {
+            name: _modifier(src, body, ("library", "modifiers", name))
+            for name, body in (lib.get("modifiers") or {}).items()
+        }
         out.extend(_from_library(src, lib, names, modifiers, ("library",)))
     for i, item in enumerate(items):
         path: Path = ("scenarios", i)
         if isinstance(item, Mapping) and "library" in item:
             entry = specs._mapping(src, item, path, ("library", "modifier"), ("library",))
             mod = _modifier(src, entry.get("modifier", {}), (*path, "modifier"))
-            out.extend(_from_library(src, lib, [entry["library"]], {entry["library"]: mod},
-                                     (*path, "library")))
+            out.extend(
+                _from_library(
+                    src, lib, [entry["library"]], {entry["library"]: mod}, (*path, "library")
+                )
+            )
         else:
             out.append(specs.scenario(src, item, path))
     if not out:
@@ -75,14 +92,20 @@ def _scenarios(src: Located, top: Mapping[str, Any]) -> list[Scenario]:
     return out
 
 
-def _from_library(src: Located, lib: Mapping[str, Any], names: Any,
-                  modifiers: dict[str, Modifier], path: Path) -> tuple[Scenario, ...]:
+def _from_library(
+    src: Located, lib: Mapping[str, Any], names: Any, modifiers: dict[str, Modifier], path: Path
+) -> tuple[Scenario, ...]:
     if "industry" not in lib or "revenue_band" not in lib:
-        raise src.fail("Library scenarios need library: {industry, revenue_band} in the model.",
-                       code="library_settings", path=path, value=names)
+        raise src.fail(
+            "Library scenarios need library: {industry, revenue_band} in the model.",
+            code="library_settings",
+            path=path,
+            value=names,
+        )
     with src.at(path):
-        return library_scenarios(lib["industry"], lib["revenue_band"], names=list(names),
-                                 modifiers=modifiers)
+        return library_scenarios(
+            lib["industry"], lib["revenue_band"], names=list(names), modifiers=modifiers
+        )
 
 
 def _modifier(src: Located, body: Any, path: Path) -> Modifier:

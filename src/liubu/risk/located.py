@@ -33,8 +33,13 @@ class Located:
     def fail(self, message: str, *, code: str, path: Path, value: object = None) -> ValidationError:
         """A located error: the message ends with where it happened."""
         where = self.where(path)
-        return ValidationError(f"{message} ({where})", code=f"risk.{code}", field=dotted(path),
-                               value=value, location=where)
+        return ValidationError(
+            f"{message} ({where})",
+            code=f"risk.{code}",
+            field=dotted(path),
+            value=value,
+            location=where,
+        )
 
     @contextmanager
     def at(self, path: Path) -> Iterator[None]:
@@ -45,12 +50,14 @@ class Located:
             if error.location is not None:
                 raise
             where = self.where(self._deepest(path, error.field or ""))
-            inner = f".{error.field}" if error.field else ""
+            inner = _without_overlap(path, error.field or "")
             raise ValidationError(
                 f"{error.message} ({where}, at {dotted(path) or 'top level'})",
-                code=error.code, field=dotted(path) + inner, value=error.value, location=where,
+                code=error.code,
+                field=dotted(path) + inner,
+                value=error.value,
+                location=where,
             ) from error
-
 
     def _deepest(self, path: Path, field_name: str) -> Path:
         """The longest known path made of ``path`` and a suffix of the error's dotted field."""
@@ -60,6 +67,17 @@ class Located:
             if candidate in self.lines:
                 return candidate
         return path
+
+
+def _without_overlap(path: Path, field_name: str) -> str:
+    """The error's own field after the path, without repeating the path's last parts."""
+    parts = [p for p in field_name.split(".") if p]
+    tail = [str(p) for p in path]
+    for size in range(min(len(parts), len(tail)), 0, -1):
+        if tail[-size:] == parts[:size]:
+            parts = parts[size:]
+            break
+    return "".join(f".{p}" for p in parts)
 
 
 def dotted(path: Path) -> str:
@@ -77,8 +95,11 @@ def parse_yaml(text: str, filename: str) -> Located:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{filename}:{mark.line + 1}" if mark is not None else filename
-        raise ValidationError(f"The file is not valid YAML: {error} ({where})",
-                              code="risk.yaml_syntax", location=where) from error
+        raise ValidationError(
+            f"The file is not valid YAML: {error} ({where})",
+            code="risk.yaml_syntax",
+            location=where,
+        ) from error
     if node is None:
         raise located.fail("The file is empty.", code="empty_file", path=())
     constructor = yaml.SafeLoader("")
@@ -93,12 +114,15 @@ def _plain(node: yaml.Node, path: Path, located: Located, constructor: yaml.Safe
         for key_node, value_node in node.value:
             key = constructor.construct_object(key_node, deep=True)
             if key in out:
-                raise located.fail(f"Key {key!r} appears twice.", code="duplicate_key",
-                                   path=(*path, key), value=key)
+                raise located.fail(
+                    f"Key {key!r} appears twice.",
+                    code="duplicate_key",
+                    path=(*path, key),
+                    value=key,
+                )
             located.lines[(*path, key)] = key_node.start_mark.line + 1
             out[key] = _plain(value_node, (*path, key), located, constructor)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_plain(item, (*path, i), located, constructor) for i, item in
-                enumerate(node.value)]
+        return [_plain(item, (*path, i), located, constructor) for i, item in enumerate(node.value)]
     return constructor.construct_object(node, deep=True)

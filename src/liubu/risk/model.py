@@ -31,20 +31,26 @@ class Model:
         if not self.scenarios:
             raise _checks.invalid(
                 "A model needs at least one scenario.",
-                code="no_scenarios", field="scenarios", value=0,
+                code="no_scenarios",
+                field="scenarios",
+                value=0,
             )
         names = [s.name for s in self.scenarios]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise _checks.invalid(
                 f"Scenario names must be unique; {repeated[0]!r} appears twice.",
-                code="duplicate_scenario", field="scenarios.name", value=repeated[0],
+                code="duplicate_scenario",
+                field="scenarios.name",
+                value=repeated[0],
             )
         rho = _checks.real("scenario_correlation", self.scenario_correlation)
         if not 0.0 <= rho < 1.0:
             raise _checks.invalid(
                 f"Parameter scenario_correlation must be in [0, 1); got {rho!r}.",
-                code="bad_correlation", field="scenario_correlation", value=rho,
+                code="bad_correlation",
+                field="scenario_correlation",
+                value=rho,
             )
         self._check_waiting_period()
 
@@ -67,8 +73,9 @@ class Model:
 
     def layers(self, scenario: Scenario) -> tuple[ComponentLayer, ...]:
         """The scenario's components, each with the terms of its coverage."""
-        return tuple(ComponentLayer(c, self.terms.for_coverage(c.coverage))
-                     for c in scenario.components)
+        return tuple(
+            ComponentLayer(c, self.terms.for_coverage(c.coverage)) for c in scenario.components
+        )
 
     @property
     def coverages(self) -> tuple[str, ...]:
@@ -86,8 +93,10 @@ class Model:
             reasons.append("scenarios are correlated (scenario_correlation > 0)")
         for scenario in self.scenarios:
             if not scenario.independent_components:
-                reasons.append(f"scenario {scenario.name!r} has dependent components "
-                               f"({scenario.dependence.kind})")
+                reasons.append(
+                    f"scenario {scenario.name!r} has dependent components "
+                    f"({scenario.dependence.kind})"
+                )
         return tuple(reasons)
 
     @property
@@ -104,8 +113,11 @@ class Model:
         if unknown:
             raise _checks.invalid(
                 f"Modifier names scenario {unknown[0]!r}, which the model does not have.",
-                code="unknown_scenario", field="modifiers", value=unknown[0],
+                code="unknown_scenario",
+                field="modifiers",
+                value=unknown[0],
             )
-        scenarios = tuple(s.modified(modifiers[s.name]) if s.name in modifiers else s
-                          for s in self.scenarios)
+        scenarios = tuple(
+            s.modified(modifiers[s.name]) if s.name in modifiers else s for s in self.scenarios
+        )
         return Model(scenarios, self.terms, self.scenario_correlation, self.name)

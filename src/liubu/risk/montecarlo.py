@@ -54,8 +54,9 @@ class _Chunk:
     events: int = 0
 
 
-def simulate(model: Model, *, years: int, seed: int, chunk_size: int,
-             progress: Progress | None = None) -> McOutput:
+def simulate(
+    model: Model, *, years: int, seed: int, chunk_size: int, progress: Progress | None = None
+) -> McOutput:
     """Simulate ``years`` years of ``model`` and return their insured annual losses."""
     coverages = model.coverages
     blocks = math.ceil(years / BLOCK_YEARS)
@@ -69,21 +70,27 @@ def simulate(model: Model, *, years: int, seed: int, chunk_size: int,
     for first in range(0, blocks, per_chunk):
         start = first * BLOCK_YEARS
         stop = min((first + per_chunk) * BLOCK_YEARS, years)
-        chunk = _simulate_chunk(model, seed, range(first, min(first + per_chunk, blocks)),
-                                years, coverages)
+        chunk = _simulate_chunk(
+            model, seed, range(first, min(first + per_chunk, blocks)), years, coverages
+        )
         capped = _cap(chunk, model.terms.aggregate_limit)
         total[start:stop] = capped.sum(axis=0) if len(capped) else 0.0
         by_scenario[:, start:stop] = capped
-        share = np.divide(capped.sum(axis=0), chunk.scenario.sum(axis=0),
-                          out=np.zeros(chunk.years), where=chunk.scenario.sum(axis=0) > 0)
+        share = np.divide(
+            capped.sum(axis=0),
+            chunk.scenario.sum(axis=0),
+            out=np.zeros(chunk.years),
+            where=chunk.scenario.sum(axis=0) > 0,
+        )
         by_coverage[:, start:stop] = chunk.coverage * share
         ground_up[start:stop] = chunk.ground_up
         largest[start:stop] = chunk.largest
         events += chunk.events
         if progress is not None:
             progress(stop, years)
-    return _output(model, total, by_scenario, by_coverage, ground_up, largest, events,
-                   per_chunk * BLOCK_YEARS)
+    return _output(
+        model, total, by_scenario, by_coverage, ground_up, largest, events, per_chunk * BLOCK_YEARS
+    )
 
 
 def _cap(chunk: _Chunk, limit: float) -> FloatArray:
@@ -91,29 +98,48 @@ def _cap(chunk: _Chunk, limit: float) -> FloatArray:
     gross = chunk.scenario.sum(axis=0)
     if not math.isfinite(limit):
         return chunk.scenario
-    factor = np.divide(np.minimum(gross, limit), gross, out=np.zeros_like(gross),
-                       where=gross > 0)
+    factor = np.divide(np.minimum(gross, limit), gross, out=np.zeros_like(gross), where=gross > 0)
     return np.asarray(chunk.scenario * factor, dtype=np.float64)
 
 
-def _simulate_chunk(model: Model, seed: int, blocks: range, years: int,
-                    coverages: tuple[str, ...]) -> _Chunk:
-    draws = [_draw_block(model, seed, b, min(BLOCK_YEARS, years - b * BLOCK_YEARS))
-             for b in blocks]
+def _simulate_chunk(
+    model: Model, seed: int, blocks: range, years: int, coverages: tuple[str, ...]
+) -> _Chunk:
+    draws = [_draw_block(model, seed, b, min(BLOCK_YEARS, years - b * BLOCK_YEARS)) for b in blocks]
     n_years = sum(len(d[0][0]) for d in draws)
-    chunk = _Chunk(n_years, np.zeros((len(model.scenarios), n_years)),
-                   np.zeros((len(coverages), n_years)), np.zeros(n_years), np.zeros(n_years))
+    chunk = _Chunk(
+        n_years,
+        np.zeros((len(model.scenarios), n_years)),
+        np.zeros((len(coverages), n_years)),
+        np.zeros(n_years),
+        np.zeros(n_years),
+    )
     for j, scenario in enumerate(model.scenarios):
         counts = np.concatenate([d[j][0] for d in draws])
-        drawn = [np.concatenate([d[j][1][c] for d in draws])
-                 for c in range(len(scenario.components))]
-        _losses(model.layers(scenario), counts, drawn, model.terms.retention, chunk,
-                j, [coverages.index(c.coverage) for c in scenario.components])
+        drawn = [
+            np.concatenate([d[j][1][c] for d in draws]) for c in range(len(scenario.components))
+        ]
+        _losses(
+            model.layers(scenario),
+            counts,
+            drawn,
+            model.terms.retention,
+            chunk,
+            j,
+            [coverages.index(c.coverage) for c in scenario.components],
+        )
     return chunk
 
 
-def _losses(layers: tuple[ComponentLayer, ...], counts: np.ndarray, drawn: list[FloatArray],
-            retention: float, chunk: _Chunk, j: int, rows: list[int]) -> None:
+def _losses(
+    layers: tuple[ComponentLayer, ...],
+    counts: np.ndarray,
+    drawn: list[FloatArray],
+    retention: float,
+    chunk: _Chunk,
+    j: int,
+    rows: list[int],
+) -> None:
     """Terms applied per event, summed per year into the chunk's accumulators."""
     if not len(drawn[0]):
         return
@@ -129,17 +155,20 @@ def _losses(layers: tuple[ComponentLayer, ...], counts: np.ndarray, drawn: list[
         chunk.ground_up += np.bincount(year, layer.ground_up(d), chunk.years)
     with_events = np.flatnonzero(counts)
     starts = np.cumsum(counts)[with_events] - counts[with_events]
-    chunk.largest[with_events] = np.maximum(chunk.largest[with_events],
-                                            np.maximum.reduceat(insured, starts))
+    chunk.largest[with_events] = np.maximum(
+        chunk.largest[with_events], np.maximum.reduceat(insured, starts)
+    )
 
 
-def _draw_block(model: Model, seed: int, block: int, years: int
-                ) -> list[tuple[np.ndarray, list[FloatArray]]]:
+def _draw_block(
+    model: Model, seed: int, block: int, years: int
+) -> list[tuple[np.ndarray, list[FloatArray]]]:
     """Counts and component draws of every scenario for one block, from the block's generator."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
     counts = _counts(model, rng, years)
-    return [(n, _components(s, rng, int(n.sum()))) for s, n in zip(model.scenarios, counts,
-                                                                    strict=True)]
+    return [
+        (n, _components(s, rng, int(n.sum()))) for s, n in zip(model.scenarios, counts, strict=True)
+    ]
 
 
 def _counts(model: Model, rng: np.random.Generator, years: int) -> list[np.ndarray]:
@@ -170,8 +199,16 @@ def _gaussian_uniforms(rng: np.random.Generator, size: int, dim: int, rho: float
     return np.asarray(special.ndtr(z), dtype=np.float64)
 
 
-def _output(model: Model, total: FloatArray, by_scenario: np.ndarray, by_coverage: np.ndarray,
-            ground_up: FloatArray, largest: FloatArray, events: int, chunk: int) -> McOutput:
+def _output(
+    model: Model,
+    total: FloatArray,
+    by_scenario: np.ndarray,
+    by_coverage: np.ndarray,
+    ground_up: FloatArray,
+    largest: FloatArray,
+    events: int,
+    chunk: int,
+) -> McOutput:
     years = len(total)
     order = np.argsort(total, kind="stable")
     probs = np.full(years, 1.0 / years)

@@ -41,20 +41,30 @@ def quantify(
     obstacles = model.fft_obstacles()
     if engine == "fft" and obstacles:
         raise _checks.invalid(
-            "The Fourier engine cannot be exact for this model: " + "; ".join(obstacles)
+            "The Fourier engine cannot be exact for this model: "
+            + "; ".join(obstacles)
             + ". Use engine='mc' (or 'auto').",
-            code="fft_not_exact", field="engine", value=engine,
+            code="fft_not_exact",
+            field="engine",
+            value=engine,
         )
     chosen = engine if engine != "auto" else ("mc" if obstacles else "fft")
     if chosen == "fft":
         return _by_fft(model, log2=log2, bucket=bucket, discretisation=discretisation)
+    why = "; ".join(obstacles) if obstacles else "requested"
+    return _by_mc(model, years=years, seed=seed, chunk_size=chunk_size, progress=progress, why=why)
+
+
+def _by_mc(
+    model: Model, *, years: int, seed: int, chunk_size: int, progress: Progress | None, why: str
+) -> Result:
     years = _count("years", years)
     chunk_size = _count("chunk_size", chunk_size)
     seed = _count("seed", seed, allow_zero=True)
     out = simulate(model, years=years, seed=seed, chunk_size=chunk_size, progress=progress)
     settings = {
         "engine": "mc",
-        "why": "; ".join(obstacles) if obstacles else "requested",
+        "why": why,
         "seed": seed,
         "years": years,
         "chunk_size": out.chunk_size,
@@ -62,12 +72,20 @@ def quantify(
         "events": out.events,
         "terms_order": _terms_order(),
     }
-    return Result("mc", out.annual, out.occurrence, tuple(s.name for s in model.scenarios),
-                  model.coverages, out.ground_up_mean, settings, out.mean_standard_error)
+    names = tuple(s.name for s in model.scenarios)
+    return Result(
+        "mc",
+        out.annual,
+        out.occurrence,
+        names,
+        model.coverages,
+        out.ground_up_mean,
+        settings,
+        out.mean_standard_error,
+    )
 
 
-def _by_fft(model: Model, *, log2: int | None, bucket: float | None,
-            discretisation: str) -> Result:
+def _by_fft(model: Model, *, log2: int | None, bucket: float | None, discretisation: str) -> Result:
     grid = choose_grid(model, log2=log2, bucket=bucket, discretisation=discretisation)
     out = aggregate_fft(model, grid)
     settings = {
@@ -84,8 +102,15 @@ def _by_fft(model: Model, *, log2: int | None, bucket: float | None,
         },
         "terms_order": _terms_order(),
     }
-    return Result("fft", out.annual, out.occurrence, tuple(s.name for s in model.scenarios),
-                  model.coverages, model.ground_up_mean, settings)
+    return Result(
+        "fft",
+        out.annual,
+        out.occurrence,
+        tuple(s.name for s in model.scenarios),
+        model.coverages,
+        model.ground_up_mean,
+        settings,
+    )
 
 
 def _count(name: str, value: object, *, allow_zero: bool = False) -> int:
@@ -93,14 +118,18 @@ def _count(name: str, value: object, *, allow_zero: bool = False) -> int:
         raise _checks.invalid(
             f"Parameter {name} must be a {'non-negative' if allow_zero else 'positive'} "
             f"integer; got {value!r}.",
-            code="bad_count", field=name, value=value,
+            code="bad_count",
+            field=name,
+            value=value,
         )
     return value
 
 
 def _terms_order() -> str:
-    return ("per event: waiting period (hours) -> coinsurance and sublimit per coverage -> "
-            "one retention on the sum; per year: annual aggregate limit")
+    return (
+        "per event: waiting period (hours) -> coinsurance and sublimit per coverage -> "
+        "one retention on the sum; per year: annual aggregate limit"
+    )
 
 
 __all__ = ["ENGINES", "quantify"]

@@ -93,25 +93,27 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (plain floats, lists and dicts)."""
-        out: dict[str, Any] = _plain({
-            "engine": self.engine,
-            "mean": self.mean,
-            "sd": self.sd,
-            "quantiles": {str(q): self.var(q) for q in LEVELS},
-            "tvar": {str(q): self.tvar(q) for q in LEVELS},
-            "ground_up_mean": self.ground_up_mean,
-            "insured_mean": self.insured_mean,
-            "retained_mean": self.retained_mean,
-            "mean_standard_error": self.mean_standard_error,
-            "by_scenario": self._parts("scenario", self.scenarios),
-            "by_coverage": self._parts("coverage", self.coverages),
-            "return_periods": self.return_periods(),
-            "exceedance": {
-                "aggregate": self.annual.exceedance_curve(),
-                "occurrence": self.occurrence.exceedance_curve(),
-            },
-            "settings": dict(self.settings),
-        })
+        out: dict[str, Any] = _plain(
+            {
+                "engine": self.engine,
+                "mean": self.mean,
+                "sd": self.sd,
+                "quantiles": {str(q): self.var(q) for q in LEVELS},
+                "tvar": {str(q): self.tvar(q) for q in LEVELS},
+                "ground_up_mean": self.ground_up_mean,
+                "insured_mean": self.insured_mean,
+                "retained_mean": self.retained_mean,
+                "mean_standard_error": self.mean_standard_error,
+                "by_scenario": self._parts("scenario", self.scenarios),
+                "by_coverage": self._parts("coverage", self.coverages),
+                "return_periods": self.return_periods(),
+                "exceedance": {
+                    "aggregate": self.annual.exceedance_curve(),
+                    "occurrence": self.occurrence.exceedance_curve(),
+                },
+                "settings": dict(self.settings),
+            }
+        )
         return out
 
 

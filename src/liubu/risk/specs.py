@@ -20,31 +20,49 @@ from liubu.risk.severity import Lognormal, Pert, Severity
 from liubu.risk.terms import CoverageTerms, Terms
 
 
-def _mapping(src: Located, data: Any, path: Path, keys: tuple[str, ...],
-             required: tuple[str, ...] = ()) -> dict[str, Any]:
+def _mapping(
+    src: Located, data: Any, path: Path, keys: tuple[str, ...], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """``data`` as a mapping with only ``keys``, all of ``required`` present."""
     if not isinstance(data, Mapping):
-        raise src.fail(f"Expected a mapping with keys {', '.join(keys)}; got {data!r}.",
-                       code="not_a_mapping", path=path, value=data)
+        raise src.fail(
+            f"Expected a mapping with keys {', '.join(keys)}; got {data!r}.",
+            code="not_a_mapping",
+            path=path,
+            value=data,
+        )
     unknown = [k for k in data if k not in keys]
     if unknown:
-        raise src.fail(f"Unknown key {unknown[0]!r}; expected one of {', '.join(keys)}.",
-                       code="unknown_key", path=(*path, str(unknown[0])), value=unknown[0])
+        raise src.fail(
+            f"Unknown key {unknown[0]!r}; expected one of {', '.join(keys)}.",
+            code="unknown_key",
+            path=(*path, str(unknown[0])),
+            value=unknown[0],
+        )
     missing = [k for k in required if k not in data]
     if missing:
-        raise src.fail(f"Missing key {missing[0]!r}.", code="missing_key", path=path,
-                       value=missing[0])
+        raise src.fail(
+            f"Missing key {missing[0]!r}.", code="missing_key", path=path, value=missing[0]
+        )
     return dict(data)
 
 
 def _kind(src: Located, data: Any, path: Path, kinds: tuple[str, ...]) -> tuple[str, Any]:
     if not isinstance(data, Mapping) or len(data) != 1:
-        raise src.fail(f"Expected a mapping with exactly one of {', '.join(kinds)}; got {data!r}.",
-                       code="bad_kind", path=path, value=data)
-    (kind, body), = data.items()
+        raise src.fail(
+            f"Expected a mapping with exactly one of {', '.join(kinds)}; got {data!r}.",
+            code="bad_kind",
+            path=path,
+            value=data,
+        )
+    ((kind, body),) = data.items()
     if kind not in kinds:
-        raise src.fail(f"Unknown kind {kind!r}; expected one of {', '.join(kinds)}.",
-                       code="unknown_kind", path=(*path, str(kind)), value=kind)
+        raise src.fail(
+            f"Unknown kind {kind!r}; expected one of {', '.join(kinds)}.",
+            code="unknown_kind",
+            path=(*path, str(kind)),
+            value=kind,
+        )
     return str(kind), body
 
 
@@ -68,8 +86,12 @@ def _lognormal(src: Located, body: Any, path: Path) -> Severity:
     if "interval90" in d:
         pair = d["interval90"]
         if not isinstance(pair, list) or len(pair) != 2:
-            raise src.fail(f"interval90 must be [low, high]; got {pair!r}.", code="bad_interval",
-                           path=(*path, "interval90"), value=pair)
+            raise src.fail(
+                f"interval90 must be [low, high]; got {pair!r}.",
+                code="bad_interval",
+                path=(*path, "interval90"),
+                value=pair,
+            )
         return _build(src, (*path, "interval90"), Lognormal.from_interval90, pair[0], pair[1])
     if "mean" in d:
         return _build(src, path, Lognormal.from_mean_cv, d.get("mean"), d.get("cv"))
@@ -93,8 +115,13 @@ def _gpd(src: Located, body: Any, path: Path) -> Severity:
 
 
 def _spliced(src: Located, body: Any, path: Path) -> Severity:
-    d = _mapping(src, body, path, ("body", "tail", "threshold", "tail_probability"),
-                 ("body", "tail", "threshold"))
+    d = _mapping(
+        src,
+        body,
+        path,
+        ("body", "tail", "threshold", "tail_probability"),
+        ("body", "tail", "threshold"),
+    )
     low = severity(src, d["body"], (*path, "body"))
     high = severity(src, d["tail"], (*path, "tail"))
     return _build(src, path, Spliced, low, high, d["threshold"], d.get("tail_probability"))
@@ -106,10 +133,13 @@ def _empirical(src: Located, body: Any, path: Path) -> Severity:
     d = _mapping(src, body, path, ("values", "weights"), ("values",))
     values, weights = d["values"], d.get("weights")
     if not isinstance(values, list) or (weights is not None and not isinstance(weights, list)):
-        raise src.fail("empirical values and weights must be lists of numbers.",
-                       code="bad_empirical", path=path, value=values)
-    return _build(src, path, Empirical, tuple(values),
-                  None if weights is None else tuple(weights))
+        raise src.fail(
+            "empirical values and weights must be lists of numbers.",
+            code="bad_empirical",
+            path=path,
+            value=values,
+        )
+    return _build(src, path, Empirical, tuple(values), None if weights is None else tuple(weights))
 
 
 def _constant(src: Located, body: Any, path: Path) -> Severity:
@@ -123,36 +153,51 @@ def _normal(src: Located, body: Any, path: Path) -> Severity:
 
 def _mixture(src: Located, body: Any, path: Path) -> Severity:
     if not isinstance(body, list) or not body:
-        raise src.fail("mixture must be a non-empty list of {weight, severity}.",
-                       code="bad_mixture", path=path, value=body)
-    parts = [_mapping(src, item, (*path, i), ("weight", "severity"), ("weight", "severity"))
-             for i, item in enumerate(body)]
-    comps = tuple(severity(src, p["severity"], (*path, i, "severity")) for i, p in
-                  enumerate(parts))
+        raise src.fail(
+            "mixture must be a non-empty list of {weight, severity}.",
+            code="bad_mixture",
+            path=path,
+            value=body,
+        )
+    parts = [
+        _mapping(src, item, (*path, i), ("weight", "severity"), ("weight", "severity"))
+        for i, item in enumerate(body)
+    ]
+    comps = tuple(severity(src, p["severity"], (*path, i, "severity")) for i, p in enumerate(parts))
     return _build(src, path, Mixture, comps, tuple(p["weight"] for p in parts))
 
 
 def _scaled(src: Located, body: Any, path: Path) -> Severity:
     d = _mapping(src, body, path, ("severity", "factor"), ("severity", "factor"))
-    return _build(src, path, Scaled, severity(src, d["severity"], (*path, "severity")),
-                  d["factor"])
+    return _build(src, path, Scaled, severity(src, d["severity"], (*path, "severity")), d["factor"])
 
 
 _SEVERITIES: dict[str, Callable[[Located, Any, Path], Severity]] = {
-    "lognormal": _lognormal, "pert": _pert, "pareto": _pareto, "gpd": _gpd,
-    "spliced": _spliced, "empirical": _empirical, "constant": _constant, "normal": _normal,
-    "mixture": _mixture, "scaled": _scaled,
+    "lognormal": _lognormal,
+    "pert": _pert,
+    "pareto": _pareto,
+    "gpd": _gpd,
+    "spliced": _spliced,
+    "empirical": _empirical,
+    "constant": _constant,
+    "normal": _normal,
+    "mixture": _mixture,
+    "scaled": _scaled,
 }
 
 
 def frequency(src: Located, data: Any, path: Path) -> Frequency:
     """Parse a frequency node."""
-    kind, body = _kind(src, data, path,
-                       ("poisson", "negative_binomial", "bernoulli", "pert_poisson"))
+    kind, body = _kind(
+        src, data, path, ("poisson", "negative_binomial", "bernoulli", "pert_poisson")
+    )
     at = (*path, kind)
     if kind == "poisson":
-        rate = _mapping(src, body, at, ("rate",), ("rate",))["rate"] if isinstance(
-            body, Mapping) else body
+        rate = (
+            _mapping(src, body, at, ("rate",), ("rate",))["rate"]
+            if isinstance(body, Mapping)
+            else body
+        )
         return _build(src, at, Poisson, rate)
     if kind == "bernoulli":
         p = _mapping(src, body, at, ("p",), ("p",))["p"] if isinstance(body, Mapping) else body
@@ -172,11 +217,13 @@ def dependence(src: Located, data: Any, path: Path) -> Dependence:
 
 
 def component(src: Located, data: Any, path: Path) -> Component:
-    d = _mapping(src, data, path, ("coverage", "severity", "outage_hours", "loss_per_hour"),
-                 ("coverage",))
+    d = _mapping(
+        src, data, path, ("coverage", "severity", "outage_hours", "loss_per_hour"), ("coverage",)
+    )
     sev = severity(src, d["severity"], (*path, "severity")) if "severity" in d else None
-    hours = (severity(src, d["outage_hours"], (*path, "outage_hours"))
-             if "outage_hours" in d else None)
+    hours = (
+        severity(src, d["outage_hours"], (*path, "outage_hours")) if "outage_hours" in d else None
+    )
     return _build(src, path, Component, d["coverage"], sev, hours, d.get("loss_per_hour"))
 
 
@@ -186,30 +233,45 @@ SCENARIO_KEYS = ("name", "frequency", "components", "dependence", "source")
 def scenario(src: Located, data: Any, path: Path) -> Scenario:
     d = _mapping(src, data, path, SCENARIO_KEYS, ("name", "frequency", "components"))
     if not isinstance(d["components"], list):
-        raise src.fail("components must be a list.", code="bad_components",
-                       path=(*path, "components"), value=d["components"])
-    comps = tuple(component(src, c, (*path, "components", i)) for i, c in
-                  enumerate(d["components"]))
+        raise src.fail(
+            "components must be a list.",
+            code="bad_components",
+            path=(*path, "components"),
+            value=d["components"],
+        )
+    comps = tuple(
+        component(src, c, (*path, "components", i)) for i, c in enumerate(d["components"])
+    )
     dep = dependence(src, d["dependence"], (*path, "dependence")) if "dependence" in d else None
     freq = frequency(src, d["frequency"], (*path, "frequency"))
-    return _build(src, path, Scenario, d["name"], freq, comps, dep or Dependence(),
-                  d.get("source"))
+    return _build(src, path, Scenario, d["name"], freq, comps, dep or Dependence(), d.get("source"))
 
 
 def terms(src: Located, data: Any, path: Path) -> Terms:
     d = _mapping(src, data, path, ("retention", "aggregate_limit", "coverages"))
     covers = d.get("coverages", {}) or {}
     if not isinstance(covers, Mapping):
-        raise src.fail("terms.coverages must map coverage codes to their terms.",
-                       code="bad_coverages", path=(*path, "coverages"), value=covers)
+        raise src.fail(
+            "terms.coverages must map coverage codes to their terms.",
+            code="bad_coverages",
+            path=(*path, "coverages"),
+            value=covers,
+        )
     keys = ("sublimit", "coinsurance", "waiting_period_hours", "waiting_period_type", "covered")
     parsed = {}
     for code, body in covers.items():
         at = (*path, "coverages", code)
         c = _mapping(src, body, at, keys)
-        parsed[code] = _build(src, at, CoverageTerms, c.get("sublimit", math.inf),
-                              c.get("coinsurance", 0.0), c.get("waiting_period_hours", 0.0),
-                              c.get("waiting_period_type", "time_deductible"),
-                              c.get("covered", True))
-    return _build(src, path, Terms, d.get("retention", 0.0),
-                  d.get("aggregate_limit", math.inf), parsed)
+        parsed[code] = _build(
+            src,
+            at,
+            CoverageTerms,
+            c.get("sublimit", math.inf),
+            c.get("coinsurance", 0.0),
+            c.get("waiting_period_hours", 0.0),
+            c.get("waiting_period_type", "time_deductible"),
+            c.get("covered", True),
+        )
+    return _build(
+        src, path, Terms, d.get("retention", 0.0), d.get("aggregate_limit", math.inf), parsed
+    )

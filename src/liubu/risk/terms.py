@@ -45,12 +45,15 @@ class CoverageTerms:
         _checks.limit("coverage.sublimit", self.sublimit)
         _checks.probability("coverage.coinsurance", self.coinsurance, below_one=True)
         _checks.non_negative("coverage.waiting_period_hours", self.waiting_period_hours)
-        _checks.one_of("coverage.waiting_period_type", self.waiting_period_type,
-                       WAITING_PERIOD_TYPES)
+        _checks.one_of(
+            "coverage.waiting_period_type", self.waiting_period_type, WAITING_PERIOD_TYPES
+        )
         if not isinstance(self.covered, bool):
             raise _checks.invalid(
                 f"Parameter coverage.covered must be true or false; got {self.covered!r}.",
-                code="not_a_boolean", field="coverage.covered", value=self.covered,
+                code="not_a_boolean",
+                field="coverage.covered",
+                value=self.covered,
             )
 
     @property

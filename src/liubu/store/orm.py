@@ -11,6 +11,7 @@ from sqlalchemy.inspection import inspect
 from sqlalchemy.orm import registry
 
 from liubu.accounts.model import ApiToken, Enterprise, Organisation, User
+from liubu.products.registry import ProductRecord
 from liubu.store import tables
 
 mapper_registry = registry(metadata=tables.metadata)
@@ -21,6 +22,7 @@ MAPPED: dict[type, Table] = {
     User: tables.users,
     ApiToken: tables.api_tokens,
     Enterprise: tables.enterprises,
+    ProductRecord: tables.products,
 }
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Select, Table, select
+from sqlalchemy import ColumnElement, Select, Table, or_, select
 from sqlalchemy.orm import Session
 
 from liubu.accounts.model import ApiToken, Enterprise, Organisation, Principal, User
 from liubu.errors import NotFoundError, PermissionDeniedError
+from liubu.products.registry import DRAFT, ProductRecord
 from liubu.store import tables
 
 T = TypeVar("T")
@@ -69,6 +70,10 @@ class OrganisationRepository(ScopedRepository[Organisation]):
     label = "organisation"
     tenant_attribute = "id"
 
+    def find_by_code(self, code: str) -> Organisation | None:
+        stmt = select(Organisation).where(self.table.c.code == code)
+        return self.session.execute(stmt).scalar_one_or_none()
+
 
 class UserRepository(ScopedRepository[User]):
     model = User
@@ -101,3 +106,31 @@ class EnterpriseRepository(ScopedRepository[Enterprise]):
             self.table.c.uscc == uscc, self.table.c.tenant_id == self.principal.tenant_id
         )
         return self.session.execute(stmt).scalar_one_or_none()
+
+
+class ProductRepository(ScopedRepository[ProductRecord]):
+    """Drafts are the owning insurer's; filed and withdrawn versions are public."""
+
+    model = ProductRecord
+    table = tables.products
+    label = "product"
+
+    def scoped(self, stmt: Select[Any] | None = None) -> Select[Any]:
+        stmt = stmt if stmt is not None else select(ProductRecord)
+        if self.principal.is_platform:
+            return stmt
+        return stmt.where(
+            or_(self.table.c.tenant_id == self.principal.tenant_id, self.table.c.status != DRAFT)
+        )
+
+    def find_by_ref(self, product_ref: str) -> ProductRecord | None:
+        stmt = select(ProductRecord).where(self.table.c.product_ref == product_ref)
+        return self.session.execute(stmt).scalar_one_or_none()
+
+    def series(self, insurer: str, code: str) -> Sequence[ProductRecord]:
+        stmt = (
+            select(ProductRecord)
+            .where(self.table.c.insurer == insurer, self.table.c.code == code)
+            .order_by(self.table.c.product_version)
+        )
+        return list(self.session.execute(stmt).scalars())

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
@@ -66,6 +68,7 @@ organisations = Table(
     Column("id", String(ID), primary_key=True),
     Column("kind", String(32), nullable=False),
     Column("name", String(200), nullable=False),
+    Column("code", String(64), nullable=True, unique=True),
     Column("created_at", _tz(), nullable=False),
     Column("version", Integer, nullable=False),
 )
@@ -116,6 +119,33 @@ enterprises = Table(
     Column("updated_at", _tz(), nullable=False),
     Column("version", Integer, nullable=False),
     UniqueConstraint("tenant_id", "uscc", name="uq_enterprises_tenant_uscc"),
+)
+
+products = Table(
+    "products",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("product_ref", String(200), nullable=False, unique=True),
+    Column("insurer", String(64), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("product_version", Integer, nullable=False),
+    Column("product_type", String(64), nullable=False),
+    Column("name_zh", String(200), nullable=False),
+    Column("name_en", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("filing_number", String(100), nullable=True),
+    Column("effective_from", Date, nullable=True),
+    Column("effective_to", Date, nullable=True),
+    Column("document", Text, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("updated_at", _tz(), nullable=False),
+    Column("filed_at", _tz(), nullable=True),
+    Column("withdrawn_at", _tz(), nullable=True),
+    Column("version", Integer, nullable=False),
+    Index("ix_products_series", "insurer", "code"),
+    Index("ix_products_status", "status"),
 )
 
 audit_events = Table(

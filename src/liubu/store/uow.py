@@ -15,6 +15,7 @@ from liubu.store.repositories import (
     ApiTokenRepository,
     EnterpriseRepository,
     OrganisationRepository,
+    ProductRepository,
     UserRepository,
 )
 
@@ -39,11 +40,13 @@ class SqlUnitOfWork:
         self.users = UserRepository(self.session, self.principal)
         self.api_tokens = ApiTokenRepository(self.session, self.principal)
         self.enterprises = EnterpriseRepository(self.session, self.principal)
+        self.products = ProductRepository(self.session, self.principal)
         self.audit = SqlAuditLog(self.session, self.principal)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.rollback()
+        # close() rolls back whatever was not committed and detaches loaded objects without
+        # expiring them, so a use case's results stay readable after the unit of work ends.
         self.session.close()
 
     def flush(self) -> None:

@@ -52,6 +52,8 @@ def render(
         "html_lang": "zh-CN" if language == "zh_CN" else "en",
         "csrf_token": csrf_token(request),
         "current_path": request.url.path,
+        # Where the language switch returns to, query included (e.g. the compared ids).
+        "current_url": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
     }
     return templates().TemplateResponse(
         request, template, {**base, **context}, status_code=status_code

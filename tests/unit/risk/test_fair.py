@@ -26,8 +26,13 @@ def test_vulnerability_is_the_probability_that_capability_exceeds_resistance() -
     tc, cs = Pert(0.3, 0.6, 0.95), Pert(0.4, 0.7, 0.9)
     ftc = stats.beta(tc.alpha, tc.beta, loc=0.3, scale=0.65)
     fcs = stats.beta(cs.alpha, cs.beta, loc=0.4, scale=0.5)
-    expected, _ = integrate.dblquad(lambda c, t: ftc.pdf(t) * fcs.pdf(c), 0.3, 0.95,
-                                    lambda t: 0.4, lambda t: min(max(t, 0.4), 0.9))
+    expected, _ = integrate.dblquad(
+        lambda c, t: ftc.pdf(t) * fcs.pdf(c),
+        0.3,
+        0.95,
+        lambda t: 0.4,
+        lambda t: min(max(t, 0.4), 0.9),
+    )
     assert vulnerability(tc, cs) == pytest.approx(expected, rel=1e-7)
 
 
@@ -35,8 +40,10 @@ def test_fair_annual_loss_is_the_sum_of_one_loss_per_event() -> None:
     scenario = fair_scenario("web app breach", INPUTS)
     v = vulnerability(Pert(0.3, 0.6, 0.95), Pert(0.4, 0.7, 0.9))
     lef = Pert(2, 5, 12).mean * v
-    per_event = Pert(20_000, 50_000, 400_000).mean + Pert(0.1, 0.2, 0.5).mean * Pert(
-        10_000, 30_000, 200_000).mean
+    per_event = (
+        Pert(20_000, 50_000, 400_000).mean
+        + Pert(0.1, 0.2, 0.5).mean * Pert(10_000, 30_000, 200_000).mean
+    )
     result = quantify(Model((scenario,)))
     assert result.mean == pytest.approx(lef * per_event, rel=1e-5)
     sim = quantify(Model((scenario,)), engine="mc", years=100_000, seed=2)
@@ -44,17 +51,27 @@ def test_fair_annual_loss_is_the_sum_of_one_loss_per_event() -> None:
 
 
 def test_pyfair_abbreviations_and_full_names_give_the_same_scenario() -> None:
-    short = {"tef": INPUTS["Threat Event Frequency"], "TC": INPUTS["Threat Capability"],
-             "cs": INPUTS["Control Strength"], "PL": INPUTS["Primary Loss"],
-             "SLEF": INPUTS["Secondary Loss Event Frequency"],
-             "slem": INPUTS["Secondary Loss Event Magnitude"]}
+    short = {
+        "tef": INPUTS["Threat Event Frequency"],
+        "TC": INPUTS["Threat Capability"],
+        "cs": INPUTS["Control Strength"],
+        "PL": INPUTS["Primary Loss"],
+        "SLEF": INPUTS["Secondary Loss Event Frequency"],
+        "slem": INPUTS["Secondary Loss Event Magnitude"],
+    }
     assert fair_scenario("a", short) == fair_scenario("a", INPUTS)
 
 
 def test_contact_frequency_times_probability_of_action_thins_the_events() -> None:
-    with_contact = fair_scenario("c", {"C": {"constant": 10}, "A": {"low": 0.1, "mode": 0.3,
-                                                                    "high": 0.5},
-                                       "V": {"constant": 0.5}, "LM": {"constant": 1000}})
+    with_contact = fair_scenario(
+        "c",
+        {
+            "C": {"constant": 10},
+            "A": {"low": 0.1, "mode": 0.3, "high": 0.5},
+            "V": {"constant": 0.5},
+            "LM": {"constant": 1000},
+        },
+    )
     assert with_contact.frequency.mean == pytest.approx(10 * 0.3 * 0.5)
     assert quantify(Model((with_contact,))).mean == pytest.approx(1500.0, rel=1e-6)
 
@@ -80,8 +97,14 @@ def test_bad_fair_inputs_are_refused() -> None:
     with pytest.raises(ValidationError, match="Unknown FAIR node"):
         fair_scenario("x", {"Threat Frequency": {"constant": 1}})
     with pytest.raises(ValidationError, match="probability"):
-        fair_scenario("x", {"LEF": {"constant": 1}, "V": {"constant": 1},
-                            "TC": {"low": 0.2, "mode": 0.5, "high": 1.5},
-                            "LM": {"constant": 1}})
+        fair_scenario(
+            "x",
+            {
+                "LEF": {"constant": 1},
+                "V": {"constant": 1},
+                "TC": {"low": 0.2, "mode": 0.5, "high": 1.5},
+                "LM": {"constant": 1},
+            },
+        )
     with pytest.raises(ValidationError, match="event rate"):
         fair_scenario("x", {"LEF": {"mean": 1, "stdev": 2}, "LM": {"constant": 1}})

@@ -85,14 +85,26 @@ def _aggregate(program: str, bucket: float, log2: int):
 @pytest.mark.parametrize(
     ("program", "freq", "severity"),
     [
-        ("agg A 3 claims sev lognorm 20000 cv 1.2 poisson", Poisson(3.0),
-         Lognormal.from_mean_cv(20_000.0, 1.2)),
-        ("agg B 2 claims sev lognorm 50000 cv 0.8 mixed gamma 0.4", NegativeBinomial(2.0, 0.4),
-         Lognormal.from_mean_cv(50_000.0, 0.8)),
-        ("agg C 8 claims dsev [100 500 1000] [.8 .16 .04] poisson", Poisson(8.0),
-         Empirical((100.0, 500.0, 1000.0), (0.8, 0.16, 0.04))),
-        ("agg D 1 claim sev lognorm 10000 cv 2 bernoulli", Bernoulli(1.0),
-         Lognormal.from_mean_cv(10_000.0, 2.0)),
+        (
+            "agg A 3 claims sev lognorm 20000 cv 1.2 poisson",
+            Poisson(3.0),
+            Lognormal.from_mean_cv(20_000.0, 1.2),
+        ),
+        (
+            "agg B 2 claims sev lognorm 50000 cv 0.8 mixed gamma 0.4",
+            NegativeBinomial(2.0, 0.4),
+            Lognormal.from_mean_cv(50_000.0, 0.8),
+        ),
+        (
+            "agg C 8 claims dsev [100 500 1000] [.8 .16 .04] poisson",
+            Poisson(8.0),
+            Empirical((100.0, 500.0, 1000.0), (0.8, 0.16, 0.04)),
+        ),
+        (
+            "agg D 1 claim sev lognorm 10000 cv 2 bernoulli",
+            Bernoulli(1.0),
+            Lognormal.from_mean_cv(10_000.0, 2.0),
+        ),
     ],
 )
 def test_matches_the_aggregate_package_on_compound_distributions(program, freq, severity) -> None:
@@ -106,8 +118,10 @@ def test_matches_the_aggregate_package_on_compound_distributions(program, freq, 
 
 def test_retention_sublimit_and_coinsurance_give_the_closed_form_layer_mean() -> None:
     sev = Lognormal(11.0, 1.0)
-    terms = Terms(retention=20_000.0,
-                  coverages={"extortion": CoverageTerms(sublimit=300_000.0, coinsurance=0.2)})
+    terms = Terms(
+        retention=20_000.0,
+        coverages={"extortion": CoverageTerms(sublimit=300_000.0, coinsurance=0.2)},
+    )
     result = quantify(_single(Poisson(0.7), sev, terms))
     # Z = min(0.8 X, 300k); I = (Z − 20k)+ = 0.8·(min(X, 375k) − 25k)+
     expected = 0.7 * 0.8 * (sev.lev(375_000.0) - sev.lev(25_000.0))
@@ -120,8 +134,13 @@ def test_retention_sublimit_and_coinsurance_give_the_closed_form_layer_mean() ->
 def test_business_interruption_waiting_period_acts_in_hours(semantics) -> None:
     hours, rate, wait = Pert(2.0, 10.0, 80.0), 1_000.0, 12.0
     comp = Component("business_interruption", outage_hours=hours, loss_per_hour=rate)
-    terms = Terms(coverages={"business_interruption": CoverageTerms(
-        waiting_period_hours=wait, waiting_period_type=semantics)})
+    terms = Terms(
+        coverages={
+            "business_interruption": CoverageTerms(
+                waiting_period_hours=wait, waiting_period_type=semantics
+            )
+        }
+    )
     result = quantify(Model((Scenario("outage", Poisson(1.5), (comp,)),), terms))
     frozen = stats.beta(hours.alpha, hours.beta, loc=2.0, scale=78.0)
     pay = (lambda h: rate * (h - wait)) if semantics == "time_deductible" else (lambda h: rate * h)
@@ -132,8 +151,9 @@ def test_business_interruption_waiting_period_acts_in_hours(semantics) -> None:
 def test_annual_aggregate_limit_caps_the_annual_sum_exactly() -> None:
     sev = Empirical((100.0, 500.0, 1000.0), (0.8, 0.16, 0.04))
     free = quantify(_single(Poisson(5.0), sev), bucket=100.0, log2=10)
-    capped = quantify(_single(Poisson(5.0), sev, Terms(aggregate_limit=1_500.0)), bucket=100.0,
-                      log2=10)
+    capped = quantify(
+        _single(Poisson(5.0), sev, Terms(aggregate_limit=1_500.0)), bucket=100.0, log2=10
+    )
     expected = float(np.dot(np.minimum(free.annual.values, 1_500.0), free.annual.probs))
     assert capped.mean == pytest.approx(expected, rel=1e-12)
     assert capped.var(0.999) == 1_500.0
@@ -141,39 +161,50 @@ def test_annual_aggregate_limit_caps_the_annual_sum_exactly() -> None:
 
 def test_independent_components_convolve_and_the_retention_applies_once_per_event() -> None:
     a, b = Empirical((0.0, 1000.0), (0.5, 0.5)), Empirical((0.0, 2000.0), (0.5, 0.5))
-    scenario = Scenario("pair", Bernoulli(1.0), (Component("forensics", a),
-                                                 Component("pr", b)))
+    scenario = Scenario("pair", Bernoulli(1.0), (Component("forensics", a), Component("pr", b)))
     result = quantify(Model((scenario,), Terms(retention=1500.0)), bucket=100.0, log2=8)
     # event sums 0, 1000, 2000, 3000 with probability 1/4 each; less 1500 once: 0, 0, 500, 1500
     assert result.mean == pytest.approx((500.0 + 1500.0) / 4, rel=1e-10)
     # shared in proportion to each coverage's recoverable amount: 1000/3000 of 1500 in the
     # 3000 event for forensics; all 500 of the 2000 event and 2000/3000 of 1500 for PR
-    assert result.contribution("coverage:forensics") == pytest.approx(1000.0 / 3000.0 * 1500 / 4,
-                                                                      rel=1e-9)
+    assert result.contribution("coverage:forensics") == pytest.approx(
+        1000.0 / 3000.0 * 1500 / 4, rel=1e-9
+    )
     assert result.contribution("coverage:pr") == pytest.approx(
-        (500.0 + 2000.0 / 3000.0 * 1500.0) / 4, rel=1e-9)
+        (500.0 + 2000.0 / 3000.0 * 1500.0) / 4, rel=1e-9
+    )
 
 
 def test_euler_contributions_add_up_to_the_mean_and_to_tvar() -> None:
     scenarios = (
-        Scenario("a", Poisson(0.4), (Component("extortion", Lognormal(12.0, 1.1)),
-                                     Component("forensics", Lognormal(10.0, 0.8)))),
+        Scenario(
+            "a",
+            Poisson(0.4),
+            (
+                Component("extortion", Lognormal(12.0, 1.1)),
+                Component("forensics", Lognormal(10.0, 0.8)),
+            ),
+        ),
         Scenario("b", NegativeBinomial(1.2, 0.5), (Component("pr", Lognormal(9.0, 1.0)),)),
     )
     result = quantify(Model(scenarios, Terms(retention=10_000.0, aggregate_limit=2e6)))
     for level in (None, 0.9, 0.99):
         total = result.mean if level is None else result.tvar(level)
         by_scenario = sum(result.contribution(f"scenario:{n}", level) for n in ("a", "b"))
-        by_coverage = sum(result.contribution(f"coverage:{c}", level)
-                          for c in ("extortion", "forensics", "pr"))
+        by_coverage = sum(
+            result.contribution(f"coverage:{c}", level) for c in ("extortion", "forensics", "pr")
+        )
         assert by_scenario == pytest.approx(total, rel=1e-7)
         assert by_coverage == pytest.approx(total, rel=1e-7)
 
 
 def test_the_fourier_engine_refuses_dependent_components() -> None:
-    scenario = Scenario("dep", Poisson(1.0), (Component("forensics", Lognormal(9.0, 1.0)),
-                                              Component("pr", Lognormal(9.0, 1.0))),
-                        Dependence("gaussian", 0.5))
+    scenario = Scenario(
+        "dep",
+        Poisson(1.0),
+        (Component("forensics", Lognormal(9.0, 1.0)), Component("pr", Lognormal(9.0, 1.0))),
+        Dependence("gaussian", 0.5),
+    )
     model = Model((scenario,))
     with pytest.raises(ValidationError, match="dependent components"):
         quantify(model, engine="fft")

@@ -32,8 +32,9 @@ def test_pert_mixed_poisson_matches_numerical_integration_over_the_rate() -> Non
     freq = PertPoisson(0.5, 2.0, 12.0)
     rate = stats.beta(freq.rate.alpha, freq.rate.beta, loc=0.5, scale=11.5)
     for k in (0, 1, 3, 7, 15):
-        expected, _ = integrate.quad(lambda lam: stats.poisson.pmf(k, lam) * rate.pdf(lam),
-                                     0.5, 12.0, epsrel=1e-11)
+        expected, _ = integrate.quad(
+            lambda lam: stats.poisson.pmf(k, lam) * rate.pdf(lam), 0.5, 12.0, epsrel=1e-11
+        )
         assert freq.pmf(20)[k] == pytest.approx(expected, rel=1e-8, abs=1e-14)
     assert freq.pgf(Z) == pytest.approx(_pgf_from_pmf(freq.pmf(120), Z), abs=1e-12)
     assert freq.variance == pytest.approx(rate.mean() + rate.var())
@@ -41,8 +42,12 @@ def test_pert_mixed_poisson_matches_numerical_integration_over_the_rate() -> Non
 
 def test_samples_have_the_stated_mean() -> None:
     rng = np.random.default_rng(5)
-    for freq in (Poisson(2.0), NegativeBinomial(2.0, 0.8), Bernoulli(0.3),
-                 PertPoisson(1.0, 2.0, 4.0)):
+    for freq in (
+        Poisson(2.0),
+        NegativeBinomial(2.0, 0.8),
+        Bernoulli(0.3),
+        PertPoisson(1.0, 2.0, 4.0),
+    ):
         draws = freq.sample(rng, 100_000)
         assert draws.mean() == pytest.approx(freq.mean, abs=4 * np.sqrt(freq.variance / 1e5))
         assert draws.var() == pytest.approx(freq.variance, rel=0.05)

@@ -22,9 +22,17 @@ from liubu.risk import (
 from liubu.risk.library import library
 
 HHS = Path(__file__).resolve().parents[4] / "shared" / "data" / "hhs_ocr_breach_portal"
-REQUIRED = {"ransomware", "data_breach", "bec_funds_transfer", "ddos_outage", "insider_misuse",
-            "supply_chain_compromise", "cloud_outage", "it_product_liability",
-            "security_service_error"}
+REQUIRED = {
+    "ransomware",
+    "data_breach",
+    "bec_funds_transfer",
+    "ddos_outage",
+    "insider_misuse",
+    "supply_chain_compromise",
+    "cloud_outage",
+    "it_product_liability",
+    "security_service_error",
+}
 
 
 def test_the_library_has_the_nine_scenarios_of_the_issue() -> None:
@@ -82,7 +90,8 @@ def test_breach_cost_comes_from_jacobs_applied_to_the_real_hhs_records() -> None
     assert len(records) == hhs["breaches"]
     assert float(np.median(records)) == hhs["median_records"]
     assert float(np.mean(records ** jacobs["slope"])) == pytest.approx(
-        hhs["mean_records_pow_jacobs"], abs=5e-4)
+        hhs["mean_records_pow_jacobs"], abs=5e-4
+    )
     # the lognormal has the median and the mean of Jacobs' cost over the real record counts
     cost = _lognormal_of("data_breach", "forensics")
     per_breach = np.exp(jacobs["intercept"]) * records ** jacobs["slope"] * library().usd_cny
@@ -90,14 +99,20 @@ def test_breach_cost_comes_from_jacobs_applied_to_the_real_hhs_records() -> None
     assert cost.mean == pytest.approx(float(np.mean(per_breach)), rel=1e-5)
     ibm = sources()["ibm_2023"]["figures"]
     entry = next(e for e in library().scenarios if e.scenario.name == "data_breach")
-    factors = {c.coverage: c.severity.factor for c in entry.scenario.components  # type: ignore
-               if hasattr(c.severity, "factor")}
-    assert factors["forensics"] == pytest.approx(ibm["detection_escalation"] / ibm["total"] * 0.2,
-                                                 abs=1e-6)
-    assert factors["notification"] == pytest.approx(ibm["notification"] / ibm["total"] * 0.2,
-                                                    abs=1e-6)
+    factors = {
+        c.coverage: c.severity.factor
+        for c in entry.scenario.components  # type: ignore
+        if hasattr(c.severity, "factor")
+    }
+    assert factors["forensics"] == pytest.approx(
+        ibm["detection_escalation"] / ibm["total"] * 0.2, abs=1e-6
+    )
+    assert factors["notification"] == pytest.approx(
+        ibm["notification"] / ibm["total"] * 0.2, abs=1e-6
+    )
     assert factors["third_party_liability"] + factors["regulatory"] == pytest.approx(
-        ibm["post_breach_response"] / ibm["total"] * 0.2, abs=2e-6)
+        ibm["post_breach_response"] / ibm["total"] * 0.2, abs=2e-6
+    )
 
 
 def test_iris_loss_benchmark_is_consistent_with_romanoskys_typical_cost() -> None:
@@ -118,10 +133,15 @@ def test_firm_scenarios_scale_with_band_industry_and_modifiers() -> None:
     ground = [sum(c.ground_up.mean for c in s.components) for s in (ransom, firm["ransomware"])]
     assert ground[1] == pytest.approx(ground[0] * band.severity * sector["severity"])
     bi = next(c for c in firm["ransomware"].components if c.coverage == "business_interruption")
-    assert bi.outage_hours == next(c.outage_hours for c in ransom.components
-                                   if c.coverage == "business_interruption")
-    modified = library_scenarios("Q", "1b_10b", names=["ransomware"],
-                                 modifiers={"ransomware": Modifier(frequency=0.5, severity=0.8)})
+    assert bi.outage_hours == next(
+        c.outage_hours for c in ransom.components if c.coverage == "business_interruption"
+    )
+    modified = library_scenarios(
+        "Q",
+        "1b_10b",
+        names=["ransomware"],
+        modifiers={"ransomware": Modifier(frequency=0.5, severity=0.8)},
+    )
     assert modified[0].frequency.mean == pytest.approx(0.5 * expected)
     assert all(c.coverage in coverage_codes() for s in firm.values() for c in s.components)
 

@@ -54,10 +54,12 @@ terms: {retention: 20000}
     path.write_text(text, encoding="utf-8")
     model = load_model(path)
     jsonschema.validate(yaml.safe_load(text), model_schema())
-    plain = load_model("library: {industry: I, revenue_band: 10m_100m}\n"
-                       "scenarios: [{library: ransomware}]\n")
+    plain = load_model(
+        "library: {industry: I, revenue_band: 10m_100m}\nscenarios: [{library: ransomware}]\n"
+    )
     assert model.scenarios[0].frequency.mean == pytest.approx(
-        0.5 * plain.scenarios[0].frequency.mean)
+        0.5 * plain.scenarios[0].frequency.mean
+    )
     ground = [sum(c.ground_up.mean for c in m.scenarios[0].components) for m in (model, plain)]
     assert ground[0] == pytest.approx(2 * ground[1])
     everything = load_model("library: {industry: C, revenue_band: lt_10m, scenarios: all}\n")
@@ -74,8 +76,10 @@ BAD = [
 
 @pytest.mark.parametrize(("line", "field", "shown", "lineno"), BAD)
 def test_bad_frequencies_are_located_by_file_and_line(line, field, shown, lineno) -> None:
-    text = EXAMPLE.replace("frequency: {poisson: 0.2}            # also negative_binomial: "
-                           "{mean, cv}; bernoulli: p", line)
+    text = EXAMPLE.replace(
+        "frequency: {poisson: 0.2}            # also negative_binomial: {mean, cv}; bernoulli: p",
+        line,
+    )
     with pytest.raises(ValidationError) as caught:
         load_model(text, source_name="model.yaml")
     assert caught.value.location == f"model.yaml:{lineno}"
@@ -109,8 +113,10 @@ def test_bad_values_name_parameter_value_and_line(old, new, words, lineno) -> No
 
 def test_unknown_keys_and_bad_yaml_are_located() -> None:
     with pytest.raises(ValidationError, match=r"Unknown key 'sigmaa'.*model.yaml:4"):
-        load_model("scenarios:\n  - name: a\n    frequency: {poisson: 1}\n"
-                   "    components: [{coverage: pr, severity: {lognormal: {mu: 1, sigmaa: 2}}}]\n")
+        load_model(
+            "scenarios:\n  - name: a\n    frequency: {poisson: 1}\n"
+            "    components: [{coverage: pr, severity: {lognormal: {mu: 1, sigmaa: 2}}}]\n"
+        )
     with pytest.raises(ValidationError) as caught:
         load_model("scenarios:\n  - name: [unclosed\n")
     assert caught.value.location is not None

@@ -29,7 +29,8 @@ def test_lognormal_from_a_90_percent_interval_matches_the_published_oracle() -> 
     assert ln.mean == pytest.approx(4.040012826945728, rel=1e-12)
     # the interval ends really are the 5th and 95th percentiles
     assert stats.lognorm(ln.sigma, scale=math.exp(ln.mu)).ppf([0.05, 0.95]) == pytest.approx(
-        [1.0, 10.0], rel=1e-9)
+        [1.0, 10.0], rel=1e-9
+    )
 
 
 def test_pert_in_the_standard_form_has_the_published_mean_sd_and_its_given_mode() -> None:
@@ -48,7 +49,8 @@ def test_limited_expected_value_of_a_lognormal_layer_matches_its_closed_form() -
     def lev(x: float) -> float:  # Klugman, Panjer & Willmot, Loss Models, appendix A
         z = (math.log(x) - mu - sigma**2) / sigma
         return math.exp(mu + sigma**2 / 2) * stats.norm.cdf(z) + x * stats.norm.sf(
-            (math.log(x) - mu) / sigma)
+            (math.log(x) - mu) / sigma
+        )
 
     assert ln.lev(u) - ln.lev(d) == pytest.approx(lev(u) - lev(d), rel=1e-12)
     by_quad, _ = integrate.quad(lambda x: float(ln.sf(x)), d, u, epsrel=1e-12, limit=200)
@@ -57,8 +59,10 @@ def test_limited_expected_value_of_a_lognormal_layer_matches_its_closed_form() -
 
 CASES = [
     (Lognormal(10.0, 1.2), stats.lognorm(1.2, scale=math.exp(10.0))),
-    (Pert(1_000.0, 4_000.0, 20_000.0), stats.beta(1 + 4 * 3 / 19, 1 + 4 * 16 / 19, loc=1000.0,
-                                                  scale=19_000.0)),
+    (
+        Pert(1_000.0, 4_000.0, 20_000.0),
+        stats.beta(1 + 4 * 3 / 19, 1 + 4 * 16 / 19, loc=1000.0, scale=19_000.0),
+    ),
     (Gpd(0.3, 10_000.0, 5_000.0), stats.genpareto(0.3, loc=5_000.0, scale=10_000.0)),
     (Gpd(-0.2, 10_000.0), stats.genpareto(-0.2, scale=10_000.0)),
     (Gpd.pareto(2.5, 1_000.0), stats.pareto(2.5, scale=1_000.0)),
@@ -70,8 +74,9 @@ CASES = [
 def test_cdf_quantiles_and_moments_agree_with_scipy(severity, frozen) -> None:
     xs = frozen.ppf([0.01, 0.3, 0.5, 0.9, 0.999])
     assert severity.cdf(xs) == pytest.approx(frozen.cdf(xs), abs=1e-12)
-    assert severity.ppf([0.01, 0.5, 0.999]) == pytest.approx(frozen.ppf([0.01, 0.5, 0.999]),
-                                                             rel=1e-9)
+    assert severity.ppf([0.01, 0.5, 0.999]) == pytest.approx(
+        frozen.ppf([0.01, 0.5, 0.999]), rel=1e-9
+    )
     assert severity.mean == pytest.approx(frozen.mean(), rel=1e-9)
     assert severity.variance == pytest.approx(frozen.var(), rel=1e-8)
 
@@ -80,8 +85,9 @@ def test_cdf_quantiles_and_moments_agree_with_scipy(severity, frozen) -> None:
 def test_partial_moments_agree_with_numerical_integration(severity, frozen) -> None:
     x = float(frozen.ppf(0.8))
     for order in (1, 2):
-        expected, _ = integrate.quad(lambda t: t**order * frozen.pdf(t), frozen.support()[0], x,
-                                     epsrel=1e-11, limit=400)
+        expected, _ = integrate.quad(
+            lambda t: t**order * frozen.pdf(t), frozen.support()[0], x, epsrel=1e-11, limit=400
+        )
         assert severity.partial_moment(x, order) == pytest.approx(expected, rel=1e-8)
 
 

@@ -8,8 +8,9 @@ negated. A criterion is true for an asset when one of the asset's CPE names fall
 
 A CVE applies to an asset when some configuration is true *and* the asset's names that satisfied
 it include at least one under a criterion flagged ``vulnerable`` (the others — "running on
-Windows" — only describe the platform). Those names are what :meth:`Configuration.vulnerable_matches`
-returns. Names satisfying criteria inside a negated node or configuration are never vulnerable.
+Windows" — only describe the platform). Those names are what
+:meth:`Configuration.vulnerable_matches` returns. Names satisfying criteria inside a negated node
+or configuration are never vulnerable.
 
 With ``assume_platforms=True`` non-vulnerable criteria count as satisfied: use it when a scan saw
 the application but could not see the platform under it.

@@ -56,7 +56,9 @@ def canonical_component(raw: str, *, cpe: str = "", field: str = "cpe") -> str:
         char = raw[index]
         if char == "\\":
             if index + 1 == len(raw):
-                raise _bad(cpe or raw, f"the {field} attribute ends in a lone backslash", field=field)
+                raise _bad(
+                    cpe or raw, f"the {field} attribute ends in a lone backslash", field=field
+                )
             out.append(_quoted(raw[index + 1].lower()))
             index += 2
             continue
@@ -114,7 +116,8 @@ def _split(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=65_536)
-def _has_wildcard(component: str) -> bool:
+def is_pattern(component: str) -> bool:
+    """Whether an attribute is a match pattern: an unquoted ``*`` or ``?`` inside a value."""
     if component in (ANY, NA):
         return False
     unescaped = re.sub(r"\\.", "", component)
@@ -174,7 +177,7 @@ class Cpe:
     @property
     def has_wildcards(self) -> bool:
         """Whether some attribute is a pattern (an unquoted ``*`` or ``?`` inside a value)."""
-        return any(_has_wildcard(component) for component in self.components)
+        return any(is_pattern(component) for component in self.components)
 
     def with_version(self, version: str) -> Cpe:
         """This name with its version attribute set to the logical value ``version``."""
@@ -248,13 +251,13 @@ def parse_any_cpe(text: str) -> Cpe:
 @lru_cache(maxsize=65_536)
 def _pattern(component: str) -> re.Pattern[str]:
     pieces: list[str] = []
-    for token in re.findall(r"\\.|.", component):
-        if token == "*":
+    for piece in re.findall(r"\\.|.", component):
+        if piece == ANY:
             pieces.append(r"(?:\\.|[^\\])*")
-        elif token == "?":
+        elif piece == "?":
             pieces.append(r"(?:\\.|[^\\])")
         else:
-            pieces.append(re.escape(token))
+            pieces.append(re.escape(piece))
     return re.compile("".join(pieces))
 
 
@@ -266,7 +269,7 @@ def attribute_matches(criterion: str, target: str) -> bool:
         return criterion == target
     if criterion == target:
         return True
-    return _has_wildcard(criterion) and _pattern(criterion).fullmatch(target) is not None
+    return is_pattern(criterion) and _pattern(criterion).fullmatch(target) is not None
 
 
 def cpe_matches(target: Cpe, criterion: Cpe) -> bool:

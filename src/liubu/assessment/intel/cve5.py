@@ -239,7 +239,7 @@ def _vulnrichment(
 def _ssvc(content: JsonAt) -> SsvcDecision:
     points: dict[str, str] = {}
     for option in content.optional_items("options"):
-        for name in option.keys():
+        for name in option.keys():  # noqa: SIM118 - JsonAt.keys(), not a dict
             if name in _SSVC_POINTS:
                 points[_SSVC_POINTS[name]] = option.field(name).text().lower()
     stamp = content.optional("timestamp")

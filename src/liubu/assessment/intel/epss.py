@@ -42,7 +42,9 @@ class EpssScore:
 
     def __post_init__(self) -> None:
         if not CVE_ID.fullmatch(self.cve_id):
-            raise _row_error(f"The CVE identifier {self.cve_id!r} is malformed.", "cve", self.cve_id)
+            raise _row_error(
+                f"The CVE identifier {self.cve_id!r} is malformed.", "cve", self.cve_id
+            )
         for name, value in (("epss", self.epss), ("percentile", self.percentile)):
             if not 0.0 <= value <= 1.0:  # also false for NaN
                 raise _row_error(
@@ -71,9 +73,13 @@ def load_epss(path: str | Path) -> Loaded[EpssScore]:
         first = handle.readline()
         kind = detect_epss_layout(first)
         if kind is None:
-            raise _file_error(path, 1, f"The first line {first.strip()[:60]!r} is neither an EPSS "
-                              "'#model_version' comment, the header 'cve,epss,percentile', nor a "
-                              "'CVE;epss;percentile' row.")
+            raise _file_error(
+                path,
+                1,
+                f"The first line {first.strip()[:60]!r} is neither an EPSS "
+                "'#model_version' comment, the header 'cve,epss,percentile', nor a "
+                "'CVE;epss;percentile' row.",
+            )
         model_version, score_date, start = None, None, 1
         if kind is SourceKind.EPSS_FIRST:
             model_version, score_date, start = _first_preamble(path, first, handle)
@@ -98,9 +104,7 @@ def _first_preamble(
     line = first.lstrip("\ufeff").strip()
     if line == FIRST_HEADER:
         return None, None, 1
-    metadata = dict(
-        item.split(":", 1) for item in line.lstrip("#").split(",") if ":" in item
-    )
+    metadata = dict(item.split(":", 1) for item in line.lstrip("#").split(",") if ":" in item)
     score_date = None
     if "score_date" in metadata:
         try:
@@ -126,8 +130,10 @@ def _scores(lines: Iterable[str], path: Path, *, start: int, separator: str) -> 
             if not line.strip():
                 continue
             raise _file_error(
-                path, number, f"The row {line.strip()[:60]!r} has {len(fields)} fields, not 3 "
-                f"separated by {separator!r}."
+                path,
+                number,
+                f"The row {line.strip()[:60]!r} has {len(fields)} fields, not 3 "
+                f"separated by {separator!r}.",
             )
         try:
             append(EpssScore(fields[0], float(fields[1]), float(fields[2])))
@@ -140,7 +146,9 @@ def _scores(lines: Iterable[str], path: Path, *, start: int, separator: str) -> 
     return scores
 
 
-def _file_error(path: Path, line: int, message: str, *, field: str | None = None) -> ValidationError:
+def _file_error(
+    path: Path, line: int, message: str, *, field: str | None = None
+) -> ValidationError:
     return ValidationError(
         f"{message.rstrip('.')} (at {path}:{line}).",
         code="intel.epss_row" if field else "intel.epss_file",

@@ -158,7 +158,9 @@ def _cve(cve: JsonAt) -> NvdCve:
 
 
 def _english(cve: JsonAt) -> str:
-    texts = {d.field("lang").text(): d.field("value").text() for d in cve.field("descriptions").items()}
+    texts = {
+        d.field("lang").text(): d.field("value").text() for d in cve.field("descriptions").items()
+    }
     return texts.get("en", next(iter(texts.values()), ""))
 
 

@@ -126,7 +126,9 @@ def cvss_score(
     """Score ``vector`` and record the feed's stated score beside the recomputed one."""
     version = vector_version(vector)
     if stated_version is not None and stated_version != version:
-        raise _vector_error(vector, f"the record says version {stated_version}, the vector {version}")
+        raise _vector_error(
+            vector, f"the record says version {stated_version}, the vector {version}"
+        )
     base, severity = score_vector(vector)
     return CvssScore(
         version=version,

@@ -108,7 +108,7 @@ def read_certificate(der: bytes) -> CertificateFacts:
 
 def _label_match(pattern: str, host: str) -> bool:
     pattern_labels, host_labels = pattern.split("."), host.split(".")
-    if len(pattern_labels) != len(host_labels) or len(pattern_labels) < 3 and "*" in pattern:
+    if len(pattern_labels) != len(host_labels) or (len(pattern_labels) < 3 and "*" in pattern):
         return False
     first, *rest = pattern_labels
     if rest != host_labels[1:]:

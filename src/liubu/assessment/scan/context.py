@@ -49,8 +49,14 @@ class ProbeContext:
         return self.clock.exchange_deadline(self.settings.per_probe_timeout)
 
     def evidence(self, observed: str) -> Evidence:
-        return Evidence(observed=observed, observed_at=utc_now(), source=self.source,
-                        target=self.target, port=self.port, probe=self.probe)
+        return Evidence(
+            observed=observed,
+            observed_at=utc_now(),
+            source=self.source,
+            target=self.target,
+            port=self.port,
+            probe=self.probe,
+        )
 
     def find(self, code: str, observed: str) -> None:
         self.findings.append(make_finding(code, self.evidence(observed)))
@@ -66,7 +72,8 @@ class ProbeContext:
 
     def connect(self) -> socket.socket:
         """A paced TCP connection to the target's port, its local address kept as evidence."""
-        assert self.address is not None and self.port is not None
+        assert self.address is not None
+        assert self.port is not None
         self.pacer.wait(self.address)
         sock = open_connection(self.address, self.port, self.deadline(), self.limit)
         self.source = str(sock.getsockname()[0])
@@ -75,5 +82,6 @@ class ProbeContext:
     def connect_tls(self, context: ssl.SSLContext | None = None) -> ssl.SSLSocket:
         """A paced TLS connection (by default lenient: any version, any cipher, no verification)."""
         sock = self.connect()
-        return tls_handshake(sock, context or pinned_context(None), self.server_name,
-                             self.deadline(), self.limit)
+        return tls_handshake(
+            sock, context or pinned_context(None), self.server_name, self.deadline(), self.limit
+        )

@@ -29,8 +29,9 @@ DKIM_MIN_BITS = 1024  # RFC 8301 §3.2
 class DnsLookup:
     """Time-bounded queries: each within ``per_query`` seconds and before the scan's deadline."""
 
-    def __init__(self, dns_server: tuple[str, int] | None, *, per_query: float,
-                 clock: ScanClock) -> None:
+    def __init__(
+        self, dns_server: tuple[str, int] | None, *, per_query: float, clock: ScanClock
+    ) -> None:
         if dns_server is None:
             self._resolver = dns.resolver.Resolver()
         else:
@@ -46,8 +47,9 @@ class DnsLookup:
         if lifetime <= 0:
             raise ProbeTimedOut(f"DNS {rdtype} {name}", self._per_query)
         try:
-            answer = self._resolver.resolve(name, rdtype, lifetime=lifetime,
-                                            raise_on_no_answer=False, search=False)
+            answer = self._resolver.resolve(
+                name, rdtype, lifetime=lifetime, raise_on_no_answer=False, search=False
+            )
         except dns.resolver.NXDOMAIN:
             return []
         except dns.exception.Timeout:
@@ -73,8 +75,10 @@ def _check_spf(ctx: ProbeContext, lookup: DnsLookup, domain: str) -> None:
     ctx.observe("SPF", records[0])
     record = parse_spf(records[0])
     if record.all_qualifier in {"+", "?"}:
-        ctx.find("email.spf_permissive", f"SPF at {domain} ends in {record.all_qualifier}all: "
-                 f"{records[0]!r}.")
+        ctx.find(
+            "email.spf_permissive",
+            f"SPF at {domain} ends in {record.all_qualifier}all: {records[0]!r}.",
+        )
 
     def fetch(name: str) -> SpfRecord | None:
         if name == domain:
@@ -85,8 +89,11 @@ def _check_spf(ctx: ProbeContext, lookup: DnsLookup, domain: str) -> None:
     count = spf_lookup_count(domain, fetch)
     ctx.observe("SPF lookups", str(count))
     if count > SPF_LOOKUP_LIMIT:
-        ctx.find("email.spf_too_many_lookups", f"Evaluating SPF at {domain} needs more than "
-                 f"{SPF_LOOKUP_LIMIT} DNS lookups (counted {count} before stopping).")
+        ctx.find(
+            "email.spf_too_many_lookups",
+            f"Evaluating SPF at {domain} needs more than "
+            f"{SPF_LOOKUP_LIMIT} DNS lookups (counted {count} before stopping).",
+        )
 
 
 def _check_dmarc(ctx: ProbeContext, lookup: DnsLookup, domain: str) -> None:
@@ -97,8 +104,10 @@ def _check_dmarc(ctx: ProbeContext, lookup: DnsLookup, domain: str) -> None:
     ctx.observe("DMARC", records[0])
     policy = parse_tags(records[0]).get("p", "").lower()
     if policy not in {"quarantine", "reject"}:
-        ctx.find("email.dmarc_p_none", f"DMARC at _dmarc.{domain} has p={policy or '(missing)'}: "
-                 f"{records[0]!r}.")
+        ctx.find(
+            "email.dmarc_p_none",
+            f"DMARC at _dmarc.{domain} has p={policy or '(missing)'}: {records[0]!r}.",
+        )
 
 
 def _check_dkim(ctx: ProbeContext, lookup: DnsLookup, domain: str) -> None:

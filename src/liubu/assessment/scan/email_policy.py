@@ -52,7 +52,8 @@ class SpfRecord:
     def lookup_terms(self) -> tuple[SpfTerm, ...]:
         """The terms that each cost one DNS lookup."""
         return tuple(
-            term for term in self.terms
+            term
+            for term in self.terms
             if (not term.modifier and term.name in _LOOKUP_MECHANISMS)
             or (term.modifier and term.name == "redirect")
         )
@@ -80,8 +81,9 @@ def parse_spf(text: str) -> SpfRecord:
     return SpfRecord(tuple(terms))
 
 
-def spf_lookup_count(domain: str, fetch: Callable[[str], SpfRecord | None],
-                     *, limit: int = SPF_LOOKUP_LIMIT) -> int:
+def spf_lookup_count(
+    domain: str, fetch: Callable[[str], SpfRecord | None], *, limit: int = SPF_LOOKUP_LIMIT
+) -> int:
     """DNS-querying terms needed to evaluate ``domain``'s SPF, following include/redirect.
 
     Counting stops once it passes ``limit`` (the answer is then ``limit + 1`` or a little more),

@@ -30,6 +30,15 @@ class Severity(StrEnum):
     INFO = "info"
 
 
+SEVERITY_ORDER = {
+    Severity.CRITICAL: 0,
+    Severity.HIGH: 1,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 3,
+    Severity.INFO: 4,
+}
+
+
 class Factor(StrEnum):
     """The security score's risk factor a finding counts against."""
 

@@ -76,8 +76,16 @@ def _complete(data: bytes, *, want_body: bool) -> bool:
     return length is not None and len(body) >= int(length.group(1))
 
 
-def request(sock: socket.socket, host_header: str, path: str, *, deadline: float, limit: float,
-            want_body: bool = False, max_bytes: int = 65536) -> HttpResponse | None:
+def request(
+    sock: socket.socket,
+    host_header: str,
+    path: str,
+    *,
+    deadline: float,
+    limit: float,
+    want_body: bool = False,
+    max_bytes: int = 65536,
+) -> HttpResponse | None:
     """Send one ``GET`` and read the reply head; with ``want_body`` also the body (by its
     Content-Length, else until the server closes), never more than ``max_bytes``."""
     message = (
@@ -85,8 +93,14 @@ def request(sock: socket.socket, host_header: str, path: str, *, deadline: float
         "Accept: */*\r\nConnection: close\r\n\r\n"
     )
     send_all(sock, message.encode("ascii"), deadline, limit)
-    raw = receive(sock, deadline, limit, stage="HTTP response", max_bytes=max_bytes,
-                  done=lambda data: _complete(data, want_body=want_body))
+    raw = receive(
+        sock,
+        deadline,
+        limit,
+        stage="HTTP response",
+        max_bytes=max_bytes,
+        done=lambda data: _complete(data, want_body=want_body),
+    )
     return parse_response(raw)
 
 
@@ -108,8 +122,9 @@ def header_findings(response: HttpResponse, *, https: bool) -> list[tuple[str, s
         if value is None:
             found.append((rule.finding, f"HTTP {response.status} response has no {rule.header}."))
         elif rule.required is not None and not rule.required.search(value.strip()):
-            found.append((rule.finding, f"{rule.header}: {value!r} does not meet "
-                          f"{rule.required.pattern!r}."))
+            found.append(
+                (rule.finding, f"{rule.header}: {value!r} does not meet {rule.required.pattern!r}.")
+            )
     return found
 
 
@@ -127,9 +142,14 @@ def _plain_http_findings(response: HttpResponse) -> list[tuple[str, str]]:
     location = response.headers.get("Location") or ""
     if response.status in _REDIRECTS and location.lower().startswith("https://"):
         return []
-    return [("http.no_https_redirect",
-             f"Plain HTTP answered {response.status}" + (f" to {location}" if location else "")
-             + " instead of redirecting to HTTPS.")]
+    return [
+        (
+            "http.no_https_redirect",
+            f"Plain HTTP answered {response.status}"
+            + (f" to {location}" if location else "")
+            + " instead of redirecting to HTTPS.",
+        )
+    ]
 
 
 def probe_http(ctx: ProbeContext, *, https: bool) -> None:
@@ -140,8 +160,7 @@ def probe_http(ctx: ProbeContext, *, https: bool) -> None:
     host_header = host if ctx.port == default_port else f"{host}:{ctx.port}"
     connection = ctx.connect_tls() if https else ctx.connect()
     with connection:
-        response = request(connection, host_header, "/", deadline=ctx.deadline(),
-                           limit=ctx.limit)
+        response = request(connection, host_header, "/", deadline=ctx.deadline(), limit=ctx.limit)
     if response is None:
         ctx.observe("http", "the reply was not an HTTP/1.x response")
         return
@@ -157,5 +176,3 @@ def probe_http(ctx: ProbeContext, *, https: bool) -> None:
             ctx.observe(header, value)
             for cpe, matched in identify("http", value):
                 ctx.identify(cpe, f"{header}: {excerpt(matched.encode('latin-1'))}")
-
-

@@ -88,8 +88,9 @@ def open_connection(address: str, port: int, deadline: float, limit: float) -> s
         raise PortClosed(str(error)) from None
 
 
-def pinned_context(version: ssl.TLSVersion | None, *, verify: bool = False,
-                   ca_bundle: str | None = None) -> ssl.SSLContext:
+def pinned_context(
+    version: ssl.TLSVersion | None, *, verify: bool = False, ca_bundle: str | None = None
+) -> ssl.SSLContext:
     """A client context for probing: every cipher (security level 0), optionally one version.
 
     With ``verify`` the context checks the chain against ``ca_bundle`` (or the system store)
@@ -111,8 +112,13 @@ def pinned_context(version: ssl.TLSVersion | None, *, verify: bool = False,
     return context
 
 
-def tls_handshake(sock: socket.socket, context: ssl.SSLContext, server_name: str | None,
-                  deadline: float, limit: float) -> ssl.SSLSocket:
+def tls_handshake(
+    sock: socket.socket,
+    context: ssl.SSLContext,
+    server_name: str | None,
+    deadline: float,
+    limit: float,
+) -> ssl.SSLSocket:
     """Wrap ``sock`` in TLS and complete the handshake before ``deadline``."""
     sock.settimeout(left(deadline, "TLS handshake"))
     try:
@@ -125,8 +131,15 @@ def tls_handshake(sock: socket.socket, context: ssl.SSLContext, server_name: str
         raise
 
 
-def receive(sock: socket.socket, deadline: float, limit: float, *, stage: str,
-            done: Callable[[bytes], bool], max_bytes: int = 65536) -> bytes:
+def receive(
+    sock: socket.socket,
+    deadline: float,
+    limit: float,
+    *,
+    stage: str,
+    done: Callable[[bytes], bool],
+    max_bytes: int = 65536,
+) -> bytes:
     """Read until ``done(data)``, end of stream or ``max_bytes``, all before ``deadline``.
 
     A silent peer raises :class:`ProbeTimedOut`; a peer that closes returns what it sent.
@@ -167,7 +180,5 @@ def source_towards(address: str) -> str:
 
 def excerpt(raw: bytes, limit: int = 160) -> str:
     """A banner as printable text: non-printing bytes as ``\\xNN``, cut to ``limit`` chars."""
-    text = "".join(
-        chr(byte) if 0x20 <= byte < 0x7F else f"\\x{byte:02x}" for byte in raw[:limit]
-    )
+    text = "".join(chr(byte) if 0x20 <= byte < 0x7F else f"\\x{byte:02x}" for byte in raw[:limit])
     return text + ("…" if len(raw) > limit else "")

@@ -28,20 +28,21 @@ def _grab(ctx: ProbeContext, spec: ServiceSpec) -> tuple[bytes, ProbeTimedOut | 
         try:
             if spec.send:
                 send_all(sock, spec.send, ctx.deadline(), ctx.limit)
-            return receive(sock, ctx.deadline(), ctx.limit, stage="banner", max_bytes=4096,
-                           done=bool), None
+            return receive(
+                sock, ctx.deadline(), ctx.limit, stage="banner", max_bytes=4096, done=bool
+            ), None
         except ProbeTimedOut as silence:
             return b"", silence
 
 
 def _describe(spec: ServiceSpec, port: int, reply: bytes, silence: ProbeTimedOut | None) -> str:
-    said = f"replied {excerpt(reply)!r}" if reply else "sent nothing"
+    said = f"replied '{excerpt(reply)}'" if reply else "sent nothing"
     if silence is not None:
         said = f"sent nothing within {silence.limit:.1f} s"
     if spec.probe == "connect":
         said = "not asked anything (connect-only check)"
     confirmed = "; protocol confirmed" if _matches(spec.confirms, reply) else ""
-    sent = f" to {excerpt(spec.send, 40)!r}" if spec.send and reply else ""
+    sent = f" to '{excerpt(spec.send, 40)}'" if spec.send and reply else ""
     return f"TCP port {port} ({spec.name}) accepted a connection and {said}{sent}{confirmed}."
 
 
@@ -63,6 +64,7 @@ def probe_service(ctx: ProbeContext, spec: ServiceSpec) -> None:
             ctx.find(code, observed)
     if spec.software is not None and reply:
         for cpe, matched in identify(spec.software, reply.decode("latin-1")):
-            ctx.identify(cpe, f"{spec.name} banner {excerpt(matched.encode('latin-1'))!r}")
+            shown = excerpt(matched.encode("latin-1"))
+            ctx.identify(cpe, f"{spec.name} banner '{shown}'")
     if silence is not None:
         raise silence

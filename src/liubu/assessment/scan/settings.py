@@ -33,7 +33,9 @@ def _service(name: str, row: object) -> ServiceSpec:
     probe = require(row, "probe", str, filename=_SERVICES_FILE, where=where)
     ports = require(row, "ports", list, filename=_SERVICES_FILE, where=where)
     assert isinstance(row, dict)
-    extras = tuple((str(rule["pattern"]), str(rule["finding"])) for rule in row.get("when_reply", ()))
+    extras = tuple(
+        (str(rule["pattern"]), str(rule["finding"])) for rule in row.get("when_reply", ())
+    )
     return ServiceSpec(
         name=name,
         default_ports=tuple(int(port) for port in ports),
@@ -66,8 +68,11 @@ def _refuse(message: str, *, name: str, value: object) -> ValidationError:
 
 def _check_port(port: object, *, name: str) -> None:
     if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
-        raise _refuse(f"The parameter {name} must hold TCP ports 1–65535, not {port!r}.",
-                      name=name, value=port)
+        raise _refuse(
+            f"The parameter {name} must hold TCP ports 1–65535, not {port!r}.",
+            name=name,
+            value=port,
+        )
 
 
 @dataclass(frozen=True)
@@ -96,15 +101,26 @@ class ScanSettings:
         for name in ("deadline", "per_probe_timeout"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not 0 < value <= 3600:
-                raise _refuse(f"The parameter {name} must be a number of seconds in (0, 3600], "
-                              f"not {value!r}.", name=name, value=value)
+                raise _refuse(
+                    f"The parameter {name} must be a number of seconds in (0, 3600], "
+                    f"not {value!r}.",
+                    name=name,
+                    value=value,
+                )
         if not isinstance(self.host_interval, int | float) or not 0 <= self.host_interval <= 60:
-            raise _refuse(f"The parameter host_interval must be seconds in [0, 60], not "
-                          f"{self.host_interval!r}.", name="host_interval", value=self.host_interval)
+            raise _refuse(
+                f"The parameter host_interval must be seconds in [0, 60], not "
+                f"{self.host_interval!r}.",
+                name="host_interval",
+                value=self.host_interval,
+            )
         if not isinstance(self.max_concurrency, int) or not 1 <= self.max_concurrency <= 1000:
-            raise _refuse(f"The parameter max_concurrency must be an integer from 1 to 1000, not "
-                          f"{self.max_concurrency!r}.", name="max_concurrency",
-                          value=self.max_concurrency)
+            raise _refuse(
+                f"The parameter max_concurrency must be an integer from 1 to 1000, not "
+                f"{self.max_concurrency!r}.",
+                name="max_concurrency",
+                value=self.max_concurrency,
+            )
         for port in self.ports:
             _check_port(port, name="ports")
         self._check_services()
@@ -116,9 +132,12 @@ class ScanSettings:
         for port, service in self.services:
             _check_port(port, name="services")
             if service not in known:
-                raise _refuse(f"The parameter services maps port {port} to {service!r}, which is "
-                              f"not a known service ({', '.join(sorted(known))}).",
-                              name="services", value=service)
+                raise _refuse(
+                    f"The parameter services maps port {port} to {service!r}, which is "
+                    f"not a known service ({', '.join(sorted(known))}).",
+                    name="services",
+                    value=service,
+                )
 
     def _check_dns_server(self) -> None:
         if self.dns_server is None:
@@ -127,8 +146,11 @@ class ScanSettings:
         try:
             ipaddress.ip_address(host)
         except ValueError:
-            raise _refuse(f"The parameter dns_server must be (IP address, port), not "
-                          f"{self.dns_server!r}.", name="dns_server", value=host) from None
+            raise _refuse(
+                f"The parameter dns_server must be (IP address, port), not {self.dns_server!r}.",
+                name="dns_server",
+                value=host,
+            ) from None
         _check_port(port, name="dns_server")
 
     def service_for(self, port: int) -> str | None:

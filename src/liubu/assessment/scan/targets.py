@@ -21,8 +21,12 @@ Verified = Callable[[str], bool] | Set[str]
 def normalise_host(host: object) -> str:
     """A host as liubu stores it: an IP address, or a lower-case ASCII (IDNA) DNS name."""
     if not isinstance(host, str) or not host.strip():
-        raise ValidationError(f"A scan target must be a host name or IP address, not {host!r}.",
-                              code="scan.invalid_target", field="targets", value=host)
+        raise ValidationError(
+            f"A scan target must be a host name or IP address, not {host!r}.",
+            code="scan.invalid_target",
+            field="targets",
+            value=host,
+        )
     text = host.strip().rstrip(".")
     try:
         return str(ipaddress.ip_address(text.strip("[]")))
@@ -33,8 +37,12 @@ def normalise_host(host: object) -> str:
     except UnicodeError:
         name = ""
     if not name or len(name) > 253 or not all(_LABEL.match(label) for label in name.split(".")):
-        raise ValidationError(f"The scan target {host!r} is neither an IP address nor a valid "
-                              "DNS name.", code="scan.invalid_target", field="targets", value=host)
+        raise ValidationError(
+            f"The scan target {host!r} is neither an IP address nor a valid DNS name.",
+            code="scan.invalid_target",
+            field="targets",
+            value=host,
+        )
     return name
 
 
@@ -62,10 +70,16 @@ class Target:
 def as_targets(targets: Iterable[str | Target]) -> list[Target]:
     if isinstance(targets, str | Target):
         targets = [targets]
-    parsed = [item if isinstance(item, Target) else Target(item) for item in targets]
+    parsed = list(
+        dict.fromkeys(item if isinstance(item, Target) else Target(item) for item in targets)
+    )
     if not parsed:
-        raise ValidationError("The parameter targets must name at least one asset.",
-                              code="scan.invalid_target", field="targets", value=None)
+        raise ValidationError(
+            "The parameter targets must name at least one asset.",
+            code="scan.invalid_target",
+            field="targets",
+            value=None,
+        )
     return parsed
 
 
@@ -78,7 +92,8 @@ def require_verified(targets: Iterable[Target], verified: Verified) -> None:
             f"The scan was refused: {', '.join(refused)} has not been verified as controlled by "
             "the enterprise. Verify control first (a DNS TXT record liubu-verification=<token> "
             "or the file /.well-known/liubu-verification.txt) and pass it in verified.",
-            code="scan.unverified_target", detail={"targets": refused},
+            code="scan.unverified_target",
+            detail={"targets": refused},
         )
 
 
@@ -100,7 +115,8 @@ def require_public(target: Target, addresses: Iterable[str], *, allow_private: b
             f"The scan of {target.host} was refused: it is or resolves to the non-public "
             f"address {', '.join(private)} (private, loopback, link-local or reserved). Pass "
             "allow_private=True only for an assessment inside that network.",
-            code="scan.private_address", detail={"target": target.host, "addresses": private},
+            code="scan.private_address",
+            detail={"target": target.host, "addresses": private},
         )
 
 
@@ -121,8 +137,9 @@ def resolve(target: Target, dns_server: tuple[str, int] | None, *, timeout: floa
         found = []
         for rdtype in ("A", "AAAA"):
             try:
-                answer = resolver.resolve(target.host, rdtype, lifetime=timeout,
-                                          raise_on_no_answer=False, search=False)
+                answer = resolver.resolve(
+                    target.host, rdtype, lifetime=timeout, raise_on_no_answer=False, search=False
+                )
             except dns.resolver.NXDOMAIN:
                 return []
             except dns.exception.Timeout:

@@ -60,8 +60,9 @@ def _verify_chain(ctx: ProbeContext) -> tuple[int, str] | None:
         return int(error.verify_code), str(error.verify_message)
 
 
-def _judge_chain(ctx: ProbeContext, facts: CertificateFacts, failure: tuple[int, str] | None,
-                 expired: bool) -> None:
+def _judge_chain(
+    ctx: ProbeContext, facts: CertificateFacts, failure: tuple[int, str] | None, expired: bool
+) -> None:
     if failure is None:
         ctx.observe("chain", "verified")
         return
@@ -73,23 +74,33 @@ def _judge_chain(ctx: ProbeContext, facts: CertificateFacts, failure: tuple[int,
         or (code == _CERT_NOT_YET_VALID and facts.not_before > utc_now())
     )
     if not explained:
-        ctx.find("tls.untrusted_chain", f"Chain verification failed: {message} (X509 error "
-                 f"{code}); issuer {facts.issuer}.")
+        ctx.find(
+            "tls.untrusted_chain",
+            f"Chain verification failed: {message} (X509 error {code}); issuer {facts.issuer}.",
+        )
 
 
 def _judge_certificate(ctx: ProbeContext, facts: CertificateFacts) -> bool:
     now = utc_now()
-    ctx.observe("certificate", f"subject {facts.subject}; issuer {facts.issuer}; "
-                f"valid {facts.not_before:%Y-%m-%d} to {facts.not_after:%Y-%m-%d}; "
-                f"{facts.key_type} {facts.key_bits} bits; "
-                f"SAN {', '.join(facts.dns_names + facts.ip_addresses) or 'none'}")
+    ctx.observe(
+        "certificate",
+        f"subject {facts.subject}; issuer {facts.issuer}; "
+        f"valid {facts.not_before:%Y-%m-%d} to {facts.not_after:%Y-%m-%d}; "
+        f"{facts.key_type} {facts.key_bits} bits; "
+        f"SAN {', '.join(facts.dns_names + facts.ip_addresses) or 'none'}",
+    )
     expired = facts.expired(now)
     if expired:
-        ctx.find("tls.certificate_expired",
-                 f"Certificate {facts.subject} expired on {facts.not_after.isoformat()}.")
+        ctx.find(
+            "tls.certificate_expired",
+            f"Certificate {facts.subject} expired on {facts.not_after.isoformat()}.",
+        )
     elif facts.days_left(now) < EXPIRY_WARNING_DAYS:
-        ctx.find("tls.certificate_expiring", f"Certificate {facts.subject} expires on "
-                 f"{facts.not_after.isoformat()} ({facts.days_left(now):.0f} days left).")
+        ctx.find(
+            "tls.certificate_expiring",
+            f"Certificate {facts.subject} expires on "
+            f"{facts.not_after.isoformat()} ({facts.days_left(now):.0f} days left).",
+        )
     if facts.self_signed:
         ctx.find("tls.self_signed", f"Certificate {facts.subject} is signed by its own key.")
     if facts.weak_key():
@@ -99,8 +110,10 @@ def _judge_certificate(ctx: ProbeContext, facts: CertificateFacts) -> bool:
     host = ctx.server_name or ctx.address
     if host is not None and not matches_host(facts, host):
         names = ", ".join(facts.dns_names + facts.ip_addresses) or "none"
-        ctx.find("tls.hostname_mismatch",
-                 f"Certificate names ({names}) do not cover {host}; subject {facts.subject}.")
+        ctx.find(
+            "tls.hostname_mismatch",
+            f"Certificate names ({names}) do not cover {host}; subject {facts.subject}.",
+        )
     return expired
 
 
@@ -115,8 +128,10 @@ def probe_tls(ctx: ProbeContext) -> bool:
         return False
     outdated = [name for name in offered if name in OUTDATED]
     if outdated:
-        ctx.find("tls.protocol_outdated",
-                 f"Handshakes completed with {', '.join(outdated)} (offered: {' '.join(offered)}).")
+        ctx.find(
+            "tls.protocol_outdated",
+            f"Handshakes completed with {', '.join(outdated)} (offered: {' '.join(offered)}).",
+        )
     with ctx.connect_tls() as connection:
         der = connection.getpeercert(binary_form=True)
     if der is None:

@@ -1,0 +1,1 @@
+"""Side-by-side benchmarks against peer libraries, printing ratios (``python -m benchmarks``)."""

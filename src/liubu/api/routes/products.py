@@ -1,0 +1,87 @@
+"""Products: list and read (filed versions are public), draft, file, withdraw, compare."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from liubu.api.deps import UowDep
+from liubu.products import service
+from liubu.products.registry import ProductRecord
+
+router = APIRouter(prefix="/api/products", tags=["products"])
+
+
+class ProductPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    product_ref: str = Field(description="insurer/code@version")
+    insurer: str
+    code: str
+    product_version: int
+    product_type: str
+    name_zh: str
+    name_en: str
+    status: str
+    filing_number: str | None
+    effective_from: date | None
+    effective_to: date | None
+    created_at: datetime
+    filed_at: datetime | None
+    withdrawn_at: datetime | None
+
+
+class ProductDraft(BaseModel):
+    document: str = Field(description="The product version's YAML (status: draft).")
+
+
+@router.get("", response_model=list[ProductPublic])
+def list_products(uow: UowDep) -> Sequence[ProductRecord]:
+    return uow.products.list()
+
+
+@router.post("", response_model=ProductPublic, status_code=201)
+def create_draft(body: ProductDraft, uow: UowDep) -> ProductRecord:
+    record, _changed = service.submit_product(uow, body.document, source="product.yaml")
+    uow.commit()
+    return record
+
+
+@router.get("/compare")
+def compare_products(
+    uow: UowDep,
+    ids: Annotated[list[str], Query(description="Two or more record ids or insurer/code@version.")],
+    lang: Literal["zh", "en"] = "zh",
+) -> dict[str, Any]:
+    return service.compare_products(uow, ids, lang=lang).to_dict()
+
+
+@router.get("/{product_id}", response_model=ProductPublic)
+def get_product(product_id: str, uow: UowDep) -> ProductRecord:
+    return uow.products.get(product_id)
+
+
+@router.get("/{product_id}/document", response_class=PlainTextResponse)
+def get_product_document(product_id: str, uow: UowDep) -> str:
+    """The version's canonical YAML."""
+    return uow.products.get(product_id).document
+
+
+@router.post("/{product_id}/file", response_model=ProductPublic)
+def file_product(product_id: str, uow: UowDep) -> ProductRecord:
+    record = service.file_product(uow, product_id)
+    uow.commit()
+    return record
+
+
+@router.post("/{product_id}/withdraw", response_model=ProductPublic)
+def withdraw_product(product_id: str, uow: UowDep) -> ProductRecord:
+    record = service.withdraw_product(uow, product_id)
+    uow.commit()
+    return record

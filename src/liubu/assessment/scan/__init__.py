@@ -1,0 +1,81 @@
+"""liubu.assessment.scan: the non-intrusive outside-in scan of pre-bind assessment (保前诊断).
+
+Only assets the enterprise declared and proved it controls are scanned (:func:`verify_control`),
+never private or reserved addresses unless explicitly allowed, with bounded time and rate.
+
+- :func:`scan` → one :class:`ScanResult` per target: :class:`Finding` codes from the documented
+  vocabulary (``data/findings.yaml``, ``docs/findings.md``), software as CPE 2.3 names,
+  observations and the probes that timed out.
+- :func:`vocabulary` / :func:`definition`: the findings vocabulary with bilingual remediation.
+
+Network I/O of the assessment lives here and nowhere else.
+"""
+
+from liubu.assessment.scan.certificates import CertificateFacts, matches_host, read_certificate
+from liubu.assessment.scan.email_policy import (
+    SpfRecord,
+    dkim_key_bits,
+    parse_spf,
+    parse_tags,
+    spf_lookup_count,
+)
+from liubu.assessment.scan.findings import (
+    Evidence,
+    Factor,
+    Finding,
+    FindingDefinition,
+    FindingStatus,
+    Severity,
+    Text,
+    definition,
+    make_finding,
+    vocabulary,
+)
+from liubu.assessment.scan.result import (
+    Observation,
+    ProbeTimeout,
+    ScanResult,
+    ScanStatus,
+    Software,
+)
+from liubu.assessment.scan.scanner import scan
+from liubu.assessment.scan.settings import ScanSettings, ServiceSpec, service_catalogue
+from liubu.assessment.scan.software import cpe_name, identify
+from liubu.assessment.scan.targets import Target, is_public
+from liubu.assessment.scan.verification import ControlProof, verify_control
+
+__all__ = [
+    "CertificateFacts",
+    "ControlProof",
+    "Evidence",
+    "Factor",
+    "Finding",
+    "FindingDefinition",
+    "FindingStatus",
+    "Observation",
+    "ProbeTimeout",
+    "ScanResult",
+    "ScanSettings",
+    "ScanStatus",
+    "ServiceSpec",
+    "Severity",
+    "Software",
+    "SpfRecord",
+    "Target",
+    "Text",
+    "cpe_name",
+    "definition",
+    "dkim_key_bits",
+    "identify",
+    "is_public",
+    "make_finding",
+    "matches_host",
+    "parse_spf",
+    "parse_tags",
+    "read_certificate",
+    "scan",
+    "service_catalogue",
+    "spf_lookup_count",
+    "verify_control",
+    "vocabulary",
+]

@@ -1,0 +1,176 @@
+"""Real servers on loopback for the scanner's tests and benchmark: TCP listeners that speak
+HTTP (plain or over TLS), an RDP-like X.224 answer, Redis replies, fixed banners, or nothing."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Handler = Callable[[socket.socket], None]
+
+# MS-RDPBCGR §4.1.2: TPKT, X.224 Connection Confirm, RDP_NEG_RSP selecting TLS.
+RDP_CONNECTION_CONFIRM = bytes.fromhex("030000130ed000001234000200080001000000")
+
+
+@dataclass
+class Listener:
+    """A TCP listener on ``host`` (an ephemeral port) that runs ``handler`` per connection."""
+
+    handler: Handler
+    host: str = "127.0.0.1"
+    backlog: int = 64
+    accept: bool = True
+    port: int = 0
+    _sock: socket.socket = field(init=False, repr=False)
+    _stop: threading.Event = field(default_factory=threading.Event, repr=False)
+    _clients: list[socket.socket] = field(default_factory=list, repr=False)
+    accepted_at: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind((self.host, self.port))
+        self._sock.listen(self.backlog)
+        self.port = self._sock.getsockname()[1]
+        self._sock.settimeout(0.2)
+        if self.accept:
+            threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                client, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:  # closed by stop()
+                return
+            self.accepted_at.append(time.monotonic())
+            self._clients.append(client)
+            threading.Thread(target=self._handle, args=(client,), daemon=True).start()
+
+    def _handle(self, client: socket.socket) -> None:
+        try:
+            client.settimeout(10)
+            self.handler(client)
+        except Exception:  # a probe that hangs up early is normal; the test judges the scanner
+            pass
+        finally:
+            if self.handler is not hold_open:
+                client.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        for client in self._clients:
+            client.close()
+        self._sock.close()
+
+
+def read_head(sock: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data and len(data) < 65536:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+@dataclass(frozen=True)
+class Page:
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b"<html><body>liubu test page</body></html>"
+
+
+def http_handler(pages: Mapping[str, Page], default: Page) -> Handler:
+    def handle(sock: socket.socket) -> None:
+        head = read_head(sock)
+        path = head.split(b" ", 2)[1].decode() if head.count(b" ") >= 2 else "/"
+        page = pages.get(path, default)
+        lines = [f"HTTP/1.1 {page.status} X"]
+        lines += [f"{name}: {value}" for name, value in page.headers]
+        lines += [f"Content-Length: {len(page.body)}", "Connection: close", "", ""]
+        sock.sendall("\r\n".join(lines).encode() + page.body)
+
+    return handle
+
+
+def tls_handler(context: ssl.SSLContext, inner: Handler) -> Handler:
+    def handle(sock: socket.socket) -> None:
+        with context.wrap_socket(sock, server_side=True) as connection:
+            inner(connection)
+
+    return handle
+
+
+def server_context(
+    cert_file: Path, key_file: Path, *, minimum: ssl.TLSVersion = ssl.TLSVersion.TLSv1_2
+) -> ssl.SSLContext:
+    """A server context; ``minimum=TLSv1`` with every cipher for the legacy test server."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if minimum < ssl.TLSVersion.TLSv1_2:
+        context.set_ciphers("DEFAULT:@SECLEVEL=0")
+        with warnings.catch_warnings():  # deliberately legacy: that is what is under test
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = minimum
+    else:
+        context.minimum_version = minimum
+    context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+def rdp_handler(sock: socket.socket) -> None:
+    request = sock.recv(64)
+    if request[:2] == b"\x03\x00" and len(request) >= 11 and request[5] == 0xE0:
+        sock.sendall(RDP_CONNECTION_CONFIRM)
+
+
+def redis_handler(reply: bytes) -> Handler:
+    def handle(sock: socket.socket) -> None:
+        if sock.recv(64).strip().upper() == b"PING":
+            sock.sendall(reply)
+
+    return handle
+
+
+def banner_handler(banner: bytes) -> Handler:
+    def handle(sock: socket.socket) -> None:
+        sock.sendall(banner)
+        sock.recv(64)
+
+    return handle
+
+
+def hold_open(sock: socket.socket) -> None:
+    """Accept and never answer (the socket stays open until the listener stops)."""
+
+
+def blackhole(host: str = "127.0.0.1") -> tuple[Listener, list[socket.socket]]:
+    """A port whose accept queue is full and never drained: new SYNs get no answer.
+
+    Linux keeps ``backlog + 1`` completed connections; once they are queued the kernel drops
+    further SYNs, so a connect there times out as it would against a filtering firewall.
+    """
+    listener = Listener(hold_open, host=host, backlog=0, accept=False)
+    fillers = []
+    for _ in range(4):
+        filler = socket.socket()
+        filler.setblocking(False)
+        try:
+            filler.connect((host, listener.port))
+        except BlockingIOError:
+            pass
+        fillers.append(filler)
+    return listener, fillers
+
+
+def close_blackhole(listener: Listener, fillers: list[socket.socket]) -> None:
+    for filler in fillers:
+        filler.close()
+    listener.stop()
