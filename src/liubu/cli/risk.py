@@ -54,6 +54,14 @@ def run(
         out.print(f"chart written to {plot}")
 
 
+@risk_app.command("schema")
+def schema() -> None:
+    """Print the model file's JSON Schema."""
+    from liubu.risk import model_schema
+
+    typer.echo(json.dumps(model_schema(), ensure_ascii=False, indent=2))
+
+
 class _progress:
     """A rich progress bar fed by the Monte Carlo engine's ``progress(done, total)`` callback.
 

@@ -3,6 +3,7 @@ HTTP (plain or over TLS), an RDP-like X.224 answer, Redis replies, fixed banners
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import threading
@@ -162,10 +163,8 @@ def blackhole(host: str = "127.0.0.1") -> tuple[Listener, list[socket.socket]]:
     for _ in range(4):
         filler = socket.socket()
         filler.setblocking(False)
-        try:
+        with contextlib.suppress(BlockingIOError):
             filler.connect((host, listener.port))
-        except BlockingIOError:
-            pass
         fillers.append(filler)
     return listener, fillers
 

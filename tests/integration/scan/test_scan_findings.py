@@ -131,7 +131,8 @@ def test_findings_carry_vocabulary_severity_and_utc_evidence_from_the_scanner_ad
         entry = definition(finding.code)
         assert (finding.severity, finding.factor) == (entry.severity, entry.factor)
         assert finding.status is FindingStatus.DETECTED
-        assert finding.remediation.zh and finding.remediation.en
+        assert finding.remediation.zh
+        assert finding.remediation.en
         evidence = finding.evidence
         assert evidence.observed_at.utcoffset() == timedelta(0)
         assert bad.started <= evidence.observed_at <= bad.finished

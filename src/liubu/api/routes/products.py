@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from liubu.api.deps import UowDep
-from liubu.products import service
+from liubu.products import product_schema, service
 from liubu.products.registry import ProductRecord
 
 router = APIRouter(prefix="/api/products", tags=["products"])
@@ -60,6 +60,12 @@ def compare_products(
     lang: Literal["zh", "en"] = "zh",
 ) -> dict[str, Any]:
     return service.compare_products(uow, ids, lang=lang).to_dict()
+
+
+@router.get("/schema")
+def product_file_schema(uow: UowDep) -> dict[str, Any]:
+    """The published JSON Schema (Draft 2020-12) of a product version's YAML."""
+    return product_schema()
 
 
 @router.get("/{product_id}", response_model=ProductPublic)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from liubu.accounts import service as accounts
 from liubu.accounts.model import Role
 from liubu.api.deps import CurrentPrincipal
-from liubu.risk import load_model, quantify
+from liubu.risk import load_model, model_schema, quantify
 
 router = APIRouter(prefix="/api/risk", tags=["risk"])
 QUANTIFIERS = (Role.ACTUARY, Role.UNDERWRITER, Role.ADMIN)
@@ -41,3 +41,9 @@ def quantify_model(body: QuantifyRequest, principal: CurrentPrincipal) -> dict[s
     accounts.require(principal, *QUANTIFIERS)
     text = body.model if isinstance(body.model, str) else yaml.safe_dump(body.model)
     return run_quantification(text, engine=body.engine, years=body.years, seed=body.seed)
+
+
+@router.get("/schema")
+def model_file_schema(principal: CurrentPrincipal) -> dict[str, Any]:
+    """The published JSON Schema of the model file."""
+    return model_schema()

@@ -19,10 +19,10 @@ the application but could not see the platform under it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
-from liubu.assessment.intel.cpe import ANY, NA, Cpe, cpe_matches, unescape_value
+from liubu.assessment.intel.cpe import ANY, NA, Cpe, cpe_matches, is_pattern, unescape_value
 from liubu.assessment.intel.version import version_key
 from liubu.errors import ValidationError
 
@@ -113,26 +113,52 @@ class ConfigNode:
     operator: Operator
     criteria: tuple[CpeCriterion, ...]
     negate: bool = False
+    # Criteria positions by (vendor, product), so that an asset name is only compared with the
+    # criteria that can match it (NVD lists ~1,300 Windows builds in one node); positions of
+    # criteria whose vendor or product is a pattern are checked against every name.
+    _by_key: dict[tuple[str, str], tuple[int, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+    _anywhere: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _platforms: frozenset[int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         parse_operator(self.operator, where="node")
+        by_key: dict[tuple[str, str], list[int]] = {}
+        anywhere: list[int] = []
+        for position, criterion in enumerate(self.criteria):
+            vendor, product = criterion.criteria.key
+            if vendor == ANY or product == ANY or is_pattern(vendor) or is_pattern(product):
+                anywhere.append(position)
+            else:
+                by_key.setdefault((vendor, product), []).append(position)
+        object.__setattr__(self, "_by_key", {key: tuple(p) for key, p in by_key.items()})
+        object.__setattr__(self, "_anywhere", tuple(anywhere))
+        platforms = frozenset(p for p, c in enumerate(self.criteria) if not c.vulnerable)
+        object.__setattr__(self, "_platforms", platforms)
 
     def evaluate(self, cpes: Sequence[Cpe], *, assume_platforms: bool = False) -> list[Cpe] | None:
         """``None`` when the node is false; else the asset names it found vulnerable."""
-        truths: list[bool] = []
-        vulnerable: list[Cpe] = []
-        for criterion in self.criteria:
-            if assume_platforms and not criterion.vulnerable:
-                truths.append(True)
-                continue
-            matched = [cpe for cpe in cpes if criterion.matches(cpe)]
-            truths.append(bool(matched))
-            if criterion.vulnerable:
-                vulnerable.extend(matched)
-        truth = all(truths) if self.operator == "AND" else any(truths)
+        matched: dict[int, list[Cpe]] = {}
+        for cpe in cpes:
+            for position in (*self._by_key.get(cpe.key, ()), *self._anywhere):
+                if self.criteria[position].matches(cpe):
+                    matched.setdefault(position, []).append(cpe)
+        satisfied = matched.keys() | self._platforms if assume_platforms else matched.keys()
+        if self.operator == "AND":
+            truth = len(satisfied) == len(self.criteria)
+        else:
+            truth = bool(satisfied)
         if truth == self.negate:
             return None
-        return [] if self.negate else vulnerable
+        if self.negate:
+            return []
+        return [
+            cpe
+            for position in sorted(matched)
+            if self.criteria[position].vulnerable
+            for cpe in matched[position]
+        ]
 
 
 @dataclass(frozen=True, slots=True)

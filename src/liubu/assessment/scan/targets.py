@@ -8,11 +8,15 @@ import re
 import socket
 from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass
+from functools import cache
 
 import dns.exception
 import dns.resolver
 
+from liubu.assessment.scan._data import load_table, require
 from liubu.errors import PermissionDeniedError, ValidationError
+
+_BLOCKS = "special_addresses.yaml"
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 Verified = Callable[[str], bool] | Set[str]
@@ -97,13 +101,23 @@ def require_verified(targets: Iterable[Target], verified: Verified) -> None:
         )
 
 
+@cache
+def special_blocks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """The refused blocks of ``data/special_addresses.yaml`` (IANA special-purpose registries)."""
+    rows = require(load_table(_BLOCKS), "blocks", list, filename=_BLOCKS, where="(top)")
+    return tuple(ipaddress.ip_network(row["network"]) for row in rows)
+
+
 def is_public(address: str) -> bool:
-    """Whether ``address`` is globally routable (not private, loopback, link-local, reserved,
-    shared, documentation or multicast); IPv4-mapped IPv6 is judged as its IPv4 address."""
+    """Whether ``address`` is globally routable: in no special-purpose block (private, loopback,
+    link-local, shared, documentation, reserved, multicast, ...) and global for Python too.
+    IPv4-mapped IPv6 is judged as its IPv4 address."""
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    if any(ip.version == block.version and ip in block for block in special_blocks()):
+        return False
+    return ip.is_global
 
 
 def require_public(target: Target, addresses: Iterable[str], *, allow_private: bool) -> None:
