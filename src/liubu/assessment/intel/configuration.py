@@ -116,9 +116,7 @@ class ConfigNode:
     # Criteria positions by (vendor, product), so that an asset name is only compared with the
     # criteria that can match it (NVD lists ~1,300 Windows builds in one node); positions of
     # criteria whose vendor or product is a pattern are checked against every name.
-    _by_key: dict[tuple[str, str], tuple[int, ...]] = field(
-        init=False, repr=False, compare=False
-    )
+    _by_key: dict[tuple[str, str], tuple[int, ...]] = field(init=False, repr=False, compare=False)
     _anywhere: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _platforms: frozenset[int] = field(init=False, repr=False, compare=False)
 
@@ -145,10 +143,9 @@ class ConfigNode:
                 if self.criteria[position].matches(cpe):
                     matched.setdefault(position, []).append(cpe)
         satisfied = matched.keys() | self._platforms if assume_platforms else matched.keys()
-        if self.operator == "AND":
-            truth = len(satisfied) == len(self.criteria)
-        else:
-            truth = bool(satisfied)
+        # AND: every criterion satisfied; OR: at least one.
+        needed = len(self.criteria) if self.operator == "AND" else 1
+        truth = len(satisfied) >= needed
         if truth == self.negate:
             return None
         if self.negate:

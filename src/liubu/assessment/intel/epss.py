@@ -70,7 +70,7 @@ def load_epss(path: str | Path) -> Loaded[EpssScore]:
     """Load one EPSS file in either layout (auto-detected from its first line)."""
     path = Path(path)
     with open_text(path) as handle:
-        first = handle.readline()
+        first = handle.readline().removeprefix("\ufeff")
         kind = detect_epss_layout(first)
         if kind is None:
             raise _file_error(

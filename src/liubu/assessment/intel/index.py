@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from liubu.assessment.intel.configuration import Configuration, CpeCriterion
 from liubu.assessment.intel.cpe import Cpe, is_pattern
@@ -215,11 +216,11 @@ class VulnerabilityIndex:
 
     @property
     def kev(self) -> Mapping[str, KevEntry]:
-        return dict(self._kev)
+        return MappingProxyType(self._kev)
 
     @property
     def epss(self) -> Mapping[str, EpssScore]:
-        return dict(self._epss)
+        return MappingProxyType(self._epss)
 
     def products(self) -> frozenset[tuple[str, str]]:
         """Every ``(vendor, product)`` some matchable CVE is filed under."""

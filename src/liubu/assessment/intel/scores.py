@@ -36,7 +36,7 @@ def vector_version(vector: str) -> str:
 
 def _vector_error(vector: str, reason: str) -> ValidationError:
     return ValidationError(
-        f"The CVSS vector {vector!r} cannot be scored: {reason}.",
+        f"The CVSS vector {vector!r} cannot be scored: {reason.rstrip('.')}.",
         code="intel.cvss_vector",
         field="vectorString",
         value=vector,
