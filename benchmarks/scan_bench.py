@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from liubu.assessment.scan import ScanResult, Target, scan
 from tests.integration.scan import pki
 from tests.integration.scan.servers import (
     Listener,
@@ -36,6 +35,8 @@ from tests.integration.scan.servers import (
     server_context,
     tls_handler,
 )
+
+from liubu.assessment.scan import ScanResult, Target, scan
 
 TARGETS = 50
 HEADERS = (

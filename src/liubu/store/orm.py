@@ -11,6 +11,7 @@ from sqlalchemy.inspection import inspect
 from sqlalchemy.orm import registry
 
 from liubu.accounts.model import ApiToken, Enterprise, Organisation, User
+from liubu.assessment.records import AnswerSetRecord, Asset, FindingRecord, Scan, ServiceTask
 from liubu.products.registry import ProductRecord
 from liubu.store import tables
 
@@ -23,6 +24,11 @@ MAPPED: dict[type, Table] = {
     ApiToken: tables.api_tokens,
     Enterprise: tables.enterprises,
     ProductRecord: tables.products,
+    Asset: tables.assets,
+    Scan: tables.scans,
+    FindingRecord: tables.findings,
+    AnswerSetRecord: tables.answer_sets,
+    ServiceTask: tables.service_tasks,
 }
 
 

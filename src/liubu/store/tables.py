@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -146,6 +147,108 @@ products = Table(
     Column("version", Integer, nullable=False),
     Index("ix_products_series", "insurer", "code"),
     Index("ix_products_status", "status"),
+)
+
+assets = Table(
+    "assets",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    Column("name", String(253), nullable=False),
+    Column("token", String(64), nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("verified_at", _tz(), nullable=True),
+    Column("verified_by", String(32), nullable=True),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("enterprise_id", "name", name="uq_assets_enterprise_name"),
+)
+
+scans = Table(
+    "scans",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("targets", JSON, nullable=False),
+    Column("settings", JSON, nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("progress_done", Integer, nullable=False),
+    Column("progress_total", Integer, nullable=False),
+    Column("started_at", _tz(), nullable=True),
+    Column("finished_at", _tz(), nullable=True),
+    Column("error", Text, nullable=True),
+    Column("result", JSON, nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    Column("scan_id", String(ID), ForeignKey("scans.id"), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("factor", String(32), nullable=False),
+    Column("asset", String(300), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("updated_at", _tz(), nullable=False),
+    Column("dispute_note", Text, nullable=True),
+    Column("dispute_evidence", Text, nullable=True),
+    Column("version", Integer, nullable=False),
+    Index("ix_findings_enterprise", "enterprise_id", "status"),
+)
+
+answer_sets = Table(
+    "answer_sets",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("answers", JSON, nullable=False),
+    Column("answered_at", _tz(), nullable=False),
+    Column("answered_by", String(ID), nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("enterprise_id", "number", name="uq_answer_sets_enterprise_number"),
+)
+
+service_tasks = Table(
+    "service_tasks",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    Column("provider_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("fix_id", String(64), nullable=False),
+    Column("title_zh", String(300), nullable=False),
+    Column("title_en", String(300), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("updated_at", _tz(), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+# Vulnerability intelligence is platform reference data (not tenant data): each loaded feed file
+# is kept verbatim (compressed) under its SHA-256, so loading is idempotent and the index can be
+# rebuilt from the real formats at any time.
+intel_sources = Table(
+    "intel_sources",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("loaded_at", _tz(), nullable=False),
 )
 
 audit_events = Table(

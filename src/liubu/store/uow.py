@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from liubu.accounts.model import Principal
 from liubu.errors import ConcurrencyError, ConflictError, Reason
+from liubu.store.assessment import SqlAssessmentRepository, SqlIntelStore
 from liubu.store.audit import AUDIT_KEY, PRINCIPAL, SqlAuditLog
 from liubu.store.repositories import (
     ApiTokenRepository,
@@ -41,6 +42,8 @@ class SqlUnitOfWork:
         self.api_tokens = ApiTokenRepository(self.session, self.principal)
         self.enterprises = EnterpriseRepository(self.session, self.principal)
         self.products = ProductRepository(self.session, self.principal)
+        self.assessment = SqlAssessmentRepository(self.session, self.principal)
+        self.intel = SqlIntelStore(self.session)
         self.audit = SqlAuditLog(self.session, self.principal)
         return self
 

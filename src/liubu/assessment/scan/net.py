@@ -12,6 +12,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
+from functools import lru_cache
 
 # Legacy protocol versions are deprecated in Python's ssl module; probing for them is the point,
 # so their DeprecationWarning is silenced only while a pinned context is built (under a lock,
@@ -88,6 +89,7 @@ def open_connection(address: str, port: int, deadline: float, limit: float) -> s
         raise PortClosed(str(error)) from None
 
 
+@lru_cache(maxsize=32)
 def pinned_context(
     version: ssl.TLSVersion | None, *, verify: bool = False, ca_bundle: str | None = None
 ) -> ssl.SSLContext:
@@ -95,6 +97,8 @@ def pinned_context(
 
     With ``verify`` the context checks the chain against ``ca_bundle`` (or the system store)
     but not the host name, which the scanner checks itself so both faults are reported apart.
+    Contexts are cached (loading a trust store costs milliseconds) and shared between threads,
+    which OpenSSL allows once they are configured.
     """
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False

@@ -3,6 +3,7 @@ and assemble one frozen :class:`ScanResult` per declared, verified target."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -139,6 +140,13 @@ def _plan(
         for port in ports:
             jobs += _port_jobs(target, resolved.addresses[0], port, settings, clock, pacer)
     return jobs
+
+
+def _interleave(plans: Iterable[Sequence[_Job]]) -> list[_Job]:
+    """Jobs in round-robin order over targets, so concurrent workers reach different hosts
+    rather than queueing behind one host's pacing."""
+    rounds = itertools.zip_longest(*plans)
+    return [job for one_round in rounds for job in one_round if job is not None]
 
 
 def _run(
@@ -290,7 +298,7 @@ def scan(
         plans = {
             target: _plan(target, resolved[target], settings, clock, pacer) for target in parsed
         }
-        _run(pool, [job for jobs in plans.values() for job in jobs], clock, progress)
+        _run(pool, _interleave(plans.values()), clock, progress)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     return [

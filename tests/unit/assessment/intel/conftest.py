@@ -23,7 +23,7 @@ CVE5 = SHARED / "cve5_vulnrichment"
 FEEDS = (SHARED / "nvd_api2_nvd-go", KEV, EPSS, CVE5)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="session", autouse=True)
 def _require_shared_data() -> None:
     if not SHARED.is_dir():  # the real data is required; say so rather than pass vacuously
         pytest.skip(f"real feed data not found at {SHARED}")

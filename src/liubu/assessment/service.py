@@ -1,0 +1,309 @@
+"""Use cases of the pre-bind diagnosis (保前诊断): declare and verify assets, scan them, keep the
+findings and the enterprise's disputes of them.
+
+A scan runs outside any transaction: :func:`request_scan` records it, :func:`run_scan` (called
+by a background worker or the CLI) probes, reports progress in short transactions and stores the
+findings at the end.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from liubu.accounts.model import OrgKind, Role, new_id
+from liubu.accounts.service import require
+from liubu.assessment.records import (
+    CLOSED,
+    DISPUTES,
+    AssessmentUnitOfWork,
+    Asset,
+    FindingRecord,
+    FindingState,
+    Scan,
+    ScanState,
+)
+from liubu.assessment.scan import ControlProof, Finding, ScanResult, scan, verify_control
+from liubu.assessment.vulnerabilities import IndexCache, IntelStore, vulnerability_findings
+from liubu.errors import ConflictError, ValidationError
+
+ASSESSORS = (Role.ADMIN, Role.ENTERPRISE_USER, Role.UNDERWRITER, Role.SECURITY_ANALYST)
+_KINDS = (OrgKind.ENTERPRISE, OrgKind.INSURER, OrgKind.PLATFORM)
+_HOST = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9-]{1,63}$|^[0-9a-f:.]+$"
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ScanPolicy:
+    """How this deployment may scan. Private ranges only when enabled for testing."""
+
+    allow_private: bool = False
+    dns_server: tuple[str, int] | None = None
+    verify_web_ports: tuple[tuple[str, int], ...] = (("https", 443), ("http", 80))
+    ports: tuple[int, ...] | None = None
+    services: dict[int, str] = field(default_factory=dict)
+    deadline: float = 60.0
+    per_probe_timeout: float = 3.0
+
+
+def declare_asset(uow: AssessmentUnitOfWork, enterprise_id: str, name: str) -> Asset:
+    """The enterprise names a host or domain it controls and gets a token to publish."""
+    require(uow.principal, *ASSESSORS, kinds=_KINDS)
+    enterprise = uow.enterprises.get(enterprise_id)
+    host = name.strip().lower().rstrip(".")
+    if not _HOST.match(host):
+        raise ValidationError(
+            f"{name!r} is not a host name or IP address.", field="name", value=name
+        )
+    if any(a.name == host for a in uow.assessment.assets(enterprise.id)):
+        raise ConflictError(f"{host} is already declared for this enterprise.")
+    asset = Asset(
+        id=new_id(),
+        tenant_id=enterprise.tenant_id,
+        enterprise_id=enterprise.id,
+        name=host,
+        token=secrets.token_hex(16),
+        created_at=_now(),
+    )
+    uow.assessment.add(asset)
+    return asset
+
+
+def proof_instructions(asset: Asset) -> dict[str, str]:
+    """Where to publish the token: a DNS TXT record, or a file on the web server."""
+    return {
+        "dns_txt": f'_liubu.{asset.name} TXT "liubu-verification={asset.token}"',
+        "well_known_file": f"http(s)://{asset.name}/.well-known/liubu-verification.txt "
+        f"containing {asset.token}",
+    }
+
+
+def verify_asset(uow: AssessmentUnitOfWork, asset_id: str, policy: ScanPolicy) -> Asset:
+    require(uow.principal, *ASSESSORS, kinds=_KINDS)
+    asset = uow.assessment.asset(asset_id)
+    proof: ControlProof = verify_control(
+        asset.name,
+        asset.token,
+        dns_server=policy.dns_server,
+        timeout=5.0,
+        web_ports=policy.verify_web_ports,
+        allow_private=policy.allow_private,
+    )
+    if not proof.verified:
+        tried = "; ".join(proof.attempts) or "no answer"
+        raise ValidationError(
+            f"{asset.name} does not publish its verification token yet ({tried}). Publish "
+            f"{proof_instructions(asset)['dns_txt']} or the well-known file, then try again.",
+            code="asset.unverified",
+            field="asset",
+            value=asset.name,
+        )
+    asset.verified_at, asset.verified_by = proof.checked_at, proof.method
+    return asset
+
+
+def request_scan(uow: AssessmentUnitOfWork, enterprise_id: str) -> Scan:
+    """Record a scan of every verified asset; :func:`run_scan` carries it out."""
+    require(uow.principal, *ASSESSORS, kinds=_KINDS)
+    enterprise = uow.enterprises.get(enterprise_id)
+    targets = [a.name for a in uow.assessment.assets(enterprise.id) if a.verified_at]
+    if not targets:
+        raise ValidationError(
+            "Declare an asset and verify that you control it before scanning: liubu scans only "
+            "verified assets.",
+            code="scan.no_verified_assets",
+            field="assets",
+        )
+    record = Scan(
+        id=new_id(),
+        tenant_id=enterprise.tenant_id,
+        enterprise_id=enterprise.id,
+        status=ScanState.QUEUED,
+        targets=targets,
+        settings={},
+        created_at=_now(),
+    )
+    uow.assessment.add(record)
+    return record
+
+
+UowFactory = Callable[[], AssessmentUnitOfWork]
+
+
+def run_scan(
+    uow_factory: UowFactory, scan_id: str, *, policy: ScanPolicy, index_cache: IndexCache
+) -> Scan:
+    """Probe the scan's targets, then store its findings. Never raises for a network failure:
+    the scan ends ``failed`` with the reason."""
+    with uow_factory() as uow:
+        record = uow.assessment.scan(scan_id)
+        record.status, record.started_at = ScanState.RUNNING, _now()
+        record.progress_total = len(record.targets)
+        targets, enterprise_id = list(record.targets), record.enterprise_id
+        record.settings = {
+            "deadline": policy.deadline,
+            "allow_private": policy.allow_private,
+            "ports": list(policy.ports) if policy.ports else "default",
+        }
+        uow.commit()
+    try:
+        results = scan(
+            targets,
+            verified=set(targets),
+            ports=policy.ports,
+            services=policy.services,
+            dns_server=policy.dns_server,
+            allow_private=policy.allow_private,
+            deadline=policy.deadline,
+            per_probe_timeout=policy.per_probe_timeout,
+            progress=_progress_writer(uow_factory, scan_id),
+        )
+        with uow_factory() as uow:
+            index = index_cache.get(_intel(uow))
+            return _store_results(uow, scan_id, enterprise_id, results, index)
+    except Exception as error:  # recorded on the scan and shown to the user
+        with uow_factory() as uow:
+            record = uow.assessment.scan(scan_id)
+            record.status, record.finished_at = ScanState.FAILED, _now()
+            record.error = str(error) or type(error).__name__
+            uow.commit()
+            return record
+
+
+def _intel(uow: AssessmentUnitOfWork) -> IntelStore:
+    store: IntelStore = uow.intel
+    return store
+
+
+def _progress_writer(uow_factory: UowFactory, scan_id: str) -> Callable[[int, int], None]:
+    def write(done: int, total: int) -> None:
+        with uow_factory() as uow:
+            record = uow.assessment.scan(scan_id)
+            record.progress_done, record.progress_total = done, total
+            uow.commit()
+
+    return write
+
+
+def _store_results(
+    uow: AssessmentUnitOfWork,
+    scan_id: str,
+    enterprise_id: str,
+    results: Sequence[ScanResult],
+    index: Any,
+) -> Scan:
+    record = uow.assessment.scan(scan_id)
+    previous = {
+        (f.code, f.asset): f
+        for f in uow.assessment.findings(enterprise_id)
+        if f.status not in CLOSED
+    }
+    seen: set[tuple[str, str]] = set()
+    summary = []
+    for result in results:
+        vulns, matches = vulnerability_findings(index, result.software)
+        for finding in (*result.findings, *vulns):
+            key = (finding.code, _asset_of(finding))
+            if key in seen:
+                continue
+            seen.add(key)
+            uow.assessment.add(_finding_record(record, finding, previous.get(key)))
+        summary.append({**result.to_dict(), "vulnerabilities": [_match(m) for m in matches]})
+    for key, old in previous.items():
+        # Not seen by the new scan: resolved, whatever was claimed. Seen again: carried on by
+        # the new record (a "fixed" claim the scan contradicts is open again).
+        old.status = FindingState.SUPERSEDED if key in seen else FindingState.RESOLVED
+        old.updated_at = _now()
+    record.status, record.finished_at, record.result = (
+        ScanState.FINISHED,
+        _now(),
+        {"targets": summary},
+    )
+    record.progress_done = record.progress_total
+    uow.commit()
+    return record
+
+
+def _asset_of(finding: Finding) -> str:
+    port = f":{finding.evidence.port}" if finding.evidence.port else ""
+    return f"{finding.evidence.target}{port}"
+
+
+def _finding_record(
+    scan_record: Scan, finding: Finding, previous: FindingRecord | None
+) -> FindingRecord:
+    status = FindingState.OPEN
+    if previous is not None and previous.status in (
+        FindingState.NOT_OURS,
+        FindingState.COMPENSATING_CONTROL,
+    ):
+        status = FindingState(previous.status)  # the dispute stands until someone reviews it
+    now = _now()
+    return FindingRecord(
+        id=new_id(),
+        tenant_id=scan_record.tenant_id,
+        enterprise_id=scan_record.enterprise_id,
+        scan_id=scan_record.id,
+        code=finding.code,
+        severity=str(finding.severity),
+        factor=str(finding.factor),
+        asset=_asset_of(finding),
+        status=status,
+        detail=finding.to_dict(),
+        created_at=now,
+        updated_at=now,
+        dispute_note=previous.dispute_note if previous and status != FindingState.OPEN else None,
+    )
+
+
+def _match(match: Any) -> dict[str, Any]:
+    return {
+        "cve": match.cve_id,
+        "cpe": match.cpe,
+        "kev": match.in_kev,
+        "ransomware": match.ransomware,
+        "epss": match.epss,
+        "cvss": match.cvss.base_score if match.cvss else None,
+    }
+
+
+def dispute_finding(
+    uow: AssessmentUnitOfWork, finding_id: str, *, kind: str, note: str, evidence: str | None = None
+) -> FindingRecord:
+    """The enterprise says a finding is not its asset, is mitigated, or is fixed. Audited; a
+    "fixed" claim asks for a rescan, which alone resolves the finding."""
+    require(uow.principal, *ASSESSORS, kinds=_KINDS)
+    finding = uow.assessment.finding(finding_id)
+    try:
+        state = FindingState(kind)
+    except ValueError:
+        state = None
+    if state not in DISPUTES:
+        raise ValidationError(
+            f"A dispute is one of {', '.join(DISPUTES)}; got {kind!r}.", field="kind", value=kind
+        )
+    if state is FindingState.COMPENSATING_CONTROL and not (evidence or "").strip():
+        raise ValidationError(
+            "A compensating control needs evidence of the control.", field="evidence"
+        )
+    if not note.strip():
+        raise ValidationError("Say why, in a few words.", field="note")
+    finding.status, finding.dispute_note = state, note.strip()
+    finding.dispute_evidence, finding.updated_at = evidence, _now()
+    return finding
+
+
+def current_findings(uow: AssessmentUnitOfWork, enterprise_id: str) -> list[FindingRecord]:
+    """Findings of the enterprise that are not resolved, most severe first."""
+    order = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+    found = [f for f in uow.assessment.findings(enterprise_id) if f.status not in CLOSED]
+    return sorted(found, key=lambda f: (order.get(f.severity, 9), f.code, f.asset))

@@ -1,0 +1,131 @@
+"""Vulnerability intelligence kept by the platform: feed files stored verbatim, the index built
+from them, and the software a scan identified turned into ``vuln.*`` findings."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from liubu.assessment.intel import (
+    Match,
+    VulnerabilityIndex,
+    load_paths,
+    parse_any_cpe,
+)
+from liubu.assessment.scan import Evidence, Finding, Software, make_finding
+
+HIGH_EPSS = 0.1  # FIRST EPSS ≥ 10 % chance of exploitation in 30 days: treat as likely
+CRITICAL_CVSS = 9.0
+
+
+class IntelStore(Protocol):
+    def store(self, *, name: str, kind: str, records: int, content: bytes) -> bool: ...
+    def manifest(self) -> list[tuple[str, str, str, int]]: ...
+    def content(self, sha256: str) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class IntelLoad:
+    """What ``liubu intel load`` did: records per kind, files stored and already present."""
+
+    records: dict[str, int]
+    stored: int
+    unchanged: int
+    skipped: tuple[str, ...]
+
+
+def load_intel(store: IntelStore, paths: Sequence[str | Path]) -> IntelLoad:
+    """Parse every file first (a malformed one raises a located error and nothing is stored),
+    then keep each loaded file verbatim; a file stored before is not stored again."""
+    bundle = load_paths(paths)
+    stored = unchanged = 0
+    records: dict[str, int] = {}
+    for report in bundle.reports:
+        kind = str(report.kind)
+        records[kind] = records.get(kind, 0) + report.records
+        content = Path(report.source).read_bytes()
+        name = Path(report.source).name
+        if store.store(name=name, kind=kind, records=report.records, content=content):
+            stored += 1
+        else:
+            unchanged += 1
+    return IntelLoad(records, stored, unchanged, tuple(s.path for s in bundle.skipped))
+
+
+class IndexCache:
+    """The index over every stored feed file, rebuilt only when the set of files changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[str, ...] | None = None
+        self._index: VulnerabilityIndex | None = None
+
+    def get(self, store: IntelStore) -> VulnerabilityIndex:
+        manifest = store.manifest()
+        key = tuple(sha for sha, _kind, _name, _records in manifest)
+        with self._lock:
+            if self._index is None or key != self._key:
+                self._index = _build(store, manifest)
+                self._key = key
+            return self._index
+
+
+def _build(store: IntelStore, manifest: Iterable[tuple[str, str, str, int]]) -> VulnerabilityIndex:
+    with tempfile.TemporaryDirectory(prefix="liubu-intel-") as folder:
+        paths = []
+        for number, (sha, _kind, name, _records) in enumerate(manifest):
+            # Keep the original name (its suffix tells the loaders the format) but make it unique.
+            path = Path(folder) / f"{number:05d}-{sha[:8]}-{name}"
+            path.write_bytes(store.content(sha))
+            paths.append(path)
+        return VulnerabilityIndex.from_bundle(load_paths(paths))
+
+
+def vulnerability_findings(
+    index: VulnerabilityIndex, software: Sequence[Software]
+) -> tuple[list[Finding], list[Match]]:
+    """Findings for the vulnerabilities of identified software: known exploited (CISA KEV),
+    likely exploited (EPSS), critical (CVSS ≥ 9). One finding per CVE and software."""
+    findings: list[Finding] = []
+    matches: list[Match] = []
+    for item in software:
+        for match in index.match_asset([parse_any_cpe(item.cpe)], assume_platforms=True):
+            matches.append(match)
+            code = _code(match)
+            if code is None:
+                continue
+            evidence = Evidence(
+                observed=_describe(match),
+                observed_at=item.evidence.observed_at,
+                source=item.evidence.source,
+                target=item.evidence.target,
+                port=item.evidence.port,
+                probe="intel",
+            )
+            findings.append(make_finding(code, evidence))
+    return findings, matches
+
+
+def _code(match: Match) -> str | None:
+    if match.in_kev:
+        return "vuln.known_exploited"
+    if match.epss is not None and match.epss >= HIGH_EPSS:
+        return "vuln.high_epss"
+    if match.cvss is not None and match.cvss.base_score >= CRITICAL_CVSS:
+        return "vuln.critical_cvss"
+    return None
+
+
+def _describe(match: Match) -> str:
+    parts = [f"{match.cve_id} affects {match.cpe}"]
+    if match.cvss is not None:
+        parts.append(f"CVSS {match.cvss.version} {match.cvss.base_score}")
+    if match.in_kev:
+        parts.append("in CISA KEV" + (" (ransomware use known)" if match.ransomware else ""))
+    if match.epss is not None:
+        parts.append(f"EPSS {match.epss:.3f}")
+    return "; ".join(parts)
