@@ -5,13 +5,16 @@ Built by the CLI callback, ``create_app()`` or a test, never at import.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from liubu.accounts.model import SYSTEM, Principal
+from liubu.assessment.service import ScanPolicy, run_scan
+from liubu.assessment.vulnerabilities import IndexCache
 from liubu.audit import ChainReport, audit_key, verify_chain
 from liubu.config import Settings, load_settings
 from liubu.store import migrate
@@ -28,6 +31,13 @@ class Platform:
     engine: Engine
     session_factory: sessionmaker[Session]
     audit_key: bytes
+    index_cache: IndexCache = field(default_factory=IndexCache)
+    # Tests and operators may pin how scans run (ports of local test servers, a test resolver).
+    scan_policy_override: ScanPolicy | None = None
+    # Background work (scans): two workers, as this runs beside the web server on small machines.
+    jobs: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="liubu-job")
+    )
 
     def uow(self, principal: Principal = SYSTEM) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory, principal, audit_key=self.audit_key)
@@ -45,7 +55,41 @@ class Platform:
             events, head_seq, head_hash = load_chain(session)
         return verify_chain(events, key=self.audit_key, head_seq=head_seq, head_hash=head_hash)
 
+    def scan_policy(self) -> ScanPolicy:
+        if self.scan_policy_override is not None:
+            return self.scan_policy_override
+        settings = self.settings
+        dns = None
+        if settings.scan_dns_server:
+            host, _, port = settings.scan_dns_server.rpartition(":")
+            dns = (host, int(port))
+        web_ports = tuple(
+            (scheme, int(port))
+            for scheme, _, port in (
+                p.partition(":") for p in settings.scan_verify_web_ports.split(",")
+            )
+        )
+        return ScanPolicy(
+            allow_private=settings.scan_allow_private,
+            dns_server=dns,
+            verify_web_ports=web_ports,
+            deadline=settings.scan_deadline_seconds,
+        )
+
+    def run_scan(self, scan_id: str, *, policy: ScanPolicy | None = None) -> None:
+        """Carry out a requested scan (in the caller's thread)."""
+        run_scan(
+            lambda: self.uow(SYSTEM),
+            scan_id,
+            policy=policy or self.scan_policy(),
+            index_cache=self.index_cache,
+        )
+
+    def run_scan_later(self, scan_id: str) -> None:
+        self.jobs.submit(self.run_scan, scan_id)
+
     def dispose(self) -> None:
+        self.jobs.shutdown(wait=True, cancel_futures=False)
         self.engine.dispose()
 
 

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
     default_language: Literal["zh_CN", "en"] = "zh_CN"
+    # Scanning (保前诊断). Private and loopback targets only for testing, never in production.
+    scan_allow_private: bool = False
+    scan_dns_server: str | None = None  # "host:port" of the resolver the scanner asks
+    scan_verify_web_ports: str = "https:443,http:80"  # where the well-known proof file is read
+    scan_deadline_seconds: float = 60.0
 
     @property
     def resolved_database_url(self) -> str:
@@ -69,6 +74,10 @@ def load_settings(**overrides: object) -> Settings:
     settings = Settings(**overrides)  # type: ignore[arg-type]
     if settings.env == "production":
         _refuse_weak_secrets(settings)
+        if settings.scan_allow_private:
+            raise ConfigurationError(
+                "LIUBU_SCAN_ALLOW_PRIVATE is for testing; it is refused when LIUBU_ENV=production."
+            )
         return settings
     missing = settings.secret_key is None or settings.data_key is None
     if missing:

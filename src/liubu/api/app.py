@@ -14,7 +14,16 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from liubu import __version__
 from liubu.api.problems import install_problem_handlers
-from liubu.api.routes import accounts, audit, auth, enterprises, products, risk, system
+from liubu.api.routes import (
+    accounts,
+    assessment,
+    audit,
+    auth,
+    enterprises,
+    products,
+    risk,
+    system,
+)
 from liubu.bootstrap import Platform, bootstrap
 from liubu.config import Settings
 from liubu.errors import LiubuError
@@ -99,6 +108,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         audit.router,
         risk.router,
         products.router,
+        assessment.router,
     ):
         app.include_router(router)
     for page_router in (web_risk.router, web_products.router):

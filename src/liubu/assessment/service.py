@@ -111,11 +111,48 @@ def verify_asset(uow: AssessmentUnitOfWork, asset_id: str, policy: ScanPolicy) -
     return asset
 
 
-def request_scan(uow: AssessmentUnitOfWork, enterprise_id: str) -> Scan:
-    """Record a scan of every verified asset; :func:`run_scan` carries it out."""
+def enterprise_of_targets(uow: AssessmentUnitOfWork, targets: Sequence[str]) -> str:
+    """The one enterprise whose verified assets ``targets`` are; refuse anything else."""
+    owners: set[str] = set()
+    for target in targets:
+        host = target.strip().lower().rstrip(".")
+        found = [
+            a for e in uow.enterprises.list() for a in uow.assessment.assets(e.id) if a.name == host
+        ]
+        if not found:
+            raise ValidationError(
+                f"{target} is not a declared asset. Declare it (liubu assess assets add) and "
+                f"prove control of it before scanning.",
+                code="scan.undeclared",
+                field="targets",
+                value=target,
+            )
+        if not any(a.verified_at for a in found):
+            raise ValidationError(
+                f"{target} is declared but not verified; publish its token and run "
+                f"liubu assess assets verify.",
+                code="asset.unverified",
+                field="targets",
+                value=target,
+            )
+        owners |= {a.enterprise_id for a in found if a.verified_at}
+    if len(owners) != 1:
+        raise ValidationError("Scan the assets of one enterprise at a time.", field="targets")
+    return owners.pop()
+
+
+def request_scan(
+    uow: AssessmentUnitOfWork, enterprise_id: str, *, only: Sequence[str] | None = None
+) -> Scan:
+    """Record a scan of the verified assets (or ``only`` those); :func:`run_scan` does it."""
     require(uow.principal, *ASSESSORS, kinds=_KINDS)
     enterprise = uow.enterprises.get(enterprise_id)
-    targets = [a.name for a in uow.assessment.assets(enterprise.id) if a.verified_at]
+    wanted = {t.strip().lower().rstrip(".") for t in only} if only else None
+    targets = [
+        a.name
+        for a in uow.assessment.assets(enterprise.id)
+        if a.verified_at and (wanted is None or a.name in wanted)
+    ]
     if not targets:
         raise ValidationError(
             "Declare an asset and verify that you control it before scanning: liubu scans only "
@@ -140,7 +177,12 @@ UowFactory = Callable[[], AssessmentUnitOfWork]
 
 
 def run_scan(
-    uow_factory: UowFactory, scan_id: str, *, policy: ScanPolicy, index_cache: IndexCache
+    uow_factory: UowFactory,
+    scan_id: str,
+    *,
+    policy: ScanPolicy,
+    index_cache: IndexCache,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Scan:
     """Probe the scan's targets, then store its findings. Never raises for a network failure:
     the scan ends ``failed`` with the reason."""
@@ -165,7 +207,7 @@ def run_scan(
             allow_private=policy.allow_private,
             deadline=policy.deadline,
             per_probe_timeout=policy.per_probe_timeout,
-            progress=_progress_writer(uow_factory, scan_id),
+            progress=_progress_writer(uow_factory, scan_id, on_progress),
         )
         with uow_factory() as uow:
             index = index_cache.get(_intel(uow))
@@ -184,8 +226,12 @@ def _intel(uow: AssessmentUnitOfWork) -> IntelStore:
     return store
 
 
-def _progress_writer(uow_factory: UowFactory, scan_id: str) -> Callable[[int, int], None]:
+def _progress_writer(
+    uow_factory: UowFactory, scan_id: str, also: Callable[[int, int], None] | None
+) -> Callable[[int, int], None]:
     def write(done: int, total: int) -> None:
+        if also is not None:
+            also(done, total)
         with uow_factory() as uow:
             record = uow.assessment.scan(scan_id)
             record.progress_done, record.progress_total = done, total

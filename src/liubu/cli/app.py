@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from liubu.cli.assess import assess_app, intel_app
 from liubu.cli.context import CliState, console, state
 from liubu.cli.products import products_app
 from liubu.cli.risk import risk_app
@@ -30,6 +31,8 @@ app.add_typer(orgs_app, name="orgs")
 app.add_typer(audit_app, name="audit")
 app.add_typer(risk_app, name="risk")
 app.add_typer(products_app, name="products")
+app.add_typer(intel_app, name="intel")
+app.add_typer(assess_app, name="assess")
 
 out = console()
 err = console(stderr=True)

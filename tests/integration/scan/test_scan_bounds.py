@@ -153,3 +153,26 @@ def test_progress_is_reported_up_to_the_total() -> None:
             listener.stop()
     assert calls[-1] == (3, 3)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_a_silent_dns_server_makes_the_name_checks_inconclusive() -> None:
+    silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # bound, never answers
+    silent.bind(("127.0.0.1", 0))
+    try:
+        began = time.monotonic()
+        (result,) = scan(
+            ["quiet.test"],
+            verified={"quiet.test"},
+            ports=[443],
+            dns_server=("127.0.0.1", silent.getsockname()[1]),
+            deadline=3.0,
+            per_probe_timeout=0.5,
+        )
+        elapsed = time.monotonic() - began
+    finally:
+        silent.close()
+    assert elapsed <= 3.0 + SLACK
+    assert result.addresses == ()
+    assert result.status is ScanStatus.INCONCLUSIVE
+    assert [t.probe for t in result.timeouts] == ["dns", "dns"]  # resolving, then the records
+    assert [f.code for f in result.findings] == ["scan.timeout"]

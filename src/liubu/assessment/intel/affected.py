@@ -10,7 +10,9 @@ matching, liubu turns an entry that names CPEs into NVD-style criteria (one OR n
   ``unspecified`` or ``-`` opens the range at the bottom and a ``lessThan`` of ``*`` at the top;
   an entry without an upper bound is one exact version (``*`` = every version);
 * with no version entries, ``defaultStatus: affected`` makes every version vulnerable;
-* a CPE that already names a version is taken as it stands when anything is marked affected;
+* a CPE that already names a version is taken as it stands when anything is marked affected,
+  unless that version is the start of an affected range (CISA ADP writes ranges that way): then
+  the range applies;
 * entries whose ``versionType`` cannot be ordered (``git`` commit hashes) and ``changes`` lists are
   ignored — this is the coarse part, and why NVD's own configurations are preferred when present.
 """
@@ -58,7 +60,13 @@ def affected_criteria(product: AffectedProduct) -> tuple[CpeCriterion, ...]:
     """The vulnerable CPE criteria one affected entry implies (see the module docstring)."""
     criteria: list[CpeCriterion] = []
     for cpe in product.cpes:
-        if cpe.version != ANY:
+        ranges = _ranges_starting_at(product, cpe.version)
+        if cpe.version != ANY and ranges:
+            # CISA's ADP writes a range's start into the CPE (http_server:2.4.0 with 2.4.0 ≤ v ≤
+            # 2.4.59): the CPE names the range, not one version.
+            any_version = Cpe((*cpe.components[:3], ANY, *cpe.components[4:]))
+            criteria.extend(_ranged(any_version, ranges))
+        elif cpe.version != ANY:
             if product.any_affected:
                 criteria.append(CpeCriterion(criteria=cpe, vulnerable=True))
         elif not product.versions:
@@ -67,6 +75,16 @@ def affected_criteria(product: AffectedProduct) -> tuple[CpeCriterion, ...]:
         else:
             criteria.extend(_ranged(cpe, product.versions))
     return tuple(dict.fromkeys(criteria))
+
+
+def _ranges_starting_at(product: AffectedProduct, version: str) -> tuple[AffectedVersion, ...]:
+    return tuple(
+        entry
+        for entry in product.versions
+        if entry.status == "affected"
+        and entry.version == version
+        and (entry.less_than is not None or entry.less_than_or_equal is not None)
+    )
 
 
 def _ranged(cpe: Cpe, versions: tuple[AffectedVersion, ...]) -> Iterator[CpeCriterion]:

@@ -237,14 +237,6 @@ def _assemble(
     )
 
 
-def _settings(
-    ports: Iterable[int] | None, services: Mapping[int, str] | None, **options: object
-) -> ScanSettings:
-    chosen = dict(services or {})
-    port_list = sorted(set(default_port_map()) | set(chosen)) if ports is None else list(ports)
-    return ScanSettings(ports=tuple(port_list), services=tuple(sorted(chosen.items())), **options)  # type: ignore[arg-type]
-
-
 def scan(
     targets: Iterable[str | Target],
     *,
@@ -273,10 +265,12 @@ def scan(
     (inconclusive), never as a pass. ``ca_bundle`` replaces the system trust store.
     """
     parsed = as_targets(targets)
-    settings = _settings(
-        ports,
-        services,
-        dns_server=tuple(dns_server) if dns_server else None,
+    chosen = dict(services or {})
+    port_list = list(ports) if ports is not None else [*default_port_map(), *chosen]
+    settings = ScanSettings(
+        ports=tuple(dict.fromkeys(port_list)),
+        services=tuple(chosen.items()),
+        dns_server=(dns_server[0], dns_server[1]) if dns_server else None,
         dkim_selectors=tuple(dkim_selectors),
         allow_private=allow_private,
         deadline=deadline,

@@ -130,3 +130,22 @@ def test_a_malformed_cpe_in_an_affected_block_is_located(tmp_path: Path) -> None
     with pytest.raises(ValidationError) as caught:
         load_cve5(path)
     assert caught.value.location == f"{path}#/containers/adp/0/affected/1/cpes/0"
+
+
+def test_an_adp_cpe_naming_a_range_start_covers_the_whole_range() -> None:
+    """CVE-2024-38475 (Apache HTTP Server, in KEV): CISA's ADP lists
+    cpe:…:http_server:2.4.0 with 2.4.0 ≤ version ≤ 2.4.59, so 2.4.49 and 2.4.59 are affected
+    and 2.4.60 is not."""
+    from liubu.assessment.intel import VulnerabilityIndex, load_cve5, parse_any_cpe
+
+    path = CVE5 / "kev_subset" / "CVE-2024-38475.json"
+    index = VulnerabilityIndex.from_records(nvd=(), cve5=load_cve5(path).records, kev=(), epss=())
+
+    def affected(version: str) -> bool:
+        cpe = parse_any_cpe(f"cpe:2.3:a:apache:http_server:{version}:*:*:*:*:*:*:*")
+        return any(m.cve_id == "CVE-2024-38475" for m in index.match(cpe))
+
+    assert affected("2.4.49")
+    assert affected("2.4.59")
+    assert not affected("2.4.60")
+    assert not affected("2.2.34")

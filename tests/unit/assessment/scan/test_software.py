@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,8 @@ import pytest
 from liubu.assessment.scan import cpe_name, identify
 from liubu.assessment.scan.software import cpe_component, software_rules
 
-NVD_CPES = (
-    Path(__file__).resolve().parents[5] / "shared/data/nvd_api2_nvd-go/responses/cpes-2023.json"
-)
+SHARED = Path(os.environ.get("LIUBU_SHARED_DATA", Path(__file__).parents[5] / "shared" / "data"))
+NVD_CPES = SHARED / "nvd_api2_nvd-go" / "responses" / "cpes-2023.json"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,173 @@
+"""``liubu intel`` and ``liubu assess``: vulnerability feeds, assets, scans and reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table
+
+from liubu.cli.context import console, state
+from liubu.errors import ValidationError
+
+intel_app = typer.Typer(
+    help="Vulnerability intelligence: NVD, CVE 5, CISA KEV, FIRST EPSS.", no_args_is_help=True
+)
+assess_app = typer.Typer(
+    help="Pre-bind diagnosis (保前诊断): assets, scans, reports.", no_args_is_help=True
+)
+assets_app = typer.Typer(help="Declared assets and proof of control.", no_args_is_help=True)
+assess_app.add_typer(assets_app, name="assets")
+out = console()
+err = console(stderr=True)
+
+
+@intel_app.command("load")
+def intel_load(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Feed files or folders (any format).")],
+) -> None:
+    """Load feed files; each is detected, checked whole, then kept. Loading again is a no-op."""
+    from liubu.assessment.vulnerabilities import load_intel
+
+    with state(ctx).platform(upgrade_schema=True).uow() as uow:
+        report = load_intel(uow.intel, paths)
+        uow.commit()
+    table = Table("feed", "records")
+    for kind, count in sorted(report.records.items()):
+        table.add_row(kind, f"{count:,}")
+    out.print(table)
+    out.print(
+        f"{report.stored} file(s) stored, {report.unchanged} already loaded"
+        + (f", {len(report.skipped)} skipped (not a feed)" if report.skipped else "")
+    )
+
+
+@assets_app.command("add")
+def assets_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Host name, domain or IP address.")],
+    enterprise: Annotated[str, typer.Option(help="Enterprise record id.")],
+) -> None:
+    """Declare an asset and print where to publish its verification token."""
+    from liubu.assessment import service
+
+    with state(ctx).platform().uow() as uow:
+        asset = service.declare_asset(uow, enterprise, name)
+        uow.commit()
+    out.print(f"asset {asset.id} declared: {asset.name}")
+    for method, where in service.proof_instructions(asset).items():
+        out.print(f"  prove control by {method}: {where}", highlight=False)
+
+
+@assets_app.command("verify")
+def assets_verify(ctx: typer.Context, asset_id: Annotated[str, typer.Argument()]) -> None:
+    """Check that the asset publishes its token (DNS TXT or the well-known file)."""
+    from liubu.assessment import service
+
+    platform = state(ctx).platform()
+    with platform.uow() as uow:
+        asset = service.verify_asset(uow, asset_id, platform.scan_policy())
+        uow.commit()
+    out.print(f"{asset.name} verified by {asset.verified_by}")
+
+
+@assess_app.command("scan")
+def assess_scan(
+    ctx: typer.Context,
+    targets: Annotated[list[str], typer.Argument(help="Verified assets to scan.")],
+    dns_server: Annotated[str | None, typer.Option(help="Resolver HOST:PORT.")] = None,
+    ports: Annotated[str | None, typer.Option(help="Ports, e.g. 22,80,443,3389.")] = None,
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow private/loopback targets (testing only).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Scan verified assets of one enterprise: score, grade, factors and findings."""
+    import dataclasses
+
+    from liubu.assessment import service
+
+    platform = state(ctx).platform(upgrade_schema=True)
+    if allow_private and platform.settings.env == "production":
+        raise ValidationError("--allow-private is refused when LIUBU_ENV=production.")
+    policy = platform.scan_policy()
+    if dns_server:
+        host, _, port = dns_server.rpartition(":")
+        policy = dataclasses.replace(policy, dns_server=(host, int(port)))
+    if ports:
+        policy = dataclasses.replace(policy, ports=tuple(int(p) for p in ports.split(",")))
+    if allow_private:
+        policy = dataclasses.replace(policy, allow_private=True)
+    with platform.uow() as uow:
+        enterprise_id = service.enterprise_of_targets(uow, targets)
+        record = service.request_scan(uow, enterprise_id, only=targets)
+        uow.commit()
+    with _bar(as_json) as bar:
+        finished = service.run_scan(
+            lambda: platform.uow(),
+            record.id,
+            policy=policy,
+            index_cache=platform.index_cache,
+            on_progress=bar,
+        )
+    if finished.status != "finished":
+        raise ValidationError(f"The scan failed: {finished.error}")
+    with platform.uow() as uow:
+        summary = service.assessment_summary(uow, enterprise_id)
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    _print_summary(summary)
+
+
+class _bar:
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.progress: Progress | None = None
+        self.task: Any = None
+
+    def __enter__(self) -> Any:
+        if self.quiet:
+            return None
+        self.progress = Progress(
+            TextColumn("scanning"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} targets"),
+            console=console(stderr=True),
+            transient=True,
+        )
+        self.progress.start()
+        self.task = self.progress.add_task("scan", total=None)
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        assert self.progress is not None
+        self.progress.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    score = summary.get("score") or {}
+    out.print(
+        f"[bold]security score {score.get('value', '—')}  grade {score.get('grade', '—')}[/bold]"
+    )
+    factors = Table("factor", "points", "of")
+    for factor in score.get("factors", []):
+        factors.add_row(str(factor["name"]), str(factor["points"]), str(factor["max_points"]))
+    out.print(factors)
+    findings = Table("severity", "code", "asset", "evidence")
+    for finding in summary["findings"]:
+        findings.add_row(
+            finding["severity"],
+            finding["code"],
+            finding["asset"],
+            str(finding["evidence"].get("observed", ""))[:80],
+        )
+    out.print(findings)

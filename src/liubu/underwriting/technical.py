@@ -1,0 +1,123 @@
+"""The technical premium (技术保费): what the risk costs, from the risk engine under the quote's
+exact terms.
+
+    expected insured loss  E  = mean annual insured loss (liubu.risk.quantify, engine "auto")
+    capital                C  = TVaR_α(annual insured loss) − E          (α = capital level)
+    risk load              RL = cost of capital × C
+    technical premium      T  = (E + RL) / (1 − expense ratio − profit margin)
+
+The engine works in float64; E and TVaR enter Decimal arithmetic through their shortest decimal
+representation (``Decimal(repr(x))``), the formula runs in Decimal at 50 significant digits, and
+T is rounded half-up to the fen once, at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from typing import Any
+
+from liubu.core import Money
+from liubu.errors import ValidationError
+from liubu.risk import Model, Result, Scenario, Terms, quantify
+from liubu.underwriting.loads import Loads
+
+PRECISION = 50
+ENGINES = ("auto", "fft", "mc")
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    """How :func:`liubu.risk.quantify` is called (its own defaults: 100,000 Monte Carlo years
+    from seed 20240601; ``auto`` takes the exact Fourier engine whenever the model allows)."""
+
+    engine: str = "auto"
+    years: int = 100_000
+    seed: int = 20_240_601
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValidationError(
+                f"The engine {self.engine!r} must be one of {list(ENGINES)}.",
+                code="underwriting.bad_engine",
+                field="engine",
+                value=self.engine,
+            )
+
+    def run(self, model: Model) -> Result:
+        return quantify(model, engine=self.engine, years=self.years, seed=self.seed)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"engine": self.engine, "years": self.years, "seed": self.seed}
+
+
+@dataclass(frozen=True)
+class TechnicalPrice:
+    """Every number of the technical premium, exact and rounded, with the engine's result."""
+
+    expected_loss: Decimal
+    tvar: Decimal
+    capital: Decimal
+    risk_load: Decimal
+    loads: Loads
+    exact: Decimal
+    premium: Money
+    result: Result = field(repr=False, compare=False)
+
+    def summary(self) -> dict[str, Any]:
+        """The engine result in brief (JSON-ready): engine, settings, ground-up and insured
+        means, sd, VaR and TVaR at the capital level, per-scenario and per-coverage means."""
+        r = self.result
+        level = float(self.loads.capital_level)
+        return {
+            "engine": r.engine,
+            "settings": _plain(dict(r.settings)),
+            "ground_up_mean": r.ground_up_mean,
+            "insured_mean": r.mean,
+            "retained_mean": r.retained_mean,
+            "sd": r.sd,
+            "var": r.var(level),
+            "tvar": r.tvar(level),
+            "mean_standard_error": r.mean_standard_error,
+            "by_scenario": {name: r.contribution(f"scenario:{name}") for name in r.scenarios},
+            "by_coverage": {code: r.contribution(f"coverage:{code}") for code in r.coverages},
+        }
+
+
+def to_decimal(value: float) -> Decimal:
+    """A float from the engine as the Decimal of its shortest representation."""
+    return Decimal(repr(float(value)))
+
+
+def technical_price(result: Result, loads: Loads) -> TechnicalPrice:
+    """The technical premium from an engine result and the loads (formula in the module doc)."""
+    expected = to_decimal(result.mean)
+    tvar = to_decimal(result.tvar(float(loads.capital_level)))
+    with localcontext() as context:
+        context.prec = PRECISION
+        capital = max(tvar - expected, Decimal(0))
+        risk_load = loads.cost_of_capital * capital
+        exact = (expected + risk_load) / loads.premium_share
+    return TechnicalPrice(
+        expected, tvar, capital, risk_load, loads, exact, Money(exact).round_fen(), result
+    )
+
+
+def price_scenarios(
+    scenarios: Sequence[Scenario], terms: Terms, loads: Loads, engine: EngineSettings
+) -> TechnicalPrice:
+    """Quantify ``scenarios`` under ``terms`` and price the result."""
+    return technical_price(engine.run(Model(tuple(scenarios), terms)), loads)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and value != value:  # NaN is not JSON
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
