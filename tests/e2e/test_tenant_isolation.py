@@ -12,9 +12,11 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from liubu.accounts.model import OrgKind, Role
+from liubu.accounts.model import SYSTEM, OrgKind, Role, new_id
+from liubu.assessment.records import FindingRecord, Scan
 from liubu.bootstrap import Platform
 from liubu.core import uscc_with_check
 from tests.e2e.conftest import Api
@@ -88,6 +90,7 @@ def _setup(api: Api, platform: Platform) -> dict[str, Owned]:
             assert enterprise.status_code == 201, enterprise.text
             owned.ids["enterprise_id"] = enterprise.json()["id"]
             owned.secrets |= {enterprise.json()["id"], body["name"], body["uscc"]}
+            _assessment_records(api, platform, owned, marker)
         if kind is OrgKind.INSURER:
             draft = product_yaml(insurer=marker).replace("测试综合保险", f"{marker} secret product")
             product = api.client.post(
@@ -100,12 +103,63 @@ def _setup(api: Api, platform: Platform) -> dict[str, Owned]:
     return world
 
 
+def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str) -> None:
+    """An asset declared through the API; a scan and a finding stored as a scan would."""
+    url = f"/api/enterprises/{owned.ids['enterprise_id']}/assets"
+    declared = api.client.post(url, headers=owned.headers, json={"name": f"{marker}.example.cn"})
+    assert declared.status_code == 201, declared.text
+    asset = declared.json()["asset"]
+    now = datetime.now(UTC)
+    scan = Scan(
+        id=new_id(),
+        tenant_id=owned.organisation_id,
+        enterprise_id=asset["enterprise_id"],
+        status="finished",
+        targets=[asset["name"]],
+        settings={},
+        created_at=now,
+    )
+    finding = FindingRecord(
+        id=new_id(),
+        tenant_id=owned.organisation_id,
+        enterprise_id=asset["enterprise_id"],
+        scan_id=scan.id,
+        code="service.rdp_exposed",
+        severity="critical",
+        factor="network_exposure",
+        asset=f"{asset['name']}:3389",
+        status="open",
+        detail={"evidence": {"observed": f"{marker} secret banner"}},
+        created_at=now,
+        updated_at=now,
+    )
+    with platform.uow(SYSTEM) as uow:
+        uow.assessment.add(scan)
+        uow.flush()
+        uow.assessment.add(finding)
+        uow.commit()
+    owned.ids.update(asset_id=asset["id"], scan_id=scan.id, finding_id=finding.id)
+    owned.secrets |= {
+        asset["id"],
+        asset["name"],
+        asset["token"],
+        scan.id,
+        finding.id,
+        f"{marker} secret banner",
+    }
+
+
 # Sample bodies for write endpoints, keyed by (method, path template). Each takes the owner
 # (whose resources are targeted) and returns a body that would succeed for the owner.
 BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
     ("PUT", "/api/enterprises/{enterprise_id}"): lambda owner: {
         **_enterprise_body("attacker", 99),
         "version": 1,
+    },
+    ("POST", "/api/enterprises/{enterprise_id}/assets"): lambda owner: {"name": "intruder.cn"},
+    ("POST", "/api/findings/{finding_id}/dispute"): lambda owner: {
+        "kind": "not_ours",
+        "note": "intruder",
     },
     ("POST", "/api/users"): lambda owner: {
         "tenant_id": owner.organisation_id,
@@ -180,7 +234,7 @@ def test_every_endpoint_refuses_other_tenants_resources(api: Api, platform: Plat
 
 
 # Parameters some tenants legitimately lack (then that owner is skipped for the route).
-_KNOWN_ABSENT = {"enterprise_id", "product_id"}
+_KNOWN_ABSENT = {"enterprise_id", "product_id", "asset_id", "scan_id", "finding_id"}
 
 
 def _has_all(owner: Owned, build: Callable[[Owned], dict[str, Any]]) -> bool:

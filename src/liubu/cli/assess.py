@@ -136,7 +136,7 @@ class _bar:
         self.progress = Progress(
             TextColumn("scanning"),
             BarColumn(),
-            TextColumn("{task.completed}/{task.total} targets"),
+            TextColumn("{task.completed}/{task.total} probes"),
             console=console(stderr=True),
             transient=True,
         )

@@ -31,10 +31,10 @@ def label(code: str) -> Text:
         ) from None
 
 
-def note(code: str, **values: object) -> Text:
-    """A zh/en note with ``values`` filled into its ``{placeholders}``."""
+def note(code: str, *, section: str = "notes", **values: object) -> Text:
+    """A zh/en note (from ``section``) with ``values`` filled into its ``{placeholders}``."""
     try:
-        template = _section("notes")[code]
+        template = _section(section)[code]
         return Text(template.zh.format(**values), template.en.format(**values))
     except KeyError as error:
         raise ConfigurationError(

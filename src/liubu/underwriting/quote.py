@@ -1,0 +1,232 @@
+"""Pricing quote options (报价方案): technical and filed premium side by side, with the worksheet.
+
+>>> from liubu.products import load_reference_catalogue
+>>> spec = next(p for p in load_reference_catalogue() if p.code == "sme-cyber-comprehensive")
+>>> firm = Applicant("C", Decimal(30_000_000), 72.5, "B", mlps_level=2, claims_count=0)
+>>> option = price_option(spec, firm, limit=1_000_000)
+>>> str(option.filed_premium)
+'¥4,461.64'
+>>> option.worksheet.step("coefficient:security_score").rounded
+Decimal('0.9063')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from liubu.core import Money
+from liubu.products import ProductSpec
+from liubu.risk import Scenario, band_for_revenue, library_scenarios
+from liubu.underwriting.applicant import Applicant
+from liubu.underwriting.filed import FiledPrice, filed_price
+from liubu.underwriting.labels import note
+from liubu.underwriting.loads import Loads, loads_for
+from liubu.underwriting.technical import EngineSettings, TechnicalPrice, price_scenarios
+from liubu.underwriting.terms import OptionTerms, check_limit, option_terms
+from liubu.underwriting.worksheet import (
+    Worksheet,
+    adequacy_steps,
+    filed_steps,
+    rate_adequacy,
+    technical_steps,
+)
+
+
+@dataclass(frozen=True)
+class QuoteOption:
+    """One priced option: the product, the limit and retention, both premiums, their ratio and
+    the worksheet. ``overrides`` maps each overridden factor to (guided value, value asked)."""
+
+    product: str
+    insurer: str
+    limit: Money
+    retention: Money
+    technical_premium: Money | None
+    filed_premium: Money
+    rate_adequacy: Decimal | None
+    worksheet: Worksheet
+    overrides: Mapping[str, tuple[Decimal | None, Decimal]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "product": self.product,
+            "insurer": self.insurer,
+            "limit": str(self.limit.amount),
+            "retention": str(self.retention.amount),
+            "technical_premium": None
+            if self.technical_premium is None
+            else str(self.technical_premium.amount),
+            "filed_premium": str(self.filed_premium.amount),
+            "rate_adequacy": None if self.rate_adequacy is None else str(self.rate_adequacy),
+            "overrides": {
+                k: [None if g is None else str(g), str(v)] for k, (g, v) in self.overrides.items()
+            },
+            "worksheet": self.worksheet.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class _Exposure:
+    """What every option of one applicant shares: the library scenarios with its modifiers."""
+
+    band: str
+    scenarios: tuple[Scenario, ...]
+
+
+def _exposure(applicant: Applicant) -> _Exposure:
+    band = band_for_revenue(float(applicant.revenue))
+    scenarios = library_scenarios(
+        applicant.industry_section, band, modifiers=dict(applicant.modifiers)
+    )
+    return _Exposure(band, scenarios)
+
+
+def price_option(
+    spec: ProductSpec,
+    applicant: Applicant,
+    *,
+    limit: object,
+    retention: object | None = None,
+    overrides: Mapping[str, object] | None = None,
+    loads: Loads | None = None,
+    engine: EngineSettings | None = None,
+) -> QuoteOption:
+    """Price one option of ``spec`` for ``applicant``: ``limit`` from ``spec.limit_options``,
+    ``retention`` from :func:`retention_options` (the product's by default), coefficient
+    ``overrides`` by factor, ``loads`` (the insurer's from ``data/loads.yaml`` by default) and
+    the ``engine`` settings."""
+    return _price(spec, applicant, _exposure(applicant), limit, retention, overrides, loads, engine)
+
+
+def price_options(
+    spec: ProductSpec,
+    applicant: Applicant,
+    *,
+    limits: Sequence[object] | None = None,
+    retention: object | None = None,
+    overrides: Mapping[str, object] | None = None,
+    loads: Loads | None = None,
+    engine: EngineSettings | None = None,
+) -> tuple[QuoteOption, ...]:
+    """Price several options of ``spec`` (every limit option by default) at once.
+
+    The library scenarios with the applicant's modifiers are built once and shared: the options'
+    models differ only by their terms. Every limit is checked before any pricing starts.
+    """
+    chosen = list(spec.limit_options if limits is None else limits)
+    for limit in chosen:
+        check_limit(spec, limit)
+    exposure = _exposure(applicant)
+    return tuple(
+        _price(spec, applicant, exposure, limit, retention, overrides, loads, engine)
+        for limit in chosen
+    )
+
+
+def _price(
+    spec: ProductSpec,
+    applicant: Applicant,
+    exposure: _Exposure,
+    limit: object,
+    retention: object | None,
+    overrides: Mapping[str, object] | None,
+    loads: Loads | None,
+    engine: EngineSettings | None,
+) -> QuoteOption:
+    mapped = option_terms(spec, limit=limit, retention=retention)
+    settings = engine or EngineSettings()
+    chosen_loads = loads or loads_for(spec.insurer)
+    technical = (
+        price_scenarios(exposure.scenarios, mapped.terms, chosen_loads, settings)
+        if mapped.modelled
+        else None
+    )
+    filed = filed_price(
+        spec, applicant, limit=mapped.limit, retention=mapped.retention, overrides=overrides
+    )
+    technical_premium = None if technical is None else technical.premium
+    exact, rounded = rate_adequacy(filed.premium, technical_premium)
+    worksheet = _worksheet(
+        spec, applicant, exposure, mapped, technical, filed, settings, (exact, rounded)
+    )
+    return QuoteOption(
+        product=spec.product_id,
+        insurer=spec.insurer,
+        limit=Money(mapped.limit),
+        retention=Money(mapped.retention),
+        technical_premium=technical_premium,
+        filed_premium=filed.premium,
+        rate_adequacy=rounded,
+        worksheet=worksheet,
+        overrides={
+            line.factor: (line.guided, line.requested)
+            for line in filed.lines
+            if line.source == "override" and line.requested is not None
+        },
+    )
+
+
+def _worksheet(
+    spec: ProductSpec,
+    applicant: Applicant,
+    exposure: _Exposure,
+    mapped: OptionTerms,
+    technical: TechnicalPrice | None,
+    filed: FiledPrice,
+    settings: EngineSettings,
+    adequacy: tuple[Decimal | None, Decimal | None],
+) -> Worksheet:
+    plan = spec.rate_plan
+    inputs: dict[str, Any] = {
+        **applicant.to_dict(),
+        "limit": str(mapped.limit),
+        "retention": str(mapped.retention),
+        "rate_plan_revenue_band": plan.revenue_band(applicant.revenue).code
+        if plan.revenue_bands
+        else None,
+        "rate_plan_industry_group": plan.industry_group(applicant.industry_section).code
+        if plan.industry_groups
+        else None,
+    }
+    model: dict[str, Any] = {
+        "industry_section": applicant.industry_section,
+        "revenue_band": exposure.band,
+        "scenarios": [
+            {
+                "name": s.name,
+                "frequency_mean": s.frequency.mean,
+                "components": [c.coverage for c in s.components],
+                "modifier": _modifier(applicant, s.name),
+            }
+            for s in exposure.scenarios
+        ],
+        "terms": mapped.to_dict(),
+        "engine": settings.to_dict(),
+        "result": None if technical is None else technical.summary(),
+    }
+    notes = list(mapped.notes)
+    if technical is None:
+        notes.append(note("nothing_modelled", product=spec.product_id))
+    elif mapped.not_modelled:
+        notes.append(note("partly_modelled", coverages=", ".join(mapped.not_modelled)))
+    return Worksheet(
+        product=spec.product_id,
+        limit=mapped.limit,
+        retention=mapped.retention,
+        inputs=inputs,
+        model=model,
+        technical=technical_steps(technical),
+        filed=filed_steps(plan.basis, filed),
+        adequacy=adequacy_steps(*adequacy),
+        notes=tuple(notes),
+    )
+
+
+def _modifier(applicant: Applicant, name: str) -> dict[str, float] | None:
+    modifier = applicant.modifiers.get(name)
+    if modifier is None:
+        return None
+    return {"frequency": modifier.frequency, "severity": modifier.severity}

@@ -1,0 +1,173 @@
+"""The rating worksheet (费率计算表): every step of a quote option's two premiums.
+
+Steps carry a bilingual label, the exact value and the value as rounded where a rounding point
+is (money to the fen, half-up; the rate adequacy to 4 decimal places), and JSON-ready details
+(formula, range, flag). :meth:`Worksheet.to_dict` is JSON-ready (numbers as decimal strings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from types import MappingProxyType
+from typing import Any
+
+from liubu.core import Money
+from liubu.products import Text, load_vocabulary
+from liubu.underwriting.filed import FiledPrice
+from liubu.underwriting.labels import label, note
+from liubu.underwriting.technical import TechnicalPrice
+
+ADEQUACY_QUANTUM = Decimal("0.0001")
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One line of the worksheet."""
+
+    code: str
+    label: Text
+    exact: Decimal | None = None
+    rounded: Decimal | None = None
+    detail: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "label": self.label.to_dict(),
+            "exact": None if self.exact is None else str(self.exact),
+            "rounded": None if self.rounded is None else str(self.rounded),
+            **dict(self.detail),
+        }
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    """Inputs, model summary, and the steps of the technical premium, the filed premium and the
+    rate adequacy, with notes on what the model leaves out."""
+
+    product: str
+    limit: Decimal
+    retention: Decimal
+    inputs: Mapping[str, Any]
+    model: Mapping[str, Any]
+    technical: tuple[Step, ...]
+    filed: tuple[Step, ...]
+    adequacy: tuple[Step, ...]
+    notes: tuple[Text, ...]
+
+    def step(self, code: str) -> Step:
+        """The first step with ``code`` (coefficient steps are ``coefficient:<factor>``)."""
+        for step in (*self.technical, *self.filed, *self.adequacy):
+            if step.code == code:
+                return step
+        raise KeyError(code)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "product": self.product,
+            "limit": str(self.limit),
+            "retention": str(self.retention),
+            "inputs": dict(self.inputs),
+            "model": dict(self.model),
+            "technical": [s.to_dict() for s in self.technical],
+            "filed": [s.to_dict() for s in self.filed],
+            "adequacy": [s.to_dict() for s in self.adequacy],
+            "notes": [n.to_dict() for n in self.notes],
+            "rounding": note("rounding").to_dict(),
+        }
+
+
+def _fen(value: Decimal) -> Decimal:
+    return Money(value).round_fen().amount
+
+
+def _money_step(code: str, value: Decimal, **detail: Any) -> Step:
+    return Step(code, label(code), value, _fen(value), MappingProxyType(detail))
+
+
+def technical_steps(price: TechnicalPrice | None) -> tuple[Step, ...]:
+    """The technical premium, step by step (one 'not available' step when nothing is modelled)."""
+    if price is None:
+        return (Step("technical_premium", label("technical_premium"), None, None,
+                     MappingProxyType({"available": False})),)
+    loads = price.loads
+    return (
+        _money_step("expected_insured_loss", price.expected_loss, engine=price.result.engine),
+        _money_step("tvar", price.tvar, level=str(loads.capital_level)),
+        _money_step("capital", price.capital, formula="TVaR − E"),
+        Step("expense_ratio", label("expense_ratio"), loads.expense_ratio),
+        Step("profit_margin", label("profit_margin"), loads.profit_margin),
+        Step("cost_of_capital", label("cost_of_capital"), loads.cost_of_capital),
+        Step("premium_share", label("premium_share"), loads.premium_share,
+             detail=MappingProxyType({"formula": "1 − expense_ratio − profit_margin"})),
+        _money_step("risk_load", price.risk_load, formula="cost_of_capital × (TVaR − E)"),
+        Step("technical_premium", label("technical_premium"), price.exact, price.premium.amount,
+             MappingProxyType({"formula": "(E + risk_load) / premium_share", "available": True,
+                               "loads_source": loads.source})),
+    )
+
+
+def filed_steps(spec_basis: str, price: FiledPrice) -> tuple[Step, ...]:
+    """Base premium, each coefficient requested → clamped, the product → bound, filed premium."""
+    vocabulary = load_vocabulary()
+    inputs = price.inputs
+    steps = [
+        _money_step(
+            "base_premium",
+            inputs.base_premium,
+            basis=spec_basis,
+            limit=str(inputs.limit),
+            revenue=None if inputs.revenue is None else str(inputs.revenue),
+            industry_section=inputs.industry_section,
+        )
+    ]
+    for line in price.lines:
+        term = vocabulary.rating_factors.get(line.factor)
+        text = term.name if term is not None else Text(line.factor, line.factor)
+        steps.append(
+            Step(f"coefficient:{line.factor}", text, line.requested, line.applied,
+                 MappingProxyType(line.to_dict()))
+        )
+    flag = price.product_flag
+    steps.append(Step("coefficient_product", label("coefficient_product"), price.product_requested))
+    steps.append(
+        Step(
+            "product_bound",
+            label("product_bound"),
+            price.product_requested,
+            price.product,
+            MappingProxyType({"range": _bound(price), "flag": None if flag is None else flag.kind}),
+        )
+    )
+    steps.append(
+        Step("filed_premium", label("filed_premium"), price.exact, price.premium.amount,
+             MappingProxyType({"formula": "base_premium × product"}))
+    )
+    return tuple(steps)
+
+
+def _bound(price: FiledPrice) -> list[str]:
+    bound = price.bound
+    return [str(bound.lo), str(bound.hi)]
+
+
+def rate_adequacy(filed: Money, technical: Money | None) -> tuple[Decimal | None, Decimal | None]:
+    """(exact, rounded) filed / technical of the two rounded premiums; None when there is no
+    technical premium (or it is zero)."""
+    if technical is None or technical.amount == 0:
+        return None, None
+    with localcontext() as context:
+        context.prec = 50
+        exact = filed.amount / technical.amount
+    return exact, exact.quantize(ADEQUACY_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def adequacy_steps(exact: Decimal | None, rounded: Decimal | None) -> tuple[Step, ...]:
+    return (
+        Step("rate_adequacy", label("rate_adequacy"), exact, rounded,
+             MappingProxyType({"formula": "filed_premium / technical_premium",
+                               "available": exact is not None})),
+    )
