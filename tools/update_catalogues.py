@@ -20,6 +20,9 @@ WEB = Path(__file__).resolve().parents[1] / "src" / "liubu" / "web"
 # come from the products package's own bilingual data files.)
 STATUSES = ["draft", "filed", "withdrawn"]
 SECTIONS = ["general", "coverage", "exclusion", "service"]
+SCAN_STATES = ["queued", "running", "finished", "failed"]
+FINDING_STATES = ["open", "not_ours", "compensating_control", "fixed_pending_rescan", "resolved"]
+SEVERITIES = ["critical", "high", "medium", "low", "info"]
 ROLES = [
     "admin",
     "underwriter",
@@ -44,7 +47,7 @@ def message_ids() -> list[str]:
     for group in ("steps", "areas"):
         for entry in nav[group]:
             found += [entry["title"], entry["summary"]]
-    found += ROLES + STATUSES + SECTIONS
+    found += ROLES + STATUSES + SECTIONS + SCAN_STATES + FINDING_STATES + SEVERITIES
     return list(dict.fromkeys(found))
 
 

@@ -27,6 +27,7 @@ from liubu.api.routes import (
 from liubu.bootstrap import Platform, bootstrap
 from liubu.config import Settings
 from liubu.errors import LiubuError
+from liubu.web import diagnosis as web_diagnosis
 from liubu.web import products as web_products
 from liubu.web import risk as web_risk
 from liubu.web import routes as web_routes
@@ -111,7 +112,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         assessment.router,
     ):
         app.include_router(router)
-    for page_router in (web_risk.router, web_products.router):
+    for page_router in (web_risk.router, web_products.router, web_diagnosis.router):
         app.include_router(page_router)
     # Web pages last: its area pages match /{slug} for the slugs in navigation.yaml.
     app.include_router(web_routes.router)

@@ -353,3 +353,35 @@ def current_findings(uow: AssessmentUnitOfWork, enterprise_id: str) -> list[Find
     order = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
     found = [f for f in uow.assessment.findings(enterprise_id) if f.status not in CLOSED]
     return sorted(found, key=lambda f: (order.get(f.severity, 9), f.code, f.asset))
+
+
+def finding_view(finding: FindingRecord) -> dict[str, Any]:
+    """A finding as the API, the CLI and the pages show it."""
+    detail = finding.detail
+    return {
+        "id": finding.id,
+        "code": finding.code,
+        "severity": finding.severity,
+        "factor": finding.factor,
+        "asset": finding.asset,
+        "status": finding.status,
+        "title": detail.get("title", {}),
+        "remediation": detail.get("remediation", {}),
+        "evidence": detail.get("evidence", {}),
+        "scan_status": detail.get("status"),
+        "dispute_note": finding.dispute_note,
+    }
+
+
+def assessment_summary(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[str, Any]:
+    """The enterprise's current diagnosis: open findings and the latest answers."""
+    enterprise = uow.enterprises.get(enterprise_id)
+    findings = current_findings(uow, enterprise.id)
+    answer_sets = uow.assessment.answer_sets(enterprise.id)
+    latest = answer_sets[-1] if answer_sets else None
+    return {
+        "enterprise": {"id": enterprise.id, "name": enterprise.name},
+        "findings": [finding_view(f) for f in findings],
+        "answers": {"number": latest.number, "answers": latest.answers} if latest else None,
+        "score": None,
+    }

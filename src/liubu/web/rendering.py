@@ -40,6 +40,11 @@ def language_of(request: Request) -> str:
     return i18n.negotiate(chosen, default)
 
 
+def flash(request: Request, message: str, *, kind: str = "info") -> None:
+    """A one-time message for the next page (after a redirect)."""
+    request.session.setdefault("flash", []).append({"kind": kind, "message": message})
+
+
 def render(
     request: Request, template: str, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
@@ -51,6 +56,7 @@ def render(
         "lang": language,
         "html_lang": "zh-CN" if language == "zh_CN" else "en",
         "csrf_token": csrf_token(request),
+        "flashes": request.session.pop("flash", []) if "session" in request.scope else [],
         "current_path": request.url.path,
         # Where the language switch returns to, query included (e.g. the compared ids).
         "current_url": request.url.path + (f"?{request.url.query}" if request.url.query else ""),

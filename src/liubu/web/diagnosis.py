@@ -1,0 +1,191 @@
+"""保前诊断 on the web: the enterprise declares and verifies assets, starts a scan, watches its
+progress and reads (and disputes) its findings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from liubu.accounts.model import Principal
+from liubu.api.deps import PlatformDep
+from liubu.assessment import service
+from liubu.assessment.records import Scan, ScanState
+from liubu.bootstrap import Platform
+from liubu.errors import LiubuError
+from liubu.store.uow import SqlUnitOfWork
+from liubu.web import i18n
+from liubu.web.nav import require_page
+from liubu.web.rendering import flash, language_of, render
+from liubu.web.security import CsrfChecked, WebPrincipal
+
+T = TypeVar("T")
+
+router = APIRouter(include_in_schema=False)
+
+
+def _back(enterprise_id: str, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/diagnosis/{enterprise_id}{anchor}", status_code=303)
+
+
+@router.get("/steps/diagnosis", response_class=HTMLResponse)
+def choose_enterprise(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
+    page, nav = require_page(principal, "diagnosis", step=True)
+    with platform.uow(principal) as uow:
+        enterprises = list(uow.enterprises.list())
+    if len(enterprises) == 1:
+        return _back(enterprises[0].id)
+    return render(
+        request,
+        "diagnosis_choose.html",
+        principal=principal,
+        nav=nav,
+        page=page,
+        enterprises=enterprises,
+    )
+
+
+@router.get("/diagnosis/{enterprise_id}", response_class=HTMLResponse)
+def diagnosis(
+    request: Request, enterprise_id: str, principal: WebPrincipal, platform: PlatformDep
+) -> Response:
+    page, nav = require_page(principal, "diagnosis", step=True)
+    with platform.uow(principal) as uow:
+        enterprise = uow.enterprises.get(enterprise_id)
+        assets = list(uow.assessment.assets(enterprise.id))
+        scans = list(uow.assessment.scans(enterprise.id))
+        findings = service.current_findings(uow, enterprise.id)
+        summary = service.assessment_summary(uow, enterprise.id)
+    running = next(
+        (s for s in reversed(scans) if s.status in (ScanState.QUEUED, ScanState.RUNNING)), None
+    )
+    return render(
+        request,
+        "diagnosis.html",
+        principal=principal,
+        nav=nav,
+        page=page,
+        enterprise=enterprise,
+        assets=assets,
+        instructions={a.id: service.proof_instructions(a) for a in assets},
+        latest=scans[-1] if scans else None,
+        running=running,
+        findings=findings,
+        summary=summary,
+        lang=language_of(request),
+    )
+
+
+@router.post("/diagnosis/{enterprise_id}/assets")
+def declare(
+    request: Request,
+    enterprise_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+    name: Annotated[str, Form()] = "",
+) -> Response:
+    _act(request, platform, principal, lambda uow: service.declare_asset(uow, enterprise_id, name))
+    return _back(enterprise_id, "#assets")
+
+
+@router.post("/diagnosis/{enterprise_id}/assets/{asset_id}/verify")
+def verify(
+    request: Request,
+    enterprise_id: str,
+    asset_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+) -> Response:
+    if _act(
+        request,
+        platform,
+        principal,
+        lambda uow: service.verify_asset(uow, asset_id, platform.scan_policy()),
+    ):
+        flash(request, i18n.gettext("Control verified: this asset can now be scanned."))
+    return _back(enterprise_id, "#assets")
+
+
+@router.post("/diagnosis/{enterprise_id}/scans")
+def start_scan(
+    request: Request,
+    enterprise_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+) -> Response:
+    record = _act(
+        request, platform, principal, lambda uow: service.request_scan(uow, enterprise_id)
+    )
+    if record is not None:
+        platform.run_scan_later(record.id)
+    return _back(enterprise_id, "#scan")
+
+
+@router.get("/diagnosis/{enterprise_id}/scans/{scan_id}/progress", response_class=HTMLResponse)
+def scan_progress(
+    request: Request,
+    enterprise_id: str,
+    scan_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+) -> Response:
+    require_page(principal, "diagnosis", step=True)
+    with platform.uow(principal) as uow:
+        record = uow.assessment.scan(scan_id)
+    response = render(request, "diagnosis_progress.html", scan=record, enterprise_id=enterprise_id)
+    if record.status in (ScanState.FINISHED, ScanState.FAILED):
+        response.headers["HX-Refresh"] = "true"  # show the findings
+    return response
+
+
+@router.post("/diagnosis/{enterprise_id}/findings/{finding_id}/dispute")
+def dispute(
+    request: Request,
+    enterprise_id: str,
+    finding_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+    kind: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    evidence: Annotated[str, Form()] = "",
+) -> Response:
+    def act(uow: SqlUnitOfWork) -> Scan | None:
+        finding = service.dispute_finding(
+            uow, finding_id, kind=kind, note=note, evidence=evidence or None
+        )
+        if kind == "fixed_pending_rescan":  # a claimed fix is checked by scanning again
+            return service.request_scan(uow, finding.enterprise_id)
+        return None
+
+    rescan = _act(request, platform, principal, act)
+    if rescan is not None:
+        platform.run_scan_later(rescan.id)
+    return _back(enterprise_id, "#findings")
+
+
+def _act(
+    request: Request,
+    platform: Platform,
+    principal: Principal,
+    action: Callable[[SqlUnitOfWork], T],
+) -> T | None:
+    """Run a use case and commit; a refusal becomes a message on the page, not an error page."""
+    i18n.current_language.set(language_of(request))
+    try:
+        with platform.uow(principal) as uow:
+            result = action(uow)
+            uow.commit()
+    except LiubuError as error:
+        # Access control (no specific rule code) is an error page; a refusal with a rule of its
+        # own (an unverified or private target, a bad dispute) is a message beside the form.
+        if error.status in (401, 403, 404) and error.code == str(error.reason):
+            raise
+        flash(request, error.message, kind="error")
+        return None
+    return result
