@@ -13,7 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from liubu.accounts.model import SYSTEM, Principal
-from liubu.assessment.service import ScanPolicy, run_scan
+from liubu.assessment.scanning import run_scan
+from liubu.assessment.service import ScanPolicy
 from liubu.assessment.vulnerabilities import IndexCache
 from liubu.audit import ChainReport, audit_key, verify_chain
 from liubu.config import Settings, load_settings

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -27,12 +27,14 @@ from liubu.assessment.records import (
     Scan,
     ScanState,
 )
-from liubu.assessment.scan import ControlProof, Finding, ScanResult, scan, verify_control
-from liubu.assessment.vulnerabilities import IndexCache, IntelStore, vulnerability_findings
+from liubu.assessment.scan import (
+    ControlProof,
+    verify_control,
+)
 from liubu.errors import ConflictError, ValidationError
 
 ASSESSORS = (Role.ADMIN, Role.ENTERPRISE_USER, Role.UNDERWRITER, Role.SECURITY_ANALYST)
-_KINDS = (OrgKind.ENTERPRISE, OrgKind.INSURER, OrgKind.PLATFORM)
+KINDS = (OrgKind.ENTERPRISE, OrgKind.INSURER, OrgKind.PLATFORM)
 _HOST = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9-]{1,63}$|^[0-9a-f:.]+$"
 )
@@ -57,7 +59,7 @@ class ScanPolicy:
 
 def declare_asset(uow: AssessmentUnitOfWork, enterprise_id: str, name: str) -> Asset:
     """The enterprise names a host or domain it controls and gets a token to publish."""
-    require(uow.principal, *ASSESSORS, kinds=_KINDS)
+    require(uow.principal, *ASSESSORS, kinds=KINDS)
     enterprise = uow.enterprises.get(enterprise_id)
     host = name.strip().lower().rstrip(".")
     if not _HOST.match(host):
@@ -88,7 +90,7 @@ def proof_instructions(asset: Asset) -> dict[str, str]:
 
 
 def verify_asset(uow: AssessmentUnitOfWork, asset_id: str, policy: ScanPolicy) -> Asset:
-    require(uow.principal, *ASSESSORS, kinds=_KINDS)
+    require(uow.principal, *ASSESSORS, kinds=KINDS)
     asset = uow.assessment.asset(asset_id)
     proof: ControlProof = verify_control(
         asset.name,
@@ -145,7 +147,7 @@ def request_scan(
     uow: AssessmentUnitOfWork, enterprise_id: str, *, only: Sequence[str] | None = None
 ) -> Scan:
     """Record a scan of the verified assets (or ``only`` those); :func:`run_scan` does it."""
-    require(uow.principal, *ASSESSORS, kinds=_KINDS)
+    require(uow.principal, *ASSESSORS, kinds=KINDS)
     enterprise = uow.enterprises.get(enterprise_id)
     wanted = {t.strip().lower().rstrip(".") for t in only} if only else None
     targets = [
@@ -173,161 +175,12 @@ def request_scan(
     return record
 
 
-UowFactory = Callable[[], AssessmentUnitOfWork]
-
-
-def run_scan(
-    uow_factory: UowFactory,
-    scan_id: str,
-    *,
-    policy: ScanPolicy,
-    index_cache: IndexCache,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> Scan:
-    """Probe the scan's targets, then store its findings. Never raises for a network failure:
-    the scan ends ``failed`` with the reason."""
-    with uow_factory() as uow:
-        record = uow.assessment.scan(scan_id)
-        record.status, record.started_at = ScanState.RUNNING, _now()
-        record.progress_total = len(record.targets)
-        targets, enterprise_id = list(record.targets), record.enterprise_id
-        record.settings = {
-            "deadline": policy.deadline,
-            "allow_private": policy.allow_private,
-            "ports": list(policy.ports) if policy.ports else "default",
-        }
-        uow.commit()
-    try:
-        results = scan(
-            targets,
-            verified=set(targets),
-            ports=policy.ports,
-            services=policy.services,
-            dns_server=policy.dns_server,
-            allow_private=policy.allow_private,
-            deadline=policy.deadline,
-            per_probe_timeout=policy.per_probe_timeout,
-            progress=_progress_writer(uow_factory, scan_id, on_progress),
-        )
-        with uow_factory() as uow:
-            index = index_cache.get(_intel(uow))
-            return _store_results(uow, scan_id, enterprise_id, results, index)
-    except Exception as error:  # recorded on the scan and shown to the user
-        with uow_factory() as uow:
-            record = uow.assessment.scan(scan_id)
-            record.status, record.finished_at = ScanState.FAILED, _now()
-            record.error = str(error) or type(error).__name__
-            uow.commit()
-            return record
-
-
-def _intel(uow: AssessmentUnitOfWork) -> IntelStore:
-    store: IntelStore = uow.intel
-    return store
-
-
-def _progress_writer(
-    uow_factory: UowFactory, scan_id: str, also: Callable[[int, int], None] | None
-) -> Callable[[int, int], None]:
-    def write(done: int, total: int) -> None:
-        if also is not None:
-            also(done, total)
-        with uow_factory() as uow:
-            record = uow.assessment.scan(scan_id)
-            record.progress_done, record.progress_total = done, total
-            uow.commit()
-
-    return write
-
-
-def _store_results(
-    uow: AssessmentUnitOfWork,
-    scan_id: str,
-    enterprise_id: str,
-    results: Sequence[ScanResult],
-    index: Any,
-) -> Scan:
-    record = uow.assessment.scan(scan_id)
-    previous = {
-        (f.code, f.asset): f
-        for f in uow.assessment.findings(enterprise_id)
-        if f.status not in CLOSED
-    }
-    seen: set[tuple[str, str]] = set()
-    summary = []
-    for result in results:
-        vulns, matches = vulnerability_findings(index, result.software)
-        for finding in (*result.findings, *vulns):
-            key = (finding.code, _asset_of(finding))
-            if key in seen:
-                continue
-            seen.add(key)
-            uow.assessment.add(_finding_record(record, finding, previous.get(key)))
-        summary.append({**result.to_dict(), "vulnerabilities": [_match(m) for m in matches]})
-    for key, old in previous.items():
-        # Not seen by the new scan: resolved, whatever was claimed. Seen again: carried on by
-        # the new record (a "fixed" claim the scan contradicts is open again).
-        old.status = FindingState.SUPERSEDED if key in seen else FindingState.RESOLVED
-        old.updated_at = _now()
-    record.status, record.finished_at, record.result = (
-        ScanState.FINISHED,
-        _now(),
-        {"targets": summary},
-    )
-    record.progress_done = record.progress_total
-    uow.commit()
-    return record
-
-
-def _asset_of(finding: Finding) -> str:
-    port = f":{finding.evidence.port}" if finding.evidence.port else ""
-    return f"{finding.evidence.target}{port}"
-
-
-def _finding_record(
-    scan_record: Scan, finding: Finding, previous: FindingRecord | None
-) -> FindingRecord:
-    status = FindingState.OPEN
-    if previous is not None and previous.status in (
-        FindingState.NOT_OURS,
-        FindingState.COMPENSATING_CONTROL,
-    ):
-        status = FindingState(previous.status)  # the dispute stands until someone reviews it
-    now = _now()
-    return FindingRecord(
-        id=new_id(),
-        tenant_id=scan_record.tenant_id,
-        enterprise_id=scan_record.enterprise_id,
-        scan_id=scan_record.id,
-        code=finding.code,
-        severity=str(finding.severity),
-        factor=str(finding.factor),
-        asset=_asset_of(finding),
-        status=status,
-        detail=finding.to_dict(),
-        created_at=now,
-        updated_at=now,
-        dispute_note=previous.dispute_note if previous and status != FindingState.OPEN else None,
-    )
-
-
-def _match(match: Any) -> dict[str, Any]:
-    return {
-        "cve": match.cve_id,
-        "cpe": match.cpe,
-        "kev": match.in_kev,
-        "ransomware": match.ransomware,
-        "epss": match.epss,
-        "cvss": match.cvss.base_score if match.cvss else None,
-    }
-
-
 def dispute_finding(
     uow: AssessmentUnitOfWork, finding_id: str, *, kind: str, note: str, evidence: str | None = None
 ) -> FindingRecord:
     """The enterprise says a finding is not its asset, is mitigated, or is fixed. Audited; a
     "fixed" claim asks for a rescan, which alone resolves the finding."""
-    require(uow.principal, *ASSESSORS, kinds=_KINDS)
+    require(uow.principal, *ASSESSORS, kinds=KINDS)
     finding = uow.assessment.finding(finding_id)
     try:
         state = FindingState(kind)
@@ -370,18 +223,4 @@ def finding_view(finding: FindingRecord) -> dict[str, Any]:
         "evidence": detail.get("evidence", {}),
         "scan_status": detail.get("status"),
         "dispute_note": finding.dispute_note,
-    }
-
-
-def assessment_summary(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[str, Any]:
-    """The enterprise's current diagnosis: open findings and the latest answers."""
-    enterprise = uow.enterprises.get(enterprise_id)
-    findings = current_findings(uow, enterprise.id)
-    answer_sets = uow.assessment.answer_sets(enterprise.id)
-    latest = answer_sets[-1] if answer_sets else None
-    return {
-        "enterprise": {"id": enterprise.id, "name": enterprise.name},
-        "findings": [finding_view(f) for f in findings],
-        "answers": {"number": latest.number, "answers": latest.answers} if latest else None,
-        "score": None,
     }

@@ -89,7 +89,7 @@ def assess_scan(
     """Scan verified assets of one enterprise: score, grade, factors and findings."""
     import dataclasses
 
-    from liubu.assessment import service
+    from liubu.assessment import diagnosis, scanning, service
 
     platform = state(ctx).platform(upgrade_schema=True)
     if allow_private and platform.settings.env == "production":
@@ -107,7 +107,7 @@ def assess_scan(
         record = service.request_scan(uow, enterprise_id, only=targets)
         uow.commit()
     with _bar(as_json) as bar:
-        finished = service.run_scan(
+        finished = scanning.run_scan(
             lambda: platform.uow(),
             record.id,
             policy=policy,
@@ -117,7 +117,7 @@ def assess_scan(
     if finished.status != "finished":
         raise ValidationError(f"The scan failed: {finished.error}")
     with platform.uow() as uow:
-        summary = service.assessment_summary(uow, enterprise_id)
+        summary = diagnosis.assessment_summary(uow, enterprise_id)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return

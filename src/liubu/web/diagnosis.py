@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu.accounts.model import Principal
 from liubu.api.deps import PlatformDep
-from liubu.assessment import service
+from liubu.assessment import diagnosis, service
 from liubu.assessment.records import Scan, ScanState
 from liubu.bootstrap import Platform
 from liubu.errors import LiubuError
@@ -48,7 +48,7 @@ def choose_enterprise(request: Request, principal: WebPrincipal, platform: Platf
 
 
 @router.get("/diagnosis/{enterprise_id}", response_class=HTMLResponse)
-def diagnosis(
+def diagnosis_page(
     request: Request, enterprise_id: str, principal: WebPrincipal, platform: PlatformDep
 ) -> Response:
     page, nav = require_page(principal, "diagnosis", step=True)
@@ -57,7 +57,7 @@ def diagnosis(
         assets = list(uow.assessment.assets(enterprise.id))
         scans = list(uow.assessment.scans(enterprise.id))
         findings = service.current_findings(uow, enterprise.id)
-        summary = service.assessment_summary(uow, enterprise.id)
+        summary = diagnosis.assessment_summary(uow, enterprise.id)
     running = next(
         (s for s in reversed(scans) if s.status in (ScanState.QUEUED, ScanState.RUNNING)), None
     )

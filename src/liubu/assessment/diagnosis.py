@@ -1,0 +1,145 @@
+"""The diagnosis of one enterprise: versioned questionnaire answers, the security score from
+its findings and answers, and the treatment plan (保前治疗)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from liubu.accounts.model import new_id
+from liubu.accounts.service import require
+from liubu.assessment.answers import Answer, AnswerSet, require_usable
+from liubu.assessment.questionnaire import load_questionnaire
+from liubu.assessment.records import (
+    AnswerSetRecord,
+    AssessmentUnitOfWork,
+    FindingRecord,
+    FindingState,
+)
+from liubu.assessment.scan import Evidence, Finding, make_finding
+from liubu.assessment.scoring import SecurityScore, score
+from liubu.assessment.service import ASSESSORS, KINDS, current_findings, finding_view
+from liubu.assessment.treatment import TreatmentPlan, plan_treatment
+from liubu.products.spec import ProductSpec
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# The enterprise's word, audited and visible to the underwriter: these do not count against
+# the score. A claimed fix still counts until a rescan confirms it.
+_NOT_SCORED = (FindingState.NOT_OURS, FindingState.COMPENSATING_CONTROL)
+
+
+def finding_of(record: FindingRecord) -> Finding:
+    """The scanner's :class:`Finding` again, from what was stored."""
+    raw = record.detail.get("evidence", {})
+    evidence = Evidence(
+        observed=str(raw.get("observed", "")),
+        observed_at=datetime.fromisoformat(str(raw.get("observed_at"))),
+        source=str(raw.get("source", "")),
+        target=str(raw.get("target", record.asset)),
+        port=raw.get("port"),
+        probe=str(raw.get("probe", "")),
+    )
+    return make_finding(record.code, evidence)
+
+
+def scored_findings(records: Sequence[FindingRecord]) -> list[Finding]:
+    return [finding_of(r) for r in records if r.status not in _NOT_SCORED]
+
+
+def answer_set_of(record: AnswerSetRecord | None) -> AnswerSet | None:
+    if record is None:
+        return None
+    answers = {
+        key: Answer(value=item["value"], evidence=tuple(item.get("evidence", ())))
+        for key, item in record.answers.items()
+    }
+    return AnswerSet(answers, record.answered_at, record.number)
+
+
+def latest_answers(uow: AssessmentUnitOfWork, enterprise_id: str) -> AnswerSetRecord | None:
+    sets = uow.assessment.answer_sets(enterprise_id)
+    return sets[-1] if sets else None
+
+
+def record_answers(
+    uow: AssessmentUnitOfWork, enterprise_id: str, answers: Mapping[str, Any]
+) -> AnswerSetRecord:
+    """Store the next version of the questionnaire answers; earlier versions stay, so a change
+    made after binding is visible. ``answers`` maps question id to a value or to
+    ``{"value": …, "evidence": [attachment ids]}``."""
+    require(uow.principal, *ASSESSORS, kinds=KINDS)
+    enterprise = uow.enterprises.get(enterprise_id)
+    previous = latest_answers(uow, enterprise.id)
+    number = previous.number + 1 if previous else 1
+    parsed = {
+        key: Answer(value=item["value"], evidence=tuple(item.get("evidence", ())))
+        if isinstance(item, Mapping)
+        else item
+        for key, item in answers.items()
+    }
+    answer_set = AnswerSet.of(parsed, answered_at=_now(), version=number)
+    require_usable(load_questionnaire(), answer_set)
+    record = AnswerSetRecord(
+        id=new_id(),
+        tenant_id=enterprise.tenant_id,
+        enterprise_id=enterprise.id,
+        number=number,
+        answers=answer_set.to_dict()["answers"],
+        answered_at=answer_set.answered_at,
+        answered_by=uow.principal.user_id,
+    )
+    uow.assessment.add(record)
+    return record
+
+
+def security_score(uow: AssessmentUnitOfWork, enterprise_id: str) -> SecurityScore:
+    findings = scored_findings(current_findings(uow, enterprise_id))
+    answers = answer_set_of(latest_answers(uow, enterprise_id))
+    return score(findings, answers, questionnaire=load_questionnaire())
+
+
+def assessment_summary(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[str, Any]:
+    """The enterprise's current diagnosis: score, open findings and the latest answers."""
+    enterprise = uow.enterprises.get(enterprise_id)
+    findings = current_findings(uow, enterprise.id)
+    latest = latest_answers(uow, enterprise.id)
+    answers = answer_set_of(latest)
+    result = score(scored_findings(findings), answers, questionnaire=load_questionnaire())
+    return {
+        "enterprise": {"id": enterprise.id, "name": enterprise.name},
+        "score": result.to_dict(),
+        "grade": result.grade,
+        "factors": [f.to_dict() for f in result.factors],
+        "findings": [finding_view(f) for f in findings],
+        "answers": answers.to_dict() if answers else None,
+    }
+
+
+def treatment_plan(
+    uow: AssessmentUnitOfWork,
+    enterprise_id: str,
+    *,
+    product: ProductSpec | None,
+    limit: Decimal | int | str,
+) -> TreatmentPlan:
+    """保前治疗: fixes ranked by what they save in expected loss and premium."""
+    enterprise = uow.enterprises.get(enterprise_id)
+    records = current_findings(uow, enterprise.id)
+    answers = answer_set_of(latest_answers(uow, enterprise.id)) or AnswerSet.of(
+        {}, answered_at=_now()
+    )
+    return plan_treatment(
+        findings=scored_findings(records),
+        answers=answers,
+        questionnaire=load_questionnaire(),
+        industry_section=enterprise.industry_section,
+        revenue=enterprise.annual_revenue,
+        product=product,
+        limit=limit,
+    )

@@ -1,0 +1,174 @@
+"""Carrying out a scan outside any transaction: probe, report progress in short transactions,
+then store the findings (with vulnerability matches) at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from liubu.accounts.model import new_id
+from liubu.assessment.records import (
+    CLOSED,
+    AssessmentUnitOfWork,
+    FindingRecord,
+    FindingState,
+    Scan,
+    ScanState,
+)
+from liubu.assessment.scan import Finding, ScanResult, scan
+from liubu.assessment.service import ScanPolicy
+from liubu.assessment.vulnerabilities import IndexCache, IntelStore, vulnerability_findings
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+UowFactory = Callable[[], AssessmentUnitOfWork]
+
+
+def run_scan(
+    uow_factory: UowFactory,
+    scan_id: str,
+    *,
+    policy: ScanPolicy,
+    index_cache: IndexCache,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Scan:
+    """Probe the scan's targets, then store its findings. Never raises for a network failure:
+    the scan ends ``failed`` with the reason."""
+    with uow_factory() as uow:
+        record = uow.assessment.scan(scan_id)
+        record.status, record.started_at = ScanState.RUNNING, _now()
+        record.progress_total = len(record.targets)
+        targets, enterprise_id = list(record.targets), record.enterprise_id
+        record.settings = {
+            "deadline": policy.deadline,
+            "allow_private": policy.allow_private,
+            "ports": list(policy.ports) if policy.ports else "default",
+        }
+        uow.commit()
+    try:
+        results = scan(
+            targets,
+            verified=set(targets),
+            ports=policy.ports,
+            services=policy.services,
+            dns_server=policy.dns_server,
+            allow_private=policy.allow_private,
+            deadline=policy.deadline,
+            per_probe_timeout=policy.per_probe_timeout,
+            progress=_progress_writer(uow_factory, scan_id, on_progress),
+        )
+        with uow_factory() as uow:
+            index = index_cache.get(_intel(uow))
+            return _store_results(uow, scan_id, enterprise_id, results, index)
+    except Exception as error:  # recorded on the scan and shown to the user
+        with uow_factory() as uow:
+            record = uow.assessment.scan(scan_id)
+            record.status, record.finished_at = ScanState.FAILED, _now()
+            record.error = str(error) or type(error).__name__
+            uow.commit()
+            return record
+
+
+def _intel(uow: AssessmentUnitOfWork) -> IntelStore:
+    store: IntelStore = uow.intel
+    return store
+
+
+def _progress_writer(
+    uow_factory: UowFactory, scan_id: str, also: Callable[[int, int], None] | None
+) -> Callable[[int, int], None]:
+    def write(done: int, total: int) -> None:
+        if also is not None:
+            also(done, total)
+        with uow_factory() as uow:
+            record = uow.assessment.scan(scan_id)
+            record.progress_done, record.progress_total = done, total
+            uow.commit()
+
+    return write
+
+
+def _store_results(
+    uow: AssessmentUnitOfWork,
+    scan_id: str,
+    enterprise_id: str,
+    results: Sequence[ScanResult],
+    index: Any,
+) -> Scan:
+    record = uow.assessment.scan(scan_id)
+    previous = {
+        (f.code, f.asset): f
+        for f in uow.assessment.findings(enterprise_id)
+        if f.status not in CLOSED
+    }
+    seen: set[tuple[str, str]] = set()
+    summary = []
+    for result in results:
+        vulns, matches = vulnerability_findings(index, result.software)
+        for finding in (*result.findings, *vulns):
+            key = (finding.code, _asset_of(finding))
+            if key in seen:
+                continue
+            seen.add(key)
+            uow.assessment.add(_finding_record(record, finding, previous.get(key)))
+        summary.append({**result.to_dict(), "vulnerabilities": [_match(m) for m in matches]})
+    for key, old in previous.items():
+        # Not seen by the new scan: resolved, whatever was claimed. Seen again: carried on by
+        # the new record (a "fixed" claim the scan contradicts is open again).
+        old.status = FindingState.SUPERSEDED if key in seen else FindingState.RESOLVED
+        old.updated_at = _now()
+    record.status, record.finished_at, record.result = (
+        ScanState.FINISHED,
+        _now(),
+        {"targets": summary},
+    )
+    record.progress_done = record.progress_total
+    uow.commit()
+    return record
+
+
+def _asset_of(finding: Finding) -> str:
+    port = f":{finding.evidence.port}" if finding.evidence.port else ""
+    return f"{finding.evidence.target}{port}"
+
+
+def _finding_record(
+    scan_record: Scan, finding: Finding, previous: FindingRecord | None
+) -> FindingRecord:
+    status = FindingState.OPEN
+    if previous is not None and previous.status in (
+        FindingState.NOT_OURS,
+        FindingState.COMPENSATING_CONTROL,
+    ):
+        status = FindingState(previous.status)  # the dispute stands until someone reviews it
+    now = _now()
+    return FindingRecord(
+        id=new_id(),
+        tenant_id=scan_record.tenant_id,
+        enterprise_id=scan_record.enterprise_id,
+        scan_id=scan_record.id,
+        code=finding.code,
+        severity=str(finding.severity),
+        factor=str(finding.factor),
+        asset=_asset_of(finding),
+        status=status,
+        detail=finding.to_dict(),
+        created_at=now,
+        updated_at=now,
+        dispute_note=previous.dispute_note if previous and status != FindingState.OPEN else None,
+    )
+
+
+def _match(match: Any) -> dict[str, Any]:
+    return {
+        "cve": match.cve_id,
+        "cpe": match.cpe,
+        "kev": match.in_kev,
+        "ransomware": match.ransomware,
+        "epss": match.epss,
+        "cvss": match.cvss.base_score if match.cvss else None,
+    }
