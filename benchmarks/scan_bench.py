@@ -58,13 +58,17 @@ def delayed(handler: Handler, delay: list[float]) -> Handler:
     return handle
 
 
-def start_servers(directory: Path, delay: list[float]) -> tuple[list[Target], dict, list, Path]:
+def start_servers(
+    directory: Path, delay: list[float]
+) -> tuple[list[Target], dict[int, str], list[Listener], Path]:
     hosts = [f"127.0.0.{n}" for n in range(2, 2 + TARGETS)]
     ca = pki.certificate_authority(directory)
     leaf = pki.issue(directory, ca, hosts)
     context = server_context(leaf.cert_file, leaf.key_file)
     page = http_handler({}, Page(headers=HEADERS))
-    targets, services, listeners = [], {}, []
+    targets: list[Target] = []
+    services: dict[int, str] = {}
+    listeners: list[Listener] = []
     for host in hosts:
         https = Listener(delayed(tls_handler(context, page), delay), host=host)
         rdp = Listener(delayed(rdp_handler, delay), host=host)
@@ -78,7 +82,12 @@ def start_servers(directory: Path, delay: list[float]) -> tuple[list[Target], di
 
 
 def timed(
-    targets: list[Target], services: dict, ca: Path, *, concurrency: int, host_interval: float
+    targets: list[Target],
+    services: dict[int, str],
+    ca: Path,
+    *,
+    concurrency: int,
+    host_interval: float,
 ) -> tuple[float, list[ScanResult]]:
     began = time.perf_counter()
     results = scan(
@@ -101,7 +110,7 @@ def summary(results: list[ScanResult]) -> list[tuple[str, ...]]:
 
 def run(
     targets: list[Target],
-    services: dict,
+    services: dict[int, str],
     ca: Path,
     *,
     label: str,

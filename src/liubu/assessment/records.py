@@ -114,6 +114,24 @@ class AnswerSetRecord:
 
 
 @dataclass(eq=False)
+class Attachment:
+    """Evidence for an answer, kept as uploaded; answers refer to it by id."""
+
+    id: str
+    tenant_id: str
+    enterprise_id: str
+    question_id: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    content: bytes
+    uploaded_at: datetime
+    uploaded_by: str
+    version: int = 1
+
+
+@dataclass(eq=False)
 class ServiceTask:
     """A remediation task assigned to a security provider, who sees only its own tasks."""
 
@@ -142,6 +160,7 @@ class AssessmentRepository(Protocol):
     def finding(self, finding_id: str) -> FindingRecord: ...
     def findings(self, enterprise_id: str) -> Sequence[FindingRecord]: ...
     def answer_sets(self, enterprise_id: str) -> Sequence[AnswerSetRecord]: ...
+    def attachment(self, attachment_id: str) -> Attachment: ...
     def task(self, task_id: str) -> ServiceTask: ...
     def tasks(self) -> Sequence[ServiceTask]:
         """The caller's tasks: its own enterprises' or, for a provider, those assigned to it."""

@@ -13,7 +13,14 @@ from sqlalchemy import Table, insert, or_, select
 from sqlalchemy.orm import Session
 
 from liubu.accounts.model import Principal, new_id
-from liubu.assessment.records import AnswerSetRecord, Asset, FindingRecord, Scan, ServiceTask
+from liubu.assessment.records import (
+    AnswerSetRecord,
+    Asset,
+    Attachment,
+    FindingRecord,
+    Scan,
+    ServiceTask,
+)
 from liubu.errors import NotFoundError, PermissionDeniedError
 from liubu.store import tables
 
@@ -24,6 +31,7 @@ _TABLES: dict[type, Table] = {
     FindingRecord: tables.findings,
     AnswerSetRecord: tables.answer_sets,
     ServiceTask: tables.service_tasks,
+    Attachment: tables.attachments,
 }
 
 
@@ -83,6 +91,9 @@ class SqlAssessmentRepository:
 
     def answer_sets(self, enterprise_id: str) -> Sequence[AnswerSetRecord]:
         return self._of(AnswerSetRecord, enterprise_id, "number")
+
+    def attachment(self, attachment_id: str) -> Attachment:
+        return self._one(Attachment, attachment_id, "attachment")
 
     def task(self, task_id: str) -> ServiceTask:
         return self._one(ServiceTask, task_id, "service task")

@@ -11,7 +11,14 @@ from sqlalchemy.inspection import inspect
 from sqlalchemy.orm import registry
 
 from liubu.accounts.model import ApiToken, Enterprise, Organisation, User
-from liubu.assessment.records import AnswerSetRecord, Asset, FindingRecord, Scan, ServiceTask
+from liubu.assessment.records import (
+    AnswerSetRecord,
+    Asset,
+    Attachment,
+    FindingRecord,
+    Scan,
+    ServiceTask,
+)
 from liubu.products.registry import ProductRecord
 from liubu.store import tables
 
@@ -29,6 +36,7 @@ MAPPED: dict[type, Table] = {
     FindingRecord: tables.findings,
     AnswerSetRecord: tables.answer_sets,
     ServiceTask: tables.service_tasks,
+    Attachment: tables.attachments,
 }
 
 

@@ -218,6 +218,24 @@ answer_sets = Table(
     UniqueConstraint("enterprise_id", "number", name="uq_answer_sets_enterprise_number"),
 )
 
+# Evidence uploaded with questionnaire answers (screenshots, policies): kept as uploaded.
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    Column("question_id", String(64), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("uploaded_at", _tz(), nullable=False),
+    Column("uploaded_by", String(ID), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
 service_tasks = Table(
     "service_tasks",
     metadata,

@@ -1,1 +1,98 @@
-"""liubu.underwriting."""
+"""liubu.underwriting — pricing and policy money (核保定价与保单收付), pure.
+
+Two prices for every quote option, side by side, with a rating worksheet showing every step:
+
+- technical premium = (expected insured loss + risk load) / (1 − expense ratio − profit margin),
+  from the risk engine (:mod:`liubu.risk`) under the option's exact terms;
+- filed premium = base premium × Π coefficients of the product's filed rate plan, each clamped
+  to its filed range and the product to the filed bound.
+
+Their ratio (rate adequacy) feeds the referral rules. Also: eligibility, underwriting authority,
+mid-term endorsement premium, cancellation refunds and the claims-history coefficient for
+renewals. Nothing here touches a database, the web or the CLI; the security score, grade and
+modifiers come from the assessment as plain values.
+"""
+
+from __future__ import annotations
+
+from liubu.underwriting.applicant import Applicant
+from liubu.underwriting.authority import (
+    OverrideAuthority,
+    authority_for,
+    check_override,
+    override_authorities,
+)
+from liubu.underwriting.eligibility import EligibilityFailure, check_eligibility
+from liubu.underwriting.filed import CoefficientLine, FiledPrice, filed_price
+from liubu.underwriting.loads import Loads, loads_for
+from liubu.underwriting.policy_money import (
+    CancellationRefund,
+    CancellationRule,
+    cancellation_refund,
+    cancellation_rule_for,
+    months_in_force,
+    pro_rata_premium,
+    short_rate_table,
+)
+from liubu.underwriting.quote import QuoteOption, price_option, price_options
+from liubu.underwriting.referral import (
+    Referral,
+    ReferralReason,
+    ReferralRule,
+    ReferralRules,
+    evaluate_referral,
+    referral_rules,
+)
+from liubu.underwriting.renewal import claims_history_coefficient, claims_history_level
+from liubu.underwriting.technical import EngineSettings, TechnicalPrice, technical_price
+from liubu.underwriting.terms import (
+    CoverageMapping,
+    OptionTerms,
+    option_terms,
+    retention_options,
+    terms_for_option,
+)
+from liubu.underwriting.worksheet import Step, Worksheet
+
+__all__ = [
+    "Applicant",
+    "CancellationRefund",
+    "CancellationRule",
+    "CoefficientLine",
+    "CoverageMapping",
+    "EligibilityFailure",
+    "EngineSettings",
+    "FiledPrice",
+    "Loads",
+    "OptionTerms",
+    "OverrideAuthority",
+    "QuoteOption",
+    "Referral",
+    "ReferralReason",
+    "ReferralRule",
+    "ReferralRules",
+    "Step",
+    "TechnicalPrice",
+    "Worksheet",
+    "authority_for",
+    "cancellation_refund",
+    "cancellation_rule_for",
+    "check_eligibility",
+    "check_override",
+    "claims_history_coefficient",
+    "claims_history_level",
+    "evaluate_referral",
+    "filed_price",
+    "loads_for",
+    "months_in_force",
+    "option_terms",
+    "override_authorities",
+    "price_option",
+    "price_options",
+    "pro_rata_premium",
+    "referral_rules",
+    "retention_options",
+    "short_rate_table",
+    "technical_price",
+    "terms_for_option",
+]

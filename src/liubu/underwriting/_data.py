@@ -51,7 +51,9 @@ class DataFile:
             raise self.fail(f"The entry {_dotted(path)} must be a mapping.", path)
         return value
 
-    def decimal(self, path: Path, *, low: Decimal | None = None, high: Decimal | None = None) -> Decimal:
+    def decimal(
+        self, path: Path, *, low: Decimal | None = None, high: Decimal | None = None
+    ) -> Decimal:
         """The number at ``path`` as an exact Decimal (read from its YAML text), within bounds."""
         raw = self.get(path)
         try:
@@ -59,9 +61,13 @@ class DataFile:
                 raise TypeError
             number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
         except (TypeError, InvalidOperation):
-            raise self.fail(f"The entry {_dotted(path)} = {raw!r} must be a number.", path) from None
-        if not number.is_finite() or (low is not None and number < low) or (
-            high is not None and number > high
+            raise self.fail(
+                f"The entry {_dotted(path)} = {raw!r} must be a number.", path
+            ) from None
+        if (
+            not number.is_finite()
+            or (low is not None and number < low)
+            or (high is not None and number > high)
         ):
             raise self.fail(
                 f"The entry {_dotted(path)} = {raw!r} must lie in [{low}, {high}].", path
@@ -73,7 +79,9 @@ class DataFile:
         try:
             return Text(str(raw["zh"]), str(raw["en"]))
         except (KeyError, ValidationError) as error:
-            raise self.fail(f"The entry {_dotted(path)} needs zh and en text ({error}).", path) from None
+            raise self.fail(
+                f"The entry {_dotted(path)} needs zh and en text ({error}).", path
+            ) from None
 
 
 def _dotted(path: Path) -> str:

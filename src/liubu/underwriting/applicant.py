@@ -74,8 +74,10 @@ class Applicant:
             raise _invalid("industry_section", self.industry_section, "is not a GB/T 4754 section")
         object.__setattr__(self, "revenue", _revenue(self.revenue))
         score = self.score
-        if isinstance(score, bool) or not isinstance(score, int | float) or not (
-            math.isfinite(score) and 0 <= score <= 100
+        if (
+            isinstance(score, bool)
+            or not isinstance(score, int | float)
+            or not (math.isfinite(score) and 0 <= score <= 100)
         ):
             raise _invalid("score", score, "must be a number from 0 to 100")
         object.__setattr__(self, "score", float(score))

@@ -88,7 +88,11 @@ def check_eligibility(
         template = "mlps_not_graded" if mlps_level is None else None
         out.append(
             _failure(
-                "mlps_level_min", "mlps_level", rule.mlps_level_min, mlps_level, template=template
+                "mlps_level_min",
+                "mlps_level",
+                rule.mlps_level_min,
+                "none" if mlps_level is None else mlps_level,
+                template=template,
             )
         )
     minimum = rule.security_score_min

@@ -84,8 +84,8 @@ def loads_for(insurer: str) -> Loads:
     data = load_data("loads.yaml")
     insurers = data.mapping(("insurers",))
     path: tuple[str, ...] = ("insurers", insurer) if insurer in insurers else ("default",)
-    values = [data.decimal((*path, name)) for name in _FIELDS]
+    expense, profit, capital_cost, level = (data.decimal((*path, name)) for name in _FIELDS)
     try:
-        return Loads(*values, source=f"loads.yaml:{'.'.join(path)}")
+        return Loads(expense, profit, capital_cost, level, source=f"loads.yaml:{'.'.join(path)}")
     except ValidationError as error:
         raise data.fail(error.message, path) from error

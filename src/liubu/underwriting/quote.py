@@ -1,13 +1,15 @@
 """Pricing quote options (报价方案): technical and filed premium side by side, with the worksheet.
 
 >>> from liubu.products import load_reference_catalogue
->>> spec = next(p for p in load_reference_catalogue() if p.code == "sme-cyber-comprehensive")
+>>> spec = next(p for p in load_reference_catalogue() if p.product_id.endswith("comprehensive@1"))
 >>> firm = Applicant("C", Decimal(30_000_000), 72.5, "B", mlps_level=2, claims_count=0)
 >>> option = price_option(spec, firm, limit=1_000_000)
->>> str(option.filed_premium)
-'¥4,461.64'
->>> option.worksheet.step("coefficient:security_score").rounded
+>>> option.worksheet.step("coefficient:security_score").rounded  # 1 − 0.15 × 12.5 / 20
 Decimal('0.9063')
+>>> str(option.filed_premium)  # base 5,400 (R2, G1) × 0.9063 × 0.95 (no claims)
+'¥4,649.32'
+>>> option.technical_premium > option.filed_premium
+True
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from typing import Any
 
 from liubu.core import Money
 from liubu.products import ProductSpec
-from liubu.risk import Scenario, band_for_revenue, library_scenarios
 from liubu.underwriting.applicant import Applicant
+from liubu.underwriting.exposure import ProductExposure, exposure_of, for_product
 from liubu.underwriting.filed import FiledPrice, filed_price
 from liubu.underwriting.labels import note
 from liubu.underwriting.loads import Loads, loads_for
@@ -68,22 +70,6 @@ class QuoteOption:
         }
 
 
-@dataclass(frozen=True)
-class _Exposure:
-    """What every option of one applicant shares: the library scenarios with its modifiers."""
-
-    band: str
-    scenarios: tuple[Scenario, ...]
-
-
-def _exposure(applicant: Applicant) -> _Exposure:
-    band = band_for_revenue(float(applicant.revenue))
-    scenarios = library_scenarios(
-        applicant.industry_section, band, modifiers=dict(applicant.modifiers)
-    )
-    return _Exposure(band, scenarios)
-
-
 def price_option(
     spec: ProductSpec,
     applicant: Applicant,
@@ -98,7 +84,8 @@ def price_option(
     ``retention`` from :func:`retention_options` (the product's by default), coefficient
     ``overrides`` by factor, ``loads`` (the insurer's from ``data/loads.yaml`` by default) and
     the ``engine`` settings."""
-    return _price(spec, applicant, _exposure(applicant), limit, retention, overrides, loads, engine)
+    exposure = for_product(exposure_of(applicant), spec)
+    return _price(spec, applicant, exposure, limit, retention, overrides, loads, engine)
 
 
 def price_options(
@@ -119,7 +106,7 @@ def price_options(
     chosen = list(spec.limit_options if limits is None else limits)
     for limit in chosen:
         check_limit(spec, limit)
-    exposure = _exposure(applicant)
+    exposure = for_product(exposure_of(applicant), spec)
     return tuple(
         _price(spec, applicant, exposure, limit, retention, overrides, loads, engine)
         for limit in chosen
@@ -129,7 +116,7 @@ def price_options(
 def _price(
     spec: ProductSpec,
     applicant: Applicant,
-    exposure: _Exposure,
+    exposure: ProductExposure,
     limit: object,
     retention: object | None,
     overrides: Mapping[str, object] | None,
@@ -141,7 +128,7 @@ def _price(
     chosen_loads = loads or loads_for(spec.insurer)
     technical = (
         price_scenarios(exposure.scenarios, mapped.terms, chosen_loads, settings)
-        if mapped.modelled
+        if mapped.modelled and exposure.scenarios
         else None
     )
     filed = filed_price(
@@ -172,7 +159,7 @@ def _price(
 def _worksheet(
     spec: ProductSpec,
     applicant: Applicant,
-    exposure: _Exposure,
+    exposure: ProductExposure,
     mapped: OptionTerms,
     technical: TechnicalPrice | None,
     filed: FiledPrice,
@@ -203,13 +190,18 @@ def _worksheet(
             }
             for s in exposure.scenarios
         ],
+        "scenarios_left_out": {name: list(needs) for name, needs in exposure.left_out.items()},
         "terms": mapped.to_dict(),
         "engine": settings.to_dict(),
         "result": None if technical is None else technical.summary(),
     }
     notes = list(mapped.notes)
-    if technical is None:
+    for name, needs in exposure.left_out.items():
+        notes.append(note("scenario_left_out", scenario=name, coverages=", ".join(needs)))
+    if not mapped.modelled:
         notes.append(note("nothing_modelled", product=spec.product_id))
+    elif technical is None:
+        notes.append(note("no_scenarios", product=spec.product_id))
     elif mapped.not_modelled:
         notes.append(note("partly_modelled", coverages=", ".join(mapped.not_modelled)))
     return Worksheet(

@@ -92,7 +92,9 @@ class Referral:
 def _rule(data: DataFile, path: tuple[str | int, ...], merged: Mapping[str, Any]) -> ReferralRule:
     code = merged.get("code")
     if code not in RULE_CODES:
-        raise data.fail(f"Unknown referral rule {code!r}; known rules are {list(RULE_CODES)}.", path)
+        raise data.fail(
+            f"Unknown referral rule {code!r}; known rules are {list(RULE_CODES)}.", path
+        )
     action = merged.get("action")
     if action not in ("refer", "decline"):
         raise data.fail(f"The action of {code} must be refer or decline; got {action!r}.", path)
@@ -146,17 +148,25 @@ def _fires(
     code = rule.code
     if code == "not_eligible" and failures:
         return _fill(rule, failures=", ".join(f.rule for f in failures))
-    if code == "revenue_above_threshold" and rule.threshold is not None:
-        if applicant.revenue > rule.threshold:
-            return _fill(rule, revenue=f"{applicant.revenue:,f}", threshold=f"{rule.threshold:,f}")
+    threshold = rule.threshold
+    if (
+        code == "revenue_above_threshold"
+        and threshold is not None
+        and applicant.revenue > threshold
+    ):
+        return _fill(rule, revenue=f"{applicant.revenue:,f}", threshold=f"{threshold:,f}")
     if code == "poor_security_grade" and applicant.grade in rule.grades:
         return _fill(rule, grade=applicant.grade)
     if code == "known_exploited_vulnerability" and applicant.known_exploited_exposed:
         return _fill(rule)
     adequacy = option.rate_adequacy
-    if code == "rate_adequacy_below_threshold" and rule.threshold is not None:
-        if adequacy is not None and adequacy < rule.threshold:
-            return _fill(rule, adequacy=adequacy, threshold=rule.threshold)
+    if (
+        code == "rate_adequacy_below_threshold"
+        and threshold is not None
+        and adequacy is not None
+        and adequacy < threshold
+    ):
+        return _fill(rule, adequacy=adequacy, threshold=threshold)
     if code == "technical_premium_unavailable" and adequacy is None:
         return _fill(rule)
     if code == "critical_information_infrastructure" and applicant.cii_operator:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from itertools import pairwise
 
 from liubu.errors import ValidationError
 from liubu.products import ProductSpec
@@ -40,11 +41,15 @@ def claims_history_levels() -> tuple[ClaimsLevel, ...]:
     for i, row in enumerate(rows):
         at = row.get("min_claims")
         if isinstance(at, bool) or not isinstance(at, int) or at < 0:
-            raise data.fail(f"levels[{i}].min_claims {at!r} must be a whole number ≥ 0.", ("levels", i))
+            raise data.fail(
+                f"levels[{i}].min_claims {at!r} must be a whole number ≥ 0.", ("levels", i)
+            )
         coefficient = data.decimal(("levels", i, "coefficient"), low=Decimal("0.01"))
         levels.append(ClaimsLevel(at, str(row["level"]), coefficient))
-    if not levels or levels[0].min_claims != 0 or any(
-        b.min_claims <= a.min_claims for a, b in zip(levels, levels[1:], strict=False)
+    if (
+        not levels
+        or levels[0].min_claims != 0
+        or any(b.min_claims <= a.min_claims for a, b in pairwise(levels))
     ):
         raise data.fail("The levels must start at 0 claims and increase.", ("levels",))
     return tuple(levels)

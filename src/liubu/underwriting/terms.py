@@ -20,6 +20,7 @@ vocabulary's ``risk_category``) to one of the engine's loss components, or to no
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -85,10 +86,10 @@ class OptionTerms:
             "retention": str(self.retention),
             "engine_terms": {
                 "retention": terms.retention,
-                "aggregate_limit": terms.aggregate_limit,
+                "aggregate_limit": _finite(terms.aggregate_limit),
                 "coverages": {
                     code: {
-                        "sublimit": c.sublimit,
+                        "sublimit": _finite(c.sublimit),
                         "coinsurance": c.coinsurance,
                         "waiting_period_hours": c.waiting_period_hours,
                         "waiting_period_type": c.waiting_period_type,
@@ -102,6 +103,15 @@ class OptionTerms:
             "uncovered_categories": list(self.uncovered_categories),
             "notes": [n.to_dict() for n in self.notes],
         }
+
+
+def _finite(value: float) -> float | None:
+    """JSON has no infinity: an unlimited amount is null."""
+    return value if math.isfinite(value) else None
+
+
+def _yuan(amount: Decimal) -> str:
+    return f"{amount:,f}"
 
 
 def _decimal(value: object, *, field: str) -> Decimal:
@@ -176,7 +186,9 @@ def check_retention(spec: ProductSpec, retention: object | None) -> Decimal:
     return amount
 
 
-def option_terms(spec: ProductSpec, *, limit: object, retention: object | None = None) -> OptionTerms:
+def option_terms(
+    spec: ProductSpec, *, limit: object, retention: object | None = None
+) -> OptionTerms:
     """The engine terms of ``spec`` at ``limit`` (and ``retention``), with the mapping of every
     product coverage and the notes on what the engine cannot express."""
     amount = check_limit(spec, limit)
@@ -198,7 +210,12 @@ def option_terms(spec: ProductSpec, *, limit: object, retention: object | None =
         own = coverage.retention
         if own is not None and (own.amount != kept or own.basis != "per_event"):
             notes.append(
-                note("own_retention", coverage=coverage.code, amount=own.amount, retention=kept)
+                note(
+                    "own_retention",
+                    coverage=coverage.code,
+                    amount=_yuan(own.amount),
+                    retention=_yuan(kept),
+                )
             )
     per_category: dict[str, CoverageTerms] = {}
     for category, members in groups.items():
@@ -217,7 +234,7 @@ def option_terms(spec: ProductSpec, *, limit: object, retention: object | None =
     for category in uncovered:
         per_category[category] = CoverageTerms(covered=False)
     if spec.retention is not None and spec.retention.basis != "per_event":
-        notes.append(note("aggregate_retention", retention=kept))
+        notes.append(note("aggregate_retention", retention=_yuan(kept)))
     terms = _terms(spec, per_category, retention=kept, limit=amount)
     ordered = tuple(mappings[c.code] for c in spec.coverages)
     return OptionTerms(spec.product_id, amount, kept, terms, ordered, uncovered, tuple(notes))

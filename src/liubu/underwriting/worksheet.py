@@ -91,8 +91,15 @@ def _money_step(code: str, value: Decimal, **detail: Any) -> Step:
 def technical_steps(price: TechnicalPrice | None) -> tuple[Step, ...]:
     """The technical premium, step by step (one 'not available' step when nothing is modelled)."""
     if price is None:
-        return (Step("technical_premium", label("technical_premium"), None, None,
-                     MappingProxyType({"available": False})),)
+        return (
+            Step(
+                "technical_premium",
+                label("technical_premium"),
+                None,
+                None,
+                MappingProxyType({"available": False}),
+            ),
+        )
     loads = price.loads
     return (
         _money_step("expected_insured_loss", price.expected_loss, engine=price.result.engine),
@@ -101,12 +108,26 @@ def technical_steps(price: TechnicalPrice | None) -> tuple[Step, ...]:
         Step("expense_ratio", label("expense_ratio"), loads.expense_ratio),
         Step("profit_margin", label("profit_margin"), loads.profit_margin),
         Step("cost_of_capital", label("cost_of_capital"), loads.cost_of_capital),
-        Step("premium_share", label("premium_share"), loads.premium_share,
-             detail=MappingProxyType({"formula": "1 − expense_ratio − profit_margin"})),
+        Step(
+            "premium_share",
+            label("premium_share"),
+            loads.premium_share,
+            detail=MappingProxyType({"formula": "1 − expense_ratio − profit_margin"}),
+        ),
         _money_step("risk_load", price.risk_load, formula="cost_of_capital × (TVaR − E)"),
-        Step("technical_premium", label("technical_premium"), price.exact, price.premium.amount,
-             MappingProxyType({"formula": "(E + risk_load) / premium_share", "available": True,
-                               "loads_source": loads.source})),
+        Step(
+            "technical_premium",
+            label("technical_premium"),
+            price.exact,
+            price.premium.amount,
+            MappingProxyType(
+                {
+                    "formula": "(E + risk_load) / premium_share",
+                    "available": True,
+                    "loads_source": loads.source,
+                }
+            ),
+        ),
     )
 
 
@@ -128,8 +149,13 @@ def filed_steps(spec_basis: str, price: FiledPrice) -> tuple[Step, ...]:
         term = vocabulary.rating_factors.get(line.factor)
         text = term.name if term is not None else Text(line.factor, line.factor)
         steps.append(
-            Step(f"coefficient:{line.factor}", text, line.requested, line.applied,
-                 MappingProxyType(line.to_dict()))
+            Step(
+                f"coefficient:{line.factor}",
+                text,
+                line.requested,
+                line.applied,
+                MappingProxyType(line.to_dict()),
+            )
         )
     flag = price.product_flag
     steps.append(Step("coefficient_product", label("coefficient_product"), price.product_requested))
@@ -143,8 +169,13 @@ def filed_steps(spec_basis: str, price: FiledPrice) -> tuple[Step, ...]:
         )
     )
     steps.append(
-        Step("filed_premium", label("filed_premium"), price.exact, price.premium.amount,
-             MappingProxyType({"formula": "base_premium × product"}))
+        Step(
+            "filed_premium",
+            label("filed_premium"),
+            price.exact,
+            price.premium.amount,
+            MappingProxyType({"formula": "base_premium × product"}),
+        )
     )
     return tuple(steps)
 
@@ -167,7 +198,13 @@ def rate_adequacy(filed: Money, technical: Money | None) -> tuple[Decimal | None
 
 def adequacy_steps(exact: Decimal | None, rounded: Decimal | None) -> tuple[Step, ...]:
     return (
-        Step("rate_adequacy", label("rate_adequacy"), exact, rounded,
-             MappingProxyType({"formula": "filed_premium / technical_premium",
-                               "available": exact is not None})),
+        Step(
+            "rate_adequacy",
+            label("rate_adequacy"),
+            exact,
+            rounded,
+            MappingProxyType(
+                {"formula": "filed_premium / technical_premium", "available": exact is not None}
+            ),
+        ),
     )

@@ -31,6 +31,7 @@ class Listener:
     _sock: socket.socket = field(init=False, repr=False)
     _stop: threading.Event = field(default_factory=threading.Event, repr=False)
     _clients: list[socket.socket] = field(default_factory=list, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     accepted_at: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -51,8 +52,12 @@ class Listener:
                 continue
             except OSError:  # closed by stop()
                 return
-            self.accepted_at.append(time.monotonic())
-            self._clients.append(client)
+            with self._lock:  # a connection accepted while stopping is closed, not leaked
+                if self._stop.is_set():
+                    client.close()
+                    return
+                self.accepted_at.append(time.monotonic())
+                self._clients.append(client)
             threading.Thread(target=self._handle, args=(client,), daemon=True).start()
 
     def _handle(self, client: socket.socket) -> None:
@@ -66,8 +71,10 @@ class Listener:
                 client.close()
 
     def stop(self) -> None:
-        self._stop.set()
-        for client in self._clients:
+        with self._lock:
+            self._stop.set()
+            clients = list(self._clients)
+        for client in clients:
             client.close()
         self._sock.close()
 

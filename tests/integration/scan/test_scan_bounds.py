@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from liubu.assessment.scan import FindingStatus, ScanStatus, scan
+from liubu.assessment.scan import FindingStatus, ScanResult, ScanStatus, scan
 from tests.integration.scan.servers import Listener, blackhole, close_blackhole, hold_open
 
 SLACK = 1.0  # seconds allowed past the deadline for threads to notice and results to assemble
@@ -27,7 +27,7 @@ def silent_ports() -> Iterator[dict[str, int]]:
     close_blackhole(hole, fillers)
 
 
-def _scan_silent(ports: dict[str, int], *, deadline: float, per_probe_timeout: float):
+def _scan_silent(ports: dict[str, int], *, deadline: float, per_probe_timeout: float) -> ScanResult:
     return scan(
         ["127.0.0.1"],
         verified={"127.0.0.1"},

@@ -169,5 +169,7 @@ def test_the_result_serialises_to_plain_data_with_its_settings(
     data = results["bad.test"].to_dict()
     assert data["status"] == "complete"
     assert data["settings"]["allow_private"] is True  # type: ignore[index]
-    codes = [finding["code"] for finding in data["findings"]]  # type: ignore[index, union-attr]
+    findings = data["findings"]
+    assert isinstance(findings, list)
+    codes = [finding["code"] for finding in findings]
     assert codes == [f.code for f in results["bad.test"].findings]

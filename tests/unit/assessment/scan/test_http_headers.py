@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from liubu.assessment.scan.http_probe import banner_findings, header_findings, parse_response
+from liubu.assessment.scan.http_probe import (
+    HttpResponse,
+    banner_findings,
+    header_findings,
+    parse_response,
+)
 
 ALL_HEADERS = (
     b"Strict-Transport-Security: max-age=63072000; includeSubDomains; preload\r\n"
@@ -15,7 +20,7 @@ ALL_HEADERS = (
 )
 
 
-def _response(status: bytes, headers: bytes = b"", body: bytes = b"hello"):
+def _response(status: bytes, headers: bytes = b"", body: bytes = b"hello") -> HttpResponse:
     response = parse_response(b"HTTP/1.1 " + status + b"\r\n" + headers + b"\r\n" + body)
     assert response is not None
     return response

@@ -1,0 +1,123 @@
+"""The curated public API of liubu.underwriting."""
+
+from __future__ import annotations
+
+import ast
+import doctest
+import importlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import liubu.underwriting as underwriting
+from liubu.errors import ValidationError
+from liubu.underwriting import Applicant
+
+PACKAGE = Path(underwriting.__file__).parent
+DOCTESTED = ["eligibility", "labels", "loads", "policy_money", "quote", "renewal"]
+ALLOWED = ("liubu.core", "liubu.risk", "liubu.products", "liubu.errors")
+FORBIDDEN = ("sqlalchemy", "fastapi", "starlette", "typer", "jinja2", "uvicorn", "liubu.assessment")
+
+PUBLIC = [
+    "Applicant",
+    "CancellationRefund",
+    "CancellationRule",
+    "CoefficientLine",
+    "CoverageMapping",
+    "EligibilityFailure",
+    "EngineSettings",
+    "FiledPrice",
+    "Loads",
+    "OptionTerms",
+    "OverrideAuthority",
+    "QuoteOption",
+    "Referral",
+    "ReferralReason",
+    "ReferralRule",
+    "ReferralRules",
+    "Step",
+    "TechnicalPrice",
+    "Worksheet",
+    "authority_for",
+    "cancellation_refund",
+    "cancellation_rule_for",
+    "check_eligibility",
+    "check_override",
+    "claims_history_coefficient",
+    "claims_history_level",
+    "evaluate_referral",
+    "filed_price",
+    "loads_for",
+    "months_in_force",
+    "option_terms",
+    "override_authorities",
+    "price_option",
+    "price_options",
+    "pro_rata_premium",
+    "referral_rules",
+    "retention_options",
+    "short_rate_table",
+    "technical_price",
+    "terms_for_option",
+]
+
+
+def test_public_names_are_pinned() -> None:
+    assert sorted(underwriting.__all__) == PUBLIC
+    for name in PUBLIC:
+        assert getattr(underwriting, name) is not None
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("industry_section", "Z"),
+        ("revenue", -1),
+        ("revenue", 1.5),
+        ("score", 100.5),
+        ("score", float("nan")),
+        ("grade", ""),
+        ("mlps_level", 6),
+        ("claims_count", -1),
+        ("insured_kind", "household"),
+        ("factors", {"security_score": "1.0"}),
+    ],
+)
+def test_bad_applicant_input_names_the_field(field: str, value: object) -> None:
+    values: dict[str, object] = {
+        "industry_section": "C",
+        "revenue": Decimal(1),
+        "score": 50.0,
+        "grade": "C",
+    }
+    values[field] = value
+    with pytest.raises(ValidationError) as caught:
+        Applicant(**values)  # type: ignore[arg-type]
+    assert (caught.value.field or "").startswith(field)
+
+
+def imported_names() -> list[tuple[str, str]]:
+    found = []
+    for path in PACKAGE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found += [(path.name, alias.name) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                found.append((path.name, node.module))
+    return found
+
+
+def test_underwriting_imports_only_the_public_cores_it_builds_on() -> None:
+    for filename, name in imported_names():
+        assert not name.startswith(FORBIDDEN), (filename, name)
+        if name.startswith("liubu.") and not name.startswith("liubu.underwriting"):
+            # Other packages only through their public __init__.
+            assert name in ALLOWED, (filename, name)
+
+
+@pytest.mark.parametrize("module", DOCTESTED)
+def test_docstring_examples_hold(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(f"liubu.underwriting.{module}"))
+    assert result.attempted > 0
+    assert result.failed == 0
