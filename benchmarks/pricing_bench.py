@@ -1,12 +1,15 @@
-"""Pricing one SME across every eligible catalogue product, three options each.
+"""Pricing one SME across every eligible catalogue product, up to three options each.
 
-Run: ``.venv/bin/python -m benchmarks pricing``. In one run and on one core it times:
+Run: ``.venv/bin/python -m benchmarks pricing``. The eligible, filed products are found first
+(``check_eligibility``, not timed). Then, interleaved in one run on one core, it times:
 
-- the whole pricing (``liubu.underwriting.price_options``: eligibility is checked first and only
-  eligible, filed products are priced; terms mapping, library scenarios, the risk engine, loads,
-  the filed rate plan, the worksheet and its JSON export);
+- the whole pricing: ``liubu.underwriting.price_options`` for every eligible product (terms
+  mapping, library scenarios, the risk engine, loads, the filed rate plan, the worksheet) and
+  each option's ``to_dict()`` serialised to JSON, as the API would send it;
 - the baseline: the risk-engine calls alone (``liubu.risk.quantify`` on the very same models,
-  built beforehand), i.e. the part of pricing that is not underwriting's own work.
+  built beforehand), i.e. the part of pricing that is not underwriting's own work;
+- the engine plus the per-scenario and per-coverage means the worksheet reports (the Fourier
+  engine computes them by Euler allocation on first use).
 
 The ratio pricing / engine says what underwriting adds on top of the engine.
 """

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from liubu.accounts.model import SYSTEM, OrgKind, Role, new_id
-from liubu.assessment.records import FindingRecord, Scan
+from liubu.assessment.records import FindingRecord, Scan, ServiceTask
 from liubu.bootstrap import Platform
 from liubu.core import uscc_with_check
 from tests.e2e.conftest import Api
@@ -133,12 +133,29 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         created_at=now,
         updated_at=now,
     )
+    # A task for a provider outside the tenants under test: none of them may see it.
+    outsider = make_tenant(
+        platform, OrgKind.SECURITY_PROVIDER, f"{marker} outsider", Role.SECURITY_ANALYST
+    )
+    task = ServiceTask(
+        id=new_id(),
+        tenant_id=owned.organisation_id,
+        enterprise_id=asset["enterprise_id"],
+        provider_id=outsider.organisation_id,
+        fix_id="fix.rdp",
+        title_zh=f"{marker} 秘密任务",
+        title_en=f"{marker} secret task",
+        status="open",
+        created_at=now,
+        updated_at=now,
+    )
     with platform.uow(SYSTEM) as uow:
         uow.assessment.add(scan)
         uow.flush()
         uow.assessment.add(finding)
+        uow.assessment.add(task)
         uow.commit()
-    owned.ids.update(asset_id=asset["id"], scan_id=scan.id, finding_id=finding.id)
+    owned.ids.update(asset_id=asset["id"], scan_id=scan.id, finding_id=finding.id, task_id=task.id)
     owned.secrets |= {
         asset["id"],
         asset["name"],
@@ -146,6 +163,8 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         scan.id,
         finding.id,
         f"{marker} secret banner",
+        task.id,
+        f"{marker} secret task",
     }
 
 
@@ -157,6 +176,14 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
         "version": 1,
     },
     ("POST", "/api/enterprises/{enterprise_id}/assets"): lambda owner: {"name": "intruder.cn"},
+    ("POST", "/api/enterprises/{enterprise_id}/answers"): lambda owner: {"answers": {}},
+    ("POST", "/api/enterprises/{enterprise_id}/tasks"): lambda owner: {
+        "provider_id": owner.organisation_id,
+        "fix_id": "x",
+        "title_zh": "x",
+        "title_en": "x",
+    },
+    ("POST", "/api/tasks/{task_id}/status"): lambda owner: {"status": "done"},
     ("POST", "/api/findings/{finding_id}/dispute"): lambda owner: {
         "kind": "not_ours",
         "note": "intruder",
@@ -176,6 +203,13 @@ OWN_TENANT_WRITES = {
     ("POST", "/api/auth/token"),
     ("POST", "/api/risk/quantify"),  # stateless computation: nothing stored, nothing to cross
     ("POST", "/api/products"),  # a draft of the caller's own insurer code
+}
+# Multipart bodies (form fields, files) for upload endpoints.
+MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]] = {
+    ("POST", "/api/enterprises/{enterprise_id}/attachments"): (
+        {"question_id": "mfa_email"},
+        {"file": ("evidence.txt", b"intruder", "text/plain")},
+    ),
 }
 # Query parameters that point at the owner's resources, for endpoints that take ids that way.
 QUERIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
@@ -211,7 +245,9 @@ def test_every_endpoint_refuses_other_tenants_resources(api: Api, platform: Plat
         key = (method, path)
         if not params and key in OWN_TENANT_WRITES:
             continue
-        assert not needs_body or key in BODIES, f"teach this test a body for {method} {path}"
+        assert not needs_body or key in BODIES or key in MULTIPART, (
+            f"teach this test a body for {method} {path}"
+        )
         for (owner_name, owner), (caller_name, caller) in itertools.permutations(world.items(), 2):
             unknown = [p for p in params if p not in owner.ids and p not in _KNOWN_ABSENT]
             assert not unknown, f"teach this test how to make a {unknown} for {path}"
@@ -220,21 +256,28 @@ def test_every_endpoint_refuses_other_tenants_resources(api: Api, platform: Plat
             if key in QUERIES and not _has_all(owner, QUERIES[key]):
                 continue
             url = path.format(**{p: owner.ids[p] for p in params})
-            body = BODIES[key](owner) if needs_body else None
+            body = BODIES[key](owner) if key in BODIES else None
             query = QUERIES[key](owner) if key in QUERIES else None
+            form, files = MULTIPART.get(key, (None, None))
             response = api.client.request(
-                method, url, json=body, params=query, headers=caller.headers
+                method,
+                url,
+                json=body,
+                params=query,
+                data=form,
+                files=files,
+                headers=caller.headers,
             )
             where = f"{method} {url} by {caller_name} against {owner_name}"
-            if params or key in BODIES or key in QUERIES:
+            if params or key in BODIES or key in QUERIES or key in MULTIPART:
                 assert response.status_code in (403, 404), f"{where}: {response.status_code}"
             else:
                 assert response.status_code in (200, 403), f"{where}: {response.status_code}"
-            _assert_no_leak(response.text, owner, where, sent=f"{url} {body} {query}")
+            _assert_no_leak(response.text, owner, where, sent=f"{url} {body} {query} {form}")
 
 
 # Parameters some tenants legitimately lack (then that owner is skipped for the route).
-_KNOWN_ABSENT = {"enterprise_id", "product_id", "asset_id", "scan_id", "finding_id"}
+_KNOWN_ABSENT = {"enterprise_id", "product_id", "asset_id", "scan_id", "finding_id", "task_id"}
 
 
 def _has_all(owner: Owned, build: Callable[[Owned], dict[str, Any]]) -> bool:

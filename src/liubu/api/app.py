@@ -19,6 +19,7 @@ from liubu.api.routes import (
     assessment,
     audit,
     auth,
+    diagnosis,
     enterprises,
     products,
     risk,
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         risk.router,
         products.router,
         assessment.router,
+        diagnosis.router,
     ):
         app.include_router(router)
     for page_router in (web_risk.router, web_products.router, web_diagnosis.router):

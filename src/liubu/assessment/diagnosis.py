@@ -3,6 +3,7 @@ its findings and answers, and the treatment plan (保前治疗)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -15,6 +16,7 @@ from liubu.assessment.questionnaire import load_questionnaire
 from liubu.assessment.records import (
     AnswerSetRecord,
     AssessmentUnitOfWork,
+    Attachment,
     FindingRecord,
     FindingState,
 )
@@ -22,6 +24,7 @@ from liubu.assessment.scan import Evidence, Finding, make_finding
 from liubu.assessment.scoring import SecurityScore, score
 from liubu.assessment.service import ASSESSORS, KINDS, current_findings, finding_view
 from liubu.assessment.treatment import TreatmentPlan, plan_treatment
+from liubu.errors import ValidationError
 from liubu.products.spec import ProductSpec
 
 
@@ -83,6 +86,14 @@ def record_answers(
         else item
         for key, item in answers.items()
     }
+    for key, item in parsed.items():
+        for attachment_id in item.evidence if isinstance(item, Answer) else ():
+            if uow.assessment.attachment(attachment_id).enterprise_id != enterprise.id:
+                raise ValidationError(
+                    f"Evidence {attachment_id} belongs to another enterprise.",
+                    field=f"answers.{key}.evidence",
+                    value=attachment_id,
+                )
     answer_set = AnswerSet.of(parsed, answered_at=_now(), version=number)
     require_usable(load_questionnaire(), answer_set)
     record = AnswerSetRecord(
@@ -143,3 +154,55 @@ def treatment_plan(
         product=product,
         limit=limit,
     )
+
+
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+_ALLOWED_TYPES = ("application/pdf", "image/png", "image/jpeg", "text/plain")
+
+
+def attach_evidence(
+    uow: AssessmentUnitOfWork,
+    enterprise_id: str,
+    *,
+    question_id: str,
+    filename: str,
+    content_type: str,
+    content: bytes,
+) -> Attachment:
+    """Keep an evidence file for a question; the answer then names it by id."""
+    require(uow.principal, *ASSESSORS, kinds=KINDS)
+    enterprise = uow.enterprises.get(enterprise_id)
+    if not load_questionnaire().has(question_id):
+        raise ValidationError(
+            f"No question {question_id!r} in the questionnaire.",
+            field="question_id",
+            value=question_id,
+        )
+    if not content:
+        raise ValidationError("The evidence file is empty.", field="file")
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            "Evidence files may be at most 5 MB.", field="file", value=len(content)
+        )
+    kind = content_type.split(";")[0].strip().lower()
+    if kind not in _ALLOWED_TYPES:
+        raise ValidationError(
+            f"Evidence must be PDF, PNG, JPEG or plain text, not {kind or 'unknown'}.",
+            field="file",
+            value=kind,
+        )
+    attachment = Attachment(
+        id=new_id(),
+        tenant_id=enterprise.tenant_id,
+        enterprise_id=enterprise.id,
+        question_id=question_id,
+        filename=filename[:255] or "evidence",
+        content_type=kind,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_at=_now(),
+        uploaded_by=uow.principal.user_id,
+    )
+    uow.assessment.add(attachment)
+    return attachment

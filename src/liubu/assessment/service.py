@@ -26,6 +26,8 @@ from liubu.assessment.records import (
     FindingState,
     Scan,
     ScanState,
+    ServiceTask,
+    TaskState,
 )
 from liubu.assessment.scan import (
     ControlProof,
@@ -224,3 +226,56 @@ def finding_view(finding: FindingRecord) -> dict[str, Any]:
         "scan_status": detail.get("status"),
         "dispute_note": finding.dispute_note,
     }
+
+
+def assign_task(
+    uow: AssessmentUnitOfWork,
+    enterprise_id: str,
+    *,
+    provider_id: str,
+    fix_id: str,
+    title_zh: str,
+    title_en: str,
+) -> ServiceTask:
+    """保中服务: hand a fix to a security provider, who then sees this task and nothing else."""
+    require(uow.principal, *ASSESSORS, kinds=KINDS)
+    enterprise = uow.enterprises.get(enterprise_id)
+    provider = uow.organisations.find_by_id_unscoped(provider_id)
+    if provider is None or provider.kind != OrgKind.SECURITY_PROVIDER:
+        raise ValidationError(
+            f"{provider_id!r} is not a security provider on the platform.",
+            field="provider_id",
+            value=provider_id,
+        )
+    now = _now()
+    task = ServiceTask(
+        id=new_id(),
+        tenant_id=enterprise.tenant_id,
+        enterprise_id=enterprise.id,
+        provider_id=provider.id,
+        fix_id=fix_id,
+        title_zh=title_zh,
+        title_en=title_en,
+        status=TaskState.OPEN,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.assessment.add(task)
+    return task
+
+
+def update_task(
+    uow: AssessmentUnitOfWork, task_id: str, *, status: str, note: str | None = None
+) -> ServiceTask:
+    """The assigned provider reports progress on its task."""
+    task = uow.assessment.task(task_id)
+    if task.provider_id != uow.principal.tenant_id:
+        require(uow.principal, Role.ADMIN, kinds=[OrgKind.PLATFORM])
+    try:
+        task.status = TaskState(status)
+    except ValueError as error:
+        raise ValidationError(
+            f"A task is open, in_progress or done; got {status!r}.", field="status", value=status
+        ) from error
+    task.note, task.updated_at = note, _now()
+    return task

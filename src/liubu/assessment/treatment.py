@@ -184,9 +184,22 @@ class TreatmentPlan:
                 field="n",
                 value=repr(n),
             )
-        chosen = [self._candidates[fix.fix_id] for fix in self.fixes[:n]]
+        return self.combined(fix.fix_id for fix in self.fixes[:n])
+
+    def combined(self, fix_ids: Iterable[str]) -> CombinedEffect:
+        """The fixes ``fix_ids`` applied together, recomputed jointly (costs add up)."""
+        chosen = []
+        for fix_id in dict.fromkeys(fix_ids):
+            if fix_id not in self._candidates:
+                raise ValidationError(
+                    f"The plan has no fix {fix_id!r}.",
+                    code="treatment.unknown_fix",
+                    field="fix_ids",
+                    value=fix_id,
+                )
+            chosen.append(self._candidates[fix_id])
         if not chosen:
-            raise ValidationError("The plan has no fixes to combine.", code="treatment.no_fixes")
+            raise ValidationError("Name at least one fix to combine.", code="treatment.no_fixes")
         change, cost = chosen[0].change, chosen[0].cost
         for candidate in chosen[1:]:
             change, cost = change.merge(candidate.change), cost.plus(candidate.cost)

@@ -74,6 +74,10 @@ class OrganisationRepository(ScopedRepository[Organisation]):
         stmt = select(Organisation).where(self.table.c.code == code)
         return self.session.execute(stmt).scalar_one_or_none()
 
+    def find_by_id_unscoped(self, organisation_id: str) -> Organisation | None:
+        stmt = select(Organisation).where(self.table.c.id == organisation_id)
+        return self.session.execute(stmt).scalar_one_or_none()
+
 
 class UserRepository(ScopedRepository[User]):
     model = User

@@ -39,6 +39,7 @@ from liubu.products import (
 )
 from liubu.underwriting.applicant import Applicant
 from liubu.underwriting.renewal import claims_history_level
+from liubu.underwriting.terms import check_limit, check_retention
 
 Source = Literal["guide", "override", "not_supplied"]
 
@@ -82,6 +83,7 @@ class FiledPrice:
     product_requested: Decimal
     product_flag: ClampFlag | None
     bound: FiledRange
+    exact: Decimal
     premium: Money
 
     @property
@@ -92,10 +94,6 @@ class FiledPrice:
     def product(self) -> Decimal:
         """The product of the clamped coefficients, itself clamped to the filed bound."""
         return self.inputs.clamp.product
-
-    @property
-    def exact(self) -> Decimal:
-        return self.inputs.unrounded_premium
 
 
 def _str(value: Decimal | None) -> str | None:
@@ -196,7 +194,10 @@ def check_overrides(spec: ProductSpec, overrides: Mapping[str, object]) -> dict[
                 field=f"overrides.{factor}",
                 value=repr(value),
             )
-        number = Decimal(value)
+        try:
+            number = Decimal(value)
+        except ArithmeticError:
+            number = Decimal("NaN")
         if not number.is_finite() or number <= 0:
             raise ValidationError(
                 f"The override of {factor} {value!r} must be a positive number.",
@@ -208,15 +209,38 @@ def check_overrides(spec: ProductSpec, overrides: Mapping[str, object]) -> dict[
     return out
 
 
+def _line(
+    coefficient: Coefficient,
+    request: tuple[Source, str | None, Decimal | None, Decimal | None],
+    applied: Decimal,
+    flag: ClampFlag | None,
+) -> CoefficientLine:
+    source, reading, guided, requested = request
+    return CoefficientLine(
+        factor=coefficient.factor,
+        source=source,
+        reading=reading,
+        guided=guided,
+        requested=requested,
+        applied=applied,
+        filed_range=coefficient.range,
+        flag=None if flag is None else flag.kind,
+    )
+
+
 def filed_price(
     spec: ProductSpec,
     applicant: Applicant,
     *,
-    limit: Decimal,
-    retention: Decimal,
+    limit: object,
+    retention: object | None,
     overrides: Mapping[str, object] | None = None,
 ) -> FiledPrice:
-    """The filed premium of ``spec`` at ``limit`` and ``retention`` for ``applicant``."""
+    """The filed premium of ``spec`` at ``limit`` and ``retention`` (options of the product) for
+    ``applicant``: ``exact`` = base × clamped product (50 significant digits), ``premium`` that
+    rounded half-up to the fen."""
+    limit = check_limit(spec, limit)
+    retention = check_retention(spec, retention)
     checked = check_overrides(spec, overrides or {})
     requests = {
         c.factor: _request(c, applicant, retention, checked) for c in spec.rate_plan.coefficients
@@ -231,16 +255,7 @@ def filed_price(
     )
     flags = {flag.factor: flag for flag in inputs.clamp.flags}
     lines = tuple(
-        CoefficientLine(
-            factor=c.factor,
-            source=requests[c.factor][0],
-            reading=requests[c.factor][1],
-            guided=requests[c.factor][2],
-            requested=requests[c.factor][3],
-            applied=inputs.clamp.coefficients[c.factor],
-            filed_range=c.range,
-            flag=flags[c.factor].kind if c.factor in flags else None,
-        )
+        _line(c, requests[c.factor], inputs.clamp.coefficients[c.factor], flags.get(c.factor))
         for c in spec.rate_plan.coefficients
     )
     with localcontext() as context:
@@ -248,11 +263,13 @@ def filed_price(
         raw = Decimal(1)
         for line in lines:
             raw *= line.applied
+        exact = inputs.base_premium * inputs.clamp.product
     return FiledPrice(
         inputs,
         lines,
         raw,
         flags.get("product"),
         spec.rate_plan.product_bound,
-        Money(inputs.unrounded_premium).round_fen(),
+        exact,
+        Money(exact).round_fen(),
     )

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from liubu.core import Money
-from liubu.products import ProductSpec
+from liubu.products import ProductSpec, Text
 from liubu.underwriting.applicant import Applicant
 from liubu.underwriting.exposure import ProductExposure, exposure_of, for_product
 from liubu.underwriting.filed import FiledPrice, filed_price
@@ -166,18 +166,6 @@ def _worksheet(
     settings: EngineSettings,
     adequacy: tuple[Decimal | None, Decimal | None],
 ) -> Worksheet:
-    plan = spec.rate_plan
-    inputs: dict[str, Any] = {
-        **applicant.to_dict(),
-        "limit": str(mapped.limit),
-        "retention": str(mapped.retention),
-        "rate_plan_revenue_band": plan.revenue_band(applicant.revenue).code
-        if plan.revenue_bands
-        else None,
-        "rate_plan_industry_group": plan.industry_group(applicant.industry_section).code
-        if plan.industry_groups
-        else None,
-    }
     model: dict[str, Any] = {
         "industry_section": applicant.industry_section,
         "revenue_band": exposure.band,
@@ -195,6 +183,38 @@ def _worksheet(
         "engine": settings.to_dict(),
         "result": None if technical is None else technical.summary(),
     }
+    return Worksheet(
+        product=spec.product_id,
+        limit=mapped.limit,
+        retention=mapped.retention,
+        inputs=_inputs(spec, applicant, mapped),
+        model=model,
+        technical=technical_steps(technical),
+        filed=filed_steps(spec.rate_plan.basis, filed),
+        adequacy=adequacy_steps(*adequacy),
+        notes=_notes(spec, exposure, mapped, technical),
+    )
+
+
+def _inputs(spec: ProductSpec, applicant: Applicant, mapped: OptionTerms) -> dict[str, Any]:
+    plan = spec.rate_plan
+    band = plan.revenue_band(applicant.revenue).code if plan.revenue_bands else None
+    group = plan.industry_group(applicant.industry_section).code if plan.industry_groups else None
+    return {
+        **applicant.to_dict(),
+        "limit": str(mapped.limit),
+        "retention": str(mapped.retention),
+        "rate_plan_revenue_band": band,
+        "rate_plan_industry_group": group,
+    }
+
+
+def _notes(
+    spec: ProductSpec,
+    exposure: ProductExposure,
+    mapped: OptionTerms,
+    technical: TechnicalPrice | None,
+) -> tuple[Text, ...]:
     notes = list(mapped.notes)
     for name, needs in exposure.left_out.items():
         notes.append(note("scenario_left_out", scenario=name, coverages=", ".join(needs)))
@@ -204,17 +224,7 @@ def _worksheet(
         notes.append(note("no_scenarios", product=spec.product_id))
     elif mapped.not_modelled:
         notes.append(note("partly_modelled", coverages=", ".join(mapped.not_modelled)))
-    return Worksheet(
-        product=spec.product_id,
-        limit=mapped.limit,
-        retention=mapped.retention,
-        inputs=inputs,
-        model=model,
-        technical=technical_steps(technical),
-        filed=filed_steps(plan.basis, filed),
-        adequacy=adequacy_steps(*adequacy),
-        notes=tuple(notes),
-    )
+    return tuple(notes)
 
 
 def _modifier(applicant: Applicant, name: str) -> dict[str, float] | None:

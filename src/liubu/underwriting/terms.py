@@ -193,30 +193,8 @@ def option_terms(
     product coverage and the notes on what the engine cannot express."""
     amount = check_limit(spec, limit)
     kept = check_retention(spec, retention)
-    vocabulary = load_vocabulary()
-    groups: dict[str, list[Coverage]] = {}
-    mappings: dict[str, CoverageMapping] = {}
     notes: list[Text] = []
-    for coverage in spec.coverages:
-        category = vocabulary.coverage(coverage.code).risk_category
-        payable = spec.payable_limit(coverage, amount)
-        if category is None:
-            mappings[coverage.code] = CoverageMapping(
-                coverage.code, None, "not_modelled", None, payable
-            )
-            notes.append(note("not_modelled", coverage=coverage.code))
-            continue
-        groups.setdefault(category, []).append(coverage)
-        own = coverage.retention
-        if own is not None and (own.amount != kept or own.basis != "per_event"):
-            notes.append(
-                note(
-                    "own_retention",
-                    coverage=coverage.code,
-                    amount=_yuan(own.amount),
-                    retention=_yuan(kept),
-                )
-            )
+    groups, mappings = _group(spec, amount, kept, notes)
     per_category: dict[str, CoverageTerms] = {}
     for category, members in groups.items():
         carrier = _carrier(spec, category, members, amount)
@@ -238,6 +216,36 @@ def option_terms(
     terms = _terms(spec, per_category, retention=kept, limit=amount)
     ordered = tuple(mappings[c.code] for c in spec.coverages)
     return OptionTerms(spec.product_id, amount, kept, terms, ordered, uncovered, tuple(notes))
+
+
+def _group(
+    spec: ProductSpec, limit: Decimal, retention: Decimal, notes: list[Text]
+) -> tuple[dict[str, list[Coverage]], dict[str, CoverageMapping]]:
+    """Product coverages by engine category, and the not-modelled ones already mapped."""
+    vocabulary = load_vocabulary()
+    groups: dict[str, list[Coverage]] = {}
+    mappings: dict[str, CoverageMapping] = {}
+    for coverage in spec.coverages:
+        category = vocabulary.coverage(coverage.code).risk_category
+        if category is None:
+            payable = spec.payable_limit(coverage, limit)
+            mappings[coverage.code] = CoverageMapping(
+                coverage.code, None, "not_modelled", None, payable
+            )
+            notes.append(note("not_modelled", coverage=coverage.code))
+            continue
+        groups.setdefault(category, []).append(coverage)
+        own = coverage.retention
+        if own is not None and (own.amount != retention or own.basis != "per_event"):
+            notes.append(
+                note(
+                    "own_retention",
+                    coverage=coverage.code,
+                    amount=_yuan(own.amount),
+                    retention=_yuan(retention),
+                )
+            )
+    return groups, mappings
 
 
 def terms_for_option(spec: ProductSpec, *, limit: object, retention: object | None = None) -> Terms:

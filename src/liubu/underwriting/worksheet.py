@@ -14,8 +14,8 @@ from types import MappingProxyType
 from typing import Any
 
 from liubu.core import Money
-from liubu.products import Text, load_vocabulary
-from liubu.underwriting.filed import FiledPrice
+from liubu.products import RatingFactorTerm, Text, load_vocabulary
+from liubu.underwriting.filed import CoefficientLine, FiledPrice
 from liubu.underwriting.labels import label, note
 from liubu.underwriting.technical import TechnicalPrice
 
@@ -145,18 +145,9 @@ def filed_steps(spec_basis: str, price: FiledPrice) -> tuple[Step, ...]:
             industry_section=inputs.industry_section,
         )
     ]
-    for line in price.lines:
-        term = vocabulary.rating_factors.get(line.factor)
-        text = term.name if term is not None else Text(line.factor, line.factor)
-        steps.append(
-            Step(
-                f"coefficient:{line.factor}",
-                text,
-                line.requested,
-                line.applied,
-                MappingProxyType(line.to_dict()),
-            )
-        )
+    steps.extend(
+        _coefficient_step(line, vocabulary.rating_factors.get(line.factor)) for line in price.lines
+    )
     flag = price.product_flag
     steps.append(Step("coefficient_product", label("coefficient_product"), price.product_requested))
     steps.append(
@@ -178,6 +169,17 @@ def filed_steps(spec_basis: str, price: FiledPrice) -> tuple[Step, ...]:
         )
     )
     return tuple(steps)
+
+
+def _coefficient_step(line: CoefficientLine, term: RatingFactorTerm | None) -> Step:
+    text = term.name if term is not None else Text(line.factor, line.factor)
+    return Step(
+        f"coefficient:{line.factor}",
+        text,
+        line.requested,
+        line.applied,
+        MappingProxyType(line.to_dict()),
+    )
 
 
 def _bound(price: FiledPrice) -> list[str]:

@@ -12,10 +12,10 @@ from liubu.underwriting._data import DataFile, _plain, load_data
 
 
 def data_file(text: str) -> DataFile:
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    assert root is not None
     lines: dict[tuple[str | int, ...], int] = {}
-    return DataFile(
-        "example.yaml", _plain(yaml.compose(text, Loader=yaml.SafeLoader), (), lines), lines
-    )
+    return DataFile("example.yaml", _plain(root, (), lines), lines)
 
 
 def test_numbers_are_read_exactly_from_their_yaml_text() -> None:

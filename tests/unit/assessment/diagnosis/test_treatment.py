@@ -1,0 +1,286 @@
+"""The treatment plan: a fix's change in expected loss recomputed independently, the premium
+change against a hand calculation from the product file, joint effects of the top fixes, costs
+from the cost table, and the plan's shape."""
+
+from __future__ import annotations
+
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from liubu.assessment.answers import AnswerSet
+from liubu.assessment.modifiers import enterprise_model, risk_modifiers
+from liubu.assessment.questionnaire import Questionnaire
+from liubu.assessment.scan import Finding
+from liubu.assessment.scoring import score
+from liubu.assessment.treatment import TreatmentPlan, plan_treatment
+from liubu.products import ProductSpec, load_reference_catalogue
+from liubu.risk import Terms, quantify
+
+from .conftest import answers, data_file, finding
+
+PRODUCT_FILE = (Path(__file__).resolve().parents[4] / "src" / "liubu" / "products" / "data"
+                / "catalogue" / "shifan-pc_sme-cyber-comprehensive-v2.yaml")
+REVENUE = 30_000_000  # band R2 of the product, 10m_100m of the risk library
+LIMIT = 1_000_000
+COSTS = data_file("fix_costs.yaml")
+FEN = Decimal("0.01")
+
+
+def fen(value: Decimal) -> Decimal:
+    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+@pytest.fixture(scope="module")
+def product() -> ProductSpec:
+    return next(p for p in load_reference_catalogue()
+                if p.product_id == "shifan-pc/sme-cyber-comprehensive@2")
+
+
+@pytest.fixture(scope="module")
+def findings() -> list[Finding]:
+    return [
+        finding("service.rdp_exposed", "vpn.example.cn", 3389),
+        finding("email.no_dmarc", "example.cn"),
+        finding("http.missing_hsts", "www.example.cn", 443),
+        finding("http.missing_hsts", "shop.example.cn", 443),
+        finding("scan.timeout", "old.example.cn"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def given(best_answers: AnswerSet) -> AnswerSet:
+    values = {k: a.value for k, a in best_answers.answers.items()
+              if k not in ("edr.monitored", "training.phishing")}
+    values |= {"mfa.email": "partial", "edr.coverage": "antivirus", "backup.offline": "no",
+               "patch.critical_days": 30, "eol.software": "isolated", "payments.callback": "no"}
+    return answers(values)
+
+
+@pytest.fixture(scope="module")
+def plan(findings: list[Finding], given: AnswerSet, questionnaire: Questionnaire,
+         product: ProductSpec) -> TreatmentPlan:
+    return plan_treatment(findings=findings, answers=given, questionnaire=questionnaire,
+                          industry_section="C", revenue=REVENUE, product=product, limit=LIMIT)
+
+
+def hand_premium(score_value: Decimal) -> Decimal:
+    """The SME v2 filed premium from its YAML: base premium for the limit, band and industry
+    group, times the security-score coefficient interpolated on the filed points, clamped."""
+    plan = yaml.safe_load(PRODUCT_FILE.read_text(encoding="utf-8"))["rate_plan"]
+    band = next(b["code"] for b in plan["revenue_bands"] if b["from"] <= REVENUE < b["to"])
+    group = next(g["code"] for g in plan["industry_groups"] if "C" in g["sections"])
+    base = next(Decimal(str(r["premium"])) for r in plan["base_premiums"]
+                if (r["limit"], r["revenue_band"], r["industry_group"]) == (LIMIT, band, group))
+    coefficient = next(c for c in plan["coefficients"] if c["factor"] == "security_score")
+    points = [(Decimal(str(p["at"])), Decimal(str(p["value"]))) for p in coefficient["points"]]
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        if x0 <= score_value <= x1:
+            value = (y0 + (y1 - y0) * (score_value - x0) / (x1 - x0)).quantize(
+                Decimal("0.0001"), rounding=ROUND_HALF_UP)
+            break
+    low, high = (Decimal(str(v)) for v in coefficient["range"])
+    bound_low, bound_high = (Decimal(str(v)) for v in plan["product_bound"])
+    product = min(max(min(max(value, low), high), bound_low), bound_high)  # others at 1
+    return fen(base * product)
+
+
+def independent_mean(findings: list[Finding], values: AnswerSet, questionnaire: Questionnaire,
+                     grid: dict[str, Any]) -> tuple[float, float, float]:
+    result = score(findings, values, questionnaire=questionnaire)
+    model = enterprise_model("C", REVENUE, risk_modifiers(result, values, findings,
+                                                          questionnaire=questionnaire))
+    out = quantify(model, engine="fft", bucket=grid["bucket"], log2=grid["log2"])
+    return out.mean, out.var(0.99), model.ground_up_mean
+
+
+def test_fixes_are_ranked_by_net_annual_saving(plan: TreatmentPlan) -> None:
+    nets = [fix.net_annual_saving for fix in plan.fixes]
+    assert nets == sorted(nets, reverse=True)
+    assert {fix.fix_id for fix in plan.fixes} == {
+        "finding:service.rdp_exposed", "finding:email.no_dmarc", "finding:http.missing_hsts",
+        "question:mfa.email", "question:edr.coverage", "question:backup.offline",
+        "question:patch.critical_days", "question:eol.software", "question:payments.callback",
+        "question:training.phishing",
+    }
+    assert plan.inconclusive_assets == ("old.example.cn",)
+    assert plan.fixes[0].fix_id == "finding:service.rdp_exposed"
+
+
+def test_a_fixs_eal_change_matches_the_engine_on_the_modified_model(
+    plan: TreatmentPlan, findings: list[Finding], given: AnswerSet, questionnaire: Questionnaire
+) -> None:
+    fix = next(f for f in plan.fixes if f.fix_id == "finding:service.rdp_exposed")
+    grid = plan.settings["grid"]
+    before = independent_mean(findings, given, questionnaire, grid)
+    after_findings = [f for f in findings if f.code != "service.rdp_exposed"]
+    after = independent_mean(after_findings, given, questionnaire, grid)
+    assert fen(Decimal(repr(before[0]))) == plan.baseline.eal
+    assert fix.eal_change == fen(Decimal(repr(after[0]))) - fen(Decimal(repr(before[0])))
+    assert fix.var100_change == fen(Decimal(repr(after[1]))) - fen(Decimal(repr(before[1])))
+    # And against the closed-form ground-up mean Σ λ·E[X] (no discretisation at all).
+    assert float(fix.eal_change) == pytest.approx(after[2] - before[2], rel=0.01)
+    assert fix.eal_change < 0 and fix.var100_change <= 0
+
+
+def test_a_question_fixs_eal_change_matches_the_closed_form(
+    plan: TreatmentPlan, findings: list[Finding], given: AnswerSet, questionnaire: Questionnaire
+) -> None:
+    fix = next(f for f in plan.fixes if f.fix_id == "question:backup.offline")
+    assert dict(fix.target_answers) == {"backup.offline": "yes"}
+    improved = given.revised({"backup.offline": "yes"}, answered_at=given.answered_at)
+    grid = plan.settings["grid"]
+    before = independent_mean(findings, given, questionnaire, grid)
+    after = independent_mean(findings, improved, questionnaire, grid)
+    assert float(fix.eal_change) == pytest.approx(after[2] - before[2], rel=0.01)
+
+
+def test_premium_and_its_change_match_a_hand_calculation_from_the_product_file(
+    plan: TreatmentPlan,
+) -> None:
+    baseline = plan.baseline.premium
+    assert baseline is not None
+    assert baseline.base_premium == 5400
+    assert baseline.premium == hand_premium(plan.baseline.score.value)
+    assert baseline.other_coefficients == ("claims_history", "mlps_level", "retention")
+    for fix in plan.fixes:
+        assert fix.premium == hand_premium(fix.score)
+        assert fix.premium_change == fix.premium - baseline.premium
+        assert fix.annual_saving == -(fix.eal_change + fix.premium_change)
+
+
+def test_top_three_are_recomputed_jointly_not_summed(
+    plan: TreatmentPlan, findings: list[Finding], given: AnswerSet, questionnaire: Questionnaire
+) -> None:
+    best = plan.fixes[:3]
+    combined = plan.top(3)
+    assert combined.fix_ids == tuple(f.fix_id for f in best)
+    # Independent joint recomputation: apply the three by hand.
+    codes = {c for f in best if f.kind == "finding" for c in f.resolves}
+    targets = {k: v for f in best for k, v in f.target_answers.items()}
+    joint_findings = [f for f in findings if f.code not in codes]
+    joint_answers = given.revised(targets, answered_at=given.answered_at)
+    mean, var100, _ = independent_mean(joint_findings, joint_answers, questionnaire,
+                                       plan.settings["grid"])
+    joint_score = score(joint_findings, joint_answers, questionnaire=questionnaire)
+    assert combined.score == joint_score.value
+    assert combined.eal == fen(Decimal(repr(mean)))
+    assert combined.var100 == fen(Decimal(repr(var100)))
+    assert combined.premium == hand_premium(joint_score.value)
+    assert combined.cost.one_off_low == sum(f.cost.one_off_low for f in best)
+    assert combined.cost.annual_high == sum(f.cost.annual_high for f in best)
+    assert plan.top(99).fix_ids == tuple(f.fix_id for f in plan.fixes)
+
+
+def test_fixes_acting_on_the_same_scenario_save_less_together_than_apart(
+    questionnaire: Questionnaire, product: ProductSpec
+) -> None:
+    """Three ransomware controls with no cap and no change of grade, the score staying on one
+    linear stretch of the premium guide (60-80): their multipliers compound, so together they
+    save less than the sum of what each saves alone."""
+    given = answers({"ctx.remote_access": "no", "ctx.makes_transfers": "no",
+                     "ctx.personal_data": "no", "ctx.develops_software": "no",
+                     "backup.exists": "yes", "backup.offline": "no", "patch.critical_days": 30,
+                     "edr.coverage": "antivirus"})
+    seen = [finding("tls.self_signed"), finding("email.no_dmarc"), finding("http.missing_hsts")]
+    plan = plan_treatment(findings=seen, answers=given, questionnaire=questionnaire,
+                          industry_section="C", revenue=REVENUE, product=product, limit=LIMIT)
+    chosen = ["question:backup.offline", "question:patch.critical_days", "question:edr.coverage"]
+    single = [next(f for f in plan.fixes if f.fix_id == fix_id) for fix_id in chosen]
+    combined = plan.combined(chosen)
+    assert 60 <= plan.baseline.score.value < combined.score < 70
+    assert {plan.baseline.score.grade, combined.grade, *(f.grade for f in single)} == {"C"}
+    assert -combined.eal_change < sum(-f.eal_change for f in single)
+    assert combined.annual_saving <= sum(f.annual_saving for f in single)
+
+
+def test_fix_cost_is_the_tables_range_scaled_and_annualised(plan: TreatmentPlan) -> None:
+    fix = next(f for f in plan.fixes if f.fix_id == "question:patch.critical_days")
+    entry = COSTS["questions"]["patch.critical_days"]
+    factor = Decimal(str(COSTS["scales"][entry["scale"]]["10m_100m"]))
+    years = COSTS["amortisation_years"]
+    low = fen(Decimal(entry["annual"][0]) * factor + Decimal(entry["one_off"][0]) * factor / years)
+    high = fen(Decimal(entry["annual"][1]) * factor + Decimal(entry["one_off"][1]) * factor / years)
+    assert (fix.cost.annualised_low, fix.cost.annualised_high) == (low, high)
+    assert fix.net_annual_saving == fix.annual_saving - fen((low + high) / 2)
+    assert fix.cost.assumption
+
+
+def test_a_control_that_reveals_questions_sets_them_too_and_adds_their_costs(
+    plan: TreatmentPlan,
+) -> None:
+    fix = next(f for f in plan.fixes if f.fix_id == "question:edr.coverage")
+    assert dict(fix.target_answers) == {"edr.coverage": "edr_all", "edr.monitored": "yes"}
+    one = lambda q: Decimal(COSTS["questions"][q].get("annual", [0, 0])[0])  # noqa: E731
+    assert fix.cost.annual_low == one("edr.coverage") + one("edr.monitored")
+
+
+def test_an_unanswered_control_is_flagged_and_inconclusive_checks_are_not_fixes(
+    plan: TreatmentPlan,
+) -> None:
+    flagged = {f.fix_id for f in plan.fixes if f.unanswered}
+    assert flagged == {"question:training.phishing"}
+    assert all("scan.timeout" not in f.resolves for f in plan.fixes)
+    rdp = plan.fixes[0]
+    assert rdp.assets == ("vpn.example.cn",)
+    assert rdp.title is not None and "RDP" in rdp.title.en and rdp.advice is not None
+
+
+def test_plan_is_json_ready(plan: TreatmentPlan) -> None:
+    document = json.loads(json.dumps(plan.to_dict()))
+    assert document["top_3"]["fix_ids"] == [f.fix_id for f in plan.fixes[:3]]
+    assert document["baseline"]["premium"]["other_coefficients_at_1"] == [
+        "claims_history", "mlps_level", "retention"]
+
+
+def test_fixes_held_by_two_caps_are_worth_more_together_than_apart(
+    questionnaire: Questionnaire, best_answers: AnswerSet, product: ProductSpec
+) -> None:
+    """top(n) is recomputed, not summed, because fixes can also complement each other: with RDP
+    and a known-exploited vulnerability both capping the grade at D, neither fix alone lifts it."""
+    both = [finding("service.rdp_exposed", port=3389), finding("vuln.known_exploited")]
+    plan = plan_treatment(findings=both, answers=best_answers, questionnaire=questionnaire,
+                          industry_section="C", revenue=REVENUE, product=product, limit=LIMIT)
+    assert all(f.grade == "D" for f in plan.fixes)
+    together = plan.top(2)
+    assert together.grade == "A"
+    assert together.premium_change is not None
+    assert together.premium_change < sum(f.premium_change or 0 for f in plan.fixes)
+
+
+def test_without_a_product_the_saving_is_the_expected_loss_alone(
+    questionnaire: Questionnaire, best_answers: AnswerSet
+) -> None:
+    values = {k: a.value for k, a in best_answers.answers.items()}
+    plan = plan_treatment(findings=[finding("email.no_dmarc")],
+                          answers=answers({**values, "payments.callback": "partial"}),
+                          questionnaire=questionnaire, industry_section="F", revenue=5_000_000,
+                          product=None, limit=LIMIT)
+    assert plan.baseline.premium is None
+    for fix in plan.fixes:
+        assert fix.premium is None and fix.premium_change is None
+        assert fix.annual_saving == -fix.eal_change
+    assert plan.settings["revenue_band"] == "lt_10m"
+
+
+def test_policy_terms_bound_the_expected_loss(
+    questionnaire: Questionnaire, best_answers: AnswerSet, product: ProductSpec
+) -> None:
+    plan_ground_up = plan_treatment(
+        findings=[finding("tls.self_signed")], answers=best_answers,
+        questionnaire=questionnaire, industry_section="C", revenue=REVENUE, product=None,
+        limit=LIMIT)
+    terms = Terms(retention=5000, aggregate_limit=LIMIT)
+    plan_insured = plan_treatment(
+        findings=[finding("tls.self_signed")], answers=best_answers,
+        questionnaire=questionnaire, industry_section="C", revenue=REVENUE, product=None,
+        limit=LIMIT, terms=terms)
+    assert plan_insured.baseline.eal < plan_ground_up.baseline.eal
+    assert plan_insured.baseline.var100 <= LIMIT
+    assert plan_insured.settings["terms"] == "as given"
+    with pytest.raises(Exception, match="positive whole number"):
+        plan_insured.top(0)
