@@ -30,8 +30,10 @@ from liubu.config import Settings
 from liubu.errors import LiubuError
 from liubu.web import diagnosis as web_diagnosis
 from liubu.web import products as web_products
+from liubu.web import questionnaire as web_questionnaire
 from liubu.web import risk as web_risk
 from liubu.web import routes as web_routes
+from liubu.web import treatment as web_treatment
 from liubu.web.errors import html_error, wants_html
 
 SWAGGER_UI = "vendor/swagger-ui-5.35.0"
@@ -114,7 +116,13 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         diagnosis.router,
     ):
         app.include_router(router)
-    for page_router in (web_risk.router, web_products.router, web_diagnosis.router):
+    for page_router in (
+        web_risk.router,
+        web_products.router,
+        web_diagnosis.router,
+        web_questionnaire.router,
+        web_treatment.router,
+    ):
         app.include_router(page_router)
     # Web pages last: its area pages match /{slug} for the slugs in navigation.yaml.
     app.include_router(web_routes.router)

@@ -34,7 +34,7 @@ from liubu.assessment.scan import Finding, FindingStatus, definition
 from liubu.assessment.score_model import effective_answers, load_score_model, weights_for
 from liubu.assessment.scoring import SecurityScore, score
 from liubu.products import ProductSpec, Text
-from liubu.risk import Model, Terms, quantify
+from liubu.risk import Model, Scenario, Terms, quantify
 
 GRID_LOG2 = 14
 GRID_REACH_MEANS = 5000.0
@@ -116,7 +116,14 @@ class Situation:
         )
         return findings, answers
 
+    # Losses by modifiers: a fix that changes neither the grade nor any effect row leaves the
+    # model as it was and needs no new quantification.
+    _losses: dict[tuple[tuple[str, float, float], ...], tuple[Decimal, Decimal]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
     def model(self, change: Change) -> tuple[SecurityScore, Model]:
+        """The score and the enterprise's risk model after ``change``."""
         findings, answers = self.apply(change)
         result = score(findings, answers, questionnaire=self.questionnaire)
         modifiers = risk_modifiers(result, answers, findings, questionnaire=self.questionnaire)
@@ -126,7 +133,11 @@ class Situation:
 
     def evaluate(self, change: Change) -> Outcome:
         result, model = self.model(change)
-        quantified = quantify(model, engine="fft", bucket=self.bucket, log2=self.log2)
+        key = tuple((s.name, s.frequency.mean, _first_mean(s)) for s in model.scenarios)
+        if key not in self._losses:
+            quantified = quantify(model, engine="fft", bucket=self.bucket, log2=self.log2)
+            self._losses[key] = (money(quantified.mean), money(quantified.var(RETURN_LEVEL)))
+        eal, var100 = self._losses[key]
         premium = None
         if self.product is not None:
             premium = filed_premium(
@@ -136,7 +147,12 @@ class Situation:
                 revenue=self.revenue,
                 industry_section=self.industry_section,
             )
-        return Outcome(result, money(quantified.mean), money(quantified.var(RETURN_LEVEL)), premium)
+        return Outcome(result, eal, var100, premium)
+
+
+def _first_mean(scenario: Scenario) -> float:
+    """The mean of a scenario's first component: it moves with the severity modifier."""
+    return scenario.components[0].ground_up.mean
 
 
 def choose_grid(model: Model) -> tuple[float, int]:

@@ -87,7 +87,8 @@ class FactorScore:
 @dataclass(frozen=True)
 class AppliedCap:
     """A cap whose condition holds: grade at most ``max_grade``, score at most ``ceiling``;
-    ``binding`` when it lowered the score."""
+    ``binding`` when it lowered the score; ``unanswered`` when its trigger is a question left
+    unanswered (counted as its worst answer) rather than a declared answer."""
 
     id: str
     max_grade: str
@@ -95,6 +96,7 @@ class AppliedCap:
     reason: Text
     trigger: str
     binding: bool
+    unanswered: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +106,7 @@ class AppliedCap:
             "reason": self.reason.to_dict(),
             "trigger": self.trigger,
             "binding": self.binding,
+            "unanswered": self.unanswered,
         }
 
 
@@ -161,16 +164,8 @@ def score(
         else:
             factors.append(_scanned(model, spec.name, detected, inconclusive))
     uncapped = sum((f.points for f in factors), Decimal(0))
-    triggered = _caps(model, detected, effective)
-    value = min([uncapped, *(model.ceiling(grade) for _, grade, _ in triggered)])
-    caps = tuple(
-        AppliedCap(
-            rule_id, grade, model.ceiling(grade), reason, trigger, model.ceiling(grade) < uncapped
-        )
-        for (rule_id, grade, trigger), reason in zip(
-            triggered, _cap_reasons(model, triggered), strict=True
-        )
-    )
+    caps = _caps(model, detected, effective, uncapped)
+    value = min([uncapped, *(cap.ceiling for cap in caps)])
     return SecurityScore(
         value=value,
         grade=model.grade_for(value),
@@ -268,20 +263,33 @@ def _controls(
 
 
 def _caps(
-    model: ScoreModel, detected: Mapping[str, _Seen], effective: Mapping[str, EffectiveAnswer]
-) -> list[tuple[str, str, str]]:
-    """``(cap id, max grade, trigger)`` of every cap whose condition holds."""
+    model: ScoreModel,
+    detected: Mapping[str, _Seen],
+    effective: Mapping[str, EffectiveAnswer],
+    uncapped: Decimal,
+) -> tuple[AppliedCap, ...]:
+    """Every cap whose condition holds (a question's unanswered state counts as its worst)."""
     out = []
     for rule in model.caps:
+        ceiling = model.ceiling(rule.max_grade)
         if rule.finding is not None and rule.finding in detected:
-            out.append((rule.id, rule.max_grade, rule.finding))
+            out.append(
+                AppliedCap(
+                    rule.id, rule.max_grade, ceiling, rule.reason, rule.finding, ceiling < uncapped
+                )
+            )
         elif rule.question is not None and rule.question in effective:
             chosen = effective[rule.question]
             if chosen.value in rule.answers:
-                out.append((rule.id, rule.max_grade, rule.question))
-    return out
-
-
-def _cap_reasons(model: ScoreModel, triggered: list[tuple[str, str, str]]) -> list[Text]:
-    reasons = {rule.id: rule.reason for rule in model.caps}
-    return [reasons[rule_id] for rule_id, _, _ in triggered]
+                out.append(
+                    AppliedCap(
+                        rule.id,
+                        rule.max_grade,
+                        ceiling,
+                        rule.reason,
+                        rule.question,
+                        ceiling < uncapped,
+                        unanswered=chosen.state == "unanswered",
+                    )
+                )
+    return tuple(out)

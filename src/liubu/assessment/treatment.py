@@ -266,7 +266,7 @@ def plan_treatment(
     )
     _, model = situation.model(Change())
     bucket, log2 = choose_grid(model)
-    situation = replace(situation, bucket=bucket, log2=log2)
+    situation = replace(situation, bucket=bucket, log2=log2, _losses={})
     start = situation.evaluate(Change())
     baseline = Baseline(start.score, start.eal, start.var100, start.premium)
     pool = candidates(situation)

@@ -160,7 +160,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
     )
     factors = Table("factor", "points", "of")
     for factor in score.get("factors", []):
-        factors.add_row(str(factor["name"]), str(factor["points"]), str(factor["max_points"]))
+        factors.add_row(str(factor["factor"]), str(factor["points"]), str(factor["max_points"]))
     out.print(factors)
     findings = Table("severity", "code", "asset", "evidence")
     for finding in summary["findings"]:

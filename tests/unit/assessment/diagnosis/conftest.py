@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -57,4 +57,3 @@ def best_answers(questionnaire: Questionnaire) -> AnswerSet:
     return answers(values)
 
 
-FindingFactory = Callable[..., Finding]

@@ -33,8 +33,11 @@ def test_every_row_and_grade_profile_cites_a_source_or_is_an_assumption() -> Non
     entries = [row for _, row in rows()] + [e["grade"] for e in EFFECTS["scenarios"].values()]
     for entry in entries:
         assert ("source" in entry) != (entry.get("assumption") is True), entry
-        assert set(entry.get("informed_by", [])) | ({entry["source"]} - {None}
-                                                    if "source" in entry else set()) <= sources
+        assert (
+            set(entry.get("informed_by", []))
+            | ({entry["source"]} - {None} if "source" in entry else set())
+            <= sources
+        )
 
 
 def test_rows_name_real_findings_and_scored_questions() -> None:
@@ -50,7 +53,8 @@ def test_findings_only_raise_and_better_answers_never_raise_a_multiplier(
 ) -> None:
     for _, row in rows():
         if "finding" in row:
-            assert row.get("frequency", 1) >= 1 and row.get("severity", 1) >= 1
+            assert row.get("frequency", 1) >= 1
+            assert row.get("severity", 1) >= 1
             continue
         question = questionnaire.question(row["question"])
         weight = SCORED["questions"][question.id]
@@ -59,14 +63,16 @@ def test_findings_only_raise_and_better_answers_never_raise_a_multiplier(
             assert bounds == sorted(bounds)
             for key in ("frequency", "severity"):
                 values = [b.get(key, 1) for b in row["bands"]]
-                assert values == sorted(values) and max(values) <= 1
+                assert values == sorted(values)
+                assert max(values) <= 1
             continue
         credits = weight.get("credits") or SCORED["credits"][str(question.type)]
         by_credit = sorted(question.values, key=lambda v: credits[v])
         assert by_credit[0] not in row["answers"]  # the worst answer is the reference: 1
         for key in ("frequency", "severity"):
             values = [row["answers"].get(v, {}).get(key, 1) for v in by_credit]
-            assert values == sorted(values, reverse=True) and max(values) <= 1
+            assert values == sorted(values, reverse=True)
+            assert max(values) <= 1
 
 
 def test_grade_profiles_never_reward_a_worse_grade() -> None:
@@ -91,8 +97,11 @@ def _by_hand(grade: str, detected: set[str], effective: dict[str, Any]) -> dict[
                 effect = row["answers"].get(effective.get(row["question"]))
             else:
                 value = effective.get(row["question"])
-                effect = None if value is None else next(
-                    (b for b in row["bands"] if value <= b["at_most"]), None)
+                effect = (
+                    None
+                    if value is None
+                    else next((b for b in row["bands"] if value <= b["at_most"]), None)
+                )
             if effect is not None:
                 freq *= effect.get("frequency", 1)
                 sev *= effect.get("severity", 1)
@@ -103,27 +112,53 @@ def _by_hand(grade: str, detected: set[str], effective: dict[str, Any]) -> dict[
 def test_worked_example_matches_the_table_scenario_by_scenario(
     questionnaire: Questionnaire,
 ) -> None:
-    findings = [finding("service.rdp_exposed", port=3389), finding("email.no_dmarc"),
-                finding("scan.timeout", "c.example.cn")]
-    given = answers({
-        "ctx.remote_access": "yes", "ctx.makes_transfers": "no", "ctx.personal_data": "yes",
-        "ctx.develops_software": "no", "mfa.email": "partial", "mfa.remote_access": "yes",
-        "edr.coverage": "edr_partial", "edr.monitored": "no", "backup.exists": "yes",
-        "backup.offline": "partial", "backup.restore_test_months": 9, "patch.critical_days": 10,
-        "eol.software": "isolated", "log.monitoring": "business_hours", "ir.plan": "yes",
-        "ir.exercise_months": 30, "network.segmentation": "yes", "data.encryption": "no",
-    })
+    findings = [
+        finding("service.rdp_exposed", port=3389),
+        finding("email.no_dmarc"),
+        finding("scan.timeout", "c.example.cn"),
+    ]
+    given = answers(
+        {
+            "ctx.remote_access": "yes",
+            "ctx.makes_transfers": "no",
+            "ctx.personal_data": "yes",
+            "ctx.develops_software": "no",
+            "mfa.email": "partial",
+            "mfa.remote_access": "yes",
+            "edr.coverage": "edr_partial",
+            "edr.monitored": "no",
+            "backup.exists": "yes",
+            "backup.offline": "partial",
+            "backup.restore_test_months": 9,
+            "patch.critical_days": 10,
+            "eol.software": "isolated",
+            "log.monitoring": "business_hours",
+            "ir.plan": "yes",
+            "ir.exercise_months": 30,
+            "network.segmentation": "yes",
+            "data.encryption": "no",
+        }
+    )
     result = score(findings, given, questionnaire=questionnaire)
     # Effective answers, worked out by reading the questionnaire: answered ones as given;
     # payments.* are not asked (no transfers) and count as their best answer ("yes"), as
     # dev.secure_sdlc does (no software products); everything unanswered counts as its worst,
     # which no row lists (inconclusive scan.timeout matches no finding row).
     effective: dict[str, Any] = {
-        "mfa.email": "partial", "mfa.remote_access": "yes", "edr.coverage": "edr_partial",
-        "backup.offline": "partial", "backup.restore_test_months": 9,
-        "patch.critical_days": 10, "eol.software": "isolated", "log.monitoring": "business_hours",
-        "ir.exercise_months": 30, "network.segmentation": "yes", "data.encryption": "no",
-        "payments.callback": "yes", "payments.dual_approval": "yes", "dev.secure_sdlc": "yes",
+        "mfa.email": "partial",
+        "mfa.remote_access": "yes",
+        "edr.coverage": "edr_partial",
+        "backup.offline": "partial",
+        "backup.restore_test_months": 9,
+        "patch.critical_days": 10,
+        "eol.software": "isolated",
+        "log.monitoring": "business_hours",
+        "ir.exercise_months": 30,
+        "network.segmentation": "yes",
+        "data.encryption": "no",
+        "payments.callback": "yes",
+        "payments.dual_approval": "yes",
+        "dev.secure_sdlc": "yes",
     }
     expected = _by_hand(result.grade, {"service.rdp_exposed", "email.no_dmarc"}, effective)
     got = risk_modifiers(result, given, findings, questionnaire=questionnaire)
@@ -140,7 +175,12 @@ def test_worked_example_matches_the_table_scenario_by_scenario(
     assert got["ransomware"].severity == pytest.approx(0.75 * 0.9 * 0.8 * 0.95, rel=1e-12)
     breakdown = modifier_breakdown(result, given, findings, questionnaire=questionnaire)
     assert [a.ref for a in breakdown["bec_funds_transfer"].applied] == [
-        "grade:D", "email.no_dmarc", "mfa.email", "payments.callback", "payments.dual_approval"]
+        "grade:D",
+        "email.no_dmarc",
+        "mfa.email",
+        "payments.callback",
+        "payments.dual_approval",
+    ]
 
 
 def test_modifiers_are_held_within_the_bounds(questionnaire: Questionnaire) -> None:

@@ -4,6 +4,7 @@ from the cost table, and the plan's shape."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -18,13 +19,21 @@ from liubu.assessment.questionnaire import Questionnaire
 from liubu.assessment.scan import Finding
 from liubu.assessment.scoring import score
 from liubu.assessment.treatment import TreatmentPlan, plan_treatment
+from liubu.errors import ValidationError
 from liubu.products import ProductSpec, load_reference_catalogue
 from liubu.risk import Terms, quantify
 
 from .conftest import answers, data_file, finding
 
-PRODUCT_FILE = (Path(__file__).resolve().parents[4] / "src" / "liubu" / "products" / "data"
-                / "catalogue" / "shifan-pc_sme-cyber-comprehensive-v2.yaml")
+PRODUCT_FILE = (
+    Path(__file__).resolve().parents[4]
+    / "src"
+    / "liubu"
+    / "products"
+    / "data"
+    / "catalogue"
+    / "shifan-pc_sme-cyber-comprehensive-v2.yaml"
+)
 REVENUE = 30_000_000  # band R2 of the product, 10m_100m of the risk library
 LIMIT = 1_000_000
 COSTS = data_file("fix_costs.yaml")
@@ -37,8 +46,11 @@ def fen(value: Decimal) -> Decimal:
 
 @pytest.fixture(scope="module")
 def product() -> ProductSpec:
-    return next(p for p in load_reference_catalogue()
-                if p.product_id == "shifan-pc/sme-cyber-comprehensive@2")
+    return next(
+        p
+        for p in load_reference_catalogue()
+        if p.product_id == "shifan-pc/sme-cyber-comprehensive@2"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -54,18 +66,35 @@ def findings() -> list[Finding]:
 
 @pytest.fixture(scope="module")
 def given(best_answers: AnswerSet) -> AnswerSet:
-    values = {k: a.value for k, a in best_answers.answers.items()
-              if k not in ("edr.monitored", "training.phishing")}
-    values |= {"mfa.email": "partial", "edr.coverage": "antivirus", "backup.offline": "no",
-               "patch.critical_days": 30, "eol.software": "isolated", "payments.callback": "no"}
+    values = {
+        k: a.value
+        for k, a in best_answers.answers.items()
+        if k not in ("edr.monitored", "training.phishing")
+    }
+    values |= {
+        "mfa.email": "partial",
+        "edr.coverage": "antivirus",
+        "backup.offline": "no",
+        "patch.critical_days": 30,
+        "eol.software": "isolated",
+        "payments.callback": "no",
+    }
     return answers(values)
 
 
 @pytest.fixture(scope="module")
-def plan(findings: list[Finding], given: AnswerSet, questionnaire: Questionnaire,
-         product: ProductSpec) -> TreatmentPlan:
-    return plan_treatment(findings=findings, answers=given, questionnaire=questionnaire,
-                          industry_section="C", revenue=REVENUE, product=product, limit=LIMIT)
+def plan(
+    findings: list[Finding], given: AnswerSet, questionnaire: Questionnaire, product: ProductSpec
+) -> TreatmentPlan:
+    return plan_treatment(
+        findings=findings,
+        answers=given,
+        questionnaire=questionnaire,
+        industry_section="C",
+        revenue=REVENUE,
+        product=product,
+        limit=LIMIT,
+    )
 
 
 def hand_premium(score_value: Decimal) -> Decimal:
@@ -74,14 +103,18 @@ def hand_premium(score_value: Decimal) -> Decimal:
     plan = yaml.safe_load(PRODUCT_FILE.read_text(encoding="utf-8"))["rate_plan"]
     band = next(b["code"] for b in plan["revenue_bands"] if b["from"] <= REVENUE < b["to"])
     group = next(g["code"] for g in plan["industry_groups"] if "C" in g["sections"])
-    base = next(Decimal(str(r["premium"])) for r in plan["base_premiums"]
-                if (r["limit"], r["revenue_band"], r["industry_group"]) == (LIMIT, band, group))
+    base = next(
+        Decimal(str(r["premium"]))
+        for r in plan["base_premiums"]
+        if (r["limit"], r["revenue_band"], r["industry_group"]) == (LIMIT, band, group)
+    )
     coefficient = next(c for c in plan["coefficients"] if c["factor"] == "security_score")
     points = [(Decimal(str(p["at"])), Decimal(str(p["value"]))) for p in coefficient["points"]]
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
         if x0 <= score_value <= x1:
             value = (y0 + (y1 - y0) * (score_value - x0) / (x1 - x0)).quantize(
-                Decimal("0.0001"), rounding=ROUND_HALF_UP)
+                Decimal("0.0001"), rounding=ROUND_HALF_UP
+            )
             break
     low, high = (Decimal(str(v)) for v in coefficient["range"])
     bound_low, bound_high = (Decimal(str(v)) for v in plan["product_bound"])
@@ -89,11 +122,13 @@ def hand_premium(score_value: Decimal) -> Decimal:
     return fen(base * product)
 
 
-def independent_mean(findings: list[Finding], values: AnswerSet, questionnaire: Questionnaire,
-                     grid: dict[str, Any]) -> tuple[float, float, float]:
+def independent_mean(
+    findings: list[Finding], values: AnswerSet, questionnaire: Questionnaire, grid: dict[str, Any]
+) -> tuple[float, float, float]:
     result = score(findings, values, questionnaire=questionnaire)
-    model = enterprise_model("C", REVENUE, risk_modifiers(result, values, findings,
-                                                          questionnaire=questionnaire))
+    model = enterprise_model(
+        "C", REVENUE, risk_modifiers(result, values, findings, questionnaire=questionnaire)
+    )
     out = quantify(model, engine="fft", bucket=grid["bucket"], log2=grid["log2"])
     return out.mean, out.var(0.99), model.ground_up_mean
 
@@ -102,9 +137,15 @@ def test_fixes_are_ranked_by_net_annual_saving(plan: TreatmentPlan) -> None:
     nets = [fix.net_annual_saving for fix in plan.fixes]
     assert nets == sorted(nets, reverse=True)
     assert {fix.fix_id for fix in plan.fixes} == {
-        "finding:service.rdp_exposed", "finding:email.no_dmarc", "finding:http.missing_hsts",
-        "question:mfa.email", "question:edr.coverage", "question:backup.offline",
-        "question:patch.critical_days", "question:eol.software", "question:payments.callback",
+        "finding:service.rdp_exposed",
+        "finding:email.no_dmarc",
+        "finding:http.missing_hsts",
+        "question:mfa.email",
+        "question:edr.coverage",
+        "question:backup.offline",
+        "question:patch.critical_days",
+        "question:eol.software",
+        "question:payments.callback",
         "question:training.phishing",
     }
     assert plan.inconclusive_assets == ("old.example.cn",)
@@ -124,7 +165,8 @@ def test_a_fixs_eal_change_matches_the_engine_on_the_modified_model(
     assert fix.var100_change == fen(Decimal(repr(after[1]))) - fen(Decimal(repr(before[1])))
     # And against the closed-form ground-up mean Σ λ·E[X] (no discretisation at all).
     assert float(fix.eal_change) == pytest.approx(after[2] - before[2], rel=0.01)
-    assert fix.eal_change < 0 and fix.var100_change <= 0
+    assert fix.eal_change < 0
+    assert fix.var100_change <= 0
 
 
 def test_a_question_fixs_eal_change_matches_the_closed_form(
@@ -164,8 +206,9 @@ def test_top_three_are_recomputed_jointly_not_summed(
     targets = {k: v for f in best for k, v in f.target_answers.items()}
     joint_findings = [f for f in findings if f.code not in codes]
     joint_answers = given.revised(targets, answered_at=given.answered_at)
-    mean, var100, _ = independent_mean(joint_findings, joint_answers, questionnaire,
-                                       plan.settings["grid"])
+    mean, var100, _ = independent_mean(
+        joint_findings, joint_answers, questionnaire, plan.settings["grid"]
+    )
     joint_score = score(joint_findings, joint_answers, questionnaire=questionnaire)
     assert combined.score == joint_score.value
     assert combined.eal == fen(Decimal(repr(mean)))
@@ -182,13 +225,28 @@ def test_fixes_acting_on_the_same_scenario_save_less_together_than_apart(
     """Three ransomware controls with no cap and no change of grade, the score staying on one
     linear stretch of the premium guide (60-80): their multipliers compound, so together they
     save less than the sum of what each saves alone."""
-    given = answers({"ctx.remote_access": "no", "ctx.makes_transfers": "no",
-                     "ctx.personal_data": "no", "ctx.develops_software": "no",
-                     "backup.exists": "yes", "backup.offline": "no", "patch.critical_days": 30,
-                     "edr.coverage": "antivirus"})
+    given = answers(
+        {
+            "ctx.remote_access": "no",
+            "ctx.makes_transfers": "no",
+            "ctx.personal_data": "no",
+            "ctx.develops_software": "no",
+            "backup.exists": "yes",
+            "backup.offline": "no",
+            "patch.critical_days": 30,
+            "edr.coverage": "antivirus",
+        }
+    )
     seen = [finding("tls.self_signed"), finding("email.no_dmarc"), finding("http.missing_hsts")]
-    plan = plan_treatment(findings=seen, answers=given, questionnaire=questionnaire,
-                          industry_section="C", revenue=REVENUE, product=product, limit=LIMIT)
+    plan = plan_treatment(
+        findings=seen,
+        answers=given,
+        questionnaire=questionnaire,
+        industry_section="C",
+        revenue=REVENUE,
+        product=product,
+        limit=LIMIT,
+    )
     chosen = ["question:backup.offline", "question:patch.critical_days", "question:edr.coverage"]
     single = [next(f for f in plan.fixes if f.fix_id == fix_id) for fix_id in chosen]
     combined = plan.combined(chosen)
@@ -215,8 +273,11 @@ def test_a_control_that_reveals_questions_sets_them_too_and_adds_their_costs(
 ) -> None:
     fix = next(f for f in plan.fixes if f.fix_id == "question:edr.coverage")
     assert dict(fix.target_answers) == {"edr.coverage": "edr_all", "edr.monitored": "yes"}
-    one = lambda q: Decimal(COSTS["questions"][q].get("annual", [0, 0])[0])  # noqa: E731
-    assert fix.cost.annual_low == one("edr.coverage") + one("edr.monitored")
+
+    def annual_low(question_id: str) -> Decimal:
+        return Decimal(COSTS["questions"][question_id].get("annual", [0, 0])[0])
+
+    assert fix.cost.annual_low == annual_low("edr.coverage") + annual_low("edr.monitored")
 
 
 def test_an_unanswered_control_is_flagged_and_inconclusive_checks_are_not_fixes(
@@ -227,14 +288,19 @@ def test_an_unanswered_control_is_flagged_and_inconclusive_checks_are_not_fixes(
     assert all("scan.timeout" not in f.resolves for f in plan.fixes)
     rdp = plan.fixes[0]
     assert rdp.assets == ("vpn.example.cn",)
-    assert rdp.title is not None and "RDP" in rdp.title.en and rdp.advice is not None
+    assert rdp.title is not None
+    assert "RDP" in rdp.title.en
+    assert rdp.advice is not None
 
 
 def test_plan_is_json_ready(plan: TreatmentPlan) -> None:
     document = json.loads(json.dumps(plan.to_dict()))
     assert document["top_3"]["fix_ids"] == [f.fix_id for f in plan.fixes[:3]]
     assert document["baseline"]["premium"]["other_coefficients_at_1"] == [
-        "claims_history", "mlps_level", "retention"]
+        "claims_history",
+        "mlps_level",
+        "retention",
+    ]
 
 
 def test_fixes_held_by_two_caps_are_worth_more_together_than_apart(
@@ -243,8 +309,15 @@ def test_fixes_held_by_two_caps_are_worth_more_together_than_apart(
     """top(n) is recomputed, not summed, because fixes can also complement each other: with RDP
     and a known-exploited vulnerability both capping the grade at D, neither fix alone lifts it."""
     both = [finding("service.rdp_exposed", port=3389), finding("vuln.known_exploited")]
-    plan = plan_treatment(findings=both, answers=best_answers, questionnaire=questionnaire,
-                          industry_section="C", revenue=REVENUE, product=product, limit=LIMIT)
+    plan = plan_treatment(
+        findings=both,
+        answers=best_answers,
+        questionnaire=questionnaire,
+        industry_section="C",
+        revenue=REVENUE,
+        product=product,
+        limit=LIMIT,
+    )
     assert all(f.grade == "D" for f in plan.fixes)
     together = plan.top(2)
     assert together.grade == "A"
@@ -256,13 +329,19 @@ def test_without_a_product_the_saving_is_the_expected_loss_alone(
     questionnaire: Questionnaire, best_answers: AnswerSet
 ) -> None:
     values = {k: a.value for k, a in best_answers.answers.items()}
-    plan = plan_treatment(findings=[finding("email.no_dmarc")],
-                          answers=answers({**values, "payments.callback": "partial"}),
-                          questionnaire=questionnaire, industry_section="F", revenue=5_000_000,
-                          product=None, limit=LIMIT)
+    plan = plan_treatment(
+        findings=[finding("email.no_dmarc")],
+        answers=answers({**values, "payments.callback": "partial"}),
+        questionnaire=questionnaire,
+        industry_section="F",
+        revenue=5_000_000,
+        product=None,
+        limit=LIMIT,
+    )
     assert plan.baseline.premium is None
     for fix in plan.fixes:
-        assert fix.premium is None and fix.premium_change is None
+        assert fix.premium is None
+        assert fix.premium_change is None
         assert fix.annual_saving == -fix.eal_change
     assert plan.settings["revenue_band"] == "lt_10m"
 
@@ -271,16 +350,32 @@ def test_policy_terms_bound_the_expected_loss(
     questionnaire: Questionnaire, best_answers: AnswerSet, product: ProductSpec
 ) -> None:
     plan_ground_up = plan_treatment(
-        findings=[finding("tls.self_signed")], answers=best_answers,
-        questionnaire=questionnaire, industry_section="C", revenue=REVENUE, product=None,
-        limit=LIMIT)
+        findings=[finding("tls.self_signed")],
+        answers=best_answers,
+        questionnaire=questionnaire,
+        industry_section="C",
+        revenue=REVENUE,
+        product=None,
+        limit=LIMIT,
+    )
     terms = Terms(retention=5000, aggregate_limit=LIMIT)
     plan_insured = plan_treatment(
-        findings=[finding("tls.self_signed")], answers=best_answers,
-        questionnaire=questionnaire, industry_section="C", revenue=REVENUE, product=None,
-        limit=LIMIT, terms=terms)
+        findings=[finding("tls.self_signed")],
+        answers=best_answers,
+        questionnaire=questionnaire,
+        industry_section="C",
+        revenue=REVENUE,
+        product=None,
+        limit=LIMIT,
+        terms=terms,
+    )
     assert plan_insured.baseline.eal < plan_ground_up.baseline.eal
     assert plan_insured.baseline.var100 <= LIMIT
     assert plan_insured.settings["terms"] == "as given"
-    with pytest.raises(Exception, match="positive whole number"):
+    with pytest.raises(ValidationError, match="positive whole number"):
         plan_insured.top(0)
+
+
+def test_combining_an_unknown_fix_is_refused(plan: TreatmentPlan) -> None:
+    with pytest.raises(ValidationError, match="no fix"):
+        plan.combined(["question:nothing"])

@@ -1,0 +1,122 @@
+"""The questionnaire on the web: conditional questions, evidence uploads, versioned answers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from liubu.api.deps import PlatformDep
+from liubu.assessment import diagnosis
+from liubu.assessment.answers import AnswerValue
+from liubu.assessment.questionnaire import Question, QuestionType, Visibility, load_questionnaire
+from liubu.errors import LiubuError, ValidationError
+from liubu.web import i18n
+from liubu.web.nav import require_page
+from liubu.web.rendering import flash, language_of, render
+from liubu.web.security import CsrfChecked, WebPrincipal
+
+router = APIRouter(include_in_schema=False)
+
+
+def _show_if(question: Question) -> str:
+    condition = question.show_if
+    if condition is None:
+        return ""
+    return json.dumps(
+        {
+            "question": condition.question,
+            "in": list(condition.values),
+            "at_least": condition.at_least,
+            "at_most": condition.at_most,
+        }
+    )
+
+
+@router.get("/diagnosis/{enterprise_id}/questionnaire", response_class=HTMLResponse)
+def questionnaire_page(
+    request: Request, enterprise_id: str, principal: WebPrincipal, platform: PlatformDep
+) -> Response:
+    page, nav = require_page(principal, "diagnosis", step=True)
+    with platform.uow(principal) as uow:
+        enterprise = uow.enterprises.get(enterprise_id)
+        latest = diagnosis.latest_answers(uow, enterprise.id)
+    answers = latest.answers if latest else {}
+    return render(
+        request,
+        "questionnaire.html",
+        principal=principal,
+        nav=nav,
+        page=page,
+        enterprise=enterprise,
+        questionnaire=load_questionnaire(),
+        answers=answers,
+        version=latest.number if latest else 0,
+        show_if=_show_if,
+        lang="zh" if language_of(request) == "zh_CN" else "en",
+    )
+
+
+@router.post("/diagnosis/{enterprise_id}/questionnaire")
+async def questionnaire_submit(
+    request: Request,
+    enterprise_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+) -> Response:
+    require_page(principal, "diagnosis", step=True)
+    i18n.current_language.set(language_of(request))
+    form = await request.form()
+    questionnaire = load_questionnaire()
+    values = _values(form, questionnaire.questions)
+    visible = questionnaire.visibility(values)
+    try:
+        with platform.uow(principal) as uow:
+            latest = diagnosis.latest_answers(uow, enterprise_id)
+            previous = latest.answers if latest else {}
+            answers: dict[str, Any] = {}
+            for qid, value in values.items():
+                if visible.get(qid) is not Visibility.SHOWN:
+                    continue  # an answer to a question not asked is dropped, not stored
+                evidence = list(previous.get(qid, {}).get("evidence", []))
+                upload = form.get(f"f_{qid}")
+                if isinstance(upload, UploadFile) and upload.filename:
+                    attachment = diagnosis.attach_evidence(
+                        uow,
+                        enterprise_id,
+                        question_id=qid,
+                        filename=upload.filename,
+                        content_type=upload.content_type or "",
+                        content=await upload.read(diagnosis.MAX_ATTACHMENT_BYTES + 1),
+                    )
+                    uow.flush()
+                    evidence.append(attachment.id)
+                answers[qid] = {"value": value, "evidence": evidence}
+            record = diagnosis.record_answers(uow, enterprise_id, answers)
+            uow.commit()
+    except ValidationError as error:
+        flash(request, error.message, kind="error")
+        return RedirectResponse(f"/diagnosis/{enterprise_id}/questionnaire", status_code=303)
+    except LiubuError:
+        raise
+    flash(request, i18n.gettext("Answers saved as version %(number)s.") % {"number": record.number})
+    return RedirectResponse(f"/diagnosis/{enterprise_id}#score", status_code=303)
+
+
+def _values(form: Any, questions: tuple[Question, ...]) -> dict[str, AnswerValue]:
+    values: dict[str, AnswerValue] = {}
+    for question in questions:
+        raw = form.get(f"q_{question.id}")
+        if not isinstance(raw, str) or raw.strip() == "":
+            continue
+        if question.type is QuestionType.NUMBER:
+            try:
+                values[question.id] = float(raw)
+            except ValueError as error:
+                raise ValidationError(f"{raw!r} is not a number.", field=question.id) from error
+        else:
+            values[question.id] = raw
+    return values
