@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# One BLAS thread per process: the risk engine's vector products are small, and threaded
+# OpenBLAS slows them badly when cores are shared (tests, a web server beside scans).
+export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: demo test venv lint typecheck bench clean chromium
 

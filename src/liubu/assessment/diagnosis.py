@@ -12,6 +12,7 @@ from typing import Any
 from liubu.accounts.model import new_id
 from liubu.accounts.service import require
 from liubu.assessment.answers import Answer, AnswerSet, require_usable
+from liubu.assessment.modifiers import enterprise_model, risk_modifiers
 from liubu.assessment.questionnaire import load_questionnaire
 from liubu.assessment.records import (
     AnswerSetRecord,
@@ -26,6 +27,7 @@ from liubu.assessment.service import ASSESSORS, KINDS, current_findings, finding
 from liubu.assessment.treatment import TreatmentPlan, plan_treatment
 from liubu.errors import ValidationError
 from liubu.products.spec import ProductSpec
+from liubu.risk import quantify
 
 
 def _now() -> datetime:
@@ -206,3 +208,16 @@ def attach_evidence(
     )
     uow.assessment.add(attachment)
     return attachment
+
+
+def enterprise_risk(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[str, Any]:
+    """The enterprise's ground-up annual loss distribution under its current posture."""
+    enterprise = uow.enterprises.get(enterprise_id)
+    records = current_findings(uow, enterprise.id)
+    findings = scored_findings(records)
+    answers = answer_set_of(latest_answers(uow, enterprise.id))
+    questionnaire = load_questionnaire()
+    result = score(findings, answers, questionnaire=questionnaire)
+    modifiers = risk_modifiers(result, answers, findings, questionnaire=questionnaire)
+    model = enterprise_model(enterprise.industry_section, enterprise.annual_revenue, modifiers)
+    return quantify(model).to_dict()

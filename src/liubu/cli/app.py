@@ -200,6 +200,11 @@ def _safe_url(url: str) -> str:
 
 def main() -> None:
     """Entry point: translate liubu's errors into one line on stderr and an exit code."""
+    import os
+
+    # The risk engine's small vector products slow down badly with threaded OpenBLAS when cores
+    # are shared; one thread per process is faster here (set before numpy is first imported).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     import click
 
     try:

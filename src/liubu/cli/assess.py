@@ -171,3 +171,25 @@ def _print_summary(summary: dict[str, Any]) -> None:
             str(finding["evidence"].get("observed", ""))[:80],
         )
     out.print(findings)
+
+
+@assess_app.command("report")
+def assess_report(
+    ctx: typer.Context,
+    enterprise: Annotated[str, typer.Argument(help="Enterprise record id.")],
+    pdf: Annotated[Path | None, typer.Option(help="Write the bilingual PDF here.")] = None,
+    html: Annotated[Path | None, typer.Option(help="Write the HTML here.")] = None,
+) -> None:
+    """The bilingual pre-bind report: score, factors, findings, loss curve, treatment plan."""
+    from liubu.accounts.model import SYSTEM
+    from liubu.web.report import render_report_html, render_report_pdf, report_context
+
+    if pdf is None and html is None:
+        raise ValidationError("Say where to write the report: --pdf FILE and/or --html FILE.")
+    context = report_context(state(ctx).platform(), SYSTEM, enterprise)
+    if html is not None:
+        html.write_text(render_report_html(context), encoding="utf-8")
+        out.print(f"HTML report written to {html}")
+    if pdf is not None:
+        pdf.write_bytes(render_report_pdf(context))
+        out.print(f"PDF report written to {pdf}")

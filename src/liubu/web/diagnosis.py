@@ -19,6 +19,7 @@ from liubu.store.uow import SqlUnitOfWork
 from liubu.web import i18n
 from liubu.web.nav import require_page
 from liubu.web.rendering import flash, language_of, render
+from liubu.web.report import render_report_html, render_report_pdf, report_context
 from liubu.web.security import CsrfChecked, WebPrincipal
 
 T = TypeVar("T")
@@ -76,6 +77,27 @@ def diagnosis_page(
         summary=summary,
         lang=language_of(request),
     )
+
+
+@router.get("/diagnosis/{enterprise_id}/report.pdf")
+def report_pdf(
+    request: Request, enterprise_id: str, principal: WebPrincipal, platform: PlatformDep
+) -> Response:
+    require_page(principal, "diagnosis", step=True)
+    context = report_context(platform, principal, enterprise_id)
+    return Response(
+        render_report_pdf(context),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="liubu-report-{enterprise_id}.pdf"'},
+    )
+
+
+@router.get("/diagnosis/{enterprise_id}/report", response_class=HTMLResponse)
+def report_html(
+    request: Request, enterprise_id: str, principal: WebPrincipal, platform: PlatformDep
+) -> Response:
+    require_page(principal, "diagnosis", step=True)
+    return HTMLResponse(render_report_html(report_context(platform, principal, enterprise_id)))
 
 
 @router.post("/diagnosis/{enterprise_id}/assets")

@@ -55,5 +55,3 @@ def best_answers(questionnaire: Questionnaire) -> AnswerSet:
         else:
             values[question.id] = "yes"
     return answers(values)
-
-
