@@ -1,0 +1,127 @@
+"""An enterprise in real Chromium: questionnaire (with evidence) → declare and verify an asset →
+scan real local servers → findings → treatment plan, in Chinese."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from liubu.assessment.service import ScanPolicy
+from liubu.assessment.vulnerabilities import load_intel
+from liubu.bootstrap import Platform, bootstrap
+from liubu.demo import load_demo
+from tests.conftest import test_settings
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, running_server
+from tests.e2e.test_browser_shell import sign_in
+from tests.integration.scan.servers import Listener, http_handler, rdp_handler
+from tests.integration.scan.servers import Page as WebPage
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=30_000)
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+@dataclass
+class Site:
+    url: str
+    pages: dict[str, WebPage]
+    rdp_port: int
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    require_chromium()
+    data = Path(tmp_path_factory.mktemp("diagnosis"))
+    platform: Platform = bootstrap(
+        test_settings(f"sqlite:///{(data / 'liubu.db').as_posix()}", data), upgrade_schema=True
+    )
+    load_demo(platform)
+    with platform.uow() as uow:
+        load_intel(
+            uow.intel,
+            [
+                SHARED / "cisa_kev" / "known_exploited_vulnerabilities.json",
+                SHARED / "cve5_vulnrichment" / "kev_subset" / "CVE-2024-38475.json",
+            ],
+        )
+        uow.commit()
+    pages: dict[str, WebPage] = {}
+    web = Listener(http_handler(pages, WebPage(headers=(("Server", "Apache/2.4.49"),))))
+    rdp = Listener(rdp_handler)
+    platform.scan_policy_override = ScanPolicy(
+        allow_private=True,
+        verify_web_ports=(("http", web.port),),
+        ports=(web.port, rdp.port),
+        services={web.port: "http", rdp.port: "rdp"},
+        deadline=20.0,
+        per_probe_timeout=2.0,
+    )
+    with running_server(platform) as base:
+        yield Site(base, pages, rdp.port)
+    web.stop()
+    rdp.stop()
+    platform.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    require_chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def test_an_enterprise_goes_from_questionnaire_to_treatment_plan(
+    browser: Browser, site: Site, tmp_path: Path
+) -> None:
+    page: Page = browser.new_context(locale="zh-CN").new_page()
+    sign_in(page, site.url, "enterprise")
+    page.click("[data-slug=diagnosis]")
+    expect(page.get_by_test_id("page-title")).to_contain_text("保前诊断")
+    expect(page.get_by_test_id("grade")).to_be_visible()
+
+    # Questionnaire: a conditional question appears only when its condition holds.
+    page.click("text=问卷")
+    remote_mfa = page.locator("[data-question='mfa.remote_access']")
+    page.check("input[name='q_ctx.remote_access'][value='no']")
+    expect(remote_mfa).to_be_hidden()
+    page.check("input[name='q_ctx.remote_access'][value='yes']")
+    expect(remote_mfa).to_be_visible()
+    page.check("input[name='q_mfa.remote_access'][value='yes']")
+    page.check("input[name='q_mfa.email'][value='yes']")
+    evidence = tmp_path / "mfa-policy.txt"
+    evidence.write_text("MFA enforced for all mailboxes since 2026-01-01\n", encoding="utf-8")
+    page.set_input_files("input[name='f_mfa.email']", str(evidence))
+    page.get_by_test_id("save-answers").click()
+    expect(page.get_by_test_id("flash").first).to_contain_text("第 1 版")
+
+    # Declare and verify an asset, then scan it.
+    page.fill("[data-testid=declare] input[name=name]", "127.0.0.1")
+    page.click("[data-testid=declare] button")
+    token_text = page.locator("tr[data-asset='127.0.0.1']").inner_text()
+    token = re.search(r"liubu-verification=([0-9a-f]{32})", token_text)
+    assert token is not None
+    site.pages["/.well-known/liubu-verification.txt"] = WebPage(body=token.group(1).encode())
+    page.get_by_test_id("verify").click()
+    expect(page.get_by_test_id("verified")).to_be_visible()
+    page.get_by_test_id("start-scan").click()
+    findings = page.locator("[data-testid=findings] tr[data-code]")
+    expect(findings.first).to_be_visible()
+    expect(page.locator("tr[data-code='service.rdp_exposed']")).to_contain_text(
+        f"127.0.0.1:{site.rdp_port}"
+    )
+    expect(page.locator("tr[data-code='vuln.known_exploited']")).to_contain_text("CVE-2024-38475")
+    expect(page.get_by_test_id("grade")).to_have_text(re.compile("^[DE]$"))
+
+    # The treatment plan, ranked by money, with the headline saving.
+    page.click("[data-slug=treatment]")
+    expect(page.get_by_test_id("headline")).to_contain_text("每年约可节省")
+    first_fix = page.locator("[data-testid=fixes] tr[data-fix]").first
+    expect(first_fix).to_be_visible()
+    assert page.locator("[data-testid=fixes] tr[data-fix]").count() >= 3
