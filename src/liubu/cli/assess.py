@@ -81,6 +81,9 @@ def assess_scan(
     targets: Annotated[list[str], typer.Argument(help="Verified assets to scan.")],
     dns_server: Annotated[str | None, typer.Option(help="Resolver HOST:PORT.")] = None,
     ports: Annotated[str | None, typer.Option(help="Ports, e.g. 22,80,443,3389.")] = None,
+    services: Annotated[
+        str | None, typer.Option(help="Services on non-standard ports, e.g. 8081:http,13389:rdp.")
+    ] = None,
     allow_private: Annotated[
         bool, typer.Option(help="Allow private/loopback targets (testing only).")
     ] = False,
@@ -100,6 +103,12 @@ def assess_scan(
         policy = dataclasses.replace(policy, dns_server=(host, int(port)))
     if ports:
         policy = dataclasses.replace(policy, ports=tuple(int(p) for p in ports.split(",")))
+    if services:
+        mapping = {
+            int(port): name
+            for port, _, name in (item.partition(":") for item in services.split(","))
+        }
+        policy = dataclasses.replace(policy, services=mapping)
     if allow_private:
         policy = dataclasses.replace(policy, allow_private=True)
     with platform.uow() as uow:
