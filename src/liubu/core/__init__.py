@@ -6,6 +6,8 @@
 - :class:`Industry` (国民经济行业分类, GB/T 4754-2017) and :class:`Region` (行政区划代码,
   GB/T 2260).
 - :class:`Period` of cover and :func:`to_shanghai` for display times.
+- Personal data (个人信息): :class:`PersonalDataCipher` (AES-256-GCM at rest, keyed lookup hash)
+  and the masks shown on screen.
 """
 
 from liubu.core.identifiers import (
@@ -32,6 +34,7 @@ from liubu.core.industry import (
 )
 from liubu.core.money import Money
 from liubu.core.period import Period, to_shanghai
+from liubu.core.personal import PersonalDataCipher, mask_mobile, mask_name, mask_resident_id
 from liubu.core.region import Province, Region, RegionLevel, parse_region, provinces
 
 __all__ = [
@@ -41,6 +44,7 @@ __all__ = [
     "MobileNumber",
     "Money",
     "Period",
+    "PersonalDataCipher",
     "Province",
     "Region",
     "RegionLevel",
@@ -50,6 +54,9 @@ __all__ = [
     "UnifiedSocialCreditCode",
     "industry_divisions",
     "industry_sections",
+    "mask_mobile",
+    "mask_name",
+    "mask_resident_id",
     "parse_industry",
     "parse_mobile",
     "parse_region",

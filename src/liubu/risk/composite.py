@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,6 +46,25 @@ class Gpd(Severity):
         with np.errstate(divide="ignore"):
             survival = np.where(base > 0, base ** (-1.0 / self.shape), 0.0)
         return np.asarray(1.0 - survival, dtype=np.float64)
+
+    def sf(self, x: npt.ArrayLike) -> FloatArray:
+        """(1 + ξy/β)^(−1/ξ), y = (x − loc)⁺, computed directly (not as 1 − F)."""
+        y = np.maximum((as_array(x) - self.loc) / self.scale, 0.0)
+        if self.shape == 0.0:
+            return np.asarray(np.exp(-y), dtype=np.float64)
+        base = np.maximum(1.0 + self.shape * y, 0.0)
+        with np.errstate(divide="ignore"):
+            return np.asarray(np.where(base > 0, base ** (-1.0 / self.shape), 0.0), np.float64)
+
+    def stop_loss(self, u: npt.ArrayLike) -> FloatArray:
+        """E[(X − u)⁺] = (β + ξ(u − loc))·P(X > u)/(1 − ξ) above loc (the mean excess is linear),
+        E[X] − u below it; infinite for ξ ≥ 1."""
+        uu = as_array(u)
+        if self.shape >= 1.0:
+            return np.full_like(uu, math.inf)
+        excess = (self.scale + self.shape * np.maximum(uu - self.loc, 0.0)) / (1.0 - self.shape)
+        above = np.where(np.isinf(uu), 0.0, excess * self.sf(np.where(np.isinf(uu), 0.0, uu)))
+        return np.asarray(np.where(uu < self.loc, self.mean - uu, above), dtype=np.float64)
 
     def ppf(self, q: npt.ArrayLike) -> FloatArray:
         tail = 1.0 - as_array(q)
@@ -163,6 +183,22 @@ class Spliced(Severity):
         tail_sf = self.tail.sf(np.maximum(arr, t)) / float(self.tail.sf(t))
         return np.asarray(np.where(arr <= t, body, 1.0 - self._p * tail_sf), dtype=np.float64)
 
+    def sf(self, x: npt.ArrayLike) -> FloatArray:
+        arr, t = as_array(x), self.threshold
+        body = 1.0 - (1.0 - self._p) * self.body.cdf(np.minimum(arr, t)) / float(self.body.cdf(t))
+        tail = self._p * self.tail.sf(np.maximum(arr, t)) / float(self.tail.sf(t))
+        return np.asarray(np.where(arr <= t, body, tail), dtype=np.float64)
+
+    def stop_loss(self, u: npt.ArrayLike) -> FloatArray:
+        """Above the threshold p·π_tail(u)/P_tail(X > t); below it π(t) + E[min(X, t)] −
+        E[min(X, u)]."""
+        uu, t = as_array(u), self.threshold
+        scale = self._p / float(self.tail.sf(t))
+        above = scale * self.tail.stop_loss(np.maximum(uu, t))
+        at_t = scale * float(self.tail.stop_loss(t))
+        below = at_t + float(self.lev_array(t)) - self.lev_array(np.minimum(uu, t))
+        return np.asarray(np.where(uu >= t, above, below), dtype=np.float64)
+
     def ppf(self, q: npt.ArrayLike) -> FloatArray:
         qq, t, p = as_array(q), self.threshold, self._p
         body_q = np.clip(qq / (1.0 - p), 0.0, 1.0) * float(self.body.cdf(t))
@@ -239,6 +275,26 @@ class Mixture(Severity):
             total = total + w * comp.cdf(arr)
         return total
 
+    def sf(self, x: npt.ArrayLike) -> FloatArray:
+        return self._weighted(lambda c, a: c.sf(a), x)
+
+    def stop_loss(self, u: npt.ArrayLike) -> FloatArray:
+        return self._weighted(lambda c, a: c.stop_loss(a), u)
+
+    def lev_array(self, u: npt.ArrayLike) -> FloatArray:
+        return self._weighted(lambda c, a: c.lev_array(a), u)
+
+    def _weighted(
+        self, of: Callable[[Severity, npt.ArrayLike], FloatArray], x: npt.ArrayLike
+    ) -> FloatArray:
+        """Σ w_i · of(component_i, x) over the components with a positive weight."""
+        arr = as_array(x)
+        total = np.zeros_like(arr, dtype=np.float64)
+        for w, comp in zip(self.weights, self.components, strict=True):
+            if w > 0:
+                total = total + w * of(comp, arr)
+        return total
+
     def ppf(self, q: npt.ArrayLike) -> FloatArray:
         """Bisection between the components' quantiles (the mixture's lies between them)."""
         qq = as_array(q)
@@ -305,6 +361,15 @@ class Scaled(Severity):
 
     def ppf(self, q: npt.ArrayLike) -> FloatArray:
         return self.factor * self.base.ppf(q)
+
+    def sf(self, x: npt.ArrayLike) -> FloatArray:
+        return self.base.sf(as_array(x) / self.factor)
+
+    def stop_loss(self, u: npt.ArrayLike) -> FloatArray:
+        return self.factor * self.base.stop_loss(as_array(u) / self.factor)
+
+    def lev_array(self, u: npt.ArrayLike) -> FloatArray:
+        return self.factor * self.base.lev_array(as_array(u) / self.factor)
 
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
         return self.factor * self.base.sample(rng, size)

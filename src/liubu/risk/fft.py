@@ -21,8 +21,8 @@ import numpy.typing as npt
 from scipy import fft as sfft
 
 from liubu.risk.events import Scenario
-from liubu.risk.grid import Grid, event_moments
-from liubu.risk.measures import LazyParts, LossDistribution
+from liubu.risk.grid import Grid, annual_moments
+from liubu.risk.measures import LazyParts, LossDistribution, inner
 from liubu.risk.model import Model
 from liubu.risk.severity import FloatArray
 
@@ -66,16 +66,24 @@ def aggregate_fft(model: Model, grid: Grid) -> FftOutput:
     ]
     others = _leave_one_out(gen)
     gross = _untilt(sfft.irfft(others[0] * gen[0], grid.m), tilt)
-    pmf, _ = _lump(np.maximum(gross, 0.0), {}, grid.n)
+    padded = np.maximum(gross, 0.0)
+    pmf, _ = _lump(padded, {}, grid.n)
     lost = max(1.0 - float(pmf.sum()), 0.0)
-    check = _self_check(model, grid, pmf, events, lost)
     pmf[-1] += lost  # mass beyond the padded grid is beyond its top (and the aggregate limit)
-    values, probs, below, factor = _limit(pmf, grid, model.terms.aggregate_limit)
+    x = np.arange(grid.n, dtype=np.float64) * grid.bucket
+    check = _self_check(model, grid, padded, pmf, events)
+    tail = check["tail_value"]
+    if isinstance(tail, float):
+        x[-1] = tail
+    values, probs, below, factor = _limit(pmf, x, model.terms.aggregate_limit)
 
     def allocate() -> dict[str, FloatArray]:
         amounts, totals = _annual_amounts(model, grid, tilt, events, others)
         _, marks = _lump(gross, amounts, grid.n)
         _share_lost(marks, amounts, totals, lost * (grid.n - 1) * grid.bucket)
+        if isinstance(tail, float):  # the tail beyond the top, pro rata to the parts there
+            for mark in marks.values():
+                mark[-1] *= tail / ((grid.n - 1) * grid.bucket)
         return _limit_marks(marks, below, factor, probs)
 
     annual = LossDistribution(values, probs, LazyParts(allocate), bucket=grid.bucket)
@@ -98,7 +106,7 @@ def _annual_amounts(
         weight = np.asarray(scenario.frequency.pgf_derivative(event.phi), np.complex128) * rest
         key = f"scenario:{scenario.name}"
         weights[key] = weight * sfft.rfft(x * event.pmf * tilt[: grid.n], grid.m)
-        totals[key] = scenario.frequency.mean * float(np.dot(x, event.pmf))
+        totals[key] = scenario.frequency.mean * inner(x, event.pmf)
         for coverage, (part_ft, part_mean) in _event_parts(event, grid, tilt).items():
             key = f"coverage:{coverage}"
             weights[key] = weights.get(key, 0) + weight * part_ft
@@ -133,7 +141,7 @@ def _event(model: Model, scenario: Scenario, grid: Grid, tilt: FloatArray) -> _E
     x = np.arange(n, dtype=np.float64)
     top = (n - 1) * grid.bucket
     errors = [
-        abs(float(np.dot(x, p)) * grid.bucket / exact - 1.0)
+        abs(inner(x, p) * grid.bucket / exact - 1.0)
         for p, layer in zip(pmfs, layers, strict=True)
         if (exact := layer.limited_moment(1, top)) > 0
     ]
@@ -218,10 +226,9 @@ def _lump(
 
 
 def _limit(
-    pmf: FloatArray, grid: Grid, limit: float
+    pmf: FloatArray, x: FloatArray, limit: float
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_], FloatArray]:
-    """min(S, AAL): lattice points at or above the limit become one atom at the limit."""
-    x = np.arange(grid.n, dtype=np.float64) * grid.bucket
+    """min(S, AAL): points at or above the limit become one atom at the limit."""
     below = x < limit
     factor = np.asarray(np.where(below, 1.0, limit / np.maximum(x, 1e-300)), dtype=np.float64)
     if below.all():
@@ -261,51 +268,70 @@ def _occurrence(
 
 
 def _self_check(
-    model: Model, grid: Grid, pmf: FloatArray, events: Sequence[_Event], lost: float
+    model: Model, grid: Grid, padded: FloatArray, pmf: FloatArray, events: Sequence[_Event]
 ) -> dict[str, float | bool | None]:
-    """Computed against exact moments.
+    """The computed moments against exact ones, and the tail beyond the grid.
 
-    Every component's grid mean is checked against its exact limited mean E[min(Z_c, top)] (the
-    discretisation is the engine's only approximation besides wrap-around). When the grid reaches
-    past the aggregate limit only, the annual moments are not comparable (the tail beyond the
-    grid cannot change min(S, AAL)) and only the component check is reported.
+    Every component's grid mean is checked against its exact limited mean E[min(Z_c, top)]. The
+    annual mean and CV before the aggregate limit, on the padded lattice (before the annual sums
+    beyond the top are lumped there), are checked against the exact moments of the model
+    (``mean_error``, ``cv_error``) and of the model with every component limited at the grid's
+    top (``*_within_grid``): the latter is the engine's own error (discretisation, wrap-around),
+    which shrinks as the grid is refined; the rest is the tail beyond the top. When the grid
+    reaches past the aggregate limit only, the annual moments are not comparable (the tail
+    beyond the grid cannot change min(S, AAL)) and are left out.
+
+    ``tail_value`` (no aggregate limit): the value given to the top point so that it carries the
+    expected loss beyond the top, that of components (closed form) and that of annual sums
+    lumped there (from the padded lattice); the mean is then exact up to the engine's own error.
     """
-    x = np.arange(grid.n) * grid.bucket
-    capped = (
-        math.isfinite(model.terms.aggregate_limit) and x[-1] < model.terms.aggregate_limit * 1.01
-    )
-    mean = float(np.dot(x, pmf))
-    var = float(np.dot((x - mean) ** 2, pmf))
-    cv = math.sqrt(var) / mean if mean > 0 else None
+    x = np.arange(len(padded)) * grid.bucket
+    top = (grid.n - 1) * grid.bucket
+    limit = model.terms.aggregate_limit
+    capped = math.isfinite(limit) and top < limit * 1.01
+    mean = inner(x, padded)
+    cv = math.sqrt(inner((x - mean) ** 2, padded)) / mean if mean > 0 else None
     check: dict[str, float | bool | None] = {
         "discretisation_mean_error": max((e.discretisation_error for e in events), default=0.0),
         "capped_at_aggregate_limit": bool(capped),
+        "top": top,
+        "probability_at_top": float(pmf[-1]),
+        "probability_beyond_grid": max(1.0 - float(padded.sum()), 0.0),
         "mean_computed": mean,
         "cv_computed": cv,
-        "mean_exact": None,
-        "mean_error": None,
-        "cv_exact": None,
-        "cv_error": None,
-        "probability_beyond_grid": lost,
     }
+    for key in ("mean", "cv"):
+        for suffix in ("exact", "error", "exact_within_grid", "error_within_grid"):
+            check[f"{key}_{suffix}"] = None
+    check["mean_beyond_grid"] = check["tail_value"] = None
     if capped:
         return check
-    mean_exact, var_exact = _exact_moments(model)
-    cv_exact = math.sqrt(var_exact) / mean_exact if mean_exact > 0 else math.nan
-    check["mean_exact"] = mean_exact
-    check["mean_error"] = mean / mean_exact - 1.0 if mean_exact > 0 else None
-    if math.isfinite(cv_exact) and cv is not None:
-        check["cv_exact"], check["cv_error"] = cv_exact, cv / cv_exact - 1.0
+    for suffix, moments in (("", annual_moments(model)), ("_within_grid", annual_moments(model, top))):
+        mean_exact, cv_exact = moments[0], _cv(*moments)
+        check[f"mean_exact{suffix}"] = mean_exact
+        check[f"mean_error{suffix}"] = mean / mean_exact - 1.0 if mean_exact > 0 else None
+        if cv_exact is not None and cv is not None:
+            check[f"cv_exact{suffix}"], check[f"cv_error{suffix}"] = cv_exact, cv / cv_exact - 1.0
+    beyond = _mean_beyond(model, top)
+    mean_exact = check["mean_exact"]
+    if isinstance(mean_exact, float) and mean_exact > 0 and math.isfinite(beyond):
+        check["mean_beyond_grid"] = beyond / mean_exact
+        excess = beyond + inner(np.maximum(x - top, 0.0), padded)
+        if math.isinf(limit) and pmf[-1] > 0 and excess > 1e-15 * mean_exact:
+            check["tail_value"] = top + excess / float(pmf[-1])
     return check
 
 
-def _exact_moments(model: Model) -> tuple[float, float]:
-    """Mean and variance of the annual loss before the aggregate limit, from exact event moments:
-    E[S] = Σ E[N]·E[I], Var S = Σ E[N]·E[I²] + (Var N − E[N])·E[I]²."""
-    mean = variance = 0.0
-    for scenario in model.scenarios:
-        first, second = event_moments(model.layers(scenario), model.terms.retention)
-        freq = scenario.frequency
-        mean += freq.mean * first
-        variance += freq.mean * second + (freq.variance - freq.mean) * first * first
-    return mean, variance
+def _cv(mean: float, variance: float) -> float | None:
+    cv = math.sqrt(variance) / mean if mean > 0 and variance >= 0 else math.nan
+    return cv if math.isfinite(cv) else None
+
+
+def _mean_beyond(model: Model, top: float) -> float:
+    """Σ_s E[N_s]·Σ_c E[(Z_c − top)⁺]: the expected annual loss the grid leaves out by limiting
+    every component at its top (exact when the top is at least the retention)."""
+    return math.fsum(
+        s.frequency.mean * float(layer.stop_loss(top))
+        for s in model.scenarios
+        for layer in model.layers(s)
+    )

@@ -21,10 +21,15 @@ from liubu.risk.severity import FloatArray
 
 #: Probability left beyond the grid when it is sized from quantiles.
 _TAIL = 1e-9
+#: Without an aggregate limit, when a heavy tail puts that far beyond what the largest automatic
+#: grid resolves: a year's probability of an event with some component beyond the grid.
+_TAIL_HEAVY = 1e-6
 DISCRETISATIONS = ("moments", "round")
 #: Buckets per smallest component mean when log2 is chosen automatically.
 _BUCKETS_PER_MEAN = 8.0
 _LOG2_RANGE = (10, 13)
+#: The most buckets chosen automatically, when the reach needs more than 2^13 at the resolution.
+_LOG2_HEAVY = 16
 #: The most buckets used to keep a small retention an exact shift on the grid.
 _LOG2_MAX = 18
 
@@ -82,7 +87,9 @@ class Grid:
             pmf = np.diff(cdf, prepend=0.0)
             pmf[-1] += 1.0 - cdf[-1]
             return pmf
-        survival = np.diff(layer.lev_array(np.arange(self.n) * self.bucket)) / self.bucket
+        # D_k = (π((k−1)h) − π(kh))/h from the stop-loss transform π(u) = E[(Z − u)⁺], which keeps
+        # its relative precision in the tail (E[min(Z, u)] differences there are rounding noise).
+        survival = -np.diff(layer.stop_loss(np.arange(self.n) * self.bucket)) / self.bucket
         pmf = np.empty(self.n)
         pmf[0] = 1.0 - survival[0]
         pmf[1:-1] = survival[:-1] - survival[1:]
@@ -99,18 +106,29 @@ def choose_grid(
 ) -> Grid:
     """Pick the bucket and log2 from the model.
 
-    The grid must reach the largest of: every scenario's 1 − 10⁻⁹ event quantile (bounded by the
-    sum of its components' quantiles), the mean plus ten standard deviations of the annual loss;
-    with an annual aggregate limit it stops at limit + retention (beyond that nothing changes
-    min(S, limit)). The bucket must resolve the smallest component that matters (eight
-    buckets per its mean), within 2^10…2^13 buckets. With a retention the bucket divides it, so the
-    retention is an exact shift on the grid (a retention smaller than a bucket becomes the bucket,
-    with up to 2^18 buckets); otherwise it is rounded up to 1, 2, 2.5 or 5 × 10^k.
+    The bucket should resolve the smallest component that matters (eight buckets per its mean).
+    The grid should reach the largest of: every scenario's 1 − 10⁻⁹ event quantile (bounded by
+    the sum of its components' quantiles) and the mean plus ten standard deviations of the annual
+    loss; with an annual aggregate limit it stops at limit + retention (beyond that nothing
+    changes min(S, limit)). When that takes at most 2^13 buckets at the wanted bucket, it is that,
+    with 2^10…2^13 buckets. Otherwise (a heavy tail: lognormals with σ ≳ 1.5 put the 1 − 10⁻⁹
+    quantile 10⁵ times above the 90 % one) the grid takes up to 2^16 buckets and, without an
+    aggregate limit, reaches only as far as :func:`heavy_reach` asks (a 10⁻⁶ annual tail), or as
+    far as 2^13 buckets at the wanted bucket go if that is further: the expected loss beyond its
+    top is restored exactly by the top point's value (see :mod:`liubu.risk.fft`).
+
+    With a retention the bucket divides it, so the retention is an exact shift on the grid (a
+    retention smaller than a bucket becomes the bucket, with up to 2^18 buckets); otherwise it is
+    rounded up to 1, 2, 2.5 or 5 × 10^k. An explicit ``log2`` keeps the automatic reach.
     """
-    reach, smallest = _reach(model), _smallest_mean(model)
+    reach, wanted_bucket = _reach(model), _smallest_mean(model) / _BUCKETS_PER_MEAN
+    light = (1 << _LOG2_RANGE[1]) - 1
+    if reach > light * wanted_bucket and math.isinf(model.terms.aggregate_limit):
+        reach = max(heavy_reach(model, reach), min(reach, light * wanted_bucket))
     if log2 is None:
-        wanted = math.ceil(math.log2(max(reach / max(smallest / _BUCKETS_PER_MEAN, 1e-9), 2.0)))
-        log2 = int(min(max(wanted, _LOG2_RANGE[0]), _LOG2_RANGE[1]))
+        wanted = math.ceil(math.log2(max(reach / max(wanted_bucket, 1e-9), 2.0)))
+        top = _LOG2_RANGE[1] if wanted <= _LOG2_RANGE[1] else _LOG2_HEAVY
+        log2 = int(min(max(wanted, _LOG2_RANGE[0]), top))
     if bucket is None:
         raw = reach / ((1 << log2) - 1)
         retention = model.terms.retention
@@ -125,21 +143,36 @@ def choose_grid(
 
 
 def _reach(model: Model) -> float:
-    event_top, mean, variance = 0.0, 0.0, 0.0
+    event_top = 0.0
     for scenario in model.scenarios:
         layers = model.layers(scenario)
         q = 1.0 - _TAIL / max(len(layers) * max(scenario.frequency.mean, 1.0), 1.0)
         event_top = max(event_top, sum(layer.quantile_bound(q) for layer in layers))
-        first, second = event_sum_moments(layers)
-        freq = scenario.frequency
-        mean += freq.mean * first
-        variance += freq.mean * second + (freq.variance - freq.mean) * first * first
+    mean, variance = annual_moments(model, retention=False)
     spread = mean + 10.0 * math.sqrt(variance) if math.isfinite(variance) else 2.0 * event_top
     reach = max(event_top, spread, 1.0)
     # An event's recoverable amount must reach the limit plus the retention, so that anything the
     # grid lumps at its top is at or above the aggregate limit after the retention.
     limit = model.terms.aggregate_limit + model.terms.retention
     return min(reach, limit * (1.0 + 1e-6)) if math.isfinite(limit) else reach
+
+
+def heavy_reach(model: Model, cap: float) -> float:
+    """The reach of a grid for a heavy tail: the smallest x on a 1 %-step logarithmic ladder with
+    Σ_s E[N_s]·Σ_c P(Z_c > x) ≤ 10⁻⁶ (the chance that a year has an event with some component
+    beyond x, to first order), and at least the mean plus ten standard deviations of the annual
+    loss with every component limited at x (for many events a year, whose sum is what matters);
+    at most ``cap``."""
+    pairs = [(s.frequency.mean, layer) for s in model.scenarios for layer in model.layers(s)]
+    start = min(max(_smallest_mean(model), 1.0), cap)
+    ladder = start * 1.01 ** np.arange(math.ceil(math.log(cap / start) / math.log(1.01)) + 1)
+    tail = np.zeros_like(ladder)
+    for rate, layer in pairs:
+        tail += rate * (1.0 - layer.cdf(ladder))
+    beyond = np.flatnonzero(tail <= _TAIL_HEAVY)
+    x = float(ladder[beyond[0]] if beyond.size else ladder[-1])
+    mean, variance = annual_moments(model, x, retention=False)
+    return min(max(x, mean + 10.0 * math.sqrt(max(variance, 0.0))), cap)
 
 
 def _smallest_mean(model: Model) -> float:
@@ -160,22 +193,45 @@ def _nice(raw: float) -> float:
     return 10.0 ** (exponent + 1)
 
 
-def event_sum_moments(layers: tuple[ComponentLayer, ...]) -> tuple[float, float]:
-    """E[ΣZ] and E[(ΣZ)²] for independent components."""
-    means = [layer.mean for layer in layers]
-    seconds = [layer.second_moment for layer in layers]
+def annual_moments(
+    model: Model, top: float = math.inf, *, retention: bool = True
+) -> tuple[float, float]:
+    """Mean and variance of the annual loss before the aggregate limit, every component limited
+    at ``top``, from exact event moments (without the retention when ``retention`` is False):
+    E[S] = Σ E[N]·E[I], Var S = Σ E[N]·E[I²] + (Var N − E[N])·E[I]²."""
+    mean = variance = 0.0
+    for scenario in model.scenarios:
+        layers = model.layers(scenario)
+        if retention:
+            first, second = event_moments(layers, model.terms.retention, top)
+        else:
+            first, second = event_sum_moments(layers, top)
+        freq = scenario.frequency
+        mean += freq.mean * first
+        variance += freq.mean * second + (freq.variance - freq.mean) * first * first
+    return mean, variance
+
+
+def event_sum_moments(
+    layers: tuple[ComponentLayer, ...], top: float = math.inf
+) -> tuple[float, float]:
+    """E[ΣZ] and E[(ΣZ)²] for independent components, each limited at ``top`` (Z ∧ top)."""
+    means = [layer.limited_moment(1, top) for layer in layers]
+    seconds = [layer.limited_moment(2, top) for layer in layers]
     first = math.fsum(means)
     return first, math.fsum(seconds) + first * first - math.fsum(m * m for m in means)
 
 
-def event_moments(layers: tuple[ComponentLayer, ...], retention: float) -> tuple[float, float]:
-    """E[I] and E[I²] for I = (ΣZ − R)⁺ with independent components.
+def event_moments(
+    layers: tuple[ComponentLayer, ...], retention: float, top: float = math.inf
+) -> tuple[float, float]:
+    """E[I] and E[I²] for I = (ΣZ − R)⁺ with independent components, each limited at ``top``.
 
     E[I] = E[ΣZ] − E[min(ΣZ, R)], E[I²] = E[(ΣZ)²] − E[min(ΣZ, R)²] − 2R·E[I]. With one component
     everything is closed form; with several, E[min(ΣZ, R)^k] comes from a 1,024-bucket rounding
-    grid over [0, R] (an error of order (R/1024)²).
+    grid over [0, R] (an error of order (R/1024)²); limiting at a ``top`` ≥ R does not change it.
     """
-    first, second = event_sum_moments(layers)
+    first, second = event_sum_moments(layers, top)
     if retention <= 0:
         return first, second
     if len(layers) == 1:
@@ -201,4 +257,4 @@ def _limited_sum_moments(layers: tuple[ComponentLayer, ...], cap: float) -> tupl
         dist = sfft.irfft(sfft.rfft(capped, size) * sfft.rfft(pmf, size), size)
         capped = np.append(dist[:buckets], dist[buckets:].sum())
     x = np.arange(buckets + 1) * h
-    return float(np.dot(x, capped)), float(np.dot(x * x, capped))
+    return float(np.sum(x * capped)), float(np.sum(x * x * capped))

@@ -97,6 +97,24 @@ class ComponentLayer:
         partial = a * base.partial_mean(uu / a) + uu * (mass_w - base.cdf(uu / a))
         return np.asarray(whole - np.where(a * w <= uu, a * mean_w, partial), dtype=np.float64)
 
+    def stop_loss(self, u: npt.ArrayLike) -> FloatArray:
+        """E[(Z − u)⁺] for an array of u ≥ 0, from B's stop-loss transform π_B (precise far in
+        the tail, where E[Z] − E[min(Z, u)] is rounding noise).
+
+        Below the sublimit L: a·(π_B(w + u/a) − π_B(w + L/a)) with the time deductible, and the
+        same with w = 0 once u ≥ a·w for the qualifying period; 0 at or above L.
+        """
+        uu = np.minimum(as_array(u), self.cap)
+        a, w, base = self.money_per_unit, self.waiting, self.base
+        if a == 0.0:
+            return np.zeros_like(uu)
+        start = 0.0 if self.qualifying else w
+        top = float(base.stop_loss(start + self.cap / a)) if math.isfinite(self.cap) else 0.0
+        out = a * (base.stop_loss(start + uu / a) - top)
+        if self.qualifying:
+            out = np.where(uu >= a * w, out, self.mean - self.lev_array(uu))
+        return np.asarray(np.maximum(out, 0.0), dtype=np.float64)
+
     def quantile_bound(self, q: float) -> float:
         """An upper bound on Z's q-quantile (exact except for the qualifying period)."""
         a = self.money_per_unit

@@ -21,6 +21,7 @@ from liubu.assessment.records import (
 )
 from liubu.products.registry import ProductRecord
 from liubu.store import tables
+from liubu.underwriting.records import Policy, PolicyEvent, Quote
 
 mapper_registry = registry(metadata=tables.metadata)
 
@@ -37,6 +38,9 @@ MAPPED: dict[type, Table] = {
     AnswerSetRecord: tables.answer_sets,
     ServiceTask: tables.service_tasks,
     Attachment: tables.attachments,
+    Quote: tables.quotes,
+    Policy: tables.policies,
+    PolicyEvent: tables.policy_events,
 }
 
 

@@ -253,6 +253,68 @@ service_tasks = Table(
     Column("version", Integer, nullable=False),
 )
 
+# Quotes and policies belong to the insurer (tenant_id) and are seen by the insured too
+# (client_tenant_id).
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column(
+        "client_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True
+    ),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    Column("insurer", String(64), nullable=False),
+    Column("submission", JSON, nullable=False),
+    Column("options", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("valid_until", _tz(), nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("created_by", String(ID), nullable=False),
+    Column("decision", JSON, nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+policies = Table(
+    "policies",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column(
+        "client_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True
+    ),
+    Column("number", String(24), nullable=False, unique=True),
+    Column("quote_id", String(ID), ForeignKey("quotes.id"), nullable=False, unique=True),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    Column("product_ref", String(200), nullable=False),
+    Column("limit", Numeric(18, 2), nullable=False),
+    Column("retention", Numeric(18, 2), nullable=False),
+    Column("annual_premium", Numeric(18, 2), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("submission", JSON, nullable=False),
+    Column("option", JSON, nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("answers_version", Integer, nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+policy_events = Table(
+    "policy_events",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("client_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column("policy_id", String(ID), ForeignKey("policies.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("effective", Date, nullable=False),
+    Column("premium_change", Numeric(18, 2), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
 # Vulnerability intelligence is platform reference data (not tenant data): each loaded feed file
 # is kept verbatim (compressed) under its SHA-256, so loading is idempotent and the index can be
 # rebuilt from the real formats at any time.

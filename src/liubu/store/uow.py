@@ -19,6 +19,7 @@ from liubu.store.repositories import (
     ProductRepository,
     UserRepository,
 )
+from liubu.store.underwriting import SqlUnderwritingRepository
 
 
 class SqlUnitOfWork:
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
         self.products = ProductRepository(self.session, self.principal)
         self.assessment = SqlAssessmentRepository(self.session, self.principal)
         self.intel = SqlIntelStore(self.session)
+        self.underwriting = SqlUnderwritingRepository(self.session, self.principal)
         self.audit = SqlAuditLog(self.session, self.principal)
         return self
 

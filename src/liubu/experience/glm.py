@@ -1,0 +1,467 @@
+"""Frequency and severity GLMs (频率与损失程度广义线性模型) with multiplicative relativities.
+
+Frequency: claim counts N ~ Poisson(μ), log μ = log(exposure) + β₀ + Σ_f β_f[level], fitted on the
+rows summed by segment (the factors' level combinations). For categorical factors the segment
+sums are sufficient statistics of the Poisson likelihood, so estimates and standard errors equal
+those of the row-level fit.
+
+Severity: the average incurred loss per claim of each row with claims, Y = loss / n ~ Gamma with
+mean μ and Var(Y) = φ μ² / n (``var_weights`` n: an average of n claims), log μ = β₀ +
+Σ_f β_f[level]; φ is estimated by Pearson χ²/(rows − parameters).
+
+Coding is by treatment contrasts: each factor has a base level whose relativity is 1 (by default
+the level with the most exposure; the caller may choose) and ``exp(β₀)`` is the frequency (claims
+per policy-year) or severity (CNY per claim) of the segment at every factor's base level.
+Relativity = exp(β), with a Wald interval exp(β ± z·se), z = Φ⁻¹(½ + confidence/2).
+See e.g. Ohlsson & Johansson, *Non-Life Insurance Pricing with Generalized Linear Models*
+(Springer 2010), ch. 2–3.
+
+Guard rails: a level with fewer than ``min_claims`` claims is refused, or with
+``sparse="merge"`` pooled into its factor's base level (recorded in ``merged``); levels aliased
+with others (a column of the design that the other columns determine) are refused, naming them;
+an IRLS fit that does not converge, or gives non-finite estimates, is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal, TypeVar
+
+import numpy as np
+import scipy.linalg
+import scipy.stats
+from numpy.typing import NDArray
+
+from liubu.errors import ValidationError
+from liubu.experience._statsmodels import Family, GlmOutcome, fit_glm
+from liubu.experience.dataset import ExperienceData
+
+Sparse = Literal["refuse", "merge"]
+
+
+@dataclass(frozen=True, slots=True)
+class Relativity:
+    """One level of a factor: its relativity to the base level, with standard error and CI.
+
+    ``coef`` and ``se`` are on the log scale. A base level, or a level merged into it, has
+    relativity 1 and se 0. ``exposure`` (policy-years), ``claims`` and ``incurred_loss`` (CNY)
+    are the level's totals in the data.
+    """
+
+    factor: str
+    level: str
+    relativity: float
+    coef: float
+    se: float
+    ci_low: float
+    ci_high: float
+    exposure: float
+    claims: int
+    incurred_loss: float
+    is_base: bool = False
+    merged_into: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "factor": self.factor,
+            "level": self.level,
+            "relativity": self.relativity,
+            "coef": self.coef,
+            "se": self.se,
+            "ci": [self.ci_low, self.ci_high],
+            "exposure": self.exposure,
+            "claims": self.claims,
+            "incurred_loss": self.incurred_loss,
+            "is_base": self.is_base,
+            "merged_into": self.merged_into,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FactorFit:
+    """A fitted multiplicative GLM: base value, relativities per factor level, diagnostics."""
+
+    kind: Literal["frequency", "severity"]
+    factors: tuple[str, ...]
+    base_levels: Mapping[str, str]
+    base_value: float
+    base_se: float
+    relativities: Mapping[str, tuple[Relativity, ...]]
+    merged: Mapping[str, Mapping[str, str]]
+    dispersion: float
+    deviance: float
+    df_resid: float
+    n_observations: int
+    iterations: int
+    confidence: float
+    source: str
+    notes: tuple[str, ...] = field(default=())
+
+    def relativity(self, factor: str, level: str) -> Relativity:
+        for entry in self.relativities.get(factor, ()):
+            if entry.level == level:
+                return entry
+        raise ValidationError(
+            f"The {self.kind} fit has no level {level!r} of the factor {factor!r}.",
+            code="experience.unknown_level",
+            field=factor,
+            value=level,
+        )
+
+    def predict(self, levels: Mapping[str, str]) -> float:
+        """exp(β₀) × Π relativities of the given levels (one per fitted factor)."""
+        value = self.base_value
+        for factor in self.factors:
+            value *= self.relativity(factor, levels[factor]).relativity
+        return value
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "factors": list(self.factors),
+            "base_levels": dict(self.base_levels),
+            "base_value": self.base_value,
+            "base_se": self.base_se,
+            "relativities": {
+                f: [r.to_dict() for r in rows] for f, rows in self.relativities.items()
+            },
+            "merged": {f: dict(m) for f, m in self.merged.items()},
+            "dispersion": self.dispersion,
+            "deviance": self.deviance,
+            "df_resid": self.df_resid,
+            "n_observations": self.n_observations,
+            "iterations": self.iterations,
+            "confidence": self.confidence,
+            "source": self.source,
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FrequencyFit(FactorFit):
+    """Poisson frequency GLM; ``base_value`` is claims per policy-year, ``dispersion`` is 1."""
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityFit(FactorFit):
+    """Gamma severity GLM; ``base_value`` is CNY per claim, ``dispersion`` is φ̂."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    confidence: float
+    levels: dict[str, tuple[str, ...]]  # every level in the data, sorted
+    base: dict[str, str]
+    merged: dict[str, dict[str, str]]
+    mapped: dict[str, NDArray[np.str_]]  # row values after merging
+
+
+_Fit = TypeVar("_Fit", FrequencyFit, SeverityFit)
+
+
+def fit_frequency(
+    data: ExperienceData,
+    factors: Sequence[str],
+    *,
+    base_levels: Mapping[str, str] | None = None,
+    sparse: Sparse = "refuse",
+    min_claims: int = 1,
+    confidence: float = 0.95,
+) -> FrequencyFit:
+    """Poisson GLM of claim counts, log link, offset log(exposure)."""
+    prepared = _prepare(data, factors, base_levels, sparse, min_claims, confidence)
+    keys, inverse = _segments(prepared, factors)
+    counts = np.bincount(inverse, weights=data.claim_count, minlength=len(keys))
+    exposure = np.bincount(inverse, weights=data.exposure, minlength=len(keys))
+    design, columns = _design(np.array(keys, dtype=np.str_).reshape(len(keys), -1), factors, prepared)
+    outcome = _fit("poisson", counts, design, columns, offset=np.log(exposure), weights=None)
+    return _assemble(
+        FrequencyFit, data, factors=factors, prepared=prepared, outcome=outcome, columns=columns
+    )
+
+
+def fit_severity(
+    data: ExperienceData,
+    factors: Sequence[str],
+    *,
+    base_levels: Mapping[str, str] | None = None,
+    sparse: Sparse = "refuse",
+    min_claims: int = 1,
+    confidence: float = 0.95,
+) -> SeverityFit:
+    """Gamma GLM of the average severity of each row with claims, log link, weights = claims."""
+    prepared = _prepare(data, factors, base_levels, sparse, min_claims, confidence)
+    with_claims = data.claim_count > 0
+    count = data.claim_count[with_claims].astype(np.float64)
+    severity = data.incurred_loss[with_claims] / count
+    values = [prepared.mapped[f][with_claims] for f in factors]
+    matrix = np.stack(values, axis=1) if values else np.empty((len(count), 0), dtype=np.str_)
+    design, columns = _design(matrix, factors, prepared)
+    if len(count) <= design.shape[1]:
+        raise ValidationError(
+            f"The severity fit needs more rows with claims ({len(count)}) than parameters "
+            f"({design.shape[1]}) to estimate its dispersion.",
+            code="experience.too_few_claims",
+            field="claim_count",
+            value=len(count),
+        )
+    outcome = _fit("gamma", severity, design, columns, offset=None, weights=count)
+    return _assemble(
+        SeverityFit, data, factors=factors, prepared=prepared, outcome=outcome, columns=columns
+    )
+
+
+def _prepare(
+    data: ExperienceData,
+    factors: Sequence[str],
+    base_levels: Mapping[str, str] | None,
+    sparse: Sparse,
+    min_claims: int,
+    confidence: float,
+) -> _Prepared:
+    if len(set(factors)) != len(factors):
+        raise ValidationError(
+            f"The factors {list(factors)} name one factor twice.",
+            code="experience.duplicate_factor",
+            field="factors",
+            value=repr(list(factors)),
+        )
+    if not 0 < confidence < 1 or sparse not in ("refuse", "merge") or min_claims < 0:
+        raise ValidationError(
+            f"The settings confidence={confidence}, sparse={sparse!r}, min_claims={min_claims} "
+            f"are invalid: confidence lies in (0, 1), sparse is 'refuse' or 'merge', "
+            f"min_claims ≥ 0.",
+            code="experience.bad_setting",
+            field="confidence",
+            value=confidence,
+        )
+    chosen = dict(base_levels or {})
+    prepared = _Prepared(confidence, {}, {}, {}, {})
+    for factor in factors:
+        values = data.factor(factor)
+        levels, inverse = np.unique(values, return_inverse=True)
+        exposure = np.bincount(inverse, weights=data.exposure)
+        claims = np.bincount(inverse, weights=data.claim_count)
+        names = tuple(str(level) for level in levels)
+        base = chosen.pop(factor, names[int(np.argmax(exposure))])
+        if base not in names:
+            raise ValidationError(
+                f"The base level {base!r} of the factor {factor!r} is not in the data; its "
+                f"levels are {list(names)}.",
+                code="experience.unknown_level",
+                field=f"base_levels.{factor}",
+                value=base,
+            )
+        sparse_levels = [n for n, c in zip(names, claims, strict=True) if c < min_claims]
+        _check_sparse(factor, base, sparse_levels, sparse, min_claims)
+        prepared.levels[factor] = names
+        prepared.base[factor] = base
+        prepared.merged[factor] = {level: base for level in sparse_levels if level != base}
+        mapped = np.where(np.isin(values, sparse_levels), base, values)
+        prepared.mapped[factor] = mapped.astype(np.str_)
+    if chosen:
+        raise ValidationError(
+            f"Base levels are given for {sorted(chosen)}, which are not among the fitted "
+            f"factors {list(factors)}.",
+            code="experience.unknown_factor",
+            field="base_levels",
+            value=repr(sorted(chosen)),
+        )
+    return prepared
+
+
+def _check_sparse(
+    factor: str, base: str, sparse_levels: list[str], sparse: Sparse, min_claims: int
+) -> None:
+    if base in sparse_levels:
+        raise ValidationError(
+            f"The base level {base!r} of the factor {factor!r} has fewer than {min_claims} "
+            f"claims; choose a base level with claims.",
+            code="experience.level_without_claims",
+            field=factor,
+            value=base,
+        )
+    if sparse_levels and sparse == "refuse":
+        raise ValidationError(
+            f"The levels {sparse_levels} of the factor {factor!r} have fewer than {min_claims} "
+            f"claims, so their relativities cannot be estimated; merge them "
+            f"(sparse='merge' pools them into the base level {base!r}) or gather more data.",
+            code="experience.level_without_claims",
+            field=factor,
+            value=repr(sparse_levels),
+        )
+
+
+def _segments(
+    prepared: _Prepared, factors: Sequence[str]
+) -> tuple[list[tuple[str, ...]], NDArray[np.intp]]:
+    n = len(next(iter(prepared.mapped.values()))) if prepared.mapped else 0
+    if not factors:
+        return [()], np.zeros(n, dtype=np.intp)
+    stacked = np.stack([prepared.mapped[f] for f in factors], axis=1)
+    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    return [tuple(str(v) for v in row) for row in unique], inverse.reshape(-1).astype(np.intp)
+
+
+def _design(
+    matrix: NDArray[np.str_], factors: Sequence[str], prepared: _Prepared
+) -> tuple[NDArray[np.float64], list[tuple[str, str]]]:
+    """Intercept plus one 0/1 column per non-base, unmerged level (treatment coding)."""
+    columns: list[tuple[str, str]] = [("", "")]
+    blocks = [np.ones((matrix.shape[0], 1))]
+    for index, factor in enumerate(factors):
+        skip = {prepared.base[factor], *prepared.merged[factor]}
+        for level in prepared.levels[factor]:
+            if level not in skip:
+                columns.append((factor, level))
+                blocks.append((matrix[:, index] == level).astype(np.float64)[:, None])
+    return np.hstack(blocks), columns
+
+
+def _fit(
+    family: Family,
+    endog: NDArray[np.float64],
+    design: NDArray[np.float64],
+    columns: list[tuple[str, str]],
+    *,
+    offset: NDArray[np.float64] | None,
+    weights: NDArray[np.float64] | None,
+) -> GlmOutcome:
+    _check_aliasing(design, columns)
+    outcome = fit_glm(family, endog, design, offset=offset, var_weights=weights)
+    finite = np.isfinite(outcome.params).all() and np.isfinite(outcome.bse).all()
+    if not outcome.converged or not finite:
+        raise ValidationError(
+            f"The {family} GLM did not converge in {outcome.iterations} iterations "
+            f"({'; '.join(outcome.warnings) or 'no warning'}); merge sparse levels or drop a "
+            f"factor.",
+            code="experience.glm_not_converged",
+            field="factors",
+            value=outcome.iterations,
+        )
+    return outcome
+
+
+def _check_aliasing(design: NDArray[np.float64], columns: list[tuple[str, str]]) -> None:
+    # QR with column pivoting puts the columns that the others determine last.
+    _, r, pivots = scipy.linalg.qr(design, mode="economic", pivoting=True)
+    diagonal = np.abs(np.diag(r))
+    tolerance = diagonal.max() * max(design.shape) * np.finfo(np.float64).eps
+    rank = int((diagonal > tolerance).sum())
+    if rank < design.shape[1]:
+        aliased = sorted(f"{columns[p][0]}={columns[p][1]}" for p in pivots[rank:])
+        raise ValidationError(
+            f"The levels {aliased} are aliased: the other factors' levels determine them (two "
+            f"factors move together in these data); drop one factor or merge levels.",
+            code="experience.aliased",
+            field="factors",
+            value=repr(aliased),
+        )
+
+
+def _assemble(
+    cls: type[_Fit],
+    data: ExperienceData,
+    *,
+    factors: Sequence[str],
+    prepared: _Prepared,
+    outcome: GlmOutcome,
+    columns: list[tuple[str, str]],
+) -> _Fit:
+    z = float(scipy.stats.norm.ppf(0.5 + prepared.confidence / 2))
+    position = {column: i for i, column in enumerate(columns)}
+    relativities: dict[str, tuple[Relativity, ...]] = {}
+    for factor in factors:
+        values = data.factor(factor)
+        rows = []
+        for level in prepared.levels[factor]:
+            here = values == level
+            totals = (
+                float(data.exposure[here].sum()),
+                int(data.claim_count[here].sum()),
+                float(data.incurred_loss[here].sum()),
+            )
+            index = position.get((factor, level))
+            coef = 0.0 if index is None else float(outcome.params[index])
+            se = 0.0 if index is None else float(outcome.bse[index])
+            rows.append(
+                Relativity(
+                    factor,
+                    level,
+                    float(np.exp(coef)),
+                    coef,
+                    se,
+                    float(np.exp(coef - z * se)),
+                    float(np.exp(coef + z * se)),
+                    *totals,
+                    is_base=level == prepared.base[factor],
+                    merged_into=prepared.merged[factor].get(level),
+                )
+            )
+        relativities[factor] = tuple(rows)
+    return cls(
+        kind="frequency" if cls is FrequencyFit else "severity",
+        factors=tuple(factors),
+        base_levels=MappingProxyType(dict(prepared.base)),
+        base_value=float(np.exp(outcome.params[0])),
+        base_se=float(outcome.bse[0]),
+        relativities=MappingProxyType(relativities),
+        merged=MappingProxyType({f: MappingProxyType(m) for f, m in prepared.merged.items() if m}),
+        dispersion=outcome.scale,
+        deviance=outcome.deviance,
+        df_resid=outcome.df_resid,
+        n_observations=outcome.n_observations,
+        iterations=outcome.iterations,
+        confidence=prepared.confidence,
+        source=data.source,
+        notes=outcome.warnings,
+    )
+
+
+def pure_premium_relativities(
+    frequency: FrequencyFit, severity: SeverityFit
+) -> Mapping[str, tuple[Relativity, ...]]:
+    """Relativities of the loss cost (pure premium) = frequency × severity relativity.
+
+    On the log scale the coefficients add; the standard error is √(se_f² + se_s²), treating the
+    two fits as independent (the likelihood factorises into counts and severities given the
+    counts; Ohlsson & Johansson 2010, §3.3), and the interval is the Wald interval of the sum.
+    Both fits must use the same factors and base levels.
+    """
+    if frequency.factors != severity.factors or dict(frequency.base_levels) != dict(
+        severity.base_levels
+    ):
+        raise ValidationError(
+            f"The frequency fit (factors {list(frequency.factors)}, base levels "
+            f"{dict(frequency.base_levels)}) and the severity fit (factors "
+            f"{list(severity.factors)}, base levels {dict(severity.base_levels)}) must match.",
+            code="experience.fits_differ",
+            field="factors",
+        )
+    z = float(scipy.stats.norm.ppf(0.5 + frequency.confidence / 2))
+    combined: dict[str, tuple[Relativity, ...]] = {}
+    for factor in frequency.factors:
+        rows = []
+        for f in frequency.relativities[factor]:
+            s = severity.relativity(factor, f.level)
+            coef, se = f.coef + s.coef, float(np.hypot(f.se, s.se))
+            rows.append(
+                Relativity(
+                    factor,
+                    f.level,
+                    float(np.exp(coef)),
+                    coef,
+                    se,
+                    float(np.exp(coef - z * se)),
+                    float(np.exp(coef + z * se)),
+                    f.exposure,
+                    f.claims,
+                    f.incurred_loss,
+                    is_base=f.is_base,
+                    merged_into=f.merged_into or s.merged_into,
+                )
+            )
+        combined[factor] = tuple(rows)
+    return MappingProxyType(combined)

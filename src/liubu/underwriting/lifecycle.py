@@ -1,0 +1,447 @@
+"""Use cases of underwriting and policy administration: quote → refer/decide → bind → endorse →
+cancel → renew. Prices come from :mod:`liubu.underwriting.quote` (technical and filed, with the
+worksheet); the applicant from the enterprise's current assessment."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, Protocol
+
+from liubu.accounts.model import Enterprise, OrgKind, Role, new_id
+from liubu.accounts.service import require
+from liubu.assessment import diagnosis
+from liubu.assessment.modifiers import risk_modifiers
+from liubu.assessment.questionnaire import load_questionnaire
+from liubu.assessment.records import AssessmentUnitOfWork
+from liubu.assessment.scoring import score
+from liubu.assessment.service import current_findings
+from liubu.errors import ConcurrencyError, ConflictError, NotFoundError, ValidationError
+from liubu.products import service as products
+from liubu.products.registry import FILED, ProductsUnitOfWork
+from liubu.products.spec import ProductSpec
+from liubu.products.validation import parse_product
+from liubu.risk import Modifier
+from liubu.underwriting.applicant import Applicant
+from liubu.underwriting.authority import authority_for, check_override
+from liubu.underwriting.eligibility import check_eligibility
+from liubu.underwriting.policy_money import cancellation_refund, pro_rata_premium
+from liubu.underwriting.quote import price_option, price_options
+from liubu.underwriting.records import (
+    Policy,
+    PolicyEvent,
+    PolicyState,
+    Quote,
+    QuoteState,
+    UnderwritingUnitOfWork,
+)
+from liubu.underwriting.referral import evaluate_referral
+
+QUOTE_VALID_DAYS = 30
+BUYERS = (Role.ENTERPRISE_USER, Role.ADMIN, Role.UNDERWRITER)
+UNDERWRITERS = (Role.UNDERWRITER, Role.ADMIN)
+_KINDS = (OrgKind.ENTERPRISE, OrgKind.INSURER, OrgKind.PLATFORM)
+
+
+class LifecycleUnitOfWork(
+    UnderwritingUnitOfWork, AssessmentUnitOfWork, ProductsUnitOfWork, Protocol
+):
+    """Everything the lifecycle reads and writes in one transaction."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def applicant_for(
+    uow: LifecycleUnitOfWork, enterprise: Enterprise, *, claims_count: int | None = None
+) -> tuple[Applicant, dict[str, Any]]:
+    """The applicant as priced now, and the snapshot kept on the quote."""
+    findings = diagnosis.scored_findings(current_findings(uow, enterprise.id))
+    answers = diagnosis.answer_set_of(diagnosis.latest_answers(uow, enterprise.id))
+    questionnaire = load_questionnaire()
+    result = score(findings, answers, questionnaire=questionnaire)
+    modifiers = risk_modifiers(result, answers, findings, questionnaire=questionnaire)
+    known_exploited = any(f.code == "vuln.known_exploited" for f in findings)
+    snapshot = {
+        "enterprise": {
+            "id": enterprise.id,
+            "name": enterprise.name,
+            "uscc": enterprise.uscc,
+            "industry_section": enterprise.industry_section,
+            "industry_division": enterprise.industry_division,
+            "region_code": enterprise.region_code,
+            "revenue": str(enterprise.annual_revenue),
+            "employees": enterprise.employees,
+            "mlps_level": enterprise.mlps_level,
+            "critical_infrastructure": enterprise.critical_infrastructure,
+        },
+        "score": float(result.value),
+        "grade": result.grade,
+        "answers_version": answers.version if answers else None,
+        "findings": sorted({f.code for f in findings}),
+        "known_exploited_exposed": known_exploited,
+        "claims_count": claims_count,
+        "modifiers": {k: [m.frequency, m.severity] for k, m in modifiers.items()},
+    }
+    return _applicant(snapshot), snapshot
+
+
+def _applicant(snapshot: Mapping[str, Any]) -> Applicant:
+    facts = snapshot["enterprise"]
+    return Applicant(
+        industry_section=facts["industry_section"],
+        revenue=Decimal(facts["revenue"]),
+        score=float(snapshot["score"]),
+        grade=str(snapshot["grade"]),
+        modifiers={k: Modifier(f, s) for k, (f, s) in snapshot["modifiers"].items()},
+        mlps_level=facts["mlps_level"],
+        claims_count=snapshot.get("claims_count"),
+        known_exploited_exposed=bool(snapshot["known_exploited_exposed"]),
+        cii_operator=bool(facts["critical_infrastructure"]),
+    )
+
+
+def _spec(uow: LifecycleUnitOfWork, reference: str) -> tuple[ProductSpec, str]:
+    record = products.find_product(uow, reference)
+    if record.status != FILED:
+        raise ValidationError(
+            f"{record.product_ref} is {record.status}; only filed products can be quoted.",
+            field="products",
+            value=record.product_ref,
+        )
+    return parse_product(record.document, source=record.product_ref), record.tenant_id
+
+
+def request_quotes(
+    uow: LifecycleUnitOfWork,
+    enterprise_id: str,
+    *,
+    products_wanted: Sequence[str],
+    limits: Mapping[str, Sequence[Decimal]] | None = None,
+    claims_count: int | None = None,
+) -> list[Quote]:
+    """Price every product asked for (three limit options each by default) and refer what the
+    insurer's rules refer; one quote per insurer, each seen by that insurer and the insured."""
+    require(uow.principal, *BUYERS, kinds=_KINDS)
+    if not products_wanted:
+        raise ValidationError("Choose at least one product to quote.", field="products")
+    enterprise = uow.enterprises.get(enterprise_id)
+    applicant, snapshot = applicant_for(uow, enterprise, claims_count=claims_count)
+    by_insurer: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for reference in products_wanted:
+        spec, insurer_tenant = _spec(uow, reference)
+        failures = check_eligibility(
+            spec,
+            industry_section=applicant.industry_section,
+            revenue=applicant.revenue,
+            mlps_level=applicant.mlps_level,
+            score=applicant.score,
+            insured_kind="enterprise",
+        )
+        wanted = (limits or {}).get(reference) or list(spec.limit_options[:3])
+        for option in price_options(spec, applicant, limits=wanted):
+            referral = evaluate_referral(applicant, option, eligibility_failures=failures)
+            by_insurer.setdefault((insurer_tenant, spec.insurer), []).append(
+                {
+                    **option.to_dict(),
+                    "name": {"zh": spec.name.zh, "en": spec.name.en},
+                    "referral": referral.to_dict(),
+                    "status": str(referral.decision),
+                }
+            )
+    now = _now()
+    quotes = []
+    for (tenant_id, insurer), options in by_insurer.items():
+        quote = Quote(
+            id=new_id(),
+            tenant_id=tenant_id,
+            client_tenant_id=enterprise.tenant_id,
+            enterprise_id=enterprise.id,
+            insurer=insurer,
+            submission=snapshot,
+            options=options,
+            status=_state(options),
+            valid_until=now + timedelta(days=QUOTE_VALID_DAYS),
+            created_at=now,
+            created_by=uow.principal.user_id,
+        )
+        uow.underwriting.add(quote)
+        quotes.append(quote)
+    return quotes
+
+
+def _state(options: Sequence[Mapping[str, Any]]) -> str:
+    statuses = {o["status"] for o in options}
+    if statuses & {"auto", "approved"}:
+        return QuoteState.OFFERED
+    if "refer" in statuses:
+        return QuoteState.REFERRED
+    return QuoteState.DECLINED
+
+
+def referral_queue(uow: LifecycleUnitOfWork) -> list[Quote]:
+    """The insurer's quotes waiting for an underwriter, oldest first."""
+    require(uow.principal, *UNDERWRITERS, kinds=[OrgKind.INSURER, OrgKind.PLATFORM])
+    return [
+        q
+        for q in uow.underwriting.quotes()
+        if q.status == QuoteState.REFERRED
+        and (uow.principal.is_platform or q.tenant_id == uow.principal.tenant_id)
+    ]
+
+
+def decide_referral(
+    uow: LifecycleUnitOfWork,
+    quote_id: str,
+    *,
+    approve: bool,
+    reasons: str,
+    overrides: Mapping[str, Decimal] | None = None,
+) -> Quote:
+    """An underwriter of the insurer approves (optionally overriding filed coefficients within
+    their authority, which re-prices the referred options) or declines, with reasons."""
+    require(uow.principal, *UNDERWRITERS, kinds=[OrgKind.INSURER, OrgKind.PLATFORM])
+    quote = uow.underwriting.quote(quote_id)
+    if quote.tenant_id != uow.principal.tenant_id and not uow.principal.is_platform:
+        raise NotFoundError(f"No quote of yours with id {quote_id!r}.")
+    if quote.status != QuoteState.REFERRED:
+        raise ConflictError(f"The quote is {quote.status}, not waiting for a decision.")
+    if not reasons.strip():
+        raise ValidationError("Give the reasons for the decision.", field="reasons")
+    role = "admin" if Role.ADMIN in uow.principal.roles else "underwriter"
+    authority = authority_for(quote.insurer, role)
+    options = [dict(o) for o in quote.options]
+    for index, option in enumerate(options):
+        if option["status"] != "refer":
+            continue
+        if not approve:
+            option["status"] = "declined"
+            continue
+        if overrides:
+            options[index] = _reprice(uow, quote, option, overrides, authority)
+        options[index]["status"] = "approved"
+    quote.options = options
+    quote.status = (
+        _state(options)
+        if approve
+        else (QuoteState.OFFERED if _state(options) == QuoteState.OFFERED else QuoteState.DECLINED)
+    )
+    quote.decision = {
+        "approved": approve,
+        "reasons": reasons.strip(),
+        "by": uow.principal.user_id,
+        "role": role,
+        "at": _now().isoformat(),
+        "overrides": {k: str(v) for k, v in (overrides or {}).items()},
+    }
+    return quote
+
+
+def _reprice(
+    uow: LifecycleUnitOfWork,
+    quote: Quote,
+    option: Mapping[str, Any],
+    overrides: Mapping[str, Decimal],
+    authority: Any,
+) -> dict[str, Any]:
+    spec, _tenant = _spec(uow, option["product"])
+    priced = price_option(
+        spec, _applicant(quote.submission), limit=Decimal(option["limit"]), overrides=overrides
+    )
+    check_override(authority, overrides=priced.overrides, limit=priced.limit)
+    return {**option, **priced.to_dict()}
+
+
+def bind(
+    uow: LifecycleUnitOfWork,
+    quote_id: str,
+    *,
+    option_index: int,
+    expected_version: int,
+    start: date | None = None,
+) -> Policy:
+    """Turn an offered option into a policy. The quote's version guards against two people
+    binding it at once: exactly one wins."""
+    require(uow.principal, *BUYERS, kinds=_KINDS)
+    quote = uow.underwriting.quote(quote_id)
+    if quote.version != expected_version:
+        raise ConcurrencyError("The quote changed since you loaded it; reload and try again.")
+    if quote.status != QuoteState.OFFERED:
+        raise ConflictError(f"The quote is {quote.status}; only an offered quote can be bound.")
+    if _now() > quote.valid_until:
+        raise ConflictError(
+            f"The quote expired on {quote.valid_until:%Y-%m-%d}; ask for a new one.",
+            code="quote.expired",
+        )
+    if not 0 <= option_index < len(quote.options):
+        raise ValidationError(
+            f"The quote has options 0–{len(quote.options) - 1}.",
+            field="option_index",
+            value=option_index,
+        )
+    option = quote.options[option_index]
+    if option["status"] not in ("auto", "approved"):
+        raise ConflictError(f"That option is {option['status']}; choose an offered one.")
+    begin = start or _now().date()
+    policy = Policy(
+        id=new_id(),
+        tenant_id=quote.tenant_id,
+        client_tenant_id=quote.client_tenant_id,
+        number=_policy_number(begin),
+        quote_id=quote.id,
+        enterprise_id=quote.enterprise_id,
+        product_ref=option["product"],
+        limit=Decimal(option["limit"]),
+        retention=Decimal(option["retention"]),
+        annual_premium=Decimal(option["filed_premium"]),
+        period_start=begin,
+        period_end=_one_year_after(begin),
+        status=PolicyState.IN_FORCE,
+        submission=quote.submission,
+        option=option,
+        created_at=_now(),
+        answers_version=quote.submission.get("answers_version"),
+    )
+    quote.status = QuoteState.BOUND
+    uow.underwriting.add(policy)
+    _event(
+        uow,
+        policy,
+        "issue",
+        begin,
+        policy.annual_premium,
+        {"quote_id": quote.id, "option": option_index},
+    )
+    return policy
+
+
+def _one_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _policy_number(day: date) -> str:
+    """LB + year + 9 random digits + a Luhn check digit (typing errors are caught)."""
+    body = f"{day.year}{secrets.randbelow(10**9):09d}"
+    return f"LB{body}{_luhn(body)}"
+
+
+def _luhn(digits: str) -> int:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return (10 - total % 10) % 10
+
+
+def _event(
+    uow: LifecycleUnitOfWork,
+    policy: Policy,
+    kind: str,
+    effective: date,
+    change: Decimal,
+    detail: dict[str, Any],
+) -> PolicyEvent:
+    event = PolicyEvent(
+        id=new_id(),
+        tenant_id=policy.tenant_id,
+        client_tenant_id=policy.client_tenant_id,
+        policy_id=policy.id,
+        kind=kind,
+        effective=effective,
+        premium_change=change,
+        detail=detail,
+        created_at=_now(),
+    )
+    uow.underwriting.add(event)
+    return event
+
+
+def _in_force(uow: LifecycleUnitOfWork, policy_id: str, effective: date) -> Policy:
+    policy = uow.underwriting.policy(policy_id)
+    if policy.status != PolicyState.IN_FORCE:
+        raise ConflictError(
+            f"Policy {policy.number} is {policy.status}; it cannot be changed.",
+            code="policy.not_in_force",
+        )
+    if not policy.period_start <= effective < policy.period_end:
+        raise ValidationError(
+            f"The change must take effect within the policy period {policy.period_start} to "
+            f"{policy.period_end}.",
+            field="effective",
+            value=str(effective),
+        )
+    return policy
+
+
+def endorse_limit(
+    uow: LifecycleUnitOfWork, policy_id: str, *, new_limit: Decimal, effective: date
+) -> PolicyEvent:
+    """Mid-term limit change: re-rate at the new limit; charge or return the difference pro
+    rata for the days left."""
+    require(uow.principal, *BUYERS, kinds=_KINDS)
+    policy = _in_force(uow, policy_id, effective)
+    spec, _tenant = _spec(uow, policy.product_ref)
+    priced = price_option(spec, _applicant(policy.submission), limit=new_limit)
+    new_annual = priced.filed_premium.amount
+    change = pro_rata_premium(
+        new_annual - policy.annual_premium,
+        start=policy.period_start,
+        end=policy.period_end,
+        effective=effective,
+    ).amount
+    detail = {
+        "old_limit": str(policy.limit),
+        "new_limit": str(new_limit),
+        "old_annual_premium": str(policy.annual_premium),
+        "new_annual_premium": str(new_annual),
+    }
+    policy.limit, policy.annual_premium = new_limit, new_annual
+    return _event(uow, policy, "endorse_limit", effective, change, detail)
+
+
+def cancel(uow: LifecycleUnitOfWork, policy_id: str, *, cancelled_on: date) -> PolicyEvent:
+    """End cover from ``cancelled_on``; refund by the product's rule (pro rata unless it says
+    otherwise)."""
+    require(uow.principal, *BUYERS, kinds=_KINDS)
+    policy = _in_force(uow, policy_id, cancelled_on)
+    spec, _tenant = _spec(uow, policy.product_ref)
+    refund = cancellation_refund(
+        policy.annual_premium,
+        start=policy.period_start,
+        end=policy.period_end,
+        cancelled_on=cancelled_on,
+        rule=spec,
+    )
+    policy.status = PolicyState.CANCELLED
+    return _event(uow, policy, "cancel", cancelled_on, -refund.refund.amount, refund.to_dict())
+
+
+def renew(uow: LifecycleUnitOfWork, policy_id: str, *, claims_count: int) -> Quote:
+    """A renewal quote for the same product and limit, re-rated with today's score and the
+    claims-history coefficient."""
+    require(uow.principal, *BUYERS, kinds=_KINDS)
+    policy = uow.underwriting.policy(policy_id)
+    if policy.status == PolicyState.CANCELLED:
+        raise ConflictError(f"Policy {policy.number} is cancelled; quote it anew instead.")
+    quotes = request_quotes(
+        uow,
+        policy.enterprise_id,
+        products_wanted=[policy.product_ref],
+        limits={policy.product_ref: [policy.limit]},
+        claims_count=claims_count,
+    )
+    _event(
+        uow,
+        policy,
+        "renewal_quote",
+        policy.period_end,
+        Decimal(0),
+        {"quote_id": quotes[0].id, "claims_count": claims_count},
+    )
+    return quotes[0]

@@ -1,0 +1,100 @@
+"""What underwriting stores: quotes (per insurer, with priced options and their referral
+decisions), policies, and the ledger of each policy's money events.
+
+A quote and a policy belong to the insurer (``tenant_id``) and are visible to the insured
+(``client_tenant_id``) — both parties see them, nobody else does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Protocol
+
+from liubu.accounts.ports import UnitOfWork
+
+
+class QuoteState(StrEnum):
+    OFFERED = "offered"  # every option may be bound
+    REFERRED = "referred"  # waiting for an underwriter
+    DECLINED = "declined"
+    BOUND = "bound"
+    EXPIRED = "expired"
+
+
+class PolicyState(StrEnum):
+    IN_FORCE = "in_force"
+    CANCELLED = "cancelled"
+    RENEWED = "renewed"
+
+
+@dataclass(eq=False)
+class Quote:
+    id: str
+    tenant_id: str
+    client_tenant_id: str
+    enterprise_id: str
+    insurer: str
+    submission: dict[str, Any]  # enterprise facts and assessment as priced (a snapshot)
+    options: list[dict[str, Any]]  # priced options, each with its referral decision
+    status: str
+    valid_until: datetime
+    created_at: datetime
+    created_by: str
+    decision: dict[str, Any] | None = None
+    version: int = 1
+
+
+@dataclass(eq=False)
+class Policy:
+    id: str
+    tenant_id: str
+    client_tenant_id: str
+    number: str
+    quote_id: str
+    enterprise_id: str
+    product_ref: str
+    limit: Decimal
+    retention: Decimal
+    annual_premium: Decimal
+    period_start: date
+    period_end: date
+    status: str
+    submission: dict[str, Any]
+    option: dict[str, Any]
+    created_at: datetime
+    answers_version: int | None = None
+    version: int = 1
+
+
+@dataclass(eq=False)
+class PolicyEvent:
+    """Issue, endorsement, cancellation or renewal, with the money it moved."""
+
+    id: str
+    tenant_id: str
+    client_tenant_id: str
+    policy_id: str
+    kind: str
+    effective: date
+    premium_change: Decimal
+    detail: dict[str, Any]
+    created_at: datetime
+    version: int = 1
+
+
+class UnderwritingRepository(Protocol):
+    def add(self, item: object) -> None: ...
+    def quote(self, quote_id: str) -> Quote: ...
+    def quotes(self) -> Sequence[Quote]: ...
+    def policy(self, policy_id: str) -> Policy: ...
+    def policies(self) -> Sequence[Policy]: ...
+    def events(self, policy_id: str) -> Sequence[PolicyEvent]: ...
+
+
+class UnderwritingUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def underwriting(self) -> UnderwritingRepository: ...
