@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import statsmodels.api as sm  # type: ignore[import-untyped]
+import statsmodels.api as sm  # type: ignore[import-untyped, unused-ignore]
 from numpy.typing import NDArray
 
 Family = Literal["poisson", "gamma"]

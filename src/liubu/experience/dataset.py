@@ -143,7 +143,11 @@ class ExperienceData:
                 "incurred_loss",
                 "a non-negative amount",
             ),
-            ((self.claim_count == 0) & (self.incurred_loss > 0), "incurred_loss", "0 without claims"),
+            (
+                (self.claim_count == 0) & (self.incurred_loss > 0),
+                "incurred_loss",
+                "0 without claims",
+            ),
             ((self.claim_count > 0) & (self.incurred_loss <= 0), "incurred_loss", "positive"),
         )
         for bad, name, what in checks:
@@ -189,8 +193,7 @@ class ExperienceData:
         """The values of one factor; a :class:`ValidationError` names the factors there are."""
         if name not in self.factors:
             raise _invalid(
-                f"The experience data have no factor {name!r}; they have "
-                f"{sorted(self.factors)}.",
+                f"The experience data have no factor {name!r}; they have {sorted(self.factors)}.",
                 "experience.unknown_factor",
                 "factors",
                 name,

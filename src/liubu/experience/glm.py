@@ -25,7 +25,7 @@ an IRLS fit that does not converge, or gives non-finite estimates, is refused.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal, TypeVar
 
@@ -36,117 +36,10 @@ from numpy.typing import NDArray
 
 from liubu.errors import ValidationError
 from liubu.experience._statsmodels import Family, GlmOutcome, fit_glm
-from liubu.experience.dataset import ExperienceData
+from liubu.experience.dataset import ExperienceData, SegmentKey
+from liubu.experience.results import FrequencyFit, Relativity, SeverityFit
 
 Sparse = Literal["refuse", "merge"]
-
-
-@dataclass(frozen=True, slots=True)
-class Relativity:
-    """One level of a factor: its relativity to the base level, with standard error and CI.
-
-    ``coef`` and ``se`` are on the log scale. A base level, or a level merged into it, has
-    relativity 1 and se 0. ``exposure`` (policy-years), ``claims`` and ``incurred_loss`` (CNY)
-    are the level's totals in the data.
-    """
-
-    factor: str
-    level: str
-    relativity: float
-    coef: float
-    se: float
-    ci_low: float
-    ci_high: float
-    exposure: float
-    claims: int
-    incurred_loss: float
-    is_base: bool = False
-    merged_into: str | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "factor": self.factor,
-            "level": self.level,
-            "relativity": self.relativity,
-            "coef": self.coef,
-            "se": self.se,
-            "ci": [self.ci_low, self.ci_high],
-            "exposure": self.exposure,
-            "claims": self.claims,
-            "incurred_loss": self.incurred_loss,
-            "is_base": self.is_base,
-            "merged_into": self.merged_into,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class FactorFit:
-    """A fitted multiplicative GLM: base value, relativities per factor level, diagnostics."""
-
-    kind: Literal["frequency", "severity"]
-    factors: tuple[str, ...]
-    base_levels: Mapping[str, str]
-    base_value: float
-    base_se: float
-    relativities: Mapping[str, tuple[Relativity, ...]]
-    merged: Mapping[str, Mapping[str, str]]
-    dispersion: float
-    deviance: float
-    df_resid: float
-    n_observations: int
-    iterations: int
-    confidence: float
-    source: str
-    notes: tuple[str, ...] = field(default=())
-
-    def relativity(self, factor: str, level: str) -> Relativity:
-        for entry in self.relativities.get(factor, ()):
-            if entry.level == level:
-                return entry
-        raise ValidationError(
-            f"The {self.kind} fit has no level {level!r} of the factor {factor!r}.",
-            code="experience.unknown_level",
-            field=factor,
-            value=level,
-        )
-
-    def predict(self, levels: Mapping[str, str]) -> float:
-        """exp(β₀) × Π relativities of the given levels (one per fitted factor)."""
-        value = self.base_value
-        for factor in self.factors:
-            value *= self.relativity(factor, levels[factor]).relativity
-        return value
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "factors": list(self.factors),
-            "base_levels": dict(self.base_levels),
-            "base_value": self.base_value,
-            "base_se": self.base_se,
-            "relativities": {
-                f: [r.to_dict() for r in rows] for f, rows in self.relativities.items()
-            },
-            "merged": {f: dict(m) for f, m in self.merged.items()},
-            "dispersion": self.dispersion,
-            "deviance": self.deviance,
-            "df_resid": self.df_resid,
-            "n_observations": self.n_observations,
-            "iterations": self.iterations,
-            "confidence": self.confidence,
-            "source": self.source,
-            "notes": list(self.notes),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class FrequencyFit(FactorFit):
-    """Poisson frequency GLM; ``base_value`` is claims per policy-year, ``dispersion`` is 1."""
-
-
-@dataclass(frozen=True, slots=True)
-class SeverityFit(FactorFit):
-    """Gamma severity GLM; ``base_value`` is CNY per claim, ``dispersion`` is φ̂."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,9 +66,11 @@ def fit_frequency(
     """Poisson GLM of claim counts, log link, offset log(exposure)."""
     prepared = _prepare(data, factors, base_levels, sparse, min_claims, confidence)
     keys, inverse = _segments(prepared, factors)
-    counts = np.bincount(inverse, weights=data.claim_count, minlength=len(keys))
-    exposure = np.bincount(inverse, weights=data.exposure, minlength=len(keys))
-    design, columns = _design(np.array(keys, dtype=np.str_).reshape(len(keys), -1), factors, prepared)
+    counts = np.bincount(inverse, weights=data.claim_count, minlength=len(keys)).astype(np.float64)
+    exposure = np.bincount(inverse, weights=data.exposure, minlength=len(keys)).astype(np.float64)
+    design, columns = _design(
+        np.array(keys, dtype=np.str_).reshape(len(keys), -1), factors, prepared
+    )
     outcome = _fit("poisson", counts, design, columns, offset=np.log(exposure), weights=None)
     return _assemble(
         FrequencyFit, data, factors=factors, prepared=prepared, outcome=outcome, columns=columns
@@ -420,48 +315,35 @@ def _assemble(
     )
 
 
-def pure_premium_relativities(
-    frequency: FrequencyFit, severity: SeverityFit
-) -> Mapping[str, tuple[Relativity, ...]]:
-    """Relativities of the loss cost (pure premium) = frequency × severity relativity.
+def segment_relativities(
+    keys: Sequence[SegmentKey],
+    loss: NDArray[np.float64],
+    exposure: NDArray[np.float64],
+    *,
+    factors: Sequence[str],
+    base_levels: Mapping[str, str],
+) -> dict[str, dict[str, float]]:
+    """Multiplicative relativities that best reproduce segment losses (``keys`` over ``factors``).
 
-    On the log scale the coefficients add; the standard error is √(se_f² + se_s²), treating the
-    two fits as independent (the likelihood factorises into counts and severities given the
-    counts; Ohlsson & Johansson 2010, §3.3), and the interval is the Wald interval of the sum.
-    Both fits must use the same factors and base levels.
+    A quasi-Poisson GLM of the loss with offset log(exposure): its score equations make the
+    fitted loss equal the actual loss on every level of every factor (Bailey's minimum-bias
+    balance; Mildenhall, "A systematic relationship between minimum bias and generalized linear
+    models", PCAS 1999). Used on credibility-blended losses, whose values are not counts.
     """
-    if frequency.factors != severity.factors or dict(frequency.base_levels) != dict(
-        severity.base_levels
-    ):
-        raise ValidationError(
-            f"The frequency fit (factors {list(frequency.factors)}, base levels "
-            f"{dict(frequency.base_levels)}) and the severity fit (factors "
-            f"{list(severity.factors)}, base levels {dict(severity.base_levels)}) must match.",
-            code="experience.fits_differ",
-            field="factors",
-        )
-    z = float(scipy.stats.norm.ppf(0.5 + frequency.confidence / 2))
-    combined: dict[str, tuple[Relativity, ...]] = {}
-    for factor in frequency.factors:
-        rows = []
-        for f in frequency.relativities[factor]:
-            s = severity.relativity(factor, f.level)
-            coef, se = f.coef + s.coef, float(np.hypot(f.se, s.se))
-            rows.append(
-                Relativity(
-                    factor,
-                    f.level,
-                    float(np.exp(coef)),
-                    coef,
-                    se,
-                    float(np.exp(coef - z * se)),
-                    float(np.exp(coef + z * se)),
-                    f.exposure,
-                    f.claims,
-                    f.incurred_loss,
-                    is_base=f.is_base,
-                    merged_into=f.merged_into or s.merged_into,
-                )
-            )
-        combined[factor] = tuple(rows)
-    return MappingProxyType(combined)
+    matrix = np.array(keys, dtype=np.str_).reshape(len(keys), len(factors))
+    levels = {f: tuple(sorted({str(v) for v in matrix[:, i]})) for i, f in enumerate(factors)}
+    prepared = _Prepared(
+        0.95, levels, {f: base_levels[f] for f in factors}, {f: {} for f in factors}, {}
+    )
+    design, columns = _design(matrix, factors, prepared)
+    outcome = _fit("poisson", loss, design, columns, offset=np.log(exposure), weights=None)
+    position = {column: i for i, column in enumerate(columns)}
+    return {
+        f: {
+            level: float(np.exp(outcome.params[position[(f, level)]]))
+            if (f, level) in position
+            else 1.0
+            for level in levels[f]
+        }
+        for f in factors
+    }

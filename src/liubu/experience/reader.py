@@ -240,7 +240,8 @@ class _Rows:
         self, parsed: dict[str, object], cells: dict[str, str], location: str, line: int
     ) -> None:
         count, loss = parsed["claim_count"], parsed["incurred_loss"]
-        assert isinstance(count, int) and isinstance(loss, Decimal)
+        assert isinstance(count, int)
+        assert isinstance(loss, Decimal)
         if (count == 0) != (loss == 0):
             why = (
                 "is positive but claim_count is 0"
@@ -249,7 +250,9 @@ class _Rows:
                 "incurred loss"
             )
             self.problems.append(
-                RowProblem(location, "incurred_loss", cells["incurred_loss"], f"incurred_loss {why}")
+                RowProblem(
+                    location, "incurred_loss", cells["incurred_loss"], f"incurred_loss {why}"
+                )
             )
             return
         key = (str(parsed["policy_id"]), int(str(parsed["period"])))
@@ -267,7 +270,9 @@ class _Rows:
         if column == "period":
             year = int(_match(_PERIOD, text, column, "a four-digit year"))
             if not PERIOD_RANGE[0] <= year <= PERIOD_RANGE[1]:
-                raise ValueError(f"period must be a year from {PERIOD_RANGE[0]} to {PERIOD_RANGE[1]}")
+                raise ValueError(
+                    f"period must be a year from {PERIOD_RANGE[0]} to {PERIOD_RANGE[1]}"
+                )
             return year
         if column == "exposure_years":
             exposure = Decimal(_match(_EXPOSURE, text, column, "a decimal number of policy-years"))

@@ -28,6 +28,10 @@ from liubu.risk.severity import FloatArray
 
 ComplexArray = npt.NDArray[np.complex128]
 
+#: Probabilities near the end of the padded lattice carry round-off amplified by the tilt, up to
+#: e^tilt·10⁻¹⁶ ≈ 2·10⁻¹² for the default tilt: a top mass below this is not worth a tail value.
+_ROUND_OFF = 1e-10
+
 
 @dataclass(frozen=True)
 class FftOutput:
@@ -43,7 +47,7 @@ class FftOutput:
 class _Event:
     """One scenario's insured event loss I = (ΣZ − R)⁺ on the lattice."""
 
-    pmf: FloatArray  # P(I = k·h), length n
+    pmf: FloatArray  # P(I = k·h), on the padded lattice (m points: sums beyond the top kept)
     phi: ComplexArray  # its tilted transform
     components: tuple[FloatArray, ...]  # each component's pmf of Z_c
     transforms: tuple[ComplexArray, ...]  # their tilted transforms (several components only)
@@ -71,9 +75,13 @@ def aggregate_fft(model: Model, grid: Grid) -> FftOutput:
     lost = max(1.0 - float(pmf.sum()), 0.0)
     pmf[-1] += lost  # mass beyond the padded grid is beyond its top (and the aggregate limit)
     x = np.arange(grid.n, dtype=np.float64) * grid.bucket
-    check = _self_check(model, grid, padded, pmf, events)
-    tail = check["tail_value"]
-    if isinstance(tail, float):
+    check = _self_check(model, grid, gross, pmf, events, lost)
+    mean_exact = check["mean_exact"]
+    tail, beyond = _tail_value(
+        model, grid, padded, pmf, mean_exact if isinstance(mean_exact, float) else None
+    )
+    check["tail_value"], check["mean_beyond_grid"] = tail, beyond
+    if tail is not None:
         x[-1] = tail
     values, probs, below, factor = _limit(pmf, x, model.terms.aggregate_limit)
 
@@ -81,7 +89,7 @@ def aggregate_fft(model: Model, grid: Grid) -> FftOutput:
         amounts, totals = _annual_amounts(model, grid, tilt, events, others)
         _, marks = _lump(gross, amounts, grid.n)
         _share_lost(marks, amounts, totals, lost * (grid.n - 1) * grid.bucket)
-        if isinstance(tail, float):  # the tail beyond the top, pro rata to the parts there
+        if tail is not None:  # the tail beyond the top, pro rata to the parts there
             for mark in marks.values():
                 mark[-1] *= tail / ((grid.n - 1) * grid.bucket)
         return _limit_marks(marks, below, factor, probs)
@@ -99,13 +107,13 @@ def _annual_amounts(
 ) -> tuple[dict[str, FloatArray], dict[str, float]]:
     """E[S_part · 1{S = k·h}] for every scenario and coverage (marked transforms), and E[S_part]
     on the lattice (E[N] times the part's lattice event mean)."""
-    x = np.arange(grid.n) * grid.bucket
+    x = np.arange(grid.m) * grid.bucket
     weights: dict[str, ComplexArray] = {}
     totals: dict[str, float] = {}
     for scenario, event, rest in zip(model.scenarios, events, others, strict=True):
         weight = np.asarray(scenario.frequency.pgf_derivative(event.phi), np.complex128) * rest
         key = f"scenario:{scenario.name}"
-        weights[key] = weight * sfft.rfft(x * event.pmf * tilt[: grid.n], grid.m)
+        weights[key] = weight * sfft.rfft(x * event.pmf * tilt, grid.m)
         totals[key] = scenario.frequency.mean * inner(x, event.pmf)
         for coverage, (part_ft, part_mean) in _event_parts(event, grid, tilt).items():
             key = f"coverage:{coverage}"
@@ -155,11 +163,11 @@ def _event(model: Model, scenario: Scenario, grid: Grid, tilt: FloatArray) -> _E
             total = total * ft
         summed = np.maximum(_untilt(sfft.irfft(total, m), tilt), 0.0)
     shift = round(model.terms.retention / grid.bucket)
-    target = np.clip(np.arange(len(summed)) - shift, 0, n - 1)
-    pmf = np.bincount(target, weights=summed, minlength=n).astype(np.float64)
+    target = np.clip(np.arange(len(summed)) - shift, 0, m - 1)
+    pmf = np.bincount(target, weights=summed, minlength=m).astype(np.float64)
     return _Event(
         pmf,
-        sfft.rfft(pmf * tilt[:n], m),
+        sfft.rfft(pmf * tilt, m),
         pmfs,
         fts,
         tuple(layer.component.coverage for layer in layers),
@@ -183,12 +191,12 @@ def _event_parts(
             for p, rest in zip(event.components, _leave_one_out(event.transforms), strict=True)
         ]
     s = np.arange(len(joint[0]))
-    target = np.clip(s - event.shift, 0, n - 1)
+    target = np.clip(s - event.shift, 0, m - 1)
     share = np.where(s > event.shift, target / np.maximum(s, 1), 0.0)
     out = {}
     for coverage, amount in zip(event.coverages, joint, strict=True):
-        part = np.bincount(target, weights=amount * share, minlength=n) * grid.bucket
-        out[coverage] = (sfft.rfft(part * tilt[:n], m), float(part.sum()))
+        part = np.bincount(target, weights=amount * share, minlength=m) * grid.bucket
+        out[coverage] = (sfft.rfft(part * tilt, m), float(part.sum()))
     return out
 
 
@@ -259,7 +267,8 @@ def _occurrence(
     """P(largest insured event in a year ≤ x) = Π_j P_j(F_j(x)), at the bucket edges."""
     below = np.ones(grid.n)
     for scenario, event in zip(scenarios, events, strict=True):
-        below = below * np.asarray(scenario.frequency.pgf(np.cumsum(event.pmf)), np.float64)
+        within = np.cumsum(event.pmf[: grid.n])
+        below = below * np.asarray(scenario.frequency.pgf(within), np.float64)
     pmf = np.diff(below, prepend=0.0)
     pmf[-1] += 1.0 - below[-1]
     return LossDistribution(
@@ -268,70 +277,83 @@ def _occurrence(
 
 
 def _self_check(
-    model: Model, grid: Grid, padded: FloatArray, pmf: FloatArray, events: Sequence[_Event]
+    model: Model,
+    grid: Grid,
+    gross: FloatArray,
+    pmf: FloatArray,
+    events: Sequence[_Event],
+    lost: float,
 ) -> dict[str, float | bool | None]:
     """The computed moments against exact ones, and the tail beyond the grid.
 
     Every component's grid mean is checked against its exact limited mean E[min(Z_c, top)]. The
-    annual mean and CV before the aggregate limit, on the padded lattice (before the annual sums
-    beyond the top are lumped there), are checked against the exact moments of the model
-    (``mean_error``, ``cv_error``) and of the model with every component limited at the grid's
-    top (``*_within_grid``): the latter is the engine's own error (discretisation, wrap-around),
+    annual mean and CV before the aggregate limit, on the padded lattice as the inverse transform
+    gives it (before the annual sums beyond the top are lumped there and before round-off below
+    zero is set to zero), are checked against the exact moments of the model (``mean_error``,
+    ``cv_error``) and of the model with every component limited at the grid's top
+    (``*_within_grid``): the latter is the engine's own error (discretisation, wrap-around),
     which shrinks as the grid is refined; the rest is the tail beyond the top. When the grid
     reaches past the aggregate limit only, the annual moments are not comparable (the tail
     beyond the grid cannot change min(S, AAL)) and are left out.
-
-    ``tail_value`` (no aggregate limit): the value given to the top point so that it carries the
-    expected loss beyond the top, that of components (closed form) and that of annual sums
-    lumped there (from the padded lattice); the mean is then exact up to the engine's own error.
     """
-    x = np.arange(len(padded)) * grid.bucket
+    x = np.arange(len(gross)) * grid.bucket
     top = (grid.n - 1) * grid.bucket
     limit = model.terms.aggregate_limit
     capped = math.isfinite(limit) and top < limit * 1.01
-    mean = inner(x, padded)
-    cv = math.sqrt(inner((x - mean) ** 2, padded)) / mean if mean > 0 else None
+    mean = inner(x, gross)
+    variance = inner((x - mean) ** 2, gross)
     check: dict[str, float | bool | None] = {
         "discretisation_mean_error": max((e.discretisation_error for e in events), default=0.0),
         "capped_at_aggregate_limit": bool(capped),
         "top": top,
         "probability_at_top": float(pmf[-1]),
-        "probability_beyond_grid": max(1.0 - float(padded.sum()), 0.0),
+        "probability_beyond_grid": lost,
         "mean_computed": mean,
-        "cv_computed": cv,
+        "cv_computed": _cv(mean, variance),
+        "mean_beyond_grid": None,
+        "tail_value": None,
     }
-    for key in ("mean", "cv"):
-        for suffix in ("exact", "error", "exact_within_grid", "error_within_grid"):
-            check[f"{key}_{suffix}"] = None
-    check["mean_beyond_grid"] = check["tail_value"] = None
+    for name in ("exact", "error", "exact_within_grid", "error_within_grid"):
+        check[f"mean_{name}"] = check[f"cv_{name}"] = None
     if capped:
         return check
-    for suffix, moments in (("", annual_moments(model)), ("_within_grid", annual_moments(model, top))):
-        mean_exact, cv_exact = moments[0], _cv(*moments)
+    within = annual_moments(model, top)
+    for suffix, (mean_exact, var_exact) in (("", annual_moments(model)), ("_within_grid", within)):
+        cv, cv_exact = check["cv_computed"], _cv(mean_exact, var_exact)
         check[f"mean_exact{suffix}"] = mean_exact
         check[f"mean_error{suffix}"] = mean / mean_exact - 1.0 if mean_exact > 0 else None
-        if cv_exact is not None and cv is not None:
+        if isinstance(cv, float) and cv_exact is not None:
             check[f"cv_exact{suffix}"], check[f"cv_error{suffix}"] = cv_exact, cv / cv_exact - 1.0
-    beyond = _mean_beyond(model, top)
-    mean_exact = check["mean_exact"]
-    if isinstance(mean_exact, float) and mean_exact > 0 and math.isfinite(beyond):
-        check["mean_beyond_grid"] = beyond / mean_exact
-        excess = beyond + inner(np.maximum(x - top, 0.0), padded)
-        if math.isinf(limit) and pmf[-1] > 0 and excess > 1e-15 * mean_exact:
-            check["tail_value"] = top + excess / float(pmf[-1])
     return check
+
+
+def _tail_value(
+    model: Model, grid: Grid, padded: FloatArray, pmf: FloatArray, mean_exact: float | None
+) -> tuple[float | None, float | None]:
+    """The top point's value when it carries the expected loss beyond the top, and that loss's
+    share of the exact mean.
+
+    Beyond the top are the components' amounts above it, E[N]·E[(Z_c − top)⁺] in closed form, and
+    the annual sums the grid lumps at its top, (x − top)⁺ on the padded lattice. With no aggregate
+    limit the top point takes value top + (both)/P(top): the mean is then exact up to the engine's
+    own error. (Under a limit the grid reaches limit + retention, or the tail is left out.) A top
+    mass below :data:`_ROUND_OFF` is left as it is: nothing of consequence lies beyond the top.
+    """
+    top = (grid.n - 1) * grid.bucket
+    beyond = math.fsum(
+        s.frequency.mean * float(layer.stop_loss(top))
+        for s in model.scenarios
+        for layer in model.layers(s)
+    )
+    if mean_exact is None or mean_exact <= 0 or not math.isfinite(beyond):
+        return None, None
+    x = np.arange(len(padded)) * grid.bucket
+    excess = beyond + inner(np.maximum(x - top, 0.0), padded)
+    if math.isinf(model.terms.aggregate_limit) and pmf[-1] > _ROUND_OFF and excess > 0:
+        return top + excess / float(pmf[-1]), beyond / mean_exact
+    return None, beyond / mean_exact
 
 
 def _cv(mean: float, variance: float) -> float | None:
     cv = math.sqrt(variance) / mean if mean > 0 and variance >= 0 else math.nan
     return cv if math.isfinite(cv) else None
-
-
-def _mean_beyond(model: Model, top: float) -> float:
-    """Σ_s E[N_s]·Σ_c E[(Z_c − top)⁺]: the expected annual loss the grid leaves out by limiting
-    every component at its top (exact when the top is at least the retention)."""
-    return math.fsum(
-        s.frequency.mean * float(layer.stop_loss(top))
-        for s in model.scenarios
-        for layer in model.layers(s)
-    )

@@ -1,0 +1,280 @@
+"""Bühlmann–Straub credibility (Bühlmann–Straub 信度模型) of segment experience.
+
+Segment i has periods j = 1…n_i with weights w_ij > 0 (exposure, policy-years) and observed
+ratios X_ij (loss cost: incurred loss per policy-year, or claim frequency). With
+w_i = Σ_j w_ij, w = Σ_i w_i and I segments, the non-parametric estimators are (Bühlmann & Gisler,
+*A Course in Credibility Theory and its Applications*, Springer 2005, §4.8; the same as
+Klugman, Panjer & Willmot, *Loss Models*, ch. 19, non-parametric Bühlmann–Straub):
+
+- segment means          X̄_i = Σ_j w_ij X_ij / w_i,   portfolio mean X̄ = Σ_i w_i X̄_i / w;
+- expected process variance (within segments, unbiased)
+                         σ̂² = Σ_i Σ_j w_ij (X_ij − X̄_i)² / Σ_i (n_i − 1);
+  with equal n_i this is Bühlmann & Gisler's (1/I) Σ_i σ̂_i²;
+- variance of hypothetical means (between segments, unbiased, truncated at 0)
+                         τ̂² = max(0, [Σ_i w_i (X̄_i − X̄)² − (I − 1) σ̂²] / (w − Σ_i w_i² / w)),
+  which equals Bühlmann & Gisler's c·{I/(I−1) Σ_i (w_i/w)(X̄_i − X̄)² − I σ̂²/w},
+  c = (I−1)/I · [Σ_i (w_i/w)(1 − w_i/w)]⁻¹;
+- κ = σ̂²/τ̂² and credibility factors Z_i = w_i / (w_i + κ) (Z_i = 0 when τ̂² = 0);
+- credibility estimate   P_i = Z_i X̄_i + (1 − Z_i) μ_i.
+
+The complement μ_i is either the collective mean μ̂ = Σ_i Z_i X̄_i / Σ_i Z_i (the homogeneous
+credibility estimator, B&G Theorem 4.4; X̄ when every Z_i is 0) or an external prior per segment,
+e.g. the risk engine's expected loss per policy-year for that segment. The structural parameters
+σ̂², τ̂² are estimated from the data in both cases.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from liubu.errors import ValidationError
+from liubu.experience.dataset import ExperienceData, SegmentKey, segment_label
+
+Measure = Literal["loss_cost", "frequency"]
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentExperience:
+    """One segment's observations: weights w_ij > 0 and ratios X_ij, one pair per period."""
+
+    key: SegmentKey
+    weights: tuple[float, ...]
+    ratios: tuple[float, ...]
+    periods: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        label = segment_label(self.key)
+        if not self.weights or len(self.weights) != len(self.ratios):
+            raise ValidationError(
+                f"The segment {label!r} has {len(self.weights)} weights and "
+                f"{len(self.ratios)} ratios; give one of each per period, at least one period.",
+                code="credibility.shape",
+                field="weights",
+                value=label,
+            )
+        if self.periods and len(self.periods) != len(self.weights):
+            raise ValidationError(
+                f"The segment {label!r} names {len(self.periods)} periods for "
+                f"{len(self.weights)} observations.",
+                code="credibility.shape",
+                field="periods",
+                value=label,
+            )
+        if not all(math.isfinite(w) and w > 0 for w in self.weights):
+            raise ValidationError(
+                f"The weights {list(self.weights)} of the segment {label!r} must be positive.",
+                code="credibility.weight_not_positive",
+                field="weights",
+                value=label,
+            )
+        if not all(math.isfinite(x) for x in self.ratios):
+            raise ValidationError(
+                f"The ratios {list(self.ratios)} of the segment {label!r} must be finite.",
+                code="credibility.ratio_not_finite",
+                field="ratios",
+                value=label,
+            )
+
+    @property
+    def weight(self) -> float:
+        return math.fsum(self.weights)
+
+    @property
+    def mean(self) -> float:
+        """X̄_i, the weighted mean of the ratios."""
+        return (
+            math.fsum(w * x for w, x in zip(self.weights, self.ratios, strict=True)) / self.weight
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentCredibility:
+    """A segment's credibility: w_i, n_i, X̄_i, Z_i, the complement μ_i and P_i."""
+
+    key: SegmentKey
+    weight: float
+    n_periods: int
+    mean: float
+    credibility: float
+    complement: float
+    estimate: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "segment": segment_label(self.key),
+            "weight": self.weight,
+            "n_periods": self.n_periods,
+            "mean": self.mean,
+            "credibility": self.credibility,
+            "complement": self.complement,
+            "estimate": self.estimate,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CredibilityResult:
+    """Structural parameters and each segment's credibility estimate (frozen)."""
+
+    complement: Literal["collective", "prior"]
+    sigma2: float
+    tau2: float
+    tau2_unbounded: float
+    kappa: float
+    collective_mean: float
+    portfolio_mean: float
+    segments: tuple[SegmentCredibility, ...]
+
+    def segment(self, key: SegmentKey) -> SegmentCredibility:
+        for entry in self.segments:
+            if entry.key == key:
+                return entry
+        raise ValidationError(
+            f"The credibility result has no segment {segment_label(key)!r}.",
+            code="credibility.unknown_segment",
+            field="segment",
+            value=segment_label(key),
+        )
+
+    def estimates(self) -> dict[SegmentKey, float]:
+        return {entry.key: entry.estimate for entry in self.segments}
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "complement": self.complement,
+            "sigma2": self.sigma2,
+            "tau2": self.tau2,
+            "tau2_unbounded": self.tau2_unbounded,
+            "kappa": None if math.isinf(self.kappa) else self.kappa,
+            "collective_mean": self.collective_mean,
+            "portfolio_mean": self.portfolio_mean,
+            "segments": [entry.to_dict() for entry in self.segments],
+        }
+
+
+def buhlmann_straub(
+    segments: Sequence[SegmentExperience], *, prior: Mapping[SegmentKey, float] | None = None
+) -> CredibilityResult:
+    """Bühlmann–Straub credibility estimates of each segment (formulas in the module docstring).
+
+    ``prior`` None blends with the collective mean; otherwise each segment is blended with its
+    own prior, which must be given for every segment (finite, ≥ 0).
+    """
+    keys = [s.key for s in segments]
+    if len(segments) < 2 or len(set(keys)) != len(keys):
+        raise ValidationError(
+            f"Bühlmann–Straub needs at least two distinct segments; got "
+            f"{[segment_label(k) for k in keys]}.",
+            code="credibility.too_few_segments",
+            field="segments",
+            value=len(segments),
+        )
+    df_within = sum(len(s.weights) - 1 for s in segments)
+    if df_within < 1:
+        raise ValidationError(
+            "Bühlmann–Straub needs at least one segment observed in two or more periods to "
+            "estimate the variance within segments; every segment has one period.",
+            code="credibility.one_period",
+            field="segments",
+        )
+    weight = np.array([s.weight for s in segments])
+    mean = np.array([s.mean for s in segments])
+    within = math.fsum(
+        w * (x - s.mean) ** 2 for s in segments for w, x in zip(s.weights, s.ratios, strict=True)
+    )
+    sigma2 = within / df_within
+    total = float(weight.sum())
+    portfolio = float(weight @ mean) / total
+    between = float(weight @ (mean - portfolio) ** 2)
+    tau2_raw = (between - (len(segments) - 1) * sigma2) / (total - float(weight @ weight) / total)
+    tau2 = max(tau2_raw, 0.0)
+    kappa = sigma2 / tau2 if tau2 > 0 else math.inf
+    z = weight / (weight + kappa) if tau2 > 0 else np.zeros_like(weight)
+    collective = float(z @ mean / z.sum()) if z.sum() > 0 else portfolio
+    complements = _complements(keys, prior, collective)
+    rows = tuple(
+        SegmentCredibility(
+            s.key,
+            float(weight[i]),
+            len(s.weights),
+            float(mean[i]),
+            float(z[i]),
+            complements[i],
+            float(z[i] * mean[i] + (1 - z[i]) * complements[i]),
+        )
+        for i, s in enumerate(segments)
+    )
+    return CredibilityResult(
+        "collective" if prior is None else "prior",
+        sigma2,
+        tau2,
+        tau2_raw,
+        kappa,
+        collective,
+        portfolio,
+        rows,
+    )
+
+
+def _complements(
+    keys: list[SegmentKey], prior: Mapping[SegmentKey, float] | None, collective: float
+) -> list[float]:
+    if prior is None:
+        return [collective] * len(keys)
+    missing = [segment_label(k) for k in keys if k not in prior]
+    if missing:
+        raise ValidationError(
+            f"The prior gives no value for the segments {missing}; give the risk engine's "
+            f"expected loss per policy-year for every segment in the data.",
+            code="credibility.prior_missing",
+            field="prior",
+            value=repr(missing[:10]),
+        )
+    values = [float(prior[k]) for k in keys]
+    bad = [segment_label(k) for k, v in zip(keys, values, strict=True) if not v >= 0]
+    if bad or not all(math.isfinite(v) for v in values):
+        raise ValidationError(
+            f"The prior of the segments {bad} must be a finite number ≥ 0.",
+            code="credibility.prior_invalid",
+            field="prior",
+            value=repr(bad[:10]),
+        )
+    return values
+
+
+def experience_segments(
+    data: ExperienceData, factors: Sequence[str], *, measure: Measure = "loss_cost"
+) -> tuple[SegmentExperience, ...]:
+    """The data summed by segment (levels of ``factors``) and period: w_ij = exposure and
+    X_ij = incurred loss (``loss_cost``) or claims (``frequency``) per policy-year."""
+    if measure not in ("loss_cost", "frequency"):
+        raise ValidationError(
+            f"The measure {measure!r} must be 'loss_cost' or 'frequency'.",
+            code="credibility.bad_measure",
+            field="measure",
+            value=measure,
+        )
+    keys, segment = data.segments(factors)
+    periods, period = np.unique(data.period, return_inverse=True)
+    cell = segment * len(periods) + period.reshape(-1)
+    size = len(keys) * len(periods)
+    exposure = np.bincount(cell, weights=data.exposure, minlength=size)
+    amount = data.incurred_loss if measure == "loss_cost" else data.claim_count
+    total = np.bincount(cell, weights=amount, minlength=size)
+    out = []
+    for i, key in enumerate(keys):
+        cells = [i * len(periods) + j for j in range(len(periods))]
+        present = [c for c in cells if exposure[c] > 0]
+        out.append(
+            SegmentExperience(
+                key,
+                tuple(float(exposure[c]) for c in present),
+                tuple(float(total[c] / exposure[c]) for c in present),
+                tuple(int(periods[c % len(periods)]) for c in present),
+            )
+        )
+    return tuple(out)

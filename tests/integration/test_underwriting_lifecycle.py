@@ -1,0 +1,211 @@
+"""Quote → refer → decide → bind → endorse → cancel on real databases, with the money checked by
+hand, and two underwriters binding one quote at once (exactly one wins)."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from liubu.accounts import service as accounts
+from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
+from liubu.bootstrap import Platform
+from liubu.demo import load_reference_products
+from liubu.errors import ConcurrencyError, ConflictError, NotFoundError, PermissionDeniedError
+from liubu.underwriting import lifecycle
+from tests.integration.helpers import facts, make_tenant
+
+SME = "shifan-pc/sme-cyber-comprehensive@2"
+
+
+def _insurer_principal(platform: Platform, role: Role) -> Principal:
+    """A user of the catalogue insurer that owns the SME product."""
+    with platform.uow(SYSTEM) as uow:
+        organisation = uow.organisations.find_by_code("shifan-pc")
+        assert organisation is not None
+        user = uow.users.find_by_username(f"sf-{role}") or accounts.create_user(
+            uow,
+            tenant_id=organisation.id,
+            username=f"sf-{role}",
+            password="long enough",
+            roles=[role],
+        )
+        uow.commit()
+        return accounts.principal_for(user, organisation)
+
+
+def _quoted(platform: Platform, name: str = "Buyer") -> tuple[Principal, Principal, str]:
+    load_reference_products(platform)
+    buyer = make_tenant(platform, OrgKind.ENTERPRISE, name, Role.ENTERPRISE_USER).principal
+    underwriter = _insurer_principal(platform, Role.UNDERWRITER)
+    # A critical-information-infrastructure operator: the insurer's rules always refer it.
+    with platform.uow(buyer) as uow:
+        enterprise = accounts.register_enterprise(
+            uow, dataclasses.replace(facts(1), critical_infrastructure=True)
+        )
+        uow.commit()
+    with platform.uow(buyer) as uow:
+        quotes = lifecycle.request_quotes(uow, enterprise.id, products_wanted=[SME])
+        uow.commit()
+    assert len(quotes) == 1
+    return buyer, underwriter, quotes[0].id
+
+
+def _offered(platform: Platform, name: str = "Buyer") -> tuple[Principal, Principal, str]:
+    buyer, underwriter, quote_id = _quoted(platform, name)
+    with platform.uow(underwriter) as uow:
+        quote = uow.underwriting.quote(quote_id)
+        if quote.status == "referred":
+            lifecycle.decide_referral(
+                uow, quote_id, approve=True, reasons="Adequacy accepted for a new SME account."
+            )
+            uow.commit()
+    return buyer, underwriter, quote_id
+
+
+def test_a_quote_has_three_options_both_prices_and_a_referral_decision(
+    platform: Platform,
+) -> None:
+    buyer, _underwriter, quote_id = _quoted(platform)
+    with platform.uow(buyer) as uow:
+        quote = uow.underwriting.quote(quote_id)
+    assert len(quote.options) == 3
+    for option in quote.options:
+        technical, filed = Decimal(option["technical_premium"]), Decimal(option["filed_premium"])
+        assert Decimal(option["rate_adequacy"]) == (filed / technical).quantize(
+            Decimal(option["rate_adequacy"])
+        )
+        assert option["referral"]["decision"] in ("auto", "refer", "decline")
+        assert option["worksheet"]["technical"]
+        assert option["worksheet"]["filed"]
+    other = make_tenant(platform, OrgKind.INSURER, "Other insurer", Role.UNDERWRITER)
+    with platform.uow(other.principal) as uow, pytest.raises(NotFoundError):
+        uow.underwriting.quote(quote_id)
+
+
+def test_an_underwriter_decides_a_referral_with_reasons(platform: Platform) -> None:
+    buyer, underwriter, quote_id = _quoted(platform)
+    with platform.uow(underwriter) as uow:
+        queue = lifecycle.referral_queue(uow)
+        quote = uow.underwriting.quote(quote_id)
+    assert quote.status == "referred"
+    assert all(o["status"] == "refer" for o in quote.options)
+    assert any(
+        r["code"] == "critical_information_infrastructure"
+        for o in quote.options
+        for r in o["referral"]["reasons"]
+    )
+    assert [q.id for q in queue] == [quote_id]
+    with platform.uow(underwriter) as uow:
+        decided = lifecycle.decide_referral(uow, quote_id, approve=True, reasons="Accepted.")
+        uow.commit()
+    assert decided.status == "offered"
+    assert decided.decision is not None
+    assert decided.decision["reasons"] == "Accepted."
+    with platform.uow(buyer) as uow, pytest.raises(PermissionDeniedError):
+        lifecycle.decide_referral(uow, quote_id, approve=True, reasons="self-approval")
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_bind_endorse_and_cancel_move_the_right_money(platform: Platform) -> None:
+    buyer, _underwriter, quote_id = _offered(platform)
+    start = date(2026, 1, 1)
+    with platform.uow(buyer) as uow:
+        quote = uow.underwriting.quote(quote_id)
+        policy = lifecycle.bind(
+            uow, quote_id, option_index=0, expected_version=quote.version, start=start
+        )
+        uow.commit()
+    assert policy.number.startswith("LB2026")
+    assert (policy.period_start, policy.period_end) == (start, date(2027, 1, 1))
+    annual_before = policy.annual_premium
+    effective = start + timedelta(days=100)
+    with platform.uow(buyer) as uow:
+        endorsement = lifecycle.endorse_limit(
+            uow, policy.id, new_limit=Decimal(2_000_000), effective=effective
+        )
+        uow.commit()
+    new_annual = Decimal(endorsement.detail["new_annual_premium"])
+    # Hand calculation: the change in annual premium × days left / days in the term.
+    assert endorsement.premium_change == _money((new_annual - annual_before) * 265 / 365)
+    cancelled_on = start + timedelta(days=200)
+    with platform.uow(buyer) as uow:
+        cancellation = lifecycle.cancel(uow, policy.id, cancelled_on=cancelled_on)
+        uow.commit()
+    assert cancellation.premium_change == -_money(new_annual * 165 / 365)
+    with platform.uow(buyer) as uow, pytest.raises(ConflictError):
+        lifecycle.endorse_limit(
+            uow, policy.id, new_limit=Decimal(1_000_000), effective=cancelled_on
+        )
+    with platform.engine.connect() as connection:
+        kinds = (
+            connection.execute(
+                sa.text("SELECT kind FROM policy_events WHERE policy_id = :p ORDER BY created_at"),
+                {"p": policy.id},
+            )
+            .scalars()
+            .all()
+        )
+    assert kinds == ["issue", "endorse_limit", "cancel"]
+    assert platform.verify_audit_chain().intact
+
+
+def test_a_quote_cannot_be_bound_twice_or_after_expiry(platform: Platform) -> None:
+    buyer, _underwriter, quote_id = _offered(platform)
+    with platform.uow(buyer) as uow:
+        quote = uow.underwriting.quote(quote_id)
+        lifecycle.bind(uow, quote_id, option_index=0, expected_version=quote.version)
+        uow.commit()
+    with platform.uow(buyer) as uow, pytest.raises((ConflictError, ConcurrencyError)):
+        lifecycle.bind(uow, quote_id, option_index=1, expected_version=quote.version)
+    buyer2, _u, second = _offered(platform, "Second buyer")
+    with platform.engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE quotes SET valid_until = :t WHERE id = :q"),
+            {"t": "2000-01-01 00:00:00+00:00", "q": second},
+        )
+    with platform.uow(buyer2) as uow, pytest.raises(ConflictError) as caught:
+        lifecycle.bind(
+            uow, second, option_index=0, expected_version=uow.underwriting.quote(second).version
+        )
+    assert caught.value.code == "quote.expired"
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_underwriters_binding_the_same_quote_exactly_one_wins(platform: Platform) -> None:
+    buyer, underwriter, quote_id = _offered(platform)
+    second = _insurer_principal(platform, Role.ADMIN)
+    with platform.uow(buyer) as uow:
+        version = uow.underwriting.quote(quote_id).version
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def bind_as(principal: Principal) -> None:
+        with platform.uow(principal) as uow:
+            uow.underwriting.quote(quote_id)
+            barrier.wait()
+            try:
+                lifecycle.bind(uow, quote_id, option_index=0, expected_version=version)
+                uow.commit()
+                outcomes.append("bound")
+            except (ConcurrencyError, ConflictError):
+                outcomes.append("lost")
+
+    threads = [threading.Thread(target=bind_as, args=(p,)) for p in (underwriter, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["bound", "lost"]
+    with platform.engine.connect() as connection:
+        count = connection.execute(
+            sa.text("SELECT count(*) FROM policies WHERE quote_id = :q"), {"q": quote_id}
+        ).scalar_one()
+    assert count == 1
