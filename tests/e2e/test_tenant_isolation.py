@@ -12,13 +12,15 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from liubu.accounts.model import SYSTEM, OrgKind, Role, new_id
 from liubu.assessment.records import FindingRecord, Scan, ServiceTask
 from liubu.bootstrap import Platform
 from liubu.core import uscc_with_check
+from liubu.underwriting.records import Policy, Quote
 from tests.e2e.conftest import Api
 from tests.integration.helpers import make_tenant, product_yaml
 
@@ -154,7 +156,14 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         uow.flush()
         uow.assessment.add(finding)
         uow.assessment.add(task)
+        uow.flush()
+        quote, policy = _business(owned, asset["enterprise_id"], marker)
+        uow.underwriting.add(quote)
+        uow.flush()
+        uow.underwriting.add(policy)
         uow.commit()
+    owned.ids.update(quote_id=quote.id, policy_id=policy.id)
+    owned.secrets |= {quote.id, policy.id, policy.number}
     owned.ids.update(asset_id=asset["id"], scan_id=scan.id, finding_id=finding.id, task_id=task.id)
     owned.secrets |= {
         asset["id"],
@@ -168,6 +177,43 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
     }
 
 
+def _business(owned: Owned, enterprise_id: str, marker: str) -> tuple[Quote, Policy]:
+    """A quote and a policy of the owner (as insurer and as insured at once)."""
+    now = datetime.now(UTC)
+    quote = Quote(
+        id=new_id(),
+        tenant_id=owned.organisation_id,
+        client_tenant_id=owned.organisation_id,
+        enterprise_id=enterprise_id,
+        insurer="x",
+        submission={"secret": f"{marker} secret"},
+        options=[],
+        status="offered",
+        valid_until=now,
+        created_at=now,
+        created_by="test",
+    )
+    policy = Policy(
+        id=new_id(),
+        tenant_id=owned.organisation_id,
+        client_tenant_id=owned.organisation_id,
+        number=f"LB{abs(hash(marker)) % 10**12:012d}",
+        quote_id=quote.id,
+        enterprise_id=enterprise_id,
+        product_ref="x/y@1",
+        limit=Decimal(1000),
+        retention=Decimal(0),
+        annual_premium=Decimal(10),
+        period_start=now.date(),
+        period_end=now.date() + timedelta(days=365),
+        status="in_force",
+        submission={},
+        option={},
+        created_at=now,
+    )
+    return quote, policy
+
+
 # Sample bodies for write endpoints, keyed by (method, path template). Each takes the owner
 # (whose resources are targeted) and returns a body that would succeed for the owner.
 BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
@@ -177,6 +223,15 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
     },
     ("POST", "/api/enterprises/{enterprise_id}/assets"): lambda owner: {"name": "intruder.cn"},
     ("POST", "/api/enterprises/{enterprise_id}/answers"): lambda owner: {"answers": {}},
+    ("POST", "/api/enterprises/{enterprise_id}/quotes"): lambda owner: {"products": ["x/y@1"]},
+    ("POST", "/api/quotes/{quote_id}/decision"): lambda owner: {"approve": True, "reasons": "x"},
+    ("POST", "/api/quotes/{quote_id}/bind"): lambda owner: {"option_index": 0, "version": 1},
+    ("POST", "/api/policies/{policy_id}/endorse"): lambda owner: {
+        "limit": "2000",
+        "effective": str(date.today()),
+    },
+    ("POST", "/api/policies/{policy_id}/cancel"): lambda owner: {"effective": str(date.today())},
+    ("POST", "/api/policies/{policy_id}/renew"): lambda owner: {"claims_count": 0},
     ("POST", "/api/enterprises/{enterprise_id}/tasks"): lambda owner: {
         "provider_id": owner.organisation_id,
         "fix_id": "x",
@@ -277,7 +332,16 @@ def test_every_endpoint_refuses_other_tenants_resources(api: Api, platform: Plat
 
 
 # Parameters some tenants legitimately lack (then that owner is skipped for the route).
-_KNOWN_ABSENT = {"enterprise_id", "product_id", "asset_id", "scan_id", "finding_id", "task_id"}
+_KNOWN_ABSENT = {
+    "enterprise_id",
+    "product_id",
+    "asset_id",
+    "scan_id",
+    "finding_id",
+    "task_id",
+    "quote_id",
+    "policy_id",
+}
 
 
 def _has_all(owner: Owned, build: Callable[[Owned], dict[str, Any]]) -> bool:

@@ -24,6 +24,7 @@ from liubu.api.routes import (
     products,
     risk,
     system,
+    underwriting,
 )
 from liubu.bootstrap import Platform, bootstrap
 from liubu.config import Settings
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         products.router,
         assessment.router,
         diagnosis.router,
+        underwriting.router,
     ):
         app.include_router(router)
     for page_router in (

@@ -182,4 +182,3 @@ def mask_name(name: str) -> str:
     if len(text) == 2:
         return text[0] + "*"
     return text[0] + "*" * (len(text) - 2) + text[-1]
-

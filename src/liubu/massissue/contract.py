@@ -217,7 +217,9 @@ def _utf8_prefix(buffer: bytes, *, offset: int, newlines: int, name: str, final:
         cut = error.reason == "unexpected end of data" and error.end == len(buffer)
         if cut and not final and len(buffer) - error.start < 4:
             return error.start
-        raise _encoding_error(buffer, error.start, offset=offset, newlines=newlines, name=name)
+        raise _encoding_error(
+            buffer, error.start, offset=offset, newlines=newlines, name=name
+        ) from None
     return len(buffer)
 
 

@@ -35,7 +35,7 @@ from liubu.core.personal import PersonalDataCipher, mask_mobile, mask_name, mask
 from liubu.errors import IntegrityError, ValidationError
 from liubu.massissue.contract import FileFacts
 from liubu.massissue.plan import ImportPlan
-from liubu.massissue.reasons import RowError, error_file_header, error_lines
+from liubu.massissue.reasons import RowError, error_file_header, error_lines, row_error
 from liubu.massissue.rows import (
     MOBILE_FIELD,
     NAME_FIELD,
@@ -123,11 +123,14 @@ def resume_from(
     Refuses (``massissue.checkpoint_mismatch``) a checkpoint of another file or another plan.
     """
     if checkpoint.file_sha256 != facts.sha256 or checkpoint.plan_key != plan.plan_key:
-        what = "file" if checkpoint.file_sha256 != facts.sha256 else "plan (product, inception, "
+        other = (
+            f"file than {facts.name}"
+            if checkpoint.file_sha256 != facts.sha256
+            else "plan (product, inception, factors or chunk size)"
+        )
         raise ValidationError(
-            f"The checkpoint belongs to another {what}"
-            f"{'' if what == 'file' else 'factors or chunk size)'} than {facts.name}; start the "
-            f"import afresh instead of resuming it.",
+            f"The checkpoint belongs to another {other}; start the import afresh instead of "
+            f"resuming it.",
             code="massissue.checkpoint_mismatch",
             field="checkpoint",
             value=checkpoint.file_sha256[:16],
@@ -184,10 +187,7 @@ def _outcome(checker: RowChecker, text: str, line: int) -> Person | RowError | N
         return None
     fields = checker.fields(text)
     if isinstance(fields, str):
-        return_error = fields
-        from liubu.massissue.reasons import row_error
-
-        return row_error(line, "row.malformed", field=None, detail=return_error)
+        return row_error(line, "row.malformed", field=None, detail=fields)
     if not any(field.strip() for field in fields):
         return None
     return checker.check(fields, line)

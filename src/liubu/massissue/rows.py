@@ -122,7 +122,8 @@ class RowChecker:
         if not name:
             return row_error(line, "name.empty", field="name")
         if len(name) > MAX_NAME or _NAME_BAD.search(name):
-            return row_error(line, "name.invalid", field="name", value=mask_name(name), max=MAX_NAME)
+            shown = mask_name(name)
+            return row_error(line, "name.invalid", field="name", value=shown, max=MAX_NAME)
         number = _ascii(fields[self._id]).upper()
         try:
             ResidentId(number)
@@ -149,7 +150,9 @@ class RowChecker:
         if reference is not None and (
             len(reference) > MAX_EXTERNAL_REF or _CONTROL.search(reference)
         ):
-            return row_error(line, "external_ref.invalid", field="external_ref", max=MAX_EXTERNAL_REF)
+            return row_error(
+                line, "external_ref.invalid", field="external_ref", max=MAX_EXTERNAL_REF
+            )
         age = self._age(number)
         if not self._age_min <= age <= self._age_max:
             return self._ineligible(line, number, age)

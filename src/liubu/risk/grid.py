@@ -119,11 +119,13 @@ def choose_grid(
 
     With a retention the bucket divides it, so the retention is an exact shift on the grid (a
     retention smaller than a bucket becomes the bucket, with up to 2^18 buckets); otherwise it is
-    rounded up to 1, 2, 2.5 or 5 × 10^k. An explicit ``log2`` keeps the automatic reach.
+    rounded up to 1, 2, 2.5 or 5 × 10^k (down for a heavy tail, whose reach is a soft target).
+    An explicit ``log2`` keeps the automatic reach.
     """
     reach, wanted_bucket = _reach(model), _smallest_mean(model) / _BUCKETS_PER_MEAN
     light = (1 << _LOG2_RANGE[1]) - 1
-    if reach > light * wanted_bucket and math.isinf(model.terms.aggregate_limit):
+    heavy = reach > light * wanted_bucket and math.isinf(model.terms.aggregate_limit)
+    if heavy:
         reach = max(heavy_reach(model, reach), min(reach, light * wanted_bucket))
     if log2 is None:
         wanted = math.ceil(math.log2(max(reach / max(wanted_bucket, 1e-9), 2.0)))
@@ -132,8 +134,8 @@ def choose_grid(
     if bucket is None:
         raw = reach / ((1 << log2) - 1)
         retention = model.terms.retention
-        if retention <= 0:
-            bucket = _nice(raw)
+        if retention <= 0:  # a heavy tail's reach is a soft target: round the bucket down
+            bucket = _nice(raw, down=heavy)
         elif retention >= raw:  # the largest bucket ≥ raw that divides the retention
             bucket = retention / math.floor(retention / raw)
         else:  # a retention smaller than a bucket: the bucket is the retention
@@ -185,8 +187,13 @@ def _smallest_mean(model: Model) -> float:
     return min(m for m in positive if m >= 0.01 * max(positive))
 
 
-def _nice(raw: float) -> float:
+def _nice(raw: float, *, down: bool = False) -> float:
+    """The smallest 1, 2, 2.5 or 5 × 10^k at or above ``raw`` (the largest at or below it when
+    ``down``)."""
     exponent = math.floor(math.log10(raw))
+    if down:
+        steps = [s * 10.0**exponent for s in (1.0, 2.0, 2.5, 5.0, 10.0)]
+        return max(s for s in steps if s <= raw * (1 + 1e-12))
     for step in (1.0, 2.0, 2.5, 5.0, 10.0):
         if step * 10.0**exponent >= raw * (1 - 1e-12):
             return step * 10.0**exponent

@@ -124,7 +124,14 @@ def test_an_empty_field_name_is_refused(cipher: PersonalDataCipher) -> None:
 
 @pytest.mark.parametrize(
     ("name", "masked"),
-    [("张三", "张*"), ("张小三", "张*三"), ("欧阳小明", "欧**明"), ("王", "*"), (" 李四 ", "李*"), ("", "")],
+    [
+        ("张三", "张*"),
+        ("张小三", "张*三"),
+        ("欧阳小明", "欧**明"),
+        ("王", "*"),
+        (" 李四 ", "李*"),
+        ("", ""),
+    ],
 )
 def test_names_are_masked_keeping_the_first_and_last_character(name: str, masked: str) -> None:
     assert mask_name(name) == masked

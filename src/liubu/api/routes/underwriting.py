@@ -1,0 +1,182 @@
+"""Quotes, the underwriter's referral queue, binding, and policy administration over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from liubu.api.deps import UowDep
+from liubu.underwriting import lifecycle
+from liubu.underwriting.records import Policy, PolicyEvent, Quote
+
+router = APIRouter(prefix="/api", tags=["underwriting"])
+
+
+class QuoteRequest(BaseModel):
+    products: list[str] = Field(min_length=1, description="insurer/code@version or record ids")
+    limits: dict[str, list[Decimal]] | None = Field(
+        default=None, description="Limit options per product; default: its first three."
+    )
+    claims_count: int | None = Field(default=None, ge=0, description="Claims in the past 3 years")
+
+
+class QuotePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    enterprise_id: str
+    insurer: str
+    status: str
+    options: list[dict[str, Any]]
+    submission: dict[str, Any]
+    valid_until: datetime
+    created_at: datetime
+    decision: dict[str, Any] | None
+    version: int
+
+
+class Decision(BaseModel):
+    approve: bool
+    reasons: str = Field(min_length=1, max_length=2000)
+    overrides: dict[str, Decimal] | None = None
+
+
+class BindRequest(BaseModel):
+    option_index: int = Field(ge=0)
+    version: int = Field(ge=1, description="The quote version you looked at.")
+    start: date | None = None
+
+
+class PolicyPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    number: str
+    quote_id: str
+    enterprise_id: str
+    product_ref: str
+    limit: Decimal
+    retention: Decimal
+    annual_premium: Decimal
+    period_start: date
+    period_end: date
+    status: str
+    answers_version: int | None
+    version: int
+
+
+class PolicyEventPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    kind: str
+    effective: date
+    premium_change: Decimal
+    detail: dict[str, Any]
+    created_at: datetime
+
+
+class Endorsement(BaseModel):
+    limit: Decimal = Field(gt=0)
+    effective: date
+
+
+class Cancellation(BaseModel):
+    effective: date
+
+
+class Renewal(BaseModel):
+    claims_count: int = Field(ge=0)
+
+
+@router.post(
+    "/enterprises/{enterprise_id}/quotes", response_model=list[QuotePublic], status_code=201
+)
+def request_quotes(enterprise_id: str, body: QuoteRequest, uow: UowDep) -> list[Quote]:
+    quotes = lifecycle.request_quotes(
+        uow,
+        enterprise_id,
+        products_wanted=body.products,
+        limits=body.limits,
+        claims_count=body.claims_count,
+    )
+    uow.commit()
+    return quotes
+
+
+@router.get("/quotes", response_model=list[QuotePublic])
+def list_quotes(uow: UowDep) -> Sequence[Quote]:
+    return uow.underwriting.quotes()
+
+
+@router.get("/underwriting/queue", response_model=list[QuotePublic])
+def referral_queue(uow: UowDep) -> list[Quote]:
+    return lifecycle.referral_queue(uow)
+
+
+@router.get("/quotes/{quote_id}", response_model=QuotePublic)
+def get_quote(quote_id: str, uow: UowDep) -> Quote:
+    return uow.underwriting.quote(quote_id)
+
+
+@router.post("/quotes/{quote_id}/decision", response_model=QuotePublic)
+def decide(quote_id: str, body: Decision, uow: UowDep) -> Quote:
+    quote = lifecycle.decide_referral(
+        uow, quote_id, approve=body.approve, reasons=body.reasons, overrides=body.overrides
+    )
+    uow.commit()
+    return quote
+
+
+@router.post("/quotes/{quote_id}/bind", response_model=PolicyPublic, status_code=201)
+def bind(quote_id: str, body: BindRequest, uow: UowDep) -> Policy:
+    policy = lifecycle.bind(
+        uow,
+        quote_id,
+        option_index=body.option_index,
+        expected_version=body.version,
+        start=body.start,
+    )
+    uow.commit()
+    return policy
+
+
+@router.get("/policies", response_model=list[PolicyPublic])
+def list_policies(uow: UowDep) -> Sequence[Policy]:
+    return uow.underwriting.policies()
+
+
+@router.get("/policies/{policy_id}", response_model=PolicyPublic)
+def get_policy(policy_id: str, uow: UowDep) -> Policy:
+    return uow.underwriting.policy(policy_id)
+
+
+@router.get("/policies/{policy_id}/events", response_model=list[PolicyEventPublic])
+def policy_events(policy_id: str, uow: UowDep) -> Sequence[PolicyEvent]:
+    return uow.underwriting.events(uow.underwriting.policy(policy_id).id)
+
+
+@router.post("/policies/{policy_id}/endorse", response_model=PolicyEventPublic, status_code=201)
+def endorse(policy_id: str, body: Endorsement, uow: UowDep) -> PolicyEvent:
+    event = lifecycle.endorse_limit(uow, policy_id, new_limit=body.limit, effective=body.effective)
+    uow.commit()
+    return event
+
+
+@router.post("/policies/{policy_id}/cancel", response_model=PolicyEventPublic, status_code=201)
+def cancel(policy_id: str, body: Cancellation, uow: UowDep) -> PolicyEvent:
+    event = lifecycle.cancel(uow, policy_id, cancelled_on=body.effective)
+    uow.commit()
+    return event
+
+
+@router.post("/policies/{policy_id}/renew", response_model=QuotePublic, status_code=201)
+def renew(policy_id: str, body: Renewal, uow: UowDep) -> Quote:
+    quote = lifecycle.renew(uow, policy_id, claims_count=body.claims_count)
+    uow.commit()
+    return quote
