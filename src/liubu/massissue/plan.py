@@ -43,8 +43,13 @@ def policy_key(*, product_id: str, inception: dt.date, limit: Decimal, person_ha
     ``person_hash`` is the keyed lookup hash of the resident ID, so the key reveals nothing
     without the data key; 128 bits keep accidental collisions out of reach (p ≈ n²/2¹²⁹).
     """
+    prefix = _key_prefix(product_id, inception, limit)
+    return hashlib.sha256(prefix + person_hash.encode("ascii")).hexdigest()[:32]
+
+
+def _key_prefix(product_id: str, inception: dt.date, limit: Decimal) -> bytes:
     text = f"{POLICY_KEY_LABEL}|{product_id}|{inception.isoformat()}|{limit_text(limit)}|"
-    return hashlib.sha256((text + person_hash).encode("ascii")).hexdigest()[:32]
+    return text.encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class ImportPlan:
     chunk_size: int = 10_000
     premiums: Mapping[Decimal, Decimal] = field(init=False)
     clamp_flags: tuple[ClampFlag, ...] = field(init=False)
+    _key_prefixes: Mapping[Decimal, bytes] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_product(self.product, self.inception)
@@ -88,6 +94,10 @@ class ImportPlan:
         }
         object.__setattr__(self, "premiums", MappingProxyType(premiums))
         object.__setattr__(self, "clamp_flags", clamp.flags)
+        prefixes = {
+            limit: _key_prefix(self.product_id, self.inception, limit) for limit in premiums
+        }
+        object.__setattr__(self, "_key_prefixes", MappingProxyType(prefixes))
 
     @property
     def product_id(self) -> str:
@@ -113,13 +123,16 @@ class ImportPlan:
         return hashlib.sha256(text.encode("ascii")).hexdigest()
 
     def policy_key(self, *, limit: Decimal, person_hash: str) -> str:
-        """:func:`policy_key` under this plan's product and inception."""
-        return policy_key(
-            product_id=self.product_id,
-            inception=self.inception,
-            limit=limit,
-            person_hash=person_hash,
-        )
+        """:func:`policy_key` under this plan's product and inception (prefixes cached)."""
+        prefix = self._key_prefixes.get(limit)
+        if prefix is None:
+            return policy_key(
+                product_id=self.product_id,
+                inception=self.inception,
+                limit=limit,
+                person_hash=person_hash,
+            )
+        return hashlib.sha256(prefix + person_hash.encode("ascii")).hexdigest()[:32]
 
 
 def _check_product(product: ProductSpec, inception: dt.date) -> None:

@@ -296,22 +296,28 @@ def seal(
     names = [person.name for person in persons]
     numbers = [person.resident_id for person in persons]
     mobiles = [person.mobile for person in persons]
-    name_tokens = cipher.encrypt_many(names, field=NAME_FIELD)
-    id_tokens = cipher.encrypt_many(numbers, field=RESIDENT_ID_FIELD)
-    mobile_tokens = cipher.encrypt_many(mobiles, field=MOBILE_FIELD)
     id_hashes = cipher.lookup_hash_many(numbers, field=RESIDENT_ID_FIELD)
-    mobile_hashes = cipher.lookup_hash_many(mobiles, field=MOBILE_FIELD)
+    columns = zip(
+        persons,
+        cipher.encrypt_many(names, field=NAME_FIELD),
+        cipher.encrypt_many(numbers, field=RESIDENT_ID_FIELD),
+        cipher.encrypt_many(mobiles, field=MOBILE_FIELD),
+        id_hashes,
+        cipher.lookup_hash_many(mobiles, field=MOBILE_FIELD),
+        strict=True,
+    )
+    key_of = plan.policy_key
     return tuple(
         IssueRow(
-            plan.policy_key(limit=person.limit, person_hash=id_hashes[index]),
+            key_of(limit=person.limit, person_hash=id_hash),
             person.line,
             person.limit,
             person.premium,
-            name_tokens[index],
-            id_tokens[index],
-            mobile_tokens[index],
-            id_hashes[index],
-            mobile_hashes[index],
+            name_token,
+            id_token,
+            mobile_token,
+            id_hash,
+            mobile_hash,
             mask_name(person.name),
             mask_resident_id(person.resident_id),
             mask_mobile(person.mobile),
@@ -320,5 +326,5 @@ def seal(
             person.age,
             person.external_ref,
         )
-        for index, person in enumerate(persons)
+        for person, name_token, id_token, mobile_token, id_hash, mobile_hash in columns
     )

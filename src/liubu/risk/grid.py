@@ -21,15 +21,18 @@ from liubu.risk.severity import FloatArray
 
 #: Probability left beyond the grid when it is sized from quantiles.
 _TAIL = 1e-9
-#: Without an aggregate limit, when a heavy tail puts that far beyond what the largest automatic
-#: grid resolves: a year's probability of an event with some component beyond the grid.
-_TAIL_HEAVY = 1e-6
 DISCRETISATIONS = ("moments", "round")
 #: Buckets per smallest component mean when log2 is chosen automatically.
 _BUCKETS_PER_MEAN = 8.0
 _LOG2_RANGE = (10, 13)
-#: The most buckets chosen automatically, when the reach needs more than 2^13 at the resolution.
+#: The most buckets chosen automatically (when 2^13 at the wanted bucket do not reach).
 _LOG2_HEAVY = 16
+#: A heavy tail without an aggregate limit: first-order annual exceedance probabilities
+#: Σ_s E[N_s]·Σ_c P(Z_c > x) of the grid's top (at most, and preferably) and of its body.
+_TAIL_HEAVY = (1e-5, 1e-6)
+_BODY = 0.1
+#: Buckets below that body level (about the annual 90 % quantile).
+_BUCKETS_BELOW_BODY = 64.0
 #: The most buckets used to keep a small retention an exact shift on the grid.
 _LOG2_MAX = 18
 
@@ -111,30 +114,25 @@ def choose_grid(
     the sum of its components' quantiles) and the mean plus ten standard deviations of the annual
     loss; with an annual aggregate limit it stops at limit + retention (beyond that nothing
     changes min(S, limit)). When that takes at most 2^13 buckets at the wanted bucket, it is that,
-    with 2^10…2^13 buckets. Otherwise (a heavy tail: lognormals with σ ≳ 1.5 put the 1 − 10⁻⁹
-    quantile 10⁵ times above the 90 % one) the grid takes up to 2^16 buckets and, without an
-    aggregate limit, reaches only as far as :func:`heavy_reach` asks (a 10⁻⁶ annual tail), or as
-    far as 2^13 buckets at the wanted bucket go if that is further: the expected loss beyond its
-    top is restored exactly by the top point's value (see :mod:`liubu.risk.fft`).
+    with 2^10…2^13 buckets; with an aggregate limit, up to 2^16 buckets and then a wider bucket.
+
+    Without an aggregate limit a heavy tail (lognormals with σ ≳ 1.5 put the 1 − 10⁻⁹ quantile
+    10⁵ times above the 90 % one) gets the grid of :func:`_heavy_grid` instead: up to 2^16
+    buckets, reaching a first-order annual tail of 10⁻⁶ when the bucket allows, and 10⁻⁵ at
+    least; the expected loss beyond its top is restored exactly by the top point's value (see
+    :mod:`liubu.risk.fft`).
 
     With a retention the bucket divides it, so the retention is an exact shift on the grid (a
     retention smaller than a bucket becomes the bucket, with up to 2^18 buckets); otherwise it is
     rounded up to 1, 2, 2.5 or 5 × 10^k (down for a heavy tail, whose reach is a soft target).
     An explicit ``log2`` keeps the automatic reach.
     """
-    reach, wanted_bucket = _reach(model), _smallest_mean(model) / _BUCKETS_PER_MEAN
-    light = (1 << _LOG2_RANGE[1]) - 1
-    heavy = reach > light * wanted_bucket and math.isinf(model.terms.aggregate_limit)
-    if heavy:
-        reach = max(heavy_reach(model, reach), min(reach, light * wanted_bucket))
-    if log2 is None:
-        wanted = math.ceil(math.log2(max(reach / max(wanted_bucket, 1e-9), 2.0)))
-        top = _LOG2_RANGE[1] if wanted <= _LOG2_RANGE[1] else _LOG2_HEAVY
-        log2 = int(min(max(wanted, _LOG2_RANGE[0]), top))
+    reach, auto_log2, heavy = _automatic(model)
+    log2 = auto_log2 if log2 is None else log2
     if bucket is None:
         raw = reach / ((1 << log2) - 1)
         retention = model.terms.retention
-        if retention <= 0:  # a heavy tail's reach is a soft target: round the bucket down
+        if retention <= 0:
             bucket = _nice(raw, down=heavy)
         elif retention >= raw:  # the largest bucket ≥ raw that divides the retention
             bucket = retention / math.floor(retention / raw)
@@ -142,6 +140,60 @@ def choose_grid(
             bucket = retention
             log2 = max(log2, min(math.ceil(math.log2(reach / retention + 1.0)), _LOG2_MAX))
     return Grid(bucket=float(bucket), log2=log2, discretisation=discretisation)
+
+
+def _automatic(model: Model) -> tuple[float, int, bool]:
+    """The reach, log2, and whether the heavy-tail rule chose them."""
+    reach, wanted = _reach(model), _smallest_mean(model) / _BUCKETS_PER_MEAN
+    light = (1 << _LOG2_RANGE[1]) - 1
+    if reach > light * wanted and math.isinf(model.terms.aggregate_limit):
+        bucket, log2 = _heavy_grid(model, reach, wanted)
+        return bucket * ((1 << log2) - 1), log2, True
+    log2 = math.ceil(math.log2(max(reach / max(wanted, 1e-9), 2.0)))
+    most = _LOG2_RANGE[1] if log2 <= _LOG2_RANGE[1] else _LOG2_HEAVY
+    return reach, int(min(max(log2, _LOG2_RANGE[0]), most)), False
+
+
+def _heavy_grid(model: Model, strict: float, wanted: float) -> tuple[float, int]:
+    """Bucket and log2 for a heavy tail without an aggregate limit.
+
+    On a 1 %-step logarithmic ladder, level(ε) is the smallest x with first-order annual
+    exceedance Σ_s E[N_s]·Σ_c P(Z_c > x) ≤ ε (at least the mean plus ten standard deviations of
+    the annual loss with every component limited at x, for scenarios with many events a year).
+    The bucket is the wanted one, or 1/64 of level(0.1) (about the annual 90 % quantile) if
+    smaller, or level(10⁻⁵)/(2^16 − 1) if larger (rounded down to 1, 2, 2.5 or 5 × 10^k unless
+    that no longer reaches level(10⁻⁵)); 2^13 to 2^16 buckets, as many as level(10⁻⁶) asks.
+    """
+    ladder, tail = _first_order_tail(model, strict, wanted / 100.0)
+
+    def level(eps: float) -> float:
+        beyond = np.flatnonzero(tail <= eps)
+        x = float(ladder[beyond[0]]) if beyond.size else strict
+        mean, variance = annual_moments(model, x, retention=False)
+        return min(max(x, mean + 10.0 * math.sqrt(max(variance, 0.0))), strict)
+
+    most = (1 << _LOG2_HEAVY) - 1
+    body = float(ladder[np.flatnonzero(tail <= _BODY)[0]]) if tail[-1] <= _BODY else strict
+    low, high = level(_TAIL_HEAVY[0]), level(_TAIL_HEAVY[1])
+    raw = max(min(wanted, body / _BUCKETS_BELOW_BODY), low / most)
+    bucket = _nice(raw, down=True)
+    if bucket * most < low:
+        bucket = _nice(raw)
+    log2 = math.ceil(math.log2(high / bucket + 1.0))
+    return bucket, int(min(max(log2, _LOG2_RANGE[1]), _LOG2_HEAVY))
+
+
+def _first_order_tail(model: Model, top: float, start: float) -> tuple[FloatArray, FloatArray]:
+    """A 1 %-step logarithmic ladder from ``start`` to ``top`` and Σ_s E[N_s]·Σ_c P(Z_c > x) on
+    it (the chance that a year has an event with some component beyond x, to first order)."""
+    start = min(max(start, 1e-6), top)
+    steps = np.arange(math.ceil(math.log(top / start) / math.log(1.01)) + 1, dtype=np.float64)
+    ladder = np.asarray(start * 1.01**steps, dtype=np.float64)
+    tail = np.zeros_like(ladder)
+    for scenario in model.scenarios:
+        for layer in model.layers(scenario):
+            tail += scenario.frequency.mean * (1.0 - layer.cdf(ladder))
+    return ladder, tail
 
 
 def _reach(model: Model) -> float:
@@ -157,24 +209,6 @@ def _reach(model: Model) -> float:
     # grid lumps at its top is at or above the aggregate limit after the retention.
     limit = model.terms.aggregate_limit + model.terms.retention
     return min(reach, limit * (1.0 + 1e-6)) if math.isfinite(limit) else reach
-
-
-def heavy_reach(model: Model, cap: float) -> float:
-    """The reach of a grid for a heavy tail: the smallest x on a 1 %-step logarithmic ladder with
-    Σ_s E[N_s]·Σ_c P(Z_c > x) ≤ 10⁻⁶ (the chance that a year has an event with some component
-    beyond x, to first order), and at least the mean plus ten standard deviations of the annual
-    loss with every component limited at x (for many events a year, whose sum is what matters);
-    at most ``cap``."""
-    pairs = [(s.frequency.mean, layer) for s in model.scenarios for layer in model.layers(s)]
-    start = min(max(_smallest_mean(model), 1.0), cap)
-    ladder = start * 1.01 ** np.arange(math.ceil(math.log(cap / start) / math.log(1.01)) + 1)
-    tail = np.zeros_like(ladder)
-    for rate, layer in pairs:
-        tail += rate * (1.0 - layer.cdf(ladder))
-    beyond = np.flatnonzero(tail <= _TAIL_HEAVY)
-    x = float(ladder[beyond[0]] if beyond.size else ladder[-1])
-    mean, variance = annual_moments(model, x, retention=False)
-    return min(max(x, mean + 10.0 * math.sqrt(max(variance, 0.0))), cap)
 
 
 def _smallest_mean(model: Model) -> float:

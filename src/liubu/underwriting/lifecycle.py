@@ -133,25 +133,9 @@ def request_quotes(
     by_insurer: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for reference in products_wanted:
         spec, insurer_tenant = _spec(uow, reference)
-        failures = check_eligibility(
-            spec,
-            industry_section=applicant.industry_section,
-            revenue=applicant.revenue,
-            mlps_level=applicant.mlps_level,
-            score=applicant.score,
-            insured_kind="enterprise",
-        )
-        wanted = (limits or {}).get(reference) or list(spec.limit_options[:3])
-        for option in price_options(spec, applicant, limits=wanted):
-            referral = evaluate_referral(applicant, option, eligibility_failures=failures)
-            by_insurer.setdefault((insurer_tenant, spec.insurer), []).append(
-                {
-                    **option.to_dict(),
-                    "name": {"zh": spec.name.zh, "en": spec.name.en},
-                    "referral": referral.to_dict(),
-                    "status": str(referral.decision),
-                }
-            )
+        wanted = (limits or {}).get(reference)
+        for entry in priced_product(spec, applicant, limits=wanted):
+            by_insurer.setdefault((insurer_tenant, spec.insurer), []).append(entry)
     now = _now()
     quotes = []
     for (tenant_id, insurer), options in by_insurer.items():
@@ -171,6 +155,57 @@ def request_quotes(
         uow.underwriting.add(quote)
         quotes.append(quote)
     return quotes
+
+
+def priced_product(
+    spec: ProductSpec, applicant: Applicant, *, limits: Sequence[Decimal] | None = None
+) -> list[dict[str, Any]]:
+    """The product's options (three limits by default), priced and each with its referral
+    decision; an applicant the product does not accept gets one declined entry naming the
+    rules it fails, unpriced."""
+    name = {"zh": spec.name.zh, "en": spec.name.en}
+    failures = check_eligibility(
+        spec,
+        industry_section=applicant.industry_section,
+        revenue=applicant.revenue,
+        mlps_level=applicant.mlps_level,
+        score=applicant.score,
+        insured_kind="enterprise",
+    )
+    if failures:
+        return [
+            {
+                "product": spec.product_id,
+                "insurer": spec.insurer,
+                "name": name,
+                "limit": None,
+                "retention": None,
+                "technical_premium": None,
+                "filed_premium": None,
+                "rate_adequacy": None,
+                "worksheet": None,
+                "status": "decline",
+                "referral": {
+                    "decision": "decline",
+                    "reasons": [
+                        {"code": f.rule, "action": "decline", "reason": f.message.to_dict()}
+                        for f in failures
+                    ],
+                },
+            }
+        ]
+    entries = []
+    for option in price_options(spec, applicant, limits=limits or list(spec.limit_options[:3])):
+        referral = evaluate_referral(applicant, option)
+        entries.append(
+            {
+                **option.to_dict(),
+                "name": name,
+                "referral": referral.to_dict(),
+                "status": str(referral.decision),
+            }
+        )
+    return entries
 
 
 def _state(options: Sequence[Mapping[str, Any]]) -> str:

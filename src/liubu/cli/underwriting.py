@@ -1,0 +1,213 @@
+"""``liubu quote`` (price a submission file) and ``liubu policies`` (list, show, endorse, cancel,
+renew)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.table import Table
+from sqlalchemy.exc import OperationalError
+
+from liubu.cli.context import console, state
+from liubu.errors import LiubuError, ValidationError
+
+policies_app = typer.Typer(
+    help="Policies: list, show, endorse, cancel, renew.", no_args_is_help=True
+)
+out = console()
+
+
+def quote(
+    ctx: typer.Context,
+    submission: Annotated[Path, typer.Argument(help="Submission YAML (see docs/pricing.md).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Price every product of a submission: technical and filed premium, adequacy, referral."""
+    from liubu.risk import Modifier
+    from liubu.underwriting import Applicant
+    from liubu.underwriting.lifecycle import priced_product
+
+    data = _submission(submission)
+    enterprise, assessment = data["enterprise"], data.get("assessment", {})
+    applicant = Applicant(
+        industry_section=str(enterprise["industry_section"]),
+        revenue=Decimal(str(enterprise["revenue"])),
+        score=float(assessment.get("score", 60)),
+        grade=str(assessment.get("grade", "C")),
+        modifiers={k: Modifier(*v) for k, v in assessment.get("modifiers", {}).items()},
+        mlps_level=enterprise.get("mlps_level"),
+        claims_count=data.get("claims_count"),
+        known_exploited_exposed=bool(assessment.get("known_exploited_exposed", False)),
+        cii_operator=bool(enterprise.get("critical_infrastructure", False)),
+    )
+    options: list[dict[str, Any]] = []
+    for reference in data["products"]:
+        spec = _product(ctx, str(reference))
+        wanted = (data.get("limits") or {}).get(reference)
+        limits = [Decimal(str(v)) for v in wanted] if wanted else None
+        options += priced_product(spec, applicant, limits=limits)
+    if as_json:
+        typer.echo(json.dumps({"options": options}, ensure_ascii=False, indent=2))
+        return
+    table = Table("product", "limit", "technical", "filed", "adequacy", "referral")
+    for option in options:
+        table.add_row(
+            option["product"],
+            _yuan(option["limit"]),
+            _yuan(option["technical_premium"]),
+            _yuan(option["filed_premium"]),
+            str(option["rate_adequacy"]),
+            option["referral"]["decision"],
+        )
+    out.print(table)
+
+
+def _submission(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ValidationError(f"No submission file at {path}.", field="submission")
+    data = yaml.safe_load(path.read_text("utf-8"))
+    if not isinstance(data, dict) or "enterprise" not in data or not data.get("products"):
+        raise ValidationError(
+            f"{path}: a submission needs 'enterprise' and 'products'.", location=str(path)
+        )
+    return data
+
+
+def _product(ctx: typer.Context, reference: str) -> Any:
+    """From the registry when it has the product, else the reference catalogue."""
+    from liubu.products import load_reference_catalogue, service
+    from liubu.products.validation import parse_product
+
+    try:
+        with state(ctx).platform().uow() as uow:
+            record = service.find_product(uow, reference)
+            return parse_product(record.document, source=record.product_ref)
+    except (LiubuError, OperationalError):  # not registered, or no database: the catalogue
+        pass
+    for spec in load_reference_catalogue():
+        if spec.product_id == reference:
+            return spec
+    raise ValidationError(
+        f"No product {reference!r} in the registry or the catalogue.",
+        field="products",
+        value=reference,
+    )
+
+
+def _yuan(value: object) -> str:
+    return "—" if value is None else f"¥{Decimal(str(value)):,.2f}"
+
+
+@policies_app.command("list")
+def list_policies(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """Every policy: number, insured, product, period, premium, status."""
+    with state(ctx).platform().uow() as uow:
+        rows = [
+            {
+                "id": p.id,
+                "number": p.number,
+                "insured": p.submission["enterprise"]["name"],
+                "product": p.product_ref,
+                "limit": str(p.limit),
+                "premium": str(p.annual_premium),
+                "start": str(p.period_start),
+                "end": str(p.period_end),
+                "status": p.status,
+            }
+            for p in uow.underwriting.policies()
+        ]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("number", "insured", "product", "limit", "premium", "period", "status")
+    for row in rows:
+        table.add_row(
+            row["number"],
+            row["insured"],
+            row["product"],
+            _yuan(row["limit"]),
+            _yuan(row["premium"]),
+            f"{row['start']}–{row['end']}",
+            row["status"],
+        )
+    out.print(table)
+
+
+def _policy_id(uow: Any, number_or_id: str) -> str:
+    for policy in uow.underwriting.policies():
+        if number_or_id in (policy.id, policy.number):
+            return str(policy.id)
+    raise ValidationError(f"No policy {number_or_id!r}.", field="policy")
+
+
+@policies_app.command("show")
+def show(ctx: typer.Context, policy: Annotated[str, typer.Argument(help="Number or id.")]) -> None:
+    """A policy and its money events."""
+    with state(ctx).platform().uow() as uow:
+        found = uow.underwriting.policy(_policy_id(uow, policy))
+        events = uow.underwriting.events(found.id)
+    out.print(
+        f"[bold]{found.number}[/bold] {found.product_ref} · {found.status} · "
+        f"{found.period_start}–{found.period_end} · limit {_yuan(found.limit)} · "
+        f"annual premium {_yuan(found.annual_premium)}"
+    )
+    table = Table("event", "effective", "premium change")
+    for event in events:
+        table.add_row(event.kind, str(event.effective), _yuan(event.premium_change))
+    out.print(table)
+
+
+@policies_app.command("endorse")
+def endorse(
+    ctx: typer.Context,
+    policy: str,
+    limit: Annotated[Decimal, typer.Option(help="New limit (CNY).")],
+    effective: Annotated[str, typer.Option(help="YYYY-MM-DD")],
+) -> None:
+    """Change the limit mid-term; prints the pro-rata premium."""
+    from liubu.underwriting import lifecycle
+
+    with state(ctx).platform().uow() as uow:
+        event = lifecycle.endorse_limit(
+            uow, _policy_id(uow, policy), new_limit=limit, effective=date.fromisoformat(effective)
+        )
+        uow.commit()
+    out.print(f"endorsed: premium change {_yuan(event.premium_change)}")
+
+
+@policies_app.command("cancel")
+def cancel(
+    ctx: typer.Context, policy: str, effective: Annotated[str, typer.Option(help="YYYY-MM-DD")]
+) -> None:
+    """Cancel from a date; prints the refund."""
+    from liubu.underwriting import lifecycle
+
+    with state(ctx).platform().uow() as uow:
+        event = lifecycle.cancel(
+            uow, _policy_id(uow, policy), cancelled_on=date.fromisoformat(effective)
+        )
+        uow.commit()
+    out.print(f"cancelled: refund {_yuan(-event.premium_change)}")
+
+
+@policies_app.command("renew")
+def renew(
+    ctx: typer.Context,
+    policy: str,
+    claims: Annotated[int, typer.Option(help="Claims in the past three years.")] = 0,
+) -> None:
+    """Quote the renewal, re-rated with today's score and the claims history."""
+    from liubu.underwriting import lifecycle
+
+    with state(ctx).platform().uow() as uow:
+        renewal = lifecycle.renew(uow, _policy_id(uow, policy), claims_count=claims)
+        uow.commit()
+    out.print(f"renewal quote {renewal.id}: {renewal.status}")
