@@ -23,6 +23,22 @@ SECTIONS = ["general", "coverage", "exclusion", "service"]
 SCAN_STATES = ["queued", "running", "finished", "failed"]
 FINDING_STATES = ["open", "not_ours", "compensating_control", "fixed_pending_rescan", "resolved"]
 SEVERITIES = ["critical", "high", "medium", "low", "info"]
+QUOTE_STATES = [
+    "offered",
+    "referred",
+    "declined",
+    "bound",
+    "expired",
+    "auto",
+    "refer",
+    "decline",
+    "approved",
+    "in_force",
+    "cancelled",
+    "renewed",
+    "technical",
+    "adequacy",
+]
 ROLES = [
     "admin",
     "underwriter",
@@ -47,7 +63,7 @@ def message_ids() -> list[str]:
     for group in ("steps", "areas"):
         for entry in nav[group]:
             found += [entry["title"], entry["summary"]]
-    found += ROLES + STATUSES + SECTIONS + SCAN_STATES + FINDING_STATES + SEVERITIES
+    found += ROLES + STATUSES + SECTIONS + SCAN_STATES + FINDING_STATES + SEVERITIES + QUOTE_STATES
     return list(dict.fromkeys(found))
 
 

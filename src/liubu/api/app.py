@@ -35,6 +35,7 @@ from liubu.web import questionnaire as web_questionnaire
 from liubu.web import risk as web_risk
 from liubu.web import routes as web_routes
 from liubu.web import treatment as web_treatment
+from liubu.web import underwriting as web_underwriting
 from liubu.web.errors import html_error, wants_html
 
 SWAGGER_UI = "vendor/swagger-ui-5.35.0"
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         web_diagnosis.router,
         web_questionnaire.router,
         web_treatment.router,
+        web_underwriting.router,
     ):
         app.include_router(page_router)
     # Web pages last: its area pages match /{slug} for the slugs in navigation.yaml.

@@ -1,0 +1,202 @@
+"""Quotes and policies on the web: the enterprise compares and binds; the underwriter works the
+referral queue with the rating worksheet; everyone party to a policy reads its document."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from liubu.accounts.model import Principal
+from liubu.api.deps import PlatformDep
+from liubu.bootstrap import Platform
+from liubu.errors import LiubuError
+from liubu.products.registry import FILED
+from liubu.underwriting import lifecycle
+from liubu.web.nav import navigation_for, require_page
+from liubu.web.rendering import flash, language_of, render, templates
+from liubu.web.security import CsrfChecked, WebPrincipal
+
+router = APIRouter(include_in_schema=False)
+QUOTABLE = (
+    "comprehensive",
+    "property_loss",
+    "liability",
+    "it_product_liability",
+    "security_product_guarantee",
+    "security_service_professional_liability",
+    "service_bundle",
+)
+
+
+def _lang(request: Request) -> str:
+    return "zh" if language_of(request) == "zh_CN" else "en"
+
+
+@router.get("/quotes", response_class=HTMLResponse)
+def quotes_page(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
+    page, nav = require_page(principal, "quotes")
+    with platform.uow(principal) as uow:
+        enterprises = list(uow.enterprises.list())
+        quotes = list(reversed(uow.underwriting.quotes()))
+        policies = list(reversed(uow.underwriting.policies()))
+        products = [
+            r for r in uow.products.list() if r.status == FILED and r.product_type in QUOTABLE
+        ]
+    return render(
+        request,
+        "quotes.html",
+        principal=principal,
+        nav=nav,
+        page=page,
+        enterprises=enterprises,
+        quotes=quotes,
+        policies=policies,
+        products=products,
+        lang=_lang(request),
+    )
+
+
+@router.post("/quotes/request")
+async def request_quotes(
+    request: Request,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+) -> Response:
+    require_page(principal, "quotes")
+    form = await request.form()
+    wanted = [str(v) for v in form.getlist("products")]
+    enterprise_id = str(form.get("enterprise_id", ""))
+    try:
+        with platform.uow(principal) as uow:
+            lifecycle.request_quotes(uow, enterprise_id, products_wanted=wanted)
+            uow.commit()
+    except LiubuError as error:
+        flash(request, error.message, kind="error")
+    return RedirectResponse("/quotes", status_code=303)
+
+
+@router.post("/quotes/{quote_id}/bind")
+def bind(
+    request: Request,
+    quote_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+    option_index: Annotated[int, Form()],
+    version: Annotated[int, Form()],
+) -> Response:
+    require_page(principal, "quotes")
+    try:
+        with platform.uow(principal) as uow:
+            policy = lifecycle.bind(
+                uow, quote_id, option_index=option_index, expected_version=version
+            )
+            uow.commit()
+    except LiubuError as error:
+        flash(request, error.message, kind="error")
+        return RedirectResponse("/quotes", status_code=303)
+    return RedirectResponse(f"/policies/{policy.id}", status_code=303)
+
+
+@router.get("/underwriting", response_class=HTMLResponse)
+def underwriting_page(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
+    page, nav = require_page(principal, "underwriting")
+    with platform.uow(principal) as uow:
+        queue = lifecycle.referral_queue(uow)
+        quotes = list(reversed(uow.underwriting.quotes()))
+        policies = list(reversed(uow.underwriting.policies()))
+    return render(
+        request,
+        "underwriting.html",
+        principal=principal,
+        nav=nav,
+        page=page,
+        queue=queue,
+        quotes=quotes,
+        policies=policies,
+        lang=_lang(request),
+    )
+
+
+@router.get("/underwriting/quotes/{quote_id}", response_class=HTMLResponse)
+def quote_detail(
+    request: Request, quote_id: str, principal: WebPrincipal, platform: PlatformDep
+) -> Response:
+    page, nav = require_page(principal, "underwriting")
+    with platform.uow(principal) as uow:
+        quote = uow.underwriting.quote(quote_id)
+    return render(
+        request,
+        "underwriting_quote.html",
+        principal=principal,
+        nav=nav,
+        page=page,
+        quote=quote,
+        lang=_lang(request),
+    )
+
+
+@router.post("/underwriting/quotes/{quote_id}/decision")
+def decide(
+    request: Request,
+    quote_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+    decision: Annotated[str, Form()],
+    reasons: Annotated[str, Form()] = "",
+) -> Response:
+    require_page(principal, "underwriting")
+    try:
+        with platform.uow(principal) as uow:
+            lifecycle.decide_referral(uow, quote_id, approve=decision == "approve", reasons=reasons)
+            uow.commit()
+    except LiubuError as error:
+        flash(request, error.message, kind="error")
+        return RedirectResponse(f"/underwriting/quotes/{quote_id}", status_code=303)
+    return RedirectResponse("/underwriting", status_code=303)
+
+
+def _policy_context(platform: Platform, principal: Principal, policy_id: str) -> dict[str, Any]:
+    from liubu.products import service as products
+    from liubu.products.summary import summarise
+    from liubu.products.validation import parse_product
+    from liubu.products.vocabulary import load_vocabulary
+
+    with platform.uow(principal) as uow:
+        policy = uow.underwriting.policy(policy_id)
+        events = list(uow.underwriting.events(policy.id))
+        record = products.find_product(uow, policy.product_ref)
+    spec = parse_product(record.document, source=record.product_ref)
+    return {
+        "policy": policy,
+        "events": events,
+        "spec": spec,
+        "summary": summarise(spec, load_vocabulary()),
+    }
+
+
+@router.get("/policies/{policy_id}.pdf")
+def policy_pdf(policy_id: str, principal: WebPrincipal, platform: PlatformDep) -> Response:
+    from weasyprint import HTML
+
+    context = _policy_context(platform, principal, policy_id)
+    html = templates().env.get_template("policy_document.html").render(**context)
+    return Response(HTML(string=html).write_pdf(), media_type="application/pdf")
+
+
+@router.get("/policies/{policy_id}", response_class=HTMLResponse)
+def policy_document(
+    request: Request, policy_id: str, principal: WebPrincipal, platform: PlatformDep
+) -> Response:
+    nav = navigation_for(principal)
+    return render(
+        request,
+        "policy.html",
+        principal=principal,
+        nav=nav,
+        **_policy_context(platform, principal, policy_id),
+    )

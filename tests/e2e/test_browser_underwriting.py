@@ -1,0 +1,77 @@
+"""In real Chromium: an SME asks for quotes from its assessment, the underwriter works the
+referral with the worksheet, and the SME binds and reads its policy document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect, sync_playwright
+
+from liubu.bootstrap import Platform, bootstrap
+from liubu.demo import load_demo
+from tests.conftest import test_settings
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, running_server
+from tests.e2e.test_browser_shell import sign_in
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=30_000)
+SME = "shifan-pc/sme-cyber-comprehensive@2"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    require_chromium()
+    data = Path(tmp_path_factory.mktemp("underwriting"))
+    platform: Platform = bootstrap(
+        test_settings(f"sqlite:///{(data / 'liubu.db').as_posix()}", data), upgrade_schema=True
+    )
+    load_demo(platform)
+    with running_server(platform) as base:
+        yield base
+    platform.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    require_chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site: str) -> None:
+    enterprise = browser.new_context(locale="zh-CN").new_page()
+    sign_in(enterprise, site, "enterprise")
+    enterprise.click("[data-slug=quotes]")
+    enterprise.check(f"input[name=products][value='{SME}']")
+    enterprise.get_by_test_id("ask").click()
+    rows = enterprise.locator("[data-testid=quotes] tr[data-quote]")
+    expect(rows).to_have_count(3)  # three limit options
+    first_quote = rows.first.get_attribute("data-quote")
+    # The SME product's filed rates sit far below the technical price (see docs/pricing.md), so
+    # the insurer's adequacy rule refers every option: nothing can be bound yet.
+    expect(enterprise.locator("tr[data-status=refer]")).to_have_count(3)
+    expect(enterprise.get_by_test_id("bind")).to_have_count(0)
+
+    underwriter = browser.new_context(locale="zh-CN").new_page()
+    sign_in(underwriter, site, "underwriter")
+    underwriter.click("[data-slug=underwriting]")
+    underwriter.locator(f"tr[data-quote='{first_quote}'] [data-testid=open-quote]").click()
+    expect(underwriter.get_by_test_id("worksheet").first).to_contain_text("技术保费")
+    expect(underwriter.get_by_test_id("quote-status")).to_have_text("待人工核保")
+    underwriter.fill("textarea[name=reasons]", "新客户，评分与发现项已核实，同意承保。")
+    underwriter.get_by_test_id("decide").click()
+    expect(underwriter.get_by_test_id("page-title")).to_contain_text("核保")
+    enterprise.reload()
+
+    enterprise.get_by_test_id("bind").first.click()
+    expect(enterprise.get_by_test_id("policy-number")).to_contain_text("LB")
+    expect(enterprise.get_by_test_id("policy")).to_contain_text("网络安全保险保险单")
+    expect(enterprise.get_by_test_id("policy")).to_contain_text("Cyber insurance policy")
+    expect(enterprise.get_by_test_id("policy-premium")).to_contain_text("¥")
+    pdf = enterprise.request.get(enterprise.url + ".pdf")
+    assert pdf.ok
+    assert pdf.headers["content-type"] == "application/pdf"
