@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import httpx
+from tests.e2e.browser import running_server
 
 from liubu.accounts import service as accounts
 from liubu.accounts.enterprise import EnterpriseFacts
@@ -29,7 +30,6 @@ from liubu.products import load_reference_catalogue
 from liubu.risk import band_for_revenue, library_scenarios, quantify
 from liubu.risk.model import Model
 from liubu.underwriting import check_eligibility, terms_for_option
-from tests.e2e.browser import running_server
 
 ROUNDS = 15
 PASSWORD = "benchmark password"
