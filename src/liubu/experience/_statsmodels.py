@@ -1,9 +1,9 @@
 """The one place liubu calls statsmodels: a typed wrapper around ``statsmodels.api.GLM``.
 
 statsmodels ships no type information, so everything it returns is converted here to numpy arrays
-and Python floats. Its warnings (non-convergence, perfect separation, a domain warning for a
-response outside the family's support) are caught and returned, never left to escape: the caller
-turns them into typed errors or notes.
+and Python floats; it is imported on the first fit, not at import. Its warnings (non-convergence,
+perfect separation, a domain warning for a response outside the family's support) are caught and
+returned, never left to escape: the caller turns them into typed errors or notes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import statsmodels.api as sm  # type: ignore[import-untyped, unused-ignore]
 from numpy.typing import NDArray
 
 Family = Literal["poisson", "gamma"]
@@ -48,6 +47,10 @@ def fit_glm(
     ``poisson``: scale fixed at 1. ``gamma``: scale estimated by Pearson χ²/(n − p), the
     statsmodels default; ``var_weights`` w make Var(Y) = φ μ² / w (an average of w claims).
     """
+    # Imported on first use: statsmodels (with pandas) takes about a second to import, and the
+    # CLI and web import this package for reading files too.
+    import statsmodels.api as sm  # type: ignore[import-untyped, unused-ignore]
+
     link = sm.families.links.Log()
     families = {"poisson": sm.families.Poisson(link), "gamma": sm.families.Gamma(link)}
     with warnings.catch_warnings(record=True) as caught:

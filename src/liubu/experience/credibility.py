@@ -3,8 +3,8 @@
 Segment i has periods j = 1…n_i with weights w_ij > 0 (exposure, policy-years) and observed
 ratios X_ij (loss cost: incurred loss per policy-year, or claim frequency). With
 w_i = Σ_j w_ij, w = Σ_i w_i and I segments, the non-parametric estimators are (Bühlmann & Gisler,
-*A Course in Credibility Theory and its Applications*, Springer 2005, §4.8; the same as
-Klugman, Panjer & Willmot, *Loss Models*, ch. 19, non-parametric Bühlmann–Straub):
+*A Course in Credibility Theory and its Applications*, Springer 2005, ch. 4; the same as
+Klugman, Panjer & Willmot, *Loss Models*, non-parametric Bühlmann–Straub):
 
 - segment means          X̄_i = Σ_j w_ij X_ij / w_i,   portfolio mean X̄ = Σ_i w_i X̄_i / w;
 - expected process variance (within segments, unbiased)
@@ -17,10 +17,23 @@ Klugman, Panjer & Willmot, *Loss Models*, ch. 19, non-parametric Bühlmann–Str
 - κ = σ̂²/τ̂² and credibility factors Z_i = w_i / (w_i + κ) (Z_i = 0 when τ̂² = 0);
 - credibility estimate   P_i = Z_i X̄_i + (1 − Z_i) μ_i.
 
-The complement μ_i is either the collective mean μ̂ = Σ_i Z_i X̄_i / Σ_i Z_i (the homogeneous
-credibility estimator, B&G Theorem 4.4; X̄ when every Z_i is 0) or an external prior per segment,
-e.g. the risk engine's expected loss per policy-year for that segment. The structural parameters
-σ̂², τ̂² are estimated from the data in both cases.
+The complement μ_i is either
+
+- ``collective``: the collective mean μ̂ = Σ_i Z_i X̄_i / Σ_i Z_i (the homogeneous credibility
+  estimator of B&G ch. 4; X̄ when every Z_i is 0); or
+- ``prior``: an external prior per segment, e.g. the risk engine's expected loss per policy-year.
+  The segments then differ a priori, and heterogeneity is what the prior does not explain: the
+  estimators above are applied to the ratios Y_ij = X_ij / μ_i with weights
+  w̃_ij = w_ij μ_i^(2−p), for a variance Var(X_ij) ∝ μ_i^p / w_ij (p = 1 by default: variance
+  proportional to the mean, as for compound Poisson losses with a fixed severity distribution).
+  This is Ohlsson's combination of a tariff with credibility (E. Ohlsson, "Combining generalized
+  linear models and credibility models in practice", Scand. Actuarial J. 2008;
+  Ohlsson & Johansson 2010, ch. 4). Since μ_i is fixed within a segment, the estimate is still
+  P_i = Z_i X̄_i + (1 − Z_i) μ_i, with Z_i = w̃_i / (w̃_i + κ̂) on the scale of Y; σ̂², τ̂², κ̂
+  and the reported collective and portfolio means (the experience-to-prior ratio) are on that
+  scale too.
+
+The structural parameters are always estimated from the data.
 """
 
 from __future__ import annotations
@@ -31,6 +44,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from liubu.errors import ValidationError
 from liubu.experience.dataset import ExperienceData, SegmentKey, segment_label
@@ -94,10 +108,12 @@ class SegmentExperience:
 
 @dataclass(frozen=True, slots=True)
 class SegmentCredibility:
-    """A segment's credibility: w_i, n_i, X̄_i, Z_i, the complement μ_i and P_i."""
+    """A segment's credibility: exposure w_i, the weight its Z_i is computed from (w_i, or
+    w_i·μ_i^(2−p) against a prior), n_i, X̄_i, Z_i, the complement μ_i and P_i."""
 
     key: SegmentKey
     weight: float
+    credibility_weight: float
     n_periods: int
     mean: float
     credibility: float
@@ -108,6 +124,7 @@ class SegmentCredibility:
         return {
             "segment": segment_label(self.key),
             "weight": self.weight,
+            "credibility_weight": self.credibility_weight,
             "n_periods": self.n_periods,
             "mean": self.mean,
             "credibility": self.credibility,
@@ -157,14 +174,51 @@ class CredibilityResult:
 
 
 def buhlmann_straub(
-    segments: Sequence[SegmentExperience], *, prior: Mapping[SegmentKey, float] | None = None
+    segments: Sequence[SegmentExperience],
+    *,
+    prior: Mapping[SegmentKey, float] | None = None,
+    variance_power: float = 1.0,
 ) -> CredibilityResult:
     """Bühlmann–Straub credibility estimates of each segment (formulas in the module docstring).
 
     ``prior`` None blends with the collective mean; otherwise each segment is blended with its
-    own prior, which must be given for every segment (finite, ≥ 0).
+    own prior μ_i > 0, which must be given for every segment, and the structural parameters are
+    estimated on Y = X/μ with weights w·μ^(2−p), p = ``variance_power`` in [1, 2].
     """
     keys = [s.key for s in segments]
+    _check_segments(segments, keys)
+    if prior is None:
+        fit = _structure(segments)
+        complements = [fit.collective] * len(segments)
+    else:
+        complements = _priors(keys, prior, variance_power)
+        fit = _structure(_normalised(segments, complements, variance_power))
+    rows = tuple(
+        SegmentCredibility(
+            s.key,
+            s.weight,
+            float(fit.weights[i]),
+            len(s.weights),
+            s.mean,
+            float(fit.z[i]),
+            complements[i],
+            float(fit.z[i] * s.mean + (1 - fit.z[i]) * complements[i]),
+        )
+        for i, s in enumerate(segments)
+    )
+    return CredibilityResult(
+        "collective" if prior is None else "prior",
+        fit.sigma2,
+        max(fit.tau2_raw, 0.0),
+        fit.tau2_raw,
+        fit.kappa,
+        fit.collective,
+        fit.portfolio,
+        rows,
+    )
+
+
+def _check_segments(segments: Sequence[SegmentExperience], keys: list[SegmentKey]) -> None:
     if len(segments) < 2 or len(set(keys)) != len(keys):
         raise ValidationError(
             f"Bühlmann–Straub needs at least two distinct segments; got "
@@ -173,20 +227,34 @@ def buhlmann_straub(
             field="segments",
             value=len(segments),
         )
-    df_within = sum(len(s.weights) - 1 for s in segments)
-    if df_within < 1:
+    if sum(len(s.weights) - 1 for s in segments) < 1:
         raise ValidationError(
             "Bühlmann–Straub needs at least one segment observed in two or more periods to "
             "estimate the variance within segments; every segment has one period.",
             code="credibility.one_period",
             field="segments",
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Structure:
+    weights: NDArray[np.float64]
+    z: NDArray[np.float64]
+    sigma2: float
+    tau2_raw: float
+    kappa: float
+    portfolio: float
+    collective: float
+
+
+def _structure(segments: Sequence[SegmentExperience]) -> _Structure:
+    """The non-parametric estimators σ̂², τ̂², κ̂, Z_i, X̄ and μ̂ of the module docstring."""
     weight = np.array([s.weight for s in segments])
     mean = np.array([s.mean for s in segments])
     within = math.fsum(
         w * (x - s.mean) ** 2 for s in segments for w, x in zip(s.weights, s.ratios, strict=True)
     )
-    sigma2 = within / df_within
+    sigma2 = within / sum(len(s.weights) - 1 for s in segments)
     total = float(weight.sum())
     portfolio = float(weight @ mean) / total
     between = float(weight @ (mean - portfolio) ** 2)
@@ -195,36 +263,34 @@ def buhlmann_straub(
     kappa = sigma2 / tau2 if tau2 > 0 else math.inf
     z = weight / (weight + kappa) if tau2 > 0 else np.zeros_like(weight)
     collective = float(z @ mean / z.sum()) if z.sum() > 0 else portfolio
-    complements = _complements(keys, prior, collective)
-    rows = tuple(
-        SegmentCredibility(
+    return _Structure(weight, z, sigma2, tau2_raw, kappa, portfolio, collective)
+
+
+def _normalised(
+    segments: Sequence[SegmentExperience], priors: list[float], power: float
+) -> list[SegmentExperience]:
+    """Ratios to the prior, Y_ij = X_ij/μ_i, with weights w_ij·μ_i^(2−p)."""
+    return [
+        SegmentExperience(
             s.key,
-            float(weight[i]),
-            len(s.weights),
-            float(mean[i]),
-            float(z[i]),
-            complements[i],
-            float(z[i] * mean[i] + (1 - z[i]) * complements[i]),
+            tuple(w * mu ** (2 - power) for w in s.weights),
+            tuple(x / mu for x in s.ratios),
+            s.periods,
         )
-        for i, s in enumerate(segments)
-    )
-    return CredibilityResult(
-        "collective" if prior is None else "prior",
-        sigma2,
-        tau2,
-        tau2_raw,
-        kappa,
-        collective,
-        portfolio,
-        rows,
-    )
+        for s, mu in zip(segments, priors, strict=True)
+    ]
 
 
-def _complements(
-    keys: list[SegmentKey], prior: Mapping[SegmentKey, float] | None, collective: float
+def _priors(
+    keys: list[SegmentKey], prior: Mapping[SegmentKey, float], variance_power: float
 ) -> list[float]:
-    if prior is None:
-        return [collective] * len(keys)
+    if not 1.0 <= variance_power <= 2.0:
+        raise ValidationError(
+            f"The variance power {variance_power} must lie in [1, 2].",
+            code="credibility.bad_setting",
+            field="variance_power",
+            value=variance_power,
+        )
     missing = [segment_label(k) for k in keys if k not in prior]
     if missing:
         raise ValidationError(
@@ -235,10 +301,10 @@ def _complements(
             value=repr(missing[:10]),
         )
     values = [float(prior[k]) for k in keys]
-    bad = [segment_label(k) for k, v in zip(keys, values, strict=True) if not v >= 0]
-    if bad or not all(math.isfinite(v) for v in values):
+    bad = [segment_label(k) for k, v in zip(keys, values, strict=True) if not 0 < v < math.inf]
+    if bad:
         raise ValidationError(
-            f"The prior of the segments {bad} must be a finite number ≥ 0.",
+            f"The prior of the segments {bad} must be a finite positive number.",
             code="credibility.prior_invalid",
             field="prior",
             value=repr(bad[:10]),

@@ -80,7 +80,7 @@ class ExperienceData:
     ``factors`` maps each factor name to the row values (text). Construction checks the
     invariants every row must keep, whatever its origin: equal lengths, exposure > 0, claims ≥ 0,
     loss ≥ 0, no loss without claims, no claims without loss, and no repeated
-    (policy_id, period).
+    (policy_id, period). Equality is identity (``eq=False``): compare the arrays to compare data.
     """
 
     policy_id: NDArray[np.str_]

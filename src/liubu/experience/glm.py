@@ -14,7 +14,7 @@ the level with the most exposure; the caller may choose) and ``exp(β₀)`` is t
 per policy-year) or severity (CNY per claim) of the segment at every factor's base level.
 Relativity = exp(β), with a Wald interval exp(β ± z·se), z = Φ⁻¹(½ + confidence/2).
 See e.g. Ohlsson & Johansson, *Non-Life Insurance Pricing with Generalized Linear Models*
-(Springer 2010), ch. 2–3.
+(Springer 2010).
 
 Guard rails: a level with fewer than ``min_claims`` claims is refused, or with
 ``sparse="merge"`` pooled into its factor's base level (recorded in ``merged``); levels aliased
@@ -135,27 +135,7 @@ def _prepare(
     chosen = dict(base_levels or {})
     prepared = _Prepared(confidence, {}, {}, {}, {})
     for factor in factors:
-        values = data.factor(factor)
-        levels, inverse = np.unique(values, return_inverse=True)
-        exposure = np.bincount(inverse, weights=data.exposure)
-        claims = np.bincount(inverse, weights=data.claim_count)
-        names = tuple(str(level) for level in levels)
-        base = chosen.pop(factor, names[int(np.argmax(exposure))])
-        if base not in names:
-            raise ValidationError(
-                f"The base level {base!r} of the factor {factor!r} is not in the data; its "
-                f"levels are {list(names)}.",
-                code="experience.unknown_level",
-                field=f"base_levels.{factor}",
-                value=base,
-            )
-        sparse_levels = [n for n, c in zip(names, claims, strict=True) if c < min_claims]
-        _check_sparse(factor, base, sparse_levels, sparse, min_claims)
-        prepared.levels[factor] = names
-        prepared.base[factor] = base
-        prepared.merged[factor] = {level: base for level in sparse_levels if level != base}
-        mapped = np.where(np.isin(values, sparse_levels), base, values)
-        prepared.mapped[factor] = mapped.astype(np.str_)
+        _prepare_factor(data, factor, chosen.pop(factor, None), prepared, sparse, min_claims)
     if chosen:
         raise ValidationError(
             f"Base levels are given for {sorted(chosen)}, which are not among the fitted "
@@ -165,6 +145,38 @@ def _prepare(
             value=repr(sorted(chosen)),
         )
     return prepared
+
+
+def _prepare_factor(
+    data: ExperienceData,
+    factor: str,
+    base: str | None,
+    prepared: _Prepared,
+    sparse: Sparse,
+    min_claims: int,
+) -> None:
+    """Levels, base level (most exposure unless given) and merged levels of one factor."""
+    values = data.factor(factor)
+    levels, inverse = np.unique(values, return_inverse=True)
+    exposure = np.bincount(inverse, weights=data.exposure)
+    claims = np.bincount(inverse, weights=data.claim_count)
+    names = tuple(str(level) for level in levels)
+    base = names[int(np.argmax(exposure))] if base is None else base
+    if base not in names:
+        raise ValidationError(
+            f"The base level {base!r} of the factor {factor!r} is not in the data; its "
+            f"levels are {list(names)}.",
+            code="experience.unknown_level",
+            field=f"base_levels.{factor}",
+            value=base,
+        )
+    sparse_levels = [n for n, c in zip(names, claims, strict=True) if c < min_claims]
+    _check_sparse(factor, base, sparse_levels, sparse, min_claims)
+    prepared.levels[factor] = names
+    prepared.base[factor] = base
+    prepared.merged[factor] = {level: base for level in sparse_levels if level != base}
+    mapped = np.where(np.isin(values, sparse_levels), base, values)
+    prepared.mapped[factor] = mapped.astype(np.str_)
 
 
 def _check_sparse(
@@ -267,35 +279,13 @@ def _assemble(
 ) -> _Fit:
     z = float(scipy.stats.norm.ppf(0.5 + prepared.confidence / 2))
     position = {column: i for i, column in enumerate(columns)}
-    relativities: dict[str, tuple[Relativity, ...]] = {}
-    for factor in factors:
-        values = data.factor(factor)
-        rows = []
-        for level in prepared.levels[factor]:
-            here = values == level
-            totals = (
-                float(data.exposure[here].sum()),
-                int(data.claim_count[here].sum()),
-                float(data.incurred_loss[here].sum()),
-            )
-            index = position.get((factor, level))
-            coef = 0.0 if index is None else float(outcome.params[index])
-            se = 0.0 if index is None else float(outcome.bse[index])
-            rows.append(
-                Relativity(
-                    factor,
-                    level,
-                    float(np.exp(coef)),
-                    coef,
-                    se,
-                    float(np.exp(coef - z * se)),
-                    float(np.exp(coef + z * se)),
-                    *totals,
-                    is_base=level == prepared.base[factor],
-                    merged_into=prepared.merged[factor].get(level),
-                )
-            )
-        relativities[factor] = tuple(rows)
+    relativities = {
+        factor: tuple(
+            _relativity(data, factor, level, prepared, outcome, position.get((factor, level)), z)
+            for level in prepared.levels[factor]
+        )
+        for factor in factors
+    }
     return cls(
         kind="frequency" if cls is FrequencyFit else "severity",
         factors=tuple(factors),
@@ -312,6 +302,34 @@ def _assemble(
         confidence=prepared.confidence,
         source=data.source,
         notes=outcome.warnings,
+    )
+
+
+def _relativity(
+    data: ExperienceData,
+    factor: str,
+    level: str,
+    prepared: _Prepared,
+    outcome: GlmOutcome,
+    index: int | None,
+    z: float,
+) -> Relativity:
+    here = data.factor(factor) == level
+    coef = 0.0 if index is None else float(outcome.params[index])
+    se = 0.0 if index is None else float(outcome.bse[index])
+    return Relativity(
+        factor,
+        level,
+        float(np.exp(coef)),
+        coef,
+        se,
+        float(np.exp(coef - z * se)),
+        float(np.exp(coef + z * se)),
+        float(data.exposure[here].sum()),
+        int(data.claim_count[here].sum()),
+        float(data.incurred_loss[here].sum()),
+        is_base=level == prepared.base[factor],
+        merged_into=prepared.merged[factor].get(level),
     )
 
 

@@ -184,21 +184,8 @@ def rate_indication(
             field="factor_map",
         )
     filed = {f: _filed_values(product, f, link, data.levels(f)) for f, link in factor_map.items()}
-    frequency = fit_frequency(
-        data,
-        factors,
-        base_levels=base_levels,
-        sparse=sparse,
-        min_claims=min_claims,
-        confidence=confidence,
-    )
-    severity = fit_severity(
-        data,
-        factors,
-        base_levels=frequency.base_levels,
-        sparse=sparse,
-        min_claims=min_claims,
-        confidence=confidence,
+    frequency, severity = _fits(
+        data, factors, base_levels, sparse=sparse, min_claims=min_claims, confidence=confidence
     )
     experience = pure_premium_relativities(frequency, severity)
     segments = experience_segments(data, factors)
@@ -224,6 +211,34 @@ def rate_indication(
         severity,
         advisory_notes(),
     )
+
+
+def _fits(
+    data: ExperienceData,
+    factors: tuple[str, ...],
+    base_levels: Mapping[str, str] | None,
+    *,
+    sparse: Sparse,
+    min_claims: int,
+    confidence: float,
+) -> tuple[FrequencyFit, SeverityFit]:
+    frequency = fit_frequency(
+        data,
+        factors,
+        base_levels=base_levels,
+        sparse=sparse,
+        min_claims=min_claims,
+        confidence=confidence,
+    )
+    severity = fit_severity(
+        data,
+        factors,
+        base_levels=frequency.base_levels,
+        sparse=sparse,
+        min_claims=min_claims,
+        confidence=confidence,
+    )
+    return frequency, severity
 
 
 def credibility_relativities(

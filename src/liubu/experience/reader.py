@@ -116,7 +116,14 @@ def read_experience_csv(
         label = name or "<bytes>"
         return _read(_decoded(io.BytesIO(source), label), label, max_problems)
     label = name or "<text>"
-    return _read(iter(source.removeprefix("\ufeff").splitlines(keepends=True)), label, max_problems)
+    if source and not any(mark in source for mark in ",\n"):
+        raise ExperienceFileError(
+            f"The text {source!r} is not CSV; to read a file, pass a pathlib.Path.",
+            code="experience.not_csv",
+            problems=(RowProblem(label, None, source[:64], "not CSV text"),),
+        )
+    # newline="" splits on \n, \r\n and \r only, as a file opened for the csv module would.
+    return _read(iter(io.StringIO(source.removeprefix("\ufeff"), newline="")), label, max_problems)
 
 
 def _decoded(lines: Iterable[bytes], label: str) -> Iterator[str]:

@@ -57,7 +57,11 @@ class Relativity:
 
 @dataclass(frozen=True, slots=True)
 class FactorFit:
-    """A fitted multiplicative GLM: base value, relativities per factor level, diagnostics."""
+    """A fitted multiplicative GLM: base value, relativities per factor level, diagnostics.
+
+    ``n_observations`` counts what the GLM saw: segments (level combinations) for frequency, rows
+    with claims for severity. ``notes`` holds any warning statsmodels gave on a fit it finished.
+    """
 
     kind: Literal["frequency", "severity"]
     factors: tuple[str, ...]
@@ -132,7 +136,7 @@ def pure_premium_relativities(
 
     On the log scale the coefficients add; the standard error is √(se_f² + se_s²), treating the
     two fits as independent (the likelihood factorises into counts and severities given the
-    counts; Ohlsson & Johansson 2010, §3.3), and the interval is the Wald interval of the sum.
+    counts), and the interval is the Wald interval of the sum.
     Both fits must use the same factors and base levels.
     """
     if frequency.factors != severity.factors or dict(frequency.base_levels) != dict(

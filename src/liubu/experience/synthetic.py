@@ -36,8 +36,7 @@ def synthetic_experience(
     """Claims experience of ``n_policies`` policies over ``periods`` (formulas above)."""
     severity = dict(severity_relativities or {})
     _check(n_policies, relativities, severity, base_frequency, severity_mean, severity_shape)
-    lo, hi = exposure_range
-    if not 0 < lo <= hi or segment_sd < 0 or not periods:
+    if not 0 < exposure_range[0] <= exposure_range[1] or segment_sd < 0 or not periods:
         raise ValidationError(
             f"The exposure range {exposure_range} must satisfy 0 < lo ≤ hi, segment_sd "
             f"{segment_sd} must be ≥ 0, and periods {list(periods)} must not be empty.",
@@ -51,7 +50,6 @@ def synthetic_experience(
         for name in names
     }
     n_periods = len(periods)
-    n_rows = n_policies * n_periods
     frequency = np.full(n_policies, float(base_frequency))
     mean = np.full(n_policies, float(severity_mean))
     for name, (levels, index) in chosen.items():
@@ -62,14 +60,13 @@ def synthetic_experience(
         _, segment = np.unique(codes, axis=0, return_inverse=True)
         effect = np.exp(segment_sd * rng.standard_normal(segment.max() + 1) - segment_sd**2 / 2)
         frequency *= effect[segment.reshape(-1)]
-    exposure = np.round(rng.uniform(lo, hi, size=n_rows), 4)
-    exposure = np.maximum(exposure, 1e-4)
-    counts = rng.poisson(np.repeat(frequency, n_periods) * exposure)
-    scale = np.repeat(mean, n_periods) / severity_shape
-    loss = np.zeros(n_rows)
-    has = counts > 0
-    loss[has] = rng.gamma(counts[has] * severity_shape, scale[has])
-    loss = np.where(has, np.maximum(np.round(loss, 2), 0.01), 0.0)
+    exposure, counts, loss = _draw_rows(
+        np.repeat(frequency, n_periods),
+        np.repeat(mean, n_periods) / severity_shape,
+        exposure_range=exposure_range,
+        shape=severity_shape,
+        rng=rng,
+    )
     return ExperienceData(
         policy_id=np.repeat([f"P{i:07d}" for i in range(1, n_policies + 1)], n_periods),
         period=np.tile(np.asarray(periods, dtype=np.int64), n_policies),
@@ -77,10 +74,27 @@ def synthetic_experience(
             name: np.repeat(levels[index], n_periods) for name, (levels, index) in chosen.items()
         },
         exposure=exposure,
-        claim_count=counts.astype(np.int64),
+        claim_count=counts,
         incurred_loss=loss,
         source="<synthetic>",
     )
+
+
+def _draw_rows(
+    frequency: NDArray[np.float64],
+    scale: NDArray[np.float64],
+    *,
+    exposure_range: tuple[float, float],
+    shape: float,
+    rng: np.random.Generator,
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
+    """Exposure, claim counts and losses (a sum of N Gamma(α, scale) is Gamma(Nα, scale))."""
+    exposure = np.maximum(np.round(rng.uniform(*exposure_range, size=len(frequency)), 4), 1e-4)
+    counts = rng.poisson(frequency * exposure).astype(np.int64)
+    has = counts > 0
+    loss = np.zeros(len(frequency))
+    loss[has] = rng.gamma(counts[has] * shape, scale[has])
+    return exposure, counts, np.where(has, np.maximum(np.round(loss, 2), 0.01), 0.0)
 
 
 def _check(

@@ -106,17 +106,47 @@ def test_unbalanced_segments_match_an_independent_loop_implementation() -> None:
     assert [s.estimate for s in result.segments] == pytest.approx(truth["estimates"], rel=1e-10)
 
 
-def test_external_prior_is_the_complement_with_the_same_credibility() -> None:
-    collective = buhlmann_straub(_fire())
-    prior = {(f"R{i}",): 0.5 + 0.1 * i for i in range(1, 6)}
-    blended = buhlmann_straub(_fire(), prior=prior)
-    assert blended.complement == "prior"
-    assert blended.kappa == collective.kappa
-    for before, after in zip(collective.segments, blended.segments, strict=True):
-        z, mean, mu = before.credibility, before.mean, prior[before.key]
-        assert after.credibility == before.credibility
-        assert after.complement == mu
-        assert after.estimate == pytest.approx(z * mean + (1 - z) * mu, rel=1e-14)
+@pytest.mark.parametrize("power", [1.0, 1.5, 2.0])
+def test_external_prior_blends_with_credibility_of_the_ratios_to_the_prior(power: float) -> None:
+    # Ohlsson (2008): against a prior μ_i, the structure is estimated on Y = X/μ with weights
+    # w·μ^(2−p); the estimate is Z_i X̄_i + (1 − Z_i) μ_i. Truth from the loop implementation.
+    prior = {("R1",): 0.5, ("R2",): 0.9, ("R3",): 0.6, ("R4",): 1.1, ("R5",): 0.7}
+    mus = [prior[(f"R{i + 1}",)] for i in range(5)]
+    weights = [[w * mu ** (2 - power) for w in row] for row, mu in zip(FIRE_WEIGHTS, mus)]
+    ratios = [[x / mu for x in row] for row, mu in zip(FIRE_RATIOS, mus)]
+    truth = _brute_force(weights, ratios)
+    assert truth["tau2"] > 0
+    result = buhlmann_straub(_fire(), prior=prior, variance_power=power)
+    assert result.complement == "prior"
+    assert result.tau2 == pytest.approx(truth["tau2"], rel=1e-10)
+    assert [s.credibility for s in result.segments] == pytest.approx(truth["z"], rel=1e-10)
+    for segment, mu, z in zip(result.segments, mus, truth["z"], strict=True):
+        x_bar = sum(w * x for w, x in zip(*_row(segment.key))) / sum(_row(segment.key)[0])
+        assert segment.complement == mu
+        assert segment.weight == sum(_row(segment.key)[0])  # exposure, not the scaled weight
+        assert segment.estimate == pytest.approx(z * x_bar + (1 - z) * mu, rel=1e-12)
+
+
+def _row(key: tuple[str, ...]) -> tuple[list[int], list[float]]:
+    i = int(key[0][1:]) - 1
+    return FIRE_WEIGHTS[i], FIRE_RATIOS[i]
+
+
+def test_a_prior_that_explains_the_segments_leaves_no_heterogeneity() -> None:
+    # Each segment's ratios are its prior times the same noise: the prior explains every
+    # difference between segments, so τ̂² ≤ 0 against the prior, while the collective mean sees
+    # large differences.
+    noise = [(1.2, 0.8, 1.0), (0.9, 1.1, 1.0), (1.05, 0.95, 1.0)]
+    mus = [100.0, 300.0, 900.0]
+    segments = [
+        SegmentExperience((f"S{i}",), (50.0, 50.0, 50.0), tuple(mu * e for e in noise[i]))
+        for i, mu in enumerate(mus)
+    ]
+    prior = {(f"S{i}",): mu for i, mu in enumerate(mus)}
+    against_prior = buhlmann_straub(segments, prior=prior)
+    assert against_prior.tau2 == 0
+    assert [s.estimate for s in against_prior.segments] == pytest.approx(mus)
+    assert buhlmann_straub(segments).tau2 > 0
 
 
 def test_no_heterogeneity_gives_zero_credibility_and_the_complement() -> None:

@@ -28,6 +28,7 @@ FACTOR_MAP = {
     "security_grade": FactorLink("security_score", READINGS),
     "mlps_level": FactorLink("mlps_level"),
 }
+STEEP = {"A": 0.4, "B": 0.7, "C": 1.0, "D": 1.6, "E": 2.6}
 BASE_RATE = 0.05 * 120_000  # loss per policy-year at coefficient 1 × 1
 
 
@@ -49,6 +50,8 @@ def _prior(score: dict[str, float], mlps: dict[str, float]) -> dict[tuple[str, s
 def test_experience_that_agrees_with_the_filing_suggests_the_filed_coefficients(
     sme: ProductSpec,
 ) -> None:
+    # The prior explains the segments, so credibility is (close to) 0 and the suggestions stay
+    # at the filed values up to the noise that leaks through.
     data = _experience(FILED_SCORE, FILED_MLPS, seed=1)
     report = rate_indication(
         data, prior=_prior(FILED_SCORE, FILED_MLPS), product=sme, factor_map=FACTOR_MAP
@@ -64,31 +67,31 @@ def test_experience_that_agrees_with_the_filing_suggests_the_filed_coefficients(
 def test_experience_far_from_the_filing_is_flagged_for_a_new_filed_version(
     sme: ProductSpec,
 ) -> None:
-    steep = {"A": 0.4, "B": 0.7, "C": 1.0, "D": 1.6, "E": 2.6}
-    data = _experience(steep, FILED_MLPS, seed=2)
+    # The risk engine's prior agrees with the filing, but the experience is much steeper.
+    data = _experience(STEEP, FILED_MLPS, seed=2)
     before = (fingerprint(sme), dump_product(sme))
     report = rate_indication(
-        data, prior=_prior(steep, FILED_MLPS), product=sme, factor_map=FACTOR_MAP
+        data, prior=_prior(FILED_SCORE, FILED_MLPS), product=sme, factor_map=FACTOR_MAP
     )
     assert (fingerprint(sme), dump_product(sme)) == before  # the product is only read
     grade = report.factor("security_grade")
     assert report.needs_new_filing
     assert set(grade.outside_filed_range) >= {"A", "E"}  # range [0.7, 1.3]
+    assert min(s.credibility for s in report.credibility.segments) > 0.8
     e = next(level for level in grade.levels if level.level == "E")
     assert e.suggested > Decimal("1.3")
     assert e.filed_range == (Decimal("0.7"), Decimal("1.3"))
     assert e.label.en.startswith("The suggestion lies outside the filed range")
     assert "备案" in e.label.zh
-    # The indication's own relativities show the steep truth: E/C ≈ 2.6 (loss cost).
+    # With credibility near 1 the relativities show the experience: E/C ≈ 2.6 (loss cost).
     c = next(level for level in grade.levels if level.level == "C")
     assert e.credibility_relativity / c.credibility_relativity == pytest.approx(2.6, rel=0.12)
 
 
 def test_suggestions_keep_each_factors_exposure_weighted_mean(sme: ProductSpec) -> None:
-    steep = {"A": 0.4, "B": 0.7, "C": 1.0, "D": 1.6, "E": 2.6}
     report = rate_indication(
-        _experience(steep, FILED_MLPS, seed=2),
-        prior=_prior(steep, FILED_MLPS),
+        _experience(STEEP, FILED_MLPS, seed=2),
+        prior=_prior(FILED_SCORE, FILED_MLPS),
         product=sme,
         factor_map=FACTOR_MAP,
     )
@@ -161,5 +164,5 @@ def test_report_is_json_ready_and_bilingual(sme: ProductSpec) -> None:
     level = document["factors"][0]["levels"][0]
     assert set(level["status_label"]) == {"zh", "en"}
     assert {"suggested", "filed_value", "filed_range", "credibility_relativity"} <= set(level)
-    assert [note["en"] for note in document["notes"]][0].startswith("This report is advice")
+    assert document["notes"][0]["en"].startswith("This report is advice")
     assert len(document["credibility"]["segments"]) == 15

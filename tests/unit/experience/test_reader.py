@@ -194,3 +194,9 @@ def test_written_csv_reads_back_to_the_same_data(tmp_path: Path) -> None:
         assert np.array_equal(getattr(back, name), getattr(data, name)), name
     for factor in data.factor_names:
         assert np.array_equal(back.factors[factor], data.factors[factor])
+
+
+def test_a_file_name_passed_as_text_is_refused_with_a_hint() -> None:
+    error = _refused("claims.csv")
+    assert error.code == "experience.not_csv"
+    assert "pathlib.Path" in error.message
