@@ -12,7 +12,7 @@ from liubu.cli.assess import assess_app, intel_app
 from liubu.cli.context import CliState, console, state
 from liubu.cli.products import products_app
 from liubu.cli.risk import risk_app
-from liubu.cli.underwriting import policies_app, quote
+from liubu.cli.underwriting import policies_app, quote, quotes_app
 from liubu.errors import LiubuError
 
 app = typer.Typer(
@@ -34,6 +34,7 @@ app.add_typer(risk_app, name="risk")
 app.add_typer(products_app, name="products")
 app.add_typer(intel_app, name="intel")
 app.add_typer(policies_app, name="policies")
+app.add_typer(quotes_app, name="quotes")
 app.command("quote")(quote)
 app.add_typer(assess_app, name="assess")
 

@@ -202,3 +202,83 @@ def assess_report(
     if pdf is not None:
         pdf.write_bytes(render_report_pdf(context))
         out.print(f"PDF report written to {pdf}")
+
+
+@assess_app.command("answer")
+def assess_answer(
+    ctx: typer.Context,
+    enterprise: Annotated[str, typer.Argument(help="Enterprise record id.")],
+    answers: Annotated[Path, typer.Argument(help="YAML: question id → answer.")],
+) -> None:
+    """Record the questionnaire answers (a new version; earlier versions are kept)."""
+    import yaml
+
+    from liubu.assessment import diagnosis
+
+    data = yaml.safe_load(answers.read_text("utf-8")) if answers.is_file() else None
+    if not isinstance(data, dict):
+        raise ValidationError(
+            f"{answers} must be a YAML mapping of question id to answer.", location=str(answers)
+        )
+    with state(ctx).platform().uow() as uow:
+        record = diagnosis.record_answers(uow, enterprise, data)
+        uow.commit()
+    out.print(f"answers saved as version {record.number}")
+
+
+@assess_app.command("questions")
+def assess_questions(
+    lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
+) -> None:
+    """List the questionnaire: ids, questions and the answers each takes."""
+    from liubu.assessment.questionnaire import load_questionnaire
+
+    table = Table("id", "question", "answers")
+    for question in load_questionnaire().questions:
+        choices = "/".join(o.value for o in question.options) or "number"
+        table.add_row(question.id, question.text.zh if lang == "zh" else question.text.en, choices)
+    out.print(table)
+
+
+@assess_app.command("plan")
+def assess_plan(
+    ctx: typer.Context,
+    enterprise: Annotated[str, typer.Argument(help="Enterprise record id.")],
+    product: Annotated[str | None, typer.Option(help="insurer/code@version")] = None,
+    limit: Annotated[str | None, typer.Option(help="Policy limit (CNY).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """保前治疗: the fixes ranked by what they save in expected loss and premium."""
+    from decimal import Decimal
+
+    from liubu.assessment import diagnosis
+    from liubu.products import service as products
+    from liubu.products.validation import parse_product
+
+    with state(ctx).platform().uow() as uow:
+        spec = None
+        if product:
+            record = products.find_product(uow, product)
+            spec = parse_product(record.document, source=record.product_ref)
+        chosen = Decimal(limit) if limit else (spec.limit_options[0] if spec else Decimal(10**6))
+        plan = diagnosis.treatment_plan(uow, enterprise, product=spec, limit=chosen).to_dict()
+    if as_json:
+        typer.echo(json.dumps(plan, ensure_ascii=False, indent=2))
+        return
+    top = plan.get("top_3")
+    if top:
+        out.print(
+            f"[bold]fix the first {len(top['fix_ids'])} and save about "
+            f"¥{Decimal(top['annual_saving']):,.0f} a year[/bold]"
+        )
+    table = Table("#", "fix", "new score", "Δ expected loss", "Δ premium", "net saving a year")
+    for number, fix in enumerate(plan["fixes"], 1):
+        table.add_row(
+            str(number),
+            (fix["title"] or {}).get("en", fix["fix_id"]),
+            f"{fix['score']} {fix['grade']}",
+            f"¥{Decimal(fix['eal_change']):,.0f}",
+            "—" if fix["premium_change"] is None else f"¥{Decimal(fix['premium_change']):,.0f}",
+            f"¥{Decimal(fix['net_annual_saving']):,.0f}",
+        )
+    out.print(table)

@@ -211,3 +211,89 @@ def renew(
         renewal = lifecycle.renew(uow, _policy_id(uow, policy), claims_count=claims)
         uow.commit()
     out.print(f"renewal quote {renewal.id}: {renewal.status}")
+
+
+quotes_app = typer.Typer(
+    help="Quotes: request, list, decide a referral, bind.", no_args_is_help=True
+)
+
+
+@quotes_app.command("request")
+def quotes_request(
+    ctx: typer.Context,
+    enterprise: Annotated[str, typer.Argument(help="Enterprise record id.")],
+    product: Annotated[list[str], typer.Option(help="insurer/code@version; repeat for more.")],
+    claims: Annotated[int | None, typer.Option(help="Claims in the past three years.")] = None,
+) -> None:
+    """Ask for quotes from the enterprise's current assessment (one quote per insurer)."""
+    from liubu.underwriting import lifecycle
+
+    with state(ctx).platform().uow() as uow:
+        quotes = lifecycle.request_quotes(
+            uow, enterprise, products_wanted=product, claims_count=claims
+        )
+        uow.commit()
+    for found in quotes:
+        _print_quote(found)
+
+
+def _print_quote(found: Any) -> None:
+    out.print(
+        f"quote [bold]{found.id}[/bold] from {found.insurer}: {found.status} "
+        f"(version {found.version}, valid until {found.valid_until:%Y-%m-%d})"
+    )
+    table = Table("#", "product", "limit", "technical", "filed", "adequacy", "status")
+    for index, option in enumerate(found.options):
+        table.add_row(
+            str(index),
+            option["product"],
+            _yuan(option["limit"]),
+            _yuan(option["technical_premium"]),
+            _yuan(option["filed_premium"]),
+            str(option["rate_adequacy"]),
+            option["status"],
+        )
+    out.print(table)
+
+
+@quotes_app.command("list")
+def quotes_list(ctx: typer.Context) -> None:
+    """Every quote with its options."""
+    with state(ctx).platform().uow() as uow:
+        for found in uow.underwriting.quotes():
+            _print_quote(found)
+
+
+@quotes_app.command("decide")
+def quotes_decide(
+    ctx: typer.Context,
+    quote_id: Annotated[str, typer.Argument()],
+    reasons: Annotated[str, typer.Option(help="Why.")],
+    approve: Annotated[bool, typer.Option("--approve/--decline")] = True,
+) -> None:
+    """Decide a referred quote (as the platform operator; underwriters use the web or API)."""
+    from liubu.underwriting import lifecycle
+
+    with state(ctx).platform().uow() as uow:
+        found = lifecycle.decide_referral(uow, quote_id, approve=approve, reasons=reasons)
+        uow.commit()
+    _print_quote(found)
+
+
+@quotes_app.command("bind")
+def quotes_bind(
+    ctx: typer.Context,
+    quote_id: Annotated[str, typer.Argument()],
+    option: Annotated[int, typer.Option(help="Option number (see quotes list).")],
+) -> None:
+    """Bind an offered option; prints the policy number."""
+    from liubu.underwriting import lifecycle
+
+    with state(ctx).platform().uow() as uow:
+        found = uow.underwriting.quote(quote_id)
+        policy = lifecycle.bind(uow, quote_id, option_index=option, expected_version=found.version)
+        uow.commit()
+    out.print(
+        f"bound: policy {policy.number}, {policy.period_start}–{policy.period_end}, "
+        f"annual premium {_yuan(policy.annual_premium)}"
+    )

@@ -246,8 +246,8 @@ def decide_referral(
         raise ConflictError(f"The quote is {quote.status}, not waiting for a decision.")
     if not reasons.strip():
         raise ValidationError("Give the reasons for the decision.", field="reasons")
-    role = "admin" if Role.ADMIN in uow.principal.roles else "underwriter"
-    authority = authority_for(quote.insurer, role)
+    # An insurer's (or the platform's) administrator acts with the chief underwriter's authority.
+    role = "chief_underwriter" if Role.ADMIN in uow.principal.roles else "underwriter"
     options = [dict(o) for o in quote.options]
     for index, option in enumerate(options):
         if option["status"] != "refer":
@@ -256,6 +256,7 @@ def decide_referral(
             option["status"] = "declined"
             continue
         if overrides:
+            authority = authority_for(quote.insurer, role)
             options[index] = _reprice(uow, quote, option, overrides, authority)
         options[index]["status"] = "approved"
     quote.options = options
