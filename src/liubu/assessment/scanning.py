@@ -13,12 +13,13 @@ from liubu.assessment.records import (
     AssessmentUnitOfWork,
     FindingRecord,
     FindingState,
+    IntelStore,
     Scan,
     ScanState,
 )
 from liubu.assessment.scan import Finding, ScanResult, scan
 from liubu.assessment.service import ScanPolicy
-from liubu.assessment.vulnerabilities import IndexCache, IntelStore, vulnerability_findings
+from liubu.assessment.vulnerabilities import IndexCache, vulnerability_findings
 
 
 def _now() -> datetime:
@@ -74,8 +75,7 @@ def run_scan(
 
 
 def _intel(uow: AssessmentUnitOfWork) -> IntelStore:
-    store: IntelStore = uow.intel
-    return store
+    return uow.intel
 
 
 def _progress_writer(

@@ -8,7 +8,6 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from liubu.assessment.intel import (
     Match,
@@ -16,16 +15,11 @@ from liubu.assessment.intel import (
     load_paths,
     parse_any_cpe,
 )
+from liubu.assessment.records import IntelStore
 from liubu.assessment.scan import Evidence, Finding, Software, make_finding
 
 HIGH_EPSS = 0.1  # FIRST EPSS ≥ 10 % chance of exploitation in 30 days: treat as likely
 CRITICAL_CVSS = 9.0
-
-
-class IntelStore(Protocol):
-    def store(self, *, name: str, kind: str, records: int, content: bytes) -> bool: ...
-    def manifest(self) -> list[tuple[str, str, str, int]]: ...
-    def content(self, sha256: str) -> bytes: ...
 
 
 @dataclass(frozen=True)

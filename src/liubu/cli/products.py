@@ -119,6 +119,7 @@ def show(
     """Print a product's plain-language summary and its YAML."""
     from liubu.products import service
     from liubu.products.summary import summarise
+    from liubu.products.text import check_lang
     from liubu.products.validation import parse_product
     from liubu.products.vocabulary import load_vocabulary
 
@@ -126,9 +127,10 @@ def show(
         record = service.find_product(uow, product)
     spec = parse_product(record.document, source=record.product_ref)
     summary = summarise(spec, load_vocabulary())
-    out.print(f"[bold]{summary.name.in_(lang)}[/bold]  {record.product_ref}  ({record.status})")
+    chosen = check_lang(lang)
+    out.print(f"[bold]{summary.name.in_(chosen)}[/bold]  {record.product_ref}  ({record.status})")
     for part in (summary.covered, summary.not_covered, summary.pay_first):
-        out.print(part.in_(lang), highlight=False)
+        out.print(part.in_(chosen), highlight=False)
     out.print()
     out.print(record.document, markup=False, highlight=False)
 

@@ -168,14 +168,15 @@ def _scan(stream: BinaryIO, *, name: str) -> _Scan:
     """One pass: SHA-256, strict UTF-8 (a multi-byte character may straddle two blocks), line
     count and the first line."""
     digest = hashlib.sha256()
-    carry = b""
+    carry = head = b""
     offset = newlines = 0  # offset: absolute position of the carried bytes' start
     first_line: bytes | None = None
     last = b""
     while block := stream.read(BLOCK_BYTES):
         digest.update(block)
         if first_line is None:
-            first_line = _first_line(block, name=name)
+            head += block
+            first_line = _first_line(head, name=name)
         buffer = carry + block
         checked = _utf8_prefix(buffer, offset=offset, newlines=newlines, name=name, final=False)
         newlines += buffer.count(b"\n", 0, checked)
@@ -187,17 +188,16 @@ def _scan(stream: BinaryIO, *, name: str) -> _Scan:
         sha256=digest.hexdigest(),
         newlines=newlines,
         ends_with_newline=last.endswith(b"\n"),
-        first_line=first_line or b"",
+        first_line=head if first_line is None else first_line,
     )
 
 
-def _first_line(block: bytes, *, name: str) -> bytes:
-    """The header line with its line break, from the first block (a block shorter than
-    :data:`BLOCK_BYTES` is the whole file, so a header without a line break is all of it)."""
-    end = block.find(b"\n")
-    if end >= 0 and end < MAX_HEADER_BYTES:
-        return block[: end + 1]
-    if len(block) > MAX_HEADER_BYTES:
+def _first_line(head: bytes, *, name: str) -> bytes | None:
+    """The header line with its line break once ``head`` (the file's first bytes) holds it."""
+    end = head.find(b"\n", 0, MAX_HEADER_BYTES)
+    if end >= 0:
+        return head[: end + 1]
+    if len(head) > MAX_HEADER_BYTES:
         raise ValidationError(
             f"The file {name} has no line break in its first {MAX_HEADER_BYTES} bytes; it "
             f"needs one line per insured person, each ending in a line break.",
@@ -205,7 +205,7 @@ def _first_line(block: bytes, *, name: str) -> bytes:
             field="file",
             location=f"{name}:1",
         )
-    return block
+    return None
 
 
 def _utf8_prefix(buffer: bytes, *, offset: int, newlines: int, name: str, final: bool) -> int:
@@ -273,15 +273,8 @@ def check_header(header: str, *, name: str) -> tuple[str, ...]:
             value=header[:200],
             location=location,
         )
-    known = _header_names()
-    codes = [known.get(field.strip().casefold()) for field in fields]
-    unknown = [field for field, code in zip(fields, codes, strict=True) if code is None]
-    found = [code for code in codes if code is not None]
-    repeated = sorted({code for code in found if found.count(code) > 1})
-    missing = [c.code for c in contract_columns() if c.required and c.code not in found]
-    problems = [f"missing column {code!r}" for code in missing]
-    problems += [f"unknown column {field!r}{_suggestion(field)}" for field in unknown]
-    problems += [f"column {code!r} given more than once" for code in repeated]
+    codes = [_header_names().get(field.strip().casefold()) for field in fields]
+    problems = _header_problems(fields, codes)
     if problems:
         raise ValidationError(
             f"The header of {name} (line 1) does not match the import contract: "
@@ -292,6 +285,18 @@ def check_header(header: str, *, name: str) -> tuple[str, ...]:
             location=location,
         )
     return tuple(code for code in codes if code is not None)
+
+
+def _header_problems(fields: list[str], codes: list[str | None]) -> list[str]:
+    """Missing, unknown and repeated columns, each as a phrase."""
+    unknown = [field for field, code in zip(fields, codes, strict=True) if code is None]
+    found = [code for code in codes if code is not None]
+    repeated = sorted({code for code in found if found.count(code) > 1})
+    missing = [c.code for c in contract_columns() if c.required and c.code not in found]
+    problems = [f"missing column {code!r}" for code in missing]
+    problems += [f"unknown column {field!r}{_suggestion(field)}" for field in unknown]
+    problems += [f"column {code!r} given more than once" for code in repeated]
+    return problems
 
 
 def _suggestion(field: str) -> str:

@@ -43,7 +43,6 @@ from liubu.massissue.rows import (
     IssueRow,
     Person,
     RowChecker,
-    sex_of,
 )
 
 
@@ -118,7 +117,8 @@ def resume_from(
     plan: ImportPlan,
     cipher: PersonalDataCipher,
 ) -> Iterator[Chunk]:
-    """The chunks after ``checkpoint``, as an uninterrupted run would have yielded them.
+    """The chunks after ``checkpoint``, as an uninterrupted run would have yielded them (none
+    when it is finished).
 
     Refuses (``massissue.checkpoint_mismatch``) a checkpoint of another file or another plan.
     """
@@ -143,6 +143,8 @@ def resume_from(
             field="checkpoint.byte_offset",
             value=checkpoint.byte_offset,
         )
+    if checkpoint.finished:
+        return iter(())
     return _chunks(path, facts, plan, cipher, checkpoint)
 
 
@@ -160,6 +162,8 @@ class _Lines:
         if self.offset >= self.facts.size:
             return None
         raw = self.readline()
+        if not raw:  # shorter than inspected
+            raise _changed(self.facts)
         self.offset += len(raw)
         self.line += 1
         self.digest.update(raw)
@@ -183,13 +187,13 @@ def _changed(facts: FileFacts) -> IntegrityError:
 
 def _outcome(checker: RowChecker, text: str, line: int) -> Person | RowError | None:
     """The person, the error, or None for a blank line (no fields or only empty ones)."""
-    if not text.strip():
+    if not text.replace(",", "").strip():
         return None
     fields = checker.fields(text)
     if isinstance(fields, str):
         return row_error(line, "row.malformed", field=None, detail=fields)
-    if not any(field.strip() for field in fields):
-        return None
+    if '"' in text and not any(field.strip() for field in fields):
+        return None  # only quoted empty fields
     return checker.check(fields, line)
 
 
@@ -262,20 +266,8 @@ def _next_chunk(
         else:
             persons.append(outcome)
     error_text = error_lines(errors)
-    codes = Counter(dict(state.rejected_by_code))
-    codes.update(error.code for error in errors)
-    checkpoint = ImportCheckpoint(
-        file_sha256=state.file_sha256,
-        plan_key=state.plan_key,
-        byte_offset=lines.offset,
-        line=lines.line,
-        chunks=state.chunks + 1,
-        accepted=state.accepted + len(persons),
-        rejected=state.rejected + len(errors),
-        blank=state.blank + blank,
-        error_bytes=state.error_bytes + len(error_text.encode("utf-8")),
-        rejected_by_code=tuple(sorted(codes.items())),
-        finished=lines.offset >= lines.facts.size,
+    checkpoint = _advance(
+        state, lines, persons=len(persons), errors=errors, blank=blank, error_text=error_text
     )
     return Chunk(
         index=state.chunks,
@@ -286,6 +278,33 @@ def _next_chunk(
         blank=blank,
         error_text=error_text,
         checkpoint=checkpoint,
+    )
+
+
+def _advance(
+    state: ImportCheckpoint,
+    lines: _Lines,
+    *,
+    persons: int,
+    errors: list[RowError],
+    blank: int,
+    error_text: str,
+) -> ImportCheckpoint:
+    """The checkpoint after a chunk: the reader's position, the counts and the error file size."""
+    codes = Counter(dict(state.rejected_by_code))
+    codes.update(error.code for error in errors)
+    return ImportCheckpoint(
+        file_sha256=state.file_sha256,
+        plan_key=state.plan_key,
+        byte_offset=lines.offset,
+        line=lines.line,
+        chunks=state.chunks + 1,
+        accepted=state.accepted + persons,
+        rejected=state.rejected + len(errors),
+        blank=state.blank + blank,
+        error_bytes=state.error_bytes + len(error_text.encode("utf-8")),
+        rejected_by_code=tuple(sorted(codes.items())),
+        finished=lines.offset >= lines.facts.size,
     )
 
 
@@ -322,7 +341,7 @@ def seal(
             mask_resident_id(person.resident_id),
             mask_mobile(person.mobile),
             person.resident_id[:2],
-            sex_of(person.resident_id),
+            "male" if person.resident_id[16] in "13579" else "female",
             person.age,
             person.external_ref,
         )

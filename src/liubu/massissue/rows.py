@@ -209,8 +209,3 @@ class RowChecker:
             age_min=self._age_min,
             age_max=self._age_max,
         )
-
-
-def sex_of(resident_id: str) -> str:
-    """GB 11643 digit 17: odd for men, even for women."""
-    return "male" if int(resident_id[16]) % 2 else "female"

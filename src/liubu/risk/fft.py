@@ -1,9 +1,12 @@
 """Exact aggregation by fast Fourier transform.
 
 For each scenario the recoverable amount of each independent component is discretised on the grid
-(rounding method) and convolved (product of transforms); the one per-event retention shifts the
-sum; the annual loss is P_N(φ_I) per scenario, multiplied across independent scenarios and
-inverted with exponential tilting. The annual aggregate limit is min(S, AAL) on the grid: exact.
+(:meth:`Grid.component_pmf`, its tail at the grid's top) and convolved (product of transforms); the
+one per-event retention shifts the sum; the annual loss is P_N(φ_I) per scenario, multiplied across
+independent scenarios and inverted with exponential tilting. The annual aggregate limit is
+min(S, AAL) on the grid: exact. Without a limit, the top point carries the expected loss beyond the
+top (components' amounts above it, in closed form, and annual sums lumped there), so the mean is
+exact even when a heavy tail reaches far beyond the grid.
 
 Euler contributions use the marked transforms: for scenario j and a part c of its event loss,
 E[S_c · u^S] = P_j'(φ_j) · E[I_c · u^I] · Π_{i≠j} P_i(φ_i), so E[S_c · 1{S = s}] is one more
@@ -47,7 +50,7 @@ class FftOutput:
 class _Event:
     """One scenario's insured event loss I = (ΣZ − R)⁺ on the lattice."""
 
-    pmf: FloatArray  # P(I = k·h), on the padded lattice (m points: sums beyond the top kept)
+    pmf: FloatArray  # P(I = k·h) on the padded lattice (m points), with round-off of ±10⁻¹²
     phi: ComplexArray  # its tilted transform
     components: tuple[FloatArray, ...]  # each component's pmf of Z_c
     transforms: tuple[ComplexArray, ...]  # their tilted transforms (several components only)
@@ -76,22 +79,21 @@ def aggregate_fft(model: Model, grid: Grid) -> FftOutput:
     pmf[-1] += lost  # mass beyond the padded grid is beyond its top (and the aggregate limit)
     x = np.arange(grid.n, dtype=np.float64) * grid.bucket
     check = _self_check(model, grid, gross, pmf, events, lost)
-    mean_exact = check["mean_exact"]
-    tail, beyond = _tail_value(
-        model, grid, padded, pmf, mean_exact if isinstance(mean_exact, float) else None
-    )
-    check["tail_value"], check["mean_beyond_grid"] = tail, beyond
+    no_limit = math.isinf(model.terms.aggregate_limit)
+    beyond = _beyond(model, x[-1]) if no_limit else {}
+    tail = _tail_value(grid, padded, pmf, beyond, check) if no_limit else None
     if tail is not None:
         x[-1] = tail
     values, probs, below, factor = _limit(pmf, x, model.terms.aggregate_limit)
 
     def allocate() -> dict[str, FloatArray]:
         amounts, totals = _annual_amounts(model, grid, tilt, events, others)
-        _, marks = _lump(gross, amounts, grid.n)
+        # with a tail value, each part keeps its whole amount in the sums lumped at the top and
+        # adds its components' expected loss beyond the top
+        _, marks = _lump(gross, amounts, grid.n, rescale=tail is None)
         _share_lost(marks, amounts, totals, lost * (grid.n - 1) * grid.bucket)
-        if tail is not None:  # the tail beyond the top, pro rata to the parts there
-            for mark in marks.values():
-                mark[-1] *= tail / ((grid.n - 1) * grid.bucket)
+        for key, mark in marks.items():
+            mark[-1] += beyond[key] if tail is not None else 0.0
         return _limit_marks(marks, below, factor, probs)
 
     annual = LossDistribution(values, probs, LazyParts(allocate), bucket=grid.bucket)
@@ -154,20 +156,20 @@ def _event(model: Model, scenario: Scenario, grid: Grid, tilt: FloatArray) -> _E
         if (exact := layer.limited_moment(1, top)) > 0
     ]
     fts: tuple[ComplexArray, ...] = ()
+    shift = round(model.terms.retention / grid.bucket)
     if len(pmfs) == 1:
         summed = pmfs[0]
-    else:
+    else:  # round-off is left in (not set to zero), so that it keeps a zero mean
         fts = tuple(sfft.rfft(p * tilt[:n], m) for p in pmfs)
         total = fts[0]
         for ft in fts[1:]:
             total = total * ft
-        summed = np.maximum(_untilt(sfft.irfft(total, m), tilt), 0.0)
-    shift = round(model.terms.retention / grid.bucket)
+        summed = _untilt(sfft.irfft(total, m), tilt)
     target = np.clip(np.arange(len(summed)) - shift, 0, m - 1)
     pmf = np.bincount(target, weights=summed, minlength=m).astype(np.float64)
     return _Event(
         pmf,
-        sfft.rfft(pmf * tilt, m),
+        total if fts and shift == 0 else sfft.rfft(pmf * tilt, m),
         pmfs,
         fts,
         tuple(layer.component.coverage for layer in layers),
@@ -183,6 +185,16 @@ def _event_parts(
     then I_c = Z_c · (s − R)/s and the same shift and lumping as I; with the part's mean."""
     n, m = grid.n, grid.m
     x = np.arange(n, dtype=np.float64)
+    if event.shift == 0 and len(event.components) > 1:  # I_c = Z_c: stay in transforms
+        return {
+            coverage: (
+                sfft.rfft(x * p * tilt[:n], m) * rest * grid.bucket,
+                inner(x, p) * grid.bucket,
+            )
+            for coverage, p, rest in zip(
+                event.coverages, event.components, _leave_one_out(event.transforms), strict=True
+            )
+        }
     if len(event.components) == 1:
         joint = [x * event.components[0]]
     else:
@@ -219,12 +231,12 @@ def _untilt(values: FloatArray, tilt: FloatArray) -> FloatArray:
 
 
 def _lump(
-    pmf: FloatArray, amounts: dict[str, FloatArray], n: int
+    pmf: FloatArray, amounts: dict[str, FloatArray], n: int, *, rescale: bool = True
 ) -> tuple[FloatArray, dict[str, FloatArray]]:
-    """Keep n buckets; mass beyond sits in the last one, parts rescaled to its value."""
+    """Keep n buckets; mass beyond sits in the last one, parts rescaled to its value (or not)."""
     k = np.arange(len(pmf))
     target = np.minimum(k, n - 1)
-    factor = np.where(k > 0, target / np.maximum(k, 1), 0.0)
+    factor = np.where(k > 0, target / np.maximum(k, 1), 0.0) if rescale else np.ones(len(pmf))
     kept = np.bincount(target, weights=pmf, minlength=n).astype(np.float64)
     marks = {
         key: np.bincount(target, weights=a * factor, minlength=n).astype(np.float64)
@@ -267,7 +279,7 @@ def _occurrence(
     """P(largest insured event in a year ≤ x) = Π_j P_j(F_j(x)), at the bucket edges."""
     below = np.ones(grid.n)
     for scenario, event in zip(scenarios, events, strict=True):
-        within = np.cumsum(event.pmf[: grid.n])
+        within = np.minimum(np.cumsum(np.maximum(event.pmf[: grid.n], 0.0)), 1.0)
         below = below * np.asarray(scenario.frequency.pgf(within), np.float64)
     pmf = np.diff(below, prepend=0.0)
     pmf[-1] += 1.0 - below[-1]
@@ -317,41 +329,58 @@ def _self_check(
         check[f"mean_{name}"] = check[f"cv_{name}"] = None
     if capped:
         return check
-    within = annual_moments(model, top)
-    for suffix, (mean_exact, var_exact) in (("", annual_moments(model)), ("_within_grid", within)):
+    moments = annual_moments(model, (math.inf, top))
+    for suffix, (mean_exact, var_exact) in zip(("", "_within_grid"), moments, strict=True):
         cv, cv_exact = check["cv_computed"], _cv(mean_exact, var_exact)
         check[f"mean_exact{suffix}"] = mean_exact
         check[f"mean_error{suffix}"] = mean / mean_exact - 1.0 if mean_exact > 0 else None
         if isinstance(cv, float) and cv_exact is not None:
             check[f"cv_exact{suffix}"], check[f"cv_error{suffix}"] = cv_exact, cv / cv_exact - 1.0
+    if moments[0][0] > 0:  # (replaced by the closed-form stop loss without an aggregate limit)
+        check["mean_beyond_grid"] = 1.0 - moments[1][0] / moments[0][0]
     return check
 
 
-def _tail_value(
-    model: Model, grid: Grid, padded: FloatArray, pmf: FloatArray, mean_exact: float | None
-) -> tuple[float | None, float | None]:
-    """The top point's value when it carries the expected loss beyond the top, and that loss's
-    share of the exact mean.
+def _beyond(model: Model, top: float) -> dict[str, float]:
+    """E[N_s]·E[(Z_c − top)⁺] summed by scenario and by coverage (and in all, key ``""``): the
+    expected loss the grid leaves out by limiting every component at its top. The total is exact
+    when the top is at least the retention; under a retention its split among coverages takes
+    (Z_c − top)⁺ as coverage c's, which the pro-rata sharing of I makes an approximation."""
+    out: dict[str, float] = {"": 0.0}
+    for scenario in model.scenarios:
+        for layer in model.layers(scenario):
+            amount = scenario.frequency.mean * float(layer.stop_loss(top))
+            for key in ("", f"scenario:{scenario.name}", f"coverage:{layer.component.coverage}"):
+                out[key] = out.get(key, 0.0) + amount
+    return out
 
-    Beyond the top are the components' amounts above it, E[N]·E[(Z_c − top)⁺] in closed form, and
-    the annual sums the grid lumps at its top, (x − top)⁺ on the padded lattice. With no aggregate
-    limit the top point takes value top + (both)/P(top): the mean is then exact up to the engine's
-    own error. (Under a limit the grid reaches limit + retention, or the tail is left out.) A top
-    mass below :data:`_ROUND_OFF` is left as it is: nothing of consequence lies beyond the top.
+
+def _tail_value(
+    grid: Grid,
+    padded: FloatArray,
+    pmf: FloatArray,
+    beyond: dict[str, float],
+    check: dict[str, float | bool | None],
+) -> float | None:
+    """The top point's value when it carries the expected loss beyond the top (and its share of
+    the exact mean, ``mean_beyond_grid``, and the value, ``tail_value``, into ``check``).
+
+    Beyond the top are the components' amounts above it (:func:`_beyond`, closed form) and the
+    annual sums the grid lumps at its top, (x − top)⁺ on the padded lattice. Without an aggregate
+    limit (the only case this is called for) the top point takes value top + (both)/P(top): the
+    mean is then exact up to the engine's own error. A top mass below :data:`_ROUND_OFF` is left
+    as it is: nothing of consequence lies beyond the top.
     """
-    top = (grid.n - 1) * grid.bucket
-    beyond = math.fsum(
-        s.frequency.mean * float(layer.stop_loss(top))
-        for s in model.scenarios
-        for layer in model.layers(s)
-    )
-    if mean_exact is None or mean_exact <= 0 or not math.isfinite(beyond):
-        return None, None
+    top, mean_exact, total = (grid.n - 1) * grid.bucket, check["mean_exact"], beyond[""]
+    if not isinstance(mean_exact, float) or mean_exact <= 0 or not math.isfinite(total):
+        return None
+    check["mean_beyond_grid"] = total / mean_exact
     x = np.arange(len(padded)) * grid.bucket
-    excess = beyond + inner(np.maximum(x - top, 0.0), padded)
-    if math.isinf(model.terms.aggregate_limit) and pmf[-1] > _ROUND_OFF and excess > 0:
-        return top + excess / float(pmf[-1]), beyond / mean_exact
-    return None, beyond / mean_exact
+    excess = total + inner(np.maximum(x - top, 0.0), padded)
+    if pmf[-1] > _ROUND_OFF and excess > 0:
+        check["tail_value"] = top + excess / float(pmf[-1])
+        return top + excess / float(pmf[-1])
+    return None
 
 
 def _cv(mean: float, variance: float) -> float | None:

@@ -148,7 +148,7 @@ def _automatic(model: Model) -> tuple[float, int, bool]:
     light = (1 << _LOG2_RANGE[1]) - 1
     if reach > light * wanted and math.isinf(model.terms.aggregate_limit):
         bucket, log2 = _heavy_grid(model, reach, wanted)
-        return bucket * ((1 << log2) - 1), log2, True
+        return bucket * (1 << log2), log2, True  # n·h: for any log2, h·2^(log2 − k) is nice
     log2 = math.ceil(math.log2(max(reach / max(wanted, 1e-9), 2.0)))
     most = _LOG2_RANGE[1] if log2 <= _LOG2_RANGE[1] else _LOG2_HEAVY
     return reach, int(min(max(log2, _LOG2_RANGE[0]), most)), False
@@ -169,7 +169,7 @@ def _heavy_grid(model: Model, strict: float, wanted: float) -> tuple[float, int]
     def level(eps: float) -> float:
         beyond = np.flatnonzero(tail <= eps)
         x = float(ladder[beyond[0]]) if beyond.size else strict
-        mean, variance = annual_moments(model, x, retention=False)
+        ((mean, variance),) = annual_moments(model, (x,), retention=False)
         return min(max(x, mean + 10.0 * math.sqrt(max(variance, 0.0))), strict)
 
     most = (1 << _LOG2_HEAVY) - 1
@@ -202,7 +202,7 @@ def _reach(model: Model) -> float:
         layers = model.layers(scenario)
         q = 1.0 - _TAIL / max(len(layers) * max(scenario.frequency.mean, 1.0), 1.0)
         event_top = max(event_top, sum(layer.quantile_bound(q) for layer in layers))
-    mean, variance = annual_moments(model, retention=False)
+    ((mean, variance),) = annual_moments(model, retention=False)
     spread = mean + 10.0 * math.sqrt(variance) if math.isfinite(variance) else 2.0 * event_top
     reach = max(event_top, spread, 1.0)
     # An event's recoverable amount must reach the limit plus the retention, so that anything the
@@ -235,52 +235,72 @@ def _nice(raw: float, *, down: bool = False) -> float:
 
 
 def annual_moments(
-    model: Model, top: float = math.inf, *, retention: bool = True
-) -> tuple[float, float]:
-    """Mean and variance of the annual loss before the aggregate limit, every component limited
-    at ``top``, from exact event moments (without the retention when ``retention`` is False):
-    E[S] = Σ E[N]·E[I], Var S = Σ E[N]·E[I²] + (Var N − E[N])·E[I]²."""
-    mean = variance = 0.0
+    model: Model, tops: tuple[float, ...] = (math.inf,), *, retention: bool = True
+) -> list[tuple[float, float]]:
+    """Mean and variance of the annual loss before the aggregate limit, with every component
+    limited at each of ``tops``, from exact event moments (without the retention when
+    ``retention`` is False): E[S] = Σ E[N]·E[I], Var S = Σ E[N]·E[I²] + (Var N − E[N])·E[I]²."""
+    out = [(0.0, 0.0)] * len(tops)
     for scenario in model.scenarios:
-        layers = model.layers(scenario)
-        if retention:
-            first, second = event_moments(layers, model.terms.retention, top)
-        else:
-            first, second = event_sum_moments(layers, top)
-        freq = scenario.frequency
-        mean += freq.mean * first
-        variance += freq.mean * second + (freq.variance - freq.mean) * first * first
-    return mean, variance
+        layers, freq = model.layers(scenario), scenario.frequency
+        events = event_moments(layers, model.terms.retention if retention else 0.0, tops)
+        for i, (first, second) in enumerate(events):
+            mean, variance = out[i]
+            variance += freq.mean * second + (freq.variance - freq.mean) * first * first
+            out[i] = (mean + freq.mean * first, variance)
+    return out
 
 
 def event_sum_moments(
     layers: tuple[ComponentLayer, ...], top: float = math.inf
 ) -> tuple[float, float]:
     """E[ΣZ] and E[(ΣZ)²] for independent components, each limited at ``top`` (Z ∧ top)."""
-    means = [layer.limited_moment(1, top) for layer in layers]
-    seconds = [layer.limited_moment(2, top) for layer in layers]
-    first = math.fsum(means)
-    return first, math.fsum(seconds) + first * first - math.fsum(m * m for m in means)
+    return _sum_moments(
+        [(layer.limited_moment(1, top), layer.limited_moment(2, top)) for layer in layers]
+    )
+
+
+def _sum_moments(moments: list[tuple[float, float]]) -> tuple[float, float]:
+    """E[ΣZ] and E[(ΣZ)²] from each independent component's E[Z] and E[Z²]."""
+    first = math.fsum(m for m, _ in moments)
+    square = math.fsum(m * m for m, _ in moments)
+    return first, math.fsum(s for _, s in moments) + first * first - square
 
 
 def event_moments(
-    layers: tuple[ComponentLayer, ...], retention: float, top: float = math.inf
-) -> tuple[float, float]:
-    """E[I] and E[I²] for I = (ΣZ − R)⁺ with independent components, each limited at ``top``.
+    layers: tuple[ComponentLayer, ...], retention: float, tops: tuple[float, ...] = (math.inf,)
+) -> list[tuple[float, float]]:
+    """E[I] and E[I²] for I = (ΣZ − R)⁺ with independent components, each limited at each of
+    ``tops``.
 
     E[I] = E[ΣZ] − E[min(ΣZ, R)], E[I²] = E[(ΣZ)²] − E[min(ΣZ, R)²] − 2R·E[I]. With one component
     everything is closed form; with several, E[min(ΣZ, R)^k] comes from a 1,024-bucket rounding
-    grid over [0, R] (an error of order (R/1024)²); limiting at a ``top`` ≥ R does not change it.
+    grid over [0, R] (an error of order (R/1024)²), computed once: limiting at a top ≥ R does not
+    change it.
     """
-    first, second = event_sum_moments(layers, top)
+    whole = [(layer.limited_moment(1), layer.limited_moment(2)) for layer in layers]
+    sums = [
+        _sum_moments(
+            [
+                full
+                if top >= layer.upper
+                else (layer.limited_moment(1, top), layer.limited_moment(2, top))
+                for layer, full in zip(layers, whole, strict=True)
+            ]
+        )
+        for top in tops
+    ]
     if retention <= 0:
-        return first, second
+        return sums
     if len(layers) == 1:
         low1, low2 = (layers[0].limited_moment(k, retention) for k in (1, 2))
     else:
         low1, low2 = _limited_sum_moments(layers, retention)
-    excess = first - low1
-    return excess, second - low2 - 2.0 * retention * excess
+    out = []
+    for first, second in sums:
+        excess = first - low1
+        out.append((excess, second - low2 - 2.0 * retention * excess))
+    return out
 
 
 def _limited_sum_moments(layers: tuple[ComponentLayer, ...], cap: float) -> tuple[float, float]:

@@ -97,6 +97,14 @@ class ComponentLayer:
         partial = a * base.partial_mean(uu / a) + uu * (mass_w - base.cdf(uu / a))
         return np.asarray(whole - np.where(a * w <= uu, a * mean_w, partial), dtype=np.float64)
 
+    @property
+    def upper(self) -> float:
+        """The supremum of Z: min(L, a·(sup B − w)) (w = 0 for the qualifying period)."""
+        if self.money_per_unit == 0.0:
+            return 0.0
+        start = 0.0 if self.qualifying else self.waiting
+        return min(self.cap, self.money_per_unit * max(self.base.upper - start, 0.0))
+
     def stop_loss(self, u: npt.ArrayLike) -> FloatArray:
         """E[(Z − u)⁺] for an array of u ≥ 0, from B's stop-loss transform π_B (precise far in
         the tail, where E[Z] − E[min(Z, u)] is rounding noise).

@@ -66,7 +66,7 @@ class SqlAssessmentRepository:
         stmt = self._visible(model).where(table.c.enterprise_id == enterprise_id)
         return list(self.session.execute(stmt.order_by(table.c[order])).scalars())
 
-    def add(self, item: object) -> None:
+    def add(self, item: Any) -> None:
         if not self.principal.is_platform and item.tenant_id != self.principal.tenant_id:
             raise PermissionDeniedError("You may not create assessment records for another tenant.")
         self.session.add(item)

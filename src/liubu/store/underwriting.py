@@ -45,7 +45,7 @@ class SqlUnderwritingRepository:
             raise NotFoundError(f"No {label} with id {item_id!r} is visible to you.")
         return cast(T, found)
 
-    def add(self, item: object) -> None:
+    def add(self, item: Any) -> None:
         me = self.principal.tenant_id
         parties = (item.tenant_id, item.client_tenant_id)
         if not self.principal.is_platform and me not in parties:

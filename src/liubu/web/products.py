@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from liubu.api.deps import PlatformDep
 from liubu.products import load_vocabulary, service
 from liubu.products.registry import DRAFT
+from liubu.products.text import Lang
 from liubu.web.nav import require_page
 from liubu.web.rendering import language_of, render
 from liubu.web.security import WebPrincipal
@@ -17,7 +18,7 @@ from liubu.web.security import WebPrincipal
 router = APIRouter(include_in_schema=False)
 
 
-def product_lang(request: Request) -> str:
+def product_lang(request: Request) -> Lang:
     """The products package speaks ``zh``/``en``; the site speaks ``zh_CN``/``en``."""
     return "zh" if language_of(request) == "zh_CN" else "en"
 

@@ -10,8 +10,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu.api.deps import PlatformDep
 from liubu.assessment import diagnosis
-from liubu.assessment.answers import AnswerValue
-from liubu.assessment.questionnaire import Question, QuestionType, Visibility, load_questionnaire
+from liubu.assessment.questionnaire import (
+    AnswerValue,
+    Question,
+    QuestionType,
+    Visibility,
+    load_questionnaire,
+)
 from liubu.errors import LiubuError, ValidationError
 from liubu.web import i18n
 from liubu.web.nav import require_page

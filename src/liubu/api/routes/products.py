@@ -65,7 +65,7 @@ def compare_products(
 @router.get("/schema")
 def product_file_schema(uow: UowDep) -> dict[str, Any]:
     """The published JSON Schema (Draft 2020-12) of a product version's YAML."""
-    return product_schema()
+    return dict(product_schema())
 
 
 @router.get("/{product_id}", response_model=ProductPublic)
