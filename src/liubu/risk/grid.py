@@ -80,18 +80,19 @@ class Grid:
     def component_pmf(self, layer: ComponentLayer) -> FloatArray:
         """A component's recoverable amount on the lattice; the tail sits at the top bucket.
 
-        ``moments`` (local moment matching, Gerber 1982): with L_k = E[min(Z, k·h)] and
-        D_k = (L_k − L_{k−1})/h, mass 1 − D_1 at 0, D_k − D_{k+1} at k·h and D_{n−1} at the top, so
-        the lattice mean is E[min(Z, (n−1)h)] exactly. ``round``: mass F((k+½)h) − F((k−½)h) at
-        k·h (the ``aggregate`` package's default).
+        ``moments`` (local moment matching, Gerber 1982): with the stop-loss transform
+        π(u) = E[(Z − u)⁺] and D_k = (π((k−1)h) − π(kh))/h, the mean of
+        min(Z, kh) − min(Z, (k−1)h) over h: mass 1 − D_1 at 0, D_k − D_{k+1} at k·h and D_{n−1} at
+        the top, so the lattice mean is E[min(Z, (n−1)h)] exactly. ``round``: mass
+        F((k+½)h) − F((k−½)h) at k·h (the ``aggregate`` package's default).
         """
         if self.discretisation == "round":
             cdf = layer.cdf((np.arange(self.n) + 0.5) * self.bucket)
             pmf = np.diff(cdf, prepend=0.0)
             pmf[-1] += 1.0 - cdf[-1]
             return pmf
-        # D_k = (π((k−1)h) − π(kh))/h from the stop-loss transform π(u) = E[(Z − u)⁺], which keeps
-        # its relative precision in the tail (E[min(Z, u)] differences there are rounding noise).
+        # π keeps its relative precision in a heavy tail, where differences of E[min(Z, u)] are
+        # rounding noise (10⁻¹⁶ of the mean) that clipping at zero turned into a bias
         survival = -np.diff(layer.stop_loss(np.arange(self.n) * self.bucket)) / self.bucket
         pmf = np.empty(self.n)
         pmf[0] = 1.0 - survival[0]
