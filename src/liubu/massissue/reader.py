@@ -220,25 +220,27 @@ def _chunks(
 
 
 def _replay(lines: _Lines, checker: RowChecker, start: ImportCheckpoint) -> None:
-    """Re-check the lines before ``start`` (nothing sealed) to restore the duplicate memory."""
-    counts: Counter[str] = Counter()
+    """Re-check the lines before ``start`` (nothing sealed) to restore the duplicate memory,
+    and require the checkpoint's position and counts back."""
+    accepted = blank = 0
+    codes: Counter[str] = Counter()
     while lines.offset < start.byte_offset:
         text = lines.next_text()
         assert text is not None  # offset < byte_offset ≤ size
         outcome = _outcome(checker, text, lines.line)
-        counts["blank" if outcome is None else type(outcome).__name__] += 1
-    replayed = (counts["Person"], counts["RowError"], counts["blank"], lines.line)
-    if lines.offset != start.byte_offset or replayed != (
-        start.accepted,
-        start.rejected,
-        start.blank,
-        start.line,
-    ):
+        if outcome is None:
+            blank += 1
+        elif isinstance(outcome, RowError):
+            codes[outcome.code] += 1
+        else:
+            accepted += 1
+    replayed = (lines.offset, lines.line, accepted, blank, tuple(sorted(codes.items())))
+    recorded = (start.byte_offset, start.line, start.accepted, start.blank, start.rejected_by_code)
+    if replayed != recorded or sum(codes.values()) != start.rejected:
         raise IntegrityError(
-            f"Replaying {lines.facts.name} up to the checkpoint gives (accepted, rejected, blank, "
-            f"line) = {replayed} at byte {lines.offset}, but the checkpoint recorded "
-            f"{(start.accepted, start.rejected, start.blank, start.line)} at byte "
-            f"{start.byte_offset}; start the import afresh (the policy keys keep it idempotent).",
+            f"Replaying {lines.facts.name} up to the checkpoint gives (byte, line, accepted, "
+            f"blank, rejected by code) = {replayed}, but the checkpoint recorded {recorded}; "
+            f"start the import afresh (the policy keys keep it idempotent).",
             code="massissue.checkpoint_mismatch",
         )
 

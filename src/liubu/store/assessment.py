@@ -7,12 +7,13 @@ import hashlib
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from types import MappingProxyType
+from typing import Any
 
-from sqlalchemy import Table, insert, or_, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from liubu.accounts.model import Principal, new_id
+from liubu.accounts.model import new_id
 from liubu.assessment.records import (
     AnswerSetRecord,
     Asset,
@@ -21,10 +22,9 @@ from liubu.assessment.records import (
     Scan,
     ServiceTask,
 )
-from liubu.errors import NotFoundError, PermissionDeniedError
 from liubu.store import tables
+from liubu.store.repositories import TenantTables
 
-T = TypeVar("T")
 _TABLES: dict[type, Table] = {
     Asset: tables.assets,
     Scan: tables.scans,
@@ -35,72 +35,45 @@ _TABLES: dict[type, Table] = {
 }
 
 
-class SqlAssessmentRepository:
-    """Implements :class:`liubu.assessment.records.AssessmentRepository`."""
+class SqlAssessmentRepository(TenantTables):
+    """Implements :class:`liubu.assessment.records.AssessmentRepository`: the enterprise's
+    records; a service task is also visible to the provider it is assigned to."""
 
-    def __init__(self, session: Session, principal: Principal) -> None:
-        self.session = session
-        self.principal = principal
-
-    def _visible(self, model: type[T]) -> Any:
-        table = _TABLES[model]
-        stmt = select(model)
-        if self.principal.is_platform:
-            return stmt
-        mine = table.c.tenant_id == self.principal.tenant_id
-        if model is ServiceTask:
-            return stmt.where(or_(mine, table.c.provider_id == self.principal.tenant_id))
-        return stmt.where(mine)
-
-    def _one(self, model: type[T], item_id: str, label: str) -> T:
-        table = _TABLES[model]
-        found = self.session.execute(
-            self._visible(model).where(table.c.id == item_id)
-        ).scalar_one_or_none()
-        if found is None:
-            raise NotFoundError(f"No {label} with id {item_id!r} is visible to you.")
-        return cast(T, found)
-
-    def _of(self, model: type[T], enterprise_id: str, order: str) -> list[T]:
-        table = _TABLES[model]
-        stmt = self._visible(model).where(table.c.enterprise_id == enterprise_id)
-        return list(self.session.execute(stmt.order_by(table.c[order])).scalars())
+    tables = _TABLES
+    also_visible_to = MappingProxyType({ServiceTask: "provider_id"})
 
     def add(self, item: Any) -> None:
-        if not self.principal.is_platform and item.tenant_id != self.principal.tenant_id:
-            raise PermissionDeniedError("You may not create assessment records for another tenant.")
-        self.session.add(item)
+        self.add_record(item)
 
     def asset(self, asset_id: str) -> Asset:
-        return self._one(Asset, asset_id, "asset")
+        return self.one(Asset, asset_id, "asset")
 
     def assets(self, enterprise_id: str) -> Sequence[Asset]:
-        return self._of(Asset, enterprise_id, "name")
+        return self.all(Asset, order="name", enterprise_id=enterprise_id)
 
     def scan(self, scan_id: str) -> Scan:
-        return self._one(Scan, scan_id, "scan")
+        return self.one(Scan, scan_id, "scan")
 
     def scans(self, enterprise_id: str) -> Sequence[Scan]:
-        return self._of(Scan, enterprise_id, "created_at")
+        return self.all(Scan, order="created_at", enterprise_id=enterprise_id)
 
     def finding(self, finding_id: str) -> FindingRecord:
-        return self._one(FindingRecord, finding_id, "finding")
+        return self.one(FindingRecord, finding_id, "finding")
 
     def findings(self, enterprise_id: str) -> Sequence[FindingRecord]:
-        return self._of(FindingRecord, enterprise_id, "created_at")
+        return self.all(FindingRecord, order="created_at", enterprise_id=enterprise_id)
 
     def answer_sets(self, enterprise_id: str) -> Sequence[AnswerSetRecord]:
-        return self._of(AnswerSetRecord, enterprise_id, "number")
+        return self.all(AnswerSetRecord, order="number", enterprise_id=enterprise_id)
 
     def attachment(self, attachment_id: str) -> Attachment:
-        return self._one(Attachment, attachment_id, "attachment")
+        return self.one(Attachment, attachment_id, "attachment")
 
     def task(self, task_id: str) -> ServiceTask:
-        return self._one(ServiceTask, task_id, "service task")
+        return self.one(ServiceTask, task_id, "service task")
 
     def tasks(self) -> Sequence[ServiceTask]:
-        stmt = self._visible(ServiceTask).order_by(tables.service_tasks.c.created_at)
-        return list(self.session.execute(stmt).scalars())
+        return self.all(ServiceTask, order="created_at")
 
 
 class SqlIntelStore:

@@ -7,8 +7,9 @@ existence is not revealed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Generic, TypeVar, cast
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, Table, or_, select
 from sqlalchemy.orm import Session
@@ -138,3 +139,50 @@ class ProductRepository(ScopedRepository[ProductRecord]):
             .order_by(self.table.c.product_version)
         )
         return list(self.session.execute(stmt).scalars())
+
+
+class TenantTables:
+    """Base for repositories over several mapped classes that share one visibility rule.
+
+    Subclasses list their classes in ``tables`` and, where a second party may see a record
+    (the insured of a quote, the provider of a task), name that column in ``also_visible_to``.
+    """
+
+    tables: ClassVar[Mapping[type, Table]]
+    also_visible_to: ClassVar[Mapping[type, str]] = MappingProxyType({})
+
+    def __init__(self, session: Session, principal: Principal) -> None:
+        self.session = session
+        self.principal = principal
+
+    def visible(self, model: type[T]) -> Select[Any]:
+        table = self.tables[model]
+        stmt = select(model)
+        if self.principal.is_platform:
+            return stmt
+        me = self.principal.tenant_id
+        other = self.also_visible_to.get(model)
+        if other is None:
+            return stmt.where(table.c.tenant_id == me)
+        return stmt.where(or_(table.c.tenant_id == me, table.c[other] == me))
+
+    def one(self, model: type[T], item_id: str, label: str) -> T:
+        stmt = self.visible(model).where(self.tables[model].c.id == item_id)
+        found = self.session.execute(stmt).scalar_one_or_none()
+        if found is None:
+            raise NotFoundError(f"No {label} with id {item_id!r} is visible to you.")
+        return cast(T, found)
+
+    def all(self, model: type[T], *, order: str, **equal: str) -> list[T]:
+        table = self.tables[model]
+        stmt = self.visible(model)
+        for column, value in equal.items():
+            stmt = stmt.where(table.c[column] == value)
+        return list(self.session.execute(stmt.order_by(table.c[order])).scalars())
+
+    def add_record(self, item: Any) -> None:
+        """Refuse to record anything the caller is not a party to."""
+        parties = {item.tenant_id, getattr(item, "client_tenant_id", item.tenant_id)}
+        if not self.principal.is_platform and self.principal.tenant_id not in parties:
+            raise PermissionDeniedError("You may only record what your organisation is party to.")
+        self.session.add(item)
