@@ -6,9 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, sync_playwright
 
 from liubu.api.app import create_app
 from liubu.bootstrap import Platform
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.integration.helpers import PASSWORD
 
 
@@ -33,3 +35,13 @@ class Api:
 def api(platform: Platform) -> Iterator[Api]:
     with TestClient(create_app(platform=platform)) as client:
         yield Api(client)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium through Playwright, one per test module (browser tests only)."""
+    require_chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -9,29 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.e2e.cli import run_cli
 from tests.integration.scan.servers import Listener, Page, http_handler, rdp_handler
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
-def _cli(
-    *args: str, data_dir: Path, extra: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "LIUBU_ENV": "development",
-        "LIUBU_DATA_DIR": str(data_dir),
-        **(extra or {}),
-    }
-    env.pop("LIUBU_DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "liubu", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+_cli = run_cli
 
 
 def test_intel_load_reports_counts_and_is_idempotent(tmp_path: Path) -> None:

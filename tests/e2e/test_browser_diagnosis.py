@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from liubu.assessment.service import ScanPolicy
 from liubu.assessment.vulnerabilities import load_intel
 from liubu.bootstrap import Platform, bootstrap
 from liubu.demo import load_demo
 from tests.conftest import test_settings
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, running_server
+from tests.e2e.browser import require_chromium, running_server
 from tests.e2e.test_browser_shell import sign_in
 from tests.integration.scan.servers import Listener, http_handler, rdp_handler
 from tests.integration.scan.servers import Page as WebPage
@@ -66,15 +66,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     web.stop()
     rdp.stop()
     platform.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    require_chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def test_an_enterprise_goes_from_questionnaire_to_treatment_plan(

@@ -7,12 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from liubu.bootstrap import Platform, bootstrap
-from liubu.demo import DEMO_PASSWORD, load_demo
-from tests.conftest import test_settings
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, running_server
+from liubu.demo import DEMO_PASSWORD
+from tests.e2e.browser import demo_site
 
 pytestmark = pytest.mark.browser
 # The machine may be busy (2 cores, CI): wait up to 20 s for the page to settle.
@@ -34,23 +32,8 @@ EXPECTED_NAV = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    require_chromium()
-    data = tmp_path_factory.mktemp("site")
-    url = f"sqlite:///{(Path(data) / 'liubu.db').as_posix()}"
-    platform: Platform = bootstrap(test_settings(url, Path(data)), upgrade_schema=True)
-    load_demo(platform)
-    with running_server(platform) as base:
+    with demo_site(Path(tmp_path_factory.mktemp("site"))) as (_platform, base):
         yield base
-    platform.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    require_chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

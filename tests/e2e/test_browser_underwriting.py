@@ -7,12 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from liubu.bootstrap import Platform, bootstrap
-from liubu.demo import load_demo
-from tests.conftest import test_settings
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, running_server
+from tests.e2e.browser import demo_site
 from tests.e2e.test_browser_shell import sign_in
 
 pytestmark = pytest.mark.browser
@@ -22,24 +19,8 @@ SME = "shifan-pc/sme-cyber-comprehensive@2"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    require_chromium()
-    data = Path(tmp_path_factory.mktemp("underwriting"))
-    platform: Platform = bootstrap(
-        test_settings(f"sqlite:///{(data / 'liubu.db').as_posix()}", data), upgrade_schema=True
-    )
-    load_demo(platform)
-    with running_server(platform) as base:
+    with demo_site(Path(tmp_path_factory.mktemp("underwriting"))) as (_platform, base):
         yield base
-    platform.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    require_chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site: str) -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import typer
 from typer.testing import CliRunner
 
 from liubu.cli.app import app
+from tests.e2e.cli import run_cli
 
 
 def _commands(group: object, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -34,17 +32,7 @@ def test_every_command_has_help() -> None:
         assert "Usage" in result.output, path
 
 
-def _run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LIUBU_ENV": "development", "LIUBU_DATA_DIR": str(data_dir)}
-    env.pop("LIUBU_DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "liubu", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+_run = run_cli
 
 
 def test_demo_then_an_error_prints_one_line_and_exits_non_zero(tmp_path: Path) -> None:

@@ -9,48 +9,86 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.e2e.cli import run_cli
+
 
 def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LIUBU_ENV": "development", "LIUBU_DATA_DIR": str(data_dir)}
-    env.pop("LIUBU_DATABASE_URL", None)
-    result = subprocess.run([sys.executable, "-m", "liubu", *args], env=env,
-                            capture_output=True, text=True, timeout=300, check=False)
-    assert result.returncode == 0, (args, result.stderr)
-    return result
+    return run_cli(*args, data_dir=data_dir, check=True)
 
 
 def test_from_questionnaire_to_a_cancelled_policy_in_the_cli(tmp_path: Path) -> None:
     _cli("demo", data_dir=tmp_path)
     listed = subprocess.run(
-        [sys.executable, "-c", "from liubu.bootstrap import bootstrap\np = bootstrap()\n"
-         "with p.uow() as uow: print(uow.enterprises.list()[0].id)\n"],
-        env={**os.environ, "LIUBU_DATA_DIR": str(tmp_path)}, capture_output=True, text=True,
-        timeout=60, check=True)
+        [
+            sys.executable,
+            "-c",
+            "from liubu.bootstrap import bootstrap\np = bootstrap()\n"
+            "with p.uow() as uow: print(uow.enterprises.list()[0].id)\n",
+        ],
+        env={**os.environ, "LIUBU_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     enterprise = listed.stdout.strip()
     answers = tmp_path / "answers.yaml"
     answers.write_text('mfa.email: "yes"\nctx.remote_access: "no"\n', encoding="utf-8")
-    assert "version 1" in _cli("assess", "answer", enterprise, str(answers),
-                               data_dir=tmp_path).stdout
-    plan = _cli("assess", "plan", enterprise, "--product",
-                "shifan-pc/sme-cyber-comprehensive@2", data_dir=tmp_path).stdout
+    assert (
+        "version 1" in _cli("assess", "answer", enterprise, str(answers), data_dir=tmp_path).stdout
+    )
+    plan = _cli(
+        "assess",
+        "plan",
+        enterprise,
+        "--product",
+        "shifan-pc/sme-cyber-comprehensive@2",
+        data_dir=tmp_path,
+    ).stdout
     assert "save about ¥" in plan
-    requested = _cli("quotes", "request", enterprise, "--product",
-                     "shifan-pc/sme-cyber-comprehensive@2", data_dir=tmp_path).stdout
+    requested = _cli(
+        "quotes",
+        "request",
+        enterprise,
+        "--product",
+        "shifan-pc/sme-cyber-comprehensive@2",
+        data_dir=tmp_path,
+    ).stdout
     quote_id = re.search(r"quote (\w{32})", requested)
     assert quote_id is not None
     assert "referred" in requested  # the adequacy rule refers SME options (docs/pricing.md)
-    _cli("quotes", "decide", quote_id.group(1), "--approve", "--reasons", "accepted",
-         data_dir=tmp_path)
+    _cli(
+        "quotes",
+        "decide",
+        quote_id.group(1),
+        "--approve",
+        "--reasons",
+        "accepted",
+        data_dir=tmp_path,
+    )
     bound = _cli("quotes", "bind", quote_id.group(1), "--option", "0", data_dir=tmp_path).stdout
     number = re.search(r"policy (LB\d+)", bound)
     assert number is not None
-    today = subprocess.run([sys.executable, "-c", "import datetime;print(datetime.date.today())"],
-                           capture_output=True, text=True, check=True).stdout.strip()
-    endorsed = _cli("policies", "endorse", number.group(1), "--limit", "2000000",
-                    "--effective", today, data_dir=tmp_path).stdout
+    today = subprocess.run(
+        [sys.executable, "-c", "import datetime;print(datetime.date.today())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    endorsed = _cli(
+        "policies",
+        "endorse",
+        number.group(1),
+        "--limit",
+        "2000000",
+        "--effective",
+        today,
+        data_dir=tmp_path,
+    ).stdout
     assert "premium change ¥" in endorsed
-    cancelled = _cli("policies", "cancel", number.group(1), "--effective", today,
-                     data_dir=tmp_path).stdout
+    cancelled = _cli(
+        "policies", "cancel", number.group(1), "--effective", today, data_dir=tmp_path
+    ).stdout
     assert "refund ¥" in cancelled
     shown = _cli("policies", "show", number.group(1), data_dir=tmp_path).stdout
     assert "cancelled" in shown

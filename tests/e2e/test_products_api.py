@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from liubu.accounts.model import OrgKind, Role
 from liubu.bootstrap import Platform
 from liubu.demo import load_reference_products
+from tests.e2e.cli import run_cli
 from tests.e2e.conftest import Api
 from tests.integration.helpers import make_tenant, product_yaml
 
@@ -81,17 +79,7 @@ def test_two_products_differing_in_one_exclusion_compare_to_exactly_that(
     assert single.status_code == 422
 
 
-def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LIUBU_DATA_DIR": str(data_dir), "LIUBU_ENV": "development"}
-    env.pop("LIUBU_DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "liubu", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+_cli = run_cli
 
 
 def test_the_cli_lists_twelve_filed_products_of_all_ten_types(tmp_path: Path) -> None:
