@@ -315,6 +315,50 @@ policy_events = Table(
     Column("version", Integer, nullable=False),
 )
 
+# Mass-issued personal policies (反诈险): personal data only encrypted (AES-GCM tokens), looked up
+# by keyed hash, shown masked; province, sex and age in clear for statistics. policy_key makes
+# issuance idempotent.
+personal_policies = Table(
+    "personal_policies",
+    metadata,
+    Column("policy_key", String(32), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("batch_id", String(ID), ForeignKey("import_batches.id"), nullable=False),
+    Column("product_ref", String(200), nullable=False),
+    Column("inception", Date, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("limit", Numeric(18, 2), nullable=False),
+    Column("premium", Numeric(18, 2), nullable=False),
+    Column("name_encrypted", LargeBinary, nullable=False),
+    Column("resident_id_encrypted", LargeBinary, nullable=False),
+    Column("mobile_encrypted", LargeBinary, nullable=False),
+    Column("resident_id_hash", String(64), nullable=False, index=True),
+    Column("mobile_hash", String(64), nullable=False),
+    Column("name_masked", String(64), nullable=False),
+    Column("resident_id_masked", String(32), nullable=False),
+    Column("mobile_masked", String(32), nullable=False),
+    Column("province", String(2), nullable=False),
+    Column("sex", String(8), nullable=False),
+    Column("age", Integer, nullable=False),
+    Column("external_ref", String(100), nullable=True),
+)
+
+import_batches = Table(
+    "import_batches",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("product_ref", String(200), nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("plan_key", String(64), nullable=False),
+    Column("file_name", String(300), nullable=False),
+    Column("checkpoint", JSON, nullable=False),
+    Column("issued", Integer, nullable=False),
+    Column("started_at", _tz(), nullable=False),
+    Column("updated_at", _tz(), nullable=False),
+    UniqueConstraint("file_sha256", "plan_key", name="uq_import_batches_file_plan"),
+)
+
 # Vulnerability intelligence is platform reference data (not tenant data): each loaded feed file
 # is kept verbatim (compressed) under its SHA-256, so loading is idempotent and the index can be
 # rebuilt from the real formats at any time.
