@@ -52,6 +52,7 @@ def run_import(
     error_path: str | Path,
     progress: Progress | None = None,
 ) -> ImportSummary:
+    path = Path(path)
     facts = inspect_file(path)  # a bad encoding or header is refused before anything is issued
     saved = store.checkpoint_for(facts.sha256, plan.plan_key)
     if saved is not None and saved.finished:
