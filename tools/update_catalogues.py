@@ -23,6 +23,7 @@ SECTIONS = ["general", "coverage", "exclusion", "service"]
 SCAN_STATES = ["queued", "running", "finished", "failed"]
 FINDING_STATES = ["open", "not_ours", "compensating_control", "fixed_pending_rescan", "resolved"]
 SEVERITIES = ["critical", "high", "medium", "low", "info"]
+DIMENSIONS = ["industry_section", "region", "product_type", "month", "province", "product"]
 QUOTE_STATES = [
     "offered",
     "referred",
@@ -63,7 +64,16 @@ def message_ids() -> list[str]:
     for group in ("steps", "areas"):
         for entry in nav[group]:
             found += [entry["title"], entry["summary"]]
-    found += ROLES + STATUSES + SECTIONS + SCAN_STATES + FINDING_STATES + SEVERITIES + QUOTE_STATES
+    found += (
+        ROLES
+        + STATUSES
+        + SECTIONS
+        + SCAN_STATES
+        + FINDING_STATES
+        + SEVERITIES
+        + QUOTE_STATES
+        + DIMENSIONS
+    )
     return list(dict.fromkeys(found))
 
 

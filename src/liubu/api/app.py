@@ -23,6 +23,7 @@ from liubu.api.routes import (
     enterprises,
     products,
     risk,
+    statistics,
     system,
     underwriting,
 )
@@ -34,6 +35,7 @@ from liubu.web import products as web_products
 from liubu.web import questionnaire as web_questionnaire
 from liubu.web import risk as web_risk
 from liubu.web import routes as web_routes
+from liubu.web import statistics as web_statistics
 from liubu.web import treatment as web_treatment
 from liubu.web import underwriting as web_underwriting
 from liubu.web.errors import html_error, wants_html
@@ -117,6 +119,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         assessment.router,
         diagnosis.router,
         underwriting.router,
+        statistics.router,
     ):
         app.include_router(router)
     for page_router in (
@@ -126,6 +129,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         web_questionnaire.router,
         web_treatment.router,
         web_underwriting.router,
+        web_statistics.router,
     ):
         app.include_router(page_router)
     # Web pages last: its area pages match /{slug} for the slugs in navigation.yaml.

@@ -364,3 +364,26 @@ def import_policies(
     )
     for code, count in sorted(summary.rejected_by_code.items()):
         out.print(f"  {code}: {count:,}")
+
+
+def stats(ctx: typer.Context,
+          as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Market statistics for regulators: enterprise and anti-fraud lines, aggregates only."""
+    from liubu.portfolio.statistics import market_statistics
+
+    with state(ctx).platform(upgrade_schema=True).uow() as uow:
+        figures = market_statistics(uow)
+    data = figures.to_dict()
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for line in ("enterprise", "personal"):
+        totals = data[line]["totals"]
+        out.print(f"[bold]{line}[/bold]: {totals['policies']:,} policies · premium "
+                  f"{_yuan(totals['premium'])} · sum insured {_yuan(totals['sum_insured'])}")
+        for dimension, rows in data[line]["by"].items():
+            table = Table(dimension, "policies", "premium", "sum insured")
+            for row in rows:
+                table.add_row(row["key"], f"{row['policies']:,}", _yuan(row["premium"]),
+                              _yuan(row["sum_insured"]))
+            out.print(table)

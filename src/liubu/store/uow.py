@@ -19,6 +19,7 @@ from liubu.store.repositories import (
     ProductRepository,
     UserRepository,
 )
+from liubu.store.statistics import SqlStatistics
 from liubu.store.underwriting import SqlUnderwritingRepository
 
 
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
         self.assessment = SqlAssessmentRepository(self.session, self.principal)
         self.intel = SqlIntelStore(self.session)
         self.underwriting = SqlUnderwritingRepository(self.session, self.principal)
+        self.statistics = SqlStatistics(self.session)
         self.audit = SqlAuditLog(self.session, self.principal)
         return self
 

@@ -1,0 +1,1 @@
+"""liubu.portfolio: the book as a whole — statistics for regulators (and, later, accumulation)."""

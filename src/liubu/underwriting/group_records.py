@@ -1,0 +1,200 @@
+"""What group cyber policies store (团体保单): supply-chain and park schemes, their members, the
+master policy and one certificate per member.
+
+- a :class:`GroupScheme` belongs to its sponsor's tenant (the chain owner, 链主企业, or the park
+  operator, 园区运营方) and names the filed group product it will be insured under;
+- a :class:`GroupMember` is a registered enterprise of any tenant that joined the scheme (for a
+  supply chain: what it supplies and with what access to the owner's systems — the supply graph);
+- a :class:`GroupPolicy` (the master policy, 主保单) and its :class:`Certificate` s (成员保险凭证)
+  belong to the insurer (``tenant_id``) and are visible to the sponsor (``client_tenant_id``); a
+  certificate is also visible to the member it insures (``member_tenant_id``).
+
+Members are looked up platform-wide through :meth:`GroupRepository.find_registered_enterprise`,
+which returns only the :class:`RegisteredEnterprise` facts that pricing needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Protocol
+
+from liubu.accounts.model import Enterprise
+from liubu.assessment.records import AssessmentUnitOfWork
+from liubu.products.registry import ProductsUnitOfWork
+
+
+class SchemeKind(StrEnum):
+    SUPPLY_CHAIN = "supply_chain"  # 供应链网络安全保险: chain owner + suppliers
+    PARK = "park"  # 网安园区保: park operator + member enterprises
+
+
+#: The product's ``group.policyholder`` each kind of scheme needs.
+POLICYHOLDER_OF = {SchemeKind.SUPPLY_CHAIN: "chain_owner", SchemeKind.PARK: "park_operator"}
+
+
+class SupplierAccess(StrEnum):
+    """What access a member has to the sponsor's systems (an edge of the supply graph)."""
+
+    NONE = "none"
+    REMOTE_ACCESS = "remote_access"  # 远程运维/远程访问
+    NETWORK_CONNECTION = "network_connection"  # 网络互联
+    DATA_PROCESSING = "data_processing"  # 数据处理/委托处理
+    SOFTWARE_SUPPLY = "software_supply"  # 软件供应
+
+
+class SchemeState(StrEnum):
+    OPEN = "open"  # members may join and leave
+    BOUND = "bound"  # a master policy was issued; membership is frozen
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredEnterprise:
+    """The minimal facts of a registered enterprise that a group scheme may see and price."""
+
+    id: str
+    tenant_id: str
+    name: str
+    uscc: str
+    industry_section: str
+    annual_revenue: Decimal
+    mlps_level: int | None
+    critical_infrastructure: bool
+
+    @classmethod
+    def of(cls, enterprise: Enterprise) -> RegisteredEnterprise:
+        return cls(
+            id=enterprise.id,
+            tenant_id=enterprise.tenant_id,
+            name=enterprise.name,
+            uscc=enterprise.uscc,
+            industry_section=enterprise.industry_section,
+            annual_revenue=enterprise.annual_revenue,
+            mlps_level=enterprise.mlps_level,
+            critical_infrastructure=enterprise.critical_infrastructure,
+        )
+
+
+@dataclass(eq=False)
+class GroupScheme:
+    """A supply chain or a park, sponsored by one enterprise and insured under one product."""
+
+    id: str
+    tenant_id: str  # the sponsor's tenant
+    kind: str  # SchemeKind
+    name: str
+    sponsor_enterprise_id: str
+    product_ref: str  # insurer/code@version of a filed group product
+    created_at: datetime
+    status: str = SchemeState.OPEN
+    # Touched by every change of membership and by binding, so that the store's optimistic lock
+    # (the version column) makes a join racing a bind fail instead of joining a bound scheme.
+    updated_at: datetime | None = None
+    version: int = 1
+
+
+@dataclass(eq=False)
+class GroupMember:
+    """A member of a scheme: for a supply chain, what it supplies and with what access."""
+
+    id: str
+    tenant_id: str  # the sponsor's tenant, as the scheme's
+    scheme_id: str
+    enterprise_id: str
+    supplies: str
+    access: str  # SupplierAccess
+    added_at: datetime
+    version: int = 1
+
+
+@dataclass(eq=False)
+class GroupPolicy:
+    """The master policy (主保单) of a scheme; ``worksheet`` is the bound quote's worksheet."""
+
+    id: str
+    tenant_id: str  # the insurer's tenant
+    client_tenant_id: str  # the sponsor's tenant
+    scheme_id: str
+    number: str
+    product_ref: str
+    period_start: date
+    period_end: date
+    limit_per_member: Decimal
+    retention: Decimal
+    total_premium: Decimal
+    sponsor_premium: Decimal
+    status: str  # liubu.underwriting.records.PolicyState
+    worksheet: dict[str, Any]
+    created_at: datetime
+    aggregate_limit: Decimal | None = None  # the product's shared aggregate, if it has one
+    version: int = 1
+
+
+@dataclass(eq=False)
+class Certificate:
+    """A member's certificate (成员保险凭证) under a master policy.
+
+    ``member_premium`` = ``sponsor_share`` + ``member_share``, each rounded to the fen.
+    """
+
+    id: str
+    tenant_id: str  # the insurer's tenant
+    client_tenant_id: str  # the sponsor's tenant
+    member_tenant_id: str  # the insured member's tenant: it sees its own certificate
+    master_id: str
+    enterprise_id: str
+    number: str
+    limit: Decimal
+    member_premium: Decimal
+    member_share: Decimal
+    sponsor_share: Decimal
+    score: float
+    grade: str
+    assessed: bool
+    created_at: datetime
+    version: int = 1
+
+
+class GroupRepository(Protocol):
+    """Schemes and members scoped to the sponsor's tenant; master policies and certificates to
+    the insurer and the sponsor (and a certificate to its member)."""
+
+    def add(self, item: object) -> None:
+        """A :class:`GroupScheme`, :class:`GroupMember`, :class:`GroupPolicy` or
+        :class:`Certificate`."""
+        ...
+
+    def remove(self, member: GroupMember) -> None: ...
+    def scheme(self, scheme_id: str) -> GroupScheme:
+        """Raises :class:`liubu.errors.NotFoundError` when absent or not visible."""
+        ...
+
+    def schemes(self) -> Sequence[GroupScheme]: ...
+    def members(self, scheme_id: str) -> Sequence[GroupMember]:
+        """The scheme's members in the order they joined."""
+        ...
+
+    def master_policy(self, policy_id: str) -> GroupPolicy: ...
+    def master_policies(self, scheme_id: str) -> Sequence[GroupPolicy]: ...
+    def certificates(self, master_id: str) -> Sequence[Certificate]:
+        """The master policy's certificates in number order."""
+        ...
+
+    def find_registered_enterprise(self, uscc_or_id: str) -> RegisteredEnterprise | None:
+        """Platform-wide (unscoped): the enterprise whose record id or USCC (canonical upper
+        case) is ``uscc_or_id``, or None."""
+        ...
+
+
+class GroupUnitOfWork(AssessmentUnitOfWork, ProductsUnitOfWork, Protocol):
+    """Everything the group use cases read and write in one transaction.
+
+    The assessment repository must let a sponsor read the assessment records (scans, findings,
+    answer sets) of its schemes' members, or every member is priced as unassessed.
+    """
+
+    @property
+    def groups(self) -> GroupRepository: ...

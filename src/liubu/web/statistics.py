@@ -1,0 +1,68 @@
+"""The regulator's dashboard: totals for enterprise and personal lines, charts by product type
+and month, tables by industry and region, and exports."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from liubu.api.deps import PlatformDep
+from liubu.portfolio.statistics import MarketStatistics, market_statistics
+from liubu.web.nav import require_page
+from liubu.web.rendering import language_of, render
+from liubu.web.security import WebPrincipal
+
+router = APIRouter(include_in_schema=False)
+
+
+def _bar(title: str, rows: list[dict[str, Any]], *, value: str) -> str:
+    option = {
+        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 80, "right": 20, "top": 40, "bottom": 60},
+        "xAxis": {
+            "type": "category",
+            "data": [r["key"] for r in rows],
+            "axisLabel": {"rotate": 30},
+        },
+        "yAxis": {"type": "value"},
+        "series": [{"type": "bar", "data": [float(r[value]) for r in rows]}],
+    }
+    return json.dumps(option, ensure_ascii=False)
+
+
+@router.get("/statistics", response_class=HTMLResponse)
+def dashboard(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
+    page, nav = require_page(principal, "statistics")
+    with platform.uow(principal) as uow:
+        stats: MarketStatistics = market_statistics(uow)
+    data = stats.to_dict()
+    zh = language_of(request) == "zh_CN"
+    titles = {
+        "enterprise_type": ("企业险保费（按产品类型）", "Enterprise premium by product type"),
+        "enterprise_month": ("企业险保单数（按月）", "Enterprise policies by month"),
+        "personal_month": ("反诈险保单数（按月）", "Anti-fraud policies by month"),
+        "personal_province": ("反诈险保单数（按省份）", "Anti-fraud policies by province"),
+    }
+    sources = {
+        "enterprise_type": (data["enterprise"]["by"]["product_type"], "premium"),
+        "enterprise_month": (data["enterprise"]["by"]["month"], "policies"),
+        "personal_month": (data["personal"]["by"]["month"], "policies"),
+        "personal_province": (data["personal"]["by"]["province"], "policies"),
+    }
+    charts = {
+        key: _bar(titles[key][0 if zh else 1], rows, value=value)
+        for key, (rows, value) in sources.items()
+    }
+    return render(
+        request,
+        "statistics.html",
+        principal=principal,
+        nav=nav,
+        page=page,
+        data=data,
+        charts=charts,
+    )
