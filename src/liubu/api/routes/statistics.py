@@ -44,7 +44,7 @@ def workbook(stats: MarketStatistics) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for line, totals, groups in (
         ("enterprise 企业", stats.enterprise, stats.enterprise_by),
         ("personal 个人", stats.personal, stats.personal_by),

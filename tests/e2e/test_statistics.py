@@ -1,0 +1,155 @@
+"""Regulator statistics: every figure equals a sum computed independently from the raw tables,
+and no personal field is reachable from any endpoint a regulator may call."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter, defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from liubu.accounts.model import OrgKind, Role
+from liubu.bootstrap import Platform
+from liubu.demo import load_reference_products
+from liubu.massissue import write_synthetic_csv
+from tests.e2e.conftest import Api
+from tests.integration.helpers import make_tenant
+from tests.integration.test_mass_import import _env
+from tests.integration.test_underwriting_lifecycle import _offered
+
+
+def _book(platform: Platform, tmp_path: Path) -> None:
+    """Two bound enterprise policies and a few thousand anti-fraud policies."""
+    from liubu.underwriting import lifecycle
+
+    for name in ("Alpha", "Beta"):
+        buyer, _underwriter, quote_id = _offered(platform, name)
+        with platform.uow(buyer) as uow:
+            quote = uow.underwriting.quote(quote_id)
+            lifecycle.bind(uow, quote_id, option_index=1, expected_version=quote.version)
+            uow.commit()
+    people = tmp_path / "people.csv"
+    write_synthetic_csv(people, 3000, seed=5, bad_fraction=0.02)
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "liubu",
+            "policies",
+            "import",
+            str(people),
+            "--product",
+            "yangben-pc/anti-fraud@1",
+            "--inception",
+            "2026-12-01",
+        ],
+        env=_env(platform),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def _independent(platform: Platform) -> dict[str, object]:
+    """Sums in Python over every raw row."""
+    with platform.engine.connect() as connection:
+        policies = connection.execute(
+            sa.text('SELECT annual_premium, "limit", period_start FROM policies')
+        ).all()
+        people = connection.execute(
+            sa.text('SELECT premium, "limit", province FROM personal_policies')
+        ).all()
+    by_province: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for premium, limit, province in people:
+        by_province[province][0] += Decimal(str(premium))
+        by_province[province][1] += Decimal(str(limit))
+    return {
+        "enterprise": (
+            len(policies),
+            sum(Decimal(str(p[0])) for p in policies),
+            sum(Decimal(str(p[1])) for p in policies),
+        ),
+        "personal": (
+            len(people),
+            sum(Decimal(str(p[0])) for p in people),
+            sum(Decimal(str(p[1])) for p in people),
+        ),
+        "province_counts": Counter(p[2] for p in people),
+        "province_money": by_province,
+    }
+
+
+def test_the_regulators_figures_equal_independent_sums(
+    api: Api, platform: Platform, tmp_path: Path
+) -> None:
+    load_reference_products(platform)
+    _book(platform, tmp_path)
+    make_tenant(platform, OrgKind.REGULATOR, "Regulator", Role.REGULATOR_VIEWER)
+    headers = api.headers("regulator-regulator_viewer")
+    data = api.client.get("/api/statistics", headers=headers).json()
+    truth = _independent(platform)
+    for line in ("enterprise", "personal"):
+        totals = data[line]["totals"]
+        count, premium, insured = truth[line]  # type: ignore[misc]
+        assert (totals["policies"], Decimal(totals["premium"]), Decimal(totals["sum_insured"])) == (
+            count,
+            premium,
+            insured,
+        )
+    provinces = {r["key"]: r for r in data["personal"]["by"]["province"]}
+    assert {k: r["policies"] for k, r in provinces.items()} == dict(truth["province_counts"])
+    for key, (premium, insured) in truth["province_money"].items():  # type: ignore[attr-defined]
+        assert Decimal(provinces[key]["premium"]) == premium
+        assert Decimal(provinces[key]["sum_insured"]) == insured
+    for dimension in ("product_type", "industry_section", "region", "month"):
+        rows = data["enterprise"]["by"][dimension]
+        assert sum(r["policies"] for r in rows) == truth["enterprise"][0]  # type: ignore[index]
+    csv_text = api.client.get("/api/statistics.csv", headers=headers).text
+    assert f"personal,total,,{truth['personal'][0]}," in csv_text  # type: ignore[index]
+    sheet = load_workbook(
+        io.BytesIO(api.client.get("/api/statistics.xlsx", headers=headers).content)
+    )
+    assert sheet.sheetnames == ["enterprise 企业", "personal 个人"]
+
+
+def test_no_personal_field_is_reachable_by_a_regulator(
+    api: Api, platform: Platform, tmp_path: Path
+) -> None:
+    load_reference_products(platform)
+    _book(platform, tmp_path)
+    make_tenant(platform, OrgKind.REGULATOR, "Regulator", Role.REGULATOR_VIEWER)
+    headers = api.headers("regulator-regulator_viewer")
+    with platform.engine.connect() as connection:
+        personal = connection.execute(
+            sa.text(
+                "SELECT name_masked, resident_id_masked, mobile_masked, resident_id_hash, "
+                "mobile_hash, policy_key FROM personal_policies LIMIT 50"
+            )
+        ).all()
+        insured = connection.execute(sa.text("SELECT number FROM policies")).scalars().all()
+    forbidden = {value for row in personal for value in row} | set(insured)
+    paths = api.client.get("/openapi.json").json()["paths"]
+    reached = 0
+    for path, operations in paths.items():
+        if "get" not in operations or "{" in path:
+            continue
+        response = api.client.get(path, headers=headers)
+        reached += 1
+        leaked = [value for value in forbidden if value in response.text]
+        assert not leaked, f"GET {path} shows {leaked[:3]} to a regulator"
+    assert reached >= 10
+    refused = api.client.get(
+        "/api/statistics",
+        headers=api.headers(
+            make_tenant(platform, OrgKind.ENTERPRISE, "Nosy", Role.ENTERPRISE_USER).username
+        ),
+    )
+    assert refused.status_code == 403
