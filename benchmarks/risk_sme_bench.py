@@ -48,8 +48,14 @@ def aggregate_portfolio(model: Model) -> tuple[float, float, float]:
 
         start = time.perf_counter()
         units = []
+        n = 1 << grid.log2
         for i, (event, rate) in enumerate(events):
-            keep = event.pmf > 1e-15
+            # The engine keeps events on its padded 2n grid (with ±1e-12 round-off there): lump
+            # the padding back onto the last bucket and clip, as aggregate expects a histogram.
+            pmf = np.clip(event.pmf, 0.0, None)
+            if pmf.size > n:
+                pmf = np.concatenate([pmf[: n - 1], [pmf[n - 1 :].sum()]])
+            keep = pmf > 1e-15
             xs = np.flatnonzero(keep) * grid.bucket
             units.append(
                 Aggregate(
@@ -57,7 +63,7 @@ def aggregate_portfolio(model: Model) -> tuple[float, float, float]:
                     exp_en=rate,
                     sev_name="dhistogram",
                     sev_xs=xs,
-                    sev_ps=event.pmf[keep] / event.pmf[keep].sum(),
+                    sev_ps=pmf[keep] / pmf[keep].sum(),
                     freq_name="poisson",
                 )
             )
