@@ -159,7 +159,10 @@ class GroupPrice:
         return self.sponsor_premium + self.members_premium
 
     def member(self, enterprise_id: str) -> MemberShare:
-        return next(m for m in self.members if m.enterprise_id == enterprise_id)
+        for line in self.members:
+            if line.enterprise_id == enterprise_id:
+                return line
+        raise KeyError(f"No member {enterprise_id!r} in this group's worksheet.")
 
     def to_dict(self) -> dict[str, Any]:
         sharing = self.sharing
@@ -287,9 +290,10 @@ def _member_share(
         base, product = priced.base_premium, priced.product
         if sharing.method == FLOATING:
             neutral = plan.clamp({**requested, SCORE_FACTOR: Decimal(1)}).product
-            floating: Decimal | None = product / neutral  # exact unless the bound binds
+            coefficient = product / neutral  # exact: c itself unless the bound binds
             shared = base * neutral
-            sponsor, own = sharing.split(shared, floating_coefficient=floating)
+            sponsor, own = sharing.split(shared, floating_coefficient=coefficient)
+            floating: Decimal | None = coefficient
         else:
             neutral, floating, shared = product, None, base * product
             sponsor, own = sharing.split(shared)

@@ -110,7 +110,7 @@ def imported_names() -> list[tuple[str, str]]:
 
 # The use cases of the policy lifecycle join pricing to the stored assessment and accounts; the
 # pricing modules themselves stay free of them.
-USE_CASES = {"lifecycle.py", "records.py"}
+USE_CASES = {"lifecycle.py", "records.py", "group_records.py", "groups.py", "groups_members.py"}
 FRAMEWORKS = FORBIDDEN[:-1]
 
 
