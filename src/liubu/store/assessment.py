@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, or_, select
 from sqlalchemy.orm import Session
 
 from liubu.accounts.model import new_id
@@ -41,6 +41,22 @@ class SqlAssessmentRepository(TenantTables):
 
     tables = _TABLES
     also_visible_to = MappingProxyType({ServiceTask: "provider_id"})
+
+    def visible(self, model: Any) -> Any:
+        """Also: a group scheme's sponsor reads its members' scans, findings and answers, which
+        pricing their certificates needs (read by the use case, never shown to the sponsor)."""
+        stmt = super().visible(model)
+        if model not in (Scan, FindingRecord, AnswerSetRecord) or self.principal.is_platform:
+            return stmt
+        table, me = self.tables[model], self.principal.tenant_id
+        members = (
+            select(tables.group_members.c.enterprise_id)
+            .join(
+                tables.group_schemes, tables.group_schemes.c.id == tables.group_members.c.scheme_id
+            )
+            .where(tables.group_schemes.c.tenant_id == me)
+        )
+        return select(model).where(or_(table.c.tenant_id == me, table.c.enterprise_id.in_(members)))
 
     def add(self, item: Any) -> None:
         self.add_record(item)

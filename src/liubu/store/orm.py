@@ -21,6 +21,7 @@ from liubu.assessment.records import (
 )
 from liubu.products.registry import ProductRecord
 from liubu.store import tables
+from liubu.underwriting.group_records import Certificate, GroupMember, GroupPolicy, GroupScheme
 from liubu.underwriting.records import Policy, PolicyEvent, Quote
 
 mapper_registry = registry(metadata=tables.metadata)
@@ -41,6 +42,10 @@ MAPPED: dict[type, Table] = {
     Quote: tables.quotes,
     Policy: tables.policies,
     PolicyEvent: tables.policy_events,
+    GroupScheme: tables.group_schemes,
+    GroupMember: tables.group_members,
+    GroupPolicy: tables.group_policies,
+    Certificate: tables.certificates,
 }
 
 

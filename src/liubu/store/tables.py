@@ -315,6 +315,82 @@ policy_events = Table(
     Column("version", Integer, nullable=False),
 )
 
+# Group schemes (supply chain, park) belong to the sponsor; master policies and certificates to
+# the insurer, seen by the sponsor and (a certificate) by its member.
+group_schemes = Table(
+    "group_schemes",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("sponsor_enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    Column("product_ref", String(200), nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("updated_at", _tz(), nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("scheme_id", String(ID), ForeignKey("group_schemes.id"), nullable=False),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    Column("supplies", String(300), nullable=False),
+    Column("access", String(32), nullable=False),
+    Column("added_at", _tz(), nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("scheme_id", "enterprise_id", name="uq_group_members_scheme_enterprise"),
+)
+
+group_policies = Table(
+    "group_policies",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("client_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column("scheme_id", String(ID), ForeignKey("group_schemes.id"), nullable=False),
+    Column("number", String(24), nullable=False, unique=True),
+    Column("product_ref", String(200), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("limit_per_member", Numeric(18, 2), nullable=False),
+    Column("retention", Numeric(18, 2), nullable=False),
+    Column("total_premium", Numeric(18, 2), nullable=False),
+    Column("sponsor_premium", Numeric(18, 2), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("worksheet", JSON, nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("aggregate_limit", Numeric(18, 2), nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+certificates = Table(
+    "certificates",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("client_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column(
+        "member_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True
+    ),
+    Column("master_id", String(ID), ForeignKey("group_policies.id"), nullable=False),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("limit", Numeric(18, 2), nullable=False),
+    Column("member_premium", Numeric(18, 2), nullable=False),
+    Column("member_share", Numeric(18, 2), nullable=False),
+    Column("sponsor_share", Numeric(18, 2), nullable=False),
+    Column("score", Numeric(5, 1), nullable=False),
+    Column("grade", String(2), nullable=False),
+    Column("assessed", Boolean, nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
 # Mass-issued personal policies (反诈险): personal data only encrypted (AES-GCM tokens), looked up
 # by keyed hash, shown masked; province, sex and age in clear for statistics. policy_key makes
 # issuance idempotent.

@@ -1,0 +1,98 @@
+"""Storage of group schemes: the sponsor's scheme and members; the insurer's master policy,
+seen by the sponsor; each certificate seen by its member too."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from liubu.accounts.model import Enterprise, OrgKind
+from liubu.store import tables
+from liubu.store.repositories import TenantTables
+from liubu.underwriting.group_records import (
+    Certificate,
+    GroupMember,
+    GroupPolicy,
+    GroupScheme,
+    RegisteredEnterprise,
+)
+
+_TABLES = MappingProxyType(
+    {
+        GroupScheme: tables.group_schemes,
+        GroupMember: tables.group_members,
+        GroupPolicy: tables.group_policies,
+        Certificate: tables.certificates,
+    }
+)
+
+
+class SqlGroupRepository(TenantTables):
+    """Implements :class:`liubu.underwriting.group_records.GroupRepository`."""
+
+    tables = _TABLES
+    also_visible_to = MappingProxyType(
+        {
+            GroupPolicy: "client_tenant_id",
+            Certificate: "client_tenant_id",
+        }
+    )
+
+    def visible(self, model: Any) -> Any:
+        stmt = super().visible(model)
+        if model is Certificate and not self.principal.is_platform:
+            table = tables.certificates
+            me = self.principal.tenant_id
+            stmt = select(Certificate).where(
+                or_(
+                    table.c.tenant_id == me,
+                    table.c.client_tenant_id == me,
+                    table.c.member_tenant_id == me,
+                )
+            )
+        return stmt
+
+    def add(self, item: Any) -> None:
+        self.add_record(item)
+        if isinstance(item, GroupScheme | GroupPolicy):
+            # Members and certificates refer to these rows; without ORM relationships the
+            # flush would not know to insert the parent first.
+            self.session.flush()
+
+    def remove(self, member: GroupMember) -> None:
+        self.session.delete(member)
+
+    def scheme(self, scheme_id: str) -> GroupScheme:
+        return self.one(GroupScheme, scheme_id, "group scheme")
+
+    def schemes(self) -> Sequence[GroupScheme]:
+        return self.all(GroupScheme, order="created_at")
+
+    def members(self, scheme_id: str) -> Sequence[GroupMember]:
+        return self.all(GroupMember, order="added_at", scheme_id=scheme_id)
+
+    def master_policy(self, policy_id: str) -> GroupPolicy:
+        return self.one(GroupPolicy, policy_id, "group policy")
+
+    def master_policies(self, scheme_id: str) -> Sequence[GroupPolicy]:
+        return self.all(GroupPolicy, order="created_at", scheme_id=scheme_id)
+
+    def certificates(self, master_id: str) -> Sequence[Certificate]:
+        return self.all(Certificate, order="number", master_id=master_id)
+
+    def find_registered_enterprise(self, uscc_or_id: str) -> RegisteredEnterprise | None:
+        """Platform-wide: a supplier is usually another tenant. The enterprise's own record
+        (kept by an enterprise tenant) wins over insurers' client records of it."""
+        key = uscc_or_id.strip().upper() if len(uscc_or_id.strip()) == 18 else uscc_or_id.strip()
+        e, o = tables.enterprises, tables.organisations
+        stmt = (
+            select(Enterprise)
+            .join(o, o.c.id == e.c.tenant_id)
+            .where(or_(e.c.id == key, e.c.uscc == key))
+            .order_by((o.c.kind != str(OrgKind.ENTERPRISE)), e.c.created_at)
+        )
+        found = self.session.execute(stmt).scalars().first()
+        return None if found is None else RegisteredEnterprise.of(found)

@@ -1,0 +1,136 @@
+"""A supply chain insured on real databases: the chain owner and ten suppliers (separate
+tenants), scores from their own assessments, one master policy and a certificate per supplier;
+the parties' premiums add up, and each supplier sees its own certificate and nothing else."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+import pytest
+
+from liubu.accounts import service as accounts
+from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
+from liubu.bootstrap import Platform
+from liubu.demo import load_reference_products
+from liubu.errors import ConflictError, NotFoundError, ValidationError
+from liubu.underwriting import groups
+from tests.integration.helpers import facts, make_tenant
+
+PRODUCT = "cankao-pc/supply-chain-cyber@1"
+
+
+def _enterprise(platform: Platform, name: str, serial: int) -> tuple[Principal, str, str]:
+    tenant = make_tenant(platform, OrgKind.ENTERPRISE, name, Role.ENTERPRISE_USER)
+    record = dataclasses.replace(
+        facts(serial, name=name), industry_section="C", industry_division="39"
+    )
+    with platform.uow(tenant.principal) as uow:
+        enterprise = accounts.register_enterprise(uow, record)
+        uow.commit()
+    return tenant.principal, enterprise.id, enterprise.uscc
+
+
+def _chain(platform: Platform) -> tuple[Principal, str, list[tuple[Principal, str, str]]]:
+    load_reference_products(platform)
+    owner, owner_id, _uscc = _enterprise(platform, "Owner", 1)
+    suppliers = [_enterprise(platform, f"Supplier {i}", 10 + i) for i in range(10)]
+    with platform.uow(owner) as uow:
+        scheme = groups.create_scheme(
+            uow,
+            kind="supply_chain",
+            name="示例供应链",
+            sponsor_enterprise_id=owner_id,
+            product_ref=PRODUCT,
+        )
+        uow.commit()
+    return owner, scheme.id, suppliers
+
+
+def test_a_chain_is_quoted_and_bound_with_a_certificate_per_supplier(
+    platform: Platform,
+) -> None:
+    owner, scheme_id, suppliers = _chain(platform)
+    with platform.uow(owner) as uow:
+        groups.add_members(
+            uow,
+            scheme_id,
+            [
+                groups.MemberEntry(enterprise=uscc, supplies="电子元器件", access="remote_access")
+                for _p, _id, uscc in suppliers
+            ],
+        )
+        uow.commit()
+    scores = {
+        eid: groups.MemberScore(score=40.0 + 5 * i, grade="C")
+        for i, (_p, eid, _u) in enumerate(suppliers)
+    }
+    with platform.uow(owner) as uow:
+        quote = groups.quote_group(uow, scheme_id, limit=Decimal(1_000_000), scores=scores)
+        policy = groups.bind_group(uow, scheme_id, quote)
+        uow.commit()
+    price = quote.price
+    shares = [price.member(eid) for _p, eid, _u in suppliers]
+    assert price.total_premium == price.sponsor_premium + price.members_premium
+    assert price.members_premium == sum(s.member_share for s in shares)
+    # Better scores, lower supplier shares (the owner's base share does not float).
+    member_shares = [s.member_share for s in shares]
+    assert member_shares == sorted(member_shares, reverse=True)
+    with platform.uow(owner) as uow:
+        certificates = uow.groups.certificates(policy.id)
+    assert len(certificates) == 10
+    first_supplier, first_id, _u = suppliers[0]
+    with platform.uow(first_supplier) as uow:
+        mine = uow.groups.certificates(policy.id)
+        assert [c.enterprise_id for c in mine] == [first_id]
+        with pytest.raises(NotFoundError):
+            uow.groups.scheme(scheme_id)
+    assert platform.verify_audit_chain().intact
+
+
+def test_bad_members_are_named_and_nothing_is_added(platform: Platform) -> None:
+    owner, scheme_id, suppliers = _chain(platform)
+    uscc = suppliers[0][2]
+    with platform.uow(owner) as uow, pytest.raises(ConflictError) as twice:
+        groups.add_members(
+            uow,
+            scheme_id,
+            [
+                groups.MemberEntry(enterprise=uscc, supplies="x", access="none"),
+                groups.MemberEntry(enterprise=uscc, supplies="x", access="none"),
+            ],
+        )
+    assert uscc in twice.value.message
+    ghost = "91320500MA00009990"
+    with platform.uow(owner) as uow, pytest.raises(ValidationError) as unknown:
+        groups.add_members(
+            uow,
+            scheme_id,
+            [
+                groups.MemberEntry(enterprise=suppliers[1][2], supplies="x", access="none"),
+                groups.MemberEntry(enterprise=ghost, supplies="x", access="none"),
+            ],
+        )
+    assert ghost in unknown.value.message
+    with platform.uow(owner) as uow:
+        assert uow.groups.members(scheme_id) == []
+
+
+def test_batch_scores_read_each_members_own_assessment(platform: Platform) -> None:
+    owner, scheme_id, suppliers = _chain(platform)
+    with platform.uow(owner) as uow:
+        groups.add_members(
+            uow,
+            scheme_id,
+            [
+                groups.MemberEntry(enterprise=uscc, supplies="部件", access="none")
+                for _p, _id, uscc in suppliers
+            ],
+        )
+        uow.commit()
+    with platform.uow(owner) as uow:
+        scores = groups.batch_scores(uow, scheme_id)
+    assert set(scores) == {eid for _p, eid, _u in suppliers}
+    assert {s.source for s in scores.values()} == {"unassessed"}  # nobody has scanned yet
+    with platform.uow(SYSTEM) as uow:
+        assert uow.groups.find_registered_enterprise(suppliers[0][2]) is not None
