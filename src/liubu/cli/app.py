@@ -10,6 +10,7 @@ from rich.table import Table
 
 from liubu.cli.assess import assess_app, intel_app
 from liubu.cli.context import CliState, console, state
+from liubu.cli.groups import group_app
 from liubu.cli.products import products_app
 from liubu.cli.risk import risk_app
 from liubu.cli.underwriting import policies_app, quote, quotes_app, stats
@@ -35,6 +36,7 @@ app.add_typer(products_app, name="products")
 app.add_typer(intel_app, name="intel")
 app.add_typer(policies_app, name="policies")
 app.add_typer(quotes_app, name="quotes")
+app.add_typer(group_app, name="group")
 app.command("quote")(quote)
 app.command("stats")(stats)
 app.add_typer(assess_app, name="assess")

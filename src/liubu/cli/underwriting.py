@@ -366,8 +366,9 @@ def import_policies(
         out.print(f"  {code}: {count:,}")
 
 
-def stats(ctx: typer.Context,
-          as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def stats(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+) -> None:
     """Market statistics for regulators: enterprise and anti-fraud lines, aggregates only."""
     from liubu.portfolio.statistics import market_statistics
 
@@ -379,11 +380,17 @@ def stats(ctx: typer.Context,
         return
     for line in ("enterprise", "personal"):
         totals = data[line]["totals"]
-        out.print(f"[bold]{line}[/bold]: {totals['policies']:,} policies · premium "
-                  f"{_yuan(totals['premium'])} · sum insured {_yuan(totals['sum_insured'])}")
+        out.print(
+            f"[bold]{line}[/bold]: {totals['policies']:,} policies · premium "
+            f"{_yuan(totals['premium'])} · sum insured {_yuan(totals['sum_insured'])}"
+        )
         for dimension, rows in data[line]["by"].items():
             table = Table(dimension, "policies", "premium", "sum insured")
             for row in rows:
-                table.add_row(row["key"], f"{row['policies']:,}", _yuan(row["premium"]),
-                              _yuan(row["sum_insured"]))
+                table.add_row(
+                    row["key"],
+                    f"{row['policies']:,}",
+                    _yuan(row["premium"]),
+                    _yuan(row["sum_insured"]),
+                )
             out.print(table)
