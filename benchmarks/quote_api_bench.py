@@ -37,15 +37,17 @@ PASSWORD = "benchmark password"
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        settings = load_settings(env="test", data_dir=Path(folder),
-                                 database_url=f"sqlite:///{folder}/bench.db")
+        settings = load_settings(
+            env="test", data_dir=Path(folder), database_url=f"sqlite:///{folder}/bench.db"
+        )
         platform = bootstrap(settings, upgrade_schema=True)
         load_reference_products(platform)
         enterprise_id, products = _applicant(platform)
         with running_server(platform) as base:
             client = httpx.Client(base_url=base, timeout=60)
-            token = client.post("/api/auth/token", data={"username": "bench-sme",
-                                                        "password": PASSWORD}).json()
+            token = client.post(
+                "/api/auth/token", data={"username": "bench-sme", "password": PASSWORD}
+            ).json()
             headers = {"Authorization": f"Bearer {token['access_token']}"}
             url = f"/api/enterprises/{enterprise_id}/quotes"
             body = {"products": products}
@@ -59,10 +61,14 @@ def main() -> None:
         engine, eligible = _engine_alone(products)
         platform.dispose()
     median = statistics.median(latencies)
-    print(f"products asked: {len(products)}; eligible and priced: {eligible} × 3 options "
-          f"(the others are declined unpriced)")
-    print(f"API latency, median of {ROUNDS}: {median * 1000:.0f} ms "
-          f"(min {min(latencies) * 1000:.0f}, max {max(latencies) * 1000:.0f})")
+    print(
+        f"products asked: {len(products)}; eligible and priced: {eligible} × 3 options "
+        f"(the others are declined unpriced)"
+    )
+    print(
+        f"API latency, median of {ROUNDS}: {median * 1000:.0f} ms "
+        f"(min {min(latencies) * 1000:.0f}, max {max(latencies) * 1000:.0f})"
+    )
     print(f"risk-engine calls alone: {engine * 1000:.0f} ms")
     print(f"ratio API / engine alone: {median / engine:.2f}")
     print(f"throughput, two clients at once: {throughput:.1f} quotes/s")
@@ -72,24 +78,40 @@ def _applicant(platform: object) -> tuple[str, list[str]]:
     with platform.uow(SYSTEM) as uow:  # type: ignore[attr-defined]
         organisation = accounts.create_organisation(uow, kind=OrgKind.ENTERPRISE, name="Bench")
         uow.flush()
-        user = accounts.create_user(uow, tenant_id=organisation.id, username="bench-sme",
-                                    password=PASSWORD, roles=[Role.ENTERPRISE_USER])
+        user = accounts.create_user(
+            uow,
+            tenant_id=organisation.id,
+            username="bench-sme",
+            password=PASSWORD,
+            roles=[Role.ENTERPRISE_USER],
+        )
         uow.commit()
         principal = accounts.principal_for(user, organisation)
     with platform.uow(principal) as uow:  # type: ignore[attr-defined]
-        enterprise = accounts.register_enterprise(uow, EnterpriseFacts(
-            name="基准测试企业", uscc=str(uscc_with_check("91320500MA0000099")),
-            industry_section="C", industry_division="39", region_code="320500",
-            annual_revenue=Decimal(30_000_000), employees=120, mlps_level=2))
+        enterprise = accounts.register_enterprise(
+            uow,
+            EnterpriseFacts(
+                name="基准测试企业",
+                uscc=str(uscc_with_check("91320500MA0000099")),
+                industry_section="C",
+                industry_division="39",
+                region_code="320500",
+                annual_revenue=Decimal(30_000_000),
+                employees=120,
+                mlps_level=2,
+            ),
+        )
         uow.commit()
     quotable = ("comprehensive", "property_loss", "liability", "service_bundle")
-    products = [s.product_id for s in load_reference_catalogue()
-                if s.status == "filed" and s.product_type in quotable]
+    products = [
+        s.product_id
+        for s in load_reference_catalogue()
+        if s.status == "filed" and s.product_type in quotable
+    ]
     return enterprise.id, products
 
 
-def _two_clients(base: str, url: str, body: dict[str, object],
-                 headers: dict[str, str]) -> float:
+def _two_clients(base: str, url: str, body: dict[str, object], headers: dict[str, str]) -> float:
     done = 0
     lock = threading.Lock()
 
@@ -114,9 +136,18 @@ def _engine_alone(products: list[str]) -> tuple[float, int]:
     """Quantify the models the API prices (eligible products, three limits each) directly:
     every library scenario under each option's terms."""
     specs = {s.product_id: s for s in load_reference_catalogue()}
-    eligible = [specs[r] for r in products if not check_eligibility(
-        specs[r], industry_section="C", revenue=Decimal(30_000_000), mlps_level=2,
-        score=50.0, insured_kind="enterprise")]
+    eligible = [
+        specs[r]
+        for r in products
+        if not check_eligibility(
+            specs[r],
+            industry_section="C",
+            revenue=Decimal(30_000_000),
+            mlps_level=2,
+            score=50.0,
+            insured_kind="enterprise",
+        )
+    ]
     scenarios = library_scenarios("C", band_for_revenue(30_000_000))
     timings = []
     for _ in range(5):

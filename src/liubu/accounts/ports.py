@@ -21,6 +21,7 @@ class OrganisationRepository(Protocol):
     def find_by_code(self, code: str) -> Organisation | None:
         """Unscoped: codes are unique platform-wide."""
         ...
+
     def find_by_id_unscoped(self, organisation_id: str) -> Organisation | None:
         """Unscoped, for naming a counterparty (a provider to assign work to)."""
         ...

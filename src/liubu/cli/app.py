@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -102,6 +102,13 @@ def _serve(cli: CliState, *, host: str | None, port: int | None) -> None:
 def demo(
     ctx: typer.Context,
     serve_after: Annotated[bool, typer.Option("--serve", help="Serve the app afterwards.")] = False,
+    scale: Annotated[
+        str,
+        typer.Option(
+            help="demo, or pilot: add 1,500 enterprise and 2,000,000 anti-fraud "
+            "policies (synthetic) to see the dashboard at pilot scale."
+        ),
+    ] = "demo",
     host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
@@ -120,8 +127,40 @@ def demo(
     for login in logins:
         table.add_row(login.username, str(login.role), login.organisation)
     out.print(table)
+    if scale == "pilot":
+        _load_pilot(platform)
+    elif scale != "demo":
+        raise typer.BadParameter("--scale is demo or pilot")
     if serve_after:
         _serve(cli, host=host, port=port)
+
+
+def _load_pilot(platform: Any) -> None:
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from liubu.pilot import load_pilot
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        console=console(stderr=True),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(f"pilot {what}", total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        book = load_pilot(platform, work_dir=platform.settings.data_dir / "pilot", progress=report)
+    personal = book.personal
+    out.print(
+        f"pilot book: {book.enterprise_policies:,} enterprise policies added; "
+        f"{personal.issued if personal else 0:,} anti-fraud policies issued "
+        f"({personal.accepted if personal else 0:,} in the file)"
+    )
 
 
 @orgs_app.command("list")
