@@ -40,6 +40,17 @@ QUOTE_STATES = [
     "technical",
     "adequacy",
 ]
+GROUP_CODES = [
+    "supply_chain",
+    "park",
+    "open",
+    "none",
+    "remote_access",
+    "network_connection",
+    "data_processing",
+    "software_supply",
+    "unassessed",
+]
 ROLES = [
     "admin",
     "underwriter",
@@ -73,6 +84,7 @@ def message_ids() -> list[str]:
         + SEVERITIES
         + QUOTE_STATES
         + DIMENSIONS
+        + GROUP_CODES
     )
     return list(dict.fromkeys(found))
 

@@ -4,11 +4,14 @@ and the browser tests."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from liubu.accounts import service as accounts
 from liubu.accounts.enterprise import EnterpriseFacts
-from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
+from liubu.accounts.model import SYSTEM, Enterprise, OrgKind, Principal, Role, new_id
+from liubu.assessment.records import FindingRecord, Scan, ScanState
+from liubu.assessment.scan.findings import Evidence, make_finding
 from liubu.bootstrap import Platform
 from liubu.core import uscc_with_check
 from liubu.products import service as products
@@ -94,8 +97,9 @@ def load_demo(platform: Platform) -> list[DemoLogin]:
             if org.kind is OrgKind.ENTERPRISE:
                 enterprise_id = organisation.id
         uow.commit()
-    _register_demo_enterprise(platform, enterprise_id)
+    owner = _register_demo_enterprise(platform, enterprise_id)
     load_reference_products(platform)
+    _load_demo_chain(platform, owner)
     return logins
 
 
@@ -107,14 +111,18 @@ def load_reference_products(platform: Platform) -> int:
     return sum(changed for _record, changed in loaded)
 
 
-def _register_demo_enterprise(platform: Platform, tenant_id: str) -> None:
-    principal = Principal(
+def _enterprise_admin(tenant_id: str) -> Principal:
+    return Principal(
         user_id="system",
         username="system",
         tenant_id=tenant_id,
         org_kind=OrgKind.ENTERPRISE,
         roles=frozenset({Role.ADMIN}),
     )
+
+
+def _register_demo_enterprise(platform: Platform, tenant_id: str) -> Enterprise:
+    principal = _enterprise_admin(tenant_id)
     facts = EnterpriseFacts(
         name="苏州示例智能制造有限公司",
         uscc=str(uscc_with_check("91320594MA1MX8T7H")),
@@ -126,5 +134,128 @@ def _register_demo_enterprise(platform: Platform, tenant_id: str) -> None:
         mlps_level=2,
     )
     with platform.uow(principal) as uow:
-        accounts.register_enterprise(uow, facts)
+        enterprise = accounts.register_enterprise(uow, facts)
+        uow.commit()
+    return enterprise
+
+
+# The demo enterprise's supply chain (供应链): name, USCC body, what it supplies, its access,
+# and what an outside-in scan of it found (so that the members' scores, and shares, differ).
+_SUPPLIERS = (
+    ("苏州示例精密零部件有限公司", "精密零部件", "none", ()),
+    ("无锡示例工业软件有限公司", "MES 软件", "software_supply", ("email.no_dmarc",)),
+    ("昆山示例自动化设备有限公司", "产线设备远程运维", "remote_access", ("service.rdp_exposed",)),
+    (
+        "常州示例物流有限公司",
+        "仓储物流数据",
+        "data_processing",
+        ("tls.certificate_expired", "email.no_dmarc"),
+    ),
+    ("南通示例电子有限公司", "电子元器件", "none", ("email.no_dmarc",)),
+    ("苏州示例包装材料有限公司", "包装材料", "none", ()),
+    (
+        "太仓示例网络工程有限公司",
+        "工厂网络互联",
+        "network_connection",
+        ("tls.certificate_expired",),
+    ),
+    ("张家港示例金属制品有限公司", "金属结构件", "none", ("service.rdp_exposed",)),
+    ("嘉兴示例云服务有限公司", "ERP 云托管", "data_processing", ()),
+    (
+        "湖州示例检测技术有限公司",
+        "质量检测数据",
+        "remote_access",
+        ("service.rdp_exposed", "email.no_dmarc"),
+    ),
+)
+
+DEMO_CHAIN_PRODUCT = "cankao-pc/supply-chain-cyber@1"
+
+
+def _scanned_supplier(platform: Platform, name: str, serial: int, codes: tuple[str, ...]) -> str:
+    """A supplier tenant with its enterprise record and one finished outside-in scan."""
+    with platform.uow(SYSTEM) as uow:
+        organisation = accounts.create_organisation(uow, kind=OrgKind.ENTERPRISE, name=name)
+        uow.commit()
+    facts = EnterpriseFacts(
+        name=name,
+        uscc=str(uscc_with_check(f"91320500MA1GL{serial:04d}")),
+        industry_section="C",
+        industry_division="39",
+        region_code="320500",
+        annual_revenue=Decimal("60000000"),
+        employees=150,
+        mlps_level=2,
+    )
+    now = datetime.now(UTC)
+    with platform.uow(_enterprise_admin(organisation.id)) as uow:
+        enterprise = accounts.register_enterprise(uow, facts)
+        uow.flush()
+        scan = Scan(
+            id=new_id(),
+            tenant_id=organisation.id,
+            enterprise_id=enterprise.id,
+            status=str(ScanState.FINISHED),
+            targets=[f"supplier{serial:02d}.example"],
+            settings={"demo": True},
+            created_at=now,
+            started_at=now,
+            finished_at=now,
+            result={"targets": [], "demo": True},
+        )
+        uow.assessment.add(scan)
+        uow.flush()
+        for code in codes:
+            port = 3389 if code == "service.rdp_exposed" else None
+            finding = make_finding(
+                code,
+                Evidence(
+                    observed="demo data (示例数据)",
+                    observed_at=now,
+                    source="demo",
+                    target=scan.targets[0],
+                    port=port,
+                ),
+            )
+            uow.assessment.add(
+                FindingRecord(
+                    id=new_id(),
+                    tenant_id=organisation.id,
+                    enterprise_id=enterprise.id,
+                    scan_id=scan.id,
+                    code=finding.code,
+                    severity=str(finding.severity),
+                    factor=str(finding.factor),
+                    asset=scan.targets[0] + (f":{port}" if port else ""),
+                    status="open",
+                    detail=finding.to_dict(),
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        uow.commit()
+    return enterprise.uscc
+
+
+def _load_demo_chain(platform: Platform, owner: Enterprise) -> None:
+    """The demo enterprise's supply-chain scheme with ten scanned suppliers, not yet bound."""
+    from liubu.underwriting import groups
+
+    members = [
+        groups.MemberEntry(
+            enterprise=_scanned_supplier(platform, name, serial, codes),
+            supplies=supplies,
+            access=access,
+        )
+        for serial, (name, supplies, access, codes) in enumerate(_SUPPLIERS, start=1)
+    ]
+    with platform.uow(_enterprise_admin(owner.tenant_id)) as uow:
+        scheme = groups.create_scheme(
+            uow,
+            kind="supply_chain",
+            name="苏州示例智能制造供应链 Suzhou Example supply chain",
+            sponsor_enterprise_id=owner.id,
+            product_ref=DEMO_CHAIN_PRODUCT,
+        )
+        groups.add_members(uow, scheme.id, members)
         uow.commit()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 expect.set_options(timeout=20_000)
 
 STEPS = ("diagnosis", "treatment", "service", "monitoring", "rescue", "compensation")
-ALL_SLUGS = {*STEPS, "products", "risk", "quotes", "underwriting", "statistics", "audit"}
+ALL_SLUGS = {*STEPS, "products", "risk", "quotes", "underwriting", "groups", "statistics", "audit"}
 # What each demo login must (and must not) see in the side navigation, by page slug.
 EXPECTED_NAV = {
     "admin": ALL_SLUGS,  # the platform operator sees everything
@@ -25,7 +25,7 @@ EXPECTED_NAV = {
     "actuary": {"products", "risk", "underwriting"},
     "adjuster": {"rescue", "compensation", "products"},
     "analyst": {*STEPS[:5], "products"},
-    "enterprise": {*STEPS, "products", "quotes"},
+    "enterprise": {*STEPS, "products", "quotes", "groups"},
     "regulator": {"products", "statistics"},
 }
 

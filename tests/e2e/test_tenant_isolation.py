@@ -20,6 +20,7 @@ from liubu.accounts.model import SYSTEM, OrgKind, Role, new_id
 from liubu.assessment.records import FindingRecord, Scan, ServiceTask
 from liubu.bootstrap import Platform
 from liubu.core import uscc_with_check
+from liubu.underwriting.group_records import GroupScheme
 from liubu.underwriting.records import Policy, Quote
 from tests.e2e.conftest import Api
 from tests.integration.helpers import make_tenant, product_yaml
@@ -161,9 +162,19 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         uow.underwriting.add(quote)
         uow.flush()
         uow.underwriting.add(policy)
+        scheme = GroupScheme(
+            id=new_id(),
+            tenant_id=owned.organisation_id,
+            kind="supply_chain",
+            name=f"{marker} secret scheme",
+            sponsor_enterprise_id=asset["enterprise_id"],
+            product_ref="x/y@1",
+            created_at=now,
+        )
+        uow.groups.add(scheme)
         uow.commit()
-    owned.ids.update(quote_id=quote.id, policy_id=policy.id)
-    owned.secrets |= {quote.id, policy.id, policy.number}
+    owned.ids.update(quote_id=quote.id, policy_id=policy.id, scheme_id=scheme.id)
+    owned.secrets |= {quote.id, policy.id, policy.number, scheme.id, scheme.name}
     owned.ids.update(asset_id=asset["id"], scan_id=scan.id, finding_id=finding.id, task_id=task.id)
     owned.secrets |= {
         asset["id"],
@@ -232,6 +243,16 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
     },
     ("POST", "/api/policies/{policy_id}/cancel"): lambda owner: {"effective": str(date.today())},
     ("POST", "/api/policies/{policy_id}/renew"): lambda owner: {"claims_count": 0},
+    ("POST", "/api/groups"): lambda owner: {
+        "kind": "supply_chain",
+        "name": "intruder scheme",
+        "sponsor_enterprise_id": owner.ids["enterprise_id"],
+        "product": "x/y@1",
+    },
+    ("POST", "/api/groups/{scheme_id}/members"): lambda owner: {
+        "members": [{"enterprise": owner.ids["enterprise_id"]}]
+    },
+    ("POST", "/api/groups/{scheme_id}/quote"): lambda owner: {"limit": "1000000", "bind": True},
     ("POST", "/api/enterprises/{enterprise_id}/tasks"): lambda owner: {
         "provider_id": owner.organisation_id,
         "fix_id": "x",
@@ -310,6 +331,8 @@ def test_every_endpoint_refuses_other_tenants_resources(api: Api, platform: Plat
                 continue  # the owner has no such resource (e.g. a regulator's enterprise)
             if key in QUERIES and not _has_all(owner, QUERIES[key]):
                 continue
+            if key in BODIES and not _has_all(owner, BODIES[key]):
+                continue  # the body names a resource this owner lacks
             url = path.format(**{p: owner.ids[p] for p in params})
             body = BODIES[key](owner) if key in BODIES else None
             query = QUERIES[key](owner) if key in QUERIES else None
@@ -341,6 +364,7 @@ _KNOWN_ABSENT = {
     "task_id",
     "quote_id",
     "policy_id",
+    "scheme_id",
 }
 
 

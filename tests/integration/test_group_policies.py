@@ -8,12 +8,15 @@ import dataclasses
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from liubu.accounts import service as accounts
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.bootstrap import Platform
 from liubu.demo import load_reference_products
 from liubu.errors import ConflictError, NotFoundError, ValidationError
+from liubu.portfolio.statistics import market_statistics
+from liubu.store import tables
 from liubu.underwriting import groups
 from tests.integration.helpers import facts, make_tenant
 
@@ -86,6 +89,29 @@ def test_a_chain_is_quoted_and_bound_with_a_certificate_per_supplier(
         with pytest.raises(NotFoundError):
             uow.groups.scheme(scheme_id)
     assert platform.verify_audit_chain().intact
+    # The regulator counts each certificate as an insured enterprise; the figures equal the
+    # certificates' own sums, read straight from the table (no single policies exist here).
+    with platform.engine.connect() as connection:
+        raw = connection.execute(
+            sa.select(
+                sa.func.count(),
+                sa.func.sum(tables.certificates.c.member_premium),
+                sa.func.sum(tables.certificates.c.limit),
+            )
+        ).one()
+    with platform.uow(SYSTEM) as uow:
+        stats = market_statistics(uow)
+    assert (stats.enterprise.policies, stats.enterprise.premium, stats.enterprise.sum_insured) == (
+        10,
+        Decimal(raw[1]),
+        Decimal(raw[2]),
+    )
+    assert raw[0] == 10
+    assert Decimal(raw[1]) == price.total_premium
+    assert [r.key for r in stats.enterprise_by["industry_section"]] == ["C"]
+    assert [(r.key, r.figures.policies) for r in stats.enterprise_by["product_type"]] == [
+        ("supply_chain", 10)
+    ]
 
 
 def test_bad_members_are_named_and_nothing_is_added(platform: Platform) -> None:

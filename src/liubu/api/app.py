@@ -21,6 +21,7 @@ from liubu.api.routes import (
     auth,
     diagnosis,
     enterprises,
+    groups,
     products,
     risk,
     statistics,
@@ -31,6 +32,7 @@ from liubu.bootstrap import Platform, bootstrap
 from liubu.config import Settings
 from liubu.errors import LiubuError
 from liubu.web import diagnosis as web_diagnosis
+from liubu.web import groups as web_groups
 from liubu.web import products as web_products
 from liubu.web import questionnaire as web_questionnaire
 from liubu.web import risk as web_risk
@@ -119,6 +121,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         assessment.router,
         diagnosis.router,
         underwriting.router,
+        groups.router,
         statistics.router,
     ):
         app.include_router(router)
@@ -130,6 +133,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         web_treatment.router,
         web_underwriting.router,
         web_statistics.router,
+        web_groups.router,
     ):
         app.include_router(page_router)
     # Web pages last: its area pages match /{slug} for the slugs in navigation.yaml.

@@ -99,6 +99,50 @@ class MarketStatistics:
                     )
         return "\ufeff" + out.getvalue()
 
+    def to_xlsx(self) -> bytes:
+        """One sheet per line of business, one block per dimension."""
+        from openpyxl import Workbook
+
+        book = Workbook()
+        book.remove(book.active)
+        for line, totals, groups in (
+            ("enterprise 企业", self.enterprise, self.enterprise_by),
+            ("personal 个人", self.personal, self.personal_by),
+        ):
+            sheet = book.create_sheet(line)
+            sheet.append(
+                [
+                    "dimension 维度",
+                    "key 分组",
+                    "policies 保单数",
+                    "premium 保费 (CNY)",
+                    "sum insured 保额 (CNY)",
+                ]
+            )
+            sheet.append(
+                [
+                    "total 合计",
+                    "",
+                    totals.policies,
+                    float(totals.premium),
+                    float(totals.sum_insured),
+                ]
+            )
+            for dimension, rows in groups.items():
+                for row in rows:
+                    sheet.append(
+                        [
+                            dimension,
+                            row.key,
+                            row.figures.policies,
+                            float(row.figures.premium),
+                            float(row.figures.sum_insured),
+                        ]
+                    )
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
 
 def market_statistics(uow: StatisticsUnitOfWork) -> MarketStatistics:
     """For regulators (and the platform operator): the whole market, aggregates only."""

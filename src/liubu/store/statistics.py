@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, Select, cast, extract, func, select
+from sqlalchemy import Integer, Select, cast, extract, func, select, union_all
 from sqlalchemy.orm import Session
 
 from liubu.portfolio.statistics import Figures, Row
@@ -42,29 +42,58 @@ class SqlStatistics:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _enterprise_base(self, *keys: Any) -> Select[Any]:
+    def _enterprise_book(self) -> Any:
+        """One row per insured enterprise and cover: each policy, and each certificate of a
+        group master policy (a supply chain's supplier or a park's member is an insured
+        enterprise too; the master's premium is the sum of its certificates')."""
+        enterprise = _P.c.submission["enterprise"]
+        single = select(
+            _P.c.annual_premium.label("premium"),
+            _P.c.limit.label("sum_insured"),
+            _P.c.product_ref.label("product_ref"),
+            enterprise["industry_section"].as_string().label("industry_section"),
+            func.substr(enterprise["region_code"].as_string(), 1, 2).label("region"),
+            _P.c.period_start.label("period_start"),
+        )
+        _C, _G, _E = tables.certificates, tables.group_policies, tables.enterprises
+        member = (
+            select(
+                _C.c.member_premium.label("premium"),
+                _C.c.limit.label("sum_insured"),
+                _G.c.product_ref.label("product_ref"),
+                _E.c.industry_section.label("industry_section"),
+                func.substr(_E.c.region_code, 1, 2).label("region"),
+                _G.c.period_start.label("period_start"),
+            )
+            .join(_G, _G.c.id == _C.c.master_id)
+            .join(_E, _E.c.id == _C.c.enterprise_id)
+        )
+        return union_all(single, member).subquery("book")
+
+    def _enterprise_base(self, book: Any, *keys: Any) -> Select[Any]:
         return select(
             *keys,
             func.count().label("policies"),
-            func.sum(_P.c.annual_premium).label("premium"),
-            func.sum(_P.c.limit).label("sum_insured"),
-        )
+            func.sum(book.c.premium).label("premium"),
+            func.sum(book.c.sum_insured).label("sum_insured"),
+        ).select_from(book)
 
     def enterprise_totals(self) -> Figures:
-        return _figures(self.session.execute(self._enterprise_base().select_from(_P)).one())
+        book = self._enterprise_book()
+        return _figures(self.session.execute(self._enterprise_base(book)).one())
 
     def enterprise_by(self, dimension: str) -> Sequence[Row]:
-        enterprise = _P.c.submission["enterprise"]
+        book = self._enterprise_book()
         keys = {
             "product_type": _PR.c.product_type,
-            "industry_section": enterprise["industry_section"].as_string(),
-            "region": func.substr(enterprise["region_code"].as_string(), 1, 2),
-            "month": _month(_P.c.period_start),
+            "industry_section": book.c.industry_section,
+            "region": book.c.region,
+            "month": _month(book.c.period_start),
         }
         key = keys[dimension].label("key")
-        stmt = self._enterprise_base(key).select_from(_P)
+        stmt = self._enterprise_base(book, key)
         if dimension == "product_type":
-            stmt = stmt.join(_PR, _PR.c.product_ref == _P.c.product_ref)
+            stmt = stmt.join(_PR, _PR.c.product_ref == book.c.product_ref)
         return self._rows(stmt.group_by(key).order_by(key), dimension)
 
     def personal_totals(self) -> Figures:

@@ -33,13 +33,13 @@ from liubu.underwriting.group_records import (
 from liubu.underwriting.groups_members import (
     BUYER_KINDS,
     MemberEntry,
-    _group_spec,
     _member_facts,
     _open,
     _own_scheme,
     add_member,
     add_members,
     create_scheme,
+    group_spec,
     remove_member,
     scheme_view,
 )
@@ -56,6 +56,7 @@ __all__ = [
     "batch_scores",
     "bind_group",
     "create_scheme",
+    "group_spec",
     "quote_group",
     "remove_member",
     "scheme_view",
@@ -124,7 +125,7 @@ def quote_group(
     id; None: :func:`batch_scores`). The worksheet shows each party's premium."""
     require(uow.principal, *BUYERS, kinds=BUYER_KINDS)
     scheme = _open(_own_scheme(uow, scheme_id))
-    spec, insurer_tenant = _group_spec(uow, scheme.product_ref)
+    spec, insurer_tenant = group_spec(uow, scheme.product_ref)
     facts = _member_facts(uow, uow.groups.members(scheme.id))
     chosen = dict(scores) if scores is not None else batch_scores(uow, scheme.id)
     price = price_group(spec, facts, scores=chosen, limit=limit, retention=retention)
@@ -147,7 +148,7 @@ def _check_quote(uow: GroupUnitOfWork, scheme: GroupScheme, quote: GroupQuote) -
             f"The quote expired on {quote.valid_until:%Y-%m-%d}; ask for a new one.",
             code="quote.expired",
         )
-    spec, _insurer = _group_spec(uow, scheme.product_ref)
+    spec, _insurer = group_spec(uow, scheme.product_ref)
     facts = _member_facts(uow, uow.groups.members(scheme.id))
     quoted = {m.enterprise_id: m.score for m in quote.price.members}
     if {f.id for f in facts} != set(quoted):

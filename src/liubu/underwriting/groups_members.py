@@ -66,7 +66,7 @@ def _open(scheme: GroupScheme) -> GroupScheme:
     return scheme
 
 
-def _group_spec(uow: GroupUnitOfWork, reference: str) -> tuple[ProductSpec, str]:
+def group_spec(uow: GroupUnitOfWork, reference: str) -> tuple[ProductSpec, str]:
     """The filed group product and the insurer tenant that owns it."""
     record = products.find_product(uow, reference)
     if record.status != FILED:
@@ -108,7 +108,7 @@ def create_scheme(
     if not name.strip():
         raise ValidationError("The scheme name must not be empty.", field="name")
     sponsor = uow.enterprises.get(sponsor_enterprise_id)
-    spec, _insurer = _group_spec(uow, product_ref)
+    spec, _insurer = group_spec(uow, product_ref)
     wanted = POLICYHOLDER_OF[SchemeKind(kind)]
     if spec.group is not None and spec.group.policyholder != wanted:
         raise ValidationError(
@@ -213,7 +213,7 @@ def add_members(
     for entry in entries:
         _check_entry(scheme, entry)
     resolved = _resolve(uow, scheme, entries)
-    spec, _insurer = _group_spec(uow, scheme.product_ref)
+    spec, _insurer = group_spec(uow, scheme.product_ref)
     count = len(uow.groups.members(scheme.id)) + len(resolved)
     most = spec.group.members_max if spec.group is not None else None
     if most is not None and count > most:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from liubu.api.deps import PlatformDep
+from liubu.errors import NotFoundError
 from liubu.portfolio.statistics import MarketStatistics, market_statistics
 from liubu.web.nav import require_page
 from liubu.web.rendering import language_of, render
@@ -65,4 +66,30 @@ def dashboard(request: Request, principal: WebPrincipal, platform: PlatformDep) 
         page=page,
         data=data,
         charts=charts,
+    )
+
+
+_EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", MarketStatistics.to_csv),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        MarketStatistics.to_xlsx,
+    ),
+}
+
+
+@router.get("/statistics.{extension}", response_class=Response)
+def export(extension: str, principal: WebPrincipal, platform: PlatformDep) -> Response:
+    """The dashboard's figures as a file, for the signed-in regulator (the API has the same at
+    /api/statistics.csv and .xlsx for token holders)."""
+    require_page(principal, "statistics")
+    if extension not in _EXPORTS:
+        raise NotFoundError(f"No export as .{extension}; choose .csv or .xlsx.")
+    media_type, write = _EXPORTS[extension]
+    with platform.uow(principal) as uow:
+        stats = market_statistics(uow)
+    return Response(
+        write(stats),
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="liubu-statistics.{extension}"'},
     )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from liubu.api.deps import UowDep
-from liubu.portfolio.statistics import MarketStatistics, market_statistics
+from liubu.portfolio.statistics import market_statistics
 
 router = APIRouter(prefix="/api", tags=["statistics"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,46 +32,7 @@ def statistics_csv(uow: UowDep) -> Response:
 @router.get("/statistics.xlsx", response_class=Response)
 def statistics_xlsx(uow: UowDep) -> Response:
     return Response(
-        workbook(market_statistics(uow)),
+        market_statistics(uow).to_xlsx(),
         media_type=XLSX,
         headers={"Content-Disposition": 'attachment; filename="liubu-statistics.xlsx"'},
     )
-
-
-def workbook(stats: MarketStatistics) -> bytes:
-    """One sheet per line of business, one block per dimension."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for line, totals, groups in (
-        ("enterprise 企业", stats.enterprise, stats.enterprise_by),
-        ("personal 个人", stats.personal, stats.personal_by),
-    ):
-        sheet = book.create_sheet(line)
-        sheet.append(
-            [
-                "dimension 维度",
-                "key 分组",
-                "policies 保单数",
-                "premium 保费 (CNY)",
-                "sum insured 保额 (CNY)",
-            ]
-        )
-        sheet.append(
-            ["total 合计", "", totals.policies, float(totals.premium), float(totals.sum_insured)]
-        )
-        for dimension, rows in groups.items():
-            for row in rows:
-                sheet.append(
-                    [
-                        dimension,
-                        row.key,
-                        row.figures.policies,
-                        float(row.figures.premium),
-                        float(row.figures.sum_insured),
-                    ]
-                )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

@@ -1,0 +1,132 @@
+"""The chain owner's page and the regulator's dashboard in real Chromium.
+
+The demo's supply chain has ten suppliers scanned with different findings: the page must draw
+the supply graph, list every supplier's score and premium shares, and — independently of the
+page — those shares must be the ones the pricing use case gives, with worse-scored suppliers
+paying more. Binding issues the master policy; the regulator then sees it counted."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import Browser, Page, expect
+
+from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
+from liubu.bootstrap import Platform
+from liubu.demo import DEMO_PASSWORD
+from liubu.underwriting import groups
+from tests.e2e.browser import demo_site
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=20_000)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Platform, str]]:
+    with demo_site(Path(tmp_path_factory.mktemp("groups"))) as running:
+        yield running
+
+
+def _sign_in(browser: Browser, base: str, username: str) -> Page:
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form[data-testid=login-form] button[type=submit]")
+    expect(page.get_by_test_id("who")).to_have_text(username)
+    return page
+
+
+def _yuan(text: str) -> Decimal:
+    return Decimal(text.replace("¥", "").replace(",", "").strip())
+
+
+def test_chain_owner_sees_the_supply_graph_and_binds(
+    browser: Browser, site: tuple[Platform, str]
+) -> None:
+    platform, base = site
+    with platform.uow(SYSTEM) as uow:
+        (scheme,) = uow.groups.schemes()
+        owner = uow.enterprises.get(scheme.sponsor_enterprise_id)
+    page = _sign_in(browser, base, "enterprise")
+    page.goto(f"{base}/groups")
+    page.get_by_test_id("open-scheme").click()
+    expect(page.get_by_test_id("page-title")).to_have_text(scheme.name)
+    graph = page.get_by_test_id("supply-graph")
+    expect(graph.locator("canvas")).to_have_count(1)  # ECharts drew the graph
+    rows = page.locator("[data-testid=shares] tr[data-member]")
+    expect(rows).to_have_count(10)
+
+    shown = {
+        rows.nth(i).get_attribute("data-member"): (
+            float(rows.nth(i).get_by_test_id("member-score").inner_text().split()[0]),
+            _yuan(rows.nth(i).get_by_test_id("member-share").inner_text()),
+        )
+        for i in range(10)
+    }
+    # The figures on screen are the pricing use case's at the quoted limit, computed here.
+    limit = Decimal(str(page.locator("[data-testid=bind-form] input[name=limit]").input_value()))
+    with platform.uow(groups_principal(owner.tenant_id)) as uow:
+        priced = groups.quote_group(uow, scheme.id, limit=limit).price
+    expected = {m.uscc: (round(m.score.score), m.member_share) for m in priced.members}
+    assert {k: (round(v[0]), v[1]) for k, v in shown.items()} == expected
+    # Worse scores pay more: order the suppliers by score, their shares fall.
+    ordered = sorted(shown.values())
+    assert ordered[0][1] > ordered[-1][1]
+    assert all(a[1] >= b[1] for a, b in itertools.pairwise(ordered))
+    total = _yuan(page.get_by_test_id("total-premium").inner_text())
+    assert total == priced.total_premium == priced.sponsor_premium + priced.members_premium
+
+    page.get_by_test_id("bind-form").locator("button").click()
+    expect(page.get_by_test_id("master-number")).to_have_count(1)
+    number = page.get_by_test_id("master-number").inner_text()
+    with platform.uow(SYSTEM) as uow:
+        (master,) = uow.groups.master_policies(scheme.id)
+        certificates = uow.groups.certificates(master.id)
+    assert master.number == number
+    assert len(certificates) == 10
+    assert sum(c.member_premium for c in certificates) == master.total_premium == total
+
+
+def groups_principal(tenant_id: str) -> Principal:
+    return Principal(
+        user_id="test",
+        username="test",
+        tenant_id=tenant_id,
+        org_kind=OrgKind.ENTERPRISE,
+        roles=frozenset({Role.ADMIN}),
+    )
+
+
+def test_regulator_dashboard_draws_its_charts_and_counts(
+    browser: Browser, site: tuple[Platform, str]
+) -> None:
+    platform, base = site
+    page = _sign_in(browser, base, "regulator")
+    page.goto(f"{base}/statistics")
+    for chart in ("enterprise_type", "enterprise_month", "personal_month", "personal_province"):
+        expect(page.get_by_test_id(f"chart-{chart}").locator("canvas")).to_have_count(1)
+    from liubu.portfolio.statistics import market_statistics
+
+    with platform.uow(SYSTEM) as uow:
+        stats = market_statistics(uow)
+    shown = int(page.get_by_test_id("enterprise-policies").inner_text().replace(",", ""))
+    assert shown == stats.enterprise.policies
+    # The exports download with the browser's own session (no API token in a browser).
+    with page.expect_download() as csv_download:
+        page.get_by_test_id("export-csv").click()
+    text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[1] == (
+        f"enterprise,total,,{stats.enterprise.policies},{stats.enterprise.premium},"
+        f"{stats.enterprise.sum_insured}"
+    )
+    with page.expect_download() as xlsx_download:
+        page.get_by_test_id("export-xlsx").click()
+    sheet = load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))["enterprise 企业"]
+    assert sheet.cell(2, 3).value == stats.enterprise.policies
