@@ -10,6 +10,7 @@ from rich.table import Table
 
 from liubu.cli.assess import assess_app, intel_app
 from liubu.cli.context import CliState, console, state
+from liubu.cli.experience import experience_app
 from liubu.cli.groups import group_app
 from liubu.cli.products import products_app
 from liubu.cli.risk import risk_app
@@ -37,6 +38,7 @@ app.add_typer(intel_app, name="intel")
 app.add_typer(policies_app, name="policies")
 app.add_typer(quotes_app, name="quotes")
 app.add_typer(group_app, name="group")
+app.add_typer(experience_app, name="experience")
 app.command("quote")(quote)
 app.command("stats")(stats)
 app.add_typer(assess_app, name="assess")

@@ -435,6 +435,30 @@ import_batches = Table(
     UniqueConstraint("file_sha256", "plan_key", name="uq_import_batches_file_plan"),
 )
 
+# Claims experience (理赔经验数据) is the insurer's own: one row per row of an imported experience
+# file (docs/experience.md). row_key = SHA-256 of (product_ref, policy_id, period), unique per
+# tenant, so importing a file again adds nothing; content_sha256 covers every value of the row,
+# so a re-import that changes a stored row is refused instead of silently kept or overwritten.
+claims_experience = Table(
+    "claims_experience",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("product_ref", String(200), nullable=True),
+    Column("batch_id", String(ID), nullable=False),
+    Column("source", String(300), nullable=False),
+    Column("row_key", String(64), nullable=False),
+    Column("content_sha256", String(64), nullable=False),
+    Column("policy_id", String(64), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("exposure_years", Numeric(18, 6), nullable=False),
+    Column("claim_count", Integer, nullable=False),
+    Column("incurred_loss", Numeric(18, 2), nullable=False),
+    Column("factors", JSON, nullable=False),
+    Column("imported_at", _tz(), nullable=False),
+    UniqueConstraint("tenant_id", "row_key", name="uq_claims_experience_tenant_row"),
+)
+
 # Vulnerability intelligence is platform reference data (not tenant data): each loaded feed file
 # is kept verbatim (compressed) under its SHA-256, so loading is idempotent and the index can be
 # rebuilt from the real formats at any time.

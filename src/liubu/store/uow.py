@@ -12,6 +12,7 @@ from liubu.accounts.model import Principal
 from liubu.errors import ConcurrencyError, ConflictError, Reason
 from liubu.store.assessment import SqlAssessmentRepository, SqlIntelStore
 from liubu.store.audit import AUDIT_KEY, PRINCIPAL, SqlAuditLog
+from liubu.store.experience import SqlExperienceRepository
 from liubu.store.groups import SqlGroupRepository
 from liubu.store.repositories import (
     ApiTokenRepository,
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.underwriting = SqlUnderwritingRepository(self.session, self.principal)
         self.statistics = SqlStatistics(self.session)
         self.groups = SqlGroupRepository(self.session, self.principal)
+        self.experience = SqlExperienceRepository(self.session, self.principal)
         self.audit = SqlAuditLog(self.session, self.principal)
         return self
 

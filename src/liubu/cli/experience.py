@@ -1,0 +1,191 @@
+"""``liubu experience``: import an insurer's claims experience, and show a rate indication of a
+product from it (advice for actuaries: shown, never applied to the product)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from liubu.cli.context import console, state
+from liubu.errors import NotFoundError, ValidationError
+
+experience_app = typer.Typer(
+    help="Claims experience (理赔经验): import it, and see a rate indication from it.",
+    no_args_is_help=True,
+)
+out = console()
+
+ADVICE = (
+    "Advice only: nothing was applied. The filed coefficients are unchanged; a suggestion "
+    "outside its filed range needs a new filed version of the rate plan (须重新报备)."
+)
+
+InsurerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--insurer",
+        "--tenant",
+        help="The insurer's organisation code (e.g. shifan-pc); default: the product's insurer.",
+    ),
+]
+
+
+def _insurer(platform: Any, code: str | None, product: str | None) -> Any:
+    """The CLI acts as an actuary of the insurer named by code, or of the product's owner."""
+    from liubu.accounts.model import OrgKind, Principal, Role
+    from liubu.products import service
+
+    with platform.uow() as uow:
+        if code is not None:
+            organisation = uow.organisations.find_by_code(code)
+            if organisation is None or organisation.kind != OrgKind.INSURER:
+                raise NotFoundError(f"No insurer with the code {code!r} (see `liubu orgs list`).")
+        elif product is not None:
+            record = service.find_product(uow, product)
+            organisation = uow.organisations.get(record.tenant_id)
+            if organisation.kind != OrgKind.INSURER:
+                raise ValidationError(
+                    f"The product {product} is not owned by an insurer; name one with --insurer.",
+                    field="insurer",
+                )
+        else:
+            raise ValidationError(
+                "Name the insurer whose experience this is: --insurer CODE (or --product).",
+                field="insurer",
+            )
+    return Principal(
+        user_id="cli",
+        username="cli",
+        tenant_id=organisation.id,
+        org_kind=OrgKind.INSURER,
+        roles=frozenset({Role.ACTUARY}),
+    )
+
+
+@experience_app.command("import")
+def import_file(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Claims-experience CSV (docs/experience.md).")],
+    insurer: InsurerOption = None,
+    product: Annotated[
+        str | None,
+        typer.Option(help="Tag the rows with this product, insurer/code@version (optional)."),
+    ] = None,
+) -> None:
+    """Store a claims-experience file, all or nothing; rows already stored are not stored again."""
+    from liubu.experience import read_experience_csv
+    from liubu.experience.service import import_experience
+
+    data = read_experience_csv(file, name=file.name)  # a bad file stops here: nothing stored
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    platform = state(ctx).platform(upgrade_schema=True)
+    principal = _insurer(platform, insurer, product)
+    with platform.uow(principal) as uow:
+        summary = import_experience(uow, data, product_ref=product, file_sha256=digest)
+        uow.commit()
+    out.print(
+        f"{summary.rows:,} rows read from {file.name}: {summary.stored:,} stored, "
+        f"{summary.already_present:,} already present"
+    )
+
+
+@experience_app.command("indicate")
+def indicate(
+    ctx: typer.Context,
+    product: Annotated[str, typer.Option(help="The product, insurer/code@version.")],
+    insurer: InsurerOption = None,
+    factor: Annotated[
+        list[str] | None,
+        typer.Option(help="Experience factor to use; repeat for more (default: all mapped)."),
+    ] = None,
+    tagged: Annotated[
+        bool,
+        typer.Option(
+            "--tagged/--all-rows",
+            help="Use only rows imported with --product PRODUCT (default: all the insurer's rows).",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The rate indication of a product from the stored experience: shown, never applied."""
+    from liubu.cli.underwriting import _product
+    from liubu.experience.service import indicate as indication
+
+    spec = _product(ctx, product)
+    platform = state(ctx).platform(upgrade_schema=True)
+    principal = _insurer(platform, insurer, product if insurer is None else None)
+    with platform.uow(principal) as uow:
+        report = indication(
+            uow, spec, product_ref=product if tagged else None, factors=factor or ()
+        )
+    rows = indication_rows(report)
+    if as_json:
+        document = {"applied": False, "advice": ADVICE, "table": rows, **report.to_dict()}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    table = Table(
+        "factor",
+        "level",
+        "filed",
+        "indicated",
+        "credibility",
+        "filed range",
+        "flag",
+        title=f"Rate indication for {report.product_id} ({report.source})",
+    )
+    for row in rows:
+        table.add_row(
+            f"{row['factor']} → {row['coefficient']}",
+            row["level"] + (f" (merged into {row['merged_into']})" if row["merged_into"] else ""),
+            row["filed"] or "—",
+            row["indicated"],
+            f"{row['credibility']:.2f}",
+            f"[{row['filed_range'][0]}, {row['filed_range'][1]}]",
+            "OUTSIDE filed range" if row["outside_filed_range"] else "",
+        )
+    out.print(table)
+    if report.needs_new_filing:
+        out.print("Some suggestions lie outside their filed range.")
+    out.print(ADVICE)
+
+
+def indication_rows(report: Any) -> list[dict[str, Any]]:
+    """One row per factor level: filed coefficient, indicated (suggested) value, credibility
+    (exposure-weighted mean Z of the level's segments) and whether it leaves the filed range."""
+    credibility = _credibility_by_level(report)
+    return [
+        {
+            "factor": entry.factor,
+            "coefficient": entry.coefficient,
+            "level": level.level,
+            "merged_into": level.merged_into,
+            "filed": None if level.filed_value is None else str(level.filed_value),
+            "indicated": str(level.suggested),
+            "credibility_relativity": level.credibility_relativity,
+            "credibility": credibility[entry.factor][level.level],
+            "filed_range": [str(level.filed_range[0]), str(level.filed_range[1])],
+            "outside_filed_range": level.status == "outside_filed_range",
+        }
+        for entry in report.factors
+        for level in entry.levels
+    ]
+
+
+def _credibility_by_level(report: Any) -> dict[str, dict[str, float]]:
+    """Each level's exposure-weighted mean credibility Z over the segments it belongs to."""
+    names = [f.factor for f in report.factors]
+    sums: dict[str, dict[str, list[float]]] = {n: {} for n in names}
+    for segment in report.credibility.segments:
+        for name, level in zip(names, segment.key, strict=True):
+            acc = sums[name].setdefault(level, [0.0, 0.0])
+            acc[0] += segment.weight * segment.credibility
+            acc[1] += segment.weight
+    return {
+        n: {lv: (z / w if w else 0.0) for lv, (z, w) in levels.items()}
+        for n, levels in sums.items()
+    }

@@ -1,0 +1,204 @@
+"""Use cases over stored claims experience: import a file's rows (audited), and a rate indication
+of a product from the stored rows. Advice only: nothing here changes a product.
+
+The unit of work is a port (``uow.experience``, ``uow.audit``, ``uow.principal``); the store
+implements it (``liubu.store.experience``).
+
+The indication's complement of credibility, when no risk-engine prior is given, is the *filed
+structure*: each segment's prior is Π_f c_f(level) — the filed coefficients of its levels (1 where
+a coefficient has no guide) — scaled so that the priors reproduce the experience's total loss,
+μ_i = Π c · Σ L / Σ_i w_i Π c. The indication then asks only whether the experience departs from
+the filed *relativities*; the overall rate level is out of scope (docs/experience.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
+
+import numpy as np
+
+from liubu.accounts.model import OrgKind, Principal, Role
+from liubu.accounts.service import require
+from liubu.assessment.score_model import load_score_model
+from liubu.errors import ValidationError
+from liubu.experience.dataset import ExperienceData, SegmentKey
+from liubu.experience.indication import FactorLink, RateIndication, rate_indication
+from liubu.products import ProductSpec
+
+IMPORTERS = (Role.ACTUARY, Role.ADMIN)
+READERS = (Role.ACTUARY, Role.ADMIN, Role.UNDERWRITER)
+_KINDS = (OrgKind.INSURER, OrgKind.PLATFORM)
+
+
+class ExperienceUnitOfWork(Protocol):
+    principal: Principal
+    experience: Any
+    audit: Any
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    batch_id: str
+    source: str
+    product_ref: str | None
+    rows: int
+    stored: int
+    already_present: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "batch_id": self.batch_id,
+            "source": self.source,
+            "product_ref": self.product_ref,
+            "rows": self.rows,
+            "stored": self.stored,
+            "already_present": self.already_present,
+        }
+
+
+def import_experience(
+    uow: ExperienceUnitOfWork,
+    data: ExperienceData,
+    *,
+    product_ref: str | None = None,
+    file_sha256: str | None = None,
+) -> ImportSummary:
+    """Store the rows of ``data`` not yet stored for the caller's insurer; audited when any row
+    is stored. The caller commits."""
+    require(uow.principal, *IMPORTERS, kinds=_KINDS)
+    result = uow.experience.add_rows(data, product_ref=product_ref)
+    if result.stored:
+        uow.audit.record(
+            "claims_experience.imported",
+            entity_type="claims_experience",
+            entity_id=result.batch_id,
+            after={
+                "source": data.source,
+                "product_ref": product_ref,
+                "file_sha256": file_sha256,
+                "rows": result.rows,
+                "stored": result.stored,
+                "already_present": result.already_present,
+                "row_keys_sha256": result.row_keys_sha256,
+            },
+        )
+    return ImportSummary(
+        result.batch_id,
+        data.source,
+        product_ref,
+        result.rows,
+        result.stored,
+        result.already_present,
+    )
+
+
+def indicate(
+    uow: ExperienceUnitOfWork,
+    product: ProductSpec,
+    *,
+    product_ref: str | None = None,
+    factors: Sequence[str] = (),
+    prior: Mapping[SegmentKey, float] | None = None,
+) -> RateIndication:
+    """The rate indication of ``product`` from the stored experience (of ``product_ref``, or
+    all). ``factors`` restricts the experience factors used; ``prior`` defaults to the filed
+    structure (module docstring). Read only."""
+    require(uow.principal, *READERS, kinds=_KINDS)
+    data = uow.experience.data(product_ref)
+    factor_map = default_factor_map(product, data, factors)
+    if prior is None:
+        prior = filed_prior(product, data, factor_map)
+    return rate_indication(data, prior=prior, product=product, factor_map=factor_map)
+
+
+def grade_readings() -> dict[str, Decimal]:
+    """Each security grade read as the middle of its score band in the score model
+    (A 85–100 → 92.5, B 70–85 → 77.5, …, E 0–40 → 20)."""
+    grades = load_score_model().grades  # best first: (grade, minimum score)
+    readings: dict[str, Decimal] = {}
+    top = Decimal(100)
+    for grade, low in grades:
+        readings[grade] = (low + top) / 2
+        top = low
+    return readings
+
+
+def default_factor_map(
+    product: ProductSpec, data: ExperienceData, factors: Sequence[str] = ()
+) -> dict[str, FactorLink]:
+    """Experience factors named like a filed coefficient read as themselves; ``security_grade``
+    reads the ``security_score`` guide at its grade's band middle."""
+    filed = {c.factor for c in product.rate_plan.coefficients}
+    wanted = list(factors) or list(data.factor_names)
+    out: dict[str, FactorLink] = {}
+    for name in wanted:
+        data.factor(name)  # names the factors there are if unknown
+        if name in filed:
+            out[name] = FactorLink(name)
+        elif name == "security_grade" and "security_score" in filed:
+            out[name] = FactorLink("security_score", grade_readings())
+        elif factors:
+            raise ValidationError(
+                f"The product {product.product_id} files no coefficient for the experience "
+                f"factor {name!r}; it files {sorted(filed)}.",
+                code="experience.factor_not_filed",
+                field="factors",
+                value=name,
+            )
+    if not out:
+        raise ValidationError(
+            f"None of the experience factors {list(data.factor_names)} matches a coefficient "
+            f"filed by {product.product_id} ({sorted(filed)}).",
+            code="experience.no_factors",
+            field="factors",
+        )
+    return out
+
+
+def filed_prior(
+    product: ProductSpec, data: ExperienceData, factor_map: Mapping[str, FactorLink]
+) -> dict[SegmentKey, float]:
+    """μ_i = Π_f c_f(level) scaled to the experience's total loss (module docstring)."""
+    names = tuple(factor_map)
+    keys, index = data.segments(names)
+    weights = np.bincount(index, weights=data.exposure, minlength=len(keys))
+    shape = np.array([_filed_product(product, names, key, factor_map) for key in keys])
+    total = float(data.incurred_loss.sum())
+    if total <= 0:
+        raise ValidationError(
+            "The stored experience has no incurred loss; there is nothing to indicate.",
+            code="experience.no_claims",
+            field="incurred_loss",
+        )
+    scale = total / float((weights * shape).sum())
+    return {key: float(s * scale) for key, s in zip(keys, shape, strict=True)}
+
+
+def _filed_product(
+    product: ProductSpec,
+    names: tuple[str, ...],
+    key: SegmentKey,
+    factor_map: Mapping[str, FactorLink],
+) -> float:
+    value = 1.0
+    for name, level in zip(names, key, strict=True):
+        link = factor_map[name]
+        coefficient = product.rate_plan.coefficient(link.coefficient)
+        if not (coefficient.levels or coefficient.guide):
+            continue
+        given = link.readings.get(level, level)
+        reading = Decimal(repr(given)) if isinstance(given, float) else given
+        try:
+            value *= float(coefficient.value_for(reading))
+        except ValidationError as exc:
+            raise ValidationError(
+                f"The level {level!r} of the experience factor {name!r} has no value on the "
+                f"filed guide of {coefficient.factor!r} in {product.product_id}: {exc.message}",
+                code="experience.no_reading",
+                field=name,
+                value=level,
+            ) from None
+    return value

@@ -1,0 +1,214 @@
+"""Storage of claims experience (理赔经验数据): the insurer's own experience rows, from which the
+frozen :class:`~liubu.experience.ExperienceData` is rebuilt for a rate indication.
+
+Idempotence is per row, not per file: each row has ``row_key`` = SHA-256 of (product_ref,
+policy_id, period), unique per tenant, and ``content_sha256`` over all of its values. Importing
+the same file again stores nothing; a later extract that overlaps an earlier one (next year's file
+repeating last year's rows) stores only the new rows — a file hash would double those. A row whose
+key is stored with other values (a revised reserve) is refused, whole file, naming the line: the
+experience must not silently mix two versions of one policy-year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Select, func, insert, select
+from sqlalchemy.orm import Session
+
+from liubu.accounts.model import Principal, new_id
+from liubu.errors import ConflictError, PermissionDeniedError, Reason, ValidationError
+from liubu.experience import ExperienceData
+from liubu.store import tables
+
+_CHUNK = 500
+_T = tables.claims_experience
+
+
+@dataclass(frozen=True, slots=True)
+class StoredExperience:
+    """What one import did: rows stored, rows already present, under which batch id."""
+
+    batch_id: str
+    rows: int
+    stored: int
+    already_present: int
+    row_keys_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExperienceCounts:
+    rows: int
+    batches: int
+    claims: int
+    exposure_years: Decimal
+    incurred_loss: Decimal
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rows": self.rows,
+            "batches": self.batches,
+            "claims": self.claims,
+            "exposure_years": str(self.exposure_years),
+            "incurred_loss": str(self.incurred_loss),
+        }
+
+
+def row_key(product_ref: str | None, policy_id: str, period: int) -> str:
+    return hashlib.sha256(f"{product_ref or ''}\x1f{policy_id}\x1f{period}".encode()).hexdigest()
+
+
+class SqlExperienceRepository:
+    """The caller's tenant's claims experience; the platform operator sees every tenant's."""
+
+    def __init__(self, session: Session, principal: Principal) -> None:
+        self.session = session
+        self.principal = principal
+
+    def _scoped(self, stmt: Select[Any], product_ref: str | None) -> Select[Any]:
+        if not self.principal.is_platform:
+            stmt = stmt.where(_T.c.tenant_id == self.principal.tenant_id)
+        if product_ref is not None:
+            stmt = stmt.where(_T.c.product_ref == product_ref)
+        return stmt
+
+    def add_rows(
+        self,
+        data: ExperienceData,
+        *,
+        product_ref: str | None = None,
+        tenant_id: str | None = None,
+    ) -> StoredExperience:
+        """Store the rows not yet stored; refuse (nothing stored) if a stored row differs."""
+        tenant = tenant_id or self.principal.tenant_id
+        if not self.principal.is_platform and tenant != self.principal.tenant_id:
+            raise PermissionDeniedError("You may only store your own organisation's experience.")
+        rows = list(_rows(data, product_ref))
+        stored = self._stored_contents(tenant, product_ref)
+        changed = [
+            (i, r)
+            for i, r in enumerate(rows)
+            if stored.get(r["row_key"], r["content_sha256"]) != r["content_sha256"]
+        ]
+        if changed:
+            i, first = changed[0]
+            raise ConflictError(
+                f"{len(changed)} row(s) of {data.source} differ from the stored experience of "
+                f"the same policy and period; first: row {i + 1}, policy {first['policy_id']!r}, "
+                f"period {first['period']}. Nothing was stored: a revised experience needs the "
+                f"old rows removed first.",
+                reason=Reason.CONFLICT,
+            )
+        batch_id, now = new_id(), datetime.now(UTC)
+        fresh = [
+            {
+                **r,
+                "id": new_id(),
+                "tenant_id": tenant,
+                "product_ref": product_ref,
+                "batch_id": batch_id,
+                "source": data.source[-300:],
+                "imported_at": now,
+            }
+            for r in rows
+            if r["row_key"] not in stored
+        ]
+        for start in range(0, len(fresh), _CHUNK):
+            self.session.execute(insert(_T), fresh[start : start + _CHUNK])
+        self.session.flush()
+        digest = hashlib.sha256("".join(r["row_key"] for r in rows).encode()).hexdigest()
+        return StoredExperience(batch_id, len(rows), len(fresh), len(rows) - len(fresh), digest)
+
+    def _stored_contents(self, tenant: str, product_ref: str | None) -> dict[str, str]:
+        """Every stored row key of the tenant and product tag, with its content hash: one scan
+        (a long ``IN`` list per chunk makes PostgreSQL scan the table once per chunk)."""
+        tag = _T.c.product_ref.is_(None) if product_ref is None else _T.c.product_ref == product_ref
+        stmt = select(_T.c.row_key, _T.c.content_sha256).where(_T.c.tenant_id == tenant, tag)
+        return {row.row_key: row.content_sha256 for row in self.session.execute(stmt)}
+
+    def counts(self, product_ref: str | None = None) -> ExperienceCounts:
+        stmt = self._scoped(
+            select(
+                func.count(),
+                func.count(func.distinct(_T.c.batch_id)),
+                func.coalesce(func.sum(_T.c.claim_count), 0),
+                func.coalesce(func.sum(_T.c.exposure_years), 0),
+                func.coalesce(func.sum(_T.c.incurred_loss), 0),
+            ).select_from(_T),
+            product_ref,
+        )
+        rows, batches, claims, exposure, loss = self.session.execute(stmt).one()
+        return ExperienceCounts(
+            int(rows), int(batches), int(claims), Decimal(str(exposure)), Decimal(str(loss))
+        )
+
+    def data(self, product_ref: str | None = None) -> ExperienceData:
+        """The stored rows (of ``product_ref``, or all) as frozen experience data. Factors are
+        those every row has; a :class:`ValidationError` if nothing is stored."""
+        stmt = self._scoped(
+            select(
+                _T.c.policy_id,
+                _T.c.period,
+                _T.c.exposure_years,
+                _T.c.claim_count,
+                _T.c.incurred_loss,
+                _T.c.factors,
+            ),
+            product_ref,
+        ).order_by(_T.c.policy_id, _T.c.period)
+        rows = self.session.execute(stmt).all()
+        if not rows:
+            scope = f" for {product_ref}" if product_ref else ""
+            raise ValidationError(
+                f"No claims experience is stored{scope}; import a file first "
+                f"(liubu experience import).",
+                code="experience.none_stored",
+                field="product_ref",
+                value=product_ref,
+            )
+        names = set(rows[0].factors)
+        for row in rows:
+            names &= set(row.factors)
+        factor_names = [n for n in rows[0].factors if n in names]
+        return ExperienceData(
+            policy_id=np.array([r.policy_id for r in rows], dtype=np.str_),
+            period=np.array([r.period for r in rows], dtype=np.int64),
+            factors={
+                n: np.array([r.factors[n] for r in rows], dtype=np.str_) for n in factor_names
+            },
+            exposure=np.array([float(r.exposure_years) for r in rows], dtype=np.float64),
+            claim_count=np.array([r.claim_count for r in rows], dtype=np.int64),
+            incurred_loss=np.array([float(r.incurred_loss) for r in rows], dtype=np.float64),
+            source=f"claims_experience:{product_ref or 'all products'}",
+        )
+
+
+def _rows(data: ExperienceData, product_ref: str | None) -> Iterator[dict[str, Any]]:
+    names = data.factor_names
+    for i in range(data.n_rows):
+        policy_id, period = str(data.policy_id[i]), int(data.period[i])
+        exposure = Decimal(f"{float(data.exposure[i]):.6f}")
+        loss = Decimal(f"{float(data.incurred_loss[i]):.2f}")
+        count = int(data.claim_count[i])
+        factors = {name: str(data.factors[name][i]) for name in names}
+        content = json.dumps(
+            [policy_id, period, str(exposure), count, str(loss), sorted(factors.items())],
+            ensure_ascii=False,
+        )
+        yield {
+            "row_key": row_key(product_ref, policy_id, period),
+            "content_sha256": hashlib.sha256(content.encode()).hexdigest(),
+            "policy_id": policy_id,
+            "period": period,
+            "exposure_years": exposure,
+            "claim_count": count,
+            "incurred_loss": loss,
+            "factors": factors,
+        }
