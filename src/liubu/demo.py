@@ -172,7 +172,9 @@ _SUPPLIERS = (
 DEMO_CHAIN_PRODUCT = "cankao-pc/supply-chain-cyber@1"
 
 
-def _scanned_supplier(platform: Platform, name: str, serial: int, codes: tuple[str, ...]) -> str:
+def register_scanned_supplier(
+    platform: Platform, name: str, serial: int, codes: tuple[str, ...]
+) -> str:
     """A supplier tenant with its enterprise record and one finished outside-in scan."""
     with platform.uow(SYSTEM) as uow:
         organisation = accounts.create_organisation(uow, kind=OrgKind.ENTERPRISE, name=name)
@@ -243,7 +245,7 @@ def _load_demo_chain(platform: Platform, owner: Enterprise) -> None:
 
     members = [
         groups.MemberEntry(
-            enterprise=_scanned_supplier(platform, name, serial, codes),
+            enterprise=register_scanned_supplier(platform, name, serial, codes),
             supplies=supplies,
             access=access,
         )

@@ -1,0 +1,122 @@
+"""Group cover over HTTP, as a chain owner's system would drive it: create the scheme, add
+suppliers (a duplicate and an unregistered one are named and nothing is added), quote — each
+party's premium adding up to the insurer's — and bind: one certificate per supplier."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+from liubu.accounts.model import OrgKind, Role
+from liubu.bootstrap import Platform
+from liubu.demo import load_reference_products, register_scanned_supplier
+from tests.e2e.conftest import Api
+from tests.integration.helpers import facts, make_tenant
+
+PRODUCT = "cankao-pc/supply-chain-cyber@1"
+
+
+def _supplier(platform: Platform, serial: int) -> str:
+    """A supplier with one finished outside-in scan: serial 0 clean, the others with an exposed
+    remote desktop or a missing DMARC record, so that their scores differ."""
+    codes = [(), ("service.rdp_exposed",), ("email.no_dmarc",)][serial % 3]
+    return register_scanned_supplier(platform, f"供应商 {serial}", serial, codes)
+
+
+def test_a_chain_is_created_filled_quoted_and_bound_over_http(api: Api, platform: Platform) -> None:
+    load_reference_products(platform)
+    owner = make_tenant(platform, OrgKind.ENTERPRISE, "Chain owner", Role.ENTERPRISE_USER)
+    headers = api.headers(owner.username)
+    body = dataclasses.asdict(
+        dataclasses.replace(facts(1, name="链主"), industry_section="C", industry_division="39")
+    )
+    body["annual_revenue"] = str(body["annual_revenue"])
+    created = api.client.post("/api/enterprises", headers=headers, json=body)
+    assert created.status_code == 201, created.text
+    owner_id = created.json()["id"]
+    suppliers = [_supplier(platform, i) for i in range(10)]
+
+    scheme = api.client.post(
+        "/api/groups",
+        headers=headers,
+        json={
+            "kind": "supply_chain",
+            "name": "示例供应链",
+            "sponsor_enterprise_id": owner_id,
+            "product": PRODUCT,
+        },
+    )
+    assert scheme.status_code == 201, scheme.text
+    url = f"/api/groups/{scheme.json()['id']}"
+
+    ghost = "91320500MA00009990"
+    refused = api.client.post(
+        f"{url}/members",
+        headers=headers,
+        json={
+            "members": [
+                {"enterprise": suppliers[0], "supplies": "芯片"},
+                {"enterprise": ghost, "supplies": "芯片"},
+            ]
+        },
+    )
+    assert refused.status_code == 422
+    assert ghost in refused.json()["detail"]
+    twice = api.client.post(
+        f"{url}/members",
+        headers=headers,
+        json={
+            "members": [
+                {"enterprise": suppliers[0], "supplies": "芯片"},
+                {"enterprise": suppliers[0], "supplies": "芯片"},
+            ]
+        },
+    )
+    assert twice.status_code == 409
+    assert suppliers[0] in twice.json()["detail"]
+    assert api.client.get(url, headers=headers).json()["members"] == []
+
+    added = api.client.post(
+        f"{url}/members",
+        headers=headers,
+        json={
+            "members": [
+                {"enterprise": u, "supplies": "电子元器件", "access": "remote_access"}
+                for u in suppliers
+            ]
+        },
+    )
+    assert added.status_code == 201, added.text
+    graph = api.client.get(url, headers=headers).json()
+    assert sorted(m["uscc"] for m in graph["members"]) == sorted(suppliers)
+    assert {m["access"] for m in graph["members"]} == {"remote_access"}
+
+    response = api.client.post(f"{url}/quote", headers=headers, json={"limit": "1000000"})
+    assert response.status_code == 200, response.text
+    quoted = response.json()
+    members = quoted["members"]
+    assert len(members) == 10
+    assert {m["source"] for m in members} == {"assessment"}
+    by_code = {m["uscc"]: m for m in members}
+    clean, exposed = by_code[suppliers[0]], by_code[suppliers[1]]
+    assert clean["score"] > exposed["score"]
+    assert Decimal(clean["member_share"]) < Decimal(exposed["member_share"])
+    sponsor, total = Decimal(quoted["sponsor_premium"]), Decimal(quoted["total_premium"])
+    shares = [Decimal(m["member_share"]) for m in members]
+    assert sponsor + sum(shares) == total
+    assert all(
+        Decimal(m["premium"]) == Decimal(m["member_share"]) + Decimal(m["sponsor_share"])
+        for m in members
+    )
+
+    bound = api.client.post(
+        f"{url}/quote", headers=headers, json={"limit": "1000000", "bind": True}
+    )
+    assert bound.status_code == 200, bound.text
+    assert bound.json()["master_policy"]["number"]
+    again = api.client.post(
+        f"{url}/members",
+        headers=headers,
+        json={"members": [{"enterprise": suppliers[1], "supplies": "芯片"}]},
+    )
+    assert again.status_code == 409  # a bound scheme's membership is frozen
