@@ -8,6 +8,7 @@ silently skipped.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 from collections.abc import Callable
@@ -16,10 +17,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
+
 from liubu.accounts.model import SYSTEM, OrgKind, Role, new_id
 from liubu.assessment.records import FindingRecord, Scan, ServiceTask
 from liubu.bootstrap import Platform
 from liubu.core import uscc_with_check
+from liubu.store import tables
 from liubu.underwriting.group_records import GroupScheme
 from liubu.underwriting.records import Policy, Quote
 from tests.e2e.conftest import Api
@@ -172,9 +176,34 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
             created_at=now,
         )
         uow.groups.add(scheme)
+        import_id = hashlib.sha256(marker.encode()).hexdigest()
+        uow.session.execute(
+            sa.insert(tables.import_batches).values(
+                id=new_id(),
+                tenant_id=owned.organisation_id,
+                product_ref="x/y@1",
+                file_sha256=import_id,
+                plan_key="p" * 64,
+                file_name=f"{marker} secret people.csv",
+                checkpoint={"line": 1, "finished": True},
+                issued=0,
+                started_at=now,
+                updated_at=now,
+            )
+        )
         uow.commit()
-    owned.ids.update(quote_id=quote.id, policy_id=policy.id, scheme_id=scheme.id)
-    owned.secrets |= {quote.id, policy.id, policy.number, scheme.id, scheme.name}
+    owned.ids.update(
+        quote_id=quote.id, policy_id=policy.id, scheme_id=scheme.id, import_id=import_id
+    )
+    owned.secrets |= {
+        quote.id,
+        policy.id,
+        policy.number,
+        scheme.id,
+        scheme.name,
+        import_id,
+        f"{marker} secret people.csv",
+    }
     owned.ids.update(asset_id=asset["id"], scan_id=scan.id, finding_id=finding.id, task_id=task.id)
     owned.secrets |= {
         asset["id"],
@@ -286,6 +315,10 @@ MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, tuple[str, byte
         {"question_id": "mfa_email"},
         {"file": ("evidence.txt", b"intruder", "text/plain")},
     ),
+    ("POST", "/api/personal-policies/imports"): (
+        {"product": "x/y@1"},
+        {"file": ("people.csv", b"name,resident_id,mobile,limit\n", "text/csv")},
+    ),
 }
 # Query parameters that point at the owner's resources, for endpoints that take ids that way.
 QUERIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
@@ -365,6 +398,7 @@ _KNOWN_ABSENT = {
     "quote_id",
     "policy_id",
     "scheme_id",
+    "import_id",
 }
 
 

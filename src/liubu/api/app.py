@@ -22,6 +22,7 @@ from liubu.api.routes import (
     diagnosis,
     enterprises,
     groups,
+    personal,
     products,
     risk,
     statistics,
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         diagnosis.router,
         underwriting.router,
         groups.router,
+        personal.router,
         statistics.router,
     ):
         app.include_router(router)

@@ -163,3 +163,32 @@ def _plain(value: Any) -> Any:
     from decimal import Decimal
 
     return str(value) if isinstance(value, Decimal) else value
+
+
+def import_status(uow: SqlUnitOfWork, file_sha256: str) -> dict[str, Any] | None:
+    """The caller's import batches of a file (by its SHA-256): how far each got. Another
+    tenant's batch of the same file is not the caller's and is not shown."""
+    t = tables.import_batches
+    stmt = select(t.c.product_ref, t.c.file_name, t.c.checkpoint, t.c.issued, t.c.updated_at).where(
+        t.c.file_sha256 == file_sha256
+    )
+    if not uow.principal.is_platform:
+        stmt = stmt.where(t.c.tenant_id == uow.principal.tenant_id)
+    rows = uow.session.execute(stmt.order_by(t.c.started_at)).all()
+    if not rows:
+        return None
+    return {
+        "batches": [
+            {
+                "product": r.product_ref,
+                "file_name": r.file_name,
+                "issued": r.issued,
+                "finished": bool(r.checkpoint.get("finished")),
+                "lines_done": r.checkpoint.get("line"),
+                "accepted": r.checkpoint.get("accepted"),
+                "rejected": r.checkpoint.get("rejected"),
+                "updated_at": r.updated_at.isoformat(),
+            }
+            for r in rows
+        ]
+    }
