@@ -31,8 +31,21 @@ def _book(platform: Platform, tmp_path: Path) -> None:
             quote = uow.underwriting.quote(quote_id)
             lifecycle.bind(uow, quote_id, option_index=1, expected_version=quote.version)
             uow.commit()
-    people = tmp_path / "people.csv"
+    people, others = tmp_path / "people.csv", tmp_path / "others.csv"
     write_synthetic_csv(people, 3000, seed=5, bad_fraction=0.02)
+    write_synthetic_csv(others, 500, seed=6)
+    _import(platform, people)
+    # A second file overlapping the first: 1,000 persons already insured and 500 new ones. Only
+    # the new ones may be counted (the dashboard keeps running totals as it imports).
+    lines = people.read_text("utf-8").splitlines(keepends=True)
+    more = tmp_path / "more.csv"
+    more.write_text(
+        "".join(lines[:1001] + others.read_text("utf-8").splitlines(keepends=True)[1:]), "utf-8"
+    )
+    _import(platform, more)
+
+
+def _import(platform: Platform, path: Path) -> None:
     import subprocess
     import sys
 
@@ -43,7 +56,7 @@ def _book(platform: Platform, tmp_path: Path) -> None:
             "liubu",
             "policies",
             "import",
-            str(people),
+            str(path),
             "--product",
             "yangben-pc/anti-fraud@1",
             "--inception",

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from liubu.accounts.model import new_id
 from liubu.massissue import ImportCheckpoint
@@ -56,9 +59,11 @@ class SqlIssueStore:
             batch_id = self._batch(uow, checkpoint)
             connection = uow.session.connection()
             if connection.dialect.name == "postgresql":
-                issued = _copy_postgresql(connection, rows, self._fixed(batch_id))
+                new = _copy_postgresql(connection, rows, self._fixed(batch_id))
             else:
-                issued = _insert_sqlite(connection, rows, self._fixed(batch_id))
+                new = _insert_sqlite(connection, rows, self._fixed(batch_id))
+            issued = len(new)
+            self._add_totals(connection, new)
             t = tables.import_batches
             connection.execute(
                 update(t)
@@ -84,6 +89,45 @@ class SqlIssueStore:
             )
             uow.commit()
         return issued
+
+    def _add_totals(self, connection: Any, new: Sequence[tuple[str, Any, Any]]) -> None:
+        """Add the policies issued now (province, premium, limit) to the running totals, in the
+        chunk's transaction: the dashboard's figures move exactly with what is committed."""
+        if not new:
+            return
+        sums: dict[str, list[Any]] = {}
+        for province, premium, limit in new:
+            entry = sums.setdefault(province, [0, Decimal(0), Decimal(0)])
+            entry[0] += 1
+            entry[1] += Decimal(premium)
+            entry[2] += Decimal(limit)
+        start = date.fromisoformat(self.inception)
+        t = tables.personal_policy_totals
+        dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        stmt = dialect_insert(t).values(
+            [
+                {
+                    "tenant_id": self.tenant_id,
+                    "product_ref": self.product_ref,
+                    "province": province,
+                    "month": start.year * 100 + start.month,
+                    "policies": count,
+                    "premium": premium,
+                    "sum_insured": limit,
+                }
+                for province, (count, premium, limit) in sorted(sums.items())
+            ]
+        )
+        connection.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["tenant_id", "product_ref", "province", "month"],
+                set_={
+                    "policies": t.c.policies + stmt.excluded.policies,
+                    "premium": t.c.premium + stmt.excluded.premium,
+                    "sum_insured": t.c.sum_insured + stmt.excluded.sum_insured,
+                },
+            )
+        )
 
     def _fixed(self, batch_id: str) -> dict[str, Any]:
         return {
@@ -115,9 +159,14 @@ class SqlIssueStore:
         return self._batch_id
 
 
-def _insert_sqlite(connection: Any, rows: Sequence[IssueRow], fixed: dict[str, Any]) -> int:
+_NEW = tuple[str, Any, Any]  # province, premium, limit of a policy issued now
+
+
+def _insert_sqlite(connection: Any, rows: Sequence[IssueRow], fixed: dict[str, Any]) -> list[_NEW]:
+    """INSERT OR IGNORE; returns the rows actually inserted (their keys were not stored yet:
+    the write lock held by this transaction keeps it so until commit)."""
     if not rows:
-        return 0
+        return []
     names = [*fixed, *_COLUMNS]
     sql = (
         f"INSERT OR IGNORE INTO personal_policies ({', '.join(_quoted(n) for n in names)}) "  # noqa: S608 - names are constants
@@ -126,13 +175,40 @@ def _insert_sqlite(connection: Any, rows: Sequence[IssueRow], fixed: dict[str, A
     values = [(*fixed.values(), *(_plain(v) for v in row)) for row in rows]
     raw = connection.connection.driver_connection
     before = raw.total_changes
-    raw.executemany(sql, values)
-    return int(raw.total_changes - before)
+    raw.executemany(sql, values)  # takes the write lock: nobody inserts these keys meanwhile
+    inserted = int(raw.total_changes - before)
+    if inserted == len(rows):
+        return [(r.province, r.premium, r.limit) for r in rows]
+    stored_before = _stored_elsewhere(raw, rows, fixed["batch_id"])
+    new = [(r.province, r.premium, r.limit) for r in rows if r.policy_key not in stored_before]
+    if len(new) != inserted:
+        raise RuntimeError(f"issued {inserted} rows but found {len(new)} new ones")
+    return new
 
 
-def _copy_postgresql(connection: Any, rows: Sequence[IssueRow], fixed: dict[str, Any]) -> int:
+def _stored_elsewhere(raw: Any, rows: Sequence[IssueRow], batch_id: str) -> set[str]:
+    """Keys of the chunk that belong to an earlier import (not inserted by this chunk)."""
+    found: set[str] = set()
+    keys = [r.policy_key for r in rows]
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        marks = ", ".join("?" for _ in part)
+        cursor = raw.execute(
+            "SELECT policy_key, batch_id, line FROM personal_policies "  # noqa: S608 - placeholders only
+            f"WHERE policy_key IN ({marks})",
+            part,
+        )
+        lines = {r.policy_key: r.line for r in rows}
+        found |= {k for k, b, line in cursor if b != batch_id or line != lines[k]}
+    return found
+
+
+def _copy_postgresql(
+    connection: Any, rows: Sequence[IssueRow], fixed: dict[str, Any]
+) -> list[_NEW]:
+    """COPY into staging, then insert what is new; returns the rows actually inserted."""
     if not rows:
-        return 0
+        return []
     names = [*fixed, *_COLUMNS]
     quoted = ", ".join(_quoted(n) for n in names)
     connection.execute(
@@ -148,11 +224,12 @@ def _copy_postgresql(connection: Any, rows: Sequence[IssueRow], fixed: dict[str,
                 copy.write_row((*fixed.values(), *row))
         cursor.execute(
             f"INSERT INTO personal_policies ({quoted}) SELECT {quoted} FROM "  # noqa: S608 - names are constants
-            f"personal_staging ON CONFLICT (policy_key) DO NOTHING"
+            "personal_staging ON CONFLICT (policy_key) DO NOTHING "
+            'RETURNING province, premium, "limit"'
         )
-        issued = cursor.rowcount
+        new: list[_NEW] = [(r[0], r[1], r[2]) for r in cursor.fetchall()]
         cursor.execute("DELETE FROM personal_staging")
-    return int(issued)
+    return new
 
 
 def _quoted(name: str) -> str:

@@ -14,7 +14,7 @@ from liubu.portfolio.statistics import Figures, Row
 from liubu.store import tables
 
 _P = tables.policies
-_PP = tables.personal_policies
+_PT = tables.personal_policy_totals
 _PR = tables.products
 
 
@@ -96,28 +96,23 @@ class SqlStatistics:
             stmt = stmt.join(_PR, _PR.c.product_ref == book.c.product_ref)
         return self._rows(stmt.group_by(key).order_by(key), dimension)
 
+    def _personal(self, *keys: Any) -> Select[Any]:
+        """From the running totals the importer keeps (``personal_policy_totals``): a few
+        hundred rows, whatever the size of the book."""
+        return select(
+            *keys,
+            func.sum(_PT.c.policies).label("policies"),
+            func.sum(_PT.c.premium).label("premium"),
+            func.sum(_PT.c.sum_insured).label("sum_insured"),
+        ).select_from(_PT)
+
     def personal_totals(self) -> Figures:
-        stmt = select(
-            func.count().label("policies"),
-            func.sum(_PP.c.premium).label("premium"),
-            func.sum(_PP.c.limit).label("sum_insured"),
-        ).select_from(_PP)
-        return _figures(self.session.execute(stmt).one())
+        return _figures(self.session.execute(self._personal()).one())
 
     def personal_by(self, dimension: str) -> Sequence[Row]:
-        keys = {
-            "product": _PP.c.product_ref,
-            "province": _PP.c.province,
-            "month": _month(_PP.c.inception),
-        }
+        keys = {"product": _PT.c.product_ref, "province": _PT.c.province, "month": _PT.c.month}
         key = keys[dimension].label("key")
-        stmt = select(
-            key,
-            func.count().label("policies"),
-            func.sum(_PP.c.premium).label("premium"),
-            func.sum(_PP.c.limit).label("sum_insured"),
-        ).select_from(_PP)
-        return self._rows(stmt.group_by(key).order_by(key), dimension)
+        return self._rows(self._personal(key).group_by(key).order_by(key), dimension)
 
     def _rows(self, stmt: Select[Any], dimension: str) -> list[Row]:
         return [Row(_key(dimension, r.key), _figures(r)) for r in self.session.execute(stmt)]

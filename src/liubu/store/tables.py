@@ -419,6 +419,21 @@ personal_policies = Table(
     Column("external_ref", String(100), nullable=True),
 )
 
+# Running totals of issued personal policies for the regulator's dashboard, added to in each
+# import chunk's own transaction (only rows actually issued count), so the dashboard reads a few
+# hundred rows instead of scanning millions.
+personal_policy_totals = Table(
+    "personal_policy_totals",
+    metadata,
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), primary_key=True),
+    Column("product_ref", String(200), primary_key=True),
+    Column("province", String(2), primary_key=True),
+    Column("month", Integer, primary_key=True),  # YYYYMM of the inception date
+    Column("policies", Integer, nullable=False),
+    Column("premium", Numeric(18, 2), nullable=False),
+    Column("sum_insured", Numeric(20, 2), nullable=False),
+)
+
 import_batches = Table(
     "import_batches",
     metadata,
