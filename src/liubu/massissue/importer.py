@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from liubu.accounts.model import OrgKind, Principal, Role
-from liubu.accounts.service import require
 from liubu.core import PersonalDataCipher
-from liubu.errors import PermissionDeniedError
 from liubu.massissue.contract import inspect_file
 from liubu.massissue.plan import ImportPlan
 from liubu.massissue.reader import ImportCheckpoint, read_chunks, resume_from
@@ -96,16 +93,3 @@ def _summary(
         already_done=done,
         error_file=str(error_path),
     )
-
-
-ISSUERS = (Role.UNDERWRITER, Role.ADMIN)
-
-
-def require_issuer(principal: Principal, product_tenant_id: str) -> None:
-    """Only the insurer that filed the product (its underwriters or administrators), or the
-    platform operator, issues policies under it."""
-    require(principal, *ISSUERS, kinds=(OrgKind.INSURER, OrgKind.PLATFORM))
-    if not principal.is_platform and principal.tenant_id != product_tenant_id:
-        raise PermissionDeniedError(
-            "Only the insurer that filed this product may issue policies under it."
-        )

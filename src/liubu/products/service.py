@@ -6,9 +6,15 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from liubu.accounts.model import OrgKind, Role, new_id
+from liubu.accounts.model import OrgKind, Principal, Role, new_id
 from liubu.accounts.service import create_organisation, require
-from liubu.errors import ConflictError, NotFoundError, Reason, ValidationError
+from liubu.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    Reason,
+    ValidationError,
+)
 from liubu.products.comparison import Comparison, compare
 from liubu.products.registry import DRAFT, FILED, WITHDRAWN, ProductRecord, ProductsUnitOfWork
 from liubu.products.spec import ProductSpec
@@ -224,3 +230,16 @@ def load_products(
         )
         uow.flush()
     return loaded
+
+
+ISSUERS = (Role.UNDERWRITER, Role.ADMIN)
+
+
+def require_issuer(principal: Principal, product_tenant_id: str) -> None:
+    """Only the insurer that filed the product (its underwriters or administrators), or the
+    platform operator, issues policies under it."""
+    require(principal, *ISSUERS, kinds=(OrgKind.INSURER, OrgKind.PLATFORM))
+    if not principal.is_platform and principal.tenant_id != product_tenant_id:
+        raise PermissionDeniedError(
+            "Only the insurer that filed this product may issue policies under it."
+        )

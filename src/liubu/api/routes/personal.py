@@ -27,7 +27,7 @@ from liubu.core import PersonalDataCipher
 from liubu.errors import NotFoundError, ValidationError
 from liubu.massissue import ImportPlan
 from liubu.massissue.contract import inspect_file
-from liubu.massissue.importer import require_issuer, run_import
+from liubu.massissue.importer import run_import
 from liubu.products import service as products
 from liubu.products.validation import parse_product
 from liubu.store.personal import SqlIssueStore, import_status
@@ -84,7 +84,7 @@ async def start_import(
     """Start (or resume, or repeat harmlessly) a bulk issuance; returns its id to follow."""
     with platform.uow(principal) as uow:
         record = products.find_product(uow, product)
-        require_issuer(principal, record.tenant_id)
+        products.require_issuer(principal, record.tenant_id)
     spec = parse_product(record.document, source=record.product_ref)
     plan = ImportPlan(spec, inception or date.today())
     path, sha = await _save(file, _folder(platform, principal))
