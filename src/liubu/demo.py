@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from liubu.accounts import service as accounts
 from liubu.accounts.enterprise import EnterpriseFacts
-from liubu.accounts.model import SYSTEM, Enterprise, OrgKind, Principal, Role, new_id
-from liubu.assessment.records import FindingRecord, Scan, ScanState
+from liubu.accounts.model import SYSTEM, Enterprise, OrgKind, Role, acting_in, new_id
+from liubu.assessment.records import Scan, ScanState
 from liubu.assessment.scan.findings import Evidence, make_finding
+from liubu.assessment.scanning import finding_record
 from liubu.bootstrap import Platform
 from liubu.core import uscc_with_check
 from liubu.products import service as products
@@ -111,18 +112,8 @@ def load_reference_products(platform: Platform) -> int:
     return sum(changed for _record, changed in loaded)
 
 
-def _enterprise_admin(tenant_id: str) -> Principal:
-    return Principal(
-        user_id="system",
-        username="system",
-        tenant_id=tenant_id,
-        org_kind=OrgKind.ENTERPRISE,
-        roles=frozenset({Role.ADMIN}),
-    )
-
-
 def _register_demo_enterprise(platform: Platform, tenant_id: str) -> Enterprise:
-    principal = _enterprise_admin(tenant_id)
+    principal = acting_in(tenant_id, OrgKind.ENTERPRISE)
     facts = EnterpriseFacts(
         name="苏州示例智能制造有限公司",
         uscc=str(uscc_with_check("91320594MA1MX8T7H")),
@@ -190,7 +181,7 @@ def register_scanned_supplier(
         mlps_level=2,
     )
     now = datetime.now(UTC)
-    with platform.uow(_enterprise_admin(organisation.id)) as uow:
+    with platform.uow(acting_in(organisation.id, OrgKind.ENTERPRISE)) as uow:
         enterprise = accounts.register_enterprise(uow, facts)
         uow.flush()
         scan = Scan(
@@ -219,22 +210,7 @@ def register_scanned_supplier(
                     port=port,
                 ),
             )
-            uow.assessment.add(
-                FindingRecord(
-                    id=new_id(),
-                    tenant_id=organisation.id,
-                    enterprise_id=enterprise.id,
-                    scan_id=scan.id,
-                    code=finding.code,
-                    severity=str(finding.severity),
-                    factor=str(finding.factor),
-                    asset=scan.targets[0] + (f":{port}" if port else ""),
-                    status="open",
-                    detail=finding.to_dict(),
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            uow.assessment.add(finding_record(scan, finding, previous=None))
         uow.commit()
     return enterprise.uscc
 
@@ -251,7 +227,7 @@ def _load_demo_chain(platform: Platform, owner: Enterprise) -> None:
         )
         for serial, (name, supplies, access, codes) in enumerate(_SUPPLIERS, start=1)
     ]
-    with platform.uow(_enterprise_admin(owner.tenant_id)) as uow:
+    with platform.uow(acting_in(owner.tenant_id, OrgKind.ENTERPRISE)) as uow:
         scheme = groups.create_scheme(
             uow,
             kind="supply_chain",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from liubu.accounts import service as accounts
 from liubu.accounts.enterprise import EnterpriseFacts
-from liubu.accounts.model import OrgKind, Principal, Role, new_id
+from liubu.accounts.model import OrgKind, acting_in, new_id
 from liubu.assessment.premium import filed_premium
 from liubu.bootstrap import Platform
 from liubu.core import PersonalDataCipher, industry_divisions, provinces, uscc_with_check
@@ -54,16 +54,6 @@ def load_pilot(
     issued = _enterprise_book(platform, enterprises, seed, progress)
     personal = _anti_fraud(platform, work_dir, persons, seed, progress) if persons else None
     return PilotBook(issued, personal)
-
-
-def _insurer(platform: Platform, tenant_id: str) -> Principal:
-    return Principal(
-        user_id="pilot",
-        username="pilot",
-        tenant_id=tenant_id,
-        org_kind=OrgKind.INSURER,
-        roles=frozenset({Role.ADMIN}),
-    )
 
 
 def _products(platform: Platform) -> list[tuple[ProductSpec, str]]:
@@ -135,7 +125,7 @@ def _issue(
         ).premium
     except LiubuError:
         return None
-    with platform.uow(_insurer(platform, tenant_id)) as uow:
+    with platform.uow(acting_in(tenant_id, OrgKind.INSURER, name="pilot")) as uow:
         if uow.enterprises.find_by_uscc(facts.uscc) is not None:
             return 0
         enterprise = accounts.register_enterprise(uow, facts)

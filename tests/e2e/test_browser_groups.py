@@ -17,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
-from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
+from liubu.accounts.model import SYSTEM, OrgKind, acting_in
 from liubu.bootstrap import Platform
 from liubu.demo import DEMO_PASSWORD
 from liubu.underwriting import groups
@@ -72,7 +72,7 @@ def test_chain_owner_sees_the_supply_graph_and_binds(
     }
     # The figures on screen are the pricing use case's at the quoted limit, computed here.
     limit = Decimal(str(page.locator("[data-testid=bind-form] input[name=limit]").input_value()))
-    with platform.uow(groups_principal(owner.tenant_id)) as uow:
+    with platform.uow(acting_in(owner.tenant_id, OrgKind.ENTERPRISE)) as uow:
         priced = groups.quote_group(uow, scheme.id, limit=limit).price
     expected = {m.uscc: (round(m.score.score), m.member_share) for m in priced.members}
     assert {k: (round(v[0]), v[1]) for k, v in shown.items()} == expected
@@ -92,16 +92,6 @@ def test_chain_owner_sees_the_supply_graph_and_binds(
     assert master.number == number
     assert len(certificates) == 10
     assert sum(c.member_premium for c in certificates) == master.total_premium == total
-
-
-def groups_principal(tenant_id: str) -> Principal:
-    return Principal(
-        user_id="test",
-        username="test",
-        tenant_id=tenant_id,
-        org_kind=OrgKind.ENTERPRISE,
-        roles=frozenset({Role.ADMIN}),
-    )
 
 
 def test_regulator_dashboard_draws_its_charts_and_counts(

@@ -74,6 +74,15 @@ SYSTEM = Principal(
 )
 
 
+def acting_in(
+    tenant_id: str, kind: OrgKind, role: Role = Role.ADMIN, *, name: str = "system"
+) -> Principal:
+    """A non-user actor (the CLI, a data loader) working inside one tenant with one role."""
+    return Principal(
+        user_id=name, username=name, tenant_id=tenant_id, org_kind=kind, roles=frozenset({role})
+    )
+
+
 @dataclass(eq=False)
 class Organisation:
     id: str

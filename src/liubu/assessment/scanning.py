@@ -114,7 +114,7 @@ def _store_results(
             if key in seen:
                 continue
             seen.add(key)
-            uow.assessment.add(_finding_record(record, finding, previous.get(key)))
+            uow.assessment.add(finding_record(record, finding, previous.get(key)))
         summary.append({**result.to_dict(), "vulnerabilities": [_match(m) for m in matches]})
     for key, old in previous.items():
         # Not seen by the new scan: resolved, whatever was claimed. Seen again: carried on by
@@ -136,7 +136,7 @@ def _asset_of(finding: Finding) -> str:
     return f"{finding.evidence.target}{port}"
 
 
-def _finding_record(
+def finding_record(
     scan_record: Scan, finding: Finding, previous: FindingRecord | None
 ) -> FindingRecord:
     status = FindingState.OPEN

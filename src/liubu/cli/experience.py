@@ -37,7 +37,7 @@ InsurerOption = Annotated[
 
 def _insurer(platform: Any, code: str | None, product: str | None) -> Any:
     """The CLI acts as an actuary of the insurer named by code, or of the product's owner."""
-    from liubu.accounts.model import OrgKind, Principal, Role
+    from liubu.accounts.model import OrgKind, Role, acting_in
     from liubu.products import service
 
     with platform.uow() as uow:
@@ -58,13 +58,7 @@ def _insurer(platform: Any, code: str | None, product: str | None) -> Any:
                 "Name the insurer whose experience this is: --insurer CODE (or --product).",
                 field="insurer",
             )
-    return Principal(
-        user_id="cli",
-        username="cli",
-        tenant_id=organisation.id,
-        org_kind=OrgKind.INSURER,
-        roles=frozenset({Role.ACTUARY}),
-    )
+    return acting_in(organisation.id, OrgKind.INSURER, Role.ACTUARY, name="cli")
 
 
 @experience_app.command("import")

@@ -19,16 +19,10 @@ out = console()
 
 def _sponsor(uow: Any, enterprise_id: str) -> Any:
     """The CLI acts for the sponsor enterprise's own tenant, as its administrator would."""
-    from liubu.accounts.model import OrgKind, Principal, Role
+    from liubu.accounts.model import OrgKind, acting_in
 
     enterprise = uow.enterprises.get(enterprise_id)
-    return Principal(
-        user_id="cli",
-        username="cli",
-        tenant_id=enterprise.tenant_id,
-        org_kind=OrgKind.ENTERPRISE,
-        roles=frozenset({Role.ADMIN}),
-    )
+    return acting_in(enterprise.tenant_id, OrgKind.ENTERPRISE, name="cli")
 
 
 @group_app.command("create")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from liubu.core import PersonalDataCipher
-from liubu.massissue.contract import inspect_file
+from liubu.massissue.contract import FileFacts, inspect_file
 from liubu.massissue.plan import ImportPlan
 from liubu.massissue.reader import ImportCheckpoint, read_chunks, resume_from
 from liubu.massissue.reasons import error_file_header
@@ -51,9 +51,12 @@ def run_import(
     cipher: PersonalDataCipher,
     error_path: str | Path,
     progress: Progress | None = None,
+    facts: FileFacts | None = None,
 ) -> ImportSummary:
+    """``facts``: the file's inspection if the caller already made it (else made here)."""
     path = Path(path)
-    facts = inspect_file(path)  # a bad encoding or header is refused before anything is issued
+    if facts is None:
+        facts = inspect_file(path)  # a bad encoding or header is refused before anything issues
     saved = store.checkpoint_for(facts.sha256, plan.plan_key)
     if saved is not None and saved.finished:
         return _summary(saved, 0, resumed=False, done=True, error_path=error_path)

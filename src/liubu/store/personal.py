@@ -190,6 +190,7 @@ def _stored_elsewhere(raw: Any, rows: Sequence[IssueRow], batch_id: str) -> set[
     """Keys of the chunk that belong to an earlier import (not inserted by this chunk)."""
     found: set[str] = set()
     keys = [r.policy_key for r in rows]
+    lines = {r.policy_key: r.line for r in rows}
     for start in range(0, len(keys), 500):
         part = keys[start : start + 500]
         marks = ", ".join("?" for _ in part)
@@ -198,7 +199,6 @@ def _stored_elsewhere(raw: Any, rows: Sequence[IssueRow], batch_id: str) -> set[
             f"WHERE policy_key IN ({marks})",
             part,
         )
-        lines = {r.policy_key: r.line for r in rows}
         found |= {k for k, b, line in cursor if b != batch_id or line != lines[k]}
     return found
 

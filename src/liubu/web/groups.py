@@ -44,9 +44,10 @@ def schemes_page(request: Request, principal: WebPrincipal, platform: PlatformDe
     )
 
 
-def _worksheet(uow: Any, scheme: Any, limit: Decimal | None) -> tuple[dict[str, Any], Any]:
+def _worksheet(uow: Any, scheme_id: str, limit: Decimal | None) -> tuple[dict[str, Any], Any]:
     """The bound master policy's worksheet, or a live quote at ``limit`` (default: the product's
     first limit option) while the scheme is open."""
+    scheme = uow.groups.scheme(scheme_id)
     masters = list(uow.groups.master_policies(scheme.id))
     if masters:
         return masters[-1].worksheet, masters[-1]
@@ -128,21 +129,14 @@ def scheme_page(
     limit: str | None = None,
 ) -> Response:
     page, nav = require_page(principal, "groups")
-    problem = None
+    worksheet, master, problem = None, None, None
     with platform.uow(principal) as uow:
         view = groups.scheme_view(uow, scheme_id)
-        scheme = uow.groups.scheme(scheme_id)
-        try:
-            worksheet, master = (
-                _worksheet(uow, scheme, _limit(limit))
-                if view["members"]
-                else (
-                    None,
-                    None,
-                )
-            )
-        except LiubuError as error:
-            worksheet, master, problem = None, None, error.message
+        if view["members"]:
+            try:
+                worksheet, master = _worksheet(uow, scheme_id, _limit(limit))
+            except LiubuError as error:
+                problem = error.message
     return render(
         request,
         "group.html",

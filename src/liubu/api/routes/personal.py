@@ -59,7 +59,7 @@ async def _save(upload: UploadFile, folder: Path) -> tuple[Path, str]:
     return path, sha
 
 
-def _run(platform: Platform, key: tuple[str, str], store: SqlIssueStore, **kwargs: Any) -> None:
+def _run(key: tuple[str, str], store: SqlIssueStore, **kwargs: Any) -> None:
     state = _RUNNING[key]
 
     def progress(done: int, total: int) -> None:
@@ -89,7 +89,7 @@ async def start_import(
     plan = ImportPlan(spec, inception or date.today())
     path, sha = await _save(file, _folder(platform, principal))
     try:
-        inspect_file(path)  # wrong encoding or columns: refused before anything is issued
+        facts = inspect_file(path)  # wrong encoding or columns: refused before anything issues
     except ValidationError:
         path.unlink(missing_ok=True)
         raise
@@ -107,9 +107,10 @@ async def start_import(
             )
             threading.Thread(
                 target=_run,
-                args=(platform, key, store),
+                args=(key, store),
                 kwargs={
                     "path": path,
+                    "facts": facts,
                     "plan": plan,
                     "cipher": PersonalDataCipher(platform.settings.personal_data_key),
                     "error_path": path.with_name(path.name + ".errors.csv"),
