@@ -3,6 +3,7 @@ and the browser tests."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -101,6 +102,7 @@ def load_demo(platform: Platform) -> list[DemoLogin]:
     owner = _register_demo_enterprise(platform, enterprise_id)
     load_reference_products(platform)
     _load_demo_chain(platform, owner)
+    load_demo_experience(platform)
     return logins
 
 
@@ -237,3 +239,39 @@ def _load_demo_chain(platform: Platform, owner: Enterprise) -> None:
         )
         groups.add_members(uow, scheme.id, members)
         uow.commit()
+
+
+DEMO_EXPERIENCE_PRODUCT = "shifan-pc/sme-cyber-comprehensive@1"
+
+
+def load_demo_experience(platform: Platform) -> int:
+    """Three years of synthetic claims experience for the demo insurer (2,000 SME policies, tagged
+    with its comprehensive product), so the actuary's page has a rate indication to show: grade E
+    claims twice as often as grade C, steeper than the filed score curve. Returns rows stored."""
+    import numpy as np
+
+    from liubu.experience import synthetic_experience
+    from liubu.experience.service import import_experience
+
+    data = synthetic_experience(
+        n_policies=2_000,
+        relativities={
+            "security_grade": {"A": 0.5, "B": 0.75, "C": 1.0, "D": 1.4, "E": 2.0},
+            "mlps_level": {"none": 1.2, "2": 1.0, "3": 0.8},
+        },
+        base_frequency=0.08,
+        severity_mean=120_000,
+        severity_shape=2.0,
+        rng=np.random.default_rng(2023),
+        segment_sd=0.15,
+    )
+    # Policy numbers of their own, so files imported later with P0000001… do not collide.
+    data = dataclasses.replace(data, policy_id=np.char.add("DEMO-", data.policy_id))
+    with platform.uow(SYSTEM) as uow:
+        insurer = uow.organisations.find_by_code("shifan-pc")
+    assert insurer is not None, "the demo insurer is created first"
+    actuary = acting_in(insurer.id, OrgKind.INSURER, Role.ACTUARY, name="demo")
+    with platform.uow(actuary) as uow:
+        summary = import_experience(uow, data, product_ref=DEMO_EXPERIENCE_PRODUCT)
+        uow.commit()
+    return summary.stored

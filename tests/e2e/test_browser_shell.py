@@ -17,12 +17,22 @@ pytestmark = pytest.mark.browser
 expect.set_options(timeout=20_000)
 
 STEPS = ("diagnosis", "treatment", "service", "monitoring", "rescue", "compensation")
-ALL_SLUGS = {*STEPS, "products", "risk", "quotes", "underwriting", "groups", "statistics", "audit"}
+ALL_SLUGS = {
+    *STEPS,
+    "products",
+    "risk",
+    "quotes",
+    "underwriting",
+    "experience",
+    "groups",
+    "statistics",
+    "audit",
+}
 # What each demo login must (and must not) see in the side navigation, by page slug.
 EXPECTED_NAV = {
     "admin": ALL_SLUGS,  # the platform operator sees everything
     "underwriter": {*STEPS[:4], "products", "risk", "underwriting"},
-    "actuary": {"products", "risk", "underwriting"},
+    "actuary": {"products", "risk", "underwriting", "experience"},
     "adjuster": {"rescue", "compensation", "products"},
     "analyst": {*STEPS[:5], "products"},
     "enterprise": {*STEPS, "products", "quotes", "groups"},

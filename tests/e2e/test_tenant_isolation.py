@@ -308,6 +308,7 @@ OWN_TENANT_WRITES = {
     ("POST", "/api/auth/token"),
     ("POST", "/api/risk/quantify"),  # stateless computation: nothing stored, nothing to cross
     ("POST", "/api/products"),  # a draft of the caller's own insurer code
+    ("POST", "/api/experience/imports"),  # stored under the caller's own insurer
 }
 # Multipart bodies (form fields, files) for upload endpoints.
 MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]] = {
@@ -322,6 +323,10 @@ MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, tuple[str, byte
 }
 # Query parameters that point at the owner's resources, for endpoints that take ids that way.
 QUERIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
+    # No tenant here stores experience: each caller's own (empty) experience → 404, or 403.
+    ("GET", "/api/experience/indication"): lambda owner: {
+        "product": "shifan-pc/sme-cyber-comprehensive@1"
+    },
     ("GET", "/api/products/compare"): lambda owner: {
         "ids": [owner.ids["product_id"], owner.ids["product_id"]],
     },

@@ -12,7 +12,7 @@ import pytest
 
 from liubu.accounts.model import OrgKind, Principal, Role
 from liubu.bootstrap import Platform
-from liubu.errors import ConflictError, PermissionDeniedError, ValidationError
+from liubu.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from liubu.experience import (
     ExperienceData,
     read_experience_csv,
@@ -145,10 +145,10 @@ def test_a_tenant_sees_only_its_own_experience(platform: Platform) -> None:
     _import(platform, first, data)
     with platform.uow(second) as uow:
         assert uow.experience.counts().rows == 0
-        with pytest.raises(ValidationError) as caught:
+        with pytest.raises(NotFoundError) as caught:
             uow.experience.data()
         assert caught.value.code == "experience.none_stored"
-        with pytest.raises(ValidationError):
+        with pytest.raises(NotFoundError):
             indicate(uow, _spec())
     # The unique key is per tenant: the second insurer's own copy is stored in full.
     assert _import(platform, second, data) == (data.n_rows, 0)
@@ -157,3 +157,25 @@ def test_a_tenant_sees_only_its_own_experience(platform: Platform) -> None:
     enterprise = make_tenant(platform, OrgKind.ENTERPRISE, "Client", Role.ENTERPRISE_USER)
     with platform.uow(enterprise.principal) as uow, pytest.raises(PermissionDeniedError):
         import_experience(uow, data)  # an enterprise keeps no claims experience
+
+
+def test_the_same_policies_under_two_product_tags_are_read_one_tag_at_a_time(
+    platform: Platform,
+) -> None:
+    actuary = _actuary(platform, "Insurer A")
+    data = _data()
+    tag = "shifan-pc/sme-cyber-comprehensive@1"
+    _import(platform, actuary, data)  # untagged
+    with platform.uow(actuary) as uow:
+        stored = import_experience(uow, data, product_ref=tag)
+        uow.commit()
+    assert stored.stored == data.n_rows  # the key includes the tag: a second, separate set
+    with platform.uow(actuary) as uow:
+        assert uow.experience.product_tags() == [tag]
+        with pytest.raises(ValidationError) as caught:
+            uow.experience.data()
+        assert caught.value.code == "experience.tagged_twice"
+        assert f"({tag} and untagged)" in caught.value.message
+        tagged = uow.experience.data(tag)
+    assert tagged.n_rows == data.n_rows
+    assert np.array_equal(np.sort(tagged.policy_id), np.sort(data.policy_id))

@@ -21,6 +21,7 @@ from liubu.api.routes import (
     auth,
     diagnosis,
     enterprises,
+    experience,
     groups,
     personal,
     products,
@@ -33,6 +34,7 @@ from liubu.bootstrap import Platform, bootstrap
 from liubu.config import Settings
 from liubu.errors import LiubuError
 from liubu.web import diagnosis as web_diagnosis
+from liubu.web import experience as web_experience
 from liubu.web import groups as web_groups
 from liubu.web import products as web_products
 from liubu.web import questionnaire as web_questionnaire
@@ -123,6 +125,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         diagnosis.router,
         underwriting.router,
         groups.router,
+        experience.router,
         personal.router,
         statistics.router,
     ):
@@ -136,6 +139,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         web_underwriting.router,
         web_statistics.router,
         web_groups.router,
+        web_experience.router,
     ):
         app.include_router(page_router)
     # Web pages last: its area pages match /{slug} for the slugs in navigation.yaml.

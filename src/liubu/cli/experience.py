@@ -20,10 +20,6 @@ experience_app = typer.Typer(
 )
 out = console()
 
-ADVICE = (
-    "Advice only: nothing was applied. The filed coefficients are unchanged; a suggestion "
-    "outside its filed range needs a new filed version of the rate plan (须重新报备)."
-)
 
 InsurerOption = Annotated[
     str | None,
@@ -108,6 +104,7 @@ def indicate(
 ) -> None:
     """The rate indication of a product from the stored experience: shown, never applied."""
     from liubu.cli.underwriting import _product
+    from liubu.experience.service import ADVICE, indication_document
     from liubu.experience.service import indicate as indication
 
     spec = _product(ctx, product)
@@ -117,9 +114,9 @@ def indicate(
         report = indication(
             uow, spec, product_ref=product if tagged else None, factors=factor or ()
         )
-    rows = indication_rows(report)
+    document = indication_document(report)
+    rows = document["table"]
     if as_json:
-        document = {"applied": False, "advice": ADVICE, "table": rows, **report.to_dict()}
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     table = Table(
@@ -145,41 +142,4 @@ def indicate(
     out.print(table)
     if report.needs_new_filing:
         out.print("Some suggestions lie outside their filed range.")
-    out.print(ADVICE)
-
-
-def indication_rows(report: Any) -> list[dict[str, Any]]:
-    """One row per factor level: filed coefficient, indicated (suggested) value, credibility
-    (exposure-weighted mean Z of the level's segments) and whether it leaves the filed range."""
-    credibility = _credibility_by_level(report)
-    return [
-        {
-            "factor": entry.factor,
-            "coefficient": entry.coefficient,
-            "level": level.level,
-            "merged_into": level.merged_into,
-            "filed": None if level.filed_value is None else str(level.filed_value),
-            "indicated": str(level.suggested),
-            "credibility_relativity": level.credibility_relativity,
-            "credibility": credibility[entry.factor][level.level],
-            "filed_range": [str(level.filed_range[0]), str(level.filed_range[1])],
-            "outside_filed_range": level.status == "outside_filed_range",
-        }
-        for entry in report.factors
-        for level in entry.levels
-    ]
-
-
-def _credibility_by_level(report: Any) -> dict[str, dict[str, float]]:
-    """Each level's exposure-weighted mean credibility Z over the segments it belongs to."""
-    names = [f.factor for f in report.factors]
-    sums: dict[str, dict[str, list[float]]] = {n: {} for n in names}
-    for segment in report.credibility.segments:
-        for name, level in zip(names, segment.key, strict=True):
-            acc = sums[name].setdefault(level, [0.0, 0.0])
-            acc[0] += segment.weight * segment.credibility
-            acc[1] += segment.weight
-    return {
-        n: {lv: (z / w if w else 0.0) for lv, (z, w) in levels.items()}
-        for n, levels in sums.items()
-    }
+    out.print(ADVICE.en)

@@ -165,7 +165,7 @@ class ExperienceData:
         if unique.shape[0] != keys.shape[0]:
             repeated = int(np.setdiff1d(np.arange(keys.shape[0]), first)[0])
             raise _invalid(
-                f"The policy {self.policy_id[repeated]!r} appears twice in period "
+                f"The policy {str(self.policy_id[repeated])!r} appears twice in period "
                 f"{self.period[repeated]}; each policy has one row per period.",
                 "experience.duplicate_row",
                 "policy_id",

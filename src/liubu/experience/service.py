@@ -26,7 +26,8 @@ from liubu.assessment.score_model import load_score_model
 from liubu.errors import ValidationError
 from liubu.experience.dataset import ExperienceData, SegmentKey
 from liubu.experience.indication import FactorLink, RateIndication, rate_indication
-from liubu.products import ProductSpec
+from liubu.experience.reader import read_experience_csv
+from liubu.products import ProductSpec, Text
 
 IMPORTERS = (Role.ACTUARY, Role.ADMIN)
 READERS = (Role.ACTUARY, Role.ADMIN, Role.UNDERWRITER)
@@ -112,6 +113,91 @@ def indicate(
     if prior is None:
         prior = filed_prior(product, data, factor_map)
     return rate_indication(data, prior=prior, product=product, factor_map=factor_map)
+
+
+MAX_FILE_BYTES = 64 << 20  # 64 MiB: some hundred thousand policy-periods, read in memory
+
+
+def read_uploaded(content: bytes, name: str) -> ExperienceData:
+    """An uploaded file's rows; refused past :data:`MAX_FILE_BYTES` (read ``MAX_FILE_BYTES + 1``
+    bytes of the upload to know) or when any row is bad (naming line, column and value)."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationError(
+            f"The file {name} is larger than {MAX_FILE_BYTES >> 20} MiB; split it by period "
+            f"and upload each part.",
+            code="experience.file_too_large",
+            field="file",
+        )
+    return read_experience_csv(content, name=name)
+
+
+def experience_counts(uow: ExperienceUnitOfWork, product_ref: str | None = None) -> Any:
+    """What the caller's insurer has stored: rows, import batches, claims, exposure, loss."""
+    require(uow.principal, *READERS, kinds=_KINDS)
+    return uow.experience.counts(product_ref)
+
+
+ADVICE = Text(
+    zh="仅供参考：未作任何修改。现行备案系数不变；超出备案区间的建议须报备新版本费率方案后方可使用。",
+    en=(
+        "Advice only: nothing was applied. The filed coefficients are unchanged; a suggestion "
+        "outside its filed range needs a new filed version of the rate plan (须重新报备)."
+    ),
+)
+
+
+def indication_document(report: RateIndication) -> dict[str, Any]:
+    """The report for people and programs: ``applied`` is always false, ``advice`` says so, and
+    ``table`` has one row per factor level (:func:`indication_table`)."""
+    return {
+        "applied": False,
+        "advice": ADVICE.en,
+        "advice_label": ADVICE.to_dict(),
+        "table": indication_table(report),
+        **report.to_dict(),
+    }
+
+
+def indication_table(report: RateIndication) -> list[dict[str, Any]]:
+    """One row per factor level: filed coefficient, experience relativity with its interval,
+    indicated (suggested) value, credibility (exposure-weighted mean Z of the level's segments)
+    and whether it leaves the filed range."""
+    credibility = _credibility_by_level(report)
+    return [
+        {
+            "factor": entry.factor,
+            "coefficient": entry.coefficient,
+            "level": level.level,
+            "merged_into": level.merged_into,
+            "exposure": level.exposure,
+            "claims": level.claims,
+            "experience_relativity": level.experience_relativity,
+            "experience_ci": list(level.experience_ci),
+            "filed": None if level.filed_value is None else str(level.filed_value),
+            "indicated": str(level.suggested),
+            "credibility_relativity": level.credibility_relativity,
+            "credibility": credibility[entry.factor][level.level],
+            "filed_range": [str(level.filed_range[0]), str(level.filed_range[1])],
+            "outside_filed_range": level.status == "outside_filed_range",
+        }
+        for entry in report.factors
+        for level in entry.levels
+    ]
+
+
+def _credibility_by_level(report: RateIndication) -> dict[str, dict[str, float]]:
+    """Each level's exposure-weighted mean credibility Z over the segments it belongs to."""
+    names = [f.factor for f in report.factors]
+    sums: dict[str, dict[str, list[float]]] = {n: {} for n in names}
+    for segment in report.credibility.segments:
+        for name, level in zip(names, segment.key, strict=True):
+            acc = sums[name].setdefault(level, [0.0, 0.0])
+            acc[0] += segment.weight * segment.credibility
+            acc[1] += segment.weight
+    return {
+        n: {lv: (z / w if w else 0.0) for lv, (z, w) in levels.items()}
+        for n, levels in sums.items()
+    }
 
 
 def grade_readings() -> dict[str, Decimal]:

@@ -199,6 +199,11 @@ def find_product(uow: ProductsUnitOfWork, reference: str) -> ProductRecord:
     return uow.products.get(reference)
 
 
+def find_spec(uow: ProductsUnitOfWork, reference: str) -> ProductSpec:
+    """The parsed product behind :func:`find_product`."""
+    return _spec_of(find_product(uow, reference))
+
+
 def compare_products(
     uow: ProductsUnitOfWork, references: Sequence[str], *, lang: str
 ) -> Comparison:

@@ -12,8 +12,9 @@ experience must not silently mix two versions of one policy-year.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -24,7 +25,13 @@ from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from liubu.accounts.model import Principal, new_id
-from liubu.errors import ConflictError, PermissionDeniedError, Reason, ValidationError
+from liubu.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    Reason,
+    ValidationError,
+)
 from liubu.experience import ExperienceData
 from liubu.store import tables
 
@@ -149,9 +156,21 @@ class SqlExperienceRepository:
             int(rows), int(batches), int(claims), Decimal(str(exposure)), Decimal(str(loss))
         )
 
+    def product_tags(self) -> list[str]:
+        """The product tags of the stored rows, the most rows first."""
+        rows = func.count().label("rows")
+        stmt = self._scoped(
+            select(_T.c.product_ref, rows)
+            .where(_T.c.product_ref.is_not(None))
+            .group_by(_T.c.product_ref)
+            .order_by(rows.desc(), _T.c.product_ref),
+            None,
+        )
+        return [row.product_ref for row in self.session.execute(stmt)]
+
     def data(self, product_ref: str | None = None) -> ExperienceData:
         """The stored rows (of ``product_ref``, or all) as frozen experience data. Factors are
-        those every row has; a :class:`ValidationError` if nothing is stored."""
+        those every row has; a :class:`NotFoundError` if nothing is stored."""
         stmt = self._scoped(
             select(
                 _T.c.policy_id,
@@ -160,18 +179,18 @@ class SqlExperienceRepository:
                 _T.c.claim_count,
                 _T.c.incurred_loss,
                 _T.c.factors,
+                _T.c.product_ref,
             ),
             product_ref,
         ).order_by(_T.c.policy_id, _T.c.period)
         rows = self.session.execute(stmt).all()
+        _refuse_twice_tagged(rows)
         if not rows:
             scope = f" for {product_ref}" if product_ref else ""
-            raise ValidationError(
-                f"No claims experience is stored{scope}; import a file first "
-                f"(liubu experience import).",
+            raise NotFoundError(
+                f"No claims experience of yours is stored{scope}; import a file first "
+                f"(liubu experience import, or POST /api/experience/imports).",
                 code="experience.none_stored",
-                field="product_ref",
-                value=product_ref,
             )
         names = set(rows[0].factors)
         for row in rows:
@@ -188,6 +207,22 @@ class SqlExperienceRepository:
             incurred_loss=np.array([float(r.incurred_loss) for r in rows], dtype=np.float64),
             source=f"claims_experience:{product_ref or 'all products'}",
         )
+
+
+def _refuse_twice_tagged(rows: Sequence[Any]) -> None:
+    """A policy-period stored under two product tags (rows sorted by policy and period) cannot
+    be read as one experience: say which, and how to read one tag."""
+    for before, row in itertools.pairwise(rows):
+        if (before.policy_id, before.period) == (row.policy_id, row.period):
+            tags = sorted(str(t or "untagged") for t in (before.product_ref, row.product_ref))
+            raise ValidationError(
+                f"The policy {row.policy_id!r} in period {row.period} is stored under two "
+                f"product tags ({tags[0]} and {tags[1]}); read one tag at a time (--tagged, or "
+                f"tagged=true over the API).",
+                code="experience.tagged_twice",
+                field="product_ref",
+                value=row.policy_id,
+            )
 
 
 def _rows(data: ExperienceData, product_ref: str | None) -> Iterator[dict[str, Any]]:
