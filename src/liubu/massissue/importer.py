@@ -5,10 +5,13 @@ point resumes exactly where the database says it stopped."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from queue import Full, Queue
+from typing import Protocol, TypeVar, cast
 
 from liubu.core import PersonalDataCipher
 from liubu.massissue.contract import FileFacts, inspect_file
@@ -41,6 +44,7 @@ class ImportSummary:
 
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 def run_import(
@@ -70,8 +74,8 @@ def run_import(
         chunks = resume_from(saved, path, facts=facts, plan=plan, cipher=cipher)
     issued = 0
     last: ImportCheckpoint | None = saved
-    with errors.open("ab") as error_file:
-        for chunk in chunks:
+    with errors.open("ab") as error_file, prefetched(chunks) as ready:
+        for chunk in ready:
             error_file.write(chunk.error_text.encode("utf-8"))
             error_file.flush()
             os.fsync(error_file.fileno())
@@ -81,6 +85,57 @@ def run_import(
                 progress(chunk.last_line - 1, facts.data_lines)
     assert last is not None
     return _summary(last, issued, resumed=saved is not None, done=False, error_path=error_path)
+
+
+_DONE = object()
+
+
+@contextmanager
+def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[Iterator[T]]:
+    """``items`` produced by a background thread up to ``depth`` ahead of the consumer.
+
+    The import checks and seals the next chunk (Python, holding the GIL) while the database
+    stores the current one (the server's own process, and socket I/O that releases the GIL), so
+    the two overlap on a second core. Order is kept; an exception in the producer is raised in
+    the consumer; leaving the block early stops the producer at its next chunk.
+    """
+    queue: Queue[object] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(_DONE)
+        except BaseException as error:  # handed to the consumer, raised there
+            put(error)
+
+    def consume() -> Iterator[T]:
+        while True:
+            item = queue.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield cast(T, item)
+
+    producer = threading.Thread(target=produce, name="import-reader", daemon=True)
+    producer.start()
+    try:
+        yield consume()
+    finally:
+        stop.set()
+        producer.join()
 
 
 def _summary(
