@@ -16,7 +16,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 from tests.e2e.browser import running_server
 
 from liubu.accounts import service as accounts

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from liubu.errors import ValidationError
@@ -70,10 +71,19 @@ def validate_product(text: str, *, source: str = "product.yaml") -> list[Product
 
 def parse_product(text: str, *, source: str = "product.yaml") -> ProductSpec:
     """The product in ``text``; raises :class:`ValidationError` located at the first issue
-    (``detail["issues"]`` lists them all)."""
+    (``detail["issues"]`` lists them all).
+
+    A valid document's spec is remembered (it is immutable: frozen dataclasses and tuples), so
+    the registry's stored products are parsed and checked once per process, not on every quote.
+    """
+    return _parsed(text, source)
+
+
+@lru_cache(maxsize=512)
+def _parsed(text: str, source: str) -> ProductSpec:
     outcome = examine(text, source=source)
     if outcome.spec is None:
-        raise issues_error(outcome.issues)
+        raise issues_error(outcome.issues)  # not cached: an exception is never remembered
     return outcome.spec
 
 
