@@ -4,6 +4,7 @@ referral with the worksheet, and the SME binds and reads its policy document."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,20 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     underwriter.click("[data-slug=underwriting]")
     underwriter.locator(f"tr[data-quote='{first_quote}'] [data-testid=open-quote]").click()
     expect(underwriter.get_by_test_id("worksheet").first).to_contain_text("技术保费")
+    # Why the technical premium is what it is: the expected loss by scenario and by coverage,
+    # each split adding up to the worksheet's expected insured loss (to the yuan, as shown).
+    for split in ("by_scenario", "by_coverage"):
+        parts = underwriter.get_by_test_id(f"breakdown-{split}").first.locator("tr[data-part]")
+        expect(parts.first).to_be_visible()
+        shown = [
+            Decimal(t.split("¥")[1].replace(",", ""))
+            for t in parts.locator("td:nth-child(2)").all_inner_texts()
+        ]
+        assert len(shown) >= 2
+        expected = underwriter.locator(
+            "[data-testid=worksheet] >> nth=0 >> tr:has-text('期望赔付损失') td.amount >> nth=1"
+        ).inner_text()
+        assert abs(sum(shown) - Decimal(expected.replace(",", "").replace("¥", ""))) <= len(shown)
     expect(underwriter.get_by_test_id("quote-status")).to_have_text("待人工核保")
     underwriter.fill("textarea[name=reasons]", "新客户，评分与发现项已核实，同意承保。")
     underwriter.get_by_test_id("decide").click()

@@ -193,7 +193,11 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         )
         uow.commit()
     owned.ids.update(
-        quote_id=quote.id, policy_id=policy.id, scheme_id=scheme.id, import_id=import_id
+        quote_id=quote.id,
+        option_index="0",
+        policy_id=policy.id,
+        scheme_id=scheme.id,
+        import_id=import_id,
     )
     owned.secrets |= {
         quote.id,
@@ -401,6 +405,7 @@ _KNOWN_ABSENT = {
     "finding_id",
     "task_id",
     "quote_id",
+    "option_index",
     "policy_id",
     "scheme_id",
     "import_id",

@@ -87,6 +87,38 @@ def test_a_quote_has_three_options_both_prices_and_a_referral_decision(
         uow.underwriting.quote(quote_id)
 
 
+def test_each_options_expected_loss_splits_by_scenario_and_by_coverage(
+    platform: Platform,
+) -> None:
+    """The breakdown is priced again from the stored submission: it must give the quoted
+    technical premium, and each split (Euler allocation) must add up to the worksheet's
+    expected insured loss."""
+    buyer, underwriter, quote_id = _quoted(platform)
+    for principal in (buyer, underwriter):  # the insured and the insurer may both look
+        with platform.uow(principal) as uow:
+            quote = uow.underwriting.quote(quote_id)
+            found = [lifecycle.option_breakdown(uow, quote_id, i) for i in range(3)]
+        for option, breakdown in zip(quote.options, found, strict=True):
+            assert breakdown["technical_premium"] == option["technical_premium"]
+            (step,) = [
+                s for s in option["worksheet"]["technical"] if s["code"] == "expected_insured_loss"
+            ]
+            expected = float(step["exact"])
+            assert breakdown["expected_loss"] == pytest.approx(expected, rel=1e-12)
+            for split in ("by_scenario", "by_coverage"):
+                parts = breakdown[split]
+                assert len(parts) >= 2
+                assert all(v >= 0 for v in parts.values())
+                # the grid's top bucket shares the mass it lumps pro rata: a few parts per
+                # million on a 1,024-bucket grid (less on finer ones), well below a yuan
+                assert sum(parts.values()) == pytest.approx(expected, rel=1e-5)
+    with platform.uow(buyer) as uow, pytest.raises(NotFoundError):
+        lifecycle.option_breakdown(uow, quote_id, 3)
+    other = make_tenant(platform, OrgKind.INSURER, "Other insurer", Role.UNDERWRITER)
+    with platform.uow(other.principal) as uow, pytest.raises(NotFoundError):
+        lifecycle.option_breakdown(uow, quote_id, 0)
+
+
 def test_an_underwriter_decides_a_referral_with_reasons(platform: Platform) -> None:
     buyer, underwriter, quote_id = _quoted(platform)
     with platform.uow(underwriter) as uow:

@@ -46,6 +46,9 @@ class Grid:
     padding: int = 1
     tilt: float = 10.0
     discretisation: str = "moments"
+    #: How far the model's annual loss reaches before its aggregate limit, when the automatic
+    #: reach was cut at limit + retention (:func:`choose_grid`); None otherwise.
+    natural_reach: float | None = None
 
     def __post_init__(self) -> None:
         _checks.positive("grid.bucket", self.bucket)
@@ -128,7 +131,7 @@ def choose_grid(
     rounded up to 1, 2, 2.5 or 5 × 10^k (down for a heavy tail, whose reach is a soft target).
     An explicit ``log2`` keeps the automatic reach.
     """
-    reach, auto_log2, heavy = _automatic(model)
+    reach, auto_log2, heavy, natural = _automatic(model)
     log2 = auto_log2 if log2 is None else log2
     if bucket is None:
         raw = reach / ((1 << log2) - 1)
@@ -140,19 +143,26 @@ def choose_grid(
         else:  # a retention smaller than a bucket: the bucket is the retention
             bucket = retention
             log2 = max(log2, min(math.ceil(math.log2(reach / retention + 1.0)), _LOG2_MAX))
-    return Grid(bucket=float(bucket), log2=log2, discretisation=discretisation)
+    return Grid(
+        bucket=float(bucket),
+        log2=log2,
+        discretisation=discretisation,
+        natural_reach=natural if natural > reach else None,
+    )
 
 
-def _automatic(model: Model) -> tuple[float, int, bool]:
-    """The reach, log2, and whether the heavy-tail rule chose them."""
-    reach, wanted = _reach(model), _smallest_mean(model) / _BUCKETS_PER_MEAN
+def _automatic(model: Model) -> tuple[float, int, bool, float]:
+    """The reach, log2, whether the heavy-tail rule chose them, and the reach before the
+    aggregate limit cut it."""
+    (reach, natural), wanted = _reach(model), _smallest_mean(model) / _BUCKETS_PER_MEAN
     light = (1 << _LOG2_RANGE[1]) - 1
     if reach > light * wanted and math.isinf(model.terms.aggregate_limit):
         bucket, log2 = _heavy_grid(model, reach, wanted)
-        return bucket * (1 << log2), log2, True  # n·h: for any log2, h·2^(log2 − k) is nice
+        # n·h: for any log2, h·2^(log2 − k) is nice
+        return bucket * (1 << log2), log2, True, natural
     log2 = math.ceil(math.log2(max(reach / max(wanted, 1e-9), 2.0)))
     most = _LOG2_RANGE[1] if log2 <= _LOG2_RANGE[1] else _LOG2_HEAVY
-    return reach, int(min(max(log2, _LOG2_RANGE[0]), most)), False
+    return reach, int(min(max(log2, _LOG2_RANGE[0]), most)), False, natural
 
 
 def _heavy_grid(model: Model, strict: float, wanted: float) -> tuple[float, int]:
@@ -197,7 +207,9 @@ def _first_order_tail(model: Model, top: float, start: float) -> tuple[FloatArra
     return ladder, tail
 
 
-def _reach(model: Model) -> float:
+def _reach(model: Model) -> tuple[float, float]:
+    """How far the grid must reach, and how far the annual loss reaches before the aggregate
+    limit (the same without one)."""
     event_top = 0.0
     for scenario in model.scenarios:
         layers = model.layers(scenario)
@@ -209,7 +221,7 @@ def _reach(model: Model) -> float:
     # An event's recoverable amount must reach the limit plus the retention, so that anything the
     # grid lumps at its top is at or above the aggregate limit after the retention.
     limit = model.terms.aggregate_limit + model.terms.retention
-    return min(reach, limit * (1.0 + 1e-6)) if math.isfinite(limit) else reach
+    return (min(reach, limit * (1.0 + 1e-6)) if math.isfinite(limit) else reach), reach
 
 
 def _smallest_mean(model: Model) -> float:

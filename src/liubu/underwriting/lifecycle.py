@@ -28,7 +28,7 @@ from liubu.underwriting.applicant import Applicant
 from liubu.underwriting.authority import authority_for, check_override
 from liubu.underwriting.eligibility import check_eligibility
 from liubu.underwriting.policy_money import cancellation_refund, pro_rata_premium
-from liubu.underwriting.quote import price_option, price_options
+from liubu.underwriting.quote import price_option, price_options, technical_breakdown
 from liubu.underwriting.records import (
     Policy,
     PolicyEvent,
@@ -289,6 +289,36 @@ def _reprice(
     )
     check_override(authority, overrides=priced.overrides, limit=priced.limit)
     return {**option, **priced.to_dict()}
+
+
+def option_breakdown(uow: LifecycleUnitOfWork, quote_id: str, index: int) -> dict[str, Any]:
+    """The expected insured loss of a quote's option by scenario and by coverage, priced again
+    from the quote's stored submission; refused if that no longer gives the stored premium."""
+    quote = uow.underwriting.quote(quote_id)
+    if not 0 <= index < len(quote.options):
+        raise NotFoundError(f"The quote {quote_id} has no option {index}.")
+    option = quote.options[index]
+    if option.get("technical_premium") is None:
+        raise ValidationError(
+            f"Option {index} of the quote has no technical premium to explain.",
+            code="underwriting.no_technical_premium",
+            field="option_index",
+            value=index,
+        )
+    spec, _tenant = _spec(uow, option["product"])
+    found = technical_breakdown(
+        spec,
+        _applicant(quote.submission),
+        limit=Decimal(option["limit"]),
+        retention=Decimal(option["retention"]),
+    )
+    if found is None or found["technical_premium"] != option["technical_premium"]:
+        raise ConflictError(
+            f"Pricing option {index} again gives {found and found['technical_premium']}, not the "
+            f"quoted {option['technical_premium']}: the scenario library or loads changed since.",
+            code="underwriting.breakdown_stale",
+        )
+    return {"option_index": index, "product": option["product"], **found}
 
 
 def bind(

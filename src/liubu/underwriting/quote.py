@@ -113,6 +113,31 @@ def price_options(
     )
 
 
+def technical_breakdown(
+    spec: ProductSpec,
+    applicant: Applicant,
+    *,
+    limit: object,
+    retention: object | None = None,
+    loads: Loads | None = None,
+    engine: EngineSettings | None = None,
+) -> dict[str, Any] | None:
+    """Why the technical premium of an option is what it is: the expected insured loss split by
+    scenario and by coverage, with the premium the same inputs give (``None`` when the option
+    has no technical premium). Priced again from the inputs: the engine is deterministic."""
+    exposure = for_product(exposure_of(applicant), spec)
+    mapped = option_terms(spec, limit=limit, retention=retention)
+    if not (mapped.modelled and exposure.scenarios):
+        return None
+    technical = price_scenarios(
+        exposure.scenarios,
+        mapped.terms,
+        loads or loads_for(spec.insurer),
+        engine or EngineSettings(),
+    )
+    return {"technical_premium": str(technical.premium.amount), **technical.breakdown()}
+
+
 def _price(
     spec: ProductSpec,
     applicant: Applicant,

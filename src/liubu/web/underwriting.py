@@ -128,6 +128,14 @@ def quote_detail(
     page, nav = require_page(principal, "underwriting")
     with platform.uow(principal) as uow:
         quote = uow.underwriting.quote(quote_id)
+        breakdowns: dict[int, Any] = {}
+        for index, option in enumerate(quote.options):
+            if option.get("technical_premium") is None:
+                continue
+            try:
+                breakdowns[index] = lifecycle.option_breakdown(uow, quote.id, index)
+            except LiubuError as error:  # e.g. the library changed since: say so, show the rest
+                breakdowns[index] = {"problem": error.message}
     return render(
         request,
         "underwriting_quote.html",
@@ -135,6 +143,7 @@ def quote_detail(
         nav=nav,
         page=page,
         quote=quote,
+        breakdowns=breakdowns,
         lang=_lang(request),
     )
 

@@ -124,6 +124,13 @@ def get_quote(quote_id: str, uow: UowDep) -> Quote:
     return uow.underwriting.quote(quote_id)
 
 
+@router.get("/quotes/{quote_id}/options/{option_index}/breakdown")
+def option_breakdown(quote_id: str, option_index: int, uow: UowDep) -> dict[str, Any]:
+    """Why an option's technical premium is what it is: the expected insured loss by scenario
+    and by coverage (Euler allocation), priced again from the quote's submission."""
+    return lifecycle.option_breakdown(uow, quote_id, option_index)
+
+
 @router.post("/quotes/{quote_id}/decision", response_model=QuotePublic)
 def decide(quote_id: str, body: Decision, uow: UowDep) -> Quote:
     quote = lifecycle.decide_referral(
