@@ -13,6 +13,7 @@ the filed *relativities*; the overall rate level is out of scope (docs/experienc
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,6 +29,8 @@ from liubu.experience.dataset import ExperienceData, SegmentKey
 from liubu.experience.indication import FactorLink, RateIndication, rate_indication
 from liubu.experience.reader import read_experience_csv
 from liubu.products import ProductSpec, Text
+from liubu.products.registry import ProductsUnitOfWork
+from liubu.products.service import find_product
 
 IMPORTERS = (Role.ACTUARY, Role.ADMIN)
 READERS = (Role.ACTUARY, Role.ADMIN, Role.UNDERWRITER)
@@ -118,9 +121,17 @@ def indicate(
 MAX_FILE_BYTES = 64 << 20  # 64 MiB: some hundred thousand policy-periods, read in memory
 
 
-def read_uploaded(content: bytes, name: str) -> ExperienceData:
-    """An uploaded file's rows; refused past :data:`MAX_FILE_BYTES` (read ``MAX_FILE_BYTES + 1``
-    bytes of the upload to know) or when any row is bad (naming line, column and value)."""
+class UploadUnitOfWork(ExperienceUnitOfWork, ProductsUnitOfWork, Protocol):
+    """An upload also looks up the product it is tagged with."""
+
+
+def import_upload(
+    uow: UploadUnitOfWork, content: bytes, *, name: str, product_ref: str | None = None
+) -> ImportSummary:
+    """Store an uploaded file (the API's and the web page's import): refused past
+    :data:`MAX_FILE_BYTES` (read ``MAX_FILE_BYTES + 1`` bytes of the upload to know), when any
+    row is bad (naming line, column and value), or when the product tag names no product. The
+    caller commits."""
     if len(content) > MAX_FILE_BYTES:
         raise ValidationError(
             f"The file {name} is larger than {MAX_FILE_BYTES >> 20} MiB; split it by period "
@@ -128,7 +139,12 @@ def read_uploaded(content: bytes, name: str) -> ExperienceData:
             code="experience.file_too_large",
             field="file",
         )
-    return read_experience_csv(content, name=name)
+    data = read_experience_csv(content, name=name)
+    if product_ref is not None:
+        find_product(uow, product_ref)  # an unknown tag is named, not stored
+    return import_experience(
+        uow, data, product_ref=product_ref, file_sha256=hashlib.sha256(content).hexdigest()
+    )
 
 
 def experience_counts(uow: ExperienceUnitOfWork, product_ref: str | None = None) -> Any:

@@ -127,15 +127,25 @@ def technical_breakdown(
     has no technical premium). Priced again from the inputs: the engine is deterministic."""
     exposure = for_product(exposure_of(applicant), spec)
     mapped = option_terms(spec, limit=limit, retention=retention)
+    technical = _technical(spec, exposure, mapped, loads, engine or EngineSettings())
+    if technical is None:
+        return None
+    return {"technical_premium": str(technical.premium.amount), **technical.breakdown()}
+
+
+def _technical(
+    spec: ProductSpec,
+    exposure: ProductExposure,
+    mapped: OptionTerms,
+    loads: Loads | None,
+    engine: EngineSettings,
+) -> TechnicalPrice | None:
+    """The option's technical price; None when nothing of it is modelled."""
     if not (mapped.modelled and exposure.scenarios):
         return None
-    technical = price_scenarios(
-        exposure.scenarios,
-        mapped.terms,
-        loads or loads_for(spec.insurer),
-        engine or EngineSettings(),
+    return price_scenarios(
+        exposure.scenarios, mapped.terms, loads or loads_for(spec.insurer), engine
     )
-    return {"technical_premium": str(technical.premium.amount), **technical.breakdown()}
 
 
 def _price(
@@ -150,12 +160,7 @@ def _price(
 ) -> QuoteOption:
     mapped = option_terms(spec, limit=limit, retention=retention)
     settings = engine or EngineSettings()
-    chosen_loads = loads or loads_for(spec.insurer)
-    technical = (
-        price_scenarios(exposure.scenarios, mapped.terms, chosen_loads, settings)
-        if mapped.modelled and exposure.scenarios
-        else None
-    )
+    technical = _technical(spec, exposure, mapped, loads, settings)
     filed = filed_price(
         spec, applicant, limit=mapped.limit, retention=mapped.retention, overrides=overrides
     )

@@ -4,7 +4,6 @@ level, with credibility and the filed range. Advice: nothing here changes a prod
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Annotated, Any
 
@@ -154,12 +153,9 @@ async def experience_import(
     tag = product or None
     try:
         content = await file.read(experience.MAX_FILE_BYTES + 1)
-        data = experience.read_uploaded(content, file.filename or "upload.csv")
         with platform.uow(principal) as uow:
-            if tag is not None:
-                products.find_product(uow, tag)
-            summary = experience.import_experience(
-                uow, data, product_ref=tag, file_sha256=hashlib.sha256(content).hexdigest()
+            summary = experience.import_upload(
+                uow, content, name=file.filename or "upload.csv", product_ref=tag
             )
             uow.commit()
     except PermissionDeniedError:

@@ -5,7 +5,6 @@ Every call reads and writes the caller's own insurer's experience only (the stor
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
@@ -30,11 +29,8 @@ async def import_file(
     column and value, with every problem found); rows already stored are not stored again
     (200 when nothing was new)."""
     content = await file.read(experience.MAX_FILE_BYTES + 1)
-    data = experience.read_uploaded(content, file.filename or "upload.csv")
-    if product is not None:
-        products.find_product(uow, product)  # an unknown tag is named, not stored
-    summary = experience.import_experience(
-        uow, data, product_ref=product, file_sha256=hashlib.sha256(content).hexdigest()
+    summary = experience.import_upload(
+        uow, content, name=file.filename or "upload.csv", product_ref=product
     )
     uow.commit()
     if not summary.stored:
