@@ -7,9 +7,11 @@ import dataclasses
 import threading
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import yaml
 
 from liubu.accounts import service as accounts
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
@@ -140,6 +142,53 @@ def test_an_underwriter_decides_a_referral_with_reasons(platform: Platform) -> N
     assert decided.decision["reasons"] == "Accepted."
     with platform.uow(buyer) as uow, pytest.raises(PermissionDeniedError):
         lifecycle.decide_referral(uow, quote_id, approve=True, reasons="self-approval")
+
+
+RULES_FILE = Path(__file__).parents[2] / "src/liubu/underwriting/data/referral_rules.yaml"
+DDOS = "yangben-pc/ddos-sla-guarantee@1"
+
+
+def _adequacy_threshold(insurer: str) -> Decimal:
+    """The insurer's rate-adequacy threshold, read from the rules file as data."""
+    table = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    (rule,) = [r for r in table["default"]["rules"] if r["code"] == "rate_adequacy_below_threshold"]
+    override = table["insurers"].get(insurer, {}).get("rules", {})
+    entry = override.get("rate_adequacy_below_threshold", {})
+    return Decimal(str(entry.get("threshold", rule["threshold"])))
+
+
+def test_an_option_no_rule_refers_is_offered_at_once_and_bound_without_an_underwriter(
+    platform: Platform,
+) -> None:
+    """With capital allocated in the insurer's book, a cover whose filed premium clears its cost
+    auto-quotes: each option refers exactly when its adequacy is below the insurer's threshold
+    (the enterprise is not CII, not graded D/E, exposes no KEV, and its revenue is small)."""
+    load_reference_products(platform)
+    buyer = make_tenant(platform, OrgKind.ENTERPRISE, "Shop", Role.ENTERPRISE_USER).principal
+    with platform.uow(buyer) as uow:
+        enterprise = accounts.register_enterprise(uow, facts(2))
+        uow.commit()
+    with platform.uow(buyer) as uow:
+        (quote,) = lifecycle.request_quotes(uow, enterprise.id, products_wanted=[DDOS])
+        uow.commit()
+    threshold = _adequacy_threshold("yangben-pc")
+    statuses = [o["status"] for o in quote.options]
+    for option in quote.options:
+        below = Decimal(option["rate_adequacy"]) < threshold
+        assert option["status"] == ("refer" if below else "auto")
+        assert [r["code"] for r in option["referral"]["reasons"]] == (
+            ["rate_adequacy_below_threshold"] if below else []
+        )
+    assert "auto" in statuses, statuses
+    assert quote.status == "offered"
+    index = statuses.index("auto")
+    with platform.uow(buyer) as uow:
+        policy = lifecycle.bind(uow, quote.id, option_index=index, expected_version=quote.version)
+        uow.commit()
+    assert policy.annual_premium == Decimal(quote.options[index]["filed_premium"])
+    with platform.uow(buyer) as uow:
+        stored = uow.underwriting.quote(quote.id)
+    assert (stored.status, stored.decision) == ("bound", None)  # no underwriter decided
 
 
 def _money(value: Decimal) -> Decimal:

@@ -2,9 +2,19 @@
 exact terms.
 
     expected insured loss  E  = mean annual insured loss (liubu.risk.quantify, engine "auto")
-    capital                C  = TVaR_α(annual insured loss) − E          (α = capital level)
+    stand-alone capital    C₁ = TVaR_α(annual insured loss) − E          (α = capital level)
+    capital                C  = C₁, or in a book (loads.book_policies N, book_correlation ρ):
+                                min(C₁, k_α × σ × √((1 + (N − 1) ρ) / N))
     risk load              RL = cost of capital × C
     technical premium      T  = (E + RL) / (1 − expense ratio − profit margin)
+
+σ is the standard deviation of the policy's annual insured loss and k_α = φ(Φ⁻¹(α)) / (1 − α)
+the TVaR of a standard normal less its mean (2.8919 at 99.5 %). In a book of N policies like this
+one, each pair of annual losses correlated ρ, the book's loss S is taken as normal (central limit
+theorem) and its capital TVaR_α(S) − E[S] = k_α σ_S is allocated by the Euler principle, which for
+a normal (elliptical) book is the covariance allocation: policy i carries
+k_α × Cov(X_i, S) / σ_S = k_α σ √((1 + (N − 1) ρ) / N) (McNeil, Frey and Embrechts, Quantitative
+Risk Management, 2nd ed. 2015, §8.5). The credit never raises capital above stand-alone.
 
 The engine works in float64; E and TVaR enter Decimal arithmetic through their shortest decimal
 representation (``Decimal(repr(x))``), the formula runs in Decimal at 50 significant digits, and
@@ -17,6 +27,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
+from statistics import NormalDist
 from typing import Any
 
 from liubu.core import Money
@@ -65,6 +76,10 @@ class TechnicalPrice:
     exact: Decimal
     premium: Money
     result: Result = field(repr=False, compare=False)
+    stand_alone_capital: Decimal = Decimal(0)
+    sd: Decimal = Decimal(0)
+    tail_multiplier: Decimal | None = None
+    book_capital: Decimal | None = None
 
     def summary(self) -> dict[str, Any]:
         """The engine result in brief (JSON-ready): engine, settings, ground-up and insured
@@ -101,17 +116,43 @@ def to_decimal(value: float) -> Decimal:
     return Decimal(repr(float(value)))
 
 
+def normal_tail_multiplier(level: Decimal) -> Decimal:
+    """k_α = φ(Φ⁻¹(α)) / (1 − α): TVaR_α less the mean of a normal, in standard deviations."""
+    normal = NormalDist()
+    alpha = float(level)
+    return to_decimal(normal.pdf(normal.inv_cdf(alpha)) / (1.0 - alpha))
+
+
 def technical_price(result: Result, loads: Loads) -> TechnicalPrice:
     """The technical premium from an engine result and the loads (formula in the module doc)."""
     expected = to_decimal(result.mean)
     tvar = to_decimal(result.tvar(float(loads.capital_level)))
+    sd = to_decimal(result.sd)
+    multiplier: Decimal | None = None
+    book: Decimal | None = None
     with localcontext() as context:
         context.prec = PRECISION
-        capital = max(tvar - expected, Decimal(0))
+        stand_alone = max(tvar - expected, Decimal(0))
+        capital = stand_alone
+        if loads.capital_basis == "book":
+            multiplier = normal_tail_multiplier(loads.capital_level)
+            book = multiplier * sd * loads.diversification
+            capital = min(stand_alone, book)
         risk_load = loads.cost_of_capital * capital
         exact = (expected + risk_load) / loads.premium_share
     return TechnicalPrice(
-        expected, tvar, capital, risk_load, loads, exact, Money(exact).round_fen(), result
+        expected,
+        tvar,
+        capital,
+        risk_load,
+        loads,
+        exact,
+        Money(exact).round_fen(),
+        result,
+        stand_alone_capital=stand_alone,
+        sd=sd,
+        tail_multiplier=multiplier,
+        book_capital=book,
     )
 
 

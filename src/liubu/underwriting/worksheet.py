@@ -104,7 +104,7 @@ def technical_steps(price: TechnicalPrice | None) -> tuple[Step, ...]:
     return (
         _money_step("expected_insured_loss", price.expected_loss, engine=price.result.engine),
         _money_step("tvar", price.tvar, level=str(loads.capital_level)),
-        _money_step("capital", price.capital, formula="TVaR − E"),
+        *_capital_steps(price),
         Step("expense_ratio", label("expense_ratio"), loads.expense_ratio),
         Step("profit_margin", label("profit_margin"), loads.profit_margin),
         Step("cost_of_capital", label("cost_of_capital"), loads.cost_of_capital),
@@ -114,7 +114,7 @@ def technical_steps(price: TechnicalPrice | None) -> tuple[Step, ...]:
             loads.premium_share,
             detail=MappingProxyType({"formula": "1 − expense_ratio − profit_margin"}),
         ),
-        _money_step("risk_load", price.risk_load, formula="cost_of_capital × (TVaR − E)"),
+        _money_step("risk_load", price.risk_load, formula="cost_of_capital × capital"),
         Step(
             "technical_premium",
             label("technical_premium"),
@@ -127,6 +127,44 @@ def technical_steps(price: TechnicalPrice | None) -> tuple[Step, ...]:
                     "loads_source": loads.source,
                 }
             ),
+        ),
+    )
+
+
+def _capital_steps(price: TechnicalPrice) -> tuple[Step, ...]:
+    """Stand-alone: TVaR − E. In a book: that, and the book's allocation, the smaller used."""
+    loads = price.loads
+    if price.book_capital is None or price.tail_multiplier is None:
+        return (_money_step("capital", price.capital, formula="TVaR − E", basis="stand_alone"),)
+    return (
+        _money_step("stand_alone_capital", price.stand_alone_capital, formula="TVaR − E"),
+        _money_step("sd", price.sd),
+        Step(
+            "tail_multiplier",
+            label("tail_multiplier"),
+            price.tail_multiplier,
+            price.tail_multiplier.quantize(Decimal("0.0001"), ROUND_HALF_UP),
+            MappingProxyType({"formula": "φ(Φ⁻¹(α)) / (1 − α)", "level": str(loads.capital_level)}),
+        ),
+        Step(
+            "diversification_factor",
+            label("diversification_factor"),
+            loads.diversification,
+            loads.diversification.quantize(Decimal("0.0001"), ROUND_HALF_UP),
+            MappingProxyType(
+                {
+                    "formula": "√((1 + (N − 1) ρ) / N)",
+                    "book_policies": loads.book_policies,
+                    "book_correlation": str(loads.book_correlation),
+                }
+            ),
+        ),
+        _money_step("book_capital", price.book_capital, formula="k × sd × diversification"),
+        _money_step(
+            "capital",
+            price.capital,
+            formula="min(stand_alone_capital, book_capital)",
+            basis="book",
         ),
     )
 

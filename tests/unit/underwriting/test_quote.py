@@ -14,9 +14,15 @@ from liubu.underwriting import Applicant, price_option, price_options
 
 from .conftest import make_applicant
 
+# shifan-pc allocates capital in a book (data/loads.yaml), so the worksheet shows both capitals.
 TECHNICAL_STEPS = [
     "expected_insured_loss",
     "tvar",
+    "stand_alone_capital",
+    "sd",
+    "tail_multiplier",
+    "diversification_factor",
+    "book_capital",
     "capital",
     "expense_ratio",
     "profit_margin",

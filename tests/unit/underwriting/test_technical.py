@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
+from scipy.integrate import quad
 
 from liubu.errors import ValidationError
 from liubu.products import ProductSpec
@@ -101,6 +105,94 @@ def test_monte_carlo_settings_reach_the_engine_unchanged(sme: ProductSpec) -> No
     assert option.worksheet.model["result"]["settings"]["seed"] == 7
 
 
+def normal_tvar_multiplier(level: float) -> float:
+    """(TVaR_α − mean) / sd of a normal, by numerical integration of x φ(x) over the tail."""
+    tail, _ = quad(lambda x: x * stats.norm.pdf(x), stats.norm.ppf(level), math.inf)
+    return float(tail / (1 - level))
+
+
+def test_capital_in_a_book_is_the_covariance_allocation_of_the_books_tvar(
+    sme: ProductSpec,
+) -> None:
+    loads = replace(LOADS, book_policies=400, book_correlation=Decimal("0.1"))
+    option = price_option(sme, make_applicant(), limit=1_000_000, loads=loads)
+    scenarios = library_scenarios("C", "10m_100m", names=SME_SCENARIOS)
+    result = quantify(Model(scenarios, sme_terms_at_one_million()), engine="auto")
+    k = normal_tvar_multiplier(0.995)
+    assert k == pytest.approx(2.891949, abs=1e-6)  # the normal's ES₉₉.₅ in sd units
+    book = k * result.sd * math.sqrt((1 + 399 * 0.1) / 400)
+    stand_alone = result.tvar(0.995) - result.mean
+    assert book < stand_alone  # a policy's 1-in-200 year is its whole limit; the book's is not
+    expected = (result.mean + 0.10 * book) / (1 - 0.30 - 0.05)
+    assert option.technical_premium is not None
+    assert abs(float(option.technical_premium.amount) - expected) <= 0.005 + 1e-9 * expected
+    sheet = option.worksheet
+    assert float(sheet.step("sd").exact or 0) == pytest.approx(result.sd, rel=1e-15)
+    assert float(sheet.step("stand_alone_capital").exact or 0) == pytest.approx(
+        stand_alone, rel=1e-12
+    )
+    assert float(sheet.step("book_capital").exact or 0) == pytest.approx(book, rel=1e-9)
+    assert sheet.step("capital").exact == sheet.step("book_capital").exact
+    assert sheet.step("diversification_factor").rounded == Decimal("0.3198")
+
+
+def test_the_allocation_is_the_policys_share_of_a_simulated_normal_books_tail() -> None:
+    """Simulate a book of N like policies with normal annual losses, pairwise correlation ρ (one
+    common factor), and measure policy 0's Euler contribution E[X₀ | S ≥ VaR_α(S)] − E[X₀]: it is
+    what the loads charge, k_α × sd × diversification factor."""
+    size, rho, level, mean, sd = 60, 0.15, 0.995, 10_000.0, 40_000.0
+    years = 2_000_000
+    rng = np.random.default_rng(20_240_601)
+    common, own, rest = rng.standard_normal((3, years))
+    idiosyncratic = math.sqrt(1 - rho)
+    first = mean + sd * (math.sqrt(rho) * common + idiosyncratic * own)
+    book = size * mean + sd * (
+        size * math.sqrt(rho) * common + idiosyncratic * (own + math.sqrt(size - 1) * rest)
+    )
+    tail = book >= np.quantile(book, level)
+    contribution = float(first[tail].mean()) - mean
+    standard_error = float(first[tail].std()) / math.sqrt(int(tail.sum()))
+    loads = replace(LOADS, book_policies=size, book_correlation=Decimal(str(rho)))
+    charged = normal_tvar_multiplier(level) * sd * float(loads.diversification)
+    assert abs(contribution - charged) < 4 * standard_error
+    assert standard_error < 0.02 * charged
+
+
+def test_diversification_never_raises_the_premium_above_stand_alone(sme: ProductSpec) -> None:
+    applicant = make_applicant()
+
+    def premium(loads: Loads) -> Decimal:
+        technical = price_option(sme, applicant, limit=500_000, loads=loads).technical_premium
+        assert technical is not None
+        return technical.amount
+
+    premiums = [
+        premium(replace(LOADS, book_policies=300, book_correlation=Decimal(rho)))
+        for rho in ("0", "0.05", "0.2", "0.6", "1")
+    ]
+    assert premiums == sorted(premiums)  # more correlation, more capital
+    assert premiums[0] < premiums[-1]
+    assert max(premiums) <= premium(LOADS)  # stand-alone
+
+
+@pytest.mark.parametrize(
+    ("policies", "correlation", "field"),
+    [
+        (29, Decimal("0.1"), "book_policies"),
+        (300, Decimal("1.01"), "book_correlation"),
+        (300, Decimal("-0.1"), "book_correlation"),
+        (None, Decimal("0.1"), "book_policies"),
+        (300, None, "book_correlation"),
+    ],
+)
+def test_a_book_too_small_or_without_a_valid_correlation_is_refused(
+    policies: int | None, correlation: Decimal | None, field: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        replace(LOADS, book_policies=policies, book_correlation=correlation)
+    assert caught.value.field == field
+
+
 def test_each_insurers_loads_are_read_from_the_data_file() -> None:
     table = yaml.safe_load(LOADS_FILE.read_text(encoding="utf-8"))
     for insurer, row in [*table["insurers"].items(), ("no-such-insurer", table["default"])]:
@@ -109,6 +201,9 @@ def test_each_insurers_loads_are_read_from_the_data_file() -> None:
         assert loads.profit_margin == Decimal(str(row["profit_margin"]))
         assert loads.cost_of_capital == Decimal(str(row["cost_of_capital"]))
         assert loads.capital_level == Decimal(str(row["capital_level"]))
+        assert loads.book_policies == row.get("book_policies")
+        rho = row.get("book_correlation")
+        assert loads.book_correlation == (None if rho is None else Decimal(str(rho)))
 
 
 def test_loads_that_leave_nothing_for_losses_are_refused() -> None:
