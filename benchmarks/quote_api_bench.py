@@ -28,6 +28,7 @@ from liubu.core import uscc_with_check
 from liubu.demo import load_reference_products
 from liubu.products import load_reference_catalogue
 from liubu.risk import band_for_revenue, library_scenarios, quantify
+from liubu.risk.grid import clear_caches
 from liubu.risk.model import Model
 from liubu.underwriting import check_eligibility, terms_for_option
 
@@ -54,6 +55,7 @@ def main() -> None:
             client.post(url, json=body, headers=headers).raise_for_status()  # warm-up
             latencies = []
             for _ in range(ROUNDS):
+                clear_caches()  # a cold quote: nothing remembered from the round before
                 start = time.perf_counter()
                 client.post(url, json=body, headers=headers).raise_for_status()
                 latencies.append(time.perf_counter() - start)
@@ -119,6 +121,7 @@ def _two_clients(base: str, url: str, body: dict[str, object], headers: dict[str
         nonlocal done
         with httpx.Client(base_url=base, timeout=60) as client:
             for _ in range(ROUNDS // 2 + 1):
+                clear_caches()  # each request as cold as the latency rounds (the same SME)
                 client.post(url, json=body, headers=headers).raise_for_status()
                 with lock:
                     done += 1
@@ -151,6 +154,7 @@ def _engine_alone(products: list[str]) -> tuple[float, int]:
     scenarios = library_scenarios("C", band_for_revenue(30_000_000))
     timings = []
     for _ in range(5):
+        clear_caches()
         start = time.perf_counter()
         for spec in eligible:
             for limit in spec.limit_options[:3]:

@@ -9,6 +9,8 @@ most e^(tilt) (about 2·10⁻¹² for the default tilt of 10).
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +20,15 @@ from liubu.risk import _checks
 from liubu.risk.layers import ComponentLayer
 from liubu.risk.model import Model
 from liubu.risk.severity import FloatArray
+
+# Discretising the components is most of the engine's work, and a quote repeats it: its options'
+# layers are often equal (a sublimit below every limit on offer) and their grids share a bucket
+# size (n = 1,024 and 2,048 buckets of ¥1,000). π(k·h) is pointwise in k, so a remembered ladder is
+# extended, never recomputed; the values are the ones a fresh computation gives, bit for bit.
+_LADDERS: OrderedDict[tuple[ComponentLayer, float], FloatArray] = OrderedDict()
+_LADDER_ENTRIES = 256
+_LADDER_MAX_POINTS = 1 << 15
+_LADDER_LOCK = threading.Lock()
 
 #: Probability left beyond the grid when it is sized from quantiles.
 _TAIL = 1e-9
@@ -96,7 +107,7 @@ class Grid:
             return pmf
         # π keeps its relative precision in a heavy tail, where differences of E[min(Z, u)] are
         # rounding noise (10⁻¹⁶ of the mean) that clipping at zero turned into a bias
-        survival = -np.diff(layer.stop_loss(np.arange(self.n) * self.bucket)) / self.bucket
+        survival = -np.diff(stop_loss_ladder(layer, self.bucket, self.n)) / self.bucket
         pmf = np.empty(self.n)
         pmf[0] = 1.0 - survival[0]
         pmf[1:-1] = survival[:-1] - survival[1:]
@@ -332,3 +343,34 @@ def _limited_sum_moments(layers: tuple[ComponentLayer, ...], cap: float) -> tupl
         capped = np.append(dist[:buckets], dist[buckets:].sum())
     x = np.arange(buckets + 1) * h
     return float(np.sum(x * capped)), float(np.sum(x * x * capped))
+
+
+def stop_loss_ladder(layer: ComponentLayer, bucket: float, n: int) -> FloatArray:
+    """π(k·h) = E[(Z − k·h)⁺] for k = 0 … n − 1 (read-only), remembered per layer and bucket."""
+    key = (layer, bucket)
+    with _LADDER_LOCK:
+        known = _LADDERS.get(key)
+        if known is not None:
+            _LADDERS.move_to_end(key)
+    if known is not None and len(known) >= n:
+        return known[:n]
+    start = 0 if known is None else len(known)
+    fresh = np.asarray(layer.stop_loss(np.arange(start, n) * bucket), dtype=np.float64)
+    ladder = fresh if known is None else np.concatenate((known, fresh))
+    ladder.flags.writeable = False
+    if n <= _LADDER_MAX_POINTS:
+        with _LADDER_LOCK:
+            _LADDERS[key] = ladder
+            _LADDERS.move_to_end(key)
+            while len(_LADDERS) > _LADDER_ENTRIES:
+                _LADDERS.popitem(last=False)
+    return ladder
+
+
+def clear_caches() -> None:
+    """Forget remembered stop-loss ladders and layer moments (benchmarks measure a cold quote)."""
+    from liubu.risk.layers import _limited_moment
+
+    with _LADDER_LOCK:
+        _LADDERS.clear()
+    _limited_moment.cache_clear()

@@ -14,6 +14,7 @@ E[((min(B, h) − l)⁺)²] = E[min(B, h)²] − E[min(B, l)²] − 2l·(LEV(h) 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -133,7 +134,11 @@ class ComponentLayer:
         return min(covered, self.cap)
 
     def limited_moment(self, order: int, limit: float = math.inf) -> float:
-        """E[min(Z, limit)^order], exact."""
+        """E[min(Z, limit)^order], exact. Remembered per layer (a quote's options and the grid's
+        checks ask the same layers the same questions; layers are immutable values)."""
+        return _limited_moment(self, order, float(limit))
+
+    def _limited_moment(self, order: int, limit: float) -> float:
         u = min(limit, self.cap)
         a, w, base = self.money_per_unit, self.waiting, self.base
         if a == 0.0 or u <= 0.0:
@@ -155,6 +160,11 @@ class ComponentLayer:
     @property
     def second_moment(self) -> float:
         return self.limited_moment(2)
+
+
+@functools.lru_cache(maxsize=8192)
+def _limited_moment(layer: ComponentLayer, order: int, limit: float) -> float:
+    return layer._limited_moment(order, limit)
 
 
 def _layer_moment(base: Severity, low: float, high: float, order: int) -> float:

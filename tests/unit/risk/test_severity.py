@@ -92,6 +92,23 @@ def test_partial_moments_agree_with_numerical_integration(severity, frozen) -> N
 
 
 @pytest.mark.parametrize(("severity", "frozen"), CASES)
+def test_limited_expected_values_agree_with_scipy(severity, frozen) -> None:
+    """E[min(X, u)] on an array (the grid's path, specialised per family) against SciPy's
+    expectation; below the support it is u itself, at infinity the mean."""
+    low = frozen.support()[0]
+    us = np.array([0.0, *frozen.ppf([0.05, 0.5, 0.95, 0.9999]), math.inf])
+    found = severity.lev_array(us)
+    for u, value in zip(us[1:-1], found[1:-1], strict=True):
+        # E[min(X, u)] = ∫₀ᵘ P(X > x) dx, and P(X > x) = 1 below the support
+        tail, _ = integrate.quad(frozen.sf, max(low, 0.0), u, epsrel=1e-11, limit=400)
+        expected = max(low, 0.0) + tail
+        assert value == pytest.approx(expected, rel=1e-8)
+    assert found[0] == pytest.approx(min(0.0, low), abs=1e-9)
+    assert found[-1] == pytest.approx(frozen.mean(), rel=1e-9)
+    assert severity.lev_array(us.reshape(2, 3)).shape == (2, 3)
+
+
+@pytest.mark.parametrize(("severity", "frozen"), CASES)
 def test_samples_follow_the_distribution(severity, frozen) -> None:
     draws = severity.sample(np.random.default_rng(11), 20_000)
     assert stats.kstest(draws, frozen.cdf).pvalue > 1e-3
