@@ -17,10 +17,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role, acting_in
 from liubu.bootstrap import Platform
-from liubu.demo import DEMO_EXPERIENCE_PRODUCT, DEMO_PASSWORD
+from liubu.demo import DEMO_EXPERIENCE_PRODUCT
 from liubu.experience import service, synthetic_experience, write_experience_csv
 from liubu.products import service as products
 from tests.e2e.browser import demo_site
+from tests.e2e.test_browser_shell import sign_in
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=20_000)
@@ -34,11 +35,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Platform, s
 
 def _sign_in(browser: Browser, base: str, username: str) -> Page:
     page = browser.new_context(locale="zh-CN").new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form[data-testid=login-form] button[type=submit]")
-    expect(page.get_by_test_id("who")).to_have_text(username)
+    sign_in(page, base, username)
     return page
 
 

@@ -64,32 +64,30 @@ def people(tmp_path: Path) -> tuple[Path, int, int]:
     return path, good, sum(counts.values()) - good
 
 
+def _import(platform: Platform, path: Path, chunk: int) -> subprocess.CompletedProcess[str]:
+    """Run the import CLI to the end, output captured."""
+    return subprocess.run(
+        _command(path, chunk),
+        env=_env(platform),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
 def test_importing_twice_issues_once_and_bad_rows_go_to_the_error_file(
     platform: Platform, people: tuple[Path, int, int]
 ) -> None:
     load_reference_products(platform)
     path, good, bad = people
-    first = subprocess.run(
-        _command(path, 5000),
-        env=_env(platform),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    first = _import(platform, path, 5000)
     assert first.returncode == 0, first.stderr
     assert f"issued {good:,} new policies" in first.stdout
     assert _count(platform, "SELECT count(*) FROM personal_policies") == good
     errors = path.with_name(path.name + ".errors.csv").read_text("utf-8-sig").splitlines()
     assert len(errors) == 1 + bad  # header + one line per rejected row
-    again = subprocess.run(
-        _command(path, 5000),
-        env=_env(platform),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    again = _import(platform, path, 5000)
     assert "issued 0 new policies" in again.stdout
     assert _count(platform, "SELECT count(*) FROM personal_policies") == good
     # Personal data is stored only encrypted: no resident ID in clear anywhere in the row.
@@ -124,14 +122,7 @@ def test_a_kill_9_mid_import_resumes_to_the_same_result(
     process.wait()
     interrupted = _count(platform, "SELECT count(*) FROM personal_policies")
     assert 0 < interrupted < good, "the kill must land mid-import"
-    resumed = subprocess.run(
-        _command(path, 2000),
-        env=_env(platform),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    resumed = _import(platform, path, 2000)
     assert resumed.returncode == 0, resumed.stderr
     assert "resumed after an interruption" in resumed.stdout
     assert _count(platform, "SELECT count(*) FROM personal_policies") == good

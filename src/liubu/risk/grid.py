@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import fft as sfft
 
-from liubu.risk import _checks
+from liubu.risk import _checks, layers
 from liubu.risk.layers import ComponentLayer
 from liubu.risk.model import Model
 from liubu.risk.severity import FloatArray
@@ -369,8 +369,6 @@ def stop_loss_ladder(layer: ComponentLayer, bucket: float, n: int) -> FloatArray
 
 def clear_caches() -> None:
     """Forget remembered stop-loss ladders and layer moments (benchmarks measure a cold quote)."""
-    from liubu.risk.layers import _limited_moment
-
     with _LADDER_LOCK:
         _LADDERS.clear()
-    _limited_moment.cache_clear()
+    layers.clear_moments()

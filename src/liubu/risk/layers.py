@@ -167,6 +167,11 @@ def _limited_moment(layer: ComponentLayer, order: int, limit: float) -> float:
     return layer._limited_moment(order, limit)
 
 
+def clear_moments() -> None:
+    """Forget the remembered layer moments."""
+    _limited_moment.cache_clear()
+
+
 def _layer_moment(base: Severity, low: float, high: float, order: int) -> float:
     """E[((min(B, high) − low)⁺)^order] for order 0, 1, 2."""
     if order == 0:

@@ -299,22 +299,9 @@ class Pert(Severity):
             total += math.comb(order, j) * self.low ** (order - j) * width**j * ratio * incomplete
         return total
 
-    def partial_mean(self, x: npt.ArrayLike) -> FloatArray:
-        """low·F(x) + w·α/(α+β)·I_y(α+1, β)."""
-        arr = as_array(x)
-        y = ((arr - self.low) / (self.high - self.low)).reshape(-1)
-        ratio = self.alpha / (self.alpha + self.beta)
-        first = (y >= 1.0).astype(np.float64)
-        inside = (y > 0.0) & (y < 1.0)
-        first[inside] = special.betainc(self.alpha + 1.0, self.beta, y[inside])
-        out = self.low * self.cdf(arr) + (self.high - self.low) * ratio * first.reshape(arr.shape)
-        return np.asarray(out, dtype=np.float64)
-
-    def lev_array(self, u: npt.ArrayLike) -> FloatArray:
-        """E[min(X, u)] = low·F(u) + w·α/(α+β)·I_y(α+1, β) + u·(1 − F(u)), each incomplete beta
-        evaluated once (the generic form evaluates F twice: the grid's hot path)."""
-        arr = as_array(u)
-        flat = arr.reshape(-1)
+    def _partial_mean_and_cdf(self, flat: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """low·F(x) + w·α/(α+β)·I_y(α+1, β) and F(x) for a flat array, each incomplete beta
+        evaluated once and only where 0 < y < 1 (it is slow)."""
         y = (flat - self.low) / (self.high - self.low)
         inside = (y > 0.0) & (y < 1.0)
         cdf = (y >= 1.0).astype(np.float64)
@@ -322,7 +309,20 @@ class Pert(Severity):
         cdf[inside] = special.betainc(self.alpha, self.beta, y[inside])
         first[inside] = special.betainc(self.alpha + 1.0, self.beta, y[inside])
         ratio = self.alpha / (self.alpha + self.beta)
-        partial = self.low * cdf + (self.high - self.low) * ratio * first
+        return self.low * cdf + (self.high - self.low) * ratio * first, cdf
+
+    def partial_mean(self, x: npt.ArrayLike) -> FloatArray:
+        """low·F(x) + w·α/(α+β)·I_y(α+1, β)."""
+        arr = as_array(x)
+        partial, _ = self._partial_mean_and_cdf(arr.reshape(-1))
+        return np.asarray(partial.reshape(arr.shape), dtype=np.float64)
+
+    def lev_array(self, u: npt.ArrayLike) -> FloatArray:
+        """E[min(X, u)] = partial mean + u·(1 − F(u)), F computed once (the generic form computes
+        it twice: the grid's hot path)."""
+        arr = as_array(u)
+        flat = arr.reshape(-1)
+        partial, cdf = self._partial_mean_and_cdf(flat)
         finite = np.isfinite(flat)
         tail = np.where(finite, np.where(finite, flat, 0.0) * (1.0 - cdf), 0.0)
         return np.asarray((partial + tail).reshape(arr.shape), dtype=np.float64)
