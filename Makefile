@@ -1,30 +1,62 @@
-# liubu — the two commands: `make demo` and `make test`.
+# liubu — the two commands: `make demo` and `make test`. Both install from uv.lock.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# uv itself, pinned, in a small venv of its own: a machine needs only Python and make.
+UV_VERSION := 0.13.9
+TOOLS  := .tools
+UV     := $(TOOLS)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+LOCKSUM := $(shell cat pyproject.toml uv.lock | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(LOCKSUM)
+DEMO_STAMP := $(VENV)/.runtime-$(LOCKSUM)
 # One BLAS thread per process: the risk engine's vector products are small, and threaded
 # OpenBLAS slows them badly when cores are shared (tests, a web server beside scans).
 export OPENBLAS_NUM_THREADS ?= 1
+# Locally the slow tests (more than ~30 s each) are left out; CI runs everything.
+ifeq ($(CI),true)
+PYTEST_MARKS :=
+else
+PYTEST_MARKS := -m "not slow"
+endif
 
-.PHONY: demo test venv lint typecheck bench clean chromium
+.PHONY: demo test venv lint typecheck bench clean chromium upgrade lock-check
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@rm -f $(VENV)/.installed-*
+$(UV):
+	@test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+# --locked: refuse to install when pyproject.toml and uv.lock disagree (the lock is not rewritten).
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --extra dev --python $(PYTHON)
+	@rm -f $(VENV)/.installed-* $(VENV)/.runtime-*
+	@touch $@ $(DEMO_STAMP)
+
+$(DEMO_STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --inexact --python $(PYTHON)
+	@rm -f $(VENV)/.runtime-*
 	@touch $@
 
 venv: $(STAMP)
 
 ## make demo: install, migrate the SQLite database under var/, load demo data, serve on :8000
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	$(BIN)/liubu demo --serve
 
-## make test: install with dev dependencies and run the whole suite
-test: $(STAMP) chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+## make test: install with dev dependencies and run the whole suite (slow tests only under CI=true)
+test: $(STAMP) chromium lock-check
+	$(BIN)/python -m pytest $(PYTEST_MARKS) $(PYTEST_ARGS)
+
+## make lock-check: fail when pyproject.toml and uv.lock disagree
+lock-check: | $(UV)
+	$(UV) lock --check --python $(PYTHON)
+
+## make upgrade: refresh the lock to the newest releases, install them and run the whole suite;
+## commit pyproject.toml + uv.lock only when it is green
+upgrade: | $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+	$(MAKE) test CI=true
 
 # Browser tests use Debian's Chromium. Installed when missing (needs root and apt, as on CI).
 chromium:
@@ -47,4 +79,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache

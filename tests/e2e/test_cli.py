@@ -69,3 +69,43 @@ def test_demo_then_an_error_prints_one_line_and_exits_non_zero(tmp_path: Path) -
     assert bad.returncode != 0
     assert bad.stderr.strip().count("\n") == 0
     assert bad.stderr.startswith("error: No organisation")
+
+
+def test_a_mistyped_command_or_option_prints_the_usage_and_exits_2(tmp_path: Path) -> None:
+    for args in (("nosuch",), ("reserve",), ("products", "list", "--nosuch")):
+        result = _run(*args, data_dir=tmp_path)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "Usage: liubu" in result.stderr, args
+        assert "Traceback" not in result.stderr + result.stdout, args
+
+
+def test_a_command_on_a_database_never_migrated_says_to_run_db_upgrade(tmp_path: Path) -> None:
+    result = _run("products", "list", data_dir=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "error: The database has no liubu tables: run `liubu db upgrade` first."
+    ]
+    assert _run("db", "upgrade", data_dir=tmp_path).returncode == 0
+    listed = _run("products", "list", data_dir=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+
+
+def test_intel_load_names_the_json_files_that_are_not_feeds_and_loads_the_rest(
+    tmp_path: Path,
+) -> None:
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "package.json").write_text('{"name": "not-a-feed", "version": "1.0.0"}')
+    (feeds / "known_exploited_vulnerabilities.json").write_text(
+        '{"title": "CISA Catalog of Known Exploited Vulnerabilities", "catalogVersion": "1",'
+        ' "dateReleased": "2025-01-01T00:00:00.000Z", "count": 1, "vulnerabilities": [{'
+        '"cveID": "CVE-2021-44228", "vendorProject": "Apache", "product": "Log4j2",'
+        ' "vulnerabilityName": "Log4Shell", "dateAdded": "2021-12-10",'
+        ' "shortDescription": "JNDI", "requiredAction": "Apply updates.",'
+        ' "dueDate": "2021-12-24", "knownRansomwareCampaignUse": "Known", "notes": ""}]}'
+    )
+    result = _run("intel", "load", str(feeds), data_dir=tmp_path / "data")
+    assert result.returncode == 0, result.stderr
+    assert "1 file(s) stored" in result.stdout
+    assert "1 skipped (not a feed)" in result.stdout
+    assert f"skipped, not a feed: {feeds / 'package.json'}" in result.stderr

@@ -253,21 +253,13 @@ def main() -> None:
     # The risk engine's small vector products slow down badly with threaded OpenBLAS when cores
     # are shared; one thread per process is faster here (set before numpy is first imported).
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    import click
-
+    # Click raises usage errors and prints them in standalone mode (exit 2), whichever Click it
+    # is — typer ≥ 0.29 vendors its own as ``typer._click`` — so only liubu's errors are ours.
     try:
-        result = app(standalone_mode=False)
-    except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
-    except click.exceptions.Abort:
-        err.print("aborted")
-        sys.exit(130)
+        app(prog_name="liubu", standalone_mode=True)
     except LiubuError as error:
         err.print(f"error: {error.message}", highlight=False, markup=False)
         sys.exit(1 if error.status >= 500 or error.status == 409 else 2)
     except ValueError as error:
         err.print(f"error: {error}", highlight=False, markup=False)
         sys.exit(2)
-    if isinstance(result, int) and result:
-        sys.exit(result)

@@ -44,6 +44,8 @@ def intel_load(
         f"{report.stored} file(s) stored, {report.unchanged} already loaded"
         + (f", {len(report.skipped)} skipped (not a feed)" if report.skipped else "")
     )
+    for skipped in report.skipped:
+        err.print(f"skipped, not a feed: {skipped}", highlight=False, markup=False)
 
 
 @assets_app.command("add")

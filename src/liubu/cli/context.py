@@ -9,6 +9,7 @@ from rich.console import Console
 
 from liubu.bootstrap import Platform, bootstrap
 from liubu.config import Settings, load_settings
+from liubu.errors import ConfigurationError
 
 
 @dataclass
@@ -25,8 +26,26 @@ class CliState:
 
     def platform(self, *, upgrade_schema: bool = False) -> Platform:
         if self._platform is None:
-            self._platform = bootstrap(self.settings(), upgrade_schema=upgrade_schema)
+            platform = bootstrap(self.settings(), upgrade_schema=upgrade_schema)
+            if not upgrade_schema:
+                _require_schema(platform)
+            self._platform = platform
         return self._platform
+
+
+def _require_schema(platform: Platform) -> None:
+    """A command on a database that is not at the newest migration would fail deep inside with a
+    missing table or column; say what to do instead."""
+    from liubu.store import migrate
+
+    at, head = migrate.revision_of(platform.engine), migrate.current_head()
+    if at != head:
+        platform.dispose()
+        where = "has no liubu tables" if at is None else f"is at revision {at}, not {head}"
+        raise ConfigurationError(
+            f"The database {where}: run `liubu db upgrade` first.",
+            code="database.not_migrated",
+        )
 
 
 def state(ctx: typer.Context) -> CliState:

@@ -13,11 +13,16 @@ from datetime import datetime
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+from cryptography.x509.oid import ObjectIdentifier
 
 # NIST SP 800-131A Rev. 2: RSA/DSA keys below 2048 bits and curves below 256 bits are disallowed.
 MIN_KEY_BITS = {"RSA": 2048, "DSA": 2048, "EC": 256}
 WEAK_SIGNATURE_HASHES = frozenset({"md5", "sha1"})
+# id-dsa (RFC 3279 §2.3.2). cryptography ≥ 51 deprecates DSA: naming ``dsa.DSAPublicKey`` or even
+# loading a DSA public key warns. A DSA key is told by the certificate's algorithm identifier and
+# its size read from the DSS parameters in the DER, so no deprecated path is touched.
+_ID_DSA = ObjectIdentifier("1.2.840.10040.4.1")
 
 
 @dataclass(frozen=True)
@@ -49,12 +54,43 @@ class CertificateFacts:
         return not self.self_signed and self.signature_hash in WEAK_SIGNATURE_HASHES
 
 
+def _der_item(der: bytes, start: int) -> tuple[int, int, int]:
+    """(tag, content start, content end) of the DER element at ``start`` (X.690 §8.1)."""
+    tag, length, at = der[start], der[start + 1], start + 2
+    if length & 0x80:
+        count = length & 0x7F
+        length, at = int.from_bytes(der[at : at + count], "big"), at + count
+    return tag, at, at + length
+
+
+def _dsa_bits(certificate: x509.Certificate) -> int:
+    """Bit length of the prime p in the SubjectPublicKeyInfo's Dss-Parms (RFC 3279 §2.3.2).
+
+    TBSCertificate is [0] version?, serial, signature, issuer, validity, subject,
+    subjectPublicKeyInfo (RFC 5280 §4.1); 0 when the parameters are inherited (absent).
+    """
+    der = certificate.tbs_certificate_bytes
+    _, at, _ = _der_item(der, 0)
+    if der[at] == 0xA0:  # explicit version
+        at = _der_item(der, at)[2]
+    for _ in range(5):  # serial, signature, issuer, validity, subject
+        at = _der_item(der, at)[2]
+    _, spki, _ = _der_item(der, at)
+    _, algorithm, algorithm_end = _der_item(der, spki)
+    parameters = _der_item(der, algorithm)[2]  # past the OID
+    if parameters >= algorithm_end or der[parameters] != 0x30:
+        return 0
+    _, prime, _ = _der_item(der, parameters)
+    _, p_start, p_end = _der_item(der, prime)
+    return int.from_bytes(der[p_start:p_end], "big").bit_length()
+
+
 def _key(certificate: x509.Certificate) -> tuple[str, int]:
+    if certificate.public_key_algorithm_oid == _ID_DSA:
+        return "DSA", _dsa_bits(certificate)
     key = certificate.public_key()
     if isinstance(key, rsa.RSAPublicKey):
         return "RSA", key.key_size
-    if isinstance(key, dsa.DSAPublicKey):
-        return "DSA", key.key_size
     if isinstance(key, ec.EllipticCurvePublicKey):
         return "EC", key.curve.key_size
     if isinstance(key, ed25519.Ed25519PublicKey):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import warnings
 from dataclasses import replace
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
 
 from liubu.assessment.scan import matches_host, read_certificate
@@ -104,6 +106,19 @@ def test_key_strength_thresholds_follow_nist_sp_800_131a() -> None:
     p256 = ec.generate_private_key(ec.SECP256R1())
     facts = read_certificate(_der(["a.example"], key=p256))
     assert (facts.key_type, facts.key_bits, facts.weak_key()) == ("EC", 256, False)
+
+
+def test_a_dsa_key_is_named_and_judged_without_touching_deprecated_names() -> None:
+    # cryptography ≥ 51 deprecates DSA; only making the test key needs its names, so the warning
+    # is allowed here alone. Reading the certificate must raise none (filterwarnings = error).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        from cryptography.hazmat.primitives.asymmetric import dsa
+
+        small = dsa.generate_private_key(key_size=1024)
+    issuer = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    facts = read_certificate(_der(["a.example"], key=small, issuer_key=issuer))  # type: ignore[arg-type]
+    assert (facts.key_type, facts.key_bits, facts.weak_key()) == ("DSA", 1024, True)
 
 
 def test_md5_or_sha1_signatures_are_weak_except_on_a_self_signed_certificate() -> None:
