@@ -19,7 +19,7 @@ from pathlib import Path
 from liubu.accounts import service as accounts
 from liubu.accounts.enterprise import EnterpriseFacts
 from liubu.accounts.model import OrgKind, acting_in, new_id
-from liubu.assessment.premium import filed_premium
+from liubu.assessment.score_model import load_score_model
 from liubu.bootstrap import Platform
 from liubu.core import PersonalDataCipher, industry_divisions, provinces, uscc_with_check
 from liubu.errors import LiubuError
@@ -29,6 +29,7 @@ from liubu.products.registry import FILED
 from liubu.products.spec import ProductSpec
 from liubu.products.validation import parse_product
 from liubu.store.personal import SqlIssueStore
+from liubu.underwriting import Applicant, filed_price, option_terms
 from liubu.underwriting.records import Policy, PolicyEvent, Quote
 
 ENTERPRISE_TYPES = ("comprehensive", "property_loss", "liability")
@@ -115,14 +116,16 @@ def _issue(
     this enterprise (the caller tries the next product)."""
     limit = rng.choice(spec.limit_options)
     score = Decimal(rng.randint(45, 95))
-    try:
-        premium = filed_premium(
-            spec,
-            score=score,
-            limit=limit,
-            revenue=facts.annual_revenue,
-            industry_section=facts.industry_section,
-        ).premium
+    applicant = Applicant(
+        industry_section=facts.industry_section,
+        revenue=facts.annual_revenue,
+        score=float(score),
+        grade=load_score_model().grade_for(score),
+        mlps_level=facts.mlps_level,
+    )
+    try:  # the one pricing path, as a quote would price this enterprise
+        retention = option_terms(spec, limit=limit, retention=None).retention
+        premium = filed_price(spec, applicant, limit=limit, retention=retention).premium.amount
     except LiubuError:
         return None
     with platform.uow(acting_in(tenant_id, OrgKind.INSURER, name="pilot")) as uow:
@@ -135,7 +138,7 @@ def _issue(
         option = {
             "product": spec.product_id,
             "limit": str(limit),
-            "retention": "0",
+            "retention": str(retention),
             "filed_premium": str(premium),
             "status": "auto",
             "synthetic": True,
@@ -174,7 +177,7 @@ def _issue(
             enterprise_id=enterprise.id,
             product_ref=spec.product_id,
             limit=Decimal(limit),
-            retention=Decimal(0),
+            retention=retention,
             annual_premium=premium,
             period_start=start,
             period_end=start + timedelta(days=365),

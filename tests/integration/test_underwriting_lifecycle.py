@@ -18,6 +18,7 @@ from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.bootstrap import Platform
 from liubu.demo import load_reference_products
 from liubu.errors import ConcurrencyError, ConflictError, NotFoundError, PermissionDeniedError
+from liubu import underwriting
 from liubu.underwriting import lifecycle
 from tests.integration.helpers import facts, make_tenant
 
@@ -290,3 +291,35 @@ def test_two_underwriters_binding_the_same_quote_exactly_one_wins(platform: Plat
             sa.text("SELECT count(*) FROM policies WHERE quote_id = :q"), {"q": quote_id}
         ).scalar_one()
     assert count == 1
+
+
+def test_the_treatment_plans_premium_is_the_quotes_filed_premium(platform: Platform) -> None:
+    """One pricing path: for the same enterprise, product and limit, the treatment plan's
+    baseline premium equals the filed premium of the quote — the MLPS level (3: 0.9 in the
+    file, not neutral) and the product's default retention included, not only the score."""
+    load_reference_products(platform)
+    buyer = make_tenant(platform, OrgKind.ENTERPRISE, "Graded", Role.ENTERPRISE_USER).principal
+    with platform.uow(buyer) as uow:
+        enterprise = accounts.register_enterprise(uow, dataclasses.replace(facts(2), mlps_level=3))
+        uow.commit()
+    with platform.uow(buyer) as uow:
+        (quote,) = lifecycle.request_quotes(uow, enterprise.id, products_wanted=[SME])
+        uow.commit()
+    with platform.uow(buyer) as uow:
+        spec = lifecycle._spec(uow, SME)[0]
+        plans = [
+            underwriting.treatment_plan(
+                uow, enterprise.id, product=spec, limit=Decimal(option["limit"])
+            )
+            for option in quote.options
+        ]
+    assert len(plans) == 3
+    for option, plan in zip(quote.options, plans, strict=True):
+        mlps = next(
+            s for s in option["worksheet"]["filed"] if s["code"] == "coefficient:mlps_level"
+        )
+        assert Decimal(mlps["exact"]) == Decimal("0.9")
+        assert plan.baseline.premium is not None
+        assert plan.baseline.premium.premium == Decimal(option["filed_premium"])
+        assert plan.baseline.premium.retention == Decimal(option["retention"])
+        assert plan.baseline.score.value == Decimal(str(quote.submission["score"]))

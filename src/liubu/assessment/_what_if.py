@@ -27,14 +27,14 @@ from liubu.assessment.fix_costs import (
     fix_cost_for_question,
     question_texts,
 )
-from liubu.assessment.modifiers import enterprise_model, risk_modifiers
-from liubu.assessment.premium import PremiumQuote, filed_premium
+from liubu.assessment.modifiers import risk_modifiers
+from liubu.assessment.premium import PlanPremium, PremiumAtScore
 from liubu.assessment.questionnaire import AnswerValue, Questionnaire, Visibility
 from liubu.assessment.scan import Finding, FindingStatus, definition
 from liubu.assessment.score_model import effective_answers, load_score_model, weights_for
 from liubu.assessment.scoring import SecurityScore, score
-from liubu.products import ProductSpec, Text
-from liubu.risk import Model, Scenario, Terms, quantify
+from liubu.products import Text
+from liubu.risk import Model, Scenario, Terms, enterprise_model, quantify
 
 GRID_LOG2 = 14
 GRID_REACH_MEANS = 5000.0
@@ -65,7 +65,7 @@ class Outcome:
     score: SecurityScore
     eal: Decimal
     var100: Decimal
-    premium: PremiumQuote | None
+    premium: PlanPremium | None
 
 
 @dataclass(frozen=True)
@@ -93,8 +93,7 @@ class Situation:
     industry_section: str
     revenue: Decimal
     revenue_band: str
-    product: ProductSpec | None
-    limit: Decimal
+    premium_at: PremiumAtScore | None
     terms: Terms
     bucket: float = 0.0
     log2: int = GRID_LOG2
@@ -138,15 +137,7 @@ class Situation:
             quantified = quantify(model, engine="fft", bucket=self.bucket, log2=self.log2)
             self._losses[key] = (money(quantified.mean), money(quantified.var(RETURN_LEVEL)))
         eal, var100 = self._losses[key]
-        premium = None
-        if self.product is not None:
-            premium = filed_premium(
-                self.product,
-                score=result.value,
-                limit=self.limit,
-                revenue=self.revenue,
-                industry_section=self.industry_section,
-            )
+        premium = None if self.premium_at is None else self.premium_at(result)
         return Outcome(result, eal, var100, premium)
 
 

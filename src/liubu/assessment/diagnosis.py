@@ -1,18 +1,18 @@
-"""The diagnosis of one enterprise: versioned questionnaire answers, the security score from
-its findings and answers, and the treatment plan (保前治疗)."""
+"""The diagnosis of one enterprise: versioned questionnaire answers and the security score from
+its findings and answers. The treatment plan (保前治疗) prices every fix through underwriting,
+so its use case is ``liubu.underwriting.treatment_plan``."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from liubu.accounts.model import new_id
 from liubu.accounts.service import require
 from liubu.assessment.answers import Answer, AnswerSet, require_usable
-from liubu.assessment.modifiers import enterprise_model, risk_modifiers
+from liubu.assessment.modifiers import risk_modifiers
 from liubu.assessment.questionnaire import load_questionnaire
 from liubu.assessment.records import (
     AnswerSetRecord,
@@ -24,10 +24,8 @@ from liubu.assessment.records import (
 from liubu.assessment.scan import Evidence, Finding, make_finding
 from liubu.assessment.scoring import SecurityScore, score
 from liubu.assessment.service import ASSESSORS, KINDS, current_findings, finding_view
-from liubu.assessment.treatment import TreatmentPlan, plan_treatment
 from liubu.errors import ValidationError
-from liubu.products.spec import ProductSpec
-from liubu.risk import quantify
+from liubu.risk import enterprise_model, quantify
 
 
 def _now() -> datetime:
@@ -132,30 +130,6 @@ def assessment_summary(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[st
         "findings": [finding_view(f) for f in findings],
         "answers": answers.to_dict() if answers else None,
     }
-
-
-def treatment_plan(
-    uow: AssessmentUnitOfWork,
-    enterprise_id: str,
-    *,
-    product: ProductSpec | None,
-    limit: Decimal | int | str,
-) -> TreatmentPlan:
-    """保前治疗: fixes ranked by what they save in expected loss and premium."""
-    enterprise = uow.enterprises.get(enterprise_id)
-    records = current_findings(uow, enterprise.id)
-    answers = answer_set_of(latest_answers(uow, enterprise.id)) or AnswerSet.of(
-        {}, answered_at=_now()
-    )
-    return plan_treatment(
-        findings=scored_findings(records),
-        answers=answers,
-        questionnaire=load_questionnaire(),
-        industry_section=enterprise.industry_section,
-        revenue=enterprise.annual_revenue,
-        product=product,
-        limit=limit,
-    )
 
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024

@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -27,7 +26,7 @@ from liubu.assessment.scan import Finding, FindingStatus
 from liubu.assessment.score_model import ScoreModel, effective_answers, load_score_model
 from liubu.assessment.scoring import SecurityScore
 from liubu.errors import ConfigurationError
-from liubu.risk import Model, Modifier, Terms, band_for_revenue, library_scenarios, scenario_names
+from liubu.risk import Modifier, scenario_names
 
 _FILE = "risk_effects.yaml"
 
@@ -290,17 +289,3 @@ def risk_modifiers(
     """The :class:`~liubu.risk.Modifier` of every library scenario (see the module docstring)."""
     breakdown = modifier_breakdown(score, answers, findings, questionnaire=questionnaire)
     return {name: entry.modifier for name, entry in breakdown.items()}
-
-
-def enterprise_model(
-    industry_section: str,
-    revenue: float | int | Decimal,
-    modifiers: Mapping[str, Modifier] | None,
-    *,
-    terms: Terms | None = None,
-) -> Model:
-    """The enterprise's risk model: every library scenario for its GB/T 4754 section and revenue
-    band (CNY per year), with ``modifiers`` applied, under ``terms`` (ground-up when ``None``)."""
-    band = band_for_revenue(float(revenue))
-    scenarios = library_scenarios(industry_section, band, modifiers=modifiers)
-    return Model(scenarios, terms or Terms(), name=f"enterprise {industry_section} {band}")

@@ -12,8 +12,9 @@ summed: fixes that act on the same scenario overlap). Money is Decimal CNY, roun
 the fen; changes are new − baseline (negative: lower).
 
 EAL and the 1-in-100 loss are of the model under ``terms`` (ground-up when ``terms`` is None):
-the loss the fix avoids for the enterprise. The premium uses the product's security-score
-coefficient with every other coefficient at 1 (:mod:`liubu.assessment.premium`). Savings in EAL
+the loss the fix avoids for the enterprise. The premium is the quote's filed premium for the
+same enterprise, product and limit at each score, asked of underwriting through the port in
+:mod:`liubu.assessment.premium` (one pricing path). Savings in EAL
 and in premium are added as the issue asks; when the enterprise buys the cover, part of the EAL
 saving accrues to the insurer, so the sum overstates its own gain.
 """
@@ -38,12 +39,12 @@ from liubu.assessment._what_if import (
 )
 from liubu.assessment.answers import AnswerSet
 from liubu.assessment.fix_costs import FixCost, load_fix_costs
-from liubu.assessment.premium import PremiumQuote
+from liubu.assessment.premium import PlanPremium, PremiumAtScore
 from liubu.assessment.questionnaire import AnswerValue, Questionnaire
 from liubu.assessment.scan import Finding, FindingStatus
 from liubu.assessment.scoring import SecurityScore
 from liubu.errors import ValidationError
-from liubu.products import ProductSpec, Text
+from liubu.products import Text
 from liubu.risk import Terms, band_for_revenue
 
 
@@ -74,7 +75,7 @@ class Baseline:
     score: SecurityScore
     eal: Decimal
     var100: Decimal
-    premium: PremiumQuote | None
+    premium: PlanPremium | None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -241,16 +242,15 @@ def plan_treatment(
     questionnaire: Questionnaire,
     industry_section: str,
     revenue: Decimal | int | str,
-    product: ProductSpec | None,
-    limit: Decimal | int | str,
+    premium: PremiumAtScore | None,
     terms: Terms | None = None,
 ) -> TreatmentPlan:
     """The treatment plan for an enterprise (see the module docstring).
 
     ``revenue`` is annual revenue in CNY; ``industry_section`` its GB/T 4754 section letter;
-    ``limit`` the policy limit chosen (used for the premium). Raises
-    :class:`~liubu.errors.ValidationError` on unusable answers, an unknown section, or a limit,
-    revenue or industry the product's rate table lacks.
+    ``premium`` the filed premium of the chosen product and limit at a score (underwriting's one
+    pricing path; None: no premium). Raises :class:`~liubu.errors.ValidationError` on unusable
+    answers, an unknown section, or a limit, revenue or industry the product's rate table lacks.
     """
     amount = to_decimal(revenue, field="revenue")
     situation = Situation(
@@ -260,8 +260,7 @@ def plan_treatment(
         industry_section=industry_section,
         revenue=amount,
         revenue_band=band_for_revenue(float(amount)),
-        product=product,
-        limit=to_decimal(limit, field="limit"),
+        premium_at=premium,
         terms=terms or Terms(),
     )
     _, model = situation.model(Change())
@@ -307,6 +306,7 @@ def _fix(baseline: Baseline, outcome: Outcome, candidate: Candidate) -> Fix:
 
 
 def _settings(situation: Situation) -> dict[str, Any]:
+    premium = situation.premium_at
     return {
         "engine": "fft",
         "grid": {
@@ -320,9 +320,10 @@ def _settings(situation: Situation) -> dict[str, Any]:
         "industry_section": situation.industry_section,
         "revenue": str(situation.revenue),
         "revenue_band": situation.revenue_band,
-        "limit": str(situation.limit),
-        "product_id": None if situation.product is None else situation.product.product_id,
-        "premium_basis": "security_score coefficient from the rate plan; other coefficients at 1",
+        "limit": None if premium is None else str(premium.limit),
+        "product_id": None if premium is None else premium.product_id,
+        "premium_basis": "the quote's filed premium (underwriting) for this enterprise, product "
+        "and limit, at each score",
         "cost_basis": f"fix_costs.yaml v{load_fix_costs().version} (assumptions), annualised over "
         f"{load_fix_costs().amortisation_years} years; ranking uses the middle",
         "ranking": "net annual saving = -(EAL change + premium change) - annualised cost (middle)",

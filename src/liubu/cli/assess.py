@@ -253,7 +253,7 @@ def assess_plan(
     """保前治疗: the fixes ranked by what they save in expected loss and premium."""
     from decimal import Decimal
 
-    from liubu.assessment import diagnosis
+    from liubu import underwriting
     from liubu.products import service as products
     from liubu.products.validation import parse_product
 
@@ -263,7 +263,7 @@ def assess_plan(
             record = products.find_product(uow, product)
             spec = parse_product(record.document, source=record.product_ref)
         chosen = Decimal(limit) if limit else (spec.limit_options[0] if spec else Decimal(10**6))
-        plan = diagnosis.treatment_plan(uow, enterprise, product=spec, limit=chosen).to_dict()
+        plan = underwriting.treatment_plan(uow, enterprise, product=spec, limit=chosen).to_dict()
     if as_json:
         typer.echo(json.dumps(plan, ensure_ascii=False, indent=2))
         return

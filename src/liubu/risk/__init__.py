@@ -28,7 +28,13 @@ from liubu.risk.events import Component, Dependence, Modifier, Scenario
 from liubu.risk.fair import fair_scenario
 from liubu.risk.frequency import Bernoulli, Frequency, NegativeBinomial, PertPoisson, Poisson
 from liubu.risk.grid import Grid
-from liubu.risk.library import band_for_revenue, library_scenarios, scenario_names, sources
+from liubu.risk.library import (
+    band_for_revenue,
+    enterprise_model,
+    library_scenarios,
+    scenario_names,
+    sources,
+)
 from liubu.risk.loader import load_model, model_schema
 from liubu.risk.measures import LossDistribution
 from liubu.risk.model import Model
@@ -69,6 +75,7 @@ __all__ = [
     "band_for_revenue",
     "coverage_categories",
     "coverage_codes",
+    "enterprise_model",
     "fair_scenario",
     "library_scenarios",
     "load_model",

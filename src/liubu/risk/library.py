@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -17,6 +18,8 @@ from typing import Any
 from liubu.risk import _checks, specs
 from liubu.risk.events import Modifier, Scenario
 from liubu.risk.located import Located, parse_yaml
+from liubu.risk.model import Model
+from liubu.risk.terms import Terms
 
 _LIBRARY_ONLY = ("zh", "frequency_basis", "industry_frequency")
 
@@ -140,6 +143,24 @@ def library_scenarios(
         )
         out.append(entry.scenario.modified(chosen))
     return tuple(out)
+
+
+def enterprise_model(
+    industry_section: str,
+    revenue: float | int | Decimal,
+    modifiers: Mapping[str, Modifier] | None,
+    *,
+    terms: Terms | None = None,
+) -> Model:
+    """The enterprise's risk model: every library scenario for its GB/T 4754 section and revenue
+    band (CNY per year), with ``modifiers`` applied, under ``terms`` (ground-up when ``None``).
+
+    The one builder of an enterprise's model: the treatment plan quantifies it, underwriting
+    prices the scenarios of it that a product answers for.
+    """
+    band = band_for_revenue(float(revenue))
+    scenarios = library_scenarios(industry_section, band, modifiers=modifiers)
+    return Model(scenarios, terms or Terms(), name=f"enterprise {industry_section} {band}")
 
 
 def sources() -> Mapping[str, Mapping[str, Any]]:

@@ -52,6 +52,7 @@ from liubu.underwriting.terms import (
     retention_options,
     terms_for_option,
 )
+from liubu.underwriting.treatment import FiledPremiumAtScore, treatment_plan
 from liubu.underwriting.worksheet import Step, Worksheet
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "CoverageMapping",
     "EligibilityFailure",
     "EngineSettings",
+    "FiledPremiumAtScore",
     "FiledPrice",
     "Loads",
     "OptionTerms",
@@ -95,4 +97,5 @@ __all__ = [
     "short_rate_table",
     "technical_price",
     "terms_for_option",
+    "treatment_plan",
 ]

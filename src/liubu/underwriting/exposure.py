@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from liubu.products import ProductSpec
-from liubu.risk import Scenario, band_for_revenue, library_scenarios, scenario_names
+from liubu.risk import Scenario, band_for_revenue, enterprise_model, scenario_names
 from liubu.underwriting._data import load_data
 from liubu.underwriting.applicant import Applicant
 
@@ -38,11 +38,9 @@ class ProductExposure:
 
 def exposure_of(applicant: Applicant) -> Exposure:
     """The library scenarios of ``applicant`` (built once, shared by every option and product)."""
+    model = enterprise_model(applicant.industry_section, applicant.revenue, applicant.modifiers)
     band = band_for_revenue(float(applicant.revenue))
-    scenarios = library_scenarios(
-        applicant.industry_section, band, modifiers=dict(applicant.modifiers)
-    )
-    return Exposure(applicant.industry_section, band, scenarios)
+    return Exposure(applicant.industry_section, band, model.scenarios)
 
 
 @cache

@@ -8,6 +8,7 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
+from liubu import underwriting
 from liubu.accounts.model import Principal
 from liubu.assessment import diagnosis
 from liubu.bootstrap import Platform
@@ -32,7 +33,7 @@ def report_context(platform: Platform, principal: Principal, enterprise_id: str)
         ):
             spec = parse_product(record.document, source=record.product_ref)
             try:
-                plan = diagnosis.treatment_plan(
+                plan = underwriting.treatment_plan(
                     uow, enterprise.id, product=spec, limit=spec.limit_options[0]
                 ).to_dict()
                 product = spec

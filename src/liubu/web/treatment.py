@@ -9,9 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from liubu import underwriting
 from liubu.accounts.model import OrgKind
 from liubu.api.deps import PlatformDep
-from liubu.assessment import diagnosis, service
+from liubu.assessment import service
 from liubu.errors import LiubuError
 from liubu.products.registry import FILED
 from liubu.products.validation import parse_product
@@ -58,7 +59,7 @@ def treatment_page(
             spec = parse_product(record.document, source=record.product_ref)
             amount = _limit(limit, spec)
             try:
-                plan = diagnosis.treatment_plan(uow, enterprise.id, product=spec, limit=amount)
+                plan = underwriting.treatment_plan(uow, enterprise.id, product=spec, limit=amount)
                 result, error = plan.to_dict(), None
                 break
             except LiubuError as problem:

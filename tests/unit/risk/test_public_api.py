@@ -40,6 +40,7 @@ PUBLIC = [
     "band_for_revenue",
     "coverage_categories",
     "coverage_codes",
+    "enterprise_model",
     "fair_scenario",
     "library_scenarios",
     "load_model",

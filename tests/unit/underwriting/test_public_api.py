@@ -27,6 +27,7 @@ PUBLIC = [
     "CoverageMapping",
     "EligibilityFailure",
     "EngineSettings",
+    "FiledPremiumAtScore",
     "FiledPrice",
     "Loads",
     "OptionTerms",
@@ -60,6 +61,7 @@ PUBLIC = [
     "short_rate_table",
     "technical_price",
     "terms_for_option",
+    "treatment_plan",
 ]
 
 
@@ -110,7 +112,14 @@ def imported_names() -> list[tuple[str, str]]:
 
 # The use cases of the policy lifecycle join pricing to the stored assessment and accounts; the
 # pricing modules themselves stay free of them.
-USE_CASES = {"lifecycle.py", "records.py", "group_records.py", "groups.py", "groups_members.py"}
+USE_CASES = {
+    "lifecycle.py",
+    "records.py",
+    "group_records.py",
+    "groups.py",
+    "groups_members.py",
+    "treatment.py",
+}
 FRAMEWORKS = FORBIDDEN[:-1]
 
 

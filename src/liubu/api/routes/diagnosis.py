@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
+from liubu import underwriting
 from liubu.api.deps import UowDep
 from liubu.assessment import diagnosis, service
 from liubu.assessment.questionnaire import load_questionnaire
@@ -128,7 +129,7 @@ def treatment(
         record = products.find_product(uow, product)
         spec = parse_product(record.document, source=record.product_ref)
     chosen = limit if limit is not None else (spec.limit_options[0] if spec else Decimal(1_000_000))
-    return diagnosis.treatment_plan(uow, enterprise_id, product=spec, limit=chosen).to_dict()
+    return underwriting.treatment_plan(uow, enterprise_id, product=spec, limit=chosen).to_dict()
 
 
 @router.post("/enterprises/{enterprise_id}/tasks", response_model=TaskPublic, status_code=201)

@@ -8,11 +8,18 @@ from typing import Any
 
 import pytest
 
-from liubu.assessment.modifiers import enterprise_model, modifier_breakdown, risk_modifiers
+from liubu.assessment.modifiers import modifier_breakdown, risk_modifiers
 from liubu.assessment.questionnaire import Questionnaire
 from liubu.assessment.scan import vocabulary
 from liubu.assessment.scoring import score
-from liubu.risk import Model, Modifier, band_for_revenue, library_scenarios, scenario_names
+from liubu.risk import (
+    Model,
+    Modifier,
+    band_for_revenue,
+    enterprise_model,
+    library_scenarios,
+    scenario_names,
+)
 
 from .conftest import answers, data_file, finding
 

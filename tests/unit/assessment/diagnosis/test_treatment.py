@@ -14,14 +14,15 @@ import pytest
 import yaml
 
 from liubu.assessment.answers import AnswerSet
-from liubu.assessment.modifiers import enterprise_model, risk_modifiers
+from liubu.assessment.modifiers import risk_modifiers
 from liubu.assessment.questionnaire import Questionnaire
 from liubu.assessment.scan import Finding
 from liubu.assessment.scoring import score
 from liubu.assessment.treatment import TreatmentPlan, plan_treatment
 from liubu.errors import ValidationError
 from liubu.products import ProductSpec, load_reference_catalogue
-from liubu.risk import Terms, quantify
+from liubu.risk import Terms, enterprise_model, quantify
+from liubu.underwriting import Applicant, FiledPremiumAtScore
 
 from .conftest import answers, data_file, finding
 
@@ -92,9 +93,16 @@ def plan(
         questionnaire=questionnaire,
         industry_section="C",
         revenue=REVENUE,
-        product=product,
-        limit=LIMIT,
+        premium=at_score(product),
     )
+
+
+def at_score(product: ProductSpec) -> FiledPremiumAtScore:
+    """Underwriting's pricing for an MLPS level-2 manufacturer with no declared claims: the
+    file's coefficients for those (level 2: 1.0; claims not declared: left at 1) and for the
+    product's default retention (5,000: 1.0) are 1, so only the score moves the premium."""
+    applicant = Applicant("C", Decimal(REVENUE), 0.0, "E", mlps_level=2)
+    return FiledPremiumAtScore(product, applicant, Decimal(LIMIT))
 
 
 def hand_premium(score_value: Decimal) -> Decimal:
@@ -186,9 +194,8 @@ def test_premium_and_its_change_match_a_hand_calculation_from_the_product_file(
 ) -> None:
     baseline = plan.baseline.premium
     assert baseline is not None
-    assert baseline.base_premium == 5400
+    assert (baseline.limit, baseline.retention) == (LIMIT, 5000)
     assert baseline.premium == hand_premium(plan.baseline.score.value)
-    assert baseline.other_coefficients == ("claims_history", "mlps_level", "retention")
     for fix in plan.fixes:
         assert fix.premium == hand_premium(fix.score)
         assert fix.premium_change == fix.premium - baseline.premium
@@ -244,8 +251,7 @@ def test_fixes_acting_on_the_same_scenario_save_less_together_than_apart(
         questionnaire=questionnaire,
         industry_section="C",
         revenue=REVENUE,
-        product=product,
-        limit=LIMIT,
+        premium=at_score(product),
     )
     chosen = ["question:backup.offline", "question:patch.critical_days", "question:edr.coverage"]
     single = [next(f for f in plan.fixes if f.fix_id == fix_id) for fix_id in chosen]
@@ -296,11 +302,8 @@ def test_an_unanswered_control_is_flagged_and_inconclusive_checks_are_not_fixes(
 def test_plan_is_json_ready(plan: TreatmentPlan) -> None:
     document = json.loads(json.dumps(plan.to_dict()))
     assert document["top_3"]["fix_ids"] == [f.fix_id for f in plan.fixes[:3]]
-    assert document["baseline"]["premium"]["other_coefficients_at_1"] == [
-        "claims_history",
-        "mlps_level",
-        "retention",
-    ]
+    assert document["baseline"]["premium"]["premium"] == str(plan.baseline.premium.premium)
+    assert document["settings"]["product_id"] == "shifan-pc/sme-cyber-comprehensive@2"
 
 
 def test_fixes_held_by_two_caps_are_worth_more_together_than_apart(
@@ -315,8 +318,7 @@ def test_fixes_held_by_two_caps_are_worth_more_together_than_apart(
         questionnaire=questionnaire,
         industry_section="C",
         revenue=REVENUE,
-        product=product,
-        limit=LIMIT,
+        premium=at_score(product),
     )
     assert all(f.grade == "D" for f in plan.fixes)
     together = plan.top(2)
@@ -335,8 +337,7 @@ def test_without_a_product_the_saving_is_the_expected_loss_alone(
         questionnaire=questionnaire,
         industry_section="F",
         revenue=5_000_000,
-        product=None,
-        limit=LIMIT,
+        premium=None,
     )
     assert plan.baseline.premium is None
     for fix in plan.fixes:
@@ -355,8 +356,7 @@ def test_policy_terms_bound_the_expected_loss(
         questionnaire=questionnaire,
         industry_section="C",
         revenue=REVENUE,
-        product=None,
-        limit=LIMIT,
+        premium=None,
     )
     terms = Terms(retention=5000, aggregate_limit=LIMIT)
     plan_insured = plan_treatment(
@@ -365,8 +365,7 @@ def test_policy_terms_bound_the_expected_loss(
         questionnaire=questionnaire,
         industry_section="C",
         revenue=REVENUE,
-        product=None,
-        limit=LIMIT,
+        premium=None,
         terms=terms,
     )
     assert plan_insured.baseline.eal < plan_ground_up.baseline.eal
