@@ -13,12 +13,12 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
+from liubu import underwriting
 from liubu.accounts import service as accounts
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.bootstrap import Platform
 from liubu.demo import load_reference_products
 from liubu.errors import ConcurrencyError, ConflictError, NotFoundError, PermissionDeniedError
-from liubu import underwriting
 from liubu.underwriting import lifecycle
 from tests.integration.helpers import facts, make_tenant
 
