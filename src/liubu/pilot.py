@@ -21,7 +21,7 @@ from liubu.accounts.enterprise import EnterpriseFacts
 from liubu.accounts.model import OrgKind, acting_in, new_id
 from liubu.assessment.score_model import load_score_model
 from liubu.bootstrap import Platform
-from liubu.core import PersonalDataCipher, industry_divisions, provinces, uscc_with_check
+from liubu.core import Money, PersonalDataCipher, industry_divisions, provinces, uscc_with_check
 from liubu.errors import LiubuError
 from liubu.massissue import ImportPlan, write_synthetic_csv
 from liubu.massissue.importer import ImportSummary, run_import
@@ -29,7 +29,16 @@ from liubu.products.registry import FILED
 from liubu.products.spec import ProductSpec
 from liubu.products.validation import parse_product
 from liubu.store.personal import SqlIssueStore
-from liubu.underwriting import Applicant, filed_price, option_terms
+from liubu.underwriting import (
+    Applicant,
+    BoundTerms,
+    OptionStatus,
+    PricedOption,
+    Submission,
+    filed_price,
+    option_terms,
+)
+from liubu.underwriting.lifecycle import snapshot_of
 from liubu.underwriting.records import Policy, PolicyEvent, Quote
 
 ENTERPRISE_TYPES = ("comprehensive", "property_loss", "liability")
@@ -135,24 +144,22 @@ def _issue(
         uow.flush()
         now = datetime.now(UTC)
         start = date(2025, 1, 1) + timedelta(days=rng.randint(0, 364))
-        option = {
-            "product": spec.product_id,
-            "limit": str(limit),
-            "retention": str(retention),
-            "filed_premium": str(premium),
-            "status": "auto",
-            "synthetic": True,
-        }
-        submission = {
-            "enterprise": {
-                "name": facts.name,
-                "uscc": facts.uscc,
-                "industry_section": facts.industry_section,
-                "region_code": facts.region_code,
-            },
-            "score": float(score),
-            "synthetic": True,
-        }
+        option = PricedOption(
+            product=spec.product_id,
+            insurer=spec.insurer,
+            name=spec.name,
+            status=OptionStatus.AUTO,
+            referral=None,
+            limit=Money(limit),
+            retention=Money(retention),
+            filed_premium=Money(premium),
+        )
+        submission = Submission(
+            enterprise=snapshot_of(enterprise),
+            score=float(score),
+            grade=applicant.grade,
+            synthetic=True,
+        )
         quote = Quote(
             id=new_id(),
             tenant_id=tenant_id,
@@ -160,7 +167,7 @@ def _issue(
             enterprise_id=enterprise.id,
             insurer=spec.insurer,
             submission=submission,
-            options=[option],
+            options=(option,),
             status="bound",
             valid_until=now,
             created_at=now,
@@ -183,7 +190,7 @@ def _issue(
             period_end=start + timedelta(days=365),
             status="in_force",
             submission=submission,
-            option=option,
+            terms=BoundTerms(option, 0),
             created_at=now,
         )
         uow.underwriting.add(policy)

@@ -22,8 +22,15 @@ import sqlalchemy as sa
 from liubu.accounts.model import SYSTEM, OrgKind, Role, new_id
 from liubu.assessment.records import FindingRecord, Scan, ServiceTask
 from liubu.bootstrap import Platform
-from liubu.core import uscc_with_check
+from liubu.core import Money, uscc_with_check
 from liubu.store import tables
+from liubu.underwriting import (
+    BoundTerms,
+    EnterpriseSnapshot,
+    OptionStatus,
+    PricedOption,
+    Submission,
+)
 from liubu.underwriting.group_records import GroupScheme
 from liubu.underwriting.records import Policy, Quote
 from tests.e2e.conftest import Api
@@ -221,6 +228,11 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
     }
 
 
+def _secret_submission(marker: str) -> Submission:
+    facts = EnterpriseSnapshot(None, f"{marker} secret", "91110000000000000X", "C", "110105")
+    return Submission(enterprise=facts, score=50.0, grade="C")
+
+
 def _business(owned: Owned, enterprise_id: str, marker: str) -> tuple[Quote, Policy]:
     """A quote and a policy of the owner (as insurer and as insured at once)."""
     now = datetime.now(UTC)
@@ -230,8 +242,8 @@ def _business(owned: Owned, enterprise_id: str, marker: str) -> tuple[Quote, Pol
         client_tenant_id=owned.organisation_id,
         enterprise_id=enterprise_id,
         insurer="x",
-        submission={"secret": f"{marker} secret"},
-        options=[],
+        submission=_secret_submission(marker),
+        options=(),
         status="offered",
         valid_until=now,
         created_at=now,
@@ -251,8 +263,10 @@ def _business(owned: Owned, enterprise_id: str, marker: str) -> tuple[Quote, Pol
         period_start=now.date(),
         period_end=now.date() + timedelta(days=365),
         status="in_force",
-        submission={},
-        option={},
+        submission=_secret_submission(marker),
+        terms=BoundTerms(
+            PricedOption("x/y@1", "x", None, OptionStatus.AUTO, None, filed_premium=Money(10))
+        ),
         created_at=now,
     )
     return quote, policy

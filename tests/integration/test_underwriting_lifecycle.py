@@ -78,13 +78,16 @@ def test_a_quote_has_three_options_both_prices_and_a_referral_decision(
         quote = uow.underwriting.quote(quote_id)
     assert len(quote.options) == 3
     for option in quote.options:
-        technical, filed = Decimal(option["technical_premium"]), Decimal(option["filed_premium"])
-        assert Decimal(option["rate_adequacy"]) == (filed / technical).quantize(
-            Decimal(option["rate_adequacy"])
-        )
-        assert option["referral"]["decision"] in ("auto", "refer", "decline")
-        assert option["worksheet"]["technical"]
-        assert option["worksheet"]["filed"]
+        assert option.technical_premium is not None
+        assert option.filed_premium is not None
+        assert option.rate_adequacy is not None
+        assert option.referral is not None
+        assert option.worksheet is not None
+        technical, filed = option.technical_premium.amount, option.filed_premium.amount
+        assert option.rate_adequacy == (filed / technical).quantize(option.rate_adequacy)
+        assert option.referral.decision in ("auto", "refer", "decline")
+        assert option.worksheet.technical
+        assert option.worksheet.filed
     other = make_tenant(platform, OrgKind.INSURER, "Other insurer", Role.UNDERWRITER)
     with platform.uow(other.principal) as uow, pytest.raises(NotFoundError):
         uow.underwriting.quote(quote_id)
@@ -102,11 +105,12 @@ def test_each_options_expected_loss_splits_by_scenario_and_by_coverage(
             quote = uow.underwriting.quote(quote_id)
             found = [lifecycle.option_breakdown(uow, quote_id, i) for i in range(3)]
         for option, breakdown in zip(quote.options, found, strict=True):
-            assert breakdown["technical_premium"] == option["technical_premium"]
-            (step,) = [
-                s for s in option["worksheet"]["technical"] if s["code"] == "expected_insured_loss"
-            ]
-            expected = float(step["exact"])
+            assert option.technical_premium is not None
+            assert option.worksheet is not None
+            assert breakdown["technical_premium"] == str(option.technical_premium.amount)
+            step = option.worksheet.step("expected_insured_loss")
+            assert step.exact is not None
+            expected = float(step.exact)
             assert breakdown["expected_loss"] == pytest.approx(expected, rel=1e-12)
             for split in ("by_scenario", "by_coverage"):
                 parts = breakdown[split]
@@ -128,11 +132,11 @@ def test_an_underwriter_decides_a_referral_with_reasons(platform: Platform) -> N
         queue = lifecycle.referral_queue(uow)
         quote = uow.underwriting.quote(quote_id)
     assert quote.status == "referred"
-    assert all(o["status"] == "refer" for o in quote.options)
+    assert all(o.status == "refer" for o in quote.options)
     assert any(
-        r["code"] == "critical_information_infrastructure"
+        r.code == "critical_information_infrastructure"
         for o in quote.options
-        for r in o["referral"]["reasons"]
+        for r in (o.referral.reasons if o.referral else ())
     )
     assert [q.id for q in queue] == [quote_id]
     with platform.uow(underwriter) as uow:
@@ -140,7 +144,13 @@ def test_an_underwriter_decides_a_referral_with_reasons(platform: Platform) -> N
         uow.commit()
     assert decided.status == "offered"
     assert decided.decision is not None
-    assert decided.decision["reasons"] == "Accepted."
+    assert decided.decision.reasons == "Accepted."
+    with platform.uow(underwriter) as uow:  # as stored, read back typed
+        stored = uow.underwriting.quote(quote_id)
+    assert stored.decision == decided.decision
+    assert stored.options == decided.options
+    assert stored.submission == decided.submission
+    assert {o.status for o in stored.options} == {"approved"}
     with platform.uow(buyer) as uow, pytest.raises(PermissionDeniedError):
         lifecycle.decide_referral(uow, quote_id, approve=True, reasons="self-approval")
 
@@ -173,11 +183,13 @@ def test_an_option_no_rule_refers_is_offered_at_once_and_bound_without_an_underw
         (quote,) = lifecycle.request_quotes(uow, enterprise.id, products_wanted=[DDOS])
         uow.commit()
     threshold = _adequacy_threshold("yangben-pc")
-    statuses = [o["status"] for o in quote.options]
+    statuses = [str(o.status) for o in quote.options]
     for option in quote.options:
-        below = Decimal(option["rate_adequacy"]) < threshold
-        assert option["status"] == ("refer" if below else "auto")
-        assert [r["code"] for r in option["referral"]["reasons"]] == (
+        assert option.rate_adequacy is not None
+        assert option.referral is not None
+        below = option.rate_adequacy < threshold
+        assert option.status == ("refer" if below else "auto")
+        assert [r.code for r in option.referral.reasons] == (
             ["rate_adequacy_below_threshold"] if below else []
         )
     assert "auto" in statuses, statuses
@@ -186,10 +198,15 @@ def test_an_option_no_rule_refers_is_offered_at_once_and_bound_without_an_underw
     with platform.uow(buyer) as uow:
         policy = lifecycle.bind(uow, quote.id, option_index=index, expected_version=quote.version)
         uow.commit()
-    assert policy.annual_premium == Decimal(quote.options[index]["filed_premium"])
+    bound = quote.options[index]
+    assert bound.filed_premium is not None
+    assert policy.annual_premium == bound.filed_premium.amount
     with platform.uow(buyer) as uow:
         stored = uow.underwriting.quote(quote.id)
+        kept = uow.underwriting.policy(policy.id)
     assert (stored.status, stored.decision) == ("bound", None)  # no underwriter decided
+    assert (kept.terms.option, kept.terms.option_index) == (bound, index)
+    assert kept.submission == quote.submission
 
 
 def _money(value: Decimal) -> Decimal:
@@ -308,18 +325,16 @@ def test_the_treatment_plans_premium_is_the_quotes_filed_premium(platform: Platf
     with platform.uow(buyer) as uow:
         spec = lifecycle._spec(uow, SME)[0]
         plans = [
-            underwriting.treatment_plan(
-                uow, enterprise.id, product=spec, limit=Decimal(option["limit"])
-            )
+            underwriting.treatment_plan(uow, enterprise.id, product=spec, limit=option.limit.amount)
             for option in quote.options
         ]
     assert len(plans) == 3
     for option, plan in zip(quote.options, plans, strict=True):
-        mlps = next(
-            s for s in option["worksheet"]["filed"] if s["code"] == "coefficient:mlps_level"
-        )
-        assert Decimal(mlps["exact"]) == Decimal("0.9")
+        assert option.worksheet is not None
+        assert option.filed_premium is not None
+        assert option.retention is not None
+        assert option.worksheet.step("coefficient:mlps_level").exact == Decimal("0.9")
         assert plan.baseline.premium is not None
-        assert plan.baseline.premium.premium == Decimal(option["filed_premium"])
-        assert plan.baseline.premium.retention == Decimal(option["retention"])
-        assert plan.baseline.score.value == Decimal(str(quote.submission["score"]))
+        assert plan.baseline.premium.premium == option.filed_premium.amount
+        assert plan.baseline.premium.retention == option.retention.amount
+        assert plan.baseline.score.value == Decimal(str(quote.submission.score))

@@ -13,21 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from liubu.assessment._tables import Path, Table, load_table, parse_table
+from liubu.core import FEN, half_up
 from liubu.errors import ConfigurationError
 from liubu.products import Text
 
 _FILE = "fix_costs.yaml"
-FEN = Decimal("0.01")
 
 
 def fen(value: Decimal) -> Decimal:
     """``value`` rounded half-up to the fen."""
-    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+    return half_up(value, FEN)
 
 
 @dataclass(frozen=True)

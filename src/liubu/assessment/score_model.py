@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from typing import Literal
 
 from liubu.assessment._tables import Path, Table, load_table, parse_table
 from liubu.assessment.answers import AnswerSet
 from liubu.assessment.questionnaire import AnswerValue, Questionnaire, QuestionType, Visibility
+from liubu.core import half_up
 from liubu.errors import ConfigurationError
 from liubu.products import Text
 
@@ -33,7 +34,7 @@ CONTROLS = "controls"
 
 def tenth(value: Decimal) -> Decimal:
     """``value`` rounded half-up to one decimal place."""
-    return value.quantize(TENTH, rounding=ROUND_HALF_UP)
+    return half_up(value, TENTH)
 
 
 @dataclass(frozen=True)

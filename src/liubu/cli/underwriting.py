@@ -7,7 +7,7 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import yaml
@@ -16,6 +16,10 @@ from sqlalchemy.exc import OperationalError
 
 from liubu.cli.context import console, state
 from liubu.errors import LiubuError, ValidationError
+
+if TYPE_CHECKING:  # the CLI imports pricing only when a command runs
+    from liubu.core import Money
+    from liubu.underwriting import PricedOption
 
 policies_app = typer.Typer(
     help="Policies: list, show, endorse, cancel, renew.", no_args_is_help=True
@@ -46,26 +50,31 @@ def quote(
         known_exploited_exposed=bool(assessment.get("known_exploited_exposed", False)),
         cii_operator=bool(enterprise.get("critical_infrastructure", False)),
     )
-    options: list[dict[str, Any]] = []
+    options: list[PricedOption] = []
     for reference in data["products"]:
         spec = _product(ctx, str(reference))
         wanted = (data.get("limits") or {}).get(reference)
         limits = [Decimal(str(v)) for v in wanted] if wanted else None
         options += priced_product(spec, applicant, limits=limits)
     if as_json:
-        typer.echo(json.dumps({"options": options}, ensure_ascii=False, indent=2))
+        document = {"options": [option.to_dict() for option in options]}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     table = Table("product", "limit", "technical", "filed", "adequacy", "referral")
     for option in options:
-        table.add_row(
-            option["product"],
-            _yuan(option["limit"]),
-            _yuan(option["technical_premium"]),
-            _yuan(option["filed_premium"]),
-            str(option["rate_adequacy"]),
-            option["referral"]["decision"],
-        )
+        table.add_row(*_option_cells(option)[:5], str(option.status))
     out.print(table)
+
+
+def _option_cells(option: PricedOption) -> list[str]:
+    """product, limit, technical, filed, adequacy of an option, ready to print."""
+    return [
+        option.product,
+        _yuan(option.limit),
+        _yuan(option.technical_premium),
+        _yuan(option.filed_premium),
+        str(option.rate_adequacy),
+    ]
 
 
 def _submission(path: Path) -> dict[str, Any]:
@@ -100,8 +109,11 @@ def _product(ctx: typer.Context, reference: str) -> Any:
     )
 
 
-def _yuan(value: object) -> str:
-    return "—" if value is None else f"¥{Decimal(str(value)):,.2f}"
+def _yuan(value: Money | Decimal | str | None) -> str:
+    if value is None:
+        return "—"
+    amount = value.amount if hasattr(value, "amount") else Decimal(str(value))
+    return f"¥{amount:,.2f}"
 
 
 @policies_app.command("list")
@@ -114,7 +126,7 @@ def list_policies(
             {
                 "id": p.id,
                 "number": p.number,
-                "insured": p.submission["enterprise"]["name"],
+                "insured": p.submission.enterprise.name,
                 "product": p.product_ref,
                 "limit": str(p.limit),
                 "premium": str(p.annual_premium),
@@ -244,15 +256,7 @@ def _print_quote(found: Any) -> None:
     )
     table = Table("#", "product", "limit", "technical", "filed", "adequacy", "status")
     for index, option in enumerate(found.options):
-        table.add_row(
-            str(index),
-            option["product"],
-            _yuan(option["limit"]),
-            _yuan(option["technical_premium"]),
-            _yuan(option["filed_premium"]),
-            str(option["rate_adequacy"]),
-            option["status"],
-        )
+        table.add_row(str(index), *_option_cells(option), str(option.status))
     out.print(table)
 
 

@@ -32,12 +32,13 @@ from liubu.core.industry import (
     industry_sections,
     parse_industry,
 )
-from liubu.core.money import Money
+from liubu.core.money import FEN, Money, half_up
 from liubu.core.period import Period, to_shanghai
 from liubu.core.personal import PersonalDataCipher, mask_mobile, mask_name, mask_resident_id
 from liubu.core.region import Province, Region, RegionLevel, parse_region, provinces
 
 __all__ = [
+    "FEN",
     "Industry",
     "IndustryDivision",
     "IndustrySection",
@@ -52,6 +53,7 @@ __all__ = [
     "ResidentId",
     "Sex",
     "UnifiedSocialCreditCode",
+    "half_up",
     "industry_divisions",
     "industry_sections",
     "mask_mobile",

@@ -70,6 +70,17 @@ def _to_decimal(value: object, *, field: str) -> Decimal:
     return amount
 
 
+def half_up(value: Decimal, quantum: Decimal) -> Decimal:
+    """``value`` rounded half-up (away from zero on a tie) to ``quantum`` — the house rounding
+    for money (``FEN``), coefficients (0.0001), scores (0.1) and ratios; the one place it is
+    written.
+
+    >>> half_up(Decimal("0.00005"), Decimal("0.0001")), half_up(Decimal("-2.5"), Decimal(1))
+    (Decimal('0.0001'), Decimal('-3'))
+    """
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
 def round_half_up_fen(exact: Fraction) -> Decimal:
     """Round an exact rational number of yuan half-up (away from zero) to the fen."""
     sign = -1 if exact < 0 else 1
@@ -117,7 +128,7 @@ class Money:
 
     def round_fen(self) -> Money:
         """Round half-up (away from zero on a tie) to 0.01 yuan, as ``quantize(ROUND_HALF_UP)``."""
-        return Money(self.amount.quantize(FEN, rounding=ROUND_HALF_UP))
+        return Money(half_up(self.amount, FEN))
 
     @property
     def fen(self) -> int:

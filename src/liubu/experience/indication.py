@@ -23,10 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import numpy as np
 
+from liubu.core import half_up
 from liubu.errors import ValidationError
 from liubu.experience.credibility import CredibilityResult, buhlmann_straub, experience_segments
 from liubu.experience.dataset import ExperienceData, SegmentKey
@@ -291,7 +292,7 @@ def _levels(
     lo, hi = coefficient.range.lo, coefficient.range.hi
     out = []
     for r in rows:
-        suggested = Decimal(repr(blended[r.level] * balance)).quantize(QUANTUM, ROUND_HALF_UP)
+        suggested = half_up(Decimal(repr(blended[r.level] * balance)), QUANTUM)
         status: Status = "within_filed_range" if lo <= suggested <= hi else "outside_filed_range"
         reading, value = filed[r.level]
         out.append(

@@ -20,14 +20,14 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from types import MappingProxyType
 
+from liubu.core import FEN, half_up
 from liubu.errors import ValidationError
 from liubu.massissue.contract import contract_version
 from liubu.products import ClampFlag, ProductSpec
 
-FEN = Decimal("0.01")
 POLICY_KEY_LABEL = "liubu mass issue policy key v1"
 Reading = Decimal | int | str
 
@@ -89,7 +89,7 @@ class ImportPlan:
         }
         clamp = plan.clamp(requested)
         premiums = {
-            limit: (plan.base_premium(limit=limit) * clamp.product).quantize(FEN, ROUND_HALF_UP)
+            limit: half_up(plan.base_premium(limit=limit) * clamp.product, FEN)
             for limit in self.product.limit_options
         }
         object.__setattr__(self, "premiums", MappingProxyType(premiums))

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from itertools import pairwise
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
+from liubu.core import half_up
 from liubu.errors import ValidationError
 from liubu.products.text import Text
 
@@ -240,7 +241,7 @@ def _interpolate(points: tuple[CurvePoint, ...], x: Decimal) -> Decimal:
         if x <= right.at:
             slope = (right.value - left.value) / (right.at - left.at)
             value = left.value + slope * (x - left.at)
-            return value.quantize(COEFFICIENT_QUANTUM, rounding=ROUND_HALF_UP)
+            return half_up(value, COEFFICIENT_QUANTUM)
     return points[-1].value
 
 

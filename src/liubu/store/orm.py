@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Table
 from sqlalchemy.exc import NoInspectionAvailable
 from sqlalchemy.inspection import inspect
@@ -48,6 +50,9 @@ MAPPED: dict[type, Table] = {
     Certificate: tables.certificates,
 }
 
+# Attributes named for the business where the column kept an older name.
+RENAMED: dict[type, dict[str, Any]] = {Policy: {"terms": tables.policies.c.option}}
+
 
 def start_mappers() -> None:
     for cls, table in MAPPED.items():
@@ -60,4 +65,5 @@ def start_mappers() -> None:
             cls,
             table,
             version_id_col=table.c.version,
+            properties=RENAMED.get(cls, {}),
         )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, Select, cast, extract, func, select, union_all
+from sqlalchemy import JSON, Integer, Select, cast, extract, func, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from liubu.portfolio.statistics import Figures, Row
@@ -46,7 +46,8 @@ class SqlStatistics:
         """One row per insured enterprise and cover: each policy, and each certificate of a
         group master policy (a supply chain's supplier or a park's member is an insured
         enterprise too; the master's premium is the sum of its certificates')."""
-        enterprise = _P.c.submission["enterprise"]
+        # Read as plain JSON: the column's type turns a whole row into a Submission.
+        enterprise = type_coerce(_P.c.submission, JSON)["enterprise"]
         single = select(
             _P.c.annual_premium.label("premium"),
             _P.c.limit.label("sum_insured"),

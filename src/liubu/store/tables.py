@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from liubu.store.documents import BoundTermsJSON, DecisionJSON, OptionsJSON, SubmissionJSON
+
 # Named constraints so migrations are stable across SQLite and PostgreSQL.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -265,13 +267,13 @@ quotes = Table(
     ),
     Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
     Column("insurer", String(64), nullable=False),
-    Column("submission", JSON, nullable=False),
-    Column("options", JSON, nullable=False),
+    Column("submission", SubmissionJSON, nullable=False),
+    Column("options", OptionsJSON, nullable=False),
     Column("status", String(16), nullable=False),
     Column("valid_until", _tz(), nullable=False),
     Column("created_at", _tz(), nullable=False),
     Column("created_by", String(ID), nullable=False),
-    Column("decision", JSON, nullable=True),
+    Column("decision", DecisionJSON, nullable=True),
     Column("version", Integer, nullable=False),
 )
 
@@ -293,8 +295,8 @@ policies = Table(
     Column("period_start", Date, nullable=False),
     Column("period_end", Date, nullable=False),
     Column("status", String(16), nullable=False),
-    Column("submission", JSON, nullable=False),
-    Column("option", JSON, nullable=False),
+    Column("submission", SubmissionJSON, nullable=False),
+    Column("option", BoundTermsJSON, nullable=False),
     Column("created_at", _tz(), nullable=False),
     Column("answers_version", Integer, nullable=True),
     Column("version", Integer, nullable=False),

@@ -25,6 +25,7 @@ from liubu.underwriting.authority import (
 from liubu.underwriting.eligibility import EligibilityFailure, check_eligibility
 from liubu.underwriting.filed import CoefficientLine, FiledPrice, filed_price
 from liubu.underwriting.loads import Loads, loads_for
+from liubu.underwriting.options import BoundTerms, OptionStatus, PricedOption, QuoteDecision
 from liubu.underwriting.policy_money import (
     CancellationRefund,
     CancellationRule,
@@ -44,6 +45,7 @@ from liubu.underwriting.referral import (
     referral_rules,
 )
 from liubu.underwriting.renewal import claims_history_coefficient, claims_history_level
+from liubu.underwriting.submission import EnterpriseSnapshot, Submission
 from liubu.underwriting.technical import EngineSettings, TechnicalPrice, technical_price
 from liubu.underwriting.terms import (
     CoverageMapping,
@@ -57,23 +59,29 @@ from liubu.underwriting.worksheet import Step, Worksheet
 
 __all__ = [
     "Applicant",
+    "BoundTerms",
     "CancellationRefund",
     "CancellationRule",
     "CoefficientLine",
     "CoverageMapping",
     "EligibilityFailure",
     "EngineSettings",
+    "EnterpriseSnapshot",
     "FiledPremiumAtScore",
     "FiledPrice",
     "Loads",
+    "OptionStatus",
     "OptionTerms",
     "OverrideAuthority",
+    "PricedOption",
+    "QuoteDecision",
     "QuoteOption",
     "Referral",
     "ReferralReason",
     "ReferralRule",
     "ReferralRules",
     "Step",
+    "Submission",
     "TechnicalPrice",
     "Worksheet",
     "authority_for",

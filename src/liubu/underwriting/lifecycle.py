@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
@@ -23,10 +24,10 @@ from liubu.products import service as products
 from liubu.products.registry import FILED, ProductsUnitOfWork
 from liubu.products.spec import ProductSpec
 from liubu.products.validation import parse_product
-from liubu.risk import Modifier
 from liubu.underwriting.applicant import Applicant
-from liubu.underwriting.authority import authority_for, check_override
+from liubu.underwriting.authority import OverrideAuthority, authority_for, check_override
 from liubu.underwriting.eligibility import check_eligibility
+from liubu.underwriting.options import BoundTerms, OptionStatus, PricedOption, QuoteDecision
 from liubu.underwriting.policy_money import cancellation_refund, pro_rata_premium
 from liubu.underwriting.quote import price_option, price_options, technical_breakdown
 from liubu.underwriting.records import (
@@ -37,7 +38,8 @@ from liubu.underwriting.records import (
     QuoteState,
     UnderwritingUnitOfWork,
 )
-from liubu.underwriting.referral import evaluate_referral
+from liubu.underwriting.referral import Referral, ReferralReason, evaluate_referral
+from liubu.underwriting.submission import EnterpriseSnapshot, Submission
 
 QUOTE_VALID_DAYS = 30
 BUYERS = (Role.ENTERPRISE_USER, Role.ADMIN, Role.UNDERWRITER)
@@ -57,7 +59,7 @@ def _now() -> datetime:
 
 def applicant_for(
     uow: LifecycleUnitOfWork, enterprise: Enterprise, *, claims_count: int | None = None
-) -> tuple[Applicant, dict[str, Any]]:
+) -> tuple[Applicant, Submission]:
     """The applicant as priced now, and the snapshot kept on the quote."""
     findings = diagnosis.scored_findings(current_findings(uow, enterprise.id))
     answers = diagnosis.answer_set_of(diagnosis.latest_answers(uow, enterprise.id))
@@ -65,42 +67,32 @@ def applicant_for(
     result = score(findings, answers, questionnaire=questionnaire)
     modifiers = risk_modifiers(result, answers, findings, questionnaire=questionnaire)
     known_exploited = any(f.code == "vuln.known_exploited" for f in findings)
-    snapshot = {
-        "enterprise": {
-            "id": enterprise.id,
-            "name": enterprise.name,
-            "uscc": enterprise.uscc,
-            "industry_section": enterprise.industry_section,
-            "industry_division": enterprise.industry_division,
-            "region_code": enterprise.region_code,
-            "revenue": str(enterprise.annual_revenue),
-            "employees": enterprise.employees,
-            "mlps_level": enterprise.mlps_level,
-            "critical_infrastructure": enterprise.critical_infrastructure,
-        },
-        "score": float(result.value),
-        "grade": result.grade,
-        "answers_version": answers.version if answers else None,
-        "findings": sorted({f.code for f in findings}),
-        "known_exploited_exposed": known_exploited,
-        "claims_count": claims_count,
-        "modifiers": {k: [m.frequency, m.severity] for k, m in modifiers.items()},
-    }
-    return _applicant(snapshot), snapshot
+    submission = Submission(
+        enterprise=snapshot_of(enterprise),
+        score=float(result.value),
+        grade=result.grade,
+        answers_version=answers.version if answers else None,
+        findings=tuple(sorted({f.code for f in findings})),
+        known_exploited_exposed=known_exploited,
+        claims_count=claims_count,
+        modifiers=modifiers,
+    )
+    return submission.applicant(), submission
 
 
-def _applicant(snapshot: Mapping[str, Any]) -> Applicant:
-    facts = snapshot["enterprise"]
-    return Applicant(
-        industry_section=facts["industry_section"],
-        revenue=Decimal(facts["revenue"]),
-        score=float(snapshot["score"]),
-        grade=str(snapshot["grade"]),
-        modifiers={k: Modifier(f, s) for k, (f, s) in snapshot["modifiers"].items()},
-        mlps_level=facts["mlps_level"],
-        claims_count=snapshot.get("claims_count"),
-        known_exploited_exposed=bool(snapshot["known_exploited_exposed"]),
-        cii_operator=bool(facts["critical_infrastructure"]),
+def snapshot_of(enterprise: Enterprise) -> EnterpriseSnapshot:
+    """The enterprise's facts as a quote keeps them."""
+    return EnterpriseSnapshot(
+        id=enterprise.id,
+        name=enterprise.name,
+        uscc=enterprise.uscc,
+        industry_section=enterprise.industry_section,
+        industry_division=enterprise.industry_division,
+        region_code=enterprise.region_code,
+        revenue=enterprise.annual_revenue,
+        employees=enterprise.employees,
+        mlps_level=enterprise.mlps_level,
+        critical_infrastructure=enterprise.critical_infrastructure,
     )
 
 
@@ -129,8 +121,8 @@ def request_quotes(
     if not products_wanted:
         raise ValidationError("Choose at least one product to quote.", field="products")
     enterprise = uow.enterprises.get(enterprise_id)
-    applicant, snapshot = applicant_for(uow, enterprise, claims_count=claims_count)
-    by_insurer: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    applicant, submission = applicant_for(uow, enterprise, claims_count=claims_count)
+    by_insurer: dict[tuple[str, str], list[PricedOption]] = {}
     for reference in products_wanted:
         spec, insurer_tenant = _spec(uow, reference)
         wanted = (limits or {}).get(reference)
@@ -145,8 +137,8 @@ def request_quotes(
             client_tenant_id=enterprise.tenant_id,
             enterprise_id=enterprise.id,
             insurer=insurer,
-            submission=snapshot,
-            options=options,
+            submission=submission,
+            options=tuple(options),
             status=_state(options),
             valid_until=now + timedelta(days=QUOTE_VALID_DAYS),
             created_at=now,
@@ -159,11 +151,10 @@ def request_quotes(
 
 def priced_product(
     spec: ProductSpec, applicant: Applicant, *, limits: Sequence[Decimal] | None = None
-) -> list[dict[str, Any]]:
+) -> list[PricedOption]:
     """The product's options (three limits by default), priced and each with its referral
     decision; an applicant the product does not accept gets one declined entry naming the
     rules it fails, unpriced."""
-    name = {"zh": spec.name.zh, "en": spec.name.en}
     failures = check_eligibility(
         spec,
         industry_section=applicant.industry_section,
@@ -173,46 +164,34 @@ def priced_product(
         insured_kind="enterprise",
     )
     if failures:
+        declined = Referral(
+            "decline", tuple(ReferralReason(f.rule, "decline", f.message) for f in failures)
+        )
         return [
-            {
-                "product": spec.product_id,
-                "insurer": spec.insurer,
-                "name": name,
-                "limit": None,
-                "retention": None,
-                "technical_premium": None,
-                "filed_premium": None,
-                "rate_adequacy": None,
-                "worksheet": None,
-                "status": "decline",
-                "referral": {
-                    "decision": "decline",
-                    "reasons": [
-                        {"code": f.rule, "action": "decline", "reason": f.message.to_dict()}
-                        for f in failures
-                    ],
-                },
-            }
+            PricedOption(
+                product=spec.product_id,
+                insurer=spec.insurer,
+                name=spec.name,
+                status=OptionStatus.DECLINE,
+                referral=declined,
+            )
         ]
     entries = []
     for option in price_options(spec, applicant, limits=limits or list(spec.limit_options[:3])):
         referral = evaluate_referral(applicant, option)
         entries.append(
-            {
-                **option.to_dict(),
-                "name": name,
-                "referral": referral.to_dict(),
-                "status": str(referral.decision),
-            }
+            PricedOption.priced(
+                option, name=spec.name, referral=referral, status=OptionStatus(referral.decision)
+            )
         )
     return entries
 
 
-def _state(options: Sequence[Mapping[str, Any]]) -> str:
-    statuses = {o["status"] for o in options}
-    if statuses & {"auto", "approved"}:
+def _state(options: Sequence[PricedOption]) -> str:
+    statuses = {o.status for o in options}
+    if any(status.offered for status in statuses):
         return QuoteState.OFFERED
-    if "refer" in statuses:
+    if OptionStatus.REFER in statuses:
         return QuoteState.REFERRED
     return QuoteState.DECLINED
 
@@ -248,47 +227,52 @@ def decide_referral(
         raise ValidationError("Give the reasons for the decision.", field="reasons")
     # An insurer's (or the platform's) administrator acts with the chief underwriter's authority.
     role = "chief_underwriter" if Role.ADMIN in uow.principal.roles else "underwriter"
-    options = [dict(o) for o in quote.options]
+    options = list(quote.options)
     for index, option in enumerate(options):
-        if option["status"] != "refer":
+        if option.status is not OptionStatus.REFER:
             continue
         if not approve:
-            option["status"] = "declined"
+            options[index] = replace(option, status=OptionStatus.DECLINED)
             continue
         if overrides:
             authority = authority_for(quote.insurer, role)
-            options[index] = _reprice(uow, quote, option, overrides, authority)
-        options[index]["status"] = "approved"
-    quote.options = options
+            option = _reprice(uow, quote, option, overrides, authority)
+        options[index] = replace(option, status=OptionStatus.APPROVED)
+    quote.options = tuple(options)
     quote.status = (
         _state(options)
         if approve
         else (QuoteState.OFFERED if _state(options) == QuoteState.OFFERED else QuoteState.DECLINED)
     )
-    quote.decision = {
-        "approved": approve,
-        "reasons": reasons.strip(),
-        "by": uow.principal.user_id,
-        "role": role,
-        "at": _now().isoformat(),
-        "overrides": {k: str(v) for k, v in (overrides or {}).items()},
-    }
+    quote.decision = QuoteDecision(
+        approved=approve,
+        reasons=reasons.strip(),
+        by=uow.principal.user_id,
+        role=role,
+        at=_now().isoformat(),
+        overrides=dict(overrides or {}),
+    )
     return quote
 
 
 def _reprice(
     uow: LifecycleUnitOfWork,
     quote: Quote,
-    option: Mapping[str, Any],
+    option: PricedOption,
     overrides: Mapping[str, Decimal],
-    authority: Any,
-) -> dict[str, Any]:
-    spec, _tenant = _spec(uow, option["product"])
+    authority: OverrideAuthority,
+) -> PricedOption:
+    spec, _tenant = _spec(uow, option.product)
+    assert option.limit is not None  # only priced options are referred
     priced = price_option(
-        spec, _applicant(quote.submission), limit=Decimal(option["limit"]), overrides=overrides
+        spec, quote.submission.applicant(), limit=option.limit.amount, overrides=overrides
     )
     check_override(authority, overrides=priced.overrides, limit=priced.limit)
-    return {**option, **priced.to_dict()}
+    assert option.name is not None
+    assert option.referral is not None
+    return PricedOption.priced(
+        priced, name=option.name, referral=option.referral, status=option.status
+    )
 
 
 def option_breakdown(uow: LifecycleUnitOfWork, quote_id: str, index: int) -> dict[str, Any]:
@@ -298,27 +282,29 @@ def option_breakdown(uow: LifecycleUnitOfWork, quote_id: str, index: int) -> dic
     if not 0 <= index < len(quote.options):
         raise NotFoundError(f"The quote {quote_id} has no option {index}.")
     option = quote.options[index]
-    if option.get("technical_premium") is None:
+    if option.technical_premium is None or option.limit is None or option.retention is None:
         raise ValidationError(
             f"Option {index} of the quote has no technical premium to explain.",
             code="underwriting.no_technical_premium",
             field="option_index",
             value=index,
         )
-    spec, _tenant = _spec(uow, option["product"])
+    spec, _tenant = _spec(uow, option.product)
+    quoted = str(option.technical_premium.amount)
     found = technical_breakdown(
         spec,
-        _applicant(quote.submission),
-        limit=Decimal(option["limit"]),
-        retention=Decimal(option["retention"]),
+        quote.submission.applicant(),
+        limit=option.limit.amount,
+        retention=option.retention.amount,
     )
-    if found is None or found["technical_premium"] != option["technical_premium"]:
+    again = None if found is None else found["technical_premium"]
+    if found is None or again != quoted:
         raise ConflictError(
-            f"Pricing option {index} again gives {found and found['technical_premium']}, not the "
-            f"quoted {option['technical_premium']}: the scenario library or loads changed since.",
+            f"Pricing option {index} again gives {again}, not the quoted {quoted}: the scenario "
+            "library or loads changed since.",
             code="underwriting.breakdown_stale",
         )
-    return {"option_index": index, "product": option["product"], **found}
+    return {"option_index": index, "product": option.product, **found}
 
 
 def bind(
@@ -349,8 +335,11 @@ def bind(
             value=option_index,
         )
     option = quote.options[option_index]
-    if option["status"] not in ("auto", "approved"):
-        raise ConflictError(f"That option is {option['status']}; choose an offered one.")
+    if not option.status.offered:
+        raise ConflictError(f"That option is {option.status}; choose an offered one.")
+    assert option.limit is not None
+    assert option.retention is not None
+    assert option.filed_premium is not None  # an offered option is priced
     begin = start or _now().date()
     policy = Policy(
         id=new_id(),
@@ -359,17 +348,17 @@ def bind(
         number=_policy_number(begin),
         quote_id=quote.id,
         enterprise_id=quote.enterprise_id,
-        product_ref=option["product"],
-        limit=Decimal(option["limit"]),
-        retention=Decimal(option["retention"]),
-        annual_premium=Decimal(option["filed_premium"]),
+        product_ref=option.product,
+        limit=option.limit.amount,
+        retention=option.retention.amount,
+        annual_premium=option.filed_premium.amount,
         period_start=begin,
         period_end=_one_year_after(begin),
         status=PolicyState.IN_FORCE,
         submission=quote.submission,
-        option=option,
+        terms=BoundTerms(option, option_index),
         created_at=_now(),
-        answers_version=quote.submission.get("answers_version"),
+        answers_version=quote.submission.answers_version,
     )
     quote.status = QuoteState.BOUND
     uow.underwriting.add(policy)
@@ -453,7 +442,7 @@ def endorse_limit(
     require(uow.principal, *BUYERS, kinds=_KINDS)
     policy = _in_force(uow, policy_id, effective)
     spec, _tenant = _spec(uow, policy.product_ref)
-    priced = price_option(spec, _applicant(policy.submission), limit=new_limit)
+    priced = price_option(spec, policy.submission.applicant(), limit=new_limit)
     new_annual = priced.filed_premium.amount
     change = pro_rata_premium(
         new_annual - policy.annual_premium,

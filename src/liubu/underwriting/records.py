@@ -15,6 +15,8 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from liubu.accounts.ports import UnitOfWork
+from liubu.underwriting.options import BoundTerms, PricedOption, QuoteDecision
+from liubu.underwriting.submission import Submission
 
 
 class QuoteState(StrEnum):
@@ -38,14 +40,20 @@ class Quote:
     client_tenant_id: str
     enterprise_id: str
     insurer: str
-    submission: dict[str, Any]  # enterprise facts and assessment as priced (a snapshot)
-    options: list[dict[str, Any]]  # priced options, each with its referral decision
+    submission: Submission  # enterprise facts and assessment as priced (a snapshot)
+    options: tuple[PricedOption, ...]  # priced options, each with its referral decision
     status: str
     valid_until: datetime
     created_at: datetime
     created_by: str
-    decision: dict[str, Any] | None = None
+    decision: QuoteDecision | None = None
     version: int = 1
+
+    @property
+    def referral_codes(self) -> tuple[str, ...]:
+        """The referral rules that fired on any option, each once, in order."""
+        codes = (r.code for o in self.options if o.referral for r in o.referral.reasons)
+        return tuple(dict.fromkeys(codes))
 
 
 @dataclass(eq=False)
@@ -63,8 +71,8 @@ class Policy:
     period_start: date
     period_end: date
     status: str
-    submission: dict[str, Any]
-    option: dict[str, Any]
+    submission: Submission
+    terms: BoundTerms  # the option bound, as priced
     created_at: datetime
     answers_version: int | None = None
     version: int = 1

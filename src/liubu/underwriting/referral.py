@@ -77,6 +77,12 @@ class ReferralReason:
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "action": self.action, "reason": self.reason.to_dict()}
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReferralReason:
+        action: Action = "decline" if data["action"] == "decline" else "refer"
+        reason = data["reason"]
+        return cls(str(data["code"]), action, Text(str(reason["zh"]), str(reason["en"])))
+
 
 @dataclass(frozen=True)
 class Referral:
@@ -87,6 +93,13 @@ class Referral:
 
     def to_dict(self) -> dict[str, Any]:
         return {"decision": self.decision, "reasons": [r.to_dict() for r in self.reasons]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Referral:
+        decision = data["decision"]
+        if decision not in ("auto", "refer", "decline"):
+            raise ValueError(f"unknown referral decision {decision!r}")
+        return cls(decision, tuple(ReferralReason.from_dict(r) for r in data.get("reasons", ())))
 
 
 def _rule(data: DataFile, path: tuple[str | int, ...], merged: Mapping[str, Any]) -> ReferralRule:

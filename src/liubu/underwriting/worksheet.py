@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from types import MappingProxyType
 from typing import Any
 
-from liubu.core import Money
+from liubu.core import Money, half_up
 from liubu.products import RatingFactorTerm, Text, load_vocabulary
 from liubu.underwriting.filed import CoefficientLine, FiledPrice
 from liubu.underwriting.labels import label, note
@@ -41,6 +41,18 @@ class Step:
             "rounded": None if self.rounded is None else str(self.rounded),
             **dict(self.detail),
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Step:
+        """The step again from :meth:`to_dict` (every other key is detail)."""
+        detail = {k: v for k, v in data.items() if k not in _STEP_KEYS}
+        return cls(
+            code=str(data["code"]),
+            label=_text(data["label"]),
+            exact=_decimal(data.get("exact")),
+            rounded=_decimal(data.get("rounded")),
+            detail=MappingProxyType(detail),
+        )
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,32 @@ class Worksheet:
             "notes": [n.to_dict() for n in self.notes],
             "rounding": note("rounding").to_dict(),
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Worksheet:
+        """The worksheet again from :meth:`to_dict` (as a quote stores it)."""
+        return cls(
+            product=str(data["product"]),
+            limit=Decimal(str(data["limit"])),
+            retention=Decimal(str(data["retention"])),
+            inputs=MappingProxyType(dict(data.get("inputs", {}))),
+            model=MappingProxyType(dict(data.get("model", {}))),
+            technical=tuple(Step.from_dict(s) for s in data.get("technical", ())),
+            filed=tuple(Step.from_dict(s) for s in data.get("filed", ())),
+            adequacy=tuple(Step.from_dict(s) for s in data.get("adequacy", ())),
+            notes=tuple(_text(n) for n in data.get("notes", ())),
+        )
+
+
+_STEP_KEYS = frozenset({"code", "label", "exact", "rounded"})
+
+
+def _text(data: Mapping[str, str]) -> Text:
+    return Text(str(data["zh"]), str(data["en"]))
+
+
+def _decimal(value: object) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 def _fen(value: Decimal) -> Decimal:
@@ -143,14 +181,14 @@ def _capital_steps(price: TechnicalPrice) -> tuple[Step, ...]:
             "tail_multiplier",
             label("tail_multiplier"),
             price.tail_multiplier,
-            price.tail_multiplier.quantize(Decimal("0.0001"), ROUND_HALF_UP),
+            half_up(price.tail_multiplier, Decimal("0.0001")),
             MappingProxyType({"formula": "φ(Φ⁻¹(α)) / (1 − α)", "level": str(loads.capital_level)}),
         ),
         Step(
             "diversification_factor",
             label("diversification_factor"),
             loads.diversification,
-            loads.diversification.quantize(Decimal("0.0001"), ROUND_HALF_UP),
+            half_up(loads.diversification, Decimal("0.0001")),
             MappingProxyType(
                 {
                     "formula": "√((1 + (N − 1) ρ) / N)",
@@ -233,7 +271,7 @@ def rate_adequacy(filed: Money, technical: Money | None) -> tuple[Decimal | None
     with localcontext() as context:
         context.prec = 50
         exact = filed.amount / technical.amount
-    return exact, exact.quantize(ADEQUACY_QUANTUM, rounding=ROUND_HALF_UP)
+    return exact, half_up(exact, ADEQUACY_QUANTUM)
 
 
 def adequacy_steps(exact: Decimal | None, rounded: Decimal | None) -> tuple[Step, ...]:

@@ -130,7 +130,7 @@ def quote_detail(
         quote = uow.underwriting.quote(quote_id)
         breakdowns: dict[int, Any] = {}
         for index, option in enumerate(quote.options):
-            if option.get("technical_premium") is None:
+            if option.technical_premium is None:
                 continue
             try:
                 breakdowns[index] = lifecycle.option_breakdown(uow, quote.id, index)
@@ -143,6 +143,7 @@ def quote_detail(
         nav=nav,
         page=page,
         quote=quote,
+        options=[option.to_dict() for option in quote.options],  # JSON-ready, as the API shows
         breakdowns=breakdowns,
         lang=_lang(request),
     )

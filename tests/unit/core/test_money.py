@@ -257,3 +257,36 @@ def test_allocate_shares_stay_within_one_fen_of_the_exact_quota(fen: int, ints: 
 )
 def test_money_prints_as_yuan_with_thousands_separators(amount: str, text: str) -> None:
     assert str(Money(amount)) == text
+
+
+def test_half_up_rounding_is_written_only_in_core_money() -> None:
+    """One rounding rule: every other module rounds through ``liubu.core.half_up`` or Money."""
+    import ast
+    from pathlib import Path
+
+    import liubu
+
+    root = Path(liubu.__file__).parent
+    writers = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if any(
+            isinstance(node, ast.Name | ast.alias)
+            and (node.id if isinstance(node, ast.Name) else node.name) == "ROUND_HALF_UP"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+    )
+    assert writers == ["core/money.py"]
+
+
+def test_half_up_rounds_ties_away_from_zero_unlike_the_decimal_default() -> None:
+    from decimal import localcontext
+
+    from liubu.core import half_up
+
+    quantum = Decimal("0.01")
+    with localcontext() as context:  # the default context rounds ties to even: 0.12
+        assert Decimal("0.125").quantize(quantum, context=context) == Decimal("0.12")
+    assert half_up(Decimal("0.125"), quantum) == Decimal("0.13")
+    assert half_up(Decimal("-0.125"), quantum) == Decimal("-0.13")
+    assert half_up(Decimal("0.124999"), quantum) == Decimal("0.12")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from liubu.api.deps import UowDep
 from liubu.underwriting import lifecycle
@@ -38,6 +38,14 @@ class QuotePublic(BaseModel):
     created_at: datetime
     decision: dict[str, Any] | None
     version: int
+
+    @field_validator("options", "submission", "decision", mode="before")
+    @classmethod
+    def _as_json(cls, value: Any) -> Any:
+        """The typed records as the JSON they store (the API is the edge)."""
+        if isinstance(value, tuple | list):
+            return [item.to_dict() if hasattr(item, "to_dict") else item for item in value]
+        return value.to_dict() if hasattr(value, "to_dict") else value
 
 
 class Decision(BaseModel):
