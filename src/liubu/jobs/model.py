@@ -23,7 +23,6 @@ class JobState(StrEnum):
 
 ACTIVE = frozenset({JobState.QUEUED, JobState.RUNNING})
 DEFAULT_MAX_ATTEMPTS = 3
-_EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class Job:
     state: JobState
     created_at: datetime
     updated_at: datetime
-    payload: Mapping[str, str] = field(default=_EMPTY)
+    payload: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     attempts: int = 0
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     progress_done: int = 0
