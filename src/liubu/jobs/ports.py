@@ -54,7 +54,9 @@ class JobStore(Protocol):
 class JobUnitOfWork(Protocol):
     """One transaction over the job store. Rolls back on exit unless committed."""
 
-    jobs: JobStore
+    # Read-only in the protocol so implementations may hold a more specific store.
+    @property
+    def jobs(self) -> JobStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc_info: object) -> None: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime
 
 from liubu.jobs import Handler, Job, JobState, Progress, Worker, WorkerSettings, enqueue
 from tests.unit.jobs.fakes import FakeJobs
@@ -12,7 +13,7 @@ from tests.unit.jobs.fakes import FakeJobs
 
 def _worker(db: FakeJobs, handlers: dict[str, Handler], *, lease: float = 60.0) -> Worker:
     settings = WorkerSettings(lease_seconds=lease, poll_seconds=0.01)
-    return Worker(db.uow, handlers, settings=settings, owner="w1")
+    return Worker(lambda: db.uow(), handlers, settings=settings, owner="w1")
 
 
 def test_each_job_goes_to_the_handler_of_its_kind_and_its_result_is_kept() -> None:
@@ -75,12 +76,14 @@ def test_progress_reported_by_the_handler_is_stored_on_the_job() -> None:
 
 def test_the_lease_is_renewed_while_a_long_handler_runs() -> None:
     db = FakeJobs()
-    expiries = []
+    expiries: list[datetime] = []
 
     def slow(_job: Job, _progress: Progress) -> None:
         for _ in range(4):  # 0.6 s under a 0.3 s lease, renewed every 0.1 s
             time.sleep(0.15)
-            expiries.append(db.only().lease_expires_at)
+            expiry = db.only().lease_expires_at
+            assert expiry is not None
+            expiries.append(expiry)
 
     enqueue(db.uow(), "scan", "s1", tenant_id="t1")
     ended = _worker(db, {"scan": slow}, lease=0.3).run_once()
