@@ -55,8 +55,8 @@ def enqueue(
         existing = uow.jobs.active_for(tenant_id=tenant_id, kind=kind, subject=subject)
         if existing is not None:
             return existing
-        uow.jobs.add(job)
         try:
+            uow.jobs.add(job)
             uow.commit()
         except ConflictError:
             pass  # another request queued the same work in between: theirs is the one

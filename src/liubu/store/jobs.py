@@ -24,10 +24,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, insert, literal, or_, select, update
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from liubu.accounts.model import Principal
-from liubu.errors import NotFoundError, PermissionDeniedError
+from liubu.errors import ConflictError, NotFoundError, PermissionDeniedError, Reason
 from liubu.jobs import Job, JobState
 from liubu.store import tables
 from liubu.store.audit import SqlAuditLog
@@ -64,7 +65,14 @@ class SqlJobStore:
         values = {column.name: getattr(job, column.name) for column in _T.columns}
         values["payload"] = dict(job.payload)
         values["state"] = str(job.state)
-        self.session.connection().execute(insert(_T).values(**values))
+        try:
+            self.session.connection().execute(insert(_T).values(**values))
+        except sa_exc.IntegrityError as error:
+            # The partial unique index: another transaction queued the same work first.
+            raise ConflictError(
+                f"A {job.kind} job on {job.subject} is already queued or running.",
+                reason=Reason.DUPLICATE,
+            ) from error
         self._record(job)
 
     def get(self, job_id: str) -> Job:
