@@ -114,6 +114,33 @@ class Platform:
             self.uow(SYSTEM), SCAN, scan_id, tenant_id=tenant_id, payload={"scan_id": scan_id}
         )
 
+    def queue_import(
+        self,
+        principal: Principal,
+        path: Path,
+        *,
+        tenant_id: str,
+        product_ref: str,
+        inception: date,
+        file_name: str,
+        chunk_size: int | None = None,
+    ) -> Job:
+        """Queue the bulk import of an uploaded file (kept under :meth:`import_folder`, named by
+        its SHA-256) for the issuing insurer ``tenant_id``; the job's payload is what
+        :meth:`_import_job` reads back."""
+        payload = {
+            "file": path.relative_to(self.settings.data_dir).as_posix(),
+            "file_name": file_name,
+            "product": product_ref,
+            "inception": inception.isoformat(),
+        }
+        if chunk_size is not None:
+            payload["chunk_size"] = str(chunk_size)
+        sha = path.stem
+        return enqueue(
+            self.uow(principal), ANTI_FRAUD_IMPORT, sha, tenant_id=tenant_id, payload=payload
+        )
+
     def import_folder(self, tenant_id: str) -> Path:
         """Where a tenant's uploaded import files are kept (the web process and every worker
         must see the same data directory)."""
@@ -170,7 +197,13 @@ class Platform:
         with self.uow(SYSTEM) as uow:
             record = products.find_product(uow, arguments["product"])
         spec = parse_product(record.document, source=record.product_ref)
-        plan = ImportPlan(spec, date.fromisoformat(arguments["inception"]))
+        inception = date.fromisoformat(arguments["inception"])
+        chunk = arguments.get("chunk_size")
+        plan = (
+            ImportPlan(spec, inception)
+            if chunk is None
+            else ImportPlan(spec, inception, chunk_size=int(chunk))
+        )
         store = SqlIssueStore(
             self.uow,
             tenant_id=job.tenant_id,

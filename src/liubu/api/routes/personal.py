@@ -82,17 +82,13 @@ async def start_import(
     except ValidationError:
         path.unlink(missing_ok=True)
         raise
-    jobs.enqueue(
-        platform.uow(principal),
-        ANTI_FRAUD_IMPORT,
-        sha,
+    platform.queue_import(
+        principal,
+        path,
         tenant_id=record.tenant_id,
-        payload={
-            "file": path.relative_to(platform.settings.data_dir).as_posix(),
-            "file_name": file.filename or path.name,
-            "product": record.product_ref,
-            "inception": plan.inception.isoformat(),
-        },
+        product_ref=record.product_ref,
+        inception=plan.inception,
+        file_name=file.filename or path.name,
     )
     return {"id": sha, "status_url": f"/api/personal-policies/imports/{sha}"}
 
