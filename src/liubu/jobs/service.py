@@ -18,6 +18,9 @@ from liubu.errors import ConcurrencyError, ConflictError, ValidationError
 from liubu.jobs.model import DEFAULT_MAX_ATTEMPTS, Job, JobState
 from liubu.jobs.ports import JobUnitOfWork
 
+# The code of the ConcurrencyError raised when a worker writes a job it no longer holds (a busy
+# database is a ConcurrencyError too, but one worth trying again).
+LEASE_LOST = "jobs.lease_lost"
 # Messages are kept whole for the operator but bounded: a traceback-sized error in every row of a
 # busy queue would cost more than it tells.
 _MAX_ERROR = 2000
@@ -202,7 +205,8 @@ def _save(uow: JobUnitOfWork, job: Job, *, owner: str) -> Job:
     with uow:
         if not uow.jobs.save_owned(job, owner=owner):
             raise ConcurrencyError(
-                f"The lease on job {job.id} was lost: another worker has taken it over."
+                f"The lease on job {job.id} was lost: another worker has taken it over.",
+                code=LEASE_LOST,
             )
         uow.commit()
     return job

@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from liubu.jobs.model import Job
 from liubu.jobs.ports import JobUnitOfWork
 
 log = logging.getLogger(__name__)
+_END_TRIES = 3
 
 Progress = Callable[[int, int | None], None]
 Handler = Callable[[Job, Progress], str | None]
@@ -85,11 +87,17 @@ class _Lease:
         with self._lock:
             try:
                 self.job = change(self.job)
-            except ConcurrencyError:
+            except ConcurrencyError as error:
+                if error.code != service.LEASE_LOST:
+                    # A busy database: progress is advisory and the next beat renews the lease.
+                    log.warning("could not write job %s: %s", self.job.id, error.message)
+                    return
                 # Another worker has the job now; ours finishes its run harmlessly (the handler
                 # is idempotent) and its end is not recorded.
                 self.lost.set()
                 log.warning("lost the lease on job %s", self.job.id)
+            except Exception:  # never into the handler, never ending the heartbeat
+                log.exception("could not write job %s", self.job.id)
 
 
 class Worker:
@@ -162,19 +170,26 @@ class Worker:
         return True, self._end(lease, result=result, failure=failure)
 
     def _end(self, lease: _Lease, *, result: str | None, failure: Exception | None) -> Job | None:
-        if lease.lost.is_set():
-            return None
-        try:
-            if failure is None:
-                return service.finish(
-                    self.uow_factory(), lease.job, owner=self.owner, result=result
+        for attempt in range(1, _END_TRIES + 1):
+            if lease.lost.is_set():
+                return None
+            try:
+                if failure is None:
+                    return service.finish(
+                        self.uow_factory(), lease.job, owner=self.owner, result=result
+                    )
+                return service.fail(
+                    self.uow_factory(), lease.job, owner=self.owner, error=_message(failure)
                 )
-            return service.fail(
-                self.uow_factory(), lease.job, owner=self.owner, error=_message(failure)
-            )
-        except ConcurrencyError:
-            log.warning("job %s was taken over before it ended here", lease.job.id)
-            return None
+            except ConcurrencyError as error:
+                if error.code == service.LEASE_LOST:
+                    log.warning("job %s was taken over before it ended here", lease.job.id)
+                    return None
+                if attempt == _END_TRIES:
+                    raise
+                # A busy database: the work is done, so recording its end is worth a wait.
+                time.sleep(attempt)
+        return None  # pragma: no cover - the loop returns or raises
 
     def _heartbeat(self, lease: _Lease, stop: threading.Event) -> None:
         # Renewing at a third of the lease leaves two chances before it lapses.

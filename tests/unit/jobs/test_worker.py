@@ -3,12 +3,14 @@ job, progress reported, the lease renewed while a handler runs, and a stop honou
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from datetime import datetime
 
+from liubu.errors import ConcurrencyError
 from liubu.jobs import Handler, Job, JobState, Progress, Worker, WorkerSettings, enqueue
-from tests.unit.jobs.fakes import FakeJobs
+from tests.unit.jobs.fakes import FakeJobs, FakeUnitOfWork
 
 
 def _worker(db: FakeJobs, handlers: dict[str, Handler], *, lease: float = 60.0) -> Worker:
@@ -115,3 +117,43 @@ def test_a_running_worker_stops_when_asked() -> None:
     thread.join(timeout=10)
     assert not thread.is_alive()
     assert db.only().state == JobState.SUCCEEDED
+
+
+def test_a_worker_whose_job_was_taken_over_does_not_record_its_end() -> None:
+    db = FakeJobs()
+
+    def overtaken(job: Job, progress: Progress) -> None:
+        # Another worker claims the job meanwhile (this one was too slow to renew its lease).
+        with db.lock:
+            db.committed[job.id] = dataclasses.replace(db.committed[job.id], lease_owner="w2")
+        progress(1, 2)  # refused: the lease is w2's
+
+    enqueue(db.uow(), "scan", "s1", tenant_id="t1")
+    assert _worker(db, {"scan": overtaken}).run_once() is None
+    job = db.only()
+    assert (job.state, job.lease_owner, job.progress_done) == (JobState.RUNNING, "w2", 0)
+
+
+def test_a_busy_database_while_reporting_progress_does_not_fail_the_job() -> None:
+    db = FakeJobs()
+    real_uow = db.uow
+    busy = {"left": 1}
+
+    class BusyOnce(FakeUnitOfWork):
+        def commit(self) -> None:
+            reports_progress = any(self.jobs.rows[i].progress_done for i in self.jobs.changed)
+            if busy["left"] and reports_progress:
+                busy["left"] -= 1
+                raise ConcurrencyError("Another transaction holds this record; try again.")
+            super().commit()
+
+    def reporting(_job: Job, progress: Progress) -> None:
+        progress(1, 2)  # the database is busy: not recorded, not raised
+        progress(2, 2)
+
+    enqueue(real_uow(), "scan", "s1", tenant_id="t1")
+    worker = Worker(lambda: BusyOnce(db, tenant_id=None), {"scan": reporting}, owner="w1")
+    ended = worker.run_once()
+    assert busy["left"] == 0
+    assert ended is not None
+    assert (ended.state, ended.progress_done) == (JobState.SUCCEEDED, 2)
