@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from liubu.accounts.model import SYSTEM, Principal
+from liubu.assessment.records import ScanState
 from liubu.assessment.scanning import run_scan
 from liubu.assessment.service import ScanPolicy
 from liubu.assessment.vulnerabilities import IndexCache
@@ -182,9 +183,13 @@ class Platform:
 
     def _scan_job(self, job: Job, progress: Progress) -> str:
         # Re-run from the stored request: a scan cut off mid-way is probed again from the start
-        # and its findings are stored only at its end, so nothing is stored twice.
+        # and its findings are stored only at its end, in one transaction. A scan that did end
+        # (its worker died before recording the job's end) is not probed again.
         scan_id = job.payload["scan_id"]
-        self.run_scan(scan_id, on_progress=progress)
+        with self.uow(SYSTEM) as uow:
+            ended = uow.assessment.scan(scan_id).status in (ScanState.FINISHED, ScanState.FAILED)
+        if not ended:
+            self.run_scan(scan_id, on_progress=progress)
         with self.uow(SYSTEM) as uow:
             status = uow.assessment.scan(scan_id).status
         return json.dumps({"scan_id": scan_id, "status": str(status)})
