@@ -1,27 +1,44 @@
-"""The composition root: settings → engine → session factory → units of work.
+"""The composition root: settings → engine → session factory → units of work, and the job
+handlers a worker runs (a scan, a bulk anti-fraud import).
 
 Built by the CLI callback, ``create_app()`` or a test, never at import.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import dataclasses
+import json
+import threading
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from liubu.accounts.model import SYSTEM, Principal
+from liubu.assessment.records import ScanState
 from liubu.assessment.scanning import run_scan
 from liubu.assessment.service import ScanPolicy
 from liubu.assessment.vulnerabilities import IndexCache
 from liubu.audit import ChainReport, audit_key, verify_chain
 from liubu.config import Settings, load_settings
+from liubu.core import PersonalDataCipher
+from liubu.errors import ValidationError
+from liubu.jobs import Handler, Job, Progress, Worker, WorkerSettings, enqueue
+from liubu.massissue import ImportPlan
+from liubu.massissue.importer import run_import
+from liubu.products import service as products
+from liubu.products.validation import parse_product
 from liubu.store import migrate
 from liubu.store.audit import load_chain
 from liubu.store.database import make_engine, make_session_factory
+from liubu.store.personal import SqlIssueStore
 from liubu.store.uow import SqlUnitOfWork
+
+SCAN = "scan"
+ANTI_FRAUD_IMPORT = "anti_fraud_import"
 
 
 @dataclass
@@ -35,10 +52,9 @@ class Platform:
     index_cache: IndexCache = field(default_factory=IndexCache)
     # Tests and operators may pin how scans run (ports of local test servers, a test resolver).
     scan_policy_override: ScanPolicy | None = None
-    # Background work (scans): two workers, as this runs beside the web server on small machines.
-    jobs: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="liubu-job")
-    )
+    # The in-process worker (embedded default), if started: its thread and its stop signal.
+    _worker_thread: threading.Thread | None = field(default=None, repr=False)
+    _worker_stop: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def uow(self, principal: Principal = SYSTEM) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory, principal, audit_key=self.audit_key)
@@ -77,21 +93,147 @@ class Platform:
             deadline=settings.scan_deadline_seconds,
         )
 
-    def run_scan(self, scan_id: str, *, policy: ScanPolicy | None = None) -> None:
+    def run_scan(
+        self,
+        scan_id: str,
+        *,
+        policy: ScanPolicy | None = None,
+        on_progress: Progress | None = None,
+    ) -> None:
         """Carry out a requested scan (in the caller's thread)."""
         run_scan(
             lambda: self.uow(SYSTEM),
             scan_id,
             policy=policy or self.scan_policy(),
             index_cache=self.index_cache,
+            on_progress=on_progress,
         )
 
-    def run_scan_later(self, scan_id: str) -> None:
-        self.jobs.submit(self.run_scan, scan_id)
+    def run_scan_later(self, scan_id: str, *, tenant_id: str) -> Job:
+        """Queue a requested scan as a durable job (run by a worker, resumed after a crash)."""
+        return enqueue(
+            self.uow(SYSTEM), SCAN, scan_id, tenant_id=tenant_id, payload={"scan_id": scan_id}
+        )
+
+    def queue_import(
+        self,
+        principal: Principal,
+        path: Path,
+        *,
+        tenant_id: str,
+        product_ref: str,
+        inception: date,
+        file_name: str,
+        chunk_size: int | None = None,
+    ) -> Job:
+        """Queue the bulk import of an uploaded file (kept under :meth:`import_folder`, named by
+        its SHA-256) for the issuing insurer ``tenant_id``; the job's payload is what
+        :meth:`_import_job` reads back."""
+        payload = {
+            "file": path.relative_to(self.settings.data_dir).as_posix(),
+            "file_name": file_name,
+            "product": product_ref,
+            "inception": inception.isoformat(),
+        }
+        if chunk_size is not None:
+            payload["chunk_size"] = str(chunk_size)
+        sha = path.stem
+        return enqueue(
+            self.uow(principal), ANTI_FRAUD_IMPORT, sha, tenant_id=tenant_id, payload=payload
+        )
+
+    def import_folder(self, tenant_id: str) -> Path:
+        """Where a tenant's uploaded import files are kept (the web process and every worker
+        must see the same data directory)."""
+        return self.settings.data_dir / "imports" / tenant_id
+
+    def job_handlers(self) -> dict[str, Handler]:
+        return {SCAN: self._scan_job, ANTI_FRAUD_IMPORT: self._import_job}
+
+    def worker(self, *, poll_seconds: float | None = None) -> Worker:
+        settings = WorkerSettings(
+            lease_seconds=self.settings.job_lease_seconds,
+            poll_seconds=poll_seconds or self.settings.job_poll_seconds,
+        )
+        return Worker(lambda: self.uow(SYSTEM), self.job_handlers(), settings=settings)
+
+    def start_worker(self) -> None:
+        """Run one worker thread in this process until :meth:`dispose` (the embedded default)."""
+        if self._worker_thread is not None:
+            return
+        self._worker_stop.clear()
+        thread = threading.Thread(
+            target=self.worker().run, args=(self._worker_stop,), name="liubu-worker", daemon=True
+        )
+        thread.start()
+        self._worker_thread = thread
+
+    def stop_worker(self) -> None:
+        """Stop taking jobs and wait (up to a lease) for the running one; a job still running
+        after that keeps its lease until it expires, and is then resumed by another worker."""
+        thread, self._worker_thread = self._worker_thread, None
+        if thread is None:
+            return
+        self._worker_stop.set()
+        thread.join(timeout=self.settings.job_lease_seconds)
 
     def dispose(self) -> None:
-        self.jobs.shutdown(wait=True, cancel_futures=False)
+        self.stop_worker()
         self.engine.dispose()
+
+    def _scan_job(self, job: Job, progress: Progress) -> str:
+        # Re-run from the stored request: a scan cut off mid-way is probed again from the start
+        # and its findings are stored only at its end, in one transaction. A scan that did end
+        # (its worker died before recording the job's end) is not probed again.
+        scan_id = job.payload["scan_id"]
+        with self.uow(SYSTEM) as uow:
+            ended = uow.assessment.scan(scan_id).status in (ScanState.FINISHED, ScanState.FAILED)
+        if not ended:
+            self.run_scan(scan_id, on_progress=progress)
+        with self.uow(SYSTEM) as uow:
+            status = uow.assessment.scan(scan_id).status
+        return json.dumps({"scan_id": scan_id, "status": str(status)})
+
+    def _import_job(self, job: Job, progress: Progress) -> str:
+        # Resumed from the checkpoint committed with the import's last chunk: a policy key
+        # already stored is never issued again (liubu.massissue, docs/mass-issuance.md).
+        arguments = job.payload
+        path = self._import_file(arguments["file"])
+        with self.uow(SYSTEM) as uow:
+            record = products.find_product(uow, arguments["product"])
+        spec = parse_product(record.document, source=record.product_ref)
+        inception = date.fromisoformat(arguments["inception"])
+        chunk = arguments.get("chunk_size")
+        plan = (
+            ImportPlan(spec, inception)
+            if chunk is None
+            else ImportPlan(spec, inception, chunk_size=int(chunk))
+        )
+        store = SqlIssueStore(
+            self.uow,
+            tenant_id=job.tenant_id,
+            product_ref=spec.product_id,
+            inception=plan.inception.isoformat(),
+            file_name=arguments["file_name"],
+        )
+        summary = run_import(
+            store,
+            path,
+            plan=plan,
+            cipher=PersonalDataCipher(self.settings.personal_data_key),
+            error_path=path.with_name(path.name + ".errors.csv"),
+            progress=progress,
+        )
+        shown = {k: v for k, v in dataclasses.asdict(summary).items() if k != "error_file"}
+        return json.dumps(shown, ensure_ascii=False)
+
+    def _import_file(self, relative: str) -> Path:
+        """The uploaded file a job names, refused if the name points outside the imports."""
+        root = (self.settings.data_dir / "imports").resolve()
+        path = (self.settings.data_dir / relative).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            raise ValidationError(f"The import file {relative!r} is not among the uploads.")
+        return path
 
 
 def bootstrap(settings: Settings | None = None, *, upgrade_schema: bool = False) -> Platform:

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     scan_dns_server: str | None = None  # "host:port" of the resolver the scanner asks
     scan_verify_web_ports: str = "https:443,http:80"  # where the well-known proof file is read
     scan_deadline_seconds: float = 60.0
+    # Background jobs (docs/jobs.md). The embedded default runs one worker thread inside the web
+    # process; a deployment with `liubu worker` processes of its own turns that off.
+    inprocess_worker: bool = True
+    job_lease_seconds: float = 60.0  # a dead worker's job is resumed after at most this long
+    job_poll_seconds: float = 1.0  # how often an idle worker looks for work
 
     @property
     def resolved_database_url(self) -> str:

@@ -47,6 +47,10 @@ def running_server(platform: Platform) -> Iterator[str]:
         lifespan="off",
     )
     server = uvicorn.Server(config)
+    # The lifespan (off: the caller disposes the platform) would start the job worker; as in
+    # `liubu serve`, jobs (scans) run in this process.
+    if platform.settings.inprocess_worker:
+        platform.start_worker()
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -59,6 +63,7 @@ def running_server(platform: Platform) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        platform.stop_worker()
 
 
 def require_chromium() -> None:

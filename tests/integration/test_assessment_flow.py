@@ -4,10 +4,12 @@ see a rescan resolve it."""
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from liubu.assessment.service import ScanPolicy
 from liubu.assessment.vulnerabilities import load_intel
 from liubu.bootstrap import Platform
 from liubu.errors import PermissionDeniedError, ValidationError
+from liubu.jobs import JobState, claim_next
 from tests.integration.helpers import Tenant, facts, make_tenant
 from tests.integration.scan.servers import Listener, Page, http_handler, rdp_handler
 
@@ -177,3 +180,49 @@ def test_a_dispute_needs_a_reason_and_evidence_for_a_compensating_control(
             service.dispute_finding(uow, finding.id, kind="compensating_control", note="WAF")
         with pytest.raises(ValidationError):
             service.dispute_finding(uow, finding.id, kind="not_a_kind", note="x")
+
+
+def test_a_queued_scan_is_run_by_a_worker_and_not_probed_again_once_it_has_ended(
+    platform: Platform, site: Site
+) -> None:
+    tenant, enterprise_id = _prepare(platform, site)
+    with platform.uow(tenant.principal) as uow:
+        asset = service.declare_asset(uow, enterprise_id, "127.0.0.1")
+        uow.commit()
+    site.pages[WELL_KNOWN] = Page(body=asset.token.encode())
+    with platform.uow(tenant.principal) as uow:
+        service.verify_asset(uow, asset.id, platform.scan_policy())
+        first = service.request_scan(uow, enterprise_id)
+        uow.commit()
+    queued = platform.run_scan_later(first.id, tenant_id=first.tenant_id)
+    assert (queued.kind, queued.subject, queued.tenant_id) == (
+        "scan",
+        first.id,
+        tenant.organisation_id,
+    )
+
+    ran = platform.worker().run_once()
+    assert ran is not None
+    assert ran.id == queued.id
+    assert (ran.state, ran.attempts) == (JobState.SUCCEEDED, 1)
+    assert ran.result == json.dumps({"scan_id": first.id, "status": "finished"})
+    with platform.uow(tenant.principal) as uow:
+        scanned = uow.assessment.scan(first.id)
+    assert ran.progress_done == ran.progress_total == scanned.progress_total > 0
+
+    # A worker that scanned and died before recording the job's end: the next one does not
+    # probe the enterprise again (its services see no new connection), it records the end.
+    with platform.uow(tenant.principal) as uow:
+        second = service.request_scan(uow, enterprise_id)
+        uow.commit()
+    job = platform.run_scan_later(second.id, tenant_id=second.tenant_id)
+    long_ago = datetime.now(UTC) - timedelta(minutes=5)
+    dead = claim_next(platform.uow(), owner="dead", kinds=("scan",), lease_seconds=1, now=long_ago)
+    assert dead is not None
+    assert dead.id == job.id
+    platform.run_scan(second.id)
+    probes = len(site.rdp.accepted_at)
+    resumed = platform.worker().run_once()
+    assert resumed is not None
+    assert (resumed.id, resumed.state, resumed.attempts) == (job.id, JobState.SUCCEEDED, 2)
+    assert len(site.rdp.accepted_at) == probes

@@ -63,6 +63,9 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The embedded default: jobs (scans, imports) run in a worker thread of this process.
+        if platform.settings.inprocess_worker:
+            platform.start_worker()
         yield
         platform.dispose()
 

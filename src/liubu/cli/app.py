@@ -101,6 +101,25 @@ def _serve(cli: CliState, *, host: str | None, port: int | None) -> None:
 
 
 @app.command()
+def worker(
+    ctx: typer.Context,
+    once: Annotated[
+        bool, typer.Option("--once", help="Run the waiting jobs, then exit (for cron or tests).")
+    ] = False,
+    poll: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds between looks for work when idle; default LIUBU_JOB_POLL_SECONDS."
+        ),
+    ] = None,
+) -> None:
+    """Run background jobs (scans, bulk imports) apart from the web server."""
+    from liubu.cli.worker import run_worker
+
+    run_worker(state(ctx), once=once, poll=poll)
+
+
+@app.command()
 def demo(
     ctx: typer.Context,
     serve_after: Annotated[bool, typer.Option("--serve", help="Serve the app afterwards.")] = False,

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -450,6 +451,43 @@ import_batches = Table(
     Column("started_at", _tz(), nullable=False),
     Column("updated_at", _tz(), nullable=False),
     UniqueConstraint("file_sha256", "plan_key", name="uq_import_batches_file_plan"),
+)
+
+# Durable background jobs (docs/jobs.md). A worker claims the oldest queued job (or a running one
+# whose lease expired: its worker died) with a guarded UPDATE; the partial unique index keeps one
+# active job per (tenant, kind, subject), so the same work asked for twice is queued once.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("max_attempts", Integer, nullable=False),
+    Column("progress_done", Integer, nullable=False),
+    Column("progress_total", Integer, nullable=True),
+    Column("result", Text, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("created_at", _tz(), nullable=False),
+    Column("updated_at", _tz(), nullable=False),
+    Column("started_at", _tz(), nullable=True),
+    Column("finished_at", _tz(), nullable=True),
+    Column("lease_owner", String(200), nullable=True),
+    Column("lease_expires_at", _tz(), nullable=True),
+    Index("ix_jobs_claim", "state", "created_at"),
+    Index("ix_jobs_subject", "kind", "subject"),
+    Index(
+        "ix_jobs_one_active",
+        "tenant_id",
+        "kind",
+        "subject",
+        unique=True,
+        sqlite_where=text("state IN ('queued', 'running')"),
+        postgresql_where=text("state IN ('queued', 'running')"),
+    ),
 )
 
 # Claims experience (理赔经验数据) is the insurer's own: one row per row of an imported experience

@@ -14,6 +14,7 @@ from liubu.store.assessment import SqlAssessmentRepository, SqlIntelStore
 from liubu.store.audit import AUDIT_KEY, PRINCIPAL, SqlAuditLog
 from liubu.store.experience import SqlExperienceRepository
 from liubu.store.groups import SqlGroupRepository
+from liubu.store.jobs import SqlJobStore
 from liubu.store.repositories import (
     ApiTokenRepository,
     EnterpriseRepository,
@@ -26,7 +27,8 @@ from liubu.store.underwriting import SqlUnderwritingRepository
 
 
 class SqlUnitOfWork:
-    """Implements :class:`liubu.accounts.ports.UnitOfWork` (and later packages' ports)."""
+    """Implements :class:`liubu.accounts.ports.UnitOfWork` (and later packages' ports, among them
+    :class:`liubu.jobs.JobUnitOfWork`)."""
 
     session: Session
 
@@ -53,6 +55,7 @@ class SqlUnitOfWork:
         self.groups = SqlGroupRepository(self.session, self.principal)
         self.experience = SqlExperienceRepository(self.session, self.principal)
         self.audit = SqlAuditLog(self.session, self.principal)
+        self.jobs = SqlJobStore(self.session, self.principal, audit=self.audit)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -144,7 +144,7 @@ def start_scan(
         request, platform, principal, lambda uow: service.request_scan(uow, enterprise_id)
     )
     if record is not None:
-        platform.run_scan_later(record.id)
+        platform.run_scan_later(record.id, tenant_id=record.tenant_id)
     return _back(enterprise_id, "#scan")
 
 
@@ -187,7 +187,7 @@ def dispute(
 
     rescan = _act(request, platform, principal, act)
     if rescan is not None:
-        platform.run_scan_later(rescan.id)
+        platform.run_scan_later(rescan.id, tenant_id=rescan.tenant_id)
     return _back(enterprise_id, "#findings")
 
 

@@ -99,7 +99,7 @@ def start_scan(enterprise_id: str, uow: UowDep, platform: PlatformDep) -> Scan:
     """Queue a scan of the verified assets; poll ``GET /api/scans/{id}`` for progress."""
     record = service.request_scan(uow, enterprise_id)
     uow.commit()
-    platform.run_scan_later(record.id)
+    platform.run_scan_later(record.id, tenant_id=record.tenant_id)
     return record
 
 
@@ -130,5 +130,5 @@ def dispute_finding(
         rescan = service.request_scan(uow, finding.enterprise_id)
     uow.commit()
     if rescan is not None:
-        platform.run_scan_later(rescan.id)
+        platform.run_scan_later(rescan.id, tenant_id=rescan.tenant_id)
     return finding

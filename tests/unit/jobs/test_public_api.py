@@ -1,0 +1,41 @@
+"""The curated public API of liubu.jobs and what it may import."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import liubu.jobs
+
+PACKAGE = Path(liubu.jobs.__file__).parent
+ALLOWED = ("liubu.errors", "liubu.jobs")
+FORBIDDEN = ("sqlalchemy", "fastapi", "starlette", "typer", "jinja2", "psycopg", "rich")
+
+
+def test_public_api_is_pinned() -> None:
+    assert liubu.jobs.__all__ == [
+        "ACTIVE", "DEFAULT_MAX_ATTEMPTS", "Handler", "Job", "JobState", "JobStore",
+        "JobUnitOfWork", "Progress", "Worker", "WorkerSettings", "claim_next", "enqueue", "fail",
+        "finish", "job_for", "renew_lease", "report_progress", "worker_name",
+    ]  # fmt: skip
+    for name in liubu.jobs.__all__:
+        assert getattr(liubu.jobs, name) is not None
+
+
+def test_the_package_imports_no_other_liubu_package_and_no_framework() -> None:
+    for path in PACKAGE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                if name.startswith("liubu"):
+                    assert name.startswith(ALLOWED), (path.name, name)
+                assert not name.startswith(FORBIDDEN), (path.name, name)
+
+
+def test_modules_stay_short() -> None:
+    for path in PACKAGE.glob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 400, path.name
