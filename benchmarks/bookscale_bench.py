@@ -49,8 +49,8 @@ from liubu.demo import load_reference_products
 from liubu.massissue import ImportPlan, inspect_file, read_chunks, write_synthetic_csv
 from liubu.massissue.importer import run_import
 from liubu.pilot import ANTI_FRAUD, load_pilot
-from liubu.portfolio.statistics import market_statistics
 from liubu.products.validation import parse_product
+from liubu.statistics import market_statistics
 from liubu.store import tables
 from liubu.store.personal import SqlIssueStore
 

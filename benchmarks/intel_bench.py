@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from liubu.assessment.intel import (
+from liubu.intel import (
     Cpe,
     CpeCriterion,
     VulnerabilityIndex,

@@ -98,7 +98,7 @@ def test_regulator_dashboard_draws_its_charts_and_counts(
     page.goto(f"{base}/statistics")
     for chart in ("enterprise_type", "enterprise_month", "personal_month", "personal_province"):
         expect(page.get_by_test_id(f"chart-{chart}").locator("canvas")).to_have_count(1)
-    from liubu.portfolio.statistics import market_statistics
+    from liubu.statistics import market_statistics
 
     with platform.uow(SYSTEM) as uow:
         stats = market_statistics(uow)

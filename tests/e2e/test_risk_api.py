@@ -58,6 +58,23 @@ def test_a_bad_model_is_a_422_naming_the_line(api: Api, platform: Platform) -> N
     assert "1000000" in problem["detail"]
 
 
+def test_a_model_that_names_a_server_file_is_read_as_text_not_opened(
+    api: Api, platform: Platform, tmp_path: Path
+) -> None:
+    """The API takes model text: a one-line 'x.yaml' names no file of the server (the CLI's
+    path form is for the CLI alone)."""
+    make_tenant(platform, OrgKind.INSURER, "Insurer A", Role.ACTUARY)
+    on_server = tmp_path / "secret-model.yaml"
+    on_server.write_text(ORACLE_MODEL, encoding="utf-8")
+    response = api.client.post(
+        "/api/risk/quantify",
+        json={"model": str(on_server)},
+        headers=api.headers("insurer-a-actuary"),
+    )
+    assert response.status_code == 422, response.text
+    assert "breach" not in response.text
+
+
 def test_roles_outside_risk_get_403(api: Api, platform: Platform) -> None:
     make_tenant(platform, OrgKind.REGULATOR, "Regulator", Role.REGULATOR_VIEWER)
     response = api.client.post(

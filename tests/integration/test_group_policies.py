@@ -15,7 +15,7 @@ from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.bootstrap import Platform
 from liubu.demo import load_reference_products
 from liubu.errors import ConflictError, NotFoundError, ValidationError
-from liubu.portfolio.statistics import market_statistics
+from liubu.statistics import market_statistics
 from liubu.store import tables
 from liubu.underwriting import groups
 from tests.integration.helpers import facts, make_tenant

@@ -9,7 +9,7 @@ from liubu.accounts.model import SYSTEM
 from liubu.bootstrap import Platform
 from liubu.demo import load_reference_products
 from liubu.pilot import load_pilot
-from liubu.portfolio.statistics import market_statistics
+from liubu.statistics import market_statistics
 
 
 def test_the_pilot_book_loads_once_and_feeds_the_statistics(

@@ -9,14 +9,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from liubu.assessment.intel import (
+from liubu.assessment.records import IntelStore
+from liubu.assessment.scan import Evidence, Finding, Software, make_finding
+from liubu.intel import (
     Match,
     VulnerabilityIndex,
     load_paths,
     parse_any_cpe,
 )
-from liubu.assessment.records import IntelStore
-from liubu.assessment.scan import Evidence, Finding, Software, make_finding
 
 HIGH_EPSS = 0.1  # FIRST EPSS ≥ 10 % chance of exploitation in 30 days: treat as likely
 CRITICAL_CVSS = 9.0

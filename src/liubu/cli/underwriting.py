@@ -374,7 +374,7 @@ def stats(
     ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
 ) -> None:
     """Market statistics for regulators: enterprise and anti-fraud lines, aggregates only."""
-    from liubu.portfolio.statistics import market_statistics
+    from liubu.statistics import market_statistics
 
     with state(ctx).platform(upgrade_schema=True).uow() as uow:
         figures = market_statistics(uow)

@@ -38,7 +38,7 @@ from liubu.risk.library import (
 from liubu.risk.loader import load_model, model_schema
 from liubu.risk.measures import LossDistribution
 from liubu.risk.model import Model
-from liubu.risk.quantify import quantify
+from liubu.risk.quantify import MAX_REQUEST_YEARS, quantify, quantify_text
 from liubu.risk.result import LEVELS, RETURN_PERIODS, Result
 from liubu.risk.severity import Lognormal, Pert, Severity
 from liubu.risk.terms import CoverageTerms, Terms
@@ -46,6 +46,7 @@ from liubu.risk.vocabulary import coverage_categories, coverage_codes
 
 __all__ = [
     "LEVELS",
+    "MAX_REQUEST_YEARS",
     "RETURN_PERIODS",
     "Bernoulli",
     "Component",
@@ -81,6 +82,7 @@ __all__ = [
     "load_model",
     "model_schema",
     "quantify",
+    "quantify_text",
     "scenario_names",
     "sources",
 ]

@@ -34,6 +34,12 @@ def load_model(text_or_path: str | FilePath, *, source_name: str = "model.yaml")
         text, source_name = path.read_text(encoding="utf-8"), path.name
     else:
         text = str(text_or_path)
+    return parse_model(text, source_name=source_name)
+
+
+def parse_model(text: str, *, source_name: str = "model.yaml") -> Model:
+    """Read a model from YAML text only — never a path: what a user sends over HTTP is text, and
+    a one-line ``x.yaml`` must not read a file of the server."""
     src = parse_yaml(text, source_name)
     top = specs._mapping(src, src.data, (), _TOP_KEYS)
     if top.get("currency", "CNY") != "CNY":

@@ -133,3 +133,23 @@ def _terms_order() -> str:
 
 
 __all__ = ["ENGINES", "quantify"]
+
+
+# One request's work is bounded: a few seconds of Monte Carlo on two cores.
+MAX_REQUEST_YEARS = 2_000_000
+
+
+def quantify_text(
+    model_text: str,
+    *,
+    engine: str = "auto",
+    years: int = 100_000,
+    seed: int = 20_240_601,
+    source_name: str = "model.yaml",
+) -> Result:
+    """Load a model file's YAML text (errors located in ``source_name``) and quantify it: what the
+    API and the actuary's page both do with a model a user sends."""
+    from liubu.risk.loader import parse_model
+
+    model = parse_model(model_text, source_name=source_name)
+    return quantify(model, engine=engine, years=years, seed=seed)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Integer, Select, cast, extract, func, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
-from liubu.portfolio.statistics import Figures, Row
+from liubu.statistics import Figures, Row
 from liubu.store import tables
 
 _P = tables.policies

@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from liubu.accounts.model import Principal
-from liubu.api.routes.risk import MAX_YEARS, run_quantification
 from liubu.errors import ValidationError
+from liubu.risk import MAX_REQUEST_YEARS, quantify_text
 from liubu.web import i18n
 from liubu.web.charts import exceedance_option
 from liubu.web.nav import require_page
@@ -37,7 +37,7 @@ def risk_page(request: Request, principal: WebPrincipal) -> Response:
         nav=nav,
         page=page,
         model_text=example_model(),
-        max_years=MAX_YEARS,
+        max_years=MAX_REQUEST_YEARS,
     )
 
 
@@ -61,15 +61,14 @@ async def risk_run(
             if len(raw) > MAX_MODEL_BYTES:
                 raise ValidationError(i18n.gettext("The model file is larger than 256 KB."))
             text = raw.decode("utf-8")
-        if not 1_000 <= years <= MAX_YEARS:
+        if not 1_000 <= years <= MAX_REQUEST_YEARS:
             raise ValidationError(
                 i18n.gettext("Simulated years must be between 1,000 and 2,000,000."),
                 field="years",
             )
         # CPU-bound: off the event loop so other requests keep flowing.
-        summary = await run_in_threadpool(
-            run_quantification, text, engine=engine, years=years, seed=seed
-        )
+        result = await run_in_threadpool(quantify_text, text, engine=engine, years=years, seed=seed)
+        summary = result.to_dict()
     except (ValidationError, UnicodeDecodeError) as error:
         message = error.message if isinstance(error, ValidationError) else str(error)
         location = error.location if isinstance(error, ValidationError) else None
@@ -115,7 +114,7 @@ def _answer(
         nav=nav,
         page=page,
         model_text=model_text,
-        max_years=MAX_YEARS,
+        max_years=MAX_REQUEST_YEARS,
         result_partial=partial,
         status_code=status,
         **context,

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from liubu.api.deps import PlatformDep
 from liubu.errors import NotFoundError
-from liubu.portfolio.statistics import MarketStatistics, market_statistics
+from liubu.statistics import MarketStatistics, market_statistics
 from liubu.web.nav import require_page
 from liubu.web.rendering import language_of, render
 from liubu.web.security import WebPrincipal

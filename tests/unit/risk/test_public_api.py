@@ -11,6 +11,7 @@ from liubu.risk import load_model, quantify
 
 PUBLIC = [
     "LEVELS",
+    "MAX_REQUEST_YEARS",
     "RETURN_PERIODS",
     "Bernoulli",
     "Component",
@@ -46,6 +47,7 @@ PUBLIC = [
     "load_model",
     "model_schema",
     "quantify",
+    "quantify_text",
     "scenario_names",
     "sources",
 ]

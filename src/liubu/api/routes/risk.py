@@ -12,11 +12,10 @@ from pydantic import BaseModel, Field
 from liubu.accounts import service as accounts
 from liubu.accounts.model import Role
 from liubu.api.deps import CurrentPrincipal
-from liubu.risk import load_model, model_schema, quantify
+from liubu.risk import MAX_REQUEST_YEARS, model_schema, quantify_text
 
 router = APIRouter(prefix="/api/risk", tags=["risk"])
 QUANTIFIERS = (Role.ACTUARY, Role.UNDERWRITER, Role.ADMIN)
-MAX_YEARS = 2_000_000  # bounds one request's work (≈ a few seconds of Monte Carlo)
 
 
 class QuantifyRequest(BaseModel):
@@ -25,14 +24,8 @@ class QuantifyRequest(BaseModel):
         Field(description="The model file's YAML text, or the same structure as JSON."),
     ]
     engine: Literal["auto", "fft", "mc"] = "auto"
-    years: int = Field(default=100_000, ge=1_000, le=MAX_YEARS)
+    years: int = Field(default=100_000, ge=1_000, le=MAX_REQUEST_YEARS)
     seed: int = Field(default=20_240_601, ge=0)
-
-
-def run_quantification(model_text: str, *, engine: str, years: int, seed: int) -> dict[str, Any]:
-    """Shared by the API and the web page."""
-    model = load_model(model_text, source_name="model.yaml")
-    return quantify(model, engine=engine, years=years, seed=seed).to_dict()
 
 
 @router.post("/quantify")
@@ -40,7 +33,7 @@ def quantify_model(body: QuantifyRequest, principal: CurrentPrincipal) -> dict[s
     """Mean, sd, VaR/TVaR at 90/95/99/99.5 %, return periods, contributions, exceedance curves."""
     accounts.require(principal, *QUANTIFIERS)
     text = body.model if isinstance(body.model, str) else yaml.safe_dump(body.model)
-    return run_quantification(text, engine=body.engine, years=body.years, seed=body.seed)
+    return quantify_text(text, engine=body.engine, years=body.years, seed=body.seed).to_dict()
 
 
 @router.get("/schema")

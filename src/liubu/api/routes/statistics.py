@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from liubu.api.deps import UowDep
-from liubu.portfolio.statistics import market_statistics
+from liubu.statistics import market_statistics
 
 router = APIRouter(prefix="/api", tags=["statistics"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

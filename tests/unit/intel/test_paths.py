@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from liubu.assessment.intel import IntelBundle, SourceKind, load_paths
 from liubu.errors import ValidationError
+from liubu.intel import IntelBundle, SourceKind, load_paths
 
 from .conftest import CVE5, EPSS_BY_YEAR, EPSS_FIRST, KEV, NVD
 

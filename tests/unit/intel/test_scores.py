@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from liubu.assessment.intel import CvssScore, IntelBundle, cvss_score, preferred_score, score_vector
 from liubu.errors import ValidationError
+from liubu.intel import CvssScore, IntelBundle, cvss_score, preferred_score, score_vector
 
 from .conftest import CVE5, NVD
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from liubu.assessment.intel import (
+from liubu.errors import ValidationError
+from liubu.intel import (
     Cve5Record,
     SourceKind,
     load_cve5,
     load_kev_json,
     parse_cpe,
 )
-from liubu.errors import ValidationError
 
 from .conftest import CVE5, KEV
 
@@ -136,7 +136,7 @@ def test_an_adp_cpe_naming_a_range_start_covers_the_whole_range() -> None:
     """CVE-2024-38475 (Apache HTTP Server, in KEV): CISA's ADP lists
     cpe:…:http_server:2.4.0 with 2.4.0 ≤ version ≤ 2.4.59, so 2.4.49 and 2.4.59 are affected
     and 2.4.60 is not."""
-    from liubu.assessment.intel import VulnerabilityIndex, load_cve5, parse_any_cpe
+    from liubu.intel import VulnerabilityIndex, load_cve5, parse_any_cpe
 
     path = CVE5 / "kev_subset" / "CVE-2024-38475.json"
     index = VulnerabilityIndex.from_records(nvd=(), cve5=load_cve5(path).records, kev=(), epss=())

@@ -14,11 +14,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from liubu.assessment.intel._data import intel_table
-from liubu.assessment.intel._json import JsonAt, located, open_text, read_json
-from liubu.assessment.intel.nvd import check_cve_id
-from liubu.assessment.intel.report import Loaded, LoadReport, SourceKind
 from liubu.errors import ValidationError
+from liubu.intel._data import intel_table
+from liubu.intel._json import JsonAt, located, open_text, read_json
+from liubu.intel.nvd import check_cve_id
+from liubu.intel.report import Loaded, LoadReport, SourceKind
 
 
 @dataclass(frozen=True, slots=True)

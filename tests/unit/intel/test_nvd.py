@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from liubu.assessment.intel import SourceKind, load_nvd
 from liubu.errors import ValidationError
+from liubu.intel import SourceKind, load_nvd
 
 from .conftest import NVD
 

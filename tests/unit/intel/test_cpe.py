@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from liubu.assessment.intel import (
+from liubu.errors import ValidationError
+from liubu.intel import (
     Cpe,
     CpeCriterion,
     cpe_matches,
@@ -14,8 +15,7 @@ from liubu.assessment.intel import (
     parse_cpe,
     parse_cpe_uri,
 )
-from liubu.assessment.intel.cpe import attribute_matches, unescape_value
-from liubu.errors import ValidationError
+from liubu.intel.cpe import attribute_matches, unescape_value
 
 from .conftest import NVD
 

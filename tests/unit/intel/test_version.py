@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from packaging.version import Version
 
-from liubu.assessment.intel import compare_versions, in_range, version_key
 from liubu.errors import ValidationError
+from liubu.intel import compare_versions, in_range, version_key
 
 # Release orders as the vendors publish them (release notes / download pages).
 OPENSSL_1_1_1 = ["1.1.0l", "1.1.1", *(f"1.1.1{c}" for c in "abcdefghijklmnopqrstuvw"),

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from liubu.assessment.intel._data import intel_table
-from liubu.assessment.intel.configuration import ConfigNode, Configuration, CpeCriterion
-from liubu.assessment.intel.cpe import ANY, Cpe
+from liubu.intel._data import intel_table
+from liubu.intel.configuration import ConfigNode, Configuration, CpeCriterion
+from liubu.intel.cpe import ANY, Cpe
 
 
 @dataclass(frozen=True, slots=True)

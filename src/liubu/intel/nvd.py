@@ -14,17 +14,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from liubu.assessment.intel._json import JsonAt, located, read_json
-from liubu.assessment.intel.configuration import (
+from liubu.errors import ValidationError
+from liubu.intel._json import JsonAt, located, read_json
+from liubu.intel.configuration import (
     ConfigNode,
     Configuration,
     CpeCriterion,
     parse_operator,
 )
-from liubu.assessment.intel.cpe import parse_cpe
-from liubu.assessment.intel.report import Loaded, LoadReport, PageInfo, SourceKind
-from liubu.assessment.intel.scores import CvssScore, cvss_score, preferred_score
-from liubu.errors import ValidationError
+from liubu.intel.cpe import parse_cpe
+from liubu.intel.report import Loaded, LoadReport, PageInfo, SourceKind
+from liubu.intel.scores import CvssScore, cvss_score, preferred_score
 
 CVE_ID = re.compile(r"CVE-\d{4}-\d{4,}")
 _METRIC_KEYS = ("cvssMetricV40", "cvssMetricV31", "cvssMetricV30", "cvssMetricV2")

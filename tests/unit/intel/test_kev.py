@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from liubu.assessment.intel import SourceKind, check_kev_agreement, load_kev_csv, load_kev_json
 from liubu.errors import ValidationError
+from liubu.intel import SourceKind, check_kev_agreement, load_kev_csv, load_kev_json
 
 from .conftest import KEV
 

@@ -1,4 +1,4 @@
-"""The curated public API of liubu.assessment.intel, its purity, and its doctests."""
+"""The curated public API of liubu.intel, its purity, and its doctests."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import liubu.assessment.intel as intel
+import liubu.intel as intel
 
 PACKAGE = Path(intel.__file__).parent
 ALLOWED_THIRD_PARTY = {"cvss", "yaml"}
@@ -41,7 +41,7 @@ def test_the_package_imports_only_errors_itself_and_its_two_libraries() -> None:
             for name in names:
                 top = name.split(".")[0]
                 if top == "liubu":
-                    assert name == "liubu.errors" or name.startswith("liubu.assessment.intel"), (
+                    assert name == "liubu.errors" or name.startswith("liubu.intel"), (
                         path,
                         name,
                     )
@@ -58,6 +58,6 @@ _STDLIB = {
 
 @pytest.mark.parametrize("module", ["version", "cpe", "scores"])
 def test_docstring_examples_hold(module: str) -> None:
-    result = doctest.testmod(importlib.import_module(f"liubu.assessment.intel.{module}"))
+    result = doctest.testmod(importlib.import_module(f"liubu.intel.{module}"))
     assert result.attempted > 0
     assert result.failed == 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from liubu.assessment.intel import (
+from liubu.errors import ValidationError
+from liubu.intel import (
     ConfigNode,
     Configuration,
     Cpe,
@@ -17,7 +18,6 @@ from liubu.assessment.intel import (
     match_linear,
     parse_cpe,
 )
-from liubu.errors import ValidationError
 
 from .conftest import EPSS_BY_YEAR, FEEDS, KEV, NVD
 

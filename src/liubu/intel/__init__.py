@@ -1,4 +1,5 @@
-"""Vulnerability intelligence for pre-bind assessment (保前诊断 · 漏洞情报).
+"""liubu.intel — vulnerability intelligence (漏洞情报), its own package so that pre-bind
+diagnosis (assessment) and in-term monitoring (monitoring) both build on it.
 
 Loaders for the public feeds in their real formats — NVD CVE API 2.0 pages, CVE JSON 5 records
 with CISA's ADP container, CISA's KEV catalogue (JSON and CSV), FIRST EPSS scores (both CSV
@@ -11,9 +12,9 @@ Pure: no database, no network. The caller persists what it needs.
 
 from __future__ import annotations
 
-from liubu.assessment.intel.affected import AffectedProduct, AffectedVersion
-from liubu.assessment.intel.configuration import ConfigNode, Configuration, CpeCriterion
-from liubu.assessment.intel.cpe import (
+from liubu.intel.affected import AffectedProduct, AffectedVersion
+from liubu.intel.configuration import ConfigNode, Configuration, CpeCriterion
+from liubu.intel.cpe import (
     Cpe,
     cpe_matches,
     escape_value,
@@ -21,9 +22,9 @@ from liubu.assessment.intel.cpe import (
     parse_cpe,
     parse_cpe_uri,
 )
-from liubu.assessment.intel.cve5 import Cve5Record, SsvcDecision, load_cve5
-from liubu.assessment.intel.epss import EpssScore, load_epss
-from liubu.assessment.intel.index import (
+from liubu.intel.cve5 import Cve5Record, SsvcDecision, load_cve5
+from liubu.intel.epss import EpssScore, load_epss
+from liubu.intel.index import (
     Hit,
     IndexSummary,
     Match,
@@ -32,12 +33,12 @@ from liubu.assessment.intel.index import (
     match_linear,
     merge_vulnerabilities,
 )
-from liubu.assessment.intel.kev import KevEntry, check_kev_agreement, load_kev_csv, load_kev_json
-from liubu.assessment.intel.nvd import NvdCve, load_nvd
-from liubu.assessment.intel.paths import IntelBundle, SkippedFile, load_file, load_paths
-from liubu.assessment.intel.report import Loaded, LoadReport, PageInfo, SourceKind
-from liubu.assessment.intel.scores import CvssScore, cvss_score, preferred_score, score_vector
-from liubu.assessment.intel.version import compare_versions, in_range, version_key
+from liubu.intel.kev import KevEntry, check_kev_agreement, load_kev_csv, load_kev_json
+from liubu.intel.nvd import NvdCve, load_nvd
+from liubu.intel.paths import IntelBundle, SkippedFile, load_file, load_paths
+from liubu.intel.report import Loaded, LoadReport, PageInfo, SourceKind
+from liubu.intel.scores import CvssScore, cvss_score, preferred_score, score_vector
+from liubu.intel.version import compare_versions, in_range, version_key
 
 __all__ = [
     "AffectedProduct",

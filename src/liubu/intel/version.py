@@ -30,8 +30,8 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from liubu.assessment.intel._data import intel_table
 from liubu.errors import ValidationError
+from liubu.intel._data import intel_table
 
 # Token kinds, in sort order at one position: pre-release word < end of version < other word <
 # number. "End" sorting below a word and a number gives 1.1.1 < 1.1.1k and 1.0 < 1.0.1.

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from liubu.assessment.intel import SourceKind, load_epss, load_kev_json
 from liubu.errors import ValidationError
+from liubu.intel import SourceKind, load_epss, load_kev_json
 
 from .conftest import EPSS_BY_YEAR, EPSS_FIRST, KEV
 

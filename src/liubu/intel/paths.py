@@ -9,7 +9,7 @@ with the reason, never guessed at. A recognised file that is malformed raises, l
 When several sources overlap:
 
 * all KEV files must be the same catalogue
-  (:func:`~liubu.assessment.intel.kev.check_kev_agreement`), and the first one read is kept;
+  (:func:`~liubu.intel.kev.check_kev_agreement`), and the first one read is kept;
 * an EPSS score from a file with a later ``score_date`` replaces one from an earlier or undated
   file; between undated files the first read (in path order) wins. Replaced rows are counted.
 """
@@ -22,18 +22,18 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 
-from liubu.assessment.intel._json import JsonAt, open_text, read_json
-from liubu.assessment.intel.cve5 import Cve5Record, cve5_from_document
-from liubu.assessment.intel.epss import EpssScore, detect_epss_layout, load_epss
-from liubu.assessment.intel.kev import (
+from liubu.errors import ValidationError
+from liubu.intel._json import JsonAt, open_text, read_json
+from liubu.intel.cve5 import Cve5Record, cve5_from_document
+from liubu.intel.epss import EpssScore, detect_epss_layout, load_epss
+from liubu.intel.kev import (
     KevEntry,
     check_kev_agreement,
     kev_from_document,
     load_kev_csv,
 )
-from liubu.assessment.intel.nvd import NvdCve, nvd_from_document
-from liubu.assessment.intel.report import Loaded, LoadReport, SourceKind
-from liubu.errors import ValidationError
+from liubu.intel.nvd import NvdCve, nvd_from_document
+from liubu.intel.report import Loaded, LoadReport, SourceKind
 
 _KEV_CSV_START = "cveID,vendorProject,product"
 RecordT = TypeVar("RecordT")

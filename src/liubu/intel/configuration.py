@@ -3,7 +3,7 @@
 An NVD CVE lists *configurations*; each holds *nodes* joined by the configuration's operator
 (OR when absent); each node holds CPE criteria joined by the node's operator; either level may be
 negated. A criterion is true for an asset when one of the asset's CPE names falls under it
-(:func:`~liubu.assessment.intel.cpe.cpe_matches`) and, if the criterion carries
+(:func:`~liubu.intel.cpe.cpe_matches`) and, if the criterion carries
 ``versionStart…``/``versionEnd…`` bounds, its version lies in that range.
 
 A CVE applies to an asset when some configuration is true *and* the asset's names that satisfied
@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from liubu.assessment.intel.cpe import ANY, NA, Cpe, cpe_matches, is_pattern, unescape_value
-from liubu.assessment.intel.version import version_key
 from liubu.errors import ValidationError
+from liubu.intel.cpe import ANY, NA, Cpe, cpe_matches, is_pattern, unescape_value
+from liubu.intel.version import version_key
 
 Operator = Literal["AND", "OR"]
 OPERATORS: tuple[Operator, ...] = ("AND", "OR")

@@ -3,10 +3,10 @@
 A record is ``{"dataType": "CVE_RECORD", "dataVersion": "5.x", "cveMetadata": {…},
 "containers": {"cna": {…}, "adp": [{…}, …]}}``. liubu reads from it: the state (PUBLISHED or
 REJECTED), the English description, CWE ids, every CVSS vector in the CNA and ADP containers
-(recomputed, see :mod:`~liubu.assessment.intel.scores`), the affected products, and from CISA's
+(recomputed, see :mod:`~liubu.intel.scores`), the affected products, and from CISA's
 "Vulnrichment" ADP container the SSVC decision points (Exploitation, Automatable, Technical Impact)
 and the KEV date. Affected entries that name CPEs become matching criteria
-(:mod:`~liubu.assessment.intel.affected`).
+(:mod:`~liubu.intel.affected`).
 """
 
 from __future__ import annotations
@@ -15,18 +15,18 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from liubu.assessment.intel._json import JsonAt, located, read_json
-from liubu.assessment.intel.affected import (
+from liubu.intel._json import JsonAt, located, read_json
+from liubu.intel.affected import (
     AffectedProduct,
     AffectedVersion,
     affected_configurations,
     affected_criteria,
 )
-from liubu.assessment.intel.configuration import Configuration
-from liubu.assessment.intel.cpe import parse_any_cpe
-from liubu.assessment.intel.nvd import check_cve_id
-from liubu.assessment.intel.report import Loaded, LoadReport, SourceKind
-from liubu.assessment.intel.scores import CvssScore, cvss_score, preferred_score
+from liubu.intel.configuration import Configuration
+from liubu.intel.cpe import parse_any_cpe
+from liubu.intel.nvd import check_cve_id
+from liubu.intel.report import Loaded, LoadReport, SourceKind
+from liubu.intel.scores import CvssScore, cvss_score, preferred_score
 
 _CVSS_KEYS = ("cvssV4_0", "cvssV3_1", "cvssV3_0", "cvssV2_0")
 _SSVC_POINTS = {

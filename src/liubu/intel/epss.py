@@ -23,10 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from liubu.assessment.intel._json import open_text
-from liubu.assessment.intel.nvd import CVE_ID
-from liubu.assessment.intel.report import Loaded, LoadReport, SourceKind
 from liubu.errors import ValidationError
+from liubu.intel._json import open_text
+from liubu.intel.nvd import CVE_ID
+from liubu.intel.report import Loaded, LoadReport, SourceKind
 
 FIRST_HEADER = "cve,epss,percentile"
 _HEADERLESS_ROW = re.compile(r"CVE-\d{4}-\d{4,};")

@@ -18,15 +18,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from liubu.assessment.intel.configuration import Configuration, CpeCriterion
-from liubu.assessment.intel.cpe import Cpe, is_pattern
-from liubu.assessment.intel.cve5 import Cve5Record
-from liubu.assessment.intel.epss import EpssScore
-from liubu.assessment.intel.kev import KevEntry
-from liubu.assessment.intel.nvd import NvdCve
-from liubu.assessment.intel.paths import IntelBundle
-from liubu.assessment.intel.scores import CvssScore
 from liubu.errors import ValidationError
+from liubu.intel.configuration import Configuration, CpeCriterion
+from liubu.intel.cpe import Cpe, is_pattern
+from liubu.intel.cve5 import Cve5Record
+from liubu.intel.epss import EpssScore
+from liubu.intel.kev import KevEntry
+from liubu.intel.nvd import NvdCve
+from liubu.intel.paths import IntelBundle
+from liubu.intel.scores import CvssScore
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from liubu.assessment.intel import (
+from liubu.intel import (
     IntelBundle,
     VulnerabilityIndex,
     load_paths,
 )
 
-SHARED = Path(os.environ.get("LIUBU_SHARED_DATA", Path(__file__).parents[5] / "shared" / "data"))
+SHARED = Path(os.environ.get("LIUBU_SHARED_DATA", Path(__file__).parents[4] / "shared" / "data"))
 NVD = SHARED / "nvd_api2_nvd-go" / "responses"
 KEV = SHARED / "cisa_kev"
 EPSS = SHARED / "epss"

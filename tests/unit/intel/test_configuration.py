@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from liubu.assessment.intel import (
+from liubu.intel import (
     ConfigNode,
     Configuration,
     CpeCriterion,

@@ -17,8 +17,8 @@ from functools import cache, lru_cache
 from cvss import CVSS2, CVSS3, CVSS4
 from cvss.exceptions import CVSSError
 
-from liubu.assessment.intel._data import intel_table
 from liubu.errors import ValidationError
+from liubu.intel._data import intel_table
 
 VERSIONS = ("2.0", "3.0", "3.1", "4.0")
 SEVERITIES = ("NONE", "LOW", "MEDIUM", "HIGH", "CRITICAL")
