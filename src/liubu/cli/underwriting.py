@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 from rich.table import Table
-from sqlalchemy.exc import OperationalError
 
 from liubu.cli.context import console, state
 from liubu.errors import LiubuError, ValidationError
@@ -69,6 +67,8 @@ def quote(
 
 
 def _submission(path: Path) -> dict[str, Any]:
+    import yaml
+
     if not path.is_file():
         raise ValidationError(f"No submission file at {path}.", field="submission")
     data = yaml.safe_load(path.read_text("utf-8"))
@@ -81,6 +81,8 @@ def _submission(path: Path) -> dict[str, Any]:
 
 def _product(ctx: typer.Context, reference: str) -> Any:
     """From the registry when it has the product, else the reference catalogue."""
+    from sqlalchemy.exc import OperationalError
+
     from liubu.products import load_reference_catalogue, service
     from liubu.products.validation import parse_product
 
