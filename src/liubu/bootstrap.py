@@ -13,15 +13,23 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from liubu.accounts.model import SYSTEM, Principal
+from liubu.assessment.fix_costs import load_fix_costs
+from liubu.assessment.modifiers import load_risk_effects
+from liubu.assessment.questionnaire import load_questionnaire
 from liubu.assessment.scanning import run_scan
+from liubu.assessment.score_model import load_score_model
 from liubu.assessment.service import ScanPolicy
 from liubu.assessment.vulnerabilities import IndexCache
 from liubu.audit import ChainReport, audit_key, verify_chain
 from liubu.config import Settings, load_settings
+from liubu.products import load_vocabulary, parse_product
+from liubu.products.registry import FILED
+from liubu.risk import scenario_names
 from liubu.store import migrate
 from liubu.store.audit import load_chain
 from liubu.store.database import make_engine, make_session_factory
 from liubu.store.uow import SqlUnitOfWork
+from liubu.underwriting import loads_for, referral_rules
 
 
 @dataclass
@@ -88,6 +96,24 @@ class Platform:
 
     def run_scan_later(self, scan_id: str) -> None:
         self.jobs.submit(self.run_scan, scan_id)
+
+    def warm_up(self) -> None:
+        """Build now what the first quote would otherwise build while its client waits: the
+        filed products of the registry (parsed and checked once per process, then remembered by
+        their text), their insurers' loads and referral rules, the questionnaire and scoring
+        tables and the scenario library. Called by the app's start-up, never at import."""
+        load_vocabulary()
+        scenario_names()
+        load_questionnaire()
+        load_score_model()
+        load_risk_effects()
+        load_fix_costs()
+        with self.uow(SYSTEM) as uow:
+            filed = [r for r in uow.products.list() if r.status == FILED]
+            for record in filed:
+                spec = parse_product(record.document, source=record.product_ref)
+                loads_for(spec.insurer)
+                referral_rules(spec.insurer)
 
     def dispose(self) -> None:
         self.jobs.shutdown(wait=True, cancel_futures=False)

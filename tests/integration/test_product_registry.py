@@ -10,7 +10,7 @@ from liubu.accounts.model import SYSTEM, OrgKind, Role
 from liubu.bootstrap import Platform
 from liubu.demo import load_reference_products
 from liubu.errors import ConflictError, NotFoundError, ValidationError
-from liubu.products import load_reference_catalogue, parse_product
+from liubu.products import load_reference_catalogue, parse_product, validation
 from liubu.products import service as products
 from liubu.products.catalogue import catalogue_sources
 from tests.integration.helpers import make_tenant, product_yaml
@@ -125,3 +125,19 @@ def test_filing_and_withdrawing_are_audited(platform: Platform) -> None:
         )
     assert actions == ["products.created", "products.updated", "products.updated"]
     assert platform.verify_audit_chain().intact
+
+
+def test_warming_up_parses_every_filed_product_so_the_first_quote_finds_them_parsed(
+    sqlite_platform: Platform,
+) -> None:
+    load_reference_products(sqlite_platform)
+    validation._parsed.cache_clear()
+    sqlite_platform.warm_up()
+    with sqlite_platform.uow(SYSTEM) as uow:
+        filed = [r for r in uow.products.list() if r.status == "filed"]
+    assert len(filed) >= 12
+    before = validation._parsed.cache_info()
+    for record in filed:  # what a quote does for each product it is asked for
+        parse_product(record.document, source=record.product_ref)
+    after = validation._parsed.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (len(filed), 0)
