@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from liubu.accounts.model import SYSTEM, Principal
@@ -108,12 +109,15 @@ class Platform:
         load_score_model()
         load_risk_effects()
         load_fix_costs()
-        with self.uow(SYSTEM) as uow:
-            filed = [r for r in uow.products.list() if r.status == FILED]
-            for record in filed:
-                spec = parse_product(record.document, source=record.product_ref)
-                loads_for(spec.insurer)
-                referral_rules(spec.insurer)
+        try:
+            with self.uow(SYSTEM) as uow:
+                filed = [r for r in uow.products.list() if r.status == FILED]
+        except SQLAlchemyError:  # database down or not migrated: serve; /readyz says so
+            return
+        for record in filed:
+            spec = parse_product(record.document, source=record.product_ref)
+            loads_for(spec.insurer)
+            referral_rules(spec.insurer)
 
     def dispose(self) -> None:
         self.jobs.shutdown(wait=True, cancel_futures=False)
