@@ -1,8 +1,9 @@
 """Timing whole processes: fresh interpreters, and a fresh ``liubu serve`` answering its first
 request. Shared by the benchmarks that measure what a user waits for after a start.
 
-``LIUBU_BENCH_SOURCE`` (optional) names another ``src`` directory to run the child processes
-from, to measure a before/after pair in one session on one machine.
+``LIUBU_BENCH_BEFORE`` (optional) names another ``src`` directory (an older checkout): the
+benchmarks then also run their child processes from it, alternating with the current code, so
+a before/after pair meets the same load on a shared machine.
 """
 
 from __future__ import annotations
@@ -18,11 +19,16 @@ from contextlib import contextmanager
 
 
 def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {**os.environ, **(extra or {})}
-    source = os.environ.get("LIUBU_BENCH_SOURCE")
-    if source:
-        env["PYTHONPATH"] = source
-    return env
+    return {**os.environ, **(extra or {})}
+
+
+def variants(extra: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
+    """``{"now": env}``, and ``"before": env`` running the older tree when one is named."""
+    found = {"now": child_environment(extra)}
+    before = os.environ.get("LIUBU_BENCH_BEFORE")
+    if before:
+        found["before"] = {**child_environment(extra), "PYTHONPATH": before}
+    return found
 
 
 def process_seconds(argv: Sequence[str], *, runs: int, env: dict[str, str]) -> list[float]:
@@ -83,17 +89,22 @@ def fresh_server(env: dict[str, str]) -> Iterator[tuple[str, float]]:
 
 
 def first_request_seconds(
-    env: dict[str, str], request: Callable[[str], None], *, runs: int
-) -> tuple[list[float], list[float], list[float]]:
-    """For ``runs`` fresh servers: seconds to listen, the first ``request`` and the second."""
-    ready, first, second = [], [], []
+    envs: dict[str, dict[str, str]], request: Callable[[str], None], *, runs: int
+) -> dict[str, tuple[list[float], list[float], list[float]]]:
+    """For ``runs`` fresh servers of each variant, in turn: seconds to listen, the first
+    ``request`` and the second."""
+    found: dict[str, tuple[list[float], list[float], list[float]]] = {
+        name: ([], [], []) for name in envs
+    }
     for _ in range(runs):
-        with fresh_server(env) as (base, listened):
-            ready.append(listened)
-            start = time.perf_counter()
-            request(base)
-            first.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            request(base)
-            second.append(time.perf_counter() - start)
-    return ready, first, second
+        for name, env in envs.items():
+            ready, first, second = found[name]
+            with fresh_server(env) as (base, listened):
+                ready.append(listened)
+                start = time.perf_counter()
+                request(base)
+                first.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                request(base)
+                second.append(time.perf_counter() - start)
+    return found
