@@ -137,6 +137,11 @@ def run(
         f"per target: {', '.join(codes)}; incomplete: "
         f"{sum(r.status != 'complete' for r in together)})"
     )
+    print(
+        f"{'':>10}  first (cold) pair: sequential {sequential[0]:7.3f} s   concurrent "
+        f"{concurrent[0]:7.3f} s   ratio {sequential[0] / concurrent[0]:5.1f}x  (the two orders "
+        f"alternate: sequential, concurrent, sequential, …)"
+    )
 
 
 def main() -> None:

@@ -15,11 +15,16 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from liubu.accounts.model import SYSTEM, Principal
+from liubu.assessment.fix_costs import load_fix_costs
+from liubu.assessment.modifiers import load_risk_effects
+from liubu.assessment.questionnaire import load_questionnaire
 from liubu.assessment.records import ScanState
 from liubu.assessment.scanning import run_scan
+from liubu.assessment.score_model import load_score_model
 from liubu.assessment.service import ScanPolicy
 from liubu.assessment.vulnerabilities import IndexCache
 from liubu.audit import ChainReport, audit_key, verify_chain
@@ -29,13 +34,16 @@ from liubu.errors import ValidationError
 from liubu.jobs import Handler, Job, Progress, Worker, WorkerSettings, enqueue
 from liubu.massissue import ImportPlan
 from liubu.massissue.importer import run_import
+from liubu.products import load_vocabulary, parse_product
 from liubu.products import service as products
-from liubu.products.validation import parse_product
+from liubu.products.registry import FILED
+from liubu.risk import scenario_names
 from liubu.store import migrate
 from liubu.store.audit import load_chain
 from liubu.store.database import make_engine, make_session_factory
 from liubu.store.personal import SqlIssueStore
 from liubu.store.uow import SqlUnitOfWork
+from liubu.underwriting import loads_for, referral_rules
 
 SCAN = "scan"
 ANTI_FRAUD_IMPORT = "anti_fraud_import"
@@ -176,6 +184,27 @@ class Platform:
             return
         self._worker_stop.set()
         thread.join(timeout=self.settings.job_lease_seconds)
+
+    def warm_up(self) -> None:
+        """Build now what the first quote would otherwise build while its client waits: the
+        filed products of the registry (parsed and checked once per process, then remembered by
+        their text), their insurers' loads and referral rules, the questionnaire and scoring
+        tables and the scenario library. Called by the app's start-up, never at import."""
+        load_vocabulary()
+        scenario_names()
+        load_questionnaire()
+        load_score_model()
+        load_risk_effects()
+        load_fix_costs()
+        try:
+            with self.uow(SYSTEM) as uow:
+                filed = [r for r in uow.products.list() if r.status == FILED]
+        except SQLAlchemyError:  # database down or not migrated: serve; /readyz says so
+            return
+        for record in filed:
+            spec = parse_product(record.document, source=record.product_ref)
+            loads_for(spec.insurer)
+            referral_rules(spec.insurer)
 
     def dispose(self) -> None:
         self.stop_worker()

@@ -3,16 +3,19 @@ versions, effective-date overlaps, visibility of drafts, and the audit trail."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
 from liubu.accounts.model import SYSTEM, OrgKind, Role
-from liubu.bootstrap import Platform
+from liubu.bootstrap import Platform, bootstrap
 from liubu.demo import load_reference_products
 from liubu.errors import ConflictError, NotFoundError, ValidationError
-from liubu.products import load_reference_catalogue, parse_product
+from liubu.products import load_reference_catalogue, parse_product, validation
 from liubu.products import service as products
 from liubu.products.catalogue import catalogue_sources
+from tests.conftest import test_settings
 from tests.integration.helpers import make_tenant, product_yaml
 
 
@@ -125,3 +128,30 @@ def test_filing_and_withdrawing_are_audited(platform: Platform) -> None:
         )
     assert actions == ["products.created", "products.updated", "products.updated"]
     assert platform.verify_audit_chain().intact
+
+
+def test_warming_up_parses_every_filed_product_so_the_first_quote_finds_them_parsed(
+    sqlite_platform: Platform,
+) -> None:
+    load_reference_products(sqlite_platform)
+    validation._parsed.cache_clear()
+    sqlite_platform.warm_up()
+    with sqlite_platform.uow(SYSTEM) as uow:
+        filed = [r for r in uow.products.list() if r.status == "filed"]
+    assert len(filed) >= 12
+    before = validation._parsed.cache_info()
+    for record in filed:  # what a quote does for each product it is asked for
+        parse_product(record.document, source=record.product_ref)
+    after = validation._parsed.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (len(filed), 0)
+
+
+def test_warming_up_on_a_database_never_migrated_leaves_the_products_to_the_first_request(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{(tmp_path / 'empty.db').as_posix()}"
+    platform = bootstrap(test_settings(url, tmp_path))  # no migration: no tables
+    try:
+        platform.warm_up()  # the app still starts; /readyz reports the database
+    finally:
+        platform.dispose()

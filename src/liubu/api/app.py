@@ -63,6 +63,9 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Before the server accepts requests (uvicorn binds after start-up), so no client pays
+        # for parsing the products and tables; a failure here stops the start-up, loudly.
+        platform.warm_up()
         # The embedded default: jobs (scans, imports) run in a worker thread of this process.
         if platform.settings.inprocess_worker:
             platform.start_worker()

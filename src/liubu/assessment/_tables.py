@@ -12,19 +12,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
 
+from liubu.datafiles import FastSafeLoader, packaged_text
 from liubu.errors import ConfigurationError
 
 Path = tuple[str | int, ...]
 _BOOL = "tag:yaml.org,2002:bool"
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader whose only booleans are true/false (so ``yes`` and ``no`` stay strings)."""
+class _Loader(FastSafeLoader):
+    """Safe loader (libyaml's when present) whose only booleans are true/false (so ``yes`` and
+    ``no`` stay strings)."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -114,15 +115,21 @@ def _record(node: yaml.Node, path: Path, lines: dict[Path, int]) -> None:
 
 
 def parse_table(text: str, filename: str) -> Table:
-    """Parse ``text`` (the content of ``filename``) into a located :class:`Table`."""
+    """Parse ``text`` (the content of ``filename``) into a located :class:`Table`.
+
+    One pass: the node tree (with the lines) is composed once and the data constructed from it.
+    """
+    loader = _Loader(text)
     try:
-        root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        root = loader.get_single_node()
+        data = None if root is None else loader.construct_document(root)
     except yaml.YAMLError as error:
         raise ConfigurationError(
             f"The data file liubu/assessment/data/{filename} is not valid YAML: {error}.",
             code="assessment.data_file",
         ) from error
+    finally:
+        loader.dispose()
     if not isinstance(data, dict) or root is None:
         raise ConfigurationError(
             f"The data file liubu/assessment/data/{filename} must hold a YAML mapping.",
@@ -136,7 +143,4 @@ def parse_table(text: str, filename: str) -> Table:
 @cache
 def load_table(filename: str) -> Table:
     """Read ``liubu/assessment/data/<filename>`` once."""
-    text = (
-        resources.files("liubu.assessment").joinpath("data", filename).read_text(encoding="utf-8")
-    )
-    return parse_table(text, filename)
+    return parse_table(packaged_text("liubu.assessment", "data", filename), filename)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from liubu.cli.context import console, state
 from liubu.errors import ValidationError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 intel_app = typer.Typer(
     help="Vulnerability intelligence: NVD, CVE 5, CISA KEV, FIRST EPSS.", no_args_is_help=True
@@ -144,6 +146,8 @@ class _bar:
     def __enter__(self) -> Any:
         if self.quiet:
             return None
+        from rich.progress import BarColumn, Progress, TextColumn
+
         self.progress = Progress(
             TextColumn("scanning"),
             BarColumn(),

@@ -1,15 +1,23 @@
-"""What the CLI callback builds lazily: settings, then the platform."""
+"""What the CLI callback builds lazily: settings, then the platform.
+
+Settings and the platform are imported inside the methods that build them: importing bootstrap
+pulls in the store, SQLAlchemy, the business packages, numpy and scipy (seconds on a busy
+machine), which ``liubu --help`` and argument errors never need.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
-from liubu.bootstrap import Platform, bootstrap
-from liubu.config import Settings, load_settings
 from liubu.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from liubu.bootstrap import Platform
+    from liubu.config import Settings
 
 
 @dataclass
@@ -20,12 +28,16 @@ class CliState:
 
     def settings(self) -> Settings:
         if self._settings is None:
+            from liubu.config import load_settings
+
             overrides = {"database_url": self.database_url} if self.database_url else {}
             self._settings = load_settings(**overrides)
         return self._settings
 
     def platform(self, *, upgrade_schema: bool = False) -> Platform:
         if self._platform is None:
+            from liubu.bootstrap import bootstrap
+
             platform = bootstrap(self.settings(), upgrade_schema=upgrade_schema)
             if not upgrade_schema:
                 _require_schema(platform)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from liubu.cli.context import console
 from liubu.errors import ValidationError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 risk_app = typer.Typer(
     help="Risk quantification (风险量化): aggregate loss under policy terms.", no_args_is_help=True
@@ -78,6 +80,8 @@ class _progress:
 
     def update(self, done: int, total: int) -> None:
         if self.bar is None:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
             self.bar = Progress(
                 TextColumn("simulating years"),
                 BarColumn(),

@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 from rich.table import Table
-from sqlalchemy.exc import OperationalError
 
 from liubu.cli.context import console, state
 from liubu.errors import LiubuError, ValidationError
@@ -78,6 +76,8 @@ def _option_cells(option: PricedOption) -> list[str]:
 
 
 def _submission(path: Path) -> dict[str, Any]:
+    import yaml
+
     if not path.is_file():
         raise ValidationError(f"No submission file at {path}.", field="submission")
     data = yaml.safe_load(path.read_text("utf-8"))
@@ -90,6 +90,8 @@ def _submission(path: Path) -> dict[str, Any]:
 
 def _product(ctx: typer.Context, reference: str) -> Any:
     """From the registry when it has the product, else the reference catalogue."""
+    from sqlalchemy.exc import OperationalError
+
     from liubu.products import load_reference_catalogue, service
     from liubu.products.validation import parse_product
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from liubu.datafiles import packaged_yaml
 from liubu.errors import ConfigurationError
 
 
 def load_table(filename: str) -> dict[str, Any]:
     """Read one YAML file from ``liubu/core/data`` and return its top-level mapping."""
-    text = resources.files("liubu.core").joinpath("data", filename).read_text(encoding="utf-8")
-    document = yaml.safe_load(text)
+    document = packaged_yaml("liubu.core", "data", filename)
     if not isinstance(document, dict):
         raise ConfigurationError(
             f"The reference table liubu/core/data/{filename} must be a YAML mapping, "

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from liubu.datafiles import packaged_yaml
 from liubu.errors import ConfigurationError
 
 
-@cache
 def load_yaml_table(filename: str) -> dict[str, Any]:
-    """Read one YAML data file and return its top-level mapping (cached: the files are fixed)."""
-    path = resources.files("liubu.experience").joinpath("data", filename)
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Read one YAML data file and return its top-level mapping (parsed once; a fresh copy)."""
+    document = packaged_yaml("liubu.experience", "data", filename)
     if not isinstance(document, dict):
         raise ConfigurationError(
             f"The data file liubu/experience/data/{filename} must be a YAML mapping, "

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from liubu.datafiles import packaged_yaml
 from liubu.errors import ConfigurationError
 
 
 @cache
 def intel_table(section: str) -> Any:
     """Return one top-level section of the intel data file (a mapping or a list)."""
-    text = resources.files("liubu.intel").joinpath("data", "intel.yaml")
-    document = yaml.safe_load(text.read_text(encoding="utf-8"))
+    document = packaged_yaml("liubu.intel", "data", "intel.yaml")
     if not isinstance(document, dict) or section not in document:
         raise ConfigurationError(
             f"The data file liubu/intel/data/intel.yaml must be a mapping with a "

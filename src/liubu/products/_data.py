@@ -7,8 +7,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
-import yaml
-
+from liubu.datafiles import packaged_yaml
 from liubu.errors import ConfigurationError
 
 
@@ -19,7 +18,7 @@ def data_file(*parts: str) -> Traversable:
 
 def load_yaml_table(filename: str) -> dict[str, Any]:
     """Read one vocabulary or phrase table and return its top-level mapping."""
-    document = yaml.safe_load(data_file(filename).read_text(encoding="utf-8"))
+    document = packaged_yaml("liubu.products", "data", filename)
     if not isinstance(document, dict):
         raise ConfigurationError(
             f"The data file liubu/products/data/{filename} must be a YAML mapping, "

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from liubu.datafiles import FastSafeLoader, packaged_text
 from liubu.risk import _checks, specs
 from liubu.risk.events import Modifier, Scenario
 from liubu.risk.located import Located, parse_yaml
@@ -59,8 +59,8 @@ class Library:
 @cache
 def library() -> Library:
     """Read and validate ``data/scenarios.yaml`` (once)."""
-    text = resources.files("liubu.risk").joinpath("data/scenarios.yaml").read_text("utf-8")
-    src = parse_yaml(text, "scenarios.yaml")
+    text = packaged_text("liubu.risk", "data", "scenarios.yaml")
+    src = parse_yaml(text, "scenarios.yaml", loader=FastSafeLoader)
     data = src.data
     bands = tuple(
         RevenueBand(

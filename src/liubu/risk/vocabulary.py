@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import yaml
+from liubu.datafiles import packaged_yaml
 
 BUSINESS_INTERRUPTION = "business_interruption"
 
@@ -24,8 +23,7 @@ class CoverageCategory:
 @cache
 def coverage_categories() -> tuple[CoverageCategory, ...]:
     """Every loss-component category, in the order of the data file."""
-    text = resources.files("liubu.risk").joinpath("data/coverages.yaml").read_text("utf-8")
-    rows = yaml.safe_load(text)["coverages"]
+    rows = packaged_yaml("liubu.risk", "data", "coverages.yaml")["coverages"]
     return tuple(
         CoverageCategory(str(r["code"]), str(r["zh"]), str(r["en"]), bool(r["insurable"]))
         for r in rows

@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
 
+from liubu.datafiles import FastSafeLoader, packaged_text
 from liubu.errors import ConfigurationError, ValidationError
 from liubu.products import Text
 
@@ -88,28 +88,31 @@ def _dotted(path: Path) -> str:
     return ".".join(f"[{p}]" if isinstance(p, int) else p for p in path).replace(".[", "[")
 
 
-def _plain(node: yaml.Node, path: Path, lines: dict[Path, int]) -> Any:
+def _plain(
+    node: yaml.Node,
+    path: Path,
+    lines: dict[Path, int],
+    scalars: yaml.constructor.SafeConstructor | None = None,
+) -> Any:
+    """Plain data from the node tree, recording lines; one constructor serves the whole file."""
+    scalars = scalars or yaml.constructor.SafeConstructor()
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = str(_scalar(key_node))
-            out[key] = _plain(value_node, (*path, key), lines)
+            key = str(scalars.construct_object(key_node, deep=True))
+            out[key] = _plain(value_node, (*path, key), lines, scalars)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_plain(item, (*path, i), lines) for i, item in enumerate(node.value)]
-    return _scalar(node)
-
-
-def _scalar(node: yaml.Node) -> Any:
-    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+        return [_plain(item, (*path, i), lines, scalars) for i, item in enumerate(node.value)]
+    return scalars.construct_object(node, deep=True)
 
 
 @cache
 def load_data(name: str) -> DataFile:
     """Read ``liubu/underwriting/data/<name>`` once, keeping the line of every node."""
-    text = resources.files("liubu.underwriting").joinpath("data", name).read_text("utf-8")
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    text = packaged_text("liubu.underwriting", "data", name)
+    root = yaml.compose(text, Loader=FastSafeLoader)
     if root is None or not isinstance(root, yaml.MappingNode):
         raise ConfigurationError(f"The data file liubu/underwriting/data/{name} must be a mapping.")
     lines: dict[Path, int] = {}

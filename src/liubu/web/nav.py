@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-
-import yaml
 
 from liubu.accounts.model import Principal
+from liubu.datafiles import packaged_yaml
 from liubu.errors import NotFoundError, PermissionDeniedError
 
 
@@ -33,9 +31,7 @@ class Page:
 
 @cache
 def pages() -> tuple[Page, ...]:
-    raw = yaml.safe_load(
-        resources.files("liubu.web").joinpath("data/navigation.yaml").read_text("utf-8")
-    )
+    raw = packaged_yaml("liubu.web", "data", "navigation.yaml")
     found: list[Page] = []
     for group in ("steps", "areas"):
         for entry in raw[group]:

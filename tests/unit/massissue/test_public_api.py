@@ -8,7 +8,13 @@ from pathlib import Path
 import liubu.massissue
 
 PACKAGE = Path(liubu.massissue.__file__).parent
-ALLOWED = ("liubu.core", "liubu.errors", "liubu.products", "liubu.massissue")
+ALLOWED = (
+    "liubu.core",
+    "liubu.errors",
+    "liubu.datafiles",
+    "liubu.products",
+    "liubu.massissue",
+)
 FORBIDDEN = ("sqlalchemy", "fastapi", "starlette", "typer", "jinja2", "psycopg", "rich")
 
 

@@ -16,7 +16,7 @@ from liubu.underwriting import Applicant
 
 PACKAGE = Path(underwriting.__file__).parent
 DOCTESTED = ["eligibility", "labels", "loads", "policy_money", "quote", "renewal"]
-ALLOWED = ("liubu.core", "liubu.risk", "liubu.products", "liubu.errors")
+ALLOWED = ("liubu.core", "liubu.risk", "liubu.products", "liubu.errors", "liubu.datafiles")
 FORBIDDEN = ("sqlalchemy", "fastapi", "starlette", "typer", "jinja2", "uvicorn", "liubu.assessment")
 
 PUBLIC = [

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from liubu.datafiles import packaged_yaml
 from liubu.errors import ConfigurationError
 
 
 def load_table(filename: str) -> dict[str, Any]:
     """Read one YAML table of the scanner and return its top-level mapping."""
-    text = (
-        resources.files("liubu.assessment.scan")
-        .joinpath("data", filename)
-        .read_text(encoding="utf-8")
-    )
-    document = yaml.safe_load(text)
+    document = packaged_yaml("liubu.assessment.scan", "data", filename)
     if not isinstance(document, dict):
         raise ConfigurationError(
             f"The data file liubu/assessment/scan/data/{filename} must be a YAML mapping, "

@@ -1,0 +1,110 @@
+"""Timing whole processes: fresh interpreters, and a fresh ``liubu serve`` answering its first
+request. Shared by the benchmarks that measure what a user waits for after a start.
+
+``LIUBU_BENCH_BEFORE`` (optional) names another ``src`` directory (an older checkout): the
+benchmarks then also run their child processes from it, alternating with the current code, so
+a before/after pair meets the same load on a shared machine.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+
+def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {**os.environ, **(extra or {})}
+
+
+def variants(extra: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
+    """``{"now": env}``, and ``"before": env`` running the older tree when one is named."""
+    found = {"now": child_environment(extra)}
+    before = os.environ.get("LIUBU_BENCH_BEFORE")
+    if before:
+        found["before"] = {**child_environment(extra), "PYTHONPATH": before}
+    return found
+
+
+def process_seconds(argv: Sequence[str], *, runs: int, env: dict[str, str]) -> list[float]:
+    """Wall time of ``runs`` fresh processes running ``argv`` (output discarded)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, timeout=300)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def describe(times: Sequence[float]) -> str:
+    """``median (min–max) of n``, in milliseconds."""
+    return (
+        f"{statistics.median(times) * 1000:7.0f} ms (min {min(times) * 1000:.0f}, "
+        f"max {max(times) * 1000:.0f}, n={len(times)})"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for_port(port: int, server: subprocess.Popen[bytes], *, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"liubu serve exited with {server.returncode} before listening")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.01)
+    raise RuntimeError("liubu serve did not listen in time")
+
+
+@contextmanager
+def fresh_server(env: dict[str, str]) -> Iterator[tuple[str, float]]:
+    """A new ``liubu serve`` process; yields its base URL and the seconds until it listened
+    (uvicorn listens once the app's start-up, with its warm-up, has finished)."""
+    port = free_port()
+    start = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "liubu", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port, server, timeout=300)
+        yield f"http://127.0.0.1:{port}", time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def first_request_seconds(
+    envs: dict[str, dict[str, str]], request: Callable[[str], None], *, runs: int
+) -> dict[str, tuple[list[float], list[float], list[float]]]:
+    """For ``runs`` fresh servers of each variant, in turn: seconds to listen, the first
+    ``request`` and the second."""
+    found: dict[str, tuple[list[float], list[float], list[float]]] = {
+        name: ([], [], []) for name in envs
+    }
+    for _ in range(runs):
+        for name, env in envs.items():
+            ready, first, second = found[name]
+            with fresh_server(env) as (base, listened):
+                ready.append(listened)
+                start = time.perf_counter()
+                request(base)
+                first.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                request(base)
+                second.append(time.perf_counter() - start)
+    return found

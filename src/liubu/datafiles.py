@@ -1,0 +1,56 @@
+"""The YAML tables packaged with liubu, parsed once per process with libyaml.
+
+Every business package ships reference tables (vocabularies, rating factors, questionnaires,
+scenario libraries) in a ``data`` folder. They cannot change while the process runs, so each is
+parsed once; PyYAML's pure-Python loader takes tenths of a second per table on a busy machine,
+libyaml's C loader a few milliseconds, and its nodes carry the same line marks, so tables read
+with their line numbers still report ``file:line``. Files a user hands us (product files, risk
+model files, answers) are not read here: their loaders keep the pure-Python parser's messages.
+
+This module sits beside :mod:`liubu.errors` rather than in ``liubu.core`` because ``liubu.core``
+and ``liubu.risk`` are independent layers and both read tables; it imports nothing else of liubu.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as FastSafeLoader
+except ImportError:  # PyYAML built without libyaml: the same results, only slower
+    from yaml import SafeLoader as FastSafeLoader  # type: ignore[assignment]
+
+__all__ = ["FastSafeLoader", "packaged_text", "packaged_yaml"]
+
+
+def packaged_text(package: str, *parts: str) -> str:
+    """The text of the packaged file ``<package>/<parts…>`` (e.g. ``"liubu.risk", "data", …``)."""
+    return resources.files(package).joinpath(*parts).read_text(encoding="utf-8")
+
+
+@cache
+def _parsed(package: str, parts: tuple[str, ...]) -> Any:
+    return yaml.load(packaged_text(package, *parts), Loader=FastSafeLoader)
+
+
+def packaged_yaml(package: str, *parts: str) -> Any:
+    """The plain data of a packaged YAML file, parsed on the first call only.
+
+    Each call returns its own copy of the containers, so a caller that edits what it got (pops a
+    key, appends a row) cannot change what the next caller reads.
+    """
+    return _copy(_parsed(package, parts))
+
+
+def _copy(value: Any) -> Any:
+    """A copy of the dicts and lists; the leaves YAML builds (str, int, float, bool, None, date,
+    bytes) are immutable and shared."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
