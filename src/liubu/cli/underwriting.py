@@ -193,7 +193,6 @@ def endorse(
         event = lifecycle.endorse_limit(
             uow, _policy_id(uow, policy), new_limit=limit, effective=date.fromisoformat(effective)
         )
-        uow.commit()
     out.print(f"endorsed: premium change {_yuan(event.premium_change)}")
 
 
@@ -208,7 +207,6 @@ def cancel(
         event = lifecycle.cancel(
             uow, _policy_id(uow, policy), cancelled_on=date.fromisoformat(effective)
         )
-        uow.commit()
     out.print(f"cancelled: refund {_yuan(-event.premium_change)}")
 
 
@@ -223,7 +221,6 @@ def renew(
 
     with state(ctx).platform().uow() as uow:
         renewal = lifecycle.renew(uow, _policy_id(uow, policy), claims_count=claims)
-        uow.commit()
     out.print(f"renewal quote {renewal.id}: {renewal.status}")
 
 
@@ -246,7 +243,6 @@ def quotes_request(
         quotes = lifecycle.request_quotes(
             uow, enterprise, products_wanted=product, claims_count=claims
         )
-        uow.commit()
     for found in quotes:
         _print_quote(found)
 
@@ -282,7 +278,6 @@ def quotes_decide(
 
     with state(ctx).platform().uow() as uow:
         found = lifecycle.decide_referral(uow, quote_id, approve=approve, reasons=reasons)
-        uow.commit()
     _print_quote(found)
 
 
@@ -298,7 +293,6 @@ def quotes_bind(
     with state(ctx).platform().uow() as uow:
         found = uow.underwriting.quote(quote_id)
         policy = lifecycle.bind(uow, quote_id, option_index=option, expected_version=found.version)
-        uow.commit()
     out.print(
         f"bound: policy {policy.number}, {policy.period_start}–{policy.period_end}, "
         f"annual premium {_yuan(policy.annual_premium)}"

@@ -4,14 +4,16 @@ worksheet); the applicant from the enterprise's current assessment."""
 
 from __future__ import annotations
 
+import functools
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from liubu.accounts.model import Enterprise, OrgKind, Role, new_id
+from liubu.accounts.ports import UnitOfWork
 from liubu.accounts.service import require
 from liubu.assessment import diagnosis
 from liubu.assessment.modifiers import risk_modifiers
@@ -51,6 +53,26 @@ class LifecycleUnitOfWork(
     UnderwritingUnitOfWork, AssessmentUnitOfWork, ProductsUnitOfWork, Protocol
 ):
     """Everything the lifecycle reads and writes in one transaction."""
+
+
+U = TypeVar("U", bound=UnitOfWork)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _committed(use_case: Callable[Concatenate[U, P], R]) -> Callable[Concatenate[U, P], R]:
+    """The use case owns its transaction: it runs inside ``with uow:`` and commits once on
+    success (joining the entry point's unit of work when one is already open); an error leaves
+    nothing committed."""
+
+    @functools.wraps(use_case)
+    def run(uow: U, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with uow:
+            result = use_case(uow, *args, **kwargs)
+            uow.commit()
+            return result
+
+    return run
 
 
 def _now() -> datetime:
@@ -107,7 +129,7 @@ def _spec(uow: LifecycleUnitOfWork, reference: str) -> tuple[ProductSpec, str]:
     return parse_product(record.document, source=record.product_ref), record.tenant_id
 
 
-def request_quotes(
+def _request_quotes(
     uow: LifecycleUnitOfWork,
     enterprise_id: str,
     *,
@@ -147,6 +169,9 @@ def request_quotes(
         uow.underwriting.add(quote)
         quotes.append(quote)
     return quotes
+
+
+request_quotes = _committed(_request_quotes)
 
 
 def priced_product(
@@ -207,6 +232,7 @@ def referral_queue(uow: LifecycleUnitOfWork) -> list[Quote]:
     ]
 
 
+@_committed
 def decide_referral(
     uow: LifecycleUnitOfWork,
     quote_id: str,
@@ -307,6 +333,7 @@ def option_breakdown(uow: LifecycleUnitOfWork, quote_id: str, index: int) -> dic
     return {"option_index": index, "product": option.product, **found}
 
 
+@_committed
 def bind(
     uow: LifecycleUnitOfWork,
     quote_id: str,
@@ -434,6 +461,7 @@ def _in_force(uow: LifecycleUnitOfWork, policy_id: str, effective: date) -> Poli
     return policy
 
 
+@_committed
 def endorse_limit(
     uow: LifecycleUnitOfWork, policy_id: str, *, new_limit: Decimal, effective: date
 ) -> PolicyEvent:
@@ -460,6 +488,7 @@ def endorse_limit(
     return _event(uow, policy, "endorse_limit", effective, change, detail)
 
 
+@_committed
 def cancel(uow: LifecycleUnitOfWork, policy_id: str, *, cancelled_on: date) -> PolicyEvent:
     """End cover from ``cancelled_on``; refund by the product's rule (pro rata unless it says
     otherwise)."""
@@ -477,6 +506,7 @@ def cancel(uow: LifecycleUnitOfWork, policy_id: str, *, cancelled_on: date) -> P
     return _event(uow, policy, "cancel", cancelled_on, -refund.refund.amount, refund.to_dict())
 
 
+@_committed
 def renew(uow: LifecycleUnitOfWork, policy_id: str, *, claims_count: int) -> Quote:
     """A renewal quote for the same product and limit, re-rated with today's score and the
     claims-history coefficient."""
@@ -484,7 +514,7 @@ def renew(uow: LifecycleUnitOfWork, policy_id: str, *, claims_count: int) -> Quo
     policy = uow.underwriting.policy(policy_id)
     if policy.status == PolicyState.CANCELLED:
         raise ConflictError(f"Policy {policy.number} is cancelled; quote it anew instead.")
-    quotes = request_quotes(
+    quotes = _request_quotes(  # in this use case's transaction
         uow,
         policy.enterprise_id,
         products_wanted=[policy.product_ref],

@@ -72,7 +72,6 @@ async def request_quotes(
     try:
         with platform.uow(principal) as uow:
             lifecycle.request_quotes(uow, enterprise_id, products_wanted=wanted)
-            uow.commit()
     except LiubuError as error:
         flash(request, error.message, kind="error")
     return RedirectResponse("/quotes", status_code=303)
@@ -94,7 +93,6 @@ def bind(
             policy = lifecycle.bind(
                 uow, quote_id, option_index=option_index, expected_version=version
             )
-            uow.commit()
     except LiubuError as error:
         flash(request, error.message, kind="error")
         return RedirectResponse("/quotes", status_code=303)
@@ -163,7 +161,6 @@ def decide(
     try:
         with platform.uow(principal) as uow:
             lifecycle.decide_referral(uow, quote_id, approve=decision == "approve", reasons=reasons)
-            uow.commit()
     except LiubuError as error:
         flash(request, error.message, kind="error")
         return RedirectResponse(f"/underwriting/quotes/{quote_id}", status_code=303)

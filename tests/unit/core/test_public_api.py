@@ -19,9 +19,10 @@ SHARED = ("liubu.errors", "liubu.datafiles")
 
 def test_public_api_is_pinned() -> None:
     assert liubu.core.__all__ == [
-        "Industry", "IndustryDivision", "IndustrySection", "MobileNumber", "Money", "Period",
+        "FEN", "Industry", "IndustryDivision", "IndustrySection", "MobileNumber", "Money", "Period",
         "PersonalDataCipher", "Province", "Region", "RegionLevel", "RegistrationAuthority",
-        "ResidentId", "Sex", "UnifiedSocialCreditCode", "industry_divisions", "industry_sections",
+        "ResidentId", "Sex", "UnifiedSocialCreditCode", "half_up", "industry_divisions",
+        "industry_sections",
         "mask_mobile", "mask_name", "mask_resident_id", "parse_industry",
         "parse_mobile", "parse_region", "parse_resident_id", "parse_uscc", "provinces",
         "registration_authorities", "resident_id_check_character", "to_shanghai",

@@ -113,7 +113,6 @@ def request_quotes(enterprise_id: str, body: QuoteRequest, uow: UowDep) -> list[
         limits=body.limits,
         claims_count=body.claims_count,
     )
-    uow.commit()
     return quotes
 
 
@@ -144,7 +143,6 @@ def decide(quote_id: str, body: Decision, uow: UowDep) -> Quote:
     quote = lifecycle.decide_referral(
         uow, quote_id, approve=body.approve, reasons=body.reasons, overrides=body.overrides
     )
-    uow.commit()
     return quote
 
 
@@ -157,7 +155,6 @@ def bind(quote_id: str, body: BindRequest, uow: UowDep) -> Policy:
         expected_version=body.version,
         start=body.start,
     )
-    uow.commit()
     return policy
 
 
@@ -179,19 +176,16 @@ def policy_events(policy_id: str, uow: UowDep) -> Sequence[PolicyEvent]:
 @router.post("/policies/{policy_id}/endorse", response_model=PolicyEventPublic, status_code=201)
 def endorse(policy_id: str, body: Endorsement, uow: UowDep) -> PolicyEvent:
     event = lifecycle.endorse_limit(uow, policy_id, new_limit=body.limit, effective=body.effective)
-    uow.commit()
     return event
 
 
 @router.post("/policies/{policy_id}/cancel", response_model=PolicyEventPublic, status_code=201)
 def cancel(policy_id: str, body: Cancellation, uow: UowDep) -> PolicyEvent:
     event = lifecycle.cancel(uow, policy_id, cancelled_on=body.effective)
-    uow.commit()
     return event
 
 
 @router.post("/policies/{policy_id}/renew", response_model=QuotePublic, status_code=201)
 def renew(policy_id: str, body: Renewal, uow: UowDep) -> Quote:
     quote = lifecycle.renew(uow, policy_id, claims_count=body.claims_count)
-    uow.commit()
     return quote
