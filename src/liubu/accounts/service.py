@@ -1,7 +1,9 @@
 """Use cases for tenants, users, sign-in, API tokens and enterprise records.
 
 Plain functions over a :class:`~liubu.accounts.ports.UnitOfWork`; the API, web and CLI share them.
-Each use case checks the caller's role here, once; tenant scoping is the repositories' job.
+Each use case checks the caller's role here, once; tenant scoping is the repositories' job. Each
+one that writes owns its transaction (``with uow: …; uow.commit()``), so no entry point decides
+where a change ends.
 """
 
 from __future__ import annotations
@@ -65,21 +67,25 @@ _ORG_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 def create_organisation(
     uow: UnitOfWork, *, kind: OrgKind, name: str, code: str | None = None
 ) -> Organisation:
-    require(uow.principal, Role.ADMIN, kinds=[OrgKind.PLATFORM])
-    name = name.strip()
-    if not name:
-        raise ValidationError("The organisation name must not be empty.", field="name")
-    if code is not None and not _ORG_CODE.fullmatch(code):
-        raise ValidationError(
-            f"The organisation code {code!r} must be lower-case letters, digits and '-'.",
-            field="code",
-            value=code,
-        )
-    if code is not None and uow.organisations.find_by_code(code) is not None:
-        raise ConflictError(f"The organisation code {code!r} is taken.", reason=Reason.DUPLICATE)
-    organisation = Organisation(id=new_id(), kind=kind, name=name, created_at=_now(), code=code)
-    uow.organisations.add(organisation)
-    return organisation
+    with uow:
+        require(uow.principal, Role.ADMIN, kinds=[OrgKind.PLATFORM])
+        name = name.strip()
+        if not name:
+            raise ValidationError("The organisation name must not be empty.", field="name")
+        if code is not None and not _ORG_CODE.fullmatch(code):
+            raise ValidationError(
+                f"The organisation code {code!r} must be lower-case letters, digits and '-'.",
+                field="code",
+                value=code,
+            )
+        if code is not None and uow.organisations.find_by_code(code) is not None:
+            raise ConflictError(
+                f"The organisation code {code!r} is taken.", reason=Reason.DUPLICATE
+            )
+        organisation = Organisation(id=new_id(), kind=kind, name=name, created_at=_now(), code=code)
+        uow.organisations.add(organisation)
+        uow.commit()
+        return organisation
 
 
 def create_user(
@@ -92,44 +98,49 @@ def create_user(
     display_name: str = "",
 ) -> User:
     """Create a user in ``tenant_id``; only that tenant's admin or the platform admin may."""
-    principal = uow.principal
-    require(principal, Role.ADMIN)
-    if not principal.is_platform and tenant_id != principal.tenant_id:
-        raise NotFoundError("No such organisation.")
-    organisation = uow.organisations.get(tenant_id)
-    allowed = ROLES_BY_KIND[organisation.kind]
-    for role in roles:
-        if role not in allowed:
+    with uow:
+        principal = uow.principal
+        require(principal, Role.ADMIN)
+        if not principal.is_platform and tenant_id != principal.tenant_id:
+            raise NotFoundError("No such organisation.")
+        organisation = uow.organisations.get(tenant_id)
+        allowed = ROLES_BY_KIND[organisation.kind]
+        for role in roles:
+            if role not in allowed:
+                raise ValidationError(
+                    f"The role {role!s} is not available to a {organisation.kind!s} organisation; "
+                    f"choose from {', '.join(sorted(allowed))}.",
+                    field="roles",
+                    value=str(role),
+                )
+        if not roles:
+            raise ValidationError("A user needs at least one role.", field="roles")
+        username = username.strip().lower()
+        if not username or len(username) > 64 or any(c.isspace() for c in username):
             raise ValidationError(
-                f"The role {role!s} is not available to a {organisation.kind!s} organisation; "
-                f"choose from {', '.join(sorted(allowed))}.",
-                field="roles",
-                value=str(role),
+                "The username must be 1–64 characters without spaces.",
+                field="username",
+                value=username,
             )
-    if not roles:
-        raise ValidationError("A user needs at least one role.", field="roles")
-    username = username.strip().lower()
-    if not username or len(username) > 64 or any(c.isspace() for c in username):
-        raise ValidationError(
-            "The username must be 1–64 characters without spaces.", field="username", value=username
+        if len(password) < _MIN_PASSWORD_LENGTH:
+            raise ValidationError(
+                f"The password must have at least {_MIN_PASSWORD_LENGTH} characters.",
+                field="password",
+            )
+        if uow.users.find_by_username(username) is not None:
+            raise ConflictError(f"The username {username!r} is taken.", reason=Reason.DUPLICATE)
+        user = User(
+            id=new_id(),
+            tenant_id=tenant_id,
+            username=username,
+            display_name=display_name or username,
+            password_hash=hash_password(password),
+            roles=sorted(str(r) for r in roles),
+            created_at=_now(),
         )
-    if len(password) < _MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            f"The password must have at least {_MIN_PASSWORD_LENGTH} characters.", field="password"
-        )
-    if uow.users.find_by_username(username) is not None:
-        raise ConflictError(f"The username {username!r} is taken.", reason=Reason.DUPLICATE)
-    user = User(
-        id=new_id(),
-        tenant_id=tenant_id,
-        username=username,
-        display_name=display_name or username,
-        password_hash=hash_password(password),
-        roles=sorted(str(r) for r in roles),
-        created_at=_now(),
-    )
-    uow.users.add(user)
-    return user
+        uow.users.add(user)
+        uow.commit()
+        return user
 
 
 def principal_for(user: User, organisation: Organisation) -> Principal:
@@ -161,38 +172,39 @@ def sign_in(
     Failures are audit events, so they are both the rate limiter's memory and the security
     team's record. The failure is committed even though sign-in raises.
     """
-    key = username.strip().lower()
-    at = now or _now()
-    recent = uow.audit.count_recent(SIGN_IN_FAILED, entity_id=key, since=at - limits.window)
-    if recent >= limits.max_failures:
-        raise RateLimitedError(
-            "Too many failed sign-in attempts for this user; try again later.",
-            retry_after=int(limits.window.total_seconds()),
-        )
-    user = uow.users.find_by_username(key)
-    valid = verify_password(user.password_hash if user else None, password)
-    if user is None or not valid or not user.active:
+    with uow:
+        key = username.strip().lower()
+        at = now or _now()
+        recent = uow.audit.count_recent(SIGN_IN_FAILED, entity_id=key, since=at - limits.window)
+        if recent >= limits.max_failures:
+            raise RateLimitedError(
+                "Too many failed sign-in attempts for this user; try again later.",
+                retry_after=int(limits.window.total_seconds()),
+            )
+        user = uow.users.find_by_username(key)
+        valid = verify_password(user.password_hash if user else None, password)
+        if user is None or not valid or not user.active:
+            uow.audit.record(
+                SIGN_IN_FAILED,
+                entity_type="user",
+                entity_id=key,
+                tenant_id=user.tenant_id if user else None,
+                actor_id="anonymous",
+            )
+            uow.commit()
+            raise AuthenticationError(
+                "The username or password is wrong.", reason=Reason.BAD_CREDENTIALS
+            )
+        principal = principal_for(user, uow.organisations.get(user.tenant_id))
         uow.audit.record(
-            SIGN_IN_FAILED,
+            "auth.signed_in",
             entity_type="user",
-            entity_id=key,
-            tenant_id=user.tenant_id if user else None,
-            actor_id="anonymous",
+            entity_id=user.id,
+            tenant_id=user.tenant_id,
+            actor_id=user.id,
         )
         uow.commit()
-        raise AuthenticationError(
-            "The username or password is wrong.", reason=Reason.BAD_CREDENTIALS
-        )
-    principal = principal_for(user, uow.organisations.get(user.tenant_id))
-    uow.audit.record(
-        "auth.signed_in",
-        entity_type="user",
-        entity_id=user.id,
-        tenant_id=user.tenant_id,
-        actor_id=user.id,
-    )
-    uow.commit()
-    return principal
+        return principal
 
 
 def load_principal(uow: UnitOfWork, user_id: str) -> Principal:
@@ -211,27 +223,31 @@ def load_principal(uow: UnitOfWork, user_id: str) -> Principal:
 
 def issue_api_token(uow: UnitOfWork, *, name: str) -> tuple[ApiToken, str]:
     """A long-lived token for the caller; the plaintext is returned once and never stored."""
-    principal = uow.principal
-    secret = new_api_token_secret(new_id())
-    token = ApiToken(
-        id=secret.token_id,
-        tenant_id=principal.tenant_id,
-        user_id=principal.user_id,
-        name=name.strip() or "api token",
-        secret_hash=secret.secret_hash,
-        created_at=_now(),
-    )
-    uow.api_tokens.add(token)
-    return token, secret.plaintext
+    with uow:
+        principal = uow.principal
+        secret = new_api_token_secret(new_id())
+        token = ApiToken(
+            id=secret.token_id,
+            tenant_id=principal.tenant_id,
+            user_id=principal.user_id,
+            name=name.strip() or "api token",
+            secret_hash=secret.secret_hash,
+            created_at=_now(),
+        )
+        uow.api_tokens.add(token)
+        uow.commit()
+        return token, secret.plaintext
 
 
 def revoke_api_token(uow: UnitOfWork, token_id: str) -> ApiToken:
-    token = uow.api_tokens.get(token_id)
-    if token.user_id != uow.principal.user_id and not uow.principal.has_any(Role.ADMIN):
-        raise NotFoundError("No such API token.")
-    if token.revoked_at is None:
-        token.revoked_at = _now()
-    return token
+    with uow:
+        token = uow.api_tokens.get(token_id)
+        if token.user_id != uow.principal.user_id and not uow.principal.has_any(Role.ADMIN):
+            raise NotFoundError("No such API token.")
+        if token.revoked_at is None:
+            token.revoked_at = _now()
+        uow.commit()
+        return token
 
 
 def authenticate_api_token(uow: UnitOfWork, plaintext: str) -> Principal:
@@ -252,51 +268,55 @@ _ENTERPRISE_KINDS = (OrgKind.PLATFORM, OrgKind.INSURER, OrgKind.ENTERPRISE)
 
 def register_enterprise(uow: UnitOfWork, facts: EnterpriseFacts) -> Enterprise:
     """Put an enterprise on the caller's record; one record per USCC per tenant."""
-    require(uow.principal, *_ENTERPRISE_EDITORS, kinds=_ENTERPRISE_KINDS)
-    if uow.enterprises.find_by_uscc(facts.uscc) is not None:
-        raise ConflictError(
-            f"An enterprise with unified social credit code {facts.uscc} is already on record.",
-            reason=Reason.DUPLICATE,
+    with uow:
+        require(uow.principal, *_ENTERPRISE_EDITORS, kinds=_ENTERPRISE_KINDS)
+        if uow.enterprises.find_by_uscc(facts.uscc) is not None:
+            raise ConflictError(
+                f"An enterprise with unified social credit code {facts.uscc} is already on record.",
+                reason=Reason.DUPLICATE,
+            )
+        now = _now()
+        enterprise = Enterprise(
+            id=new_id(),
+            tenant_id=uow.principal.tenant_id,
+            name=facts.name,
+            uscc=facts.uscc,
+            industry_section=facts.industry_section,
+            industry_division=facts.industry_division,
+            region_code=facts.region_code,
+            annual_revenue=facts.annual_revenue,
+            employees=facts.employees,
+            mlps_level=facts.mlps_level,
+            critical_infrastructure=facts.critical_infrastructure,
+            created_at=now,
+            updated_at=now,
         )
-    now = _now()
-    enterprise = Enterprise(
-        id=new_id(),
-        tenant_id=uow.principal.tenant_id,
-        name=facts.name,
-        uscc=facts.uscc,
-        industry_section=facts.industry_section,
-        industry_division=facts.industry_division,
-        region_code=facts.region_code,
-        annual_revenue=facts.annual_revenue,
-        employees=facts.employees,
-        mlps_level=facts.mlps_level,
-        critical_infrastructure=facts.critical_infrastructure,
-        created_at=now,
-        updated_at=now,
-    )
-    uow.enterprises.add(enterprise)
-    return enterprise
+        uow.enterprises.add(enterprise)
+        uow.commit()
+        return enterprise
 
 
 def update_enterprise(
     uow: UnitOfWork, enterprise_id: str, facts: EnterpriseFacts, *, expected_version: int
 ) -> Enterprise:
     """Replace an enterprise's facts if nobody changed it since ``expected_version``."""
-    require(uow.principal, *_ENTERPRISE_EDITORS, kinds=_ENTERPRISE_KINDS)
-    enterprise = uow.enterprises.get(enterprise_id)
-    if enterprise.version != expected_version:
-        raise ConflictError(
-            f"The enterprise was changed by someone else (version {enterprise.version}, "
-            f"you edited version {expected_version}); reload and try again.",
-            reason=Reason.STALE_VERSION,
-        )
-    other = uow.enterprises.find_by_uscc(facts.uscc)
-    if other is not None and other.id != enterprise.id:
-        raise ConflictError(
-            f"An enterprise with unified social credit code {facts.uscc} is already on record.",
-            reason=Reason.DUPLICATE,
-        )
-    for name, value in facts.as_fields().items():
-        setattr(enterprise, name, value)
-    enterprise.updated_at = _now()
-    return enterprise
+    with uow:
+        require(uow.principal, *_ENTERPRISE_EDITORS, kinds=_ENTERPRISE_KINDS)
+        enterprise = uow.enterprises.get(enterprise_id)
+        if enterprise.version != expected_version:
+            raise ConflictError(
+                f"The enterprise was changed by someone else (version {enterprise.version}, "
+                f"you edited version {expected_version}); reload and try again.",
+                reason=Reason.STALE_VERSION,
+            )
+        other = uow.enterprises.find_by_uscc(facts.uscc)
+        if other is not None and other.id != enterprise.id:
+            raise ConflictError(
+                f"An enterprise with unified social credit code {facts.uscc} is already on record.",
+                reason=Reason.DUPLICATE,
+            )
+        for name, value in facts.as_fields().items():
+            setattr(enterprise, name, value)
+        enterprise.updated_at = _now()
+        uow.commit()
+        return enterprise

@@ -36,8 +36,15 @@ class SqlUnitOfWork:
         self._factory = session_factory
         self.principal = principal
         self._audit_key = audit_key
+        self._depth = 0
 
     def __enter__(self) -> Self:
+        self._depth += 1
+        if self._depth > 1:
+            # A use case opens its own transaction (``with uow:``); when an entry point already
+            # opened this one (a request's unit of work), the use case joins it rather than
+            # starting a second session that would not see the first one's reads.
+            return self
         self.session = self._factory()
         self.session.info[PRINCIPAL] = self.principal
         self.session.info[AUDIT_KEY] = self._audit_key
@@ -56,6 +63,11 @@ class SqlUnitOfWork:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        self._depth -= 1
+        if self._depth:
+            # Only the outermost exit ends the session: rolling back here would expire what the
+            # entry point loaded and still renders. What was not committed is rolled back there.
+            return
         # close() rolls back whatever was not committed and detaches loaded objects without
         # expiring them, so a use case's results stay readable after the unit of work ends.
         self.session.close()

@@ -1,0 +1,188 @@
+"""An in-memory unit of work for use-case tests, after cosmicpython's ``FakeUnitOfWork``.
+
+Changes live in a copy of the committed state that only :meth:`FakeUnitOfWork.commit` keeps, so a
+use case that raises half-way leaves the committed state as it was. ``commits`` counts the
+commits, so a test can say a use case committed exactly once. Entering an entered fake joins its
+transaction, as :class:`liubu.store.uow.SqlUnitOfWork` does for a request's unit of work.
+"""
+
+from __future__ import annotations
+
+import builtins
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Generic, Self, TypeVar
+
+from liubu.accounts.model import (
+    SYSTEM,
+    ApiToken,
+    Enterprise,
+    Organisation,
+    OrgKind,
+    Principal,
+    Role,
+    User,
+)
+from liubu.errors import NotFoundError
+
+
+def principal(
+    tenant_id: str, *roles: Role, kind: OrgKind = OrgKind.INSURER, user_id: str | None = None
+) -> Principal:
+    return Principal(
+        user_id or "u-" + tenant_id,
+        "user-" + tenant_id,
+        tenant_id,
+        kind,
+        frozenset(roles or {Role.ADMIN}),
+    )
+
+
+@dataclass(frozen=True)
+class Event:
+    action: str
+    entity_type: str
+    entity_id: str
+    at: datetime
+
+
+@dataclass
+class AccountsState:
+    organisations: list[Organisation] = field(default_factory=list)
+    users: list[User] = field(default_factory=list)
+    api_tokens: list[ApiToken] = field(default_factory=list)
+    enterprises: list[Enterprise] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+
+def _visible(who: Principal, tenant_id: str) -> bool:
+    return who.is_platform or who.tenant_id == tenant_id
+
+
+T = TypeVar("T")
+
+
+class _Scoped(Generic[T]):
+    """A list of records, scoped to the principal's tenant like the SQL repositories."""
+
+    def __init__(self, rows: builtins.list[T], who: Principal, what: str) -> None:
+        self._rows, self._who, self._what = rows, who, what
+
+    def add(self, row: T) -> None:
+        self._rows.append(row)
+
+    def get(self, row_id: str) -> T:
+        for row in self.list():
+            if getattr(row, "id", None) == row_id:
+                return row
+        raise NotFoundError(f"No {self._what} with id {row_id!r}.")
+
+    def list(self) -> Sequence[T]:
+        return [r for r in self._rows if _visible(self._who, getattr(r, "tenant_id", ""))]
+
+    def _all(self) -> builtins.list[T]:
+        return self._rows
+
+
+class _Organisations(_Scoped[Organisation]):
+    def find_by_code(self, code: str) -> Organisation | None:
+        return next((o for o in self._all() if o.code == code), None)
+
+    def find_by_id_unscoped(self, organisation_id: str) -> Organisation | None:
+        return next((o for o in self._all() if o.id == organisation_id), None)
+
+
+class _Users(_Scoped[User]):
+    def find_by_username(self, username: str) -> User | None:
+        return next((u for u in self._all() if u.username == username), None)
+
+
+class _ApiTokens(_Scoped[ApiToken]):
+    def find_for_authentication(self, token_id: str) -> ApiToken | None:
+        return next((t for t in self._all() if t.id == token_id), None)
+
+
+class _Enterprises(_Scoped[Enterprise]):
+    def find_by_uscc(self, uscc: str) -> Enterprise | None:
+        return next((e for e in self.list() if e.uscc == uscc), None)
+
+    def delete(self, enterprise: Enterprise) -> None:
+        self._all().remove(enterprise)
+
+
+class _Audit:
+    def __init__(self, events: list[Event]) -> None:
+        self._events = events
+
+    def record(self, action: str, *, entity_type: str, entity_id: str, **_: object) -> None:
+        self._events.append(Event(action, entity_type, entity_id, datetime.now(UTC)))
+
+    def count_recent(self, action: str, *, entity_id: str, since: datetime) -> int:
+        return sum(
+            1
+            for e in self._events
+            if e.action == action and e.entity_id == entity_id and e.at >= since
+        )
+
+
+class FakeDatabase:
+    """The committed state, shared by every unit of work opened on it."""
+
+    def __init__(self, state: Any = None) -> None:
+        self.state: Any = state if state is not None else AccountsState()
+
+
+class FakeUnitOfWork:
+    """Implements :class:`liubu.accounts.ports.UnitOfWork` in memory.
+
+    Packages with more repositories subclass it: a state with more lists, and :meth:`_bind`
+    building the extra repositories over the working copy.
+    """
+
+    def __init__(self, who: Principal = SYSTEM, db: FakeDatabase | None = None) -> None:
+        self._principal = who
+        self.db = db or FakeDatabase()
+        self.commits = 0
+        self._depth = 0
+        self._begin()
+
+    @property
+    def principal(self) -> Principal:
+        return self._principal
+
+    @property
+    def committed(self) -> bool:
+        return self.commits > 0
+
+    def _begin(self) -> None:
+        self.working = copy.deepcopy(self.db.state)
+        self._bind(self.working)
+
+    def _bind(self, working: Any) -> None:
+        who = self._principal
+        self.organisations = _Organisations(working.organisations, who, "organisation")
+        self.users = _Users(working.users, who, "user")
+        self.api_tokens = _ApiTokens(working.api_tokens, who, "API token")
+        self.enterprises = _Enterprises(working.enterprises, who, "enterprise")
+        self.audit = _Audit(working.events)
+
+    def __enter__(self) -> Self:
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self.rollback()
+
+    def flush(self) -> None:
+        """Nothing to flush in memory."""
+
+    def commit(self) -> None:
+        self.db.state = copy.deepcopy(self.working)
+        self.commits += 1
+
+    def rollback(self) -> None:
+        self._begin()
