@@ -108,9 +108,7 @@ def load_demo(platform: Platform) -> list[DemoLogin]:
 
 def load_reference_products(platform: Platform) -> int:
     """Store the reference catalogue (idempotent); returns how many versions changed."""
-    with platform.uow(SYSTEM) as uow:
-        loaded = products.load_products(uow, catalogue_sources())
-        uow.commit()
+    loaded = products.load_products(platform.uow(SYSTEM), catalogue_sources())
     return sum(changed for _record, changed in loaded)
 
 

@@ -26,6 +26,7 @@ from liubu.accounts.model import (
     User,
 )
 from liubu.errors import NotFoundError
+from liubu.products.registry import FILED, ProductRecord
 
 
 def principal(
@@ -49,12 +50,13 @@ class Event:
 
 
 @dataclass
-class AccountsState:
+class State:
     organisations: list[Organisation] = field(default_factory=list)
     users: list[User] = field(default_factory=list)
     api_tokens: list[ApiToken] = field(default_factory=list)
     enterprises: list[Enterprise] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    products: list[ProductRecord] = field(default_factory=list)
 
 
 def _visible(who: Principal, tenant_id: str) -> bool:
@@ -112,6 +114,19 @@ class _Enterprises(_Scoped[Enterprise]):
         self._all().remove(enterprise)
 
 
+class _Products(_Scoped[ProductRecord]):
+    """Its own tenant's versions, and every tenant's filed ones."""
+
+    def list(self) -> Sequence[ProductRecord]:
+        return [r for r in self._all() if r.status == FILED or _visible(self._who, r.tenant_id)]
+
+    def find_by_ref(self, product_ref: str) -> ProductRecord | None:
+        return next((r for r in self._all() if r.product_ref == product_ref), None)
+
+    def series(self, insurer: str, code: str) -> Sequence[ProductRecord]:
+        return [r for r in self._all() if (r.insurer, r.code) == (insurer, code)]
+
+
 class _Audit:
     def __init__(self, events: list[Event]) -> None:
         self._events = events
@@ -131,11 +146,12 @@ class FakeDatabase:
     """The committed state, shared by every unit of work opened on it."""
 
     def __init__(self, state: Any = None) -> None:
-        self.state: Any = state if state is not None else AccountsState()
+        self.state: Any = state if state is not None else State()
 
 
 class FakeUnitOfWork:
-    """Implements :class:`liubu.accounts.ports.UnitOfWork` in memory.
+    """Implements :class:`liubu.accounts.ports.UnitOfWork` (and the products package's
+    ``ProductsUnitOfWork``) in memory.
 
     Packages with more repositories subclass it: a state with more lists, and :meth:`_bind`
     building the extra repositories over the working copy.
@@ -167,6 +183,7 @@ class FakeUnitOfWork:
         self.api_tokens = _ApiTokens(working.api_tokens, who, "API token")
         self.enterprises = _Enterprises(working.enterprises, who, "enterprise")
         self.audit = _Audit(working.events)
+        self.products = _Products(working.products, who, "product")
 
     def __enter__(self) -> Self:
         self._depth += 1

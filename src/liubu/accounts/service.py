@@ -68,24 +68,31 @@ def create_organisation(
     uow: UnitOfWork, *, kind: OrgKind, name: str, code: str | None = None
 ) -> Organisation:
     with uow:
-        require(uow.principal, Role.ADMIN, kinds=[OrgKind.PLATFORM])
-        name = name.strip()
-        if not name:
-            raise ValidationError("The organisation name must not be empty.", field="name")
-        if code is not None and not _ORG_CODE.fullmatch(code):
-            raise ValidationError(
-                f"The organisation code {code!r} must be lower-case letters, digits and '-'.",
-                field="code",
-                value=code,
-            )
-        if code is not None and uow.organisations.find_by_code(code) is not None:
-            raise ConflictError(
-                f"The organisation code {code!r} is taken.", reason=Reason.DUPLICATE
-            )
-        organisation = Organisation(id=new_id(), kind=kind, name=name, created_at=_now(), code=code)
-        uow.organisations.add(organisation)
+        organisation = add_organisation(uow, kind=kind, name=name, code=code)
         uow.commit()
         return organisation
+
+
+def add_organisation(
+    uow: UnitOfWork, *, kind: OrgKind, name: str, code: str | None = None
+) -> Organisation:
+    """The step of :func:`create_organisation` without its commit, for a use case that creates
+    an organisation as part of a larger change (loading an insurer's products)."""
+    require(uow.principal, Role.ADMIN, kinds=[OrgKind.PLATFORM])
+    name = name.strip()
+    if not name:
+        raise ValidationError("The organisation name must not be empty.", field="name")
+    if code is not None and not _ORG_CODE.fullmatch(code):
+        raise ValidationError(
+            f"The organisation code {code!r} must be lower-case letters, digits and '-'.",
+            field="code",
+            value=code,
+        )
+    if code is not None and uow.organisations.find_by_code(code) is not None:
+        raise ConflictError(f"The organisation code {code!r} is taken.", reason=Reason.DUPLICATE)
+    organisation = Organisation(id=new_id(), kind=kind, name=name, created_at=_now(), code=code)
+    uow.organisations.add(organisation)
+    return organisation
 
 
 def create_user(
