@@ -13,7 +13,7 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from liubu.accounts.model import (
     SYSTEM,
@@ -24,6 +24,14 @@ from liubu.accounts.model import (
     Principal,
     Role,
     User,
+)
+from liubu.assessment.records import (
+    AnswerSetRecord,
+    Asset,
+    Attachment,
+    FindingRecord,
+    Scan,
+    ServiceTask,
 )
 from liubu.errors import NotFoundError
 from liubu.products.registry import FILED, ProductRecord
@@ -57,6 +65,13 @@ class State:
     enterprises: list[Enterprise] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     products: list[ProductRecord] = field(default_factory=list)
+    assets: list[Asset] = field(default_factory=list)
+    scans: list[Scan] = field(default_factory=list)
+    findings: list[FindingRecord] = field(default_factory=list)
+    answer_sets: list[AnswerSetRecord] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    tasks: list[ServiceTask] = field(default_factory=list)
+    intel: dict[str, bytes] = field(default_factory=dict)
 
 
 def _visible(who: Principal, tenant_id: str) -> bool:
@@ -127,6 +142,93 @@ class _Products(_Scoped[ProductRecord]):
         return [r for r in self._all() if (r.insurer, r.code) == (insurer, code)]
 
 
+class _Assessment:
+    """The assessment records of the caller's tenant; a provider sees the tasks assigned to it."""
+
+    _LISTS: ClassVar[dict[type, str]] = {
+        Asset: "assets",
+        Scan: "scans",
+        FindingRecord: "findings",
+        AnswerSetRecord: "answer_sets",
+        Attachment: "attachments",
+        ServiceTask: "tasks",
+    }
+
+    def __init__(self, working: State, who: Principal) -> None:
+        self._working, self._who = working, who
+
+    def _rows(self, kind: type[T]) -> builtins.list[T]:
+        rows: builtins.list[T] = getattr(self._working, self._LISTS[kind])
+        return [r for r in rows if _visible(self._who, getattr(r, "tenant_id", ""))]
+
+    def _one(self, kind: type[T], row_id: str) -> T:
+        for row in self._rows(kind):
+            if getattr(row, "id", None) == row_id:
+                return row
+        raise NotFoundError(f"No {kind.__name__} with id {row_id!r}.")
+
+    def _of(self, kind: type[T], enterprise_id: str) -> builtins.list[T]:
+        return [r for r in self._rows(kind) if getattr(r, "enterprise_id", None) == enterprise_id]
+
+    def add(self, item: object) -> None:
+        getattr(self._working, self._LISTS[type(item)]).append(item)
+
+    def asset(self, asset_id: str) -> Asset:
+        return self._one(Asset, asset_id)
+
+    def assets(self, enterprise_id: str) -> Sequence[Asset]:
+        return self._of(Asset, enterprise_id)
+
+    def scan(self, scan_id: str) -> Scan:
+        return self._one(Scan, scan_id)
+
+    def scans(self, enterprise_id: str) -> Sequence[Scan]:
+        return self._of(Scan, enterprise_id)
+
+    def finding(self, finding_id: str) -> FindingRecord:
+        return self._one(FindingRecord, finding_id)
+
+    def findings(self, enterprise_id: str) -> Sequence[FindingRecord]:
+        return self._of(FindingRecord, enterprise_id)
+
+    def answer_sets(self, enterprise_id: str) -> Sequence[AnswerSetRecord]:
+        return sorted(self._of(AnswerSetRecord, enterprise_id), key=lambda a: a.number)
+
+    def attachment(self, attachment_id: str) -> Attachment:
+        return self._one(Attachment, attachment_id)
+
+    def task(self, task_id: str) -> ServiceTask:
+        for task in self.tasks():
+            if task.id == task_id:
+                return task
+        raise NotFoundError(f"No task with id {task_id!r}.")
+
+    def tasks(self) -> Sequence[ServiceTask]:
+        who = self._who
+        return [
+            t
+            for t in self._working.tasks
+            if _visible(who, t.tenant_id) or t.provider_id == who.tenant_id
+        ]
+
+
+class _Intel:
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self._files = files
+
+    def store(self, *, name: str, kind: str, records: int, content: bytes) -> bool:
+        if name in self._files:
+            return False
+        self._files[name] = content
+        return True
+
+    def manifest(self) -> list[tuple[str, str, str, int]]:
+        return [(name, "", "", 0) for name in self._files]
+
+    def content(self, sha256: str) -> bytes:
+        raise NotImplementedError("the fake keeps feed files by name")
+
+
 class _Audit:
     def __init__(self, events: list[Event]) -> None:
         self._events = events
@@ -151,7 +253,7 @@ class FakeDatabase:
 
 class FakeUnitOfWork:
     """Implements :class:`liubu.accounts.ports.UnitOfWork` (and the products package's
-    ``ProductsUnitOfWork``) in memory.
+    ``ProductsUnitOfWork``, the assessment package's ``AssessmentUnitOfWork``) in memory.
 
     Packages with more repositories subclass it: a state with more lists, and :meth:`_bind`
     building the extra repositories over the working copy.
@@ -184,6 +286,8 @@ class FakeUnitOfWork:
         self.enterprises = _Enterprises(working.enterprises, who, "enterprise")
         self.audit = _Audit(working.events)
         self.products = _Products(working.products, who, "product")
+        self.assessment = _Assessment(working, who)
+        self.intel = _Intel(working.intel)
 
     def __enter__(self) -> Self:
         self._depth += 1

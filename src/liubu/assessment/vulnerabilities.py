@@ -15,7 +15,7 @@ from liubu.assessment.intel import (
     load_paths,
     parse_any_cpe,
 )
-from liubu.assessment.records import IntelStore
+from liubu.assessment.records import AssessmentUnitOfWork, IntelStore
 from liubu.assessment.scan import Evidence, Finding, Software, make_finding
 
 HIGH_EPSS = 0.1  # FIRST EPSS ≥ 10 % chance of exploitation in 30 days: treat as likely
@@ -48,6 +48,14 @@ def load_intel(store: IntelStore, paths: Sequence[str | Path]) -> IntelLoad:
         else:
             unchanged += 1
     return IntelLoad(records, stored, unchanged, tuple(s.path for s in bundle.skipped))
+
+
+def load_intel_files(uow: AssessmentUnitOfWork, paths: Sequence[str | Path]) -> IntelLoad:
+    """The use case behind ``liubu intel load``: :func:`load_intel` in one transaction."""
+    with uow:
+        report = load_intel(uow.intel, paths)
+        uow.commit()
+        return report
 
 
 class IndexCache:
