@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from liubu.accounts.model import (
     Principal,
     Role,
     User,
+    new_id,
 )
 from liubu.assessment.records import (
     AnswerSetRecord,
@@ -33,7 +35,8 @@ from liubu.assessment.records import (
     Scan,
     ServiceTask,
 )
-from liubu.errors import NotFoundError
+from liubu.errors import ConflictError, NotFoundError, Reason
+from liubu.experience.dataset import ExperienceData
 from liubu.products.registry import FILED, ProductRecord
 
 
@@ -72,6 +75,10 @@ class State:
     attachments: list[Attachment] = field(default_factory=list)
     tasks: list[ServiceTask] = field(default_factory=list)
     intel: dict[str, bytes] = field(default_factory=dict)
+    # claims experience: (tenant, product_ref, policy_id, period) → the row's content
+    experience: dict[tuple[str, str | None, str, int], tuple[object, ...]] = field(
+        default_factory=dict
+    )
 
 
 def _visible(who: Principal, tenant_id: str) -> bool:
@@ -229,6 +236,41 @@ class _Intel:
         raise NotImplementedError("the fake keeps feed files by name")
 
 
+@dataclass(frozen=True)
+class StoredRows:
+    batch_id: str
+    rows: int
+    stored: int
+    already_present: int
+    row_keys_sha256: str
+
+
+class _Experience:
+    """Rows keyed by policy and period per tenant: a stored row is not stored again, a row that
+    differs from the stored one refuses the file."""
+
+    def __init__(
+        self, rows: dict[tuple[str, str | None, str, int], tuple[object, ...]], who: Principal
+    ) -> None:
+        self._rows, self._who = rows, who
+
+    def add_rows(self, data: ExperienceData, *, product_ref: str | None = None) -> StoredRows:
+        fresh = {}
+        for i in range(data.n_rows):
+            key = (self._who.tenant_id, product_ref, str(data.policy_id[i]), int(data.period[i]))
+            content = tuple(float(column[i]) for column in (data.exposure, data.incurred_loss))
+            if self._rows.get(key, content) != content:
+                raise ConflictError("A stored row differs.", reason=Reason.CONFLICT)
+            if key not in self._rows:
+                fresh[key] = content
+        self._rows.update(fresh)
+        digest = hashlib.sha256(repr(sorted(fresh)).encode()).hexdigest()
+        return StoredRows(new_id(), data.n_rows, len(fresh), data.n_rows - len(fresh), digest)
+
+    def counts(self, product_ref: str | None = None) -> int:
+        return sum(1 for key in self._rows if key[0] == self._who.tenant_id)
+
+
 class _Audit:
     def __init__(self, events: list[Event]) -> None:
         self._events = events
@@ -253,7 +295,8 @@ class FakeDatabase:
 
 class FakeUnitOfWork:
     """Implements :class:`liubu.accounts.ports.UnitOfWork` (and the products package's
-    ``ProductsUnitOfWork``, the assessment package's ``AssessmentUnitOfWork``) in memory.
+    ``ProductsUnitOfWork``, the assessment package's ``AssessmentUnitOfWork``, the experience
+    package's ``UploadUnitOfWork``) in memory.
 
     Packages with more repositories subclass it: a state with more lists, and :meth:`_bind`
     building the extra repositories over the working copy.
@@ -288,6 +331,7 @@ class FakeUnitOfWork:
         self.products = _Products(working.products, who, "product")
         self.assessment = _Assessment(working, who)
         self.intel = _Intel(working.intel)
+        self.experience = _Experience(working.experience, who)
 
     def __enter__(self) -> Self:
         self._depth += 1
