@@ -106,48 +106,70 @@ def create_user(
 ) -> User:
     """Create a user in ``tenant_id``; only that tenant's admin or the platform admin may."""
     with uow:
-        principal = uow.principal
-        require(principal, Role.ADMIN)
-        if not principal.is_platform and tenant_id != principal.tenant_id:
-            raise NotFoundError("No such organisation.")
-        organisation = uow.organisations.get(tenant_id)
-        allowed = ROLES_BY_KIND[organisation.kind]
-        for role in roles:
-            if role not in allowed:
-                raise ValidationError(
-                    f"The role {role!s} is not available to a {organisation.kind!s} organisation; "
-                    f"choose from {', '.join(sorted(allowed))}.",
-                    field="roles",
-                    value=str(role),
-                )
-        if not roles:
-            raise ValidationError("A user needs at least one role.", field="roles")
-        username = username.strip().lower()
-        if not username or len(username) > 64 or any(c.isspace() for c in username):
-            raise ValidationError(
-                "The username must be 1–64 characters without spaces.",
-                field="username",
-                value=username,
-            )
-        if len(password) < _MIN_PASSWORD_LENGTH:
-            raise ValidationError(
-                f"The password must have at least {_MIN_PASSWORD_LENGTH} characters.",
-                field="password",
-            )
-        if uow.users.find_by_username(username) is not None:
-            raise ConflictError(f"The username {username!r} is taken.", reason=Reason.DUPLICATE)
-        user = User(
-            id=new_id(),
+        user = add_user(
+            uow,
             tenant_id=tenant_id,
             username=username,
-            display_name=display_name or username,
-            password_hash=hash_password(password),
-            roles=sorted(str(r) for r in roles),
-            created_at=_now(),
+            password=password,
+            roles=roles,
+            display_name=display_name,
         )
-        uow.users.add(user)
         uow.commit()
         return user
+
+
+def add_user(
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    username: str,
+    password: str,
+    roles: Sequence[Role],
+    display_name: str = "",
+) -> User:
+    """The step of :func:`create_user` without its commit, for a loader that creates a
+    tenant with its users in one transaction."""
+    principal = uow.principal
+    require(principal, Role.ADMIN)
+    if not principal.is_platform and tenant_id != principal.tenant_id:
+        raise NotFoundError("No such organisation.")
+    organisation = uow.organisations.get(tenant_id)
+    allowed = ROLES_BY_KIND[organisation.kind]
+    for role in roles:
+        if role not in allowed:
+            raise ValidationError(
+                f"The role {role!s} is not available to a {organisation.kind!s} organisation; "
+                f"choose from {', '.join(sorted(allowed))}.",
+                field="roles",
+                value=str(role),
+            )
+    if not roles:
+        raise ValidationError("A user needs at least one role.", field="roles")
+    username = username.strip().lower()
+    if not username or len(username) > 64 or any(c.isspace() for c in username):
+        raise ValidationError(
+            "The username must be 1–64 characters without spaces.",
+            field="username",
+            value=username,
+        )
+    if len(password) < _MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            f"The password must have at least {_MIN_PASSWORD_LENGTH} characters.",
+            field="password",
+        )
+    if uow.users.find_by_username(username) is not None:
+        raise ConflictError(f"The username {username!r} is taken.", reason=Reason.DUPLICATE)
+    user = User(
+        id=new_id(),
+        tenant_id=tenant_id,
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        roles=sorted(str(r) for r in roles),
+        created_at=_now(),
+    )
+    uow.users.add(user)
+    return user
 
 
 def principal_for(user: User, organisation: Organisation) -> Principal:
@@ -276,31 +298,38 @@ _ENTERPRISE_KINDS = (OrgKind.PLATFORM, OrgKind.INSURER, OrgKind.ENTERPRISE)
 def register_enterprise(uow: UnitOfWork, facts: EnterpriseFacts) -> Enterprise:
     """Put an enterprise on the caller's record; one record per USCC per tenant."""
     with uow:
-        require(uow.principal, *_ENTERPRISE_EDITORS, kinds=_ENTERPRISE_KINDS)
-        if uow.enterprises.find_by_uscc(facts.uscc) is not None:
-            raise ConflictError(
-                f"An enterprise with unified social credit code {facts.uscc} is already on record.",
-                reason=Reason.DUPLICATE,
-            )
-        now = _now()
-        enterprise = Enterprise(
-            id=new_id(),
-            tenant_id=uow.principal.tenant_id,
-            name=facts.name,
-            uscc=facts.uscc,
-            industry_section=facts.industry_section,
-            industry_division=facts.industry_division,
-            region_code=facts.region_code,
-            annual_revenue=facts.annual_revenue,
-            employees=facts.employees,
-            mlps_level=facts.mlps_level,
-            critical_infrastructure=facts.critical_infrastructure,
-            created_at=now,
-            updated_at=now,
-        )
-        uow.enterprises.add(enterprise)
+        enterprise = add_enterprise(uow, facts)
         uow.commit()
         return enterprise
+
+
+def add_enterprise(uow: UnitOfWork, facts: EnterpriseFacts) -> Enterprise:
+    """The step of :func:`register_enterprise` without its commit, for a loader that writes an
+    enterprise with its records in one transaction."""
+    require(uow.principal, *_ENTERPRISE_EDITORS, kinds=_ENTERPRISE_KINDS)
+    if uow.enterprises.find_by_uscc(facts.uscc) is not None:
+        raise ConflictError(
+            f"An enterprise with unified social credit code {facts.uscc} is already on record.",
+            reason=Reason.DUPLICATE,
+        )
+    now = _now()
+    enterprise = Enterprise(
+        id=new_id(),
+        tenant_id=uow.principal.tenant_id,
+        name=facts.name,
+        uscc=facts.uscc,
+        industry_section=facts.industry_section,
+        industry_division=facts.industry_division,
+        region_code=facts.region_code,
+        annual_revenue=facts.annual_revenue,
+        employees=facts.employees,
+        mlps_level=facts.mlps_level,
+        critical_infrastructure=facts.critical_infrastructure,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.enterprises.add(enterprise)
+    return enterprise
 
 
 def update_enterprise(

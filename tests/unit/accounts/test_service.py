@@ -162,3 +162,19 @@ def test_a_use_case_joins_a_unit_of_work_its_caller_entered() -> None:
         accounts.register_enterprise(uow, _facts(2))
     assert uow.commits == 2
     assert len(db.state.enterprises) == 2
+
+
+def test_the_steps_of_a_loader_add_without_committing() -> None:
+    """A loader (the demo, the pilot book) writes a tenant with its users, or an enterprise with
+    its records, in one transaction of its own: the steps leave the commit to it."""
+    db = _db()
+    uow = FakeUnitOfWork(SYSTEM, db)
+    with uow:
+        organisation = accounts.add_organisation(uow, kind=OrgKind.ENTERPRISE, name="E", code="e")
+        accounts.add_user(
+            uow, tenant_id=organisation.id, username="e", password=PASSWORD, roles=[Role.ADMIN]
+        )
+        accounts.add_enterprise(uow, _facts())
+        assert uow.commits == 0
+    assert [o.code for o in db.state.organisations] == ["ins"]
+    assert (len(db.state.users), db.state.enterprises) == (1, [])
