@@ -39,11 +39,11 @@ class SqlUnitOfWork:
         self._depth = 0
 
     def __enter__(self) -> Self:
-        self._depth += 1
-        if self._depth > 1:
+        if self._depth:
             # A use case opens its own transaction (``with uow:``); when an entry point already
             # opened this one (a request's unit of work), the use case joins it rather than
             # starting a second session that would not see the first one's reads.
+            self._depth += 1
             return self
         self.session = self._factory()
         self.session.info[PRINCIPAL] = self.principal
@@ -60,6 +60,7 @@ class SqlUnitOfWork:
         self.groups = SqlGroupRepository(self.session, self.principal)
         self.experience = SqlExperienceRepository(self.session, self.principal)
         self.audit = SqlAuditLog(self.session, self.principal)
+        self._depth = 1  # only once the session is open: a failed open leaves nothing to exit
         return self
 
     def __exit__(self, *exc_info: object) -> None:
