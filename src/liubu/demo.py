@@ -77,18 +77,20 @@ def load_demo(platform: Platform) -> list[DemoLogin]:
         for org in _ORGANISATIONS
         for username, role in org.users
     ]
+    # The tenants and their users are one transaction of the loader's own: the "admin" check
+    # below must see all of them or none.
     with platform.uow(SYSTEM) as uow:
         if uow.users.find_by_username("admin") is not None:
             uow.rollback()
             load_reference_products(platform)
             return logins
         for org in _ORGANISATIONS:
-            organisation = accounts.create_organisation(
+            organisation = accounts.add_organisation(
                 uow, kind=org.kind, name=org.name, code=org.code
             )
             uow.flush()
             for username, role in org.users:
-                accounts.create_user(
+                accounts.add_user(
                     uow,
                     tenant_id=organisation.id,
                     username=username,
@@ -108,9 +110,7 @@ def load_demo(platform: Platform) -> list[DemoLogin]:
 
 def load_reference_products(platform: Platform) -> int:
     """Store the reference catalogue (idempotent); returns how many versions changed."""
-    with platform.uow(SYSTEM) as uow:
-        loaded = products.load_products(uow, catalogue_sources())
-        uow.commit()
+    loaded = products.load_products(platform.uow(SYSTEM), catalogue_sources())
     return sum(changed for _record, changed in loaded)
 
 
@@ -126,10 +126,7 @@ def _register_demo_enterprise(platform: Platform, tenant_id: str) -> Enterprise:
         employees=420,
         mlps_level=2,
     )
-    with platform.uow(principal) as uow:
-        enterprise = accounts.register_enterprise(uow, facts)
-        uow.commit()
-    return enterprise
+    return accounts.register_enterprise(platform.uow(principal), facts)
 
 
 # The demo enterprise's supply chain (供应链): name, USCC body, what it supplies, its access,
@@ -169,9 +166,9 @@ def register_scanned_supplier(
     platform: Platform, name: str, serial: int, codes: tuple[str, ...]
 ) -> str:
     """A supplier tenant with its enterprise record and one finished outside-in scan."""
-    with platform.uow(SYSTEM) as uow:
-        organisation = accounts.create_organisation(uow, kind=OrgKind.ENTERPRISE, name=name)
-        uow.commit()
+    organisation = accounts.create_organisation(
+        platform.uow(SYSTEM), kind=OrgKind.ENTERPRISE, name=name
+    )
     facts = EnterpriseFacts(
         name=name,
         uscc=str(uscc_with_check(f"91320500MA1GL{serial:04d}")),
@@ -183,8 +180,9 @@ def register_scanned_supplier(
         mlps_level=2,
     )
     now = datetime.now(UTC)
+    # The supplier's record and its scan are one transaction of the loader's own.
     with platform.uow(acting_in(organisation.id, OrgKind.ENTERPRISE)) as uow:
-        enterprise = accounts.register_enterprise(uow, facts)
+        enterprise = accounts.add_enterprise(uow, facts)
         uow.flush()
         scan = Scan(
             id=new_id(),
@@ -229,16 +227,15 @@ def _load_demo_chain(platform: Platform, owner: Enterprise) -> None:
         )
         for serial, (name, supplies, access, codes) in enumerate(_SUPPLIERS, start=1)
     ]
-    with platform.uow(acting_in(owner.tenant_id, OrgKind.ENTERPRISE)) as uow:
-        scheme = groups.create_scheme(
-            uow,
-            kind="supply_chain",
-            name="苏州示例智能制造供应链 Suzhou Example supply chain",
-            sponsor_enterprise_id=owner.id,
-            product_ref=DEMO_CHAIN_PRODUCT,
-        )
-        groups.add_members(uow, scheme.id, members)
-        uow.commit()
+    owner_uow = platform.uow(acting_in(owner.tenant_id, OrgKind.ENTERPRISE))
+    scheme = groups.create_scheme(
+        owner_uow,
+        kind="supply_chain",
+        name="苏州示例智能制造供应链 Suzhou Example supply chain",
+        sponsor_enterprise_id=owner.id,
+        product_ref=DEMO_CHAIN_PRODUCT,
+    )
+    groups.add_members(owner_uow, scheme.id, members)
 
 
 DEMO_EXPERIENCE_PRODUCT = "shifan-pc/sme-cyber-comprehensive@1"
@@ -271,7 +268,5 @@ def load_demo_experience(platform: Platform) -> int:
         insurer = uow.organisations.find_by_code("shifan-pc")
     assert insurer is not None, "the demo insurer is created first"
     actuary = acting_in(insurer.id, OrgKind.INSURER, Role.ACTUARY, name="demo")
-    with platform.uow(actuary) as uow:
-        summary = import_experience(uow, data, product_ref=DEMO_EXPERIENCE_PRODUCT)
-        uow.commit()
+    summary = import_experience(platform.uow(actuary), data, product_ref=DEMO_EXPERIENCE_PRODUCT)
     return summary.stored

@@ -140,7 +140,9 @@ def _issue(
     with platform.uow(acting_in(tenant_id, OrgKind.INSURER, name="pilot")) as uow:
         if uow.enterprises.find_by_uscc(facts.uscc) is not None:
             return 0
-        enterprise = accounts.register_enterprise(uow, facts)
+        # The enterprise and its quote and policy are one transaction of the loader's own, so a
+        # book loaded again finds each insured enterprise whole or not at all.
+        enterprise = accounts.add_enterprise(uow, facts)
         uow.flush()
         now = datetime.now(UTC)
         start = date(2025, 1, 1) + timedelta(days=rng.randint(0, 364))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from liubu.accounts import service as accounts
-from liubu.accounts.model import OrgKind, Role
+from liubu.accounts.model import Enterprise, OrgKind, Role, new_id
 from liubu.bootstrap import Platform
 from liubu.errors import ConcurrencyError, ConflictError, NotFoundError
 from tests.integration.helpers import facts, make_tenant
@@ -19,14 +20,39 @@ def _count(platform: Platform, table: str) -> int:
         return int(connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())
 
 
+def _enterprise(tenant_id: str, serial: int) -> Enterprise:
+    """Written through the repository, not a use case: use cases commit themselves."""
+    return Enterprise(
+        id=new_id(),
+        tenant_id=tenant_id,
+        created_at=datetime.now(UTC),
+        **facts(serial).as_fields(),
+    )
+
+
 def test_nothing_is_written_unless_the_unit_of_work_commits(platform: Platform) -> None:
     insurer = make_tenant(platform, OrgKind.INSURER, "Insurer A", Role.UNDERWRITER)
     before_events = _count(platform, "audit_events")
     with platform.uow(insurer.principal) as uow:
-        accounts.register_enterprise(uow, facts(1))
+        uow.enterprises.add(_enterprise(insurer.organisation_id, 1))
         uow.flush()  # written inside the transaction, then rolled back on exit
     assert _count(platform, "enterprises") == 0
     assert _count(platform, "audit_events") == before_events
+
+
+def test_a_use_case_joins_the_transaction_its_caller_entered(platform: Platform) -> None:
+    """A request's unit of work is entered before the use case enters it again: the use case's
+    commit keeps its change, and only the outermost exit ends the session."""
+    insurer = make_tenant(platform, OrgKind.INSURER, "Insurer A", Role.UNDERWRITER)
+    with platform.uow(insurer.principal) as uow:
+        session = uow.session
+        enterprise = accounts.register_enterprise(uow, facts(1))
+        assert uow.session is session
+        assert uow.enterprises.get(enterprise.id).name == enterprise.name  # still open
+        uow.enterprises.add(_enterprise(insurer.organisation_id, 2))
+        uow.flush()  # after the use case's commit, and never committed: rolled back on exit
+    assert _count(platform, "enterprises") == 1
+    assert enterprise.name == facts(1).name  # readable after the unit of work ended
 
 
 def test_every_committed_change_appends_one_audit_event(platform: Platform) -> None:

@@ -76,7 +76,12 @@ class AuditLog(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One business transaction. Rolls back on exit unless :meth:`commit` was called."""
+    """One business transaction. Rolls back on exit unless :meth:`commit` was called.
+
+    Each use case owns its transaction: ``with uow: …; uow.commit()``. Entering a unit of work
+    that is already entered (an entry point holding one for a request) joins that transaction;
+    only the outermost exit ends it.
+    """
 
     # Read-only in the protocol so implementations may hold more specific repositories.
     @property

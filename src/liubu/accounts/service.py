@@ -1,7 +1,9 @@
 """Use cases for tenants, users, sign-in, API tokens and enterprise records.
 
 Plain functions over a :class:`~liubu.accounts.ports.UnitOfWork`; the API, web and CLI share them.
-Each use case checks the caller's role here, once; tenant scoping is the repositories' job.
+Each use case checks the caller's role here, once; tenant scoping is the repositories' job. Each
+one that writes owns its transaction (``with uow: …; uow.commit()``), so no entry point decides
+where a change ends.
 """
 
 from __future__ import annotations
@@ -65,6 +67,17 @@ _ORG_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 def create_organisation(
     uow: UnitOfWork, *, kind: OrgKind, name: str, code: str | None = None
 ) -> Organisation:
+    with uow:
+        organisation = add_organisation(uow, kind=kind, name=name, code=code)
+        uow.commit()
+        return organisation
+
+
+def add_organisation(
+    uow: UnitOfWork, *, kind: OrgKind, name: str, code: str | None = None
+) -> Organisation:
+    """The step of :func:`create_organisation` without its commit, for a use case that creates
+    an organisation as part of a larger change (loading an insurer's products)."""
     require(uow.principal, Role.ADMIN, kinds=[OrgKind.PLATFORM])
     name = name.strip()
     if not name:
@@ -92,6 +105,30 @@ def create_user(
     display_name: str = "",
 ) -> User:
     """Create a user in ``tenant_id``; only that tenant's admin or the platform admin may."""
+    with uow:
+        user = add_user(
+            uow,
+            tenant_id=tenant_id,
+            username=username,
+            password=password,
+            roles=roles,
+            display_name=display_name,
+        )
+        uow.commit()
+        return user
+
+
+def add_user(
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    username: str,
+    password: str,
+    roles: Sequence[Role],
+    display_name: str = "",
+) -> User:
+    """The step of :func:`create_user` without its commit, for a loader that creates a
+    tenant with its users in one transaction."""
     principal = uow.principal
     require(principal, Role.ADMIN)
     if not principal.is_platform and tenant_id != principal.tenant_id:
@@ -111,11 +148,14 @@ def create_user(
     username = username.strip().lower()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise ValidationError(
-            "The username must be 1–64 characters without spaces.", field="username", value=username
+            "The username must be 1–64 characters without spaces.",
+            field="username",
+            value=username,
         )
     if len(password) < _MIN_PASSWORD_LENGTH:
         raise ValidationError(
-            f"The password must have at least {_MIN_PASSWORD_LENGTH} characters.", field="password"
+            f"The password must have at least {_MIN_PASSWORD_LENGTH} characters.",
+            field="password",
         )
     if uow.users.find_by_username(username) is not None:
         raise ConflictError(f"The username {username!r} is taken.", reason=Reason.DUPLICATE)
@@ -161,38 +201,39 @@ def sign_in(
     Failures are audit events, so they are both the rate limiter's memory and the security
     team's record. The failure is committed even though sign-in raises.
     """
-    key = username.strip().lower()
-    at = now or _now()
-    recent = uow.audit.count_recent(SIGN_IN_FAILED, entity_id=key, since=at - limits.window)
-    if recent >= limits.max_failures:
-        raise RateLimitedError(
-            "Too many failed sign-in attempts for this user; try again later.",
-            retry_after=int(limits.window.total_seconds()),
-        )
-    user = uow.users.find_by_username(key)
-    valid = verify_password(user.password_hash if user else None, password)
-    if user is None or not valid or not user.active:
+    with uow:
+        key = username.strip().lower()
+        at = now or _now()
+        recent = uow.audit.count_recent(SIGN_IN_FAILED, entity_id=key, since=at - limits.window)
+        if recent >= limits.max_failures:
+            raise RateLimitedError(
+                "Too many failed sign-in attempts for this user; try again later.",
+                retry_after=int(limits.window.total_seconds()),
+            )
+        user = uow.users.find_by_username(key)
+        valid = verify_password(user.password_hash if user else None, password)
+        if user is None or not valid or not user.active:
+            uow.audit.record(
+                SIGN_IN_FAILED,
+                entity_type="user",
+                entity_id=key,
+                tenant_id=user.tenant_id if user else None,
+                actor_id="anonymous",
+            )
+            uow.commit()
+            raise AuthenticationError(
+                "The username or password is wrong.", reason=Reason.BAD_CREDENTIALS
+            )
+        principal = principal_for(user, uow.organisations.get(user.tenant_id))
         uow.audit.record(
-            SIGN_IN_FAILED,
+            "auth.signed_in",
             entity_type="user",
-            entity_id=key,
-            tenant_id=user.tenant_id if user else None,
-            actor_id="anonymous",
+            entity_id=user.id,
+            tenant_id=user.tenant_id,
+            actor_id=user.id,
         )
         uow.commit()
-        raise AuthenticationError(
-            "The username or password is wrong.", reason=Reason.BAD_CREDENTIALS
-        )
-    principal = principal_for(user, uow.organisations.get(user.tenant_id))
-    uow.audit.record(
-        "auth.signed_in",
-        entity_type="user",
-        entity_id=user.id,
-        tenant_id=user.tenant_id,
-        actor_id=user.id,
-    )
-    uow.commit()
-    return principal
+        return principal
 
 
 def load_principal(uow: UnitOfWork, user_id: str) -> Principal:
@@ -211,27 +252,31 @@ def load_principal(uow: UnitOfWork, user_id: str) -> Principal:
 
 def issue_api_token(uow: UnitOfWork, *, name: str) -> tuple[ApiToken, str]:
     """A long-lived token for the caller; the plaintext is returned once and never stored."""
-    principal = uow.principal
-    secret = new_api_token_secret(new_id())
-    token = ApiToken(
-        id=secret.token_id,
-        tenant_id=principal.tenant_id,
-        user_id=principal.user_id,
-        name=name.strip() or "api token",
-        secret_hash=secret.secret_hash,
-        created_at=_now(),
-    )
-    uow.api_tokens.add(token)
-    return token, secret.plaintext
+    with uow:
+        principal = uow.principal
+        secret = new_api_token_secret(new_id())
+        token = ApiToken(
+            id=secret.token_id,
+            tenant_id=principal.tenant_id,
+            user_id=principal.user_id,
+            name=name.strip() or "api token",
+            secret_hash=secret.secret_hash,
+            created_at=_now(),
+        )
+        uow.api_tokens.add(token)
+        uow.commit()
+        return token, secret.plaintext
 
 
 def revoke_api_token(uow: UnitOfWork, token_id: str) -> ApiToken:
-    token = uow.api_tokens.get(token_id)
-    if token.user_id != uow.principal.user_id and not uow.principal.has_any(Role.ADMIN):
-        raise NotFoundError("No such API token.")
-    if token.revoked_at is None:
-        token.revoked_at = _now()
-    return token
+    with uow:
+        token = uow.api_tokens.get(token_id)
+        if token.user_id != uow.principal.user_id and not uow.principal.has_any(Role.ADMIN):
+            raise NotFoundError("No such API token.")
+        if token.revoked_at is None:
+            token.revoked_at = _now()
+        uow.commit()
+        return token
 
 
 def authenticate_api_token(uow: UnitOfWork, plaintext: str) -> Principal:
@@ -252,6 +297,15 @@ _ENTERPRISE_KINDS = (OrgKind.PLATFORM, OrgKind.INSURER, OrgKind.ENTERPRISE)
 
 def register_enterprise(uow: UnitOfWork, facts: EnterpriseFacts) -> Enterprise:
     """Put an enterprise on the caller's record; one record per USCC per tenant."""
+    with uow:
+        enterprise = add_enterprise(uow, facts)
+        uow.commit()
+        return enterprise
+
+
+def add_enterprise(uow: UnitOfWork, facts: EnterpriseFacts) -> Enterprise:
+    """The step of :func:`register_enterprise` without its commit, for a loader that writes an
+    enterprise with its records in one transaction."""
     require(uow.principal, *_ENTERPRISE_EDITORS, kinds=_ENTERPRISE_KINDS)
     if uow.enterprises.find_by_uscc(facts.uscc) is not None:
         raise ConflictError(
@@ -282,21 +336,23 @@ def update_enterprise(
     uow: UnitOfWork, enterprise_id: str, facts: EnterpriseFacts, *, expected_version: int
 ) -> Enterprise:
     """Replace an enterprise's facts if nobody changed it since ``expected_version``."""
-    require(uow.principal, *_ENTERPRISE_EDITORS, kinds=_ENTERPRISE_KINDS)
-    enterprise = uow.enterprises.get(enterprise_id)
-    if enterprise.version != expected_version:
-        raise ConflictError(
-            f"The enterprise was changed by someone else (version {enterprise.version}, "
-            f"you edited version {expected_version}); reload and try again.",
-            reason=Reason.STALE_VERSION,
-        )
-    other = uow.enterprises.find_by_uscc(facts.uscc)
-    if other is not None and other.id != enterprise.id:
-        raise ConflictError(
-            f"An enterprise with unified social credit code {facts.uscc} is already on record.",
-            reason=Reason.DUPLICATE,
-        )
-    for name, value in facts.as_fields().items():
-        setattr(enterprise, name, value)
-    enterprise.updated_at = _now()
-    return enterprise
+    with uow:
+        require(uow.principal, *_ENTERPRISE_EDITORS, kinds=_ENTERPRISE_KINDS)
+        enterprise = uow.enterprises.get(enterprise_id)
+        if enterprise.version != expected_version:
+            raise ConflictError(
+                f"The enterprise was changed by someone else (version {enterprise.version}, "
+                f"you edited version {expected_version}); reload and try again.",
+                reason=Reason.STALE_VERSION,
+            )
+        other = uow.enterprises.find_by_uscc(facts.uscc)
+        if other is not None and other.id != enterprise.id:
+            raise ConflictError(
+                f"An enterprise with unified social credit code {facts.uscc} is already on record.",
+                reason=Reason.DUPLICATE,
+            )
+        for name, value in facts.as_fields().items():
+            setattr(enterprise, name, value)
+        enterprise.updated_at = _now()
+        uow.commit()
+        return enterprise

@@ -1,11 +1,13 @@
 """The diagnosis of one enterprise: versioned questionnaire answers and the security score from
-its findings and answers. The treatment plan (保前治疗) prices every fix through underwriting,
-so its use case is ``liubu.underwriting.treatment_plan``."""
+its findings and answers. The use cases that write own their transaction (``with uow: …;
+uow.commit()``). The treatment plan (保前治疗) prices every fix through underwriting, so its use
+case is ``liubu.underwriting.treatment_plan``."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -76,6 +78,15 @@ def record_answers(
     """Store the next version of the questionnaire answers; earlier versions stay, so a change
     made after binding is visible. ``answers`` maps question id to a value or to
     ``{"value": …, "evidence": [attachment ids]}``."""
+    with uow:
+        record = _record_answers(uow, enterprise_id, answers)
+        uow.commit()
+        return record
+
+
+def _record_answers(
+    uow: AssessmentUnitOfWork, enterprise_id: str, answers: Mapping[str, Any]
+) -> AnswerSetRecord:
     require(uow.principal, *ASSESSORS, kinds=KINDS)
     enterprise = uow.enterprises.get(enterprise_id)
     previous = latest_answers(uow, enterprise.id)
@@ -146,6 +157,55 @@ def attach_evidence(
     content: bytes,
 ) -> Attachment:
     """Keep an evidence file for a question; the answer then names it by id."""
+    with uow:
+        attachment = _attach(
+            uow,
+            enterprise_id,
+            EvidenceFile(filename, content_type, content),
+            question_id=question_id,
+        )
+        uow.commit()
+        return attachment
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """An uploaded evidence file, as the form or request carried it."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def answer_with_evidence(
+    uow: AssessmentUnitOfWork,
+    enterprise_id: str,
+    values: Mapping[str, Any],
+    files: Mapping[str, EvidenceFile],
+) -> AnswerSetRecord:
+    """The questionnaire page's submission in one transaction: each answer keeps the evidence
+    its previous version named, plus a file uploaded with it now; a refused file or answer
+    stores nothing."""
+    with uow:
+        latest = latest_answers(uow, enterprise_id)
+        previous = latest.answers if latest else {}
+        answers: dict[str, Any] = {}
+        for qid, value in values.items():
+            evidence = list(previous.get(qid, {}).get("evidence", []))
+            if qid in files:
+                attachment = _attach(uow, enterprise_id, files[qid], question_id=qid)
+                uow.flush()
+                evidence.append(attachment.id)
+            answers[qid] = {"value": value, "evidence": evidence}
+        record = _record_answers(uow, enterprise_id, answers)
+        uow.commit()
+        return record
+
+
+def _attach(
+    uow: AssessmentUnitOfWork, enterprise_id: str, file: EvidenceFile, *, question_id: str
+) -> Attachment:
+    filename, content_type, content = file.filename, file.content_type, file.content
     require(uow.principal, *ASSESSORS, kinds=KINDS)
     enterprise = uow.enterprises.get(enterprise_id)
     if not load_questionnaire().has(question_id):

@@ -3,7 +3,8 @@ findings and the enterprise's disputes of them.
 
 A scan runs outside any transaction: :func:`request_scan` records it, :func:`run_scan` (called
 by a background worker or the CLI) probes, reports progress in short transactions and stores the
-findings at the end.
+findings at the end. Every use case that writes owns its transaction (``with uow: …;
+uow.commit()``).
 """
 
 from __future__ import annotations
@@ -61,25 +62,27 @@ class ScanPolicy:
 
 def declare_asset(uow: AssessmentUnitOfWork, enterprise_id: str, name: str) -> Asset:
     """The enterprise names a host or domain it controls and gets a token to publish."""
-    require(uow.principal, *ASSESSORS, kinds=KINDS)
-    enterprise = uow.enterprises.get(enterprise_id)
-    host = name.strip().lower().rstrip(".")
-    if not _HOST.match(host):
-        raise ValidationError(
-            f"{name!r} is not a host name or IP address.", field="name", value=name
+    with uow:
+        require(uow.principal, *ASSESSORS, kinds=KINDS)
+        enterprise = uow.enterprises.get(enterprise_id)
+        host = name.strip().lower().rstrip(".")
+        if not _HOST.match(host):
+            raise ValidationError(
+                f"{name!r} is not a host name or IP address.", field="name", value=name
+            )
+        if any(a.name == host for a in uow.assessment.assets(enterprise.id)):
+            raise ConflictError(f"{host} is already declared for this enterprise.")
+        asset = Asset(
+            id=new_id(),
+            tenant_id=enterprise.tenant_id,
+            enterprise_id=enterprise.id,
+            name=host,
+            token=secrets.token_hex(16),
+            created_at=_now(),
         )
-    if any(a.name == host for a in uow.assessment.assets(enterprise.id)):
-        raise ConflictError(f"{host} is already declared for this enterprise.")
-    asset = Asset(
-        id=new_id(),
-        tenant_id=enterprise.tenant_id,
-        enterprise_id=enterprise.id,
-        name=host,
-        token=secrets.token_hex(16),
-        created_at=_now(),
-    )
-    uow.assessment.add(asset)
-    return asset
+        uow.assessment.add(asset)
+        uow.commit()
+        return asset
 
 
 def proof_instructions(asset: Asset) -> dict[str, str]:
@@ -92,27 +95,29 @@ def proof_instructions(asset: Asset) -> dict[str, str]:
 
 
 def verify_asset(uow: AssessmentUnitOfWork, asset_id: str, policy: ScanPolicy) -> Asset:
-    require(uow.principal, *ASSESSORS, kinds=KINDS)
-    asset = uow.assessment.asset(asset_id)
-    proof: ControlProof = verify_control(
-        asset.name,
-        asset.token,
-        dns_server=policy.dns_server,
-        timeout=5.0,
-        web_ports=policy.verify_web_ports,
-        allow_private=policy.allow_private,
-    )
-    if not proof.verified:
-        tried = "; ".join(proof.attempts) or "no answer"
-        raise ValidationError(
-            f"{asset.name} does not publish its verification token yet ({tried}). Publish "
-            f"{proof_instructions(asset)['dns_txt']} or the well-known file, then try again.",
-            code="asset.unverified",
-            field="asset",
-            value=asset.name,
+    with uow:
+        require(uow.principal, *ASSESSORS, kinds=KINDS)
+        asset = uow.assessment.asset(asset_id)
+        proof: ControlProof = verify_control(
+            asset.name,
+            asset.token,
+            dns_server=policy.dns_server,
+            timeout=5.0,
+            web_ports=policy.verify_web_ports,
+            allow_private=policy.allow_private,
         )
-    asset.verified_at, asset.verified_by = proof.checked_at, proof.method
-    return asset
+        if not proof.verified:
+            tried = "; ".join(proof.attempts) or "no answer"
+            raise ValidationError(
+                f"{asset.name} does not publish its verification token yet ({tried}). Publish "
+                f"{proof_instructions(asset)['dns_txt']} or the well-known file, then try again.",
+                code="asset.unverified",
+                field="asset",
+                value=asset.name,
+            )
+        asset.verified_at, asset.verified_by = proof.checked_at, proof.method
+        uow.commit()
+        return asset
 
 
 def enterprise_of_targets(uow: AssessmentUnitOfWork, targets: Sequence[str]) -> str:
@@ -149,6 +154,15 @@ def request_scan(
     uow: AssessmentUnitOfWork, enterprise_id: str, *, only: Sequence[str] | None = None
 ) -> Scan:
     """Record a scan of the verified assets (or ``only`` those); :func:`run_scan` does it."""
+    with uow:
+        record = _request_scan(uow, enterprise_id, only=only)
+        uow.commit()
+        return record
+
+
+def _request_scan(
+    uow: AssessmentUnitOfWork, enterprise_id: str, *, only: Sequence[str] | None = None
+) -> Scan:
     require(uow.principal, *ASSESSORS, kinds=KINDS)
     enterprise = uow.enterprises.get(enterprise_id)
     wanted = {t.strip().lower().rstrip(".") for t in only} if only else None
@@ -182,6 +196,36 @@ def dispute_finding(
 ) -> FindingRecord:
     """The enterprise says a finding is not its asset, is mitigated, or is fixed. Audited; a
     "fixed" claim asks for a rescan, which alone resolves the finding."""
+    with uow:
+        finding = _dispute(uow, finding_id, kind=kind, note=note, evidence=evidence)
+        uow.commit()
+        return finding
+
+
+@dataclass(frozen=True)
+class Disputed:
+    finding: FindingRecord
+    rescan: Scan | None  # queued when the enterprise says the finding is fixed
+
+
+def dispute_and_rescan(
+    uow: AssessmentUnitOfWork, finding_id: str, *, kind: str, note: str, evidence: str | None = None
+) -> Disputed:
+    """:func:`dispute_finding`, and for a claimed fix a rescan queued in the same transaction (a
+    refused rescan refuses the claim). The caller starts the rescan: it runs outside any
+    transaction."""
+    with uow:
+        finding = _dispute(uow, finding_id, kind=kind, note=note, evidence=evidence)
+        rescan = None
+        if finding.status == FindingState.FIXED_PENDING_RESCAN:
+            rescan = _request_scan(uow, finding.enterprise_id)
+        uow.commit()
+        return Disputed(finding, rescan)
+
+
+def _dispute(
+    uow: AssessmentUnitOfWork, finding_id: str, *, kind: str, note: str, evidence: str | None
+) -> FindingRecord:
     require(uow.principal, *ASSESSORS, kinds=KINDS)
     finding = uow.assessment.finding(finding_id)
     try:
@@ -238,44 +282,50 @@ def assign_task(
     title_en: str,
 ) -> ServiceTask:
     """保中服务: hand a fix to a security provider, who then sees this task and nothing else."""
-    require(uow.principal, *ASSESSORS, kinds=KINDS)
-    enterprise = uow.enterprises.get(enterprise_id)
-    provider = uow.organisations.find_by_id_unscoped(provider_id)
-    if provider is None or provider.kind != OrgKind.SECURITY_PROVIDER:
-        raise ValidationError(
-            f"{provider_id!r} is not a security provider on the platform.",
-            field="provider_id",
-            value=provider_id,
+    with uow:
+        require(uow.principal, *ASSESSORS, kinds=KINDS)
+        enterprise = uow.enterprises.get(enterprise_id)
+        provider = uow.organisations.find_by_id_unscoped(provider_id)
+        if provider is None or provider.kind != OrgKind.SECURITY_PROVIDER:
+            raise ValidationError(
+                f"{provider_id!r} is not a security provider on the platform.",
+                field="provider_id",
+                value=provider_id,
+            )
+        now = _now()
+        task = ServiceTask(
+            id=new_id(),
+            tenant_id=enterprise.tenant_id,
+            enterprise_id=enterprise.id,
+            provider_id=provider.id,
+            fix_id=fix_id,
+            title_zh=title_zh,
+            title_en=title_en,
+            status=TaskState.OPEN,
+            created_at=now,
+            updated_at=now,
         )
-    now = _now()
-    task = ServiceTask(
-        id=new_id(),
-        tenant_id=enterprise.tenant_id,
-        enterprise_id=enterprise.id,
-        provider_id=provider.id,
-        fix_id=fix_id,
-        title_zh=title_zh,
-        title_en=title_en,
-        status=TaskState.OPEN,
-        created_at=now,
-        updated_at=now,
-    )
-    uow.assessment.add(task)
-    return task
+        uow.assessment.add(task)
+        uow.commit()
+        return task
 
 
 def update_task(
     uow: AssessmentUnitOfWork, task_id: str, *, status: str, note: str | None = None
 ) -> ServiceTask:
     """The assigned provider reports progress on its task."""
-    task = uow.assessment.task(task_id)
-    if task.provider_id != uow.principal.tenant_id:
-        require(uow.principal, Role.ADMIN, kinds=[OrgKind.PLATFORM])
-    try:
-        task.status = TaskState(status)
-    except ValueError as error:
-        raise ValidationError(
-            f"A task is open, in_progress or done; got {status!r}.", field="status", value=status
-        ) from error
-    task.note, task.updated_at = note, _now()
-    return task
+    with uow:
+        task = uow.assessment.task(task_id)
+        if task.provider_id != uow.principal.tenant_id:
+            require(uow.principal, Role.ADMIN, kinds=[OrgKind.PLATFORM])
+        try:
+            task.status = TaskState(status)
+        except ValueError as error:
+            raise ValidationError(
+                f"A task is open, in_progress or done; got {status!r}.",
+                field="status",
+                value=status,
+            ) from error
+        task.note, task.updated_at = note, _now()
+        uow.commit()
+        return task

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from liubu.assessment.records import IntelStore
+from liubu.assessment.records import AssessmentUnitOfWork, IntelStore
 from liubu.assessment.scan import Evidence, Finding, Software, make_finding
 from liubu.intel import (
     Match,
@@ -48,6 +48,14 @@ def load_intel(store: IntelStore, paths: Sequence[str | Path]) -> IntelLoad:
         else:
             unchanged += 1
     return IntelLoad(records, stored, unchanged, tuple(s.path for s in bundle.skipped))
+
+
+def load_intel_files(uow: AssessmentUnitOfWork, paths: Sequence[str | Path]) -> IntelLoad:
+    """The use case behind ``liubu intel load``: :func:`load_intel` in one transaction."""
+    with uow:
+        report = load_intel(uow.intel, paths)
+        uow.commit()
+        return report
 
 
 class IndexCache:

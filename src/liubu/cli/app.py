@@ -206,9 +206,9 @@ def orgs_create(
     from liubu.accounts import service as accounts
     from liubu.accounts.model import OrgKind
 
-    with state(ctx).platform().uow() as uow:
-        organisation = accounts.create_organisation(uow, kind=OrgKind(kind), name=name)
-        uow.commit()
+    organisation = accounts.create_organisation(
+        state(ctx).platform().uow(), kind=OrgKind(kind), name=name
+    )
     out.print(organisation.id)
 
 
@@ -233,15 +233,13 @@ def users_create(
     from liubu.accounts import service as accounts
     from liubu.accounts.model import Role
 
-    with state(ctx).platform().uow() as uow:
-        user = accounts.create_user(
-            uow,
-            tenant_id=organisation,
-            username=username,
-            password=password,
-            roles=[Role(r) for r in role],
-        )
-        uow.commit()
+    user = accounts.create_user(
+        state(ctx).platform().uow(),
+        tenant_id=organisation,
+        username=username,
+        password=password,
+        roles=[Role(r) for r in role],
+    )
     out.print(f"created user {user.username} ({user.id})")
 
 

@@ -33,11 +33,9 @@ def intel_load(
     paths: Annotated[list[Path], typer.Argument(help="Feed files or folders (any format).")],
 ) -> None:
     """Load feed files; each is detected, checked whole, then kept. Loading again is a no-op."""
-    from liubu.assessment.vulnerabilities import load_intel
+    from liubu.assessment.vulnerabilities import load_intel_files
 
-    with state(ctx).platform(upgrade_schema=True).uow() as uow:
-        report = load_intel(uow.intel, paths)
-        uow.commit()
+    report = load_intel_files(state(ctx).platform(upgrade_schema=True).uow(), paths)
     table = Table("feed", "records")
     for kind, count in sorted(report.records.items()):
         table.add_row(kind, f"{count:,}")
@@ -59,9 +57,7 @@ def assets_add(
     """Declare an asset and print where to publish its verification token."""
     from liubu.assessment import service
 
-    with state(ctx).platform().uow() as uow:
-        asset = service.declare_asset(uow, enterprise, name)
-        uow.commit()
+    asset = service.declare_asset(state(ctx).platform().uow(), enterprise, name)
     out.print(f"asset {asset.id} declared: {asset.name}")
     for method, where in service.proof_instructions(asset).items():
         out.print(f"  prove control by {method}: {where}", highlight=False)
@@ -73,9 +69,7 @@ def assets_verify(ctx: typer.Context, asset_id: Annotated[str, typer.Argument()]
     from liubu.assessment import service
 
     platform = state(ctx).platform()
-    with platform.uow() as uow:
-        asset = service.verify_asset(uow, asset_id, platform.scan_policy())
-        uow.commit()
+    asset = service.verify_asset(platform.uow(), asset_id, platform.scan_policy())
     out.print(f"{asset.name} verified by {asset.verified_by}")
 
 
@@ -115,10 +109,9 @@ def assess_scan(
         policy = dataclasses.replace(policy, services=mapping)
     if allow_private:
         policy = dataclasses.replace(policy, allow_private=True)
-    with platform.uow() as uow:
+    with platform.uow() as uow:  # the request joins the transaction that found the enterprise
         enterprise_id = service.enterprise_of_targets(uow, targets)
         record = service.request_scan(uow, enterprise_id, only=targets)
-        uow.commit()
     with _bar(as_json) as bar:
         finished = scanning.run_scan(
             lambda: platform.uow(),
@@ -226,9 +219,7 @@ def assess_answer(
         raise ValidationError(
             f"{answers} must be a YAML mapping of question id to answer.", location=str(answers)
         )
-    with state(ctx).platform().uow() as uow:
-        record = diagnosis.record_answers(uow, enterprise, data)
-        uow.commit()
+    record = diagnosis.record_answers(state(ctx).platform().uow(), enterprise, data)
     out.print(f"answers saved as version {record.number}")
 
 

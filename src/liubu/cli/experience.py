@@ -75,9 +75,9 @@ def import_file(
     digest = hashlib.sha256(file.read_bytes()).hexdigest()
     platform = state(ctx).platform(upgrade_schema=True)
     principal = _insurer(platform, insurer, product)
-    with platform.uow(principal) as uow:
-        summary = import_experience(uow, data, product_ref=product, file_sha256=digest)
-        uow.commit()
+    summary = import_experience(
+        platform.uow(principal), data, product_ref=product, file_sha256=digest
+    )
     out.print(
         f"{summary.rows:,} rows read from {file.name}: {summary.stored:,} stored, "
         f"{summary.already_present:,} already present"

@@ -39,11 +39,13 @@ def create(
     platform = state(ctx).platform()
     with platform.uow() as uow:
         principal = _sponsor(uow, sponsor)
-    with platform.uow(principal) as uow:
-        scheme = groups.create_scheme(
-            uow, kind=kind, name=name, sponsor_enterprise_id=sponsor, product_ref=product
-        )
-        uow.commit()
+    scheme = groups.create_scheme(
+        platform.uow(principal),
+        kind=kind,
+        name=name,
+        sponsor_enterprise_id=sponsor,
+        product_ref=product,
+    )
     out.print(f"scheme {scheme.id} created")
 
 
@@ -70,13 +72,11 @@ def add(
     from liubu.underwriting import groups
 
     platform = state(ctx).platform()
-    with platform.uow(_scheme_principal(platform, scheme)) as uow:
-        added = groups.add_members(
-            uow,
-            scheme,
-            [groups.MemberEntry(enterprise=m, supplies=supplies, access=access) for m in member],
-        )
-        uow.commit()
+    added = groups.add_members(
+        platform.uow(_scheme_principal(platform, scheme)),
+        scheme,
+        [groups.MemberEntry(enterprise=m, supplies=supplies, access=access) for m in member],
+    )
     out.print(f"{len(added)} member(s) added")
 
 
@@ -96,8 +96,7 @@ def quote(
         priced = groups.quote_group(
             uow, scheme, limit=limit, scores=groups.batch_scores(uow, scheme)
         )
-        policy = groups.bind_group(uow, scheme, priced) if bind else None
-        uow.commit()
+        policy = groups.bind_group(uow, scheme, priced) if bind else None  # joins, commits
     data = priced.to_dict()
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

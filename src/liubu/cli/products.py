@@ -63,9 +63,7 @@ def load(
     from liubu.products import service
 
     sources = [(str(p), p.read_text("utf-8")) for p in _product_files(paths)]
-    with state(ctx).platform(upgrade_schema=True).uow() as uow:
-        loaded = service.load_products(uow, sources)
-        uow.commit()
+    loaded = service.load_products(state(ctx).platform(upgrade_schema=True).uow(), sources)
     changed = sum(flag for _record, flag in loaded)
     out.print(
         f"{len(loaded)} product version(s): {changed} stored or changed, "

@@ -2,7 +2,8 @@
 of a product from the stored rows. Advice only: nothing here changes a product.
 
 The unit of work is a port (``uow.experience``, ``uow.audit``, ``uow.principal``); the store
-implements it (``liubu.store.experience``).
+implements it (``liubu.store.experience``). An import owns its transaction (``with uow: …;
+uow.commit()``).
 
 The indication's complement of credibility, when no risk-engine prior is given, is the *filed
 structure*: each segment's prior is Π_f c_f(level) — the filed coefficients of its levels (1 where
@@ -17,7 +18,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 import numpy as np
 
@@ -38,9 +39,15 @@ _KINDS = (OrgKind.INSURER, OrgKind.PLATFORM)
 
 
 class ExperienceUnitOfWork(Protocol):
-    principal: Principal
+    @property
+    def principal(self) -> Principal: ...
+
     experience: Any
     audit: Any
+
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc_info: object) -> None: ...
+    def commit(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,32 +78,34 @@ def import_experience(
     file_sha256: str | None = None,
 ) -> ImportSummary:
     """Store the rows of ``data`` not yet stored for the caller's insurer; audited when any row
-    is stored. The caller commits."""
-    require(uow.principal, *IMPORTERS, kinds=_KINDS)
-    result = uow.experience.add_rows(data, product_ref=product_ref)
-    if result.stored:
-        uow.audit.record(
-            "claims_experience.imported",
-            entity_type="claims_experience",
-            entity_id=result.batch_id,
-            after={
-                "source": data.source,
-                "product_ref": product_ref,
-                "file_sha256": file_sha256,
-                "rows": result.rows,
-                "stored": result.stored,
-                "already_present": result.already_present,
-                "row_keys_sha256": result.row_keys_sha256,
-            },
+    is stored. One transaction, committed here."""
+    with uow:
+        require(uow.principal, *IMPORTERS, kinds=_KINDS)
+        result = uow.experience.add_rows(data, product_ref=product_ref)
+        if result.stored:
+            uow.audit.record(
+                "claims_experience.imported",
+                entity_type="claims_experience",
+                entity_id=result.batch_id,
+                after={
+                    "source": data.source,
+                    "product_ref": product_ref,
+                    "file_sha256": file_sha256,
+                    "rows": result.rows,
+                    "stored": result.stored,
+                    "already_present": result.already_present,
+                    "row_keys_sha256": result.row_keys_sha256,
+                },
+            )
+        uow.commit()
+        return ImportSummary(
+            result.batch_id,
+            data.source,
+            product_ref,
+            result.rows,
+            result.stored,
+            result.already_present,
         )
-    return ImportSummary(
-        result.batch_id,
-        data.source,
-        product_ref,
-        result.rows,
-        result.stored,
-        result.already_present,
-    )
 
 
 def indicate(
@@ -130,8 +139,8 @@ def import_upload(
 ) -> ImportSummary:
     """Store an uploaded file (the API's and the web page's import): refused past
     :data:`MAX_FILE_BYTES` (read ``MAX_FILE_BYTES + 1`` bytes of the upload to know), when any
-    row is bad (naming line, column and value), or when the product tag names no product. The
-    caller commits."""
+    row is bad (naming line, column and value), or when the product tag names no product. One
+    transaction: the tag's check joins the import's, which commits."""
     if len(content) > MAX_FILE_BYTES:
         raise ValidationError(
             f"The file {name} is larger than {MAX_FILE_BYTES >> 20} MiB; split it by period "
@@ -140,11 +149,12 @@ def import_upload(
             field="file",
         )
     data = read_experience_csv(content, name=name)
-    if product_ref is not None:
-        find_product(uow, product_ref)  # an unknown tag is named, not stored
-    return import_experience(
-        uow, data, product_ref=product_ref, file_sha256=hashlib.sha256(content).hexdigest()
-    )
+    with uow:
+        if product_ref is not None:
+            find_product(uow, product_ref)  # an unknown tag is named, not stored
+        return import_experience(
+            uow, data, product_ref=product_ref, file_sha256=hashlib.sha256(content).hexdigest()
+        )
 
 
 def experience_counts(uow: ExperienceUnitOfWork, product_ref: str | None = None) -> Any:

@@ -1,4 +1,7 @@
-"""Use cases of the product registry: submit, file, withdraw, list, read, compare."""
+"""Use cases of the product registry: submit, file, withdraw, list, read, compare.
+
+Those that write own their transaction (``with uow: …; uow.commit()``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from liubu.accounts.model import OrgKind, Principal, Role, new_id
-from liubu.accounts.service import create_organisation, require
+from liubu.accounts.service import add_organisation, require
 from liubu.errors import (
     ConflictError,
     NotFoundError,
@@ -67,6 +70,20 @@ def submit_product(
     be a draft. Re-submitting an identical version changes nothing; a changed draft is replaced;
     a changed filed or withdrawn version is refused: file a new version instead.
     """
+    with uow:
+        submitted = _submit(uow, text, source=source, tenant_id=tenant_id, allow_filed=allow_filed)
+        uow.commit()
+        return submitted
+
+
+def _submit(
+    uow: ProductsUnitOfWork,
+    text: str,
+    *,
+    source: str,
+    tenant_id: str | None,
+    allow_filed: bool,
+) -> tuple[ProductRecord, bool]:
     require(uow.principal, *PRODUCT_AUTHORS, kinds=_AUTHOR_KINDS)
     spec = parse_product(text, source=source)
     owner = tenant_id if tenant_id and uow.principal.is_platform else uow.principal.tenant_id
@@ -156,37 +173,41 @@ def _check_overlaps(uow: ProductsUnitOfWork, spec: ProductSpec) -> None:
 
 def file_product(uow: ProductsUnitOfWork, record_id: str) -> ProductRecord:
     """draft → filed: needs a filing number (备案号) and no overlap with other filed versions."""
-    require(uow.principal, *PRODUCT_AUTHORS, kinds=_AUTHOR_KINDS)
-    record = uow.products.get(record_id)
-    _require_owner(uow, record)
-    if record.status != DRAFT:
-        raise ConflictError(
-            f"{record.product_ref} is already {record.status}.", code="product.not_draft"
-        )
-    spec = dataclasses.replace(_spec_of(record), status=FILED)
-    filed_text = dump_product(spec)
-    spec = parse_product(filed_text, source=f"{record.product_ref}.yaml")  # filed rules apply
-    _check_overlaps(uow, spec)
-    record.status, record.document, record.fingerprint = FILED, filed_text, fingerprint(spec)
-    record.filed_at = record.updated_at = _now()
-    return record
+    with uow:
+        require(uow.principal, *PRODUCT_AUTHORS, kinds=_AUTHOR_KINDS)
+        record = uow.products.get(record_id)
+        _require_owner(uow, record)
+        if record.status != DRAFT:
+            raise ConflictError(
+                f"{record.product_ref} is already {record.status}.", code="product.not_draft"
+            )
+        spec = dataclasses.replace(_spec_of(record), status=FILED)
+        filed_text = dump_product(spec)
+        spec = parse_product(filed_text, source=f"{record.product_ref}.yaml")  # filed rules apply
+        _check_overlaps(uow, spec)
+        record.status, record.document, record.fingerprint = FILED, filed_text, fingerprint(spec)
+        record.filed_at = record.updated_at = _now()
+        uow.commit()
+        return record
 
 
 def withdraw_product(uow: ProductsUnitOfWork, record_id: str) -> ProductRecord:
     """filed → withdrawn: no new policies; existing policies keep their wording."""
-    require(uow.principal, *PRODUCT_AUTHORS, kinds=_AUTHOR_KINDS)
-    record = uow.products.get(record_id)
-    _require_owner(uow, record)
-    if record.status != FILED:
-        raise ConflictError(
-            f"Only a filed product can be withdrawn; {record.product_ref} is {record.status}.",
-            code="product.not_filed",
-        )
-    spec = dataclasses.replace(_spec_of(record), status=WITHDRAWN)
-    record.status, record.document = WITHDRAWN, dump_product(spec)
-    record.fingerprint = fingerprint(spec)
-    record.withdrawn_at = record.updated_at = _now()
-    return record
+    with uow:
+        require(uow.principal, *PRODUCT_AUTHORS, kinds=_AUTHOR_KINDS)
+        record = uow.products.get(record_id)
+        _require_owner(uow, record)
+        if record.status != FILED:
+            raise ConflictError(
+                f"Only a filed product can be withdrawn; {record.product_ref} is {record.status}.",
+                code="product.not_filed",
+            )
+        spec = dataclasses.replace(_spec_of(record), status=WITHDRAWN)
+        record.status, record.document = WITHDRAWN, dump_product(spec)
+        record.fingerprint = fingerprint(spec)
+        record.withdrawn_at = record.updated_at = _now()
+        uow.commit()
+        return record
 
 
 def find_product(uow: ProductsUnitOfWork, reference: str) -> ProductRecord:
@@ -217,7 +238,17 @@ def load_products(
     uow: ProductsUnitOfWork, sources: Sequence[tuple[str, str]]
 ) -> list[tuple[ProductRecord, bool]]:
     """Platform operation: store product files as they are (drafts or filed), each under the
-    insurer organisation its ``insurer`` code names, created if missing. Idempotent."""
+    insurer organisation its ``insurer`` code names, created if missing. Idempotent, and all or
+    nothing: one transaction for every file."""
+    with uow:
+        loaded = _load(uow, sources)
+        uow.commit()
+        return loaded
+
+
+def _load(
+    uow: ProductsUnitOfWork, sources: Sequence[tuple[str, str]]
+) -> list[tuple[ProductRecord, bool]]:
     require(uow.principal, Role.ADMIN, kinds=[OrgKind.PLATFORM])
     loaded = []
     for source, text in sources:
@@ -226,12 +257,12 @@ def load_products(
         if organisation is None:
             name = spec.insurer_name
             label = f"{name.zh} {name.en}" if name is not None else spec.insurer
-            organisation = create_organisation(
+            organisation = add_organisation(
                 uow, kind=OrgKind.INSURER, name=label, code=spec.insurer
             )
             uow.flush()
         loaded.append(
-            submit_product(uow, text, source=source, tenant_id=organisation.id, allow_filed=True)
+            _submit(uow, text, source=source, tenant_id=organisation.id, allow_filed=True)
         )
         uow.flush()
     return loaded

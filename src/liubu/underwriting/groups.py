@@ -5,8 +5,8 @@ A sponsor (chain owner or park operator) sets up a scheme under a filed group pr
 its members (:mod:`liubu.underwriting.groups_members`, re-exported here), has them scored
 (:func:`batch_scores`), gets a quote whose worksheet shows each party's premium
 (:func:`quote_group`, priced by :func:`liubu.underwriting.groups_pricing.price_group`) and binds
-it: one master policy and one certificate per member, all in the caller's transaction
-(:func:`bind_group`). Nothing commits here; the unit of work does.
+it: one master policy and one certificate per member, all in one transaction
+(:func:`bind_group`). Each use case that writes commits its own transaction.
 """
 
 from __future__ import annotations
@@ -193,34 +193,36 @@ def bind_group(
     uow: GroupUnitOfWork, scheme_id: str, quote: GroupQuote, *, start: date | None = None
 ) -> GroupPolicy:
     """Issue the master policy and one certificate per member (numbered ``<master>-0001`` …)
-    from ``quote``, and freeze the scheme's membership. Everything is added to the caller's
-    transaction: if any part fails, the unit of work rolls all of it back."""
-    require(uow.principal, *BUYERS, kinds=BUYER_KINDS)
-    scheme = _open(_own_scheme(uow, scheme_id))
-    tenants = _check_quote(uow, scheme, quote)
-    price, begin, now = quote.price, start or _now().date(), _now()
-    master = GroupPolicy(
-        id=new_id(),
-        tenant_id=quote.insurer_tenant_id,
-        client_tenant_id=scheme.tenant_id,
-        scheme_id=scheme.id,
-        number=_policy_number(begin),
-        product_ref=price.product_ref,
-        period_start=begin,
-        period_end=_one_year_after(begin),
-        limit_per_member=price.limit,
-        retention=price.retention,
-        total_premium=price.total_premium,
-        sponsor_premium=price.sponsor_premium,
-        status=PolicyState.IN_FORCE,
-        worksheet=quote.to_dict(),
-        created_at=now,
-        aggregate_limit=price.aggregate_limit,
-    )
-    uow.groups.add(master)
-    for index, share in enumerate(price.members, start=1):
-        uow.groups.add(
-            _certificate(master, share, index=index, tenant=tenants[share.enterprise_id])
+    from ``quote``, and freeze the scheme's membership, in one transaction committed here: if
+    any part fails, nothing is kept."""
+    with uow:
+        require(uow.principal, *BUYERS, kinds=BUYER_KINDS)
+        scheme = _open(_own_scheme(uow, scheme_id))
+        tenants = _check_quote(uow, scheme, quote)
+        price, begin, now = quote.price, start or _now().date(), _now()
+        master = GroupPolicy(
+            id=new_id(),
+            tenant_id=quote.insurer_tenant_id,
+            client_tenant_id=scheme.tenant_id,
+            scheme_id=scheme.id,
+            number=_policy_number(begin),
+            product_ref=price.product_ref,
+            period_start=begin,
+            period_end=_one_year_after(begin),
+            limit_per_member=price.limit,
+            retention=price.retention,
+            total_premium=price.total_premium,
+            sponsor_premium=price.sponsor_premium,
+            status=PolicyState.IN_FORCE,
+            worksheet=quote.to_dict(),
+            created_at=now,
+            aggregate_limit=price.aggregate_limit,
         )
-    scheme.status, scheme.updated_at = SchemeState.BOUND, now
-    return master
+        uow.groups.add(master)
+        for index, share in enumerate(price.members, start=1):
+            uow.groups.add(
+                _certificate(master, share, index=index, tenant=tenants[share.enterprise_id])
+            )
+        scheme.status, scheme.updated_at = SchemeState.BOUND, now
+        uow.commit()
+        return master

@@ -1,7 +1,7 @@
 """Group schemes and their members (供应链/园区成员管理): a sponsor sets up a scheme under a
 filed group product and adds registered enterprises to it, each once, all or none per batch.
 
-Nothing commits here; the unit of work does.
+Each use case that writes commits its own transaction (``with uow: …; uow.commit()``).
 """
 
 from __future__ import annotations
@@ -97,38 +97,40 @@ def create_scheme(
 ) -> GroupScheme:
     """A new scheme of the caller's enterprise (the chain owner or park operator) under a filed
     group product whose policyholder matches ``kind``."""
-    require(uow.principal, *SPONSORS, kinds=SPONSOR_KINDS)
-    if kind not in tuple(SchemeKind):
-        raise ValidationError(
-            f"The scheme kind {kind!r} must be one of {[str(k) for k in SchemeKind]}.",
-            code="group.bad_kind",
-            field="kind",
-            value=kind,
+    with uow:
+        require(uow.principal, *SPONSORS, kinds=SPONSOR_KINDS)
+        if kind not in tuple(SchemeKind):
+            raise ValidationError(
+                f"The scheme kind {kind!r} must be one of {[str(k) for k in SchemeKind]}.",
+                code="group.bad_kind",
+                field="kind",
+                value=kind,
+            )
+        if not name.strip():
+            raise ValidationError("The scheme name must not be empty.", field="name")
+        sponsor = uow.enterprises.get(sponsor_enterprise_id)
+        spec, _insurer = group_spec(uow, product_ref)
+        wanted = POLICYHOLDER_OF[SchemeKind(kind)]
+        if spec.group is not None and spec.group.policyholder != wanted:
+            raise ValidationError(
+                f"{spec.product_id} is held by a {spec.group.policyholder}, but a {kind} scheme "
+                f"needs a product held by a {wanted}.",
+                code="group.product_kind_mismatch",
+                field="product_ref",
+                value=spec.product_id,
+            )
+        scheme = GroupScheme(
+            id=new_id(),
+            tenant_id=sponsor.tenant_id,
+            kind=str(SchemeKind(kind)),
+            name=name.strip(),
+            sponsor_enterprise_id=sponsor.id,
+            product_ref=spec.product_id,
+            created_at=_now(),
         )
-    if not name.strip():
-        raise ValidationError("The scheme name must not be empty.", field="name")
-    sponsor = uow.enterprises.get(sponsor_enterprise_id)
-    spec, _insurer = group_spec(uow, product_ref)
-    wanted = POLICYHOLDER_OF[SchemeKind(kind)]
-    if spec.group is not None and spec.group.policyholder != wanted:
-        raise ValidationError(
-            f"{spec.product_id} is held by a {spec.group.policyholder}, but a {kind} scheme "
-            f"needs a product held by a {wanted}.",
-            code="group.product_kind_mismatch",
-            field="product_ref",
-            value=spec.product_id,
-        )
-    scheme = GroupScheme(
-        id=new_id(),
-        tenant_id=sponsor.tenant_id,
-        kind=str(SchemeKind(kind)),
-        name=name.strip(),
-        sponsor_enterprise_id=sponsor.id,
-        product_ref=spec.product_id,
-        created_at=_now(),
-    )
-    uow.groups.add(scheme)
-    return scheme
+        uow.groups.add(scheme)
+        uow.commit()
+        return scheme
 
 
 def _find(uow: GroupUnitOfWork, key: str) -> RegisteredEnterprise | None:
@@ -206,39 +208,41 @@ def add_members(
     """Add every entry or none: an unregistered enterprise, a duplicate, a bad access code or a
     scheme grown past the product's ``members_max`` refuses the whole batch, naming each
     offender."""
-    require(uow.principal, *SPONSORS, kinds=SPONSOR_KINDS)
-    scheme = _open(_own_scheme(uow, scheme_id))
-    if not entries:
-        raise ValidationError("Give at least one member to add.", field="members")
-    for entry in entries:
-        _check_entry(scheme, entry)
-    resolved = _resolve(uow, scheme, entries)
-    spec, _insurer = group_spec(uow, scheme.product_ref)
-    count = len(uow.groups.members(scheme.id)) + len(resolved)
-    most = spec.group.members_max if spec.group is not None else None
-    if most is not None and count > most:
-        raise ValidationError(
-            f"{spec.product_id} insures at most {most} members; the scheme would have {count}.",
-            code="group.members_count",
-            field="members",
-            value=count,
-        )
-    now = _now()
-    added = []
-    for entry, enterprise in zip(entries, resolved, strict=True):
-        member = GroupMember(
-            id=new_id(),
-            tenant_id=scheme.tenant_id,
-            scheme_id=scheme.id,
-            enterprise_id=enterprise.id,
-            supplies=entry.supplies.strip(),
-            access=str(SupplierAccess(entry.access)),
-            added_at=now,
-        )
-        uow.groups.add(member)
-        added.append(member)
-    scheme.updated_at = now
-    return added
+    with uow:
+        require(uow.principal, *SPONSORS, kinds=SPONSOR_KINDS)
+        scheme = _open(_own_scheme(uow, scheme_id))
+        if not entries:
+            raise ValidationError("Give at least one member to add.", field="members")
+        for entry in entries:
+            _check_entry(scheme, entry)
+        resolved = _resolve(uow, scheme, entries)
+        spec, _insurer = group_spec(uow, scheme.product_ref)
+        count = len(uow.groups.members(scheme.id)) + len(resolved)
+        most = spec.group.members_max if spec.group is not None else None
+        if most is not None and count > most:
+            raise ValidationError(
+                f"{spec.product_id} insures at most {most} members; the scheme would have {count}.",
+                code="group.members_count",
+                field="members",
+                value=count,
+            )
+        now = _now()
+        added = []
+        for entry, enterprise in zip(entries, resolved, strict=True):
+            member = GroupMember(
+                id=new_id(),
+                tenant_id=scheme.tenant_id,
+                scheme_id=scheme.id,
+                enterprise_id=enterprise.id,
+                supplies=entry.supplies.strip(),
+                access=str(SupplierAccess(entry.access)),
+                added_at=now,
+            )
+            uow.groups.add(member)
+            added.append(member)
+        scheme.updated_at = now
+        uow.commit()
+        return added
 
 
 def add_member(
@@ -255,15 +259,19 @@ def add_member(
 
 def remove_member(uow: GroupUnitOfWork, scheme_id: str, enterprise_id: str) -> None:
     """Take a member out of an open scheme."""
-    require(uow.principal, *SPONSORS, kinds=SPONSOR_KINDS)
-    scheme = _open(_own_scheme(uow, scheme_id))
-    member = next(
-        (m for m in uow.groups.members(scheme.id) if m.enterprise_id == enterprise_id), None
-    )
-    if member is None:
-        raise NotFoundError(f"The enterprise {enterprise_id!r} is not a member of {scheme.name!r}.")
-    uow.groups.remove(member)
-    scheme.updated_at = _now()
+    with uow:
+        require(uow.principal, *SPONSORS, kinds=SPONSOR_KINDS)
+        scheme = _open(_own_scheme(uow, scheme_id))
+        member = next(
+            (m for m in uow.groups.members(scheme.id) if m.enterprise_id == enterprise_id), None
+        )
+        if member is None:
+            raise NotFoundError(
+                f"The enterprise {enterprise_id!r} is not a member of {scheme.name!r}."
+            )
+        uow.groups.remove(member)
+        scheme.updated_at = _now()
+        uow.commit()
 
 
 def _member_facts(

@@ -178,15 +178,12 @@ def dispute(
     evidence: Annotated[str, Form()] = "",
 ) -> Response:
     def act(uow: SqlUnitOfWork) -> Scan | None:
-        finding = service.dispute_finding(
+        return service.dispute_and_rescan(
             uow, finding_id, kind=kind, note=note, evidence=evidence or None
-        )
-        if kind == "fixed_pending_rescan":  # a claimed fix is checked by scanning again
-            return service.request_scan(uow, finding.enterprise_id)
-        return None
+        ).rescan
 
     rescan = _act(request, platform, principal, act)
-    if rescan is not None:
+    if rescan is not None:  # a claimed fix is checked by scanning again
         platform.run_scan_later(rescan.id, tenant_id=rescan.tenant_id)
     return _back(enterprise_id, "#findings")
 
@@ -197,12 +194,11 @@ def _act(
     principal: Principal,
     action: Callable[[SqlUnitOfWork], T],
 ) -> T | None:
-    """Run a use case and commit; a refusal becomes a message on the page, not an error page."""
+    """Run a use case (it commits itself); a refusal becomes a message on the page, not an error
+    page."""
     i18n.current_language.set(language_of(request))
     try:
-        with platform.uow(principal) as uow:
-            result = action(uow)
-            uow.commit()
+        result = action(platform.uow(principal))
     except LiubuError as error:
         # Access control (no specific rule code) is an error page; a refusal with a rule of its
         # own (an unverified or private target, a bad dispute) is a message beside the form.

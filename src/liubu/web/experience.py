@@ -153,11 +153,9 @@ async def experience_import(
     tag = product or None
     try:
         content = await file.read(experience.MAX_FILE_BYTES + 1)
-        with platform.uow(principal) as uow:
-            summary = experience.import_upload(
-                uow, content, name=file.filename or "upload.csv", product_ref=tag
-            )
-            uow.commit()
+        summary = experience.import_upload(
+            platform.uow(principal), content, name=file.filename or "upload.csv", product_ref=tag
+        )
     except PermissionDeniedError:
         raise
     except LiubuError as error:

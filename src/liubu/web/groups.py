@@ -162,10 +162,9 @@ def bind(
 ) -> Response:
     require_page(principal, "groups")
     try:
-        with platform.uow(principal) as uow:
+        with platform.uow(principal) as uow:  # the bind joins the transaction that priced it
             priced = groups.quote_group(uow, scheme_id, limit=limit)
             master = groups.bind_group(uow, scheme_id, priced)
-            uow.commit()
         flash(request, master.number)
     except LiubuError as error:
         flash(request, error.message, kind="error")

@@ -78,30 +78,18 @@ async def questionnaire_submit(
     questionnaire = load_questionnaire()
     values = _values(form, questionnaire.questions)
     visible = questionnaire.visibility(values)
+    files: dict[str, diagnosis.EvidenceFile] = {}
+    # An answer to a question not asked is dropped, not stored.
+    shown = {qid: v for qid, v in values.items() if visible.get(qid) is Visibility.SHOWN}
+    for qid in shown:
+        upload = form.get(f"f_{qid}")
+        if isinstance(upload, UploadFile) and upload.filename:
+            content = await upload.read(diagnosis.MAX_ATTACHMENT_BYTES + 1)
+            files[qid] = diagnosis.EvidenceFile(upload.filename, upload.content_type or "", content)
     try:
-        with platform.uow(principal) as uow:
-            latest = diagnosis.latest_answers(uow, enterprise_id)
-            previous = latest.answers if latest else {}
-            answers: dict[str, Any] = {}
-            for qid, value in values.items():
-                if visible.get(qid) is not Visibility.SHOWN:
-                    continue  # an answer to a question not asked is dropped, not stored
-                evidence = list(previous.get(qid, {}).get("evidence", []))
-                upload = form.get(f"f_{qid}")
-                if isinstance(upload, UploadFile) and upload.filename:
-                    attachment = diagnosis.attach_evidence(
-                        uow,
-                        enterprise_id,
-                        question_id=qid,
-                        filename=upload.filename,
-                        content_type=upload.content_type or "",
-                        content=await upload.read(diagnosis.MAX_ATTACHMENT_BYTES + 1),
-                    )
-                    uow.flush()
-                    evidence.append(attachment.id)
-                answers[qid] = {"value": value, "evidence": evidence}
-            record = diagnosis.record_answers(uow, enterprise_id, answers)
-            uow.commit()
+        record = diagnosis.answer_with_evidence(
+            platform.uow(principal), enterprise_id, shown, files
+        )
     except ValidationError as error:
         flash(request, error.message, kind="error")
         return RedirectResponse(f"/diagnosis/{enterprise_id}/questionnaire", status_code=303)

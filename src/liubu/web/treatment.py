@@ -108,16 +108,14 @@ def assign(
 ) -> Response:
     require_page(principal, "treatment", step=True)
     try:
-        with platform.uow(principal) as uow:
-            service.assign_task(
-                uow,
-                enterprise_id,
-                provider_id=provider_id,
-                fix_id=fix_id,
-                title_zh=title_zh,
-                title_en=title_en,
-            )
-            uow.commit()
+        service.assign_task(
+            platform.uow(principal),
+            enterprise_id,
+            provider_id=provider_id,
+            fix_id=fix_id,
+            title_zh=title_zh,
+            title_en=title_en,
+        )
     except LiubuError as error:
         flash(request, error.message, kind="error")
     return RedirectResponse(f"/treatment/{enterprise_id}#tasks", status_code=303)

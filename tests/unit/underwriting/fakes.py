@@ -308,6 +308,8 @@ class FakeUoW:
     ) -> None:
         self.db, self._principal, self.fail_on = db, who, fail_on
         self.committed = False
+        self.commits = 0
+        self._depth = 0
         self._begin()
 
     def _begin(self) -> None:
@@ -322,11 +324,17 @@ class FakeUoW:
         return self._principal
 
     def __enter__(self) -> Self:
-        self._begin()
+        # A use case enters the unit of work its caller may already have entered: it joins that
+        # transaction, as the SQL unit of work does, and only the outermost exit rolls back.
+        self._depth += 1
+        if self._depth == 1:
+            self._begin()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.rollback()
+        self._depth -= 1
+        if self._depth == 0:
+            self.rollback()
 
     def flush(self) -> None:
         """Nothing to flush in memory."""
@@ -334,6 +342,7 @@ class FakeUoW:
     def commit(self) -> None:
         self.db.state = copy.deepcopy(self.working)
         self.committed = True
+        self.commits += 1
 
     def rollback(self) -> None:
         self._begin()

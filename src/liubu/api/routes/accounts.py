@@ -31,7 +31,6 @@ def list_organisations(uow: UowDep) -> Sequence[Organisation]:
 @router.post("/organisations", response_model=OrganisationPublic, status_code=201)
 def create_organisation(body: OrganisationCreate, uow: UowDep) -> Organisation:
     organisation = accounts.create_organisation(uow, kind=body.kind, name=body.name)
-    uow.commit()
     return organisation
 
 
@@ -56,7 +55,6 @@ def create_user(body: UserCreate, uow: UowDep) -> User:
         roles=body.roles,
         display_name=body.display_name,
     )
-    uow.commit()
     return user
 
 
@@ -76,7 +74,6 @@ def list_tokens(uow: UowDep) -> list[ApiToken]:
 @router.post("/tokens", response_model=ApiTokenIssued, status_code=201)
 def create_token(body: ApiTokenCreate, uow: UowDep) -> ApiTokenIssued:
     token, plaintext = accounts.issue_api_token(uow, name=body.name)
-    uow.commit()
     return ApiTokenIssued(
         id=token.id,
         name=token.name,
@@ -89,4 +86,3 @@ def create_token(body: ApiTokenCreate, uow: UowDep) -> ApiTokenIssued:
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
 def revoke_token(token_id: str, uow: UowDep) -> None:
     accounts.revoke_api_token(uow, token_id)
-    uow.commit()

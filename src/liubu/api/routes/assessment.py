@@ -81,7 +81,6 @@ def list_assets(enterprise_id: str, uow: UowDep) -> Sequence[Asset]:
 @router.post("/enterprises/{enterprise_id}/assets", response_model=AssetDeclared, status_code=201)
 def declare_asset(enterprise_id: str, body: AssetCreate, uow: UowDep) -> AssetDeclared:
     asset = service.declare_asset(uow, enterprise_id, body.name)
-    uow.commit()
     return AssetDeclared(
         asset=AssetPublic.model_validate(asset), instructions=service.proof_instructions(asset)
     )
@@ -90,7 +89,6 @@ def declare_asset(enterprise_id: str, body: AssetCreate, uow: UowDep) -> AssetDe
 @router.post("/assets/{asset_id}/verify", response_model=AssetPublic)
 def verify_asset(asset_id: str, uow: UowDep, platform: PlatformDep) -> Asset:
     asset = service.verify_asset(uow, asset_id, platform.scan_policy())
-    uow.commit()
     return asset
 
 
@@ -98,7 +96,6 @@ def verify_asset(asset_id: str, uow: UowDep, platform: PlatformDep) -> Asset:
 def start_scan(enterprise_id: str, uow: UowDep, platform: PlatformDep) -> Scan:
     """Queue a scan of the verified assets; poll ``GET /api/scans/{id}`` for progress."""
     record = service.request_scan(uow, enterprise_id)
-    uow.commit()
     platform.run_scan_later(record.id, tenant_id=record.tenant_id)
     return record
 
@@ -122,13 +119,9 @@ def list_findings(enterprise_id: str, uow: UowDep) -> list[FindingRecord]:
 def dispute_finding(
     finding_id: str, body: Dispute, uow: UowDep, platform: PlatformDep
 ) -> FindingRecord:
-    finding = service.dispute_finding(
+    disputed = service.dispute_and_rescan(
         uow, finding_id, kind=body.kind, note=body.note, evidence=body.evidence
     )
-    rescan = None
-    if body.kind == "fixed_pending_rescan":  # a claimed fix is checked by scanning again
-        rescan = service.request_scan(uow, finding.enterprise_id)
-    uow.commit()
-    if rescan is not None:
-        platform.run_scan_later(rescan.id, tenant_id=rescan.tenant_id)
-    return finding
+    if disputed.rescan is not None:  # a claimed fix is checked by scanning again
+        platform.run_scan_later(disputed.rescan.id, tenant_id=disputed.rescan.tenant_id)
+    return disputed.finding

@@ -80,7 +80,6 @@ def answer_history(enterprise_id: str, uow: UowDep) -> Sequence[Any]:
 )
 def answer(enterprise_id: str, body: AnswersIn, uow: UowDep) -> Any:
     record = diagnosis.record_answers(uow, enterprise_id, body.answers)
-    uow.commit()
     return record
 
 
@@ -100,7 +99,6 @@ async def attach(
         content_type=file.content_type or "",
         content=content,
     )
-    uow.commit()
     return {
         "id": attachment.id,
         "question_id": attachment.question_id,
@@ -142,7 +140,6 @@ def assign(enterprise_id: str, body: TaskCreate, uow: UowDep) -> ServiceTask:
         title_zh=body.title_zh,
         title_en=body.title_en,
     )
-    uow.commit()
     return task
 
 
@@ -155,5 +152,4 @@ def tasks(uow: UowDep) -> Sequence[ServiceTask]:
 @router.post("/tasks/{task_id}/status", response_model=TaskPublic)
 def task_status(task_id: str, body: TaskUpdate, uow: UowDep) -> ServiceTask:
     task = service.update_task(uow, task_id, status=body.status, note=body.note)
-    uow.commit()
     return task

@@ -27,7 +27,6 @@ def list_enterprises(uow: UowDep) -> Sequence[Enterprise]:
 @router.post("/enterprises", response_model=EnterprisePublic, status_code=201)
 def register_enterprise(body: EnterpriseCreate, uow: UowDep) -> Enterprise:
     enterprise = accounts.register_enterprise(uow, _facts(body))
-    uow.commit()
     return enterprise
 
 
@@ -41,5 +40,4 @@ def update_enterprise(enterprise_id: str, body: EnterpriseUpdate, uow: UowDep) -
     enterprise = accounts.update_enterprise(
         uow, enterprise_id, _facts(body), expected_version=body.version
     )
-    uow.commit()
     return enterprise

@@ -32,7 +32,6 @@ async def import_file(
     summary = experience.import_upload(
         uow, content, name=file.filename or "upload.csv", product_ref=product
     )
-    uow.commit()
     if not summary.stored:
         response.status_code = 200
     return summary.to_dict()

@@ -70,7 +70,6 @@ def create_scheme(body: SchemeRequest, uow: UowDep) -> GroupScheme:
         sponsor_enterprise_id=body.sponsor_enterprise_id,
         product_ref=body.product,
     )
-    uow.commit()
     return scheme
 
 
@@ -92,7 +91,6 @@ def add_members(scheme_id: str, body: MembersRequest, uow: UowDep) -> dict[str, 
         ],
     )
     view = groups.scheme_view(uow, scheme_id)
-    uow.commit()
     return view
 
 
@@ -105,5 +103,4 @@ def quote_scheme(scheme_id: str, body: GroupQuoteRequest, uow: UowDep) -> dict[s
     if body.bind:
         master = groups.bind_group(uow, scheme_id, priced, start=body.start)
         data["master_policy"] = {"id": master.id, "number": master.number}
-    uow.commit()
     return data

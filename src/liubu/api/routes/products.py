@@ -49,7 +49,6 @@ def list_products(uow: UowDep) -> Sequence[ProductRecord]:
 @router.post("", response_model=ProductPublic, status_code=201)
 def create_draft(body: ProductDraft, uow: UowDep) -> ProductRecord:
     record, _changed = service.submit_product(uow, body.document, source="product.yaml")
-    uow.commit()
     return record
 
 
@@ -82,12 +81,10 @@ def get_product_document(product_id: str, uow: UowDep) -> str:
 @router.post("/{product_id}/file", response_model=ProductPublic)
 def file_product(product_id: str, uow: UowDep) -> ProductRecord:
     record = service.file_product(uow, product_id)
-    uow.commit()
     return record
 
 
 @router.post("/{product_id}/withdraw", response_model=ProductPublic)
 def withdraw_product(product_id: str, uow: UowDep) -> ProductRecord:
     record = service.withdraw_product(uow, product_id)
-    uow.commit()
     return record
