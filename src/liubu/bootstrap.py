@@ -18,25 +18,25 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from liubu.accounts.model import SYSTEM, Principal
-from liubu.assessment.fix_costs import load_fix_costs
-from liubu.assessment.modifiers import load_risk_effects
-from liubu.assessment.questionnaire import load_questionnaire
-from liubu.assessment.records import ScanState
-from liubu.assessment.scanning import run_scan
-from liubu.assessment.score_model import load_score_model
-from liubu.assessment.service import ScanPolicy
-from liubu.assessment.vulnerabilities import IndexCache
+from liubu import products
+from liubu.accounts import SYSTEM, Principal
+from liubu.assessment import (
+    IndexCache,
+    ScanPolicy,
+    ScanState,
+    load_fix_costs,
+    load_questionnaire,
+    load_risk_effects,
+    load_score_model,
+    run_scan,
+)
 from liubu.audit import ChainReport, audit_key, verify_chain
 from liubu.config import Settings, load_settings
 from liubu.core import PersonalDataCipher
 from liubu.errors import ValidationError
 from liubu.jobs import Handler, Job, Progress, Worker, WorkerSettings, enqueue
-from liubu.massissue import ImportPlan
-from liubu.massissue.importer import run_import
-from liubu.products import load_vocabulary, parse_product
-from liubu.products import service as products
-from liubu.products.registry import FILED
+from liubu.massissue import ImportPlan, run_import
+from liubu.products import FILED, load_vocabulary, parse_product
 from liubu.risk import scenario_names
 from liubu.store import migrate
 from liubu.store.audit import load_chain

@@ -8,16 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from liubu.accounts import service as accounts
-from liubu.accounts.enterprise import EnterpriseFacts
-from liubu.accounts.model import SYSTEM, Enterprise, OrgKind, Role, acting_in, new_id
-from liubu.assessment.records import Scan, ScanState
-from liubu.assessment.scan.findings import Evidence, make_finding
-from liubu.assessment.scanning import finding_record
+from liubu import accounts, products
+from liubu.accounts import SYSTEM, Enterprise, EnterpriseFacts, OrgKind, Role, acting_in, new_id
+from liubu.assessment import Evidence, Scan, ScanState, finding_record, make_finding
 from liubu.bootstrap import Platform
 from liubu.core import uscc_with_check
-from liubu.products import service as products
-from liubu.products.catalogue import catalogue_sources
+from liubu.products import catalogue_sources
 
 DEMO_PASSWORD = "liubu-demo"  # noqa: S105 - printed by `liubu demo`; refused in production
 
@@ -217,10 +213,10 @@ def register_scanned_supplier(
 
 def _load_demo_chain(platform: Platform, owner: Enterprise) -> None:
     """The demo enterprise's supply-chain scheme with ten scanned suppliers, not yet bound."""
-    from liubu.underwriting import groups
+    from liubu import underwriting
 
     members = [
-        groups.MemberEntry(
+        underwriting.MemberEntry(
             enterprise=register_scanned_supplier(platform, name, serial, codes),
             supplies=supplies,
             access=access,
@@ -228,14 +224,14 @@ def _load_demo_chain(platform: Platform, owner: Enterprise) -> None:
         for serial, (name, supplies, access, codes) in enumerate(_SUPPLIERS, start=1)
     ]
     owner_uow = platform.uow(acting_in(owner.tenant_id, OrgKind.ENTERPRISE))
-    scheme = groups.create_scheme(
+    scheme = underwriting.create_scheme(
         owner_uow,
         kind="supply_chain",
         name="苏州示例智能制造供应链 Suzhou Example supply chain",
         sponsor_enterprise_id=owner.id,
         product_ref=DEMO_CHAIN_PRODUCT,
     )
-    groups.add_members(owner_uow, scheme.id, members)
+    underwriting.add_members(owner_uow, scheme.id, members)
 
 
 DEMO_EXPERIENCE_PRODUCT = "shifan-pc/sme-cyber-comprehensive@1"
@@ -247,8 +243,7 @@ def load_demo_experience(platform: Platform) -> int:
     claims twice as often as grade C, steeper than the filed score curve. Returns rows stored."""
     import numpy as np
 
-    from liubu.experience import synthetic_experience
-    from liubu.experience.service import import_experience
+    from liubu.experience import import_experience, synthetic_experience
 
     data = synthetic_experience(
         n_policies=2_000,

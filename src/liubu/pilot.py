@@ -16,30 +16,28 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from liubu.accounts import service as accounts
-from liubu.accounts.enterprise import EnterpriseFacts
-from liubu.accounts.model import OrgKind, acting_in, new_id
-from liubu.assessment.score_model import load_score_model
+from liubu import accounts
+from liubu.accounts import EnterpriseFacts, OrgKind, acting_in, new_id
+from liubu.assessment import load_score_model
 from liubu.bootstrap import Platform
 from liubu.core import Money, PersonalDataCipher, industry_divisions, provinces, uscc_with_check
 from liubu.errors import LiubuError
-from liubu.massissue import ImportPlan, write_synthetic_csv
-from liubu.massissue.importer import ImportSummary, run_import
-from liubu.products.registry import FILED
-from liubu.products.spec import ProductSpec
-from liubu.products.validation import parse_product
+from liubu.massissue import ImportPlan, ImportSummary, run_import, write_synthetic_csv
+from liubu.products import FILED, ProductSpec, parse_product
 from liubu.store.personal import SqlIssueStore
 from liubu.underwriting import (
     Applicant,
     BoundTerms,
     OptionStatus,
+    Policy,
+    PolicyEvent,
     PricedOption,
+    Quote,
     Submission,
     filed_price,
     option_terms,
+    snapshot_of,
 )
-from liubu.underwriting.lifecycle import snapshot_of
-from liubu.underwriting.records import Policy, PolicyEvent, Quote
 
 ENTERPRISE_TYPES = ("comprehensive", "property_loss", "liability")
 ANTI_FRAUD = "yangben-pc/anti-fraud@1"

@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from liubu.accounts import service as accounts
-from liubu.accounts.credentials import decode_access_token
-from liubu.accounts.model import Principal
+from liubu import accounts
+from liubu.accounts import Principal, decode_access_token
 from liubu.bootstrap import Platform
 from liubu.errors import AuthenticationError
 from liubu.store.uow import SqlUnitOfWork

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from liubu.accounts.model import OrgKind, Role
+from liubu.accounts import OrgKind, Role
 
 
 class _Out(BaseModel):

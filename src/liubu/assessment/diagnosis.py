@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from liubu.accounts.model import new_id
-from liubu.accounts.service import require
+from liubu.accounts import new_id, require
 from liubu.assessment.answers import Answer, AnswerSet, require_usable
 from liubu.assessment.modifiers import risk_modifiers
 from liubu.assessment.questionnaire import load_questionnaire

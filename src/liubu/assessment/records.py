@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from liubu.accounts.ports import UnitOfWork
+from liubu.accounts import UnitOfWork
 
 
 class ScanState(StrEnum):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from liubu.accounts.model import new_id
+from liubu.accounts import new_id
 from liubu.assessment.records import (
     CLOSED,
     AssessmentUnitOfWork,

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from liubu.accounts.model import OrgKind, Role, new_id
-from liubu.accounts.service import require
+from liubu.accounts import OrgKind, Role, new_id, require
 from liubu.assessment.records import (
     CLOSED,
     DISPUTES,

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from liubu import accounts
 from liubu.cli.assess import assess_app, intel_app
 from liubu.cli.context import CliState, console, state
 from liubu.cli.experience import experience_app
@@ -203,8 +204,7 @@ def orgs_create(
     name: Annotated[str, typer.Option(help="Organisation name.")],
 ) -> None:
     """Create an organisation (tenant)."""
-    from liubu.accounts import service as accounts
-    from liubu.accounts.model import OrgKind
+    from liubu.accounts import OrgKind
 
     organisation = accounts.create_organisation(
         state(ctx).platform().uow(), kind=OrgKind(kind), name=name
@@ -230,8 +230,7 @@ def users_create(
     ],
 ) -> None:
     """Create a user in an organisation."""
-    from liubu.accounts import service as accounts
-    from liubu.accounts.model import Role
+    from liubu.accounts import Role
 
     user = accounts.create_user(
         state(ctx).platform().uow(),

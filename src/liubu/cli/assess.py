@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from liubu import assessment
 from liubu.cli.context import console, state
 from liubu.errors import ValidationError
 
@@ -33,7 +34,7 @@ def intel_load(
     paths: Annotated[list[Path], typer.Argument(help="Feed files or folders (any format).")],
 ) -> None:
     """Load feed files; each is detected, checked whole, then kept. Loading again is a no-op."""
-    from liubu.assessment.vulnerabilities import load_intel_files
+    from liubu.assessment import load_intel_files
 
     report = load_intel_files(state(ctx).platform(upgrade_schema=True).uow(), paths)
     table = Table("feed", "records")
@@ -55,21 +56,19 @@ def assets_add(
     enterprise: Annotated[str, typer.Option(help="Enterprise record id.")],
 ) -> None:
     """Declare an asset and print where to publish its verification token."""
-    from liubu.assessment import service
 
-    asset = service.declare_asset(state(ctx).platform().uow(), enterprise, name)
+    asset = assessment.declare_asset(state(ctx).platform().uow(), enterprise, name)
     out.print(f"asset {asset.id} declared: {asset.name}")
-    for method, where in service.proof_instructions(asset).items():
+    for method, where in assessment.proof_instructions(asset).items():
         out.print(f"  prove control by {method}: {where}", highlight=False)
 
 
 @assets_app.command("verify")
 def assets_verify(ctx: typer.Context, asset_id: Annotated[str, typer.Argument()]) -> None:
     """Check that the asset publishes its token (DNS TXT or the well-known file)."""
-    from liubu.assessment import service
 
     platform = state(ctx).platform()
-    asset = service.verify_asset(platform.uow(), asset_id, platform.scan_policy())
+    asset = assessment.verify_asset(platform.uow(), asset_id, platform.scan_policy())
     out.print(f"{asset.name} verified by {asset.verified_by}")
 
 
@@ -90,8 +89,6 @@ def assess_scan(
     """Scan verified assets of one enterprise: score, grade, factors and findings."""
     import dataclasses
 
-    from liubu.assessment import diagnosis, scanning, service
-
     platform = state(ctx).platform(upgrade_schema=True)
     if allow_private and platform.settings.env == "production":
         raise ValidationError("--allow-private is refused when LIUBU_ENV=production.")
@@ -110,10 +107,10 @@ def assess_scan(
     if allow_private:
         policy = dataclasses.replace(policy, allow_private=True)
     with platform.uow() as uow:  # the request joins the transaction that found the enterprise
-        enterprise_id = service.enterprise_of_targets(uow, targets)
-        record = service.request_scan(uow, enterprise_id, only=targets)
+        enterprise_id = assessment.enterprise_of_targets(uow, targets)
+        record = assessment.request_scan(uow, enterprise_id, only=targets)
     with _bar(as_json) as bar:
-        finished = scanning.run_scan(
+        finished = assessment.run_scan(
             lambda: platform.uow(),
             record.id,
             policy=policy,
@@ -123,7 +120,7 @@ def assess_scan(
     if finished.status != "finished":
         raise ValidationError(f"The scan failed: {finished.error}")
     with platform.uow() as uow:
-        summary = diagnosis.assessment_summary(uow, enterprise_id)
+        summary = assessment.assessment_summary(uow, enterprise_id)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
@@ -189,7 +186,7 @@ def assess_report(
     html: Annotated[Path | None, typer.Option(help="Write the HTML here.")] = None,
 ) -> None:
     """The bilingual pre-bind report: score, factors, findings, loss curve, treatment plan."""
-    from liubu.accounts.model import SYSTEM
+    from liubu.accounts import SYSTEM
     from liubu.web.report import render_report_html, render_report_pdf, report_context
 
     if pdf is None and html is None:
@@ -212,14 +209,12 @@ def assess_answer(
     """Record the questionnaire answers (a new version; earlier versions are kept)."""
     import yaml
 
-    from liubu.assessment import diagnosis
-
     data = yaml.safe_load(answers.read_text("utf-8")) if answers.is_file() else None
     if not isinstance(data, dict):
         raise ValidationError(
             f"{answers} must be a YAML mapping of question id to answer.", location=str(answers)
         )
-    record = diagnosis.record_answers(state(ctx).platform().uow(), enterprise, data)
+    record = assessment.record_answers(state(ctx).platform().uow(), enterprise, data)
     out.print(f"answers saved as version {record.number}")
 
 
@@ -228,7 +223,7 @@ def assess_questions(
     lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
 ) -> None:
     """List the questionnaire: ids, questions and the answers each takes."""
-    from liubu.assessment.questionnaire import load_questionnaire
+    from liubu.assessment import load_questionnaire
 
     table = Table("id", "question", "answers")
     for question in load_questionnaire().questions:
@@ -248,9 +243,8 @@ def assess_plan(
     """保前治疗: the fixes ranked by what they save in expected loss and premium."""
     from decimal import Decimal
 
-    from liubu import underwriting
-    from liubu.products import service as products
-    from liubu.products.validation import parse_product
+    from liubu import products, underwriting
+    from liubu.products import parse_product
 
     with state(ctx).platform().uow() as uow:
         spec = None

@@ -33,8 +33,8 @@ InsurerOption = Annotated[
 
 def _insurer(platform: Any, code: str | None, product: str | None) -> Any:
     """The CLI acts as an actuary of the insurer named by code, or of the product's owner."""
-    from liubu.accounts.model import OrgKind, Role, acting_in
-    from liubu.products import service
+    from liubu import products
+    from liubu.accounts import OrgKind, Role, acting_in
 
     with platform.uow() as uow:
         if code is not None:
@@ -42,7 +42,7 @@ def _insurer(platform: Any, code: str | None, product: str | None) -> Any:
             if organisation is None or organisation.kind != OrgKind.INSURER:
                 raise NotFoundError(f"No insurer with the code {code!r} (see `liubu orgs list`).")
         elif product is not None:
-            record = service.find_product(uow, product)
+            record = products.find_product(uow, product)
             organisation = uow.organisations.get(record.tenant_id)
             if organisation.kind != OrgKind.INSURER:
                 raise ValidationError(
@@ -68,8 +68,7 @@ def import_file(
     ] = None,
 ) -> None:
     """Store a claims-experience file, all or nothing; rows already stored are not stored again."""
-    from liubu.experience import read_experience_csv
-    from liubu.experience.service import import_experience
+    from liubu.experience import import_experience, read_experience_csv
 
     data = read_experience_csv(file, name=file.name)  # a bad file stops here: nothing stored
     digest = hashlib.sha256(file.read_bytes()).hexdigest()
@@ -104,8 +103,8 @@ def indicate(
 ) -> None:
     """The rate indication of a product from the stored experience: shown, never applied."""
     from liubu.cli.underwriting import _product
-    from liubu.experience.service import ADVICE, indication_document
-    from liubu.experience.service import indicate as indication
+    from liubu.experience import ADVICE, indication_document
+    from liubu.experience import indicate as indication
 
     spec = _product(ctx, product)
     platform = state(ctx).platform(upgrade_schema=True)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from liubu import underwriting
 from liubu.cli.context import console, state
 
 group_app = typer.Typer(
@@ -19,7 +20,7 @@ out = console()
 
 def _sponsor(uow: Any, enterprise_id: str) -> Any:
     """The CLI acts for the sponsor enterprise's own tenant, as its administrator would."""
-    from liubu.accounts.model import OrgKind, acting_in
+    from liubu.accounts import OrgKind, acting_in
 
     enterprise = uow.enterprises.get(enterprise_id)
     return acting_in(enterprise.tenant_id, OrgKind.ENTERPRISE, name="cli")
@@ -34,12 +35,11 @@ def create(
     product: Annotated[str, typer.Option(help="The group product, insurer/code@version.")],
 ) -> None:
     """Create a scheme; prints its id."""
-    from liubu.underwriting import groups
 
     platform = state(ctx).platform()
     with platform.uow() as uow:
         principal = _sponsor(uow, sponsor)
-    scheme = groups.create_scheme(
+    scheme = underwriting.create_scheme(
         platform.uow(principal),
         kind=kind,
         name=name,
@@ -69,13 +69,12 @@ def add(
     ] = "none",
 ) -> None:
     """Add members (all or none)."""
-    from liubu.underwriting import groups
 
     platform = state(ctx).platform()
-    added = groups.add_members(
+    added = underwriting.add_members(
         platform.uow(_scheme_principal(platform, scheme)),
         scheme,
-        [groups.MemberEntry(enterprise=m, supplies=supplies, access=access) for m in member],
+        [underwriting.MemberEntry(enterprise=m, supplies=supplies, access=access) for m in member],
     )
     out.print(f"{len(added)} member(s) added")
 
@@ -89,14 +88,13 @@ def quote(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Price every member from its own assessment; show each party's premium."""
-    from liubu.underwriting import groups
 
     platform = state(ctx).platform()
     with platform.uow(_scheme_principal(platform, scheme)) as uow:
-        priced = groups.quote_group(
-            uow, scheme, limit=limit, scores=groups.batch_scores(uow, scheme)
+        priced = underwriting.quote_group(
+            uow, scheme, limit=limit, scores=underwriting.batch_scores(uow, scheme)
         )
-        policy = groups.bind_group(uow, scheme, priced) if bind else None  # joins, commits
+        policy = underwriting.bind_group(uow, scheme, priced) if bind else None  # joins, commits
     data = priced.to_dict()
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

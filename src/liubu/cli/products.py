@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from liubu import products
 from liubu.cli.context import console, state
 from liubu.errors import LiubuError
 
@@ -60,10 +61,9 @@ def load(
     paths: Annotated[list[Path], typer.Argument(help="Product YAML files or folders.")],
 ) -> None:
     """Store product versions (platform operation); identical versions are left as they are."""
-    from liubu.products import service
 
     sources = [(str(p), p.read_text("utf-8")) for p in _product_files(paths)]
-    loaded = service.load_products(state(ctx).platform(upgrade_schema=True).uow(), sources)
+    loaded = products.load_products(state(ctx).platform(upgrade_schema=True).uow(), sources)
     changed = sum(flag for _record, flag in loaded)
     out.print(
         f"{len(loaded)} product version(s): {changed} stored or changed, "
@@ -115,14 +115,10 @@ def show(
     lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
 ) -> None:
     """Print a product's plain-language summary and its YAML."""
-    from liubu.products import service
-    from liubu.products.summary import summarise
-    from liubu.products.text import check_lang
-    from liubu.products.validation import parse_product
-    from liubu.products.vocabulary import load_vocabulary
+    from liubu.products import check_lang, load_vocabulary, parse_product, summarise
 
     with state(ctx).platform().uow() as uow:
-        record = service.find_product(uow, product)
+        record = products.find_product(uow, product)
     spec = parse_product(record.document, source=record.product_ref)
     summary = summarise(spec, load_vocabulary())
     chosen = check_lang(lang)
@@ -141,10 +137,10 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Compare products side by side in one vocabulary; rows that differ are marked."""
-    from liubu.products import render_comparison_text, service
+    from liubu.products import compare_products, render_comparison_text
 
     with state(ctx).platform().uow() as uow:
-        comparison = service.compare_products(uow, products, lang=lang)
+        comparison = compare_products(uow, products, lang=lang)
     if as_json:
         typer.echo(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
         return

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from liubu import products, underwriting
 from liubu.cli.context import console, state
 from liubu.errors import LiubuError, ValidationError
 
@@ -32,8 +33,7 @@ def quote(
 ) -> None:
     """Price every product of a submission: technical and filed premium, adequacy, referral."""
     from liubu.risk import Modifier
-    from liubu.underwriting import Applicant
-    from liubu.underwriting.lifecycle import priced_product
+    from liubu.underwriting import Applicant, priced_product
 
     data = _submission(submission)
     enterprise, assessment = data["enterprise"], data.get("assessment", {})
@@ -92,12 +92,11 @@ def _product(ctx: typer.Context, reference: str) -> Any:
     """From the registry when it has the product, else the reference catalogue."""
     from sqlalchemy.exc import OperationalError
 
-    from liubu.products import load_reference_catalogue, service
-    from liubu.products.validation import parse_product
+    from liubu.products import load_reference_catalogue, parse_product
 
     try:
         with state(ctx).platform().uow() as uow:
-            record = service.find_product(uow, reference)
+            record = products.find_product(uow, reference)
             return parse_product(record.document, source=record.product_ref)
     except (LiubuError, OperationalError):  # not registered, or no database: the catalogue
         pass
@@ -187,10 +186,9 @@ def endorse(
     effective: Annotated[str, typer.Option(help="YYYY-MM-DD")],
 ) -> None:
     """Change the limit mid-term; prints the pro-rata premium."""
-    from liubu.underwriting import lifecycle
 
     with state(ctx).platform().uow() as uow:
-        event = lifecycle.endorse_limit(
+        event = underwriting.endorse_limit(
             uow, _policy_id(uow, policy), new_limit=limit, effective=date.fromisoformat(effective)
         )
     out.print(f"endorsed: premium change {_yuan(event.premium_change)}")
@@ -201,10 +199,9 @@ def cancel(
     ctx: typer.Context, policy: str, effective: Annotated[str, typer.Option(help="YYYY-MM-DD")]
 ) -> None:
     """Cancel from a date; prints the refund."""
-    from liubu.underwriting import lifecycle
 
     with state(ctx).platform().uow() as uow:
-        event = lifecycle.cancel(
+        event = underwriting.cancel(
             uow, _policy_id(uow, policy), cancelled_on=date.fromisoformat(effective)
         )
     out.print(f"cancelled: refund {_yuan(-event.premium_change)}")
@@ -217,10 +214,9 @@ def renew(
     claims: Annotated[int, typer.Option(help="Claims in the past three years.")] = 0,
 ) -> None:
     """Quote the renewal, re-rated with today's score and the claims history."""
-    from liubu.underwriting import lifecycle
 
     with state(ctx).platform().uow() as uow:
-        renewal = lifecycle.renew(uow, _policy_id(uow, policy), claims_count=claims)
+        renewal = underwriting.renew(uow, _policy_id(uow, policy), claims_count=claims)
     out.print(f"renewal quote {renewal.id}: {renewal.status}")
 
 
@@ -237,10 +233,9 @@ def quotes_request(
     claims: Annotated[int | None, typer.Option(help="Claims in the past three years.")] = None,
 ) -> None:
     """Ask for quotes from the enterprise's current assessment (one quote per insurer)."""
-    from liubu.underwriting import lifecycle
 
     with state(ctx).platform().uow() as uow:
-        quotes = lifecycle.request_quotes(
+        quotes = underwriting.request_quotes(
             uow, enterprise, products_wanted=product, claims_count=claims
         )
     for found in quotes:
@@ -274,10 +269,9 @@ def quotes_decide(
     approve: Annotated[bool, typer.Option("--approve/--decline")] = True,
 ) -> None:
     """Decide a referred quote (as the platform operator; underwriters use the web or API)."""
-    from liubu.underwriting import lifecycle
 
     with state(ctx).platform().uow() as uow:
-        found = lifecycle.decide_referral(uow, quote_id, approve=approve, reasons=reasons)
+        found = underwriting.decide_referral(uow, quote_id, approve=approve, reasons=reasons)
     _print_quote(found)
 
 
@@ -288,11 +282,12 @@ def quotes_bind(
     option: Annotated[int, typer.Option(help="Option number (see quotes list).")],
 ) -> None:
     """Bind an offered option; prints the policy number."""
-    from liubu.underwriting import lifecycle
 
     with state(ctx).platform().uow() as uow:
         found = uow.underwriting.quote(quote_id)
-        policy = lifecycle.bind(uow, quote_id, option_index=option, expected_version=found.version)
+        policy = underwriting.bind(
+            uow, quote_id, option_index=option, expected_version=found.version
+        )
     out.print(
         f"bound: policy {policy.number}, {policy.period_start}–{policy.period_end}, "
         f"annual premium {_yuan(policy.annual_premium)}"
@@ -317,16 +312,15 @@ def import_policies(
     """Issue anti-fraud policies in bulk: streaming, idempotent, resumable after a crash."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from liubu import products
     from liubu.core import PersonalDataCipher
-    from liubu.massissue import ImportPlan
-    from liubu.massissue.importer import run_import
-    from liubu.products import service
-    from liubu.products.validation import parse_product
+    from liubu.massissue import ImportPlan, run_import
+    from liubu.products import parse_product
     from liubu.store.personal import SqlIssueStore
 
     platform = state(ctx).platform(upgrade_schema=True)
     with platform.uow() as uow:
-        record = service.find_product(uow, product)
+        record = products.find_product(uow, product)
     spec = parse_product(record.document, source=record.product_ref)
     start = date.fromisoformat(inception) if inception else date.today()
     plan = ImportPlan(spec, start, chunk_size=chunk_size)

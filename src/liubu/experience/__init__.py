@@ -38,7 +38,7 @@ from liubu.experience.indication import (
     credibility_relativities,
     rate_indication,
 )
-from liubu.experience.labels import field_label, status_label
+from liubu.experience.labels import advisory_notes, field_label, status_label
 from liubu.experience.reader import ExperienceFileError, RowProblem, read_experience_csv
 from liubu.experience.results import (
     FactorFit,
@@ -47,10 +47,21 @@ from liubu.experience.results import (
     SeverityFit,
     pure_premium_relativities,
 )
+from liubu.experience.service import (
+    ADVICE,
+    MAX_FILE_BYTES,
+    experience_counts,
+    import_experience,
+    import_upload,
+    indicate,
+    indication_document,
+)
 from liubu.experience.synthetic import synthetic_experience
 from liubu.experience.writer import write_experience_csv
 
 __all__ = [
+    "ADVICE",
+    "MAX_FILE_BYTES",
     "REQUIRED_COLUMNS",
     "CredibilityResult",
     "ExperienceData",
@@ -68,12 +79,18 @@ __all__ = [
     "SegmentExperience",
     "SegmentKey",
     "SeverityFit",
+    "advisory_notes",
     "buhlmann_straub",
     "credibility_relativities",
+    "experience_counts",
     "experience_segments",
     "field_label",
     "fit_frequency",
     "fit_severity",
+    "import_experience",
+    "import_upload",
+    "indicate",
+    "indication_document",
     "pure_premium_relativities",
     "rate_indication",
     "read_experience_csv",

@@ -22,16 +22,13 @@ from typing import Any, Protocol, Self
 
 import numpy as np
 
-from liubu.accounts.model import OrgKind, Principal, Role
-from liubu.accounts.service import require
-from liubu.assessment.score_model import load_score_model
+from liubu.accounts import OrgKind, Principal, Role, require
+from liubu.assessment import load_score_model
 from liubu.errors import ValidationError
 from liubu.experience.dataset import ExperienceData, SegmentKey
 from liubu.experience.indication import FactorLink, RateIndication, rate_indication
 from liubu.experience.reader import read_experience_csv
-from liubu.products import ProductSpec, Text
-from liubu.products.registry import ProductsUnitOfWork
-from liubu.products.service import find_product
+from liubu.products import ProductSpec, ProductsUnitOfWork, Text, find_product
 
 IMPORTERS = (Role.ACTUARY, Role.ADMIN)
 READERS = (Role.ACTUARY, Role.ADMIN, Role.UNDERWRITER)

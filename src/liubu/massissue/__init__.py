@@ -22,6 +22,7 @@ fictitious persons for tests and benchmarks.
 from __future__ import annotations
 
 from liubu.massissue.contract import Column, FileFacts, contract_columns, inspect_file
+from liubu.massissue.importer import ImportSummary, run_import
 from liubu.massissue.plan import ImportPlan, policy_key
 from liubu.massissue.reader import Chunk, ImportCheckpoint, read_chunks, resume_from, seal
 from liubu.massissue.reasons import (
@@ -59,6 +60,7 @@ __all__ = [
     "FileFacts",
     "ImportCheckpoint",
     "ImportPlan",
+    "ImportSummary",
     "IssueRow",
     "Person",
     "ReasonText",
@@ -73,6 +75,7 @@ __all__ = [
     "read_chunks",
     "reason_codes",
     "resume_from",
+    "run_import",
     "seal",
     "synthetic_lines",
     "synthetic_people",

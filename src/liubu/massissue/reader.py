@@ -31,7 +31,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import IO, Any
 
-from liubu.core.personal import PersonalDataCipher, mask_mobile, mask_name, mask_resident_id
+from liubu.core import PersonalDataCipher, mask_mobile, mask_name, mask_resident_id
 from liubu.errors import IntegrityError, ValidationError
 from liubu.massissue.contract import FileFacts
 from liubu.massissue.plan import ImportPlan

@@ -17,8 +17,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from liubu.core import ResidentId, parse_mobile, provinces
-from liubu.core.personal import mask_mobile, mask_name, mask_resident_id
+from liubu.core import ResidentId, mask_mobile, mask_name, mask_resident_id, parse_mobile, provinces
 from liubu.errors import IdentifierError
 from liubu.massissue.plan import ImportPlan, limit_text
 from liubu.massissue.reasons import RowError, row_error

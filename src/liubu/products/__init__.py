@@ -8,7 +8,7 @@ a frozen :class:`ProductSpec`. Nothing here touches a database, the web or the C
 
 from __future__ import annotations
 
-from liubu.products.catalogue import load_reference_catalogue
+from liubu.products.catalogue import catalogue_sources, load_reference_catalogue
 from liubu.products.comparison import Cell, Comparison, Row, compare
 from liubu.products.issues import ProductIssue, rule_codes
 from liubu.products.pricing import FiledPremiumInputs, filed_premium_inputs
@@ -24,8 +24,19 @@ from liubu.products.rate_plan import (
     RatePlan,
     RevenueBand,
 )
+from liubu.products.registry import DRAFT, FILED, ProductRecord, ProductsUnitOfWork
 from liubu.products.render import render_comparison_text
 from liubu.products.schema import product_schema
+from liubu.products.service import (
+    compare_products,
+    file_product,
+    find_product,
+    find_spec,
+    load_products,
+    require_issuer,
+    submit_product,
+    withdraw_product,
+)
 from liubu.products.spec import (
     ClaimsProcess,
     ClaimStep,
@@ -41,8 +52,8 @@ from liubu.products.spec import (
     Trigger,
     WaitingPeriod,
 )
-from liubu.products.summary import ProductSummary
-from liubu.products.text import Text
+from liubu.products.summary import ProductSummary, summarise
+from liubu.products.text import Lang, Text, check_lang
 from liubu.products.validation import check_product, load_product, parse_product, validate_product
 from liubu.products.versions import VersionWindow, check_revision, check_versions
 from liubu.products.vocabulary import (
@@ -58,6 +69,8 @@ from liubu.products.vocabulary import (
 from liubu.products.writer import dump_product, fingerprint
 
 __all__ = [
+    "DRAFT",
+    "FILED",
     "BasePremiumRow",
     "Cell",
     "ClaimStep",
@@ -77,13 +90,16 @@ __all__ = [
     "Filing",
     "GroupArrangement",
     "IndustryGroup",
+    "Lang",
     "Level",
     "LmaClause",
     "PremiumSharing",
     "ProductIssue",
+    "ProductRecord",
     "ProductSpec",
     "ProductSummary",
     "ProductTypeTerm",
+    "ProductsUnitOfWork",
     "RatePlan",
     "RatingFactorTerm",
     "Retention",
@@ -96,19 +112,30 @@ __all__ = [
     "VersionWindow",
     "Vocabulary",
     "WaitingPeriod",
+    "catalogue_sources",
+    "check_lang",
     "check_product",
     "check_revision",
     "check_versions",
     "compare",
+    "compare_products",
     "dump_product",
+    "file_product",
     "filed_premium_inputs",
+    "find_product",
+    "find_spec",
     "fingerprint",
     "load_product",
+    "load_products",
     "load_reference_catalogue",
     "load_vocabulary",
     "parse_product",
     "product_schema",
     "render_comparison_text",
+    "require_issuer",
     "rule_codes",
+    "submit_product",
+    "summarise",
     "validate_product",
+    "withdraw_product",
 ]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from itertools import pairwise
 from itertools import product as cartesian
 
-from liubu.core.industry import industry_sections
+from liubu.core import industry_sections
 from liubu.products.issues import Breach
 from liubu.products.rate_plan import BasePremiumRow, Coefficient, CurvePoint, RatePlan
 from liubu.products.spec import ProductSpec

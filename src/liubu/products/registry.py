@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from liubu.accounts.ports import UnitOfWork
+from liubu.accounts import UnitOfWork
 
 DRAFT, FILED, WITHDRAWN = "draft", "filed", "withdrawn"
 

@@ -9,8 +9,7 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from liubu.accounts.model import OrgKind, Principal, Role, new_id
-from liubu.accounts.service import add_organisation, require
+from liubu.accounts import OrgKind, Principal, Role, add_organisation, new_id, require
 from liubu.errors import (
     ConflictError,
     NotFoundError,

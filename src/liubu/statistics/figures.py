@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
-from liubu.accounts.model import OrgKind, Role
-from liubu.accounts.ports import UnitOfWork
-from liubu.accounts.service import require
+from liubu.accounts import OrgKind, Role, UnitOfWork, require
 
 ENTERPRISE_DIMENSIONS = ("product_type", "industry_section", "region", "month")
 PERSONAL_DIMENSIONS = ("product", "province", "month")

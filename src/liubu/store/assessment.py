@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import Table, insert, or_, select
 from sqlalchemy.orm import Session
 
-from liubu.accounts.model import new_id
-from liubu.assessment.records import (
+from liubu.accounts import new_id
+from liubu.assessment import (
     AnswerSetRecord,
     Asset,
     Attachment,

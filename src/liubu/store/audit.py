@@ -14,7 +14,7 @@ from sqlalchemy import Table, event, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.base import NO_VALUE, instance_state
 
-from liubu.accounts.model import Principal
+from liubu.accounts import Principal
 from liubu.audit import GENESIS, AuditEvent, event_hash, state_digest
 from liubu.store import tables
 

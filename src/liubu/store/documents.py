@@ -13,8 +13,7 @@ from sqlalchemy import JSON
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from liubu.underwriting.options import BoundTerms, PricedOption, QuoteDecision
-from liubu.underwriting.submission import Submission
+from liubu.underwriting import BoundTerms, PricedOption, QuoteDecision, Submission
 
 
 class SubmissionJSON(TypeDecorator[Submission]):

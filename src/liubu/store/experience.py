@@ -24,7 +24,7 @@ import numpy as np
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
-from liubu.accounts.model import Principal, new_id
+from liubu.accounts import Principal, new_id
 from liubu.errors import (
     ConflictError,
     NotFoundError,

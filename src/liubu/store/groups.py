@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from liubu.accounts.model import Enterprise, OrgKind
+from liubu.accounts import Enterprise, OrgKind
 from liubu.store import tables
 from liubu.store.repositories import TenantTables
-from liubu.underwriting.group_records import (
+from liubu.underwriting import (
     Certificate,
     GroupMember,
     GroupPolicy,

@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, and_, func, insert, literal, or_, select, 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
-from liubu.accounts.model import Principal
+from liubu.accounts import Principal
 from liubu.errors import ConflictError, NotFoundError, PermissionDeniedError, Reason
 from liubu.jobs import Job, JobState
 from liubu.store import tables

@@ -12,8 +12,8 @@ from sqlalchemy.exc import NoInspectionAvailable
 from sqlalchemy.inspection import inspect
 from sqlalchemy.orm import registry
 
-from liubu.accounts.model import ApiToken, Enterprise, Organisation, User
-from liubu.assessment.records import (
+from liubu.accounts import ApiToken, Enterprise, Organisation, User
+from liubu.assessment import (
     AnswerSetRecord,
     Asset,
     Attachment,
@@ -21,10 +21,17 @@ from liubu.assessment.records import (
     Scan,
     ServiceTask,
 )
-from liubu.products.registry import ProductRecord
+from liubu.products import ProductRecord
 from liubu.store import tables
-from liubu.underwriting.group_records import Certificate, GroupMember, GroupPolicy, GroupScheme
-from liubu.underwriting.records import Policy, PolicyEvent, Quote
+from liubu.underwriting import (
+    Certificate,
+    GroupMember,
+    GroupPolicy,
+    GroupScheme,
+    Policy,
+    PolicyEvent,
+    Quote,
+)
 
 mapper_registry = registry(metadata=tables.metadata)
 

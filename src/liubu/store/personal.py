@@ -15,9 +15,8 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from liubu.accounts.model import new_id
-from liubu.massissue import ImportCheckpoint
-from liubu.massissue.rows import IssueRow
+from liubu.accounts import new_id
+from liubu.massissue import ImportCheckpoint, IssueRow
 from liubu.store import tables
 from liubu.store.uow import SqlUnitOfWork
 

@@ -14,9 +14,9 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 from sqlalchemy import ColumnElement, Select, Table, or_, select
 from sqlalchemy.orm import Session
 
-from liubu.accounts.model import ApiToken, Enterprise, Organisation, Principal, User
+from liubu.accounts import ApiToken, Enterprise, Organisation, Principal, User
 from liubu.errors import NotFoundError, PermissionDeniedError
-from liubu.products.registry import DRAFT, ProductRecord
+from liubu.products import DRAFT, ProductRecord
 from liubu.store import tables
 
 T = TypeVar("T")

@@ -10,7 +10,7 @@ from sqlalchemy import Table
 
 from liubu.store import tables
 from liubu.store.repositories import TenantTables
-from liubu.underwriting.records import Policy, PolicyEvent, Quote
+from liubu.underwriting import Policy, PolicyEvent, Quote
 
 _TABLES: dict[type, Table] = {
     Quote: tables.quotes,

@@ -22,9 +22,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
 
-from liubu.accounts.model import Enterprise
-from liubu.assessment.records import AssessmentUnitOfWork
-from liubu.products.registry import ProductsUnitOfWork
+from liubu.accounts import Enterprise
+from liubu.assessment import AssessmentUnitOfWork
+from liubu.products import ProductsUnitOfWork
 
 
 class SchemeKind(StrEnum):

@@ -17,11 +17,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from liubu.accounts.model import new_id
-from liubu.accounts.service import require
-from liubu.assessment import diagnosis
-from liubu.assessment.records import ScanState
-from liubu.assessment.score_model import load_score_model
+from liubu import assessment
+from liubu.accounts import new_id, require
+from liubu.assessment import ScanState, load_score_model
 from liubu.errors import ConflictError, ValidationError
 from liubu.underwriting.group_records import (
     Certificate,
@@ -106,7 +104,7 @@ def batch_scores(uow: GroupUnitOfWork, scheme_id: str) -> dict[str, MemberScore]
         if not any(s.status == ScanState.FINISHED for s in scans):
             out[member.enterprise_id] = worst_score()
             continue
-        result = diagnosis.security_score(uow, member.enterprise_id)
+        result = assessment.security_score(uow, member.enterprise_id)
         out[member.enterprise_id] = MemberScore(
             float(result.value), result.grade, source="assessment"
         )

@@ -11,14 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from liubu.accounts.model import OrgKind, Role, new_id
-from liubu.accounts.service import require
+from liubu import products
+from liubu.accounts import OrgKind, Role, new_id, require
 from liubu.core import parse_uscc
 from liubu.errors import ConflictError, NotFoundError, Reason, ValidationError
-from liubu.products import service as products
-from liubu.products.registry import FILED
-from liubu.products.spec import ProductSpec
-from liubu.products.validation import parse_product
+from liubu.products import FILED, ProductSpec, parse_product
 from liubu.underwriting.group_records import (
     POLICYHOLDER_OF,
     GroupMember,

@@ -12,20 +12,17 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
-from liubu.accounts.model import Enterprise, OrgKind, Role, new_id
-from liubu.accounts.ports import UnitOfWork
-from liubu.accounts.service import require
-from liubu.assessment import diagnosis
-from liubu.assessment.modifiers import risk_modifiers
-from liubu.assessment.questionnaire import load_questionnaire
-from liubu.assessment.records import AssessmentUnitOfWork
-from liubu.assessment.scoring import score
-from liubu.assessment.service import current_findings
+from liubu import assessment, products
+from liubu.accounts import Enterprise, OrgKind, Role, UnitOfWork, new_id, require
+from liubu.assessment import (
+    AssessmentUnitOfWork,
+    current_findings,
+    load_questionnaire,
+    risk_modifiers,
+    score,
+)
 from liubu.errors import ConcurrencyError, ConflictError, NotFoundError, ValidationError
-from liubu.products import service as products
-from liubu.products.registry import FILED, ProductsUnitOfWork
-from liubu.products.spec import ProductSpec
-from liubu.products.validation import parse_product
+from liubu.products import FILED, ProductSpec, ProductsUnitOfWork, parse_product
 from liubu.underwriting.applicant import Applicant
 from liubu.underwriting.authority import OverrideAuthority, authority_for, check_override
 from liubu.underwriting.eligibility import check_eligibility
@@ -83,8 +80,8 @@ def applicant_for(
     uow: LifecycleUnitOfWork, enterprise: Enterprise, *, claims_count: int | None = None
 ) -> tuple[Applicant, Submission]:
     """The applicant as priced now, and the snapshot kept on the quote."""
-    findings = diagnosis.scored_findings(current_findings(uow, enterprise.id))
-    answers = diagnosis.answer_set_of(diagnosis.latest_answers(uow, enterprise.id))
+    findings = assessment.scored_findings(current_findings(uow, enterprise.id))
+    answers = assessment.answer_set_of(assessment.latest_answers(uow, enterprise.id))
     questionnaire = load_questionnaire()
     result = score(findings, answers, questionnaire=questionnaire)
     modifiers = risk_modifiers(result, answers, findings, questionnaire=questionnaire)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
 
-from liubu.accounts.ports import UnitOfWork
+from liubu.accounts import UnitOfWork
 from liubu.underwriting.options import BoundTerms, PricedOption, QuoteDecision
 from liubu.underwriting.submission import Submission
 

@@ -14,13 +14,19 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from liubu.assessment.answers import AnswerSet
-from liubu.assessment.diagnosis import answer_set_of, latest_answers, scored_findings
-from liubu.assessment.premium import PlanPremium
-from liubu.assessment.questionnaire import load_questionnaire
-from liubu.assessment.scoring import SecurityScore
-from liubu.assessment.service import current_findings
-from liubu.assessment.treatment import TreatmentPlan, plan_treatment, to_decimal
+from liubu.assessment import (
+    AnswerSet,
+    PlanPremium,
+    SecurityScore,
+    TreatmentPlan,
+    answer_set_of,
+    current_findings,
+    latest_answers,
+    load_questionnaire,
+    plan_treatment,
+    scored_findings,
+    to_decimal,
+)
 from liubu.products import ProductSpec
 from liubu.underwriting.applicant import Applicant
 from liubu.underwriting.filed import filed_price

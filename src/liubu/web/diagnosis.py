@@ -9,10 +9,10 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from liubu.accounts.model import Principal
+from liubu import assessment
+from liubu.accounts import Principal
 from liubu.api.deps import PlatformDep
-from liubu.assessment import diagnosis, service
-from liubu.assessment.records import Scan, ScanState
+from liubu.assessment import Scan, ScanState
 from liubu.bootstrap import Platform
 from liubu.errors import LiubuError
 from liubu.store.uow import SqlUnitOfWork
@@ -57,8 +57,8 @@ def diagnosis_page(
         enterprise = uow.enterprises.get(enterprise_id)
         assets = list(uow.assessment.assets(enterprise.id))
         scans = list(uow.assessment.scans(enterprise.id))
-        findings = service.current_findings(uow, enterprise.id)
-        summary = diagnosis.assessment_summary(uow, enterprise.id)
+        findings = assessment.current_findings(uow, enterprise.id)
+        summary = assessment.assessment_summary(uow, enterprise.id)
     running = next(
         (s for s in reversed(scans) if s.status in (ScanState.QUEUED, ScanState.RUNNING)), None
     )
@@ -70,7 +70,7 @@ def diagnosis_page(
         page=page,
         enterprise=enterprise,
         assets=assets,
-        instructions={a.id: service.proof_instructions(a) for a in assets},
+        instructions={a.id: assessment.proof_instructions(a) for a in assets},
         latest=scans[-1] if scans else None,
         running=running,
         findings=findings,
@@ -109,7 +109,9 @@ def declare(
     _csrf: CsrfChecked,
     name: Annotated[str, Form()] = "",
 ) -> Response:
-    _act(request, platform, principal, lambda uow: service.declare_asset(uow, enterprise_id, name))
+    _act(
+        request, platform, principal, lambda uow: assessment.declare_asset(uow, enterprise_id, name)
+    )
     return _back(enterprise_id, "#assets")
 
 
@@ -126,7 +128,7 @@ def verify(
         request,
         platform,
         principal,
-        lambda uow: service.verify_asset(uow, asset_id, platform.scan_policy()),
+        lambda uow: assessment.verify_asset(uow, asset_id, platform.scan_policy()),
     ):
         flash(request, i18n.gettext("Control verified: this asset can now be scanned."))
     return _back(enterprise_id, "#assets")
@@ -141,7 +143,7 @@ def start_scan(
     _csrf: CsrfChecked,
 ) -> Response:
     record = _act(
-        request, platform, principal, lambda uow: service.request_scan(uow, enterprise_id)
+        request, platform, principal, lambda uow: assessment.request_scan(uow, enterprise_id)
     )
     if record is not None:
         platform.run_scan_later(record.id, tenant_id=record.tenant_id)
@@ -178,7 +180,7 @@ def dispute(
     evidence: Annotated[str, Form()] = "",
 ) -> Response:
     def act(uow: SqlUnitOfWork) -> Scan | None:
-        return service.dispute_and_rescan(
+        return assessment.dispute_and_rescan(
             uow, finding_id, kind=kind, note=note, evidence=evidence or None
         ).rescan
 

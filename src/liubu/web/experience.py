@@ -10,14 +10,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from liubu.accounts.model import Principal
+from liubu import experience, products
+from liubu.accounts import Principal
 from liubu.api.deps import PlatformDep
 from liubu.errors import LiubuError, NotFoundError, PermissionDeniedError
-from liubu.experience import service as experience
-from liubu.experience.labels import advisory_notes
-from liubu.products import service as products
-from liubu.products.registry import FILED
-from liubu.products.text import Lang
+from liubu.experience import advisory_notes
+from liubu.products import FILED, Lang
 from liubu.web import i18n
 from liubu.web.nav import require_page
 from liubu.web.rendering import flash, language_of, render

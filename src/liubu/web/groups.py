@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from liubu import underwriting
 from liubu.api.deps import PlatformDep
 from liubu.errors import LiubuError
-from liubu.underwriting import groups
 from liubu.web.nav import require_page
 from liubu.web.rendering import flash, language_of, render
 from liubu.web.security import CsrfChecked, WebPrincipal
@@ -51,9 +51,9 @@ def _worksheet(uow: Any, scheme_id: str, limit: Decimal | None) -> tuple[dict[st
     masters = list(uow.groups.master_policies(scheme.id))
     if masters:
         return masters[-1].worksheet, masters[-1]
-    spec, _insurer = groups.group_spec(uow, scheme.product_ref)
+    spec, _insurer = underwriting.group_spec(uow, scheme.product_ref)
     chosen = limit if limit is not None else spec.limit_options[0]
-    return groups.quote_group(uow, scheme.id, limit=chosen).to_dict(), None
+    return underwriting.quote_group(uow, scheme.id, limit=chosen).to_dict(), None
 
 
 def graph_option(view: dict[str, Any], worksheet: dict[str, Any] | None, *, zh: bool) -> str:
@@ -131,7 +131,7 @@ def scheme_page(
     page, nav = require_page(principal, "groups")
     worksheet, master, problem = None, None, None
     with platform.uow(principal) as uow:
-        view = groups.scheme_view(uow, scheme_id)
+        view = underwriting.scheme_view(uow, scheme_id)
         if view["members"]:
             try:
                 worksheet, master = _worksheet(uow, scheme_id, _limit(limit))
@@ -163,8 +163,8 @@ def bind(
     require_page(principal, "groups")
     try:
         with platform.uow(principal) as uow:  # the bind joins the transaction that priced it
-            priced = groups.quote_group(uow, scheme_id, limit=limit)
-            master = groups.bind_group(uow, scheme_id, priced)
+            priced = underwriting.quote_group(uow, scheme_id, limit=limit)
+            master = underwriting.bind_group(uow, scheme_id, priced)
         flash(request, master.number)
     except LiubuError as error:
         flash(request, error.message, kind="error")

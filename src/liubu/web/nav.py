@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from liubu.accounts.model import Principal
+from liubu.accounts import Principal
 from liubu.datafiles import packaged_yaml
 from liubu.errors import NotFoundError, PermissionDeniedError
 

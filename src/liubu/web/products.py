@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from liubu import products
 from liubu.api.deps import PlatformDep
-from liubu.products import load_vocabulary, service
-from liubu.products.registry import DRAFT
-from liubu.products.text import Lang
+from liubu.products import DRAFT, Lang, load_vocabulary
 from liubu.web.nav import require_page
 from liubu.web.rendering import language_of, render
 from liubu.web.security import WebPrincipal
@@ -55,7 +54,7 @@ def comparison(
     page, nav = require_page(principal, "products")
     lang = product_lang(request)
     with platform.uow(principal) as uow:
-        result = service.compare_products(uow, ids, lang=lang).to_dict(lang)
+        result = products.compare_products(uow, ids, lang=lang).to_dict(lang)
     return render(
         request,
         "products_compare.html",

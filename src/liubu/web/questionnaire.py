@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from liubu import assessment
 from liubu.api.deps import PlatformDep
-from liubu.assessment import diagnosis
-from liubu.assessment.questionnaire import (
+from liubu.assessment import (
     AnswerValue,
     Question,
     QuestionType,
@@ -47,7 +47,7 @@ def questionnaire_page(
     page, nav = require_page(principal, "diagnosis", step=True)
     with platform.uow(principal) as uow:
         enterprise = uow.enterprises.get(enterprise_id)
-        latest = diagnosis.latest_answers(uow, enterprise.id)
+        latest = assessment.latest_answers(uow, enterprise.id)
     answers = latest.answers if latest else {}
     return render(
         request,
@@ -78,16 +78,18 @@ async def questionnaire_submit(
     questionnaire = load_questionnaire()
     values = _values(form, questionnaire.questions)
     visible = questionnaire.visibility(values)
-    files: dict[str, diagnosis.EvidenceFile] = {}
+    files: dict[str, assessment.EvidenceFile] = {}
     # An answer to a question not asked is dropped, not stored.
     shown = {qid: v for qid, v in values.items() if visible.get(qid) is Visibility.SHOWN}
     for qid in shown:
         upload = form.get(f"f_{qid}")
         if isinstance(upload, UploadFile) and upload.filename:
-            content = await upload.read(diagnosis.MAX_ATTACHMENT_BYTES + 1)
-            files[qid] = diagnosis.EvidenceFile(upload.filename, upload.content_type or "", content)
+            content = await upload.read(assessment.MAX_ATTACHMENT_BYTES + 1)
+            files[qid] = assessment.EvidenceFile(
+                upload.filename, upload.content_type or "", content
+            )
     try:
-        record = diagnosis.answer_with_evidence(
+        record = assessment.answer_with_evidence(
             platform.uow(principal), enterprise_id, shown, files
         )
     except ValidationError as error:

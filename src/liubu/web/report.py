@@ -8,13 +8,11 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
-from liubu import underwriting
-from liubu.accounts.model import Principal
-from liubu.assessment import diagnosis
+from liubu import assessment, underwriting
+from liubu.accounts import Principal
 from liubu.bootstrap import Platform
 from liubu.errors import LiubuError
-from liubu.products.registry import FILED
-from liubu.products.validation import parse_product
+from liubu.products import FILED, parse_product
 from liubu.web.rendering import templates
 
 _PLAN_TYPES = ("comprehensive", "property_loss", "liability")
@@ -24,8 +22,8 @@ def report_context(platform: Platform, principal: Principal, enterprise_id: str)
     """Everything the report shows, computed once."""
     with platform.uow(principal) as uow:
         enterprise = uow.enterprises.get(enterprise_id)
-        summary = diagnosis.assessment_summary(uow, enterprise.id)
-        risk = diagnosis.enterprise_risk(uow, enterprise.id)
+        summary = assessment.assessment_summary(uow, enterprise.id)
+        risk = assessment.enterprise_risk(uow, enterprise.id)
         plan, product = None, None
         for record in sorted(
             (r for r in uow.products.list() if r.status == FILED and r.product_type in _PLAN_TYPES),

@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from liubu.accounts.model import Principal
+from liubu.accounts import Principal
 from liubu.errors import ValidationError
 from liubu.risk import MAX_REQUEST_YEARS, quantify_text
 from liubu.web import i18n

@@ -8,8 +8,8 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from liubu.accounts import service as accounts
-from liubu.accounts.model import Principal
+from liubu import accounts
+from liubu.accounts import Principal
 from liubu.api.deps import PlatformDep
 from liubu.api.routes.auth import sign_in_limits
 from liubu.errors import AuthenticationError, NotFoundError, RateLimitedError

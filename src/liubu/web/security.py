@@ -8,8 +8,8 @@ from typing import Annotated
 
 from fastapi import Depends, Form, Request
 
-from liubu.accounts import service as accounts
-from liubu.accounts.model import Principal
+from liubu import accounts
+from liubu.accounts import Principal
 from liubu.api.deps import PlatformDep
 from liubu.errors import AuthenticationError, PermissionDeniedError, Reason
 

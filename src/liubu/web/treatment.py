@@ -9,13 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from liubu import underwriting
-from liubu.accounts.model import OrgKind
+from liubu import assessment, underwriting
+from liubu.accounts import OrgKind
 from liubu.api.deps import PlatformDep
-from liubu.assessment import service
 from liubu.errors import LiubuError
-from liubu.products.registry import FILED
-from liubu.products.validation import parse_product
+from liubu.products import FILED, parse_product
 from liubu.web.nav import require_page
 from liubu.web.rendering import flash, language_of, render
 from liubu.web.security import CsrfChecked, WebPrincipal
@@ -108,7 +106,7 @@ def assign(
 ) -> Response:
     require_page(principal, "treatment", step=True)
     try:
-        service.assign_task(
+        assessment.assign_task(
             platform.uow(principal),
             enterprise_id,
             provider_id=provider_id,

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from liubu.accounts.model import Principal
+from liubu import underwriting
+from liubu.accounts import Principal
 from liubu.api.deps import PlatformDep
 from liubu.bootstrap import Platform
 from liubu.errors import LiubuError
-from liubu.products.registry import FILED
-from liubu.underwriting import lifecycle
+from liubu.products import FILED
 from liubu.web.nav import navigation_for, require_page
 from liubu.web.rendering import flash, language_of, render, templates
 from liubu.web.security import CsrfChecked, WebPrincipal
@@ -71,7 +71,7 @@ async def request_quotes(
     enterprise_id = str(form.get("enterprise_id", ""))
     try:
         with platform.uow(principal) as uow:
-            lifecycle.request_quotes(uow, enterprise_id, products_wanted=wanted)
+            underwriting.request_quotes(uow, enterprise_id, products_wanted=wanted)
     except LiubuError as error:
         flash(request, error.message, kind="error")
     return RedirectResponse("/quotes", status_code=303)
@@ -90,7 +90,7 @@ def bind(
     require_page(principal, "quotes")
     try:
         with platform.uow(principal) as uow:
-            policy = lifecycle.bind(
+            policy = underwriting.bind(
                 uow, quote_id, option_index=option_index, expected_version=version
             )
     except LiubuError as error:
@@ -103,7 +103,7 @@ def bind(
 def underwriting_page(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
     page, nav = require_page(principal, "underwriting")
     with platform.uow(principal) as uow:
-        queue = lifecycle.referral_queue(uow)
+        queue = underwriting.referral_queue(uow)
         quotes = list(reversed(uow.underwriting.quotes()))
         policies = list(reversed(uow.underwriting.policies()))
     return render(
@@ -131,7 +131,7 @@ def quote_detail(
             if option.technical_premium is None:
                 continue
             try:
-                breakdowns[index] = lifecycle.option_breakdown(uow, quote.id, index)
+                breakdowns[index] = underwriting.option_breakdown(uow, quote.id, index)
             except LiubuError as error:  # e.g. the library changed since: say so, show the rest
                 breakdowns[index] = {"problem": error.message}
     return render(
@@ -160,7 +160,9 @@ def decide(
     require_page(principal, "underwriting")
     try:
         with platform.uow(principal) as uow:
-            lifecycle.decide_referral(uow, quote_id, approve=decision == "approve", reasons=reasons)
+            underwriting.decide_referral(
+                uow, quote_id, approve=decision == "approve", reasons=reasons
+            )
     except LiubuError as error:
         flash(request, error.message, kind="error")
         return RedirectResponse(f"/underwriting/quotes/{quote_id}", status_code=303)
@@ -168,10 +170,8 @@ def decide(
 
 
 def _policy_context(platform: Platform, principal: Principal, policy_id: str) -> dict[str, Any]:
-    from liubu.products import service as products
-    from liubu.products.summary import summarise
-    from liubu.products.validation import parse_product
-    from liubu.products.vocabulary import load_vocabulary
+    from liubu import products
+    from liubu.products import load_vocabulary, parse_product, summarise
 
     with platform.uow(principal) as uow:
         policy = uow.underwriting.policy(policy_id)

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter, status
 
-from liubu.accounts import service as accounts
-from liubu.accounts.model import ApiToken, Organisation, Role, User
+from liubu import accounts
+from liubu.accounts import ApiToken, Organisation, Role, User
 from liubu.api.deps import UowDep
 from liubu.api.schemas import (
     ApiTokenCreate,

@@ -10,9 +10,9 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from liubu import assessment
 from liubu.api.deps import PlatformDep, UowDep
-from liubu.assessment import service
-from liubu.assessment.records import Asset, FindingRecord, Scan
+from liubu.assessment import Asset, FindingRecord, Scan
 
 router = APIRouter(prefix="/api", tags=["assessment"])
 
@@ -80,22 +80,22 @@ def list_assets(enterprise_id: str, uow: UowDep) -> Sequence[Asset]:
 
 @router.post("/enterprises/{enterprise_id}/assets", response_model=AssetDeclared, status_code=201)
 def declare_asset(enterprise_id: str, body: AssetCreate, uow: UowDep) -> AssetDeclared:
-    asset = service.declare_asset(uow, enterprise_id, body.name)
+    asset = assessment.declare_asset(uow, enterprise_id, body.name)
     return AssetDeclared(
-        asset=AssetPublic.model_validate(asset), instructions=service.proof_instructions(asset)
+        asset=AssetPublic.model_validate(asset), instructions=assessment.proof_instructions(asset)
     )
 
 
 @router.post("/assets/{asset_id}/verify", response_model=AssetPublic)
 def verify_asset(asset_id: str, uow: UowDep, platform: PlatformDep) -> Asset:
-    asset = service.verify_asset(uow, asset_id, platform.scan_policy())
+    asset = assessment.verify_asset(uow, asset_id, platform.scan_policy())
     return asset
 
 
 @router.post("/enterprises/{enterprise_id}/scans", response_model=ScanPublic, status_code=202)
 def start_scan(enterprise_id: str, uow: UowDep, platform: PlatformDep) -> Scan:
     """Queue a scan of the verified assets; poll ``GET /api/scans/{id}`` for progress."""
-    record = service.request_scan(uow, enterprise_id)
+    record = assessment.request_scan(uow, enterprise_id)
     platform.run_scan_later(record.id, tenant_id=record.tenant_id)
     return record
 
@@ -112,14 +112,14 @@ def get_scan(scan_id: str, uow: UowDep) -> Scan:
 
 @router.get("/enterprises/{enterprise_id}/findings", response_model=list[FindingPublic])
 def list_findings(enterprise_id: str, uow: UowDep) -> list[FindingRecord]:
-    return service.current_findings(uow, uow.enterprises.get(enterprise_id).id)
+    return assessment.current_findings(uow, uow.enterprises.get(enterprise_id).id)
 
 
 @router.post("/findings/{finding_id}/dispute", response_model=FindingPublic)
 def dispute_finding(
     finding_id: str, body: Dispute, uow: UowDep, platform: PlatformDep
 ) -> FindingRecord:
-    disputed = service.dispute_and_rescan(
+    disputed = assessment.dispute_and_rescan(
         uow, finding_id, kind=body.kind, note=body.note, evidence=body.evidence
     )
     if disputed.rescan is not None:  # a claimed fix is checked by scanning again

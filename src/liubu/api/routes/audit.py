@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from liubu.accounts import service as accounts
-from liubu.accounts.model import Role
+from liubu import accounts
+from liubu.accounts import Role
 from liubu.api.deps import UowDep
 from liubu.api.schemas import AuditEventPublic
 

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
 
-from liubu.accounts import service as accounts
-from liubu.accounts.credentials import issue_access_token
+from liubu import accounts
+from liubu.accounts import issue_access_token
 from liubu.api.deps import CurrentPrincipal, PlatformDep
 from liubu.api.schemas import MePublic, TokenResponse
 

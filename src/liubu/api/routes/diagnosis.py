@@ -11,13 +11,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from liubu import underwriting
+from liubu import assessment, products, underwriting
 from liubu.api.deps import UowDep
-from liubu.assessment import diagnosis, service
-from liubu.assessment.questionnaire import load_questionnaire
-from liubu.assessment.records import ServiceTask
-from liubu.products import service as products
-from liubu.products.validation import parse_product
+from liubu.assessment import ServiceTask, load_questionnaire
+from liubu.products import parse_product
 
 router = APIRouter(prefix="/api", tags=["diagnosis"])
 
@@ -79,7 +76,7 @@ def answer_history(enterprise_id: str, uow: UowDep) -> Sequence[Any]:
     "/enterprises/{enterprise_id}/answers", response_model=AnswerSetPublic, status_code=201
 )
 def answer(enterprise_id: str, body: AnswersIn, uow: UowDep) -> Any:
-    record = diagnosis.record_answers(uow, enterprise_id, body.answers)
+    record = assessment.record_answers(uow, enterprise_id, body.answers)
     return record
 
 
@@ -90,8 +87,8 @@ async def attach(
     question_id: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
 ) -> dict[str, Any]:
-    content = await file.read(diagnosis.MAX_ATTACHMENT_BYTES + 1)
-    attachment = diagnosis.attach_evidence(
+    content = await file.read(assessment.MAX_ATTACHMENT_BYTES + 1)
+    attachment = assessment.attach_evidence(
         uow,
         enterprise_id,
         question_id=question_id,
@@ -109,9 +106,9 @@ async def attach(
 
 
 @router.get("/enterprises/{enterprise_id}/assessment")
-def assessment(enterprise_id: str, uow: UowDep) -> dict[str, Any]:
+def assessment_of(enterprise_id: str, uow: UowDep) -> dict[str, Any]:
     """Security score with its factor breakdown and caps, open findings, latest answers."""
-    return diagnosis.assessment_summary(uow, enterprise_id)
+    return assessment.assessment_summary(uow, enterprise_id)
 
 
 @router.get("/enterprises/{enterprise_id}/treatment")
@@ -132,7 +129,7 @@ def treatment(
 
 @router.post("/enterprises/{enterprise_id}/tasks", response_model=TaskPublic, status_code=201)
 def assign(enterprise_id: str, body: TaskCreate, uow: UowDep) -> ServiceTask:
-    task = service.assign_task(
+    task = assessment.assign_task(
         uow,
         enterprise_id,
         provider_id=body.provider_id,
@@ -151,5 +148,5 @@ def tasks(uow: UowDep) -> Sequence[ServiceTask]:
 
 @router.post("/tasks/{task_id}/status", response_model=TaskPublic)
 def task_status(task_id: str, body: TaskUpdate, uow: UowDep) -> ServiceTask:
-    task = service.update_task(uow, task_id, status=body.status, note=body.note)
+    task = assessment.update_task(uow, task_id, status=body.status, note=body.note)
     return task

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter
 
-from liubu.accounts import service as accounts
-from liubu.accounts.enterprise import EnterpriseFacts
-from liubu.accounts.model import Enterprise
+from liubu import accounts
+from liubu.accounts import Enterprise, EnterpriseFacts
 from liubu.api.deps import UowDep
 from liubu.api.schemas import EnterpriseCreate, EnterprisePublic, EnterpriseUpdate
 

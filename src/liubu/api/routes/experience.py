@@ -9,9 +9,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
+from liubu import experience, products
 from liubu.api.deps import UowDep
-from liubu.experience import service as experience
-from liubu.products import service as products
 
 router = APIRouter(prefix="/api/experience", tags=["claims experience"])
 

@@ -12,9 +12,9 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from liubu import underwriting
 from liubu.api.deps import UowDep
-from liubu.underwriting import groups
-from liubu.underwriting.group_records import GroupScheme, SchemeKind, SupplierAccess
+from liubu.underwriting import GroupScheme, SchemeKind, SupplierAccess
 
 router = APIRouter(prefix="/api", tags=["groups"])
 
@@ -63,7 +63,7 @@ def list_schemes(uow: UowDep) -> Sequence[GroupScheme]:
 
 @router.post("/groups", response_model=SchemePublic, status_code=201)
 def create_scheme(body: SchemeRequest, uow: UowDep) -> GroupScheme:
-    scheme = groups.create_scheme(
+    scheme = underwriting.create_scheme(
         uow,
         kind=str(body.kind),
         name=body.name,
@@ -76,21 +76,23 @@ def create_scheme(body: SchemeRequest, uow: UowDep) -> GroupScheme:
 @router.get("/groups/{scheme_id}")
 def get_scheme(scheme_id: str, uow: UowDep) -> dict[str, Any]:
     """The scheme and its supply graph: who supplies what, with what access."""
-    return groups.scheme_view(uow, scheme_id)
+    return underwriting.scheme_view(uow, scheme_id)
 
 
 @router.post("/groups/{scheme_id}/members", status_code=201)
 def add_members(scheme_id: str, body: MembersRequest, uow: UowDep) -> dict[str, Any]:
     """Add members, all or none: a duplicate or an unregistered enterprise is named."""
-    groups.add_members(
+    underwriting.add_members(
         uow,
         scheme_id,
         [
-            groups.MemberEntry(enterprise=m.enterprise, supplies=m.supplies, access=str(m.access))
+            underwriting.MemberEntry(
+                enterprise=m.enterprise, supplies=m.supplies, access=str(m.access)
+            )
             for m in body.members
         ],
     )
-    view = groups.scheme_view(uow, scheme_id)
+    view = underwriting.scheme_view(uow, scheme_id)
     return view
 
 
@@ -98,9 +100,9 @@ def add_members(scheme_id: str, body: MembersRequest, uow: UowDep) -> dict[str, 
 def quote_scheme(scheme_id: str, body: GroupQuoteRequest, uow: UowDep) -> dict[str, Any]:
     """Price each member from its own assessment; the worksheet shows each party's premium.
     With ``bind``: the master policy and a certificate per member, in one transaction."""
-    priced = groups.quote_group(uow, scheme_id, limit=body.limit, retention=body.retention)
+    priced = underwriting.quote_group(uow, scheme_id, limit=body.limit, retention=body.retention)
     data = priced.to_dict()
     if body.bind:
-        master = groups.bind_group(uow, scheme_id, priced, start=body.start)
+        master = underwriting.bind_group(uow, scheme_id, priced, start=body.start)
         data["master_policy"] = {"id": master.id, "number": master.number}
     return data

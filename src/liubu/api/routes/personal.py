@@ -22,15 +22,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import FileResponse
 
-from liubu import jobs
+from liubu import jobs, products
 from liubu.api.deps import CurrentPrincipal, PlatformDep, UowDep
 from liubu.bootstrap import ANTI_FRAUD_IMPORT
 from liubu.errors import NotFoundError, ValidationError
 from liubu.jobs import Job, JobState
-from liubu.massissue import ImportPlan
-from liubu.massissue.contract import inspect_file
-from liubu.products import service as products
-from liubu.products.validation import parse_product
+from liubu.massissue import ImportPlan, inspect_file
+from liubu.products import parse_product
 from liubu.store.personal import import_status
 
 router = APIRouter(prefix="/api", tags=["mass issuance"])

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from liubu import products
 from liubu.api.deps import UowDep
-from liubu.products import product_schema, service
-from liubu.products.registry import ProductRecord
+from liubu.products import ProductRecord, product_schema
 
 router = APIRouter(prefix="/api/products", tags=["products"])
 
@@ -48,7 +48,7 @@ def list_products(uow: UowDep) -> Sequence[ProductRecord]:
 
 @router.post("", response_model=ProductPublic, status_code=201)
 def create_draft(body: ProductDraft, uow: UowDep) -> ProductRecord:
-    record, _changed = service.submit_product(uow, body.document, source="product.yaml")
+    record, _changed = products.submit_product(uow, body.document, source="product.yaml")
     return record
 
 
@@ -58,7 +58,7 @@ def compare_products(
     ids: Annotated[list[str], Query(description="Two or more record ids or insurer/code@version.")],
     lang: Literal["zh", "en"] = "zh",
 ) -> dict[str, Any]:
-    return service.compare_products(uow, ids, lang=lang).to_dict()
+    return products.compare_products(uow, ids, lang=lang).to_dict()
 
 
 @router.get("/schema")
@@ -80,11 +80,11 @@ def get_product_document(product_id: str, uow: UowDep) -> str:
 
 @router.post("/{product_id}/file", response_model=ProductPublic)
 def file_product(product_id: str, uow: UowDep) -> ProductRecord:
-    record = service.file_product(uow, product_id)
+    record = products.file_product(uow, product_id)
     return record
 
 
 @router.post("/{product_id}/withdraw", response_model=ProductPublic)
 def withdraw_product(product_id: str, uow: UowDep) -> ProductRecord:
-    record = service.withdraw_product(uow, product_id)
+    record = products.withdraw_product(uow, product_id)
     return record

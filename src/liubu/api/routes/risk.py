@@ -9,8 +9,8 @@ import yaml
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from liubu.accounts import service as accounts
-from liubu.accounts.model import Role
+from liubu import accounts
+from liubu.accounts import Role
 from liubu.api.deps import CurrentPrincipal
 from liubu.risk import MAX_REQUEST_YEARS, model_schema, quantify_text
 

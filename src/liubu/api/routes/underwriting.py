@@ -10,9 +10,9 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from liubu import underwriting
 from liubu.api.deps import UowDep
-from liubu.underwriting import lifecycle
-from liubu.underwriting.records import Policy, PolicyEvent, Quote
+from liubu.underwriting import Policy, PolicyEvent, Quote
 
 router = APIRouter(prefix="/api", tags=["underwriting"])
 
@@ -106,7 +106,7 @@ class Renewal(BaseModel):
     "/enterprises/{enterprise_id}/quotes", response_model=list[QuotePublic], status_code=201
 )
 def request_quotes(enterprise_id: str, body: QuoteRequest, uow: UowDep) -> list[Quote]:
-    quotes = lifecycle.request_quotes(
+    quotes = underwriting.request_quotes(
         uow,
         enterprise_id,
         products_wanted=body.products,
@@ -123,7 +123,7 @@ def list_quotes(uow: UowDep) -> Sequence[Quote]:
 
 @router.get("/underwriting/queue", response_model=list[QuotePublic])
 def referral_queue(uow: UowDep) -> list[Quote]:
-    return lifecycle.referral_queue(uow)
+    return underwriting.referral_queue(uow)
 
 
 @router.get("/quotes/{quote_id}", response_model=QuotePublic)
@@ -135,12 +135,12 @@ def get_quote(quote_id: str, uow: UowDep) -> Quote:
 def option_breakdown(quote_id: str, option_index: int, uow: UowDep) -> dict[str, Any]:
     """Why an option's technical premium is what it is: the expected insured loss by scenario
     and by coverage (Euler allocation), priced again from the quote's submission."""
-    return lifecycle.option_breakdown(uow, quote_id, option_index)
+    return underwriting.option_breakdown(uow, quote_id, option_index)
 
 
 @router.post("/quotes/{quote_id}/decision", response_model=QuotePublic)
 def decide(quote_id: str, body: Decision, uow: UowDep) -> Quote:
-    quote = lifecycle.decide_referral(
+    quote = underwriting.decide_referral(
         uow, quote_id, approve=body.approve, reasons=body.reasons, overrides=body.overrides
     )
     return quote
@@ -148,7 +148,7 @@ def decide(quote_id: str, body: Decision, uow: UowDep) -> Quote:
 
 @router.post("/quotes/{quote_id}/bind", response_model=PolicyPublic, status_code=201)
 def bind(quote_id: str, body: BindRequest, uow: UowDep) -> Policy:
-    policy = lifecycle.bind(
+    policy = underwriting.bind(
         uow,
         quote_id,
         option_index=body.option_index,
@@ -175,17 +175,19 @@ def policy_events(policy_id: str, uow: UowDep) -> Sequence[PolicyEvent]:
 
 @router.post("/policies/{policy_id}/endorse", response_model=PolicyEventPublic, status_code=201)
 def endorse(policy_id: str, body: Endorsement, uow: UowDep) -> PolicyEvent:
-    event = lifecycle.endorse_limit(uow, policy_id, new_limit=body.limit, effective=body.effective)
+    event = underwriting.endorse_limit(
+        uow, policy_id, new_limit=body.limit, effective=body.effective
+    )
     return event
 
 
 @router.post("/policies/{policy_id}/cancel", response_model=PolicyEventPublic, status_code=201)
 def cancel(policy_id: str, body: Cancellation, uow: UowDep) -> PolicyEvent:
-    event = lifecycle.cancel(uow, policy_id, cancelled_on=body.effective)
+    event = underwriting.cancel(uow, policy_id, cancelled_on=body.effective)
     return event
 
 
 @router.post("/policies/{policy_id}/renew", response_model=QuotePublic, status_code=201)
 def renew(policy_id: str, body: Renewal, uow: UowDep) -> Quote:
-    quote = lifecycle.renew(uow, policy_id, claims_count=body.claims_count)
+    quote = underwriting.renew(uow, policy_id, claims_count=body.claims_count)
     return quote

@@ -1,0 +1,93 @@
+"""One front door per package (STYLE.md, house rule 12): every business package has a curated
+``__init__`` with ``__all__``, and no module outside a package imports one of its inner modules.
+
+The import graph is read with grimp (what import-linter uses), so an inner import anywhere in
+``src/liubu`` — an entry point, the store, another business package — fails here by name. The
+faces of the packages that have no public-API test of their own are pinned below; the others are
+pinned in ``tests/unit/<package>/test_public_api.py``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import grimp
+import pytest
+
+BUSINESS = (
+    "accounts",
+    "assessment",
+    "audit",
+    "claims",
+    "core",
+    "experience",
+    "intel",
+    "jobs",
+    "massissue",
+    "monitoring",
+    "portfolio",
+    "products",
+    "risk",
+    "statistics",
+    "underwriting",
+)
+
+PINNED = {
+    "accounts": [
+        "SYSTEM", "ApiToken", "Enterprise", "EnterpriseFacts", "OrgKind", "Organisation",
+        "Principal", "Role", "SignInLimits", "UnitOfWork", "User", "acting_in", "add_enterprise",
+        "add_organisation", "add_user", "authenticate_api_token", "create_organisation",
+        "create_user", "decode_access_token", "issue_access_token", "issue_api_token",
+        "load_principal", "new_id", "register_enterprise", "require", "revoke_api_token",
+        "sign_in", "update_enterprise",
+    ],
+    "assessment": [
+        "MAX_ATTACHMENT_BYTES", "AnswerSet", "AnswerSetRecord", "AnswerValue",
+        "AssessmentUnitOfWork", "Asset", "Attachment", "Evidence", "EvidenceFile",
+        "FindingRecord", "IndexCache", "PlanPremium", "Question", "QuestionType", "Scan",
+        "ScanPolicy", "ScanState", "SecurityScore", "ServiceTask", "TreatmentPlan", "Visibility",
+        "answer_set_of", "answer_with_evidence", "assessment_summary", "assign_task",
+        "attach_evidence", "current_findings", "declare_asset", "dispute_and_rescan",
+        "enterprise_of_targets", "enterprise_risk", "finding_record", "latest_answers",
+        "load_fix_costs", "load_intel_files", "load_questionnaire", "load_risk_effects",
+        "load_score_model", "make_finding", "plan_treatment", "proof_instructions",
+        "record_answers", "request_scan", "risk_modifiers", "run_scan", "score",
+        "scored_findings", "security_score", "to_decimal", "update_task", "verify_asset",
+    ],
+    "audit": [
+        "GENESIS", "AuditEvent", "ChainProblem", "ChainReport", "Tamper", "audit_key",
+        "event_hash", "state_digest", "verify_chain",
+    ],
+    "statistics": [
+        "ENTERPRISE_DIMENSIONS", "PERSONAL_DIMENSIONS", "Figures", "MarketStatistics", "Row",
+        "StatisticsQueries", "StatisticsUnitOfWork", "market_statistics",
+    ],
+    "claims": [],
+    "monitoring": [],
+    "portfolio": [],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("package", BUSINESS)
+def test_every_business_package_has_a_curated_face(package: str) -> None:
+    face = importlib.import_module(f"liubu.{package}")
+    names = face.__all__
+    assert len(set(names)) == len(names), package
+    for name in names:
+        assert getattr(face, name) is not None, (package, name)
+    if package in PINNED:
+        assert names == PINNED[package]
+
+
+def test_no_package_reaches_past_another_packages_face() -> None:
+    graph = grimp.build_graph("liubu", cache_dir=None)
+    reaches = sorted(
+        f"{imported['importer']} -> {imported['imported']}"
+        for package in BUSINESS
+        for imported in graph.find_matching_direct_imports(
+            import_expression=f"liubu.** -> liubu.{package}.**"
+        )
+        if not imported["importer"].startswith(f"liubu.{package}.")
+        and imported["importer"] != f"liubu.{package}"
+    )
+    assert not reaches, "import from the package's __init__ instead:\n" + "\n".join(reaches)
