@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from liubu.api.app import create_app
+from liubu.app import create_app
 from liubu.bootstrap import Platform
 
 CHROMIUM = os.environ.get("LIUBU_CHROMIUM", "/usr/bin/chromium")

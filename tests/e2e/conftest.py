@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, sync_playwright
 
-from liubu.api.app import create_app
+from liubu.app import create_app
 from liubu.bootstrap import Platform
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.integration.helpers import PASSWORD

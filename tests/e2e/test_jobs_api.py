@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from liubu.accounts.model import OrgKind, Role
-from liubu.api.app import create_app
+from liubu.app import create_app
 from liubu.bootstrap import Platform, bootstrap
 from liubu.demo import load_reference_products
 from liubu.massissue import write_synthetic_csv

@@ -1,1 +1,47 @@
-"""liubu.api."""
+"""liubu.api — the HTTP API (JSON, RFC 9457 problem+json errors). ``liubu.app`` mounts it."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from liubu.api.problems import install_problem_handlers
+from liubu.api.routes import (
+    accounts,
+    assessment,
+    audit,
+    auth,
+    diagnosis,
+    enterprises,
+    experience,
+    groups,
+    personal,
+    products,
+    risk,
+    statistics,
+    system,
+    underwriting,
+)
+
+__all__ = ["install_api"]
+
+
+def install_api(app: FastAPI) -> None:
+    """The API's error translator and every route under ``/api`` (and the probes)."""
+    install_problem_handlers(app)
+    for module in (
+        system,
+        auth,
+        accounts,
+        enterprises,
+        audit,
+        risk,
+        products,
+        assessment,
+        diagnosis,
+        underwriting,
+        groups,
+        experience,
+        personal,
+        statistics,
+    ):
+        app.include_router(module.router)

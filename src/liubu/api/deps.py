@@ -5,24 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from fastapi.security import OAuth2PasswordBearer
 
 from liubu import accounts
 from liubu.accounts import Principal, decode_access_token
-from liubu.bootstrap import Platform
 from liubu.errors import AuthenticationError
+from liubu.requests import PlatformDep as PlatformDep  # the API's routes take it from here
 from liubu.store.uow import SqlUnitOfWork
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
-
-
-def get_platform(request: Request) -> Platform:
-    platform: Platform = request.app.state.platform
-    return platform
-
-
-PlatformDep = Annotated[Platform, Depends(get_platform)]
 
 
 def current_principal(

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from liubu import accounts
 from liubu.cli.assess import assess_app, intel_app
 from liubu.cli.context import CliState, console, state
 from liubu.cli.experience import experience_app
@@ -92,7 +91,7 @@ def serve(
 def _serve(cli: CliState, *, host: str | None, port: int | None) -> None:
     import uvicorn
 
-    from liubu.api.app import create_app
+    from liubu.app import create_app
 
     platform = cli.platform(upgrade_schema=True)
     settings = platform.settings
@@ -204,6 +203,7 @@ def orgs_create(
     name: Annotated[str, typer.Option(help="Organisation name.")],
 ) -> None:
     """Create an organisation (tenant)."""
+    from liubu import accounts
     from liubu.accounts import OrgKind
 
     organisation = accounts.create_organisation(
@@ -230,6 +230,7 @@ def users_create(
     ],
 ) -> None:
     """Create a user in an organisation."""
+    from liubu import accounts
     from liubu.accounts import Role
 
     user = accounts.create_user(

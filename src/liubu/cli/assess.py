@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from liubu import assessment
 from liubu.cli.context import console, state
 from liubu.errors import ValidationError
 
@@ -56,6 +55,7 @@ def assets_add(
     enterprise: Annotated[str, typer.Option(help="Enterprise record id.")],
 ) -> None:
     """Declare an asset and print where to publish its verification token."""
+    from liubu import assessment
 
     asset = assessment.declare_asset(state(ctx).platform().uow(), enterprise, name)
     out.print(f"asset {asset.id} declared: {asset.name}")
@@ -66,6 +66,7 @@ def assets_add(
 @assets_app.command("verify")
 def assets_verify(ctx: typer.Context, asset_id: Annotated[str, typer.Argument()]) -> None:
     """Check that the asset publishes its token (DNS TXT or the well-known file)."""
+    from liubu import assessment
 
     platform = state(ctx).platform()
     asset = assessment.verify_asset(platform.uow(), asset_id, platform.scan_policy())
@@ -88,6 +89,8 @@ def assess_scan(
 ) -> None:
     """Scan verified assets of one enterprise: score, grade, factors and findings."""
     import dataclasses
+
+    from liubu import assessment
 
     platform = state(ctx).platform(upgrade_schema=True)
     if allow_private and platform.settings.env == "production":
@@ -208,6 +211,8 @@ def assess_answer(
 ) -> None:
     """Record the questionnaire answers (a new version; earlier versions are kept)."""
     import yaml
+
+    from liubu import assessment
 
     data = yaml.safe_load(answers.read_text("utf-8")) if answers.is_file() else None
     if not isinstance(data, dict):

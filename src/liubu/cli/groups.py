@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from liubu import underwriting
 from liubu.cli.context import console, state
 
 group_app = typer.Typer(
@@ -35,6 +34,7 @@ def create(
     product: Annotated[str, typer.Option(help="The group product, insurer/code@version.")],
 ) -> None:
     """Create a scheme; prints its id."""
+    from liubu import underwriting
 
     platform = state(ctx).platform()
     with platform.uow() as uow:
@@ -69,6 +69,7 @@ def add(
     ] = "none",
 ) -> None:
     """Add members (all or none)."""
+    from liubu import underwriting
 
     platform = state(ctx).platform()
     added = underwriting.add_members(
@@ -88,6 +89,7 @@ def quote(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Price every member from its own assessment; show each party's premium."""
+    from liubu import underwriting
 
     platform = state(ctx).platform()
     with platform.uow(_scheme_principal(platform, scheme)) as uow:

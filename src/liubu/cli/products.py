@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from liubu import products
 from liubu.cli.context import console, state
 from liubu.errors import LiubuError
 
@@ -61,6 +60,7 @@ def load(
     paths: Annotated[list[Path], typer.Argument(help="Product YAML files or folders.")],
 ) -> None:
     """Store product versions (platform operation); identical versions are left as they are."""
+    from liubu import products
 
     sources = [(str(p), p.read_text("utf-8")) for p in _product_files(paths)]
     loaded = products.load_products(state(ctx).platform(upgrade_schema=True).uow(), sources)
@@ -115,6 +115,7 @@ def show(
     lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
 ) -> None:
     """Print a product's plain-language summary and its YAML."""
+    from liubu import products
     from liubu.products import check_lang, load_vocabulary, parse_product, summarise
 
     with state(ctx).platform().uow() as uow:

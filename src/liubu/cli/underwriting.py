@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from liubu import products, underwriting
 from liubu.cli.context import console, state
 from liubu.errors import LiubuError, ValidationError
 
@@ -92,6 +91,7 @@ def _product(ctx: typer.Context, reference: str) -> Any:
     """From the registry when it has the product, else the reference catalogue."""
     from sqlalchemy.exc import OperationalError
 
+    from liubu import products
     from liubu.products import load_reference_catalogue, parse_product
 
     try:
@@ -186,6 +186,7 @@ def endorse(
     effective: Annotated[str, typer.Option(help="YYYY-MM-DD")],
 ) -> None:
     """Change the limit mid-term; prints the pro-rata premium."""
+    from liubu import underwriting
 
     with state(ctx).platform().uow() as uow:
         event = underwriting.endorse_limit(
@@ -199,6 +200,7 @@ def cancel(
     ctx: typer.Context, policy: str, effective: Annotated[str, typer.Option(help="YYYY-MM-DD")]
 ) -> None:
     """Cancel from a date; prints the refund."""
+    from liubu import underwriting
 
     with state(ctx).platform().uow() as uow:
         event = underwriting.cancel(
@@ -214,6 +216,7 @@ def renew(
     claims: Annotated[int, typer.Option(help="Claims in the past three years.")] = 0,
 ) -> None:
     """Quote the renewal, re-rated with today's score and the claims history."""
+    from liubu import underwriting
 
     with state(ctx).platform().uow() as uow:
         renewal = underwriting.renew(uow, _policy_id(uow, policy), claims_count=claims)
@@ -233,6 +236,7 @@ def quotes_request(
     claims: Annotated[int | None, typer.Option(help="Claims in the past three years.")] = None,
 ) -> None:
     """Ask for quotes from the enterprise's current assessment (one quote per insurer)."""
+    from liubu import underwriting
 
     with state(ctx).platform().uow() as uow:
         quotes = underwriting.request_quotes(
@@ -269,6 +273,7 @@ def quotes_decide(
     approve: Annotated[bool, typer.Option("--approve/--decline")] = True,
 ) -> None:
     """Decide a referred quote (as the platform operator; underwriters use the web or API)."""
+    from liubu import underwriting
 
     with state(ctx).platform().uow() as uow:
         found = underwriting.decide_referral(uow, quote_id, approve=approve, reasons=reasons)
@@ -282,6 +287,7 @@ def quotes_bind(
     option: Annotated[int, typer.Option(help="Option number (see quotes list).")],
 ) -> None:
     """Bind an offered option; prints the policy number."""
+    from liubu import underwriting
 
     with state(ctx).platform().uow() as uow:
         found = uow.underwriting.quote(quote_id)

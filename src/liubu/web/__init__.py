@@ -1,1 +1,60 @@
-"""liubu.web."""
+"""liubu.web — the server-rendered pages (Jinja2 + HTMX, zh-CN and English) and their static
+assets. ``liubu.app`` mounts them after the API."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from liubu.errors import LiubuError
+from liubu.web import (
+    diagnosis,
+    experience,
+    groups,
+    products,
+    questionnaire,
+    risk,
+    routes,
+    statistics,
+    treatment,
+    underwriting,
+)
+from liubu.web.errors import html_error, wants_html
+
+__all__ = ["install_pages"]
+
+
+def install_pages(app: FastAPI) -> None:
+    """Static assets, every page, and an error handler that answers a browser with a page and
+    leaves everyone else to the handler already installed (the API's problem+json)."""
+    static = str(resources.files("liubu.web").joinpath("static"))
+    app.mount("/static", StaticFiles(directory=static), name="static")
+    for module in (
+        risk,
+        products,
+        diagnosis,
+        questionnaire,
+        treatment,
+        underwriting,
+        statistics,
+        groups,
+        experience,
+    ):
+        app.include_router(module.router)
+    # Last: the area pages match /{slug} for the slugs in navigation.yaml.
+    app.include_router(routes.router)
+    _install_html_errors(app)
+
+
+def _install_html_errors(app: FastAPI) -> None:
+    fallback = app.exception_handlers[LiubuError]
+
+    async def handler(request: Request, error: Exception) -> Response:
+        if isinstance(error, LiubuError) and wants_html(request):
+            return html_error(request, error)
+        return await fallback(request, error)  # type: ignore[no-any-return, misc]
+
+    app.add_exception_handler(LiubuError, handler)

@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import assessment
 from liubu.accounts import Principal
-from liubu.api.deps import PlatformDep
 from liubu.assessment import Scan, ScanState
 from liubu.bootstrap import Platform
 from liubu.errors import LiubuError
+from liubu.requests import PlatformDep
 from liubu.store.uow import SqlUnitOfWork
 from liubu.web import i18n
 from liubu.web.nav import require_page

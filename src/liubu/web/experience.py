@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import experience, products
 from liubu.accounts import Principal
-from liubu.api.deps import PlatformDep
 from liubu.errors import LiubuError, NotFoundError, PermissionDeniedError
 from liubu.experience import advisory_notes
 from liubu.products import FILED, Lang
+from liubu.requests import PlatformDep
 from liubu.web import i18n
 from liubu.web.nav import require_page
 from liubu.web.rendering import flash, language_of, render

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import underwriting
-from liubu.api.deps import PlatformDep
 from liubu.errors import LiubuError
+from liubu.requests import PlatformDep
 from liubu.web.nav import require_page
 from liubu.web.rendering import flash, language_of, render
 from liubu.web.security import CsrfChecked, WebPrincipal

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from liubu import products
-from liubu.api.deps import PlatformDep
 from liubu.products import DRAFT, Lang, load_vocabulary
+from liubu.requests import PlatformDep
 from liubu.web.nav import require_page
 from liubu.web.rendering import language_of, render
 from liubu.web.security import WebPrincipal

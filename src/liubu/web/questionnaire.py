@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import assessment
-from liubu.api.deps import PlatformDep
 from liubu.assessment import (
     AnswerValue,
     Question,
@@ -18,6 +17,7 @@ from liubu.assessment import (
     load_questionnaire,
 )
 from liubu.errors import LiubuError, ValidationError
+from liubu.requests import PlatformDep
 from liubu.web import i18n
 from liubu.web.nav import require_page
 from liubu.web.rendering import flash, language_of, render

@@ -10,9 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import accounts
 from liubu.accounts import Principal
-from liubu.api.deps import PlatformDep
-from liubu.api.routes.auth import sign_in_limits
 from liubu.errors import AuthenticationError, NotFoundError, RateLimitedError
+from liubu.requests import PlatformDep, sign_in_limits
 from liubu.web import i18n
 from liubu.web.nav import navigation_for, require_page
 from liubu.web.rendering import render

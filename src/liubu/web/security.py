@@ -10,8 +10,8 @@ from fastapi import Depends, Form, Request
 
 from liubu import accounts
 from liubu.accounts import Principal
-from liubu.api.deps import PlatformDep
 from liubu.errors import AuthenticationError, PermissionDeniedError, Reason
+from liubu.requests import PlatformDep
 
 SESSION_USER = "uid"
 SESSION_CSRF = "csrf"

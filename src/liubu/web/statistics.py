@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from liubu.api.deps import PlatformDep
 from liubu.errors import NotFoundError
+from liubu.requests import PlatformDep
 from liubu.statistics import MarketStatistics, market_statistics
 from liubu.web.nav import require_page
 from liubu.web.rendering import language_of, render

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import assessment, underwriting
 from liubu.accounts import OrgKind
-from liubu.api.deps import PlatformDep
 from liubu.errors import LiubuError
 from liubu.products import FILED, parse_product
+from liubu.requests import PlatformDep
 from liubu.web.nav import require_page
 from liubu.web.rendering import flash, language_of, render
 from liubu.web.security import CsrfChecked, WebPrincipal

@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import underwriting
 from liubu.accounts import Principal
-from liubu.api.deps import PlatformDep
 from liubu.bootstrap import Platform
 from liubu.errors import LiubuError
 from liubu.products import FILED
+from liubu.requests import PlatformDep
 from liubu.web.nav import navigation_for, require_page
 from liubu.web.rendering import flash, language_of, render, templates
 from liubu.web.security import CsrfChecked, WebPrincipal

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -12,16 +11,9 @@ from liubu import accounts
 from liubu.accounts import issue_access_token
 from liubu.api.deps import CurrentPrincipal, PlatformDep
 from liubu.api.schemas import MePublic, TokenResponse
+from liubu.requests import sign_in_limits
 
 router = APIRouter(prefix="/api", tags=["auth"])
-
-
-def sign_in_limits(platform: PlatformDep) -> accounts.SignInLimits:
-    settings = platform.settings
-    return accounts.SignInLimits(
-        max_failures=settings.login_max_failures,
-        window=timedelta(seconds=settings.login_window_seconds),
-    )
 
 
 @router.post("/auth/token", response_model=TokenResponse)

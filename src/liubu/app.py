@@ -1,49 +1,21 @@
-"""The application factory. ``create_app()`` builds the platform unless one is given."""
+"""The app assembly: ``create_app()`` builds the platform unless one is given, then mounts the API
+(``liubu.api``) and the web pages (``liubu.web``), which know nothing of each other."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from importlib import resources
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
-from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from liubu import __version__
-from liubu.api.problems import install_problem_handlers
-from liubu.api.routes import (
-    accounts,
-    assessment,
-    audit,
-    auth,
-    diagnosis,
-    enterprises,
-    experience,
-    groups,
-    personal,
-    products,
-    risk,
-    statistics,
-    system,
-    underwriting,
-)
+from liubu.api import install_api
 from liubu.bootstrap import Platform, bootstrap
 from liubu.config import Settings
-from liubu.errors import LiubuError
-from liubu.web import diagnosis as web_diagnosis
-from liubu.web import experience as web_experience
-from liubu.web import groups as web_groups
-from liubu.web import products as web_products
-from liubu.web import questionnaire as web_questionnaire
-from liubu.web import risk as web_risk
-from liubu.web import routes as web_routes
-from liubu.web import statistics as web_statistics
-from liubu.web import treatment as web_treatment
-from liubu.web import underwriting as web_underwriting
-from liubu.web.errors import html_error, wants_html
+from liubu.web import install_pages
 
 SWAGGER_UI = "vendor/swagger-ui-5.35.0"
 _SECURITY_HEADERS = {
@@ -83,8 +55,6 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
     )
     app.state.platform = platform
     app.state.default_language = platform.settings.default_language
-    install_problem_handlers(app)
-    _install_html_errors(app)
 
     @app.middleware("http")
     async def security_headers(
@@ -105,8 +75,6 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         same_site="lax",
         https_only=platform.settings.env == "production",
     )
-    static = str(resources.files("liubu.web").joinpath("static"))
-    app.mount("/static", StaticFiles(directory=static), name="static")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -119,46 +87,8 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
             swagger_ui_parameters={"defaultModelsExpandDepth": 0},
         )
 
-    for router in (
-        system.router,
-        auth.router,
-        accounts.router,
-        enterprises.router,
-        audit.router,
-        risk.router,
-        products.router,
-        assessment.router,
-        diagnosis.router,
-        underwriting.router,
-        groups.router,
-        experience.router,
-        personal.router,
-        statistics.router,
-    ):
-        app.include_router(router)
-    for page_router in (
-        web_risk.router,
-        web_products.router,
-        web_diagnosis.router,
-        web_questionnaire.router,
-        web_treatment.router,
-        web_underwriting.router,
-        web_statistics.router,
-        web_groups.router,
-        web_experience.router,
-    ):
-        app.include_router(page_router)
-    # Web pages last: its area pages match /{slug} for the slugs in navigation.yaml.
-    app.include_router(web_routes.router)
+    install_api(app)
+    # Pages last: their area pages match /{slug} for the slugs in navigation.yaml, and their
+    # error handler answers a browser with a page and everyone else with the API's problem.
+    install_pages(app)
     return app
-
-
-def _install_html_errors(app: FastAPI) -> None:
-    api_handler = app.exception_handlers[LiubuError]
-
-    async def handler(request: Request, error: Exception) -> Response:
-        if isinstance(error, LiubuError) and wants_html(request):
-            return html_error(request, error)
-        return await api_handler(request, error)  # type: ignore[no-any-return, misc]
-
-    app.add_exception_handler(LiubuError, handler)
