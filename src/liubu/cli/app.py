@@ -6,7 +6,6 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from liubu.cli.assess import assess_app, intel_app
 from liubu.cli.context import CliState, console, state
@@ -18,16 +17,21 @@ from liubu.cli.underwriting import policies_app, quote, quotes_app, stats
 from liubu.errors import LiubuError
 
 app = typer.Typer(
+    rich_markup_mode=None,
     name="liubu",
     help="liubu (六步): the cyber insurance platform — from pre-bind diagnosis to compensation.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-db_app = typer.Typer(help="The database schema (Alembic migrations).", no_args_is_help=True)
-users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
-orgs_app = typer.Typer(help="Organisations (tenants).", no_args_is_help=True)
-audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+db_app = typer.Typer(
+    rich_markup_mode=None, help="The database schema (Alembic migrations).", no_args_is_help=True
+)
+users_app = typer.Typer(rich_markup_mode=None, help="Users and their roles.", no_args_is_help=True)
+orgs_app = typer.Typer(rich_markup_mode=None, help="Organisations (tenants).", no_args_is_help=True)
+audit_app = typer.Typer(
+    rich_markup_mode=None, help="The hash-chained audit log.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="orgs")
@@ -134,6 +138,8 @@ def demo(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Migrate, load reference data and demo tenants (one login per role), optionally serve."""
+    from rich.table import Table
+
     from liubu.demo import DEMO_PASSWORD, load_demo
 
     cli = state(ctx)
@@ -187,6 +193,8 @@ def _load_pilot(platform: Any) -> None:
 @orgs_app.command("list")
 def orgs_list(ctx: typer.Context) -> None:
     """List organisations."""
+    from rich.table import Table
+
     with state(ctx).platform().uow() as uow:
         table = Table("id", "kind", "name")
         for organisation in uow.organisations.list():

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from liubu.cli.context import console, state
 from liubu.errors import ValidationError
@@ -16,12 +15,18 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
 intel_app = typer.Typer(
-    help="Vulnerability intelligence: NVD, CVE 5, CISA KEV, FIRST EPSS.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Vulnerability intelligence: NVD, CVE 5, CISA KEV, FIRST EPSS.",
+    no_args_is_help=True,
 )
 assess_app = typer.Typer(
-    help="Pre-bind diagnosis (保前诊断): assets, scans, reports.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Pre-bind diagnosis (保前诊断): assets, scans, reports.",
+    no_args_is_help=True,
 )
-assets_app = typer.Typer(help="Declared assets and proof of control.", no_args_is_help=True)
+assets_app = typer.Typer(
+    rich_markup_mode=None, help="Declared assets and proof of control.", no_args_is_help=True
+)
 assess_app.add_typer(assets_app, name="assets")
 out = console()
 err = console(stderr=True)
@@ -33,6 +38,8 @@ def intel_load(
     paths: Annotated[list[Path], typer.Argument(help="Feed files or folders (any format).")],
 ) -> None:
     """Load feed files; each is detected, checked whole, then kept. Loading again is a no-op."""
+    from rich.table import Table
+
     from liubu.assessment import load_intel_files
 
     report = load_intel_files(state(ctx).platform(upgrade_schema=True).uow(), paths)
@@ -162,6 +169,8 @@ class _bar:
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
+    from rich.table import Table
+
     score = summary.get("score") or {}
     out.print(
         f"[bold]security score {score.get('value', '—')}  grade {score.get('grade', '—')}[/bold]"
@@ -228,6 +237,8 @@ def assess_questions(
     lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
 ) -> None:
     """List the questionnaire: ids, questions and the answers each takes."""
+    from rich.table import Table
+
     from liubu.assessment import load_questionnaire
 
     table = Table("id", "question", "answers")
@@ -247,6 +258,8 @@ def assess_plan(
 ) -> None:
     """保前治疗: the fixes ranked by what they save in expected loss and premium."""
     from decimal import Decimal
+
+    from rich.table import Table
 
     from liubu import products, underwriting
     from liubu.products import parse_product

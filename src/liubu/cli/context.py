@@ -8,14 +8,15 @@ machine), which ``liubu --help`` and argument errors never need.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
-from rich.console import Console
 
 from liubu.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from liubu.bootstrap import Platform
     from liubu.config import Settings
 
@@ -67,7 +68,22 @@ def state(ctx: typer.Context) -> CliState:
 
 
 def console(*, stderr: bool = False) -> Console:
-    """A rich console; when output is not a terminal (a pipe, a file, CI) tables get a wide
-    line instead of the 80-column default, so ids and names are not cut."""
-    terminal = Console(stderr=stderr)
-    return terminal if terminal.is_terminal else Console(stderr=stderr, width=200)
+    """A rich console, made on first use (every CLI module holds one, and ``liubu --help``
+    prints through none of them); when output is not a terminal (a pipe, a file, CI) tables get
+    a wide line instead of the 80-column default, so ids and names are not cut."""
+    return cast("Console", _LazyConsole(stderr=stderr))
+
+
+class _LazyConsole:
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            terminal = Console(stderr=self._stderr)
+            wide = Console(stderr=self._stderr, width=200)
+            self._console = terminal if terminal.is_terminal else wide
+        return getattr(self._console, name)

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from liubu.cli.context import console, state
 from liubu.errors import NotFoundError, ValidationError
 
 experience_app = typer.Typer(
+    rich_markup_mode=None,
     help="Claims experience (理赔经验): import it, and see a rate indication from it.",
     no_args_is_help=True,
 )
@@ -102,6 +102,8 @@ def indicate(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The rate indication of a product from the stored experience: shown, never applied."""
+    from rich.table import Table
+
     from liubu.cli.underwriting import _product
     from liubu.experience import ADVICE, indication_document
     from liubu.experience import indicate as indication

@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from liubu.cli.context import console, state
 
 group_app = typer.Typer(
-    help="Group cover: supply chains (供应链) and parks (网安园区保).", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Group cover: supply chains (供应链) and parks (网安园区保).",
+    no_args_is_help=True,
 )
 out = console()
 
@@ -89,6 +90,8 @@ def quote(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Price every member from its own assessment; show each party's premium."""
+    from rich.table import Table
+
     from liubu import underwriting
 
     platform = state(ctx).platform()

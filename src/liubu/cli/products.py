@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from liubu.cli.context import console, state
 from liubu.errors import LiubuError
 
 products_app = typer.Typer(
+    rich_markup_mode=None,
     help="Standard products (条款与费率): validate, load, list, show, compare.",
     no_args_is_help=True,
 )
@@ -76,6 +76,8 @@ def list_products(
     ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
 ) -> None:
     """List product versions: id, name, type, insurer, status, filing number."""
+    from rich.table import Table
+
     with state(ctx).platform().uow() as uow:
         records = uow.products.list()
         rows = [

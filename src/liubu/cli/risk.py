@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from liubu.cli.context import console
 from liubu.errors import ValidationError
@@ -17,7 +15,9 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
 risk_app = typer.Typer(
-    help="Risk quantification (风险量化): aggregate loss under policy terms.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Risk quantification (风险量化): aggregate loss under policy terms.",
+    no_args_is_help=True,
 )
 out = console()
 
@@ -80,6 +80,7 @@ class _progress:
 
     def update(self, done: int, total: int) -> None:
         if self.bar is None:
+            from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
             self.bar = Progress(
@@ -104,6 +105,8 @@ def _money(value: float | None) -> str:
 
 
 def _print_table(summary: dict[str, Any], model_file: Path) -> None:
+    from rich.table import Table
+
     table = Table(title=f"{model_file.name} — engine {summary['engine']}")
     table.add_column("measure")
     table.add_column("annual insured loss", justify="right")

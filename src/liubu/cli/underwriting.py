@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from liubu.cli.context import console, state
 from liubu.errors import LiubuError, ValidationError
@@ -20,7 +19,9 @@ if TYPE_CHECKING:  # the CLI imports pricing only when a command runs
     from liubu.underwriting import PricedOption
 
 policies_app = typer.Typer(
-    help="Policies: list, show, endorse, cancel, renew.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Policies: list, show, endorse, cancel, renew.",
+    no_args_is_help=True,
 )
 out = console()
 
@@ -31,6 +32,8 @@ def quote(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Price every product of a submission: technical and filed premium, adequacy, referral."""
+    from rich.table import Table
+
     from liubu.risk import Modifier
     from liubu.underwriting import Applicant, priced_product
 
@@ -122,6 +125,8 @@ def list_policies(
     ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
     """Every policy: number, insured, product, period, premium, status."""
+    from rich.table import Table
+
     with state(ctx).platform().uow() as uow:
         rows = [
             {
@@ -164,6 +169,8 @@ def _policy_id(uow: Any, number_or_id: str) -> str:
 @policies_app.command("show")
 def show(ctx: typer.Context, policy: Annotated[str, typer.Argument(help="Number or id.")]) -> None:
     """A policy and its money events."""
+    from rich.table import Table
+
     with state(ctx).platform().uow() as uow:
         found = uow.underwriting.policy(_policy_id(uow, policy))
         events = uow.underwriting.events(found.id)
@@ -224,7 +231,9 @@ def renew(
 
 
 quotes_app = typer.Typer(
-    help="Quotes: request, list, decide a referral, bind.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Quotes: request, list, decide a referral, bind.",
+    no_args_is_help=True,
 )
 
 
@@ -247,6 +256,8 @@ def quotes_request(
 
 
 def _print_quote(found: Any) -> None:
+    from rich.table import Table
+
     out.print(
         f"quote [bold]{found.id}[/bold] from {found.insurer}: {found.status} "
         f"(version {found.version}, valid until {found.valid_until:%Y-%m-%d})"
@@ -370,6 +381,8 @@ def stats(
     ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
 ) -> None:
     """Market statistics for regulators: enterprise and anti-fraud lines, aggregates only."""
+    from rich.table import Table
+
     from liubu.statistics import market_statistics
 
     with state(ctx).platform(upgrade_schema=True).uow() as uow:
