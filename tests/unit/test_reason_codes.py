@@ -22,6 +22,8 @@ SOURCE = Path(importlib.import_module("liubu").__file__ or "").parent
 
 # The packages whose codes live in a ``<Package>Code`` enum, with its class name.
 CODED = {
+    "intel": "IntelCode",
+    "risk": "RiskCode",
     "underwriting": "UnderwritingCode",
 }
 
@@ -32,11 +34,9 @@ NOT_YET_CONVERTED: tuple[str, ...] = (
     "cli",
     "core",
     "experience",
-    "intel",
     "jobs",
     "massissue",
     "products",
-    "risk",
     "store",
 )
 
