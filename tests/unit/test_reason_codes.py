@@ -23,6 +23,7 @@ SOURCE = Path(importlib.import_module("liubu").__file__ or "").parent
 # The packages whose codes live in a ``<Package>Code`` enum, with its class name.
 CODED = {
     "intel": "IntelCode",
+    "products": "ProductsCode",
     "risk": "RiskCode",
     "underwriting": "UnderwritingCode",
 }
@@ -36,7 +37,6 @@ NOT_YET_CONVERTED: tuple[str, ...] = (
     "experience",
     "jobs",
     "massissue",
-    "products",
     "store",
 )
 
