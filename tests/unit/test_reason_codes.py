@@ -22,6 +22,7 @@ SOURCE = Path(importlib.import_module("liubu").__file__ or "").parent
 
 # The packages whose codes live in a ``<Package>Code`` enum, with its class name.
 CODED = {
+    "core": "CoreCode",
     "intel": "IntelCode",
     "products": "ProductsCode",
     "risk": "RiskCode",
@@ -33,7 +34,6 @@ NOT_YET_CONVERTED: tuple[str, ...] = (
     "api",
     "assessment",
     "cli",
-    "core",
     "experience",
     "jobs",
     "massissue",
