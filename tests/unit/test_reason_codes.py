@@ -23,6 +23,7 @@ SOURCE = Path(importlib.import_module("liubu").__file__ or "").parent
 # The packages whose codes live in a ``<Package>Code`` enum, with its class name.
 CODED = {
     "core": "CoreCode",
+    "experience": "ExperienceCode",
     "intel": "IntelCode",
     "products": "ProductsCode",
     "risk": "RiskCode",
@@ -34,10 +35,8 @@ NOT_YET_CONVERTED: tuple[str, ...] = (
     "api",
     "assessment",
     "cli",
-    "experience",
     "jobs",
     "massissue",
-    "store",
 )
 
 # ``code=`` keywords that name something other than a reason: an organisation's short code.
