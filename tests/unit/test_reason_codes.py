@@ -22,6 +22,7 @@ SOURCE = Path(importlib.import_module("liubu").__file__ or "").parent
 
 # The packages whose codes live in a ``<Package>Code`` enum, with its class name.
 CODED = {
+    "assessment": "AssessmentCode",
     "core": "CoreCode",
     "experience": "ExperienceCode",
     "intel": "IntelCode",
@@ -33,7 +34,6 @@ CODED = {
 # Still to convert (raise bare string codes today); remove a package when its enum lands.
 NOT_YET_CONVERTED: tuple[str, ...] = (
     "api",
-    "assessment",
     "cli",
     "jobs",
     "massissue",
