@@ -25,7 +25,9 @@ CODED = {
     "assessment": "AssessmentCode",
     "core": "CoreCode",
     "experience": "ExperienceCode",
+    "massissue": "MassissueCode",
     "intel": "IntelCode",
+    "jobs": "JobsCode",
     "products": "ProductsCode",
     "risk": "RiskCode",
     "underwriting": "UnderwritingCode",
@@ -35,9 +37,11 @@ CODED = {
 NOT_YET_CONVERTED: tuple[str, ...] = (
     "api",
     "cli",
-    "jobs",
-    "massissue",
 )
+
+# Where a package's titles sit in its ``data/reasons.yaml``: at the top, except in massissue, whose
+# file also holds the bilingual row reasons of its error file (``reasons:``) beside them.
+TITLES_KEY = {"massissue": "errors"}
 
 # ``code=`` keywords that name something other than a reason: an organisation's short code.
 NOT_A_REASON = {("demo.py", "DemoOrganisation")}
@@ -112,6 +116,8 @@ def test_every_code_has_a_chinese_and_an_english_title(package: str) -> None:
 @pytest.mark.parametrize("package", sorted(CODED))
 def test_the_titles_file_names_only_codes_of_the_enum(package: str) -> None:
     titles = packaged_yaml(f"liubu.{package}", "data", "reasons.yaml")
+    if package in TITLES_KEY:
+        titles = titles[TITLES_KEY[package]]
     values = {member.value for member in _enum(package)}
     assert set(titles) - values == set()
     assert all(set(row) == {"zh", "en"} for row in titles.values())
