@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
+from liubu.cli.reasons import CliCode
 from liubu.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def _require_schema(platform: Platform) -> None:
         where = "has no liubu tables" if at is None else f"is at revision {at}, not {head}"
         raise ConfigurationError(
             f"The database {where}: run `liubu db upgrade` first.",
-            code="database.not_migrated",
+            code=CliCode.DATABASE_NOT_MIGRATED,
         )
 
 

@@ -152,7 +152,7 @@ def _file_error(
 ) -> ValidationError:
     return ValidationError(
         f"{message.rstrip('.')} (at {path}:{line}).",
-        code="intel.epss_row" if field else "intel.epss_file",
+        code=IntelCode.EPSS_ROW if field else IntelCode.EPSS_FILE,
         field=field or "file",
         value=str(path),
         location=f"{path}:{line}",

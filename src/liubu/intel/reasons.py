@@ -25,6 +25,7 @@ class IntelCode(StrEnum):
     CPE_SYNTAX = "intel.cpe_syntax"
     WRONG_FORMAT = "intel.wrong_format"
     EPSS_ROW = "intel.epss_row"
+    EPSS_FILE = "intel.epss_file"
     ASSET_WILDCARD = "intel.asset_wildcard"
     KEV_CSV = "intel.kev_csv"
     KEV_COUNT = "intel.kev_count"
