@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
 import pytest
 
+from liubu.core import parse_uscc
 from liubu.datafiles import packaged_yaml
 from liubu.errors import ValidationError
+from liubu.risk import Poisson
 
 SOURCE = Path(importlib.import_module("liubu").__file__ or "").parent
 
@@ -153,3 +157,22 @@ def test_a_limit_the_product_does_not_offer_is_refused_with_the_same_code_as_bef
         terms_for_option(spec, limit=Decimal(123))
     assert refused.value.code == "underwriting.limit_not_offered"
     assert type(refused.value.code) is not str
+
+
+@pytest.mark.parametrize(
+    ("refuse", "code"),
+    [
+        # codes that were glued together from fragments before they were members
+        (lambda: parse_uscc("123"), "uscc.length"),
+        (lambda: parse_uscc(5), "uscc.type"),
+        (lambda: Poisson(-1.0), "risk.negative"),
+    ],
+    ids=["uscc_length", "uscc_type", "risk_negative"],
+)
+def test_a_code_once_built_from_fragments_is_the_same_string_as_before(
+    refuse: Callable[[], object], code: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        refuse()
+    assert refused.value.code == code
+    assert json.dumps({"code": refused.value.code}) == json.dumps({"code": code})
