@@ -42,7 +42,7 @@ PINNED = {
         "sign_in", "update_enterprise",
     ],
     "assessment": [
-        "MAX_ATTACHMENT_BYTES", "AnswerSet", "AnswerSetRecord", "AnswerValue",
+        "MAX_ATTACHMENT_BYTES", "AnswerSet", "AnswerSetRecord", "AnswerValue", "AssessmentCode",
         "AssessmentUnitOfWork", "Asset", "Attachment", "Evidence", "EvidenceFile",
         "FindingRecord", "IndexCache", "PlanPremium", "Question", "QuestionType", "Scan",
         "ScanPolicy", "ScanState", "SecurityScore", "ServiceTask", "TreatmentPlan", "Visibility",

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from liubu.api.reasons import ApiCode
 from liubu.errors import LiubuError, RateLimitedError, Reason
 
 PROBLEM_JSON = "application/problem+json"
@@ -91,7 +92,7 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
         422,
         f"The field {field or 'input'} is invalid: {message}.",
         reason=Reason.INVALID,
-        code="request.invalid",
+        code=ApiCode.REQUEST_INVALID,
         instance=request.url.path,
         extra={
             "field": field,

@@ -24,6 +24,7 @@ from liubu.assessment.questionnaire import (
     Visibility,
     load_questionnaire,
 )
+from liubu.assessment.reasons import AssessmentCode
 from liubu.assessment.records import (
     AnswerSetRecord,
     AssessmentUnitOfWork,
@@ -58,6 +59,7 @@ __all__ = [
     "AnswerSet",
     "AnswerSetRecord",
     "AnswerValue",
+    "AssessmentCode",
     "AssessmentUnitOfWork",
     "Asset",
     "Attachment",

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from liubu.assessment.reasons import AssessmentCode
 from liubu.datafiles import FastSafeLoader, packaged_text
 from liubu.errors import ConfigurationError
 
@@ -58,7 +59,7 @@ class Table:
         dotted = ".".join(str(part) for part in path) or "top level"
         return ConfigurationError(
             f"{message} (at {dotted}, {self.where(path)})",
-            code="assessment.data_file",
+            code=AssessmentCode.DATA_FILE,
             detail={"location": self.where(path), "field": dotted},
         )
 
@@ -126,14 +127,14 @@ def parse_table(text: str, filename: str) -> Table:
     except yaml.YAMLError as error:
         raise ConfigurationError(
             f"The data file liubu/assessment/data/{filename} is not valid YAML: {error}.",
-            code="assessment.data_file",
+            code=AssessmentCode.DATA_FILE,
         ) from error
     finally:
         loader.dispose()
     if not isinstance(data, dict) or root is None:
         raise ConfigurationError(
             f"The data file liubu/assessment/data/{filename} must hold a YAML mapping.",
-            code="assessment.data_file",
+            code=AssessmentCode.DATA_FILE,
         )
     lines: dict[Path, int] = {}
     _record(root, (), lines)

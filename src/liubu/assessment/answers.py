@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from liubu.assessment.questionnaire import AnswerValue, Questionnaire, Visibility
+from liubu.assessment.reasons import AssessmentCode
 from liubu.errors import ValidationError
 
 ProblemCode = Literal[
@@ -54,7 +55,7 @@ def _plain(value: object, *, field_name: str) -> AnswerValue:
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise ValidationError(
             f"The answer {field_name} must be a string or a number, not {value!r}.",
-            code="answers.bad_value",
+            code=AssessmentCode.ANSWERS_BAD_VALUE,
             field=field_name,
             value=repr(value),
         )
@@ -64,7 +65,7 @@ def _plain(value: object, *, field_name: str) -> AnswerValue:
     if not math.isfinite(number):
         raise ValidationError(
             f"The answer {field_name} must be a finite number, not {value!r}.",
-            code="answers.bad_value",
+            code=AssessmentCode.ANSWERS_BAD_VALUE,
             field=field_name,
             value=repr(value),
         )
@@ -84,7 +85,7 @@ class Answer:
         if any(not isinstance(item, str) or not item.strip() for item in evidence):
             raise ValidationError(
                 f"Evidence attachment ids must be non-empty strings, not {evidence!r}.",
-                code="answers.bad_evidence",
+                code=AssessmentCode.ANSWERS_BAD_EVIDENCE,
                 field="evidence",
                 value=repr(evidence),
             )
@@ -113,14 +114,14 @@ class AnswerSet:
         if isinstance(self.version, bool) or not isinstance(self.version, int) or self.version < 1:
             raise ValidationError(
                 f"The answer set version must be a positive integer, not {self.version!r}.",
-                code="answers.bad_version",
+                code=AssessmentCode.ANSWERS_BAD_VERSION,
                 field="version",
                 value=repr(self.version),
             )
         if self.answered_at.utcoffset() != timedelta(0):
             raise ValidationError(
                 f"answered_at must be timezone-aware UTC, not {self.answered_at!r}.",
-                code="answers.bad_time",
+                code=AssessmentCode.ANSWERS_BAD_TIME,
                 field="answered_at",
                 value=str(self.answered_at),
             )
@@ -283,7 +284,7 @@ def require_usable(questionnaire: Questionnaire, answers: AnswerSet) -> None:
         if problem.blocking:
             raise ValidationError(
                 f"The answers cannot be scored: {problem.message}",
-                code=f"answers.{problem.code}",
+                code=AssessmentCode(f"answers.{problem.code}"),
                 field=problem.location,
             )
 

@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 
 from liubu.assessment._tables import Path, Table, load_table, parse_table
+from liubu.assessment.reasons import AssessmentCode
 from liubu.core import FEN, half_up
 from liubu.errors import ConfigurationError
 from liubu.products import Text
@@ -110,7 +111,7 @@ class CostTable:
             raise ConfigurationError(
                 f"liubu/assessment/data/{_FILE} has no {entry.scale} scale for the revenue band "
                 f"{revenue_band!r}.",
-                code="assessment.fix_costs",
+                code=AssessmentCode.FIX_COSTS,
             )
         return FixCost(
             revenue_band,
@@ -205,7 +206,7 @@ def fix_cost_for_question(question_id: str, *, revenue_band: str) -> FixCost:
     except KeyError:
         raise ConfigurationError(
             f"liubu/assessment/data/{_FILE} has no cost for the question {question_id!r}.",
-            code="assessment.fix_costs",
+            code=AssessmentCode.FIX_COSTS,
         ) from None
     return table.cost(entry, revenue_band)
 

@@ -22,6 +22,7 @@ from typing import Any
 from liubu.assessment._tables import Path, Table, load_table, parse_table
 from liubu.assessment.answers import AnswerSet
 from liubu.assessment.questionnaire import AnswerValue, Questionnaire, load_questionnaire
+from liubu.assessment.reasons import AssessmentCode
 from liubu.assessment.scan import Finding, FindingStatus
 from liubu.assessment.score_model import ScoreModel, effective_answers, load_score_model
 from liubu.assessment.scoring import SecurityScore
@@ -244,7 +245,7 @@ def modifier_breakdown(
         if name not in effects.scenarios:
             raise ConfigurationError(
                 f"liubu/assessment/data/{_FILE} has no entry for the library scenario {name!r}.",
-                code="assessment.risk_effects",
+                code=AssessmentCode.RISK_EFFECTS,
             )
         out[name] = _one(effects, effects.scenarios[name], score.grade, detected, effective)
     return out

@@ -22,6 +22,7 @@ from typing import Literal
 from liubu.assessment._tables import Path, Table, load_table, parse_table
 from liubu.assessment.answers import AnswerSet
 from liubu.assessment.questionnaire import AnswerValue, Questionnaire, QuestionType, Visibility
+from liubu.assessment.reasons import AssessmentCode
 from liubu.core import half_up
 from liubu.errors import ConfigurationError
 from liubu.products import Text
@@ -251,7 +252,7 @@ def weights_for(model: ScoreModel, questionnaire: Questionnaire) -> dict[str, Qu
             raise ConfigurationError(
                 f"The score model scores question {qid!r}, which questionnaire version "
                 f"{questionnaire.version} does not ask.",
-                code="assessment.score_model",
+                code=AssessmentCode.SCORE_MODEL,
             )
         question = questionnaire.question(qid)
         credits = dict(weight.credits or model.default_credits.get(str(question.type), {}))
@@ -260,7 +261,7 @@ def weights_for(model: ScoreModel, questionnaire: Questionnaire) -> dict[str, Qu
             raise ConfigurationError(
                 f"The score model's entry for {qid} does not fit the question: credits for "
                 f"{sorted(missing)} missing, or bands on a non-number.",
-                code="assessment.score_model",
+                code=AssessmentCode.SCORE_MODEL,
             )
         out[qid] = QuestionWeight(qid, weight.points, credits, weight.bands, weight.not_applicable)
     return out

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from liubu.accounts import OrgKind, Role, new_id, require
+from liubu.assessment.reasons import AssessmentCode
 from liubu.assessment.records import (
     CLOSED,
     DISPUTES,
@@ -110,7 +111,7 @@ def verify_asset(uow: AssessmentUnitOfWork, asset_id: str, policy: ScanPolicy) -
             raise ValidationError(
                 f"{asset.name} does not publish its verification token yet ({tried}). Publish "
                 f"{proof_instructions(asset)['dns_txt']} or the well-known file, then try again.",
-                code="asset.unverified",
+                code=AssessmentCode.ASSET_UNVERIFIED,
                 field="asset",
                 value=asset.name,
             )
@@ -131,7 +132,7 @@ def enterprise_of_targets(uow: AssessmentUnitOfWork, targets: Sequence[str]) -> 
             raise ValidationError(
                 f"{target} is not a declared asset. Declare it (liubu assess assets add) and "
                 f"prove control of it before scanning.",
-                code="scan.undeclared",
+                code=AssessmentCode.SCAN_UNDECLARED,
                 field="targets",
                 value=target,
             )
@@ -139,7 +140,7 @@ def enterprise_of_targets(uow: AssessmentUnitOfWork, targets: Sequence[str]) -> 
             raise ValidationError(
                 f"{target} is declared but not verified; publish its token and run "
                 f"liubu assess assets verify.",
-                code="asset.unverified",
+                code=AssessmentCode.ASSET_UNVERIFIED,
                 field="targets",
                 value=target,
             )
@@ -174,7 +175,7 @@ def _request_scan(
         raise ValidationError(
             "Declare an asset and verify that you control it before scanning: liubu scans only "
             "verified assets.",
-            code="scan.no_verified_assets",
+            code=AssessmentCode.SCAN_NO_VERIFIED_ASSETS,
             field="assets",
         )
     record = Scan(

@@ -41,6 +41,7 @@ from liubu.assessment.answers import AnswerSet
 from liubu.assessment.fix_costs import FixCost, load_fix_costs
 from liubu.assessment.premium import PlanPremium, PremiumAtScore
 from liubu.assessment.questionnaire import AnswerValue, Questionnaire
+from liubu.assessment.reasons import AssessmentCode
 from liubu.assessment.scan import Finding, FindingStatus
 from liubu.assessment.scoring import SecurityScore
 from liubu.errors import ValidationError
@@ -57,7 +58,7 @@ def to_decimal(value: Decimal | int | str, *, field: str) -> Decimal:
     if not amount.is_finite() or amount < 0:
         raise ValidationError(
             f"The {field} must be a non-negative amount in CNY, not {value!r}.",
-            code="treatment.bad_amount",
+            code=AssessmentCode.TREATMENT_BAD_AMOUNT,
             field=field,
             value=repr(value),
         )
@@ -181,7 +182,7 @@ class TreatmentPlan:
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ValidationError(
                 f"top(n) needs a positive whole number of fixes, not {n!r}.",
-                code="treatment.bad_top",
+                code=AssessmentCode.TREATMENT_BAD_TOP,
                 field="n",
                 value=repr(n),
             )
@@ -194,13 +195,15 @@ class TreatmentPlan:
             if fix_id not in self._candidates:
                 raise ValidationError(
                     f"The plan has no fix {fix_id!r}.",
-                    code="treatment.unknown_fix",
+                    code=AssessmentCode.TREATMENT_UNKNOWN_FIX,
                     field="fix_ids",
                     value=fix_id,
                 )
             chosen.append(self._candidates[fix_id])
         if not chosen:
-            raise ValidationError("Name at least one fix to combine.", code="treatment.no_fixes")
+            raise ValidationError(
+                "Name at least one fix to combine.", code=AssessmentCode.TREATMENT_NO_FIXES
+            )
         change, cost = chosen[0].change, chosen[0].cost
         for candidate in chosen[1:]:
             change, cost = change.merge(candidate.change), cost.plus(candidate.cost)

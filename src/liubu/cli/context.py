@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import typer
 
+from liubu.cli.reasons import CliCode
 from liubu.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def _require_schema(platform: Platform) -> None:
         where = "has no liubu tables" if at is None else f"is at revision {at}, not {head}"
         raise ConfigurationError(
             f"The database {where}: run `liubu db upgrade` first.",
-            code="database.not_migrated",
+            code=CliCode.DATABASE_NOT_MIGRATED,
         )
 
 

@@ -35,10 +35,12 @@ from liubu.core.industry import (
 from liubu.core.money import FEN, Money, half_up
 from liubu.core.period import Period, to_shanghai
 from liubu.core.personal import PersonalDataCipher, mask_mobile, mask_name, mask_resident_id
+from liubu.core.reasons import CoreCode
 from liubu.core.region import Province, Region, RegionLevel, parse_region, provinces
 
 __all__ = [
     "FEN",
+    "CoreCode",
     "Industry",
     "IndustryDivision",
     "IndustrySection",

@@ -26,6 +26,7 @@ from functools import cache
 from types import MappingProxyType
 
 from liubu.core._data import load_table, require_keys
+from liubu.core.reasons import CoreCode
 from liubu.errors import IdentifierError
 
 DIGITS = "0123456789"
@@ -48,11 +49,11 @@ def _masked(text: str, *, head: int, tail: int) -> str:
     return text[:head] + "*" * (len(text) - head - tail) + text[len(text) - tail :]
 
 
-def _require_str(text: object, *, field: str, what: str, shown: str) -> str:
+def _require_str(text: object, *, field: str, what: str, code: CoreCode) -> str:
     if not isinstance(text, str):
         raise IdentifierError(
             f"The {field} must be a string holding a {what}, but it is a {type(text).__name__}.",
-            code=f"{shown}.type",
+            code=code,
             field=field,
             value=type(text).__name__,
         )
@@ -99,11 +100,11 @@ def _uscc_weighted_sum(first17: str) -> int:
 
 def uscc_check_character(first17: str) -> str:
     """The GB 32100-2015 check character: ``alphabet[(31 − Σ c_i·W_i mod 31) mod 31]``."""
-    _require_str(first17, field="first17", what="17-character code prefix", shown="uscc")
+    _require_str(first17, field="first17", what="17-character code prefix", code=CoreCode.USCC_TYPE)
     if len(first17) != 17 or any(char not in USCC_ALPHABET for char in first17):
         raise IdentifierError(
             f"The first17 {first17!r} must be 17 characters from {USCC_ALPHABET}.",
-            code="uscc.prefix",
+            code=CoreCode.USCC_PREFIX,
             field="first17",
             value=first17,
         )
@@ -113,36 +114,38 @@ def uscc_check_character(first17: str) -> str:
 def _uscc_problem(code: str, *, field: str) -> IdentifierError | None:
     """The first rule ``code`` breaks, as an error to raise, or None when it is valid."""
 
-    def problem(reason: str, rule: str) -> IdentifierError:
+    def problem(reason: str, rule: CoreCode) -> IdentifierError:
         return IdentifierError(
             f"The {field} {code!r} is not a valid unified social credit code (GB 32100-2015): "
             f"{reason}.",
-            code=f"uscc.{rule}",
+            code=rule,
             field=field,
             value=code,
         )
 
     if len(code) != 18:
-        return problem(f"it has {len(code)} characters instead of 18", "length")
+        return problem(f"it has {len(code)} characters instead of 18", CoreCode.USCC_LENGTH)
     bad = sorted({char for char in code if char not in USCC_ALPHABET})
     if bad:
-        return problem(f"{''.join(bad)!r} is outside the alphabet {USCC_ALPHABET}", "alphabet")
+        return problem(
+            f"{''.join(bad)!r} is outside the alphabet {USCC_ALPHABET}", CoreCode.USCC_ALPHABET
+        )
     if code[0] not in registration_authorities():
         known = "".join(registration_authorities())
         return problem(
             f"the registration authority code {code[0]!r} is not one of {known}",
-            "registration_authority",
+            CoreCode.USCC_REGISTRATION_AUTHORITY,
         )
     if any(char not in DIGITS for char in code[2:8]):
         return problem(
             f"characters 3–8 {code[2:8]!r} must be a six-digit administrative division code",
-            "division",
+            CoreCode.USCC_DIVISION,
         )
     expected = uscc_check_character(code[:17])
     if code[17] != expected:
         return problem(
             f"the check character is {code[17]!r} but the first 17 characters give {expected!r}",
-            "check_character",
+            CoreCode.USCC_CHECK_CHARACTER,
         )
     return None
 
@@ -154,7 +157,9 @@ class UnifiedSocialCreditCode:
     code: str
 
     def __post_init__(self) -> None:
-        _require_str(self.code, field="code", what="unified social credit code", shown="uscc")
+        _require_str(
+            self.code, field="code", what="unified social credit code", code=CoreCode.USCC_TYPE
+        )
         error = _uscc_problem(self.code, field="code")
         if error is not None:
             raise error
@@ -198,7 +203,9 @@ def parse_uscc(text: str, *, field: str = "uscc") -> UnifiedSocialCreditCode:
     Raises :class:`~liubu.errors.IdentifierError` with code ``uscc.length``, ``uscc.alphabet``,
     ``uscc.registration_authority``, ``uscc.division`` or ``uscc.check_character``.
     """
-    code = _require_str(text, field=field, what="unified social credit code", shown="uscc")
+    code = _require_str(
+        text, field=field, what="unified social credit code", code=CoreCode.USCC_TYPE
+    )
     code = code.strip().upper()
     error = _uscc_problem(code, field=field)
     if error is not None:
@@ -221,11 +228,11 @@ class Sex(StrEnum):
 
 def resident_id_check_character(first17: str) -> str:
     """The GB 11643-1999 check character: ``"10X98765432"[Σ a_i·W_i mod 11]``."""
-    _require_str(first17, field="first17", what="17-digit prefix", shown="resident_id")
+    _require_str(first17, field="first17", what="17-digit prefix", code=CoreCode.RESIDENT_ID_TYPE)
     if len(first17) != 17 or any(char not in DIGITS for char in first17):
         raise IdentifierError(
             f"The first17 {_masked(first17, head=3, tail=0)!r} must be exactly 17 digits.",
-            code="resident_id.prefix",
+            code=CoreCode.RESIDENT_ID_PREFIX,
             field="first17",
             value=_masked(first17, head=3, tail=0),
         )
@@ -238,25 +245,34 @@ def resident_id_check_character(first17: str) -> str:
 def _resident_id_problem(number: str, *, field: str) -> IdentifierError | None:
     shown = _masked(number, head=3, tail=4)
 
-    def problem(reason: str, rule: str) -> IdentifierError:
+    def problem(reason: str, rule: CoreCode) -> IdentifierError:
         return IdentifierError(
             f"The {field} {shown!r} is not a valid resident identity number (GB 11643-1999): "
             f"{reason}.",
-            code=f"resident_id.{rule}",
+            code=rule,
             field=field,
             value=shown,
         )
 
     if len(number) != 18:
-        return problem(f"it has {len(number)} characters instead of 18", "length")
+        return problem(
+            f"it has {len(number)} characters instead of 18", CoreCode.RESIDENT_ID_LENGTH
+        )
     if any(char not in DIGITS for char in number[:17]) or number[17] not in DIGITS + "X":
-        return problem("it must be 17 digits followed by a digit or X", "characters")
+        return problem(
+            "it must be 17 digits followed by a digit or X", CoreCode.RESIDENT_ID_CHARACTERS
+        )
     try:
         dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        return problem("digits 7–14 are not a calendar date (YYYYMMDD)", "birth_date")
+        return problem(
+            "digits 7–14 are not a calendar date (YYYYMMDD)", CoreCode.RESIDENT_ID_BIRTH_DATE
+        )
     if number[17] != resident_id_check_character(number[:17]):
-        return problem("the check character does not match the first 17 digits", "check_character")
+        return problem(
+            "the check character does not match the first 17 digits",
+            CoreCode.RESIDENT_ID_CHECK_CHARACTER,
+        )
     return None
 
 
@@ -267,7 +283,9 @@ class ResidentId:
     number: str = dataclass_field(repr=False)
 
     def __post_init__(self) -> None:
-        _require_str(self.number, field="number", what="resident ID", shown="resident_id")
+        _require_str(
+            self.number, field="number", what="resident ID", code=CoreCode.RESIDENT_ID_TYPE
+        )
         error = _resident_id_problem(self.number, field="number")
         if error is not None:
             raise error
@@ -304,7 +322,7 @@ def parse_resident_id(text: str, *, field: str = "resident_id") -> ResidentId:
     ``resident_id.characters``, ``resident_id.birth_date`` or ``resident_id.check_character``;
     the number in the message and detail is masked. 15-digit numbers (GB 11643-1989) are refused.
     """
-    number = _require_str(text, field=field, what="resident ID", shown="resident_id")
+    number = _require_str(text, field=field, what="resident ID", code=CoreCode.RESIDENT_ID_TYPE)
     number = number.strip().upper()
     error = _resident_id_problem(number, field=field)
     if error is not None:
@@ -322,7 +340,7 @@ class MobileNumber:
     number: str = dataclass_field(repr=False)
 
     def __post_init__(self) -> None:
-        _require_str(self.number, field="number", what="mobile number", shown="mobile")
+        _require_str(self.number, field="number", what="mobile number", code=CoreCode.MOBILE_TYPE)
         if _MOBILE.fullmatch(self.number) is None:
             raise _mobile_error(self.number, field="number")
 
@@ -342,7 +360,7 @@ def _mobile_error(number: str, *, field: str) -> IdentifierError:
     return IdentifierError(
         f"The {field} {shown!r} is not a mainland mobile number: it must be 11 digits starting "
         f"with 13–19.",
-        code="mobile.format",
+        code=CoreCode.MOBILE_FORMAT,
         field=field,
         value=shown,
     )
@@ -350,7 +368,7 @@ def _mobile_error(number: str, *, field: str) -> IdentifierError:
 
 def parse_mobile(text: str, *, field: str = "mobile") -> MobileNumber:
     """Parse user input: blanks and hyphens are dropped, and a ``+86``/``0086`` prefix."""
-    number = _require_str(text, field=field, what="mobile number", shown="mobile")
+    number = _require_str(text, field=field, what="mobile number", code=CoreCode.MOBILE_TYPE)
     number = re.sub(r"[\s-]", "", number)
     for prefix in ("+86", "0086"):
         if number.startswith(prefix):

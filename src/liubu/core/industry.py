@@ -18,6 +18,7 @@ from functools import cache
 from types import MappingProxyType
 
 from liubu.core._data import load_table, require_keys
+from liubu.core.reasons import CoreCode
 from liubu.errors import ValidationError
 
 _FILENAME = "gbt4754_2017.yaml"
@@ -101,7 +102,7 @@ class Industry:
         if self.section not in table.sections:
             raise ValidationError(
                 f"The industry section {self.section!r} is not a GB/T 4754-2017 section (A–T).",
-                code="industry.section",
+                code=CoreCode.INDUSTRY_SECTION,
                 field="section",
                 value=repr(self.section),
             )
@@ -109,7 +110,7 @@ class Industry:
             raise ValidationError(
                 f"The industry division {self.division!r} is not a GB/T 4754-2017 division "
                 f"(two digits, 01–97).",
-                code="industry.division",
+                code=CoreCode.INDUSTRY_DIVISION,
                 field="division",
                 value=repr(self.division),
             )
@@ -118,7 +119,7 @@ class Industry:
             raise ValidationError(
                 f"The industry division {self.division!r} belongs to section {owner!r}, "
                 f"not to section {self.section!r}.",
-                code="industry.mismatch",
+                code=CoreCode.INDUSTRY_MISMATCH,
                 field="division",
                 value=self.division,
             )
@@ -131,7 +132,7 @@ class Industry:
             raise ValidationError(
                 f"The industry division {division!r} is not a GB/T 4754-2017 division "
                 f"(two digits, 01–97).",
-                code="industry.division",
+                code=CoreCode.INDUSTRY_DIVISION,
                 field="division",
                 value=repr(division),
             )
@@ -161,7 +162,7 @@ def parse_industry(text: str, *, field: str = "industry") -> Industry:
         raise ValidationError(
             f"The {field} {text!r} is not an industry code: write a section letter and a "
             f"two-digit division, e.g. 'I65', or the division alone.",
-            code="industry.syntax",
+            code=CoreCode.INDUSTRY_SYNTAX,
             field=field,
             value=repr(text),
         )

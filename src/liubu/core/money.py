@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import ClassVar, TypeAlias
 
+from liubu.core.reasons import CoreCode
 from liubu.errors import ValidationError
 
 FEN = Decimal("0.01")
@@ -34,7 +35,7 @@ def _to_decimal(value: object, *, field: str) -> Decimal:
         raise ValidationError(
             f"The {field} {value!r} is a {type(value).__name__}; give money as a str, int or "
             f"Decimal (use Money.from_float for a float you trust).",
-            code="money.type",
+            code=CoreCode.MONEY_TYPE,
             field=field,
             value=value,
         )
@@ -48,7 +49,7 @@ def _to_decimal(value: object, *, field: str) -> Decimal:
         except InvalidOperation:
             raise ValidationError(
                 f"The {field} {value!r} is not a decimal number.",
-                code="money.syntax",
+                code=CoreCode.MONEY_SYNTAX,
                 field=field,
                 value=value,
             ) from None
@@ -56,14 +57,14 @@ def _to_decimal(value: object, *, field: str) -> Decimal:
         raise ValidationError(
             f"The {field} {value!r} is a {type(value).__name__}; give money as a str, int or "
             f"Decimal.",
-            code="money.type",
+            code=CoreCode.MONEY_TYPE,
             field=field,
             value=repr(value),
         )
     if not amount.is_finite():
         raise ValidationError(
             f"The {field} {value!r} is not a finite number.",
-            code="money.not_finite",
+            code=CoreCode.MONEY_NOT_FINITE,
             field=field,
             value=str(value),
         )
@@ -109,14 +110,14 @@ class Money:
             raise ValidationError(
                 f"Money.from_float needs a float, but the amount {value!r} is a "
                 f"{type(value).__name__}.",
-                code="money.type",
+                code=CoreCode.MONEY_TYPE,
                 field="amount",
                 value=repr(value),
             )
         if not math.isfinite(value):
             raise ValidationError(
                 f"The amount {value!r} is not a finite number.",
-                code="money.not_finite",
+                code=CoreCode.MONEY_NOT_FINITE,
                 field="amount",
                 value=repr(value),
             )
@@ -172,7 +173,7 @@ class Money:
             if isinstance(number, bool) or not isinstance(number, int):
                 raise ValidationError(
                     f"The {name} {number!r} must be a whole number of days.",
-                    code="money.pro_rata_days",
+                    code=CoreCode.MONEY_PRO_RATA_DAYS,
                     field=name,
                     value=repr(number),
                 )
@@ -180,7 +181,7 @@ class Money:
             raise ValidationError(
                 f"The days {days} must lie between 0 and total_days {total_days}, and total_days "
                 f"must be positive.",
-                code="money.pro_rata_days",
+                code=CoreCode.MONEY_PRO_RATA_DAYS,
                 field="days",
                 value=days,
             )
@@ -199,7 +200,7 @@ class Money:
             raise ValidationError(
                 f"The amount {self.amount} is not a whole number of fen; round it with "
                 f"round_fen() before allocating it.",
-                code="money.allocate_fen",
+                code=CoreCode.MONEY_ALLOCATE_FEN,
                 field="amount",
                 value=str(self.amount),
             )
@@ -218,7 +219,7 @@ class Money:
         if len(weights) == 0:
             raise ValidationError(
                 "The weights to allocate over are empty; give at least one weight.",
-                code="money.allocate_weights",
+                code=CoreCode.MONEY_ALLOCATE_WEIGHTS,
                 field="weights",
                 value="[]",
             )
@@ -226,7 +227,7 @@ class Money:
         if any(weight < 0 for weight in exact) or sum(exact) == 0:
             raise ValidationError(
                 f"The weights {list(weights)!r} must be non-negative with a positive sum.",
-                code="money.allocate_weights",
+                code=CoreCode.MONEY_ALLOCATE_WEIGHTS,
                 field="weights",
                 value=repr(list(weights)),
             )

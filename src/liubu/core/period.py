@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from liubu.core.reasons import CoreCode
 from liubu.errors import ValidationError
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -32,7 +33,7 @@ def _kind(value: object, *, field: str) -> str:
             raise ValidationError(
                 f"The {field} {value.isoformat()} has no timezone; give an aware datetime "
                 f"(e.g. with tzinfo=datetime.UTC).",
-                code="period.naive_datetime",
+                code=CoreCode.PERIOD_NAIVE_DATETIME,
                 field=field,
                 value=value.isoformat(),
             )
@@ -41,7 +42,7 @@ def _kind(value: object, *, field: str) -> str:
         return "date"
     raise ValidationError(
         f"The {field} {value!r} is a {type(value).__name__}, not a date or datetime.",
-        code="period.type",
+        code=CoreCode.PERIOD_TYPE,
         field=field,
         value=repr(value),
     )
@@ -61,7 +62,7 @@ class Period:
             raise ValidationError(
                 f"The period's start {self.start.isoformat()} is a {start_kind} but its end "
                 f"{self.end.isoformat()} is a {end_kind}; give both as dates or both as datetimes.",
-                code="period.mixed_bounds",
+                code=CoreCode.PERIOD_MIXED_BOUNDS,
                 field="end",
                 value=self.end.isoformat(),
             )
@@ -69,7 +70,7 @@ class Period:
             raise ValidationError(
                 f"The period's end {self.end.isoformat()} must come after its start "
                 f"{self.start.isoformat()}.",
-                code="period.end_not_after_start",
+                code=CoreCode.PERIOD_END_NOT_AFTER_START,
                 field="end",
                 value=self.end.isoformat(),
             )
@@ -98,7 +99,7 @@ class Period:
         if not isinstance(other, Period):
             raise ValidationError(
                 f"The other {other!r} is a {type(other).__name__}, not a Period.",
-                code="period.type",
+                code=CoreCode.PERIOD_TYPE,
                 field="other",
                 value=repr(other),
             )
@@ -111,7 +112,7 @@ class Period:
             raise ValidationError(
                 f"The {field} {value.isoformat()} is a {kind} but the period "
                 f"{self.start.isoformat()}–{self.end.isoformat()} is bounded by {own}s.",
-                code="period.mixed_bounds",
+                code=CoreCode.PERIOD_MIXED_BOUNDS,
                 field=field,
                 value=value.isoformat(),
             )
@@ -128,7 +129,7 @@ def to_shanghai(moment: dt.datetime) -> dt.datetime:
     if not isinstance(moment, dt.datetime):
         raise ValidationError(
             f"The moment {moment!r} is a {type(moment).__name__}, not a datetime.",
-            code="period.type",
+            code=CoreCode.PERIOD_TYPE,
             field="moment",
             value=repr(moment),
         )

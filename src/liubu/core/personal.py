@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from liubu.core.reasons import CoreCode
 from liubu.errors import ConfigurationError, IntegrityError, ValidationError
 
 KEY_BYTES = 32
@@ -58,7 +59,7 @@ def _field_bytes(field: str) -> bytes:
     if not isinstance(field, str) or not field or "\x00" in field:
         raise ValidationError(
             f"The field name {field!r} must be a non-empty string without NUL characters.",
-            code="personal.field",
+            code=CoreCode.PERSONAL_FIELD,
             field="field",
             value=repr(field),
         )
@@ -81,7 +82,7 @@ class PersonalDataCipher:
             raise ConfigurationError(
                 f"The personal-data key must be {KEY_BYTES} bytes, but it is {size}; set "
                 f"LIUBU_DATA_KEY to 32 random bytes in URL-safe base64.",
-                code="personal.key_length",
+                code=CoreCode.PERSONAL_KEY_LENGTH,
             )
         self._aead = AESGCM(derive_subkey(key, label=ENCRYPTION_LABEL))
         self._lookup_key = derive_subkey(key, label=LOOKUP_LABEL)
@@ -165,7 +166,7 @@ def _hmac_states(key: bytes, prefix: bytes) -> tuple[hashlib._Hash, hashlib._Has
 def _undecryptable(field: str, why: str) -> IntegrityError:
     return IntegrityError(
         f"The stored {field} could not be decrypted: {why}.",
-        code="personal.decrypt_failed",
+        code=CoreCode.PERSONAL_DECRYPT_FAILED,
         detail={"field": field},
     )
 

@@ -19,6 +19,7 @@ from functools import cache
 from types import MappingProxyType
 
 from liubu.core._data import load_table, require_keys
+from liubu.core.reasons import CoreCode
 from liubu.errors import ValidationError
 
 _FILENAME = "gbt2260.yaml"
@@ -87,7 +88,7 @@ class Region:
         ):
             raise ValidationError(
                 f"The region code {self.code!r} is not a GB/T 2260 code: it must be six digits.",
-                code="region.format",
+                code=CoreCode.REGION_FORMAT,
                 field="code",
                 value=repr(self.code),
             )
@@ -95,7 +96,7 @@ class Region:
             raise ValidationError(
                 f"The region code {self.code!r} starts with {self.code[:2]!r}, which is not a "
                 f"provincial-level division of GB/T 2260.",
-                code="region.province",
+                code=CoreCode.REGION_PROVINCE,
                 field="code",
                 value=self.code,
             )

@@ -40,6 +40,7 @@ from liubu.experience.indication import (
 )
 from liubu.experience.labels import advisory_notes, field_label, status_label
 from liubu.experience.reader import ExperienceFileError, RowProblem, read_experience_csv
+from liubu.experience.reasons import ExperienceCode
 from liubu.experience.results import (
     FactorFit,
     FrequencyFit,
@@ -64,6 +65,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "REQUIRED_COLUMNS",
     "CredibilityResult",
+    "ExperienceCode",
     "ExperienceData",
     "ExperienceFileError",
     "ExperienceTotals",

@@ -48,6 +48,7 @@ from numpy.typing import NDArray
 
 from liubu.errors import ValidationError
 from liubu.experience.dataset import ExperienceData, SegmentKey, segment_label
+from liubu.experience.reasons import ExperienceCode
 
 Measure = Literal["loss_cost", "frequency"]
 
@@ -67,7 +68,7 @@ class SegmentExperience:
             raise ValidationError(
                 f"The segment {label!r} has {len(self.weights)} weights and "
                 f"{len(self.ratios)} ratios; give one of each per period, at least one period.",
-                code="credibility.shape",
+                code=ExperienceCode.CREDIBILITY_SHAPE,
                 field="weights",
                 value=label,
             )
@@ -75,21 +76,21 @@ class SegmentExperience:
             raise ValidationError(
                 f"The segment {label!r} names {len(self.periods)} periods for "
                 f"{len(self.weights)} observations.",
-                code="credibility.shape",
+                code=ExperienceCode.CREDIBILITY_SHAPE,
                 field="periods",
                 value=label,
             )
         if not all(math.isfinite(w) and w > 0 for w in self.weights):
             raise ValidationError(
                 f"The weights {list(self.weights)} of the segment {label!r} must be positive.",
-                code="credibility.weight_not_positive",
+                code=ExperienceCode.CREDIBILITY_WEIGHT_NOT_POSITIVE,
                 field="weights",
                 value=label,
             )
         if not all(math.isfinite(x) for x in self.ratios):
             raise ValidationError(
                 f"The ratios {list(self.ratios)} of the segment {label!r} must be finite.",
-                code="credibility.ratio_not_finite",
+                code=ExperienceCode.CREDIBILITY_RATIO_NOT_FINITE,
                 field="ratios",
                 value=label,
             )
@@ -152,7 +153,7 @@ class CredibilityResult:
                 return entry
         raise ValidationError(
             f"The credibility result has no segment {segment_label(key)!r}.",
-            code="credibility.unknown_segment",
+            code=ExperienceCode.CREDIBILITY_UNKNOWN_SEGMENT,
             field="segment",
             value=segment_label(key),
         )
@@ -223,7 +224,7 @@ def _check_segments(segments: Sequence[SegmentExperience], keys: list[SegmentKey
         raise ValidationError(
             f"Bühlmann–Straub needs at least two distinct segments; got "
             f"{[segment_label(k) for k in keys]}.",
-            code="credibility.too_few_segments",
+            code=ExperienceCode.CREDIBILITY_TOO_FEW_SEGMENTS,
             field="segments",
             value=len(segments),
         )
@@ -231,7 +232,7 @@ def _check_segments(segments: Sequence[SegmentExperience], keys: list[SegmentKey
         raise ValidationError(
             "Bühlmann–Straub needs at least one segment observed in two or more periods to "
             "estimate the variance within segments; every segment has one period.",
-            code="credibility.one_period",
+            code=ExperienceCode.CREDIBILITY_ONE_PERIOD,
             field="segments",
         )
 
@@ -287,7 +288,7 @@ def _priors(
     if not 1.0 <= variance_power <= 2.0:
         raise ValidationError(
             f"The variance power {variance_power} must lie in [1, 2].",
-            code="credibility.bad_setting",
+            code=ExperienceCode.CREDIBILITY_BAD_SETTING,
             field="variance_power",
             value=variance_power,
         )
@@ -296,7 +297,7 @@ def _priors(
         raise ValidationError(
             f"The prior gives no value for the segments {missing}; give the risk engine's "
             f"expected loss per policy-year for every segment in the data.",
-            code="credibility.prior_missing",
+            code=ExperienceCode.CREDIBILITY_PRIOR_MISSING,
             field="prior",
             value=repr(missing[:10]),
         )
@@ -305,7 +306,7 @@ def _priors(
     if bad:
         raise ValidationError(
             f"The prior of the segments {bad} must be a finite positive number.",
-            code="credibility.prior_invalid",
+            code=ExperienceCode.CREDIBILITY_PRIOR_INVALID,
             field="prior",
             value=repr(bad[:10]),
         )
@@ -320,7 +321,7 @@ def experience_segments(
     if measure not in ("loss_cost", "frequency"):
         raise ValidationError(
             f"The measure {measure!r} must be 'loss_cost' or 'frequency'.",
-            code="credibility.bad_measure",
+            code=ExperienceCode.CREDIBILITY_BAD_MEASURE,
             field="measure",
             value=measure,
         )

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from liubu.errors import ValidationError
+from liubu.experience.reasons import ExperienceCode
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "policy_id",
@@ -120,7 +121,7 @@ class ExperienceData:
                 raise _invalid(
                     f"The column {name!r} has shape {column.shape}; every column must hold "
                     f"one value for each of the {n} rows.",
-                    "experience.shape",
+                    ExperienceCode.SHAPE,
                     name,
                     column.shape,
                 )
@@ -129,7 +130,7 @@ class ExperienceData:
                 raise _invalid(
                     f"The factor name {name!r} must be lower-case letters, digits and "
                     f"underscores, start with a letter, and not be a required column.",
-                    "experience.factor_name",
+                    ExperienceCode.FACTOR_NAME,
                     "factors",
                     name,
                 )
@@ -156,7 +157,7 @@ class ExperienceData:
                 raise _invalid(
                     f"The {name} of row {row} (policy {self.policy_id[row]!r}, period "
                     f"{self.period[row]}) must be {what}.",
-                    f"experience.{name}",
+                    ExperienceCode(f"experience.{name}"),
                     name,
                     row,
                 )
@@ -167,7 +168,7 @@ class ExperienceData:
             raise _invalid(
                 f"The policy {str(self.policy_id[repeated])!r} appears twice in period "
                 f"{self.period[repeated]}; each policy has one row per period.",
-                "experience.duplicate_row",
+                ExperienceCode.DUPLICATE_ROW,
                 "policy_id",
                 str(self.policy_id[repeated]),
             )
@@ -194,7 +195,7 @@ class ExperienceData:
         if name not in self.factors:
             raise _invalid(
                 f"The experience data have no factor {name!r}; they have {sorted(self.factors)}.",
-                "experience.unknown_factor",
+                ExperienceCode.UNKNOWN_FACTOR,
                 "factors",
                 name,
             )
@@ -215,5 +216,5 @@ class ExperienceData:
         return keys, inverse.reshape(-1).astype(np.intp)
 
 
-def _invalid(message: str, code: str, field: str, value: object) -> ValidationError:
+def _invalid(message: str, code: ExperienceCode, field: str, value: object) -> ValidationError:
     return ValidationError(message, code=code, field=field, value=value)

@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 from liubu.errors import ValidationError
 from liubu.experience._statsmodels import Family, GlmOutcome, fit_glm
 from liubu.experience.dataset import ExperienceData, SegmentKey
+from liubu.experience.reasons import ExperienceCode
 from liubu.experience.results import FrequencyFit, Relativity, SeverityFit
 
 Sparse = Literal["refuse", "merge"]
@@ -98,7 +99,7 @@ def fit_severity(
         raise ValidationError(
             f"The severity fit needs more rows with claims ({len(count)}) than parameters "
             f"({design.shape[1]}) to estimate its dispersion.",
-            code="experience.too_few_claims",
+            code=ExperienceCode.TOO_FEW_CLAIMS,
             field="claim_count",
             value=len(count),
         )
@@ -119,7 +120,7 @@ def _prepare(
     if len(set(factors)) != len(factors):
         raise ValidationError(
             f"The factors {list(factors)} name one factor twice.",
-            code="experience.duplicate_factor",
+            code=ExperienceCode.DUPLICATE_FACTOR,
             field="factors",
             value=repr(list(factors)),
         )
@@ -128,7 +129,7 @@ def _prepare(
             f"The settings confidence={confidence}, sparse={sparse!r}, min_claims={min_claims} "
             f"are invalid: confidence lies in (0, 1), sparse is 'refuse' or 'merge', "
             f"min_claims ≥ 0.",
-            code="experience.bad_setting",
+            code=ExperienceCode.BAD_SETTING,
             field="confidence",
             value=confidence,
         )
@@ -140,7 +141,7 @@ def _prepare(
         raise ValidationError(
             f"Base levels are given for {sorted(chosen)}, which are not among the fitted "
             f"factors {list(factors)}.",
-            code="experience.unknown_factor",
+            code=ExperienceCode.UNKNOWN_FACTOR,
             field="base_levels",
             value=repr(sorted(chosen)),
         )
@@ -166,7 +167,7 @@ def _prepare_factor(
         raise ValidationError(
             f"The base level {base!r} of the factor {factor!r} is not in the data; its "
             f"levels are {list(names)}.",
-            code="experience.unknown_level",
+            code=ExperienceCode.UNKNOWN_LEVEL,
             field=f"base_levels.{factor}",
             value=base,
         )
@@ -186,7 +187,7 @@ def _check_sparse(
         raise ValidationError(
             f"The base level {base!r} of the factor {factor!r} has fewer than {min_claims} "
             f"claims; choose a base level with claims.",
-            code="experience.level_without_claims",
+            code=ExperienceCode.LEVEL_WITHOUT_CLAIMS,
             field=factor,
             value=base,
         )
@@ -195,7 +196,7 @@ def _check_sparse(
             f"The levels {sparse_levels} of the factor {factor!r} have fewer than {min_claims} "
             f"claims, so their relativities cannot be estimated; merge them "
             f"(sparse='merge' pools them into the base level {base!r}) or gather more data.",
-            code="experience.level_without_claims",
+            code=ExperienceCode.LEVEL_WITHOUT_CLAIMS,
             field=factor,
             value=repr(sparse_levels),
         )
@@ -244,7 +245,7 @@ def _fit(
             f"The {family} GLM did not converge in {outcome.iterations} iterations "
             f"({'; '.join(outcome.warnings) or 'no warning'}); merge sparse levels or drop a "
             f"factor.",
-            code="experience.glm_not_converged",
+            code=ExperienceCode.GLM_NOT_CONVERGED,
             field="factors",
             value=outcome.iterations,
         )
@@ -262,7 +263,7 @@ def _check_aliasing(design: NDArray[np.float64], columns: list[tuple[str, str]])
         raise ValidationError(
             f"The levels {aliased} are aliased: the other factors' levels determine them (two "
             f"factors move together in these data); drop one factor or merge levels.",
-            code="experience.aliased",
+            code=ExperienceCode.ALIASED,
             field="factors",
             value=repr(aliased),
         )

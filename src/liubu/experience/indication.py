@@ -33,6 +33,7 @@ from liubu.experience.credibility import CredibilityResult, buhlmann_straub, exp
 from liubu.experience.dataset import ExperienceData, SegmentKey
 from liubu.experience.glm import Sparse, fit_frequency, fit_severity, segment_relativities
 from liubu.experience.labels import Status, advisory_notes, status_label
+from liubu.experience.reasons import ExperienceCode
 from liubu.experience.results import (
     FrequencyFit,
     Relativity,
@@ -143,7 +144,7 @@ class RateIndication:
                 return entry
         raise ValidationError(
             f"The rate indication has no factor {name!r}.",
-            code="experience.unknown_factor",
+            code=ExperienceCode.UNKNOWN_FACTOR,
             field="factor",
             value=name,
         )
@@ -181,7 +182,7 @@ def rate_indication(
     if not factors:
         raise ValidationError(
             "The factor map is empty; map at least one experience factor to a coefficient.",
-            code="experience.no_factors",
+            code=ExperienceCode.NO_FACTORS,
             field="factor_map",
         )
     filed = {f: _filed_values(product, f, link, data.levels(f)) for f, link in factor_map.items()}
@@ -272,7 +273,7 @@ def _filed_values(
                 f"The level {level!r} of the factor {factor!r} has no value on the filed guide "
                 f"of the coefficient {coefficient.factor!r}: {exc.message} Give its reading in "
                 f"factor_map[{factor!r}].readings.",
-                code="experience.no_reading",
+                code=ExperienceCode.NO_READING,
                 field=f"factor_map.{factor}.readings",
                 value=level,
             ) from None

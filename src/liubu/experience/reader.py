@@ -31,6 +31,7 @@ from liubu.core import industry_sections
 from liubu.errors import ConfigurationError, ValidationError
 from liubu.experience._data import load_yaml_table
 from liubu.experience.dataset import FACTOR_NAME, REQUIRED_COLUMNS, ExperienceData
+from liubu.experience.reasons import ExperienceCode
 
 _BOM = b"\xef\xbb\xbf"
 _PERIOD = re.compile(r"[0-9]{4}")
@@ -109,7 +110,7 @@ def read_experience_csv(
         except OSError as exc:
             raise ExperienceFileError(
                 f"The claims-experience file {label} cannot be read: {exc.strerror}.",
-                code="experience.file_unreadable",
+                code=ExperienceCode.FILE_UNREADABLE,
                 problems=(RowProblem(label, None, None, str(exc.strerror)),),
             ) from None
     if isinstance(source, bytes):
@@ -119,7 +120,7 @@ def read_experience_csv(
     if source and not any(mark in source for mark in ",\n"):
         raise ExperienceFileError(
             f"The text {source!r} is not CSV; to read a file, pass a pathlib.Path.",
-            code="experience.not_csv",
+            code=ExperienceCode.NOT_CSV,
             problems=(RowProblem(label, None, source[:64], "not CSV text"),),
         )
     # newline="" splits on \n, \r\n and \r only, as a file opened for the csv module would.
@@ -147,7 +148,7 @@ def _encoding_error(label: str, line: int, why: str) -> ExperienceFileError:
     location = f"{label}:{line}"
     return ExperienceFileError(
         f"The claims-experience file {location} {why}; nothing was loaded.",
-        code="experience.encoding",
+        code=ExperienceCode.ENCODING,
         problems=(RowProblem(location, None, None, why),),
     )
 
@@ -157,7 +158,9 @@ def _read(lines: Iterator[str], label: str, max_problems: int) -> ExperienceData
     try:
         header = next((row for row in reader if any(cell.strip() for cell in row)), None)
         if header is None:
-            raise _file_error(label, 1, None, None, "is empty: it needs a header row", "empty")
+            raise _file_error(
+                label, 1, None, None, "is empty: it needs a header row", ExperienceCode.EMPTY
+            )
         columns = _check_header([cell.strip() for cell in header], f"{label}:{reader.line_num}")
         rows = _Rows(columns, label, max_problems)
         for row in reader:
@@ -167,18 +170,23 @@ def _read(lines: Iterator[str], label: str, max_problems: int) -> ExperienceData
                     break
     except csv.Error as exc:
         raise _file_error(
-            label, reader.line_num, None, None, f"is not valid CSV ({exc})", "malformed"
+            label,
+            reader.line_num,
+            None,
+            None,
+            f"is not valid CSV ({exc})",
+            ExperienceCode.MALFORMED,
         ) from None
     return rows.finish()
 
 
 def _file_error(
-    label: str, line: int, column: str | None, value: str | None, why: str, code: str
+    label: str, line: int, column: str | None, value: str | None, why: str, code: ExperienceCode
 ) -> ExperienceFileError:
     location = f"{label}:{line}"
     return ExperienceFileError(
         f"The claims-experience file {location} {why}; nothing was loaded.",
-        code=f"experience.{code}",
+        code=code,
         problems=(RowProblem(location, column, value, why),),
     )
 
@@ -193,18 +201,20 @@ def _check_header(columns: list[str], location: str) -> list[str]:
             missing[0],
             None,
             f"lacks the required columns {missing} (its header has {columns})",
-            "missing_columns",
+            ExperienceCode.MISSING_COLUMNS,
         )
     for index, column in enumerate(columns):
         if column in columns[:index]:
             why = f"names the column {column!r} twice"
-            raise _file_error(label, int(line), column, column, why, "duplicate_column")
+            raise _file_error(
+                label, int(line), column, column, why, ExperienceCode.DUPLICATE_COLUMN
+            )
         if column not in REQUIRED_COLUMNS and not FACTOR_NAME.fullmatch(column):
             why = (
                 f"has the column {column!r}; a rating-factor column is named in lower-case "
                 f"letters, digits and underscores, starting with a letter"
             )
-            raise _file_error(label, int(line), column, column, why, "bad_column")
+            raise _file_error(label, int(line), column, column, why, ExperienceCode.BAD_COLUMN)
     return columns
 
 
@@ -305,11 +315,13 @@ class _Rows:
                 f"The claims-experience file {self.label} has{cut} {len(self.problems)} bad "
                 f"row(s); nothing was loaded. First, {first.location}: {first.message}, "
                 f"column {first.column!r}, value {first.value!r}{more}.",
-                code="experience.bad_rows",
+                code=ExperienceCode.BAD_ROWS,
                 problems=tuple(self.problems),
             )
         if not self.values["policy_id"]:
-            raise _file_error(self.label, 1, None, None, "has a header but no rows", "empty")
+            raise _file_error(
+                self.label, 1, None, None, "has a header but no rows", ExperienceCode.EMPTY
+            )
         v = self.values
         return ExperienceData(
             policy_id=np.array(v["policy_id"], dtype=np.str_),

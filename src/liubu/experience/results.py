@@ -15,6 +15,7 @@ import numpy as np
 import scipy.stats
 
 from liubu.errors import ValidationError
+from liubu.experience.reasons import ExperienceCode
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ class FactorFit:
                 return entry
         raise ValidationError(
             f"The {self.kind} fit has no level {level!r} of the factor {factor!r}.",
-            code="experience.unknown_level",
+            code=ExperienceCode.UNKNOWN_LEVEL,
             field=factor,
             value=level,
         )
@@ -146,7 +147,7 @@ def pure_premium_relativities(
             f"The frequency fit (factors {list(frequency.factors)}, base levels "
             f"{dict(frequency.base_levels)}) and the severity fit (factors "
             f"{list(severity.factors)}, base levels {dict(severity.base_levels)}) must match.",
-            code="experience.fits_differ",
+            code=ExperienceCode.FITS_DIFFER,
             field="factors",
         )
     z = float(scipy.stats.norm.ppf(0.5 + frequency.confidence / 2))

@@ -28,6 +28,7 @@ from liubu.errors import ValidationError
 from liubu.experience.dataset import ExperienceData, SegmentKey
 from liubu.experience.indication import FactorLink, RateIndication, rate_indication
 from liubu.experience.reader import read_experience_csv
+from liubu.experience.reasons import ExperienceCode
 from liubu.products import ProductSpec, ProductsUnitOfWork, Text, find_product
 
 IMPORTERS = (Role.ACTUARY, Role.ADMIN)
@@ -142,7 +143,7 @@ def import_upload(
         raise ValidationError(
             f"The file {name} is larger than {MAX_FILE_BYTES >> 20} MiB; split it by period "
             f"and upload each part.",
-            code="experience.file_too_large",
+            code=ExperienceCode.FILE_TOO_LARGE,
             field="file",
         )
     data = read_experience_csv(content, name=name)
@@ -253,7 +254,7 @@ def default_factor_map(
             raise ValidationError(
                 f"The product {product.product_id} files no coefficient for the experience "
                 f"factor {name!r}; it files {sorted(filed)}.",
-                code="experience.factor_not_filed",
+                code=ExperienceCode.FACTOR_NOT_FILED,
                 field="factors",
                 value=name,
             )
@@ -261,7 +262,7 @@ def default_factor_map(
         raise ValidationError(
             f"None of the experience factors {list(data.factor_names)} matches a coefficient "
             f"filed by {product.product_id} ({sorted(filed)}).",
-            code="experience.no_factors",
+            code=ExperienceCode.NO_FACTORS,
             field="factors",
         )
     return out
@@ -279,7 +280,7 @@ def filed_prior(
     if total <= 0:
         raise ValidationError(
             "The stored experience has no incurred loss; there is nothing to indicate.",
-            code="experience.no_claims",
+            code=ExperienceCode.NO_CLAIMS,
             field="incurred_loss",
         )
     scale = total / float((weights * shape).sum())
@@ -306,7 +307,7 @@ def _filed_product(
             raise ValidationError(
                 f"The level {level!r} of the experience factor {name!r} has no value on the "
                 f"filed guide of {coefficient.factor!r} in {product.product_id}: {exc.message}",
-                code="experience.no_reading",
+                code=ExperienceCode.NO_READING,
                 field=name,
                 value=level,
             ) from None

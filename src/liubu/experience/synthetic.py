@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from liubu.errors import ValidationError
 from liubu.experience.dataset import ExperienceData
+from liubu.experience.reasons import ExperienceCode
 
 
 def synthetic_experience(
@@ -40,7 +41,7 @@ def synthetic_experience(
         raise ValidationError(
             f"The exposure range {exposure_range} must satisfy 0 < lo ≤ hi, segment_sd "
             f"{segment_sd} must be ≥ 0, and periods {list(periods)} must not be empty.",
-            code="synthetic.bad_setting",
+            code=ExperienceCode.SYNTHETIC_BAD_SETTING,
             field="exposure_range",
             value=repr(exposure_range),
         )
@@ -109,7 +110,7 @@ def _check(
         raise ValidationError(
             f"n_policies ({n_policies}) must be ≥ 1 and base_frequency ({base_frequency}), "
             f"severity_mean ({severity_mean}) and severity_shape ({severity_shape}) positive.",
-            code="synthetic.bad_setting",
+            code=ExperienceCode.SYNTHETIC_BAD_SETTING,
             field="n_policies",
             value=n_policies,
         )
@@ -119,7 +120,7 @@ def _check(
                 raise ValidationError(
                     f"The relativities of the factor {name!r} must be positive, at least one "
                     f"level; got {dict(levels)}.",
-                    code="synthetic.bad_relativity",
+                    code=ExperienceCode.SYNTHETIC_BAD_RELATIVITY,
                     field=name,
                     value=repr(dict(levels)),
                 )
@@ -142,7 +143,7 @@ def _draw_levels(
             raise ValidationError(
                 f"The level probabilities of the factor {name!r} must give each of {levels} a "
                 f"non-negative number; got {dict(given)}.",
-                code="synthetic.bad_probabilities",
+                code=ExperienceCode.SYNTHETIC_BAD_PROBABILITIES,
                 field=name,
                 value=repr(dict(given)),
             )

@@ -36,6 +36,7 @@ from liubu.intel.index import (
 from liubu.intel.kev import KevEntry, check_kev_agreement, load_kev_csv, load_kev_json
 from liubu.intel.nvd import NvdCve, load_nvd
 from liubu.intel.paths import IntelBundle, SkippedFile, load_file, load_paths
+from liubu.intel.reasons import IntelCode
 from liubu.intel.report import Loaded, LoadReport, PageInfo, SourceKind
 from liubu.intel.scores import CvssScore, cvss_score, preferred_score, score_vector
 from liubu.intel.version import compare_versions, in_range, version_key
@@ -53,6 +54,7 @@ __all__ = [
     "Hit",
     "IndexSummary",
     "IntelBundle",
+    "IntelCode",
     "KevEntry",
     "LoadReport",
     "Loaded",

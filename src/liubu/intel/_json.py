@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from liubu.errors import ValidationError
+from liubu.intel.reasons import IntelCode
 
 
 def open_text(path: Path) -> IO[str]:
@@ -34,7 +35,7 @@ def read_json(path: Path) -> JsonAt:
         raise ValidationError(
             f"The file {path} is not valid JSON: {error.msg} at line {error.lineno}, "
             f"column {error.colno}.",
-            code="intel.json_syntax",
+            code=IntelCode.JSON_SYNTAX,
             field="file",
             value=str(path),
             location=f"{path}:{error.lineno}",
@@ -42,7 +43,7 @@ def read_json(path: Path) -> JsonAt:
     except UnicodeDecodeError as error:
         raise ValidationError(
             f"The file {path} is not UTF-8 text ({error.reason}).",
-            code="intel.encoding",
+            code=IntelCode.ENCODING,
             field="file",
             value=str(path),
             location=f"{path}:1",
@@ -90,7 +91,7 @@ class JsonAt:
     def location(self) -> str:
         return f"{self.source}#{self.pointer or '/'}"
 
-    def error(self, message: str, *, code: str) -> ValidationError:
+    def error(self, message: str, *, code: IntelCode) -> ValidationError:
         """A validation error about this value; ``message`` is a full sentence."""
         field = self.pointer.rsplit("/", 1)[-1] or "document"
         shown = self.value if isinstance(self.value, str | int | float | bool) else None
@@ -109,7 +110,7 @@ class JsonAt:
         if not isinstance(self.value, dict):
             raise self.error(
                 f"The value must be a JSON object, but it is {_kind(self.value)}.",
-                code="intel.wrong_type",
+                code=IntelCode.WRONG_TYPE,
             )
         return self.value
 
@@ -123,7 +124,9 @@ class JsonAt:
         """The required member ``key`` of this object."""
         mapping = self._mapping()
         if mapping.get(key) is None:
-            raise self.error(f"The required field {key!r} is missing.", code="intel.missing_field")
+            raise self.error(
+                f"The required field {key!r} is missing.", code=IntelCode.MISSING_FIELD
+            )
         return self._child(key, mapping[key])
 
     def optional(self, key: str) -> JsonAt | None:
@@ -136,7 +139,7 @@ class JsonAt:
         if not isinstance(self.value, list):
             raise self.error(
                 f"The value must be a JSON array, but it is {_kind(self.value)}.",
-                code="intel.wrong_type",
+                code=IntelCode.WRONG_TYPE,
             )
         return (self._child(index, item) for index, item in enumerate(self.value))
 
@@ -149,7 +152,7 @@ class JsonAt:
         if not isinstance(self.value, str):
             raise self.error(
                 f"The value must be a string, but it is {_kind(self.value)}.",
-                code="intel.wrong_type",
+                code=IntelCode.WRONG_TYPE,
             )
         return self.value
 
@@ -157,7 +160,7 @@ class JsonAt:
         if not isinstance(self.value, bool):
             raise self.error(
                 f"The value must be true or false, but it is {_kind(self.value)}.",
-                code="intel.wrong_type",
+                code=IntelCode.WRONG_TYPE,
             )
         return self.value
 
@@ -165,7 +168,7 @@ class JsonAt:
         if isinstance(self.value, bool) or not isinstance(self.value, int):
             raise self.error(
                 f"The value must be an integer, but it is {_kind(self.value)}.",
-                code="intel.wrong_type",
+                code=IntelCode.WRONG_TYPE,
             )
         return self.value
 
@@ -173,7 +176,7 @@ class JsonAt:
         if isinstance(self.value, bool) or not isinstance(self.value, int | float):
             raise self.error(
                 f"The value must be a number, but it is {_kind(self.value)}.",
-                code="intel.wrong_type",
+                code=IntelCode.WRONG_TYPE,
             )
         return float(self.value)
 
@@ -183,7 +186,7 @@ class JsonAt:
             moment = dt.datetime.fromisoformat(self.text())
         except ValueError:
             raise self.error(
-                f"The value {self.value!r} is not an ISO 8601 timestamp.", code="intel.bad_date"
+                f"The value {self.value!r} is not an ISO 8601 timestamp.", code=IntelCode.BAD_DATE
             ) from None
         return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
@@ -193,7 +196,7 @@ class JsonAt:
         except ValueError:
             raise self.error(
                 f"The value {self.value!r} is not an ISO 8601 date (YYYY-MM-DD).",
-                code="intel.bad_date",
+                code=IntelCode.BAD_DATE,
             ) from None
 
     def optional_text(self, key: str) -> str | None:

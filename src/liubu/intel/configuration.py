@@ -24,6 +24,7 @@ from typing import Literal
 
 from liubu.errors import ValidationError
 from liubu.intel.cpe import ANY, NA, Cpe, cpe_matches, is_pattern, unescape_value
+from liubu.intel.reasons import IntelCode
 from liubu.intel.version import version_key
 
 Operator = Literal["AND", "OR"]
@@ -86,7 +87,7 @@ def _range_error(what: str, criterion: CpeCriterion) -> ValidationError:
     return ValidationError(
         f"The CPE criterion {criterion.criteria} gives both {what}; at most one bound per end "
         "is allowed.",
-        code="intel.bad_range",
+        code=IntelCode.BAD_RANGE,
         field="cpeMatch",
         value=str(criterion.criteria),
     )
@@ -100,7 +101,7 @@ def parse_operator(text: str, *, where: str = "node") -> Operator:
         return "OR"
     raise ValidationError(
         f"The {where} operator {text!r} must be AND or OR.",
-        code="intel.bad_operator",
+        code=IntelCode.BAD_OPERATOR,
         field="operator",
         value=text,
     )

@@ -23,6 +23,7 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from liubu.errors import ValidationError
+from liubu.intel.reasons import IntelCode
 
 ANY = "*"
 NA = "-"
@@ -38,7 +39,7 @@ _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-.")
 def _bad(text: str, reason: str, *, field: str = "cpe") -> ValidationError:
     return ValidationError(
         f"The CPE name {text!r} is not a valid CPE 2.3 formatted string: {reason}.",
-        code="intel.cpe_syntax",
+        code=IntelCode.CPE_SYNTAX,
         field=field,
         value=text,
     )

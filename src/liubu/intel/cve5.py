@@ -25,6 +25,7 @@ from liubu.intel.affected import (
 from liubu.intel.configuration import Configuration
 from liubu.intel.cpe import parse_any_cpe
 from liubu.intel.nvd import check_cve_id
+from liubu.intel.reasons import IntelCode
 from liubu.intel.report import Loaded, LoadReport, SourceKind
 from liubu.intel.scores import CvssScore, cvss_score, preferred_score
 
@@ -102,7 +103,7 @@ def _record(root: JsonAt) -> Cve5Record:
     data_type = root.field("dataType")
     if data_type.text() != "CVE_RECORD":
         raise data_type.error(
-            f"The dataType {data_type.value!r} is not CVE_RECORD.", code="intel.wrong_format"
+            f"The dataType {data_type.value!r} is not CVE_RECORD.", code=IntelCode.WRONG_FORMAT
         )
     meta = root.field("cveMetadata")
     id_at = meta.field("cveId")

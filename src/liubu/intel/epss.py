@@ -26,6 +26,7 @@ from pathlib import Path
 from liubu.errors import ValidationError
 from liubu.intel._json import open_text
 from liubu.intel.nvd import CVE_ID
+from liubu.intel.reasons import IntelCode
 from liubu.intel.report import Loaded, LoadReport, SourceKind
 
 FIRST_HEADER = "cve,epss,percentile"
@@ -53,7 +54,7 @@ class EpssScore:
 
 
 def _row_error(message: str, field: str, value: object) -> ValidationError:
-    return ValidationError(message, code="intel.epss_row", field=field, value=value)
+    return ValidationError(message, code=IntelCode.EPSS_ROW, field=field, value=value)
 
 
 def detect_epss_layout(first_line: str) -> SourceKind | None:
@@ -151,7 +152,7 @@ def _file_error(
 ) -> ValidationError:
     return ValidationError(
         f"{message.rstrip('.')} (at {path}:{line}).",
-        code="intel.epss_row" if field else "intel.epss_file",
+        code=IntelCode.EPSS_ROW if field else IntelCode.EPSS_FILE,
         field=field or "file",
         value=str(path),
         location=f"{path}:{line}",

@@ -26,6 +26,7 @@ from liubu.intel.epss import EpssScore
 from liubu.intel.kev import KevEntry
 from liubu.intel.nvd import NvdCve
 from liubu.intel.paths import IntelBundle
+from liubu.intel.reasons import IntelCode
 from liubu.intel.scores import CvssScore
 
 
@@ -131,7 +132,7 @@ def _check_concrete(cpes: Sequence[Cpe]) -> None:
             raise ValidationError(
                 f"The asset name {cpe} holds a wildcard; an asset must be named by a concrete "
                 "CPE (whole attributes may be * for unknown).",
-                code="intel.asset_wildcard",
+                code=IntelCode.ASSET_WILDCARD,
                 field="cpe",
                 value=str(cpe),
             )

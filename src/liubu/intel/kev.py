@@ -18,6 +18,7 @@ from liubu.errors import ValidationError
 from liubu.intel._data import intel_table
 from liubu.intel._json import JsonAt, located, open_text, read_json
 from liubu.intel.nvd import check_cve_id
+from liubu.intel.reasons import IntelCode
 from liubu.intel.report import Loaded, LoadReport, SourceKind
 
 
@@ -44,7 +45,7 @@ class KevEntry:
             raise ValidationError(
                 f"knownRansomwareCampaignUse is {self.known_ransomware_campaign_use!r} for "
                 f"{self.cve_id}; the catalogue uses only {' or '.join(allowed)}.",
-                code="intel.kev_ransomware",
+                code=IntelCode.KEV_RANSOMWARE,
                 field="knownRansomwareCampaignUse",
                 value=self.known_ransomware_campaign_use,
             )
@@ -83,7 +84,7 @@ def _date(text: str, field: str) -> dt.date:
     except ValueError:
         raise ValidationError(
             f"The {field} value {text!r} is not an ISO 8601 date (YYYY-MM-DD).",
-            code="intel.bad_date",
+            code=IntelCode.BAD_DATE,
             field=field,
             value=text,
         ) from None
@@ -107,7 +108,7 @@ def kev_from_document(root: JsonAt) -> Loaded[KevEntry]:
     if count.integer() != len(entries):
         raise count.error(
             f"The catalogue says count {count.value} but lists {len(entries)} vulnerabilities.",
-            code="intel.kev_count",
+            code=IntelCode.KEV_COUNT,
         )
     report = LoadReport(
         kind=SourceKind.KEV_JSON,
@@ -158,7 +159,7 @@ def _split_cwes(text: str) -> tuple[str, ...]:
 def _csv_error(path: Path, line: int, message: str) -> ValidationError:
     return ValidationError(
         f"{message.rstrip('.')} (at {path}:{line}).",
-        code="intel.kev_csv",
+        code=IntelCode.KEV_CSV,
         field="file",
         value=str(path),
         location=f"{path}:{line}",
@@ -175,7 +176,7 @@ def check_kev_agreement(
         raise ValidationError(
             f"The KEV files {sources[0]} and {sources[1]} list different CVEs "
             f"({len(first)} against {len(second)}; first difference {missing[:1]}).",
-            code="intel.kev_disagree",
+            code=IntelCode.KEV_DISAGREE,
             field="cveID",
             value=missing[0] if missing else None,
         )
@@ -187,7 +188,7 @@ def check_kev_agreement(
                     f"The KEV files {sources[0]} and {sources[1]} disagree on {field.name} of "
                     f"{entry.cve_id}: {getattr(entry, field.name)!r} against "
                     f"{getattr(other, field.name)!r}.",
-                    code="intel.kev_disagree",
+                    code=IntelCode.KEV_DISAGREE,
                     field=field.name,
                     value=entry.cve_id,
                 )

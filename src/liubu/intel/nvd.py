@@ -23,6 +23,7 @@ from liubu.intel.configuration import (
     parse_operator,
 )
 from liubu.intel.cpe import parse_cpe
+from liubu.intel.reasons import IntelCode
 from liubu.intel.report import Loaded, LoadReport, PageInfo, SourceKind
 from liubu.intel.scores import CvssScore, cvss_score, preferred_score
 
@@ -42,7 +43,7 @@ def check_cve_id(cve_id: str) -> str:
         raise ValidationError(
             f"The CVE identifier {cve_id!r} must have the form CVE-YYYY-NNNN (four or more "
             "digits after the year).",
-            code="intel.cve_id",
+            code=IntelCode.CVE_ID,
             field="cve_id",
             value=cve_id,
         )
@@ -107,13 +108,13 @@ def _check_format(root: JsonAt) -> None:
     if fmt.text() != "NVD_CVE":
         raise fmt.error(
             f"The response format {fmt.value!r} is not NVD_CVE, so this is not a CVE API page.",
-            code="intel.wrong_format",
+            code=IntelCode.WRONG_FORMAT,
         )
     version = root.field("version")
     if version.text() != "2.0":
         raise version.error(
             f"The NVD API version {version.value!r} is not 2.0, the version liubu reads.",
-            code="intel.wrong_format",
+            code=IntelCode.WRONG_FORMAT,
         )
 
 
@@ -129,13 +130,13 @@ def _page_info(root: JsonAt, count: int) -> PageInfo:
         raise per_page.error(
             f"The page says resultsPerPage {info.results_per_page} but holds {count} "
             "vulnerabilities; the file is truncated or altered.",
-            code="intel.page_count",
+            code=IntelCode.PAGE_COUNT,
         )
     if info.start_index < 0 or info.start_index + count > info.total_results:
         raise per_page.error(
             f"The page covers results {info.start_index}–{info.start_index + count} of "
             f"{info.total_results}, which is impossible.",
-            code="intel.page_count",
+            code=IntelCode.PAGE_COUNT,
         )
     return info
 

@@ -33,6 +33,7 @@ from liubu.intel.kev import (
     load_kev_csv,
 )
 from liubu.intel.nvd import NvdCve, nvd_from_document
+from liubu.intel.reasons import IntelCode
 from liubu.intel.report import Loaded, LoadReport, SourceKind
 
 _KEV_CSV_START = "cveID,vendorProject,product"
@@ -84,7 +85,7 @@ def _expand(paths: Iterable[str | Path]) -> list[Path]:
         else:
             raise ValidationError(
                 f"The path {path} is neither a file nor a directory.",
-                code="intel.no_such_path",
+                code=IntelCode.NO_SUCH_PATH,
                 field="paths",
                 value=str(path),
             )

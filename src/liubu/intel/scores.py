@@ -19,6 +19,7 @@ from cvss.exceptions import CVSSError
 
 from liubu.errors import ValidationError
 from liubu.intel._data import intel_table
+from liubu.intel.reasons import IntelCode
 
 VERSIONS = ("2.0", "3.0", "3.1", "4.0")
 SEVERITIES = ("NONE", "LOW", "MEDIUM", "HIGH", "CRITICAL")
@@ -37,7 +38,7 @@ def vector_version(vector: str) -> str:
 def _vector_error(vector: str, reason: str) -> ValidationError:
     return ValidationError(
         f"The CVSS vector {vector!r} cannot be scored: {reason.rstrip('.')}.",
-        code="intel.cvss_vector",
+        code=IntelCode.CVSS_VECTOR,
         field="vectorString",
         value=vector,
     )
@@ -96,7 +97,7 @@ class CvssScore:
         if self.version not in VERSIONS:
             raise ValidationError(
                 f"The CVSS version {self.version!r} must be one of {', '.join(VERSIONS)}.",
-                code="intel.cvss_version",
+                code=IntelCode.CVSS_VERSION,
                 field="version",
                 value=self.version,
             )
@@ -104,7 +105,7 @@ class CvssScore:
             raise ValidationError(
                 f"The CVSS base score {self.base_score} ({self.severity}) must lie in 0–10 with a "
                 f"severity among {', '.join(SEVERITIES)}.",
-                code="intel.cvss_score",
+                code=IntelCode.CVSS_SCORE,
                 field="base_score",
                 value=self.base_score,
             )

@@ -32,6 +32,7 @@ from functools import cache, lru_cache
 
 from liubu.errors import ValidationError
 from liubu.intel._data import intel_table
+from liubu.intel.reasons import IntelCode
 
 # Token kinds, in sort order at one position: pre-release word < end of version < other word <
 # number. "End" sorting below a word and a number gives 1.1.1 < 1.1.1k and 1.0 < 1.0.1.
@@ -68,7 +69,7 @@ def version_key(version: str) -> VersionKey:
     if not tokens:
         raise ValidationError(
             f"The version {version!r} holds no digits or letters, so it cannot be ordered.",
-            code="intel.bad_version",
+            code=IntelCode.BAD_VERSION,
             field="version",
             value=version,
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from liubu.jobs.model import ACTIVE, DEFAULT_MAX_ATTEMPTS, Job, JobState
 from liubu.jobs.ports import JobStore, JobUnitOfWork
+from liubu.jobs.reasons import JobsCode
 from liubu.jobs.service import (
     claim_next,
     enqueue,
@@ -32,6 +33,7 @@ __all__ = [
     "JobState",
     "JobStore",
     "JobUnitOfWork",
+    "JobsCode",
     "Progress",
     "Worker",
     "WorkerSettings",

@@ -17,10 +17,8 @@ from datetime import UTC, datetime, timedelta
 from liubu.errors import ConcurrencyError, ConflictError, ValidationError
 from liubu.jobs.model import DEFAULT_MAX_ATTEMPTS, Job, JobState
 from liubu.jobs.ports import JobUnitOfWork
+from liubu.jobs.reasons import JobsCode
 
-# The code of the ConcurrencyError raised when a worker writes a job it no longer holds (a busy
-# database is a ConcurrencyError too, but one worth trying again).
-LEASE_LOST = "jobs.lease_lost"
 # Messages are kept whole for the operator but bounded: a traceback-sized error in every row of a
 # busy queue would cost more than it tells.
 _MAX_ERROR = 2000
@@ -206,7 +204,7 @@ def _save(uow: JobUnitOfWork, job: Job, *, owner: str) -> Job:
         if not uow.jobs.save_owned(job, owner=owner):
             raise ConcurrencyError(
                 f"The lease on job {job.id} was lost: another worker has taken it over.",
-                code=LEASE_LOST,
+                code=JobsCode.LEASE_LOST,
             )
         uow.commit()
     return job

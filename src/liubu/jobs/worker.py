@@ -22,6 +22,7 @@ from liubu.errors import ConcurrencyError, ValidationError
 from liubu.jobs import service
 from liubu.jobs.model import Job
 from liubu.jobs.ports import JobUnitOfWork
+from liubu.jobs.reasons import JobsCode
 
 log = logging.getLogger(__name__)
 _END_TRIES = 3
@@ -88,7 +89,7 @@ class _Lease:
             try:
                 self.job = change(self.job)
             except ConcurrencyError as error:
-                if error.code != service.LEASE_LOST:
+                if error.code != JobsCode.LEASE_LOST:
                     # A busy database: progress is advisory and the next beat renews the lease.
                     log.warning("could not write job %s: %s", self.job.id, error.message)
                     return
@@ -182,7 +183,7 @@ class Worker:
                     self.uow_factory(), lease.job, owner=self.owner, error=_message(failure)
                 )
             except ConcurrencyError as error:
-                if error.code == service.LEASE_LOST:
+                if error.code == JobsCode.LEASE_LOST:
                     log.warning("job %s was taken over before it ended here", lease.job.id)
                     return None
                 if attempt == _END_TRIES:

@@ -27,6 +27,7 @@ from liubu.massissue.plan import ImportPlan, policy_key
 from liubu.massissue.reader import Chunk, ImportCheckpoint, read_chunks, resume_from, seal
 from liubu.massissue.reasons import (
     ERROR_COLUMNS,
+    MassissueCode,
     ReasonText,
     RowError,
     error_file_header,
@@ -62,6 +63,7 @@ __all__ = [
     "ImportPlan",
     "ImportSummary",
     "IssueRow",
+    "MassissueCode",
     "Person",
     "ReasonText",
     "RowChecker",

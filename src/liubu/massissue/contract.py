@@ -29,6 +29,7 @@ from typing import BinaryIO
 
 from liubu.errors import ConfigurationError, ValidationError
 from liubu.massissue._data import load_table
+from liubu.massissue.reasons import MassissueCode
 
 BLOCK_BYTES = 1 << 20
 """Inspection reads 1 MiB at a time: memory stays flat for any file size."""
@@ -140,7 +141,7 @@ def _check_signature(head: bytes, *, name: str) -> None:
     if not head:
         raise ValidationError(
             f"The file {name} is empty; it needs a header line and one line per insured person.",
-            code="massissue.empty_file",
+            code=MassissueCode.EMPTY_FILE,
             field="file",
             location=f"{name}:1",
         )
@@ -148,7 +149,7 @@ def _check_signature(head: bytes, *, name: str) -> None:
         if head.startswith(signature):
             raise ValidationError(
                 f"The file {name} is {what}. {_SAVE_AS}",
-                code="massissue.not_csv",
+                code=MassissueCode.NOT_CSV,
                 field="file",
                 value=what,
                 location=f"{name}:1",
@@ -201,7 +202,7 @@ def _first_line(head: bytes, *, name: str) -> bytes | None:
         raise ValidationError(
             f"The file {name} has no line break in its first {MAX_HEADER_BYTES} bytes; it "
             f"needs one line per insured person, each ending in a line break.",
-            code="massissue.line_endings",
+            code=MassissueCode.LINE_ENDINGS,
             field="file",
             location=f"{name}:1",
         )
@@ -244,7 +245,7 @@ def _encoding_error(
     return ValidationError(
         f"The file {name} is not UTF-8: the bytes {shown} at byte offset {offset + position} "
         f"(line {line}) are not valid UTF-8; {verdict}. {_SAVE_AS}",
-        code="massissue.encoding",
+        code=MassissueCode.ENCODING,
         field="file",
         value="gb18030" if gb18030 else "unknown",
         location=f"{name}:{line}",
@@ -259,7 +260,7 @@ def check_header(header: str, *, name: str) -> tuple[str, ...]:
         raise ValidationError(
             f"The file {name} ends its lines with a bare carriage return (CR); use LF or CRLF "
             f"line breaks. {_SAVE_AS}",
-            code="massissue.line_endings",
+            code=MassissueCode.LINE_ENDINGS,
             field="header",
             location=location,
         )
@@ -268,7 +269,7 @@ def check_header(header: str, *, name: str) -> tuple[str, ...]:
         raise ValidationError(
             f"The header of {name} is not comma-separated (it holds tabs, semicolons or bars "
             f"instead): {header!r}. {_SAVE_AS}",
-            code="massissue.delimiter",
+            code=MassissueCode.DELIMITER,
             field="header",
             value=header[:200],
             location=location,
@@ -279,7 +280,7 @@ def check_header(header: str, *, name: str) -> tuple[str, ...]:
         raise ValidationError(
             f"The header of {name} (line 1) does not match the import contract: "
             f"{'; '.join(problems)}. The columns are {_contract_text()}; nothing was issued.",
-            code="massissue.header",
+            code=MassissueCode.HEADER,
             field="header",
             value="; ".join(problems),
             location=location,

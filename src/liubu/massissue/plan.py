@@ -26,6 +26,7 @@ from types import MappingProxyType
 from liubu.core import FEN, half_up
 from liubu.errors import ValidationError
 from liubu.massissue.contract import contract_version
+from liubu.massissue.reasons import MassissueCode
 from liubu.products import ClampFlag, ProductSpec
 
 POLICY_KEY_LABEL = "liubu mass issue policy key v1"
@@ -77,7 +78,7 @@ class ImportPlan:
         if isinstance(self.chunk_size, bool) or not 1 <= self.chunk_size <= 1_000_000:
             raise ValidationError(
                 f"The chunk_size {self.chunk_size!r} must be a whole number from 1 to 1,000,000.",
-                code="massissue.chunk_size",
+                code=MassissueCode.CHUNK_SIZE,
                 field="chunk_size",
                 value=repr(self.chunk_size),
             )
@@ -136,29 +137,32 @@ class ImportPlan:
 
 
 def _check_product(product: ProductSpec, inception: dt.date) -> None:
-    def refuse(reason: str, code: str) -> ValidationError:
+    def refuse(reason: str, code: MassissueCode) -> ValidationError:
         return ValidationError(
             f"The product {product.product_id} cannot be issued in bulk: {reason}.",
-            code=f"massissue.{code}",
+            code=code,
             field="product",
             value=product.product_id,
         )
 
     if product.status != "filed":
-        raise refuse(f"its status is {product.status!r}, not 'filed'", "product_not_filed")
+        raise refuse(
+            f"its status is {product.status!r}, not 'filed'", MassissueCode.PRODUCT_NOT_FILED
+        )
     if product.rate_plan.basis != "per_person":
         raise refuse(
             f"its rate plan is priced {product.rate_plan.basis!r}, not 'per_person'",
-            "product_not_per_person",
+            MassissueCode.PRODUCT_NOT_PER_PERSON,
         )
     if product.eligibility.insured != "individual":
         raise refuse(
-            f"it insures {product.eligibility.insured!r}, not individuals", "product_not_individual"
+            f"it insures {product.eligibility.insured!r}, not individuals",
+            MassissueCode.PRODUCT_NOT_INDIVIDUAL,
         )
     start, end = product.effective_from, product.effective_to
     if (start is not None and inception < start) or (end is not None and inception > end):
         raise refuse(
             f"the inception date {inception.isoformat()} is outside its effective period "
             f"{start} to {end or 'open'}",
-            "product_not_effective",
+            MassissueCode.PRODUCT_NOT_EFFECTIVE,
         )

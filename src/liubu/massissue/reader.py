@@ -35,7 +35,13 @@ from liubu.core import PersonalDataCipher, mask_mobile, mask_name, mask_resident
 from liubu.errors import IntegrityError, ValidationError
 from liubu.massissue.contract import FileFacts
 from liubu.massissue.plan import ImportPlan
-from liubu.massissue.reasons import RowError, error_file_header, error_lines, row_error
+from liubu.massissue.reasons import (
+    MassissueCode,
+    RowError,
+    error_file_header,
+    error_lines,
+    row_error,
+)
 from liubu.massissue.rows import (
     MOBILE_FIELD,
     NAME_FIELD,
@@ -131,7 +137,7 @@ def resume_from(
         raise ValidationError(
             f"The checkpoint belongs to another {other}; start the import afresh instead of "
             f"resuming it.",
-            code="massissue.checkpoint_mismatch",
+            code=MassissueCode.CHECKPOINT_MISMATCH,
             field="checkpoint",
             value=checkpoint.file_sha256[:16],
         )
@@ -139,7 +145,7 @@ def resume_from(
         raise ValidationError(
             f"The checkpoint's byte offset {checkpoint.byte_offset} lies outside the data of "
             f"{facts.name} ({facts.header_end} to {facts.size}).",
-            code="massissue.checkpoint_mismatch",
+            code=MassissueCode.CHECKPOINT_MISMATCH,
             field="checkpoint.byte_offset",
             value=checkpoint.byte_offset,
         )
@@ -181,7 +187,7 @@ def _changed(facts: FileFacts) -> IntegrityError:
     return IntegrityError(
         f"The file {facts.name} changed after it was inspected (its SHA-256 or size differs); "
         f"copy it to a place nobody writes to and import that copy.",
-        code="massissue.file_changed",
+        code=MassissueCode.FILE_CHANGED,
     )
 
 
@@ -241,7 +247,7 @@ def _replay(lines: _Lines, checker: RowChecker, start: ImportCheckpoint) -> None
             f"Replaying {lines.facts.name} up to the checkpoint gives (byte, line, accepted, "
             f"blank, rejected by code) = {replayed}, but the checkpoint recorded {recorded}; "
             f"start the import afresh (the policy keys keep it idempotent).",
-            code="massissue.checkpoint_mismatch",
+            code=MassissueCode.CHECKPOINT_MISMATCH,
         )
 
 

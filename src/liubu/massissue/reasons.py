@@ -4,7 +4,8 @@ file they are written to (错误文件).
 The error file is UTF-8 CSV with a byte-order mark (so that Excel shows the Chinese), one line per
 rejected line of the import: ``line, code, field, value, reason_zh, reason_en``. ``value`` is the
 offending value **masked** (``110***********002X``); the error file never holds personal data in
-clear, so it can be mailed back to whoever prepared the import.
+clear, so it can be mailed back to whoever prepared the import. :class:`MassissueCode` holds the
+codes of the errors that refuse a whole file; their titles are the table's ``errors:`` section.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from types import MappingProxyType
 
@@ -20,6 +22,36 @@ from liubu.errors import ConfigurationError
 from liubu.massissue._data import load_table
 
 ERROR_COLUMNS = ("line", "code", "field", "value", "reason_zh", "reason_en")
+
+
+class MassissueCode(StrEnum):
+    """Stable codes of this package's rules. Add new codes; never rename or reuse one.
+
+    These are the codes of the errors that refuse a whole file or import; why a single line was
+    not issued is a row reason of the same file's ``reasons:`` table, written to the error file.
+    """
+
+    ENCODING = "massissue.encoding"
+    EMPTY_FILE = "massissue.empty_file"
+    LINE_ENDINGS = "massissue.line_endings"
+    DELIMITER = "massissue.delimiter"
+    HEADER = "massissue.header"
+    NOT_CSV = "massissue.not_csv"
+    PRODUCT_NOT_FILED = "massissue.product_not_filed"
+    PRODUCT_NOT_PER_PERSON = "massissue.product_not_per_person"
+    PRODUCT_NOT_INDIVIDUAL = "massissue.product_not_individual"
+    PRODUCT_NOT_EFFECTIVE = "massissue.product_not_effective"
+    CHUNK_SIZE = "massissue.chunk_size"
+    FILE_CHANGED = "massissue.file_changed"
+    CHECKPOINT_MISMATCH = "massissue.checkpoint_mismatch"
+    SYNTHETIC_SIZE = "massissue.synthetic_size"
+    SYNTHETIC_FRACTION = "massissue.synthetic_fraction"
+
+
+def message(code: MassissueCode, lang: str) -> str:
+    """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
+    titles: dict[str, dict[str, str]] = load_table("reasons.yaml")["errors"]
+    return titles[code.value][lang]
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ import numpy.typing as npt
 from liubu.core import provinces
 from liubu.errors import ValidationError
 from liubu.massissue._data import load_table
+from liubu.massissue.reasons import MassissueCode
 
 BAD_KINDS = (
     "row.columns",
@@ -82,14 +83,14 @@ def synthetic_lines(
     if not 0 <= n <= MAX_PERSONS:
         raise ValidationError(
             f"The number of persons {n} must be from 0 to {MAX_PERSONS:,}.",
-            code="massissue.synthetic_size",
+            code=MassissueCode.SYNTHETIC_SIZE,
             field="n",
             value=n,
         )
     if not 0.0 <= bad_fraction <= 1.0:
         raise ValidationError(
             f"The bad_fraction {bad_fraction} must be between 0 and 1.",
-            code="massissue.synthetic_fraction",
+            code=MassissueCode.SYNTHETIC_FRACTION,
             field="bad_fraction",
             value=bad_fraction,
         )

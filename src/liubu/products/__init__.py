@@ -24,6 +24,7 @@ from liubu.products.rate_plan import (
     RatePlan,
     RevenueBand,
 )
+from liubu.products.reasons import ProductsCode
 from liubu.products.registry import DRAFT, FILED, ProductRecord, ProductsUnitOfWork
 from liubu.products.render import render_comparison_text
 from liubu.products.schema import product_schema
@@ -99,6 +100,7 @@ __all__ = [
     "ProductSpec",
     "ProductSummary",
     "ProductTypeTerm",
+    "ProductsCode",
     "ProductsUnitOfWork",
     "RatePlan",
     "RatingFactorTerm",

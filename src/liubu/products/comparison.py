@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from liubu.errors import ValidationError
+from liubu.products.reasons import ProductsCode
 from liubu.products.spec import Coverage, ProductSpec, Retention
 from liubu.products.summary import ProductSummary, summarise
 from liubu.products.text import Lang, Text, check_lang
@@ -372,7 +373,7 @@ def compare(products: Sequence[ProductSpec], *, lang: str = "zh") -> Comparison:
     if not products:
         raise ValidationError(
             "The list of products to compare is empty; give at least one product.",
-            code="comparison.empty",
+            code=ProductsCode.COMPARISON_EMPTY,
             field="products",
         )
     vocabulary = load_vocabulary()

@@ -29,6 +29,7 @@ from typing import Literal, NamedTuple
 
 from liubu.core import half_up
 from liubu.errors import ValidationError
+from liubu.products.reasons import ProductsCode
 from liubu.products.text import Text
 
 COEFFICIENT_QUANTUM = Decimal("0.0001")
@@ -41,7 +42,9 @@ def to_decimal(value: object, *, field: str) -> Decimal:
     """``value`` as a finite Decimal (ints, Decimals and decimal strings; floats through repr)."""
     if isinstance(value, bool):
         raise ValidationError(
-            f"The {field} {value!r} is a bool; give a number.", code="number.type", field=field
+            f"The {field} {value!r} is a bool; give a number.",
+            code=ProductsCode.NUMBER_TYPE,
+            field=field,
         )
     try:
         if isinstance(value, float):
@@ -53,14 +56,14 @@ def to_decimal(value: object, *, field: str) -> Decimal:
     except (ArithmeticError, TypeError, ValueError):
         raise ValidationError(
             f"The {field} {value!r} is not a number.",
-            code="number.type",
+            code=ProductsCode.NUMBER_TYPE,
             field=field,
             value=repr(value),
         ) from None
     if not number.is_finite():
         raise ValidationError(
             f"The {field} {value!r} is not a finite number.",
-            code="number.type",
+            code=ProductsCode.NUMBER_TYPE,
             field=field,
             value=repr(value),
         )
@@ -78,7 +81,7 @@ class FiledRange:
         if not self.lo > 0:
             raise ValidationError(
                 f"The lower end {self.lo} of the filed range must be positive.",
-                code="rate_plan.range_not_positive",
+                code=ProductsCode.RATE_PLAN_RANGE_NOT_POSITIVE,
                 field="range[0]",
                 value=str(self.lo),
             )
@@ -86,7 +89,7 @@ class FiledRange:
             raise ValidationError(
                 f"The filed range [{self.lo}, {self.hi}] is inverted: its lower end exceeds its "
                 f"upper end.",
-                code="rate_plan.range_inverted",
+                code=ProductsCode.RATE_PLAN_RANGE_INVERTED,
                 field="range",
                 value=f"[{self.lo}, {self.hi}]",
             )
@@ -111,7 +114,7 @@ class RevenueBand:
             raise ValidationError(
                 f"The revenue band {self.code!r} runs from {self.lower} to {self.upper}; its "
                 f"upper end must exceed its lower end.",
-                code="rate_plan.band_inverted",
+                code=ProductsCode.RATE_PLAN_BAND_INVERTED,
                 field="to",
                 value=str(self.upper),
             )
@@ -181,7 +184,7 @@ class Coefficient:
         if len(given) > 1:
             raise ValidationError(
                 f"The coefficient {self.factor!r} gives {' and '.join(given)}; give one guide.",
-                code="rate_plan.two_guides",
+                code=ProductsCode.RATE_PLAN_TWO_GUIDES,
                 field=given[1],
             )
         for name in ("points", "steps"):
@@ -190,7 +193,7 @@ class Coefficient:
                     raise ValidationError(
                         f"The {name} of the coefficient {self.factor!r} must have strictly "
                         f"increasing inputs, but {after.at} follows {before.at}.",
-                        code="rate_plan.curve_points_unordered",
+                        code=ProductsCode.RATE_PLAN_CURVE_POINTS_UNORDERED,
                         field=name,
                         value=str(after.at),
                     )
@@ -213,7 +216,7 @@ class Coefficient:
             raise ValidationError(
                 f"The coefficient {self.factor!r} has no guide; choose its value within "
                 f"[{self.range.lo}, {self.range.hi}].",
-                code="rate_plan.no_guide",
+                code=ProductsCode.RATE_PLAN_NO_GUIDE,
                 field=self.factor,
             )
         x = to_decimal(reading, field=self.factor)
@@ -228,7 +231,7 @@ class Coefficient:
         raise ValidationError(
             f"The level {key!r} is not in the guide of the coefficient {self.factor!r}; use "
             f"one of {[level.level for level in self.levels]}.",
-            code="rate_plan.unknown_level",
+            code=ProductsCode.RATE_PLAN_UNKNOWN_LEVEL,
             field=self.factor,
             value=key,
         )
@@ -284,7 +287,7 @@ class RatePlan:
         raise ValidationError(
             f"The rate plan files no coefficient for the factor {factor!r}; it files "
             f"{[c.factor for c in self.coefficients]}.",
-            code="rate_plan.factor_not_filed",
+            code=ProductsCode.RATE_PLAN_FACTOR_NOT_FILED,
             field="coefficients",
             value=factor,
         )
@@ -296,7 +299,7 @@ class RatePlan:
                 return band
         raise ValidationError(
             f"The revenue {amount} falls in none of the rate plan's revenue bands.",
-            code="rate_plan.no_base_premium",
+            code=ProductsCode.RATE_PLAN_NO_BASE_PREMIUM,
             field="revenue",
             value=str(amount),
         )
@@ -308,7 +311,7 @@ class RatePlan:
         raise ValidationError(
             f"The industry section {industry_section!r} is in none of the rate plan's industry "
             f"groups.",
-            code="rate_plan.no_base_premium",
+            code=ProductsCode.RATE_PLAN_NO_BASE_PREMIUM,
             field="industry_section",
             value=industry_section,
         )
@@ -334,7 +337,7 @@ class RatePlan:
         raise ValidationError(
             f"The base premium table has no entry for limit {amount}, revenue band {band!r} and "
             f"industry group {group!r}.",
-            code="rate_plan.no_base_premium",
+            code=ProductsCode.RATE_PLAN_NO_BASE_PREMIUM,
             field="limit",
             value=str(amount),
         )
@@ -350,7 +353,7 @@ class RatePlan:
             raise ValidationError(
                 f"The coefficients {unknown} are not filed in this rate plan; it files "
                 f"{[c.factor for c in self.coefficients]}.",
-                code="rate_plan.factor_not_filed",
+                code=ProductsCode.RATE_PLAN_FACTOR_NOT_FILED,
                 field="coefficients",
                 value=repr(unknown),
             )
@@ -365,7 +368,7 @@ class RatePlan:
             if requested <= 0:
                 raise ValidationError(
                     f"The coefficient {filed.factor} {requested} must be positive.",
-                    code="rate_plan.coefficient_not_positive",
+                    code=ProductsCode.RATE_PLAN_COEFFICIENT_NOT_POSITIVE,
                     field=filed.factor,
                     value=str(requested),
                 )
@@ -391,6 +394,6 @@ def _clamp_one(factor: str, filed: FiledRange, value: Decimal, flags: list[Clamp
 def _missing_input(name: str, dimension: str) -> ValidationError:
     return ValidationError(
         f"The rate plan's base premium table has {dimension}, so the {name} is required.",
-        code="rate_plan.input_missing",
+        code=ProductsCode.RATE_PLAN_INPUT_MISSING,
         field=name,
     )

@@ -18,6 +18,7 @@ from liubu.errors import (
     ValidationError,
 )
 from liubu.products.comparison import Comparison, compare
+from liubu.products.reasons import ProductsCode
 from liubu.products.registry import DRAFT, FILED, WITHDRAWN, ProductRecord, ProductsUnitOfWork
 from liubu.products.spec import ProductSpec
 from liubu.products.validation import parse_product
@@ -49,7 +50,7 @@ def _check_insurer(uow: ProductsUnitOfWork, spec: ProductSpec, tenant_id: str) -
         raise ValidationError(
             f"The product names insurer {spec.insurer!r} but your organisation's insurer code is "
             f"{organisation.code!r}; a product can only be submitted by its insurer.",
-            code="product.insurer_mismatch",
+            code=ProductsCode.PRODUCT_INSURER_MISMATCH,
             field="insurer",
             value=spec.insurer,
         )
@@ -91,7 +92,7 @@ def _submit(
         raise ValidationError(
             f"A new product version must be submitted as a draft (status: draft), not "
             f"{spec.status!r}; file it afterwards.",
-            code="product.not_draft",
+            code=ProductsCode.PRODUCT_NOT_DRAFT,
             field="status",
             value=spec.status,
         )
@@ -114,7 +115,7 @@ def _resubmit(uow: ProductsUnitOfWork, stored: ProductRecord, spec: ProductSpec)
             f"{stored.product_ref} is {stored.status} and cannot be edited in place; submit the "
             f"change as version {stored.product_version + 1}.",
             reason=Reason.CONFLICT,
-            code="product.filed_immutable",
+            code=ProductsCode.PRODUCT_FILED_IMMUTABLE,
         )
     fresh = _record(spec, stored.tenant_id)
     for name in (
@@ -178,7 +179,8 @@ def file_product(uow: ProductsUnitOfWork, record_id: str) -> ProductRecord:
         _require_owner(uow, record)
         if record.status != DRAFT:
             raise ConflictError(
-                f"{record.product_ref} is already {record.status}.", code="product.not_draft"
+                f"{record.product_ref} is already {record.status}.",
+                code=ProductsCode.PRODUCT_NOT_DRAFT,
             )
         spec = dataclasses.replace(_spec_of(record), status=FILED)
         filed_text = dump_product(spec)
@@ -199,7 +201,7 @@ def withdraw_product(uow: ProductsUnitOfWork, record_id: str) -> ProductRecord:
         if record.status != FILED:
             raise ConflictError(
                 f"Only a filed product can be withdrawn; {record.product_ref} is {record.status}.",
-                code="product.not_filed",
+                code=ProductsCode.PRODUCT_NOT_FILED,
             )
         spec = dataclasses.replace(_spec_of(record), status=WITHDRAWN)
         record.status, record.document = WITHDRAWN, dump_product(spec)

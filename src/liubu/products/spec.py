@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from liubu.errors import ValidationError
 from liubu.products.rate_plan import RatePlan
+from liubu.products.reasons import ProductsCode
 from liubu.products.text import Text
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -25,7 +26,7 @@ WAITING_SEMANTICS = ("time_deductible", "qualifying_period", "from_inception")
 TRIGGER_BASES = ("claims_made", "occurrence")
 
 
-def _one_of(value: str, allowed: tuple[str, ...], *, what: str, code: str) -> None:
+def _one_of(value: str, allowed: tuple[str, ...], *, what: str, code: ProductsCode) -> None:
     if value not in allowed:
         raise ValidationError(
             f"The {what} {value!r} must be one of {list(allowed)}.",
@@ -35,7 +36,9 @@ def _one_of(value: str, allowed: tuple[str, ...], *, what: str, code: str) -> No
         )
 
 
-def _inverted(code: str, field: str, what: str, low: object, high: object) -> ValidationError:
+def _inverted(
+    code: ProductsCode, field: str, what: str, low: object, high: object
+) -> ValidationError:
     return ValidationError(
         f"The {what} runs from {low} to {high}; its start must not come after its end.",
         code=code,
@@ -52,11 +55,13 @@ class Retention:
     basis: str  # per_event | annual_aggregate
 
     def __post_init__(self) -> None:
-        _one_of(self.basis, RETENTION_BASES, what="retention basis", code="coverage.bad_term")
+        _one_of(
+            self.basis, RETENTION_BASES, what="retention basis", code=ProductsCode.COVERAGE_BAD_TERM
+        )
         if self.amount < 0:
             raise ValidationError(
                 f"The retention amount {self.amount} must not be negative.",
-                code="coverage.retention_negative",
+                code=ProductsCode.COVERAGE_RETENTION_NEGATIVE,
                 field="amount",
                 value=str(self.amount),
             )
@@ -79,12 +84,12 @@ class WaitingPeriod:
             self.semantics,
             WAITING_SEMANTICS,
             what="waiting period semantics",
-            code="coverage.bad_term",
+            code=ProductsCode.COVERAGE_BAD_TERM,
         )
         if self.hours < 0:
             raise ValidationError(
                 f"The waiting period {self.hours} hours must not be negative.",
-                code="coverage.bad_term",
+                code=ProductsCode.COVERAGE_BAD_TERM,
                 field="hours",
                 value=self.hours,
             )
@@ -110,7 +115,7 @@ class Coverage:
         if self.sublimit is not None and self.sublimit <= 0:
             raise ValidationError(
                 f"The sublimit {self.sublimit} of coverage {self.code!r} must be positive.",
-                code="coverage.bad_term",
+                code=ProductsCode.COVERAGE_BAD_TERM,
                 field="sublimit",
                 value=str(self.sublimit),
             )
@@ -118,7 +123,7 @@ class Coverage:
             raise ValidationError(
                 f"The coinsurance {self.coinsurance} of coverage {self.code!r} must be at least 0 "
                 f"and below 1 (it is the insured's own share).",
-                code="coverage.coinsurance_range",
+                code=ProductsCode.COVERAGE_COINSURANCE_RANGE,
                 field="coinsurance",
                 value=str(self.coinsurance),
             )
@@ -178,7 +183,9 @@ class Trigger:
     conditions: tuple[Text, ...] = ()
 
     def __post_init__(self) -> None:
-        _one_of(self.basis, TRIGGER_BASES, what="trigger basis", code="trigger.bad_basis")
+        _one_of(
+            self.basis, TRIGGER_BASES, what="trigger basis", code=ProductsCode.TRIGGER_BAD_BASIS
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +207,7 @@ class Eligibility:
         low, high = self.revenue_min, self.revenue_max
         if low is not None and high is not None and low > high:
             raise _inverted(
-                "eligibility.range_inverted",
+                ProductsCode.ELIGIBILITY_RANGE_INVERTED,
                 "revenue",
                 "eligible revenue range",
                 low,
@@ -208,7 +215,7 @@ class Eligibility:
             )
         if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
             raise _inverted(
-                "eligibility.range_inverted",
+                ProductsCode.ELIGIBILITY_RANGE_INVERTED,
                 "age",
                 "eligible age range",
                 self.age_min,
@@ -280,7 +287,7 @@ class GroupArrangement:
     def __post_init__(self) -> None:
         if self.members_max is not None and self.members_min > self.members_max:
             raise _inverted(
-                "group.members_range_inverted",
+                ProductsCode.GROUP_MEMBERS_RANGE_INVERTED,
                 "members_max",
                 "number of members",
                 self.members_min,
@@ -323,21 +330,21 @@ class ProductSpec:
                 raise ValidationError(
                     f"The product {name} {value!r} must be lower-case letters, digits and '-' "
                     f"(at most 64), starting with a letter or digit.",
-                    code="product.bad_identifier",
+                    code=ProductsCode.PRODUCT_BAD_IDENTIFIER,
                     field=name,
                     value=repr(value),
                 )
         if isinstance(self.version, bool) or not isinstance(self.version, int) or self.version < 1:
             raise ValidationError(
                 f"The product version {self.version!r} must be a whole number of at least 1.",
-                code="product.bad_identifier",
+                code=ProductsCode.PRODUCT_BAD_IDENTIFIER,
                 field="version",
                 value=repr(self.version),
             )
         if self.status not in STATUSES:
             raise ValidationError(
                 f"The product status {self.status!r} must be one of {list(STATUSES)}.",
-                code="product.bad_status",
+                code=ProductsCode.PRODUCT_BAD_STATUS,
                 field="status",
                 value=self.status,
             )
@@ -347,7 +354,7 @@ class ProductSpec:
             and self.effective_to < self.effective_from
         ):
             raise _inverted(
-                "effective.window_inverted",
+                ProductsCode.EFFECTIVE_WINDOW_INVERTED,
                 "effective_to",
                 "effective period",
                 self.effective_from,

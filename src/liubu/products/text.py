@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
 from liubu.errors import ValidationError
+from liubu.products.reasons import ProductsCode
 
 Lang: TypeAlias = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -19,7 +20,7 @@ def check_lang(lang: str) -> Lang:
         return "en"
     raise ValidationError(
         f"The language {lang!r} is not supported; use 'zh' or 'en'.",
-        code="lang.unsupported",
+        code=ProductsCode.LANG_UNSUPPORTED,
         field="lang",
         value=lang,
     )
@@ -38,7 +39,7 @@ class Text:
             if not isinstance(value, str) or not value.strip():
                 raise ValidationError(
                     f"The {lang} text {value!r} must be a non-empty string.",
-                    code="text.blank",
+                    code=ProductsCode.TEXT_BLANK,
                     field=lang,
                     value=repr(value),
                 )

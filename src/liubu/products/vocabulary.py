@@ -19,6 +19,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from liubu.errors import ConfigurationError, ValidationError
 from liubu.products._data import load_yaml_table
+from liubu.products.reasons import ProductsCode
 from liubu.products.text import Text
 
 PARTIES = ("first_party", "third_party", "personal")
@@ -132,7 +133,7 @@ class Section(Generic[T]):
         if entry is None:
             raise ValidationError(
                 f"The {self.kind} code {code!r} is not in the liubu vocabulary.",
-                code=f"vocabulary.unknown_{self.kind}",
+                code=ProductsCode(f"vocabulary.unknown_{self.kind}"),
                 field=self.kind,
                 value=code,
             )

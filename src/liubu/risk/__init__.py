@@ -39,6 +39,7 @@ from liubu.risk.loader import load_model, model_schema
 from liubu.risk.measures import LossDistribution
 from liubu.risk.model import Model
 from liubu.risk.quantification import MAX_REQUEST_YEARS, quantify, quantify_text
+from liubu.risk.reasons import RiskCode
 from liubu.risk.result import LEVELS, RETURN_PERIODS, Result
 from liubu.risk.severity import Lognormal, Pert, Severity
 from liubu.risk.terms import CoverageTerms, Terms
@@ -68,6 +69,7 @@ __all__ = [
     "PertPoisson",
     "Poisson",
     "Result",
+    "RiskCode",
     "Scaled",
     "Scenario",
     "Severity",

@@ -10,11 +10,12 @@ import math
 from collections.abc import Iterable
 
 from liubu.errors import ValidationError
+from liubu.risk.reasons import RiskCode
 
 
-def invalid(message: str, *, code: str, field: str, value: object) -> ValidationError:
+def invalid(message: str, *, code: RiskCode, field: str, value: object) -> ValidationError:
     """Build the error every risk constructor raises."""
-    return ValidationError(message, code=f"risk.{code}", field=field, value=value)
+    return ValidationError(message, code=code, field=field, value=value)
 
 
 def real(field: str, value: object) -> float:
@@ -22,7 +23,7 @@ def real(field: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise invalid(
             f"Parameter {field} must be a number; got {value!r}.",
-            code="not_a_number",
+            code=RiskCode.NOT_A_NUMBER,
             field=field,
             value=value,
         )
@@ -30,7 +31,7 @@ def real(field: str, value: object) -> float:
     if not math.isfinite(number):
         raise invalid(
             f"Parameter {field} must be finite; got {value!r}.",
-            code="not_finite",
+            code=RiskCode.NOT_FINITE,
             field=field,
             value=value,
         )
@@ -43,7 +44,7 @@ def positive(field: str, value: object) -> float:
     if number <= 0.0:
         raise invalid(
             f"Parameter {field} must be positive; got {number!r}.",
-            code="not_positive",
+            code=RiskCode.NOT_POSITIVE,
             field=field,
             value=number,
         )
@@ -56,7 +57,7 @@ def non_negative(field: str, value: object) -> float:
     if number < 0.0:
         raise invalid(
             f"Parameter {field} must not be negative; got {number!r}.",
-            code="negative",
+            code=RiskCode.NEGATIVE,
             field=field,
             value=number,
         )
@@ -71,7 +72,7 @@ def probability(field: str, value: object, *, below_one: bool = False) -> float:
         interval = "[0, 1)" if below_one else "[0, 1]"
         raise invalid(
             f"Parameter {field} must be a probability in {interval}; got {number!r}.",
-            code="not_a_probability",
+            code=RiskCode.NOT_A_PROBABILITY,
             field=field,
             value=number,
         )
@@ -90,7 +91,7 @@ def ordered(low_field: str, low: float, high_field: str, high: float) -> None:
     if low >= high:
         raise invalid(
             f"Parameter {low_field} ({low!r}) must be below {high_field} ({high!r}).",
-            code="not_ordered",
+            code=RiskCode.NOT_ORDERED,
             field=low_field,
             value=low,
         )
@@ -102,7 +103,7 @@ def one_of(field: str, value: object, allowed: Iterable[str]) -> str:
     if not isinstance(value, str) or value not in choices:
         raise invalid(
             f"Parameter {field} must be one of {', '.join(choices)}; got {value!r}.",
-            code="unknown_value",
+            code=RiskCode.UNKNOWN_VALUE,
             field=field,
             value=value,
         )

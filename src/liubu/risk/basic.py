@@ -12,6 +12,7 @@ import numpy.typing as npt
 from scipy import special
 
 from liubu.risk import _checks
+from liubu.risk.reasons import RiskCode
 from liubu.risk.severity import FloatArray, Severity, as_array
 
 
@@ -63,7 +64,7 @@ class Empirical(Severity):
             raise _checks.invalid(
                 f"Parameter empirical.weights must have one non-negative weight per value "
                 f"({len(values)}) and a positive sum; got {self.weights!r}.",
-                code="bad_weights",
+                code=RiskCode.BAD_WEIGHTS,
                 field="empirical.weights",
                 value=self.weights,
             )
@@ -168,7 +169,7 @@ def _finite_sequence(name: str, values: Sequence[float], *, non_negative: bool) 
     if isinstance(values, str | bytes) or len(values) == 0:
         raise _checks.invalid(
             f"Parameter {name} must be a non-empty list of numbers; got {values!r}.",
-            code="empty",
+            code=RiskCode.EMPTY,
             field=name,
             value=values,
         )

@@ -11,6 +11,7 @@ import numpy.typing as npt
 from scipy import integrate, optimize
 
 from liubu.risk import _checks
+from liubu.risk.reasons import RiskCode
 from liubu.risk.severity import FloatArray, Severity, as_array
 
 
@@ -163,7 +164,7 @@ class Spliced(Severity):
             raise _checks.invalid(
                 f"Parameter spliced.threshold ({t!r}) must have body mass below it and tail "
                 "mass above it.",
-                code="bad_threshold",
+                code=RiskCode.BAD_THRESHOLD,
                 field="spliced.threshold",
                 value=t,
             )
@@ -249,7 +250,7 @@ class Mixture(Severity):
             raise _checks.invalid(
                 "Parameter mixture must list at least one component, each with a weight; got "
                 f"{len(self.components)} components and {len(self.weights)} weights.",
-                code="bad_mixture",
+                code=RiskCode.BAD_MIXTURE,
                 field="mixture",
                 value=len(self.components),
             )
@@ -260,7 +261,7 @@ class Mixture(Severity):
         if total <= 0:
             raise _checks.invalid(
                 f"Parameter mixture weights must have a positive sum; got {weights!r}.",
-                code="bad_mixture",
+                code=RiskCode.BAD_MIXTURE,
                 field="mixture.weight",
                 value=total,
             )

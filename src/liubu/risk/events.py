@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from liubu.risk import _checks
 from liubu.risk.frequency import Frequency
+from liubu.risk.reasons import RiskCode
 from liubu.risk.severity import Severity
 from liubu.risk.vocabulary import BUSINESS_INTERRUPTION, coverage_codes
 
@@ -37,7 +38,7 @@ class Component:
             raise _checks.invalid(
                 f"Only business_interruption may be given in outage hours; got coverage "
                 f"{self.coverage!r} with outage_hours.",
-                code="hours_not_bi",
+                code=RiskCode.HOURS_NOT_BI,
                 field="component.outage_hours",
                 value=self.coverage,
             )
@@ -47,7 +48,7 @@ class Component:
             raise _checks.invalid(
                 f"Component {self.coverage!r} needs either a severity, or outage_hours together "
                 "with loss_per_hour; not both and not neither.",
-                code="component_form",
+                code=RiskCode.COMPONENT_FORM,
                 field="component.severity",
                 value=self.coverage,
             )
@@ -100,7 +101,7 @@ class Dependence:
         if self.kind == "gaussian" and not 0.0 <= rho < 1.0:
             raise _checks.invalid(
                 f"Parameter dependence.correlation must be in [0, 1); got {rho!r}.",
-                code="bad_correlation",
+                code=RiskCode.BAD_CORRELATION,
                 field="dependence.correlation",
                 value=rho,
             )
@@ -140,7 +141,7 @@ class Scenario:
         if not isinstance(self.name, str) or not self.name.strip():
             raise _checks.invalid(
                 f"A scenario needs a non-empty name; got {self.name!r}.",
-                code="no_name",
+                code=RiskCode.NO_NAME,
                 field="scenario.name",
                 value=self.name,
             )
@@ -148,7 +149,7 @@ class Scenario:
         if not self.components:
             raise _checks.invalid(
                 f"Scenario {self.name!r} needs at least one loss component.",
-                code="no_components",
+                code=RiskCode.NO_COMPONENTS,
                 field="scenario.components",
                 value=self.name,
             )
@@ -158,7 +159,7 @@ class Scenario:
             raise _checks.invalid(
                 f"Scenario {self.name!r} lists coverage {repeated[0]!r} twice; give one component "
                 "per coverage category.",
-                code="duplicate_coverage",
+                code=RiskCode.DUPLICATE_COVERAGE,
                 field="scenario.components",
                 value=repeated[0],
             )

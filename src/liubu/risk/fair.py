@@ -32,6 +32,7 @@ from liubu.risk.basic import Constant, Normal
 from liubu.risk.composite import Mixture
 from liubu.risk.events import Component, Scenario
 from liubu.risk.frequency import Frequency, PertPoisson, Poisson
+from liubu.risk.reasons import RiskCode
 from liubu.risk.severity import Pert, Severity
 
 ABBREVIATIONS = {
@@ -68,7 +69,7 @@ def normalise(inputs: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, 
             raise _checks.invalid(
                 f"Unknown FAIR node {key!r}; expected one of "
                 f"{', '.join(ABBREVIATIONS.values())} or their abbreviations.",
-                code="fair.unknown_node",
+                code=RiskCode.FAIR_UNKNOWN_NODE,
                 field="fair",
                 value=key,
             )
@@ -89,7 +90,7 @@ def distribution(node: str, params: Mapping[str, float]) -> Severity:
         raise _checks.invalid(
             f"FAIR node {node!r} needs constant, low/mode/high[/gamma] or mean/stdev; got "
             f"{sorted(keys)}.",
-            code="fair.bad_parameters",
+            code=RiskCode.FAIR_BAD_PARAMETERS,
             field=node,
             value=sorted(keys),
         )
@@ -97,7 +98,7 @@ def distribution(node: str, params: Mapping[str, float]) -> Severity:
         raise _checks.invalid(
             f"FAIR node {node!r} is a probability and must stay within [0, 1]; "
             f"its parameters reach {dist.upper!r}.",
-            code="fair.not_a_probability",
+            code=RiskCode.FAIR_NOT_A_PROBABILITY,
             field=node,
             value=dist.upper,
         )
@@ -129,7 +130,7 @@ def _rate(node: str, params: Mapping[str, float], factor: float) -> Frequency:
     raise _checks.invalid(
         f"FAIR node {node!r} is an event rate: give it as a constant or a PERT "
         "(a normal rate can go negative).",
-        code="fair.rate_form",
+        code=RiskCode.FAIR_RATE_FORM,
         field=node,
         value=dict(params),
     )
@@ -149,7 +150,7 @@ def _loss_event_frequency(nodes: Mapping[str, Mapping[str, float]]) -> Frequency
         raise _checks.invalid(
             "FAIR needs Loss Event Frequency, or Vulnerability, or Threat "
             "Capability with Control Strength.",
-            code="fair.incomplete",
+            code=RiskCode.FAIR_INCOMPLETE,
             field="Vulnerability",
             value=sorted(nodes),
         )
@@ -164,7 +165,7 @@ def _loss_event_frequency(nodes: Mapping[str, Mapping[str, float]]) -> Frequency
         return _rate("Contact Frequency", nodes["Contact Frequency"], v * action)
     raise _checks.invalid(
         "FAIR needs Threat Event Frequency or Contact Frequency.",
-        code="fair.incomplete",
+        code=RiskCode.FAIR_INCOMPLETE,
         field="Threat Event Frequency",
         value=sorted(nodes),
     )
@@ -176,7 +177,7 @@ def _components(nodes: Mapping[str, Mapping[str, float]]) -> tuple[Component, ..
     if "Primary Loss" not in nodes:
         raise _checks.invalid(
             "FAIR needs Loss Magnitude or Primary Loss.",
-            code="fair.incomplete",
+            code=RiskCode.FAIR_INCOMPLETE,
             field="Primary Loss",
             value=sorted(nodes),
         )

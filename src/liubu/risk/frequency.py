@@ -18,6 +18,7 @@ import numpy.typing as npt
 from scipy import special, stats
 
 from liubu.risk import _checks
+from liubu.risk.reasons import RiskCode
 from liubu.risk.severity import FloatArray, Pert
 
 ComplexArray = npt.NDArray[np.complex128]
@@ -173,7 +174,7 @@ class Bernoulli(Frequency):
         if scaled_p > 1.0:
             raise _checks.invalid(
                 f"A frequency modifier of {factor!r} would take bernoulli.p ({self.p!r}) above 1.",
-                code="not_a_probability",
+                code=RiskCode.NOT_A_PROBABILITY,
                 field="bernoulli.p",
                 value=scaled_p,
             )

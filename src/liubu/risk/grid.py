@@ -19,6 +19,7 @@ from scipy import fft as sfft
 from liubu.risk import _checks, layers
 from liubu.risk.layers import ComponentLayer
 from liubu.risk.model import Model
+from liubu.risk.reasons import RiskCode
 from liubu.risk.severity import FloatArray
 
 # Discretising the components is most of the engine's work, and a quote repeats it: its options'
@@ -66,14 +67,14 @@ class Grid:
         if not isinstance(self.log2, int) or not 4 <= self.log2 <= 24:
             raise _checks.invalid(
                 f"Parameter grid.log2 must be an integer from 4 to 24; got {self.log2!r}.",
-                code="bad_log2",
+                code=RiskCode.BAD_LOG2,
                 field="grid.log2",
                 value=self.log2,
             )
         if self.padding not in (0, 1, 2):
             raise _checks.invalid(
                 f"Parameter grid.padding must be 0, 1 or 2; got {self.padding!r}.",
-                code="bad_padding",
+                code=RiskCode.BAD_PADDING,
                 field="grid.padding",
                 value=self.padding,
             )

@@ -20,6 +20,7 @@ from liubu.risk.events import Modifier, Scenario
 from liubu.risk.library import library_scenarios, scenario_names
 from liubu.risk.located import Located, Path, parse_yaml
 from liubu.risk.model import Model
+from liubu.risk.reasons import RiskCode
 from liubu.risk.terms import Terms
 
 _TOP_KEYS = ("name", "currency", "scenarios", "library", "terms", "scenario_correlation")
@@ -45,7 +46,7 @@ def parse_model(text: str, *, source_name: str = "model.yaml") -> Model:
     if top.get("currency", "CNY") != "CNY":
         raise src.fail(
             f"Only CNY models are supported; got currency {top['currency']!r}.",
-            code="bad_currency",
+            code=RiskCode.BAD_CURRENCY,
             path=("currency",),
             value=top["currency"],
         )
@@ -70,7 +71,10 @@ def _scenarios(src: Located, top: Mapping[str, Any]) -> list[Scenario]:
     items = top.get("scenarios", []) or []
     if not isinstance(items, list):
         raise src.fail(
-            "scenarios must be a list.", code="bad_scenarios", path=("scenarios",), value=items
+            "scenarios must be a list.",
+            code=RiskCode.BAD_SCENARIOS,
+            path=("scenarios",),
+            value=items,
         )
     out: list[Scenario] = []
     if lib.get("scenarios") is not None:
@@ -94,7 +98,9 @@ def _scenarios(src: Located, top: Mapping[str, Any]) -> list[Scenario]:
         else:
             out.append(specs.scenario(src, item, path))
     if not out:
-        raise src.fail("The model has no scenarios.", code="no_scenarios", path=("scenarios",))
+        raise src.fail(
+            "The model has no scenarios.", code=RiskCode.NO_SCENARIOS, path=("scenarios",)
+        )
     return out
 
 
@@ -104,7 +110,7 @@ def _from_library(
     if "industry" not in lib or "revenue_band" not in lib:
         raise src.fail(
             "Library scenarios need library: {industry, revenue_band} in the model.",
-            code="library_settings",
+            code=RiskCode.LIBRARY_SETTINGS,
             path=path,
             value=names,
         )

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from liubu.errors import ValidationError
+from liubu.risk.reasons import RiskCode
 
 Path = tuple[str | int, ...]
 
@@ -30,12 +31,14 @@ class Located:
                 return f"{self.filename}:{line}"
         return self.filename
 
-    def fail(self, message: str, *, code: str, path: Path, value: object = None) -> ValidationError:
+    def fail(
+        self, message: str, *, code: RiskCode, path: Path, value: object = None
+    ) -> ValidationError:
         """A located error: the message ends with where it happened."""
         where = self.where(path)
         return ValidationError(
             f"{message} ({where})",
-            code=f"risk.{code}",
+            code=code,
             field=dotted(path),
             value=value,
             location=where,
@@ -101,11 +104,11 @@ def parse_yaml(text: str, filename: str, *, loader: type[Any] = yaml.SafeLoader)
         where = f"{filename}:{mark.line + 1}" if mark is not None else filename
         raise ValidationError(
             f"The file is not valid YAML: {error} ({where})",
-            code="risk.yaml_syntax",
+            code=RiskCode.YAML_SYNTAX,
             location=where,
         ) from error
     if node is None:
-        raise located.fail("The file is empty.", code="empty_file", path=())
+        raise located.fail("The file is empty.", code=RiskCode.EMPTY_FILE, path=())
     constructor = yaml.SafeLoader("")
     located.data = _plain(node, (), located, constructor)
     return located
@@ -120,7 +123,7 @@ def _plain(node: yaml.Node, path: Path, located: Located, constructor: yaml.Safe
             if key in out:
                 raise located.fail(
                     f"Key {key!r} appears twice.",
-                    code="duplicate_key",
+                    code=RiskCode.DUPLICATE_KEY,
                     path=(*path, key),
                     value=key,
                 )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from liubu.risk import _checks
 from liubu.risk.events import Modifier, Scenario
 from liubu.risk.layers import ComponentLayer
+from liubu.risk.reasons import RiskCode
 from liubu.risk.terms import Terms
 from liubu.risk.vocabulary import BUSINESS_INTERRUPTION
 
@@ -31,7 +32,7 @@ class Model:
         if not self.scenarios:
             raise _checks.invalid(
                 "A model needs at least one scenario.",
-                code="no_scenarios",
+                code=RiskCode.NO_SCENARIOS,
                 field="scenarios",
                 value=0,
             )
@@ -40,7 +41,7 @@ class Model:
         if repeated:
             raise _checks.invalid(
                 f"Scenario names must be unique; {repeated[0]!r} appears twice.",
-                code="duplicate_scenario",
+                code=RiskCode.DUPLICATE_SCENARIO,
                 field="scenarios.name",
                 value=repeated[0],
             )
@@ -48,7 +49,7 @@ class Model:
         if not 0.0 <= rho < 1.0:
             raise _checks.invalid(
                 f"Parameter scenario_correlation must be in [0, 1); got {rho!r}.",
-                code="bad_correlation",
+                code=RiskCode.BAD_CORRELATION,
                 field="scenario_correlation",
                 value=rho,
             )
@@ -66,7 +67,7 @@ class Model:
                         f"hours) needs outage hours, but scenario {scenario.name!r} gives "
                         "business_interruption as a loss in CNY; give outage_hours and "
                         "loss_per_hour.",
-                        code="waiting_period_needs_hours",
+                        code=RiskCode.WAITING_PERIOD_NEEDS_HOURS,
                         field=f"scenarios.{scenario.name}.business_interruption",
                         value=bi.waiting_period_hours,
                     )
@@ -113,7 +114,7 @@ class Model:
         if unknown:
             raise _checks.invalid(
                 f"Modifier names scenario {unknown[0]!r}, which the model does not have.",
-                code="unknown_scenario",
+                code=RiskCode.UNKNOWN_SCENARIO,
                 field="modifiers",
                 value=unknown[0],
             )

@@ -7,6 +7,7 @@ from liubu.risk.fft import aggregate_fft
 from liubu.risk.grid import choose_grid
 from liubu.risk.model import Model
 from liubu.risk.montecarlo import BLOCK_YEARS, Progress, simulate
+from liubu.risk.reasons import RiskCode
 from liubu.risk.result import Result
 
 ENGINES = ("auto", "fft", "mc")
@@ -44,7 +45,7 @@ def quantify(
             "The Fourier engine cannot be exact for this model: "
             + "; ".join(obstacles)
             + ". Use engine='mc' (or 'auto').",
-            code="fft_not_exact",
+            code=RiskCode.FFT_NOT_EXACT,
             field="engine",
             value=engine,
         )
@@ -118,7 +119,7 @@ def _count(name: str, value: object, *, allow_zero: bool = False) -> int:
         raise _checks.invalid(
             f"Parameter {name} must be a {'non-negative' if allow_zero else 'positive'} "
             f"integer; got {value!r}.",
-            code="bad_count",
+            code=RiskCode.BAD_COUNT,
             field=name,
             value=value,
         )

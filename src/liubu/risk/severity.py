@@ -26,6 +26,7 @@ import numpy.typing as npt
 from scipy import special
 
 from liubu.risk import _checks
+from liubu.risk.reasons import RiskCode
 
 if TYPE_CHECKING:
     from liubu.risk.composite import Scaled
@@ -260,7 +261,7 @@ class Pert(Severity):
         if not low <= mode <= high:
             raise _checks.invalid(
                 f"Parameter pert.mode ({mode!r}) must lie in [low, high] = [{low!r}, {high!r}].",
-                code="mode_outside",
+                code=RiskCode.MODE_OUTSIDE,
                 field="pert.mode",
                 value=mode,
             )

@@ -16,6 +16,7 @@ from liubu.risk.composite import Gpd, Mixture, Scaled, Spliced
 from liubu.risk.events import Component, Dependence, Scenario
 from liubu.risk.frequency import Bernoulli, Frequency, NegativeBinomial, PertPoisson, Poisson
 from liubu.risk.located import Located, Path
+from liubu.risk.reasons import RiskCode
 from liubu.risk.severity import Lognormal, Pert, Severity
 from liubu.risk.terms import CoverageTerms, Terms
 
@@ -27,7 +28,7 @@ def _mapping(
     if not isinstance(data, Mapping):
         raise src.fail(
             f"Expected a mapping with keys {', '.join(keys)}; got {data!r}.",
-            code="not_a_mapping",
+            code=RiskCode.NOT_A_MAPPING,
             path=path,
             value=data,
         )
@@ -35,14 +36,14 @@ def _mapping(
     if unknown:
         raise src.fail(
             f"Unknown key {unknown[0]!r}; expected one of {', '.join(keys)}.",
-            code="unknown_key",
+            code=RiskCode.UNKNOWN_KEY,
             path=(*path, str(unknown[0])),
             value=unknown[0],
         )
     missing = [k for k in required if k not in data]
     if missing:
         raise src.fail(
-            f"Missing key {missing[0]!r}.", code="missing_key", path=path, value=missing[0]
+            f"Missing key {missing[0]!r}.", code=RiskCode.MISSING_KEY, path=path, value=missing[0]
         )
     return dict(data)
 
@@ -51,7 +52,7 @@ def _kind(src: Located, data: Any, path: Path, kinds: tuple[str, ...]) -> tuple[
     if not isinstance(data, Mapping) or len(data) != 1:
         raise src.fail(
             f"Expected a mapping with exactly one of {', '.join(kinds)}; got {data!r}.",
-            code="bad_kind",
+            code=RiskCode.BAD_KIND,
             path=path,
             value=data,
         )
@@ -59,7 +60,7 @@ def _kind(src: Located, data: Any, path: Path, kinds: tuple[str, ...]) -> tuple[
     if kind not in kinds:
         raise src.fail(
             f"Unknown kind {kind!r}; expected one of {', '.join(kinds)}.",
-            code="unknown_kind",
+            code=RiskCode.UNKNOWN_KIND,
             path=(*path, str(kind)),
             value=kind,
         )
@@ -88,7 +89,7 @@ def _lognormal(src: Located, body: Any, path: Path) -> Severity:
         if not isinstance(pair, list) or len(pair) != 2:
             raise src.fail(
                 f"interval90 must be [low, high]; got {pair!r}.",
-                code="bad_interval",
+                code=RiskCode.BAD_INTERVAL,
                 path=(*path, "interval90"),
                 value=pair,
             )
@@ -135,7 +136,7 @@ def _empirical(src: Located, body: Any, path: Path) -> Severity:
     if not isinstance(values, list) or (weights is not None and not isinstance(weights, list)):
         raise src.fail(
             "empirical values and weights must be lists of numbers.",
-            code="bad_empirical",
+            code=RiskCode.BAD_EMPIRICAL,
             path=path,
             value=values,
         )
@@ -155,7 +156,7 @@ def _mixture(src: Located, body: Any, path: Path) -> Severity:
     if not isinstance(body, list) or not body:
         raise src.fail(
             "mixture must be a non-empty list of {weight, severity}.",
-            code="bad_mixture",
+            code=RiskCode.BAD_MIXTURE,
             path=path,
             value=body,
         )
@@ -235,7 +236,7 @@ def scenario(src: Located, data: Any, path: Path) -> Scenario:
     if not isinstance(d["components"], list):
         raise src.fail(
             "components must be a list.",
-            code="bad_components",
+            code=RiskCode.BAD_COMPONENTS,
             path=(*path, "components"),
             value=d["components"],
         )
@@ -253,7 +254,7 @@ def terms(src: Located, data: Any, path: Path) -> Terms:
     if not isinstance(covers, Mapping):
         raise src.fail(
             "terms.coverages must map coverage codes to their terms.",
-            code="bad_coverages",
+            code=RiskCode.BAD_COVERAGES,
             path=(*path, "coverages"),
             value=covers,
         )

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from liubu.risk import _checks
+from liubu.risk.reasons import RiskCode
 from liubu.risk.vocabulary import BUSINESS_INTERRUPTION, coverage_codes
 
 WAITING_PERIOD_TYPES = ("time_deductible", "qualifying")
@@ -51,7 +52,7 @@ class CoverageTerms:
         if not isinstance(self.covered, bool):
             raise _checks.invalid(
                 f"Parameter coverage.covered must be true or false; got {self.covered!r}.",
-                code="not_a_boolean",
+                code=RiskCode.NOT_A_BOOLEAN,
                 field="coverage.covered",
                 value=self.covered,
             )
@@ -83,7 +84,7 @@ class Terms:
                 raise _checks.invalid(
                     f"The sublimit of {code} ({cover.sublimit!r}) is below the per-event "
                     f"retention ({retention!r}); such a coverage could never pay on its own.",
-                    code="sublimit_below_retention",
+                    code=RiskCode.SUBLIMIT_BELOW_RETENTION,
                     field=f"terms.coverages.{code}.sublimit",
                     value=cover.sublimit,
                 )
@@ -91,7 +92,7 @@ class Terms:
                 raise _checks.invalid(
                     f"A waiting period applies only to business_interruption; got "
                     f"{cover.waiting_period_hours!r} hours on {code}.",
-                    code="waiting_period_not_bi",
+                    code=RiskCode.WAITING_PERIOD_NOT_BI,
                     field=f"terms.coverages.{code}.waiting_period_hours",
                     value=cover.waiting_period_hours,
                 )

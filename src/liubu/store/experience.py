@@ -32,7 +32,7 @@ from liubu.errors import (
     Reason,
     ValidationError,
 )
-from liubu.experience import ExperienceData
+from liubu.experience import ExperienceCode, ExperienceData
 from liubu.store import tables
 
 _CHUNK = 500
@@ -190,7 +190,7 @@ class SqlExperienceRepository:
             raise NotFoundError(
                 f"No claims experience of yours is stored{scope}; import a file first "
                 f"(liubu experience import, or POST /api/experience/imports).",
-                code="experience.none_stored",
+                code=ExperienceCode.NONE_STORED,
             )
         names = set(rows[0].factors)
         for row in rows:
@@ -219,7 +219,7 @@ def _refuse_twice_tagged(rows: Sequence[Any]) -> None:
                 f"The policy {row.policy_id!r} in period {row.period} is stored under two "
                 f"product tags ({tags[0]} and {tags[1]}); read one tag at a time (--tagged, or "
                 f"tagged=true over the API).",
-                code="experience.tagged_twice",
+                code=ExperienceCode.TAGGED_TWICE,
                 field="product_ref",
                 value=row.policy_id,
             )

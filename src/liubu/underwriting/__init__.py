@@ -67,6 +67,7 @@ from liubu.underwriting.policy_money import (
     short_rate_table,
 )
 from liubu.underwriting.quote import QuoteOption, price_option, price_options
+from liubu.underwriting.reasons import UnderwritingCode
 from liubu.underwriting.records import Policy, PolicyEvent, Quote
 from liubu.underwriting.referral import (
     Referral,
@@ -126,6 +127,7 @@ __all__ = [
     "Submission",
     "SupplierAccess",
     "TechnicalPrice",
+    "UnderwritingCode",
     "Worksheet",
     "add_members",
     "authority_for",

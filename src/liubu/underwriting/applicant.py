@@ -16,6 +16,7 @@ from typing import Any
 from liubu.core import industry_sections
 from liubu.errors import ValidationError
 from liubu.risk import Modifier
+from liubu.underwriting.reasons import UnderwritingCode
 
 #: Factors read from their own fields, never from :attr:`Applicant.factors`.
 OWN_FIELDS = {
@@ -32,7 +33,7 @@ FactorInput = Decimal | int | str
 def _invalid(field_name: str, value: object, rule: str) -> ValidationError:
     return ValidationError(
         f"The applicant's {field_name} {value!r} {rule}.",
-        code="underwriting.bad_applicant",
+        code=UnderwritingCode.BAD_APPLICANT,
         field=field_name,
         value=repr(value),
     )

@@ -17,9 +17,10 @@ from typing import Any
 from liubu.core import Money
 from liubu.errors import PermissionDeniedError
 from liubu.underwriting._data import load_data
+from liubu.underwriting.reasons import UnderwritingCode
 from liubu.underwriting.referral import Referral
 
-_DENIED = "underwriting.beyond_authority"
+_DENIED = UnderwritingCode.BEYOND_AUTHORITY
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ from liubu.products import (
     filed_premium_inputs,
 )
 from liubu.underwriting.applicant import Applicant
+from liubu.underwriting.reasons import UnderwritingCode
 from liubu.underwriting.renewal import claims_history_level
 from liubu.underwriting.terms import check_limit, check_retention
 
@@ -115,7 +116,7 @@ def _mlps_reading(coefficient: Coefficient, level: int | None) -> str:
     raise ValidationError(
         f"The MLPS level {level!r} is below every level the rate plan lists ({sorted(listed)}) "
         "and the plan has no 'none' level.",
-        code="underwriting.mlps_level_not_rated",
+        code=UnderwritingCode.MLPS_LEVEL_NOT_RATED,
         field="mlps_level",
         value=repr(level),
     )
@@ -150,7 +151,7 @@ def _quantity(factor: str, given: object) -> Decimal:
         raise ValidationError(
             f"The input of the coefficient {factor} {given!r} must be a number (its guide is a "
             "curve over a quantity).",
-            code="underwriting.number_type",
+            code=UnderwritingCode.NUMBER_TYPE,
             field=f"factors.{factor}",
             value=repr(given),
         )
@@ -183,14 +184,14 @@ def check_overrides(spec: ProductSpec, overrides: Mapping[str, object]) -> dict[
             raise ValidationError(
                 f"The override names the factor {factor!r}, which {spec.product_id} does not "
                 f"file; it files {filed}.",
-                code="underwriting.override_not_filed",
+                code=UnderwritingCode.OVERRIDE_NOT_FILED,
                 field=f"overrides.{factor}",
                 value=factor,
             )
         if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
             raise ValidationError(
                 f"The override of {factor} {value!r} must be a Decimal, int or decimal string.",
-                code="underwriting.number_type",
+                code=UnderwritingCode.NUMBER_TYPE,
                 field=f"overrides.{factor}",
                 value=repr(value),
             )
@@ -201,7 +202,7 @@ def check_overrides(spec: ProductSpec, overrides: Mapping[str, object]) -> dict[
         if not number.is_finite() or number <= 0:
             raise ValidationError(
                 f"The override of {factor} {value!r} must be a positive number.",
-                code="underwriting.override_not_positive",
+                code=UnderwritingCode.OVERRIDE_NOT_POSITIVE,
                 field=f"overrides.{factor}",
                 value=repr(value),
             )

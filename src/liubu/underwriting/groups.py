@@ -43,6 +43,7 @@ from liubu.underwriting.groups_members import (
 )
 from liubu.underwriting.groups_pricing import GroupPrice, MemberScore, MemberShare, price_group
 from liubu.underwriting.lifecycle import BUYERS, QUOTE_VALID_DAYS, _one_year_after, _policy_number
+from liubu.underwriting.reasons import UnderwritingCode
 from liubu.underwriting.records import PolicyState
 
 __all__ = [
@@ -137,14 +138,14 @@ def _check_quote(uow: GroupUnitOfWork, scheme: GroupScheme, quote: GroupQuote) -
     if quote.scheme_id != scheme.id:
         raise ValidationError(
             f"The quote is for scheme {quote.scheme_id!r}, not {scheme.id!r}.",
-            code="group.quote_other_scheme",
+            code=UnderwritingCode.GROUP_QUOTE_OTHER_SCHEME,
             field="quote",
             value=quote.scheme_id,
         )
     if _now() > quote.valid_until:
         raise ConflictError(
             f"The quote expired on {quote.valid_until:%Y-%m-%d}; ask for a new one.",
-            code="quote.expired",
+            code=UnderwritingCode.QUOTE_EXPIRED,
         )
     spec, _insurer = group_spec(uow, scheme.product_ref)
     facts = _member_facts(uow, uow.groups.members(scheme.id))
@@ -152,7 +153,7 @@ def _check_quote(uow: GroupUnitOfWork, scheme: GroupScheme, quote: GroupQuote) -
     if {f.id for f in facts} != set(quoted):
         raise ConflictError(
             f"The members of {scheme.name!r} changed since the quote; quote again.",
-            code="group.quote_stale",
+            code=UnderwritingCode.GROUP_QUOTE_STALE,
         )
     again = price_group(
         spec, facts, scores=quoted, limit=quote.price.limit, retention=quote.price.retention
@@ -160,7 +161,7 @@ def _check_quote(uow: GroupUnitOfWork, scheme: GroupScheme, quote: GroupQuote) -
     if again.to_dict() != quote.price.to_dict():
         raise ConflictError(
             f"The premium of {scheme.name!r} is no longer what was quoted; quote again.",
-            code="group.quote_stale",
+            code=UnderwritingCode.GROUP_QUOTE_STALE,
         )
     return {f.id: f.tenant_id for f in facts}
 

@@ -27,6 +27,7 @@ from liubu.underwriting.group_records import (
     SupplierAccess,
 )
 from liubu.underwriting.lifecycle import BUYERS
+from liubu.underwriting.reasons import UnderwritingCode
 
 SPONSORS = (Role.ENTERPRISE_USER, Role.ADMIN)
 SPONSOR_KINDS = (OrgKind.ENTERPRISE, OrgKind.PLATFORM)
@@ -58,7 +59,7 @@ def _open(scheme: GroupScheme) -> GroupScheme:
     if scheme.status != SchemeState.OPEN:
         raise ConflictError(
             f"The scheme {scheme.name!r} is {scheme.status}; its membership is frozen.",
-            code="group.scheme_bound",
+            code=UnderwritingCode.GROUP_SCHEME_BOUND,
         )
     return scheme
 
@@ -69,7 +70,7 @@ def group_spec(uow: GroupUnitOfWork, reference: str) -> tuple[ProductSpec, str]:
     if record.status != FILED:
         raise ValidationError(
             f"{record.product_ref} is {record.status}; only a filed product can insure a group.",
-            code="group.product_not_filed",
+            code=UnderwritingCode.GROUP_PRODUCT_NOT_FILED,
             field="product_ref",
             value=record.product_ref,
         )
@@ -77,7 +78,7 @@ def group_spec(uow: GroupUnitOfWork, reference: str) -> tuple[ProductSpec, str]:
     if spec.group is None:
         raise ValidationError(
             f"{record.product_ref} is not a group product; choose a supply-chain or park product.",
-            code="group.not_group_product",
+            code=UnderwritingCode.GROUP_NOT_GROUP_PRODUCT,
             field="product_ref",
             value=record.product_ref,
         )
@@ -99,7 +100,7 @@ def create_scheme(
         if kind not in tuple(SchemeKind):
             raise ValidationError(
                 f"The scheme kind {kind!r} must be one of {[str(k) for k in SchemeKind]}.",
-                code="group.bad_kind",
+                code=UnderwritingCode.GROUP_BAD_KIND,
                 field="kind",
                 value=kind,
             )
@@ -112,7 +113,7 @@ def create_scheme(
             raise ValidationError(
                 f"{spec.product_id} is held by a {spec.group.policyholder}, but a {kind} scheme "
                 f"needs a product held by a {wanted}.",
-                code="group.product_kind_mismatch",
+                code=UnderwritingCode.GROUP_PRODUCT_KIND_MISMATCH,
                 field="product_ref",
                 value=spec.product_id,
             )
@@ -146,14 +147,14 @@ def _check_entry(scheme: GroupScheme, entry: MemberEntry) -> None:
         raise ValidationError(
             f"The access {entry.access!r} of {entry.enterprise!r} must be one of "
             f"{[str(a) for a in SupplierAccess]}.",
-            code="group.bad_access",
+            code=UnderwritingCode.GROUP_BAD_ACCESS,
             field="access",
             value=entry.access,
         )
     if scheme.kind == SchemeKind.SUPPLY_CHAIN and not entry.supplies.strip():
         raise ValidationError(
             f"Say what the supplier {entry.enterprise!r} supplies to the chain owner.",
-            code="group.supplies_missing",
+            code=UnderwritingCode.GROUP_SUPPLIES_MISSING,
             field="supplies",
             value=entry.enterprise,
         )
@@ -170,7 +171,7 @@ def _resolve(
         raise ValidationError(
             f"Not a registered enterprise: {', '.join(repr(u) for u in unknown)}. A member must "
             "register on the platform before it can join a scheme.",
-            code="group.member_not_registered",
+            code=UnderwritingCode.GROUP_MEMBER_NOT_REGISTERED,
             field="enterprise",
             value=", ".join(unknown),
         )
@@ -178,7 +179,7 @@ def _resolve(
     if any(e.id == scheme.sponsor_enterprise_id for e in resolved):
         raise ValidationError(
             f"The sponsor of {scheme.name!r} holds the master policy; it cannot be its own member.",
-            code="group.sponsor_as_member",
+            code=UnderwritingCode.GROUP_SPONSOR_AS_MEMBER,
             field="enterprise",
             value=scheme.sponsor_enterprise_id,
         )
@@ -193,7 +194,7 @@ def _resolve(
         raise ConflictError(
             f"Already a member of {scheme.name!r} (or given twice): {_named(twice)}.",
             reason=Reason.DUPLICATE,
-            code="group.member_duplicate",
+            code=UnderwritingCode.GROUP_MEMBER_DUPLICATE,
             detail={"enterprises": [e.uscc for e in twice]},
         )
     return resolved
@@ -219,7 +220,7 @@ def add_members(
         if most is not None and count > most:
             raise ValidationError(
                 f"{spec.product_id} insures at most {most} members; the scheme would have {count}.",
-                code="group.members_count",
+                code=UnderwritingCode.GROUP_MEMBERS_COUNT,
                 field="members",
                 value=count,
             )
@@ -279,7 +280,7 @@ def _member_facts(
     if gone:
         raise ConflictError(
             f"Members no longer registered on the platform: {', '.join(gone)}; remove them first.",
-            code="group.member_gone",
+            code=UnderwritingCode.GROUP_MEMBER_GONE,
         )
     return [hit for _m, hit in facts if hit is not None]
 

@@ -39,6 +39,7 @@ from liubu.underwriting.applicant import Applicant
 from liubu.underwriting.eligibility import check_eligibility
 from liubu.underwriting.filed import CoefficientLine, filed_price
 from liubu.underwriting.group_records import RegisteredEnterprise
+from liubu.underwriting.reasons import UnderwritingCode
 from liubu.underwriting.terms import check_limit, check_retention
 
 FLOATING = "sponsor_base_member_float"
@@ -62,7 +63,7 @@ class MemberScore:
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
             raise ValidationError(
                 f"The member score {value!r} must be a number from 0 to 100.",
-                code="group.bad_score",
+                code=UnderwritingCode.GROUP_BAD_SCORE,
                 field="scores",
                 value=repr(value),
             )
@@ -70,14 +71,14 @@ class MemberScore:
         if not isinstance(self.grade, str) or not self.grade.strip():
             raise ValidationError(
                 f"The member grade {self.grade!r} must be a non-empty string.",
-                code="group.bad_score",
+                code=UnderwritingCode.GROUP_BAD_SCORE,
                 field="scores",
                 value=repr(self.grade),
             )
         if self.source not in SOURCES:
             raise ValidationError(
                 f"The score source {self.source!r} must be one of {list(SOURCES)}.",
-                code="group.bad_score",
+                code=UnderwritingCode.GROUP_BAD_SCORE,
                 field="scores",
                 value=self.source,
             )
@@ -202,7 +203,7 @@ def check_group_size(spec: ProductSpec, count: int) -> None:
     if group is None:
         raise ValidationError(
             f"{spec.product_id} is not a group product; choose a supply-chain or park product.",
-            code="group.not_group_product",
+            code=UnderwritingCode.GROUP_NOT_GROUP_PRODUCT,
             field="product_ref",
             value=spec.product_id,
         )
@@ -211,7 +212,7 @@ def check_group_size(spec: ProductSpec, count: int) -> None:
         bound = f"{group.members_min} to {high}" if high is not None else f"{group.members_min}+"
         raise ValidationError(
             f"{spec.product_id} insures {bound} members; the scheme has {count}.",
-            code="group.members_count",
+            code=UnderwritingCode.GROUP_MEMBERS_COUNT,
             field="members",
             value=count,
         )
@@ -229,7 +230,7 @@ def _check_scores(
         )
         raise ValidationError(
             f"Give one score per member: {'; '.join(parts)}.",
-            code="group.scores_mismatch",
+            code=UnderwritingCode.GROUP_SCORES_MISMATCH,
             field="scores",
             value=", ".join(missing + extra),
         )
@@ -256,7 +257,7 @@ def _check_eligible(
         raise ValidationError(
             f"{len(refused)} member(s) may not be insured under {spec.product_id}: "
             f"{'; '.join(refused)}.",
-            code="group.member_ineligible",
+            code=UnderwritingCode.GROUP_MEMBER_INELIGIBLE,
             field="members",
             value="; ".join(refused),
         )
@@ -337,7 +338,7 @@ def price_group(
         raise ValidationError(
             f"{spec.product_id} floats the members' shares with {sharing.floating_factor!r}; "
             f"only {SCORE_FACTOR!r} is supported.",
-            code="group.floating_factor_unsupported",
+            code=UnderwritingCode.GROUP_FLOATING_FACTOR_UNSUPPORTED,
             field="group.premium_sharing.floating_factor",
             value=str(sharing.floating_factor),
         )

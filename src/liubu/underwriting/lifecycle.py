@@ -29,6 +29,7 @@ from liubu.underwriting.eligibility import check_eligibility
 from liubu.underwriting.options import BoundTerms, OptionStatus, PricedOption, QuoteDecision
 from liubu.underwriting.policy_money import cancellation_refund, pro_rata_premium
 from liubu.underwriting.quote import price_option, price_options, technical_breakdown
+from liubu.underwriting.reasons import UnderwritingCode
 from liubu.underwriting.records import (
     Policy,
     PolicyEvent,
@@ -308,7 +309,7 @@ def option_breakdown(uow: LifecycleUnitOfWork, quote_id: str, index: int) -> dic
     if option.technical_premium is None or option.limit is None or option.retention is None:
         raise ValidationError(
             f"Option {index} of the quote has no technical premium to explain.",
-            code="underwriting.no_technical_premium",
+            code=UnderwritingCode.NO_TECHNICAL_PREMIUM,
             field="option_index",
             value=index,
         )
@@ -325,7 +326,7 @@ def option_breakdown(uow: LifecycleUnitOfWork, quote_id: str, index: int) -> dic
         raise ConflictError(
             f"Pricing option {index} again gives {again}, not the quoted {quoted}: the scenario "
             "library or loads changed since.",
-            code="underwriting.breakdown_stale",
+            code=UnderwritingCode.BREAKDOWN_STALE,
         )
     return {"option_index": index, "product": option.product, **found}
 
@@ -350,7 +351,7 @@ def bind(
     if _now() > quote.valid_until:
         raise ConflictError(
             f"The quote expired on {quote.valid_until:%Y-%m-%d}; ask for a new one.",
-            code="quote.expired",
+            code=UnderwritingCode.QUOTE_EXPIRED,
         )
     if not 0 <= option_index < len(quote.options):
         raise ValidationError(
@@ -446,7 +447,7 @@ def _in_force(uow: LifecycleUnitOfWork, policy_id: str, effective: date) -> Poli
     if policy.status != PolicyState.IN_FORCE:
         raise ConflictError(
             f"Policy {policy.number} is {policy.status}; it cannot be changed.",
-            code="policy.not_in_force",
+            code=UnderwritingCode.POLICY_NOT_IN_FORCE,
         )
     if not policy.period_start <= effective < policy.period_end:
         raise ValidationError(

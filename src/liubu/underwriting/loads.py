@@ -27,6 +27,7 @@ from typing import Any
 
 from liubu.errors import ValidationError
 from liubu.underwriting._data import load_data
+from liubu.underwriting.reasons import UnderwritingCode
 
 _FIELDS = ("expense_ratio", "profit_margin", "cost_of_capital", "capital_level")
 _ONE = Decimal(1)
@@ -56,7 +57,7 @@ class Loads:
             if isinstance(value, bool) or not isinstance(value, Decimal) or not value.is_finite():
                 raise ValidationError(
                     f"The load {name} {value!r} must be a finite Decimal.",
-                    code="underwriting.load_type",
+                    code=UnderwritingCode.LOAD_TYPE,
                     field=name,
                     value=repr(value),
                 )
@@ -82,7 +83,7 @@ class Loads:
             raise ValidationError(
                 "Capital allocated in a book needs both book_policies and book_correlation "
                 "(leave both out for stand-alone capital).",
-                code="underwriting.load_book",
+                code=UnderwritingCode.LOAD_BOOK,
                 field="book_policies" if size is None else "book_correlation",
             )
         if isinstance(size, bool) or not isinstance(size, int) or size < MIN_BOOK_POLICIES:
@@ -90,14 +91,14 @@ class Loads:
                 f"The load book_policies {size!r} must be a whole number of at least "
                 f"{MIN_BOOK_POLICIES}: the book's loss is taken as normal, which needs a book of "
                 "some size (price a smaller book stand-alone).",
-                code="underwriting.load_range",
+                code=UnderwritingCode.LOAD_RANGE,
                 field="book_policies",
                 value=repr(size),
             )
         if isinstance(rho, bool) or not isinstance(rho, Decimal) or not rho.is_finite():
             raise ValidationError(
                 f"The load book_correlation {rho!r} must be a finite Decimal.",
-                code="underwriting.load_type",
+                code=UnderwritingCode.LOAD_TYPE,
                 field="book_correlation",
                 value=repr(rho),
             )
@@ -144,7 +145,7 @@ def diversification_factor(policies: int, correlation: Decimal) -> Decimal:
 def _bad(name: str, value: Decimal, rule: str) -> ValidationError:
     return ValidationError(
         f"The load {name} {value} {rule}.",
-        code="underwriting.load_range",
+        code=UnderwritingCode.LOAD_RANGE,
         field=name,
         value=str(value),
     )

@@ -26,6 +26,7 @@ from liubu.errors import ValidationError
 from liubu.products import ProductSpec, Text
 from liubu.underwriting._data import load_data
 from liubu.underwriting.labels import note
+from liubu.underwriting.reasons import UnderwritingCode
 
 Method = Literal["pro_rata", "short_rate"]
 MoneyLike = Money | Decimal | int | str
@@ -81,7 +82,7 @@ def _date(value: object, field: str) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise ValidationError(
             f"The {field} {value!r} must be a calendar date (datetime.date).",
-            code="underwriting.bad_date",
+            code=UnderwritingCode.BAD_DATE,
             field=field,
             value=repr(value),
         )
@@ -94,14 +95,14 @@ def _term(start: object, end: object, at: object, at_field: str) -> tuple[int, i
     if not begin < finish:
         raise ValidationError(
             f"The policy period {begin}..{finish} must end after it starts.",
-            code="underwriting.bad_period",
+            code=UnderwritingCode.BAD_PERIOD,
             field="end",
             value=str(finish),
         )
     if not begin <= moment <= finish:
         raise ValidationError(
             f"The {at_field} {moment} must lie within the policy period {begin}..{finish}.",
-            code="underwriting.date_outside_period",
+            code=UnderwritingCode.DATE_OUTSIDE_PERIOD,
             field=at_field,
             value=str(moment),
         )
@@ -175,7 +176,7 @@ def _rule(rule: CancellationRule | ProductSpec | str) -> CancellationRule:
     raise ValidationError(
         f"The cancellation rule {rule!r} must be 'pro_rata', 'short_rate', a CancellationRule "
         "or a ProductSpec.",
-        code="underwriting.bad_cancellation_rule",
+        code=UnderwritingCode.BAD_CANCELLATION_RULE,
         field="rule",
         value=repr(rule),
     )
@@ -213,7 +214,7 @@ def cancellation_refund(
         raise ValidationError(
             f"The short-rate table applies to terms of one year at most; this term has {term} "
             "days.",
-            code="underwriting.short_rate_term",
+            code=UnderwritingCode.SHORT_RATE_TERM,
             field="end",
             value=str(end),
         )

@@ -19,6 +19,7 @@ from itertools import pairwise
 from liubu.errors import ValidationError
 from liubu.products import ProductSpec
 from liubu.underwriting._data import load_data
+from liubu.underwriting.reasons import UnderwritingCode
 
 FACTOR = "claims_history"
 
@@ -64,7 +65,7 @@ def _level(claims_count: int) -> ClaimsLevel:
     if isinstance(claims_count, bool) or not isinstance(claims_count, int) or claims_count < 0:
         raise ValidationError(
             f"The claims count {claims_count!r} must be a whole number of at least 0.",
-            code="underwriting.bad_claims_count",
+            code=UnderwritingCode.BAD_CLAIMS_COUNT,
             field="claims_count",
             value=repr(claims_count),
         )

@@ -19,6 +19,7 @@ from typing import Any
 from liubu.errors import ValidationError
 from liubu.risk import Modifier
 from liubu.underwriting.applicant import Applicant
+from liubu.underwriting.reasons import UnderwritingCode
 
 SUBMISSION_SCHEMA = 1
 
@@ -29,7 +30,7 @@ def check_schema(data: Mapping[str, Any], *, current: int, what: str) -> None:
     if not isinstance(schema, int) or not 1 <= schema <= current:
         raise ValidationError(
             f"The stored {what} has schema {schema!r}; this liubu reads schemas 1–{current}.",
-            code="underwriting.record_schema",
+            code=UnderwritingCode.RECORD_SCHEMA,
             field="schema",
             value=repr(schema),
         )
@@ -104,7 +105,7 @@ class Submission:
         if facts.revenue is None:
             raise ValidationError(
                 f"The submission of {facts.name} records no revenue; it cannot be priced again.",
-                code="underwriting.submission_unpriceable",
+                code=UnderwritingCode.SUBMISSION_UNPRICEABLE,
                 field="submission.enterprise.revenue",
             )
         return Applicant(

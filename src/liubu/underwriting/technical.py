@@ -34,6 +34,7 @@ from liubu.core import Money
 from liubu.errors import ValidationError
 from liubu.risk import Model, Result, Scenario, Terms, quantify
 from liubu.underwriting.loads import Loads
+from liubu.underwriting.reasons import UnderwritingCode
 
 PRECISION = 50
 ENGINES = ("auto", "fft", "mc")
@@ -52,7 +53,7 @@ class EngineSettings:
         if self.engine not in ENGINES:
             raise ValidationError(
                 f"The engine {self.engine!r} must be one of {list(ENGINES)}.",
-                code="underwriting.bad_engine",
+                code=UnderwritingCode.BAD_ENGINE,
                 field="engine",
                 value=self.engine,
             )

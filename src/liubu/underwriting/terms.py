@@ -29,6 +29,7 @@ from liubu.errors import ValidationError
 from liubu.products import Coverage, ProductSpec, Text, load_vocabulary
 from liubu.risk import CoverageTerms, Terms, coverage_codes
 from liubu.underwriting.labels import note
+from liubu.underwriting.reasons import UnderwritingCode
 
 _WAITING = {"time_deductible": "time_deductible", "qualifying_period": "qualifying"}
 _BI = "business_interruption"
@@ -118,7 +119,7 @@ def _decimal(value: object, *, field: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
         raise ValidationError(
             f"The {field} {value!r} must be a Decimal, int or decimal string.",
-            code="underwriting.number_type",
+            code=UnderwritingCode.NUMBER_TYPE,
             field=field,
             value=repr(value),
         )
@@ -127,13 +128,13 @@ def _decimal(value: object, *, field: str) -> Decimal:
     except ArithmeticError:
         raise ValidationError(
             f"The {field} {value!r} is not a number.",
-            code="underwriting.number_type",
+            code=UnderwritingCode.NUMBER_TYPE,
             field=field,
             value=repr(value),
         ) from None
     if not number.is_finite():
         raise ValidationError(
-            f"The {field} {value!r} is not finite.", code="underwriting.number_type", field=field
+            f"The {field} {value!r} is not finite.", code=UnderwritingCode.NUMBER_TYPE, field=field
         )
     return number
 
@@ -162,7 +163,7 @@ def check_limit(spec: ProductSpec, limit: object) -> Decimal:
         raise ValidationError(
             f"The limit {format(amount, 'f')} is not an option of {spec.product_id}; choose one "
             f"of {allowed}.",
-            code="underwriting.limit_not_offered",
+            code=UnderwritingCode.LIMIT_NOT_OFFERED,
             field="limit",
             value=format(amount, "f"),
         )
@@ -179,7 +180,7 @@ def check_retention(spec: ProductSpec, retention: object | None) -> Decimal:
         raise ValidationError(
             f"The retention {format(amount, 'f')} is not an option of {spec.product_id}; choose "
             f"one of {[format(a, 'f') for a in allowed]}.",
-            code="underwriting.retention_not_offered",
+            code=UnderwritingCode.RETENTION_NOT_OFFERED,
             field="retention",
             value=format(amount, "f"),
         )

@@ -19,7 +19,8 @@ SHARED = ("liubu.errors", "liubu.datafiles")
 
 def test_public_api_is_pinned() -> None:
     assert liubu.core.__all__ == [
-        "FEN", "Industry", "IndustryDivision", "IndustrySection", "MobileNumber", "Money", "Period",
+        "FEN", "CoreCode", "Industry", "IndustryDivision", "IndustrySection", "MobileNumber",
+        "Money", "Period",
         "PersonalDataCipher", "Province", "Region", "RegionLevel", "RegistrationAuthority",
         "ResidentId", "Sex", "UnifiedSocialCreditCode", "half_up", "industry_divisions",
         "industry_sections",

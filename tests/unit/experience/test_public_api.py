@@ -10,6 +10,7 @@ import liubu.experience as experience
 PUBLIC = [
     "ADVICE",
     "CredibilityResult",
+    "ExperienceCode",
     "ExperienceData",
     "ExperienceFileError",
     "ExperienceTotals",

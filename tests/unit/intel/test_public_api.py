@@ -19,8 +19,9 @@ def test_public_api_is_pinned() -> None:
     assert intel.__all__ == [
         "AffectedProduct", "AffectedVersion", "ConfigNode", "Configuration", "Cpe",
         "CpeCriterion", "Cve5Record", "CvssScore", "EpssScore", "Hit", "IndexSummary",
-        "IntelBundle", "KevEntry", "LoadReport", "Loaded", "Match", "NvdCve", "PageInfo",
-        "SkippedFile", "SourceKind", "SsvcDecision", "Vulnerability", "VulnerabilityIndex",
+        "IntelBundle", "IntelCode", "KevEntry", "LoadReport", "Loaded", "Match", "NvdCve",
+        "PageInfo", "SkippedFile", "SourceKind", "SsvcDecision", "Vulnerability",
+        "VulnerabilityIndex",
         "check_kev_agreement", "compare_versions", "cpe_matches", "cvss_score", "escape_value",
         "in_range", "load_cve5", "load_epss", "load_file", "load_kev_csv", "load_kev_json",
         "load_nvd", "load_paths", "match_linear", "merge_vulnerabilities", "parse_any_cpe",

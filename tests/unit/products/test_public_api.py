@@ -35,6 +35,7 @@ PUBLIC = [
     "ProductSpec",
     "ProductSummary",
     "ProductTypeTerm",
+    "ProductsCode",
     "ProductsUnitOfWork",
     "RatePlan",
     "RatingFactorTerm",

@@ -33,6 +33,7 @@ PUBLIC = [
     "PertPoisson",
     "Poisson",
     "Result",
+    "RiskCode",
     "Scaled",
     "Scenario",
     "Severity",

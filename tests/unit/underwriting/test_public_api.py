@@ -56,6 +56,7 @@ PUBLIC = [
     "Submission",
     "SupplierAccess",
     "TechnicalPrice",
+    "UnderwritingCode",
     "Worksheet",
     "add_members",
     "authority_for",

@@ -14,6 +14,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from liubu.assessment.reasons import AssessmentCode
 from liubu.assessment.scan._data import load_table, require
 from liubu.errors import ConfigurationError, ValidationError
 
@@ -124,7 +125,7 @@ def definition(code: str) -> FindingDefinition:
         raise ValidationError(
             f"The finding code {code!r} is not in the findings vocabulary "
             "(liubu/assessment/scan/data/findings.yaml).",
-            code="scan.unknown_finding",
+            code=AssessmentCode.SCAN_UNKNOWN_FINDING,
             field="code",
             value=code,
         ) from None
@@ -145,7 +146,7 @@ class Evidence:
         if self.observed_at.utcoffset() != timedelta(0):
             raise ValidationError(
                 f"Evidence time must be timezone-aware UTC, but it is {self.observed_at!r}.",
-                code="scan.evidence_time",
+                code=AssessmentCode.SCAN_EVIDENCE_TIME,
                 field="observed_at",
                 value=str(self.observed_at),
             )
@@ -179,7 +180,7 @@ class Finding:
             raise ValidationError(
                 f"The finding {self.code} must have severity {expected.severity} and factor "
                 f"{expected.factor} as its vocabulary says, not {self.severity}/{self.factor}.",
-                code="scan.finding_mismatch",
+                code=AssessmentCode.SCAN_FINDING_MISMATCH,
                 field="severity",
                 value=str(self.severity),
             )

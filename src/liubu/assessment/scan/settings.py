@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
+from liubu.assessment.reasons import AssessmentCode
 from liubu.assessment.scan._data import load_table, require
 from liubu.errors import ValidationError
 
@@ -63,7 +64,9 @@ def default_port_map() -> dict[int, str]:
 
 
 def _refuse(message: str, *, name: str, value: object) -> ValidationError:
-    return ValidationError(message, code="scan.invalid_settings", field=name, value=value)
+    return ValidationError(
+        message, code=AssessmentCode.SCAN_INVALID_SETTINGS, field=name, value=value
+    )
 
 
 def _check_port(port: object, *, name: str) -> None:

@@ -13,6 +13,7 @@ from functools import cache
 import dns.exception
 import dns.resolver
 
+from liubu.assessment.reasons import AssessmentCode
 from liubu.assessment.scan._data import load_table, require
 from liubu.errors import PermissionDeniedError, ValidationError
 
@@ -27,7 +28,7 @@ def normalise_host(host: object) -> str:
     if not isinstance(host, str) or not host.strip():
         raise ValidationError(
             f"A scan target must be a host name or IP address, not {host!r}.",
-            code="scan.invalid_target",
+            code=AssessmentCode.SCAN_INVALID_TARGET,
             field="targets",
             value=host,
         )
@@ -43,7 +44,7 @@ def normalise_host(host: object) -> str:
     if not name or len(name) > 253 or not all(_LABEL.match(label) for label in name.split(".")):
         raise ValidationError(
             f"The scan target {host!r} is neither an IP address nor a valid DNS name.",
-            code="scan.invalid_target",
+            code=AssessmentCode.SCAN_INVALID_TARGET,
             field="targets",
             value=host,
         )
@@ -80,7 +81,7 @@ def as_targets(targets: Iterable[str | Target]) -> list[Target]:
     if not parsed:
         raise ValidationError(
             "The parameter targets must name at least one asset.",
-            code="scan.invalid_target",
+            code=AssessmentCode.SCAN_INVALID_TARGET,
             field="targets",
             value=None,
         )
@@ -96,7 +97,7 @@ def require_verified(targets: Iterable[Target], verified: Verified) -> None:
             f"The scan was refused: {', '.join(refused)} has not been verified as controlled by "
             "the enterprise. Verify control first (a DNS TXT record liubu-verification=<token> "
             "or the file /.well-known/liubu-verification.txt) and pass it in verified.",
-            code="scan.unverified_target",
+            code=AssessmentCode.SCAN_UNVERIFIED_TARGET,
             detail={"targets": refused},
         )
 
@@ -129,7 +130,7 @@ def require_public(target: Target, addresses: Iterable[str], *, allow_private: b
             f"The scan of {target.host} was refused: it is or resolves to the non-public "
             f"address {', '.join(private)} (private, loopback, link-local or reserved). Pass "
             "allow_private=True only for an assessment inside that network.",
-            code="scan.private_address",
+            code=AssessmentCode.SCAN_PRIVATE_ADDRESS,
             detail={"target": target.host, "addresses": private},
         )
 

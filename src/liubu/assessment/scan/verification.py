@@ -18,6 +18,7 @@ from datetime import datetime
 
 import dns.exception
 
+from liubu.assessment.reasons import AssessmentCode
 from liubu.assessment.scan.dns_probe import DnsLookup
 from liubu.assessment.scan.findings import utc_now
 from liubu.assessment.scan.http_probe import request
@@ -135,7 +136,7 @@ def verify_control(
     if not isinstance(token, str) or not _TOKEN.match(token):
         raise ValidationError(
             f"The verification token must be 16–128 letters, digits, '-' or '_', not {token!r}.",
-            code="scan.invalid_token",
+            code=AssessmentCode.SCAN_INVALID_TOKEN,
             field="token",
             value=token,
         )
