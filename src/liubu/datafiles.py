@@ -24,7 +24,7 @@ try:
 except ImportError:  # PyYAML built without libyaml: the same results, only slower
     from yaml import SafeLoader as FastSafeLoader  # type: ignore[assignment]
 
-__all__ = ["FastSafeLoader", "packaged_text", "packaged_yaml"]
+__all__ = ["FastSafeLoader", "packaged_text", "packaged_yaml", "reason_title"]
 
 
 def packaged_text(package: str, *parts: str) -> str:
@@ -44,6 +44,13 @@ def packaged_yaml(package: str, *parts: str) -> Any:
     key, appends a row) cannot change what the next caller reads.
     """
     return _copy(_parsed(package, parts))
+
+
+def reason_title(package: str, code: str, lang: str, *, section: str | None = None) -> str:
+    """The ``lang`` ("zh" or "en") title of a reason ``code`` from ``<package>/data/reasons.yaml``
+    (under ``section`` when the file keeps other tables too); read once, never copied."""
+    titles = _parsed(package, ("data", "reasons.yaml"))
+    return str((titles if section is None else titles[section])[code][lang])
 
 
 def _copy(value: Any) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from liubu.datafiles import packaged_yaml
+from liubu.datafiles import reason_title
 
 
 class ApiCode(StrEnum):
@@ -20,5 +20,4 @@ class ApiCode(StrEnum):
 
 def message(code: ApiCode, lang: str) -> str:
     """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
-    texts: dict[str, dict[str, str]] = packaged_yaml("liubu.api", "data", "reasons.yaml")
-    return texts[code.value][lang]
+    return reason_title("liubu.api", code, lang)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from liubu.datafiles import packaged_yaml
+from liubu.datafiles import reason_title
 
 
 class AssessmentCode(StrEnum):
@@ -48,5 +48,4 @@ class AssessmentCode(StrEnum):
 
 def message(code: AssessmentCode, lang: str) -> str:
     """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
-    texts: dict[str, dict[str, str]] = packaged_yaml("liubu.assessment", "data", "reasons.yaml")
-    return texts[code.value][lang]
+    return reason_title("liubu.assessment", code, lang)

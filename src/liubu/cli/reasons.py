@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from liubu.datafiles import packaged_yaml
+from liubu.datafiles import reason_title
 
 
 class CliCode(StrEnum):
@@ -20,5 +20,4 @@ class CliCode(StrEnum):
 
 def message(code: CliCode, lang: str) -> str:
     """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
-    texts: dict[str, dict[str, str]] = packaged_yaml("liubu.cli", "data", "reasons.yaml")
-    return texts[code.value][lang]
+    return reason_title("liubu.cli", code, lang)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from liubu.datafiles import packaged_yaml
+from liubu.datafiles import reason_title
 
 
 class CoreCode(StrEnum):
@@ -53,5 +53,4 @@ class CoreCode(StrEnum):
 
 def message(code: CoreCode, lang: str) -> str:
     """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
-    texts: dict[str, dict[str, str]] = packaged_yaml("liubu.core", "data", "reasons.yaml")
-    return texts[code.value][lang]
+    return reason_title("liubu.core", code, lang)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from liubu.datafiles import packaged_yaml
+from liubu.datafiles import reason_title
 
 
 class ExperienceCode(StrEnum):
@@ -63,5 +63,4 @@ class ExperienceCode(StrEnum):
 
 def message(code: ExperienceCode, lang: str) -> str:
     """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
-    texts: dict[str, dict[str, str]] = packaged_yaml("liubu.experience", "data", "reasons.yaml")
-    return texts[code.value][lang]
+    return reason_title("liubu.experience", code, lang)

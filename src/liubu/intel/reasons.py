@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from liubu.datafiles import packaged_yaml
+from liubu.datafiles import reason_title
 
 
 class IntelCode(StrEnum):
@@ -42,5 +42,4 @@ class IntelCode(StrEnum):
 
 def message(code: IntelCode, lang: str) -> str:
     """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
-    texts: dict[str, dict[str, str]] = packaged_yaml("liubu.intel", "data", "reasons.yaml")
-    return texts[code.value][lang]
+    return reason_title("liubu.intel", code, lang)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from liubu.datafiles import packaged_yaml
+from liubu.datafiles import reason_title
 
 
 class JobsCode(StrEnum):
@@ -22,5 +22,4 @@ class JobsCode(StrEnum):
 
 def message(code: JobsCode, lang: str) -> str:
     """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
-    texts: dict[str, dict[str, str]] = packaged_yaml("liubu.jobs", "data", "reasons.yaml")
-    return texts[code.value][lang]
+    return reason_title("liubu.jobs", code, lang)

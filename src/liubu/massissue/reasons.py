@@ -18,6 +18,7 @@ from enum import StrEnum
 from functools import cache
 from types import MappingProxyType
 
+from liubu.datafiles import reason_title
 from liubu.errors import ConfigurationError
 from liubu.massissue._data import load_table
 
@@ -50,8 +51,7 @@ class MassissueCode(StrEnum):
 
 def message(code: MassissueCode, lang: str) -> str:
     """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
-    titles: dict[str, dict[str, str]] = load_table("reasons.yaml")["errors"]
-    return titles[code.value][lang]
+    return reason_title("liubu.massissue", code, lang, section="errors")
 
 
 @dataclass(frozen=True, slots=True)

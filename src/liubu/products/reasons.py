@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from liubu.datafiles import packaged_yaml
+from liubu.datafiles import reason_title
 
 
 class ProductsCode(StrEnum):
@@ -53,5 +53,4 @@ class ProductsCode(StrEnum):
 
 def message(code: ProductsCode, lang: str) -> str:
     """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
-    texts: dict[str, dict[str, str]] = packaged_yaml("liubu.products", "data", "reasons.yaml")
-    return texts[code.value][lang]
+    return reason_title("liubu.products", code, lang)

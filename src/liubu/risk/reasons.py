@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from liubu.datafiles import packaged_yaml
+from liubu.datafiles import reason_title
 
 
 class RiskCode(StrEnum):
@@ -68,5 +68,4 @@ class RiskCode(StrEnum):
 
 def message(code: RiskCode, lang: str) -> str:
     """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
-    texts: dict[str, dict[str, str]] = packaged_yaml("liubu.risk", "data", "reasons.yaml")
-    return texts[code.value][lang]
+    return reason_title("liubu.risk", code, lang)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from liubu.datafiles import packaged_yaml
+from liubu.datafiles import reason_title
 
 
 class UnderwritingCode(StrEnum):
@@ -61,5 +61,4 @@ class UnderwritingCode(StrEnum):
 
 def message(code: UnderwritingCode, lang: str) -> str:
     """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
-    texts: dict[str, dict[str, str]] = packaged_yaml("liubu.underwriting", "data", "reasons.yaml")
-    return texts[code.value][lang]
+    return reason_title("liubu.underwriting", code, lang)
