@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from liubu.cli.assess import assess_app, intel_app
-from liubu.cli.context import CliState, console, state
+from liubu.cli.context import CliState, console, rich_console, state
 from liubu.cli.experience import experience_app
 from liubu.cli.groups import group_app
 from liubu.cli.products import products_app
@@ -171,7 +171,7 @@ def _load_pilot(platform: Any) -> None:
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.completed:,}/{task.total:,}"),
-        console=console(stderr=True),
+        console=rich_console(stderr=True),
         transient=True,
     ) as bar:
         tasks: dict[str, Any] = {}

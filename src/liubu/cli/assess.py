@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from liubu.cli.context import console, state
+from liubu.cli.context import console, rich_console, state
 from liubu.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ class _bar:
             TextColumn("scanning"),
             BarColumn(),
             TextColumn("{task.completed}/{task.total} probes"),
-            console=console(stderr=True),
+            console=rich_console(stderr=True),
             transient=True,
         )
         self.progress.start()

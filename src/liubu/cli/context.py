@@ -69,10 +69,18 @@ def state(ctx: typer.Context) -> CliState:
 
 
 def console(*, stderr: bool = False) -> Console:
-    """A rich console, made on first use (every CLI module holds one, and ``liubu --help``
-    prints through none of them); when output is not a terminal (a pipe, a file, CI) tables get
-    a wide line instead of the 80-column default, so ids and names are not cut."""
+    """A rich console made on first use (every CLI module holds one, and ``liubu --help`` prints
+    through none of them). Hand rich's own machinery (a progress bar) :func:`rich_console`."""
     return cast("Console", _LazyConsole(stderr=stderr))
+
+
+def rich_console(*, stderr: bool = False) -> Console:
+    """A rich console now; when output is not a terminal (a pipe, a file, CI) tables get a wide
+    line instead of the 80-column default, so ids and names are not cut."""
+    from rich.console import Console
+
+    terminal = Console(stderr=stderr)
+    return terminal if terminal.is_terminal else Console(stderr=stderr, width=200)
 
 
 class _LazyConsole:
@@ -82,9 +90,5 @@ class _LazyConsole:
 
     def __getattr__(self, name: str) -> Any:
         if self._console is None:
-            from rich.console import Console
-
-            terminal = Console(stderr=self._stderr)
-            wide = Console(stderr=self._stderr, width=200)
-            self._console = terminal if terminal.is_terminal else wide
+            self._console = rich_console(stderr=self._stderr)
         return getattr(self._console, name)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from liubu.cli.context import console
+from liubu.cli.context import console, rich_console
 from liubu.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -80,7 +80,6 @@ class _progress:
 
     def update(self, done: int, total: int) -> None:
         if self.bar is None:
-            from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
             self.bar = Progress(
@@ -89,7 +88,7 @@ class _progress:
                 TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
                 TimeRemainingColumn(),
                 transient=True,
-                console=Console(stderr=True),
+                console=rich_console(stderr=True),
             )
             self.bar.start()
             self.task = self.bar.add_task("mc", total=total)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from liubu.cli.context import console, state
+from liubu.cli.context import console, rich_console, state
 from liubu.errors import LiubuError, ValidationError
 
 if TYPE_CHECKING:  # the CLI imports pricing only when a command runs
@@ -354,7 +354,7 @@ def import_policies(
         BarColumn(),
         TextColumn("{task.completed:,}/{task.total:,} lines"),
         TimeRemainingColumn(),
-        console=console(stderr=True),
+        console=rich_console(stderr=True),
         transient=True,
     ) as bar:
         task = bar.add_task("import", total=1)
