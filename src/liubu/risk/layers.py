@@ -86,10 +86,16 @@ class ComponentLayer:
 
     def lev_array(self, u: npt.ArrayLike) -> FloatArray:
         """E[min(Z, u)] for an array of u (vectorised :meth:`limited_moment` of order 1)."""
-        uu = np.minimum(as_array(u), self.cap)
+        uu = as_array(u)
         a, w, base = self.money_per_unit, self.waiting, self.base
         if a == 0.0:
             return np.zeros_like(uu)
+        below = uu < self.cap
+        if not below.all():  # Z ≤ L: nothing above the sublimit (most of a lattice, often)
+            out = np.zeros_like(uu)
+            if below.any():
+                out[below] = self.stop_loss(uu[below])
+            return out
         if not self.qualifying:
             start = float(base.lev_array(w)) if w > 0 else 0.0
             return np.asarray(a * (base.lev_array(w + uu / a) - start), dtype=np.float64)
@@ -113,10 +119,16 @@ class ComponentLayer:
         Below the sublimit L: a·(π_B(w + u/a) − π_B(w + L/a)) with the time deductible, and the
         same with w = 0 once u ≥ a·w for the qualifying period; 0 at or above L.
         """
-        uu = np.minimum(as_array(u), self.cap)
+        uu = as_array(u)
         a, w, base = self.money_per_unit, self.waiting, self.base
         if a == 0.0:
             return np.zeros_like(uu)
+        below = uu < self.cap
+        if not below.all():  # Z ≤ L: nothing above the sublimit (most of a lattice, often)
+            out = np.zeros_like(uu)
+            if below.any():
+                out[below] = self.stop_loss(uu[below])
+            return out
         start = 0.0 if self.qualifying else w
         top = float(base.stop_loss(start + self.cap / a)) if math.isfinite(self.cap) else 0.0
         out = a * (base.stop_loss(start + uu / a) - top)
