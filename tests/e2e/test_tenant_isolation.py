@@ -34,7 +34,7 @@ from liubu.underwriting import (
 from liubu.underwriting.group_records import GroupScheme
 from liubu.underwriting.records import Policy, Quote
 from tests.e2e.conftest import Api
-from tests.integration.helpers import make_tenant, product_yaml
+from tests.integration.helpers import PASSWORD, make_tenant, product_yaml
 
 TENANTS: list[tuple[str, OrgKind, list[Role]]] = [
     ("insurer-a", OrgKind.INSURER, [Role.ADMIN, Role.UNDERWRITER]),
@@ -81,7 +81,7 @@ def _setup(api: Api, platform: Platform) -> dict[str, Owned]:
             headers=admin_headers,
             json={
                 "username": f"{marker}-worker",
-                "password": "worker password",
+                "password": PASSWORD,
                 "roles": [str(roles[1])],
             },
         ).json()
@@ -314,7 +314,7 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
     ("POST", "/api/users"): lambda owner: {
         "tenant_id": owner.organisation_id,
         "username": "intruder",
-        "password": "intruder pw",
+        "password": PASSWORD,
         "roles": ["admin"],
     },
 }
