@@ -311,6 +311,7 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
         "kind": "not_ours",
         "note": "intruder",
     },
+    ("POST", "/api/users/{user_id}/sessions/revoke"): lambda owner: {"api_tokens": True},
     ("POST", "/api/users"): lambda owner: {
         "tenant_id": owner.organisation_id,
         "username": "intruder",
@@ -327,6 +328,7 @@ OWN_TENANT_WRITES = {
     ("POST", "/api/risk/quantify"),  # stateless computation: nothing stored, nothing to cross
     ("POST", "/api/products"),  # a draft of the caller's own insurer code
     ("POST", "/api/experience/imports"),  # stored under the caller's own insurer
+    ("POST", "/api/me/password"),  # the caller's own password, named by nothing else
 }
 # Multipart bodies (form fields, files) for upload endpoints.
 MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]] = {
