@@ -286,3 +286,26 @@ def test_unknown_and_known_usernames_get_the_same_replies(
     known, unknown = replies(tenant.username, "127.0.0.31"), replies("no-such-user", "127.0.0.32")
     assert known == unknown
     assert [reply[0] for reply in known] == [401] * 5 + [429]
+
+
+def test_the_sign_in_and_password_errors_speak_the_chosen_language(
+    sqlite_platform: Platform, base: str
+) -> None:
+    tenant = _user(sqlite_platform)
+    with _client(base) as browser:
+        browser.get("/lang/en")
+        wrong = _web_sign_in(browser, tenant.username, "not the password")
+        assert wrong.status_code == 401
+        assert "The username or password is wrong." in wrong.text
+        _web_sign_in(browser, tenant.username)
+        form = browser.get("/account/password")
+        short = browser.post(
+            "/account/password",
+            data={
+                "csrf_token": _csrf(form.text),
+                "current_password": PASSWORD,
+                "new_password": "qwerty123456",
+                "confirm_password": "qwerty123456",
+            },
+        )
+        assert "on the list of common or breached passwords" in short.text

@@ -15,7 +15,7 @@ from liubu.errors import AuthenticationError, NotFoundError, RateLimitedError
 from liubu.requests import PlatformDep, client_address, session_limits, sign_in_limits
 from liubu.web import i18n
 from liubu.web.nav import navigation_for, require_page
-from liubu.web.rendering import render
+from liubu.web.rendering import language_of, render
 from liubu.web.security import (
     SESSION_LANGUAGE,
     CsrfChecked,
@@ -62,6 +62,8 @@ def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    # The messages below are translated before render() would set the page's language.
+    i18n.current_language.set(language_of(request))
     try:
         with platform.uow() as uow:
             principal = accounts.sign_in(
@@ -74,9 +76,9 @@ def login(
             token = accounts.start_session(uow, principal, limits=session_limits(platform))
     except RateLimitedError as refused:
         minutes = max(1, math.ceil(refused.retry_after / 60))
-        message = i18n.gettext("Too many failed attempts. Try again in %(minutes)s minutes.") % {
-            "minutes": minutes
-        }
+        message = i18n.gettext(
+            "Too many failed attempts. Wait about %(minutes)s min, then try again."
+        ) % {"minutes": minutes}
         response = _login_again(request, next, username, message, 429)
         response.headers["Retry-After"] = str(refused.retry_after)
         return response
