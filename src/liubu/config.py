@@ -41,9 +41,18 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     access_token_minutes: int = 15
+    # Web sessions and the login throttle (docs/security.md). A session ends after the idle
+    # time without a request and at its absolute age however active.
     session_max_age_seconds: int = 8 * 3600
-    login_max_failures: int = 5
-    login_window_seconds: int = 15 * 60
+    session_idle_seconds: int = 30 * 60
+    login_max_failures: int = 5  # per (account, address) before the first wait
+    login_window_seconds: int = 15 * 60  # failures older than this are forgotten
+    login_address_max_failures: int = 20  # per address across accounts (password spraying)
+    login_account_alarm_failures: int = 20  # per account across addresses: tighten failed ones
+    login_first_delay_seconds: int = 30  # the first wait; each further failure doubles it
+    # Reverse proxies in front of liubu that append to X-Forwarded-For. 0: the header is ignored
+    # and the client address is the connection's; n: the n-th address from the right is used.
+    trusted_proxies: int = 0
     default_language: Literal["zh_CN", "en"] = "zh_CN"
     # Scanning (保前诊断). Private and loopback targets only for testing, never in production.
     scan_allow_private: bool = False

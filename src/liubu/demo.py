@@ -15,7 +15,7 @@ from liubu.bootstrap import Platform
 from liubu.core import uscc_with_check
 from liubu.products import catalogue_sources
 
-DEMO_PASSWORD = "liubu-demo"  # noqa: S105 - printed by `liubu demo`; refused in production
+DEMO_PASSWORD = "six-steps-to-cover"  # noqa: S105 - printed by `liubu demo`; refused in production
 
 
 @dataclass(frozen=True)

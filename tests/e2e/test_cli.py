@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from liubu.cli.app import app
 from tests.e2e.cli import run_cli
+from tests.integration.helpers import PASSWORD
 
 
 def _commands(group: object, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -63,7 +64,7 @@ def test_demo_then_an_error_prints_one_line_and_exits_non_zero(tmp_path: Path) -
         "--role",
         "admin",
         "--password",
-        "long enough",
+        PASSWORD,
         data_dir=tmp_path,
     )
     assert bad.returncode != 0

@@ -34,7 +34,7 @@ from liubu.underwriting import (
 from liubu.underwriting.group_records import GroupScheme
 from liubu.underwriting.records import Policy, Quote
 from tests.e2e.conftest import Api
-from tests.integration.helpers import make_tenant, product_yaml
+from tests.integration.helpers import PASSWORD, make_tenant, product_yaml
 
 TENANTS: list[tuple[str, OrgKind, list[Role]]] = [
     ("insurer-a", OrgKind.INSURER, [Role.ADMIN, Role.UNDERWRITER]),
@@ -81,7 +81,7 @@ def _setup(api: Api, platform: Platform) -> dict[str, Owned]:
             headers=admin_headers,
             json={
                 "username": f"{marker}-worker",
-                "password": "worker password",
+                "password": PASSWORD,
                 "roles": [str(roles[1])],
             },
         ).json()
@@ -311,10 +311,11 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
         "kind": "not_ours",
         "note": "intruder",
     },
+    ("POST", "/api/users/{user_id}/sessions/revoke"): lambda owner: {"api_tokens": True},
     ("POST", "/api/users"): lambda owner: {
         "tenant_id": owner.organisation_id,
         "username": "intruder",
-        "password": "intruder pw",
+        "password": PASSWORD,
         "roles": ["admin"],
     },
 }
@@ -327,6 +328,7 @@ OWN_TENANT_WRITES = {
     ("POST", "/api/risk/quantify"),  # stateless computation: nothing stored, nothing to cross
     ("POST", "/api/products"),  # a draft of the caller's own insurer code
     ("POST", "/api/experience/imports"),  # stored under the caller's own insurer
+    ("POST", "/api/me/password"),  # the caller's own password, named by nothing else
 }
 # Multipart bodies (form fields, files) for upload endpoints.
 MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]] = {

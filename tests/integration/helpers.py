@@ -12,6 +12,8 @@ from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.bootstrap import Platform
 from liubu.core import uscc_with_check
 
+# The one password of test users: long enough (≥ 12), not a common one, containing no test
+# username, so it passes the policy (liubu.accounts.passwords) wherever a test creates a user.
 PASSWORD = "correct horse battery"
 
 

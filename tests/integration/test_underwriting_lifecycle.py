@@ -20,7 +20,7 @@ from liubu.bootstrap import Platform
 from liubu.demo import load_reference_products
 from liubu.errors import ConcurrencyError, ConflictError, NotFoundError, PermissionDeniedError
 from liubu.underwriting import lifecycle
-from tests.integration.helpers import facts, make_tenant
+from tests.integration.helpers import PASSWORD, facts, make_tenant
 
 SME = "shifan-pc/sme-cyber-comprehensive@2"
 
@@ -34,7 +34,7 @@ def _insurer_principal(platform: Platform, role: Role) -> Principal:
             uow,
             tenant_id=organisation.id,
             username=f"sf-{role}",
-            password="long enough",
+            password=PASSWORD,
             roles=[role],
         )
         uow.commit()

@@ -25,8 +25,10 @@ from liubu.accounts.model import (
     Principal,
     Role,
     User,
+    WebSession,
     new_id,
 )
+from liubu.accounts.throttle import FailureCounts
 from liubu.assessment.records import (
     AnswerSetRecord,
     Asset,
@@ -75,6 +77,9 @@ class State:
     attachments: list[Attachment] = field(default_factory=list)
     tasks: list[ServiceTask] = field(default_factory=list)
     intel: dict[str, bytes] = field(default_factory=dict)
+    web_sessions: dict[str, WebSession] = field(default_factory=dict)
+    # (account key, address, when)
+    sign_in_failures: list[tuple[str, str, datetime]] = field(default_factory=list)
     # claims experience: (tenant, product_ref, policy_id, period) → the row's content
     experience: dict[tuple[str, str | None, str, int], tuple[object, ...]] = field(
         default_factory=dict
@@ -286,6 +291,70 @@ class _Audit:
         )
 
 
+class _WebSessions:
+    def __init__(self, rows: dict[str, WebSession]) -> None:
+        self._rows = rows
+
+    def add(self, session: WebSession) -> None:
+        self._rows[session.token_hash] = session
+
+    def find(self, token_hash: str) -> WebSession | None:
+        return self._rows.get(token_hash)
+
+    def touch(self, token_hash: str, at: datetime) -> None:
+        found = self._rows[token_hash]
+        self._rows[token_hash] = WebSession(**{**found.__dict__, "last_seen_at": at})
+
+    def delete(self, token_hash: str) -> int:
+        return 1 if self._rows.pop(token_hash, None) else 0
+
+    def _drop(self, gone: list[str]) -> int:
+        for key in gone:
+            del self._rows[key]
+        return len(gone)
+
+    def delete_for_user(self, user_id: str) -> int:
+        return self._drop([k for k, v in self._rows.items() if v.user_id == user_id])
+
+    def delete_expired(self, *, now: datetime, idle_since: datetime) -> int:
+        return self._drop(
+            [
+                k
+                for k, v in self._rows.items()
+                if v.expires_at <= now or v.last_seen_at <= idle_since
+            ]
+        )
+
+
+class _SignInFailures:
+    def __init__(self, rows: list[tuple[str, str, datetime]]) -> None:
+        self._rows = rows
+
+    def record(self, *, account_key: str, address: str, at: datetime) -> None:
+        self._rows.append((account_key, address, at))
+
+    def counts(self, *, account_key: str, address: str, since: datetime) -> FailureCounts:
+        recent = [r for r in self._rows if r[2] >= since]
+        pair = [r[2] for r in recent if r[0] == account_key and r[1] == address]
+        by_address = [r[2] for r in recent if r[1] == address]
+        return FailureCounts(
+            pair=len(pair),
+            pair_last=max(pair, default=None),
+            address=len(by_address),
+            address_last=max(by_address, default=None),
+            account=sum(1 for r in recent if r[0] == account_key),
+        )
+
+    def clear_pair(self, *, account_key: str, address: str) -> None:
+        self._rows[:] = [r for r in self._rows if (r[0], r[1]) != (account_key, address)]
+
+    def purge(self, *, before: datetime) -> int:
+        kept = [r for r in self._rows if r[2] >= before]
+        removed = len(self._rows) - len(kept)
+        self._rows[:] = kept
+        return removed
+
+
 class FakeDatabase:
     """The committed state, shared by every unit of work opened on it."""
 
@@ -328,6 +397,8 @@ class FakeUnitOfWork:
         self.api_tokens = _ApiTokens(working.api_tokens, who, "API token")
         self.enterprises = _Enterprises(working.enterprises, who, "enterprise")
         self.audit = _Audit(working.events)
+        self.web_sessions = _WebSessions(working.web_sessions)
+        self.sign_in_failures = _SignInFailures(working.sign_in_failures)
         self.products = _Products(working.products, who, "product")
         self.assessment = _Assessment(working, who)
         self.intel = _Intel(working.intel)

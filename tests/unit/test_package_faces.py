@@ -34,12 +34,14 @@ BUSINESS = (
 
 PINNED = {
     "accounts": [
-        "SYSTEM", "ApiToken", "Enterprise", "EnterpriseFacts", "OrgKind", "Organisation",
-        "Principal", "Role", "SignInLimits", "UnitOfWork", "User", "acting_in", "add_enterprise",
-        "add_organisation", "add_user", "authenticate_api_token", "create_organisation",
-        "create_user", "decode_access_token", "issue_access_token", "issue_api_token",
-        "load_principal", "new_id", "register_enterprise", "require", "revoke_api_token",
-        "sign_in", "update_enterprise",
+        "SYSTEM", "AccountsCode", "ApiToken", "Enterprise", "EnterpriseFacts", "FailureCounts",
+        "OrgKind", "Organisation", "Principal", "Role", "SessionLimits", "SignInLimits",
+        "UnitOfWork", "User", "WebSession", "acting_in", "add_enterprise", "add_organisation",
+        "add_user", "address_key", "authenticate_api_token", "change_password", "check_password",
+        "create_organisation", "create_user", "decode_access_token", "end_session",
+        "issue_access_token", "issue_api_token", "load_principal", "new_id",
+        "register_enterprise", "require", "resume_session", "revoke_api_token",
+        "revoke_sessions", "set_password", "sign_in", "start_session", "update_enterprise",
     ],
     "assessment": [
         "MAX_ATTACHMENT_BYTES", "AnswerSet", "AnswerSetRecord", "AnswerValue", "AssessmentCode",

@@ -48,6 +48,7 @@ def issue_access_token(
         "iat": int(issued.timestamp()),
         "exp": int((issued + timedelta(minutes=minutes)).timestamp()),
         "jti": secrets.token_hex(8),
+        "sep": principal.session_epoch,  # a raised epoch (revocation) refuses this token
     }
     return jwt.encode(claims, secret, algorithm=_JWT_ALGORITHM)
 
@@ -73,8 +74,9 @@ def decode_access_token(token: str, *, secret: bytes) -> Principal:
             tenant_id=str(claims["tid"]),
             org_kind=OrgKind(claims["kind"]),
             roles=frozenset(Role(r) for r in claims.get("roles", [])),
+            session_epoch=int(claims.get("sep", 0)),
         )
-    except (KeyError, ValueError) as exc:
+    except (KeyError, ValueError, TypeError) as exc:
         raise AuthenticationError(
             "The access token is not valid.", reason=Reason.TOKEN_INVALID
         ) from exc

@@ -56,6 +56,9 @@ class Principal:
     tenant_id: str
     org_kind: OrgKind
     roles: frozenset[Role]
+    # The user's session epoch when this principal was established (a web session, an access
+    # token); raising the user's epoch ends every credential that names an older one.
+    session_epoch: int = 0
 
     def has_any(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
@@ -109,10 +112,24 @@ class User:
     created_at: datetime
     active: bool = True
     version: int = 1
+    session_epoch: int = 0  # raised to revoke every session and access token at once
 
     @property
     def role_set(self) -> frozenset[Role]:
         return frozenset(Role(r) for r in self.roles)
+
+
+@dataclass(frozen=True)
+class WebSession:
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored."""
+
+    token_hash: str
+    user_id: str
+    tenant_id: str
+    session_epoch: int
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime  # the absolute end, whatever the activity
 
 
 @dataclass(eq=False)

@@ -11,7 +11,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, Self
 
-from liubu.accounts.model import ApiToken, Enterprise, Organisation, Principal, User
+from liubu.accounts.model import (
+    ApiToken,
+    Enterprise,
+    Organisation,
+    Principal,
+    User,
+    WebSession,
+)
+from liubu.accounts.throttle import FailureCounts
 
 
 class OrganisationRepository(Protocol):
@@ -75,6 +83,28 @@ class AuditLog(Protocol):
         ...
 
 
+class WebSessionStore(Protocol):
+    """Unscoped: a session is found by its token before anyone is known."""
+
+    def add(self, session: WebSession) -> None: ...
+    def find(self, token_hash: str) -> WebSession | None: ...
+    def touch(self, token_hash: str, at: datetime) -> None: ...
+    def delete(self, token_hash: str) -> int: ...
+    def delete_for_user(self, user_id: str) -> int: ...
+    def delete_expired(self, *, now: datetime, idle_since: datetime) -> int:
+        """Remove sessions past their absolute end or idle since before ``idle_since``."""
+        ...
+
+
+class SignInFailureStore(Protocol):
+    """The login throttle's memory: failures by account key and address."""
+
+    def record(self, *, account_key: str, address: str, at: datetime) -> None: ...
+    def counts(self, *, account_key: str, address: str, since: datetime) -> FailureCounts: ...
+    def clear_pair(self, *, account_key: str, address: str) -> None: ...
+    def purge(self, *, before: datetime) -> int: ...
+
+
 class UnitOfWork(Protocol):
     """One business transaction. Rolls back on exit unless :meth:`commit` was called.
 
@@ -96,6 +126,10 @@ class UnitOfWork(Protocol):
     def enterprises(self) -> EnterpriseRepository: ...
     @property
     def audit(self) -> AuditLog: ...
+    @property
+    def web_sessions(self) -> WebSessionStore: ...
+    @property
+    def sign_in_failures(self) -> SignInFailureStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc_info: object) -> None: ...

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from liubu.accounts.credentials import (
     api_token_matches,
@@ -32,7 +31,10 @@ from liubu.accounts.model import (
     User,
     new_id,
 )
+from liubu.accounts.passwords import check_password
 from liubu.accounts.ports import UnitOfWork
+from liubu.accounts.reasons import AccountsCode
+from liubu.accounts.throttle import SignInLimits, account_key, seconds_to_wait
 from liubu.errors import (
     AuthenticationError,
     ConflictError,
@@ -44,7 +46,9 @@ from liubu.errors import (
 )
 
 SIGN_IN_FAILED = "auth.sign_in_failed"
-_MIN_PASSWORD_LENGTH = 8
+SIGN_IN_THROTTLED = "auth.sign_in_throttled"
+_MAX_USERNAME = 64
+_MAX_TYPED = 1024
 
 
 def _now() -> datetime:
@@ -152,11 +156,7 @@ def add_user(
             field="username",
             value=username,
         )
-    if len(password) < _MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            f"The password must have at least {_MIN_PASSWORD_LENGTH} characters.",
-            field="password",
-        )
+    check_password(password, username=username)
     if uow.users.find_by_username(username) is not None:
         raise ConflictError(f"The username {username!r} is taken.", reason=Reason.DUPLICATE)
     user = User(
@@ -179,13 +179,64 @@ def principal_for(user: User, organisation: Organisation) -> Principal:
         tenant_id=user.tenant_id,
         org_kind=OrgKind(organisation.kind),
         roles=user.role_set,
+        session_epoch=user.session_epoch,
     )
 
 
-@dataclass(frozen=True)
-class SignInLimits:
-    max_failures: int = 5
-    window: timedelta = timedelta(minutes=15)
+def check_throttle(
+    uow: UnitOfWork, username: str, *, address: str, limits: SignInLimits, now: datetime
+) -> None:
+    """Refuse (429 with Retry-After) while the throttle says this name and address must wait."""
+    counts = uow.sign_in_failures.counts(
+        account_key=account_key(username), address=address, since=now - limits.window
+    )
+    wait = seconds_to_wait(counts, limits, now)
+    if wait > 0:
+        raise RateLimitedError(
+            "Too many failed sign-in attempts; try again later.", retry_after=wait
+        )
+
+
+def record_failure(
+    uow: UnitOfWork,
+    username: str,
+    *,
+    address: str,
+    user: User | None,
+    limits: SignInLimits,
+    now: datetime,
+) -> None:
+    """Remember a failed attempt for the throttle and the audit chain; audit the moment a
+    throttle rule starts to make this name or address wait (the lockout event)."""
+    key = account_key(username)
+    typed = username.strip().lower()
+    uow.sign_in_failures.record(account_key=key, address=address, at=now)
+    uow.audit.record(
+        SIGN_IN_FAILED,
+        entity_type="user",
+        entity_id=typed if 0 < len(typed) <= 64 else key,
+        tenant_id=user.tenant_id if user else None,
+        actor_id="anonymous",
+        after={"address": address},
+    )
+    counts = uow.sign_in_failures.counts(
+        account_key=key, address=address, since=now - limits.window
+    )
+    rules = {
+        "pair": counts.pair == limits.pair_free_failures,
+        "address": counts.address == limits.address_free_failures,
+        "account_under_attack": counts.account == limits.account_alarm_failures,
+    }
+    for rule, reached in rules.items():
+        if reached:
+            uow.audit.record(
+                SIGN_IN_THROTTLED,
+                entity_type="user",
+                entity_id=typed if 0 < len(typed) <= 64 else key,
+                tenant_id=user.tenant_id if user else None,
+                actor_id="anonymous",
+                after={"rule": rule, "address": address},
+            )
 
 
 def sign_in(
@@ -193,37 +244,32 @@ def sign_in(
     *,
     username: str,
     password: str,
+    address: str,
     limits: SignInLimits,
     now: datetime | None = None,
 ) -> Principal:
-    """Check a password; count failures per username and refuse after ``limits.max_failures``.
+    """Check a password from ``address`` (see :mod:`liubu.accounts.throttle` for the waits).
 
-    Failures are audit events, so they are both the rate limiter's memory and the security
-    team's record. The failure is committed even though sign-in raises.
+    A name that does not exist costs the same work, gets the same reply and is throttled the
+    same as one that does. Failures are committed even though sign-in raises.
     """
     with uow:
-        key = username.strip().lower()
         at = now or _now()
-        recent = uow.audit.count_recent(SIGN_IN_FAILED, entity_id=key, since=at - limits.window)
-        if recent >= limits.max_failures:
-            raise RateLimitedError(
-                "Too many failed sign-in attempts for this user; try again later.",
-                retry_after=int(limits.window.total_seconds()),
-            )
-        user = uow.users.find_by_username(key)
-        valid = verify_password(user.password_hash if user else None, password)
+        check_throttle(uow, username, address=address, limits=limits, now=at)
+        key = username.strip().lower()
+        user = uow.users.find_by_username(key) if len(key) <= _MAX_USERNAME else None
+        # Passwords are at most 128 characters when chosen; a longer one cannot be right, but
+        # is still checked (cut) so the work does not tell it apart.
+        valid = verify_password(user.password_hash if user else None, password[:_MAX_TYPED])
+        valid = valid and len(password) <= _MAX_TYPED
         if user is None or not valid or not user.active:
-            uow.audit.record(
-                SIGN_IN_FAILED,
-                entity_type="user",
-                entity_id=key,
-                tenant_id=user.tenant_id if user else None,
-                actor_id="anonymous",
-            )
+            record_failure(uow, username, address=address, user=user, limits=limits, now=at)
             uow.commit()
             raise AuthenticationError(
                 "The username or password is wrong.", reason=Reason.BAD_CREDENTIALS
             )
+        uow.sign_in_failures.clear_pair(account_key=account_key(username), address=address)
+        uow.sign_in_failures.purge(before=at - limits.window)
         principal = principal_for(user, uow.organisations.get(user.tenant_id))
         uow.audit.record(
             "auth.signed_in",
@@ -231,19 +277,26 @@ def sign_in(
             entity_id=user.id,
             tenant_id=user.tenant_id,
             actor_id=user.id,
+            after={"address": address},
         )
         uow.commit()
         return principal
 
 
-def load_principal(uow: UnitOfWork, user_id: str) -> Principal:
-    """Re-read a signed-in user (a session or JWT names them) so deactivation takes effect."""
+def load_principal(uow: UnitOfWork, user_id: str, *, session_epoch: int | None = None) -> Principal:
+    """Re-read a signed-in user (a session or JWT names them) so deactivation takes effect, and,
+    given the ``session_epoch`` the credential was issued in, so revocation does."""
     try:
         user = uow.users.get(user_id)
     except NotFoundError as exc:
         raise AuthenticationError("Your account no longer exists.") from exc
     if not user.active:
         raise AuthenticationError("Your account is deactivated.")
+    if session_epoch is not None and session_epoch != user.session_epoch:
+        raise AuthenticationError(
+            "Your session was ended (a password change or an administrator); sign in again.",
+            code=AccountsCode.SESSION_ENDED,
+        )
     return principal_for(user, uow.organisations.get(user.tenant_id))
 
 

@@ -27,7 +27,7 @@ def current_principal(
         if token.startswith("lbt_"):
             return accounts.authenticate_api_token(uow, token)
         claims = decode_access_token(token, secret=platform.settings.signing_secret)
-        return accounts.load_principal(uow, claims.user_id)
+        return accounts.load_principal(uow, claims.user_id, session_epoch=claims.session_epoch)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

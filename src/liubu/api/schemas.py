@@ -46,9 +46,28 @@ class UserCreate(BaseModel):
         default=None, description="The organisation; defaults to the caller's own."
     )
     username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=8, max_length=200)
+    # The policy (≥ 12 characters, not common, not the username) is the accounts package's; the
+    # schema only bounds the size. Up to 128 characters, as ASVS 2.1.2 asks at least 64.
+    password: str = Field(min_length=1, max_length=128)
     roles: list[Role] = Field(min_length=1)
     display_name: str = ""
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=128)
+
+
+class SessionsRevoke(BaseModel):
+    api_tokens: bool = Field(
+        default=False, description="Also revoke the user's API tokens (lbt_…)."
+    )
+
+
+class SessionsRevoked(BaseModel):
+    user_id: str
+    web_sessions_ended: int
+    api_tokens_revoked: bool
 
 
 class UserPublic(_Out):

@@ -233,7 +233,7 @@ def users_create(
             hide_input=True,
             confirmation_prompt=True,
             envvar="LIUBU_NEW_USER_PASSWORD",
-            help="At least 8 characters.",
+            help="At least 12 characters, not a common password, not containing the username.",
         ),
     ],
 ) -> None:
@@ -249,6 +249,55 @@ def users_create(
         roles=[Role(r) for r in role],
     )
     out.print(f"created user {user.username} ({user.id})")
+
+
+def _user_id(uow: Any, user: str) -> str:
+    """A user named by username or id (the CLI acts as the platform operator)."""
+    with uow:
+        found = uow.users.find_by_username(user.strip().lower())
+        return str(found.id if found is not None else uow.users.get(user).id)
+
+
+@users_app.command("revoke-sessions")
+def users_revoke_sessions(
+    ctx: typer.Context,
+    user: Annotated[str, typer.Argument(help="Username or user id.")],
+    api_tokens: Annotated[
+        bool, typer.Option("--api-tokens", help="Also revoke the user's API tokens.")
+    ] = False,
+) -> None:
+    """End every web session and access token of a user (lost device, leaked password)."""
+    from liubu import accounts
+
+    platform = state(ctx).platform()
+    user_id = _user_id(platform.uow(), user)
+    ended = accounts.revoke_sessions(platform.uow(), user_id, api_tokens=api_tokens)
+    tokens = " and their API tokens" if api_tokens else ""
+    out.print(f"revoked {ended} web session(s), the access tokens{tokens} of {user}")
+
+
+@users_app.command("set-password")
+def users_set_password(
+    ctx: typer.Context,
+    user: Annotated[str, typer.Argument(help="Username or user id.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="LIUBU_NEW_USER_PASSWORD",
+            help="At least 12 characters, not a common password, not containing the username.",
+        ),
+    ],
+) -> None:
+    """Set a user's password (e.g. a lost one); their sessions and access tokens end."""
+    from liubu import accounts
+
+    platform = state(ctx).platform()
+    user_id = _user_id(platform.uow(), user)
+    accounts.set_password(platform.uow(), user_id, password)
+    out.print(f"password set for {user}; their sessions were signed out")
 
 
 @audit_app.command("verify")

@@ -89,6 +89,9 @@ users = Table(
     Column("active", Boolean, nullable=False),
     Column("created_at", _tz(), nullable=False),
     Column("version", Integer, nullable=False),
+    # Raised to revoke every session and access token of the user at once (password change,
+    # an admin's revocation); a token names the epoch it was issued in.
+    Column("session_epoch", Integer, nullable=False, server_default=text("0")),
 )
 
 api_tokens = Table(
@@ -556,4 +559,32 @@ audit_head = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("last_seq", Integer, nullable=False),
     Column("last_hash", String(64), nullable=False),
+)
+
+# Web sessions (migration 0011). The cookie carries a random token; only its SHA-256 is stored, so
+# a copy of this table opens no session. Not a mapped aggregate: touching ``last_seen_at`` on each
+# request is not a state change worth an audit event; sign-in, sign-out and revocation are audited.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id"), nullable=False, index=True),
+    Column("tenant_id", String(ID), nullable=False),
+    Column("session_epoch", Integer, nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("last_seen_at", _tz(), nullable=False),
+    Column("expires_at", _tz(), nullable=False, index=True),
+)
+
+# Failed sign-ins, the memory of the login throttle (docs/security.md). The account is kept as a
+# hash of the typed username (names that exist and names that do not are stored alike).
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_key", String(64), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("failed_at", _tz(), nullable=False),
+    Index("ix_sign_in_failures_account", "account_key", "failed_at"),
+    Index("ix_sign_in_failures_address", "address", "failed_at"),
 )

@@ -22,6 +22,7 @@ from liubu.store.repositories import (
     ProductRepository,
     UserRepository,
 )
+from liubu.store.sessions import SqlSignInFailureStore, SqlWebSessionStore
 from liubu.store.statistics import SqlStatistics
 from liubu.store.underwriting import SqlUnderwritingRepository
 
@@ -62,6 +63,8 @@ class SqlUnitOfWork:
         self.groups = SqlGroupRepository(self.session, self.principal)
         self.experience = SqlExperienceRepository(self.session, self.principal)
         self.audit = SqlAuditLog(self.session, self.principal)
+        self.web_sessions = SqlWebSessionStore(self.session)
+        self.sign_in_failures = SqlSignInFailureStore(self.session)
         self.jobs = SqlJobStore(self.session, self.principal, audit=self.audit)
         self._depth = 1  # only once the session is open: a failed open leaves nothing to exit
         return self

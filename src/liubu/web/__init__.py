@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from liubu.errors import LiubuError
 from liubu.web import (
+    account,
     diagnosis,
     experience,
     groups,
@@ -33,6 +34,7 @@ def install_pages(app: FastAPI) -> None:
     static = str(resources.files("liubu.web").joinpath("static"))
     app.mount("/static", StaticFiles(directory=static), name="static")
     for module in (
+        account,
         risk,
         products,
         diagnosis,

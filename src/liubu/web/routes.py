@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 from urllib.parse import urlparse
 
@@ -11,16 +12,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from liubu import accounts
 from liubu.accounts import Principal
 from liubu.errors import AuthenticationError, NotFoundError, RateLimitedError
-from liubu.requests import PlatformDep, sign_in_limits
+from liubu.requests import PlatformDep, client_address, session_limits, sign_in_limits
 from liubu.web import i18n
 from liubu.web.nav import navigation_for, require_page
-from liubu.web.rendering import render
+from liubu.web.rendering import language_of, render
 from liubu.web.security import (
     SESSION_LANGUAGE,
-    SESSION_USER,
     CsrfChecked,
     MaybePrincipal,
     WebPrincipal,
+    clear_session_cookie,
+    session_token,
+    set_session_cookie,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -59,41 +62,62 @@ def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    error: str | None = None
-    status = 200
+    # The messages below are translated before render() would set the page's language.
+    i18n.current_language.set(language_of(request))
     try:
         with platform.uow() as uow:
             principal = accounts.sign_in(
-                uow, username=username, password=password, limits=sign_in_limits(platform)
+                uow,
+                username=username,
+                password=password,
+                address=client_address(request, platform),
+                limits=sign_in_limits(platform),
             )
-    except RateLimitedError:
-        error, status = i18n.gettext("Too many failed attempts. Try again later."), 429
+            token = accounts.start_session(uow, principal, limits=session_limits(platform))
+    except RateLimitedError as refused:
+        minutes = max(1, math.ceil(refused.retry_after / 60))
+        message = i18n.gettext(
+            "Too many failed attempts. Wait about %(minutes)s min, then try again."
+        ) % {"minutes": minutes}
+        response = _login_again(request, next, username, message, 429)
+        response.headers["Retry-After"] = str(refused.retry_after)
+        return response
     except AuthenticationError:
-        error, status = i18n.gettext("The username or password is wrong."), 401
-    if error is not None:
-        return render(
-            request,
-            "login.html",
-            next=_safe_next(next),
-            error=error,
-            username=username,
-            status_code=status,
-        )
+        message = i18n.gettext("The username or password is wrong.")
+        return _login_again(request, next, username, message, 401)
     language = request.session.get(SESSION_LANGUAGE)
-    request.session.clear()  # a fresh session on sign-in: no fixation
-    request.session[SESSION_USER] = principal.user_id
+    request.session.clear()  # a fresh signed cookie on sign-in: its CSRF token changes too
     if language:
         request.session[SESSION_LANGUAGE] = language
-    return RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    set_session_cookie(request, response, token)
+    return response
+
+
+def _login_again(request: Request, next: str, username: str, error: str, status: int) -> Response:
+    return render(
+        request,
+        "login.html",
+        next=_safe_next(next),
+        error=error,
+        username=username[:64],
+        status_code=status,
+    )
 
 
 @router.post("/logout")
-def logout(request: Request, _csrf: CsrfChecked) -> Response:
+def logout(request: Request, platform: PlatformDep, _csrf: CsrfChecked) -> Response:
+    token = session_token(request)
+    if token is not None:
+        with platform.uow() as uow:
+            accounts.end_session(uow, token)
     language = request.session.get(SESSION_LANGUAGE)
     request.session.clear()
     if language:
         request.session[SESSION_LANGUAGE] = language
-    return RedirectResponse("/login", status_code=303)
+    response = RedirectResponse("/login", status_code=303)
+    clear_session_cookie(request, response)
+    return response
 
 
 @router.get("/lang/{language}")

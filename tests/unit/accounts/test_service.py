@@ -143,7 +143,9 @@ def test_sign_in_commits_its_audit_event_whether_it_succeeds_or_not() -> None:
     limits = accounts.SignInLimits()
 
     def sign_in(password: str) -> Callable[[FakeUnitOfWork], object]:
-        return lambda u: accounts.sign_in(u, username="admin", password=password, limits=limits)
+        return lambda u: accounts.sign_in(
+            u, username="admin", password=password, address="192.0.2.1", limits=limits
+        )
 
     _commits_once(db, SYSTEM, sign_in(PASSWORD))
     # A failure is the rate limiter's memory, so it is committed even though sign-in raises.

@@ -15,6 +15,8 @@ from liubu.api.schemas import (
     ApiTokenPublic,
     OrganisationCreate,
     OrganisationPublic,
+    SessionsRevoke,
+    SessionsRevoked,
     UserCreate,
     UserPublic,
 )
@@ -64,6 +66,16 @@ def get_user(user_id: str, uow: UowDep) -> User:
     if user.id != uow.principal.user_id and not uow.principal.has_any(Role.ADMIN):
         raise NotFoundError(f"No user with id {user_id!r} is visible to you.")
     return user
+
+
+@router.post("/users/{user_id}/sessions/revoke", response_model=SessionsRevoked)
+def revoke_sessions(user_id: str, body: SessionsRevoke, uow: UowDep) -> SessionsRevoked:
+    """An admin ends every web session and access token of a user (and, if asked, their API
+    tokens): for a lost laptop or a leaked password."""
+    ended = accounts.revoke_sessions(uow, user_id, api_tokens=body.api_tokens)
+    return SessionsRevoked(
+        user_id=user_id, web_sessions_ended=ended, api_tokens_revoked=body.api_tokens
+    )
 
 
 @router.get("/tokens", response_model=list[ApiTokenPublic])
