@@ -29,6 +29,7 @@ SOURCE = Path(importlib.import_module("liubu").__file__ or "").parent
 CODED = {
     "api": "ApiCode",
     "assessment": "AssessmentCode",
+    "bounded": "BoundedCode",
     "cli": "CliCode",
     "core": "CoreCode",
     "experience": "ExperienceCode",
