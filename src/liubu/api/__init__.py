@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from liubu.api.guard import BodyLimits, HttpGuard
 from liubu.api.problems import install_problem_handlers
 from liubu.api.routes import (
     accounts,
@@ -22,7 +23,7 @@ from liubu.api.routes import (
     underwriting,
 )
 
-__all__ = ["install_api"]
+__all__ = ["BodyLimits", "HttpGuard", "install_api"]
 
 
 def install_api(app: FastAPI) -> None:

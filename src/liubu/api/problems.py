@@ -26,6 +26,7 @@ _TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    413: "Content too large",
     422: "Invalid input",
     429: "Too many requests",
     500: "Server error",
@@ -106,7 +107,12 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    reasons = {401: Reason.UNAUTHENTICATED, 403: Reason.FORBIDDEN, 404: Reason.NOT_FOUND}
+    reasons = {
+        401: Reason.UNAUTHENTICATED,
+        403: Reason.FORBIDDEN,
+        404: Reason.NOT_FOUND,
+        413: Reason.TOO_LARGE,
+    }
     reason = str(reasons.get(error.status_code, "http_error"))
     return problem(
         error.status_code,

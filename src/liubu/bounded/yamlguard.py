@@ -71,7 +71,7 @@ class BoundedLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             self._aliases += 1
             if self._aliases > self.limits.max_aliases:
                 raise YamlRefused(
@@ -86,7 +86,7 @@ class BoundedLoader(yaml.SafeLoader):
                     event.start_mark,
                 )
             return super().compose_node(parent, index)
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         self._nesting += 1
         if self._nesting > self.limits.max_depth:
             raise YamlRefused(
@@ -103,7 +103,8 @@ class BoundedLoader(yaml.SafeLoader):
             self._nesting -= 1
             if anchor is not None:
                 self._open_anchors.discard(anchor)
-        self._measure(node)
+        if node is not None:
+            self._measure(node)
         return node
 
     def _measure(self, node: yaml.Node) -> None:
