@@ -225,7 +225,20 @@ class Platform:
 
     def _import_job(self, job: Job, progress: Progress) -> str:
         # Resumed from the checkpoint committed with the import's last chunk: a policy key
-        # already stored is never issued again (liubu.massissue, docs/mass-issuance.md).
+        # already stored is never issued again (liubu.massissue, docs/mass-issuance.md). The
+        # upload holds personal data in plain text: it is deleted once the import has ended —
+        # finished, or failed on its last attempt — and kept only while a resume may need it.
+        arguments = job.payload
+        try:
+            summary = self._run_import_job(job, progress)
+        except Exception:
+            if job.attempts >= job.max_attempts:
+                self._forget_upload(arguments["file"])
+            raise
+        self._forget_upload(arguments["file"])
+        return summary
+
+    def _run_import_job(self, job: Job, progress: Progress) -> str:
         arguments = job.payload
         path = self._import_file(arguments["file"])
         with self.uow(SYSTEM) as uow:
@@ -255,6 +268,12 @@ class Platform:
         )
         shown = {k: v for k, v in dataclasses.asdict(summary).items() if k != "error_file"}
         return json.dumps(shown, ensure_ascii=False)
+
+    def _forget_upload(self, relative: str) -> None:
+        root = (self.settings.data_dir / "imports").resolve()
+        path = (self.settings.data_dir / relative).resolve()
+        if path.is_relative_to(root) and path.suffix == ".csv":
+            path.unlink(missing_ok=True)
 
     def _import_file(self, relative: str) -> Path:
         """The uploaded file a job names, refused if the name points outside the imports."""

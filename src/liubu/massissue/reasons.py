@@ -122,8 +122,22 @@ def error_lines(errors: Iterable[RowError]) -> str:
     return _csv_text(error.as_record() for error in errors)
 
 
+# A cell a spreadsheet would read as a formula (OWASP "CSV injection"): rejected values are what
+# a stranger typed, and the error file is opened in Excel or WPS by the insurer's staff.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(cell: str) -> str:
+    """``cell`` made inert for spreadsheets: a leading ``'`` before a formula character.
+
+    >>> neutralised("=HYPERLINK(\"http://x\")"), neutralised("-1"), neutralised("张三")
+    ('\'=HYPERLINK("http://x")', "'-1", '张三')
+    """
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
 def _csv_text(records: Iterable[Iterable[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(records)
+    writer.writerows([neutralised(str(cell)) for cell in record] for record in records)
     return buffer.getvalue()
