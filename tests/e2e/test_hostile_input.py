@@ -27,6 +27,7 @@ from liubu.bootstrap import Platform, bootstrap
 from liubu.core import uscc_with_check
 from tests.conftest import test_settings
 from tests.e2e.browser import running_server
+from tests.e2e.conftest import Api
 from tests.integration.helpers import PASSWORD, make_tenant
 
 PROBLEM = "application/problem+json"
@@ -339,3 +340,28 @@ def test_development_sends_no_hsts_and_serves_the_docs(sqlite_platform: Platform
         docs = client.get("/docs")
     assert "Strict-Transport-Security" not in health.headers
     assert docs.status_code == 200
+
+
+def test_the_openapi_declares_each_operations_errors_as_problem_json(api: Api) -> None:
+    document = api.client.get("/openapi.json").json()
+    assert document["components"]["schemas"]["Problem"]["required"][:3] == [
+        "type",
+        "title",
+        "status",
+    ]
+    assert "HTTPValidationError" not in json.dumps(document)
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            errors = {s: r for s, r in operation["responses"].items() if s >= "400"}
+            assert "500" in errors, (method, path)
+            for status, response in errors.items():
+                assert list(response["content"]) == [PROBLEM], (method, path, status)
+                schema = response["content"][PROBLEM]["schema"]
+                assert schema == {"$ref": "#/components/schemas/Problem"}
+    answers = document["paths"]["/api/enterprises/{enterprise_id}/answers"]["post"]
+    assert {"400", "401", "403", "404", "409", "413", "422", "500"} <= set(answers["responses"])
+    token = document["paths"]["/api/auth/token"]["post"]
+    assert {"401", "422", "429"} <= set(token["responses"])
+    listing = document["paths"]["/api/products"]["get"]
+    assert "409" not in listing["responses"]
+    assert "413" not in listing["responses"]
