@@ -365,3 +365,60 @@ def test_the_openapi_declares_each_operations_errors_as_problem_json(api: Api) -
     listing = document["paths"]["/api/products"]["get"]
     assert "409" not in listing["responses"]
     assert "413" not in listing["responses"]
+
+
+def test_a_value_the_database_cannot_hold_is_a_422_on_both_databases(
+    api: Api, platform: Platform
+) -> None:
+    make_tenant(platform, OrgKind.PLATFORM, "Ops", Role.ADMIN)
+    headers = api.headers("ops-admin")
+    nul = api.client.post(
+        "/api/organisations", json={"kind": "insurer", "name": "a\u0000b"}, headers=headers
+    )
+    # SQLite stores the NUL as any character; PostgreSQL refuses it, which must not be a 500
+    if platform.settings.resolved_database_url.startswith("postgresql"):
+        body = _is_problem(nul, 422)
+        assert body["code"] == "request.value_not_storable"
+        assert "SQL" not in nul.text
+    else:
+        assert nul.status_code == 201, nul.text
+
+
+@pytest.mark.parametrize(
+    ("model", "code"),
+    [
+        ("!!python/object:os.system x", "risk.yaml_syntax"),
+        ("a: !!binary xx", "risk.yaml_syntax"),
+        ("? [a]\n: 1", "risk.yaml_syntax"),
+        ("{[a, b]: 1}", "risk.yaml_syntax"),
+    ],
+    ids=["python_tag", "bad_binary", "list_key", "flow_list_key"],
+)
+def test_a_model_with_an_unsafe_tag_or_a_list_key_is_a_located_422(
+    sqlite_platform: Platform, model: str, code: str
+) -> None:
+    make_tenant(sqlite_platform, OrgKind.INSURER, "Insurer A", Role.ACTUARY)
+    with TestClient(create_app(platform=sqlite_platform)) as client:
+        token = client.post(
+            "/api/auth/token", data={"username": "insurer-a-actuary", "password": PASSWORD}
+        ).json()["access_token"]
+        response = client.post(
+            "/api/risk/quantify",
+            json={"model": model},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    body = _is_problem(response, 422)
+    assert body["code"] == code
+    assert body["location"].startswith("model.yaml:1")
+
+
+def test_an_answer_past_the_largest_float_is_a_422(server: str) -> None:
+    client = Client(server)
+    headers = _token(client, "factory-enterprise_user")
+    enterprise_id = _enterprise(client, headers)
+    response = client.post(
+        f"/api/enterprises/{enterprise_id}/answers",
+        content=b'{"answers": {"x": 1' + b"0" * 400 + b"}}",
+        headers=headers,
+    )
+    assert _is_problem(response, 422)["code"] == "answers.bad_value"

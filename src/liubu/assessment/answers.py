@@ -61,7 +61,10 @@ def _plain(value: object, *, field_name: str) -> AnswerValue:
         )
     if isinstance(value, str):
         return value
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer past the largest float (JSON allows any length)
+        number = math.inf
     if not math.isfinite(number):
         raise ValidationError(
             f"The answer {field_name} must be a finite number, not {value!r}.",

@@ -119,7 +119,16 @@ def parse_yaml(text: str, filename: str, *, loader: type[Any] = BoundedLoader) -
     if node is None:
         raise located.fail("The file is empty.", code=RiskCode.EMPTY_FILE, path=())
     constructor = yaml.SafeLoader("")
-    located.data = _plain(node, (), located, constructor)
+    try:
+        located.data = _plain(node, (), located, constructor)
+    except yaml.YAMLError as error:  # a tag the safe loader refuses, bad !!binary, …
+        line, column, problem = refused_yaml(error, text)
+        where = f"{filename}:{line}"
+        raise ValidationError(
+            f"The file is not valid YAML: {problem} ({where}, column {column})",
+            code=RiskCode.YAML_SYNTAX,
+            location=where,
+        ) from None
     return located
 
 
@@ -129,6 +138,13 @@ def _plain(node: yaml.Node, path: Path, located: Located, constructor: yaml.Safe
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = constructor.construct_object(key_node, deep=True)
+            if isinstance(key, list | dict | set):  # `? [a]` or `{[a]: 1}`: not a name
+                raise located.fail(
+                    "A key must be a plain name or number, not a list or a mapping.",
+                    code=RiskCode.YAML_SYNTAX,
+                    path=path,
+                    value=repr(key),
+                )
             if key in out:
                 raise located.fail(
                     f"Key {key!r} appears twice.",
