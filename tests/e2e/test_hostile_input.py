@@ -9,6 +9,7 @@ import contextlib
 import http.client
 import itertools
 import json
+import re
 import socket
 import time
 import tracemalloc
@@ -422,3 +423,43 @@ def test_an_answer_past_the_largest_float_is_a_422(server: str) -> None:
         headers=headers,
     )
     assert _is_problem(response, 422)["code"] == "answers.bad_value"
+
+
+def _page_csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_alias_bomb_through_the_risk_page_is_a_422_page_in_under_a_second(
+    sqlite_platform: Platform,
+) -> None:
+    tenant = make_tenant(sqlite_platform, OrgKind.INSURER, "Insurer A", Role.ACTUARY)
+    with TestClient(create_app(platform=sqlite_platform)) as client:
+        token = _page_csrf(client.get("/login").text)
+        client.post(
+            "/login",
+            data={"username": tenant.username, "password": PASSWORD, "csrf_token": token},
+        )
+        csrf = _page_csrf(client.get("/").text)
+        started = time.perf_counter()
+        page = client.post("/risk/run", data={"csrf_token": csrf, "model_text": alias_bomb()})
+        elapsed = time.perf_counter() - started
+        cycle = client.post("/risk/run", data={"csrf_token": csrf, "model_text": "a: &a [*a]"})
+    assert page.status_code == 422
+    assert 'data-testid="risk-error"' in page.text
+    assert "model.yaml:5" in page.text
+    assert elapsed < 1.0
+    assert cycle.status_code == 422
+    assert 'data-testid="risk-error"' in cycle.text
+
+
+def test_a_web_form_upload_over_the_cap_is_refused_before_it_is_read(server: str) -> None:
+    head = (
+        b"POST /experience/import HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 104857600\r\n\r\n"
+    )
+    started = time.perf_counter()
+    reply, _ = _raw(server, head + b"--x\r\n")
+    assert reply.startswith(b"HTTP/1.1 413"), reply[:300]
+    assert time.perf_counter() - started < 1.0
