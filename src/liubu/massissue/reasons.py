@@ -128,12 +128,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralised(cell: str) -> str:
-    """``cell`` made inert for spreadsheets: a leading ``'`` before a formula character.
+    """``cell`` made inert for spreadsheets: a leading ``'`` before a formula character, and
+    a line break inside it written as a space (the writer quotes a line feed but not a lone
+    carriage return, which would start a new row in some readers).
 
-    >>> neutralised("=HYPERLINK(\"http://x\")"), neutralised("-1"), neutralised("张三")
-    ('\'=HYPERLINK("http://x")', "'-1", '张三')
+    >>> neutralised("=1+2"), neutralised("-1"), neutralised("@SUM(A1)"), neutralised("张三")
+    ("'=1+2", "'-1", "'@SUM(A1)", '张三')
+    >>> neutralised(chr(13) + "=1")
+    "' =1"
     """
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    cell = "'" + cell if cell.startswith(_FORMULA_START) else cell
+    return cell.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
 
 
 def _csv_text(records: Iterable[Iterable[str]]) -> str:
