@@ -35,7 +35,7 @@ from liubu.config import Settings, load_settings
 from liubu.core import PersonalDataCipher
 from liubu.errors import ValidationError
 from liubu.jobs import Handler, Job, Progress, Worker, WorkerSettings, enqueue
-from liubu.massissue import ImportPlan, run_import
+from liubu.massissue import ImportPlan, ImportSummary, run_import
 from liubu.products import FILED, load_vocabulary, parse_product
 from liubu.risk import scenario_names
 from liubu.store import migrate
@@ -240,7 +240,6 @@ class Platform:
 
     def _run_import_job(self, job: Job, progress: Progress) -> str:
         arguments = job.payload
-        path = self._import_file(arguments["file"])
         with self.uow(SYSTEM) as uow:
             record = products.find_product(uow, arguments["product"])
         spec = parse_product(record.document, source=record.product_ref)
@@ -258,6 +257,23 @@ class Platform:
             inception=plan.inception.isoformat(),
             file_name=arguments["file_name"],
         )
+        done = store.checkpoint_for(job.subject, plan.plan_key)
+        if done is not None and done.finished:
+            # The same file posted again after its import ended: the upload may already be
+            # deleted by the job that ended it; nothing is issued twice either way.
+            summary = ImportSummary(
+                issued=0,
+                accepted=done.accepted,
+                rejected=done.rejected,
+                blank=done.blank,
+                rejected_by_code=dict(done.rejected_by_code),
+                resumed=False,
+                already_done=True,
+                error_file="",
+            )
+            shown = {k: v for k, v in dataclasses.asdict(summary).items() if k != "error_file"}
+            return json.dumps(shown, ensure_ascii=False)
+        path = self._import_file(arguments["file"])
         summary = run_import(
             store,
             path,

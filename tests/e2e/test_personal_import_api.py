@@ -7,14 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from liubu.accounts.model import OrgKind, Role
-from liubu.bootstrap import Platform
+from liubu.bootstrap import ANTI_FRAUD_IMPORT, Platform
 from liubu.demo import load_reference_products
+from liubu.jobs import JobState, job_for
 from liubu.massissue import write_synthetic_csv
 from liubu.store import tables
 from tests.e2e.conftest import Api
@@ -116,6 +118,25 @@ def test_bulk_issuance_over_http(api: Api, platform: Platform, tmp_path: Path) -
     assert repeat["summary"]["issued"] == 0
     assert repeat["summary"]["already_done"] is True
     assert _issued(platform) == summary["accepted"]
+    assert [p.name for p in folder.iterdir()] == [f"{sha}.csv.errors.csv"]
+    # A job of the same file that finds the upload already deleted (it was posted again while
+    # the first import ended) reports the import as done instead of failing.
+    queued = platform.queue_import(
+        insurer.principal,
+        folder / f"{sha}.csv",
+        tenant_id=insurer.organisation_id,
+        product_ref=PRODUCT,
+        inception=date(2026, 12, 1),
+        file_name="people.csv",
+    )
+    late = _wait(api, started.json()["status_url"], headers)
+    assert late["status"] == "finished", late
+    latest = job_for(platform.uow(insurer.principal), ANTI_FRAUD_IMPORT, sha)
+    assert latest is not None
+    assert latest.id == queued.id
+    assert latest.state == JobState.SUCCEEDED
+    assert late["summary"]["already_done"] is True
+    assert late["summary"]["issued"] == 0
 
     wrong = "姓名,证件号,电话\n张三,110101199003074514,13800138000\n".encode()
     bad = api.client.post(
