@@ -3,30 +3,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 from starlette.middleware.sessions import SessionMiddleware
 
 from liubu import __version__
-from liubu.api import install_api
+from liubu.api import BodyLimits, HttpGuard, install_api
 from liubu.bootstrap import Platform, bootstrap
 from liubu.config import Settings
-from liubu.web import install_pages
+from liubu.web import install_pages, server_error_page, wants_html
 
 SWAGGER_UI = "vendor/swagger-ui-5.35.0"
-_SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-    ),
-}
 
 
 def create_app(settings: Settings | None = None, *, platform: Platform | None = None) -> FastAPI:
@@ -52,20 +43,11 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         lifespan=lifespan,
         docs_url=None,  # served below from our own static files: no CDN on closed networks
         redoc_url=None,
+        # Off in production unless LIUBU_API_DOCS=true (README "Configuration").
+        openapi_url="/openapi.json" if platform.settings.serves_api_docs else None,
     )
     app.state.platform = platform
     app.state.default_language = platform.settings.default_language
-
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in _SECURITY_HEADERS.items():
-            if request.url.path.startswith("/docs") and name == "Content-Security-Policy":
-                continue  # Swagger UI loads its own assets
-            response.headers.setdefault(name, value)
-        return response
 
     app.add_middleware(
         SessionMiddleware,
@@ -76,19 +58,39 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         https_only=platform.settings.env == "production",
     )
 
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title=f"{app.title} — API",
-            swagger_js_url=f"/static/{SWAGGER_UI}/swagger-ui-bundle.js",
-            swagger_css_url=f"/static/{SWAGGER_UI}/swagger-ui.css",
-            swagger_favicon_url=f"/static/{SWAGGER_UI}/favicon-32x32.png",
-            swagger_ui_parameters={"defaultModelsExpandDepth": 0},
-        )
+    if platform.settings.serves_api_docs:
 
+        @app.get("/docs", include_in_schema=False)
+        def docs() -> HTMLResponse:
+            return get_swagger_ui_html(
+                openapi_url="/openapi.json",
+                title=f"{app.title} — API",
+                swagger_js_url=f"/static/{SWAGGER_UI}/swagger-ui-bundle.js",
+                swagger_css_url=f"/static/{SWAGGER_UI}/swagger-ui.css",
+                swagger_favicon_url=f"/static/{SWAGGER_UI}/favicon-32x32.png",
+                swagger_ui_parameters={"defaultModelsExpandDepth": 0},
+            )
+
+    _install_guard(app, platform.settings)
     install_api(app)
     # Pages last: their area pages match /{slug} for the slugs in navigation.yaml, and their
     # error handler answers a browser with a page and everyone else with the API's problem.
     install_pages(app)
     return app
+
+
+def _install_guard(app: FastAPI, settings: Settings) -> None:
+    """Outermost (added last of the middlewares): request ids, security headers (HSTS in
+    production), body caps and the last-resort 500 on every response."""
+    app.add_middleware(
+        HttpGuard,
+        limits=BodyLimits(
+            body=settings.max_body_bytes,
+            document=settings.max_document_bytes,
+            upload=settings.max_upload_bytes,
+            personal_import=settings.max_import_bytes,
+        ),
+        hsts=settings.production,
+        html_error=server_error_page,
+        wants_html=wants_html,
+    )

@@ -35,7 +35,7 @@ from liubu.config import Settings, load_settings
 from liubu.core import PersonalDataCipher
 from liubu.errors import ValidationError
 from liubu.jobs import Handler, Job, Progress, Worker, WorkerSettings, enqueue
-from liubu.massissue import ImportPlan, run_import
+from liubu.massissue import ImportPlan, ImportSummary, run_import
 from liubu.products import FILED, load_vocabulary, parse_product
 from liubu.risk import scenario_names
 from liubu.store import migrate
@@ -225,9 +225,21 @@ class Platform:
 
     def _import_job(self, job: Job, progress: Progress) -> str:
         # Resumed from the checkpoint committed with the import's last chunk: a policy key
-        # already stored is never issued again (liubu.massissue, docs/mass-issuance.md).
+        # already stored is never issued again (liubu.massissue, docs/mass-issuance.md). The
+        # upload holds personal data in plain text: it is deleted once the import has ended —
+        # finished, or failed on its last attempt — and kept only while a resume may need it.
         arguments = job.payload
-        path = self._import_file(arguments["file"])
+        try:
+            summary = self._run_import_job(job, progress)
+        except Exception:
+            if job.attempts >= job.max_attempts:
+                self._forget_upload(arguments["file"])
+            raise
+        self._forget_upload(arguments["file"])
+        return summary
+
+    def _run_import_job(self, job: Job, progress: Progress) -> str:
+        arguments = job.payload
         with self.uow(SYSTEM) as uow:
             record = products.find_product(uow, arguments["product"])
         spec = parse_product(record.document, source=record.product_ref)
@@ -245,6 +257,23 @@ class Platform:
             inception=plan.inception.isoformat(),
             file_name=arguments["file_name"],
         )
+        done = store.checkpoint_for(job.subject, plan.plan_key)
+        if done is not None and done.finished:
+            # The same file posted again after its import ended: the upload may already be
+            # deleted by the job that ended it; nothing is issued twice either way.
+            summary = ImportSummary(
+                issued=0,
+                accepted=done.accepted,
+                rejected=done.rejected,
+                blank=done.blank,
+                rejected_by_code=dict(done.rejected_by_code),
+                resumed=False,
+                already_done=True,
+                error_file="",
+            )
+            shown = {k: v for k, v in dataclasses.asdict(summary).items() if k != "error_file"}
+            return json.dumps(shown, ensure_ascii=False)
+        path = self._import_file(arguments["file"])
         summary = run_import(
             store,
             path,
@@ -255,6 +284,12 @@ class Platform:
         )
         shown = {k: v for k, v in dataclasses.asdict(summary).items() if k != "error_file"}
         return json.dumps(shown, ensure_ascii=False)
+
+    def _forget_upload(self, relative: str) -> None:
+        root = (self.settings.data_dir / "imports").resolve()
+        path = (self.settings.data_dir / relative).resolve()
+        if path.is_relative_to(root) and path.suffix == ".csv":
+            path.unlink(missing_ok=True)
 
     def _import_file(self, relative: str) -> Path:
         """The uploaded file a job names, refused if the name points outside the imports."""

@@ -64,6 +64,22 @@ class Settings(BaseSettings):
     inprocess_worker: bool = True
     job_lease_seconds: float = 60.0  # a dead worker's job is resumed after at most this long
     job_poll_seconds: float = 1.0  # how often an idle worker looks for work
+    # Request body caps in bytes (README "Configuration"): a declared Content-Length over the cap
+    # is refused (413) before reading, a chunked body is cut off at it.
+    max_body_bytes: int = 1 << 20  # JSON and urlencoded forms
+    max_document_bytes: int = 4 << 20  # product documents and risk models (YAML text)
+    max_upload_bytes: int = 65 << 20  # multipart uploads (experience files are up to 64 MiB)
+    max_import_bytes: int = 256 << 20  # the bulk personal-policy CSV
+    # /docs and /openapi.json: served unless production, where they are off unless set true.
+    api_docs: bool | None = None
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def serves_api_docs(self) -> bool:
+        return self.api_docs if self.api_docs is not None else not self.production
 
     @property
     def resolved_database_url(self) -> str:

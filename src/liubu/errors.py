@@ -44,6 +44,8 @@ class Reason(StrEnum):
     RATE_LIMITED = "rate_limited"
     CONFIGURATION = "configuration"
     AUDIT_CHAIN_BROKEN = "audit_chain_broken"
+    TOO_LARGE = "too_large"
+    SERVER_ERROR = "server_error"
 
 
 class LiubuError(Exception):

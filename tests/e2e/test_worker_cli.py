@@ -109,6 +109,8 @@ def test_a_worker_killed_mid_import_is_resumed_by_the_next_and_issues_every_row_
     assert 0 < interrupted < good, "the kill must land mid-import"
     abandoned = _job(platform, sha)
     assert abandoned.state == JobState.RUNNING  # nobody recorded an end: the worker just died
+    upload = platform.settings.data_dir / abandoned.payload["file"]
+    assert upload.is_file()  # kept while a resume needs it
     assert abandoned.lease_expires_at is not None
 
     # The next worker starts once the dead one's lease has lapsed, runs what waits, and exits.
@@ -129,6 +131,9 @@ def test_a_worker_killed_mid_import_is_resumed_by_the_next_and_issues_every_row_
     assert summary["resumed"] is True
     assert summary["accepted"] == good
     assert summary["issued"] == good - interrupted  # only what the first worker had not issued
+    # the personal data of the upload is gone once imported; its (masked) error file stays 0600
+    assert not upload.exists()
+    assert upload.with_name(upload.name + ".errors.csv").stat().st_mode & 0o777 == 0o600
     assert _count(platform, "SELECT count(*) FROM personal_policies") == good
     assert (
         _count(platform, "SELECT count(DISTINCT resident_id_hash) FROM personal_policies") == good

@@ -18,6 +18,7 @@ BUSINESS = (
     "accounts",
     "assessment",
     "audit",
+    "bounded",
     "claims",
     "core",
     "experience",
@@ -63,6 +64,10 @@ PINNED = {
     "statistics": [
         "ENTERPRISE_DIMENSIONS", "PERSONAL_DIMENSIONS", "Figures", "MarketStatistics", "Row",
         "StatisticsQueries", "StatisticsUnitOfWork", "market_statistics",
+    ],
+    "bounded": [
+        "BoundedCode", "BoundedLoader", "JsonLimits", "YamlLimits", "YamlRefused",
+        "check_json_bounds", "refused_yaml",
     ],
     "claims": [],
     "monitoring": [],

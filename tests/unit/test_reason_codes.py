@@ -30,6 +30,7 @@ CODED = {
     "accounts": "AccountsCode",
     "api": "ApiCode",
     "assessment": "AssessmentCode",
+    "bounded": "BoundedCode",
     "cli": "CliCode",
     "core": "CoreCode",
     "experience": "ExperienceCode",

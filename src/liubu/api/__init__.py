@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from liubu.api.guard import BodyLimits, HttpGuard
+from liubu.api.openapi import install_openapi
 from liubu.api.problems import install_problem_handlers
 from liubu.api.routes import (
     accounts,
@@ -22,12 +24,14 @@ from liubu.api.routes import (
     underwriting,
 )
 
-__all__ = ["install_api"]
+__all__ = ["BodyLimits", "HttpGuard", "install_api"]
 
 
 def install_api(app: FastAPI) -> None:
-    """The API's error translator and every route under ``/api`` (and the probes)."""
+    """The API's error translator and every route under ``/api`` (and the probes), and an
+    OpenAPI document whose operations declare their problem+json errors."""
     install_problem_handlers(app)
+    install_openapi(app)
     for module in (
         system,
         auth,

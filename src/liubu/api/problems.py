@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from liubu.api.reasons import ApiCode
@@ -26,6 +27,7 @@ _TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    413: "Content too large",
     422: "Invalid input",
     429: "Too many requests",
     500: "Server error",
@@ -106,7 +108,12 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    reasons = {401: Reason.UNAUTHENTICATED, 403: Reason.FORBIDDEN, 404: Reason.NOT_FOUND}
+    reasons = {
+        401: Reason.UNAUTHENTICATED,
+        403: Reason.FORBIDDEN,
+        404: Reason.NOT_FOUND,
+        413: Reason.TOO_LARGE,
+    }
     reason = str(reasons.get(error.status_code, "http_error"))
     return problem(
         error.status_code,
@@ -117,7 +124,23 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def _unstorable(request: Request, error: Exception) -> JSONResponse:
+    """A value the schema let through but the database cannot hold (PostgreSQL refuses a NUL in
+    text and an integer past its column's range): the client's input, so 422, not 500. The
+    unit of work has rolled back; the driver's message (SQL, parameters) is not shown."""
+    assert isinstance(error, DataError)
+    return problem(
+        422,
+        "A value in the request cannot be stored: text with a NUL character, or a number "
+        "outside the range the field holds.",
+        reason=Reason.INVALID,
+        code=ApiCode.VALUE_NOT_STORABLE,
+        instance=request.url.path,
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(LiubuError, _liubu_error)
+    app.add_exception_handler(DataError, _unstorable)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -16,6 +16,7 @@ class ApiCode(StrEnum):
     """Stable codes of this package's rules. Add new codes; never rename or reuse one."""
 
     REQUEST_INVALID = "request.invalid"
+    VALUE_NOT_STORABLE = "request.value_not_storable"
 
 
 def message(code: ApiCode, lang: str) -> str:

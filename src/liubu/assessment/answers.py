@@ -61,7 +61,10 @@ def _plain(value: object, *, field_name: str) -> AnswerValue:
         )
     if isinstance(value, str):
         return value
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer past the largest float (JSON allows any length)
+        number = math.inf
     if not math.isfinite(number):
         raise ValidationError(
             f"The answer {field_name} must be a finite number, not {value!r}.",
@@ -99,6 +102,37 @@ def _as_answer(question_id: str, given: Answer | AnswerValue) -> Answer:
     if isinstance(given, Answer):
         return given
     return Answer(_plain(given, field_name=f"answers.{question_id}"))
+
+
+def answer_from_json(question_id: str, given: object) -> Answer | AnswerValue:
+    """One answer as a client sent it: a plain value, or ``{"value": …, "evidence": [ids]}``.
+
+    Anything else — a mapping without ``value`` or with other keys, evidence that is not a list
+    of strings — is refused (422, naming the field), never passed on half-read."""
+    if not isinstance(given, Mapping):
+        return _plain(given, field_name=f"answers.{question_id}")
+    unknown = sorted(str(key) for key in given if key not in ("value", "evidence"))
+    if "value" not in given or unknown:
+        raise ValidationError(
+            f"The answer answers.{question_id} must be a value or an object with 'value' and "
+            f"optionally 'evidence'"
+            + (f", not with {', '.join(unknown)}." if unknown else "; 'value' is missing."),
+            code=AssessmentCode.ANSWERS_BAD_VALUE,
+            field=f"answers.{question_id}",
+        )
+    evidence = given.get("evidence", ())
+    if not isinstance(evidence, list | tuple):
+        raise ValidationError(
+            f"The evidence of answers.{question_id} must be a list of attachment ids, "
+            f"not {evidence!r}.",
+            code=AssessmentCode.ANSWERS_BAD_EVIDENCE,
+            field=f"answers.{question_id}.evidence",
+            value=repr(evidence),
+        )
+    return Answer(
+        value=_plain(given["value"], field_name=f"answers.{question_id}.value"),
+        evidence=tuple(evidence),
+    )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from liubu.accounts import new_id, require
-from liubu.assessment.answers import Answer, AnswerSet, require_usable
+from liubu.assessment.answers import Answer, AnswerSet, answer_from_json, require_usable
 from liubu.assessment.modifiers import risk_modifiers
 from liubu.assessment.questionnaire import load_questionnaire
 from liubu.assessment.records import (
@@ -90,12 +90,7 @@ def _record_answers(
     enterprise = uow.enterprises.get(enterprise_id)
     previous = latest_answers(uow, enterprise.id)
     number = previous.number + 1 if previous else 1
-    parsed = {
-        key: Answer(value=item["value"], evidence=tuple(item.get("evidence", ())))
-        if isinstance(item, Mapping)
-        else item
-        for key, item in answers.items()
-    }
+    parsed = {key: answer_from_json(key, item) for key, item in answers.items()}
     for key, item in parsed.items():
         for attachment_id in item.evidence if isinstance(item, Answer) else ():
             if uow.assessment.attachment(attachment_id).enterprise_id != enterprise.id:

@@ -66,7 +66,7 @@ def run_import(
         return _summary(saved, 0, resumed=False, done=True, error_path=error_path)
     errors = Path(error_path)
     if saved is None:
-        errors.write_bytes(error_file_header().encode("utf-8"))
+        _write_private(errors, error_file_header().encode("utf-8"))
         chunks = read_chunks(path, facts=facts, plan=plan, cipher=cipher)
     else:
         with errors.open("r+b") as handle:  # drop lines of a chunk that never committed
@@ -85,6 +85,15 @@ def run_import(
                 progress(chunk.last_line - 1, facts.data_lines)
     assert last is not None
     return _summary(last, issued, resumed=saved is not None, done=False, error_path=error_path)
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """Create (or empty) ``path`` readable by its owner only (0600): an error file holds
+    rejected personal values."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
 
 
 _DONE = object()

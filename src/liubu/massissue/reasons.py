@@ -122,8 +122,27 @@ def error_lines(errors: Iterable[RowError]) -> str:
     return _csv_text(error.as_record() for error in errors)
 
 
+# A cell a spreadsheet would read as a formula (OWASP "CSV injection"): rejected values are what
+# a stranger typed, and the error file is opened in Excel or WPS by the insurer's staff.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(cell: str) -> str:
+    """``cell`` made inert for spreadsheets: a leading ``'`` before a formula character, and
+    a line break inside it written as a space (the writer quotes a line feed but not a lone
+    carriage return, which would start a new row in some readers).
+
+    >>> neutralised("=1+2"), neutralised("-1"), neutralised("@SUM(A1)"), neutralised("张三")
+    ("'=1+2", "'-1", "'@SUM(A1)", '张三')
+    >>> neutralised(chr(13) + "=1")
+    "' =1"
+    """
+    cell = "'" + cell if cell.startswith(_FORMULA_START) else cell
+    return cell.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+
+
 def _csv_text(records: Iterable[Iterable[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(records)
+    writer.writerows([neutralised(str(cell)) for cell in record] for record in records)
     return buffer.getvalue()

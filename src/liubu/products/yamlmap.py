@@ -17,8 +17,9 @@ from typing import Any
 
 import yaml
 
+from liubu.bounded import BoundedLoader, YamlLimits, refused_yaml
+
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_MAX_NODES = 200_000  # refuse alias bombs: a product file has a few thousand nodes
 
 
 def _without_timestamps(
@@ -30,8 +31,11 @@ def _without_timestamps(
     }
 
 
-class ProductLoader(yaml.SafeLoader):
-    """SafeLoader with Decimal floats and no implicit timestamps."""
+class ProductLoader(BoundedLoader):
+    """SafeLoader with Decimal floats and no implicit timestamps, composing within limits (a
+    product file has a few thousand nodes; alias bombs and cycles are refused while composing)."""
+
+    limits = YamlLimits(max_chars=1 << 20, max_nodes=200_000)
 
 
 class ProductDumper(yaml.SafeDumper):
@@ -146,23 +150,25 @@ def join_path(path: str, key: object) -> str:
 
 
 def parse_yaml(text: str) -> ParsedYaml:
-    """Compose and construct one YAML document; raise :class:`YamlProblem` with its line."""
-    loader = ProductLoader(text)
+    """Compose and construct one YAML document; raise :class:`YamlProblem` with its line.
+
+    The loader is built inside the ``try``: PyYAML's reader refuses a control character when
+    it is given the text, before any parsing."""
+    loader: ProductLoader | None = None
     try:
+        loader = ProductLoader(text)
         node = loader.get_single_node()
         data = None if node is None else loader.construct_document(node)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = " ".join(part for part in (error.context, error.problem) if part)
-        raise YamlProblem(None if mark is None else mark.line + 1, problem) from None
     except yaml.YAMLError as error:
-        raise YamlProblem(None, str(error)) from None
+        line, _column, problem = refused_yaml(error, text)
+        raise YamlProblem(line, problem) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines: dict[str, int] = {}
     duplicates: list[DuplicateKey] = []
     if node is not None:
-        _walk(node, "", lines, duplicates, [0])
+        _walk(node, "", lines, duplicates)
     return ParsedYaml(data, lines, tuple(duplicates))
 
 
@@ -171,11 +177,8 @@ def _walk(
     path: str,
     lines: dict[str, int],
     duplicates: list[DuplicateKey],
-    count: list[int],
 ) -> None:
-    count[0] += 1
-    if count[0] > _MAX_NODES:
-        raise YamlProblem(node.start_mark.line + 1, "the document is too large (alias expansion?)")
+    # The loader bounded the expanded size and depth of the tree, so this walk is bounded too.
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -187,7 +190,7 @@ def _walk(
                 continue
             seen.add(key)
             lines[child] = key_node.start_mark.line + 1
-            _walk(value_node, child, lines, duplicates, count)
+            _walk(value_node, child, lines, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, join_path(path, index), lines, duplicates, count)
+            _walk(item, join_path(path, index), lines, duplicates)

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from liubu.bounded import BoundedLoader, YamlRefused, refused_yaml
 from liubu.errors import ValidationError
 from liubu.risk.reasons import RiskCode
 
@@ -90,27 +91,44 @@ def dotted(path: Path) -> str:
     return text
 
 
-def parse_yaml(text: str, filename: str, *, loader: type[Any] = yaml.SafeLoader) -> Located:
+def parse_yaml(text: str, filename: str, *, loader: type[Any] = BoundedLoader) -> Located:
     """Compose the node tree (keeping marks) and build plain data with a line table.
 
-    A user's file keeps PyYAML's pure-Python parser and its syntax messages; the packaged library
-    passes libyaml's (:data:`liubu.datafiles.FastSafeLoader`), whose nodes carry the same marks.
+    A user's file is composed by :class:`liubu.bounded.BoundedLoader` (PyYAML's pure-Python
+    parser and its syntax messages, within size, depth, node and alias limits); the packaged
+    library passes libyaml's (:data:`liubu.datafiles.FastSafeLoader`), whose nodes carry the same
+    marks.
     """
     located = Located(filename)
     try:
         node = yaml.compose(text, Loader=loader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{filename}:{mark.line + 1}" if mark is not None else filename
+        line, column, problem = refused_yaml(error, text)
+        where = f"{filename}:{line}"
+        if isinstance(error, YamlRefused):
+            raise ValidationError(
+                f"The file is refused: {problem} ({where}, column {column}).",
+                code=error.code,
+                location=where,
+            ) from None
         raise ValidationError(
             f"The file is not valid YAML: {error} ({where})",
             code=RiskCode.YAML_SYNTAX,
             location=where,
-        ) from error
+        ) from None
     if node is None:
         raise located.fail("The file is empty.", code=RiskCode.EMPTY_FILE, path=())
     constructor = yaml.SafeLoader("")
-    located.data = _plain(node, (), located, constructor)
+    try:
+        located.data = _plain(node, (), located, constructor)
+    except yaml.YAMLError as error:  # a tag the safe loader refuses, bad !!binary, …
+        line, column, problem = refused_yaml(error, text)
+        where = f"{filename}:{line}"
+        raise ValidationError(
+            f"The file is not valid YAML: {problem} ({where}, column {column})",
+            code=RiskCode.YAML_SYNTAX,
+            location=where,
+        ) from None
     return located
 
 
@@ -120,6 +138,13 @@ def _plain(node: yaml.Node, path: Path, located: Located, constructor: yaml.Safe
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = constructor.construct_object(key_node, deep=True)
+            if isinstance(key, list | dict | set):  # `? [a]` or `{[a]: 1}`: not a name
+                raise located.fail(
+                    "A key must be a plain name or number, not a list or a mapping.",
+                    code=RiskCode.YAML_SYNTAX,
+                    path=path,
+                    value=repr(key),
+                )
             if key in out:
                 raise located.fail(
                     f"Key {key!r} appears twice.",

@@ -23,9 +23,9 @@ from liubu.web import (
     treatment,
     underwriting,
 )
-from liubu.web.errors import html_error, wants_html
+from liubu.web.errors import html_error, server_error_page, wants_html
 
-__all__ = ["install_pages"]
+__all__ = ["install_pages", "server_error_page", "wants_html"]
 
 
 def install_pages(app: FastAPI) -> None:

@@ -33,3 +33,12 @@ def html_error(request: Request, error: LiubuError) -> Response:
     else:
         message = error.message
     return render(request, "error.html", status_code=error.status, message=message)
+
+
+def server_error_page(request: Request, status: int, request_id: str) -> Response:
+    """The page a browser gets for an error nobody handled: no detail, the id to quote."""
+    i18n.current_language.set(language_of(request))
+    message = i18n.gettext(
+        "Something went wrong on our side. Quote the request id %(request_id)s when you report it."
+    ) % {"request_id": request_id}
+    return render(request, "error.html", status_code=status, message=message)

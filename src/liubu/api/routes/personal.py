@@ -8,12 +8,17 @@ thread or a ``liubu worker`` — exactly as ``liubu policies import`` runs it: c
 (the same file under the same plan issues nothing twice) and resumable: if the worker dies
 mid-import, the job is claimed again when its lease expires and continues from the last committed
 chunk. Posting the same file while its import is queued or running returns that import.
+
+Personal data at rest: the upload and its error file are created 0600 in 0700 folders, and the
+upload is deleted when its import has ended (finished, or failed with no attempt left); the
+error file holds only masked values, neutralised for spreadsheets.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from datetime import date
 from pathlib import Path
@@ -43,12 +48,23 @@ _STATUS = {
 }
 
 
+def _private_folder(folder: Path) -> None:
+    """``folder`` and its parent (``imports/``) exist, readable by the server's user only."""
+    for each in (folder.parent, folder):
+        each.mkdir(mode=0o700, exist_ok=True)
+        each.chmod(0o700)  # one made before this rule keeps its mode otherwise
+
+
 async def _save(upload: UploadFile, folder: Path) -> tuple[Path, str]:
-    """Stream the upload to disk while hashing it; the file is named by its SHA-256."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Stream the upload to disk while hashing it; the file is named by its SHA-256 and, like
+    everything under the imports folder, readable by the server's user only (0600): it holds
+    names, resident ids and mobile numbers until its import ends (then the job deletes it)."""
+    folder.parent.parent.mkdir(parents=True, exist_ok=True)
+    _private_folder(folder)
     digest = hashlib.sha256()
     partial = folder / f".upload-{threading.get_ident()}-{id(upload)}"
-    with partial.open("wb") as out:
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
         while chunk := await upload.read(_CHUNK):
             digest.update(chunk)
             out.write(chunk)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from liubu import accounts
 from liubu.accounts import Role
 from liubu.api.deps import CurrentPrincipal
+from liubu.bounded import check_json_bounds
 from liubu.risk import MAX_REQUEST_YEARS, model_schema, quantify_text
 
 router = APIRouter(prefix="/api/risk", tags=["risk"])
@@ -32,7 +33,11 @@ class QuantifyRequest(BaseModel):
 def quantify_model(body: QuantifyRequest, principal: CurrentPrincipal) -> dict[str, Any]:
     """Mean, sd, VaR/TVaR at 90/95/99/99.5 %, return periods, contributions, exceedance curves."""
     accounts.require(principal, *QUANTIFIERS)
-    text = body.model if isinstance(body.model, str) else yaml.safe_dump(body.model)
+    if isinstance(body.model, str):
+        text = body.model
+    else:  # bounded before it is dumped: a deep value would exhaust the dumper's recursion
+        check_json_bounds(body.model, field="model")
+        text = yaml.safe_dump(body.model)
     return quantify_text(text, engine=body.engine, years=body.years, seed=body.seed).to_dict()
 
 
