@@ -18,7 +18,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import PositiveInt, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from liubu.errors import ConfigurationError
@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     inprocess_worker: bool = True
     job_lease_seconds: float = 60.0  # a dead worker's job is resumed after at most this long
     job_poll_seconds: float = 1.0  # how often an idle worker looks for work
+    # The regulator's statistics publish no figure behind fewer insureds (docs/statistics.md).
+    statistics_min_insureds: PositiveInt = 3
 
     @property
     def resolved_database_url(self) -> str:
