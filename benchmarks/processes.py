@@ -69,13 +69,24 @@ def _wait_for_port(port: int, server: subprocess.Popen[bytes], *, timeout: float
 
 
 @contextmanager
-def fresh_server(env: dict[str, str]) -> Iterator[tuple[str, float]]:
-    """A new ``liubu serve`` process; yields its base URL and the seconds until it listened
-    (uvicorn listens once the app's start-up, with its warm-up, has finished)."""
+def fresh_server(env: dict[str, str], args: Sequence[str] = ()) -> Iterator[tuple[str, float]]:
+    """A new ``liubu serve`` process (with ``args``, e.g. ``--workers 2``); yields its base URL
+    and the seconds until it listened (uvicorn listens once the app's start-up, with its
+    warm-up, has finished; with workers, once the first one has)."""
     port = free_port()
     start = time.perf_counter()
     server = subprocess.Popen(
-        [sys.executable, "-m", "liubu", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "liubu",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *args,
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -18,7 +18,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import PositiveInt, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from liubu.errors import ConfigurationError
@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     inprocess_worker: bool = True
     job_lease_seconds: float = 60.0  # a dead worker's job is resumed after at most this long
     job_poll_seconds: float = 1.0  # how often an idle worker looks for work
+    # The regulator's statistics publish no figure behind fewer insureds (docs/statistics.md).
+    statistics_min_insureds: PositiveInt = 3
     # Request body caps in bytes (README "Configuration"): a declared Content-Length over the cap
     # is refused (413) before reading, a chunked body is cut off at it.
     max_body_bytes: int = 1 << 20  # JSON and urlencoded forms

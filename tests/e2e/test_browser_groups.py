@@ -102,6 +102,7 @@ def test_regulator_dashboard_draws_its_charts_and_counts(
 
     with platform.uow(SYSTEM) as uow:
         stats = market_statistics(uow)
+    assert stats.enterprise is not None  # the demo book has more than three insureds
     shown = int(page.get_by_test_id("enterprise-policies").inner_text().replace(",", ""))
     assert shown == stats.enterprise.policies
     # The exports download with the browser's own session (no API token in a browser).
@@ -109,8 +110,8 @@ def test_regulator_dashboard_draws_its_charts_and_counts(
         page.get_by_test_id("export-csv").click()
     text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
     assert text.splitlines()[1] == (
-        f"enterprise,total,,{stats.enterprise.policies},{stats.enterprise.premium},"
-        f"{stats.enterprise.sum_insured}"
+        f"enterprise,total,,{stats.enterprise.policies},{stats.enterprise.insureds},"
+        f"{stats.enterprise.premium},{stats.enterprise.sum_insured},0"
     )
     with page.expect_download() as xlsx_download:
         page.get_by_test_id("export-xlsx").click()

@@ -18,19 +18,13 @@ from liubu.massissue import write_synthetic_csv
 from tests.e2e.conftest import Api
 from tests.integration.helpers import make_tenant
 from tests.integration.test_mass_import import _env
-from tests.integration.test_underwriting_lifecycle import _offered
 
 
 def _book(platform: Platform, tmp_path: Path) -> None:
-    """Two bound enterprise policies and a few thousand anti-fraud policies."""
-    from liubu.underwriting import lifecycle
-
-    for name in ("Alpha", "Beta"):
-        buyer, _underwriter, quote_id = _offered(platform, name)
-        with platform.uow(buyer) as uow:
-            quote = uow.underwriting.quote(quote_id)
-            lifecycle.bind(uow, quote_id, option_index=1, expected_version=quote.version)
-            uow.commit()
+    """Three bound enterprise policies (the fewest the statistics publish) and a few thousand
+    anti-fraud policies."""
+    for serial in (1, 2, 3):
+        _bind_one(platform, serial, region_code="320500")
     people, others = tmp_path / "people.csv", tmp_path / "others.csv"
     write_synthetic_csv(people, 3000, seed=5, bad_fraction=0.02)
     write_synthetic_csv(others, 500, seed=6)
@@ -166,3 +160,158 @@ def test_no_personal_field_is_reachable_by_a_regulator(
         ),
     )
     assert refused.status_code == 403
+
+
+# Small cells (issue 13, item 8): six insureds made through the use cases, in three provinces of
+# one, two and three insureds. Revenues differ so that every premium differs.
+_REGIONS = (("110101", 1), ("310101", 2), ("440305", 3))
+
+
+def _bind_one(platform: Platform, serial: int, *, region_code: str) -> None:
+    """An enterprise of its own tenant, quoted for the SME product and bound."""
+    import dataclasses
+
+    from liubu.accounts import service as accounts
+    from liubu.underwriting import lifecycle
+    from tests.integration.helpers import facts
+    from tests.integration.test_underwriting_lifecycle import SME, _insurer_principal
+
+    buyer = make_tenant(platform, OrgKind.ENTERPRISE, f"Small {serial}", Role.ENTERPRISE_USER)
+    revenue = Decimal(20_000_000 + serial * 7_000_000)
+    with platform.uow(buyer.principal) as uow:
+        enterprise = accounts.register_enterprise(
+            uow,
+            dataclasses.replace(
+                facts(100 + serial), region_code=region_code, annual_revenue=revenue
+            ),
+        )
+        uow.commit()
+    with platform.uow(buyer.principal) as uow:
+        (quote,) = lifecycle.request_quotes(uow, enterprise.id, products_wanted=[SME])
+        uow.commit()
+    if quote.status == "referred":
+        with platform.uow(_insurer_principal(platform, Role.UNDERWRITER)) as uow:
+            lifecycle.decide_referral(uow, quote.id, approve=True, reasons="Accepted for a test.")
+            uow.commit()
+    with platform.uow(buyer.principal) as uow:
+        quote = uow.underwriting.quote(quote.id)
+        lifecycle.bind(uow, quote.id, option_index=1, expected_version=quote.version)
+        uow.commit()
+
+
+def _premiums_by_province(platform: Platform) -> dict[str, list[Decimal]]:
+    """The truth, from the raw tables: each bound policy's premium under its province."""
+    with platform.engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT e.region_code, p.annual_premium FROM policies p "
+                "JOIN enterprises e ON e.id = p.enterprise_id"
+            )
+        ).all()
+    found: dict[str, list[Decimal]] = defaultdict(list)
+    for region_code, premium in rows:
+        found[region_code[:2]].append(Decimal(str(premium)).quantize(Decimal("0.01")))
+    return found
+
+
+def test_cells_of_one_and_two_insureds_are_merged_in_all_four_outputs_and_three_is_shown(
+    api: Api, platform: Platform
+) -> None:
+    load_reference_products(platform)
+    serial = 0
+    for region_code, insureds in _REGIONS:
+        for _ in range(insureds):
+            serial += 1
+            _bind_one(platform, serial, region_code=region_code)
+    regulator = make_tenant(platform, OrgKind.REGULATOR, "Regulator", Role.REGULATOR_VIEWER)
+    headers = api.headers(regulator.username)
+    truth = _premiums_by_province(platform)
+    assert sorted((k, len(v)) for k, v in truth.items()) == [("11", 1), ("31", 2), ("44", 3)]
+    alone = truth["11"][0]  # the one insured of Beijing: never to be seen or worked out
+    hidden = truth["11"] + truth["31"]
+
+    data = api.client.get("/api/statistics", headers=headers).json()
+    assert data["minimum_insureds"] == 3
+    totals = data["enterprise"]["totals"]
+    assert (totals["policies"], totals["insureds"]) == (6, 6)
+    regions = {r["key"]: r for r in data["enterprise"]["by"]["region"]}
+    assert set(regions) == {"44", "other"}
+    assert Decimal(regions["44"]["premium"]) == sum(truth["44"])
+    assert (regions["44"]["insureds"], regions["44"]["merged"]) == (3, 0)
+    other = regions["other"]
+    assert (other["insureds"], other["merged"], Decimal(other["premium"])) == (3, 2, sum(hidden))
+    # Subtraction gives back the merged row, never one province: the total less every shown row
+    # is a sum over three insureds.
+    assert Decimal(totals["premium"]) - Decimal(regions["44"]["premium"]) == sum(hidden)
+    for dimension, rows in data["enterprise"]["by"].items():
+        assert all(r["insureds"] >= 3 for r in rows), dimension
+    for premium in hidden:
+        assert str(premium) not in api.client.get("/api/statistics", headers=headers).text
+
+    csv_rows = [
+        line.split(",")
+        for line in api.client.get("/api/statistics.csv", headers=headers).text.splitlines()
+    ]
+    csv_regions = {r[2]: r for r in csv_rows if r[:2] == ["enterprise", "region"]}
+    assert set(csv_regions) == {"44", "other"}
+    assert Decimal(csv_regions["other"][5]) == sum(hidden)
+    assert csv_regions["other"][7] == "2"
+    assert Decimal(csv_regions["44"][5]) == sum(truth["44"])
+    assert not any(str(premium) in r for r in csv_rows for premium in hidden)
+
+    sheet = load_workbook(
+        io.BytesIO(api.client.get("/api/statistics.xlsx", headers=headers).content)
+    )["enterprise 企业"]
+    cells = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "region"]
+    assert {row[1] for row in cells} == {"44", "other"}
+    merged = next(row for row in cells if row[1] == "other")
+    assert (merged[3], merged[4], merged[6]) == (3, float(sum(hidden)), 2)
+    values = {v for row in sheet.iter_rows(values_only=True) for v in row}
+    assert not {float(alone), float(truth["31"][0]), float(truth["31"][1])} & values
+
+    page = _regulator_page(api, regulator.username)
+    assert 'data-testid="row-other"' in page
+    region_table = page.split('data-testid="table-region"')[1].split("</table>")[0]
+    assert "<td>44</td>" in region_table
+    assert "<td>11</td>" not in region_table
+    assert "<td>31</td>" not in region_table
+    assert f"¥{float(sum(hidden)):,.0f}" in region_table
+    for premium in hidden:
+        assert f"¥{float(premium):,.0f}" not in page
+
+
+def _regulator_page(api: Api, username: str) -> str:
+    """The dashboard as the regulator's browser gets it, in English."""
+    from tests.integration.helpers import PASSWORD
+
+    login = api.client.get("/login")
+    token = login.text.split('name="csrf_token" value="')[1].split('"')[0]
+    api.client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": token},
+        follow_redirects=True,
+    )
+    return api.client.get("/statistics").text
+
+
+def test_a_line_of_fewer_than_three_insureds_is_withheld_everywhere(
+    api: Api, platform: Platform
+) -> None:
+    load_reference_products(platform)
+    _bind_one(platform, 1, region_code="110101")
+    _bind_one(platform, 2, region_code="110101")
+    regulator = make_tenant(platform, OrgKind.REGULATOR, "Regulator", Role.REGULATOR_VIEWER)
+    headers = api.headers(regulator.username)
+    premiums = _premiums_by_province(platform)["11"]
+    data = api.client.get("/api/statistics", headers=headers).json()
+    assert data["enterprise"]["totals"]["withheld"] is True
+    assert data["enterprise"]["totals"]["premium"] is None
+    assert all(rows == [] for rows in data["enterprise"]["by"].values())
+    csv_text = api.client.get("/api/statistics.csv", headers=headers).text
+    assert "enterprise,total,,<3,<3,<3,<3,0" in csv_text
+    page = _regulator_page(api, regulator.username)
+    for premium in premiums:
+        assert str(premium) not in repr(data)
+        assert str(premium) not in csv_text
+        assert f"¥{float(premium):,.0f}" not in page
+    assert f"¥{float(sum(premiums)):,.0f}" not in page

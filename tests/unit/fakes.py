@@ -206,6 +206,9 @@ class _Assessment:
     def answer_sets(self, enterprise_id: str) -> Sequence[AnswerSetRecord]:
         return sorted(self._of(AnswerSetRecord, enterprise_id), key=lambda a: a.number)
 
+    def lock_answers(self, enterprise_id: str) -> None:
+        """One thread, one transaction at a time: nothing to wait for."""
+
     def attachment(self, attachment_id: str) -> Attachment:
         return self._one(Attachment, attachment_id)
 

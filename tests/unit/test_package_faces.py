@@ -62,8 +62,9 @@ PINNED = {
         "event_hash", "state_digest", "verify_chain",
     ],
     "statistics": [
-        "ENTERPRISE_DIMENSIONS", "PERSONAL_DIMENSIONS", "Figures", "MarketStatistics", "Row",
-        "StatisticsQueries", "StatisticsUnitOfWork", "market_statistics",
+        "ENTERPRISE_DIMENSIONS", "MIN_INSUREDS", "OTHER", "PERSONAL_DIMENSIONS", "Figures",
+        "MarketStatistics", "Row", "StatisticsQueries", "StatisticsUnitOfWork",
+        "market_statistics", "suppress",
     ],
     "bounded": [
         "BoundedCode", "BoundedLoader", "JsonLimits", "YamlLimits", "YamlRefused",

@@ -6,7 +6,7 @@ case is ``liubu.underwriting.treatment_plan``."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +25,7 @@ from liubu.assessment.records import (
 from liubu.assessment.scan import Evidence, Finding, make_finding
 from liubu.assessment.scoring import SecurityScore, score
 from liubu.assessment.service import ASSESSORS, KINDS, current_findings, finding_view
-from liubu.errors import ValidationError
+from liubu.errors import ConflictError, Reason, ValidationError
 from liubu.risk import enterprise_model, quantify
 
 
@@ -71,23 +71,55 @@ def latest_answers(uow: AssessmentUnitOfWork, enterprise_id: str) -> AnswerSetRe
     return sets[-1] if sets else None
 
 
+#: Attempts of one answer save, each its own transaction (see :func:`_saving_answers`).
+SAVE_ATTEMPTS = 5
+
+
+def _saving_answers(
+    uow: AssessmentUnitOfWork, attempt: Callable[[], AnswerSetRecord]
+) -> AnswerSetRecord:
+    """Run ``attempt`` in a transaction of its own and commit it; when a concurrent save of the
+    same enterprise took the version number first (the user did nothing wrong), run it again,
+    reading the new latest version, at most :data:`SAVE_ATTEMPTS` times in all.
+
+    Saves of one enterprise's answers queue on its row (:meth:`lock_answers`), so a retry is
+    the exception (a database that does not lock the row); the loop keeps the answer from
+    being lost if it happens."""
+    for attempts_left in range(SAVE_ATTEMPTS - 1, -1, -1):
+        with uow:
+            record = attempt()
+            try:
+                uow.commit()
+            except ConflictError as error:
+                if error.reason is not Reason.DUPLICATE or not attempts_left:
+                    raise
+                continue
+            return record
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
 def record_answers(
     uow: AssessmentUnitOfWork, enterprise_id: str, answers: Mapping[str, Any]
 ) -> AnswerSetRecord:
     """Store the next version of the questionnaire answers; earlier versions stay, so a change
     made after binding is visible. ``answers`` maps question id to a value or to
-    ``{"value": …, "evidence": [attachment ids]}``."""
-    with uow:
-        record = _record_answers(uow, enterprise_id, answers)
-        uow.commit()
-        return record
+    ``{"value": …, "evidence": [attachment ids]}``. Concurrent saves each get their own,
+    consecutive version."""
+    return _saving_answers(uow, lambda: _record_answers(uow, enterprise_id, answers))
+
+
+def _locked_enterprise(uow: AssessmentUnitOfWork, enterprise_id: str) -> str:
+    """The enterprise's id, once its answers are ours to number until the transaction ends."""
+    require(uow.principal, *ASSESSORS, kinds=KINDS)
+    enterprise = uow.enterprises.get(enterprise_id)
+    uow.assessment.lock_answers(enterprise.id)
+    return enterprise.id
 
 
 def _record_answers(
     uow: AssessmentUnitOfWork, enterprise_id: str, answers: Mapping[str, Any]
 ) -> AnswerSetRecord:
-    require(uow.principal, *ASSESSORS, kinds=KINDS)
-    enterprise = uow.enterprises.get(enterprise_id)
+    enterprise = uow.enterprises.get(_locked_enterprise(uow, enterprise_id))
     previous = latest_answers(uow, enterprise.id)
     number = previous.number + 1 if previous else 1
     parsed = {key: answer_from_json(key, item) for key, item in answers.items()}
@@ -179,21 +211,27 @@ def answer_with_evidence(
 ) -> AnswerSetRecord:
     """The questionnaire page's submission in one transaction: each answer keeps the evidence
     its previous version named, plus a file uploaded with it now; a refused file or answer
-    stores nothing."""
-    with uow:
-        latest = latest_answers(uow, enterprise_id)
-        previous = latest.answers if latest else {}
-        answers: dict[str, Any] = {}
-        for qid, value in values.items():
-            evidence = list(previous.get(qid, {}).get("evidence", []))
-            if qid in files:
-                attachment = _attach(uow, enterprise_id, files[qid], question_id=qid)
-                uow.flush()
-                evidence.append(attachment.id)
-            answers[qid] = {"value": value, "evidence": evidence}
-        record = _record_answers(uow, enterprise_id, answers)
-        uow.commit()
-        return record
+    stores nothing. Concurrent saves each get their own, consecutive version."""
+    return _saving_answers(uow, lambda: _answer_with_evidence(uow, enterprise_id, values, files))
+
+
+def _answer_with_evidence(
+    uow: AssessmentUnitOfWork,
+    enterprise_id: str,
+    values: Mapping[str, Any],
+    files: Mapping[str, EvidenceFile],
+) -> AnswerSetRecord:
+    latest = latest_answers(uow, _locked_enterprise(uow, enterprise_id))
+    previous = latest.answers if latest else {}
+    answers: dict[str, Any] = {}
+    for qid, value in values.items():
+        evidence = list(previous.get(qid, {}).get("evidence", []))
+        if qid in files:
+            attachment = _attach(uow, enterprise_id, files[qid], question_id=qid)
+            uow.flush()
+            evidence.append(attachment.id)
+        answers[qid] = {"value": value, "evidence": evidence}
+    return _record_answers(uow, enterprise_id, answers)
 
 
 def _attach(

@@ -87,12 +87,24 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes. One Python process computes on one core at a time; on "
+            "PostgreSQL run one per core. SQLite allows several too (WAL: readers in parallel, "
+            "writers one at a time).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web app and the API."""
-    _serve(state(ctx), host=host, port=port)
+    _serve(state(ctx), host=host, port=port, workers=workers)
 
 
-def _serve(cli: CliState, *, host: str | None, port: int | None) -> None:
+def _serve(cli: CliState, *, host: str | None, port: int | None, workers: int = 1) -> None:
+    import os
+
     import uvicorn
 
     from liubu.app import create_app
@@ -101,7 +113,22 @@ def _serve(cli: CliState, *, host: str | None, port: int | None) -> None:
     settings = platform.settings
     bind_host, bind_port = host or settings.host, port or settings.port
     out.print(f"liubu is serving on [bold]http://{bind_host}:{bind_port}[/bold]  (API docs: /docs)")
-    uvicorn.run(create_app(platform=platform), host=bind_host, port=bind_port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(platform=platform), host=bind_host, port=bind_port, log_level="info")
+        return
+    # Each worker process builds its own platform from the same settings (the environment, and
+    # the database named on the command line); the schema was upgraded once, above.
+    platform.dispose()
+    if cli.database_url:
+        os.environ["LIUBU_DATABASE_URL"] = cli.database_url
+    uvicorn.run(
+        "liubu.app:create_app",
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        workers=workers,
+        log_level="info",
+    )
 
 
 @app.command()

@@ -385,14 +385,20 @@ def stats(
 
     from liubu.statistics import market_statistics
 
-    with state(ctx).platform(upgrade_schema=True).uow() as uow:
-        figures = market_statistics(uow)
+    platform = state(ctx).platform(upgrade_schema=True)
+    with platform.uow() as uow:
+        figures = market_statistics(uow, minimum=platform.settings.statistics_min_insureds)
     data = figures.to_dict()
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for line in ("enterprise", "personal"):
         totals = data[line]["totals"]
+        if totals["withheld"]:
+            out.print(
+                f"[bold]{line}[/bold]: fewer than {data['minimum_insureds']} insureds, withheld"
+            )
+            continue
         out.print(
             f"[bold]{line}[/bold]: {totals['policies']:,} policies · premium "
             f"{_yuan(totals['premium'])} · sum insured {_yuan(totals['sum_insured'])}"
@@ -401,7 +407,7 @@ def stats(
             table = Table(dimension, "policies", "premium", "sum insured")
             for row in rows:
                 table.add_row(
-                    row["key"],
+                    f"other ({row['merged']} merged)" if row["merged"] else row["key"],
                     f"{row['policies']:,}",
                     _yuan(row["premium"]),
                     _yuan(row["sum_insured"]),

@@ -2,7 +2,8 @@
 
 Policies, premium and sum insured by product type, industry, region and month, for the
 enterprise and personal lines apart — aggregates only, never a person or an insured. The store
-answers the queries (:class:`StatisticsQueries`); this package shapes and exports them.
+answers the queries (:class:`StatisticsQueries`); this package shapes and exports them, merging
+cells below a minimum number of insureds (:func:`suppress`, ``docs/statistics.md``).
 """
 
 from __future__ import annotations
@@ -10,16 +11,18 @@ from __future__ import annotations
 from liubu.statistics.figures import (
     ENTERPRISE_DIMENSIONS,
     PERSONAL_DIMENSIONS,
-    Figures,
     MarketStatistics,
-    Row,
     StatisticsQueries,
     StatisticsUnitOfWork,
     market_statistics,
 )
+from liubu.statistics.records import MIN_INSUREDS, Figures, Row
+from liubu.statistics.suppression import OTHER, suppress
 
 __all__ = [
     "ENTERPRISE_DIMENSIONS",
+    "MIN_INSUREDS",
+    "OTHER",
     "PERSONAL_DIMENSIONS",
     "Figures",
     "MarketStatistics",
@@ -27,4 +30,5 @@ __all__ = [
     "StatisticsQueries",
     "StatisticsUnitOfWork",
     "market_statistics",
+    "suppress",
 ]

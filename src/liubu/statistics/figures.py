@@ -1,40 +1,25 @@
 """Market statistics for regulators (监管统计): policies, premium and sum insured by product type,
 industry, region and month, for enterprise and personal lines separately — aggregates only,
-never a person or an insured."""
+never a person or an insured. Cells below a minimum number of insureds are merged (see
+:mod:`liubu.statistics.suppression` and ``docs/statistics.md``)."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any, Protocol
 
 from liubu.accounts import OrgKind, Role, UnitOfWork, require
+from liubu.errors import ValidationError
+from liubu.statistics.records import MIN_INSUREDS, Figures, Row
+from liubu.statistics.suppression import suppress
 
 ENTERPRISE_DIMENSIONS = ("product_type", "industry_section", "region", "month")
 PERSONAL_DIMENSIONS = ("product", "province", "month")
-
-
-@dataclass(frozen=True)
-class Figures:
-    policies: int
-    premium: Decimal
-    sum_insured: Decimal
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "policies": self.policies,
-            "premium": str(self.premium),
-            "sum_insured": str(self.sum_insured),
-        }
-
-
-@dataclass(frozen=True)
-class Row:
-    key: str
-    figures: Figures
 
 
 class StatisticsQueries(Protocol):
@@ -42,8 +27,13 @@ class StatisticsQueries(Protocol):
 
     def enterprise_totals(self) -> Figures: ...
     def enterprise_by(self, dimension: str) -> Sequence[Row]: ...
+    def enterprise_insureds(self, dimension: str, keys: Collection[str]) -> int:
+        """Distinct insured enterprises over the cells ``keys`` of a dimension together."""
+        ...
+
     def personal_totals(self) -> Figures: ...
     def personal_by(self, dimension: str) -> Sequence[Row]: ...
+    def personal_insureds(self, dimension: str, keys: Collection[str]) -> int: ...
 
 
 class StatisticsUnitOfWork(UnitOfWork, Protocol):
@@ -51,49 +41,63 @@ class StatisticsUnitOfWork(UnitOfWork, Protocol):
     def statistics(self) -> StatisticsQueries: ...
 
 
+_WITHHELD = "<{minimum}"
+
+
 @dataclass(frozen=True)
 class MarketStatistics:
-    enterprise: Figures
+    """The published figures. A line's totals are None (and its tables empty) when the whole
+    line covers fewer than ``minimum`` insureds."""
+
+    enterprise: Figures | None
     enterprise_by: dict[str, Sequence[Row]]
-    personal: Figures
+    personal: Figures | None
     personal_by: dict[str, Sequence[Row]]
+    minimum: int = MIN_INSUREDS
+
+    def _lines(self) -> tuple[tuple[str, Figures | None, dict[str, Sequence[Row]]], ...]:
+        return (
+            ("enterprise", self.enterprise, self.enterprise_by),
+            ("personal", self.personal, self.personal_by),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         def rows(groups: dict[str, Sequence[Row]]) -> dict[str, Any]:
             return {
-                d: [{"key": r.key, **r.figures.to_dict()} for r in rs] for d, rs in groups.items()
+                d: [{"key": r.key, **r.figures.to_dict(), "merged": r.merged} for r in rs]
+                for d, rs in groups.items()
             }
 
-        return {
-            "enterprise": {"totals": self.enterprise.to_dict(), "by": rows(self.enterprise_by)},
-            "personal": {"totals": self.personal.to_dict(), "by": rows(self.personal_by)},
-        }
+        def totals(figures: Figures | None) -> dict[str, Any]:
+            if figures is None:
+                withheld = dict.fromkeys(("policies", "insureds", "premium", "sum_insured"))
+                return {**withheld, "withheld": True}
+            return {**figures.to_dict(), "withheld": False}
+
+        found: dict[str, Any] = {"minimum_insureds": self.minimum}
+        for line, figures, groups in self._lines():
+            found[line] = {"totals": totals(figures), "by": rows(groups)}
+        return found
+
+    def _cells(self, figures: Figures | None) -> list[Any]:
+        if figures is None:
+            return [_WITHHELD.format(minimum=self.minimum)] * 4
+        return [figures.policies, figures.insureds, figures.premium, figures.sum_insured]
 
     def to_csv(self) -> str:
-        """One table: line, dimension, key, policies, premium, sum insured (UTF-8 with BOM for
-        spreadsheet programs)."""
+        """One table: line, dimension, key, policies, insureds, premium, sum insured, merged
+        cells (UTF-8 with BOM for spreadsheet programs). Withheld totals read ``<3``."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["line", "dimension", "key", "policies", "premium", "sum_insured"])
-        for line, totals, groups in (
-            ("enterprise", self.enterprise, self.enterprise_by),
-            ("personal", self.personal, self.personal_by),
-        ):
-            writer.writerow(
-                [line, "total", "", totals.policies, totals.premium, totals.sum_insured]
-            )
+        writer.writerow(
+            ["line", "dimension", "key", "policies", "insureds", "premium", "sum_insured", "merged"]
+        )
+        for line, totals, groups in self._lines():
+            writer.writerow([line, "total", "", *self._cells(totals), 0])
             for dimension, group in groups.items():
                 for row in group:
-                    figures = row.figures
                     writer.writerow(
-                        [
-                            line,
-                            dimension,
-                            row.key,
-                            figures.policies,
-                            figures.premium,
-                            figures.sum_insured,
-                        ]
+                        [line, dimension, row.key, *self._cells(row.figures), row.merged]
                     )
         return "\ufeff" + out.getvalue()
 
@@ -101,49 +105,60 @@ class MarketStatistics:
         """One sheet per line of business, one block per dimension."""
         from openpyxl import Workbook
 
+        def numbers(figures: Figures | None) -> list[Any]:
+            return [
+                float(cell) if isinstance(cell, Decimal) else cell for cell in self._cells(figures)
+            ]
+
         book = Workbook()
         book.remove(book.active)
-        for line, totals, groups in (
-            ("enterprise 企业", self.enterprise, self.enterprise_by),
-            ("personal 个人", self.personal, self.personal_by),
-        ):
-            sheet = book.create_sheet(line)
+        for line, totals, groups in self._lines():
+            sheet = book.create_sheet(
+                {"enterprise": "enterprise 企业", "personal": "personal 个人"}[line]
+            )
             sheet.append(
                 [
                     "dimension 维度",
                     "key 分组",
                     "policies 保单数",
+                    "insureds 被保险人数",
                     "premium 保费 (CNY)",
                     "sum insured 保额 (CNY)",
+                    "merged cells 合并单元格数",
                 ]
             )
-            sheet.append(
-                [
-                    "total 合计",
-                    "",
-                    totals.policies,
-                    float(totals.premium),
-                    float(totals.sum_insured),
-                ]
-            )
+            sheet.append(["total 合计", "", *numbers(totals), 0])
             for dimension, rows in groups.items():
                 for row in rows:
-                    sheet.append(
-                        [
-                            dimension,
-                            row.key,
-                            row.figures.policies,
-                            float(row.figures.premium),
-                            float(row.figures.sum_insured),
-                        ]
-                    )
+                    sheet.append([dimension, row.key, *numbers(row.figures), row.merged])
+            sheet.append([])
+            sheet.append(
+                [
+                    f"Groups with fewer than {self.minimum} insureds are merged into 'other' "
+                    f"(少于 {self.minimum} 个被保险人的分组并入 other)"
+                ]
+            )
         buffer = io.BytesIO()
         book.save(buffer)
         return buffer.getvalue()
 
 
-def market_statistics(uow: StatisticsUnitOfWork) -> MarketStatistics:
-    """For regulators (and the platform operator): the whole market, aggregates only."""
+def _withheld(totals: Figures, minimum: int) -> bool:
+    """A line with some insureds, but fewer than the minimum (an empty line shows its zeros)."""
+    return 0 < totals.insureds < minimum
+
+
+def market_statistics(
+    uow: StatisticsUnitOfWork, *, minimum: int = MIN_INSUREDS
+) -> MarketStatistics:
+    """For regulators (and the platform operator): the whole market, aggregates only, with no
+    figure behind fewer than ``minimum`` insureds (:func:`suppress`)."""
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
+        raise ValidationError(
+            f"The minimum number of insureds per cell must be a positive integer, not {minimum!r}.",
+            field="minimum",
+            value=repr(minimum),
+        )
     require(
         uow.principal,
         Role.REGULATOR_VIEWER,
@@ -151,9 +166,32 @@ def market_statistics(uow: StatisticsUnitOfWork) -> MarketStatistics:
         kinds=[OrgKind.REGULATOR, OrgKind.PLATFORM],
     )
     queries = uow.statistics
+    enterprise, personal = queries.enterprise_totals(), queries.personal_totals()
+
+    def tables(
+        totals: Figures,
+        dimensions: Sequence[str],
+        rows_of: Callable[[str], Sequence[Row]],
+        insureds_of: Callable[[str, Collection[str]], int],
+    ) -> dict[str, Sequence[Row]]:
+        if _withheld(totals, minimum):
+            return {d: [] for d in dimensions}
+        return {
+            d: suppress(rows_of(d), minimum=minimum, insureds_of=partial(insureds_of, d))
+            for d in dimensions
+        }
+
     return MarketStatistics(
-        enterprise=queries.enterprise_totals(),
-        enterprise_by={d: queries.enterprise_by(d) for d in ENTERPRISE_DIMENSIONS},
-        personal=queries.personal_totals(),
-        personal_by={d: queries.personal_by(d) for d in PERSONAL_DIMENSIONS},
+        enterprise=None if _withheld(enterprise, minimum) else enterprise,
+        enterprise_by=tables(
+            enterprise,
+            ENTERPRISE_DIMENSIONS,
+            queries.enterprise_by,
+            queries.enterprise_insureds,
+        ),
+        personal=None if _withheld(personal, minimum) else personal,
+        personal_by=tables(
+            personal, PERSONAL_DIMENSIONS, queries.personal_by, queries.personal_insureds
+        ),
+        minimum=minimum,
     )

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Table, insert, or_, select
+from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from liubu.accounts import new_id
@@ -81,6 +81,13 @@ class SqlAssessmentRepository(TenantTables):
 
     def answer_sets(self, enterprise_id: str) -> Sequence[AnswerSetRecord]:
         return self.all(AnswerSetRecord, order="number", enterprise_id=enterprise_id)
+
+    def lock_answers(self, enterprise_id: str) -> None:
+        # A write that changes nothing: PostgreSQL locks the enterprise's row, SQLite takes its
+        # database write lock (waiting out its busy timeout), both until commit or rollback. Not
+        # a state change, so nothing to audit.
+        e = tables.enterprises
+        self.session.execute(update(e).where(e.c.id == enterprise_id).values(version=e.c.version))
 
     def attachment(self, attachment_id: str) -> Attachment:
         return self.one(Attachment, attachment_id, "attachment")

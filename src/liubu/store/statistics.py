@@ -1,9 +1,10 @@
 """The regulator's aggregate queries: GROUP BY over policies and personal policies, nothing per
-person. Amounts come back as Decimal CNY."""
+person. Amounts come back as Decimal CNY; each cell also counts its distinct insureds (enterprises
+by credit code), which the statistics package needs to merge small cells."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from liubu.store import tables
 _P = tables.policies
 _PT = tables.personal_policy_totals
 _PR = tables.products
+_PERSONAL_KEYS = {"product": _PT.c.product_ref, "province": _PT.c.province, "month": _PT.c.month}
 
 
 def _figures(row: Any) -> Figures:
@@ -23,12 +25,21 @@ def _figures(row: Any) -> Figures:
         int(row.policies or 0),
         Decimal(row.premium or 0).quantize(Decimal("0.01")),
         Decimal(row.sum_insured or 0).quantize(Decimal("0.01")),
+        insureds=int(row.insureds or 0),
     )
 
 
 def _month(column: Any) -> Any:
     """YYYYMM as a number (portable); shown as YYYY-MM."""
     return cast(extract("year", column) * 100 + extract("month", column), Integer)
+
+
+def _stored_key(dimension: str, key: str) -> Any:
+    """The value a published key was made from (``_key`` backwards)."""
+    if dimension == "month":
+        year, month = key.split("-")
+        return int(year) * 100 + int(month)
+    return key
 
 
 def _key(dimension: str, value: Any) -> str:
@@ -48,17 +59,21 @@ class SqlStatistics:
         enterprise too; the master's premium is the sum of its certificates')."""
         # Read as plain JSON: the column's type turns a whole row into a Submission.
         enterprise = type_coerce(_P.c.submission, JSON)["enterprise"]
+        _C, _G, _E = tables.certificates, tables.group_policies, tables.enterprises
+        # The insured is the enterprise's credit code: one company registered by two tenants is
+        # still one insured (the unit of the small-cell rule).
         single = select(
+            _E.c.uscc.label("insured"),
             _P.c.annual_premium.label("premium"),
             _P.c.limit.label("sum_insured"),
             _P.c.product_ref.label("product_ref"),
             enterprise["industry_section"].as_string().label("industry_section"),
             func.substr(enterprise["region_code"].as_string(), 1, 2).label("region"),
             _P.c.period_start.label("period_start"),
-        )
-        _C, _G, _E = tables.certificates, tables.group_policies, tables.enterprises
+        ).join(_E, _E.c.id == _P.c.enterprise_id)
         member = (
             select(
+                _E.c.uscc.label("insured"),
                 _C.c.member_premium.label("premium"),
                 _C.c.limit.label("sum_insured"),
                 _G.c.product_ref.label("product_ref"),
@@ -75,6 +90,7 @@ class SqlStatistics:
         return select(
             *keys,
             func.count().label("policies"),
+            func.count(book.c.insured.distinct()).label("insureds"),
             func.sum(book.c.premium).label("premium"),
             func.sum(book.c.sum_insured).label("sum_insured"),
         ).select_from(book)
@@ -83,19 +99,33 @@ class SqlStatistics:
         book = self._enterprise_book()
         return _figures(self.session.execute(self._enterprise_base(book)).one())
 
-    def enterprise_by(self, dimension: str) -> Sequence[Row]:
-        book = self._enterprise_book()
+    def _enterprise_key(self, book: Any, dimension: str) -> Any:
         keys = {
             "product_type": _PR.c.product_type,
             "industry_section": book.c.industry_section,
             "region": book.c.region,
             "month": _month(book.c.period_start),
         }
-        key = keys[dimension].label("key")
-        stmt = self._enterprise_base(book, key)
+        return keys[dimension]
+
+    def _enterprise_by_key(self, book: Any, dimension: str, *columns: Any) -> Select[Any]:
+        stmt = self._enterprise_base(book, *columns)
         if dimension == "product_type":
             stmt = stmt.join(_PR, _PR.c.product_ref == book.c.product_ref)
+        return stmt
+
+    def enterprise_by(self, dimension: str) -> Sequence[Row]:
+        book = self._enterprise_book()
+        key = self._enterprise_key(book, dimension).label("key")
+        stmt = self._enterprise_by_key(book, dimension, key)
         return self._rows(stmt.group_by(key).order_by(key), dimension)
+
+    def enterprise_insureds(self, dimension: str, keys: Collection[str]) -> int:
+        book = self._enterprise_book()
+        column = self._enterprise_key(book, dimension)
+        stored = [_stored_key(dimension, k) for k in keys]
+        stmt = self._enterprise_by_key(book, dimension).where(column.in_(stored))
+        return int(self.session.execute(stmt).one().insureds or 0)
 
     def _personal(self, *keys: Any) -> Select[Any]:
         """From the running totals the importer keeps (``personal_policy_totals``): a few
@@ -103,6 +133,8 @@ class SqlStatistics:
         return select(
             *keys,
             func.sum(_PT.c.policies).label("policies"),
+            # One insured person per anti-fraud policy: the running totals keep no persons.
+            func.sum(_PT.c.policies).label("insureds"),
             func.sum(_PT.c.premium).label("premium"),
             func.sum(_PT.c.sum_insured).label("sum_insured"),
         ).select_from(_PT)
@@ -111,9 +143,13 @@ class SqlStatistics:
         return _figures(self.session.execute(self._personal()).one())
 
     def personal_by(self, dimension: str) -> Sequence[Row]:
-        keys = {"product": _PT.c.product_ref, "province": _PT.c.province, "month": _PT.c.month}
-        key = keys[dimension].label("key")
+        key = _PERSONAL_KEYS[dimension].label("key")
         return self._rows(self._personal(key).group_by(key).order_by(key), dimension)
+
+    def personal_insureds(self, dimension: str, keys: Collection[str]) -> int:
+        stored = [_stored_key(dimension, k) for k in keys]
+        stmt = self._personal().where(_PERSONAL_KEYS[dimension].in_(stored))
+        return int(self.session.execute(stmt).one().insureds or 0)
 
     def _rows(self, stmt: Select[Any], dimension: str) -> list[Row]:
         return [Row(_key(dimension, r.key), _figures(r)) for r in self.session.execute(stmt)]

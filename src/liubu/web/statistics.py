@@ -19,14 +19,14 @@ from liubu.web.security import WebPrincipal
 router = APIRouter(include_in_schema=False)
 
 
-def _bar(title: str, rows: list[dict[str, Any]], *, value: str) -> str:
+def _bar(title: str, rows: list[dict[str, Any]], *, value: str, other: str) -> str:
     option = {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 80, "right": 20, "top": 40, "bottom": 60},
         "xAxis": {
             "type": "category",
-            "data": [r["key"] for r in rows],
+            "data": [other if r["merged"] else r["key"] for r in rows],
             "axisLabel": {"rotate": 30},
         },
         "yAxis": {"type": "value"},
@@ -39,7 +39,9 @@ def _bar(title: str, rows: list[dict[str, Any]], *, value: str) -> str:
 def dashboard(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
     page, nav = require_page(principal, "statistics")
     with platform.uow(principal) as uow:
-        stats: MarketStatistics = market_statistics(uow)
+        stats: MarketStatistics = market_statistics(
+            uow, minimum=platform.settings.statistics_min_insureds
+        )
     data = stats.to_dict()
     zh = language_of(request) == "zh_CN"
     titles = {
@@ -54,8 +56,10 @@ def dashboard(request: Request, principal: WebPrincipal, platform: PlatformDep) 
         "personal_month": (data["personal"]["by"]["month"], "policies"),
         "personal_province": (data["personal"]["by"]["province"], "policies"),
     }
+    # Cells below the minimum of insureds are merged into one bar (docs/statistics.md).
+    other = "其他（合并）" if zh else "Other (merged)"
     charts = {
-        key: _bar(titles[key][0 if zh else 1], rows, value=value)
+        key: _bar(titles[key][0 if zh else 1], rows, value=value, other=other)
         for key, (rows, value) in sources.items()
     }
     return render(
@@ -87,7 +91,7 @@ def export(extension: str, principal: WebPrincipal, platform: PlatformDep) -> Re
         raise NotFoundError(f"No export as .{extension}; choose .csv or .xlsx.")
     media_type, write = _EXPORTS[extension]
     with platform.uow(principal) as uow:
-        stats = market_statistics(uow)
+        stats = market_statistics(uow, minimum=platform.settings.statistics_min_insureds)
     return Response(
         write(stats),
         media_type=media_type,

@@ -13,8 +13,8 @@ import pytest
 
 from liubu.accounts.model import Enterprise, Organisation, OrgKind, Role
 from liubu.assessment import diagnosis, service
-from liubu.assessment.records import Asset, FindingRecord, FindingState
-from liubu.errors import ConflictError, LiubuError, ValidationError
+from liubu.assessment.records import AnswerSetRecord, Asset, FindingRecord, FindingState
+from liubu.errors import ConflictError, LiubuError, Reason, ValidationError
 from tests.unit.fakes import FakeDatabase, FakeUnitOfWork, principal
 
 NOW = datetime(2026, 1, 5, tzinfo=UTC)
@@ -158,3 +158,54 @@ def test_answers_and_their_evidence_are_one_transaction() -> None:
         ),
     )  # fmt: skip
     assert [a.id for a in db.state.attachments][-1] == attachment.id
+
+
+class _Overtaken(FakeUnitOfWork):
+    """A unit of work whose first ``times`` commits lose the race: another user's save of the
+    same version number is committed first, and the store's unique constraint refuses ours."""
+
+    def __init__(self, db: FakeDatabase, *, times: int) -> None:
+        super().__init__(OWNER, db)
+        self.lost = 0
+        self.times = times
+
+    def commit(self) -> None:
+        if self.lost < self.times:
+            self.lost += 1
+            ours = self.working.answer_sets[-1]
+            self.db.state.answer_sets.append(
+                AnswerSetRecord(
+                    f"other-{self.lost}", TENANT, "ent-1", ours.number, {}, NOW, "someone-else"
+                )
+            )
+            raise ConflictError("duplicate answer set number", reason=Reason.DUPLICATE)
+        super().commit()
+
+
+def test_an_answer_save_overtaken_by_another_retries_with_the_next_version() -> None:
+    db = _db()
+    uow = _Overtaken(db, times=2)
+    record = diagnosis.record_answers(uow, "ent-1", {"mfa.email": "yes"})
+    assert (record.number, uow.lost, uow.commits) == (3, 2, 1)
+    stored = sorted(db.state.answer_sets, key=lambda a: a.number)
+    assert [(a.number, a.answered_by) for a in stored] == [
+        (1, "someone-else"),
+        (2, "someone-else"),
+        (3, OWNER.user_id),
+    ]
+    assert stored[-1].answers["mfa.email"]["value"] == "yes"
+
+
+def test_an_answer_save_overtaken_every_time_ends_in_a_clear_conflict() -> None:
+    db = _db()
+    uow = _Overtaken(db, times=diagnosis.SAVE_ATTEMPTS)
+    with pytest.raises(ConflictError) as refused:
+        diagnosis.answer_with_evidence(uow, "ent-1", {"mfa.email": "no"}, {"mfa.email": PDF})
+    assert (refused.value.reason, uow.lost, uow.commits) == (
+        Reason.DUPLICATE,
+        diagnosis.SAVE_ATTEMPTS,
+        0,
+    )
+    # Nothing of ours was kept: neither the answers nor the evidence of any attempt.
+    assert {a.answered_by for a in db.state.answer_sets} == {"someone-else"}
+    assert db.state.attachments == []

@@ -7,32 +7,38 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from liubu.api.deps import UowDep
-from liubu.statistics import market_statistics
+from liubu.api.deps import PlatformDep, UowDep
+from liubu.statistics import MarketStatistics, market_statistics
 
 router = APIRouter(prefix="/api", tags=["statistics"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _figures(uow: UowDep, platform: PlatformDep) -> MarketStatistics:
+    return market_statistics(uow, minimum=platform.settings.statistics_min_insureds)
+
+
 @router.get("/statistics")
-def statistics(uow: UowDep) -> dict[str, Any]:
-    """Policies, premium and sum insured by product type, industry, region and month."""
-    return market_statistics(uow).to_dict()
+def statistics(uow: UowDep, platform: PlatformDep) -> dict[str, Any]:
+    """Policies, premium and sum insured by product type, industry, region and month. Cells of
+    fewer than ``minimum_insureds`` insureds are merged into an ``other`` row; a line below it
+    is withheld."""
+    return _figures(uow, platform).to_dict()
 
 
 @router.get("/statistics.csv", response_class=Response)
-def statistics_csv(uow: UowDep) -> Response:
+def statistics_csv(uow: UowDep, platform: PlatformDep) -> Response:
     return Response(
-        market_statistics(uow).to_csv(),
+        _figures(uow, platform).to_csv(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="liubu-statistics.csv"'},
     )
 
 
 @router.get("/statistics.xlsx", response_class=Response)
-def statistics_xlsx(uow: UowDep) -> Response:
+def statistics_xlsx(uow: UowDep, platform: PlatformDep) -> Response:
     return Response(
-        market_statistics(uow).to_xlsx(),
+        _figures(uow, platform).to_xlsx(),
         media_type=XLSX,
         headers={"Content-Disposition": 'attachment; filename="liubu-statistics.xlsx"'},
     )

@@ -1,0 +1,40 @@
+"""The records of the regulator's statistics: figures of a cell and a row of a one-way table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+#: The default minimum of distinct insureds behind any published figure (setting
+#: ``LIUBU_STATISTICS_MIN_INSUREDS``).
+MIN_INSUREDS = 3
+
+
+@dataclass(frozen=True)
+class Figures:
+    """``insureds`` counts distinct insureds: enterprises by credit code, or persons (one per
+    anti-fraud policy, as the importer's running totals count them)."""
+
+    policies: int
+    premium: Decimal
+    sum_insured: Decimal
+    insureds: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "policies": self.policies,
+            "insureds": self.insureds,
+            "premium": str(self.premium),
+            "sum_insured": str(self.sum_insured),
+        }
+
+
+@dataclass(frozen=True)
+class Row:
+    """One cell of a one-way table; ``merged`` > 0 only on the ``other`` row, counting the cells
+    merged into it."""
+
+    key: str
+    figures: Figures
+    merged: int = 0
