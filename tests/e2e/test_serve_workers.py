@@ -9,6 +9,7 @@ import sys
 import time
 
 import httpx2 as httpx
+import pytest
 
 from liubu.accounts.model import OrgKind, Role
 from liubu.bootstrap import Platform
@@ -22,6 +23,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_two_server_processes_answer_the_same_signed_in_client(
     sqlite_platform: Platform,
 ) -> None:
