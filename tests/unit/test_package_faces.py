@@ -34,12 +34,14 @@ BUSINESS = (
 
 PINNED = {
     "accounts": [
-        "SYSTEM", "ApiToken", "Enterprise", "EnterpriseFacts", "OrgKind", "Organisation",
+        "SYSTEM", "AccountsCode", "ApiToken", "ClaimState", "Enterprise", "EnterpriseFacts",
+        "IdentityClaim", "IdentityTakenError", "OrgKind", "Organisation",
         "Principal", "Role", "SignInLimits", "UnitOfWork", "User", "acting_in", "add_enterprise",
-        "add_organisation", "add_user", "authenticate_api_token", "create_organisation",
-        "create_user", "decode_access_token", "issue_access_token", "issue_api_token",
+        "add_evidence", "add_organisation", "add_user", "authenticate_api_token", "check_name",
+        "create_organisation", "create_user", "decide_claim", "decode_access_token",
+        "issue_access_token", "issue_api_token", "list_claims",
         "load_principal", "new_id", "register_enterprise", "require", "revoke_api_token",
-        "sign_in", "update_enterprise",
+        "sign_in", "update_enterprise", "verify_enterprise",
     ],
     "assessment": [
         "MAX_ATTACHMENT_BYTES", "AnswerSet", "AnswerSetRecord", "AnswerValue", "AssessmentCode",

@@ -27,6 +27,7 @@ SOURCE = Path(importlib.import_module("liubu").__file__ or "").parent
 # The packages whose codes live in a ``<Package>Code`` enum, with its class name. The business
 # packages export it from their front door; the two entry points keep it to themselves.
 CODED = {
+    "accounts": "AccountsCode",
     "api": "ApiCode",
     "assessment": "AssessmentCode",
     "cli": "CliCode",

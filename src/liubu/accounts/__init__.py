@@ -2,10 +2,20 @@
 
 from liubu.accounts.credentials import decode_access_token, issue_access_token
 from liubu.accounts.enterprise import EnterpriseFacts
+from liubu.accounts.identity import (
+    IdentityTakenError,
+    add_evidence,
+    check_name,
+    decide_claim,
+    list_claims,
+    verify_enterprise,
+)
 from liubu.accounts.model import (
     SYSTEM,
     ApiToken,
+    ClaimState,
     Enterprise,
+    IdentityClaim,
     Organisation,
     OrgKind,
     Principal,
@@ -15,6 +25,7 @@ from liubu.accounts.model import (
     new_id,
 )
 from liubu.accounts.ports import UnitOfWork
+from liubu.accounts.reasons import AccountsCode
 from liubu.accounts.service import (
     SignInLimits,
     add_enterprise,
@@ -34,9 +45,13 @@ from liubu.accounts.service import (
 
 __all__ = [
     "SYSTEM",
+    "AccountsCode",
     "ApiToken",
+    "ClaimState",
     "Enterprise",
     "EnterpriseFacts",
+    "IdentityClaim",
+    "IdentityTakenError",
     "OrgKind",
     "Organisation",
     "Principal",
@@ -46,14 +61,18 @@ __all__ = [
     "User",
     "acting_in",
     "add_enterprise",
+    "add_evidence",
     "add_organisation",
     "add_user",
     "authenticate_api_token",
+    "check_name",
     "create_organisation",
     "create_user",
+    "decide_claim",
     "decode_access_token",
     "issue_access_token",
     "issue_api_token",
+    "list_claims",
     "load_principal",
     "new_id",
     "register_enterprise",
@@ -61,4 +80,5 @@ __all__ = [
     "revoke_api_token",
     "sign_in",
     "update_enterprise",
+    "verify_enterprise",
 ]

@@ -1,0 +1,27 @@
+"""Reason codes of ``liubu.accounts``: the ``code`` of every error this package raises.
+
+Stable codes that API and CLI clients switch on; each value is the exact string clients have always
+seen. Add new codes; never rename or reuse one. Their Chinese and English titles live in
+``data/reasons.yaml`` and are read once per process.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from liubu.datafiles import reason_title
+
+
+class AccountsCode(StrEnum):
+    """Stable codes of this package's rules. Add new codes; never rename or reuse one."""
+
+    # A credit code already belongs to another enterprise on the platform; a claim was opened.
+    USCC_TAKEN = "identity.uscc_taken"
+    NOT_IDENTITY_HOLDER = "identity.not_holder"
+    CLAIM_DECIDED = "identity.claim_decided"
+    NAME_CHARACTERS = "name.forbidden_characters"
+
+
+def message(code: AccountsCode, lang: str) -> str:
+    """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
+    return reason_title("liubu.accounts", code, lang)
