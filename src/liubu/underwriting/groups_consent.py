@@ -98,9 +98,10 @@ def _view(uow: GroupUnitOfWork, member: GroupMember, held: dict[str, Enterprise]
 def my_invitations(uow: GroupUnitOfWork) -> list[Invitation]:
     """Every invitation to a credit code the caller's tenant holds, newest first."""
     require(uow.principal, *MEMBER_ROLES, kinds=MEMBER_KINDS)
-    held = _held(uow)
-    found = uow.groups.invitations(sorted(held)) if held else []
-    views = [_view(uow, m, held) for m in found]
+    with uow:
+        held = _held(uow)
+        found = uow.groups.invitations(sorted(held)) if held else []
+        views = [_view(uow, m, held) for m in found]
     return sorted(views, key=lambda v: v.invited_at, reverse=True)
 
 
