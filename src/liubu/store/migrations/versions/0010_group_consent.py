@@ -82,13 +82,15 @@ def _holders_and_claims() -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("enterprises", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "identity_holder", sa.Boolean(), server_default=sa.text("false"), nullable=False
-            )
-        )
-        batch_op.add_column(sa.Column("verified_at", sa.DateTime(timezone=True), nullable=True))
+    # Plain ALTER TABLE, not a batch: SQLite would copy ``enterprises``, which other tables'
+    # foreign keys refer to.
+    op.add_column(
+        "enterprises",
+        sa.Column("identity_holder", sa.Boolean(), server_default=sa.text("false"), nullable=False),
+    )
+    op.add_column(
+        "enterprises", sa.Column("verified_at", sa.DateTime(timezone=True), nullable=True)
+    )
     op.create_table(
         "identity_claims",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -140,6 +142,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("uscc", sa.String(length=18), nullable=True))
         batch_op.add_column(sa.Column("state", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("responded_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.alter_column("enterprise_id", existing_type=sa.String(length=32), nullable=True)
     op.execute(
         "UPDATE group_members SET uscc = "
         "(SELECT e.uscc FROM enterprises e WHERE e.id = group_members.enterprise_id)"
@@ -152,7 +155,6 @@ def upgrade() -> None:
     with op.batch_alter_table("group_members", schema=None) as batch_op:
         batch_op.alter_column("uscc", existing_type=sa.String(length=18), nullable=False)
         batch_op.alter_column("state", existing_type=sa.String(length=16), nullable=False)
-        batch_op.alter_column("enterprise_id", existing_type=sa.String(length=32), nullable=True)
         batch_op.create_index(batch_op.f("ix_group_members_uscc"), ["uscc"], unique=False)
         batch_op.create_unique_constraint("uq_group_members_scheme_uscc", ["scheme_id", "uscc"])
 
@@ -170,6 +172,5 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_identity_claims_uscc"), table_name="identity_claims")
     op.drop_index(op.f("ix_identity_claims_tenant_id"), table_name="identity_claims")
     op.drop_table("identity_claims")
-    with op.batch_alter_table("enterprises", schema=None) as batch_op:
-        batch_op.drop_column("verified_at")
-        batch_op.drop_column("identity_holder")
+    op.drop_column("enterprises", "verified_at")
+    op.drop_column("enterprises", "identity_holder")
