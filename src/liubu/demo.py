@@ -122,7 +122,8 @@ def _register_demo_enterprise(platform: Platform, tenant_id: str) -> Enterprise:
         employees=420,
         mlps_level=2,
     )
-    return accounts.register_enterprise(platform.uow(principal), facts)
+    enterprise = accounts.register_enterprise(platform.uow(principal), facts)
+    return accounts.verify_enterprise(platform.uow(SYSTEM), enterprise.id)
 
 
 # The demo enterprise's supply chain (供应链): name, USCC body, what it supplies, its access,
@@ -208,16 +209,38 @@ def register_scanned_supplier(
             )
             uow.assessment.add(finding_record(scan, finding, previous=None))
         uow.commit()
+    # The platform operator's check that the supplier's tenant controls it (see docs/groups.md).
+    accounts.verify_enterprise(platform.uow(SYSTEM), enterprise.id)
     return enterprise.uscc
 
 
+def accept_invitations(platform: Platform, uscc: str) -> int:
+    """The holder of ``uscc`` accepts every invitation still open to it, as its own user would;
+    returns how many."""
+    from liubu import underwriting
+
+    with platform.uow(SYSTEM) as uow:
+        holder = uow.enterprises.find_identity_holder(uscc)
+    assert holder is not None, f"{uscc} is registered by an enterprise tenant first"
+    member = acting_in(holder.tenant_id, OrgKind.ENTERPRISE, Role.ENTERPRISE_USER, name="demo")
+    waiting = [
+        i
+        for i in underwriting.my_invitations(platform.uow(member))
+        if i.state == underwriting.MemberState.INVITED
+    ]
+    for invitation in waiting:
+        underwriting.accept_invitation(platform.uow(member), invitation.id)
+    return len(waiting)
+
+
 def _load_demo_chain(platform: Platform, owner: Enterprise) -> None:
-    """The demo enterprise's supply-chain scheme with ten scanned suppliers, not yet bound."""
+    """The demo enterprise's supply-chain scheme with ten scanned, verified suppliers that
+    accepted their invitations, not yet bound."""
     from liubu import underwriting
 
     members = [
         underwriting.MemberEntry(
-            enterprise=register_scanned_supplier(platform, name, serial, codes),
+            uscc=register_scanned_supplier(platform, name, serial, codes),
             supplies=supplies,
             access=access,
         )
@@ -232,6 +255,9 @@ def _load_demo_chain(platform: Platform, owner: Enterprise) -> None:
         product_ref=DEMO_CHAIN_PRODUCT,
     )
     underwriting.add_members(owner_uow, scheme.id, members)
+    # The chain is built through consent: each supplier accepts its invitation.
+    for entry in members:
+        accept_invitations(platform, entry.uscc)
 
 
 DEMO_EXPERIENCE_PRODUCT = "shifan-pc/sme-cyber-comprehensive@1"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import itertools
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
-from liubu.accounts.model import SYSTEM, OrgKind, acting_in
+from liubu.accounts.model import SYSTEM, OrgKind, Role, acting_in
 from liubu.bootstrap import Platform
 from liubu.underwriting import groups
 from tests.e2e.browser import demo_site
@@ -117,3 +118,115 @@ def test_regulator_dashboard_draws_its_charts_and_counts(
         page.get_by_test_id("export-xlsx").click()
     sheet = load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))["enterprise 企业"]
     assert sheet.cell(2, 3).value == stats.enterprise.policies
+
+
+def _member_with_login(platform: Platform, username: str) -> tuple[str, str]:
+    """A new, verified enterprise tenant with one scan and a user who signs in with the demo
+    password; returns its record id and credit code."""
+    from liubu import accounts
+    from liubu.accounts import EnterpriseFacts
+    from liubu.assessment import Scan, ScanState
+    from liubu.core import uscc_with_check
+    from liubu.demo import DEMO_PASSWORD
+
+    with platform.uow(SYSTEM) as uow:
+        organisation = accounts.create_organisation(
+            uow, kind=OrgKind.ENTERPRISE, name="昆山示例新材料有限公司"
+        )
+        accounts.create_user(
+            uow,
+            tenant_id=organisation.id,
+            username=username,
+            password=DEMO_PASSWORD,
+            roles=[Role.ENTERPRISE_USER],
+        )
+    facts = EnterpriseFacts(
+        name="昆山示例新材料有限公司",
+        uscc=str(uscc_with_check("91320583MA1NEW001")),
+        industry_section="C",
+        industry_division="39",
+        region_code="320500",
+        annual_revenue=Decimal("40000000"),
+        employees=90,
+        mlps_level=2,
+    )
+    member = acting_in(organisation.id, OrgKind.ENTERPRISE, Role.ENTERPRISE_USER)
+    enterprise = accounts.register_enterprise(platform.uow(member), facts)
+    accounts.verify_enterprise(platform.uow(SYSTEM), enterprise.id)
+    now = datetime.now(UTC)
+    with platform.uow(member) as uow:
+        uow.assessment.add(
+            Scan(
+                id=accounts.new_id(),
+                tenant_id=organisation.id,
+                enterprise_id=enterprise.id,
+                status=str(ScanState.FINISHED),
+                targets=["new-materials.example"],
+                settings={},
+                created_at=now,
+                started_at=now,
+                finished_at=now,
+                result={"targets": []},
+            )
+        )
+        uow.commit()
+    return enterprise.id, enterprise.uscc
+
+
+def test_a_member_accepts_its_invitation_in_chinese_and_the_sponsor_then_sees_its_score(
+    browser: Browser, site: tuple[Platform, str]
+) -> None:
+    from liubu.demo import accept_invitations
+
+    platform, base = site
+    with platform.uow(SYSTEM) as uow:
+        (demo_chain,) = uow.groups.schemes()
+        owner = uow.enterprises.get(demo_chain.sponsor_enterprise_id)
+        suppliers = [str(m.uscc) for m in uow.groups.members(demo_chain.id)][:9]
+    sponsor = acting_in(owner.tenant_id, OrgKind.ENTERPRISE)
+    scheme = groups.create_scheme(
+        platform.uow(sponsor),
+        kind="supply_chain",
+        name="新一期供应链 Second chain",
+        sponsor_enterprise_id=owner.id,
+        product_ref="cankao-pc/supply-chain-cyber@1",
+    )
+    member_id, member_uscc = _member_with_login(platform, "new-member")
+
+    # The sponsor invites ten codes on its scheme's page: it sees codes and states, no names.
+    page = _sign_in(browser, base, "enterprise")
+    page.goto(f"{base}/groups/{scheme.id}")
+    expect(page.get_by_test_id("page-title")).to_have_text(scheme.name)
+    page.get_by_test_id("invite-usccs").fill("\n".join([*suppliers, member_uscc]))
+    page.get_by_test_id("invite-supplies").fill("新材料")
+    page.get_by_test_id("invite").click()
+    members = page.locator("[data-testid=members] tr[data-uscc]")
+    expect(members).to_have_count(10)
+    expect(page.locator("[data-testid=members] [data-state=invited]")).to_have_count(10)
+    assert "昆山示例新材料" not in page.content()
+    expect(page.get_by_test_id("no-consent")).to_have_count(1)
+    for uscc in suppliers:  # the demo suppliers' own users accept
+        assert accept_invitations(platform, uscc) == 1
+
+    # The member signs in, sees the invitation in Chinese and accepts.
+    member_page = _sign_in(browser, base, "new-member")
+    member_page.goto(f"{base}/groups")
+    invitation = member_page.locator("[data-testid=invitations] tr[data-invitation]")
+    expect(invitation).to_have_count(1)
+    expect(invitation).to_contain_text("新一期供应链")
+    expect(invitation).to_contain_text("苏州示例智能制造有限公司")
+    expect(invitation.get_by_test_id("invitation-state")).to_have_text("已邀请")
+    expect(member_page.get_by_role("heading", name="邀请贵企业加入的团体方案")).to_be_visible()
+    invitation.get_by_test_id("accept").click()
+    expect(invitation.get_by_test_id("invitation-state")).to_have_text("已接受")
+
+    # The sponsor now sees the member's name and the score the pricing use case gives it.
+    page.goto(f"{base}/groups/{scheme.id}")
+    row = page.locator(f"[data-testid=shares] tr[data-member='{member_uscc}']")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("昆山示例新材料有限公司")
+    shown = float(row.get_by_test_id("member-score").inner_text().split()[0])
+    limit = Decimal(page.locator("[data-testid=bind-form] input[name=limit]").input_value())
+    with platform.uow(sponsor) as uow:
+        priced = groups.quote_group(uow, scheme.id, limit=limit).price
+    assert shown == round(priced.member(member_id).score.score)

@@ -1,6 +1,6 @@
-"""Group cover over HTTP, as a chain owner's system would drive it: create the scheme, add
-suppliers (a duplicate and an unregistered one are named and nothing is added), quote — each
-party's premium adding up to the insurer's — and bind: one certificate per supplier."""
+"""Group cover over HTTP, as a chain owner's system would drive it: create the scheme, invite
+suppliers by credit code (a batch with a duplicate is refused whole), the suppliers accept, quote —
+each party's premium adding up to the insurer's — and bind: one certificate per supplier."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from liubu.accounts.model import OrgKind, Role
 from liubu.bootstrap import Platform
-from liubu.demo import load_reference_products, register_scanned_supplier
+from liubu.demo import accept_invitations, load_reference_products, register_scanned_supplier
 from tests.e2e.conftest import Api
 from tests.integration.helpers import facts, make_tenant
 
@@ -49,26 +49,26 @@ def test_a_chain_is_created_filled_quoted_and_bound_over_http(api: Api, platform
     assert scheme.status_code == 201, scheme.text
     url = f"/api/groups/{scheme.json()['id']}"
 
-    ghost = "91320500MA00009990"
+    bad = suppliers[0][:-1] + ("0" if suppliers[0][-1] != "0" else "1")
     refused = api.client.post(
         f"{url}/members",
         headers=headers,
         json={
             "members": [
-                {"enterprise": suppliers[0], "supplies": "芯片"},
-                {"enterprise": ghost, "supplies": "芯片"},
+                {"uscc": suppliers[0], "supplies": "芯片"},
+                {"uscc": bad, "supplies": "芯片"},
             ]
         },
     )
     assert refused.status_code == 422
-    assert ghost in refused.json()["detail"]
+    assert refused.json()["field"] == "uscc"
     twice = api.client.post(
         f"{url}/members",
         headers=headers,
         json={
             "members": [
-                {"enterprise": suppliers[0], "supplies": "芯片"},
-                {"enterprise": suppliers[0], "supplies": "芯片"},
+                {"uscc": suppliers[0], "supplies": "芯片"},
+                {"uscc": suppliers[0], "supplies": "芯片"},
             ]
         },
     )
@@ -81,8 +81,7 @@ def test_a_chain_is_created_filled_quoted_and_bound_over_http(api: Api, platform
         headers=headers,
         json={
             "members": [
-                {"enterprise": u, "supplies": "电子元器件", "access": "remote_access"}
-                for u in suppliers
+                {"uscc": u, "supplies": "电子元器件", "access": "remote_access"} for u in suppliers
             ]
         },
     )
@@ -90,6 +89,12 @@ def test_a_chain_is_created_filled_quoted_and_bound_over_http(api: Api, platform
     graph = api.client.get(url, headers=headers).json()
     assert sorted(m["uscc"] for m in graph["members"]) == sorted(suppliers)
     assert {m["access"] for m in graph["members"]} == {"remote_access"}
+    assert {m["state"] for m in graph["members"]} == {"invited"}
+    for uscc in suppliers:  # each supplier's own user accepts
+        assert accept_invitations(platform, uscc) == 1
+    graph = api.client.get(url, headers=headers).json()
+    assert {m["state"] for m in graph["members"]} == {"accepted"}
+    assert all(m["name"].startswith("供应商") for m in graph["members"])
 
     response = api.client.post(f"{url}/quote", headers=headers, json={"limit": "1000000"})
     assert response.status_code == 200, response.text
@@ -117,6 +122,6 @@ def test_a_chain_is_created_filled_quoted_and_bound_over_http(api: Api, platform
     again = api.client.post(
         f"{url}/members",
         headers=headers,
-        json={"members": [{"enterprise": suppliers[1], "supplies": "芯片"}]},
+        json={"members": [{"uscc": suppliers[1], "supplies": "芯片"}]},
     )
     assert again.status_code == 409  # a bound scheme's membership is frozen

@@ -31,7 +31,7 @@ from liubu.underwriting import (
     PricedOption,
     Submission,
 )
-from liubu.underwriting.group_records import GroupScheme
+from liubu.underwriting.group_records import GroupMember, GroupScheme
 from liubu.underwriting.records import Policy, Quote
 from tests.e2e.conftest import Api
 from tests.integration.helpers import PASSWORD, make_tenant, product_yaml
@@ -54,6 +54,7 @@ class Owned:
     organisation_id: str
     ids: dict[str, str] = field(default_factory=dict)
     secrets: set[str] = field(default_factory=set)
+    uscc: str = ""
 
 
 def _enterprise_body(marker: str, serial: int) -> dict[str, Any]:
@@ -103,6 +104,7 @@ def _setup(api: Api, platform: Platform) -> dict[str, Owned]:
             enterprise = api.client.post("/api/enterprises", headers=admin_headers, json=body)
             assert enterprise.status_code == 201, enterprise.text
             owned.ids["enterprise_id"] = enterprise.json()["id"]
+            owned.uscc = body["uscc"]
             owned.secrets |= {enterprise.json()["id"], body["name"], body["uscc"]}
             _assessment_records(api, platform, owned, marker)
         if kind is OrgKind.INSURER:
@@ -114,7 +116,23 @@ def _setup(api: Api, platform: Platform) -> dict[str, Owned]:
             owned.ids["product_id"] = product.json()["id"]
             owned.secrets |= {product.json()["id"], f"{marker} secret product"}
         world[marker] = owned
+    _claim(api, platform, world["enterprise-b"])
     return world
+
+
+def _claim(api: Api, platform: Platform, claimant: Owned) -> None:
+    """``claimant`` claims the credit code of an enterprise outside the world (whose tenant, a
+    party to the claim, would rightly see it)."""
+    holder = make_tenant(platform, OrgKind.ENTERPRISE, "holder-x", Role.ADMIN)
+    body = _enterprise_body("holder-x", 99)
+    held = api.client.post("/api/enterprises", headers=api.headers(holder.username), json=body)
+    assert held.status_code == 201, held.text
+    taken = api.client.post(
+        "/api/enterprises", headers=claimant.headers, json={**body, "name": "claimant secret"}
+    )
+    assert taken.status_code == 409, taken.text
+    claimant.ids["claim_id"] = taken.json()["claim_id"]
+    claimant.secrets |= {taken.json()["claim_id"], "claimant secret"}
 
 
 def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str) -> None:
@@ -183,6 +201,19 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
             created_at=now,
         )
         uow.groups.add(scheme)
+        # An invitation to the owner's own code: held by an enterprise owner, which alone may
+        # answer it.
+        invitation = GroupMember(
+            id=new_id(),
+            tenant_id=owned.organisation_id,
+            scheme_id=scheme.id,
+            enterprise_id=None,
+            supplies=f"{marker} secret supplies",
+            access="none",
+            added_at=now,
+            uscc=owned.uscc,
+        )
+        uow.groups.add(invitation)
         import_id = hashlib.sha256(marker.encode()).hexdigest()
         uow.session.execute(
             sa.insert(tables.import_batches).values(
@@ -205,6 +236,8 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         policy_id=policy.id,
         scheme_id=scheme.id,
         import_id=import_id,
+        invitation_id=invitation.id,
+        member=invitation.id,
     )
     owned.secrets |= {
         quote.id,
@@ -212,6 +245,8 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         policy.number,
         scheme.id,
         scheme.name,
+        invitation.id,
+        f"{marker} secret supplies",
         import_id,
         f"{marker} secret people.csv",
     }
@@ -296,8 +331,10 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
         "sponsor_enterprise_id": owner.ids["enterprise_id"],
         "product": "x/y@1",
     },
+    ("POST", "/api/identity-claims/{claim_id}/evidence"): lambda owner: {"note": "mine"},
+    ("POST", "/api/identity-claims/{claim_id}/decision"): lambda owner: {"uphold": True},
     ("POST", "/api/groups/{scheme_id}/members"): lambda owner: {
-        "members": [{"enterprise": owner.ids["enterprise_id"]}]
+        "members": [{"uscc": str(uscc_with_check("91320500MA9999999")), "supplies": "x"}]
     },
     ("POST", "/api/groups/{scheme_id}/quote"): lambda owner: {"limit": "1000000", "bind": True},
     ("POST", "/api/enterprises/{enterprise_id}/tasks"): lambda owner: {
@@ -425,6 +462,9 @@ _KNOWN_ABSENT = {
     "policy_id",
     "scheme_id",
     "import_id",
+    "invitation_id",
+    "member",
+    "claim_id",
 }
 
 

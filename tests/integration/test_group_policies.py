@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from liubu.accounts import service as accounts
+from liubu.accounts import verify_enterprise
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.bootstrap import Platform
 from liubu.demo import load_reference_products
@@ -31,7 +32,16 @@ def _enterprise(platform: Platform, name: str, serial: int) -> tuple[Principal, 
     with platform.uow(tenant.principal) as uow:
         enterprise = accounts.register_enterprise(uow, record)
         uow.commit()
+    verify_enterprise(platform.uow(SYSTEM), enterprise.id)
     return tenant.principal, enterprise.id, enterprise.uscc
+
+
+def _accept(platform: Platform, member: Principal) -> None:
+    """The member's own user accepts every invitation waiting for it."""
+    with platform.uow(member) as uow:
+        waiting = [i.id for i in groups.my_invitations(uow) if i.state == "invited"]
+    for invitation in waiting:
+        groups.accept_invitation(platform.uow(member), invitation)
 
 
 def _chain(platform: Platform) -> tuple[Principal, str, list[tuple[Principal, str, str]]]:
@@ -59,11 +69,13 @@ def test_a_chain_is_quoted_and_bound_with_a_certificate_per_supplier(
             uow,
             scheme_id,
             [
-                groups.MemberEntry(enterprise=uscc, supplies="电子元器件", access="remote_access")
+                groups.MemberEntry(uscc=uscc, supplies="电子元器件", access="remote_access")
                 for _p, _id, uscc in suppliers
             ],
         )
         uow.commit()
+    for member, _id, _uscc in suppliers:
+        _accept(platform, member)
     scores = {
         eid: groups.MemberScore(score=40.0 + 5 * i, grade="C")
         for i, (_p, eid, _u) in enumerate(suppliers)
@@ -122,22 +134,22 @@ def test_bad_members_are_named_and_nothing_is_added(platform: Platform) -> None:
             uow,
             scheme_id,
             [
-                groups.MemberEntry(enterprise=uscc, supplies="x", access="none"),
-                groups.MemberEntry(enterprise=uscc, supplies="x", access="none"),
+                groups.MemberEntry(uscc=uscc, supplies="x", access="none"),
+                groups.MemberEntry(uscc=uscc, supplies="x", access="none"),
             ],
         )
     assert uscc in twice.value.message
-    ghost = "91320500MA00009990"
-    with platform.uow(owner) as uow, pytest.raises(ValidationError) as unknown:
+    bad = uscc[:-1] + ("0" if uscc[-1] != "0" else "1")
+    with platform.uow(owner) as uow, pytest.raises(ValidationError) as malformed:
         groups.add_members(
             uow,
             scheme_id,
             [
-                groups.MemberEntry(enterprise=suppliers[1][2], supplies="x", access="none"),
-                groups.MemberEntry(enterprise=ghost, supplies="x", access="none"),
+                groups.MemberEntry(uscc=suppliers[1][2], supplies="x", access="none"),
+                groups.MemberEntry(uscc=bad, supplies="x", access="none"),
             ],
         )
-    assert ghost in unknown.value.message
+    assert malformed.value.field == "uscc"
     with platform.uow(owner) as uow:
         assert uow.groups.members(scheme_id) == []
 
@@ -149,14 +161,16 @@ def test_batch_scores_read_each_members_own_assessment(platform: Platform) -> No
             uow,
             scheme_id,
             [
-                groups.MemberEntry(enterprise=uscc, supplies="部件", access="none")
+                groups.MemberEntry(uscc=uscc, supplies="部件", access="none")
                 for _p, _id, uscc in suppliers
             ],
         )
         uow.commit()
+    for member, _id, _uscc in suppliers:
+        _accept(platform, member)
     with platform.uow(owner) as uow:
         scores = groups.batch_scores(uow, scheme_id)
     assert set(scores) == {eid for _p, eid, _u in suppliers}
     assert {s.source for s in scores.values()} == {"unassessed"}  # nobody has scanned yet
     with platform.uow(SYSTEM) as uow:
-        assert uow.groups.find_registered_enterprise(suppliers[0][2]) is not None
+        assert uow.groups.find_registered_enterprise(suppliers[0][1]) is not None

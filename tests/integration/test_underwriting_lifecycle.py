@@ -41,14 +41,16 @@ def _insurer_principal(platform: Platform, role: Role) -> Principal:
         return accounts.principal_for(user, organisation)
 
 
-def _quoted(platform: Platform, name: str = "Buyer") -> tuple[Principal, Principal, str]:
+def _quoted(
+    platform: Platform, name: str = "Buyer", serial: int = 1
+) -> tuple[Principal, Principal, str]:
     load_reference_products(platform)
     buyer = make_tenant(platform, OrgKind.ENTERPRISE, name, Role.ENTERPRISE_USER).principal
     underwriter = _insurer_principal(platform, Role.UNDERWRITER)
     # A critical-information-infrastructure operator: the insurer's rules always refer it.
     with platform.uow(buyer) as uow:
         enterprise = accounts.register_enterprise(
-            uow, dataclasses.replace(facts(1), critical_infrastructure=True)
+            uow, dataclasses.replace(facts(serial), critical_infrastructure=True)
         )
         uow.commit()
     with platform.uow(buyer) as uow:
@@ -58,8 +60,11 @@ def _quoted(platform: Platform, name: str = "Buyer") -> tuple[Principal, Princip
     return buyer, underwriter, quotes[0].id
 
 
-def _offered(platform: Platform, name: str = "Buyer") -> tuple[Principal, Principal, str]:
-    buyer, underwriter, quote_id = _quoted(platform, name)
+def _offered(
+    platform: Platform, name: str = "Buyer", serial: int = 1
+) -> tuple[Principal, Principal, str]:
+    # A credit code has one holder on the platform: each buyer tenant registers its own.
+    buyer, underwriter, quote_id = _quoted(platform, name, serial)
     with platform.uow(underwriter) as uow:
         quote = uow.underwriting.quote(quote_id)
         if quote.status == "referred":
@@ -264,7 +269,7 @@ def test_a_quote_cannot_be_bound_twice_or_after_expiry(platform: Platform) -> No
         uow.commit()
     with platform.uow(buyer) as uow, pytest.raises((ConflictError, ConcurrencyError)):
         lifecycle.bind(uow, quote_id, option_index=1, expected_version=quote.version)
-    buyer2, _u, second = _offered(platform, "Second buyer")
+    buyer2, _u, second = _offered(platform, "Second buyer", serial=2)
     with platform.engine.begin() as connection:
         connection.execute(
             sa.text("UPDATE quotes SET valid_until = :t WHERE id = :q"),

@@ -35,14 +35,15 @@ BUSINESS = (
 
 PINNED = {
     "accounts": [
-        "SYSTEM", "AccountsCode", "ApiToken", "Enterprise", "EnterpriseFacts", "FailureCounts",
-        "OrgKind", "Organisation", "Principal", "Role", "SessionLimits", "SignInLimits",
-        "UnitOfWork", "User", "WebSession", "acting_in", "add_enterprise", "add_organisation",
-        "add_user", "address_key", "authenticate_api_token", "change_password", "check_password",
-        "create_organisation", "create_user", "decode_access_token", "end_session",
-        "issue_access_token", "issue_api_token", "load_principal", "new_id",
-        "register_enterprise", "require", "resume_session", "revoke_api_token",
-        "revoke_sessions", "set_password", "sign_in", "start_session", "update_enterprise",
+        "SYSTEM", "AccountsCode", "ApiToken", "ClaimState", "Enterprise", "EnterpriseFacts",
+        "FailureCounts", "IdentityClaim", "IdentityTakenError", "OrgKind", "Organisation",
+        "Principal", "Role", "SessionLimits", "SignInLimits", "UnitOfWork", "User", "WebSession",
+        "acting_in", "add_enterprise", "add_evidence", "add_organisation", "add_user",
+        "address_key", "authenticate_api_token", "change_password", "check_name", "check_password",
+        "create_organisation", "create_user", "decide_claim", "decode_access_token", "end_session",
+        "issue_access_token", "issue_api_token", "list_claims", "load_principal", "new_id",
+        "register_enterprise", "require", "resume_session", "revoke_api_token", "revoke_sessions",
+        "set_password", "sign_in", "start_session", "update_enterprise", "verify_enterprise",
     ],
     "assessment": [
         "MAX_ATTACHMENT_BYTES", "AnswerSet", "AnswerSetRecord", "AnswerValue", "AssessmentCode",

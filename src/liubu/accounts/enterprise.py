@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
+from liubu.accounts.identity import check_name
 from liubu.core import Industry, Region, parse_uscc
 from liubu.errors import ValidationError
 
@@ -49,9 +50,8 @@ class EnterpriseFacts:
     critical_infrastructure: bool = False
 
     def __post_init__(self) -> None:
-        if not self.name.strip():
-            raise ValidationError("The enterprise name must not be empty.", field="name")
-        object.__setattr__(self, "name", self.name.strip())
+        name = check_name(self.name, field="name", what="enterprise name")
+        object.__setattr__(self, "name", name)
         object.__setattr__(self, "uscc", str(parse_uscc(self.uscc, field="uscc")))
         section, division = self.industry_section.strip().upper(), self.industry_division.strip()
         industry = _as_field(_INDUSTRY_FIELDS, lambda: Industry(section, division))

@@ -165,3 +165,35 @@ class Enterprise:
     created_at: datetime
     updated_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
     version: int = 1
+    # The enterprise's own record holds its credit code platform-wide (one holder per code; an
+    # insurer's record of a client never does); the platform operator verifies the holder before
+    # it may join group schemes (see docs/groups.md).
+    identity_holder: bool = False
+    verified_at: datetime | None = None
+
+
+class ClaimState(StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"  # the claimant is right: the holder's record releases the code
+    REJECTED = "rejected"  # the holder keeps the code
+
+
+@dataclass(eq=False)
+class IdentityClaim:
+    """A dispute over a credit code (统一社会信用代码争议) for the platform operator to decide: the
+    claimant tenant's registration was refused because another record holds the code."""
+
+    id: str
+    tenant_id: str  # the claimant's tenant
+    uscc: str
+    claimant_name: str  # the name the claimant registered under
+    holder_tenant_id: str
+    holder_enterprise_id: str
+    created_at: datetime
+    state: str = ClaimState.OPEN
+    claimant_evidence: str = ""
+    holder_evidence: str = ""
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    decision_note: str = ""
+    version: int = 1

@@ -14,6 +14,7 @@ from typing import Protocol, Self
 from liubu.accounts.model import (
     ApiToken,
     Enterprise,
+    IdentityClaim,
     Organisation,
     Principal,
     User,
@@ -61,7 +62,23 @@ class EnterpriseRepository(Protocol):
         """Within the caller's tenant only."""
         ...
 
+    def find_identity_holder(self, uscc: str) -> Enterprise | None:
+        """Platform-wide (unscoped): the record holding ``uscc``, if any. Only identity use
+        cases call it, and never show what it returns to the caller."""
+        ...
+
     def delete(self, enterprise: Enterprise) -> None: ...
+
+
+class IdentityClaimRepository(Protocol):
+    """Claims visible to the claimant's tenant and the holder's tenant (and the platform)."""
+
+    def add(self, claim: IdentityClaim) -> None: ...
+    def get(self, claim_id: str) -> IdentityClaim: ...
+    def list(self) -> Sequence[IdentityClaim]: ...
+    def find_open(self, uscc: str) -> IdentityClaim | None:
+        """The caller's tenant's open claim on ``uscc``, if any."""
+        ...
 
 
 class AuditLog(Protocol):
@@ -124,6 +141,8 @@ class UnitOfWork(Protocol):
     def api_tokens(self) -> ApiTokenRepository: ...
     @property
     def enterprises(self) -> EnterpriseRepository: ...
+    @property
+    def identity_claims(self) -> IdentityClaimRepository: ...
     @property
     def audit(self) -> AuditLog: ...
     @property

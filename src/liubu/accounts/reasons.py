@@ -20,6 +20,11 @@ class AccountsCode(StrEnum):
     PASSWORD_HAS_USERNAME = "password.contains_username"  # noqa: S105 - a reason code
     PASSWORD_CURRENT_WRONG = "password.current_wrong"  # noqa: S105 - a reason code
     SESSION_ENDED = "session.ended"
+    # A credit code already belongs to another enterprise on the platform; a claim was opened.
+    USCC_TAKEN = "identity.uscc_taken"
+    NOT_IDENTITY_HOLDER = "identity.not_holder"
+    CLAIM_DECIDED = "identity.claim_decided"
+    NAME_CHARACTERS = "name.forbidden_characters"
 
 
 def message(code: AccountsCode, lang: str) -> str:

@@ -20,6 +20,13 @@ from liubu.accounts.credentials import (
     verify_password,
 )
 from liubu.accounts.enterprise import EnterpriseFacts
+from liubu.accounts.identity import (
+    IdentityTakenError,
+    check_name,
+    follow_uscc_change,
+    open_claim,
+    take_identity,
+)
 from liubu.accounts.model import (
     ROLES_BY_KIND,
     ApiToken,
@@ -83,9 +90,7 @@ def add_organisation(
     """The step of :func:`create_organisation` without its commit, for a use case that creates
     an organisation as part of a larger change (loading an insurer's products)."""
     require(uow.principal, Role.ADMIN, kinds=[OrgKind.PLATFORM])
-    name = name.strip()
-    if not name:
-        raise ValidationError("The organisation name must not be empty.", field="name")
+    name = check_name(name, field="name", what="organisation name")
     if code is not None and not _ORG_CODE.fullmatch(code):
         raise ValidationError(
             f"The organisation code {code!r} must be lower-case letters, digits and '-'.",
@@ -349,9 +354,16 @@ _ENTERPRISE_KINDS = (OrgKind.PLATFORM, OrgKind.INSURER, OrgKind.ENTERPRISE)
 
 
 def register_enterprise(uow: UnitOfWork, facts: EnterpriseFacts) -> Enterprise:
-    """Put an enterprise on the caller's record; one record per USCC per tenant."""
+    """Put an enterprise on the caller's record; one record per USCC per tenant, and (for an
+    enterprise tenant) one holder per USCC on the platform: a code held elsewhere is refused
+    with a claim for the platform operator, committed with the refusal (see ``identity``)."""
     with uow:
-        enterprise = add_enterprise(uow, facts)
+        try:
+            enterprise = add_enterprise(uow, facts)
+        except IdentityTakenError as taken:
+            claim = open_claim(uow, uscc=taken.uscc, name=facts.name)
+            uow.commit()
+            raise IdentityTakenError(taken.uscc, claim_id=claim.id) from taken
         uow.commit()
         return enterprise
 
@@ -381,6 +393,7 @@ def add_enterprise(uow: UnitOfWork, facts: EnterpriseFacts) -> Enterprise:
         created_at=now,
         updated_at=now,
     )
+    take_identity(uow, enterprise)
     uow.enterprises.add(enterprise)
     return enterprise
 
@@ -404,6 +417,7 @@ def update_enterprise(
                 f"An enterprise with unified social credit code {facts.uscc} is already on record.",
                 reason=Reason.DUPLICATE,
             )
+        follow_uscc_change(uow, enterprise, facts.uscc)
         for name, value in facts.as_fields().items():
             setattr(enterprise, name, value)
         enterprise.updated_at = _now()

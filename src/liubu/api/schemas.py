@@ -126,6 +126,12 @@ class EnterprisePublic(_Out):
     created_at: datetime
     updated_at: datetime
     version: int
+    identity_holder: bool = Field(
+        default=False, description="This record holds its credit code on the platform"
+    )
+    verified_at: datetime | None = Field(
+        default=None, description="When the platform operator verified the holder"
+    )
 
 
 class AuditEventPublic(BaseModel):

@@ -60,7 +60,7 @@ def _scheme_principal(platform: Any, scheme_id: str) -> Any:
 def add(
     ctx: typer.Context,
     scheme: Annotated[str, typer.Argument()],
-    member: Annotated[list[str], typer.Option(help="USCC or record id; repeat for more.")],
+    member: Annotated[list[str], typer.Option(help="Credit code (USCC); repeat for more.")],
     supplies: Annotated[str, typer.Option(help="What the members supply.")] = "",
     access: Annotated[
         str,
@@ -69,16 +69,16 @@ def add(
         ),
     ] = "none",
 ) -> None:
-    """Add members (all or none)."""
+    """Invite members by credit code (all or none); each accepts with `liubu group accept`."""
     from liubu import underwriting
 
     platform = state(ctx).platform()
     added = underwriting.add_members(
         platform.uow(_scheme_principal(platform, scheme)),
         scheme,
-        [underwriting.MemberEntry(enterprise=m, supplies=supplies, access=access) for m in member],
+        [underwriting.MemberEntry(uscc=m, supplies=supplies, access=access) for m in member],
     )
-    out.print(f"{len(added)} member(s) added")
+    out.print(f"{len(added)} member(s) invited")
 
 
 @group_app.command("quote")
@@ -120,3 +120,70 @@ def quote(
     )
     if policy is not None:
         out.print(f"bound: master policy {policy.number}")
+
+
+def _holder_principal(platform: Any, uscc: str) -> Any:
+    """The CLI acts for the tenant holding ``uscc``, as its administrator would."""
+    from liubu.accounts import SYSTEM, OrgKind, acting_in
+    from liubu.core import parse_uscc
+    from liubu.errors import NotFoundError
+
+    code = parse_uscc(uscc.strip(), field="uscc").code
+    with platform.uow(SYSTEM) as uow:
+        holder = uow.enterprises.find_identity_holder(code)
+    if holder is None:
+        raise NotFoundError(f"No enterprise holds the credit code {code}.")
+    return acting_in(holder.tenant_id, OrgKind.ENTERPRISE, name="cli")
+
+
+@group_app.command("invitations")
+def invitations(
+    ctx: typer.Context,
+    uscc: Annotated[str, typer.Argument(help="The invited enterprise's credit code.")],
+) -> None:
+    """List the invitations to an enterprise (as its own administrator)."""
+    from rich.table import Table
+
+    from liubu import underwriting
+
+    platform = state(ctx).platform()
+    found = underwriting.my_invitations(platform.uow(_holder_principal(platform, uscc)))
+    table = Table("invitation", "scheme", "sponsor", "supplies", "state")
+    for item in found:
+        table.add_row(item.id, item.scheme_name, item.sponsor_name, item.supplies, item.state)
+    out.print(table)
+
+
+def _respond(ctx: typer.Context, uscc: str, invitation: str, action: str) -> None:
+    from liubu import underwriting
+
+    platform = state(ctx).platform()
+    use_case = {
+        "accept": underwriting.accept_invitation,
+        "decline": underwriting.decline_invitation,
+        "leave": underwriting.leave_scheme,
+    }[action]
+    done = use_case(platform.uow(_holder_principal(platform, uscc)), invitation)
+    out.print(f"{done.scheme_name}: {done.state}")
+
+
+_USCC = Annotated[str, typer.Option(help="The invited enterprise's credit code.")]
+_INVITATION = Annotated[str, typer.Argument(help="The invitation id.")]
+
+
+@group_app.command("accept")
+def accept(ctx: typer.Context, invitation: _INVITATION, uscc: _USCC) -> None:
+    """Accept an invitation (the enterprise must be verified by the platform operator)."""
+    _respond(ctx, uscc, invitation, "accept")
+
+
+@group_app.command("decline")
+def decline(ctx: typer.Context, invitation: _INVITATION, uscc: _USCC) -> None:
+    """Decline an invitation."""
+    _respond(ctx, uscc, invitation, "decline")
+
+
+@group_app.command("leave")
+def leave(ctx: typer.Context, invitation: _INVITATION, uscc: _USCC) -> None:
+    """Leave an open scheme the enterprise accepted."""
+    _respond(ctx, uscc, invitation, "leave")

@@ -43,8 +43,9 @@ class SqlAssessmentRepository(TenantTables):
     also_visible_to = MappingProxyType({ServiceTask: "provider_id"})
 
     def visible(self, model: Any) -> Any:
-        """Also: a group scheme's sponsor reads its members' scans, findings and answers, which
-        pricing their certificates needs (read by the use case, never shown to the sponsor)."""
+        """Also: a group scheme's sponsor reads its accepted members' scans, findings and
+        answers, which pricing their certificates needs (read by the use case, never shown to
+        the sponsor)."""
         stmt = super().visible(model)
         if model not in (Scan, FindingRecord, AnswerSetRecord) or self.principal.is_platform:
             return stmt
@@ -54,7 +55,10 @@ class SqlAssessmentRepository(TenantTables):
             .join(
                 tables.group_schemes, tables.group_schemes.c.id == tables.group_members.c.scheme_id
             )
-            .where(tables.group_schemes.c.tenant_id == me)
+            .where(
+                tables.group_schemes.c.tenant_id == me,
+                tables.group_members.c.state == "accepted",  # only with the member's consent
+            )
         )
         return select(model).where(or_(table.c.tenant_id == me, table.c.enterprise_id.in_(members)))
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from liubu.accounts import Enterprise, OrgKind
+from liubu.accounts import Enterprise
 from liubu.store import tables
 from liubu.store.repositories import TenantTables
 from liubu.underwriting import (
@@ -83,16 +83,26 @@ class SqlGroupRepository(TenantTables):
     def certificates(self, master_id: str) -> Sequence[Certificate]:
         return self.all(Certificate, order="number", master_id=master_id)
 
-    def find_registered_enterprise(self, uscc_or_id: str) -> RegisteredEnterprise | None:
-        """Platform-wide: a supplier is usually another tenant. The enterprise's own record
-        (kept by an enterprise tenant) wins over insurers' client records of it."""
-        key = uscc_or_id.strip().upper() if len(uscc_or_id.strip()) == 18 else uscc_or_id.strip()
-        e, o = tables.enterprises, tables.organisations
-        stmt = (
-            select(Enterprise)
-            .join(o, o.c.id == e.c.tenant_id)
-            .where(or_(e.c.id == key, e.c.uscc == key))
-            .order_by((o.c.kind != str(OrgKind.ENTERPRISE)), e.c.created_at)
-        )
+    def find_registered_enterprise(self, enterprise_id: str) -> RegisteredEnterprise | None:
+        """Platform-wide: an accepted member is usually another tenant's record."""
+        stmt = select(Enterprise).where(tables.enterprises.c.id == enterprise_id)
         found = self.session.execute(stmt).scalars().first()
         return None if found is None else RegisteredEnterprise.of(found)
+
+    def invitations(self, usccs: Sequence[str]) -> Sequence[GroupMember]:
+        """Platform-wide, by the credit codes the invited tenant holds (the use case passes
+        only those)."""
+        m = tables.group_members
+        stmt = select(GroupMember).where(m.c.uscc.in_(list(usccs))).order_by(m.c.added_at)
+        return list(self.session.execute(stmt).scalars())
+
+    def invited_scheme(self, member: GroupMember) -> tuple[GroupScheme, str]:
+        scheme = self.session.execute(
+            select(GroupScheme).where(tables.group_schemes.c.id == member.scheme_id)
+        ).scalar_one()
+        sponsor = self.session.execute(
+            select(tables.enterprises.c.name).where(
+                tables.enterprises.c.id == scheme.sponsor_enterprise_id
+            )
+        ).scalar_one()
+        return scheme, str(sponsor)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import NoInspectionAvailable
 from sqlalchemy.inspection import inspect
 from sqlalchemy.orm import registry
 
-from liubu.accounts import ApiToken, Enterprise, Organisation, User
+from liubu.accounts import ApiToken, Enterprise, IdentityClaim, Organisation, User
 from liubu.assessment import (
     AnswerSetRecord,
     Asset,
@@ -41,6 +41,7 @@ MAPPED: dict[type, Table] = {
     User: tables.users,
     ApiToken: tables.api_tokens,
     Enterprise: tables.enterprises,
+    IdentityClaim: tables.identity_claims,
     ProductRecord: tables.products,
     Asset: tables.assets,
     Scan: tables.scans,

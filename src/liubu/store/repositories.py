@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 from sqlalchemy import ColumnElement, Select, Table, or_, select
 from sqlalchemy.orm import Session
 
-from liubu.accounts import ApiToken, Enterprise, Organisation, Principal, User
+from liubu.accounts import ApiToken, Enterprise, IdentityClaim, Organisation, Principal, User
 from liubu.errors import NotFoundError, PermissionDeniedError
 from liubu.products import DRAFT, ProductRecord
 from liubu.store import tables
@@ -111,6 +111,36 @@ class EnterpriseRepository(ScopedRepository[Enterprise]):
             self.table.c.uscc == uscc, self.table.c.tenant_id == self.principal.tenant_id
         )
         return self.session.execute(stmt).scalar_one_or_none()
+
+    def find_identity_holder(self, uscc: str) -> Enterprise | None:
+        # Unscoped: a credit code has one holder platform-wide (a partial unique index).
+        stmt = select(Enterprise).where(
+            self.table.c.uscc == uscc, self.table.c.identity_holder.is_(True)
+        )
+        return self.session.execute(stmt).scalar_one_or_none()
+
+
+class IdentityClaimRepository(ScopedRepository[IdentityClaim]):
+    """Claims seen by the claimant's tenant and the holder's tenant (the platform: all)."""
+
+    model = IdentityClaim
+    table = tables.identity_claims
+    label = "identity claim"
+
+    def scoped(self, stmt: Select[Any] | None = None) -> Select[Any]:
+        stmt = stmt if stmt is not None else select(self.model)
+        if self.principal.is_platform:
+            return stmt
+        me = self.principal.tenant_id
+        return stmt.where(or_(self.table.c.tenant_id == me, self.table.c.holder_tenant_id == me))
+
+    def find_open(self, uscc: str) -> IdentityClaim | None:
+        stmt = select(IdentityClaim).where(
+            self.table.c.uscc == uscc,
+            self.table.c.tenant_id == self.principal.tenant_id,
+            self.table.c.state == "open",
+        )
+        return self.session.execute(stmt).scalars().first()
 
 
 class ProductRepository(ScopedRepository[ProductRecord]):

@@ -125,7 +125,38 @@ enterprises = Table(
     Column("created_at", _tz(), nullable=False),
     Column("updated_at", _tz(), nullable=False),
     Column("version", Integer, nullable=False),
+    Column("identity_holder", Boolean, nullable=False, server_default=text("false")),
+    Column("verified_at", _tz(), nullable=True),
     UniqueConstraint("tenant_id", "uscc", name="uq_enterprises_tenant_uscc"),
+    # A credit code has at most one holder on the platform (see liubu.accounts.identity).
+    Index(
+        "uq_enterprises_uscc_holder",
+        "uscc",
+        unique=True,
+        sqlite_where=text("identity_holder"),
+        postgresql_where=text("identity_holder"),
+    ),
+)
+
+# Disputes over a credit code, for the platform operator: seen by the claimant (tenant_id) and
+# the holder's tenant.
+identity_claims = Table(
+    "identity_claims",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("uscc", String(18), nullable=False, index=True),
+    Column("claimant_name", String(200), nullable=False),
+    Column("holder_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column("holder_enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("claimant_evidence", Text, nullable=False),
+    Column("holder_evidence", Text, nullable=False),
+    Column("decision_note", Text, nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("decided_at", _tz(), nullable=True),
+    Column("decided_by", String(ID), nullable=True),
+    Column("version", Integer, nullable=False),
 )
 
 products = Table(
@@ -344,12 +375,17 @@ group_members = Table(
     Column("id", String(ID), primary_key=True),
     Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
     Column("scheme_id", String(ID), ForeignKey("group_schemes.id"), nullable=False),
-    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    # Set when the member accepts: until then the sponsor knows only the code it invited.
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=True),
     Column("supplies", String(300), nullable=False),
     Column("access", String(32), nullable=False),
-    Column("added_at", _tz(), nullable=False),
+    Column("added_at", _tz(), nullable=False),  # invited at
     Column("version", Integer, nullable=False),
+    Column("uscc", String(18), nullable=False, index=True),
+    Column("state", String(16), nullable=False),
+    Column("responded_at", _tz(), nullable=True),
     UniqueConstraint("scheme_id", "enterprise_id", name="uq_group_members_scheme_enterprise"),
+    UniqueConstraint("scheme_id", "uscc", name="uq_group_members_scheme_uscc"),
 )
 
 group_policies = Table(

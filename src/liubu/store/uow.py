@@ -18,6 +18,7 @@ from liubu.store.jobs import SqlJobStore
 from liubu.store.repositories import (
     ApiTokenRepository,
     EnterpriseRepository,
+    IdentityClaimRepository,
     OrganisationRepository,
     ProductRepository,
     UserRepository,
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
         self.users = UserRepository(self.session, self.principal)
         self.api_tokens = ApiTokenRepository(self.session, self.principal)
         self.enterprises = EnterpriseRepository(self.session, self.principal)
+        self.identity_claims = IdentityClaimRepository(self.session, self.principal)
         self.products = ProductRepository(self.session, self.principal)
         self.assessment = SqlAssessmentRepository(self.session, self.principal)
         self.intel = SqlIntelStore(self.session)

@@ -3,14 +3,18 @@ master policy and one certificate per member.
 
 - a :class:`GroupScheme` belongs to its sponsor's tenant (the chain owner, 链主企业, or the park
   operator, 园区运营方) and names the filed group product it will be insured under;
-- a :class:`GroupMember` is a registered enterprise of any tenant that joined the scheme (for a
-  supply chain: what it supplies and with what access to the owner's systems — the supply graph);
+- a :class:`GroupMember` is an invitation by credit code that the member enterprise's own tenant
+  accepts, declines or later leaves (:class:`MemberState`); only accepted members are shown by
+  name, scored, priced and bound (for a supply chain: what it supplies and with what access to
+  the owner's systems — the supply graph);
 - a :class:`GroupPolicy` (the master policy, 主保单) and its :class:`Certificate` s (成员保险凭证)
   belong to the insurer (``tenant_id``) and are visible to the sponsor (``client_tenant_id``); a
   certificate is also visible to the member it insures (``member_tenant_id``).
 
-Members are looked up platform-wide through :meth:`GroupRepository.find_registered_enterprise`,
-which returns only the :class:`RegisteredEnterprise` facts that pricing needs.
+Accepted members are looked up platform-wide through
+:meth:`GroupRepository.find_registered_enterprise`, which returns only the
+:class:`RegisteredEnterprise` facts that pricing needs; invitations are found by the credit codes
+the member's tenant holds (:meth:`GroupRepository.invitations`). See docs/groups.md.
 """
 
 from __future__ import annotations
@@ -46,6 +50,15 @@ class SupplierAccess(StrEnum):
     SOFTWARE_SUPPLY = "software_supply"  # 软件供应
 
 
+class MemberState(StrEnum):
+    """Consent of a member (成员同意): the sponsor sees only this until the member accepts."""
+
+    INVITED = "invited"  # 已邀请
+    ACCEPTED = "accepted"  # 已接受: named, scored, priced and bound
+    DECLINED = "declined"  # 已拒绝
+    LEFT = "left"  # 已退出
+
+
 class SchemeState(StrEnum):
     OPEN = "open"  # members may join and leave
     BOUND = "bound"  # a master policy was issued; membership is frozen
@@ -63,6 +76,8 @@ class RegisteredEnterprise:
     annual_revenue: Decimal
     mlps_level: int | None
     critical_infrastructure: bool
+    # The record holds its credit code and the platform operator verified its tenant's control.
+    verified: bool = False
 
     @classmethod
     def of(cls, enterprise: Enterprise) -> RegisteredEnterprise:
@@ -75,6 +90,7 @@ class RegisteredEnterprise:
             annual_revenue=enterprise.annual_revenue,
             mlps_level=enterprise.mlps_level,
             critical_infrastructure=enterprise.critical_infrastructure,
+            verified=enterprise.identity_holder and enterprise.verified_at is not None,
         )
 
 
@@ -98,16 +114,20 @@ class GroupScheme:
 
 @dataclass(eq=False)
 class GroupMember:
-    """A member of a scheme: for a supply chain, what it supplies and with what access."""
+    """An invitation to a scheme and, once accepted, a member: for a supply chain, what it
+    supplies and with what access. ``enterprise_id`` is set only by the member's acceptance."""
 
     id: str
     tenant_id: str  # the sponsor's tenant, as the scheme's
     scheme_id: str
-    enterprise_id: str
+    enterprise_id: str | None
     supplies: str
     access: str  # SupplierAccess
-    added_at: datetime
+    added_at: datetime  # invited at
     version: int = 1
+    uscc: str = ""  # the credit code the sponsor invited
+    state: str = MemberState.INVITED
+    responded_at: datetime | None = None
 
 
 @dataclass(eq=False)
@@ -183,9 +203,18 @@ class GroupRepository(Protocol):
         """The master policy's certificates in number order."""
         ...
 
-    def find_registered_enterprise(self, uscc_or_id: str) -> RegisteredEnterprise | None:
-        """Platform-wide (unscoped): the enterprise whose record id or USCC (canonical upper
-        case) is ``uscc_or_id``, or None."""
+    def find_registered_enterprise(self, enterprise_id: str) -> RegisteredEnterprise | None:
+        """Platform-wide (unscoped): the facts of an accepted member's record, or None."""
+        ...
+
+    def invitations(self, usccs: Sequence[str]) -> Sequence[GroupMember]:
+        """Platform-wide (unscoped): every invitation to one of ``usccs`` (the credit codes the
+        caller's tenant holds), oldest first."""
+        ...
+
+    def invited_scheme(self, member: GroupMember) -> tuple[GroupScheme, str]:
+        """Platform-wide (unscoped): the scheme of an invitation and its sponsor's name, for the
+        invited member only."""
         ...
 
 

@@ -1,8 +1,10 @@
 """Use cases of group cyber policies (团体网络安全保险): supply chains (供应链网络安全保险) and
 industrial parks (网安园区保).
 
-A sponsor (chain owner or park operator) sets up a scheme under a filed group product and adds
-its members (:mod:`liubu.underwriting.groups_members`, re-exported here), has them scored
+A sponsor (chain owner or park operator) sets up a scheme under a filed group product and invites
+its members by credit code (:mod:`liubu.underwriting.groups_members`, re-exported here); each
+member's own tenant accepts (:mod:`liubu.underwriting.groups_consent`). Only accepted members
+(still holding their verified code) are scored
 (:func:`batch_scores`), gets a quote whose worksheet shows each party's premium
 (:func:`quote_group`, priced by :func:`liubu.underwriting.groups_pricing.price_group`) and binds
 it: one master policy and one certificate per member, all in one transaction
@@ -12,7 +14,7 @@ it: one master policy and one certificate per member, all in one transaction
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,16 +30,24 @@ from liubu.underwriting.group_records import (
     GroupUnitOfWork,
     SchemeState,
 )
+from liubu.underwriting.groups_consent import (
+    Invitation,
+    accept_invitation,
+    decline_invitation,
+    leave_scheme,
+    my_invitations,
+)
 from liubu.underwriting.groups_members import (
     BUYER_KINDS,
     MemberEntry,
-    _member_facts,
+    PricedMembers,
     _open,
     _own_scheme,
     add_member,
     add_members,
     create_scheme,
     group_spec,
+    priced_members,
     remove_member,
     scheme_view,
 )
@@ -48,14 +58,19 @@ from liubu.underwriting.records import PolicyState
 
 __all__ = [
     "GroupQuote",
+    "Invitation",
     "MemberEntry",
     "MemberScore",
+    "accept_invitation",
     "add_member",
     "add_members",
     "batch_scores",
     "bind_group",
     "create_scheme",
+    "decline_invitation",
     "group_spec",
+    "leave_scheme",
+    "my_invitations",
     "quote_group",
     "remove_member",
     "scheme_view",
@@ -76,6 +91,9 @@ class GroupQuote:
     price: GroupPrice
     created_at: datetime
     valid_until: datetime
+    # Invitations not priced, by state (invited, declined, left; lapsed: accepted but no longer
+    # the verified holder of its code): counts only, never who.
+    not_priced: Mapping[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +101,7 @@ class GroupQuote:
             "created_at": self.created_at.isoformat(),
             "valid_until": self.valid_until.isoformat(),
             **self.price.to_dict(),
+            "not_priced": dict(self.not_priced),
         }
 
 
@@ -100,16 +119,27 @@ def batch_scores(uow: GroupUnitOfWork, scheme_id: str) -> dict[str, MemberScore]
     require(uow.principal, *BUYERS, kinds=BUYER_KINDS)
     scheme = _own_scheme(uow, scheme_id)
     out: dict[str, MemberScore] = {}
-    for member in uow.groups.members(scheme.id):
-        scans = uow.assessment.scans(member.enterprise_id)
+    for member in _priced(uow, scheme).facts:
+        scans = uow.assessment.scans(member.id)
         if not any(s.status == ScanState.FINISHED for s in scans):
-            out[member.enterprise_id] = worst_score()
+            out[member.id] = worst_score()
             continue
-        result = assessment.security_score(uow, member.enterprise_id)
-        out[member.enterprise_id] = MemberScore(
-            float(result.value), result.grade, source="assessment"
-        )
+        result = assessment.security_score(uow, member.id)
+        out[member.id] = MemberScore(float(result.value), result.grade, source="assessment")
     return out
+
+
+def _priced(uow: GroupUnitOfWork, scheme: GroupScheme) -> PricedMembers:
+    """The accepted members a quote prices; refuses a scheme with none."""
+    priced = priced_members(uow, scheme)
+    if not priced.facts:
+        waiting = ", ".join(f"{n} {state}" for state, n in priced.not_priced.items() if n)
+        raise ConflictError(
+            f"No member of {scheme.name!r} has accepted its invitation yet"
+            f"{f' ({waiting})' if waiting else ''}; there is nobody to price.",
+            code=UnderwritingCode.GROUP_NO_ACCEPTED_MEMBERS,
+        )
+    return priced
 
 
 def quote_group(
@@ -125,11 +155,12 @@ def quote_group(
     require(uow.principal, *BUYERS, kinds=BUYER_KINDS)
     scheme = _open(_own_scheme(uow, scheme_id))
     spec, insurer_tenant = group_spec(uow, scheme.product_ref)
-    facts = _member_facts(uow, uow.groups.members(scheme.id))
+    priced = _priced(uow, scheme)
     chosen = dict(scores) if scores is not None else batch_scores(uow, scheme.id)
-    price = price_group(spec, facts, scores=chosen, limit=limit, retention=retention)
+    price = price_group(spec, priced.facts, scores=chosen, limit=limit, retention=retention)
     now = _now()
-    return GroupQuote(scheme.id, insurer_tenant, price, now, now + timedelta(days=QUOTE_VALID_DAYS))
+    valid_until = now + timedelta(days=QUOTE_VALID_DAYS)
+    return GroupQuote(scheme.id, insurer_tenant, price, now, valid_until, priced.not_priced)
 
 
 def _check_quote(uow: GroupUnitOfWork, scheme: GroupScheme, quote: GroupQuote) -> dict[str, str]:
@@ -148,7 +179,7 @@ def _check_quote(uow: GroupUnitOfWork, scheme: GroupScheme, quote: GroupQuote) -
             code=UnderwritingCode.QUOTE_EXPIRED,
         )
     spec, _insurer = group_spec(uow, scheme.product_ref)
-    facts = _member_facts(uow, uow.groups.members(scheme.id))
+    facts = _priced(uow, scheme).facts
     quoted = {m.enterprise_id: m.score for m in quote.price.members}
     if {f.id for f in facts} != set(quoted):
         raise ConflictError(

@@ -1,5 +1,6 @@
 """Group schemes and their members (供应链/园区成员管理): a sponsor sets up a scheme under a
-filed group product and adds registered enterprises to it, each once, all or none per batch.
+filed group product and invites enterprises to it by credit code, each once, all or none per
+batch; each member's own tenant accepts (:mod:`liubu.underwriting.groups_consent`).
 
 Each use case that writes commits its own transaction (``with uow: …; uow.commit()``).
 """
@@ -12,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from liubu import products
-from liubu.accounts import OrgKind, Role, new_id, require
+from liubu.accounts import OrgKind, Role, check_name, new_id, require
 from liubu.core import parse_uscc
 from liubu.errors import ConflictError, NotFoundError, Reason, ValidationError
 from liubu.products import FILED, ProductSpec, parse_product
@@ -21,6 +22,7 @@ from liubu.underwriting.group_records import (
     GroupMember,
     GroupScheme,
     GroupUnitOfWork,
+    MemberState,
     RegisteredEnterprise,
     SchemeKind,
     SchemeState,
@@ -32,7 +34,6 @@ from liubu.underwriting.reasons import UnderwritingCode
 SPONSORS = (Role.ENTERPRISE_USER, Role.ADMIN)
 SPONSOR_KINDS = (OrgKind.ENTERPRISE, OrgKind.PLATFORM)
 BUYER_KINDS = (OrgKind.ENTERPRISE, OrgKind.INSURER, OrgKind.PLATFORM)
-_USCC_LENGTH = 18
 
 
 def _now() -> datetime:
@@ -41,9 +42,9 @@ def _now() -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class MemberEntry:
-    """A member to add: its record id or USCC, what it supplies and with what access."""
+    """A member to invite: its credit code (USCC), what it supplies and with what access."""
 
-    enterprise: str
+    uscc: str
     supplies: str = ""
     access: str = SupplierAccess.NONE
 
@@ -104,8 +105,7 @@ def create_scheme(
                 field="kind",
                 value=kind,
             )
-        if not name.strip():
-            raise ValidationError("The scheme name must not be empty.", field="name")
+        name = check_name(name, field="name", what="scheme name")
         sponsor = uow.enterprises.get(sponsor_enterprise_id)
         spec, _insurer = group_spec(uow, product_ref)
         wanted = POLICYHOLDER_OF[SchemeKind(kind)]
@@ -131,21 +131,14 @@ def create_scheme(
         return scheme
 
 
-def _find(uow: GroupUnitOfWork, key: str) -> RegisteredEnterprise | None:
-    text = key.strip()
-    if len(text) == _USCC_LENGTH:  # record ids are 32 hex digits: 18 characters is a USCC
-        text = parse_uscc(text, field="enterprise").code
-    return uow.groups.find_registered_enterprise(text) if text else None
-
-
-def _named(enterprises: Iterable[RegisteredEnterprise]) -> str:
-    return ", ".join(f"{e.name} ({e.uscc})" for e in enterprises)
+def _named(entries: Iterable[MemberEntry]) -> str:
+    return ", ".join(e.uscc for e in entries)
 
 
 def _check_entry(scheme: GroupScheme, entry: MemberEntry) -> None:
     if entry.access not in tuple(SupplierAccess):
         raise ValidationError(
-            f"The access {entry.access!r} of {entry.enterprise!r} must be one of "
+            f"The access {entry.access!r} of {entry.uscc!r} must be one of "
             f"{[str(a) for a in SupplierAccess]}.",
             code=UnderwritingCode.GROUP_BAD_ACCESS,
             field="access",
@@ -153,69 +146,70 @@ def _check_entry(scheme: GroupScheme, entry: MemberEntry) -> None:
         )
     if scheme.kind == SchemeKind.SUPPLY_CHAIN and not entry.supplies.strip():
         raise ValidationError(
-            f"Say what the supplier {entry.enterprise!r} supplies to the chain owner.",
+            f"Say what the supplier {entry.uscc!r} supplies to the chain owner.",
             code=UnderwritingCode.GROUP_SUPPLIES_MISSING,
             field="supplies",
-            value=entry.enterprise,
+            value=entry.uscc,
         )
 
 
-def _resolve(
+def _canonical(
     uow: GroupUnitOfWork, scheme: GroupScheme, entries: Sequence[MemberEntry]
-) -> list[RegisteredEnterprise]:
-    """The registered enterprise of every entry; refuses unregistered ones, the sponsor itself
-    and duplicates (twice in ``entries`` or already members), naming all of them."""
-    found = [(entry, _find(uow, entry.enterprise)) for entry in entries]
-    unknown = [entry.enterprise for entry, hit in found if hit is None]
-    if unknown:
-        raise ValidationError(
-            f"Not a registered enterprise: {', '.join(repr(u) for u in unknown)}. A member must "
-            "register on the platform before it can join a scheme.",
-            code=UnderwritingCode.GROUP_MEMBER_NOT_REGISTERED,
-            field="enterprise",
-            value=", ".join(unknown),
-        )
-    resolved = [hit for _entry, hit in found if hit is not None]
-    if any(e.id == scheme.sponsor_enterprise_id for e in resolved):
+) -> list[MemberEntry]:
+    """Each entry with its credit code checked and canonical; refuses the sponsor's own code and
+    codes invited twice (in ``entries`` or still invited or accepted). Nothing here depends on
+    whether, or by whom, a code is registered: the reply must not tell."""
+    canonical = [
+        MemberEntry(parse_uscc(e.uscc.strip(), field="uscc").code, e.supplies, e.access)
+        for e in entries
+    ]
+    sponsor = uow.enterprises.get(scheme.sponsor_enterprise_id)
+    if any(e.uscc == sponsor.uscc for e in canonical):
         raise ValidationError(
             f"The sponsor of {scheme.name!r} holds the master policy; it cannot be its own member.",
             code=UnderwritingCode.GROUP_SPONSOR_AS_MEMBER,
-            field="enterprise",
-            value=scheme.sponsor_enterprise_id,
+            field="uscc",
+            value=sponsor.uscc,
         )
-    existing = {m.enterprise_id for m in uow.groups.members(scheme.id)}
+    live = {
+        m.uscc
+        for m in uow.groups.members(scheme.id)
+        if m.state in (MemberState.INVITED, MemberState.ACCEPTED)
+    }
     seen: set[str] = set()
     twice = []
-    for enterprise in resolved:
-        if enterprise.id in existing or enterprise.id in seen:
-            twice.append(enterprise)
-        seen.add(enterprise.id)
+    for entry in canonical:
+        if entry.uscc in live or entry.uscc in seen:
+            twice.append(entry)
+        seen.add(entry.uscc)
     if twice:
         raise ConflictError(
-            f"Already a member of {scheme.name!r} (or given twice): {_named(twice)}.",
+            f"Already invited to {scheme.name!r} (or given twice): {_named(twice)}.",
             reason=Reason.DUPLICATE,
             code=UnderwritingCode.GROUP_MEMBER_DUPLICATE,
             detail={"enterprises": [e.uscc for e in twice]},
         )
-    return resolved
+    return canonical
 
 
 def add_members(
     uow: GroupUnitOfWork, scheme_id: str, entries: Sequence[MemberEntry]
 ) -> list[GroupMember]:
-    """Add every entry or none: an unregistered enterprise, a duplicate, a bad access code or a
-    scheme grown past the product's ``members_max`` refuses the whole batch, naming each
-    offender."""
+    """Invite every entry by credit code, or none: a duplicate, a bad code or access, or a
+    scheme grown past the product's ``members_max`` refuses the whole batch. The reply is the
+    same whether a code is registered or not; a code that declined or left is invited again."""
     with uow:
         require(uow.principal, *SPONSORS, kinds=SPONSOR_KINDS)
         scheme = _open(_own_scheme(uow, scheme_id))
         if not entries:
-            raise ValidationError("Give at least one member to add.", field="members")
+            raise ValidationError("Give at least one member to invite.", field="members")
         for entry in entries:
             _check_entry(scheme, entry)
-        resolved = _resolve(uow, scheme, entries)
+        canonical = _canonical(uow, scheme, entries)
         spec, _insurer = group_spec(uow, scheme.product_ref)
-        count = len(uow.groups.members(scheme.id)) + len(resolved)
+        rows = {m.uscc: m for m in uow.groups.members(scheme.id)}
+        live = sum(m.state in (MemberState.INVITED, MemberState.ACCEPTED) for m in rows.values())
+        count = live + len(canonical)
         most = spec.group.members_max if spec.group is not None else None
         if most is not None and count > most:
             raise ValidationError(
@@ -225,58 +219,88 @@ def add_members(
                 value=count,
             )
         now = _now()
-        added = []
-        for entry, enterprise in zip(entries, resolved, strict=True):
-            member = GroupMember(
-                id=new_id(),
-                tenant_id=scheme.tenant_id,
-                scheme_id=scheme.id,
-                enterprise_id=enterprise.id,
-                supplies=entry.supplies.strip(),
-                access=str(SupplierAccess(entry.access)),
-                added_at=now,
+        invited = []
+        for entry in canonical:
+            member = rows.get(entry.uscc)
+            if member is None:
+                member = GroupMember(
+                    id=new_id(),
+                    tenant_id=scheme.tenant_id,
+                    scheme_id=scheme.id,
+                    enterprise_id=None,
+                    supplies="",
+                    access=str(SupplierAccess.NONE),
+                    added_at=now,
+                    uscc=entry.uscc,
+                )
+                uow.groups.add(member)
+            member.supplies, member.access = (
+                entry.supplies.strip(),
+                str(SupplierAccess(entry.access)),
             )
-            uow.groups.add(member)
-            added.append(member)
+            member.state, member.enterprise_id = str(MemberState.INVITED), None
+            member.added_at, member.responded_at = now, None
+            invited.append(member)
         scheme.updated_at = now
         uow.commit()
-        return added
+        return invited
 
 
 def add_member(
     uow: GroupUnitOfWork,
     scheme_id: str,
     *,
-    enterprise: str,
+    uscc: str,
     supplies: str = "",
     access: str = SupplierAccess.NONE,
 ) -> GroupMember:
-    """Add one member by record id or USCC (see :func:`add_members`)."""
-    return add_members(uow, scheme_id, [MemberEntry(enterprise, supplies, access)])[0]
+    """Invite one member by credit code (see :func:`add_members`)."""
+    return add_members(uow, scheme_id, [MemberEntry(uscc, supplies, access)])[0]
 
 
-def remove_member(uow: GroupUnitOfWork, scheme_id: str, enterprise_id: str) -> None:
-    """Take a member out of an open scheme."""
+def remove_member(uow: GroupUnitOfWork, scheme_id: str, member: str) -> None:
+    """The sponsor withdraws an invitation or takes a member out of an open scheme; ``member``
+    is the invitation's id or its credit code."""
     with uow:
         require(uow.principal, *SPONSORS, kinds=SPONSOR_KINDS)
         scheme = _open(_own_scheme(uow, scheme_id))
-        member = next(
-            (m for m in uow.groups.members(scheme.id) if m.enterprise_id == enterprise_id), None
+        key = member.strip().upper()
+        found = next(
+            (m for m in uow.groups.members(scheme.id) if key in (m.id.upper(), m.uscc)), None
         )
-        if member is None:
-            raise NotFoundError(
-                f"The enterprise {enterprise_id!r} is not a member of {scheme.name!r}."
-            )
-        uow.groups.remove(member)
+        if found is None:
+            raise NotFoundError(f"{member!r} is not invited to {scheme.name!r}.")
+        uow.groups.remove(found)
         scheme.updated_at = _now()
         uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class PricedMembers:
+    """The members a quote prices (accepted, still holding their verified credit code) and how
+    many invitations it does not, by state (``invited``, ``declined``, ``left``, ``lapsed``)."""
+
+    facts: list[RegisteredEnterprise]
+    not_priced: dict[str, int]
+
+
+def priced_members(uow: GroupUnitOfWork, scheme: GroupScheme) -> PricedMembers:
+    members = list(uow.groups.members(scheme.id))
+    accepted = [m for m in members if m.state == MemberState.ACCEPTED]
+    facts = _member_facts(uow, accepted)
+    counts = {str(s): 0 for s in MemberState if s != MemberState.ACCEPTED}
+    counts["lapsed"] = sum(not f.verified for f in facts)
+    for m in members:
+        if m.state != MemberState.ACCEPTED:
+            counts[m.state] = counts.get(m.state, 0) + 1
+    return PricedMembers([f for f in facts if f.verified], counts)
 
 
 def _member_facts(
     uow: GroupUnitOfWork, members: Sequence[GroupMember]
 ) -> list[RegisteredEnterprise]:
-    facts = [(m, uow.groups.find_registered_enterprise(m.enterprise_id)) for m in members]
-    gone = [m.enterprise_id for m, hit in facts if hit is None]
+    facts = [(m, uow.groups.find_registered_enterprise(m.enterprise_id or "")) for m in members]
+    gone = [str(m.enterprise_id) for m, hit in facts if hit is None]
     if gone:
         raise ConflictError(
             f"Members no longer registered on the platform: {', '.join(gone)}; remove them first.",
@@ -286,11 +310,30 @@ def _member_facts(
 
 
 def scheme_view(uow: GroupUnitOfWork, scheme_id: str) -> dict[str, Any]:
-    """The scheme with its supply graph: each member, what it supplies, with what access."""
+    """The scheme with its supply graph: each invitation by credit code with its state, what it
+    supplies, with what access; only an accepted member's record id and name."""
     require(uow.principal, *BUYERS, kinds=BUYER_KINDS)
     scheme = _own_scheme(uow, scheme_id)
     members = list(uow.groups.members(scheme.id))
-    facts = _member_facts(uow, members)
+    accepted = [m for m in members if m.state == MemberState.ACCEPTED]
+    named = {f.id: f for f in _member_facts(uow, accepted)}
+    rows = []
+    for m in members:
+        row: dict[str, Any] = {
+            "id": m.id,
+            "uscc": m.uscc,
+            "state": m.state,
+            "supplies": m.supplies,
+            "access": m.access,
+            "invited_at": m.added_at.isoformat(),
+            "responded_at": None if m.responded_at is None else m.responded_at.isoformat(),
+            "enterprise_id": None,
+            "name": None,
+        }
+        fact = named.get(m.enterprise_id or "") if m.state == MemberState.ACCEPTED else None
+        if fact is not None:
+            row["enterprise_id"], row["name"] = fact.id, fact.name
+        rows.append(row)
     return {
         "id": scheme.id,
         "kind": scheme.kind,
@@ -298,15 +341,5 @@ def scheme_view(uow: GroupUnitOfWork, scheme_id: str) -> dict[str, Any]:
         "status": scheme.status,
         "product": scheme.product_ref,
         "sponsor_enterprise_id": scheme.sponsor_enterprise_id,
-        "members": [
-            {
-                "enterprise_id": e.id,
-                "name": e.name,
-                "uscc": e.uscc,
-                "supplies": m.supplies,
-                "access": m.access,
-                "added_at": m.added_at.isoformat(),
-            }
-            for m, e in zip(members, facts, strict=True)
-        ],
+        "members": rows,
     }

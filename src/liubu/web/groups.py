@@ -1,5 +1,7 @@
-"""Group cover on the web: the chain owner's (or park operator's) schemes, its graph of suppliers
-with their scores and premium shares, and binding the master policy."""
+"""Group cover on the web: the chain owner's (or park operator's) schemes, the invitations it
+sends by credit code, its graph of the suppliers that accepted with their scores and premium
+shares, and binding the master policy; for an invited enterprise, its invitations to accept,
+decline or leave."""
 
 from __future__ import annotations
 
@@ -11,8 +13,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import underwriting
+from liubu.accounts import OrgKind
 from liubu.errors import LiubuError
 from liubu.requests import PlatformDep
+from liubu.web import i18n
 from liubu.web.nav import require_page
 from liubu.web.rendering import flash, language_of, render
 from liubu.web.security import CsrfChecked, WebPrincipal
@@ -33,6 +37,9 @@ def schemes_page(request: Request, principal: WebPrincipal, platform: PlatformDe
     with platform.uow(principal) as uow:
         schemes = list(reversed(uow.groups.schemes()))
         counts = {s.id: len(uow.groups.members(s.id)) for s in schemes}
+        invitations = None
+        if principal.org_kind is OrgKind.ENTERPRISE:
+            invitations = underwriting.my_invitations(uow)
     return render(
         request,
         "groups.html",
@@ -41,7 +48,70 @@ def schemes_page(request: Request, principal: WebPrincipal, platform: PlatformDe
         page=page,
         schemes=schemes,
         counts=counts,
+        invitations=invitations,
+        state_labels=_STATE_LABELS,
     )
+
+
+_RESPONSES = {
+    "accept": underwriting.accept_invitation,
+    "decline": underwriting.decline_invitation,
+    "leave": underwriting.leave_scheme,
+}
+
+
+@router.post("/groups/invitations/{invitation_id}/{action}")
+def respond(
+    request: Request,
+    invitation_id: str,
+    action: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+) -> Response:
+    """The invited enterprise's answer: accept, decline or leave."""
+    require_page(principal, "groups")
+    use_case = _RESPONSES.get(action)
+    if use_case is None:
+        return RedirectResponse("/groups", status_code=303)
+    try:
+        done = use_case(platform.uow(principal), invitation_id)
+        flash(request, f"{done.scheme_name}: {i18n.gettext(_STATE_LABELS[done.state])}")
+    except LiubuError as error:
+        flash(request, error.message, kind="error")
+    return RedirectResponse("/groups#invitations", status_code=303)
+
+
+# Invitation states on screen; "declined" as a bare code is already a quote's 已拒保.
+_STATE_LABELS = {
+    "invited": "Invited",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "left": "Left",
+}
+
+
+@router.post("/groups/{scheme_id}/invite")
+def invite(
+    request: Request,
+    scheme_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+    usccs: Annotated[str, Form(max_length=20_000)],
+    supplies: Annotated[str, Form(max_length=200)] = "",
+    access: Annotated[str, Form(max_length=32)] = "none",
+) -> Response:
+    """Invite enterprises by credit code, one per line (or separated by commas or blanks)."""
+    require_page(principal, "groups")
+    codes = [c for c in usccs.replace(",", " ").split() if c]
+    entries = [underwriting.MemberEntry(uscc=c, supplies=supplies, access=access) for c in codes]
+    try:
+        invited = underwriting.add_members(platform.uow(principal), scheme_id, entries)
+        flash(request, i18n.gettext("Invitations sent: %(count)s") % {"count": len(invited)})
+    except LiubuError as error:
+        flash(request, error.message, kind="error")
+    return RedirectResponse(f"/groups/{scheme_id}#members", status_code=303)
 
 
 def _worksheet(uow: Any, scheme_id: str, limit: Decimal | None) -> tuple[dict[str, Any], Any]:
@@ -70,6 +140,8 @@ def graph_option(view: dict[str, Any], worksheet: dict[str, Any] | None, *, zh: 
     premiums = [float(line["premium"]) for line in lines.values()] or [1.0]
     top = max(premiums) or 1.0
     for member in view["members"]:
+        if member["state"] != "accepted" or member["name"] is None:
+            continue  # an invitation is not in the graph until the member accepts
         line = lines.get(member["enterprise_id"])
         score = "" if line is None else f"\n{line['score']:.0f} {line['grade']}"
         size = 18 if line is None else 18 + 26 * float(line["premium"]) / top
@@ -132,7 +204,7 @@ def scheme_page(
     worksheet, master, problem = None, None, None
     with platform.uow(principal) as uow:
         view = underwriting.scheme_view(uow, scheme_id)
-        if view["members"]:
+        if any(m["state"] == "accepted" for m in view["members"]):
             try:
                 worksheet, master = _worksheet(uow, scheme_id, _limit(limit))
             except LiubuError as error:
@@ -148,6 +220,8 @@ def scheme_page(
         master=master,
         problem=problem,
         graph=graph_option(view, worksheet, zh=language_of(request) == "zh_CN"),
+        state_labels=_STATE_LABELS,
+        access_kinds=[str(a) for a in underwriting.SupplierAccess],
     )
 
 

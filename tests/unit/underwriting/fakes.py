@@ -77,6 +77,9 @@ class Database:
             mlps_level=2,
             critical_infrastructure=False,
             created_at=NOW,
+            # Each fake enterprise holds its code and is verified, as the demo's suppliers are.
+            identity_holder=True,
+            verified_at=NOW,
         )
         self.state.enterprises.append(record)
         return record
@@ -212,7 +215,7 @@ class _Assessment:
     def _sees(self, enterprise_id: str, tenant_id: str) -> bool:
         sponsored = {s.id for s in self.state.schemes if s.tenant_id == self.who.tenant_id}
         member = any(
-            m.scheme_id in sponsored and m.enterprise_id == enterprise_id
+            m.scheme_id in sponsored and m.enterprise_id == enterprise_id and m.state == "accepted"
             for m in self.state.members
         )
         return member or _visible(self.who, tenant_id)
@@ -293,11 +296,19 @@ class _Groups:
         ]
         return sorted(found, key=lambda c: c.number)
 
-    def find_registered_enterprise(self, uscc_or_id: str) -> RegisteredEnterprise | None:
+    def find_registered_enterprise(self, enterprise_id: str) -> RegisteredEnterprise | None:
         for e in self.state.enterprises:
-            if uscc_or_id in (e.id, e.uscc):
+            if e.id == enterprise_id:
                 return RegisteredEnterprise.of(e)
         return None
+
+    def invitations(self, usccs: Sequence[str]) -> Sequence[GroupMember]:
+        return [m for m in self.state.members if m.uscc in usccs]
+
+    def invited_scheme(self, member: GroupMember) -> tuple[GroupScheme, str]:
+        scheme = next(s for s in self.state.schemes if s.id == member.scheme_id)
+        sponsor = next(e for e in self.state.enterprises if e.id == scheme.sponsor_enterprise_id)
+        return scheme, sponsor.name
 
 
 class FakeUoW:
@@ -408,4 +419,16 @@ def make_chain(document: str = SMALL_CHAIN, revenues: tuple[int, ...] = REVENUES
             [groups.MemberEntry(s.uscc, "机加工零件", "remote_access") for s in suppliers],
         )
         uow.commit()
+    for supplier in suppliers:
+        accept_all(db, supplier)
     return Chain(db, owner, suppliers, scheme.id)
+
+
+def accept_all(db: Database, member: Enterprise) -> None:
+    """The member's own user accepts every invitation waiting for it."""
+    who = principal(member.tenant_id)
+    with db.uow(who) as uow:
+        waiting = [i.id for i in groups.my_invitations(uow) if i.state == "invited"]
+    for invitation in waiting:
+        with db.uow(who) as uow:
+            groups.accept_invitation(uow, invitation)

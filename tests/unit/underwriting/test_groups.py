@@ -29,6 +29,7 @@ from .fakes import (
     SMALL_PARK,
     Chain,
     Database,
+    accept_all,
     catalogue_text,
     make_chain,
     principal,
@@ -252,8 +253,10 @@ def test_park_members_are_batch_scored_and_priced_by_the_filed_steps() -> None:
             sponsor_enterprise_id=operator.id,
             product_ref=PARK_REF,
         )
-        groups.add_members(uow, scheme.id, [groups.MemberEntry(e.id) for e in park])
+        groups.add_members(uow, scheme.id, [groups.MemberEntry(e.uscc) for e in park])
         uow.commit()
+    for member in park:
+        accept_all(db, member)
     with db.uow(who) as uow:
         scores = groups.batch_scores(uow, scheme.id)
         quote = groups.quote_group(uow, scheme.id, limit=Decimal(200_000))

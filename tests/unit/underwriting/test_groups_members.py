@@ -25,60 +25,72 @@ def chain() -> Chain:
 # --- bad members: clear errors, nothing partial, nothing duplicated ---------------------------
 
 
-def member_ids(chain: Chain) -> list[str]:
+def member_ids(chain: Chain) -> list[str | None]:
     with chain.db.uow(chain.who) as uow:
         return [m.enterprise_id for m in uow.groups.members(chain.scheme_id)]
 
 
-def test_a_supplier_added_twice_is_refused_naming_it(chain: Chain) -> None:
+def invited(chain: Chain) -> list[str]:
+    with chain.db.uow(chain.who) as uow:
+        return [m.uscc for m in uow.groups.members(chain.scheme_id)]
+
+
+def test_a_supplier_invited_twice_is_refused_naming_its_code(chain: Chain) -> None:
     again = chain.suppliers[1]
     with chain.db.uow(chain.who) as uow, pytest.raises(ConflictError) as raised:
-        groups.add_member(uow, chain.scheme_id, enterprise=again.id, supplies="芯片")
+        groups.add_member(uow, chain.scheme_id, uscc=again.uscc, supplies="芯片")
     assert raised.value.code == "group.member_duplicate"
-    assert f"{again.name} ({again.uscc})" in raised.value.message
+    assert again.uscc in raised.value.message
+    assert again.name not in raised.value.message  # the sponsor knows the code, not more
     assert member_ids(chain) == [s.id for s in chain.suppliers]
 
 
-def test_a_batch_naming_one_new_supplier_twice_adds_nothing(chain: Chain) -> None:
+def test_a_batch_naming_one_new_supplier_twice_invites_nothing(chain: Chain) -> None:
     new = chain.db.enterprise("新供应商", revenue=10_000_000)
-    entries = [groups.MemberEntry(new.uscc, "包装"), groups.MemberEntry(new.id, "包装")]
-    with chain.db.uow(chain.who) as uow, pytest.raises(ConflictError, match="新供应商"):
+    entries = [groups.MemberEntry(new.uscc, "包装"), groups.MemberEntry(new.uscc.lower(), "包装")]
+    with chain.db.uow(chain.who) as uow, pytest.raises(ConflictError, match=new.uscc):
         groups.add_members(uow, chain.scheme_id, entries)
-    assert new.id not in member_ids(chain)
+    assert new.uscc not in invited(chain)
 
 
-def test_an_unregistered_supplier_is_refused_by_name_and_nothing_is_added(chain: Chain) -> None:
+def test_an_unregistered_code_is_invited_like_a_registered_one(chain: Chain) -> None:
     new = chain.db.enterprise("合规供应商", revenue=10_000_000)
     stranger = uscc_with_check("91310000MA1K99999").code  # well-formed, never registered
     entries = [groups.MemberEntry(new.uscc, "包装"), groups.MemberEntry(stranger, "物流")]
-    with chain.db.uow(chain.who) as uow, pytest.raises(ValidationError) as raised:
-        groups.add_members(uow, chain.scheme_id, entries)
-    assert raised.value.code == "group.member_not_registered"
-    assert stranger in raised.value.message
-    assert new.id not in member_ids(chain)
+    with chain.db.uow(chain.who) as uow:
+        added = groups.add_members(uow, chain.scheme_id, entries)
+        uow.commit()
+    assert [(m.uscc, m.state, m.enterprise_id) for m in added] == [
+        (new.uscc, "invited", None),
+        (stranger, "invited", None),
+    ]
+    with chain.db.uow(chain.who) as uow:
+        rows = groups.scheme_view(uow, chain.scheme_id)["members"][-2:]
+    assert sorted(rows[0]) == sorted(rows[1])  # the same fields, whoever holds the code
+    assert [(r["name"], r["enterprise_id"]) for r in rows] == [(None, None), (None, None)]
 
 
 def test_a_supplier_code_with_a_wrong_check_character_is_refused(chain: Chain) -> None:
     good = chain.suppliers[0].uscc
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     with chain.db.uow(chain.who) as uow, pytest.raises(IdentifierError):
-        groups.add_member(uow, chain.scheme_id, enterprise=bad, supplies="零件")
+        groups.add_member(uow, chain.scheme_id, uscc=bad, supplies="零件")
 
 
 def test_a_supplier_must_say_what_it_supplies_and_with_a_known_access(chain: Chain) -> None:
     new = chain.db.enterprise("软件供应商", revenue=10_000_000)
     with chain.db.uow(chain.who) as uow:
         with pytest.raises(ValidationError, match="supplies"):
-            groups.add_member(uow, chain.scheme_id, enterprise=new.id)
+            groups.add_member(uow, chain.scheme_id, uscc=new.uscc)
         with pytest.raises(ValidationError, match="'root_shell'"):
             groups.add_member(
-                uow, chain.scheme_id, enterprise=new.id, supplies="ERP", access="root_shell"
+                uow, chain.scheme_id, uscc=new.uscc, supplies="ERP", access="root_shell"
             )
 
 
 def test_the_chain_owner_cannot_be_its_own_supplier(chain: Chain) -> None:
     with chain.db.uow(chain.who) as uow, pytest.raises(ValidationError, match="sponsor"):
-        groups.add_member(uow, chain.scheme_id, enterprise=chain.owner.id, supplies="自供")
+        groups.add_member(uow, chain.scheme_id, uscc=chain.owner.uscc, supplies="自供")
 
 
 def test_another_tenant_does_not_see_the_scheme(chain: Chain) -> None:
@@ -139,7 +151,7 @@ def test_binding_issues_one_certificate_per_supplier_and_freezes_membership(chai
         assert [c.member_tenant_id for c in certificates] == [s.tenant_id for s in chain.suppliers]
         late = chain.db.enterprise("迟到供应商", revenue=10_000_000)
         with pytest.raises(ConflictError, match="frozen"):
-            groups.add_member(uow, chain.scheme_id, enterprise=late.id, supplies="零件")
+            groups.add_member(uow, chain.scheme_id, uscc=late.uscc, supplies="零件")
     # A supplier sees its own certificate under the insurer's master policy.
     supplier = principal(chain.suppliers[0].tenant_id)
     with chain.db.uow(supplier) as uow:
@@ -151,7 +163,7 @@ def test_binding_issues_one_certificate_per_supplier_and_freezes_membership(chai
 def test_a_quote_is_stale_once_the_membership_changes(chain: Chain) -> None:
     with chain.db.uow(chain.who) as uow:
         quote = quote_for(chain, uow)
-        groups.remove_member(uow, chain.scheme_id, chain.suppliers[2].id)
+        groups.remove_member(uow, chain.scheme_id, chain.suppliers[2].uscc)
         with pytest.raises(ConflictError) as raised:
             groups.bind_group(uow, chain.scheme_id, quote)
     assert raised.value.code == "group.quote_stale"

@@ -64,8 +64,8 @@ def test_members_are_added_and_removed_in_one_commit_each() -> None:
     entry = groups.MemberEntry(late.uscc, "包装", "none")
     _once(chain, lambda u: groups.add_members(u, chain.scheme_id, [entry]))
     _refused(chain, lambda u: groups.add_members(u, chain.scheme_id, [entry]), ConflictError)
-    _once(chain, lambda u: groups.remove_member(u, chain.scheme_id, late.id))
-    assert late.id not in {m.enterprise_id for m in chain.db.state.members}
+    _once(chain, lambda u: groups.remove_member(u, chain.scheme_id, late.uscc))
+    assert late.uscc not in {m.uscc for m in chain.db.state.members}
 
 
 def test_binding_commits_once_and_a_failure_half_way_keeps_nothing() -> None:

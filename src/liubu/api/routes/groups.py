@@ -1,6 +1,8 @@
-"""Group cover over HTTP: a chain owner's or park operator's schemes, members, quotes and binding.
+"""Group cover over HTTP: a chain owner's or park operator's schemes, invitations, quotes and
+binding; and, for an invited enterprise, its invitations to accept, decline or leave.
 
-The sponsor enterprise's users act here; each member's own tenant sees only its certificate."""
+The sponsor sees an invitation's credit code and state only, until the member accepts; each
+member's own tenant sees its invitations and its certificate."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from liubu import underwriting
 from liubu.api.deps import UowDep
@@ -40,7 +42,12 @@ class SchemePublic(BaseModel):
 
 
 class MemberRequest(BaseModel):
-    enterprise: str = Field(description="USCC or the enterprise's record id")
+    uscc: str = Field(
+        min_length=1,
+        max_length=32,
+        validation_alias=AliasChoices("uscc", "enterprise"),
+        description="The unified social credit code (统一社会信用代码) of the enterprise to invite",
+    )
     supplies: str = Field(default="", max_length=200, description="What it supplies")
     access: SupplierAccess = SupplierAccess.NONE
 
@@ -81,25 +88,54 @@ def get_scheme(scheme_id: str, uow: UowDep) -> dict[str, Any]:
 
 @router.post("/groups/{scheme_id}/members", status_code=201)
 def add_members(scheme_id: str, body: MembersRequest, uow: UowDep) -> dict[str, Any]:
-    """Add members, all or none: a duplicate or an unregistered enterprise is named."""
+    """Invite members by credit code, all or none. The reply is the same whether a code is
+    registered or not, and names no invitee until it accepts."""
     underwriting.add_members(
         uow,
         scheme_id,
         [
-            underwriting.MemberEntry(
-                enterprise=m.enterprise, supplies=m.supplies, access=str(m.access)
-            )
+            underwriting.MemberEntry(uscc=m.uscc, supplies=m.supplies, access=str(m.access))
             for m in body.members
         ],
     )
-    view = underwriting.scheme_view(uow, scheme_id)
-    return view
+    return underwriting.scheme_view(uow, scheme_id)
+
+
+@router.delete("/groups/{scheme_id}/members/{member}", status_code=204)
+def remove_member(scheme_id: str, member: str, uow: UowDep) -> None:
+    """Withdraw an invitation or take a member out (by invitation id or credit code)."""
+    underwriting.remove_member(uow, scheme_id, member)
+
+
+@router.get("/group-invitations")
+def my_invitations(uow: UowDep) -> list[dict[str, Any]]:
+    """The invitations to the credit codes your organisation holds."""
+    return [i.to_dict() for i in underwriting.my_invitations(uow)]
+
+
+@router.post("/group-invitations/{invitation_id}/accept")
+def accept_invitation(invitation_id: str, uow: UowDep) -> dict[str, Any]:
+    """Join the scheme: the sponsor then sees your name, score and premium. Needs your
+    enterprise verified by the platform operator."""
+    return underwriting.accept_invitation(uow, invitation_id).to_dict()
+
+
+@router.post("/group-invitations/{invitation_id}/decline")
+def decline_invitation(invitation_id: str, uow: UowDep) -> dict[str, Any]:
+    return underwriting.decline_invitation(uow, invitation_id).to_dict()
+
+
+@router.post("/group-invitations/{invitation_id}/leave")
+def leave_scheme(invitation_id: str, uow: UowDep) -> dict[str, Any]:
+    """Leave an open scheme you accepted."""
+    return underwriting.leave_scheme(uow, invitation_id).to_dict()
 
 
 @router.post("/groups/{scheme_id}/quote")
 def quote_scheme(scheme_id: str, body: GroupQuoteRequest, uow: UowDep) -> dict[str, Any]:
-    """Price each member from its own assessment; the worksheet shows each party's premium.
-    With ``bind``: the master policy and a certificate per member, in one transaction."""
+    """Price each accepted member from its own assessment; the worksheet shows each party's
+    premium and ``not_priced`` counts the invitations not accepted. With ``bind``: the master
+    policy and a certificate per accepted member, in one transaction."""
     priced = underwriting.quote_group(uow, scheme_id, limit=body.limit, retention=body.retention)
     data = priced.to_dict()
     if body.bind:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_web_sessions"
-down_revision: str | None = "0009_durable_jobs"
+down_revision: str | None = "0010_group_consent"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
