@@ -22,10 +22,8 @@ PYTEST_MARKS := -m "not slow"
 endif
 # The suite runs on every core (pytest-xdist): each test makes its own databases, directories and
 # ephemeral ports, so workers share nothing. loadgroup hands tests out one by one (a long CLI
-# journey does not hold back a whole file) and is meant to keep an xdist_group on one worker;
-# with pytest 9.2 and xdist 3.8 the group is not applied yet (xdist renames item._nodeid, which
-# pytest 9 no longer reads), so today it schedules as `load`: correct, a shared fixture is just
-# built once per worker that needs it.
+# journey does not hold back a whole file) and keeps an xdist_group on one worker (under pytest 9
+# through a hook in tests/conftest.py: xdist 3.8's own renaming no longer takes).
 PYTEST_JOBS ?= -n auto --dist loadgroup
 # make fuzz: the schemathesis run of the suite with more examples per operation and all checks.
 FUZZ_EXAMPLES ?= 60

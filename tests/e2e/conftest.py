@@ -51,7 +51,7 @@ def browser() -> Iterator[Browser]:
 
 
 # The CLI journeys start from `liubu demo` in a data directory of their own. The demo is made once
-# per session (per xdist worker; the group "cli-demo" asks for one worker) and each test gets a
+# per session (per xdist worker; the group "cli-demo" keeps them on one) and each test gets a
 # copy; `tests/e2e/test_cli.py` still runs `liubu demo` itself, as it tests that.
 CLI_DEMO = pytest.mark.xdist_group("cli-demo")
 

@@ -26,8 +26,8 @@ from tests.integration.test_mass_import import _env
 from tests.integration.test_underwriting_lifecycle import _offered
 
 # Both tests read the same book (building it, with two CLI imports, is most of their time): it is
-# built once per database kind and only read. The group asks xdist to give the module to one
-# worker (see the Makefile on loadgroup); where it does not, each worker builds its own.
+# built once per database kind and only read. The group gives the module to one xdist worker, so
+# it is not built once per worker.
 pytestmark = pytest.mark.xdist_group("statistics")
 
 
