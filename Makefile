@@ -20,8 +20,15 @@ PYTEST_MARKS :=
 else
 PYTEST_MARKS := -m "not slow"
 endif
+# The suite runs on every core (pytest-xdist): each test makes its own databases, directories and
+# ephemeral ports, so workers share nothing. loadgroup hands tests out one by one (a long CLI
+# journey does not hold back a whole file) and keeps an xdist_group on one worker (under pytest 9
+# through a hook in tests/conftest.py: xdist 3.8's own renaming no longer takes).
+PYTEST_JOBS ?= -n auto --dist loadgroup
+# make fuzz: the schemathesis run of the suite with more examples per operation and all checks.
+FUZZ_EXAMPLES ?= 60
 
-.PHONY: demo test venv lint typecheck bench clean chromium upgrade lock-check
+.PHONY: demo test fuzz venv lint typecheck bench clean chromium upgrade lock-check
 
 $(UV):
 	@test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
@@ -46,7 +53,13 @@ demo: $(DEMO_STAMP)
 
 ## make test: install with dev dependencies and run the whole suite (slow tests only under CI=true)
 test: $(STAMP) chromium lock-check
-	$(BIN)/python -m pytest $(PYTEST_MARKS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_MARKS) $(PYTEST_JOBS) $(PYTEST_ARGS)
+
+## make fuzz: a longer schemathesis run over the whole API as an insurer and an enterprise user
+## (docs/fuzzing.md); prints every distinct failure
+fuzz: $(STAMP)
+	LIUBU_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LIUBU_FUZZ_CHECKS=all \
+	  $(BIN)/python -m pytest tests/e2e/test_fuzz_api.py -n 2 -q $(PYTEST_ARGS)
 
 ## make lock-check: fail when pyproject.toml and uv.lock disagree
 lock-check: | $(UV)

@@ -101,3 +101,27 @@ def sqlite_platform(tmp_path: Path) -> Iterator[Platform]:
     built = bootstrap(test_settings(url, tmp_path), upgrade_schema=True)
     yield built
     built.dispose()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Make ``--dist loadgroup`` keep an ``xdist_group`` on one worker under pytest 9.
+
+    xdist (3.8) appends ``@group`` to ``item._nodeid``, which pytest 9 no longer reads (the id is
+    ``item._id``), so the groups were silently ignored. This does the same on ``_id``; where
+    xdist's own renaming works (older pytest, no ``_id``), it does nothing.
+    """
+    if not (hasattr(config, "workerinput") and config.getvalue("loadgroup")):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        suffix = "@" + "_".join(names)
+        if names and hasattr(item, "_id") and not item.nodeid.endswith(suffix):
+            item._id = coerce_node_id(item.nodeid + suffix)

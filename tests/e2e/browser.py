@@ -75,16 +75,23 @@ def require_chromium() -> None:
 
 
 @contextmanager
-def demo_site(folder: Path) -> Iterator[tuple[Platform, str]]:
+def demo_server(folder: Path) -> Iterator[tuple[Platform, str]]:
     """A migrated SQLite platform with the demo tenants and catalogue, served on 127.0.0.1."""
     from liubu.bootstrap import bootstrap
     from liubu.demo import load_demo
     from tests.conftest import test_settings
 
-    require_chromium()
     url = f"sqlite:///{(folder / 'liubu.db').as_posix()}"
     platform = bootstrap(test_settings(url, folder), upgrade_schema=True)
     load_demo(platform)
     with running_server(platform) as base:
         yield platform, base
     platform.dispose()
+
+
+@contextmanager
+def demo_site(folder: Path) -> Iterator[tuple[Platform, str]]:
+    """The demo server, for tests that drive it with Chromium."""
+    require_chromium()
+    with demo_server(folder) as running:
+        yield running

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.e2e.cli import run_cli
+from tests.e2e.conftest import CLI_DEMO
 from tests.integration.scan.servers import Listener, Page, http_handler, rdp_handler
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -45,12 +46,13 @@ def test_a_malformed_feed_is_refused_with_its_location_and_nothing_is_stored(
     assert "2 file(s) stored" in again.stdout  # the failed run stored nothing
 
 
-def test_assess_scan_of_a_verified_asset_prints_score_and_findings(tmp_path: Path) -> None:
+@CLI_DEMO
+def test_assess_scan_of_a_verified_asset_prints_score_and_findings(cli_demo: Path) -> None:
+    tmp_path = cli_demo
     pages: dict[str, Page] = {}
     web = Listener(http_handler(pages, Page(headers=(("Server", "nginx/1.18.0"),))))
     rdp = Listener(rdp_handler)
     try:
-        assert _cli("demo", data_dir=tmp_path).returncode == 0
         enterprise = json.loads(_cli("products", "list", "--json", data_dir=tmp_path).stdout)
         assert enterprise  # the catalogue is loaded with the demo
         listed = subprocess.run(

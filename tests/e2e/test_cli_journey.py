@@ -10,14 +10,16 @@ import sys
 from pathlib import Path
 
 from tests.e2e.cli import run_cli
+from tests.e2e.conftest import CLI_DEMO
 
 
 def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     return run_cli(*args, data_dir=data_dir, check=True)
 
 
-def test_from_questionnaire_to_a_cancelled_policy_in_the_cli(tmp_path: Path) -> None:
-    _cli("demo", data_dir=tmp_path)
+@CLI_DEMO
+def test_from_questionnaire_to_a_cancelled_policy_in_the_cli(cli_demo: Path) -> None:
+    tmp_path = cli_demo
     listed = subprocess.run(
         [
             sys.executable,

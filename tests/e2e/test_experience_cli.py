@@ -11,12 +11,14 @@ import numpy as np
 
 from liubu.experience import synthetic_experience, write_experience_csv
 from tests.e2e.cli import run_cli
+from tests.e2e.conftest import CLI_DEMO
 
 PRODUCT = "shifan-pc/sme-cyber-comprehensive@1"
 
 
-def test_import_then_indicate_json_on_a_fresh_data_dir(tmp_path: Path) -> None:
-    run_cli("demo", data_dir=tmp_path, check=True)  # the insurer shifan-pc and its products
+@CLI_DEMO
+def test_import_then_indicate_json_on_a_fresh_data_dir(cli_demo: Path) -> None:
+    tmp_path = cli_demo  # the demo: the insurer shifan-pc and its products
     data = synthetic_experience(
         n_policies=3_000,
         relativities={

@@ -5,19 +5,57 @@ from __future__ import annotations
 
 import io
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from liubu.accounts.model import OrgKind, Role
-from liubu.bootstrap import Platform
+from liubu.app import create_app
+from liubu.bootstrap import Platform, bootstrap
 from liubu.demo import load_reference_products
 from liubu.massissue import write_synthetic_csv
+from tests.conftest import _drop_postgres_database, _fresh_postgres_database, test_settings
 from tests.e2e.conftest import Api
 from tests.integration.helpers import make_tenant
 from tests.integration.test_mass_import import _env
+
+# Both tests read the same book (building it, with two CLI imports, is most of their time): it is
+# built once per database kind and only read. The group gives the module to one xdist worker, so
+# it is not built once per worker.
+pytestmark = pytest.mark.xdist_group("statistics")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def booked(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_admin: sa.Engine | None,
+) -> Iterator[tuple[Platform, Api]]:
+    """A platform with the reference catalogue, the book and a regulator, and a client to it."""
+    folder = tmp_path_factory.mktemp(f"statistics-{request.param}")
+    name = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{(folder / 'liubu.db').as_posix()}"
+    elif postgres_admin is None:
+        pytest.skip("PostgreSQL is not reachable here (it is required on CI)")
+    else:
+        name, url = _fresh_postgres_database(postgres_admin)
+    platform = bootstrap(test_settings(url, folder), upgrade_schema=True)
+    try:
+        load_reference_products(platform)
+        _book(platform, folder)
+        make_tenant(platform, OrgKind.REGULATOR, "Regulator", Role.REGULATOR_VIEWER)
+        with TestClient(create_app(platform=platform)) as client:
+            yield platform, Api(client)
+    finally:
+        platform.dispose()
+        if name is not None and postgres_admin is not None:
+            _drop_postgres_database(postgres_admin, name)
 
 
 def _book(platform: Platform, tmp_path: Path) -> None:
@@ -94,12 +132,8 @@ def _independent(platform: Platform) -> dict[str, object]:
     }
 
 
-def test_the_regulators_figures_equal_independent_sums(
-    api: Api, platform: Platform, tmp_path: Path
-) -> None:
-    load_reference_products(platform)
-    _book(platform, tmp_path)
-    make_tenant(platform, OrgKind.REGULATOR, "Regulator", Role.REGULATOR_VIEWER)
+def test_the_regulators_figures_equal_independent_sums(booked: tuple[Platform, Api]) -> None:
+    platform, api = booked
     headers = api.headers("regulator-regulator_viewer")
     data = api.client.get("/api/statistics", headers=headers).json()
     truth = _independent(platform)
@@ -127,12 +161,8 @@ def test_the_regulators_figures_equal_independent_sums(
     assert sheet.sheetnames == ["enterprise 企业", "personal 个人"]
 
 
-def test_no_personal_field_is_reachable_by_a_regulator(
-    api: Api, platform: Platform, tmp_path: Path
-) -> None:
-    load_reference_products(platform)
-    _book(platform, tmp_path)
-    make_tenant(platform, OrgKind.REGULATOR, "Regulator", Role.REGULATOR_VIEWER)
+def test_no_personal_field_is_reachable_by_a_regulator(booked: tuple[Platform, Api]) -> None:
+    platform, api = booked
     headers = api.headers("regulator-regulator_viewer")
     with platform.engine.connect() as connection:
         personal = connection.execute(
