@@ -5,9 +5,10 @@ Here every operation instead lists, under ``application/problem+json`` with one 
 schema, the statuses that apply to it:
 
 - 400 (body not parseable), 413 (body over its cap) and 422 (body refused) for a request body;
-- 422 for any parameter, 404 for a record named in the path or the query;
+- 422 for any parameter, 404 for a record named in the path, the query or a signed-in body;
 - 401 and 403 for a signed-in operation, 409 for one that changes state;
-- 401 and 429 for the token endpoint (bad credentials, too many failures);
+- 401 and 429 for the token endpoint (bad credentials, too many failures), 429 for the password
+  change (a wrong current password counts as a failed sign-in);
 - 503 for the readiness probe;
 - 500 everywhere: the last-resort answer, with the request id to quote.
 """
@@ -55,6 +56,7 @@ _DESCRIPTIONS = {
 }
 _CHANGES = {"post", "put", "patch", "delete"}
 _TOKEN = "/api/auth/token"  # noqa: S105 - a path, not a secret
+_PASSWORD = "/api/me/password"  # noqa: S105 - a path, not a secret
 
 
 def error_statuses(path: str, method: str, operation: dict[str, Any]) -> set[str]:
@@ -71,8 +73,12 @@ def error_statuses(path: str, method: str, operation: dict[str, Any]) -> set[str
         statuses |= {"401", "403"}
         if method in _CHANGES:
             statuses.add("409")
+        if "requestBody" in operation:  # a body that names a product, an enterprise, …
+            statuses.add("404")
     if path == _TOKEN:
         statuses |= {"401", "429"}
+    if path == _PASSWORD:
+        statuses.add("429")
     if path == "/readyz":
         statuses.add("503")
     return statuses
