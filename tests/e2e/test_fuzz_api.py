@@ -28,6 +28,7 @@ def test_no_operation_answers_a_server_error_or_breaks_its_response_schema(
     demo_base: str, username: str
 ) -> None:
     report = fuzz(demo_base, username)
+    print(f"{username}: {report.cases} cases, {len(report.defects)} distinct failures")
     assert report.cases > 0
     if report.defects:
         pytest.fail(report.summary(), pytrace=False)
