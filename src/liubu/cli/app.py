@@ -249,22 +249,26 @@ def orgs_create(
     out.print(organisation.id)
 
 
+# A new password: prompted twice (or LIUBU_NEW_USER_PASSWORD), checked by the password policy.
+NewPassword = Annotated[
+    str,
+    typer.Option(
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        envvar="LIUBU_NEW_USER_PASSWORD",
+        help="At least 12 characters, not a common password, not containing the username.",
+    ),
+]
+
+
 @users_app.command("create")
 def users_create(
     ctx: typer.Context,
     username: Annotated[str, typer.Option(help="Sign-in name, unique on the platform.")],
     organisation: Annotated[str, typer.Option("--org", help="Organisation id (see `orgs list`).")],
     role: Annotated[list[str], typer.Option(help="Role; repeat for several.")],
-    password: Annotated[
-        str,
-        typer.Option(
-            prompt=True,
-            hide_input=True,
-            confirmation_prompt=True,
-            envvar="LIUBU_NEW_USER_PASSWORD",
-            help="At least 12 characters, not a common password, not containing the username.",
-        ),
-    ],
+    password: NewPassword,
 ) -> None:
     """Create a user in an organisation."""
     from liubu import accounts
@@ -309,16 +313,7 @@ def users_revoke_sessions(
 def users_set_password(
     ctx: typer.Context,
     user: Annotated[str, typer.Argument(help="Username or user id.")],
-    password: Annotated[
-        str,
-        typer.Option(
-            prompt=True,
-            hide_input=True,
-            confirmation_prompt=True,
-            envvar="LIUBU_NEW_USER_PASSWORD",
-            help="At least 12 characters, not a common password, not containing the username.",
-        ),
-    ],
+    password: NewPassword,
 ) -> None:
     """Set a user's password (e.g. a lost one); their sessions and access tokens end."""
     from liubu import accounts
