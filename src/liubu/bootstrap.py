@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,7 +35,7 @@ from liubu.audit import ChainReport, audit_key, verify_chain
 from liubu.config import Settings, load_settings
 from liubu.core import PersonalDataCipher
 from liubu.errors import ValidationError
-from liubu.jobs import Handler, Job, Progress, Worker, WorkerSettings, enqueue
+from liubu.jobs import ACTIVE, Handler, Job, Progress, Worker, WorkerSettings, enqueue, job_for
 from liubu.massissue import ImportPlan, ImportSummary, run_import
 from liubu.products import FILED, load_vocabulary, parse_product
 from liubu.risk import scenario_names
@@ -165,10 +166,36 @@ class Platform:
         )
         return Worker(lambda: self.uow(SYSTEM), self.job_handlers(), settings=settings)
 
+    def sweep_uploads(self, *, now: float | None = None) -> list[Path]:
+        """Delete the uploaded import files that no queued or running job will read — those of
+        a job that failed because its worker died on the last attempt (its handler never ran to
+        delete them). An upload is written just before its job is queued, so only files older
+        than two leases are considered. Error files (``*.errors.csv``) are the user's report
+        and stay. Returns what was deleted."""
+        root = self.settings.data_dir / "imports"
+        if not root.is_dir():
+            return []
+        cutoff = (time.time() if now is None else now) - 2 * self.settings.job_lease_seconds
+        removed: list[Path] = []
+        for path in sorted(root.glob("*/*.csv")):
+            if path.name.endswith(".errors.csv") or path.stat().st_mtime > cutoff:
+                continue
+            try:
+                job = job_for(self.uow(SYSTEM), ANTI_FRAUD_IMPORT, path.stem)
+            except SQLAlchemyError:  # database down or not migrated: sweep another time
+                return removed
+            if job is not None and job.state in ACTIVE:
+                continue
+            path.unlink(missing_ok=True)
+            removed.append(path)
+        return removed
+
     def start_worker(self) -> None:
-        """Run one worker thread in this process until :meth:`dispose` (the embedded default)."""
+        """Run one worker thread in this process until :meth:`dispose` (the embedded default);
+        first delete uploads that no live job will read (:meth:`sweep_uploads`)."""
         if self._worker_thread is not None:
             return
+        self.sweep_uploads()
         self._worker_stop.clear()
         thread = threading.Thread(
             target=self.worker().run, args=(self._worker_stop,), name="liubu-worker", daemon=True

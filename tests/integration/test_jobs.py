@@ -5,14 +5,16 @@ owner's end refused; tenants see only their jobs; one active job per subject."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from liubu.accounts.model import SYSTEM, OrgKind, Role
-from liubu.bootstrap import Platform
+from liubu.bootstrap import ANTI_FRAUD_IMPORT, Platform
 from liubu.errors import ConcurrencyError, ConflictError, NotFoundError
 from liubu.jobs import (
     Job,
@@ -177,3 +179,47 @@ def test_one_subject_has_one_active_job_even_if_two_transactions_queue_it(
     with platform.uow(SYSTEM) as uow, pytest.raises(ConflictError):
         uow.jobs.add(duplicate)
     assert enqueue(platform.uow(SYSTEM), "scan", "s1", tenant_id=tenant.organisation_id) == first
+
+
+def test_the_upload_sweep_deletes_only_uploads_no_live_job_will_read(platform: Platform) -> None:
+    """A worker that dies on an import's last attempt never runs the handler that deletes the
+    upload (personal data in plain text): the sweep run when a worker starts deletes it, and
+    keeps what a queued or running job, a just-posted upload or the user's error report needs."""
+    tenant = make_tenant(platform, OrgKind.INSURER, "Saochu", Role.UNDERWRITER)
+    folder = platform.import_folder(tenant.organisation_id)
+    folder.mkdir(parents=True)
+    now = datetime.now(UTC)
+    old = now.timestamp() - 3 * platform.settings.job_lease_seconds
+
+    def upload(name: str, *, mtime: float = old) -> Path:
+        path = folder / name
+        path.write_text("name,id_number\n", encoding="utf-8")
+        os.utime(path, (mtime, mtime))
+        return path
+
+    orphan = upload("a" * 64 + ".csv")  # no job at all
+    gave_up = upload("b" * 64 + ".csv")  # its job failed for good
+    waiting = upload("c" * 64 + ".csv")  # its job is queued (a resume will read it)
+    fresh = upload("d" * 64 + ".csv", mtime=now.timestamp())  # posted, job not yet queued
+    report = upload("b" * 64 + ".csv.errors.csv")  # the user's report of rejected rows
+    for path, attempts in ((gave_up, 1), (waiting, 2)):
+        enqueue(
+            platform.uow(SYSTEM),
+            ANTI_FRAUD_IMPORT,
+            path.stem,
+            tenant_id=tenant.organisation_id,
+            max_attempts=attempts,
+        )
+    dying = claim_next(
+        platform.uow(SYSTEM), owner="dead", kinds=(ANTI_FRAUD_IMPORT,), lease_seconds=LEASE, now=now
+    )
+    assert dying is not None
+    assert dying.subject == gave_up.stem
+    ended = fail(platform.uow(SYSTEM), dying, owner="dead", error="worker killed")
+    assert ended.state == JobState.FAILED
+
+    removed = platform.sweep_uploads()
+
+    assert sorted(removed) == sorted([orphan, gave_up])
+    assert [p.exists() for p in (orphan, gave_up)] == [False, False]
+    assert [p.exists() for p in (waiting, fresh, report)] == [True, True, True]

@@ -28,6 +28,9 @@ def run_worker(cli: CliState, *, once: bool, poll: float | None) -> int:
     signal.signal(signal.SIGTERM, stop_taking_jobs)
     signal.signal(signal.SIGINT, stop_taking_jobs)
     out = console()
+    swept = platform.sweep_uploads()
+    if swept:
+        out.print(f"deleted {len(swept)} upload(s) that no live job will read", highlight=False)
     kinds = ", ".join(sorted(worker.handlers))
     out.print(f"worker {worker.owner} takes {kinds} jobs", highlight=False)
     try:
