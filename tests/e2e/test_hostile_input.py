@@ -373,9 +373,9 @@ def test_a_value_the_database_cannot_hold_is_a_422_on_both_databases(
 ) -> None:
     make_tenant(platform, OrgKind.PLATFORM, "Ops", Role.ADMIN)
     headers = api.headers("ops-admin")
-    nul = api.client.post(
-        "/api/organisations", json={"kind": "insurer", "name": "a\u0000b"}, headers=headers
-    )
+    # A free-text label (organisation and enterprise names refuse control characters before
+    # they reach the database: name.forbidden_characters)
+    nul = api.client.post("/api/tokens", json={"name": "a\u0000b"}, headers=headers)
     # SQLite stores the NUL as any character; PostgreSQL refuses it, which must not be a 500
     if platform.settings.resolved_database_url.startswith("postgresql"):
         body = _is_problem(nul, 422)
