@@ -463,3 +463,5 @@ def test_a_web_form_upload_over_the_cap_is_refused_before_it_is_read(server: str
     reply, _ = _raw(server, head + b"--x\r\n")
     assert reply.startswith(b"HTTP/1.1 413"), reply[:300]
     assert time.perf_counter() - started < 1.0
+    # a browser's form gets the error page, not the API's problem+json
+    assert b"content-type: text/html" in reply.lower(), reply[:300]

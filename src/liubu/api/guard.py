@@ -153,7 +153,7 @@ class HttpGuard:
                     instance=path,
                 )
             else:
-                response = too_large(path, limit)
+                response = self._error(scope, 413, request_id, too_large(path, limit))
             await response(scope, receive, guarded_send)
             return
 
@@ -172,11 +172,13 @@ class HttpGuard:
             await self.app(scope, bounded_receive, guarded_send)
         except BodyTooLarge as error:  # read outside a route (e.g. a middleware's form)
             if not started:
-                await too_large(path, error.limit)(scope, receive, guarded_send)
+                response = self._error(scope, 413, request_id, too_large(path, error.limit))
+                await response(scope, receive, guarded_send)
         except Exception:
             log.exception("unhandled error, request %s: %s %s", request_id, scope["method"], path)
             if not started:
-                await self._server_error(scope, request_id)(scope, receive, guarded_send)
+                response = self._error(scope, 500, request_id, server_error(path, request_id))
+                await response(scope, receive, guarded_send)
 
     def _decorate(self, headers: MutableHeaders, path: str, request_id: str) -> None:
         for name, value in SECURITY_HEADERS.items():
@@ -187,15 +189,16 @@ class HttpGuard:
             headers.setdefault("Strict-Transport-Security", HSTS)
         headers[REQUEST_ID] = request_id
 
-    def _server_error(self, scope: Scope, request_id: str) -> Response:
+    def _error(self, scope: Scope, status: int, request_id: str, problem: Response) -> Response:
+        """The guard's own error (413, 500): the error page for a browser, else ``problem``."""
         request = Request(scope)
         if self.html_error is not None and self.wants_html is not None:
             try:
                 if self.wants_html(request):
-                    return self.html_error(request, 500, request_id)
+                    return self.html_error(request, status, request_id)
             except Exception:  # the page itself failed: the problem below still answers
                 log.exception("error page failed, request %s", request_id)
-        return server_error(scope["path"], request_id)
+        return problem
 
 
 def server_error(path: str, request_id: str) -> Response:

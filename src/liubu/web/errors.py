@@ -36,9 +36,19 @@ def html_error(request: Request, error: LiubuError) -> Response:
 
 
 def server_error_page(request: Request, status: int, request_id: str) -> Response:
-    """The page a browser gets for an error nobody handled: no detail, the id to quote."""
+    """The page a browser gets for an error the guard answers itself: a body over the page's
+    cap (413, the body unread), or an error nobody handled (500: no detail, the id to quote).
+
+    A 413 is answered before the session middleware has run: the page then renders with an
+    empty session of its own (the default language, no sign-in), which no cookie carries."""
+    request.scope.setdefault("session", {})
     i18n.current_language.set(language_of(request))
-    message = i18n.gettext(
-        "Something went wrong on our side. Quote the request id %(request_id)s when you report it."
-    ) % {"request_id": request_id}
+    if status == 413:
+        message = i18n.gettext(
+            "The file or form is larger than this page accepts. Send a smaller one, or split it."
+        )
+    else:
+        message = i18n.gettext(
+            "Something went wrong on our side. Quote the request id %(request_id)s when you report it."  # noqa: E501
+        ) % {"request_id": request_id}
     return render(request, "error.html", status_code=status, message=message)
