@@ -178,7 +178,10 @@ class Platform:
         cutoff = (time.time() if now is None else now) - 2 * self.settings.job_lease_seconds
         removed: list[Path] = []
         for path in sorted(root.glob("*/*.csv")):
-            if path.name.endswith(".errors.csv") or path.stat().st_mtime > cutoff:
+            try:
+                if path.name.endswith(".errors.csv") or path.stat().st_mtime > cutoff:
+                    continue
+            except FileNotFoundError:  # its import ended and deleted it meanwhile
                 continue
             try:
                 job = job_for(self.uow(SYSTEM), ANTI_FRAUD_IMPORT, path.stem)
@@ -192,13 +195,19 @@ class Platform:
 
     def start_worker(self) -> None:
         """Run one worker thread in this process until :meth:`dispose` (the embedded default);
-        first delete uploads that no live job will read (:meth:`sweep_uploads`)."""
+        the thread first deletes uploads that no live job will read (:meth:`sweep_uploads`), so
+        the server's start-up does not wait for it."""
         if self._worker_thread is not None:
             return
-        self.sweep_uploads()
         self._worker_stop.clear()
+        worker = self.worker()
+
+        def sweep_then_work(stop: threading.Event) -> None:
+            self.sweep_uploads()
+            worker.run(stop)
+
         thread = threading.Thread(
-            target=self.worker().run, args=(self._worker_stop,), name="liubu-worker", daemon=True
+            target=sweep_then_work, args=(self._worker_stop,), name="liubu-worker", daemon=True
         )
         thread.start()
         self._worker_thread = thread
