@@ -71,7 +71,7 @@ PINNED = {
         "BoundedCode", "BoundedLoader", "JsonLimits", "YamlLimits", "YamlRefused",
         "check_json_bounds", "refused_yaml",
     ],
-    "claims": [],
+    "claims": ["ClaimsCode", "IncidentType", "incident_type", "incident_types", "message"],
     "monitoring": [],
     "portfolio": [],
 }  # fmt: skip

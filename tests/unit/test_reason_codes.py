@@ -30,6 +30,7 @@ CODED = {
     "accounts": "AccountsCode",
     "api": "ApiCode",
     "assessment": "AssessmentCode",
+    "claims": "ClaimsCode",
     "bounded": "BoundedCode",
     "cli": "CliCode",
     "core": "CoreCode",
