@@ -103,7 +103,9 @@ def bind(
 def underwriting_page(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
     page, nav = require_page(principal, "underwriting")
     with platform.uow(principal) as uow:
-        queue = underwriting.referral_queue(uow)
+        queue = (
+            underwriting.referral_queue(uow) if underwriting.decides_referrals(principal) else None
+        )
         quotes = list(reversed(uow.underwriting.quotes()))
         policies = list(reversed(uow.underwriting.policies()))
     return render(
