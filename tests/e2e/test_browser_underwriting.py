@@ -3,6 +3,7 @@ referral with the worksheet, and the SME binds and reads its policy document."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -57,6 +58,12 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
             "[data-testid=worksheet] >> nth=0 >> tr:has-text('期望赔付损失') td.amount >> nth=1"
         ).inner_text()
         assert abs(sum(shown) - Decimal(expected.replace(",", "").replace("¥", ""))) <= len(shown)
+    # No figure on the worksheet is shown with more than 12 significant digits (the exact values
+    # are in each cell's title and in the API): the page is for reading, not for 50-digit decimals.
+    cells = underwriter.locator("[data-testid=worksheet] td.amount").all_inner_texts()
+    figures = [re.sub(r"[^0-9]", "", cell).lstrip("0") for cell in cells if cell.strip()]
+    assert figures
+    assert max(len(f) for f in figures) <= 12, max(figures, key=len)
     expect(underwriter.get_by_test_id("quote-status")).to_have_text("待人工核保")
     underwriter.fill("textarea[name=reasons]", "新客户，评分与发现项已核实，同意承保。")
     underwriter.get_by_test_id("decide").click()
