@@ -38,6 +38,11 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     # the insurer's adequacy rule refers every option: nothing can be bound yet.
     expect(enterprise.locator("tr[data-status=refer]")).to_have_count(3)
     expect(enterprise.get_by_test_id("bind")).to_have_count(0)
+    # The customer sees where each option stands, not the insurer's internal reasons.
+    expect(enterprise.get_by_test_id("customer-status").first).to_have_text("保险公司审核中")
+    body = enterprise.locator("main").inner_text()
+    assert "费率充足度" not in body
+    assert "rate_adequacy" not in body
 
     underwriter = browser.new_context(locale="zh-CN").new_page()
     sign_in(underwriter, site, "underwriter")
@@ -72,6 +77,10 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
 
     enterprise.get_by_test_id("bind").first.click()
     expect(enterprise.get_by_test_id("policy-number")).to_contain_text("LB")
+    enterprise.goto(f"{site}/quotes")
+    expect(enterprise.get_by_test_id("customer-status").first).to_have_text("已投保")
+    expect(enterprise.get_by_test_id("bind")).to_have_count(0)  # the quote is used up
+    enterprise.go_back()
     expect(enterprise.get_by_test_id("policy")).to_contain_text("网络安全保险保险单")
     expect(enterprise.get_by_test_id("policy")).to_contain_text("Cyber insurance policy")
     expect(enterprise.get_by_test_id("policy-premium")).to_contain_text("¥")

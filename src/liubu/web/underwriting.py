@@ -54,6 +54,7 @@ def quotes_page(request: Request, principal: WebPrincipal, platform: PlatformDep
         quotes=quotes,
         policies=policies,
         products=products,
+        bound={(p.quote_id, p.terms.option_index) for p in policies},
         lang=_lang(request),
     )
 
