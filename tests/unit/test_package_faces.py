@@ -35,11 +35,12 @@ BUSINESS = (
 
 PINNED = {
     "accounts": [
-        "SYSTEM", "AccountsCode", "ApiToken", "ClaimState", "Enterprise", "EnterpriseFacts",
-        "FailureCounts", "IdentityClaim", "IdentityTakenError", "OrgKind", "Organisation",
-        "Principal", "Role", "SessionLimits", "SignInLimits", "UnitOfWork", "User", "WebSession",
-        "acting_in", "add_enterprise", "add_evidence", "add_organisation", "add_user",
-        "address_key", "authenticate_api_token", "change_password", "check_name", "check_password",
+        "MAX_AUDIT_PAGE", "SYSTEM", "AccountsCode", "ApiToken", "AuditFilter", "AuditRecord",
+        "ClaimState", "Enterprise", "EnterpriseFacts", "FailureCounts", "IdentityClaim",
+        "IdentityTakenError", "OrgKind", "Organisation", "Principal", "Role", "SessionLimits",
+        "SignInLimits", "UnitOfWork", "User", "WebSession", "acting_in", "add_enterprise",
+        "add_evidence", "add_organisation", "add_user", "address_key", "audit_trail",
+        "authenticate_api_token", "change_password", "check_name", "check_password",
         "create_organisation", "create_user", "decide_claim", "decode_access_token", "end_session",
         "issue_access_token", "issue_api_token", "list_claims", "load_principal", "new_id",
         "register_enterprise", "require", "resume_session", "revoke_api_token", "revoke_sessions",
