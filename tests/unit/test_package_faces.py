@@ -71,7 +71,13 @@ PINNED = {
         "BoundedCode", "BoundedLoader", "JsonLimits", "YamlLimits", "YamlRefused",
         "check_json_bounds", "refused_yaml",
     ],
-    "claims": ["ClaimsCode", "IncidentType", "incident_type", "incident_types", "message"],
+    "claims": [
+        "AdjustmentWorksheet", "BusinessInterruption", "ClaimTerms", "ClaimsCode",
+        "CoverageClaimTerms", "CoveragePosition", "CoverageResult", "EarlierInPeriod",
+        "ExclusionPosition", "IncidentType", "LossItem", "LossKind", "Position", "RulingStatus",
+        "TriggerCheck", "TriggeredCoverage", "WorksheetLine", "adjust", "claim_terms",
+        "coverage_position", "incident_type", "incident_types", "message",
+    ],
     "monitoring": [],
     "portfolio": [],
 }  # fmt: skip

@@ -4,7 +4,43 @@ import contracts from its first line."""
 
 from __future__ import annotations
 
+from liubu.claims.adjustment import AdjustmentWorksheet, CoverageResult, WorksheetLine, adjust
+from liubu.claims.coverage import (
+    CoveragePosition,
+    ExclusionPosition,
+    Position,
+    RulingStatus,
+    TriggerCheck,
+    TriggeredCoverage,
+    coverage_position,
+)
+from liubu.claims.losses import BusinessInterruption, EarlierInPeriod, LossItem, LossKind
 from liubu.claims.reasons import ClaimsCode, message
+from liubu.claims.terms import ClaimTerms, CoverageClaimTerms, claim_terms
 from liubu.claims.vocabulary import IncidentType, incident_type, incident_types
 
-__all__ = ["ClaimsCode", "IncidentType", "incident_type", "incident_types", "message"]
+__all__ = [
+    "AdjustmentWorksheet",
+    "BusinessInterruption",
+    "ClaimTerms",
+    "ClaimsCode",
+    "CoverageClaimTerms",
+    "CoveragePosition",
+    "CoverageResult",
+    "EarlierInPeriod",
+    "ExclusionPosition",
+    "IncidentType",
+    "LossItem",
+    "LossKind",
+    "Position",
+    "RulingStatus",
+    "TriggerCheck",
+    "TriggeredCoverage",
+    "WorksheetLine",
+    "adjust",
+    "claim_terms",
+    "coverage_position",
+    "incident_type",
+    "incident_types",
+    "message",
+]
