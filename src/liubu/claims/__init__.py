@@ -14,6 +14,13 @@ from liubu.claims.coverage import (
     TriggeredCoverage,
     coverage_position,
 )
+from liubu.claims.documents import (
+    CoverageLetter,
+    DocumentHeader,
+    StatementOfLoss,
+    coverage_letter,
+    statement_of_loss,
+)
 from liubu.claims.losses import BusinessInterruption, EarlierInPeriod, LossItem, LossKind
 from liubu.claims.reasons import ClaimsCode, message
 from liubu.claims.terms import ClaimTerms, CoverageClaimTerms, claim_terms
@@ -25,8 +32,10 @@ __all__ = [
     "ClaimTerms",
     "ClaimsCode",
     "CoverageClaimTerms",
+    "CoverageLetter",
     "CoveragePosition",
     "CoverageResult",
+    "DocumentHeader",
     "EarlierInPeriod",
     "ExclusionPosition",
     "IncidentType",
@@ -34,13 +43,16 @@ __all__ = [
     "LossKind",
     "Position",
     "RulingStatus",
+    "StatementOfLoss",
     "TriggerCheck",
     "TriggeredCoverage",
     "WorksheetLine",
     "adjust",
     "claim_terms",
+    "coverage_letter",
     "coverage_position",
     "incident_type",
     "incident_types",
     "message",
+    "statement_of_loss",
 ]
