@@ -90,6 +90,8 @@ def test_worksheet_by_hand_waiting_period_sublimit_coinsurance_and_eroded_aggreg
     assert sheet.retained == Money("245776.50")
     assert sheet.aggregate_remaining == Money(0)
     assert sheet.retention_applied == Money(5000)
+    bi = next(c for c in sheet.coverages if c.coverage == "business_interruption")
+    assert (bi.loss, bi.recoverable) == (D("525113.92"), D(500_000))
 
 
 def test_every_line_says_what_it_computes_in_both_languages() -> None:

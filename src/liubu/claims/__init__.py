@@ -4,7 +4,7 @@ import contracts from its first line."""
 
 from __future__ import annotations
 
-from liubu.claims.adjustment import AdjustmentWorksheet, CoverageResult, WorksheetLine, adjust
+from liubu.claims.adjustment import adjust
 from liubu.claims.coverage import (
     CoveragePosition,
     ExclusionPosition,
@@ -25,6 +25,7 @@ from liubu.claims.losses import BusinessInterruption, EarlierInPeriod, LossItem,
 from liubu.claims.reasons import ClaimsCode, message
 from liubu.claims.terms import ClaimTerms, CoverageClaimTerms, claim_terms
 from liubu.claims.vocabulary import IncidentType, incident_type, incident_types
+from liubu.claims.worksheet import AdjustmentWorksheet, CoverageResult, WorksheetLine
 
 __all__ = [
     "AdjustmentWorksheet",

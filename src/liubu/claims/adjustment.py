@@ -28,7 +28,6 @@ for display). For the same ground-up components, the per-event insured amount is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -38,158 +37,11 @@ from liubu.claims.coverage import CoveragePosition
 from liubu.claims.labels import label, note
 from liubu.claims.losses import BusinessInterruption, EarlierInPeriod, LossItem, check_items
 from liubu.claims.reasons import ClaimsCode
-from liubu.claims.terms import ClaimTerms, CoverageClaimTerms, check_schema
+from liubu.claims.terms import ClaimTerms, CoverageClaimTerms
+from liubu.claims.worksheet import AdjustmentWorksheet, CoverageResult, WorksheetLine
 from liubu.core import Money
 from liubu.errors import ValidationError
 from liubu.products import Text
-
-WORKSHEET_SCHEMA = 1
-_EMPTY: Mapping[str, str] = MappingProxyType({})
-
-
-@dataclass(frozen=True, slots=True)
-class WorksheetLine:
-    """One step of the adjustment: what it computes, how, from what, and the result."""
-
-    code: str
-    label: Text
-    coverage: str | None = None
-    formula: str | None = None
-    inputs: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
-    exact: Decimal | None = None
-    rounded: Decimal | None = None
-    reason: ClaimsCode | None = None
-    note: Text | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "label": self.label.to_dict(),
-            "coverage": self.coverage,
-            "formula": self.formula,
-            "inputs": dict(self.inputs),
-            "exact": None if self.exact is None else str(self.exact),
-            "rounded": None if self.rounded is None else str(self.rounded),
-            "reason": None if self.reason is None else str(self.reason),
-            "note": None if self.note is None else self.note.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> WorksheetLine:
-        return cls(
-            code=str(data["code"]),
-            label=_text(data["label"]),
-            coverage=data.get("coverage"),
-            formula=data.get("formula"),
-            inputs=MappingProxyType({str(k): str(v) for k, v in data["inputs"].items()}),
-            exact=_decimal(data.get("exact")),
-            rounded=_decimal(data.get("rounded")),
-            reason=None if data.get("reason") is None else ClaimsCode(data["reason"]),
-            note=None if data.get("note") is None else _text(data["note"]),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class CoverageResult:
-    """One coverage's figures: ground-up claimed, not payable, recoverable Z and payable."""
-
-    coverage: str
-    name: Text
-    claimed: Decimal
-    not_payable: Decimal
-    recoverable: Decimal
-    payable: Money
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "coverage": self.coverage,
-            "name": self.name.to_dict(),
-            "claimed": str(self.claimed),
-            "not_payable": str(self.not_payable),
-            "recoverable": str(self.recoverable),
-            "payable": str(self.payable.amount),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> CoverageResult:
-        return cls(
-            coverage=str(data["coverage"]),
-            name=_text(data["name"]),
-            claimed=Decimal(str(data["claimed"])),
-            not_payable=Decimal(str(data["not_payable"])),
-            recoverable=Decimal(str(data["recoverable"])),
-            payable=Money(str(data["payable"])),
-        )
-
-
-@dataclass(frozen=True)
-class AdjustmentWorksheet:
-    """The adjustment of one claim: every line, each coverage's result and the totals (fen)."""
-
-    product: str
-    lines: tuple[WorksheetLine, ...]
-    coverages: tuple[CoverageResult, ...]
-    claimed: Money
-    payable: Money
-    retained: Money
-    retention_applied: Money
-    aggregate_before: Money
-    aggregate_remaining: Money
-    notes: tuple[Text, ...]
-
-    def line(self, code: str, coverage: str | None = None) -> WorksheetLine:
-        """The first line with ``code`` (and ``coverage`` when given)."""
-        for line in self.lines:
-            if line.code == code and (coverage is None or line.coverage == coverage):
-                return line
-        raise KeyError((code, coverage))
-
-    def payable_for(self, coverage: str) -> Money:
-        return next((c.payable for c in self.coverages if c.coverage == coverage), Money.zero())
-
-    @property
-    def refusals(self) -> tuple[WorksheetLine, ...]:
-        """The lines of what was not paid, each with its reason."""
-        return tuple(line for line in self.lines if line.reason is not None)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema": WORKSHEET_SCHEMA,
-            "product": self.product,
-            "lines": [line.to_dict() for line in self.lines],
-            "coverages": [c.to_dict() for c in self.coverages],
-            "claimed": str(self.claimed.amount),
-            "payable": str(self.payable.amount),
-            "retained": str(self.retained.amount),
-            "retention_applied": str(self.retention_applied.amount),
-            "aggregate_before": str(self.aggregate_before.amount),
-            "aggregate_remaining": str(self.aggregate_remaining.amount),
-            "notes": [n.to_dict() for n in self.notes],
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> AdjustmentWorksheet:
-        check_schema(data, current=WORKSHEET_SCHEMA, what="adjustment worksheet")
-        return cls(
-            product=str(data["product"]),
-            lines=tuple(WorksheetLine.from_dict(x) for x in data["lines"]),
-            coverages=tuple(CoverageResult.from_dict(c) for c in data["coverages"]),
-            claimed=Money(str(data["claimed"])),
-            payable=Money(str(data["payable"])),
-            retained=Money(str(data["retained"])),
-            retention_applied=Money(str(data["retention_applied"])),
-            aggregate_before=Money(str(data["aggregate_before"])),
-            aggregate_remaining=Money(str(data["aggregate_remaining"])),
-            notes=tuple(_text(n) for n in data["notes"]),
-        )
-
-
-def _text(data: Mapping[str, Any]) -> Text:
-    return Text(str(data["zh"]), str(data["en"]))
-
-
-def _decimal(value: object) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
 
 
 def _fen(value: Decimal) -> Decimal:
@@ -293,27 +145,7 @@ def _interruption(
 ) -> None:
     """Lines r (when derived), r·H and the waiting period; adds the result to the coverage."""
     cover = sheet.coverage(bi.coverage, field_name="business_interruption.coverage")
-    rate, hours = bi.hourly_rate, bi.outage_hours
-    if bi.derived:
-        assert bi.gross_profit is not None
-        assert bi.gross_profit_hours is not None
-        sheet.money(
-            "bi_hourly_gross_profit",
-            rate,
-            coverage=cover.coverage,
-            formula="round_fen(G / T)",
-            inputs={"G": bi.gross_profit.amount, "T": bi.gross_profit_hours},
-        )
-        sheet.notes.append(
-            note(
-                "bi_method_period",
-                hours=_s(hours),
-                gross_profit=f"{bi.gross_profit.amount:,f}",
-                period_hours=f"{bi.gross_profit_hours:,f}",
-            )
-        )
-    else:
-        sheet.notes.append(note("bi_method_hourly", hours=_s(hours), rate=f"{rate:,f}"))
+    rate, hours = _hourly_rate(sheet, bi, cover.coverage), bi.outage_hours
     ground_up = rate * hours
     sheet.money(
         "bi_ground_up",
@@ -322,23 +154,7 @@ def _interruption(
         formula="r × H",
         inputs={"r": rate, "H": hours},
     )
-    after = ground_up
-    if cover.hourly_waiting:
-        wait = Decimal(cover.waiting_hours)
-        if cover.waiting_semantics == "qualifying_period":
-            after = ground_up if hours > wait else Decimal(0)
-            formula, kind = "r × H if H > w else 0", "waiting_qualifying"
-        else:
-            after = rate * max(hours - wait, Decimal(0))
-            formula, kind = "r × max(H − w, 0)", "waiting_time_deductible"
-        sheet.money(
-            "bi_waiting_period",
-            after,
-            coverage=cover.coverage,
-            formula=formula,
-            inputs={"r": rate, "H": hours, "w": wait},
-            note=note(kind, hours=cover.waiting_hours),
-        )
+    after = _waiting(sheet, cover, rate, hours) if cover.hourly_waiting else ground_up
     refusal = _refusal(position, cover.coverage)
     sheet.add(cover.coverage, after, refusal)
     # What the waiting period kept is borne by the insured, claimed but not payable.
@@ -354,6 +170,50 @@ def _interruption(
                 reason=refusal,
             )
         )
+
+
+def _hourly_rate(sheet: _Sheet, bi: BusinessInterruption, coverage: str) -> Decimal:
+    """r, with its line when derived from a period's gross profit, and the method's note."""
+    rate, hours = bi.hourly_rate, bi.outage_hours
+    if bi.gross_profit is None or bi.gross_profit_hours is None:
+        sheet.notes.append(note("bi_method_hourly", hours=_s(hours), rate=f"{rate:,f}"))
+        return rate
+    sheet.money(
+        "bi_hourly_gross_profit",
+        rate,
+        coverage=coverage,
+        formula="round_fen(G / T)",
+        inputs={"G": bi.gross_profit.amount, "T": bi.gross_profit_hours},
+    )
+    sheet.notes.append(
+        note(
+            "bi_method_period",
+            hours=_s(hours),
+            gross_profit=f"{bi.gross_profit.amount:,f}",
+            period_hours=f"{bi.gross_profit_hours:,f}",
+        )
+    )
+    return rate
+
+
+def _waiting(sheet: _Sheet, cover: CoverageClaimTerms, rate: Decimal, hours: Decimal) -> Decimal:
+    """Time deductible r·(H − w)⁺, or qualifying period r·H once H > w (else 0)."""
+    wait = Decimal(cover.waiting_hours)
+    if cover.waiting_semantics == "qualifying_period":
+        after = rate * hours if hours > wait else Decimal(0)
+        formula, kind = "r × H if H > w else 0", "waiting_qualifying"
+    else:
+        after = rate * max(hours - wait, Decimal(0))
+        formula, kind = "r × max(H − w, 0)", "waiting_time_deductible"
+    sheet.money(
+        "bi_waiting_period",
+        after,
+        coverage=cover.coverage,
+        formula=formula,
+        inputs={"r": rate, "H": hours, "w": wait},
+        note=note(kind, hours=cover.waiting_hours),
+    )
+    return after
 
 
 def _per_coverage(sheet: _Sheet) -> dict[str, Decimal]:
@@ -421,6 +281,7 @@ def _retention(sheet: _Sheet, earlier: EarlierInPeriod) -> Decimal:
 def _settle(
     sheet: _Sheet, recoverable: dict[str, Decimal], earlier: EarlierInPeriod
 ) -> AdjustmentWorksheet:
+    """Steps 4 and 5: the retention once per event, then the aggregate left; the totals."""
     terms = sheet.terms
     total = sum(recoverable.values(), Decimal(0))
     sheet.money("recoverable_total", total, formula="S = Σ Z", inputs=recoverable)
@@ -446,32 +307,7 @@ def _settle(
         inputs={"I": event_loss, "A_remaining": before},
         reason=ClaimsCode.AGGREGATE_EXHAUSTED if payable < event_loss else None,
     )
-    shares = _shares(Money(payable), recoverable)
-    results = []
-    for code, value in recoverable.items():
-        cover = terms.coverage(code)
-        assert cover is not None
-        sheet.money(
-            "payable_coverage",
-            shares[code].amount,
-            coverage=code,
-            formula="payable × Z / S",
-            inputs={"Z": value, "S": total},
-        )
-        results.append(
-            CoverageResult(
-                code, cover.name, sheet.loss[code], sheet.refused[code], value, shares[code]
-            )
-        )
-    for code in sheet.refused:
-        if code not in recoverable:
-            cover = terms.coverage(code)
-            assert cover is not None
-            results.append(
-                CoverageResult(
-                    code, cover.name, Decimal(0), sheet.refused[code], Decimal(0), Money.zero()
-                )
-            )
+    results = _results(sheet, recoverable, Money(payable))
     claimed = Money(sheet.claimed).round_fen()
     retained = claimed - Money(payable)
     sheet.money("retained", retained.amount, formula="claimed − payable")
@@ -479,7 +315,7 @@ def _settle(
     return AdjustmentWorksheet(
         product=terms.product,
         lines=tuple(sheet.lines),
-        coverages=tuple(results),
+        coverages=results,
         claimed=claimed,
         payable=Money(payable),
         retained=retained,
@@ -488,6 +324,37 @@ def _settle(
         aggregate_remaining=Money(before - payable),
         notes=(*dict.fromkeys(sheet.notes), *_pricing_notes(terms, recoverable)),
     )
+
+
+def _results(
+    sheet: _Sheet, recoverable: dict[str, Decimal], payable: Money
+) -> tuple[CoverageResult, ...]:
+    """Each coverage's share of the payable (pro rata to Z), and the coverages only refused."""
+    total = sum(recoverable.values(), Decimal(0))
+    shares = _shares(payable, recoverable)
+    results = []
+    for cover in sheet.terms.coverages:
+        code = cover.coverage
+        if code in recoverable:
+            sheet.money(
+                "payable_coverage",
+                shares[code].amount,
+                coverage=code,
+                formula="payable × Z / S",
+                inputs={"Z": recoverable[code], "S": total},
+            )
+        if code in sheet.loss:
+            results.append(
+                CoverageResult(
+                    code,
+                    cover.name,
+                    sheet.loss[code],
+                    sheet.refused[code],
+                    recoverable.get(code, Decimal(0)),
+                    shares.get(code, Money.zero()),
+                )
+            )
+    return tuple(results)
 
 
 def _shares(payable: Money, recoverable: dict[str, Decimal]) -> dict[str, Money]:

@@ -18,11 +18,11 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from liubu.claims.adjustment import AdjustmentWorksheet, WorksheetLine
 from liubu.claims.coverage import CoveragePosition, Position, RulingStatus, war_clause_note
 from liubu.claims.reasons import ClaimsCode, message
 from liubu.claims.terms import ClaimTerms
 from liubu.claims.vocabulary import incident_type
+from liubu.claims.worksheet import AdjustmentWorksheet, WorksheetLine
 from liubu.core import Money
 from liubu.datafiles import packaged_yaml
 from liubu.errors import ValidationError
@@ -250,7 +250,7 @@ def statement_of_loss(
         lines=lines,
         not_paid=_not_paid(worksheet, terms),
         payable_by_coverage=tuple(
-            (c.name, c.payable) for c in worksheet.coverages if c.claimed or c.not_payable
+            (c.name, c.payable) for c in worksheet.coverages if c.loss or c.not_payable
         ),
         claimed=worksheet.claimed,
         payable=worksheet.payable,
