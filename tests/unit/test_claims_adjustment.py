@@ -252,3 +252,32 @@ def test_business_interruption_needs_exactly_one_way_to_the_hourly_figure() -> N
     assert hours.value.field == "outage_hours"
     with pytest.raises(ValidationError):
         BusinessInterruption(D(9000), hourly_gross_profit=Money(1))
+
+
+def test_one_event_can_interrupt_two_coverages_each_with_its_own_waiting_period() -> None:
+    # SME v2: a cyber outage of 20 h (BI: 8-hour time deductible, sublimit 500,000) and a system
+    # failure of 30 h (system_failure: 12-hour time deductible, sublimit 100,000), 1,000 per hour:
+    # BI 1,000 × 12 = 12,000; system failure 1,000 × 18 = 18,000; 30,000 − 5,000 retention.
+    _, terms = terms_of(SME_V2, 1_000_000)
+    sheet = adjust(
+        terms,
+        [],
+        business_interruption=[
+            BusinessInterruption(D(20), hourly_gross_profit=Money(1000)),
+            BusinessInterruption(D(30), hourly_gross_profit=Money(1000), coverage="system_failure"),
+        ],
+    )
+    assert sheet.line("bi_waiting_period", "business_interruption").exact == D(12_000)
+    assert sheet.line("bi_waiting_period", "system_failure").exact == D(18_000)
+    assert sheet.payable == Money(25_000)
+    assert sheet.claimed == Money(50_000)  # 20,000 + 30,000 ground-up
+    with pytest.raises(ValidationError) as caught:
+        adjust(
+            terms,
+            [],
+            business_interruption=[
+                BusinessInterruption(D(1), hourly_gross_profit=Money(1)),
+                BusinessInterruption(D(2), hourly_gross_profit=Money(1)),
+            ],
+        )
+    assert caught.value.code == ClaimsCode.BAD_BUSINESS_INTERRUPTION

@@ -28,6 +28,7 @@ for display). For the same ground-up components, the per-event insured amount is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -101,14 +102,16 @@ def adjust(
     terms: ClaimTerms,
     items: tuple[LossItem, ...] | list[LossItem],
     *,
-    business_interruption: BusinessInterruption | None = None,
+    business_interruption: BusinessInterruption | Sequence[BusinessInterruption] | None = None,
     earlier_in_period: EarlierInPeriod | None = None,
     position: CoveragePosition | None = None,
 ) -> AdjustmentWorksheet:
     """The adjustment worksheet of one claim (module docstring for the method and rounding).
 
-    ``position``: the coverage position; items of a coverage it does not let respond are not
-    payable (with its reason). ``earlier_in_period``: what earlier claims took this period.
+    ``business_interruption``: the insured's BI figures, or one set per coverage (e.g. a cyber
+    outage and a system failure in one event). ``position``: the coverage position; items of a
+    coverage it does not let respond are not payable (with its reason). ``earlier_in_period``:
+    what earlier claims took this period.
     """
     earlier = earlier_in_period or EarlierInPeriod()
     sheet = _Sheet(terms)
@@ -123,8 +126,8 @@ def adjust(
             inputs={"kind": item.kind, "description": item.description, **_count(item)},
         )
         sheet.add(item.coverage, item.amount.amount, refusal)
-    if business_interruption is not None:
-        _interruption(sheet, business_interruption, position)
+    for index, bi in enumerate(_interruptions(business_interruption)):
+        _interruption(sheet, bi, position, field_name=f"business_interruption[{index}].coverage")
     recoverable = _per_coverage(sheet)
     return _settle(sheet, recoverable, earlier)
 
@@ -140,11 +143,34 @@ def _refusal(position: CoveragePosition | None, coverage: str) -> ClaimsCode | N
     return None if position is None else position.refusal(coverage)
 
 
+def _interruptions(
+    given: BusinessInterruption | Sequence[BusinessInterruption] | None,
+) -> tuple[BusinessInterruption, ...]:
+    """The BI figures as a tuple: at most one set per coverage."""
+    found = (
+        ()
+        if given is None
+        else (given,)
+        if isinstance(given, BusinessInterruption)
+        else tuple(given)
+    )
+    coverages = [bi.coverage for bi in found]
+    if len(set(coverages)) != len(coverages) or not all(
+        isinstance(bi, BusinessInterruption) for bi in found
+    ):
+        raise ValidationError(
+            "Give at most one set of business-interruption figures per coverage.",
+            code=ClaimsCode.BAD_BUSINESS_INTERRUPTION,
+            field="business_interruption",
+        )
+    return found
+
+
 def _interruption(
-    sheet: _Sheet, bi: BusinessInterruption, position: CoveragePosition | None
+    sheet: _Sheet, bi: BusinessInterruption, position: CoveragePosition | None, *, field_name: str
 ) -> None:
     """Lines r (when derived), r·H and the waiting period; adds the result to the coverage."""
-    cover = sheet.coverage(bi.coverage, field_name="business_interruption.coverage")
+    cover = sheet.coverage(bi.coverage, field_name=field_name)
     rate, hours = _hourly_rate(sheet, bi, cover.coverage), bi.outage_hours
     ground_up = rate * hours
     sheet.money(
