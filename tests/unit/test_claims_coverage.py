@@ -8,6 +8,7 @@ import pytest
 
 from liubu.claims import (
     ClaimsCode,
+    CoveragePosition,
     LossItem,
     LossKind,
     Position,
@@ -238,3 +239,9 @@ def test_the_adjustment_leaves_out_what_the_position_excludes() -> None:
     refused = sheet.line("item_not_payable", "regulatory_defence_and_penalties")
     assert refused.reason == ClaimsCode.EXCLUSION_APPLIES
     assert sheet.payable == Money(35_000)  # 40,000 − 5,000; the fine is not paid
+
+
+def test_position_round_trips_through_its_json() -> None:
+    rulings = {**_CLEARED, "uninsurable_fines": ("applies", "The fine is not insurable by law.")}
+    position = _ransomware(rulings)
+    assert CoveragePosition.from_dict(position.to_dict()) == position

@@ -5,15 +5,7 @@ import contracts from its first line."""
 from __future__ import annotations
 
 from liubu.claims.adjustment import adjust
-from liubu.claims.coverage import (
-    CoveragePosition,
-    ExclusionPosition,
-    Position,
-    RulingStatus,
-    TriggerCheck,
-    TriggeredCoverage,
-    coverage_position,
-)
+from liubu.claims.coverage import coverage_position
 from liubu.claims.documents import (
     CoverageLetter,
     DocumentHeader,
@@ -22,6 +14,14 @@ from liubu.claims.documents import (
     statement_of_loss,
 )
 from liubu.claims.losses import BusinessInterruption, EarlierInPeriod, LossItem, LossKind
+from liubu.claims.position import (
+    CoveragePosition,
+    ExclusionPosition,
+    Position,
+    RulingStatus,
+    TriggerCheck,
+    TriggeredCoverage,
+)
 from liubu.claims.reasons import ClaimsCode, message
 from liubu.claims.terms import ClaimTerms, CoverageClaimTerms, claim_terms
 from liubu.claims.vocabulary import IncidentType, incident_type, incident_types

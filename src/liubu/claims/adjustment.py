@@ -34,9 +34,9 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from liubu.claims.coverage import CoveragePosition
 from liubu.claims.labels import label, note
 from liubu.claims.losses import BusinessInterruption, EarlierInPeriod, LossItem, check_items
+from liubu.claims.position import CoveragePosition
 from liubu.claims.reasons import ClaimsCode
 from liubu.claims.terms import ClaimTerms, CoverageClaimTerms
 from liubu.claims.worksheet import AdjustmentWorksheet, CoverageResult, WorksheetLine

@@ -25,14 +25,18 @@ on the calendar by its Shanghai wall-clock date.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
-from enum import StrEnum
-from typing import Any
 
 from liubu.claims.labels import exclusion_scope, note
-from liubu.claims.reasons import ClaimsCode, message
+from liubu.claims.position import (
+    CoveragePosition,
+    ExclusionPosition,
+    Position,
+    RulingStatus,
+    TriggerCheck,
+    TriggeredCoverage,
+)
+from liubu.claims.reasons import ClaimsCode
 from liubu.claims.terms import ClaimTerms
 from liubu.claims.vocabulary import incident_type as find_incident_type
 from liubu.core import to_shanghai
@@ -42,149 +46,6 @@ from liubu.products import ProductSpec, Text, load_vocabulary
 MAX_RULING_REASON = 2000
 _RETRO = "before_retroactive_date"
 _WAR = "war_and_state_cyber_operations"
-
-
-class RulingStatus(StrEnum):
-    """The adjuster's ruling on one exclusion."""
-
-    APPLIES = "applies"
-    DOES_NOT_APPLY = "does_not_apply"
-    UNDECIDED = "undecided"
-
-
-class Position(StrEnum):
-    """The overall coverage position."""
-
-    COVERED = "covered"
-    PARTLY_COVERED = "partly_covered"
-    DECLINED = "declined"
-    PENDING = "pending"
-
-
-@dataclass(frozen=True, slots=True)
-class TriggeredCoverage:
-    """A coverage the incident triggers; ``excluded_by`` names what takes it away (an exclusion
-    code or ``from_inception``), with the reason code, or both are None when it responds."""
-
-    coverage: str
-    name: Text
-    sublimit: Decimal
-    excluded_by: str | None = None
-    reason: ClaimsCode | None = None
-
-    @property
-    def responds(self) -> bool:
-        return self.excluded_by is None
-
-
-@dataclass(frozen=True, slots=True)
-class ExclusionPosition:
-    """One exclusion of the product and where it stands for this incident."""
-
-    code: str
-    name: Text
-    definition: Text
-    engaged: bool
-    status: RulingStatus
-    reason: str | None  # the adjuster's words
-    basis: Text | None  # what the system found (dates, not engaged)
-    scope: tuple[str, ...] | None  # coverages it takes away; None: the whole claim
-    lma_clause: str | None = None
-    lma_name: Text | None = None
-    lma_definition: Text | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TriggerCheck:
-    """Whether the incident falls within the policy's trigger, and why not."""
-
-    basis: str
-    passed: bool
-    reasons: tuple[ClaimsCode, ...]
-    retroactive_date: date | None
-    reporting_end: date
-
-
-@dataclass(frozen=True)
-class CoveragePosition:
-    """The coverage position of one incident under one policy's terms."""
-
-    product: str
-    incident_type: str
-    occurred_at: datetime
-    discovered_at: datetime
-    notified_at: datetime
-    coverages: tuple[TriggeredCoverage, ...]
-    not_carried: tuple[str, ...]
-    exclusions: tuple[ExclusionPosition, ...]
-    trigger: TriggerCheck
-    position: Position
-    reasons: tuple[ClaimsCode, ...]
-
-    def responding(self) -> tuple[str, ...]:
-        """Codes of the coverages that respond (none when the position is ``declined``)."""
-        if self.position is Position.DECLINED:
-            return ()
-        return tuple(c.coverage for c in self.coverages if c.responds)
-
-    def refusal(self, coverage: str) -> ClaimsCode | None:
-        """Why ``coverage`` pays nothing on this incident, or None when it responds."""
-        if self.position is Position.DECLINED:
-            return ClaimsCode.NOT_COVERED
-        for item in self.coverages:
-            if item.coverage == coverage:
-                return item.reason
-        return ClaimsCode.COVERAGE_NOT_TRIGGERED
-
-    def reason_titles(self) -> tuple[Text, ...]:
-        return tuple(Text(message(c, "zh"), message(c, "en")) for c in self.reasons)
-
-    def exclusion(self, code: str) -> ExclusionPosition:
-        return next(e for e in self.exclusions if e.code == code)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (the store keeps it; ``schema`` 1)."""
-        return {
-            "schema": 1,
-            "product": self.product,
-            "incident_type": self.incident_type,
-            "occurred_at": self.occurred_at.isoformat(),
-            "discovered_at": self.discovered_at.isoformat(),
-            "notified_at": self.notified_at.isoformat(),
-            "position": str(self.position),
-            "reasons": [str(r) for r in self.reasons],
-            "trigger": {
-                "basis": self.trigger.basis,
-                "passed": self.trigger.passed,
-                "reasons": [str(r) for r in self.trigger.reasons],
-                "retroactive_date": _iso(self.trigger.retroactive_date),
-                "reporting_end": self.trigger.reporting_end.isoformat(),
-            },
-            "coverages": [
-                {
-                    "coverage": c.coverage,
-                    "name": c.name.to_dict(),
-                    "sublimit": str(c.sublimit),
-                    "excluded_by": c.excluded_by,
-                    "reason": None if c.reason is None else str(c.reason),
-                }
-                for c in self.coverages
-            ],
-            "not_carried": list(self.not_carried),
-            "exclusions": [
-                {
-                    "code": e.code,
-                    "name": e.name.to_dict(),
-                    "engaged": e.engaged,
-                    "status": str(e.status),
-                    "reason": e.reason,
-                    "basis": None if e.basis is None else e.basis.to_dict(),
-                    "scope": None if e.scope is None else list(e.scope),
-                    "lma_clause": e.lma_clause,
-                }
-                for e in self.exclusions
-            ],
-        }
 
 
 def coverage_position(
@@ -421,7 +282,3 @@ def war_clause_note(position: CoveragePosition) -> Text | None:
                 ).en,
             )
     return None
-
-
-def _iso(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()

@@ -18,7 +18,8 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from liubu.claims.coverage import CoveragePosition, Position, RulingStatus, war_clause_note
+from liubu.claims.coverage import war_clause_note
+from liubu.claims.position import CoveragePosition, Position, RulingStatus
 from liubu.claims.reasons import ClaimsCode, message
 from liubu.claims.terms import ClaimTerms
 from liubu.claims.vocabulary import incident_type
