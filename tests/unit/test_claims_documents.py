@@ -118,11 +118,12 @@ def test_statement_html_carries_the_figures_in_each_language() -> None:
     assert "赔款计算书" not in en
 
 
-def test_statement_pdf_parses_and_shows_the_payable_total() -> None:
-    pdf = render_statement_pdf(_statement(), "en")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_statement_pdf_parses_and_shows_the_payable_total(lang: str) -> None:
+    pdf = render_statement_pdf(_statement(), lang)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "520,000.00" in text
-    assert "Statement of loss" in text
+    assert "795,776.50" in text
 
 
 def test_coverage_letter_in_both_languages_and_as_pdf() -> None:
