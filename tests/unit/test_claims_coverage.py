@@ -245,3 +245,11 @@ def test_position_round_trips_through_its_json() -> None:
     rulings = {**_CLEARED, "uninsurable_fines": ("applies", "The fine is not insurable by law.")}
     position = _ransomware(rulings)
     assert CoveragePosition.from_dict(position.to_dict()) == position
+
+
+def test_a_position_of_another_product_is_refused_by_the_adjustment() -> None:
+    position = _ransomware(_CLEARED)
+    _, other = terms_of(HEALTHCARE, 1_000_000)
+    with pytest.raises(ValidationError) as caught:
+        adjust(other, [], position=position)
+    assert caught.value.code == ClaimsCode.TERMS_PRODUCT_MISMATCH

@@ -113,6 +113,13 @@ def adjust(
     coverage it does not let respond are not payable (with its reason). ``earlier_in_period``:
     what earlier claims took this period.
     """
+    if position is not None and position.product != terms.product:
+        raise ValidationError(
+            f"The coverage position is of {position.product}, not of {terms.product}.",
+            code=ClaimsCode.TERMS_PRODUCT_MISMATCH,
+            field="position",
+            value=position.product[:128],
+        )
     earlier = earlier_in_period or EarlierInPeriod()
     sheet = _Sheet(terms)
     for index, item in enumerate(check_items(items)):

@@ -35,7 +35,6 @@ class ClaimsCode(StrEnum):
     BAD_EARLIER_IN_PERIOD = "claims.bad_earlier_in_period"
     SANCTIONS_HIT = "claims.sanctions_hit"
     SANCTIONS_NOT_SCREENED = "claims.sanctions_not_screened"
-    COVERAGE_EXCLUDED = "claims.coverage_excluded"
     COVERAGE_NOT_TRIGGERED = "claims.coverage_not_triggered"
     NOT_COVERED = "claims.not_covered"
     AGGREGATE_EXHAUSTED = "claims.aggregate_exhausted"
