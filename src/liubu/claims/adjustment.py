@@ -256,7 +256,7 @@ def _per_coverage(sheet: _Sheet) -> dict[str, Decimal]:
         if cover.coverage not in sheet.loss:
             continue
         code, loss = cover.coverage, sheet.loss[cover.coverage]
-        sheet.money("coverage_loss", loss, coverage=code, formula="Y = Σ payable items")
+        sheet.money("coverage_loss", loss, coverage=code, formula="Y = Σ xᵢ")
         shared = cover.share * loss
         if cover.coinsurance:
             sheet.money(
