@@ -14,11 +14,13 @@ from liubu.claims import (
     Position,
     RulingStatus,
     adjust,
+    coverage_letter,
     coverage_position,
 )
 from liubu.core import Money
 from liubu.errors import ValidationError
 from tests.unit.claims_policies import ANTI_FRAUD, HEALTHCARE, SME_V2, at, terms_of
+from tests.unit.test_claims_documents import _header
 
 _CLEARED = dict.fromkeys(
     (
@@ -85,6 +87,12 @@ def test_war_ruled_applicable_declines_the_whole_claim() -> None:
     assert ClaimsCode.EXCLUSION_APPLIES in position.reasons
     assert position.responding() == ()
     assert position.refusal("forensics") == ClaimsCode.NOT_COVERED
+    letter = coverage_letter(position, header=_header())
+    assert not any(c.responds for c in letter.coverages)
+    # The war exclusion takes every coverage, so each names it; not the bare "declined".
+    assert {c.reason.en for c in letter.coverages if c.reason} == {
+        "The adjuster ruled that an exclusion applies."
+    }
 
 
 def test_an_exclusion_of_part_of_the_loss_leaves_the_claim_partly_covered() -> None:
@@ -126,6 +134,12 @@ def test_claims_made_before_the_retroactive_date_is_flagged() -> None:
         rulings={},
     )
     assert later.trigger.passed
+    # The dates decided the exclusion: each coverage says so, not that the adjuster ruled.
+    letter = coverage_letter(position, header=_header())
+    assert {c.reason.en for c in letter.coverages if c.reason} == {
+        "The incident occurred before the retroactive date."
+    }
+    assert position.reasons == (ClaimsCode.BEFORE_RETROACTIVE_DATE,)
     assert later.exclusion("before_retroactive_date").status is RulingStatus.DOES_NOT_APPLY
 
 
@@ -173,6 +187,11 @@ def test_occurrence_outside_the_period_and_the_shanghai_calendar() -> None:
         rulings={},
     )
     assert outside.trigger.reasons == (ClaimsCode.OCCURRED_OUTSIDE_PERIOD,)
+    # A failed trigger leaves no reason on the coverages: the letter gives the position's.
+    letter = coverage_letter(outside, header=_header())
+    assert [c.reason.en for c in letter.coverages if c.reason] == [
+        "The coverage position declines this incident."
+    ]
 
 
 def test_a_ruling_on_an_exclusion_the_product_lacks_is_refused() -> None:

@@ -229,13 +229,20 @@ def _taken_by(
 ) -> tuple[str | None, ClaimsCode | None]:
     for exclusion in applying:
         if exclusion.scope is None or code in exclusion.scope:
-            return exclusion.code, ClaimsCode.EXCLUSION_APPLIES
+            return exclusion.code, _why(exclusion)
     carried = terms.coverage(code)
     if carried is not None and carried.waiting_semantics == "from_inception":
         start = datetime.combine(terms.period_start, time(0), tzinfo=to_shanghai(occurred).tzinfo)
         if occurred < start + timedelta(hours=carried.waiting_hours):
             return "from_inception", ClaimsCode.WITHIN_INCEPTION_WAITING
     return None, None
+
+
+def _why(exclusion: ExclusionPosition) -> ClaimsCode:
+    """The reason an applying exclusion gives: the adjuster's ruling, or the dates found."""
+    if exclusion.code == _RETRO and exclusion.reason is None:
+        return ClaimsCode.BEFORE_RETROACTIVE_DATE
+    return ClaimsCode.EXCLUSION_APPLIES
 
 
 def _overall(
@@ -245,8 +252,9 @@ def _overall(
 ) -> tuple[Position, tuple[ClaimsCode, ...]]:
     """Declined (trigger, a whole-claim exclusion, nothing left) → pending → partly → covered."""
     reasons: list[ClaimsCode] = list(trigger.reasons)
-    if any(e.status is RulingStatus.APPLIES and e.scope is None for e in exclusions):
-        reasons.append(ClaimsCode.EXCLUSION_APPLIES)
+    reasons.extend(
+        _why(e) for e in exclusions if e.status is RulingStatus.APPLIES and e.scope is None
+    )
     if not coverages:
         reasons.append(ClaimsCode.NO_COVERAGE_TRIGGERED)
     taken = [c.reason for c in coverages if c.reason is not None]

@@ -160,7 +160,7 @@ def coverage_letter(
                 c.name,
                 Money(c.sublimit),
                 c.responds and position.position is not Position.DECLINED,
-                None if c.reason is None else _title(c.reason),
+                _coverage_reason(position, c.reason),
             )
             for c in position.coverages
         ),
@@ -182,6 +182,13 @@ def coverage_letter(
         war_clause=war_clause_note(position),
         appeal=_appeal("letter_appeal", appeal_within_days),
     )
+
+
+def _coverage_reason(position: CoveragePosition, reason: ClaimsCode | None) -> Text | None:
+    """Why a coverage does not respond: its own reason, else the declined position's."""
+    if reason is None and position.position is Position.DECLINED:
+        reason = ClaimsCode.NOT_COVERED
+    return None if reason is None else _title(reason)
 
 
 def _appeal(key: str, days: int) -> Text:
