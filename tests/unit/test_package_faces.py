@@ -72,7 +72,14 @@ PINNED = {
         "BoundedCode", "BoundedLoader", "JsonLimits", "YamlLimits", "YamlRefused",
         "check_json_bounds", "refused_yaml",
     ],
-    "claims": ["ClaimsCode", "IncidentType", "incident_type", "incident_types", "message"],
+    "claims": [
+        "AdjustmentWorksheet", "BusinessInterruption", "ClaimTerms", "ClaimsCode",
+        "CoverageClaimTerms", "CoverageLetter", "CoveragePosition", "CoverageResult",
+        "DocumentHeader", "EarlierInPeriod", "ExclusionPosition", "IncidentType", "LossItem",
+        "LossKind", "Position", "RulingStatus", "StatementOfLoss", "TriggerCheck",
+        "TriggeredCoverage", "WorksheetLine", "adjust", "claim_terms", "coverage_letter",
+        "coverage_position", "incident_type", "incident_types", "message", "statement_of_loss",
+    ],
     "monitoring": [],
     "portfolio": [],
 }  # fmt: skip

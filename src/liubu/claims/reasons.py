@@ -15,6 +15,30 @@ class ClaimsCode(StrEnum):
     """Stable codes of this package's rules. Add new codes; never rename or reuse one."""
 
     UNKNOWN_INCIDENT_TYPE = "claims.unknown_incident_type"
+    # Coverage position and loss adjustment (terms, coverage, adjustment, documents).
+    TERMS_PRODUCT_MISMATCH = "claims.terms_product_mismatch"
+    TERMS_INCOMPLETE = "claims.terms_incomplete"
+    RECORD_SCHEMA = "claims.record_schema"
+    BAD_PERIOD = "claims.bad_period"
+    BAD_TIMES = "claims.bad_times"
+    OCCURRED_OUTSIDE_PERIOD = "claims.occurred_outside_period"
+    NOTIFIED_OUTSIDE_REPORTING = "claims.notified_outside_reporting"
+    BEFORE_RETROACTIVE_DATE = "claims.before_retroactive_date"
+    WITHIN_INCEPTION_WAITING = "claims.within_inception_waiting"
+    NO_COVERAGE_TRIGGERED = "claims.no_coverage_triggered"
+    EXCLUSION_APPLIES = "claims.exclusion_applies"
+    EXCLUSION_UNDECIDED = "claims.exclusion_undecided"
+    BAD_RULING = "claims.bad_ruling"
+    UNKNOWN_COVERAGE = "claims.unknown_coverage"
+    BAD_LOSS_ITEM = "claims.bad_loss_item"
+    BAD_BUSINESS_INTERRUPTION = "claims.bad_business_interruption"
+    BAD_EARLIER_IN_PERIOD = "claims.bad_earlier_in_period"
+    SANCTIONS_HIT = "claims.sanctions_hit"
+    SANCTIONS_NOT_SCREENED = "claims.sanctions_not_screened"
+    COVERAGE_NOT_TRIGGERED = "claims.coverage_not_triggered"
+    NOT_COVERED = "claims.not_covered"
+    AGGREGATE_EXHAUSTED = "claims.aggregate_exhausted"
+    BAD_DOCUMENT = "claims.bad_document"
 
 
 def message(code: ClaimsCode, lang: str) -> str:
