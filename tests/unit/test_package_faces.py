@@ -71,7 +71,13 @@ PINNED = {
         "BoundedCode", "BoundedLoader", "JsonLimits", "YamlLimits", "YamlRefused",
         "check_json_bounds", "refused_yaml",
     ],
-    "claims": ["ClaimsCode", "IncidentType", "incident_type", "incident_types", "message"],
+    "claims": [
+        "MAX_TRIANGLE_BYTES", "ClaimsCode", "DevelopmentFactor", "DevelopmentRow",
+        "DevelopmentSource", "IncidentType", "OriginReserve", "ReserveResult", "ReservingMethod",
+        "Triangle", "TrianglePoint", "incident_type", "incident_types", "message",
+        "read_premium_csv", "read_triangle_csv", "reserve", "reserving_method",
+        "triangle_from_development",
+    ],
     "monitoring": [],
     "portfolio": [],
 }  # fmt: skip
