@@ -123,8 +123,12 @@ class Triangle:
             )
         known = self._cells_by_key()
         origins = _origin_grid(sorted({origin for origin, _ in known}, key=origin_start))
-        developments = _development_grid(sorted({dev for _, dev in known}), origins[0])
         valuation = max(_month_index(origin_start(o)) + d for o, d in known)
+        developments = _development_grid(
+            sorted({dev for _, dev in known}),
+            origins[0],
+            oldest_age=valuation - _month_index(origin_start(origins[0])),
+        )
         rows: list[tuple[Decimal | None, ...]] = []
         for origin in origins:
             start = _month_index(origin_start(origin))
@@ -235,14 +239,10 @@ def _origin_grid(origins: list[str]) -> list[str]:
     return origins
 
 
-def _development_grid(developments: list[int], first_origin: str) -> list[int]:
-    if len(developments) > MAX_DEVELOPMENTS:
-        raise ValidationError(
-            f"The triangle has {len(developments)} development periods, more than the "
-            f"{MAX_DEVELOPMENTS} allowed.",
-            code=ClaimsCode.TRIANGLE_TOO_LARGE,
-            field="development",
-        )
+def _development_grid(developments: list[int], first_origin: str, *, oldest_age: int) -> list[int]:
+    """Every development age from the first up to the oldest origin's age at the valuation: the
+    oldest origin is developed to the valuation (chainladder reads the latest diagonal there), so
+    a triangle cut at a smaller maximum age shows as a gap."""
     step = developments[0]
     origin_months = 3 if "Q" in first_origin else 12
     if step not in DEVELOPMENT_STEPS or origin_months % step:
@@ -253,16 +253,24 @@ def _development_grid(developments: list[int], first_origin: str) -> list[int]:
             field="development",
             value=step,
         )
-    for index, development in enumerate(developments, start=1):
-        if development != index * step:
+    for development in developments:
+        if development % step:
             raise ValidationError(
-                f"The development periods are not a regular grid of {step} months: expected "
-                f"{index * step} months, found {development}.",
+                f"The development periods are not a regular grid of {step} months: "
+                f"{development} months is not a multiple of {step}.",
                 code=ClaimsCode.TRIANGLE_GRID,
                 field="development",
                 value=development,
             )
-    return developments
+    ages = list(range(step, oldest_age + 1, step))
+    if len(ages) > MAX_DEVELOPMENTS:
+        raise ValidationError(
+            f"The triangle has {len(ages)} development periods, more than the "
+            f"{MAX_DEVELOPMENTS} allowed.",
+            code=ClaimsCode.TRIANGLE_TOO_LARGE,
+            field="development",
+        )
+    return ages
 
 
 def _valuation_label(month_index: int) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -258,37 +259,51 @@ def _fit(
     import numpy as np
     import pandas as pd
 
-    # No warning escapes under ``filterwarnings = error`` for the frames built here (dates, not
-    # integers, for origin and valuation), so none is filtered.
-    cells = cl.Triangle(
-        _frame(triangle, pd),
-        origin="origin",
-        development="valuation",
-        columns=["value"],
-        cumulative=True,
-    )
-    developed = cl.Development(average="volume", sigma_interpolation="mack").fit_transform(cells)
-    if method is ReservingMethod.MACK:
-        model = cl.MackChainladder().fit(developed)
-    elif method is ReservingMethod.BF:
-        assert apriori is not None
-        assert exposure is not None
-        premium = cl.Triangle(
-            pd.DataFrame(
-                {
-                    "origin": [pd.Timestamp(origin_start(o)) for o in triangle.origins],
-                    "valuation": [cells.valuation_date] * len(triangle.origins),
-                    "premium": [float(p) for p in exposure],
-                }
-            ),
+    with warnings.catch_warnings():
+        # Fitting a model also extrapolates a tail σ log-linearly (chainladder.tails.base), used
+        # only when a tail factor is fitted — never here — and overflowing exp() when a σ is 0
+        # (e.g. a development period with one link ratio). Only that module's numpy warnings.
+        warnings.filterwarnings(
+            "ignore", category=RuntimeWarning, module=r"chainladder\.tails\.base"
+        )
+        # Mack's rule for the last σ divides by the σ before it; a σ of 0 (link ratios that do
+        # not vary) warns there, and the standard error it leads to is refused below as undefined.
+        warnings.filterwarnings(
+            "ignore", category=RuntimeWarning, module=r"chainladder\.utils\.weighted_regression"
+        )
+        cells = cl.Triangle(
+            _frame(triangle, pd),
             origin="origin",
             development="valuation",
-            columns=["premium"],
+            columns=["value"],
             cumulative=True,
-        ).latest_diagonal
-        model = cl.BornhuetterFerguson(apriori=float(apriori)).fit(developed, sample_weight=premium)
-    else:
-        model = cl.Chainladder().fit(developed)
+        )
+        developed = cl.Development(average="volume", sigma_interpolation="mack").fit_transform(
+            cells
+        )
+        if method is ReservingMethod.MACK:
+            model = cl.MackChainladder().fit(developed)
+        elif method is ReservingMethod.BF:
+            assert apriori is not None
+            assert exposure is not None
+            premium = cl.Triangle(
+                pd.DataFrame(
+                    {
+                        "origin": [pd.Timestamp(origin_start(o)) for o in triangle.origins],
+                        "valuation": [cells.valuation_date] * len(triangle.origins),
+                        "premium": [float(p) for p in exposure],
+                    }
+                ),
+                origin="origin",
+                development="valuation",
+                columns=["premium"],
+                cumulative=True,
+            ).latest_diagonal
+            model = cl.BornhuetterFerguson(apriori=float(apriori)).fit(
+                developed, sample_weight=premium
+            )
+        else:
+            model = cl.Chainladder().fit(developed)
     mack = method is ReservingMethod.MACK
 
     def column(values: Any) -> list[float]:
@@ -315,9 +330,8 @@ def _result(
 ) -> ReserveResult:
     developments = triangle.developments
     factors = []
-    for index, (to_age, to_ult) in enumerate(
-        zip(fitted.age_to_age, fitted.age_to_ultimate, strict=False)
-    ):
+    pairs = zip(fitted.age_to_age, fitted.age_to_ultimate, strict=True)
+    for index, (to_age, to_ult) in enumerate(list(pairs)[: len(developments) - 1]):
         if not (math.isfinite(to_age) and math.isfinite(to_ult)):
             raise ValidationError(
                 f"The development factor from {developments[index]} to "
