@@ -72,10 +72,11 @@ PINNED = {
         "check_json_bounds", "refused_yaml",
     ],
     "claims": [
-        "MAX_TRIANGLE_BYTES", "ClaimsCode", "DevelopmentFactor", "DevelopmentRow",
+        "MAX_TRIANGLE_BYTES", "RESERVERS", "ClaimsCode", "DevelopmentFactor", "DevelopmentRow",
         "DevelopmentSource", "IncidentType", "OriginReserve", "ReserveResult", "ReservingMethod",
         "Triangle", "TrianglePoint", "incident_type", "incident_types", "message",
-        "read_premium_csv", "read_triangle_csv", "reserve", "reserving_method",
+        "read_premium_csv", "read_triangle_csv", "reserve", "reserve_product", "reserve_triangle",
+        "reserving_method",
         "triangle_from_development",
     ],
     "monitoring": [],

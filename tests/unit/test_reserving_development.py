@@ -10,16 +10,18 @@ from decimal import Decimal
 
 import pytest
 
+from liubu.accounts import OrgKind, Role, acting_in
 from liubu.claims import (
     ClaimsCode,
     DevelopmentRow,
     DevelopmentSource,
     read_triangle_csv,
     reserve,
+    reserve_product,
     triangle_from_development,
 )
 from liubu.claims.reserving import Basis
-from liubu.errors import ValidationError
+from liubu.errors import PermissionDeniedError, ValidationError
 
 D = Decimal
 PAYMENTS = [
@@ -115,3 +117,18 @@ def test_the_store_path_and_the_csv_path_reserve_to_the_same_figures() -> None:
     # f1 = (150 + 230) / (100 + 200) = 1.2667, f2 = 175 / 150 = 1.1667:
     # 2022: 230 × 7/6 − 230 = 38.33; 2023: 40 × 19/15 × 7/6 − 40 = 19.11; total 57.44.
     assert reserve(from_file).ibnr == D("57.44")
+
+
+def test_an_insurers_actuary_reserves_a_product_from_the_store_and_others_may_not() -> None:
+    store = FakeClaimsStore(PAYMENTS)
+    actuary = acting_in("insurer-1", OrgKind.INSURER, Role.ACTUARY)
+    result = reserve_product(actuary, store, product_ref=None, basis="incurred")
+    assert store.asked == [(None, "incurred")]
+    assert result.ibnr == D("57.44")  # the figure worked out by hand above
+    for outsider in (
+        acting_in("insurer-1", OrgKind.INSURER, Role.UNDERWRITER),
+        acting_in("provider-1", OrgKind.SECURITY_PROVIDER, Role.ADMIN),
+    ):
+        with pytest.raises(PermissionDeniedError):
+            reserve_product(outsider, store, product_ref=None, basis="paid")
+    assert len(store.asked) == 1  # refused before the store was read

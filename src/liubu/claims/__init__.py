@@ -27,10 +27,12 @@ from liubu.claims.reserving_methods import (
     reserve,
     reserving_method,
 )
+from liubu.claims.reserving_service import RESERVERS, reserve_product, reserve_triangle
 from liubu.claims.vocabulary import IncidentType, incident_type, incident_types
 
 __all__ = [
     "MAX_TRIANGLE_BYTES",
+    "RESERVERS",
     "ClaimsCode",
     "DevelopmentFactor",
     "DevelopmentRow",
@@ -47,6 +49,8 @@ __all__ = [
     "read_premium_csv",
     "read_triangle_csv",
     "reserve",
+    "reserve_product",
+    "reserve_triangle",
     "reserving_method",
     "triangle_from_development",
 ]
