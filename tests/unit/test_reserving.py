@@ -268,3 +268,17 @@ def test_reserving_a_column_that_sums_to_zero_is_a_clear_error() -> None:
     with pytest.raises(ValidationError, match="from 12 to 24 months is undefined") as refused:
         reserve(triangle)
     assert refused.value.code == ClaimsCode.RESERVING_UNDEFINED
+
+
+def test_degenerate_factors_and_far_future_valuations_are_refused_not_crashed() -> None:
+    # f(12→24) = 1e15 / 0.000001 = 1e21, so 2021's ultimate would be 1e15 × 1e21 = 1e36.
+    degenerate = read_triangle_csv(
+        "origin,development,value\n2020,12,0.000001\n2020,24,1000000000000000\n"
+        "2021,12,1000000000000000\n"
+    )
+    with pytest.raises(ValidationError, match="degenerate") as refused:
+        reserve(degenerate)
+    assert refused.value.code == ClaimsCode.RESERVING_UNDEFINED
+    with pytest.raises(ValidationError, match="valued after 2200") as late:
+        Triangle((TrianglePoint("2200", 12, Decimal(1)), TrianglePoint("2200", 24, Decimal(2))))
+    assert late.value.code == ClaimsCode.TRIANGLE_VALUE

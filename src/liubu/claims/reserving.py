@@ -40,7 +40,7 @@ DEVELOPMENT_STEPS = (3, 6, 12)
 OriginPeriod = Literal["year", "quarter"]
 Basis = Literal["paid", "incurred"]
 _LABEL = re.compile(r"([0-9]{4})(?:Q([1-4]))?")
-_YEARS = (1900, 2200)
+_YEARS = (1900, 2200)  # pandas, under chainladder, dates up to 2262
 
 
 def _cell_error(message: str, code: ClaimsCode, origin: str, development: int) -> ValidationError:
@@ -124,6 +124,13 @@ class Triangle:
         known = self._cells_by_key()
         origins = _origin_grid(sorted({origin for origin, _ in known}, key=origin_start))
         valuation = max(_month_index(origin_start(o)) + d for o, d in known)
+        if valuation > _month_index(date(_YEARS[1] + 1, 1, 1)):
+            raise ValidationError(
+                f"The triangle is valued after {_YEARS[1]} ({_valuation_label(valuation)}): an "
+                f"origin plus its development reaches beyond the calendar liubu reserves in.",
+                code=ClaimsCode.TRIANGLE_VALUE,
+                field="development",
+            )
         developments = _development_grid(
             sorted({dev for _, dev in known}),
             origins[0],

@@ -38,6 +38,7 @@ from liubu.errors import ValidationError
 SCHEMA = 1
 FACTOR_QUANTUM = Decimal("0.000001")
 MAX_APRIORI = Decimal(10)
+_MAX_AMOUNT = 1e20  # an ultimate beyond this comes from degenerate factors, not from losses
 SETTINGS = "volume-weighted factors over all origins, no tail, sigma_interpolation=mack"
 
 
@@ -170,7 +171,18 @@ def reserve(
             field="points",
         )
     exposure = _exposure(triangle, chosen, apriori, premium)
-    fitted = _fit(triangle, chosen, apriori, exposure)
+    try:
+        fitted = _fit(triangle, chosen, apriori, exposure)
+    except (ArithmeticError, IndexError, KeyError, ValueError) as error:
+        # A checked triangle chainladder still cannot fit: say so, located at the method,
+        # rather than fail as a server error.
+        raise ValidationError(
+            f"{chosen} cannot be computed for this triangle ({type(error).__name__}: "
+            f"{str(error)[:200]}).",
+            code=ClaimsCode.RESERVING_UNDEFINED,
+            field="method",
+            value=str(chosen),
+        ) from error
     return _result(triangle, chosen, apriori, exposure, fitted)
 
 
@@ -388,9 +400,10 @@ def _result(
 
 
 def _money(value: float) -> Decimal:
-    if not math.isfinite(value):
+    if not math.isfinite(value) or abs(value) > _MAX_AMOUNT:
         raise ValidationError(
-            "The method produced an amount that is not finite for this triangle.",
+            f"The method produced an amount of {value:.3g} for this triangle: its development "
+            f"factors are degenerate (a tiny amount followed by a large one).",
             code=ClaimsCode.RESERVING_UNDEFINED,
             field="points",
         )
