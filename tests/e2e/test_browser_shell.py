@@ -32,7 +32,8 @@ ALL_SLUGS = {
 EXPECTED_NAV = {
     "admin": ALL_SLUGS,  # the platform operator sees everything
     "underwriter": {*STEPS[:4], "products", "risk", "underwriting"},
-    "actuary": {"products", "risk", "underwriting", "experience"},
+    # Reserving is an insurer's page (its actuaries and admins), so not the operator's.
+    "actuary": {"products", "risk", "underwriting", "experience", "reserving"},
     "adjuster": {"rescue", "compensation", "products"},
     "analyst": {*STEPS[:5], "products"},
     "enterprise": {*STEPS, "products", "quotes", "groups"},

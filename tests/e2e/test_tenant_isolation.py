@@ -363,6 +363,7 @@ OWN_TENANT_WRITES = {
     ("POST", "/api/organisations"),  # platform operator only: 403 for every tenant here
     ("POST", "/api/auth/token"),
     ("POST", "/api/risk/quantify"),  # stateless computation: nothing stored, nothing to cross
+    ("POST", "/api/reserving"),  # stateless: the caller's own triangle in, nothing stored
     ("POST", "/api/products"),  # a draft of the caller's own insurer code
     ("POST", "/api/experience/imports"),  # stored under the caller's own insurer
     ("POST", "/api/me/password"),  # the caller's own password, named by nothing else

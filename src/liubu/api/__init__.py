@@ -19,6 +19,7 @@ from liubu.api.routes import (
     identity,
     personal,
     products,
+    reserving,
     risk,
     statistics,
     system,
@@ -47,6 +48,7 @@ def install_api(app: FastAPI) -> None:
         groups,
         identity,
         experience,
+        reserving,
         personal,
         statistics,
     ):

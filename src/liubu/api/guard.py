@@ -51,9 +51,15 @@ SECURITY_HEADERS = {
 HSTS = "max-age=63072000; includeSubDomains"
 
 # Routes that take more than a small JSON body, by method and path: product documents and risk
-# models (YAML text, also as a web form), and the bulk personal-policy import file.
+# models (YAML text, also as a web form), reserving triangles, and the bulk personal-policy
+# import file.
 _DOCUMENT_ROUTES = frozenset(
-    {("POST", "/api/products"), ("POST", "/api/risk/quantify"), ("POST", "/risk/run")}
+    {
+        ("POST", "/api/products"),
+        ("POST", "/api/risk/quantify"),
+        ("POST", "/risk/run"),
+        ("POST", "/api/reserving"),  # a 200 × 200 triangle as JSON cells is some 2.5 MB
+    }
 )
 _IMPORT_ROUTES = frozenset({("POST", "/api/personal-policies/imports")})
 

@@ -39,6 +39,18 @@ class ClaimsCode(StrEnum):
     NOT_COVERED = "claims.not_covered"
     AGGREGATE_EXHAUSTED = "claims.aggregate_exhausted"
     BAD_DOCUMENT = "claims.bad_document"
+    # Reserving (准备金评估): a loss-development triangle and the methods run on it.
+    TRIANGLE_MALFORMED = "claims.triangle_malformed"
+    TRIANGLE_TOO_LARGE = "claims.triangle_too_large"
+    TRIANGLE_VALUE = "claims.triangle_value"
+    TRIANGLE_DUPLICATE_CELL = "claims.triangle_duplicate_cell"
+    TRIANGLE_GRID = "claims.triangle_grid"
+    TRIANGLE_GAP = "claims.triangle_gap"
+    TRIANGLE_DECREASING = "claims.triangle_decreasing"
+    RESERVING_METHOD = "claims.reserving_method"
+    RESERVING_EXPOSURE = "claims.reserving_exposure"
+    RESERVING_UNDEFINED = "claims.reserving_undefined"
+    RESERVING_NO_CLAIMS = "claims.reserving_no_claims"
 
 
 def message(code: ClaimsCode, lang: str) -> str:

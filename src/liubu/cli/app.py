@@ -13,6 +13,7 @@ from liubu.cli.experience import experience_app
 from liubu.cli.groups import group_app
 from liubu.cli.identity import identity_app
 from liubu.cli.products import products_app
+from liubu.cli.reserve import reserve
 from liubu.cli.risk import risk_app
 from liubu.cli.underwriting import policies_app, quote, quotes_app, stats
 from liubu.errors import LiubuError
@@ -47,6 +48,7 @@ app.add_typer(identity_app, name="identity")
 app.add_typer(experience_app, name="experience")
 app.command("quote")(quote)
 app.command("stats")(stats)
+app.command("reserve")(reserve)
 app.add_typer(assess_app, name="assess")
 
 out = console()

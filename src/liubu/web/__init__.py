@@ -18,6 +18,7 @@ from liubu.web import (
     groups,
     products,
     questionnaire,
+    reserving,
     risk,
     routes,
     statistics,
@@ -46,6 +47,7 @@ def install_pages(app: FastAPI) -> None:
         statistics,
         groups,
         experience,
+        reserving,
     ):
         app.include_router(module.router)
     # Last: the area pages match /{slug} for the slugs in navigation.yaml.
