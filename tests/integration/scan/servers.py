@@ -1,11 +1,13 @@
 """Real servers on loopback for the scanner's tests and benchmark: TCP listeners that speak
-HTTP (plain or over TLS), an RDP-like X.224 answer, Redis replies, fixed banners, or nothing."""
+HTTP (plain or over TLS), an RDP-like X.224 answer, SMB, TDS, MongoDB and Elasticsearch
+handshake answers, Redis replies, fixed banners, or nothing."""
 
 from __future__ import annotations
 
 import contextlib
 import socket
 import ssl
+import struct
 import threading
 import time
 import warnings
@@ -180,3 +182,68 @@ def close_blackhole(listener: Listener, fillers: list[socket.socket]) -> None:
     for filler in fillers:
         filler.close()
     listener.stop()
+
+
+def _bson(document: Mapping[str, object]) -> bytes:
+    """A BSON document (bsonspec.org) of booleans, int32, doubles and strings: enough for a
+    handshake reply."""
+    body = b""
+    for key, value in document.items():
+        name = key.encode() + b"\x00"
+        if isinstance(value, bool):
+            body += b"\x08" + name + (b"\x01" if value else b"\x00")
+        elif isinstance(value, int):
+            body += b"\x10" + name + struct.pack("<i", value)
+        elif isinstance(value, float):
+            body += b"\x01" + name + struct.pack("<d", value)
+        else:
+            text = str(value).encode() + b"\x00"
+            body += b"\x02" + name + struct.pack("<i", len(text)) + text
+    return struct.pack("<i", len(body) + 5) + body + b"\x00"
+
+
+def smb_handler(sock: socket.socket) -> None:
+    """Answers an SMB2 NEGOTIATE request with a NEGOTIATE response (MS-SMB2 §2.2.4)."""
+    request = sock.recv(4096)
+    if request[4:8] != b"\xfeSMB" or struct.unpack_from("<H", request, 4 + 12)[0] != 0:
+        return
+    header = b"\xfeSMB" + struct.pack(
+        "<HHIHHIIQIIQ16s", 64, 0, 0, 0, 1, 1, 0, 0, 0xFEFF, 0, 0, b"\x00" * 16
+    )
+    body = struct.pack(
+        "<HHHH16sIIIIQQHHI", 65, 1, 0x0210, 0, b"s" * 16, 0, 65536, 65536, 65536, 0, 0, 0, 0, 0
+    )
+    message = header + body
+    sock.sendall(b"\x00" + len(message).to_bytes(3, "big") + message)
+
+
+def mssql_handler(sock: socket.socket) -> None:
+    """Answers a TDS PRELOGIN with a PRELOGIN response (MS-TDS §2.2.6.5): SQL Server 15.0.2000,
+    encryption not supported."""
+    request = sock.recv(4096)
+    if request[:1] != b"\x12":
+        return
+    payload = bytes([0, 0, 11, 0, 6, 1, 0, 17, 0, 1, 0xFF]) + bytes([15, 0, 0x07, 0xD0, 0, 0, 2])
+    length = (8 + len(payload)).to_bytes(2, "big")
+    sock.sendall(b"\x04\x01" + length + b"\x00\x00\x01\x00" + payload)
+
+
+def mongodb_handler(sock: socket.socket) -> None:
+    """Answers an OP_QUERY isMaster with an OP_REPLY (MongoDB wire protocol, legacy opcodes)."""
+    request = sock.recv(4096)
+    if len(request) < 16 or struct.unpack_from("<i", request, 12)[0] != 2004:
+        return
+    if b"isMaster" not in request:
+        return
+    document = _bson({"ismaster": True, "maxWireVersion": 17, "minWireVersion": 0, "ok": 1.0})
+    reply_body = struct.pack("<iqii", 8, 0, 0, 1) + document
+    request_id = struct.unpack_from("<i", request, 4)[0]
+    sock.sendall(struct.pack("<iiii", 16 + len(reply_body), 7, request_id, 1) + reply_body)
+
+
+ELASTICSEARCH_ROOT = (
+    b'{\n  "name" : "node-1",\n  "cluster_name" : "docker-cluster",\n  "cluster_uuid" : '
+    b'"Q1bq8H2pQ3i7vZ9Y0sU1Xw",\n  "version" : {\n    "number" : "7.10.2",\n    '
+    b'"build_flavor" : "oss",\n    "lucene_version" : "8.7.0"\n  },\n  '
+    b'"tagline" : "You Know, for Search"\n}\n'
+)

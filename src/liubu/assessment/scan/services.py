@@ -2,7 +2,13 @@
 
 Safe means: read what a server-speaks-first protocol says, or send one harmless hello that the
 protocol's own clients send first (Redis ``PING``, memcached ``version``, the RDP connection
-request, the PostgreSQL SSLRequest). Nothing is sent that logs in, reads data or changes state.
+request, the SMB negotiate, the TDS pre-login, the MongoDB ``isMaster`` handshake, the
+Elasticsearch root document, the PostgreSQL SSLRequest). Nothing is sent that logs in, reads
+data or changes state.
+
+A service finding rests on a confirmed protocol: the reply must match the service's
+``confirms`` pattern. An open port that does not confirm it (a web server on 3389, a silent
+listener) raises only ``service.unidentified``, which is informational and costs no point.
 """
 
 from __future__ import annotations
@@ -35,15 +41,22 @@ def _grab(ctx: ProbeContext, spec: ServiceSpec) -> tuple[bytes, ProbeTimedOut | 
             return b"", silence
 
 
-def _describe(spec: ServiceSpec, port: int, reply: bytes, silence: ProbeTimedOut | None) -> str:
+def _describe(
+    spec: ServiceSpec, port: int, reply: bytes, silence: ProbeTimedOut | None, *, confirmed: bool
+) -> str:
     said = f"replied '{excerpt(reply)}'" if reply else "sent nothing"
     if silence is not None:
         said = f"sent nothing within {silence.limit:.1f} s"
     if spec.probe == "connect":
-        said = "not asked anything (connect-only check)"
-    confirmed = "; protocol confirmed" if _matches(spec.confirms, reply) else ""
+        said = "not asked anything (no known service on this port)"
     sent = f" to '{excerpt(spec.send, 40)}'" if spec.send and reply else ""
-    return f"TCP port {port} ({spec.name}) accepted a connection and {said}{sent}{confirmed}."
+    if confirmed:
+        verdict = f"; protocol confirmed ({spec.name})"
+    elif spec.name == "unknown":
+        verdict = "; no protocol identified"
+    else:
+        verdict = f"; the reply does not confirm {spec.name}, so no {spec.name} finding is raised"
+    return f"TCP port {port} ({spec.name}) accepted a connection and {said}{sent}{verdict}."
 
 
 def probe_service(ctx: ProbeContext, spec: ServiceSpec) -> None:
@@ -56,7 +69,14 @@ def probe_service(ctx: ProbeContext, spec: ServiceSpec) -> None:
         return
     if reply:
         ctx.observe("banner", excerpt(reply))
-    observed = _describe(spec, ctx.port, reply, silence)
+    confirmed = _matches(spec.confirms, reply)
+    observed = _describe(spec, ctx.port, reply, silence, confirmed=confirmed)
+    if not confirmed:
+        ctx.find("service.unidentified", observed)
+        if silence is not None:
+            raise silence
+        return
+    ctx.observe("protocol", spec.name)
     if spec.finding is not None:
         ctx.find(spec.finding, observed)
     for pattern, code in spec.when_reply:
