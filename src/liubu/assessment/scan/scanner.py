@@ -20,7 +20,7 @@ from liubu.assessment.scan.findings import (
     make_finding,
     utc_now,
 )
-from liubu.assessment.scan.http_probe import probe_http
+from liubu.assessment.scan.http_probe import probe_http, without_https
 from liubu.assessment.scan.net import Pacer, PortClosed, ProbeTimedOut, ScanClock, source_towards
 from liubu.assessment.scan.result import ProbeTimeout, ScanResult, Software
 from liubu.assessment.scan.services import probe_service
@@ -191,6 +191,17 @@ def _timeout_finding(target: Target, timeouts: Sequence[ProbeTimeout], source: s
     )
 
 
+def _https_possible(jobs: Sequence[_Job]) -> bool:
+    """Whether some scanned port serves TLS, or might (its probe did not conclude)."""
+    tls_jobs = [job for job in jobs if job.ctx.probe == "tls"]
+    return any(
+        job.finished is None
+        or job.ctx.timeouts
+        or any(o.name == "versions_offered" and o.value != "none" for o in job.ctx.observations)
+        for job in tls_jobs
+    )
+
+
 def _assemble(
     target: Target,
     jobs: Sequence[_Job],
@@ -218,6 +229,8 @@ def _assemble(
         timeouts += job.ctx.timeouts
         for item in job.ctx.software:
             software.setdefault(item.cpe, item)
+    if not _https_possible(jobs):
+        findings = [without_https(finding) for finding in findings]
     if timeouts:
         source = source_towards(resolved.addresses[0]) if resolved.addresses else "unknown"
         findings.append(_timeout_finding(target, timeouts, source))
