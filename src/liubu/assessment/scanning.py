@@ -48,6 +48,7 @@ def run_scan(
             "deadline": policy.deadline,
             "allow_private": policy.allow_private,
             "ports": list(policy.ports) if policy.ports else "default",
+            "ca_bundle": policy.ca_bundle,
         }
         uow.commit()
     try:
@@ -60,6 +61,7 @@ def run_scan(
             allow_private=policy.allow_private,
             deadline=policy.deadline,
             per_probe_timeout=policy.per_probe_timeout,
+            ca_bundle=policy.ca_bundle,
             progress=_progress_writer(uow_factory, scan_id, on_progress),
         )
         with uow_factory() as uow:

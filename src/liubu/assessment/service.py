@@ -58,6 +58,9 @@ class ScanPolicy:
     services: dict[int, str] = field(default_factory=dict)
     deadline: float = 60.0
     per_probe_timeout: float = 3.0
+    # A PEM file of CA certificates that replaces the system trust store for chain validation
+    # (an enterprise's private CA); None trusts the system store.
+    ca_bundle: str | None = None
 
 
 def declare_asset(uow: AssessmentUnitOfWork, enterprise_id: str, name: str) -> Asset:

@@ -92,6 +92,17 @@ def assess_scan(
     allow_private: Annotated[
         bool, typer.Option(help="Allow private/loopback targets (testing only).")
     ] = False,
+    ca_bundle: Annotated[
+        Path | None,
+        typer.Option(
+            "--ca-bundle",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="PEM file of CA certificates trusted for chain validation instead of the "
+            "system store (an enterprise's private CA).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Scan verified assets of one enterprise: score, grade, factors and findings."""
@@ -116,6 +127,8 @@ def assess_scan(
         policy = dataclasses.replace(policy, services=mapping)
     if allow_private:
         policy = dataclasses.replace(policy, allow_private=True)
+    if ca_bundle is not None:
+        policy = dataclasses.replace(policy, ca_bundle=str(ca_bundle.resolve()))
     with platform.uow() as uow:  # the request joins the transaction that found the enterprise
         enterprise_id = assessment.enterprise_of_targets(uow, targets)
         record = assessment.request_scan(uow, enterprise_id, only=targets)

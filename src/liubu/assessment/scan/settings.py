@@ -7,12 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
+from cryptography import x509
+
 from liubu.assessment.reasons import AssessmentCode
 from liubu.assessment.scan._data import load_table, require
 from liubu.errors import ValidationError
 
 _SERVICES_FILE = "services.yaml"
 PROBE_KINDS = frozenset({"tls", "http", "read", "send", "connect"})
+_MAX_BUNDLE_BYTES = 16 * 1024 * 1024  # a system bundle is ~200 kB; refuse to read a huge file
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,7 @@ class ScanSettings:
             _check_port(port, name="ports")
         self._check_services()
         self._check_dns_server()
+        self._check_ca_bundle()
         object.__setattr__(self, "service_map", {**default_port_map(), **dict(self.services)})
 
     def _check_services(self) -> None:
@@ -155,6 +159,22 @@ class ScanSettings:
                 value=host,
             ) from None
         _check_port(port, name="dns_server")
+
+    def _check_ca_bundle(self) -> None:
+        """A trust store given must hold at least one PEM certificate: an empty or unreadable
+        one would fail every chain and blame the servers for it."""
+        if self.ca_bundle is None:
+            return
+        try:
+            with open(self.ca_bundle, "rb") as bundle:
+                x509.load_pem_x509_certificates(bundle.read(_MAX_BUNDLE_BYTES))
+        except (OSError, ValueError) as error:
+            raise _refuse(
+                f"The parameter ca_bundle must name a readable PEM file of CA certificates, "
+                f"but {self.ca_bundle!r} is not one ({error}).",
+                name="ca_bundle",
+                value=self.ca_bundle,
+            ) from None
 
     def service_for(self, port: int) -> str | None:
         """The service probed on ``port``: the caller's map first, then the defaults."""
