@@ -22,7 +22,7 @@ from liubu.assessment.records import (
     FindingRecord,
     FindingState,
 )
-from liubu.assessment.scan import Evidence, Finding, make_finding
+from liubu.assessment.scan import Confidence, Evidence, Finding, Text, make_finding
 from liubu.assessment.scoring import SecurityScore, score
 from liubu.assessment.service import ASSESSORS, KINDS, current_findings, finding_view
 from liubu.errors import ConflictError, Reason, ValidationError
@@ -49,7 +49,13 @@ def finding_of(record: FindingRecord) -> Finding:
         port=raw.get("port"),
         probe=str(raw.get("probe", "")),
     )
-    return make_finding(record.code, evidence)
+    caveat = record.detail.get("caveat")
+    return make_finding(
+        record.code,
+        evidence,
+        confidence=Confidence(record.detail.get("confidence", Confidence.CONFIRMED)),
+        caveat=Text(en=str(caveat["en"]), zh=str(caveat["zh"])) if caveat else None,
+    )
 
 
 def scored_findings(records: Sequence[FindingRecord]) -> list[Finding]:

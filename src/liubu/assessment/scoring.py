@@ -11,7 +11,10 @@ answers cap the grade (and hold the score at the top of that grade). Weights liv
 Properties: deterministic; factor points add up to ``uncapped``, and ``value`` is ``uncapped``
 held at the lowest binding cap; resolving a finding or improving an answer never lowers the
 score. A probe that timed out (status ``inconclusive``) is never a pass: it costs its factor as
-much as a medium finding.
+much as a medium finding. A finding's confidence weighs its deduction: a ``tentative`` one (a CVE
+matched on a distribution-packaged version that may carry a backported fix) costs the model's
+``confidence.tentative`` share of it and caps no grade; a code seen on several assets counts as
+confirmed when any of them is.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any, Literal
 
 from liubu.assessment.answers import AnswerSet, require_usable
 from liubu.assessment.questionnaire import Questionnaire
-from liubu.assessment.scan import Finding, FindingStatus
+from liubu.assessment.scan import Confidence, Finding, FindingStatus
 from liubu.assessment.score_model import (
     CONTROLS,
     EffectiveAnswer,
@@ -54,6 +57,7 @@ class ScoreReason:
     answer: str | float | None = None
     state: str | None = None
     credit: Decimal | None = None
+    confidence: str = "confirmed"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "ref": self.ref, "points": float(self.points)}
@@ -61,6 +65,7 @@ class ScoreReason:
             out |= {"answer": self.answer, "state": self.state, "credit": float(self.credit or 0)}
         else:
             out["assets"] = list(self.assets)
+            out["confidence"] = self.confidence
         return out
 
 
@@ -183,6 +188,7 @@ class _Seen:
     severity: str
     factor: str
     assets: tuple[str, ...]
+    confidence: str = "confirmed"
 
 
 def _group(findings: Iterable[Finding]) -> tuple[dict[str, _Seen], dict[str, tuple[str, ...]]]:
@@ -195,10 +201,21 @@ def _group(findings: Iterable[Finding]) -> tuple[dict[str, _Seen], dict[str, tup
         else:
             detected[finding.code].append(finding)
     grouped = {
-        code: _Seen(str(items[0].severity), str(items[0].factor), _assets(items))
+        code: _Seen(
+            str(items[0].severity),
+            str(items[0].factor),
+            _assets(items),
+            _surest(items),
+        )
         for code, items in detected.items()
     }
     return grouped, {factor: tuple(sorted(set(t))) for factor, t in inconclusive.items()}
+
+
+def _surest(items: list[Finding]) -> str:
+    """Confirmed if any sighting is; tentative only when every sighting is."""
+    confirmed = any(f.confidence is Confidence.CONFIRMED for f in items)
+    return str(Confidence.CONFIRMED if confirmed else Confidence.TENTATIVE)
 
 
 def _assets(items: list[Finding]) -> tuple[str, ...]:
@@ -221,8 +238,9 @@ def _scanned(
         ScoreReason(
             "finding",
             code,
-            -model.deduction(code, seen.severity, factor, len(seen.assets)),
+            -model.deduction(code, seen.severity, factor, len(seen.assets), seen.confidence),
             seen.assets,
+            confidence=seen.confidence,
         )
         for code, seen in sorted(detected.items())
         if seen.factor == factor
@@ -272,7 +290,8 @@ def _caps(
     out = []
     for rule in model.caps:
         ceiling = model.ceiling(rule.max_grade)
-        if rule.finding is not None and rule.finding in detected:
+        seen = detected.get(rule.finding) if rule.finding is not None else None
+        if rule.finding is not None and seen is not None and seen.confidence == "confirmed":
             out.append(
                 AppliedCap(
                     rule.id, rule.max_grade, ceiling, rule.reason, rule.finding, ceiling < uncapped

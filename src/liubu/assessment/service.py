@@ -271,6 +271,8 @@ def finding_view(finding: FindingRecord) -> dict[str, Any]:
         "remediation": detail.get("remediation", {}),
         "evidence": detail.get("evidence", {}),
         "scan_status": detail.get("status"),
+        "confidence": detail.get("confidence", "confirmed"),
+        "caveat": detail.get("caveat"),
         "dispute_note": finding.dispute_note,
     }
 

@@ -247,3 +247,27 @@ ELASTICSEARCH_ROOT = (
     b'"build_flavor" : "oss",\n    "lucene_version" : "8.7.0"\n  },\n  '
     b'"tagline" : "You Know, for Search"\n}\n'
 )
+
+
+def redis_server(info: bytes) -> Handler:
+    """A Redis without a password: ``+PONG`` to PING, then ``INFO server`` as a RESP bulk
+    string (redis.io/docs/latest/develop/reference/protocol-spec)."""
+
+    def handle(sock: socket.socket) -> None:
+        buffer = b""
+        while True:
+            chunk = sock.recv(256)
+            if not chunk:
+                return
+            buffer += chunk
+            while b"\r\n" in buffer:
+                line, buffer = buffer.split(b"\r\n", 1)
+                command = line.strip().upper()
+                if command == b"PING":
+                    sock.sendall(b"+PONG\r\n")
+                elif command == b"INFO SERVER":
+                    sock.sendall(b"$%d\r\n%s\r\n" % (len(info), info))
+                else:
+                    sock.sendall(b"-ERR unknown command\r\n")
+
+    return handle

@@ -212,5 +212,6 @@ def probe_http(ctx: ProbeContext, *, https: bool) -> None:
         value = response.headers.get(header)
         if value:
             ctx.observe(header, value)
-            for cpe, matched in identify("http", value):
-                ctx.identify(cpe, f"{header}: {excerpt(matched.encode('latin-1'))}")
+            for found in identify("http", value):
+                shown = excerpt(found.matched.encode("latin-1"))
+                ctx.identify(found.cpe, f"{header}: {shown}", found.distribution)

@@ -210,7 +210,9 @@ def _assemble(
     started: datetime,
 ) -> ScanResult:
     findings: list[Finding] = []
-    software: dict[str, Software] = {}
+    # One entry per product and port: the same version may be packaged on one port (tentative
+    # CVE matches) and built from source on another (confirmed ones).
+    software: dict[tuple[str, int | None], Software] = {}
     observations, timeouts = [], list(resolved.timeouts)
     for job in jobs:
         if job.finished is None:  # the worker may still be writing: read nothing from it
@@ -228,7 +230,7 @@ def _assemble(
         observations += job.ctx.observations
         timeouts += job.ctx.timeouts
         for item in job.ctx.software:
-            software.setdefault(item.cpe, item)
+            software.setdefault((item.cpe, item.evidence.port), item)
     if not _https_possible(jobs):
         findings = [without_https(finding) for finding in findings]
     if timeouts:

@@ -25,20 +25,45 @@ def _matches(pattern: str | None, reply: bytes) -> bool:
     return pattern is not None and re.match(pattern, reply.decode("latin-1"), re.DOTALL) is not None
 
 
-def _grab(ctx: ProbeContext, spec: ServiceSpec) -> tuple[bytes, ProbeTimedOut | None]:
-    """Connect and read the banner; a silent server is remembered, not fatal (the port is open)."""
+def _grab(ctx: ProbeContext, spec: ServiceSpec) -> tuple[bytes, bytes, ProbeTimedOut | None]:
+    """Connect and read the banner (and the follow-up's reply when the banner calls for one);
+    a silent server is remembered, not fatal (the port is open)."""
     with ctx.connect() as sock:
         ctx.observe("state", "open")
         if spec.probe == "connect":
-            return b"", None
+            return b"", b"", None
         try:
             if spec.send:
                 send_all(sock, spec.send, ctx.deadline(), ctx.limit)
-            return receive(
+            reply = receive(
                 sock, ctx.deadline(), ctx.limit, stage="banner", max_bytes=4096, done=bool
-            ), None
+            )
         except ProbeTimedOut as silence:
-            return b"", silence
+            return b"", b"", silence
+        follow = spec.follow_up
+        if follow is None or not _matches(follow.when, reply):
+            return reply, b"", None
+        try:
+            send_all(sock, follow.send, ctx.deadline(), ctx.limit)
+            more = receive(
+                sock,
+                ctx.deadline(),
+                ctx.limit,
+                stage="follow-up",
+                max_bytes=16384,
+                done=_resp_complete,
+            )
+        except ProbeTimedOut:
+            more = b""  # the service is confirmed already; only its version stays unknown
+        return reply, more, None
+
+
+def _resp_complete(data: bytes) -> bool:
+    """A whole RESP reply: a bulk string ``$<n>\\r\\n<n bytes>\\r\\n`` or an error line."""
+    if data.startswith((b"-", b"+")):
+        return data.endswith(b"\r\n")
+    head = re.match(rb"\$(-?\d+)\r\n", data)
+    return head is not None and len(data) >= head.end() + max(int(head[1]), 0) + 2
 
 
 def _describe(
@@ -59,11 +84,17 @@ def _describe(
     return f"TCP port {port} ({spec.name}) accepted a connection and {said}{sent}{verdict}."
 
 
+def _identify(ctx: ProbeContext, service: str, rules: str, reply: bytes, what: str) -> None:
+    for found in identify(rules, reply.decode("latin-1")):
+        shown = excerpt(found.matched.encode("latin-1"))
+        ctx.identify(found.cpe, f"{service} {what} '{shown}'", found.distribution)
+
+
 def probe_service(ctx: ProbeContext, spec: ServiceSpec) -> None:
     """Check whether ``spec``'s service answers on ``ctx.port``; raise findings if it does."""
     assert ctx.port is not None
     try:
-        reply, silence = _grab(ctx, spec)
+        reply, more, silence = _grab(ctx, spec)
     except PortClosed as error:
         ctx.observe("state", f"closed ({error})")
         return
@@ -83,8 +114,9 @@ def probe_service(ctx: ProbeContext, spec: ServiceSpec) -> None:
         if _matches(pattern, reply):
             ctx.find(code, observed)
     if spec.software is not None and reply:
-        for cpe, matched in identify(spec.software, reply.decode("latin-1")):
-            shown = excerpt(matched.encode("latin-1"))
-            ctx.identify(cpe, f"{spec.name} banner '{shown}'")
+        _identify(ctx, spec.name, spec.software, reply, "banner")
+    if spec.follow_up is not None and more:
+        ctx.observe("follow_up", excerpt(more))
+        _identify(ctx, spec.name, spec.follow_up.software, more, "reply to the follow-up")
     if silence is not None:
         raise silence

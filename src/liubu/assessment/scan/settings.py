@@ -30,6 +30,18 @@ class ServiceSpec:
     confirms: str | None = None
     when_reply: tuple[tuple[str, str], ...] = ()
     software: str | None = None
+    follow_up: FollowUp | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A second harmless request on the same connection, sent only when the first reply
+    matches ``when`` (Redis ``INFO server`` after an unauthenticated ``+PONG``); its reply is
+    read for software (``software`` rules)."""
+
+    when: str
+    send: bytes
+    software: str
 
 
 def _service(name: str, row: object) -> ServiceSpec:
@@ -40,6 +52,18 @@ def _service(name: str, row: object) -> ServiceSpec:
     extras = tuple(
         (str(rule["pattern"]), str(rule["finding"])) for rule in row.get("when_reply", ())
     )
+    follow = row.get("follow_up")
+    follow_up = (
+        FollowUp(
+            when=require(follow, "when", str, filename=_SERVICES_FILE, where=f"{where}.follow_up"),
+            send=bytes.fromhex(
+                require(follow, "send_hex", str, filename=_SERVICES_FILE, where=where)
+            ),
+            software=require(follow, "software", str, filename=_SERVICES_FILE, where=where),
+        )
+        if follow is not None
+        else None
+    )
     return ServiceSpec(
         name=name,
         default_ports=tuple(int(port) for port in ports),
@@ -49,6 +73,7 @@ def _service(name: str, row: object) -> ServiceSpec:
         confirms=row.get("confirms"),
         when_reply=extras,
         software=row.get("software"),
+        follow_up=follow_up,
     )
 
 
