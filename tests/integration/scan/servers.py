@@ -271,3 +271,61 @@ def redis_server(info: bytes) -> Handler:
                     sock.sendall(b"-ERR unknown command\r\n")
 
     return handle
+
+
+def offered_suites(client_hello: bytes) -> list[int]:
+    """The cipher suites of a ClientHello record (RFC 5246 §7.4.1.2), read independently of
+    the scanner's own builder."""
+    body = client_hello[5 + 4 :]  # record header, handshake header
+    at = 2 + 32  # client_version, random
+    at += 1 + body[at]  # session id
+    (length,) = struct.unpack_from(">H", body, at)
+    return list(struct.unpack_from(f">{length // 2}H", body, at + 2))
+
+
+def server_hello(suite: int) -> bytes:
+    """A TLS 1.2 ServerHello record choosing ``suite``, no extensions (RFC 5246 §7.4.1.3)."""
+    body = b"\x03\x03" + bytes(range(32)) + b"\x00" + struct.pack(">H", suite) + b"\x00"
+    handshake = b"\x02" + len(body).to_bytes(3, "big") + body
+    return struct.pack(">BHH", 22, 0x0303, len(handshake)) + handshake
+
+
+def _read_record(sock: socket.socket) -> bytes:
+    data = b""
+    while len(data) < 5 or len(data) < 5 + struct.unpack_from(">H", data, 3)[0]:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while chunk := source.recv(4096):
+            sink.sendall(chunk)
+    with contextlib.suppress(OSError):
+        sink.shutdown(socket.SHUT_WR)
+
+
+def legacy_suites_front(backend_port: int, accepted: tuple[int, ...]) -> Handler:
+    """A TLS server that also accepts legacy suites this machine's OpenSSL no longer has: a
+    ClientHello offering one of ``accepted`` (in that preference) gets a ServerHello choosing
+    it (a real server would go on to the key exchange); any other hello is passed to the real
+    TLS server on ``backend_port``, which completes the handshake."""
+
+    def handle(sock: socket.socket) -> None:
+        hello = _read_record(sock)
+        offered = offered_suites(hello)
+        chosen = next((suite for suite in accepted if suite in offered), None)
+        if chosen is not None:
+            sock.sendall(server_hello(chosen))
+            return
+        with socket.create_connection(("127.0.0.1", backend_port), timeout=10) as backend:
+            backend.sendall(hello)
+            back = threading.Thread(target=_pipe, args=(backend, sock), daemon=True)
+            back.start()
+            _pipe(sock, backend)
+            back.join(10)
+
+    return handle
