@@ -329,3 +329,50 @@ def legacy_suites_front(backend_port: int, accepted: tuple[int, ...]) -> Handler
             back.join(10)
 
     return handle
+
+
+def kexinit_packet(lists: dict[str, str]) -> bytes:
+    """An unencrypted SSH binary packet holding SSH_MSG_KEXINIT (RFC 4253 §6 and §7.1): message
+    20, a 16-byte cookie, ten name-lists (missing ones empty), first_kex_packet_follows, 0."""
+    order = (
+        "kex",
+        "host_keys",
+        "ciphers",
+        "ciphers",
+        "macs",
+        "macs",
+        "compression",
+        "compression",
+        "languages",
+        "languages",
+    )
+    payload = bytes([20]) + bytes(16)
+    for name in order:
+        value = lists.get(name, "none" if name == "compression" else "").encode()
+        payload += struct.pack(">I", len(value)) + value
+    payload += b"\x00" + bytes(4)
+    padding = 8 - (len(payload) + 5) % 8
+    padding += 8 if padding < 4 else 0
+    return struct.pack(">IB", len(payload) + padding + 1, padding) + payload + bytes(padding)
+
+
+def ssh_server(banner: bytes, lists: dict[str, str], received: list[bytes]) -> Handler:
+    """Sends its identification line, reads the client's, sends its KEXINIT, then records
+    everything else the client sends until it hangs up."""
+
+    def handle(sock: socket.socket) -> None:
+        sock.sendall(banner)
+        data = b""
+        while b"\n" not in data:
+            chunk = sock.recv(256)
+            if not chunk:
+                break
+            data += chunk
+        sock.sendall(kexinit_packet(lists))
+        sock.settimeout(2.0)
+        with contextlib.suppress(OSError):
+            while chunk := sock.recv(4096):
+                data += chunk
+        received.append(data)
+
+    return handle

@@ -98,6 +98,19 @@ def probe_service(ctx: ProbeContext, spec: ServiceSpec) -> None:
     except PortClosed as error:
         ctx.observe("state", f"closed ({error})")
         return
+    judge_reply(ctx, spec, reply, more, silence)
+
+
+def judge_reply(
+    ctx: ProbeContext,
+    spec: ServiceSpec,
+    reply: bytes,
+    more: bytes,
+    silence: ProbeTimedOut | None,
+) -> bool:
+    """Findings and software from what the port said; True when the protocol is confirmed.
+    A silence is raised again once recorded (the scanner reports it as a timeout)."""
+    assert ctx.port is not None
     if reply:
         ctx.observe("banner", excerpt(reply))
     confirmed = _matches(spec.confirms, reply)
@@ -106,7 +119,7 @@ def probe_service(ctx: ProbeContext, spec: ServiceSpec) -> None:
         ctx.find("service.unidentified", observed)
         if silence is not None:
             raise silence
-        return
+        return False
     ctx.observe("protocol", spec.name)
     if spec.finding is not None:
         ctx.find(spec.finding, observed)
@@ -118,5 +131,4 @@ def probe_service(ctx: ProbeContext, spec: ServiceSpec) -> None:
     if spec.follow_up is not None and more:
         ctx.observe("follow_up", excerpt(more))
         _identify(ctx, spec.name, spec.follow_up.software, more, "reply to the follow-up")
-    if silence is not None:
-        raise silence
+    return True

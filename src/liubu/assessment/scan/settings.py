@@ -14,7 +14,7 @@ from liubu.assessment.scan._data import load_table, require
 from liubu.errors import ValidationError
 
 _SERVICES_FILE = "services.yaml"
-PROBE_KINDS = frozenset({"tls", "http", "read", "send", "connect"})
+PROBE_KINDS = frozenset({"tls", "http", "ssh", "read", "send", "connect"})
 _MAX_BUNDLE_BYTES = 16 * 1024 * 1024  # a system bundle is ~200 kB; refuse to read a huge file
 
 

@@ -36,7 +36,7 @@ def test_default_ports_are_the_iana_registered_ports_of_each_risky_service() -> 
 
 def test_every_service_names_a_known_probe_kind() -> None:
     kinds = {spec.probe for spec in service_catalogue().values()}
-    assert kinds <= {"tls", "http", "read", "send", "connect"}
+    assert kinds <= {"tls", "http", "ssh", "read", "send", "connect"}
     # The hellos sent are the documented harmless ones.
     sent = {spec.name: spec.send for spec in service_catalogue().values() if spec.send}
     assert sent["redis"] == b"PING\r\n"
