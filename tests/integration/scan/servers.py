@@ -308,16 +308,23 @@ def _pipe(source: socket.socket, sink: socket.socket) -> None:
         sink.shutdown(socket.SHUT_WR)
 
 
-def legacy_suites_front(backend_port: int, accepted: tuple[int, ...]) -> Handler:
+def legacy_suites_front(
+    backend_port: int, accepted: tuple[int, ...], *, silent: bool = False
+) -> Handler:
     """A TLS server that also accepts legacy suites this machine's OpenSSL no longer has: a
     ClientHello offering one of ``accepted`` (in that preference) gets a ServerHello choosing
-    it (a real server would go on to the key exchange); any other hello is passed to the real
-    TLS server on ``backend_port``, which completes the handshake."""
+    it (a real server would go on to the key exchange), or with ``silent`` no answer at all (a
+    middlebox that drops what it does not like); any other hello is passed to the real TLS
+    server on ``backend_port``, which completes the handshake."""
 
     def handle(sock: socket.socket) -> None:
         hello = _read_record(sock)
         offered = offered_suites(hello)
         chosen = next((suite for suite in accepted if suite in offered), None)
+        if chosen is not None and silent:
+            with contextlib.suppress(OSError):
+                sock.recv(1)  # until the scanner gives up and hangs up
+            return
         if chosen is not None:
             sock.sendall(server_hello(chosen))
             return

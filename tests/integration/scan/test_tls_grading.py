@@ -173,3 +173,32 @@ def test_forward_secrecy_and_stapling_are_recorded_for_the_modern_server(
     # Python's ssl cannot staple OCSP, so the test server does not: seen, not a finding.
     assert _seen(result, ports["good"], "ocsp_stapling").startswith("no")
     assert _seen(result, ports["rsa_cbc"], "forward_secrecy") == "none"
+
+
+def test_a_silence_to_the_legacy_hello_is_inconclusive_and_the_other_checks_still_run(
+    certificates: Certificates,
+) -> None:
+    good = (certificates.good.cert_file, certificates.good.key_file)
+    backend = Listener(tls_handler(_context(*good), http_handler({}, _page())))
+    front = Listener(legacy_suites_front(backend.port, (RSA_3DES,), silent=True))
+    try:
+        result = scan(
+            ["127.0.0.1"],
+            verified={"127.0.0.1"},
+            ports=[front.port],
+            services={front.port: "https"},
+            allow_private=True,
+            per_probe_timeout=1.0,
+            deadline=20.0,
+            host_interval=0.0,
+            ca_bundle=str(certificates.ca.cert_file),
+        )[0]
+    finally:
+        front.stop()
+        backend.stop()
+    assert [t.stage for t in result.timeouts] == ["legacy-suite ServerHello"]
+    assert result.codes() == {"scan.timeout"}  # inconclusive, never a pass
+    assert _seen(result, front.port, "chain") == "verified"
+    assert _seen(result, front.port, "tls_grade") == (
+        "A (provisional: legacy-suite ServerHello timed out)"
+    )

@@ -20,7 +20,7 @@ from cryptography.x509.oid import AuthorityInformationAccessOID
 
 from liubu.assessment.scan._data import load_table, require
 from liubu.assessment.scan.context import ProbeContext
-from liubu.assessment.scan.net import pinned_context
+from liubu.assessment.scan.net import ProbeTimedOut, pinned_context
 from liubu.assessment.scan.tls_hello import cipher_categories, modern_suites, offer
 
 _GRADE_FILE = "tls_grade.yaml"
@@ -66,6 +66,9 @@ def check_legacy_suites(ctx: ProbeContext) -> None:
             hello = offer(ctx, suites)
         except (ConnectionResetError, BrokenPipeError):
             hello = None
+        except ProbeTimedOut as silence:  # not a pass: recorded, and the other checks go on
+            ctx.timed_out(f"legacy-suite {silence.stage}", silence.limit)
+            return
         if hello is None:
             ctx.observe("legacy_suites", "refused: " + ", ".join(c.name for c in remaining))
             return
@@ -83,6 +86,7 @@ def check_legacy_suites(ctx: ProbeContext) -> None:
 
 
 def _accepts(ctx: ProbeContext, version: ssl.TLSVersion, ciphers: str) -> str | None:
+    """The suite negotiated offering only ``ciphers``; None if refused (a silence raises)."""
     try:
         with ctx.connect_tls(pinned_context(version, ciphers=ciphers)) as connection:
             chosen = connection.cipher()
@@ -100,7 +104,12 @@ def check_modern_suites(ctx: ProbeContext, offered: Sequence[str]) -> None:
     if legacy is None:
         return
     version = _LEGACY[legacy]
-    forward = _accepts(ctx, version, _FORWARD_SECRECY)
+    try:
+        forward = _accepts(ctx, version, _FORWARD_SECRECY)
+        aead = _accepts(ctx, version, _AEAD)
+    except ProbeTimedOut as silence:  # not a pass: recorded, and the other checks go on
+        ctx.timed_out(f"cipher-suite {silence.stage}", silence.limit)
+        return
     ctx.observe("forward_secrecy", forward or "none")
     if forward is None:
         ctx.find(
@@ -109,7 +118,6 @@ def check_modern_suites(ctx: ProbeContext, offered: Sequence[str]) -> None:
             "speaks), the server refused the handshake: every session uses static RSA key "
             "exchange, so a stolen private key decrypts recorded traffic.",
         )
-    aead = _accepts(ctx, version, _AEAD)
     ctx.observe("aead_suite", aead or "none")
     if aead is None:
         ctx.find(
@@ -125,6 +133,9 @@ def check_stapling(ctx: ProbeContext) -> None:
         hello = offer(ctx, list(modern_suites()), status_request=True)
     except (ConnectionResetError, BrokenPipeError):
         hello = None
+    except ProbeTimedOut as silence:
+        ctx.timed_out(f"OCSP-stapling {silence.stage}", silence.limit)
+        return
     if hello is None:
         ctx.observe("ocsp_stapling", "not tested (no TLS 1.2 handshake with common suites)")
     elif _STATUS_REQUEST in hello.extensions:
@@ -175,7 +186,11 @@ def check_chain(ctx: ProbeContext, chain: Sequence[bytes], failure: tuple[int, s
     of public CAs do: a public CA never signs a server certificate with its root key (CA/Browser
     Forum Baseline Requirements §6.1.7), so the issuer named there is an intermediate.
     """
-    certificates = [x509.load_der_x509_certificate(der) for der in chain]
+    try:
+        certificates = [x509.load_der_x509_certificate(der) for der in chain]
+    except ValueError as error:
+        ctx.observe("chain_sent", f"unreadable ({error})")
+        return False
     if not certificates:
         return False
     subjects = " → ".join(c.subject.rfc4514_string() for c in certificates)
@@ -208,4 +223,7 @@ def check_chain(ctx: ProbeContext, chain: Sequence[bytes], failure: tuple[int, s
 
 def record_grade(ctx: ProbeContext) -> None:
     grade, because = tls_grade(frozenset(f.code for f in ctx.findings))
-    ctx.observe("tls_grade", grade + (f" (capped by {', '.join(because)})" if because else ""))
+    notes = [f"capped by {', '.join(because)}"] if because else []
+    if ctx.timeouts:  # a check that got no answer may hide a cap: the grade is provisional
+        notes.append("provisional: " + ", ".join(t.stage for t in ctx.timeouts) + " timed out")
+    ctx.observe("tls_grade", grade + (f" ({'; '.join(notes)})" if notes else ""))
