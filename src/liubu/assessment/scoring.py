@@ -39,7 +39,7 @@ from liubu.assessment.score_model import (
 )
 from liubu.products import Text
 
-ReasonKind = Literal["finding", "inconclusive", "answer"]
+ReasonKind = Literal["finding", "inconclusive", "answer", "waived"]
 
 
 @dataclass(frozen=True)
@@ -150,24 +150,27 @@ def score(
     *,
     questionnaire: Questionnaire,
     model: ScoreModel | None = None,
+    waived: Iterable[Finding] = (),
 ) -> SecurityScore:
     """Score ``findings`` (from the scan, and vulnerability findings) and ``answers``.
 
     ``answers`` may be ``None`` (scan only: the controls factor earns nothing). Raises
     :class:`~liubu.errors.ValidationError` when an answer is to an unknown or unasked question,
-    or of the wrong type; unanswered questions simply earn nothing.
+    or of the wrong type; unanswered questions simply earn nothing. ``waived``: findings an
+    insurer waived for their asset; each factor lists them as ``waived`` reasons at 0 points.
     """
     model = model or load_score_model()
     if answers is not None:
         require_usable(questionnaire, answers)
     effective = effective_answers(questionnaire, answers, model)
     detected, inconclusive = _group(findings)
+    excused, _ = _group(waived)
     factors = []
     for spec in model.factors:
         if spec.name == CONTROLS:
             factors.append(_controls(model, questionnaire, effective))
         else:
-            factors.append(_scanned(model, spec.name, detected, inconclusive))
+            factors.append(_scanned(model, spec.name, detected, inconclusive, excused))
     uncapped = sum((f.points for f in factors), Decimal(0))
     caps = _caps(model, detected, effective, uncapped)
     value = min([uncapped, *(cap.ceiling for cap in caps)])
@@ -232,6 +235,7 @@ def _scanned(
     factor: str,
     detected: Mapping[str, _Seen],
     inconclusive: Mapping[str, tuple[str, ...]],
+    excused: Mapping[str, _Seen],
 ) -> FactorScore:
     spec = model.factor(factor)
     reasons = [
@@ -249,6 +253,11 @@ def _scanned(
         targets = inconclusive[factor]
         cost = model.deduction("scan.timeout", model.inconclusive_as, factor, len(targets))
         reasons.append(ScoreReason("inconclusive", "scan.timeout", -cost, targets))
+    reasons += [
+        ScoreReason("waived", code, Decimal(0), seen.assets)
+        for code, seen in sorted(excused.items())
+        if seen.factor == factor
+    ]
     lost = -sum((r.points for r in reasons), Decimal(0))
     points = max(spec.max_points - lost, Decimal(0))
     return FactorScore(factor, spec.title, points, spec.max_points, tuple(reasons))

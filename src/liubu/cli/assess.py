@@ -150,6 +150,19 @@ def assess_scan(
     _print_summary(summary)
 
 
+@assess_app.command("waive")
+def assess_waive(
+    ctx: typer.Context,
+    finding_id: Annotated[str, typer.Argument(help="The finding's id (see assess scan --json).")],
+    reason: Annotated[str, typer.Option(help="Why the insurer accepts it for this asset.")],
+) -> None:
+    """Waive a finding for its asset (insurer): it costs no point and is shown as waived."""
+    from liubu import assessment
+
+    finding = assessment.waive_finding(state(ctx).platform().uow(), finding_id, reason=reason)
+    out.print(f"{finding.code} on {finding.asset} waived", highlight=False)
+
+
 class _bar:
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
