@@ -4,6 +4,8 @@ end-of-life OpenSSH; a modern server raises nothing; the scanner sends only its 
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import time
 from collections.abc import Iterator
 
@@ -119,3 +121,29 @@ def test_the_scanner_sends_only_its_identification_line(
     assert set(received) == {"old", "modern", "debian"}
     for items in received.values():
         assert items == [b"SSH-2.0-liubu_scan\r\n"]
+
+
+def test_a_server_that_never_sends_its_kexinit_leaves_the_audit_inconclusive() -> None:
+    def banner_then_silence(sock: socket.socket) -> None:
+        sock.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+        with contextlib.suppress(OSError):
+            while sock.recv(4096):  # reads our line, answers nothing, until we hang up
+                pass
+
+    listener = Listener(banner_then_silence)
+    try:
+        result = scan(
+            ["127.0.0.1"],
+            verified={"127.0.0.1"},
+            ports=[listener.port],
+            services={listener.port: "ssh"},
+            allow_private=True,
+            per_probe_timeout=1.0,
+            deadline=10.0,
+            host_interval=0.0,
+        )[0]
+    finally:
+        listener.stop()
+    assert [t.stage for t in result.timeouts] == ["KEXINIT"]
+    assert result.codes() == {"scan.timeout"}
+    assert [s.cpe for s in result.software] == ["cpe:2.3:a:openbsd:openssh:9.6:*:*:*:*:*:*:*"]

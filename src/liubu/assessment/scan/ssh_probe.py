@@ -133,8 +133,8 @@ def grab(ctx: ProbeContext) -> tuple[bytes, bytes, ProbeTimedOut | None]:
                 max_bytes=_MAX_PACKET,
                 done=lambda d: _packet_complete(rest + d),
             )
-        except ProbeTimedOut:
-            pass  # the banner stands; only the algorithm audit is left undone
+        except ProbeTimedOut as silence:  # the banner stands; the audit is inconclusive
+            ctx.timed_out(silence.stage, silence.limit)
         except (ConnectionResetError, BrokenPipeError):
             pass
         return line + b"\r\n", rest, None
