@@ -5,7 +5,9 @@ repository root. Each target is its own loopback address 127.0.0.N (so per-host 
 per target, as on the internet) with three real servers on ephemeral ports: HTTPS (a certificate
 from a throw-away CA, TLS 1.2+, all security headers), an RDP-like X.224 responder and a Redis
 listener answering ``-NOAUTH``. Every target costs 9 connections (4 TLS version handshakes, the
-certificate, the chain check, one HTTPS request, RDP, Redis).
+certificate, the chain check, one HTTPS request, RDP, Redis) and, since the TLS grading, 11
+(a ClientHello offering only legacy suites, one asking for OCSP stapling; a server offering TLS 1.3
+needs no forward-secrecy or AEAD handshakes).
 
 Two settings, each run sequentially (``max_concurrency=1``) and concurrently (the default 20):
 
@@ -69,12 +71,21 @@ def start_servers(
     targets: list[Target] = []
     services: dict[int, str] = {}
     listeners: list[Listener] = []
+
+    def unique(handler: Handler, host: str) -> Listener:
+        # The port → service map is one for all targets, so a port number must not serve two
+        # roles on two addresses (the protocol check would rightly find the wrong service).
+        while True:
+            listener = Listener(handler, host=host)
+            if listener.port not in services:
+                services[listener.port] = "pending"
+                return listener
+            listener.stop()
+
     for host in hosts:
-        https = Listener(delayed(tls_handler(context, page), delay), host=host)
-        rdp = Listener(delayed(rdp_handler, delay), host=host)
-        redis = Listener(
-            delayed(redis_handler(b"-NOAUTH Authentication required.\r\n"), delay), host=host
-        )
+        https = unique(delayed(tls_handler(context, page), delay), host)
+        rdp = unique(delayed(rdp_handler, delay), host)
+        redis = unique(delayed(redis_handler(b"-NOAUTH Authentication required.\r\n"), delay), host)
         listeners += [https, rdp, redis]
         services.update({https.port: "https", rdp.port: "rdp", redis.port: "redis"})
         targets.append(Target(host, ports=(https.port, rdp.port, redis.port)))

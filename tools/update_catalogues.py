@@ -21,7 +21,14 @@ WEB = Path(__file__).resolve().parents[1] / "src" / "liubu" / "web"
 STATUSES = ["draft", "filed", "withdrawn"]
 SECTIONS = ["general", "coverage", "exclusion", "service"]
 SCAN_STATES = ["queued", "running", "finished", "failed"]
-FINDING_STATES = ["open", "not_ours", "compensating_control", "fixed_pending_rescan", "resolved"]
+FINDING_STATES = [
+    "open",
+    "not_ours",
+    "compensating_control",
+    "fixed_pending_rescan",
+    "resolved",
+    "waived",
+]
 SEVERITIES = ["critical", "high", "medium", "low", "info"]
 DIMENSIONS = ["industry_section", "region", "product_type", "month", "province", "product"]
 QUOTE_STATES = [

@@ -58,6 +58,7 @@ PINNED = {
         "load_score_model", "make_finding", "plan_treatment", "proof_instructions",
         "record_answers", "request_scan", "risk_modifiers", "run_scan", "score",
         "scored_findings", "security_score", "to_decimal", "update_task", "verify_asset",
+        "waive_finding",
     ],
     "audit": [
         "GENESIS", "AuditEvent", "ChainProblem", "ChainReport", "Tamper", "audit_key",

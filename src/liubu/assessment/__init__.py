@@ -50,6 +50,7 @@ from liubu.assessment.service import (
     request_scan,
     update_task,
     verify_asset,
+    waive_finding,
 )
 from liubu.assessment.treatment import TreatmentPlan, plan_treatment, to_decimal
 from liubu.assessment.vulnerabilities import IndexCache, load_intel_files
@@ -107,4 +108,5 @@ __all__ = [
     "to_decimal",
     "update_task",
     "verify_asset",
+    "waive_finding",
 ]

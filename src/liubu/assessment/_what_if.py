@@ -166,16 +166,19 @@ def _nice(raw: float) -> float:
 
 
 def candidates(situation: Situation) -> list[Candidate]:
-    """One fix per detected finding code, then one per scored question that is asked (or
-    asked-but-unanswered) and short of full credit, in questionnaire order."""
+    """One fix per detected finding code that costs points (an informational one the model
+    scores at nothing, such as an unidentified open port, is no fix), then one per scored
+    question that is asked (or asked-but-unanswered) and short of full credit, in
+    questionnaire order."""
+    model = load_score_model()
     out = [
         _finding_fix(situation, code)
         for code in sorted(
             {f.code for f in situation.findings if f.status is FindingStatus.DETECTED}
         )
+        if model.overrides.get(code) != 0
     ]
     questionnaire, answers = situation.questionnaire, situation.answers
-    model = load_score_model()
     weights = weights_for(model, questionnaire)
     effective = effective_answers(questionnaire, answers, model)
     shown = questionnaire.visibility(answers.values())

@@ -22,7 +22,7 @@ from liubu.assessment.records import (
     FindingRecord,
     FindingState,
 )
-from liubu.assessment.scan import Evidence, Finding, make_finding
+from liubu.assessment.scan import Confidence, Evidence, Finding, Text, make_finding
 from liubu.assessment.scoring import SecurityScore, score
 from liubu.assessment.service import ASSESSORS, KINDS, current_findings, finding_view
 from liubu.errors import ConflictError, Reason, ValidationError
@@ -35,7 +35,7 @@ def _now() -> datetime:
 
 # The enterprise's word, audited and visible to the underwriter: these do not count against
 # the score. A claimed fix still counts until a rescan confirms it.
-_NOT_SCORED = (FindingState.NOT_OURS, FindingState.COMPENSATING_CONTROL)
+_NOT_SCORED = (FindingState.NOT_OURS, FindingState.COMPENSATING_CONTROL, FindingState.WAIVED)
 
 
 def finding_of(record: FindingRecord) -> Finding:
@@ -49,11 +49,22 @@ def finding_of(record: FindingRecord) -> Finding:
         port=raw.get("port"),
         probe=str(raw.get("probe", "")),
     )
-    return make_finding(record.code, evidence)
+    caveat = record.detail.get("caveat")
+    return make_finding(
+        record.code,
+        evidence,
+        confidence=Confidence(record.detail.get("confidence", Confidence.CONFIRMED)),
+        caveat=Text(en=str(caveat["en"]), zh=str(caveat["zh"])) if caveat else None,
+    )
 
 
 def scored_findings(records: Sequence[FindingRecord]) -> list[Finding]:
     return [finding_of(r) for r in records if r.status not in _NOT_SCORED]
+
+
+def waived_findings(records: Sequence[FindingRecord]) -> list[Finding]:
+    """Findings an insurer waived: shown in the score at no cost."""
+    return [finding_of(r) for r in records if r.status == FindingState.WAIVED]
 
 
 def answer_set_of(record: AnswerSetRecord | None) -> AnswerSet | None:
@@ -147,9 +158,14 @@ def _record_answers(
 
 
 def security_score(uow: AssessmentUnitOfWork, enterprise_id: str) -> SecurityScore:
-    findings = scored_findings(current_findings(uow, enterprise_id))
+    records = current_findings(uow, enterprise_id)
     answers = answer_set_of(latest_answers(uow, enterprise_id))
-    return score(findings, answers, questionnaire=load_questionnaire())
+    return score(
+        scored_findings(records),
+        answers,
+        questionnaire=load_questionnaire(),
+        waived=waived_findings(records),
+    )
 
 
 def assessment_summary(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[str, Any]:
@@ -158,7 +174,12 @@ def assessment_summary(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[st
     findings = current_findings(uow, enterprise.id)
     latest = latest_answers(uow, enterprise.id)
     answers = answer_set_of(latest)
-    result = score(scored_findings(findings), answers, questionnaire=load_questionnaire())
+    result = score(
+        scored_findings(findings),
+        answers,
+        questionnaire=load_questionnaire(),
+        waived=waived_findings(findings),
+    )
     return {
         "enterprise": {"id": enterprise.id, "name": enterprise.name},
         "score": result.to_dict(),

@@ -44,6 +44,8 @@ class AssessmentCode(StrEnum):
     TREATMENT_BAD_TOP = "treatment.bad_top"
     TREATMENT_NO_FIXES = "treatment.no_fixes"
     TREATMENT_UNKNOWN_FIX = "treatment.unknown_fix"
+    WAIVER_REASON = "waiver.reason"
+    WAIVER_CLOSED = "waiver.closed"
 
 
 def message(code: AssessmentCode, lang: str) -> str:

@@ -29,6 +29,7 @@ class FindingState(StrEnum):
     FIXED_PENDING_RESCAN = "fixed_pending_rescan"
     RESOLVED = "resolved"
     SUPERSEDED = "superseded"  # seen again by a later scan, which carries it on
+    WAIVED = "waived"  # an insurer accepts it for this asset, with a reason (not the enterprise)
 
 
 CLOSED = (FindingState.RESOLVED, FindingState.SUPERSEDED)

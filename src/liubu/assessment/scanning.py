@@ -48,6 +48,7 @@ def run_scan(
             "deadline": policy.deadline,
             "allow_private": policy.allow_private,
             "ports": list(policy.ports) if policy.ports else "default",
+            "ca_bundle": policy.ca_bundle,
         }
         uow.commit()
     try:
@@ -60,6 +61,7 @@ def run_scan(
             allow_private=policy.allow_private,
             deadline=policy.deadline,
             per_probe_timeout=policy.per_probe_timeout,
+            ca_bundle=policy.ca_bundle,
             progress=_progress_writer(uow_factory, scan_id, on_progress),
         )
         with uow_factory() as uow:
@@ -140,11 +142,15 @@ def finding_record(
     scan_record: Scan, finding: Finding, previous: FindingRecord | None
 ) -> FindingRecord:
     status = FindingState.OPEN
+    detail = finding.to_dict()
     if previous is not None and previous.status in (
         FindingState.NOT_OURS,
         FindingState.COMPENSATING_CONTROL,
+        FindingState.WAIVED,
     ):
         status = FindingState(previous.status)  # the dispute stands until someone reviews it
+        if status is FindingState.WAIVED:  # so does the insurer's waiver, with its reason
+            detail["waiver"] = previous.detail.get("waiver")
     now = _now()
     return FindingRecord(
         id=new_id(),
@@ -156,7 +162,7 @@ def finding_record(
         factor=str(finding.factor),
         asset=_asset_of(finding),
         status=status,
-        detail=finding.to_dict(),
+        detail=detail,
         created_at=now,
         updated_at=now,
         dispute_note=previous.dispute_note if previous and status != FindingState.OPEN else None,

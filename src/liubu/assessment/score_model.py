@@ -14,7 +14,7 @@ A scored question's effective answer is what the score and the risk modifiers us
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from typing import Literal
@@ -30,6 +30,7 @@ from liubu.products import Text
 _FILE = "score_model.yaml"
 TENTH = Decimal("0.1")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
+CONFIDENCES = ("confirmed", "tentative")
 CONTROLS = "controls"
 
 
@@ -115,6 +116,9 @@ class ScoreModel:
     caps: tuple[CapRule, ...]
     questions: Mapping[str, QuestionWeight]
     default_credits: Mapping[str, Mapping[str, Decimal]]
+    confidence_weight: Mapping[str, Decimal] = field(
+        default_factory=lambda: {c: Decimal(1) for c in CONFIDENCES}
+    )
 
     def factor(self, name: str) -> FactorSpec:
         return next(f for f in self.factors if f.name == name)
@@ -129,11 +133,15 @@ class ScoreModel:
         index = names.index(grade)
         return Decimal(100) if index == 0 else self.grades[index - 1][1] - TENTH
 
-    def deduction(self, code: str, severity: str, factor: str, assets: int) -> Decimal:
-        """Points a finding costs its factor when seen on ``assets`` assets."""
+    def deduction(
+        self, code: str, severity: str, factor: str, assets: int, confidence: str = "confirmed"
+    ) -> Decimal:
+        """Points a finding costs its factor when seen on ``assets`` assets:
+        share × factor points × repeat × confidence weight, rounded half-up to 0.1."""
         share = self.overrides.get(code, self.severity_share[severity])
         repeat = min(Decimal(1) + self.repeat_step * (assets - 1), self.repeat_limit)
-        return tenth(share * self.factor(factor).max_points * repeat)
+        weight = self.confidence_weight[confidence]
+        return tenth(share * self.factor(factor).max_points * repeat * weight)
 
 
 @cache
@@ -181,6 +189,13 @@ def _build(table: Table) -> ScoreModel:
     controls = next(f for f in factors if f.name == CONTROLS).max_points
     if total != controls:
         raise table.fail(f"Question points add up to {total}, not to {controls}.", ("questions",))
+    confidence = {c: Decimal(1) for c in CONFIDENCES}
+    if "confidence" in table.data:
+        confidence = {c: table.decimal(("confidence", c)) for c in CONFIDENCES}
+        if not all(0 <= w <= 1 for w in confidence.values()) or confidence["confirmed"] != 1:
+            raise table.fail(
+                "Confidence weights must lie in [0, 1], with confirmed = 1.", ("confidence",)
+            )
     inconclusive = table.text(("inconclusive", "counts_as"))
     if inconclusive not in SEVERITIES:
         raise table.fail(f"Unknown severity {inconclusive!r}.", ("inconclusive", "counts_as"))
@@ -197,6 +212,7 @@ def _build(table: Table) -> ScoreModel:
             _cap(table, i, {g for g, _ in grades}) for i in range(len(table.sequence(("caps",))))
         ),
         questions=questions,
+        confidence_weight=confidence,
         default_credits={
             str(kind): {
                 str(value): table.decimal(("credits", kind, value))

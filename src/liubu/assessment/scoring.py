@@ -11,7 +11,10 @@ answers cap the grade (and hold the score at the top of that grade). Weights liv
 Properties: deterministic; factor points add up to ``uncapped``, and ``value`` is ``uncapped``
 held at the lowest binding cap; resolving a finding or improving an answer never lowers the
 score. A probe that timed out (status ``inconclusive``) is never a pass: it costs its factor as
-much as a medium finding.
+much as a medium finding. A finding's confidence weighs its deduction: a ``tentative`` one (a CVE
+matched on a distribution-packaged version that may carry a backported fix) costs the model's
+``confidence.tentative`` share of it and caps no grade; a code seen on several assets counts as
+confirmed when any of them is.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any, Literal
 
 from liubu.assessment.answers import AnswerSet, require_usable
 from liubu.assessment.questionnaire import Questionnaire
-from liubu.assessment.scan import Finding, FindingStatus
+from liubu.assessment.scan import Confidence, Finding, FindingStatus
 from liubu.assessment.score_model import (
     CONTROLS,
     EffectiveAnswer,
@@ -36,7 +39,7 @@ from liubu.assessment.score_model import (
 )
 from liubu.products import Text
 
-ReasonKind = Literal["finding", "inconclusive", "answer"]
+ReasonKind = Literal["finding", "inconclusive", "answer", "waived"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class ScoreReason:
     answer: str | float | None = None
     state: str | None = None
     credit: Decimal | None = None
+    confidence: str = "confirmed"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "ref": self.ref, "points": float(self.points)}
@@ -61,6 +65,7 @@ class ScoreReason:
             out |= {"answer": self.answer, "state": self.state, "credit": float(self.credit or 0)}
         else:
             out["assets"] = list(self.assets)
+            out["confidence"] = self.confidence
         return out
 
 
@@ -145,24 +150,27 @@ def score(
     *,
     questionnaire: Questionnaire,
     model: ScoreModel | None = None,
+    waived: Iterable[Finding] = (),
 ) -> SecurityScore:
     """Score ``findings`` (from the scan, and vulnerability findings) and ``answers``.
 
     ``answers`` may be ``None`` (scan only: the controls factor earns nothing). Raises
     :class:`~liubu.errors.ValidationError` when an answer is to an unknown or unasked question,
-    or of the wrong type; unanswered questions simply earn nothing.
+    or of the wrong type; unanswered questions simply earn nothing. ``waived``: findings an
+    insurer waived for their asset; each factor lists them as ``waived`` reasons at 0 points.
     """
     model = model or load_score_model()
     if answers is not None:
         require_usable(questionnaire, answers)
     effective = effective_answers(questionnaire, answers, model)
     detected, inconclusive = _group(findings)
+    excused, _ = _group(waived)
     factors = []
     for spec in model.factors:
         if spec.name == CONTROLS:
             factors.append(_controls(model, questionnaire, effective))
         else:
-            factors.append(_scanned(model, spec.name, detected, inconclusive))
+            factors.append(_scanned(model, spec.name, detected, inconclusive, excused))
     uncapped = sum((f.points for f in factors), Decimal(0))
     caps = _caps(model, detected, effective, uncapped)
     value = min([uncapped, *(cap.ceiling for cap in caps)])
@@ -183,6 +191,7 @@ class _Seen:
     severity: str
     factor: str
     assets: tuple[str, ...]
+    confidence: str = "confirmed"
 
 
 def _group(findings: Iterable[Finding]) -> tuple[dict[str, _Seen], dict[str, tuple[str, ...]]]:
@@ -195,10 +204,21 @@ def _group(findings: Iterable[Finding]) -> tuple[dict[str, _Seen], dict[str, tup
         else:
             detected[finding.code].append(finding)
     grouped = {
-        code: _Seen(str(items[0].severity), str(items[0].factor), _assets(items))
+        code: _Seen(
+            str(items[0].severity),
+            str(items[0].factor),
+            _assets(items),
+            _surest(items),
+        )
         for code, items in detected.items()
     }
     return grouped, {factor: tuple(sorted(set(t))) for factor, t in inconclusive.items()}
+
+
+def _surest(items: list[Finding]) -> str:
+    """Confirmed if any sighting is; tentative only when every sighting is."""
+    confirmed = any(f.confidence is Confidence.CONFIRMED for f in items)
+    return str(Confidence.CONFIRMED if confirmed else Confidence.TENTATIVE)
 
 
 def _assets(items: list[Finding]) -> tuple[str, ...]:
@@ -215,14 +235,16 @@ def _scanned(
     factor: str,
     detected: Mapping[str, _Seen],
     inconclusive: Mapping[str, tuple[str, ...]],
+    excused: Mapping[str, _Seen],
 ) -> FactorScore:
     spec = model.factor(factor)
     reasons = [
         ScoreReason(
             "finding",
             code,
-            -model.deduction(code, seen.severity, factor, len(seen.assets)),
+            -model.deduction(code, seen.severity, factor, len(seen.assets), seen.confidence),
             seen.assets,
+            confidence=seen.confidence,
         )
         for code, seen in sorted(detected.items())
         if seen.factor == factor
@@ -231,6 +253,11 @@ def _scanned(
         targets = inconclusive[factor]
         cost = model.deduction("scan.timeout", model.inconclusive_as, factor, len(targets))
         reasons.append(ScoreReason("inconclusive", "scan.timeout", -cost, targets))
+    reasons += [
+        ScoreReason("waived", code, Decimal(0), seen.assets)
+        for code, seen in sorted(excused.items())
+        if seen.factor == factor
+    ]
     lost = -sum((r.points for r in reasons), Decimal(0))
     points = max(spec.max_points - lost, Decimal(0))
     return FactorScore(factor, spec.title, points, spec.max_points, tuple(reasons))
@@ -272,7 +299,8 @@ def _caps(
     out = []
     for rule in model.caps:
         ceiling = model.ceiling(rule.max_grade)
-        if rule.finding is not None and rule.finding in detected:
+        seen = detected.get(rule.finding) if rule.finding is not None else None
+        if rule.finding is not None and seen is not None and seen.confidence == "confirmed":
             out.append(
                 AppliedCap(
                     rule.id, rule.max_grade, ceiling, rule.reason, rule.finding, ceiling < uncapped

@@ -58,6 +58,9 @@ class ScanPolicy:
     services: dict[int, str] = field(default_factory=dict)
     deadline: float = 60.0
     per_probe_timeout: float = 3.0
+    # A PEM file of CA certificates that replaces the system trust store for chain validation
+    # (an enterprise's private CA); None trusts the system store.
+    ca_bundle: str | None = None
 
 
 def declare_asset(uow: AssessmentUnitOfWork, enterprise_id: str, name: str) -> Asset:
@@ -247,6 +250,42 @@ def _dispute(
     return finding
 
 
+WAIVERS = (Role.ADMIN, Role.UNDERWRITER)
+WAIVER_KINDS = (OrgKind.INSURER, OrgKind.PLATFORM)
+MAX_WAIVER_REASON = 2000
+
+
+def waive_finding(uow: AssessmentUnitOfWork, finding_id: str, *, reason: str) -> FindingRecord:
+    """An insurer accepts a finding for its asset (豁免), e.g. a private CA it approved for an
+    internal service: the finding stays listed, costs no point, is shown as waived in the score
+    and is carried on by later scans. Only an insurer's underwriter (or the platform) may; the
+    status change is audited with the reason."""
+    with uow:
+        require(uow.principal, *WAIVERS, kinds=WAIVER_KINDS)
+        finding = uow.assessment.finding(finding_id)
+        text = reason.strip()
+        if not 0 < len(text) <= MAX_WAIVER_REASON:
+            raise ValidationError(
+                f"A waiver needs a reason of 1 to {MAX_WAIVER_REASON:,} characters.",
+                code=AssessmentCode.WAIVER_REASON,
+                field="reason",
+                value=len(text),
+            )
+        if finding.status in CLOSED:
+            raise ValidationError(
+                f"The finding {finding.code} on {finding.asset} is {finding.status}: only a "
+                "current finding can be waived.",
+                code=AssessmentCode.WAIVER_CLOSED,
+                field="finding",
+                value=finding.id,
+            )
+        waiver = {"reason": text, "by": uow.principal.user_id, "at": _now().isoformat()}
+        finding.detail = {**finding.detail, "waiver": waiver}
+        finding.status, finding.updated_at = FindingState.WAIVED, _now()
+        uow.commit()
+        return finding
+
+
 def current_findings(uow: AssessmentUnitOfWork, enterprise_id: str) -> list[FindingRecord]:
     """Findings of the enterprise that are not resolved, most severe first."""
     order = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
@@ -268,6 +307,9 @@ def finding_view(finding: FindingRecord) -> dict[str, Any]:
         "remediation": detail.get("remediation", {}),
         "evidence": detail.get("evidence", {}),
         "scan_status": detail.get("status"),
+        "confidence": detail.get("confidence", "confirmed"),
+        "caveat": detail.get("caveat"),
+        "waiver": detail.get("waiver"),
         "dispute_note": finding.dispute_note,
     }
 

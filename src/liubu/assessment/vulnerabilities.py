@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from liubu.assessment.records import AssessmentUnitOfWork, IntelStore
-from liubu.assessment.scan import Evidence, Finding, Software, make_finding
+from liubu.assessment.scan import Evidence, Finding, Software, distribution_caveat, make_finding
 from liubu.intel import (
     Match,
     VulnerabilityIndex,
@@ -91,7 +91,10 @@ def vulnerability_findings(
     index: VulnerabilityIndex, software: Sequence[Software]
 ) -> tuple[list[Finding], list[Match]]:
     """Findings for the vulnerabilities of identified software: known exploited (CISA KEV),
-    likely exploited (EPSS), critical (CVSS ≥ 9). One finding per CVE and software."""
+    likely exploited (EPSS), critical (CVSS ≥ 9). One finding per CVE and software.
+
+    Software read from a distribution's package gives ``tentative`` findings with a caveat:
+    the distribution may have backported the fix without changing the upstream version."""
     findings: list[Finding] = []
     matches: list[Match] = []
     for item in software:
@@ -100,15 +103,16 @@ def vulnerability_findings(
             code = _code(match)
             if code is None:
                 continue
+            caveat = None if item.distribution is None else distribution_caveat(item.distribution)
             evidence = Evidence(
-                observed=_describe(match),
+                observed=_describe(match) + ("" if caveat is None else f"; {caveat.en}"),
                 observed_at=item.evidence.observed_at,
                 source=item.evidence.source,
                 target=item.evidence.target,
                 port=item.evidence.port,
                 probe="intel",
             )
-            findings.append(make_finding(code, evidence))
+            findings.append(make_finding(code, evidence, confidence=item.confidence, caveat=caveat))
     return findings, matches
 
 

@@ -92,6 +92,17 @@ def assess_scan(
     allow_private: Annotated[
         bool, typer.Option(help="Allow private/loopback targets (testing only).")
     ] = False,
+    ca_bundle: Annotated[
+        Path | None,
+        typer.Option(
+            "--ca-bundle",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="PEM file of CA certificates trusted for chain validation instead of the "
+            "system store (an enterprise's private CA).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Scan verified assets of one enterprise: score, grade, factors and findings."""
@@ -116,6 +127,8 @@ def assess_scan(
         policy = dataclasses.replace(policy, services=mapping)
     if allow_private:
         policy = dataclasses.replace(policy, allow_private=True)
+    if ca_bundle is not None:
+        policy = dataclasses.replace(policy, ca_bundle=str(ca_bundle.resolve()))
     with platform.uow() as uow:  # the request joins the transaction that found the enterprise
         enterprise_id = assessment.enterprise_of_targets(uow, targets)
         record = assessment.request_scan(uow, enterprise_id, only=targets)
@@ -135,6 +148,19 @@ def assess_scan(
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     _print_summary(summary)
+
+
+@assess_app.command("waive")
+def assess_waive(
+    ctx: typer.Context,
+    finding_id: Annotated[str, typer.Argument(help="The finding's id (see assess scan --json).")],
+    reason: Annotated[str, typer.Option(help="Why the insurer accepts it for this asset.")],
+) -> None:
+    """Waive a finding for its asset (insurer): it costs no point and is shown as waived."""
+    from liubu import assessment
+
+    finding = assessment.waive_finding(state(ctx).platform().uow(), finding_id, reason=reason)
+    out.print(f"{finding.code} on {finding.asset} waived", highlight=False)
 
 
 class _bar:

@@ -10,7 +10,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
 NOW = dt.datetime.now(dt.UTC)
 
@@ -66,18 +66,26 @@ def self_signed(
 
 
 def certificate_authority(
-    directory: Path, common_name: str = "liubu test CA", *, stem: str = "ca"
+    directory: Path,
+    common_name: str = "liubu test CA",
+    *,
+    stem: str = "ca",
+    signed_by: Issued | None = None,
 ) -> Issued:
+    """A root CA, or with ``signed_by`` an intermediate CA issued by that CA."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    issuer_name = signed_by.certificate.subject if signed_by else _name(common_name)
     cert = (
         x509.CertificateBuilder()
         .subject_name(_name(common_name))
-        .issuer_name(_name(common_name))
+        .issuer_name(issuer_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(NOW - dt.timedelta(days=1))
         .not_valid_after(NOW + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.BasicConstraints(ca=True, path_length=0 if signed_by else None), critical=True
+        )
         .add_extension(
             x509.KeyUsage(
                 digital_signature=False,
@@ -92,7 +100,7 @@ def certificate_authority(
             ),
             critical=True,
         )
-        .sign(key, hashes.SHA256())
+        .sign(signed_by.key if signed_by else key, hashes.SHA256())
     )
     return _write(directory, stem, cert, key)
 
@@ -104,8 +112,10 @@ def issue(
     *,
     days: int = 90,
     stem: str | None = None,
+    ca_issuers: str | None = None,
 ) -> Issued:
-    """A server certificate from ``ca`` for DNS names and IP addresses in ``names``."""
+    """A server certificate from ``ca`` for DNS names and IP addresses in ``names``;
+    ``ca_issuers`` is the issuer's download address (AIA), as public CAs write it."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     alt: list[x509.GeneralName] = []
     for name in names:
@@ -113,7 +123,7 @@ def issue(
             alt.append(x509.IPAddress(ipaddress.ip_address(name)))
         except ValueError:
             alt.append(x509.DNSName(name))
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(_name(names[0]))
         .issuer_name(ca.certificate.subject)
@@ -123,6 +133,19 @@ def issue(
         .not_valid_after(NOW + dt.timedelta(days=days))
         .add_extension(x509.SubjectAlternativeName(alt), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .sign(ca.key, hashes.SHA256())
     )
-    return _write(directory, stem or f"leaf-{names[0]}", cert, key)
+    if ca_issuers is not None:
+        access = x509.AccessDescription(
+            AuthorityInformationAccessOID.CA_ISSUERS, x509.UniformResourceIdentifier(ca_issuers)
+        )
+        builder = builder.add_extension(x509.AuthorityInformationAccess([access]), critical=False)
+    return _write(directory, stem or f"leaf-{names[0]}", builder.sign(ca.key, hashes.SHA256()), key)
+
+
+def chain_file(directory: Path, stem: str, *certificates: Issued) -> Path:
+    """A PEM file holding ``certificates`` in the given order (what the server will send)."""
+    path = directory / f"{stem}.pem"
+    path.write_bytes(
+        b"".join(c.certificate.public_bytes(serialization.Encoding.PEM) for c in certificates)
+    )
+    return path

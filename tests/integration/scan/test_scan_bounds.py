@@ -53,10 +53,11 @@ def test_hung_hosts_end_within_the_deadline_as_inconclusive_timeouts(
     (timeout,) = [f for f in result.findings if f.code == "scan.timeout"]
     assert timeout.status is FindingStatus.INCONCLUSIVE
     assert "inconclusive" in timeout.evidence.observed
-    # Silence is never read as a pass nor as a TLS verdict; the open Redis port is still exposed.
+    # Silence is never read as a pass nor as a verdict: the silent "Redis" port is open but
+    # unconfirmed, so it is reported as an unidentified open port, not as an exposed Redis.
     assert not [f for f in result.findings if f.code.startswith(("tls.", "http."))]
     assert [f.code for f in result.findings if f.evidence.port == silent_ports["redis"]] == [
-        "service.redis_exposed"
+        "service.unidentified"
     ]
 
 

@@ -60,6 +60,7 @@ EXPECTED_BAD = {
         "http.missing_x_content_type_options",
         "http.missing_referrer_policy",
         "http.server_banner",
+        "software.end_of_life",  # OpenSSL 1.0.2k: the 1.0.2 line ended 2019-12-31
     },
     "https_stranger": {"tls.untrusted_chain"},
     "https_expiring": {"tls.certificate_expiring"},
@@ -70,12 +71,13 @@ EXPECTED_BAD = {
         "http.missing_x_content_type_options",
         "http.missing_referrer_policy",
         "http.server_banner",
+        "software.end_of_life",  # nginx 1.18 (2021-05-25) and PHP 7.4 (2022-11-28)
     },
     "rdp": {"service.rdp_exposed"},
     "redis": {"service.redis_exposed", "service.redis_no_auth"},
     "redis_auth": {"service.redis_exposed"},
     "telnet": {"service.telnet_exposed"},
-    "mysql": {"service.database_exposed"},
+    "mysql": {"service.database_exposed", "software.end_of_life"},  # MySQL 5.7: 2023-10-31
 }
 
 

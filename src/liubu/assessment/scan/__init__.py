@@ -7,6 +7,9 @@ never private or reserved addresses unless explicitly allowed, with bounded time
   vocabulary (``data/findings.yaml``, ``docs/findings.md``), software as CPE 2.3 names,
   observations and the probes that timed out.
 - :func:`vocabulary` / :func:`definition`: the findings vocabulary with bilingual remediation.
+- :class:`Confidence`: how sure a finding is; software read from a distribution's package
+  (:attr:`Software.distribution`) makes CVE matches ``tentative``, with
+  :func:`distribution_caveat` saying why.
 
 Network I/O of the assessment lives here and nowhere else.
 """
@@ -20,6 +23,7 @@ from liubu.assessment.scan.email_policy import (
     spf_lookup_count,
 )
 from liubu.assessment.scan.findings import (
+    Confidence,
     Evidence,
     Factor,
     Finding,
@@ -40,18 +44,25 @@ from liubu.assessment.scan.result import (
 )
 from liubu.assessment.scan.scanner import scan
 from liubu.assessment.scan.settings import ScanSettings, ServiceSpec, service_catalogue
-from liubu.assessment.scan.software import cpe_name, identify
+from liubu.assessment.scan.software import (
+    Identified,
+    cpe_name,
+    distribution_caveat,
+    identify,
+)
 from liubu.assessment.scan.targets import Target, is_public
 from liubu.assessment.scan.verification import ControlProof, verify_control
 
 __all__ = [
     "CertificateFacts",
+    "Confidence",
     "ControlProof",
     "Evidence",
     "Factor",
     "Finding",
     "FindingDefinition",
     "FindingStatus",
+    "Identified",
     "Observation",
     "ProbeTimeout",
     "ScanResult",
@@ -65,6 +76,7 @@ __all__ = [
     "Text",
     "cpe_name",
     "definition",
+    "distribution_caveat",
     "dkim_key_bits",
     "identify",
     "is_public",

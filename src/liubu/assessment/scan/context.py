@@ -64,8 +64,10 @@ class ProbeContext:
     def observe(self, name: str, value: str) -> None:
         self.observations.append(Observation(self.probe, self.port, name, value))
 
-    def identify(self, cpe: str, observed: str) -> None:
-        self.software.append(Software(cpe=cpe, evidence=self.evidence(observed)))
+    def identify(self, cpe: str, observed: str, distribution: str | None = None) -> None:
+        self.software.append(
+            Software(cpe=cpe, evidence=self.evidence(observed), distribution=distribution)
+        )
 
     def timed_out(self, stage: str, limit: float) -> None:
         self.timeouts.append(ProbeTimeout(self.probe, self.port, stage, limit, utc_now()))

@@ -57,6 +57,15 @@ class FindingStatus(StrEnum):
     INCONCLUSIVE = "inconclusive"
 
 
+class Confidence(StrEnum):
+    """How sure a finding is. ``confirmed``: observed directly (a handshake, a header, a reply).
+    ``tentative``: inferred from a version a distribution package reports, whose security
+    updates may have fixed the flaw without changing the upstream version (a backport)."""
+
+    CONFIRMED = "confirmed"
+    TENTATIVE = "tentative"
+
+
 @dataclass(frozen=True)
 class Text:
     """One phrase in both languages of liubu."""
@@ -173,6 +182,8 @@ class Finding:
     title: Text
     remediation: Text
     evidence: Evidence
+    confidence: Confidence = Confidence.CONFIRMED
+    caveat: Text | None = None  # why the confidence is lower, and what would settle it
 
     def __post_init__(self) -> None:
         expected = definition(self.code)
@@ -194,10 +205,18 @@ class Finding:
             "title": self.title.to_dict(),
             "remediation": self.remediation.to_dict(),
             "evidence": self.evidence.to_dict(),
+            "confidence": str(self.confidence),
+            "caveat": None if self.caveat is None else self.caveat.to_dict(),
         }
 
 
-def make_finding(code: str, evidence: Evidence) -> Finding:
+def make_finding(
+    code: str,
+    evidence: Evidence,
+    *,
+    confidence: Confidence = Confidence.CONFIRMED,
+    caveat: Text | None = None,
+) -> Finding:
     """A finding of ``code`` with its vocabulary's severity, factor and texts."""
     entry = definition(code)
     status = FindingStatus.INCONCLUSIVE if code == "scan.timeout" else FindingStatus.DETECTED
@@ -209,6 +228,8 @@ def make_finding(code: str, evidence: Evidence) -> Finding:
         title=entry.title,
         remediation=entry.remediation,
         evidence=evidence,
+        confidence=confidence,
+        caveat=caveat,
     )
 
 

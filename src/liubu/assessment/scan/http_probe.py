@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import HTTP
@@ -12,6 +12,7 @@ from functools import cache
 
 from liubu.assessment.scan._data import load_table, require
 from liubu.assessment.scan.context import ProbeContext
+from liubu.assessment.scan.findings import Finding, make_finding
 from liubu.assessment.scan.net import excerpt, receive, send_all
 from liubu.assessment.scan.software import identify
 
@@ -19,6 +20,11 @@ USER_AGENT = "liubu-scan/0.1 (non-intrusive outside-in assessment)"
 _HEAD_END = b"\r\n\r\n"
 _VERSION_IN_BANNER = re.compile(r"\d+\.\d+")
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# The WHATWG MIME Sniffing standard (§7.1) reads a body starting with these tags as HTML.
+_SNIFFED_HTML = re.compile(
+    rb"^\s*<(!doctype html|html|head|body|script|iframe|title|div|p)[\s>]", re.I
+)
 _FILE = "http_headers.yaml"
 
 
@@ -30,6 +36,7 @@ class HeaderRule:
     required: re.Pattern[str] | None
     satisfied_by_csp: str | None
     on_redirects: bool
+    html_only: bool
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ def header_rules() -> tuple[HeaderRule, ...]:
             required=re.compile(row["required"], re.IGNORECASE) if "required" in row else None,
             satisfied_by_csp=row.get("satisfied_by_csp"),
             on_redirects=bool(row.get("on_redirects", False)),
+            html_only=bool(row.get("html_only", False)),
         )
         for index, row in enumerate(rows)
     )
@@ -104,17 +112,30 @@ def request(
     return parse_response(raw)
 
 
+def serves_html(response: HttpResponse) -> bool:
+    """Whether a browser would render the response as a page: its Content-Type says HTML, or
+    there is none and the body starts like HTML (WHATWG MIME Sniffing §7.1)."""
+    content_type = response.headers.get("Content-Type")
+    if content_type is not None:
+        return content_type.split(";", 1)[0].strip().lower() in _HTML_TYPES
+    return _SNIFFED_HTML.match(response.body) is not None
+
+
 def header_findings(response: HttpResponse, *, https: bool) -> list[tuple[str, str]]:
     """``(finding code, observation)`` for every missing or wrong security header.
 
     Redirects are judged only on the headers marked ``on_redirects`` (HSTS): the page they lead
-    to carries the others.
+    to carries the others. Headers marked ``html_only`` (CSP, framing, referrers) are judged only
+    on responses that serve HTML: an API answering JSON has no page to frame or script.
     """
     found: list[tuple[str, str]] = []
     csp = (response.headers.get("Content-Security-Policy") or "").lower()
     redirect = response.status in _REDIRECTS
+    page = serves_html(response)
     for rule in header_rules():
         if (rule.https_only and not https) or (redirect and not rule.on_redirects):
+            continue
+        if rule.html_only and not page:
             continue
         value = response.headers.get(rule.header)
         if rule.satisfied_by_csp and rule.satisfied_by_csp in csp:
@@ -152,6 +173,20 @@ def _plain_http_findings(response: HttpResponse) -> list[tuple[str, str]]:
     ]
 
 
+def without_https(finding: Finding) -> Finding:
+    """``http.no_https_redirect`` restated for a host that serves no HTTPS on any scanned port:
+    telling it to redirect to HTTPS would point to nothing, so it is told to enable HTTPS."""
+    if finding.code != "http.no_https_redirect":
+        return finding
+    observed = finding.evidence.observed.replace(" instead of redirecting to HTTPS.", "")
+    evidence = replace(
+        finding.evidence,
+        observed=f"{observed}; no scanned port of this host completed a TLS handshake, so it "
+        "serves no HTTPS to redirect to.",
+    )
+    return make_finding("http.no_https", evidence)
+
+
 def probe_http(ctx: ProbeContext, *, https: bool) -> None:
     """``GET /`` on ``ctx.port``; records headers, banners, software and findings."""
     assert ctx.port is not None
@@ -160,7 +195,10 @@ def probe_http(ctx: ProbeContext, *, https: bool) -> None:
     host_header = host if ctx.port == default_port else f"{host}:{ctx.port}"
     connection = ctx.connect_tls() if https else ctx.connect()
     with connection:
-        response = request(connection, host_header, "/", deadline=ctx.deadline(), limit=ctx.limit)
+        # The body's start is needed to tell a page from an API answer when no Content-Type is sent.
+        response = request(
+            connection, host_header, "/", deadline=ctx.deadline(), limit=ctx.limit, want_body=True
+        )
     if response is None:
         ctx.observe("http", "the reply was not an HTTP/1.x response")
         return
@@ -174,5 +212,6 @@ def probe_http(ctx: ProbeContext, *, https: bool) -> None:
         value = response.headers.get(header)
         if value:
             ctx.observe(header, value)
-            for cpe, matched in identify("http", value):
-                ctx.identify(cpe, f"{header}: {excerpt(matched.encode('latin-1'))}")
+            for found in identify("http", value):
+                shown = excerpt(found.matched.encode("latin-1"))
+                ctx.identify(found.cpe, f"{header}: {shown}", found.distribution)

@@ -91,9 +91,14 @@ def open_connection(address: str, port: int, deadline: float, limit: float) -> s
 
 @lru_cache(maxsize=32)
 def pinned_context(
-    version: ssl.TLSVersion | None, *, verify: bool = False, ca_bundle: str | None = None
+    version: ssl.TLSVersion | None,
+    *,
+    verify: bool = False,
+    ca_bundle: str | None = None,
+    ciphers: str = _ALL_CIPHERS,
 ) -> ssl.SSLContext:
-    """A client context for probing: every cipher (security level 0), optionally one version.
+    """A client context for probing: every cipher (security level 0) unless ``ciphers`` narrows
+    the TLS ≤ 1.2 suites offered, optionally one version.
 
     With ``verify`` the context checks the chain against ``ca_bundle`` (or the system store)
     but not the host name, which the scanner checks itself so both faults are reported apart.
@@ -103,7 +108,7 @@ def pinned_context(
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_REQUIRED if verify else ssl.CERT_NONE
-    context.set_ciphers(_ALL_CIPHERS)
+    context.set_ciphers(ciphers)
     if verify:
         if ca_bundle is not None:
             context.load_verify_locations(cafile=ca_bundle)

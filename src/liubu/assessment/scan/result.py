@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from liubu.assessment.scan.findings import Evidence, Finding, FindingStatus
+from liubu.assessment.scan.findings import Confidence, Evidence, Finding, FindingStatus
 from liubu.assessment.scan.settings import ScanSettings
 
 
@@ -19,13 +19,28 @@ class ScanStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Software:
-    """Software identified from a banner, as a CPE 2.3 name (the lead joins it to CVEs)."""
+    """Software identified from a banner, as a CPE 2.3 name (the lead joins it to CVEs).
+
+    ``distribution`` is the packaging the banner states beside the upstream version (``Debian
+    2+deb12u10``, ``Ubuntu``): such a package may carry the distribution's security fixes
+    without a new upstream version, so a CVE matched on the version alone is tentative.
+    """
 
     cpe: str
     evidence: Evidence
+    distribution: str | None = None
+
+    @property
+    def confidence(self) -> Confidence:
+        return Confidence.CONFIRMED if self.distribution is None else Confidence.TENTATIVE
 
     def to_dict(self) -> dict[str, object]:
-        return {"cpe": self.cpe, "evidence": self.evidence.to_dict()}
+        return {
+            "cpe": self.cpe,
+            "evidence": self.evidence.to_dict(),
+            "distribution": self.distribution,
+            "confidence": str(self.confidence),
+        }
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import dns.exception
 
 from liubu.assessment.scan.context import ProbeContext
 from liubu.assessment.scan.dns_probe import DnsLookup, probe_dns
+from liubu.assessment.scan.end_of_life import end_of_life
 from liubu.assessment.scan.findings import (
     SEVERITY_ORDER,
     Evidence,
@@ -20,7 +21,7 @@ from liubu.assessment.scan.findings import (
     make_finding,
     utc_now,
 )
-from liubu.assessment.scan.http_probe import probe_http
+from liubu.assessment.scan.http_probe import probe_http, without_https
 from liubu.assessment.scan.net import Pacer, PortClosed, ProbeTimedOut, ScanClock, source_towards
 from liubu.assessment.scan.result import ProbeTimeout, ScanResult, Software
 from liubu.assessment.scan.services import probe_service
@@ -30,6 +31,8 @@ from liubu.assessment.scan.settings import (
     default_port_map,
     service_catalogue,
 )
+from liubu.assessment.scan.software import distribution_caveat
+from liubu.assessment.scan.ssh_probe import probe_ssh
 from liubu.assessment.scan.targets import (
     Target,
     Verified,
@@ -124,6 +127,8 @@ def _port_jobs(
         return [job("tls", probe_tls), job("https", lambda ctx: probe_http(ctx, https=True))]
     if spec.probe == "http":
         return [job("http", lambda ctx: probe_http(ctx, https=False))]
+    if spec.probe == "ssh":
+        return [job(f"service:{spec.name}", lambda ctx: probe_ssh(ctx, spec))]
     return [job(f"service:{spec.name}", lambda ctx: probe_service(ctx, spec))]
 
 
@@ -191,6 +196,32 @@ def _timeout_finding(target: Target, timeouts: Sequence[ProbeTimeout], source: s
     )
 
 
+def _end_of_life_findings(software: Iterable[Software], at: datetime) -> list[Finding]:
+    """One finding per end-of-life product and port, as sure as the version it rests on."""
+    found: dict[tuple[str, int | None], Finding] = {}
+    for item in software:
+        ended = end_of_life(item.cpe, at=at)
+        if ended is None or (ended.product, item.evidence.port) in found:
+            continue
+        caveat = None if item.distribution is None else distribution_caveat(item.distribution)
+        evidence = replace(item.evidence, observed=f"{item.evidence.observed}: {ended.describe()}")
+        found[(ended.product, item.evidence.port)] = make_finding(
+            "software.end_of_life", evidence, confidence=item.confidence, caveat=caveat
+        )
+    return list(found.values())
+
+
+def _https_possible(jobs: Sequence[_Job]) -> bool:
+    """Whether some scanned port serves TLS, or might (its probe did not conclude)."""
+    tls_jobs = [job for job in jobs if job.ctx.probe == "tls"]
+    return any(
+        job.finished is None
+        or job.ctx.timeouts
+        or any(o.name == "versions_offered" and o.value != "none" for o in job.ctx.observations)
+        for job in tls_jobs
+    )
+
+
 def _assemble(
     target: Target,
     jobs: Sequence[_Job],
@@ -199,7 +230,9 @@ def _assemble(
     started: datetime,
 ) -> ScanResult:
     findings: list[Finding] = []
-    software: dict[str, Software] = {}
+    # One entry per product and port: the same version may be packaged on one port (tentative
+    # CVE matches) and built from source on another (confirmed ones).
+    software: dict[tuple[str, int | None], Software] = {}
     observations, timeouts = [], list(resolved.timeouts)
     for job in jobs:
         if job.finished is None:  # the worker may still be writing: read nothing from it
@@ -217,7 +250,10 @@ def _assemble(
         observations += job.ctx.observations
         timeouts += job.ctx.timeouts
         for item in job.ctx.software:
-            software.setdefault(item.cpe, item)
+            software.setdefault((item.cpe, item.evidence.port), item)
+    findings += _end_of_life_findings(software.values(), started)
+    if not _https_possible(jobs):
+        findings = [without_https(finding) for finding in findings]
     if timeouts:
         source = source_towards(resolved.addresses[0]) if resolved.addresses else "unknown"
         findings.append(_timeout_finding(target, timeouts, source))

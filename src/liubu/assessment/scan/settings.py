@@ -7,12 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
+from cryptography import x509
+
 from liubu.assessment.reasons import AssessmentCode
 from liubu.assessment.scan._data import load_table, require
 from liubu.errors import ValidationError
 
 _SERVICES_FILE = "services.yaml"
-PROBE_KINDS = frozenset({"tls", "http", "read", "send", "connect"})
+PROBE_KINDS = frozenset({"tls", "http", "ssh", "read", "send", "connect"})
+_MAX_BUNDLE_BYTES = 16 * 1024 * 1024  # a system bundle is ~200 kB; refuse to read a huge file
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,18 @@ class ServiceSpec:
     confirms: str | None = None
     when_reply: tuple[tuple[str, str], ...] = ()
     software: str | None = None
+    follow_up: FollowUp | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A second harmless request on the same connection, sent only when the first reply
+    matches ``when`` (Redis ``INFO server`` after an unauthenticated ``+PONG``); its reply is
+    read for software (``software`` rules)."""
+
+    when: str
+    send: bytes
+    software: str
 
 
 def _service(name: str, row: object) -> ServiceSpec:
@@ -37,6 +52,18 @@ def _service(name: str, row: object) -> ServiceSpec:
     extras = tuple(
         (str(rule["pattern"]), str(rule["finding"])) for rule in row.get("when_reply", ())
     )
+    follow = row.get("follow_up")
+    follow_up = (
+        FollowUp(
+            when=require(follow, "when", str, filename=_SERVICES_FILE, where=f"{where}.follow_up"),
+            send=bytes.fromhex(
+                require(follow, "send_hex", str, filename=_SERVICES_FILE, where=where)
+            ),
+            software=require(follow, "software", str, filename=_SERVICES_FILE, where=where),
+        )
+        if follow is not None
+        else None
+    )
     return ServiceSpec(
         name=name,
         default_ports=tuple(int(port) for port in ports),
@@ -46,6 +73,7 @@ def _service(name: str, row: object) -> ServiceSpec:
         confirms=row.get("confirms"),
         when_reply=extras,
         software=row.get("software"),
+        follow_up=follow_up,
     )
 
 
@@ -128,6 +156,7 @@ class ScanSettings:
             _check_port(port, name="ports")
         self._check_services()
         self._check_dns_server()
+        self._check_ca_bundle()
         object.__setattr__(self, "service_map", {**default_port_map(), **dict(self.services)})
 
     def _check_services(self) -> None:
@@ -155,6 +184,22 @@ class ScanSettings:
                 value=host,
             ) from None
         _check_port(port, name="dns_server")
+
+    def _check_ca_bundle(self) -> None:
+        """A trust store given must hold at least one PEM certificate: an empty or unreadable
+        one would fail every chain and blame the servers for it."""
+        if self.ca_bundle is None:
+            return
+        try:
+            with open(self.ca_bundle, "rb") as bundle:
+                x509.load_pem_x509_certificates(bundle.read(_MAX_BUNDLE_BYTES))
+        except (OSError, ValueError) as error:
+            raise _refuse(
+                f"The parameter ca_bundle must name a readable PEM file of CA certificates, "
+                f"but {self.ca_bundle!r} is not one ({error}).",
+                name="ca_bundle",
+                value=self.ca_bundle,
+            ) from None
 
     def service_for(self, port: int) -> str | None:
         """The service probed on ``port``: the caller's map first, then the defaults."""

@@ -2,6 +2,11 @@
 
 Only identifications with a version are reported: a CPE without one would match every CVE of the
 product. The lead joins these names to CVEs with the intel index.
+
+A banner that names a distribution's package (``OpenSSH_9.2p1 Debian-2+deb12u10``,
+``Apache/2.4.57 (Debian)``, ``PHP/7.4.3-4ubuntu2.19``) keeps it beside the upstream version:
+distributions backport security fixes without changing the upstream version, so a CVE matched
+on that version alone may already be fixed, and is reported with lower confidence.
 """
 
 from __future__ import annotations
@@ -9,8 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from liubu.assessment.scan._data import load_table, require
+from liubu.assessment.scan.findings import Text
 
 _FILE = "software.yaml"
 # CPE 2.3 formatted-string binding (NISTIR 7695 §6.2): these characters stand as themselves;
@@ -23,6 +30,41 @@ class SoftwareRule:
     source: str
     pattern: re.Pattern[str]
     products: tuple[tuple[str, str], ...]
+
+
+class Identified(NamedTuple):
+    """One product named by a banner: its CPE, the text that named it, and the distribution
+    package it comes from when the banner says so."""
+
+    cpe: str
+    matched: str
+    distribution: str | None
+
+
+@cache
+def distribution_markers() -> tuple[re.Pattern[str], ...]:
+    """Patterns (with a group ``distribution``) that show a whole banner is a distribution's."""
+    rows = require(load_table(_FILE), "distributions", list, filename=_FILE, where="(top)")
+    return tuple(re.compile(str(row)) for row in rows)
+
+
+def distribution_caveat(distribution: str) -> Text:
+    """Why a match on a distribution-packaged version is tentative, and what settles it."""
+    phrase = require(load_table(_FILE), "distribution_caveat", dict, filename=_FILE, where="(top)")
+    en = require(phrase, "en", str, filename=_FILE, where="distribution_caveat")
+    zh = require(phrase, "zh", str, filename=_FILE, where="distribution_caveat")
+    return Text(en=en.format(distribution=distribution), zh=zh.format(distribution=distribution))
+
+
+def _distribution(match: re.Match[str], banner: str) -> str | None:
+    own = match.groupdict().get("distribution")
+    if own:
+        return own
+    for marker in distribution_markers():
+        found = marker.search(banner)
+        if found is not None:
+            return found["distribution"]
+    return None
 
 
 @cache
@@ -61,9 +103,9 @@ def cpe_name(vendor: str, product: str, version: str, update: str = "*") -> str:
     return "cpe:2.3:a:" + ":".join(parts) + ":*:*:*:*:*:*"
 
 
-def identify(source: str, banner: str) -> list[tuple[str, str]]:
-    """Every ``(cpe, matched text)`` the rules for ``source`` find in ``banner``."""
-    found: list[tuple[str, str]] = []
+def identify(source: str, banner: str) -> list[Identified]:
+    """Every product the rules for ``source`` find in ``banner``."""
+    found: list[Identified] = []
     for rule in software_rules():
         if rule.source != source:
             continue
@@ -71,6 +113,8 @@ def identify(source: str, banner: str) -> list[tuple[str, str]]:
         if match is None:
             continue
         update = match.groupdict().get("update") or "*"
+        distribution = _distribution(match, banner)
         for vendor, product in rule.products:
-            found.append((cpe_name(vendor, product, match["version"], update), match.group(0)))
+            cpe = cpe_name(vendor, product, match["version"], update)
+            found.append(Identified(cpe, match.group(0), distribution))
     return found

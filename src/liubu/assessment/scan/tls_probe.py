@@ -1,4 +1,5 @@
-"""The TLS probe: protocol versions offered, then the certificate and its chain.
+"""The TLS probe: protocol versions offered, cipher suites, OCSP stapling, then the certificate
+and its chain, and the port's TLS grade (:mod:`tls_grading`).
 
 Each version is tried with a context pinned to it and every cipher allowed (OpenSSL security
 level 0), so an old server is seen as it is rather than refused by our own client's defaults.
@@ -12,6 +13,14 @@ from liubu.assessment.scan.certificates import CertificateFacts, matches_host, r
 from liubu.assessment.scan.context import ProbeContext
 from liubu.assessment.scan.findings import utc_now
 from liubu.assessment.scan.net import PortClosed, pinned_context
+from liubu.assessment.scan.tls_grading import (
+    check_chain,
+    check_legacy_suites,
+    check_modern_suites,
+    check_stapling,
+    record_grade,
+    sent_chain,
+)
 
 VERSIONS: tuple[tuple[str, ssl.TLSVersion, bool], ...] = (
     ("TLSv1.0", ssl.TLSVersion.TLSv1, ssl.HAS_TLSv1),
@@ -61,7 +70,12 @@ def _verify_chain(ctx: ProbeContext) -> tuple[int, str] | None:
 
 
 def _judge_chain(
-    ctx: ProbeContext, facts: CertificateFacts, failure: tuple[int, str] | None, expired: bool
+    ctx: ProbeContext,
+    facts: CertificateFacts,
+    failure: tuple[int, str] | None,
+    *,
+    expired: bool,
+    incomplete: bool,
 ) -> None:
     if failure is None:
         ctx.observe("chain", "verified")
@@ -69,7 +83,8 @@ def _judge_chain(
     code, message = failure
     ctx.observe("chain", f"not verified: {message} (X509 error {code})")
     explained = (
-        (code == _CERT_HAS_EXPIRED and expired)
+        incomplete
+        or (code == _CERT_HAS_EXPIRED and expired)
         or (code == _DEPTH_ZERO_SELF_SIGNED and facts.self_signed)
         or (code == _CERT_NOT_YET_VALID and facts.not_before > utc_now())
     )
@@ -132,12 +147,20 @@ def probe_tls(ctx: ProbeContext) -> bool:
             "tls.protocol_outdated",
             f"Handshakes completed with {', '.join(outdated)} (offered: {' '.join(offered)}).",
         )
+    check_legacy_suites(ctx)
+    check_modern_suites(ctx, offered)
+    check_stapling(ctx)
     with ctx.connect_tls() as connection:
         der = connection.getpeercert(binary_form=True)
+        chain = sent_chain(connection)
     if der is None:
         ctx.observe("certificate", "none sent")
+        record_grade(ctx)
         return True
     facts = read_certificate(der)
     expired = _judge_certificate(ctx, facts)
-    _judge_chain(ctx, facts, _verify_chain(ctx), expired)
+    failure = _verify_chain(ctx)
+    incomplete = check_chain(ctx, chain, failure)
+    _judge_chain(ctx, facts, failure, expired=expired, incomplete=incomplete)
+    record_grade(ctx)
     return True

@@ -378,3 +378,22 @@ def test_policy_terms_bound_the_expected_loss(
 def test_combining_an_unknown_fix_is_refused(plan: TreatmentPlan) -> None:
     with pytest.raises(ValidationError, match="no fix"):
         plan.combined(["question:nothing"])
+
+
+def test_an_unidentified_open_port_is_information_not_a_fix(
+    given: AnswerSet, questionnaire: Questionnaire, product: ProductSpec
+) -> None:
+    plan = plan_treatment(
+        findings=[
+            finding("service.rdp_exposed", "vpn.example.cn", 3389),
+            finding("service.unidentified", "vpn.example.cn", 8443),
+        ],
+        answers=given,
+        questionnaire=questionnaire,
+        industry_section="C",
+        revenue=REVENUE,
+        premium=at_score(product),
+    )
+    resolved = {code for fix in plan.fixes for code in fix.resolves}
+    assert "service.rdp_exposed" in resolved
+    assert "service.unidentified" not in resolved

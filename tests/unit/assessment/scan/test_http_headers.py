@@ -9,6 +9,7 @@ from liubu.assessment.scan.http_probe import (
     banner_findings,
     header_findings,
     parse_response,
+    serves_html,
 )
 
 ALL_HEADERS = (
@@ -20,7 +21,9 @@ ALL_HEADERS = (
 )
 
 
-def _response(status: bytes, headers: bytes = b"", body: bytes = b"hello") -> HttpResponse:
+def _response(
+    status: bytes, headers: bytes = b"", body: bytes = b"<!DOCTYPE html><p>hello</p>"
+) -> HttpResponse:
     response = parse_response(b"HTTP/1.1 " + status + b"\r\n" + headers + b"\r\n" + body)
     assert response is not None
     return response
@@ -83,3 +86,41 @@ def test_banners_count_when_they_carry_a_version_or_name_the_framework() -> None
 
 def test_a_non_http_reply_is_not_parsed() -> None:
     assert parse_response(b"SSH-2.0-OpenSSH_8.2p1\r\n") is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        b'max-age="31536000"',  # RFC 6797 §6.1.1: the value may be a quoted-string
+        b'MAX-AGE = "63072000"; includeSubDomains',  # directive names are case-insensitive
+        b"includeSubDomains; max-age=31536000",
+    ],
+)
+def test_a_quoted_or_reordered_hsts_max_age_is_accepted(value: bytes) -> None:
+    headers = ALL_HEADERS.replace(b"max-age=63072000; includeSubDomains; preload", value)
+    assert header_findings(_response(b"200 OK", headers), https=True) == []
+
+
+def test_an_api_answering_json_is_asked_only_for_the_headers_that_apply_to_any_response() -> None:
+    api = _response(b"200 OK", b"Content-Type: application/json; charset=utf-8\r\n", b"{}")
+    assert not serves_html(api)
+    assert {code for code, _ in header_findings(api, https=True)} == {
+        "http.missing_hsts",
+        "http.missing_x_content_type_options",
+    }
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "html"),
+    [
+        (b"Content-Type: text/html; charset=utf-8\r\n", b"", True),
+        (b"Content-Type: application/xhtml+xml\r\n", b"<?xml version='1.0'?>", True),
+        (b"Content-Type: text/plain\r\n", b"<html>", False),  # the declared type wins
+        (b"", b"  <html><body>x</body></html>", True),  # no type: sniffed (WHATWG §7.1)
+        (b"", b'{"status": "ok"}', False),
+    ],
+)
+def test_html_is_told_by_content_type_or_else_by_sniffing_the_body(
+    headers: bytes, body: bytes, html: bool
+) -> None:
+    assert serves_html(_response(b"200 OK", headers, body)) is html

@@ -8,12 +8,14 @@ import liubu.assessment.scan as scan_package
 def test_the_public_names_are_pinned() -> None:
     assert sorted(scan_package.__all__) == [
         "CertificateFacts",
+        "Confidence",
         "ControlProof",
         "Evidence",
         "Factor",
         "Finding",
         "FindingDefinition",
         "FindingStatus",
+        "Identified",
         "Observation",
         "ProbeTimeout",
         "ScanResult",
@@ -27,6 +29,7 @@ def test_the_public_names_are_pinned() -> None:
         "Text",
         "cpe_name",
         "definition",
+        "distribution_caveat",
         "dkim_key_bits",
         "identify",
         "is_public",

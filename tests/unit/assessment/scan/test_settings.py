@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from liubu.assessment.scan import ScanSettings, service_catalogue
@@ -34,7 +36,7 @@ def test_default_ports_are_the_iana_registered_ports_of_each_risky_service() -> 
 
 def test_every_service_names_a_known_probe_kind() -> None:
     kinds = {spec.probe for spec in service_catalogue().values()}
-    assert kinds <= {"tls", "http", "read", "send", "connect"}
+    assert kinds <= {"tls", "http", "ssh", "read", "send", "connect"}
     # The hellos sent are the documented harmless ones.
     sent = {spec.name: spec.send for spec in service_catalogue().values() if spec.send}
     assert sent["redis"] == b"PING\r\n"
@@ -80,3 +82,14 @@ def test_the_callers_service_map_overrides_the_defaults_and_is_recorded() -> Non
     assert settings.service_for(3389) == "rdp"
     assert settings.service_for(1) is None
     assert settings.to_dict()["services"] == {"54321": "rdp", "443": "http"}
+
+
+def test_a_ca_bundle_that_holds_no_pem_certificate_is_refused_before_any_probe(
+    tmp_path: Path,
+) -> None:
+    empty = tmp_path / "empty.pem"
+    empty.write_text("not a certificate\n", encoding="ascii")
+    for bundle in (str(empty), str(tmp_path / "missing.pem")):
+        with pytest.raises(ValidationError) as refused:
+            ScanSettings(ports=(443,), services=(), ca_bundle=bundle)
+        assert (refused.value.code, refused.value.field) == ("scan.invalid_settings", "ca_bundle")

@@ -67,7 +67,7 @@ NVD_CPES = SHARED / "nvd_api2_nvd-go" / "responses" / "cpes-2023.json"
     ],
 )
 def test_banners_map_to_cpe_names(source: str, banner: str, cpes: list[str]) -> None:
-    assert [cpe for cpe, _ in identify(source, banner)] == cpes
+    assert [found.cpe for found in identify(source, banner)] == cpes
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +105,8 @@ def test_rule_vendors_and_products_are_spelled_as_the_nvd_dictionary_spells_them
 def test_versioned_names_equal_the_nvd_dictionary_entries(
     nvd_cpe_names: set[str], source: str, banner: str
 ) -> None:
-    ((cpe, _),) = identify(source, banner)
-    assert cpe in nvd_cpe_names
+    (found,) = identify(source, banner)
+    assert found.cpe in nvd_cpe_names
 
 
 def test_cpe_formatted_strings_quote_special_characters() -> None:
@@ -116,3 +116,35 @@ def test_cpe_formatted_strings_quote_special_characters() -> None:
     assert cpe_component("*") == "*"
     assert cpe_name("a", "b", "1+2") == "cpe:2.3:a:a:b:1\\+2:*:*:*:*:*:*:*"
     assert len(cpe_name("a", "b", "1").split(":")) == 13
+
+
+@pytest.mark.parametrize(
+    ("source", "banner", "distribution"),
+    [
+        # Debian 12's OpenSSH package, revision 2+deb12u10 (upstream 9.2p1).
+        ("ssh", "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10\r\n", "Debian-2+deb12u10"),
+        ("ssh", "SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6\r\n", "Ubuntu-3ubuntu0.6"),
+        ("ssh", "SSH-2.0-OpenSSH_7.4\r\n", None),  # upstream build, or a distro that hides it
+        ("http", "Apache/2.4.57 (Debian)", "Debian"),
+        ("http", "PHP/7.4.3-4ubuntu2.19", "4ubuntu2.19"),
+        ("http", "nginx/1.18.0", None),
+        ("mysql", "\x4a\x00\x00\x00\x0a5.7.33-0ubuntu0.18.04.1\x00", "5.7.33-0ubuntu0.18.04.1"),
+        ("ftp", "220 ProFTPD 1.3.5a Server (Debian)", "Debian"),
+    ],
+)
+def test_a_banner_keeps_the_distribution_package_it_names(
+    source: str, banner: str, distribution: str | None
+) -> None:
+    assert {found.distribution for found in identify(source, banner)} == {distribution}
+
+
+def test_the_debian_revision_does_not_change_the_upstream_cpe() -> None:
+    (found,) = identify("ssh", "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10")
+    assert found.cpe == "cpe:2.3:a:openbsd:openssh:9.2:p1:*:*:*:*:*:*"
+
+
+def test_redis_info_server_names_the_version() -> None:
+    info = "$120\r\n# Server\r\nredis_version:7.2.4\r\nredis_git_sha1:00000000\r\n"
+    assert [found.cpe for found in identify("redis", info)] == [
+        "cpe:2.3:a:redis:redis:7.2.4:*:*:*:*:*:*:*"
+    ]

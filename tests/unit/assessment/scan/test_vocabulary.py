@@ -58,7 +58,9 @@ def test_every_code_the_issue_requires_is_in_the_vocabulary() -> None:
 
 def test_codes_are_dotted_lower_case_with_a_known_prefix() -> None:
     for code in vocabulary():
-        assert re.fullmatch(r"(tls|http|service|email|dns|scan|vuln)\.[a-z0-9_]+", code), code
+        assert re.fullmatch(
+            r"(tls|ssh|http|service|software|email|dns|scan|vuln)\.[a-z0-9_]+", code
+        ), code
 
 
 @pytest.mark.parametrize("code", sorted(vocabulary()))
