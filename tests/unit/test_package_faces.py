@@ -71,7 +71,18 @@ PINNED = {
         "BoundedCode", "BoundedLoader", "JsonLimits", "YamlLimits", "YamlRefused",
         "check_json_bounds", "refused_yaml",
     ],
-    "claims": ["ClaimsCode", "IncidentType", "incident_type", "incident_types", "message"],
+    "claims": [
+        "DEFAULT_IR_MINUTES", "Approval", "ApprovalKind", "ApprovalState", "Channel", "Claim",
+        "ClaimFlag", "ClaimState", "ClaimView", "ClaimsAuthority", "ClaimsCode", "ClaimsRepository",
+        "ClaimsUnitOfWork", "Contact", "Cover", "Dispatch", "DispatchState", "Evidence",
+        "IncidentType", "Notice", "NoticeCheck", "NoticeResult", "OpeningReserve", "Payee",
+        "Payment", "PaymentOutcome", "PaymentState", "Phase", "Recovery", "RecoveryKind",
+        "ReserveChange", "ReserveLine", "ReserveOutcome", "ReserveSource", "TimelineEntry",
+        "approvals", "authority_of", "check_notice", "claim_document", "claim_view",
+        "claims_authorities", "close", "decide_approval", "incident_type", "incident_types",
+        "message", "notify", "opening_reserves", "pay", "payment_document", "queue",
+        "record_recovery", "reopen", "run_payments", "set_reserve"
+    ],
     "monitoring": [],
     "portfolio": [],
 }  # fmt: skip

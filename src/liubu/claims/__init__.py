@@ -1,10 +1,123 @@
 """liubu.claims — post-incident rescue and compensation (保后救援 · 保后赔偿): notices, incident
 response, coverage position, loss assessment, reserves, payments, reserving. Pure; named in the
-import contracts from its first line."""
+import contracts from its first line.
+
+- records (:mod:`~liubu.claims.records`): the claim with its SLA clocks, reserve lines and
+  changes, payments (an outbox), recoveries, approvals, dispatches, timeline, evidence;
+- ports (:mod:`~liubu.claims.ports`): the repository and unit of work the store implements;
+- use cases: :func:`notify` (first notice of loss), :func:`set_reserve`,
+  :func:`decide_approval`, :func:`pay` (exactly once per idempotency key),
+  :func:`run_payments`, :func:`record_recovery`, :func:`close`, :func:`reopen`.
+"""
 
 from __future__ import annotations
 
+from liubu.claims.authority import ClaimsAuthority, authority_of, claims_authorities
+from liubu.claims.notice import DEFAULT_IR_MINUTES, Cover, NoticeCheck, check_notice
+from liubu.claims.ports import ClaimsRepository, ClaimsUnitOfWork
 from liubu.claims.reasons import ClaimsCode, message
+from liubu.claims.records import (
+    Approval,
+    ApprovalKind,
+    ApprovalState,
+    Channel,
+    Claim,
+    ClaimFlag,
+    ClaimState,
+    Contact,
+    Dispatch,
+    DispatchState,
+    Evidence,
+    Notice,
+    Payee,
+    Payment,
+    PaymentState,
+    Phase,
+    Recovery,
+    RecoveryKind,
+    ReserveChange,
+    ReserveLine,
+    ReserveSource,
+    TimelineEntry,
+)
+from liubu.claims.reserving_at_notice import OpeningReserve, opening_reserves
+from liubu.claims.service_money import (
+    PaymentOutcome,
+    ReserveOutcome,
+    approvals,
+    close,
+    decide_approval,
+    pay,
+    record_recovery,
+    reopen,
+    run_payments,
+    set_reserve,
+)
+from liubu.claims.service_notice import (
+    ClaimView,
+    NoticeResult,
+    claim_document,
+    claim_view,
+    notify,
+    payment_document,
+    queue,
+)
 from liubu.claims.vocabulary import IncidentType, incident_type, incident_types
 
-__all__ = ["ClaimsCode", "IncidentType", "incident_type", "incident_types", "message"]
+__all__ = [
+    "DEFAULT_IR_MINUTES",
+    "Approval",
+    "ApprovalKind",
+    "ApprovalState",
+    "Channel",
+    "Claim",
+    "ClaimFlag",
+    "ClaimState",
+    "ClaimView",
+    "ClaimsAuthority",
+    "ClaimsCode",
+    "ClaimsRepository",
+    "ClaimsUnitOfWork",
+    "Contact",
+    "Cover",
+    "Dispatch",
+    "DispatchState",
+    "Evidence",
+    "IncidentType",
+    "Notice",
+    "NoticeCheck",
+    "NoticeResult",
+    "OpeningReserve",
+    "Payee",
+    "Payment",
+    "PaymentOutcome",
+    "PaymentState",
+    "Phase",
+    "Recovery",
+    "RecoveryKind",
+    "ReserveChange",
+    "ReserveLine",
+    "ReserveOutcome",
+    "ReserveSource",
+    "TimelineEntry",
+    "approvals",
+    "authority_of",
+    "check_notice",
+    "claim_document",
+    "claim_view",
+    "claims_authorities",
+    "close",
+    "decide_approval",
+    "incident_type",
+    "incident_types",
+    "message",
+    "notify",
+    "opening_reserves",
+    "pay",
+    "payment_document",
+    "queue",
+    "record_recovery",
+    "reopen",
+    "run_payments",
+    "set_reserve",
+]
