@@ -61,14 +61,15 @@ print(json.dumps({"id": outcome.payment.id, "repeated": outcome.repeated}), flus
 
 
 def _run(args: dict[str, object], *, kill: bool) -> dict[str, object] | None:
-    with subprocess.Popen(  # noqa: S603 - our own interpreter and script
+    with subprocess.Popen(
         [sys.executable, "-c", CHILD, json.dumps(args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parents[2],
     ) as process:
-        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout is not None
+        assert process.stderr is not None
         line = process.stdout.readline().strip()
         if kill:
             assert line == "PAUSED", (line, process.stderr.read())
