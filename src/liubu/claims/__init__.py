@@ -7,7 +7,10 @@ import contracts from its first line.
 - ports (:mod:`~liubu.claims.ports`): the repository and unit of work the store implements;
 - use cases: :func:`notify` (first notice of loss), :func:`set_reserve`,
   :func:`decide_approval`, :func:`pay` (exactly once per idempotency key),
-  :func:`run_payments`, :func:`record_recovery`, :func:`close`, :func:`reopen`.
+  :func:`run_payments`, :func:`record_recovery`, :func:`close`, :func:`reopen`; incident
+  response: :func:`add_to_panel`, :func:`dispatch`, :func:`answer_dispatch`,
+  :func:`log_timeline`, :func:`upload_evidence`, :func:`download_evidence`,
+  :func:`approve_vendor_costs`, :func:`incident_view`.
 """
 
 from __future__ import annotations
@@ -62,6 +65,17 @@ from liubu.claims.service_notice import (
     payment_document,
     queue,
 )
+from liubu.claims.service_response import (
+    IncidentView,
+    add_to_panel,
+    answer_dispatch,
+    approve_vendor_costs,
+    dispatch,
+    download_evidence,
+    incident_view,
+    log_timeline,
+    upload_evidence,
+)
 from liubu.claims.vocabulary import IncidentType, incident_type, incident_types
 
 __all__ = [
@@ -84,6 +98,7 @@ __all__ = [
     "DispatchState",
     "Evidence",
     "IncidentType",
+    "IncidentView",
     "Notice",
     "NoticeCheck",
     "NoticeResult",
@@ -100,7 +115,10 @@ __all__ = [
     "ReserveOutcome",
     "ReserveSource",
     "TimelineEntry",
+    "add_to_panel",
+    "answer_dispatch",
     "approvals",
+    "approve_vendor_costs",
     "authority_of",
     "check_notice",
     "claim_document",
@@ -108,8 +126,12 @@ __all__ = [
     "claims_authorities",
     "close",
     "decide_approval",
+    "dispatch",
+    "download_evidence",
     "incident_type",
     "incident_types",
+    "incident_view",
+    "log_timeline",
     "message",
     "notify",
     "opening_reserves",
@@ -120,4 +142,5 @@ __all__ = [
     "reopen",
     "run_payments",
     "set_reserve",
+    "upload_evidence",
 ]

@@ -370,6 +370,16 @@ class SqlClaimsRepository:
             stmt = stmt.where(t.c.vendor_tenant_id == self._me())  # a vendor: its own only
         return self._all(Dispatch, stmt.order_by(t.c.dispatched_at, t.c.id))
 
+    def dispatch(self, dispatch_id: str) -> Dispatch:
+        t = tables.claim_dispatches
+        stmt = select(t).where(t.c.id == dispatch_id)
+        if not self.principal.is_platform:
+            stmt = stmt.where(or_(t.c.tenant_id == self._me(), t.c.vendor_tenant_id == self._me()))
+        found = self._all(Dispatch, stmt)
+        if not found:
+            raise NotFoundError(f"No dispatch with id {dispatch_id!r} is visible to you.")
+        return found[0]
+
     def save_dispatch(self, dispatch: Dispatch) -> Dispatch:
         self._party(dispatch.tenant_id, dispatch.vendor_tenant_id)
         return self._save(tables.claim_dispatches, dispatch)
