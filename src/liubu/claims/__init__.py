@@ -66,6 +66,7 @@ from liubu.claims.service_notice import (
     queue,
 )
 from liubu.claims.service_response import (
+    MAX_EVIDENCE_BYTES,
     IncidentView,
     add_to_panel,
     answer_dispatch,
@@ -80,6 +81,7 @@ from liubu.claims.vocabulary import IncidentType, incident_type, incident_types
 
 __all__ = [
     "DEFAULT_IR_MINUTES",
+    "MAX_EVIDENCE_BYTES",
     "Approval",
     "ApprovalKind",
     "ApprovalState",
