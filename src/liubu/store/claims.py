@@ -418,11 +418,13 @@ class SqlClaimsRepository:
 
     def evidence_content(self, evidence_id: str) -> tuple[Evidence, bytes]:
         t = tables.claim_evidence
-        row = self.session.execute(select(t).where(t.c.id == evidence_id)).first()
-        if row is None:
+        visible = self._claim_visible()
+        stmt = select(t).join(tables.claims, tables.claims.c.id == t.c.claim_id)
+        stmt = stmt.where(t.c.id == evidence_id)
+        row = self.session.execute(stmt if visible is None else stmt.where(visible)).first()
+        if row is None:  # absent, or on a claim the caller does not see: the same answer
             raise NotFoundError(f"No evidence with id {evidence_id!r} is visible to you.")
         evidence = _record(Evidence, row._mapping)
-        self.claim(evidence.claim_id)  # NotFound unless the claim is visible
         text = self.cipher.decrypt(row.content_encrypted, field=EVIDENCE)
         return evidence, base64.b64decode(text)
 
