@@ -360,3 +360,37 @@ def evidence(
         return
     for item in kept:
         out.print(f"{item['sha256']}  {item['size']:>9}  {item['filename']}")
+
+
+@claims_app.command("experience")
+def experience(
+    ctx: typer.Context,
+    product: Annotated[str, typer.Option(help="insurer/code@version")],
+    as_json: AsJson = False,
+) -> None:
+    """Rebuild the product's claims-fed experience rows for its insurer (what the rate
+    indication reads)."""
+    from liubu import claims, products
+
+    platform = state(ctx).platform()
+    with platform.uow() as uow:
+        insurer = products.find_product(uow, product).tenant_id
+    summary = claims.experience_from_claims(platform.uow(_actuary(insurer)), product)
+    document = {
+        "product": summary.product_ref,
+        "policies": summary.policies,
+        "claims": summary.claims,
+        "incurred_loss": str(summary.incurred_loss),
+        "exposure_years": str(summary.exposure_years),
+    }
+    line = (
+        f"{summary.policies} policy-periods, {summary.claims} claims, incurred "
+        f"{summary.incurred_loss} CNY"
+    )
+    _emit(document, as_json, line)
+
+
+def _actuary(tenant_id: str) -> Any:
+    from liubu.accounts import OrgKind, Role, acting_in
+
+    return acting_in(tenant_id, OrgKind.INSURER, Role.ACTUARY, name="cli")
