@@ -79,6 +79,7 @@ def test_the_reserve_of_one_event_is_what_both_engines_give_and_adds_up() -> Non
     simulated = EngineSettings(engine="mc", years=200_000, seed=11).run(Model((one,), terms))
     total = float(sum(line.amount for line in lines))
     # within four Monte Carlo standard errors of the mean
+    assert simulated.mean_standard_error is not None
     assert math.isclose(total, simulated.mean, abs_tol=4 * simulated.mean_standard_error)
     assert all(Decimal(0) <= line.amount <= limit for line in lines)
     assert all(line.amount == line.amount.quantize(Decimal("0.01")) for line in lines)
