@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from liubu.errors import LiubuError
 from liubu.web import (
     account,
+    audit,
     diagnosis,
     experience,
     groups,
@@ -35,6 +36,7 @@ def install_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=static), name="static")
     for module in (
         account,
+        audit,
         risk,
         products,
         diagnosis,
