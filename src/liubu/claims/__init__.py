@@ -63,6 +63,7 @@ from liubu.claims.records import (
     TimelineEntry,
 )
 from liubu.claims.reserving_at_notice import OpeningReserve, opening_reserves
+from liubu.claims.service_assessment import assess_claim, coverage_of
 from liubu.claims.service_experience import ClaimsExperience, experience_from_claims
 from liubu.claims.service_money import (
     PaymentOutcome,
@@ -163,6 +164,7 @@ __all__ = [
     "answer_dispatch",
     "approvals",
     "approve_vendor_costs",
+    "assess_claim",
     "authority_of",
     "check_notice",
     "claim_document",
@@ -171,6 +173,7 @@ __all__ = [
     "claims_authorities",
     "close",
     "coverage_letter",
+    "coverage_of",
     "coverage_position",
     "decide_approval",
     "dispatch",
