@@ -7,6 +7,7 @@ Built by the CLI callback, ``create_app()`` or a test, never at import.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import threading
 import time
@@ -66,7 +67,14 @@ class Platform:
     _worker_stop: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def uow(self, principal: Principal = SYSTEM) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory, principal, audit_key=self.audit_key)
+        return SqlUnitOfWork(
+            self.session_factory, principal, audit_key=self.audit_key, cipher=self.cipher
+        )
+
+    @functools.cached_property
+    def cipher(self) -> PersonalDataCipher:
+        """The personal-data cipher, built once (its AES-GCM and HMAC states are reused)."""
+        return PersonalDataCipher(self.settings.personal_data_key)
 
     def database_ready(self) -> bool:
         try:

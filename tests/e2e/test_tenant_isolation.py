@@ -19,11 +19,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from liubu import claims
 from liubu.accounts.model import SYSTEM, OrgKind, Role, new_id
 from liubu.assessment.records import FindingRecord, Scan, ServiceTask
 from liubu.bootstrap import Platform
 from liubu.core import Money, uscc_with_check
 from liubu.store import tables
+from liubu.store.uow import SqlUnitOfWork
 from liubu.underwriting import (
     BoundTerms,
     EnterpriseSnapshot,
@@ -215,6 +217,7 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         )
         uow.groups.add(invitation)
         import_id = hashlib.sha256(marker.encode()).hexdigest()
+        claim_ids = _insurance_claim(uow, owned, policy, marker, outsider.organisation_id)
         uow.session.execute(
             sa.insert(tables.import_batches).values(
                 id=new_id(),
@@ -230,6 +233,8 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
             )
         )
         uow.commit()
+    owned.ids.update(claim_ids)
+    owned.secrets |= {claim_ids["case_id"], f"{marker} secret incident", "LC-" + marker}
     owned.ids.update(
         quote_id=quote.id,
         option_index="0",
@@ -260,6 +265,73 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         f"{marker} secret banner",
         task.id,
         f"{marker} secret task",
+    }
+
+
+def _insurance_claim(
+    uow: SqlUnitOfWork, owned: Owned, policy: Policy, marker: str, vendor_id: str
+) -> dict[str, str]:
+    """A claim of the owner (insurer and insured at once) with a reserve line, an approval
+    request, a dispatch to a vendor outside the tenants under test, and evidence."""
+    now = datetime.now(UTC)
+    tenant = owned.organisation_id
+    claim = claims.Claim(
+        id=new_id(),
+        tenant_id=tenant,
+        client_tenant_id=tenant,
+        policy_id=policy.id,
+        policy_number=policy.number,
+        enterprise_id=policy.enterprise_id,
+        product_ref=policy.product_ref,
+        number="LC-" + marker,
+        incident_type="ransomware",
+        state=claims.ClaimState.OPEN,
+        channel=claims.Channel.INSURED,
+        reporter_tenant_id=tenant,
+        reported_by="test",
+        occurred_on=now.date(),
+        discovered_at=now,
+        notified_at=now,
+        description=f"{marker} secret incident",
+        affected_assets=(),
+        contact_name_masked="张*三",
+        contact_phone_masked="138****5678",
+        flags=(),
+        ir_contact_due=now + timedelta(minutes=30),
+        settlement_due=None,
+        duplicate_key=hashlib.sha256(marker.encode()).hexdigest(),
+        updated_at=now,
+    )
+    uow.claims.add_claim(claim, claims.Contact("张小三", "13812345678"))
+    line = claims.ReserveLine(
+        new_id(),
+        tenant,
+        claim.id,
+        "forensics",
+        Decimal(1000),
+        Decimal(0),
+        claims.ReserveSource.ADJUSTER,
+    )
+    uow.claims.add_reserve_line(line)
+    approval = claims.Approval(
+        new_id(), tenant, claim.id, claims.ApprovalKind.RESERVE, "forensics", Decimal(10**6),
+        "big", 2, claims.ApprovalState.PENDING, "someone-else", now,
+    )  # fmt: skip
+    uow.claims.add_approval(approval)
+    dispatch = claims.Dispatch(
+        new_id(), tenant, claim.id, vendor_id, claims.DispatchState.OFFERED, Decimal(0), "x", now
+    )
+    uow.claims.add_dispatch(dispatch)
+    digest = hashlib.sha256(b"secret").hexdigest()
+    evidence = claims.Evidence(
+        new_id(), tenant, claim.id, "log.txt", "text/plain", 6, digest, "test", tenant, now
+    )
+    uow.claims.add_evidence(evidence, b"secret")
+    return {
+        "case_id": claim.id,
+        "approval_id": approval.id,
+        "dispatch_id": dispatch.id,
+        "evidence_id": evidence.id,
     }
 
 
@@ -349,6 +421,51 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
         "note": "intruder",
     },
     ("POST", "/api/users/{user_id}/sessions/revoke"): lambda owner: {"api_tokens": True},
+    ("POST", "/api/claims"): lambda owner: {
+        "policy_id": owner.ids["policy_id"],
+        "incident_type": "ransomware",
+        "occurred_on": str(date.today()),
+        "discovered_at": datetime.now(UTC).isoformat(),
+        "description": "intruder",
+        "contact": {"name": "x", "phone": "13800000000"},
+    },
+    ("POST", "/api/claims/{case_id}/reserves"): lambda owner: {
+        "coverage": "forensics",
+        "amount": "1.00",
+        "reason": "x",
+    },
+    ("POST", "/api/claims/{case_id}/payments"): lambda owner: {
+        "coverage": "forensics",
+        "amount": "1.00",
+        "payee": {"name": "intruder", "bank_account": "62220000"},
+        "idempotency_key": "intruder",
+    },
+    ("POST", "/api/claims/{case_id}/recoveries"): lambda owner: {
+        "kind": "salvage",
+        "amount": "1.00",
+        "counterparty": "x",
+    },
+    ("POST", "/api/claims/{case_id}/close"): lambda owner: {"reason": "x"},
+    ("POST", "/api/claims/{case_id}/coverage"): lambda owner: {"rulings": {}},
+    ("POST", "/api/claims/{case_id}/assessment"): lambda owner: {
+        "items": [
+            {"coverage": "forensics", "kind": "invoice", "description": "x", "amount": "1.00"}
+        ]
+    },
+    ("POST", "/api/claims/{case_id}/reopen"): lambda owner: {"reason": "x"},
+    ("POST", "/api/claims/{case_id}/dispatches"): lambda owner: {
+        "vendor_id": owner.organisation_id
+    },
+    ("POST", "/api/claims/{case_id}/timeline"): lambda owner: {"phase": "triage", "note": "x"},
+    ("POST", "/api/claims/approvals/{approval_id}/decision"): lambda owner: {
+        "approve": True,
+        "reason": "x",
+    },
+    ("POST", "/api/claims/dispatches/{dispatch_id}/answer"): lambda owner: {"accept": True},
+    ("POST", "/api/claims/dispatches/{dispatch_id}/costs"): lambda owner: {
+        "amount": "1.00",
+        "note": "x",
+    },
     ("POST", "/api/users"): lambda owner: {
         "tenant_id": owner.organisation_id,
         "username": "intruder",
@@ -367,12 +484,18 @@ OWN_TENANT_WRITES = {
     ("POST", "/api/products"),  # a draft of the caller's own insurer code
     ("POST", "/api/experience/imports"),  # stored under the caller's own insurer
     ("POST", "/api/me/password"),  # the caller's own password, named by nothing else
+    ("POST", "/api/claims/panel"),  # the caller's own incident-response panel
+    ("POST", "/api/claims/experience"),  # rebuilds the caller's own experience rows
 }
 # Multipart bodies (form fields, files) for upload endpoints.
 MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]] = {
     ("POST", "/api/enterprises/{enterprise_id}/attachments"): (
         {"question_id": "mfa_email"},
         {"file": ("evidence.txt", b"intruder", "text/plain")},
+    ),
+    ("POST", "/api/claims/{case_id}/evidence"): (
+        {},
+        {"file": ("intruder.txt", b"intruder", "text/plain")},
     ),
     ("POST", "/api/personal-policies/imports"): (
         {"product": "x/y@1"},
@@ -466,6 +589,10 @@ _KNOWN_ABSENT = {
     "invitation_id",
     "member",
     "claim_id",
+    "case_id",
+    "approval_id",
+    "dispatch_id",
+    "evidence_id",
 }
 
 

@@ -2,15 +2,22 @@
 response, coverage position, loss assessment, reserves, payments, reserving. Pure; named in the
 import contracts from its first line.
 
-Reserving (准备金评估): a checked :class:`Triangle` (from :func:`read_triangle_csv` or, through
-a :class:`DevelopmentSource`, from the claims store by :func:`triangle_from_development`) is
-reserved by :func:`reserve` — chain ladder, Mack (1993) or Bornhuetter–Ferguson, computed by the
-``chainladder`` library — into a frozen :class:`ReserveResult`.
+- records (:mod:`~liubu.claims.records`): the claim with its SLA clocks, reserve lines and
+  changes, payments (an outbox), recoveries, approvals, dispatches, timeline, evidence;
+- ports (:mod:`~liubu.claims.ports`): the repository and unit of work the store implements;
+- use cases: :func:`notify` (first notice of loss), :func:`set_reserve`,
+  :func:`decide_approval`, :func:`pay` (exactly once per idempotency key),
+  :func:`run_payments`, :func:`record_recovery`, :func:`close`, :func:`reopen`; incident
+  response: :func:`add_to_panel`, :func:`dispatch`, :func:`answer_dispatch`,
+  :func:`log_timeline`, :func:`upload_evidence`, :func:`download_evidence`,
+  :func:`approve_vendor_costs`, :func:`incident_view`; the assessment: :func:`assess_claim`
+  and :func:`coverage_of` (use cases over the pure :func:`coverage_position` and :func:`adjust`).
 """
 
 from __future__ import annotations
 
 from liubu.claims.adjustment import adjust
+from liubu.claims.authority import ClaimsAuthority, authority_of, claims_authorities
 from liubu.claims.coverage import coverage_position
 from liubu.claims.documents import (
     CoverageLetter,
@@ -20,6 +27,8 @@ from liubu.claims.documents import (
     statement_of_loss,
 )
 from liubu.claims.losses import BusinessInterruption, EarlierInPeriod, LossItem, LossKind
+from liubu.claims.notice import DEFAULT_IR_MINUTES, Cover, NoticeCheck, check_notice
+from liubu.claims.ports import ClaimsRepository, ClaimsUnitOfWork
 from liubu.claims.position import (
     CoveragePosition,
     ExclusionPosition,
@@ -29,6 +38,30 @@ from liubu.claims.position import (
     TriggeredCoverage,
 )
 from liubu.claims.reasons import ClaimsCode, message
+from liubu.claims.records import (
+    Approval,
+    ApprovalKind,
+    ApprovalState,
+    Channel,
+    Claim,
+    ClaimFlag,
+    ClaimState,
+    Contact,
+    Dispatch,
+    DispatchState,
+    Evidence,
+    Notice,
+    Payee,
+    Payment,
+    PaymentState,
+    Phase,
+    Recovery,
+    RecoveryKind,
+    ReserveChange,
+    ReserveLine,
+    ReserveSource,
+    TimelineEntry,
+)
 from liubu.claims.reserving import (
     DevelopmentRow,
     DevelopmentSource,
@@ -36,6 +69,7 @@ from liubu.claims.reserving import (
     TrianglePoint,
     triangle_from_development,
 )
+from liubu.claims.reserving_at_notice import OpeningReserve, opening_reserves
 from liubu.claims.reserving_csv import MAX_TRIANGLE_BYTES, read_premium_csv, read_triangle_csv
 from liubu.claims.reserving_methods import (
     DevelopmentFactor,
@@ -46,17 +80,68 @@ from liubu.claims.reserving_methods import (
     reserving_method,
 )
 from liubu.claims.reserving_service import RESERVERS, reserve_product, reserve_triangle
+from liubu.claims.service_assessment import assess_claim, coverage_of
+from liubu.claims.service_experience import ClaimsExperience, experience_from_claims
+from liubu.claims.service_money import (
+    PaymentOutcome,
+    ReserveOutcome,
+    approvals,
+    close,
+    decide_approval,
+    pay,
+    record_recovery,
+    reopen,
+    run_payments,
+    set_reserve,
+)
+from liubu.claims.service_notice import (
+    ClaimView,
+    NoticeResult,
+    claim_document,
+    claim_view,
+    notify,
+    payment_document,
+    queue,
+)
+from liubu.claims.service_response import (
+    MAX_EVIDENCE_BYTES,
+    IncidentView,
+    add_to_panel,
+    answer_dispatch,
+    approve_vendor_costs,
+    dispatch,
+    download_evidence,
+    incident_view,
+    log_timeline,
+    upload_evidence,
+)
 from liubu.claims.terms import ClaimTerms, CoverageClaimTerms, claim_terms
 from liubu.claims.vocabulary import IncidentType, incident_type, incident_types
 from liubu.claims.worksheet import AdjustmentWorksheet, CoverageResult, WorksheetLine
 
 __all__ = [
+    "DEFAULT_IR_MINUTES",
+    "MAX_EVIDENCE_BYTES",
     "MAX_TRIANGLE_BYTES",
     "RESERVERS",
     "AdjustmentWorksheet",
+    "Approval",
+    "ApprovalKind",
+    "ApprovalState",
     "BusinessInterruption",
+    "Channel",
+    "Claim",
+    "ClaimFlag",
+    "ClaimState",
     "ClaimTerms",
+    "ClaimView",
+    "ClaimsAuthority",
     "ClaimsCode",
+    "ClaimsExperience",
+    "ClaimsRepository",
+    "ClaimsUnitOfWork",
+    "Contact",
+    "Cover",
     "CoverageClaimTerms",
     "CoverageLetter",
     "CoveragePosition",
@@ -64,36 +149,84 @@ __all__ = [
     "DevelopmentFactor",
     "DevelopmentRow",
     "DevelopmentSource",
+    "Dispatch",
+    "DispatchState",
     "DocumentHeader",
     "EarlierInPeriod",
+    "Evidence",
     "ExclusionPosition",
     "IncidentType",
+    "IncidentView",
     "LossItem",
     "LossKind",
+    "Notice",
+    "NoticeCheck",
+    "NoticeResult",
+    "OpeningReserve",
     "OriginReserve",
+    "Payee",
+    "Payment",
+    "PaymentOutcome",
+    "PaymentState",
+    "Phase",
     "Position",
+    "Recovery",
+    "RecoveryKind",
+    "ReserveChange",
+    "ReserveLine",
+    "ReserveOutcome",
     "ReserveResult",
+    "ReserveSource",
     "ReservingMethod",
     "RulingStatus",
     "StatementOfLoss",
+    "TimelineEntry",
     "Triangle",
     "TrianglePoint",
     "TriggerCheck",
     "TriggeredCoverage",
     "WorksheetLine",
+    "add_to_panel",
     "adjust",
+    "answer_dispatch",
+    "approvals",
+    "approve_vendor_costs",
+    "assess_claim",
+    "authority_of",
+    "check_notice",
+    "claim_document",
     "claim_terms",
+    "claim_view",
+    "claims_authorities",
+    "close",
     "coverage_letter",
+    "coverage_of",
     "coverage_position",
+    "decide_approval",
+    "dispatch",
+    "download_evidence",
+    "experience_from_claims",
     "incident_type",
     "incident_types",
+    "incident_view",
+    "log_timeline",
     "message",
+    "notify",
+    "opening_reserves",
+    "pay",
+    "payment_document",
+    "queue",
     "read_premium_csv",
     "read_triangle_csv",
+    "record_recovery",
+    "reopen",
     "reserve",
     "reserve_product",
     "reserve_triangle",
     "reserving_method",
+    "run_payments",
+    "set_reserve",
     "statement_of_loss",
     "triangle_from_development",
+    "upload_evidence",
 ]

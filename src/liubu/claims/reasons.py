@@ -51,6 +51,27 @@ class ClaimsCode(StrEnum):
     RESERVING_EXPOSURE = "claims.reserving_exposure"
     RESERVING_UNDEFINED = "claims.reserving_undefined"
     RESERVING_NO_CLAIMS = "claims.reserving_no_claims"
+    # Notices, reserves, payments, incident response (the claims core).
+    POLICY_NOT_IN_FORCE = "claims.policy_not_in_force"
+    BAD_DATES = "claims.bad_dates"
+    CLAIM_CLOSED = "claims.claim_closed"
+    CLAIM_OPEN = "claims.claim_open"
+    REASON_REQUIRED = "claims.reason_required"
+    BAD_AMOUNT = "claims.bad_amount"
+    NO_RESERVE_LINE = "claims.no_reserve_line"
+    ABOVE_RESERVE = "claims.above_reserve"
+    KEY_REUSED = "claims.key_reused"
+    APPROVAL_DECIDED = "claims.approval_decided"
+    BEYOND_AUTHORITY = "claims.beyond_authority"
+    SELF_APPROVAL = "claims.self_approval"
+    NOT_ON_PANEL = "claims.not_on_panel"
+    DISPATCH_DECIDED = "claims.dispatch_decided"
+    NOT_DISPATCHED = "claims.not_dispatched"
+    EVIDENCE_CHANGED = "claims.evidence_changed"
+    EVIDENCE_CORRUPT = "claims.evidence_corrupt"
+    ABOVE_IR_SUBLIMIT = "claims.above_ir_sublimit"
+    NO_IR_COVER = "claims.no_ir_cover"
+    BAD_RECOVERY = "claims.bad_recovery"
 
 
 def message(code: ClaimsCode, lang: str) -> str:

@@ -624,3 +624,204 @@ sign_in_failures = Table(
     Index("ix_sign_in_failures_account", "account_key", "failed_at"),
     Index("ix_sign_in_failures_address", "address", "failed_at"),
 )
+
+# Claims (理赔, docs in liubu.claims): each belongs to the insurer (tenant_id) and is seen by the
+# insured (client_tenant_id); an incident-response vendor sees a claim through its dispatch row.
+# Personal data (contact, payee account) only encrypted (AES-GCM tokens) and masked. Amounts in
+# CNY to the fen. (tenant_id, number) and (tenant_id, duplicate_key) are unique: a claim number
+# is the insurer's, and the same notice from the same reporter is one claim.
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column(
+        "client_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True
+    ),
+    Column("policy_id", String(ID), ForeignKey("policies.id"), nullable=False, index=True),
+    Column("policy_number", String(24), nullable=False),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    Column("product_ref", String(200), nullable=False),
+    Column("number", String(32), nullable=False),
+    Column("incident_type", String(64), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("reporter_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column("reported_by", String(ID), nullable=False),
+    Column("occurred_on", Date, nullable=False),
+    Column("discovered_at", _tz(), nullable=False),
+    Column("notified_at", _tz(), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("affected_assets", JSON, nullable=False),
+    Column("contact_name_encrypted", LargeBinary, nullable=False),
+    Column("contact_phone_encrypted", LargeBinary, nullable=False),
+    Column("contact_name_masked", String(64), nullable=False),
+    Column("contact_phone_masked", String(32), nullable=False),
+    Column("flags", JSON, nullable=False),
+    Column("ir_contact_due", _tz(), nullable=False),
+    Column("settlement_due", _tz(), nullable=True),
+    Column("duplicate_key", String(64), nullable=False),
+    Column("state_reason", Text, nullable=True),
+    Column("worksheet", JSON, nullable=True),
+    Column("updated_at", _tz(), nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("tenant_id", "number", name="uq_claims_tenant_number"),
+    UniqueConstraint("tenant_id", "duplicate_key", name="uq_claims_tenant_duplicate"),
+    Index("ix_claims_queue", "tenant_id", "state", "ir_contact_due"),
+)
+
+# The last claim serial of each insurer (claim numbers per insurer, gap-free in one tenant).
+claim_counters = Table(
+    "claim_counters",
+    metadata,
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), primary_key=True),
+    Column("last_number", Integer, nullable=False),
+)
+
+claim_reserves = Table(
+    "claim_reserves",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("claim_id", String(ID), ForeignKey("claims.id"), nullable=False, index=True),
+    Column("coverage", String(64), nullable=False),
+    Column("reserve", Numeric(18, 2), nullable=False),
+    Column("paid", Numeric(18, 2), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("claim_id", "coverage", name="uq_claim_reserves_claim_coverage"),
+)
+
+claim_reserve_changes = Table(
+    "claim_reserve_changes",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("claim_id", String(ID), ForeignKey("claims.id"), nullable=False, index=True),
+    Column("coverage", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("before", Numeric(18, 2), nullable=False),
+    Column("after", Numeric(18, 2), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("actor_id", String(ID), nullable=False),
+    Column("at", _tz(), nullable=False),
+)
+
+# The payment outbox: a row is written in the same transaction as the reserve change it makes;
+# the payment run marks it sent. (tenant_id, idempotency_key) unique: one payment per key.
+claim_payments = Table(
+    "claim_payments",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("client_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column("claim_id", String(ID), ForeignKey("claims.id"), nullable=False, index=True),
+    Column("coverage", String(64), nullable=False),
+    Column("amount", Numeric(18, 2), nullable=False),
+    Column("payee_name_encrypted", LargeBinary, nullable=False),
+    Column("payee_account_encrypted", LargeBinary, nullable=False),
+    Column("payee_name_masked", String(64), nullable=False),
+    Column("payee_account_masked", String(64), nullable=False),
+    Column("idempotency_key", String(100), nullable=False),
+    Column("request_digest", String(64), nullable=False),
+    Column("state", String(24), nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("created_by", String(ID), nullable=False),
+    Column("decided_by", String(ID), nullable=True),
+    Column("sent_at", _tz(), nullable=True),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("tenant_id", "idempotency_key", name="uq_claim_payments_tenant_key"),
+    Index("ix_claim_payments_outbox", "state", "created_at"),
+)
+
+claim_recoveries = Table(
+    "claim_recoveries",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("claim_id", String(ID), ForeignKey("claims.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("amount", Numeric(18, 2), nullable=False),
+    Column("counterparty", String(200), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("at", _tz(), nullable=False),
+    Column("by", String(ID), nullable=False),
+)
+
+claim_approvals = Table(
+    "claim_approvals",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("claim_id", String(ID), ForeignKey("claims.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("coverage", String(64), nullable=False),
+    Column("amount", Numeric(18, 2), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("required_level", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("requested_by", String(ID), nullable=False),
+    Column("requested_at", _tz(), nullable=False),
+    Column("payment_id", String(ID), ForeignKey("claim_payments.id"), nullable=True),
+    Column("decided_by", String(ID), nullable=True),
+    Column("decided_at", _tz(), nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+# Each insurer's incident-response panel: the security providers it may dispatch.
+ir_panel = Table(
+    "ir_panel",
+    metadata,
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), primary_key=True),
+    Column("vendor_tenant_id", String(ID), ForeignKey("organisations.id"), primary_key=True),
+    Column("added_at", _tz(), nullable=False),
+)
+
+claim_dispatches = Table(
+    "claim_dispatches",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("claim_id", String(ID), ForeignKey("claims.id"), nullable=False, index=True),
+    Column(
+        "vendor_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True
+    ),
+    Column("state", String(16), nullable=False),
+    Column("approved_costs", Numeric(18, 2), nullable=False),
+    Column("dispatched_by", String(ID), nullable=False),
+    Column("dispatched_at", _tz(), nullable=False),
+    Column("responded_at", _tz(), nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+claim_timeline = Table(
+    "claim_timeline",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("claim_id", String(ID), ForeignKey("claims.id"), nullable=False, index=True),
+    Column("phase", String(16), nullable=False),
+    Column("at", _tz(), nullable=False),
+    Column("actor_id", String(ID), nullable=False),
+    Column("actor_tenant_id", String(ID), nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+# Evidence is kept as uploaded, encrypted, under its SHA-256; a name is never reused for other
+# content ((claim_id, filename) unique).
+claim_evidence = Table(
+    "claim_evidence",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("claim_id", String(ID), ForeignKey("claims.id"), nullable=False, index=True),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content_encrypted", LargeBinary, nullable=False),
+    Column("uploaded_by", String(ID), nullable=False),
+    Column("uploader_tenant_id", String(ID), nullable=False),
+    Column("uploaded_at", _tz(), nullable=False),
+    UniqueConstraint("claim_id", "filename", name="uq_claim_evidence_claim_filename"),
+)

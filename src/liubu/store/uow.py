@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from liubu.accounts import Principal
+from liubu.core import PersonalDataCipher
 from liubu.errors import ConcurrencyError, ConflictError, Reason
 from liubu.store.assessment import SqlAssessmentRepository, SqlIntelStore
 from liubu.store.audit import AUDIT_KEY, PRINCIPAL, SqlAuditLog
+from liubu.store.claims import SqlClaimsRepository
 from liubu.store.experience import SqlExperienceRepository
 from liubu.store.groups import SqlGroupRepository
 from liubu.store.jobs import SqlJobStore
@@ -35,11 +37,18 @@ class SqlUnitOfWork:
     session: Session
 
     def __init__(
-        self, session_factory: sessionmaker[Session], principal: Principal, *, audit_key: bytes
+        self,
+        session_factory: sessionmaker[Session],
+        principal: Principal,
+        *,
+        audit_key: bytes,
+        cipher: PersonalDataCipher | None = None,
     ) -> None:
         self._factory = session_factory
         self.principal = principal
         self._audit_key = audit_key
+        # Repositories that store personal data (claims) encrypt with it; None: they refuse to.
+        self._cipher = cipher
         self._depth = 0
 
     def __enter__(self) -> Self:
@@ -64,6 +73,7 @@ class SqlUnitOfWork:
         self.statistics = SqlStatistics(self.session)
         self.groups = SqlGroupRepository(self.session, self.principal)
         self.experience = SqlExperienceRepository(self.session, self.principal)
+        self.claims = SqlClaimsRepository(self.session, self.principal, self._cipher)
         self.audit = SqlAuditLog(self.session, self.principal)
         self.web_sessions = SqlWebSessionStore(self.session)
         self.sign_in_failures = SqlSignInFailureStore(self.session)

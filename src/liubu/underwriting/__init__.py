@@ -76,7 +76,7 @@ from liubu.underwriting.policy_money import (
 )
 from liubu.underwriting.quote import QuoteOption, price_option, price_options
 from liubu.underwriting.reasons import UnderwritingCode
-from liubu.underwriting.records import Policy, PolicyEvent, Quote
+from liubu.underwriting.records import Policy, PolicyEvent, PolicyState, Quote
 from liubu.underwriting.referral import (
     Referral,
     ReferralReason,
@@ -123,6 +123,7 @@ __all__ = [
     "OverrideAuthority",
     "Policy",
     "PolicyEvent",
+    "PolicyState",
     "PricedOption",
     "Quote",
     "QuoteDecision",

@@ -44,6 +44,7 @@ PUBLIC = [
     "OverrideAuthority",
     "Policy",
     "PolicyEvent",
+    "PolicyState",
     "PricedOption",
     "Quote",
     "QuoteDecision",
