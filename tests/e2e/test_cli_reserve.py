@@ -1,6 +1,6 @@
 """``liubu reserve`` as a user runs it: a triangle CSV in, the published Mack (1993) figures out as
 JSON; a bad file is one located line and exit 1; misuse prints the usage and exits 2; the claims
-store form answers that the store has no claims yet (nothing faked)."""
+store form reads the claims store (a product it does not hold is one clear line)."""
 
 from __future__ import annotations
 
@@ -76,13 +76,15 @@ def test_bad_input_is_one_located_line_and_exit_1(tmp_path: Path) -> None:
     assert no_premium.returncode == 1
     assert "needs the premium of every origin" in no_premium.stderr
 
+    # The store form reads the claims store as an actuary of the product's insurer: on a store
+    # without that product, one line naming it.
+    run_cli("db", "upgrade", data_dir=tmp_path, check=True)
     store = run_cli("reserve", "--product", "shifan-pc/sme@1", "--basis", "paid", "--json",
                     data_dir=tmp_path)  # fmt: skip
     assert store.returncode == 1
     assert store.stdout == ""
     assert store.stderr.strip().splitlines() == [
-        "error: The claims store has no claims yet, so shifan-pc/sme@1 cannot be reserved on the "
-        "paid basis from it; reserve a triangle file instead (liubu reserve TRIANGLE.csv)."
+        "error: No product 'shifan-pc/sme@1' is visible to you."
     ]
 
 

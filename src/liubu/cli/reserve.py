@@ -1,5 +1,5 @@
 """``liubu reserve``: IBNR of a loss-development triangle by chain ladder, Mack or
-Bornhuetter–Ferguson (准备金评估) — from a CSV file now, from the claims store once it has claims.
+Bornhuetter–Ferguson (准备金评估) — from a CSV file, or a product's claims in the claims store.
 
 Bad input (a file, an amount) is one located line on stderr and exit 1; misuse of the command
 (no triangle and no product, both, an unknown method) prints the usage and exits 2.
@@ -37,6 +37,7 @@ class Basis(StrEnum):
 
 
 def reserve(
+    ctx: typer.Context,
     triangle: Annotated[
         Path | None,
         typer.Argument(
@@ -72,17 +73,17 @@ def reserve(
         )
     try:
         if product is not None:
-            _from_store(product, basis)
-            return
-        assert triangle is not None
-        result = _from_file(triangle, method, apriori, premium, basis)
+            result = _from_store(ctx, product, method, apriori, premium, basis)
+        else:
+            assert triangle is not None
+            result = _from_file(triangle, method, apriori, premium, basis)
     except LiubuError as error:
         err.print(f"error: {error.message}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
     if as_json:
         typer.echo(json.dumps(result.summary(), ensure_ascii=False, indent=2))
         return
-    _print(result, triangle.name)
+    _print(result, triangle.name if triangle is not None else str(product))
 
 
 def _from_file(
@@ -111,18 +112,33 @@ def _ratio(text: str | None) -> Decimal | None:
         ) from None
 
 
-def _from_store(product: str, basis: Basis) -> None:
-    from liubu.claims import ClaimsCode
+def _from_store(
+    ctx: typer.Context,
+    product: str,
+    method: Method,
+    apriori: str | None,
+    premium: Path | None,
+    basis: Basis,
+) -> ReserveResult:
+    """The product's claims from the store (paid, or paid + case reserve), by accident year,
+    acting as an actuary of the product's insurer."""
+    from liubu.claims import read_premium_csv, reserve_product
+    from liubu.cli.context import state
+    from liubu.cli.experience import _insurer
 
-    # store: read the product's claim development from the claims store once its tables exist —
-    # the platform's unit of work as a DevelopmentSource (claim_development(product, basis)),
-    # then claims.triangle_from_development(...) and claims.reserve(...), acting as an actuary
-    # of the product's insurer (see cli/experience.py::_insurer).
-    raise LiubuError(
-        f"The claims store has no claims yet, so {product} cannot be reserved on the {basis} "
-        f"basis from it; reserve a triangle file instead (liubu reserve TRIANGLE.csv).",
-        code=ClaimsCode.RESERVING_NO_CLAIMS,
-    )
+    platform = state(ctx).platform()
+    actuary = _insurer(platform, None, product)
+    premiums = read_premium_csv(premium, name=premium.name) if premium is not None else None
+    with platform.uow(actuary) as uow:
+        return reserve_product(
+            actuary,
+            uow.claim_development,
+            product_ref=product,
+            basis=str(basis),  # type: ignore[arg-type]
+            method=str(method),
+            apriori=_ratio(apriori),
+            premium=premiums,
+        )
 
 
 def _print(result: ReserveResult, name: str) -> None:

@@ -25,7 +25,9 @@ import base64
 import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, Table, and_, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -40,6 +42,7 @@ from liubu.claims import (
     ClaimFlag,
     ClaimState,
     Contact,
+    DevelopmentRow,
     Dispatch,
     DispatchState,
     Evidence,
@@ -58,6 +61,8 @@ from liubu.core import PersonalDataCipher
 from liubu.errors import ConcurrencyError, ConfigurationError, NotFoundError, PermissionDeniedError
 from liubu.store import tables
 from liubu.underwriting import Policy
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 R = TypeVar("R")
 
@@ -435,3 +440,56 @@ class SqlClaimsRepository:
 def _columns(table: Table, cls: type) -> list[Any]:
     names = {f.name for f in dataclasses.fields(cls)}
     return [c for c in table.c if c.name in names]
+
+
+class SqlClaimDevelopment:
+    """Implements :class:`liubu.claims.DevelopmentSource`: the dated movements of an insurer's
+    claims for reserving, incremental, per accident date (the claim's ``occurred_on``).
+
+    - **paid**: each payment not declined, on the day it was made (a payment waiting for
+      approval already counts: the line's ``paid`` moves when it is asked, and a declined one
+      moves back), less each recovery on its day;
+    - **incurred** (paid + case reserve): each reserve change (``after − before``) plus each
+      payment not declined, less each recovery. A payment moves reserve into paid, so it leaves
+      incurred as it was; a declined payment restores the reserve and drops out of paid.
+
+    Scoped to the caller's insurer (the platform operator: every insurer's)."""
+
+    def __init__(self, session: Session, principal: Principal) -> None:
+        self.session = session
+        self.principal = principal
+
+    def _claims(self, product_ref: str | None) -> Select[Any]:
+        c = tables.claims
+        stmt = select(c.c.id, c.c.occurred_on)
+        if not self.principal.is_platform:
+            stmt = stmt.where(c.c.tenant_id == self.principal.tenant_id)
+        if product_ref is not None:
+            stmt = stmt.where(c.c.product_ref == product_ref)
+        return stmt
+
+    def claim_development(self, product_ref: str | None, basis: str) -> list[DevelopmentRow]:
+        scope = self._claims(product_ref).subquery()
+        p, r, ch = tables.claim_payments, tables.claim_recoveries, tables.claim_reserve_changes
+        movements: list[Select[Any]] = [
+            select(scope.c.occurred_on, p.c.created_at, p.c.amount)
+            .join(p, p.c.claim_id == scope.c.id)
+            .where(p.c.state != PaymentState.DECLINED),
+            select(scope.c.occurred_on, r.c.at, -r.c.amount).join(r, r.c.claim_id == scope.c.id),
+        ]
+        if basis == "incurred":
+            movements.append(
+                select(scope.c.occurred_on, ch.c.at, ch.c.after - ch.c.before).join(
+                    ch, ch.c.claim_id == scope.c.id
+                )
+            )
+        rows: list[DevelopmentRow] = []
+        for stmt in movements:
+            for accident, at, amount in self.session.execute(stmt):
+                valued = _aware(at).astimezone(SHANGHAI).date()
+                rows.append(DevelopmentRow(accident, max(valued, accident), Decimal(amount)))
+        return rows
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -13,7 +13,7 @@ from liubu.core import PersonalDataCipher
 from liubu.errors import ConcurrencyError, ConflictError, Reason
 from liubu.store.assessment import SqlAssessmentRepository, SqlIntelStore
 from liubu.store.audit import AUDIT_KEY, PRINCIPAL, SqlAuditLog
-from liubu.store.claims import SqlClaimsRepository
+from liubu.store.claims import SqlClaimDevelopment, SqlClaimsRepository
 from liubu.store.experience import SqlExperienceRepository
 from liubu.store.groups import SqlGroupRepository
 from liubu.store.jobs import SqlJobStore
@@ -74,6 +74,7 @@ class SqlUnitOfWork:
         self.groups = SqlGroupRepository(self.session, self.principal)
         self.experience = SqlExperienceRepository(self.session, self.principal)
         self.claims = SqlClaimsRepository(self.session, self.principal, self._cipher)
+        self.claim_development = SqlClaimDevelopment(self.session, self.principal)
         self.audit = SqlAuditLog(self.session, self.principal)
         self.web_sessions = SqlWebSessionStore(self.session)
         self.sign_in_failures = SqlSignInFailureStore(self.session)
