@@ -71,7 +71,15 @@ PINNED = {
         "BoundedCode", "BoundedLoader", "JsonLimits", "YamlLimits", "YamlRefused",
         "check_json_bounds", "refused_yaml",
     ],
-    "claims": ["ClaimsCode", "IncidentType", "incident_type", "incident_types", "message"],
+    "claims": [
+        "AntifraudClaim", "AntifraudClaimsRepository", "AntifraudClaimsUnitOfWork",
+        "AntifraudTerms", "Assessment", "BookPolicy", "ClaimsCheckpoint", "ClaimsCode",
+        "ClaimsFileFacts", "ClaimsImportSummary", "Decision", "IncidentType", "ReceiptNumber",
+        "StoredClaim", "YearToDate", "anniversary", "antifraud_claim", "antifraud_claims",
+        "assess", "covering_policy", "file_antifraud_claim", "import_antifraud_claims",
+        "incident_type", "incident_types", "inspect_claims_file", "message",
+        "parse_receipt_number", "step_title",
+    ],
     "monitoring": [],
     "portfolio": [],
 }  # fmt: skip

@@ -15,6 +15,7 @@ from liubu.store.audit import AUDIT_KEY, PRINCIPAL, SqlAuditLog
 from liubu.store.experience import SqlExperienceRepository
 from liubu.store.groups import SqlGroupRepository
 from liubu.store.jobs import SqlJobStore
+from liubu.store.personal_claims import SqlAntifraudClaims
 from liubu.store.repositories import (
     ApiTokenRepository,
     EnterpriseRepository,
@@ -64,6 +65,7 @@ class SqlUnitOfWork:
         self.statistics = SqlStatistics(self.session)
         self.groups = SqlGroupRepository(self.session, self.principal)
         self.experience = SqlExperienceRepository(self.session, self.principal)
+        self.antifraud_claims = SqlAntifraudClaims(self.session, self.principal)
         self.audit = SqlAuditLog(self.session, self.principal)
         self.web_sessions = SqlWebSessionStore(self.session)
         self.sign_in_failures = SqlSignInFailureStore(self.session)
