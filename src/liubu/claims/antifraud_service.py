@@ -68,7 +68,7 @@ def claims_insurer(uow: AntifraudClaimsUnitOfWork, insurer: str | None) -> str:
         raise PermissionDeniedError(
             "Insurer staff file claims of their own insurer only.", code=ClaimsCode.INSURER
         )
-    if found.kind is not OrgKind.INSURER:
+    if found.kind != OrgKind.INSURER:
         raise ValidationError(
             f"{insurer} is not an insurer.", code=ClaimsCode.INSURER, field="insurer"
         )
