@@ -366,6 +366,8 @@ OWN_TENANT_WRITES = {
     ("POST", "/api/products"),  # a draft of the caller's own insurer code
     ("POST", "/api/experience/imports"),  # stored under the caller's own insurer
     ("POST", "/api/me/password"),  # the caller's own password, named by nothing else
+    ("POST", "/api/personal-claims"),  # claims against the caller's own insurer's book
+    ("POST", "/api/personal-claims/imports"),  # stored under the caller's own insurer
 }
 # Multipart bodies (form fields, files) for upload endpoints.
 MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]] = {

@@ -18,6 +18,7 @@ from liubu.api.routes import (
     groups,
     identity,
     personal,
+    personal_claims,
     products,
     risk,
     statistics,
@@ -48,6 +49,7 @@ def install_api(app: FastAPI) -> None:
         identity,
         experience,
         personal,
+        personal_claims,
         statistics,
     ):
         app.include_router(module.router)

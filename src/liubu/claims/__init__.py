@@ -11,6 +11,7 @@ with its police case receipt number assessed against the mass-issued policy of t
 from __future__ import annotations
 
 from liubu.claims.antifraud import (
+    MAX_AMOUNT,
     AntifraudClaim,
     AntifraudTerms,
     Assessment,
@@ -34,6 +35,7 @@ from liubu.claims.antifraud_ports import (
 from liubu.claims.antifraud_service import (
     antifraud_claim,
     antifraud_claims,
+    claims_insurer,
     covering_policy,
     file_antifraud_claim,
     import_antifraud_claims,
@@ -42,6 +44,7 @@ from liubu.claims.reasons import ClaimsCode, message
 from liubu.claims.vocabulary import IncidentType, incident_type, incident_types
 
 __all__ = [
+    "MAX_AMOUNT",
     "AntifraudClaim",
     "AntifraudClaimsRepository",
     "AntifraudClaimsUnitOfWork",
@@ -61,6 +64,7 @@ __all__ = [
     "antifraud_claim",
     "antifraud_claims",
     "assess",
+    "claims_insurer",
     "covering_policy",
     "file_antifraud_claim",
     "import_antifraud_claims",
