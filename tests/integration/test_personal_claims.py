@@ -292,3 +292,27 @@ def test_claims_reach_the_regulators_running_totals_in_their_policys_cell(
         "44": (1, Decimal("0.00")),
         "32": (2, Decimal("0.00")),
     }
+
+
+def test_the_regulators_figures_gain_claims_and_amounts_paid_small_cells_merged(
+    platform: Platform, book: Book, tmp_path: Path
+) -> None:
+    from liubu.statistics import market_statistics
+
+    _run(platform, book, _write(tmp_path / "claims.csv", LINES))
+    regulator = acting_in("regulator", OrgKind.REGULATOR, Role.REGULATOR_VIEWER)
+    with platform.uow(regulator) as uow:  # type: ignore[arg-type]
+        figures = market_statistics(uow, minimum=3).to_dict()
+    totals = figures["personal"]["totals"]
+    assert (totals["policies"], totals["claims"], totals["claims_paid"]) == (4, 6, "10000.00")
+    assert figures["enterprise"]["totals"]["claims"] is None  # that line reports no claims yet
+    # one person per province: every province is a small cell, all merged into "other"
+    (other,) = figures["personal"]["by"]["province"]
+    assert (other["key"], other["merged"], other["claims"], other["claims_paid"]) == (
+        "other",
+        4,
+        6,
+        "10000.00",
+    )
+    (month,) = figures["personal"]["by"]["month"]  # every policy began in January 2026
+    assert (month["key"], month["claims"]) == ("2026-01", 6)
