@@ -362,7 +362,7 @@ def assess(
         _fen(payable),
         _fen(retention_applied),
         payable_from,
-        tuple((code, value) for code, value in steps),
+        steps,
     )
 
 
