@@ -12,7 +12,8 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any, Protocol
 
-from liubu.claims.antifraud import AntifraudClaim, Assessment, YearToDate
+from liubu.claims.antifraud import AntifraudClaim, Assessment, YearToDate, step_title
+from liubu.claims.reasons import message
 from liubu.massissue import RowError
 from liubu.products import ProductsUnitOfWork
 
@@ -51,6 +52,38 @@ class StoredClaim:
     @property
     def receipt_number(self) -> str:
         return self.claim.receipt.text
+
+    def shown(self, lang: str) -> dict[str, Any]:
+        """The claim as an entry point shows it: the resident masked (never in clear), the
+        reasons, notes and worksheet steps titled in ``lang`` (``zh`` or ``en``)."""
+        result, filed = self.assessment, self.claim
+        return {
+            "id": self.id,
+            "receipt_number": self.receipt_number,
+            "resident_id": self.resident_id_masked,
+            "product": self.product_ref,
+            "policy_inception": self.policy_inception.isoformat(),
+            "loss_amount": str(filed.loss_amount),
+            "recovered_amount": str(filed.recovered_amount),
+            "loss_date": filed.loss_date.isoformat(),
+            "police_report_date": filed.police_report_date.isoformat(),
+            "notified_on": filed.notified_on.isoformat(),
+            "cause": filed.cause,
+            "decision": str(result.decision),
+            "payable": str(result.payable),
+            "retention_applied": str(result.retention_applied),
+            "payable_from": None
+            if result.payable_from is None
+            else result.payable_from.isoformat(),
+            "reasons": [{"code": c, "text": message(c, lang)} for c in result.reasons],
+            "notes": [{"code": c, "text": message(c, lang)} for c in result.notes],
+            "worksheet": [
+                {"step": code, "title": step_title(code, lang), "value": str(value)}
+                for code, value in result.steps
+            ],
+            "external_ref": self.external_ref,
+            "created_at": self.created_at.isoformat(),
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -162,37 +162,10 @@ def show_claim(
     _print(found[0], lang=lang, as_json=as_json)
 
 
-def claim_document(stored: StoredClaim, *, lang: str) -> dict[str, Any]:
-    """A claim as JSON: no personal data but the masked ID; reasons and steps in ``lang``."""
-    from liubu.claims import message, step_title
-
-    result = stored.assessment
-    return {
-        "id": stored.id,
-        "receipt_number": stored.receipt_number,
-        "resident_id": stored.resident_id_masked,
-        "product": stored.product_ref,
-        "policy_inception": stored.policy_inception.isoformat(),
-        "loss_amount": str(stored.claim.loss_amount),
-        "recovered_amount": str(stored.claim.recovered_amount),
-        "loss_date": stored.claim.loss_date.isoformat(),
-        "police_report_date": stored.claim.police_report_date.isoformat(),
-        "notified_on": stored.claim.notified_on.isoformat(),
-        "cause": stored.claim.cause,
-        **result.to_dict(),
-        "reasons": [{"code": c, "text": message(c, lang)} for c in result.reasons],
-        "notes": [{"code": c, "text": message(c, lang)} for c in result.notes],
-        "steps": [
-            {"step": code, "title": step_title(code, lang), "value": str(value)}
-            for code, value in result.steps
-        ],
-    }
-
-
 def _print(stored: StoredClaim, *, lang: str, as_json: bool) -> None:
     if lang not in ("zh", "en"):
         raise ValidationError("Choose the language zh or en.", field="lang", value=lang[:8])
-    document = claim_document(stored, lang=lang)
+    document = stored.shown(lang)
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
@@ -203,5 +176,5 @@ def _print(stored: StoredClaim, *, lang: str, as_json: bool) -> None:
     )
     for item in (*document["reasons"], *document["notes"]):
         out.print(f"  {item['code']}: {item['text']}")
-    for step in document["steps"]:
+    for step in document["worksheet"]:
         out.print(f"  {step['title']}: {step['value']}")

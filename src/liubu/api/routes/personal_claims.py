@@ -30,15 +30,12 @@ from liubu.bootstrap import ANTI_FRAUD_CLAIMS_IMPORT
 from liubu.claims import (
     MAX_AMOUNT,
     AntifraudClaim,
-    StoredClaim,
     antifraud_claim,
     antifraud_claims,
     claims_insurer,
     file_antifraud_claim,
     inspect_claims_file,
-    message,
     parse_receipt_number,
-    step_title,
 )
 from liubu.core import PersonalDataCipher
 from liubu.errors import NotFoundError, ValidationError
@@ -67,36 +64,6 @@ class PersonalClaimCreate(BaseModel):
     external_ref: str | None = Field(default=None, max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")
 
 
-def claim_public(stored: StoredClaim, *, lang: Lang) -> dict[str, Any]:
-    """A claim as shown: the resident masked, reasons and worksheet steps in ``lang``."""
-    result = stored.assessment
-    return {
-        "id": stored.id,
-        "receipt_number": stored.receipt_number,
-        "resident_id": stored.resident_id_masked,
-        "product": stored.product_ref,
-        "policy_inception": stored.policy_inception.isoformat(),
-        "loss_amount": str(stored.claim.loss_amount),
-        "recovered_amount": str(stored.claim.recovered_amount),
-        "loss_date": stored.claim.loss_date.isoformat(),
-        "police_report_date": stored.claim.police_report_date.isoformat(),
-        "notified_on": stored.claim.notified_on.isoformat(),
-        "cause": stored.claim.cause,
-        "decision": str(result.decision),
-        "payable": str(result.payable),
-        "retention_applied": str(result.retention_applied),
-        "payable_from": None if result.payable_from is None else result.payable_from.isoformat(),
-        "reasons": [{"code": c, "text": message(c, lang)} for c in result.reasons],
-        "notes": [{"code": c, "text": message(c, lang)} for c in result.notes],
-        "worksheet": [
-            {"step": code, "title": step_title(code, lang), "value": str(value)}
-            for code, value in result.steps
-        ],
-        "external_ref": stored.external_ref,
-        "created_at": stored.created_at.isoformat(),
-    }
-
-
 @router.post("/personal-claims", status_code=201)
 def file_claim(
     body: PersonalClaimCreate, platform: PlatformDep, uow: UowDep, lang: Lang = "en"
@@ -118,7 +85,7 @@ def file_claim(
         cipher=PersonalDataCipher(platform.settings.personal_data_key),
         external_ref=body.external_ref,
     )
-    return claim_public(stored, lang=lang)
+    return stored.shown(lang)
 
 
 @router.get("/personal-claims")
@@ -130,12 +97,12 @@ def list_claims(
 ) -> list[dict[str, Any]]:
     """The caller's latest claims, or the one with a receipt number."""
     found = antifraud_claims(uow, receipt_number=receipt_number, limit=limit)
-    return [claim_public(claim, lang=lang) for claim in found]
+    return [claim.shown(lang) for claim in found]
 
 
 @router.get("/personal-claims/{claim_id}")
 def show_claim(claim_id: str, uow: UowDep, lang: Lang = "en") -> dict[str, Any]:
-    return claim_public(antifraud_claim(uow, claim_id[:64]), lang=lang)
+    return antifraud_claim(uow, claim_id[:64]).shown(lang)
 
 
 async def _save(upload: UploadFile, folder: Path) -> Path:
