@@ -33,6 +33,7 @@ from liubu.assessment import (
     run_scan,
 )
 from liubu.audit import ChainReport, audit_key, verify_chain
+from liubu.claims import import_antifraud_claims
 from liubu.config import Settings, load_settings
 from liubu.core import PersonalDataCipher
 from liubu.errors import ValidationError
@@ -49,6 +50,7 @@ from liubu.underwriting import loads_for, referral_rules
 
 SCAN = "scan"
 ANTI_FRAUD_IMPORT = "anti_fraud_import"
+ANTI_FRAUD_CLAIMS_IMPORT = "anti_fraud_claims_import"
 
 
 @dataclass
@@ -165,7 +167,56 @@ class Platform:
         return self.settings.data_dir / "imports" / tenant_id
 
     def job_handlers(self) -> dict[str, Handler]:
-        return {SCAN: self._scan_job, ANTI_FRAUD_IMPORT: self._import_job}
+        return {
+            SCAN: self._scan_job,
+            ANTI_FRAUD_IMPORT: self._import_job,
+            ANTI_FRAUD_CLAIMS_IMPORT: self._claims_import_job,
+        }
+
+    def claims_import_folder(self, tenant_id: str) -> Path:
+        """Where a tenant's uploaded anti-fraud claims files are kept until their import ends
+        (apart from the policy uploads, which :meth:`sweep_uploads` looks after)."""
+        return self.settings.data_dir / "claims-imports" / tenant_id
+
+    def queue_claims_import(self, principal: Principal, path: Path, *, file_name: str) -> Job:
+        """Queue the import of an uploaded claims file (named by its SHA-256) for the caller's
+        insurer; the worker runs :func:`liubu.claims.import_antifraud_claims` on it."""
+        payload = {
+            "file": path.relative_to(self.settings.data_dir).as_posix(),
+            "file_name": file_name,
+        }
+        return enqueue(
+            self.uow(principal),
+            ANTI_FRAUD_CLAIMS_IMPORT,
+            path.stem,
+            tenant_id=principal.tenant_id,
+            payload=payload,
+        )
+
+    def _claims_import_job(self, job: Job, progress: Progress) -> str:
+        # Resumable as the policy import is (a checkpoint per committed chunk); the upload holds
+        # resident IDs in plain text and is deleted once the import has ended.
+        root = (self.settings.data_dir / "claims-imports").resolve()
+        path = (self.settings.data_dir / job.payload["file"]).resolve()
+        if not path.is_relative_to(root) or path.suffix != ".csv":
+            raise ValidationError(f"The claims file {job.payload['file']!r} is not an upload.")
+        try:
+            summary = import_antifraud_claims(
+                lambda: self.uow(SYSTEM),
+                path,
+                cipher=PersonalDataCipher(self.settings.personal_data_key),
+                error_path=path.with_name(path.name + ".errors.csv"),
+                today=date.today(),
+                insurer=job.tenant_id,
+                progress=progress,
+            )
+        except Exception:
+            if job.attempts >= job.max_attempts:
+                path.unlink(missing_ok=True)
+            raise
+        path.unlink(missing_ok=True)
+        shown = {k: v for k, v in dataclasses.asdict(summary).items() if k != "error_file"}
+        return json.dumps(shown, ensure_ascii=False, default=str)
 
     def worker(self, *, poll_seconds: float | None = None) -> Worker:
         settings = WorkerSettings(

@@ -486,6 +486,8 @@ OWN_TENANT_WRITES = {
     ("POST", "/api/me/password"),  # the caller's own password, named by nothing else
     ("POST", "/api/claims/panel"),  # the caller's own incident-response panel
     ("POST", "/api/claims/experience"),  # rebuilds the caller's own experience rows
+    ("POST", "/api/personal-claims"),  # claims against the caller's own insurer's book
+    ("POST", "/api/personal-claims/imports"),  # stored under the caller's own insurer
 }
 # Multipart bodies (form fields, files) for upload endpoints.
 MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]] = {

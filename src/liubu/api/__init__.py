@@ -19,6 +19,7 @@ from liubu.api.routes import (
     groups,
     identity,
     personal,
+    personal_claims,
     products,
     reserving,
     risk,
@@ -52,6 +53,7 @@ def install_api(app: FastAPI) -> None:
         experience,
         reserving,
         personal,
+        personal_claims,
         statistics,
     ):
         app.include_router(module.router)

@@ -13,6 +13,7 @@ from liubu.cli.context import CliState, console, rich_console, state
 from liubu.cli.experience import experience_app
 from liubu.cli.groups import group_app
 from liubu.cli.identity import identity_app
+from liubu.cli.personal_claims import personal_claims_app
 from liubu.cli.products import products_app
 from liubu.cli.reserve import reserve
 from liubu.cli.risk import risk_app
@@ -43,6 +44,7 @@ app.add_typer(risk_app, name="risk")
 app.add_typer(products_app, name="products")
 app.add_typer(intel_app, name="intel")
 app.add_typer(policies_app, name="policies")
+app.add_typer(personal_claims_app, name="personal-claims")
 app.add_typer(quotes_app, name="quotes")
 app.add_typer(group_app, name="group")
 app.add_typer(identity_app, name="identity")

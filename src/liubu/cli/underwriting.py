@@ -402,6 +402,11 @@ def stats(
         out.print(
             f"[bold]{line}[/bold]: {totals['policies']:,} policies · premium "
             f"{_yuan(totals['premium'])} · sum insured {_yuan(totals['sum_insured'])}"
+            + (
+                ""
+                if totals["claims"] is None
+                else f" · {totals['claims']:,} claims · paid {_yuan(totals['claims_paid'])}"
+            )
         )
         for dimension, rows in data[line]["by"].items():
             table = Table(dimension, "policies", "premium", "sum insured")

@@ -70,7 +70,9 @@ class MarketStatistics:
 
         def totals(figures: Figures | None) -> dict[str, Any]:
             if figures is None:
-                withheld = dict.fromkeys(("policies", "insureds", "premium", "sum_insured"))
+                withheld = dict.fromkeys(
+                    ("policies", "insureds", "premium", "sum_insured", "claims", "claims_paid")
+                )
                 return {**withheld, "withheld": True}
             return {**figures.to_dict(), "withheld": False}
 
@@ -84,20 +86,47 @@ class MarketStatistics:
             return [_WITHHELD.format(minimum=self.minimum)] * 4
         return [figures.policies, figures.insureds, figures.premium, figures.sum_insured]
 
+    def _claim_cells(self, figures: Figures | None) -> list[Any]:
+        """Claims filed and paid; withheld like the rest, empty where a line reports none."""
+        if figures is None:
+            return [_WITHHELD.format(minimum=self.minimum)] * 2
+        return ["" if figures.claims is None else figures.claims, figures.claims_paid or ""]
+
     def to_csv(self) -> str:
         """One table: line, dimension, key, policies, insureds, premium, sum insured, merged
-        cells (UTF-8 with BOM for spreadsheet programs). Withheld totals read ``<3``."""
+        cells, claims, claims paid (UTF-8 with BOM for spreadsheet programs). Withheld totals
+        read ``<3``."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(
-            ["line", "dimension", "key", "policies", "insureds", "premium", "sum_insured", "merged"]
+            [
+                "line",
+                "dimension",
+                "key",
+                "policies",
+                "insureds",
+                "premium",
+                "sum_insured",
+                "merged",
+                "claims",
+                "claims_paid",
+            ]
         )
         for line, totals, groups in self._lines():
-            writer.writerow([line, "total", "", *self._cells(totals), 0])
+            writer.writerow(
+                [line, "total", "", *self._cells(totals), 0, *self._claim_cells(totals)]
+            )
             for dimension, group in groups.items():
                 for row in group:
                     writer.writerow(
-                        [line, dimension, row.key, *self._cells(row.figures), row.merged]
+                        [
+                            line,
+                            dimension,
+                            row.key,
+                            *self._cells(row.figures),
+                            row.merged,
+                            *self._claim_cells(row.figures),
+                        ]
                     )
         return "\ufeff" + out.getvalue()
 
@@ -105,10 +134,9 @@ class MarketStatistics:
         """One sheet per line of business, one block per dimension."""
         from openpyxl import Workbook
 
-        def numbers(figures: Figures | None) -> list[Any]:
-            return [
-                float(cell) if isinstance(cell, Decimal) else cell for cell in self._cells(figures)
-            ]
+        def numbers(figures: Figures | None, merged: int) -> list[Any]:
+            cells = [*self._cells(figures), merged, *self._claim_cells(figures)]
+            return [float(cell) if isinstance(cell, Decimal) else cell for cell in cells]
 
         book = Workbook()
         book.remove(book.active)
@@ -125,12 +153,14 @@ class MarketStatistics:
                     "premium 保费 (CNY)",
                     "sum insured 保额 (CNY)",
                     "merged cells 合并单元格数",
+                    "claims 赔案数",
+                    "claims paid 赔款 (CNY)",
                 ]
             )
-            sheet.append(["total 合计", "", *numbers(totals), 0])
+            sheet.append(["total 合计", "", *numbers(totals, 0)])
             for dimension, rows in groups.items():
                 for row in rows:
-                    sheet.append([dimension, row.key, *numbers(row.figures), row.merged])
+                    sheet.append([dimension, row.key, *numbers(row.figures, row.merged)])
             sheet.append([])
             sheet.append(
                 [

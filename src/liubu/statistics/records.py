@@ -14,12 +14,18 @@ MIN_INSUREDS = 3
 @dataclass(frozen=True)
 class Figures:
     """``insureds`` counts distinct insureds: enterprises by credit code, or persons (one per
-    anti-fraud policy, as the importer's running totals count them)."""
+    anti-fraud policy, as the importer's running totals count them).
+
+    ``claims`` (claims filed) and ``claims_paid`` (the payable amount of the accepted ones) are
+    counted in the cell of the policy they were made under; None where a line does not report
+    claims yet (the enterprise line, until its claims are stored)."""
 
     policies: int
     premium: Decimal
     sum_insured: Decimal
     insureds: int
+    claims: int | None = None
+    claims_paid: Decimal | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -27,6 +33,8 @@ class Figures:
             "insureds": self.insureds,
             "premium": str(self.premium),
             "sum_insured": str(self.sum_insured),
+            "claims": self.claims,
+            "claims_paid": None if self.claims_paid is None else str(self.claims_paid),
         }
 
 

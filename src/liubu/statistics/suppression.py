@@ -57,6 +57,7 @@ def suppress(
     if insureds < minimum:
         return []
     hidden = {r.key for r in merged}
+    reported = all(r.figures.claims is not None for r in merged)
     other = Row(
         OTHER,
         Figures(
@@ -64,6 +65,12 @@ def suppress(
             sum((r.figures.premium for r in merged), Decimal(0)),
             sum((r.figures.sum_insured for r in merged), Decimal(0)),
             insureds=insureds,
+            claims=sum(r.figures.claims or 0 for r in merged) if reported else None,
+            claims_paid=(
+                sum((r.figures.claims_paid or Decimal(0) for r in merged), Decimal(0))
+                if reported
+                else None
+            ),
         ),
         merged=len(merged),
     )

@@ -21,11 +21,16 @@ _PERSONAL_KEYS = {"product": _PT.c.product_ref, "province": _PT.c.province, "mon
 
 
 def _figures(row: Any) -> Figures:
+    claims = getattr(row, "claims", None)
+    paid = getattr(row, "claims_paid", None)
+    reported = "claims" in row._fields
     return Figures(
         int(row.policies or 0),
         Decimal(row.premium or 0).quantize(Decimal("0.01")),
         Decimal(row.sum_insured or 0).quantize(Decimal("0.01")),
         insureds=int(row.insureds or 0),
+        claims=int(claims or 0) if reported else None,
+        claims_paid=Decimal(str(paid or 0)).quantize(Decimal("0.01")) if reported else None,
     )
 
 
@@ -137,6 +142,9 @@ class SqlStatistics:
             func.sum(_PT.c.policies).label("insureds"),
             func.sum(_PT.c.premium).label("premium"),
             func.sum(_PT.c.sum_insured).label("sum_insured"),
+            # Anti-fraud claims, counted in their policy's cell (docs/antifraud-claims.md).
+            func.sum(_PT.c.claims).label("claims"),
+            func.sum(_PT.c.claims_paid).label("claims_paid"),
         ).select_from(_PT)
 
     def personal_totals(self) -> Figures:

@@ -474,6 +474,10 @@ personal_policy_totals = Table(
     Column("policies", Integer, nullable=False),
     Column("premium", Numeric(18, 2), nullable=False),
     Column("sum_insured", Numeric(20, 2), nullable=False),
+    # Anti-fraud claims of these policies (by the policy's cell, so claims and policies share
+    # the small-cell rule): claims filed, and the payable amount of the accepted ones.
+    Column("claims", Integer, nullable=False, server_default=text("0")),
+    Column("claims_paid", Numeric(20, 2), nullable=False, server_default=text("0")),
 )
 
 import_batches = Table(
@@ -490,6 +494,62 @@ import_batches = Table(
     Column("started_at", _tz(), nullable=False),
     Column("updated_at", _tz(), nullable=False),
     UniqueConstraint("file_sha256", "plan_key", name="uq_import_batches_file_plan"),
+)
+
+# Bulk anti-fraud claims files of an insurer (反诈险批量理赔): the checkpoint of the last committed
+# chunk, so an import resumes where it stopped; one batch per insurer and file.
+personal_claim_batches = Table(
+    "personal_claim_batches",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("file_name", String(300), nullable=False),
+    Column("checkpoint", JSON, nullable=False),
+    Column("stored", Integer, nullable=False),
+    Column("started_at", _tz(), nullable=False),
+    Column("updated_at", _tz(), nullable=False),
+    UniqueConstraint("tenant_id", "file_sha256", name="uq_personal_claim_batches_file"),
+)
+
+# Anti-fraud resident claims, assessed: the resident only as keyed hash, ciphertext and mask;
+# one claim per insurer and police case receipt number (the natural key that keeps bulk files
+# idempotent); the worksheet as versioned JSON.
+personal_claims = Table(
+    "personal_claims",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column("receipt_number", String(32), nullable=False),
+    Column(
+        "policy_key",
+        String(32),
+        ForeignKey("personal_policies.policy_key"),
+        nullable=False,
+        index=True,
+    ),
+    Column("product_ref", String(200), nullable=False),
+    Column("batch_id", String(ID), ForeignKey("personal_claim_batches.id"), nullable=True),
+    Column("line", Integer, nullable=True),
+    Column("resident_id_hash", String(64), nullable=False, index=True),
+    Column("resident_id_encrypted", LargeBinary, nullable=False),
+    Column("resident_id_masked", String(32), nullable=False),
+    Column("loss_amount", Numeric(18, 2), nullable=False),
+    Column("recovered_amount", Numeric(18, 2), nullable=False),
+    Column("loss_date", Date, nullable=False),
+    Column("police_report_date", Date, nullable=False),
+    Column("notified_on", Date, nullable=False),
+    Column("cause", String(40), nullable=True),
+    Column("decision", String(16), nullable=False),
+    Column("retention_applied", Numeric(18, 2), nullable=False),
+    Column("payable", Numeric(18, 2), nullable=False),
+    Column("payable_from", Date, nullable=True),
+    Column("worksheet", JSON, nullable=False),
+    Column("policy_inception", Date, nullable=False),
+    Column("province", String(2), nullable=False),
+    Column("external_ref", String(100), nullable=True),
+    Column("created_at", _tz(), nullable=False),
+    UniqueConstraint("tenant_id", "receipt_number", name="uq_personal_claims_receipt"),
 )
 
 # Durable background jobs (docs/jobs.md). A worker claims the oldest queued job (or a running one
