@@ -12,6 +12,8 @@ from fastapi.staticfiles import StaticFiles
 from liubu.errors import LiubuError
 from liubu.web import (
     account,
+    claims,
+    claims_actions,
     diagnosis,
     experience,
     groups,
@@ -44,6 +46,8 @@ def install_pages(app: FastAPI) -> None:
         statistics,
         groups,
         experience,
+        claims,
+        claims_actions,
     ):
         app.include_router(module.router)
     # Last: the area pages match /{slug} for the slugs in navigation.yaml.

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from liubu.web import i18n
+from liubu.web import display, i18n
 from liubu.web.security import SESSION_LANGUAGE, csrf_token
 
 ECHARTS = "vendor/echarts-6.1.0.min.js"
@@ -29,6 +29,7 @@ def templates() -> Jinja2Templates:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True
     )
+    env.filters.update(display.FILTERS)
     engine = Jinja2Templates(env=env)
     engine.env.globals.update(ECHARTS=ECHARTS, HTMX=HTMX, LANGUAGE_NAMES=i18n.LANGUAGE_NAMES)
     return engine
