@@ -478,6 +478,7 @@ OWN_TENANT_WRITES = {
     ("POST", "/api/experience/imports"),  # stored under the caller's own insurer
     ("POST", "/api/me/password"),  # the caller's own password, named by nothing else
     ("POST", "/api/claims/panel"),  # the caller's own incident-response panel
+    ("POST", "/api/claims/experience"),  # rebuilds the caller's own experience rows
 }
 # Multipart bodies (form fields, files) for upload endpoints.
 MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]] = {

@@ -44,6 +44,7 @@ from liubu.claims.records import (
     TimelineEntry,
 )
 from liubu.claims.reserving_at_notice import OpeningReserve, opening_reserves
+from liubu.claims.service_experience import ClaimsExperience, experience_from_claims
 from liubu.claims.service_money import (
     PaymentOutcome,
     ReserveOutcome,
@@ -102,6 +103,7 @@ __all__ = [
     "ClaimView",
     "ClaimsAuthority",
     "ClaimsCode",
+    "ClaimsExperience",
     "ClaimsRepository",
     "ClaimsUnitOfWork",
     "ClaimsWebUnitOfWork",
@@ -144,6 +146,7 @@ __all__ = [
     "decide_approval",
     "dispatch",
     "download_evidence",
+    "experience_from_claims",
     "incident_type",
     "incident_types",
     "incident_view",

@@ -27,6 +27,7 @@ from liubu.claims.records import (
     ReserveLine,
     TimelineEntry,
 )
+from liubu.experience import ExperienceData
 from liubu.products import ProductsUnitOfWork
 from liubu.underwriting import Policy, PolicyEvent
 
@@ -35,6 +36,7 @@ class PolicyReader(Protocol):
     """The part of underwriting's repository claims reads: policies and their events."""
 
     def policy(self, policy_id: str) -> Policy: ...
+    def policies(self) -> Sequence[Policy]: ...
     def events(self, policy_id: str) -> Sequence[PolicyEvent]: ...
 
 
@@ -48,6 +50,10 @@ class ClaimsRepository(Protocol):
     def claim(self, claim_id: str, *, lock: bool = False) -> Claim: ...
     def claims(self, *, state: str | None = None, limit: int = 500) -> Sequence[Claim]: ...
     def find_duplicate(self, tenant_id: str, duplicate_key: str) -> Claim | None: ...
+    def find_by_number(self, number: str) -> Sequence[Claim]:
+        """The visible claims numbered ``number`` (one per insurer at most)."""
+        ...
+
     def save_claim(self, claim: Claim) -> Claim:
         """Write ``claim`` if its stored version is still ``claim.version``; returns it with the
         version raised (a lost race raises ConcurrencyError)."""
@@ -94,6 +100,15 @@ class ClaimsRepository(Protocol):
     def evidence_content(self, evidence_id: str) -> tuple[Evidence, bytes]: ...
 
 
+class ExperienceWriter(Protocol):
+    """The part of the experience store claims writes: its own rows, rebuilt."""
+
+    def replace_source(self, data: ExperienceData, *, product_ref: str, source: str) -> str:
+        """Remove the caller's insurer's rows of ``product_ref`` that came from ``source`` and
+        store ``data`` in their place; returns the new batch id."""
+        ...
+
+
 class ClaimsUnitOfWork(ProductsUnitOfWork, Protocol):
     """Everything the claims use cases read and write in one transaction: claims, the policies
     they are made on and the products those were sold under."""
@@ -102,3 +117,5 @@ class ClaimsUnitOfWork(ProductsUnitOfWork, Protocol):
     def claims(self) -> ClaimsRepository: ...
     @property
     def underwriting(self) -> PolicyReader: ...
+    @property
+    def experience(self) -> ExperienceWriter: ...

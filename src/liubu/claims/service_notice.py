@@ -120,6 +120,12 @@ def duplicate_key(notice: Notice, reporter_tenant_id: str) -> str:
 
 def _checked(notice: Notice) -> Notice:
     incident_type(notice.incident_type)
+    if notice.discovered_at.tzinfo is None:
+        raise ValidationError(
+            "Give the discovery time with its UTC offset.",
+            field="discovered_at",
+            value=notice.discovered_at.isoformat(),
+        )
     if len(notice.affected_assets) > MAX_ASSETS:
         raise ValidationError(
             f"Name at most {MAX_ASSETS} affected assets.",

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from liubu.cli.assess import assess_app, intel_app
+from liubu.cli.claims import claims_app
 from liubu.cli.context import CliState, console, rich_console, state
 from liubu.cli.experience import experience_app
 from liubu.cli.groups import group_app
@@ -45,6 +46,7 @@ app.add_typer(quotes_app, name="quotes")
 app.add_typer(group_app, name="group")
 app.add_typer(identity_app, name="identity")
 app.add_typer(experience_app, name="experience")
+app.add_typer(claims_app, name="claims")
 app.command("quote")(quote)
 app.command("stats")(stats)
 app.add_typer(assess_app, name="assess")

@@ -212,6 +212,9 @@ class SqlClaimsRepository:
         row = self.session.execute(stmt).first()
         return None if row is None else _record(Claim, row._mapping)
 
+    def find_by_number(self, number: str) -> Sequence[Claim]:
+        return self._all(Claim, self._claims().where(tables.claims.c.number == number))
+
     def save_claim(self, claim: Claim) -> Claim:
         self._party(claim.tenant_id)
         return self._save(tables.claims, claim)

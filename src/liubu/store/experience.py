@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from liubu.accounts import Principal, new_id
@@ -132,6 +132,32 @@ class SqlExperienceRepository:
         self.session.flush()
         digest = hashlib.sha256("".join(r["row_key"] for r in rows).encode()).hexdigest()
         return StoredExperience(batch_id, len(rows), len(fresh), len(rows) - len(fresh), digest)
+
+    def replace_source(self, data: ExperienceData, *, product_ref: str, source: str) -> str:
+        """Rows fed from another store (the claims store): the tenant's rows of ``product_ref``
+        from ``source`` are replaced by ``data`` in this transaction; returns the batch id."""
+        tenant = self.principal.tenant_id
+        self.session.execute(
+            delete(_T).where(
+                _T.c.tenant_id == tenant, _T.c.product_ref == product_ref, _T.c.source == source
+            )
+        )
+        batch_id, now = new_id(), datetime.now(UTC)
+        fresh = [
+            {
+                **r,
+                "id": new_id(),
+                "tenant_id": tenant,
+                "product_ref": product_ref,
+                "batch_id": batch_id,
+                "source": source,
+                "imported_at": now,
+            }
+            for r in _rows(data, product_ref)
+        ]
+        for start in range(0, len(fresh), _CHUNK):
+            self.session.execute(insert(_T), fresh[start : start + _CHUNK])
+        return batch_id
 
     def _stored_contents(self, tenant: str, product_ref: str | None) -> dict[str, str]:
         """Every stored row key of the tenant and product tag, with its content hash: one scan

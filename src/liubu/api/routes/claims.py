@@ -234,6 +234,25 @@ def approve_costs(dispatch_id: str, body: Costs, uow: UowDep) -> dict[str, Any]:
     )
 
 
+class ExperienceRebuild(BaseModel):
+    product: str = Field(min_length=3, max_length=200, description="insurer/code@version")
+    as_of: date | None = None
+
+
+@router.post("/experience")
+def experience(body: ExperienceRebuild, uow: UowDep) -> dict[str, Any]:
+    """Rebuild your insurer's claims-fed experience rows of a product (read by the rate
+    indication, ``/api/experience/indication``)."""
+    summary = claims.experience_from_claims(uow, body.product, as_of=body.as_of)
+    return {
+        "product": summary.product_ref,
+        "policies": summary.policies,
+        "claims": summary.claims,
+        "incurred_loss": str(summary.incurred_loss),
+        "exposure_years": str(summary.exposure_years),
+    }
+
+
 @router.get("/evidence/{evidence_id}")
 def download(evidence_id: str, uow: UowDep) -> Response:
     """The evidence as uploaded, after checking it against its SHA-256."""
