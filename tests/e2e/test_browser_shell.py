@@ -81,6 +81,11 @@ def test_each_demo_role_sees_its_navigation_and_can_sign_out(
         response = page.goto(f"{site}/{'steps/' if hidden[0] in STEPS else ''}{hidden[0]}")
         assert response is not None
         assert response.status == 403
+        # The error page keeps the signed-in shell: the header and the role's navigation.
+        expect(page.get_by_test_id("who")).to_have_text(username)
+        assert nav_slugs(page) == EXPECTED_NAV[username]
+    if not EXPECTED_NAV[username] & set(STEPS):  # no empty "six steps" heading
+        expect(page.get_by_test_id("nav")).not_to_contain_text("六步服务")
     page.goto(f"{site}/")
     page.get_by_test_id("logout").click()
     expect(page).to_have_url(f"{site}/login")

@@ -3,6 +3,7 @@ referral with the worksheet, and the SME binds and reads its policy document."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +44,11 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     # the insurer's adequacy rule refers every option: nothing can be bound yet.
     expect(enterprise.locator(f"tr[data-status=refer]{fresh}")).to_have_count(3)
     expect(enterprise.get_by_test_id("bind")).to_have_count(0)
+    # The customer sees where each option stands, not the insurer's internal reasons.
+    expect(enterprise.get_by_test_id("customer-status").first).to_have_text("保险公司审核中")
+    body = enterprise.locator("main").inner_text()
+    assert "费率充足度" not in body
+    assert "rate_adequacy" not in body
 
     underwriter = browser.new_context(locale="zh-CN").new_page()
     sign_in(underwriter, site, "underwriter")
@@ -63,6 +69,12 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
             "[data-testid=worksheet] >> nth=0 >> tr:has-text('期望赔付损失') td.amount >> nth=1"
         ).inner_text()
         assert abs(sum(shown) - Decimal(expected.replace(",", "").replace("¥", ""))) <= len(shown)
+    # No figure on the worksheet is shown with more than 12 significant digits (the exact values
+    # are in each cell's title and in the API): the page is for reading, not for 50-digit decimals.
+    cells = underwriter.locator("[data-testid=worksheet] td.amount").all_inner_texts()
+    figures = [re.sub(r"[^0-9]", "", cell).lstrip("0") for cell in cells if cell.strip()]
+    assert figures
+    assert max(len(f) for f in figures) <= 12, max(figures, key=len)
     expect(underwriter.get_by_test_id("quote-status")).to_have_text("待人工核保")
     underwriter.fill("textarea[name=reasons]", "新客户，评分与发现项已核实，同意承保。")
     underwriter.get_by_test_id("decide").click()
@@ -71,6 +83,10 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
 
     enterprise.get_by_test_id("bind").first.click()
     expect(enterprise.get_by_test_id("policy-number")).to_contain_text("LB")
+    enterprise.goto(f"{site}/quotes")
+    expect(enterprise.get_by_test_id("customer-status").first).to_have_text("已投保")
+    expect(enterprise.get_by_test_id("bind")).to_have_count(0)  # the quote is used up
+    enterprise.go_back()
     expect(enterprise.get_by_test_id("policy")).to_contain_text("网络安全保险保险单")
     expect(enterprise.get_by_test_id("policy")).to_contain_text("Cyber insurance policy")
     expect(enterprise.get_by_test_id("policy-premium")).to_contain_text("¥")

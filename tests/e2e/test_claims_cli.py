@@ -29,7 +29,7 @@ def _python(code: str, data_dir: Path) -> str:
         env={**os.environ, "LIUBU_DATA_DIR": str(data_dir)},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=240,
         check=True,
     ).stdout.strip()
 

@@ -1,5 +1,6 @@
 """liubu.accounts."""
 
+from liubu.accounts.audit_trail import audit_trail
 from liubu.accounts.credentials import decode_access_token, issue_access_token
 from liubu.accounts.enterprise import EnterpriseFacts
 from liubu.accounts.identity import (
@@ -26,7 +27,7 @@ from liubu.accounts.model import (
     new_id,
 )
 from liubu.accounts.passwords import check_password
-from liubu.accounts.ports import UnitOfWork
+from liubu.accounts.ports import MAX_AUDIT_PAGE, AuditFilter, AuditRecord, UnitOfWork
 from liubu.accounts.reasons import AccountsCode
 from liubu.accounts.service import (
     add_enterprise,
@@ -55,9 +56,12 @@ from liubu.accounts.sessions import (
 from liubu.accounts.throttle import FailureCounts, SignInLimits, address_key
 
 __all__ = [
+    "MAX_AUDIT_PAGE",
     "SYSTEM",
     "AccountsCode",
     "ApiToken",
+    "AuditFilter",
+    "AuditRecord",
     "ClaimState",
     "Enterprise",
     "EnterpriseFacts",
@@ -79,6 +83,7 @@ __all__ = [
     "add_organisation",
     "add_user",
     "address_key",
+    "audit_trail",
     "authenticate_api_token",
     "change_password",
     "check_name",

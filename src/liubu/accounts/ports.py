@@ -8,6 +8,7 @@ query to that principal's tenant (the platform operator sees all tenants).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, Self
 
@@ -20,7 +21,12 @@ from liubu.accounts.model import (
     User,
     WebSession,
 )
+from liubu.accounts.reasons import AccountsCode
 from liubu.accounts.throttle import FailureCounts
+from liubu.errors import ValidationError
+
+MAX_AUDIT_PAGE = 500
+_MAX_FILTER_TEXT = 128
 
 
 class OrganisationRepository(Protocol):
@@ -81,6 +87,74 @@ class IdentityClaimRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """What to show: exact actor (user id), action prefix (``policy.`` or ``policy.bound``),
+    entity type and id, and a half-open time window [since, until). ``before_seq`` pages back."""
+
+    actor_id: str | None = None
+    action: str | None = None
+    entity_type: str | None = None
+    entity_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    before_seq: int | None = None
+    limit: int = 100
+
+    def __post_init__(self) -> None:
+        for name in ("actor_id", "action", "entity_type", "entity_id"):
+            value = getattr(self, name)
+            if value is not None and (len(value) > _MAX_FILTER_TEXT or not value.isprintable()):
+                raise ValidationError(
+                    f"The filter {name} must be printable text of at most "
+                    f"{_MAX_FILTER_TEXT} characters.",
+                    code=AccountsCode.BAD_AUDIT_FILTER,
+                    field=name,
+                )
+        if not 1 <= self.limit <= MAX_AUDIT_PAGE:
+            raise ValidationError(
+                f"Show between 1 and {MAX_AUDIT_PAGE} events at a time; got {self.limit}.",
+                code=AccountsCode.BAD_AUDIT_FILTER,
+                field="limit",
+                value=self.limit,
+            )
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValidationError(
+                    f"The filter {name} must carry a time zone.",
+                    code=AccountsCode.BAD_AUDIT_FILTER,
+                    field=name,
+                )
+        if self.since and self.until and self.since >= self.until:
+            raise ValidationError(
+                "The start of the window must come before its end.",
+                code=AccountsCode.BAD_AUDIT_FILTER,
+                field="since",
+            )
+
+
+class AuditRecord(Protocol):
+    """One audit event as a reader sees it (``liubu.audit.AuditEvent`` has these fields)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def occurred_at(self) -> str: ...
+    @property
+    def tenant_id(self) -> str: ...
+    @property
+    def actor_id(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def entity_type(self) -> str: ...
+    @property
+    def entity_id(self) -> str: ...
+    @property
+    def hash(self) -> str: ...
+
+
 class AuditLog(Protocol):
     def record(
         self,
@@ -97,6 +171,10 @@ class AuditLog(Protocol):
 
     def count_recent(self, action: str, *, entity_id: str, since: datetime) -> int:
         """How many events of ``action`` on ``entity_id`` happened since ``since``."""
+        ...
+
+    def search(self, query: AuditFilter) -> Sequence[AuditRecord]:
+        """The events visible to the caller matching ``query``, newest first."""
         ...
 
 

@@ -26,6 +26,8 @@ class AccountsCode(StrEnum):
     CLAIM_DECIDED = "identity.claim_decided"
     NAME_CHARACTERS = "name.forbidden_characters"
 
+    BAD_AUDIT_FILTER = "audit.bad_filter"
+
 
 def message(code: AccountsCode, lang: str) -> str:
     """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""

@@ -10,14 +10,33 @@ import contracts from its first line.
   :func:`run_payments`, :func:`record_recovery`, :func:`close`, :func:`reopen`; incident
   response: :func:`add_to_panel`, :func:`dispatch`, :func:`answer_dispatch`,
   :func:`log_timeline`, :func:`upload_evidence`, :func:`download_evidence`,
-  :func:`approve_vendor_costs`, :func:`incident_view`.
+  :func:`approve_vendor_costs`, :func:`incident_view`; the assessment: :func:`assess_claim`
+  and :func:`coverage_of` (use cases over the pure :func:`coverage_position` and :func:`adjust`).
 """
 
 from __future__ import annotations
 
+from liubu.claims.adjustment import adjust
 from liubu.claims.authority import ClaimsAuthority, authority_of, claims_authorities
+from liubu.claims.coverage import coverage_position
+from liubu.claims.documents import (
+    CoverageLetter,
+    DocumentHeader,
+    StatementOfLoss,
+    coverage_letter,
+    statement_of_loss,
+)
+from liubu.claims.losses import BusinessInterruption, EarlierInPeriod, LossItem, LossKind
 from liubu.claims.notice import DEFAULT_IR_MINUTES, Cover, NoticeCheck, check_notice
 from liubu.claims.ports import ClaimsRepository, ClaimsUnitOfWork
+from liubu.claims.position import (
+    CoveragePosition,
+    ExclusionPosition,
+    Position,
+    RulingStatus,
+    TriggerCheck,
+    TriggeredCoverage,
+)
 from liubu.claims.reasons import ClaimsCode, message
 from liubu.claims.records import (
     Approval,
@@ -44,6 +63,7 @@ from liubu.claims.records import (
     TimelineEntry,
 )
 from liubu.claims.reserving_at_notice import OpeningReserve, opening_reserves
+from liubu.claims.service_assessment import assess_claim, coverage_of
 from liubu.claims.service_experience import ClaimsExperience, experience_from_claims
 from liubu.claims.service_money import (
     PaymentOutcome,
@@ -87,19 +107,24 @@ from liubu.claims.service_web import (
     ir_panel,
     reportable_policies,
 )
+from liubu.claims.terms import ClaimTerms, CoverageClaimTerms, claim_terms
 from liubu.claims.vocabulary import IncidentType, incident_type, incident_types
+from liubu.claims.worksheet import AdjustmentWorksheet, CoverageResult, WorksheetLine
 
 __all__ = [
     "DEFAULT_IR_MINUTES",
     "MAX_EVIDENCE_BYTES",
+    "AdjustmentWorksheet",
     "Approval",
     "ApprovalKind",
     "ApprovalState",
+    "BusinessInterruption",
     "Channel",
     "Claim",
     "ClaimFlag",
     "ClaimPage",
     "ClaimState",
+    "ClaimTerms",
     "ClaimView",
     "ClaimsAuthority",
     "ClaimsCode",
@@ -109,11 +134,20 @@ __all__ = [
     "ClaimsWebUnitOfWork",
     "Contact",
     "Cover",
+    "CoverageClaimTerms",
+    "CoverageLetter",
+    "CoveragePosition",
+    "CoverageResult",
     "Dispatch",
     "DispatchState",
+    "DocumentHeader",
+    "EarlierInPeriod",
     "Evidence",
+    "ExclusionPosition",
     "IncidentType",
     "IncidentView",
+    "LossItem",
+    "LossKind",
     "Notice",
     "NoticeCheck",
     "NoticeResult",
@@ -123,6 +157,7 @@ __all__ = [
     "PaymentOutcome",
     "PaymentState",
     "Phase",
+    "Position",
     "Recovery",
     "RecoveryKind",
     "ReportablePolicy",
@@ -130,19 +165,30 @@ __all__ = [
     "ReserveLine",
     "ReserveOutcome",
     "ReserveSource",
+    "RulingStatus",
+    "StatementOfLoss",
     "TimelineEntry",
+    "TriggerCheck",
+    "TriggeredCoverage",
     "Vendor",
+    "WorksheetLine",
     "add_to_panel",
+    "adjust",
     "answer_dispatch",
     "approvals",
     "approve_vendor_costs",
+    "assess_claim",
     "authority_of",
     "check_notice",
     "claim_document",
     "claim_page",
+    "claim_terms",
     "claim_view",
     "claims_authorities",
     "close",
+    "coverage_letter",
+    "coverage_of",
+    "coverage_position",
     "decide_approval",
     "dispatch",
     "download_evidence",
@@ -163,5 +209,6 @@ __all__ = [
     "reportable_policies",
     "run_payments",
     "set_reserve",
+    "statement_of_loss",
     "upload_evidence",
 ]

@@ -14,7 +14,7 @@ Who may notify (the channel follows from who the caller is):
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -263,7 +263,8 @@ def claim_view(uow: ClaimsUnitOfWork, claim_id: str) -> ClaimView:
         insurer = uow.principal.is_platform or claim.tenant_id == me
         party = insurer or claim.client_tenant_id == me
         return ClaimView(
-            claim=claim,
+            # the assessment is the insurer's and the insured's, not a vendor's
+            claim=claim if party else replace(claim, worksheet=None),
             reserves=tuple(uow.claims.reserve_lines(claim.id)) if insurer else (),
             payments=tuple(uow.claims.payments(claim.id)) if party else (),
             recoveries=tuple(uow.claims.recoveries(claim.id)) if insurer else (),
@@ -311,6 +312,7 @@ def claim_document(view: ClaimView, *, at: Any = None) -> dict[str, Any]:
             "recovered": str(view.recovered),
             "incurred": str(view.incurred),
         },
+        "worksheet": claim.worksheet,
         "version": claim.version,
     }
 

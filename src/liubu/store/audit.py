@@ -3,18 +3,18 @@ explicit events (sign-in), appended in the same transaction as the change they d
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Table, event, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, event, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.base import NO_VALUE, instance_state
 
-from liubu.accounts import Principal
+from liubu.accounts import AuditFilter, Principal
 from liubu.audit import GENESIS, AuditEvent, event_hash, state_digest
 from liubu.store import tables
 
@@ -195,6 +195,33 @@ class SqlAuditLog:
     def recent(self, *, limit: int, before_seq: int | None = None) -> list[AuditEvent]:
         return recent_events(self._session, self._principal, limit=limit, before_seq=before_seq)
 
+    def search(self, query: AuditFilter) -> list[AuditEvent]:
+        """Events visible to the caller matching ``query``, newest first (``recent_events``
+        scopes them to the caller's tenant; the platform operator's: every tenant's)."""
+        t = tables.audit_events
+        conditions = []
+        if query.actor_id:
+            conditions.append(t.c.actor_id == query.actor_id)
+        if query.action:
+            # A prefix: "policy." finds every policy action; LIKE's wildcards are escaped.
+            escaped = query.action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            conditions.append(t.c.action.like(f"{escaped}%", escape="\\"))
+        if query.entity_type:
+            conditions.append(t.c.entity_type == query.entity_type)
+        if query.entity_id:
+            conditions.append(t.c.entity_id == query.entity_id)
+        if query.since:
+            conditions.append(t.c.occurred_at >= _stamp(query.since))
+        if query.until:
+            conditions.append(t.c.occurred_at < _stamp(query.until))
+        return recent_events(
+            self._session,
+            self._principal,
+            limit=query.limit,
+            before_seq=query.before_seq,
+            where=conditions,
+        )
+
     def count_recent(self, action: str, *, entity_id: str, since: datetime) -> int:
         t = tables.audit_events
         stmt = (
@@ -203,7 +230,7 @@ class SqlAuditLog:
             .where(
                 t.c.action == action,
                 t.c.entity_id == entity_id,
-                t.c.occurred_at >= since.astimezone(UTC).isoformat(timespec="microseconds"),
+                t.c.occurred_at >= _stamp(since),
             )
         )
         return int(self._session.execute(stmt).scalar_one())
@@ -219,12 +246,22 @@ def load_chain(session: Session) -> tuple[list[AuditEvent], int, str]:
     return events, int(head.last_seq), str(head.last_hash)
 
 
+def _stamp(moment: datetime) -> str:
+    """A time as stored in ``occurred_at`` (ISO 8601 UTC to the microsecond: sorts as text)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def recent_events(
-    session: Session, principal: Principal, *, limit: int, before_seq: int | None = None
+    session: Session,
+    principal: Principal,
+    *,
+    limit: int,
+    before_seq: int | None = None,
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> list[AuditEvent]:
     """The newest events visible to ``principal`` (its tenant's; the platform's: all)."""
     t = tables.audit_events
-    stmt = select(t).order_by(t.c.seq.desc()).limit(limit)
+    stmt = select(t).where(*where).order_by(t.c.seq.desc()).limit(limit)
     if not principal.is_platform:
         stmt = stmt.where(t.c.tenant_id == principal.tenant_id)
     if before_seq is not None:

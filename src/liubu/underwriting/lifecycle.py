@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from liubu import assessment, products
-from liubu.accounts import Enterprise, OrgKind, Role, UnitOfWork, new_id, require
+from liubu.accounts import Enterprise, OrgKind, Principal, Role, UnitOfWork, new_id, require
 from liubu.assessment import (
     AssessmentUnitOfWork,
     current_findings,
@@ -217,6 +217,13 @@ def _state(options: Sequence[PricedOption]) -> str:
     if OptionStatus.REFER in statuses:
         return QuoteState.REFERRED
     return QuoteState.DECLINED
+
+
+def decides_referrals(principal: Principal) -> bool:
+    """True when ``principal`` may work the referral queue (an insurer's underwriter or an
+    admin); others who read the book (the actuary) see quotes and policies, not the queue."""
+    kinds = (OrgKind.INSURER, OrgKind.PLATFORM)
+    return principal.org_kind in kinds and principal.has_any(*UNDERWRITERS)
 
 
 def referral_queue(uow: LifecycleUnitOfWork) -> list[Quote]:

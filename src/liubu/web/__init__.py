@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from liubu.errors import LiubuError
 from liubu.web import (
     account,
+    audit,
     claims,
     claims_actions,
     diagnosis,
@@ -37,6 +38,7 @@ def install_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=static), name="static")
     for module in (
         account,
+        audit,
         risk,
         products,
         diagnosis,

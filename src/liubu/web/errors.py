@@ -7,9 +7,13 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from liubu.accounts import Principal
 from liubu.errors import LiubuError, Reason
+from liubu.requests import get_platform
 from liubu.web import i18n
+from liubu.web.nav import navigation_for
 from liubu.web.rendering import language_of, render
+from liubu.web.security import optional_principal
 
 
 def wants_html(request: Request) -> bool:
@@ -32,7 +36,27 @@ def html_error(request: Request, error: LiubuError) -> Response:
         message = i18n.gettext("This page does not exist.")
     else:
         message = error.message
-    return render(request, "error.html", status_code=error.status, message=message)
+    principal = _signed_in(request)
+    nav = navigation_for(principal) if principal is not None else []
+    return render(
+        request,
+        "error.html",
+        status_code=error.status,
+        message=message,
+        principal=principal,
+        nav=nav,
+    )
+
+
+def _signed_in(request: Request) -> Principal | None:
+    """Who is signed in, so an error page keeps the header and the navigation; None when the
+    session cannot be read (the error page must render whatever went wrong)."""
+    if "session" not in request.scope:
+        return None
+    try:
+        return optional_principal(request, get_platform(request))
+    except Exception:  # an error page never fails on its decoration
+        return None
 
 
 def server_error_page(request: Request, status: int, request_id: str) -> Response:

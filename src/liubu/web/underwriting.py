@@ -54,6 +54,7 @@ def quotes_page(request: Request, principal: WebPrincipal, platform: PlatformDep
         quotes=quotes,
         policies=policies,
         products=products,
+        bound={(p.quote_id, p.terms.option_index) for p in policies},
         lang=_lang(request),
     )
 
@@ -103,7 +104,9 @@ def bind(
 def underwriting_page(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
     page, nav = require_page(principal, "underwriting")
     with platform.uow(principal) as uow:
-        queue = underwriting.referral_queue(uow)
+        queue = (
+            underwriting.referral_queue(uow) if underwriting.decides_referrals(principal) else None
+        )
         quotes = list(reversed(uow.underwriting.quotes()))
         policies = list(reversed(uow.underwriting.policies()))
     return render(

@@ -76,6 +76,7 @@ PUBLIC = [
     "claims_history_level",
     "create_scheme",
     "decide_referral",
+    "decides_referrals",
     "decline_invitation",
     "endorse_limit",
     "evaluate_referral",

@@ -2,24 +2,44 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from liubu import accounts
-from liubu.accounts import Role
+from liubu.accounts import MAX_AUDIT_PAGE, AuditFilter
 from liubu.api.deps import UowDep
 from liubu.api.schemas import AuditEventPublic
 
 router = APIRouter(prefix="/api", tags=["audit"])
 
+Text = Annotated[str | None, Query(min_length=1, max_length=128)]
+
 
 @router.get("/audit/events", response_model=list[AuditEventPublic])
 def list_audit_events(
     uow: UowDep,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before_seq: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_AUDIT_PAGE)] = 100,
+    before_seq: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    actor_id: Text = None,
+    action: Annotated[
+        str | None, Query(min_length=1, max_length=128, description="An action or its prefix.")
+    ] = None,
+    entity_type: Text = None,
+    entity_id: Text = None,
+    since: Annotated[datetime | None, Query(description="From (inclusive), with a zone.")] = None,
+    until: Annotated[datetime | None, Query(description="To (exclusive), with a zone.")] = None,
 ) -> list[AuditEventPublic]:
-    accounts.require(uow.principal, Role.ADMIN)
-    events = uow.audit.recent(limit=limit, before_seq=before_seq)
+    query = AuditFilter(
+        actor_id=actor_id,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        since=since,
+        until=until,
+        before_seq=before_seq,
+        limit=limit,
+    )
+    events = accounts.audit_trail(uow, query)
     return [AuditEventPublic.model_validate(e, from_attributes=True) for e in events]

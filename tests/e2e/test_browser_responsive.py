@@ -1,0 +1,69 @@
+"""At a phone's width (375 px) every page reachable from the navigation, for every demo role and
+in both languages, fits the viewport: no sideways scroll of the page itself (wide tables and
+charts scroll inside their own box), and the navigation folds behind a menu button."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.browser import demo_site
+from tests.e2e.test_browser_shell import EXPECTED_NAV, sign_in
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=20_000)
+
+PHONE = 375
+LAPTOP = 1366
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with demo_site(Path(tmp_path_factory.mktemp("site"))) as (_platform, base):
+        yield base
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": PHONE, "height": 800})
+    yield context.new_page()
+    context.close()
+
+
+def _width(page: Page) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED_NAV))
+def test_no_page_is_wider_than_a_phone(phone: Page, site: str, username: str) -> None:
+    sign_in(phone, site, username)
+    nav = phone.get_by_test_id("nav")
+    expect(nav).to_be_hidden()  # folded on a phone …
+    phone.get_by_test_id("menu-button").click()
+    expect(nav).to_be_visible()  # … and opened by the menu button
+    paths = nav.locator("a[data-slug]").evaluate_all("links => links.map(a => a.pathname)")
+    assert paths, "the role's navigation is empty"
+    too_wide: dict[str, int] = {}
+    for lang in ("zh_CN", "en"):
+        for path in ["/", *paths]:
+            response = phone.goto(f"{site}/lang/{lang}?next={path}")
+            assert response is not None
+            assert response.ok, (path, lang)
+            phone.wait_for_load_state("networkidle")
+            width = _width(phone)
+            if width > PHONE:
+                too_wide[f"{path} ({lang})"] = width
+    assert too_wide == {}
+
+
+def test_the_navigation_stays_beside_the_page_on_a_laptop(browser: Browser, site: str) -> None:
+    context = browser.new_context(locale="zh-CN", viewport={"width": LAPTOP, "height": 800})
+    page = context.new_page()
+    sign_in(page, site, "underwriter")
+    expect(page.get_by_test_id("nav")).to_be_visible()
+    expect(page.get_by_test_id("menu-button")).to_be_hidden()
+    assert _width(page) <= LAPTOP
+    context.close()
