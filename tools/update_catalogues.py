@@ -75,6 +75,15 @@ CLAIM_CODES = [
     "provider",
     "reserve",
     "payment",
+    "invoice",
+    "payroll",
+    "ransom",
+    "notification",
+    "settlement",
+    "fine",
+    "undecided",
+    "does_not_apply",
+    "applies",
 ]
 ROLES = [
     "admin",

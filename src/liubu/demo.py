@@ -407,15 +407,34 @@ def load_demo_claims(platform: Platform) -> list[str]:
 
 
 def _demo_pay(platform: Platform, adjuster: accounts.Principal, claim_id: str) -> None:
-    """Business interruption reserved and paid on the ransomware claim (within the adjuster's
-    authority), then the payment run sends it."""
+    """The ransomware claim assessed — 48 hours down at ¥2,400 gross profit an hour, the ransom
+    not paid — then what the worksheet makes payable on business interruption reserved, paid
+    (within the adjuster's authority) and sent by the payment run."""
     from liubu import claims
+    from liubu.core import Money
 
-    amount = Decimal("86400.00")  # 36 h beyond the waiting period × ¥2,400 gross profit an hour
+    sheet = claims.assess_claim(
+        platform.uow(adjuster),
+        claim_id,
+        items=[
+            claims.LossItem(
+                coverage="forensics",
+                kind=claims.LossKind.INVOICE,
+                description="取证调查发票 Forensic investigation invoice",
+                amount=Money("18000.00"),
+            )
+        ],
+        business_interruption=[
+            claims.BusinessInterruption(
+                outage_hours=Decimal(48), hourly_gross_profit=Money("2400.00")
+            )
+        ],
+    )
+    amount = sheet.payable_for("business_interruption").amount
     claims.set_reserve(
         platform.uow(adjuster), claim_id, coverage="business_interruption", amount=amount,
-        reason="停工 48 小时，等待期 12 小时后 36 小时 × 每小时毛利 2,400 元。"
-        " 48 h outage; 36 h beyond the 12 h waiting period × ¥2,400 gross profit an hour.",
+        reason="按理算表：停工 48 小时 × 每小时毛利 2,400 元，扣除等待期与免赔额。"
+        " Per the worksheet: 48 h × ¥2,400 an hour, less the waiting period and retention.",
     )  # fmt: skip
     claims.pay(
         platform.uow(adjuster), claim_id, coverage="business_interruption", amount=amount,

@@ -99,10 +99,12 @@ from liubu.claims.service_response import (
     upload_evidence,
 )
 from liubu.claims.service_web import (
+    ClaimDocuments,
     ClaimPage,
     ClaimsWebUnitOfWork,
     ReportablePolicy,
     Vendor,
+    claim_documents,
     claim_page,
     ir_panel,
     reportable_policies,
@@ -121,6 +123,7 @@ __all__ = [
     "BusinessInterruption",
     "Channel",
     "Claim",
+    "ClaimDocuments",
     "ClaimFlag",
     "ClaimPage",
     "ClaimState",
@@ -181,6 +184,7 @@ __all__ = [
     "authority_of",
     "check_notice",
     "claim_document",
+    "claim_documents",
     "claim_page",
     "claim_terms",
     "claim_view",

@@ -1,6 +1,8 @@
 """Read-only use cases the claims pages need beyond the core's: the policies an insured may
 report on (with each product's claims process, shown before the notice is sent), the insurer's
-incident-response panel by name, and everything one claim's page shows in one transaction.
+incident-response panel by name, everything one claim's page shows in one transaction, and the
+insured's documents of a claim — the coverage letter and, once assessed, the statement of loss —
+built from the position and worksheet the assessment stored (the same terms code as assessing).
 
 Nothing here writes: the pages change claims only through the core's use cases.
 """
@@ -10,9 +12,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from liubu.accounts import OrgKind
+from liubu.claims._common import insurers_claim
+from liubu.claims.documents import (
+    CoverageLetter,
+    DocumentHeader,
+    StatementOfLoss,
+    coverage_letter,
+    statement_of_loss,
+)
 from liubu.claims.ports import ClaimsUnitOfWork, PolicyReader
+from liubu.claims.position import CoveragePosition
 from liubu.claims.records import (
     Approval,
     ApprovalState,
@@ -25,7 +37,9 @@ from liubu.claims.records import (
     ReserveLine,
     TimelineEntry,
 )
+from liubu.claims.service_assessment import _position
 from liubu.claims.service_notice import spec_of
+from liubu.claims.worksheet import AdjustmentWorksheet
 from liubu.products import ClaimsProcess
 from liubu.underwriting import Policy, PolicyState
 
@@ -135,3 +149,43 @@ def claim_page(uow: ClaimsUnitOfWork, claim_id: str) -> ClaimPage:
             evidence=tuple(uow.claims.evidence(claim.id)),
             vendors=_vendors(uow, vendor_ids),
         )
+
+
+@dataclass(frozen=True)
+class ClaimDocuments:
+    """The insured's documents of a claim: the coverage letter (承保意见书) always; the statement
+    of loss (赔款计算书) and its worksheet once the claim is assessed."""
+
+    letter: CoverageLetter
+    worksheet: AdjustmentWorksheet | None
+    statement: StatementOfLoss | None
+
+
+def claim_documents(uow: ClaimsUnitOfWork, claim_id: str) -> ClaimDocuments:
+    """The coverage letter and statement of loss of a claim, for its insurer and its insured
+    (a vendor, or anyone else: 404). The position is the one the assessment stored (with the
+    adjuster's rulings); before an assessment, the position from the claim's facts alone."""
+    with uow:
+        claim = uow.claims.claim(claim_id)
+        if uow.principal.tenant_id != claim.client_tenant_id:
+            claim = insurers_claim(uow, claim_id)
+        policy = uow.underwriting.policy(claim.policy_id)
+        spec = spec_of(uow, policy)
+        position, terms = _position(uow, claim, None)
+    stored = claim.worksheet
+    if stored is not None and "position" in stored:
+        position = CoveragePosition.from_dict(stored["position"])
+    header = DocumentHeader(
+        claim_reference=claim.number,
+        policy_number=policy.number,
+        insured_name=policy.submission.enterprise.name,
+        product_name=spec.name,
+        issued_on=claim.updated_at.astimezone(ZoneInfo("Asia/Shanghai")).date(),
+        insurer_name=spec.insurer_name,
+    )
+    worksheet = None if stored is None else AdjustmentWorksheet.from_dict(stored)
+    return ClaimDocuments(
+        letter=coverage_letter(position, header=header),
+        worksheet=worksheet,
+        statement=None if worksheet is None else statement_of_loss(worksheet, terms, header=header),
+    )

@@ -15,6 +15,7 @@ from liubu.web import (
     audit,
     claims,
     claims_actions,
+    claims_assessment,
     diagnosis,
     experience,
     groups,
@@ -50,6 +51,7 @@ def install_pages(app: FastAPI) -> None:
         experience,
         claims,
         claims_actions,
+        claims_assessment,
     ):
         app.include_router(module.router)
     # Last: the area pages match /{slug} for the slugs in navigation.yaml.

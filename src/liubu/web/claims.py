@@ -17,6 +17,7 @@ from liubu import claims
 from liubu.accounts import OrgKind, Principal, Role
 from liubu.products import Text, load_vocabulary
 from liubu.requests import PlatformDep
+from liubu.web.claims_assessment import ITEM_ROWS
 from liubu.web.nav import navigation_for, require_page
 from liubu.web.rendering import language_of, render
 from liubu.web.security import WebPrincipal
@@ -113,8 +114,13 @@ def claim_detail(
 ) -> Response:
     """One claim, as the caller may see it (another party's claim: 404)."""
     lang = _lang(request)
+    text = _names(lang)["text"]
     with platform.uow(principal) as uow:
         view = claims.claim_page(uow, claim_id)
+    documents = None
+    if view.insurer or view.insured:
+        with platform.uow(principal) as uow:
+            documents = claims.claim_documents(uow, claim_id)
     vendor_names = {v.id: v.name for v in view.vendors}
     dispatched = {d.vendor_tenant_id for d in view.dispatches if str(d.state) != "declined"}
     me = principal.tenant_id
@@ -139,5 +145,10 @@ def claim_detail(
         and any(r in principal.roles for r in (Role.CLAIMS_ADJUSTER, Role.ADMIN)),
         pay_key=secrets.token_urlsafe(18),  # one per rendered pay form: a double submit pays once
         phases=[str(p) for p in claims.Phase],
+        documents=documents,
+        loss_kinds=[str(k) for k in claims.LossKind],
+        item_rows=range(ITEM_ROWS),
+        exclusions_to_check=claims.incident_type(view.claim.incident_type).exclusions_to_check,
+        exclusion_names={e.code: text(e.name) for e in load_vocabulary().exclusions},
         **_names(lang),
     )
