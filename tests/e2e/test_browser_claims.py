@@ -1,7 +1,20 @@
 """In real Chromium, steps 5 and 6: the SME reports a ransomware incident, the adjuster dispatches
 incident response from the panel, the vendor accepts, logs the timeline and keeps evidence, the
-adjuster reserves and pays (a double submit pays once), and the insured reads what was paid, in
-Chinese and in English. Another party's claim is a 404."""
+adjuster assesses (business interruption and the ransom), reserves and pays what the worksheet
+makes payable (a double submit pays once), and the insured reads the statement of loss, in
+Chinese and in English. Another party's claim is a 404.
+
+The figures are worked by hand from the demo policy (shifan-pc/sme-cyber-comprehensive@2, limit
+option ¥500,000): BI waiting period 8 h, extortion coinsurance 20 %, retention ¥5,000 an event,
+and the demo's earlier ransomware claim on the same policy already paid ¥91,789.47:
+
+- BI: 30 h down × ¥2,500 an hour = ¥75,000 ground up; beyond the waiting period
+  (30 − 8) × 2,500 = ¥55,000.
+- Extortion: ransom ¥20,000, screened, no hit; the insured keeps 20 %: 0.8 × 20,000 = ¥16,000.
+- Together 71,000 − 5,000 retention = ¥66,000 payable (the aggregate left, 500,000 − 91,789.47 =
+  408,210.53, does not bind), shared pro rata: BI 66,000 × 55/71 = 51,126.76, extortion
+  66,000 × 16/71 = 14,873.24; the aggregate left afterwards 408,210.53 − 66,000 = ¥342,210.53.
+"""
 
 from __future__ import annotations
 
@@ -97,6 +110,32 @@ def _respond(vendor: Page, site: str, number: str) -> None:
     expect(vendor.get_by_test_id("money")).to_have_count(0)
 
 
+def _assess(adjuster: Page) -> None:
+    form = adjuster.get_by_test_id("assess-form")
+    row = form.locator("tr[data-item='0']")
+    row.locator("select[name=item_coverage_0]").select_option("extortion")
+    row.locator("select[name=item_kind_0]").select_option("ransom")
+    row.locator("input[name=item_description_0]").fill("赎金 2 BTC 折合人民币")
+    row.locator("input[name=item_amount_0]").fill("20000.00")
+    row.locator("input[name=item_screened_0]").check()
+    form.locator("input[name=bi_hours]").fill("30")
+    form.locator("input[name=bi_hourly]").fill("2500")
+    adjuster.get_by_test_id("assess").click()
+    worksheet = adjuster.get_by_test_id("worksheet")
+    expect(worksheet.locator("tr:has(code:text-is('r × H')) td.amount")).to_have_text("¥75,000.00")
+    expect(worksheet.locator("tr:has(code:text-is('r × max(H − w, 0)')) td.amount")).to_have_text(
+        "¥55,000.00"
+    )
+    expect(adjuster.get_by_test_id("worksheet-payable")).to_have_text("¥66,000.00")
+    payable = adjuster.get_by_test_id("payable-by-coverage")
+    expect(payable.locator("tr[data-coverage=business_interruption] td.amount").first).to_have_text(
+        "¥51,126.76"
+    )
+    expect(payable.locator("tr[data-coverage=extortion] td.amount").first).to_have_text(
+        "¥14,873.24"
+    )
+
+
 def _reserve(adjuster: Page, coverage: str, amount: str, reason: str) -> None:
     form = adjuster.get_by_test_id("reserve-form")
     form.locator("select[name=coverage]").select_option(coverage)
@@ -145,23 +184,38 @@ def test_an_incident_from_notice_to_payment_in_chromium(
 
     adjuster.goto(site + path)
     expect(adjuster.locator("[data-testid=timeline] tr[data-phase]")).to_have_count(2)
-    # BI: 30 h down, 12 h waiting period, ¥2,500 gross profit an hour → 18 × 2,500 = 45,000.
-    _reserve(adjuster, "business_interruption", "45000.00", "停工 30 小时，扣除 12 小时等待期。")
-    _reserve(adjuster, "extortion", "20000.00", "赎金 2 BTC 折合，制裁筛查无命中。")
-    _pay_twice(adjuster, site, "business_interruption", "45000.00")
-    _pay_twice(adjuster, site, "extortion", "20000.00")
+    _assess(adjuster)
+    _reserve(adjuster, "business_interruption", "51126.76", "按理算表：营业中断应付额。")
+    _reserve(adjuster, "extortion", "14873.24", "按理算表：赎金应付额，制裁筛查无命中。")
+    _pay_twice(adjuster, site, "business_interruption", "51126.76")
+    _pay_twice(adjuster, site, "extortion", "14873.24")
     adjuster.get_by_test_id("payment-run").click()
     expect(adjuster.locator("[data-testid=payments] tr[data-payment=sent]")).to_have_count(2)
 
-    # The insured follows its claim: the timeline the vendor logged and what was paid.
-    for language, sent, total in (("zh_CN", "已发出", "¥65,000.00"), ("en", "sent", "¥65,000.00")):
+    # The insured follows its claim and reads the statement of loss, in Chinese and English.
+    for language, sent in (("zh_CN", "已发出"), ("en", "sent")):
         insured.goto(f"{site}/lang/{language}?next={path}")
         expect(insured.locator("[data-testid=timeline] tr[data-phase]")).to_have_count(2)
         expect(insured.locator("[data-testid=payments] tr[data-payment=sent]")).to_have_count(2)
         expect(insured.get_by_test_id("payments")).to_contain_text(sent)
         expect(insured.get_by_test_id("reserves")).to_have_count(0)  # reserves are the insurer's
+        expect(insured.get_by_test_id("payable")).to_have_text("¥66,000.00")
         insured.goto(f"{site}/steps/compensation")
-        expect(insured.locator(f"tr[data-claim='{number}']")).to_contain_text(total)
+        expect(insured.locator(f"tr[data-claim='{number}']")).to_contain_text("¥66,000.00")
+    for lang, title, waiting in (
+        ("zh", "赔款计算书", "中断时长"),
+        ("en", "Statement of loss", "waiting period"),
+    ):
+        insured.goto(f"{site}{path}/statement.{lang}.html")
+        expect(insured.locator("h1")).to_have_text(title)
+        body = insured.locator("body")
+        expect(body).to_contain_text(number)
+        expect(body).to_contain_text("66,000.00")
+        expect(body).to_contain_text("342,210.53")
+        expect(body).to_contain_text(waiting)
+        pdf = insured.request.get(f"{site}{path}/statement.{lang}.pdf")
+        assert pdf.ok
+        assert pdf.body().startswith(b"%PDF")
 
 
 def test_another_partys_claim_is_not_found(browser: Browser, demo: tuple[Platform, str]) -> None:
@@ -172,6 +226,9 @@ def test_another_partys_claim_is_not_found(browser: Browser, demo: tuple[Platfor
     response = vendor.goto(f"{site}/claims/{breach.id}")  # never dispatched to this vendor
     assert response is not None
     assert response.status == 404
+    expect(vendor.get_by_test_id("nav")).to_be_visible()  # the error page keeps the shell
+    for document in ("statement.en.html", "letter.en.pdf"):  # nor its documents
+        assert vendor.request.get(f"{site}/claims/{breach.id}/{document}").status == 404
     regulator = _page(browser, site, "regulator", locale="en")
     response = regulator.goto(f"{site}/claims/{breach.id}")
     assert response is not None
