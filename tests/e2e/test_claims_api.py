@@ -115,6 +115,34 @@ def test_notice_to_payment_over_http(api: Api, platform: Platform) -> None:
     )
     assert above.status_code == 422
     assert above.json()["code"] == "claims.above_reserve"
+    position = api.client.post(f"{case}/coverage", json={}, headers=insured)
+    assert position.status_code == 200, position.text
+    rulings = {
+        e["code"]: {"status": "does_not_apply", "reason": "已核查。"}
+        for e in position.json()["exclusions"]
+    }
+    assessed = api.client.post(
+        f"{case}/assessment",
+        json={
+            "items": [
+                {"coverage": "forensics", "kind": "invoice", "description": "取证发票",
+                 "amount": "25000.00"}
+            ],
+            "rulings": rulings,
+        },
+        headers=adjuster,
+    )  # fmt: skip
+    assert assessed.status_code == 200, assessed.text
+    assert assessed.json()["claimed"] == "25000.00"
+    assert api.client.get(case, headers=insured).json()["worksheet"]["claimed"] == "25000.00"
+    assert api.client.get(case, headers=vendor).json()["worksheet"] is None
+    bad = api.client.post(
+        f"{case}/assessment",
+        json={"items": [{"coverage": "forensics", "kind": "bribe", "description": "x",
+                         "amount": "1"}]},
+        headers=adjuster,
+    )  # fmt: skip
+    assert bad.status_code == 422
     run = api.client.post("/api/claims/payment-run", headers=adjuster).json()
     assert [p["id"] for p in run["sent"]] == [paid.json()["id"]]
     # The insured sees its payment (masked); another insurer sees nothing.

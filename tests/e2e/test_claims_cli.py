@@ -126,6 +126,15 @@ def test_a_claim_from_notice_to_payment_in_the_cli(cli_demo: Path) -> None:
     shown = json.loads(_cli("claims", "show", number, "--json", data_dir=data_dir).stdout)
     forensics = next(line for line in shown["reserves"] if line["coverage"] == "forensics")
     assert (forensics["reserve"], forensics["paid"]) == ("30000.00", "20000.00")
+    losses = data_dir / "losses.json"
+    position = json.loads(_cli("claims", "coverage", number, "--json", data_dir=data_dir).stdout)
+    rulings = {e["code"]: ["does_not_apply", "已核查"] for e in position["exclusions"]}
+    item = {"coverage": "forensics", "kind": "invoice", "description": "发票", "amount": "20000"}
+    losses.write_text(json.dumps({"items": [item], "rulings": rulings}), encoding="utf-8")
+    sheet = json.loads(
+        _cli("claims", "assess", number, str(losses), "--json", data_dir=data_dir).stdout
+    )
+    assert sheet["claimed"] == "20000.00"
     assert "closed" in _cli("claims", "close", number, "--reason", "结案", data_dir=data_dir).stdout
     assert (
         "reopened"

@@ -446,6 +446,12 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
         "counterparty": "x",
     },
     ("POST", "/api/claims/{case_id}/close"): lambda owner: {"reason": "x"},
+    ("POST", "/api/claims/{case_id}/coverage"): lambda owner: {"rulings": {}},
+    ("POST", "/api/claims/{case_id}/assessment"): lambda owner: {
+        "items": [
+            {"coverage": "forensics", "kind": "invoice", "description": "x", "amount": "1.00"}
+        ]
+    },
     ("POST", "/api/claims/{case_id}/reopen"): lambda owner: {"reason": "x"},
     ("POST", "/api/claims/{case_id}/dispatches"): lambda owner: {
         "vendor_id": owner.organisation_id

@@ -394,3 +394,65 @@ def _actuary(tenant_id: str) -> Any:
     from liubu.accounts import OrgKind, Role, acting_in
 
     return acting_in(tenant_id, OrgKind.INSURER, Role.ACTUARY, name="cli")
+
+
+@claims_app.command("coverage")
+def coverage(
+    ctx: typer.Context,
+    claim: Annotated[str, typer.Argument(help="Claim number or id.")],
+    as_json: AsJson = False,
+) -> None:
+    """The coverage position (承保意见): coverages that respond, exclusions, trigger."""
+    from liubu import claims
+
+    uow, found = _insurer_uow(ctx, claim)
+    position = claims.coverage_of(uow, found.id)
+    document = position.to_dict()
+    _emit(document, as_json, f"{found.number}: {position.position}")
+
+
+@claims_app.command("assess")
+def assess(
+    ctx: typer.Context,
+    claim: Annotated[str, typer.Argument(help="Claim number or id.")],
+    losses: Annotated[
+        Path, typer.Argument(help="JSON: items, business_interruption, rulings (docs/claims.md).")
+    ],
+    as_json: AsJson = False,
+) -> None:
+    """Assess a claim (定损) from a JSON file of itemised losses: the adjustment worksheet."""
+    from liubu import claims
+    from liubu.core import Money
+
+    try:
+        data = json.loads(losses.read_text(encoding="utf-8"))
+        items = [
+            claims.LossItem(
+                coverage=str(i["coverage"]),
+                kind=claims.LossKind(i["kind"]),
+                description=str(i["description"]),
+                amount=Money(str(i["amount"])),
+                documents=tuple(i.get("documents", ())),
+                count=i.get("count"),
+                sanctions_screened=bool(i.get("sanctions_screened", False)),
+                sanctions_hit=bool(i.get("sanctions_hit", False)),
+            )
+            for i in data.get("items", [])
+        ]
+        interruptions = [
+            claims.BusinessInterruption(
+                outage_hours=Decimal(str(b["outage_hours"])),
+                hourly_gross_profit=Money(str(b["hourly_gross_profit"])),
+                coverage=str(b.get("coverage", "business_interruption")),
+            )
+            for b in data.get("business_interruption", [])
+        ]
+        rulings = {str(k): (str(v[0]), str(v[1])) for k, v in data.get("rulings", {}).items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ValidationError(f"{losses}: not a losses file ({error}).", field="losses") from error
+    uow, found = _insurer_uow(ctx, claim)
+    sheet = claims.assess_claim(
+        uow, found.id, items=items, business_interruption=interruptions, rulings=rulings or None
+    )
+    line = f"{found.number}: claimed {sheet.claimed.amount}, payable {sheet.payable.amount}"
+    _emit(sheet.to_dict(), as_json, line)

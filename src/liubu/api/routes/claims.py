@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from liubu import claims
 from liubu.api.deps import UowDep
 from liubu.claims import Approval, Dispatch, Evidence, TimelineEntry
+from liubu.core import Money as CoreMoney
 
 router = APIRouter(prefix="/api/claims", tags=["claims"])
 
@@ -234,6 +235,59 @@ def approve_costs(dispatch_id: str, body: Costs, uow: UowDep) -> dict[str, Any]:
     )
 
 
+class RulingIn(BaseModel):
+    status: str = Field(pattern=r"^(applies|does_not_apply|undecided)$")
+    reason: str = Field(default="", max_length=2000)
+
+
+Rulings = Annotated[dict[Annotated[str, Field(max_length=64)], RulingIn], Field(max_length=50)]
+
+
+class CoverageAsk(BaseModel):
+    rulings: Rulings = Field(default_factory=dict)
+
+
+class LossItemIn(BaseModel):
+    coverage: str = Field(min_length=1, max_length=64)
+    kind: str = Field(pattern=r"^(invoice|payroll|ransom|notification|settlement|fine|other)$")
+    description: str = Field(min_length=1, max_length=500)
+    amount: Money
+    documents: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = Field(
+        default_factory=list, max_length=50
+    )
+    count: int | None = Field(default=None, ge=0, le=10**9)
+    sanctions_screened: bool = False
+    sanctions_hit: bool = False
+
+
+Hours = Annotated[Decimal, Field(gt=0, le=26352, max_digits=9, decimal_places=2)]
+
+
+class InterruptionIn(BaseModel):
+    outage_hours: Hours
+    hourly_gross_profit: Money | None = None
+    gross_profit: Money | None = None
+    gross_profit_hours: Hours | None = None
+    coverage: str = Field(default="business_interruption", min_length=1, max_length=64)
+    documents: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = Field(
+        default_factory=list, max_length=50
+    )
+
+
+class AssessmentIn(BaseModel):
+    items: list[LossItemIn] = Field(default_factory=list, max_length=500)
+    business_interruption: list[InterruptionIn] = Field(default_factory=list, max_length=5)
+    rulings: Rulings = Field(default_factory=dict)
+
+
+def _rulings(rulings: dict[str, RulingIn]) -> dict[str, tuple[str, str]]:
+    return {code: (r.status, r.reason) for code, r in rulings.items()}
+
+
+def _money(value: Decimal | None) -> CoreMoney | None:
+    return None if value is None else CoreMoney(value)
+
+
 class ExperienceRebuild(BaseModel):
     product: str = Field(min_length=3, max_length=200, description="insurer/code@version")
     as_of: date | None = None
@@ -330,6 +384,49 @@ def close(case_id: str, body: StateChange, uow: UowDep) -> dict[str, Any]:
 def reopen(case_id: str, body: StateChange, uow: UowDep) -> dict[str, Any]:
     claims.reopen(uow, case_id, reason=body.reason)
     return _view(uow, case_id)
+
+
+@router.post("/{case_id}/coverage")
+def coverage(case_id: str, body: CoverageAsk, uow: UowDep) -> dict[str, Any]:
+    """The coverage position (承保意见): the coverages that respond, the exclusions (with the
+    adjuster's rulings, if given: claims staff only) and the trigger."""
+    return claims.coverage_of(uow, case_id, rulings=_rulings(body.rulings) or None).to_dict()
+
+
+@router.post("/{case_id}/assessment")
+def assess(case_id: str, body: AssessmentIn, uow: UowDep) -> dict[str, Any]:
+    """Assess the claim (定损): the adjustment worksheet of the itemised losses under the bound
+    terms, explained line by line; kept with the claim."""
+    sheet = claims.assess_claim(
+        uow,
+        case_id,
+        items=[
+            claims.LossItem(
+                coverage=i.coverage,
+                kind=claims.LossKind(i.kind),
+                description=i.description,
+                amount=CoreMoney(i.amount),
+                documents=tuple(i.documents),
+                count=i.count,
+                sanctions_screened=i.sanctions_screened,
+                sanctions_hit=i.sanctions_hit,
+            )
+            for i in body.items
+        ],
+        business_interruption=[
+            claims.BusinessInterruption(
+                outage_hours=b.outage_hours,
+                hourly_gross_profit=_money(b.hourly_gross_profit),
+                gross_profit=_money(b.gross_profit),
+                gross_profit_hours=b.gross_profit_hours,
+                coverage=b.coverage,
+                documents=tuple(b.documents),
+            )
+            for b in body.business_interruption
+        ],
+        rulings=_rulings(body.rulings) or None,
+    )
+    return sheet.to_dict()
 
 
 @router.post("/{case_id}/dispatches", status_code=201)
