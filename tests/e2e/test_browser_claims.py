@@ -110,6 +110,18 @@ def _respond(vendor: Page, site: str, number: str) -> None:
     expect(vendor.get_by_test_id("money")).to_have_count(0)
 
 
+def _approve_costs(adjuster: Page) -> None:
+    """The vendor's costs pre-approved up to the incident-response sublimit: the product names
+    none, so the policy limit of ¥500,000 caps them; 30,000 + 480,000 would pass it."""
+    for amount in ("30000", "480000"):
+        form = adjuster.get_by_test_id("costs-form")
+        form.locator("input[name=amount]").fill(amount)
+        form.locator("input[name=note]").fill("应急响应报价 Incident-response quote")
+        adjuster.get_by_test_id("approve-costs").click()
+        expect(adjuster.locator("[data-testid=dispatches] td.amount")).to_have_text("¥30,000.00")
+    expect(adjuster.locator("p.error")).to_contain_text("510000")
+
+
 def _assess(adjuster: Page) -> None:
     form = adjuster.get_by_test_id("assess-form")
     row = form.locator("tr[data-item='0']")
@@ -184,6 +196,7 @@ def test_an_incident_from_notice_to_payment_in_chromium(
 
     adjuster.goto(site + path)
     expect(adjuster.locator("[data-testid=timeline] tr[data-phase]")).to_have_count(2)
+    _approve_costs(adjuster)
     _assess(adjuster)
     _reserve(adjuster, "business_interruption", "51126.76", "按理算表：营业中断应付额。")
     _reserve(adjuster, "extortion", "14873.24", "按理算表：赎金应付额，制裁筛查无命中。")

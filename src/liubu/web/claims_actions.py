@@ -295,6 +295,28 @@ def answer(
     return _back(claim_id)
 
 
+@router.post("/claims/{claim_id}/dispatches/{dispatch_id}/costs")
+def approve_costs(
+    request: Request,
+    claim_id: str,
+    dispatch_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+    amount: Annotated[str, Form(max_length=32)],
+    note: Long,
+) -> Response:
+    """Pre-approve more of a dispatched vendor's costs (within the incident-response sublimit)."""
+    return _claim_action(
+        request,
+        claim_id,
+        _("The vendor's costs are pre-approved."),
+        lambda: claims.approve_vendor_costs(
+            platform.uow(principal), dispatch_id, amount=_amount(amount), note=note
+        ),
+    )
+
+
 @router.post("/claims/{claim_id}/timeline")
 def log_timeline(
     request: Request,
