@@ -37,9 +37,12 @@ def _field(form: FormData, name: str, limit: int = 500) -> str:
 
 def _decimal(text: str, field: str) -> Decimal:
     try:
-        return Decimal(text.replace(",", ""))
+        number = Decimal(text.replace(",", ""))
     except (InvalidOperation, ValueError) as error:
         raise ValidationError("Give a number.", field=field, value=text[:32]) from error
+    if not number.is_finite():  # NaN or Infinity: no count, hours or amount
+        raise ValidationError("Give a finite number.", field=field, value=text[:32])
+    return number
 
 
 def _items(form: FormData) -> list[claims.LossItem]:
@@ -104,7 +107,9 @@ async def assess(
         try:
             items, bi = _items(form), _business_interruption(form)
         except ValueError as error:  # an unknown loss kind
-            raise ValidationError(str(error)[:200], field="items") from error
+            raise ValidationError(
+                f"Choose the kind of each loss: one of {', '.join(KINDS)}.", field="items"
+            ) from error
         claims.assess_claim(
             platform.uow(principal),
             claim_id,
