@@ -58,6 +58,40 @@ GROUP_CODES = [
     "software_supply",
     "unassessed",
 ]
+# Claims codes shown through _() on the claims pages (states, flags, phases, channels, sources).
+CLAIM_CODES = [
+    "open",
+    "closed",
+    "late_notice",
+    "before_retroactive_date",
+    "reported_outside_period",
+    "reserve_set_by_adjuster",
+    "engine",
+    "adjuster",
+    "awaiting_approval",
+    "sent",
+    "pending",
+    "accepted",
+    "triage",
+    "containment",
+    "eradication",
+    "recovery",
+    "other",
+    "insured",
+    "hotline",
+    "provider",
+    "reserve",
+    "payment",
+    "invoice",
+    "payroll",
+    "ransom",
+    "notification",
+    "settlement",
+    "fine",
+    "undecided",
+    "does_not_apply",
+    "applies",
+]
 ROLES = [
     "admin",
     "underwriter",
@@ -92,6 +126,7 @@ def message_ids() -> list[str]:
         + QUOTE_STATES
         + DIMENSIONS
         + GROUP_CODES
+        + CLAIM_CODES
     )
     return list(dict.fromkeys(found))
 

@@ -101,6 +101,7 @@ def load_demo(platform: Platform) -> list[DemoLogin]:
     load_reference_products(platform)
     _load_demo_chain(platform, owner)
     load_demo_experience(platform)
+    load_demo_claims(platform)
     return logins
 
 
@@ -291,3 +292,170 @@ def load_demo_experience(platform: Platform) -> int:
     actuary = acting_in(insurer.id, OrgKind.INSURER, Role.ACTUARY, name="demo")
     summary = import_experience(platform.uow(actuary), data, product_ref=DEMO_EXPERIENCE_PRODUCT)
     return summary.stored
+
+
+DEMO_CLAIMS_PRODUCT = "shifan-pc/sme-cyber-comprehensive@2"
+
+
+def _demo_principals(platform: Platform) -> dict[str, accounts.Principal]:
+    """The demo's own users (by login name) as principals, so the trail names who acted."""
+    with platform.uow(SYSTEM) as uow:
+        found = {}
+        for username in ("enterprise", "underwriter", "adjuster", "insurer-admin", "analyst"):
+            user = uow.users.find_by_username(username)
+            assert user is not None, "the demo users are created first"
+            found[username] = accounts.load_principal(uow, user.id)
+        return found
+
+
+def _demo_policy(platform: Platform, people: dict[str, accounts.Principal]) -> str:
+    """The demo enterprise's SME policy, bound 90 days ago from a quote the underwriter accepted
+    (the filed rates sit below the technical price, so the quote is referred first)."""
+    from datetime import timedelta
+
+    from liubu import underwriting
+
+    insured = people["enterprise"]
+    with platform.uow(insured) as uow:
+        enterprise = next(iter(uow.enterprises.list()))
+        quote, *_ = underwriting.request_quotes(
+            uow, enterprise.id, products_wanted=[DEMO_CLAIMS_PRODUCT]
+        )
+    if quote.status == "referred":
+        with platform.uow(people["underwriter"]) as uow:
+            underwriting.decide_referral(
+                uow, quote.id, approve=True, reasons="演示：评分与发现项已核实。 Demo: verified."
+            )
+    with platform.uow(insured) as uow:
+        quote = uow.underwriting.quote(quote.id)
+        index = next(i for i, o in enumerate(quote.options) if o.status.offered)
+        start = datetime.now(UTC).date() - timedelta(days=90)
+        policy = underwriting.bind(
+            uow, quote.id, option_index=index, expected_version=quote.version, start=start
+        )
+    return policy.id
+
+
+def load_demo_claims(platform: Platform) -> list[str]:
+    """Claims in several states, made through the claims use cases, so the adjuster, the insured
+    and the incident-response vendor each have work: a ransomware claim with the demo security
+    provider dispatched (it is on the insurer's panel), its response logged, evidence kept, and
+    business interruption paid; and an open data-breach claim with reserves the adjuster set.
+    Returns the claim numbers."""
+    from datetime import timedelta
+
+    from liubu import claims
+
+    people = _demo_principals(platform)
+    policy_id = _demo_policy(platform, people)
+    adjuster, vendor = people["adjuster"], people["analyst"]
+    with platform.uow(people["insurer-admin"]) as uow:
+        claims.add_to_panel(uow, vendor.tenant_id)
+    now = datetime.now(UTC)
+    ransomware = claims.notify(
+        platform.uow(people["enterprise"]),
+        claims.Notice(
+            policy_id=policy_id,
+            incident_type="ransomware",
+            occurred_on=(now - timedelta(days=12)).date(),
+            discovered_at=now - timedelta(days=12, hours=-3),
+            description="生产排程服务器被加密，发现勒索信；产线停工。"
+            " Production scheduling servers encrypted, ransom note found; the line stopped.",
+            contact=claims.Contact("王小明", "13912345678"),
+            affected_assets=("mes01.example.cn", "fs01.example.cn"),
+        ),
+    ).claim
+    sent = claims.dispatch(platform.uow(adjuster), ransomware.id, vendor_tenant_id=vendor.tenant_id)
+    claims.answer_dispatch(platform.uow(vendor), sent.id, accept=True)
+    for hours, phase, note in (
+        (
+            -285,
+            "triage",
+            "远程接入，确认 LockBit 变种；隔离受影响网段。 Remote triage: LockBit variant.",
+        ),
+        (-280, "containment", "封禁 C2 地址，重置域管理员口令。 C2 blocked, domain admin reset."),
+        (-260, "eradication", "清除持久化后门，修补 VPN 漏洞。 Persistence removed, VPN patched."),
+        (-230, "recovery", "自离线备份恢复 MES，产线恢复。 MES restored from offline backup."),
+    ):
+        claims.log_timeline(
+            platform.uow(vendor), ransomware.id, phase=phase, note=note,
+            at=now + timedelta(hours=hours),
+        )  # fmt: skip
+    claims.upload_evidence(
+        platform.uow(vendor),
+        ransomware.id,
+        filename="ransom-note.txt",
+        content_type="text/plain",
+        content=b"Your files are encrypted. (demo evidence)\n",
+    )
+    _demo_pay(platform, adjuster, ransomware.id)
+    breach = claims.notify(
+        platform.uow(people["enterprise"]),
+        claims.Notice(
+            policy_id=policy_id,
+            incident_type="data_breach",
+            occurred_on=(now - timedelta(days=3)).date(),
+            discovered_at=now - timedelta(days=2),
+            description="客户订单数据库疑似外泄，约 1.2 万条记录。"
+            " Customer order database suspected leaked, about 12,000 records.",
+            contact=claims.Contact("王小明", "13912345678"),
+            affected_assets=("crm.example.cn",),
+        ),
+    ).claim
+    _demo_reserve(platform, adjuster, breach.id)
+    return [ransomware.number, breach.number]
+
+
+def _demo_pay(platform: Platform, adjuster: accounts.Principal, claim_id: str) -> None:
+    """The ransomware claim assessed — 48 hours down at ¥2,400 gross profit an hour, the ransom
+    not paid — then what the worksheet makes payable on business interruption reserved, paid
+    (within the adjuster's authority) and sent by the payment run."""
+    from liubu import claims
+    from liubu.core import Money
+
+    sheet = claims.assess_claim(
+        platform.uow(adjuster),
+        claim_id,
+        items=[
+            claims.LossItem(
+                coverage="forensics",
+                kind=claims.LossKind.INVOICE,
+                description="取证调查发票 Forensic investigation invoice",
+                amount=Money("18000.00"),
+            )
+        ],
+        business_interruption=[
+            claims.BusinessInterruption(
+                outage_hours=Decimal(48), hourly_gross_profit=Money("2400.00")
+            )
+        ],
+    )
+    amount = sheet.payable_for("business_interruption").amount
+    claims.set_reserve(
+        platform.uow(adjuster), claim_id, coverage="business_interruption", amount=amount,
+        reason="按理算表：停工 48 小时 × 每小时毛利 2,400 元，扣除等待期与免赔额。"
+        " Per the worksheet: 48 h × ¥2,400 an hour, less the waiting period and retention.",
+    )  # fmt: skip
+    claims.pay(
+        platform.uow(adjuster), claim_id, coverage="business_interruption", amount=amount,
+        payee=claims.Payee("苏州示例智能制造有限公司", "6222021001122334455"),
+        idempotency_key=f"demo-bi-{claim_id}",
+    )  # fmt: skip
+    claims.run_payments(platform.uow(adjuster))
+
+
+def _demo_reserve(platform: Platform, adjuster: accounts.Principal, claim_id: str) -> None:
+    """The adjuster's case reserves on the open data-breach claim, each with its reason."""
+    from liubu import claims
+
+    with platform.uow(adjuster) as uow:
+        lines = {line.coverage for line in claims.claim_view(uow, claim_id).reserves}
+    for coverage, amount, reason in (
+        ("notification", "60000.00", "约 1.2 万名客户的通知与呼叫中心。 Notifying about 12,000."),
+        ("forensics", "45000.00", "取证调查报价。 Forensic investigation quote."),
+    ):
+        if coverage in lines:
+            claims.set_reserve(
+                platform.uow(adjuster), claim_id, coverage=coverage, amount=Decimal(amount),
+                reason=reason,
+            )  # fmt: skip

@@ -13,6 +13,9 @@ from liubu.errors import LiubuError
 from liubu.web import (
     account,
     audit,
+    claims,
+    claims_actions,
+    claims_assessment,
     diagnosis,
     experience,
     groups,
@@ -48,6 +51,9 @@ def install_pages(app: FastAPI) -> None:
         groups,
         experience,
         reserving,
+        claims,
+        claims_actions,
+        claims_assessment,
     ):
         app.include_router(module.router)
     # Last: the area pages match /{slug} for the slugs in navigation.yaml.
