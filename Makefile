@@ -11,6 +11,10 @@ export UV_PYTHON_DOWNLOADS := never
 LOCKSUM := $(shell cat pyproject.toml uv.lock | cksum | cut -d' ' -f1)
 STAMP  := $(VENV)/.installed-$(LOCKSUM)
 DEMO_STAMP := $(VENV)/.runtime-$(LOCKSUM)
+# The suite starts hundreds of `liubu` processes (CLI journeys, the worker, kill-and-resume
+# tests): let them reuse compiled bytecode even where the environment asks Python not to write it
+# (each would otherwise compile the whole package again, several seconds a process on 2 cores).
+unexport PYTHONDONTWRITEBYTECODE
 # One BLAS thread per process: the risk engine's vector products are small, and threaded
 # OpenBLAS slows them badly when cores are shared (tests, a web server beside scans).
 export OPENBLAS_NUM_THREADS ?= 1
