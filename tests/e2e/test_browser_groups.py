@@ -112,8 +112,8 @@ def test_regulator_dashboard_draws_its_charts_and_counts(
     text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
     assert text.splitlines()[1] == (
         f"enterprise,total,,{stats.enterprise.policies},{stats.enterprise.insureds},"
-        f"{stats.enterprise.premium},{stats.enterprise.sum_insured},0"
-    )
+        f"{stats.enterprise.premium},{stats.enterprise.sum_insured},0,,"
+    )  # merged 0; claims and claims paid empty: the enterprise line reports no claim figures
     with page.expect_download() as xlsx_download:
         page.get_by_test_id("export-xlsx").click()
     sheet = load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))["enterprise 企业"]
