@@ -8,8 +8,10 @@ Pages show these; the exact values stay in the API and the JSON/CSV exports (and
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
+
+from liubu.core import half_up
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DASH = "—"
@@ -31,7 +33,7 @@ def money(value: object, places: int = 2) -> str:
     if number is None:
         return DASH
     quantum = Decimal(1).scaleb(-places)
-    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    rounded = half_up(number, quantum)
     sign = "-" if rounded < 0 else ""
     return f"{sign}¥{abs(rounded):,.{places}f}"
 
@@ -46,7 +48,7 @@ def significant(value: object, digits: int = 4) -> str:
         return "0"
     exponent = number.adjusted()  # floor(log10 |x|)
     places = max(digits - 1 - exponent, 0)
-    rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    rounded = half_up(number, Decimal(1).scaleb(-places))
     text = f"{rounded:,.{places}f}"
     if places and "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -58,7 +60,7 @@ def percent(value: object, places: int = 1) -> str:
     number = _number(value)
     if number is None:
         return DASH
-    scaled = (number * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    scaled = half_up(number * 100, Decimal(1).scaleb(-places))
     return f"{scaled:,.{places}f}%"
 
 
