@@ -298,6 +298,14 @@ def answer(
     out.print(f"dispatch {answered.id} {answered.state}")
 
 
+def _incident_party(ctx: typer.Context, claim: str, vendor: str | None) -> tuple[Any, Any, Any]:
+    """The platform, the claim (by number or id) and who acts on its incident response: the
+    named vendor's analyst, else an adjuster of the claim's insurer."""
+    platform = state(ctx).platform()
+    found = _claim(platform, claim)
+    return platform, found, _vendor(vendor) if vendor else _adjuster(found.tenant_id)
+
+
 @claims_app.command("timeline")
 def timeline(
     ctx: typer.Context,
@@ -310,9 +318,7 @@ def timeline(
     """Show the incident-response timeline, or add an entry (--phase and --note)."""
     from liubu import claims
 
-    platform = state(ctx).platform()
-    found = _claim(platform, claim)
-    principal = _vendor(vendor) if vendor else _adjuster(found.tenant_id)
+    platform, found, principal = _incident_party(ctx, claim, vendor)
     if phase is not None:
         claims.log_timeline(platform.uow(principal), found.id, phase=phase, note=note or "")
     view = claims.incident_view(platform.uow(principal), found.id)
@@ -338,9 +344,7 @@ def evidence(
     """List a claim's evidence, or upload FILE (kept under its SHA-256, never changed)."""
     from liubu import claims
 
-    platform = state(ctx).platform()
-    found = _claim(platform, claim)
-    principal = _vendor(vendor) if vendor else _adjuster(found.tenant_id)
+    platform, found, principal = _incident_party(ctx, claim, vendor)
     if file is not None:
         if not file.is_file() or file.stat().st_size > claims.MAX_EVIDENCE_BYTES:
             raise ValidationError(f"{file} is not a readable file of at most 10 MiB.", field="file")
