@@ -91,10 +91,24 @@ def test_chain_owner_sees_the_supply_graph_and_binds(
     assert sum(c.member_premium for c in certificates) == master.total_premium == total
 
 
+def _bound_master(platform: Platform) -> None:
+    """Bind the demo chain's master policy through the use case unless a test already did:
+    under xdist each test of this module may get its own site."""
+    with platform.uow(SYSTEM) as uow:
+        (scheme,) = uow.groups.schemes()
+        if uow.groups.master_policies(scheme.id):
+            return
+        owner = uow.enterprises.get(scheme.sponsor_enterprise_id)
+    with platform.uow(acting_in(owner.tenant_id, OrgKind.ENTERPRISE)) as uow:
+        quote = groups.quote_group(uow, scheme.id, limit=Decimal("1000000"))
+        groups.bind_group(uow, scheme.id, quote)
+
+
 def test_regulator_dashboard_draws_its_charts_and_counts(
     browser: Browser, site: tuple[Platform, str]
 ) -> None:
     platform, base = site
+    _bound_master(platform)  # the counts need the chain's ten insureds, whatever ran first
     page = _sign_in(browser, base, "regulator")
     page.goto(f"{base}/statistics")
     for chart in ("enterprise_type", "enterprise_month", "personal_month", "personal_province"):
