@@ -381,6 +381,10 @@ class Scaled(Severity):
     def partial_mean(self, x: npt.ArrayLike) -> FloatArray:
         return self.factor * self.base.partial_mean(as_array(x) / self.factor)
 
+    def limited_moment(self, u: float, order: int) -> float:
+        """E[min(cX, u)^k] = c^k·E[min(X, u/c)^k]: the base's own (scalar) form."""
+        return float(self.factor**order * self.base.limited_moment(u / self.factor, order))
+
     @property
     def upper(self) -> float:
         return self.factor * self.base.upper

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from scipy import fft as sfft
 
 from liubu.risk.events import Scenario
+from liubu.risk.frequency import Poisson
 from liubu.risk.grid import Grid, annual_moments
 from liubu.risk.measures import LazyParts, LossDistribution, inner
 from liubu.risk.model import Model
@@ -67,12 +68,7 @@ def aggregate_fft(model: Model, grid: Grid) -> FftOutput:
     """
     tilt = grid.tilt_vector()
     events = [_event(model, s, grid, tilt) for s in model.scenarios]
-    gen: list[ComplexArray] = [
-        np.asarray(s.frequency.pgf(e.phi), dtype=np.complex128)
-        for s, e in zip(model.scenarios, events, strict=True)
-    ]
-    others = _leave_one_out(gen)
-    gross = _untilt(sfft.irfft(others[0] * gen[0], grid.m), tilt)
+    gross = _untilt(sfft.irfft(_annual_transform(model.scenarios, events), grid.m), tilt)
     padded = np.maximum(gross, 0.0)
     pmf, _ = _lump(padded, {}, grid.n)
     lost = max(1.0 - float(pmf.sum()), 0.0)
@@ -87,7 +83,11 @@ def aggregate_fft(model: Model, grid: Grid) -> FftOutput:
     values, probs, below, factor = _limit(pmf, x, model.terms.aggregate_limit)
 
     def allocate() -> dict[str, FloatArray]:
-        amounts, totals = _annual_amounts(model, grid, tilt, events, others)
+        gen = [
+            np.asarray(s.frequency.pgf(e.phi), dtype=np.complex128)
+            for s, e in zip(model.scenarios, events, strict=True)
+        ]
+        amounts, totals = _annual_amounts(model, grid, tilt, events, _leave_one_out(gen))
         # with a tail value, each part keeps its whole amount in the sums lumped at the top and
         # adds its components' expected loss beyond the top
         _, marks = _lump(gross, amounts, grid.n, rescale=tail is None)
@@ -143,8 +143,30 @@ def _share_lost(
             marks[k][-1] += amount * share
 
 
+def _annual_transform(scenarios: Sequence[Scenario], events: Sequence[_Event]) -> ComplexArray:
+    """Π_j P_j(φ_j), the tilted transform of the annual loss. Poisson scenarios share one
+    exponential: Π exp(λ_j(φ_j − 1)) = exp(Σ λ_j(φ_j − 1))."""
+    exponent: ComplexArray | None = None
+    total: ComplexArray | None = None
+    for scenario, event in zip(scenarios, events, strict=True):
+        frequency = scenario.frequency
+        if isinstance(frequency, Poisson):
+            term = frequency.rate * (event.phi - 1.0)
+            exponent = term if exponent is None else exponent + term
+        else:
+            gen = np.asarray(frequency.pgf(event.phi), dtype=np.complex128)
+            total = gen if total is None else total * gen
+    if exponent is not None:
+        total = np.exp(exponent) if total is None else total * np.exp(exponent)
+    assert total is not None  # a model has at least one scenario
+    return total
+
+
 def _event(model: Model, scenario: Scenario, grid: Grid, tilt: FloatArray) -> _Event:
-    """The insured event loss: components discretised, convolved, shifted by the retention."""
+    """The insured event loss: components discretised, convolved, shifted by the retention.
+
+    One transform per component, one array at a time: arrays under 128 KiB come from the
+    allocator's heap, where a batch of them would be fresh pages in a new process."""
     n, m = grid.n, grid.m
     layers = model.layers(scenario)
     pmfs = tuple(grid.component_pmf(layer) for layer in layers)
@@ -165,8 +187,7 @@ def _event(model: Model, scenario: Scenario, grid: Grid, tilt: FloatArray) -> _E
         for ft in fts[1:]:
             total = total * ft
         summed = _untilt(sfft.irfft(total, m), tilt)
-    target = np.clip(np.arange(len(summed)) - shift, 0, m - 1)
-    pmf = np.bincount(target, weights=summed, minlength=m).astype(np.float64)
+    pmf = _retained(summed, shift, m)
     return _Event(
         pmf,
         total if fts and shift == 0 else sfft.rfft(pmf * tilt, m),
@@ -176,6 +197,18 @@ def _event(model: Model, scenario: Scenario, grid: Grid, tilt: FloatArray) -> _E
         shift,
         max(errors, default=0.0),
     )
+
+
+def _retained(summed: FloatArray, shift: int, m: int) -> FloatArray:
+    """(ΣZ − R)⁺ on the m-point lattice: the mass at or below the retention at zero."""
+    out = np.zeros(m)
+    if shift == 0:
+        out[: len(summed)] = summed
+        return out
+    out[0] = summed[: shift + 1].sum()
+    rest = summed[shift + 1 :]
+    out[1 : 1 + len(rest)] = rest
+    return out
 
 
 def _event_parts(
@@ -277,10 +310,14 @@ def _occurrence(
     scenarios: Sequence[Scenario], events: Sequence[_Event], grid: Grid
 ) -> LossDistribution:
     """P(largest insured event in a year ≤ x) = Π_j P_j(F_j(x)), at the bucket edges."""
-    below = np.ones(grid.n)
+    below, exponent = np.ones(grid.n), np.zeros(grid.n)
     for scenario, event in zip(scenarios, events, strict=True):
         within = np.minimum(np.cumsum(np.maximum(event.pmf[: grid.n], 0.0)), 1.0)
-        below = below * np.asarray(scenario.frequency.pgf(within), np.float64)
+        if isinstance(scenario.frequency, Poisson):  # one exponential for all Poisson counts
+            exponent += scenario.frequency.rate * (within - 1.0)
+        else:
+            below = below * np.asarray(scenario.frequency.pgf(within), np.float64)
+    below = below * np.exp(exponent)
     pmf = np.diff(below, prepend=0.0)
     pmf[-1] += 1.0 - below[-1]
     return LossDistribution(

@@ -86,16 +86,10 @@ class ComponentLayer:
 
     def lev_array(self, u: npt.ArrayLike) -> FloatArray:
         """E[min(Z, u)] for an array of u (vectorised :meth:`limited_moment` of order 1)."""
-        uu = as_array(u)
+        uu = np.minimum(as_array(u), self.cap)  # Z ≤ L: min(Z, u) = min(Z, L) above it
         a, w, base = self.money_per_unit, self.waiting, self.base
         if a == 0.0:
             return np.zeros_like(uu)
-        below = uu < self.cap
-        if not below.all():  # Z ≤ L: nothing above the sublimit (most of a lattice, often)
-            out = np.zeros_like(uu)
-            if below.any():
-                out[below] = self.stop_loss(uu[below])
-            return out
         if not self.qualifying:
             start = float(base.lev_array(w)) if w > 0 else 0.0
             return np.asarray(a * (base.lev_array(w + uu / a) - start), dtype=np.float64)
@@ -132,8 +126,10 @@ class ComponentLayer:
         start = 0.0 if self.qualifying else w
         top = float(base.stop_loss(start + self.cap / a)) if math.isfinite(self.cap) else 0.0
         out = a * (base.stop_loss(start + uu / a) - top)
-        if self.qualifying:
-            out = np.where(uu >= a * w, out, self.mean - self.lev_array(uu))
+        if self.qualifying:  # below a·w, E[min(Z, u)] (an incomplete beta or two per point)
+            early = uu < a * w
+            if early.any():
+                out[early] = self.mean - self.lev_array(uu[early])
         return np.asarray(np.maximum(out, 0.0), dtype=np.float64)
 
     def quantile_bound(self, q: float) -> float:
@@ -141,7 +137,7 @@ class ComponentLayer:
         a = self.money_per_unit
         if a == 0.0:
             return 0.0
-        drawn = float(self.base.ppf(q))
+        drawn = _quantile(self.base, q)
         covered = a * drawn if self.qualifying else a * max(drawn - self.waiting, 0.0)
         return min(covered, self.cap)
 
@@ -179,9 +175,17 @@ def _limited_moment(layer: ComponentLayer, order: int, limit: float) -> float:
     return layer._limited_moment(order, limit)
 
 
+@functools.lru_cache(maxsize=4096)
+def _quantile(base: Severity, q: float) -> float:
+    """B's q-quantile, remembered: a quote's options ask it of the same scenarios (the grid's
+    reach), and some severities (PERT, mixtures) invert their cdf numerically."""
+    return float(base.ppf(q))
+
+
 def clear_moments() -> None:
-    """Forget the remembered layer moments."""
+    """Forget the remembered layer moments and quantiles."""
     _limited_moment.cache_clear()
+    _quantile.cache_clear()
 
 
 def _layer_moment(base: Severity, low: float, high: float, order: int) -> float:

@@ -197,6 +197,16 @@ class Lognormal(Severity):
         z = (math.log(x) - self.mu - order * self.sigma**2) / self.sigma
         return scale * float(special.ndtr(z))
 
+    def limited_moment(self, u: float, order: int) -> float:
+        """E[min(X, u)^order], the generic form with scalar arithmetic (the layers' moments ask
+        it dozens of times per model; the array path costs more than the normal cdf itself)."""
+        if math.isinf(u):
+            return self.moment(order)
+        if u <= 0.0:
+            return 0.0 if order > 0 else 1.0
+        tail = float(special.ndtr((self.mu - math.log(u)) / self.sigma))
+        return self.partial_moment(u, order) + (u**order * tail if tail > 0 else 0.0)
+
     def partial_mean(self, x: npt.ArrayLike) -> FloatArray:
         arr = as_array(x)
         with np.errstate(divide="ignore"):
@@ -307,8 +317,17 @@ class Pert(Severity):
         inside = (y > 0.0) & (y < 1.0)
         cdf = (y >= 1.0).astype(np.float64)
         first = cdf.copy()
-        cdf[inside] = special.betainc(self.alpha, self.beta, y[inside])
-        first[inside] = special.betainc(self.alpha + 1.0, self.beta, y[inside])
+        inner_y = y[inside]
+        cdf[inside] = special.betainc(self.alpha, self.beta, inner_y)
+        # I_y(α+1, β) = I_y(α, β) − y^α·(1 − y)^β / (α·B(α, β)): one incomplete beta, not two
+        # (absolute error ≈ 10⁻¹⁶, all that the mean-minus-LEV stop-loss keeps anyway)
+        log_term = (
+            self.alpha * np.log(inner_y)
+            + self.beta * np.log1p(-inner_y)
+            - math.log(self.alpha)
+            - special.betaln(self.alpha, self.beta)
+        )
+        first[inside] = np.maximum(cdf[inside] - np.exp(log_term), 0.0)
         ratio = self.alpha / (self.alpha + self.beta)
         return self.low * cdf + (self.high - self.low) * ratio * first, cdf
 

@@ -33,9 +33,11 @@ def test_a_bi_layer_matches_its_definition_on_simulated_hours(semantics) -> None
     assert np.allclose(layer.recoverable(hours), by_definition, rtol=1e-12, atol=0)
     se = by_definition.std() / np.sqrt(len(hours))
     assert layer.mean == pytest.approx(by_definition.mean(), abs=4 * se)
-    assert float(layer.lev_array(np.array([15_000.0]))[0]) == pytest.approx(
-        np.minimum(by_definition, 15_000.0).mean(), abs=4 * se
-    )
+    # E[min(Z, u)] below, at and above the sublimit (above it, E[Z]: nothing lies beyond L)
+    for u in (15_000.0, 40_000.0, 90_000.0):
+        assert float(layer.lev_array(np.array([u]))[0]) == pytest.approx(
+            np.minimum(by_definition, u).mean(), abs=4 * se
+        )
     for z in (0.0, 5_000.0, 20_000.0, 39_999.0):
         assert float(layer.cdf(z)) == pytest.approx(np.mean(by_definition <= z), abs=3e-3)
 
