@@ -54,7 +54,7 @@ from liubu.claims import (
     AntifraudClaim,
     AntifraudTerms,
     YearToDate,
-    assess,
+    assess_antifraud_claim,
     import_antifraud_claims,
     parse_receipt_number,
 )
@@ -262,7 +262,7 @@ def _peer_run(platform: Platform, path: Path, tenant_id: str) -> tuple[int, Deci
             if limit not in terms:
                 terms[limit] = AntifraudTerms.of(spec, limit=limit)
             before = to_date.get(key, YearToDate())
-            result = assess(
+            result = assess_antifraud_claim(
                 claim,
                 terms=terms[limit],
                 inception=policy.inception,  # type: ignore[attr-defined]

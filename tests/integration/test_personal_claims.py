@@ -19,8 +19,8 @@ from liubu.accounts import OrgKind, Role, acting_in
 from liubu.bootstrap import Platform
 from liubu.claims import (
     AntifraudClaim,
+    AntifraudDecision,
     ClaimsCode,
-    Decision,
     antifraud_claim,
     antifraud_claims,
     file_antifraud_claim,
@@ -239,7 +239,7 @@ def test_a_single_claim_is_assessed_stored_and_hidden_from_other_insurers(
         claim=_claim(receipt("2026-03", 21), loss="13000"),
         cipher=book.cipher,
     )
-    assert stored.assessment.decision is Decision.ACCEPTED
+    assert stored.assessment.decision is AntifraudDecision.ACCEPTED
     assert stored.assessment.payable == Decimal("7000.00")  # (13000 − 3000) × 0.7
     with pytest.raises(ConflictError) as twice:
         file_antifraud_claim(

@@ -11,14 +11,14 @@ import pytest
 
 from liubu.claims import (
     AntifraudClaim,
+    AntifraudDecision,
     AntifraudTerms,
     ClaimsCode,
-    Decision,
     YearToDate,
     anniversary,
-    assess,
+    antifraud_step_title,
+    assess_antifraud_claim,
     parse_receipt_number,
-    step_title,
 )
 from liubu.errors import ValidationError
 from liubu.products import ProductSpec, load_reference_catalogue
@@ -60,10 +60,10 @@ def test_the_terms_are_read_off_the_filed_product(product: ProductSpec) -> None:
 
 def test_a_first_claim_pays_seventy_percent_above_the_retention(product: ProductSpec) -> None:
     terms = AntifraudTerms.of(product, limit=Decimal(50_000))
-    result = assess(_claim("20000", recovered="1000"), terms=terms, inception=INCEPTION,
-                    year_to_date=YearToDate())  # fmt: skip
+    result = assess_antifraud_claim(_claim("20000", recovered="1000"), terms=terms,
+                                    inception=INCEPTION, year_to_date=YearToDate())  # fmt: skip
     # (20000 − 1000 − 3000) × 0.7 = 11200
-    assert result.decision is Decision.ACCEPTED
+    assert result.decision is AntifraudDecision.ACCEPTED
     assert result.payable == Decimal("11200.00")
     assert result.retention_applied == Decimal("3000.00")
     assert result.payable_from == dt.date(2026, 3, 31)
@@ -73,8 +73,12 @@ def test_the_share_is_rounded_half_up_to_the_fen_once(product: ProductSpec) -> N
     terms = AntifraudTerms.of(product, limit=Decimal(10_000))
     # (3000.05 − 3000) × 0.7 = 0.035 → 0.04 and (3000.15 − 3000) × 0.7 = 0.105 → 0.11 half-up
     # (half-even would give 0.10: the second case tells the two apart)
-    first = assess(_claim("3000.05"), terms=terms, inception=INCEPTION, year_to_date=YearToDate())
-    second = assess(_claim("3000.15"), terms=terms, inception=INCEPTION, year_to_date=YearToDate())
+    first = assess_antifraud_claim(
+        _claim("3000.05"), terms=terms, inception=INCEPTION, year_to_date=YearToDate()
+    )
+    second = assess_antifraud_claim(
+        _claim("3000.15"), terms=terms, inception=INCEPTION, year_to_date=YearToDate()
+    )
     assert (first.payable, second.payable) == (Decimal("0.04"), Decimal("0.11"))
 
 
@@ -83,22 +87,30 @@ def test_earlier_claims_of_the_year_erode_the_retention_and_the_limit(
 ) -> None:
     terms = AntifraudTerms.of(product, limit=Decimal(10_000))
     year = YearToDate()
-    first = assess(_claim("2000"), terms=terms, inception=INCEPTION, year_to_date=year)
+    first = assess_antifraud_claim(
+        _claim("2000"), terms=terms, inception=INCEPTION, year_to_date=year
+    )
     assert (first.payable, first.retention_applied) == (Decimal("0.00"), Decimal("2000.00"))
     assert first.notes[0] is ClaimsCode.WITHIN_RETENTION
     year = year.after(first)
-    second = assess(_claim("9000"), terms=terms, inception=INCEPTION, year_to_date=year)
+    second = assess_antifraud_claim(
+        _claim("9000"), terms=terms, inception=INCEPTION, year_to_date=year
+    )
     # 1000 of retention left: (9000 − 1000) × 0.7 = 5600
     assert (second.payable, second.retention_applied) == (Decimal("5600.00"), Decimal("1000.00"))
     year = year.after(second)
     assert year == YearToDate(Decimal("3000.00"), Decimal("5600.00"), 2)
-    third = assess(_claim("9000"), terms=terms, inception=INCEPTION, year_to_date=year)
+    third = assess_antifraud_claim(
+        _claim("9000"), terms=terms, inception=INCEPTION, year_to_date=year
+    )
     # 9000 × 0.7 = 6300, but only 10000 − 5600 = 4400 of the limit is left
     assert third.payable == Decimal("4400.00")
     assert ClaimsCode.CAPPED_AT_LIMIT in third.notes
     assert dict(third.steps)["share"] == Decimal("6300.00")
     year = year.after(third)
-    fourth = assess(_claim("9000"), terms=terms, inception=INCEPTION, year_to_date=year)
+    fourth = assess_antifraud_claim(
+        _claim("9000"), terms=terms, inception=INCEPTION, year_to_date=year
+    )
     assert fourth.payable == Decimal("0.00")
     assert ClaimsCode.CAPPED_AT_LIMIT in fourth.notes
 
@@ -112,8 +124,8 @@ def test_the_waiting_period_ends_168_hours_after_inception(
     product: ProductSpec, loss_day: dt.date, refused: bool
 ) -> None:
     terms = AntifraudTerms.of(product, limit=Decimal(10_000))
-    result = assess(_claim("9000", on=loss_day), terms=terms, inception=INCEPTION,
-                    year_to_date=YearToDate())  # fmt: skip
+    result = assess_antifraud_claim(_claim("9000", on=loss_day), terms=terms, inception=INCEPTION,
+                                    year_to_date=YearToDate())  # fmt: skip
     assert (result.reasons == (ClaimsCode.WAITING_PERIOD,)) is refused
 
 
@@ -122,16 +134,18 @@ def test_the_insurer_must_be_told_within_72_hours_of_the_police_report(
     product: ProductSpec, days: int, late: bool
 ) -> None:
     terms = AntifraudTerms.of(product, limit=Decimal(10_000))
-    result = assess(_claim("9000", told_after=days), terms=terms, inception=INCEPTION,
-                    year_to_date=YearToDate())  # fmt: skip
+    result = assess_antifraud_claim(_claim("9000", told_after=days), terms=terms,
+                                    inception=INCEPTION, year_to_date=YearToDate())  # fmt: skip
     assert (ClaimsCode.LATE_NOTICE in result.reasons) is late
 
 
 def test_every_reason_is_given_and_nothing_is_paid_on_a_refusal(product: ProductSpec) -> None:
     terms = AntifraudTerms.of(product, limit=Decimal(10_000))
     claim = _claim("9000", on=dt.date(2026, 1, 2), told_after=5, cause="gambling")
-    result = assess(claim, terms=terms, inception=INCEPTION, year_to_date=YearToDate())
-    assert result.decision is Decision.REFUSED
+    result = assess_antifraud_claim(
+        claim, terms=terms, inception=INCEPTION, year_to_date=YearToDate()
+    )
+    assert result.decision is AntifraudDecision.REFUSED
     assert result.reasons == (
         ClaimsCode.WAITING_PERIOD,
         ClaimsCode.LATE_NOTICE,
@@ -144,8 +158,8 @@ def test_every_reason_is_given_and_nothing_is_paid_on_a_refusal(product: Product
 def test_a_loss_outside_the_policy_year_is_refused(product: ProductSpec) -> None:
     terms = AntifraudTerms.of(product, limit=Decimal(10_000))
     for day in (dt.date(2025, 12, 31), dt.date(2027, 1, 1)):
-        result = assess(_claim("9000", on=day), terms=terms, inception=INCEPTION,
-                        year_to_date=YearToDate())  # fmt: skip
+        result = assess_antifraud_claim(_claim("9000", on=day), terms=terms, inception=INCEPTION,
+                                        year_to_date=YearToDate())  # fmt: skip
         assert result.reasons == (ClaimsCode.NOT_IN_FORCE,)
     assert anniversary(dt.date(2024, 2, 29)) == dt.date(2025, 3, 1)
 
@@ -154,10 +168,12 @@ def test_the_worksheet_survives_storage_and_every_step_has_two_titles(
     product: ProductSpec,
 ) -> None:
     terms = AntifraudTerms.of(product, limit=Decimal(10_000))
-    result = assess(_claim("5000"), terms=terms, inception=INCEPTION, year_to_date=YearToDate())
+    result = assess_antifraud_claim(
+        _claim("5000"), terms=terms, inception=INCEPTION, year_to_date=YearToDate()
+    )
     assert type(result).from_dict(result.to_dict()) == result
     for code, _value in result.steps:
-        assert step_title(code, "zh") != step_title(code, "en")
+        assert antifraud_step_title(code, "zh") != antifraud_step_title(code, "en")
 
 
 @pytest.mark.parametrize(

@@ -18,17 +18,27 @@ from __future__ import annotations
 
 from liubu.claims.adjustment import adjust
 from liubu.claims.antifraud import (
-    MAX_AMOUNT,
+    MAX_AMOUNT as ANTIFRAUD_MAX_AMOUNT,
+)
+from liubu.claims.antifraud import (
     AntifraudClaim,
     AntifraudTerms,
-    Assessment,
-    Decision,
     ReceiptNumber,
     YearToDate,
     anniversary,
-    assess,
     parse_receipt_number,
-    step_title,
+)
+from liubu.claims.antifraud import (
+    Assessment as AntifraudAssessment,
+)
+from liubu.claims.antifraud import (
+    Decision as AntifraudDecision,
+)
+from liubu.claims.antifraud import (
+    assess as assess_antifraud_claim,
+)
+from liubu.claims.antifraud import (
+    step_title as antifraud_step_title,
 )
 from liubu.claims.antifraud_file import ClaimsFileFacts, inspect_claims_file
 from liubu.claims.antifraud_ports import (
@@ -161,20 +171,21 @@ from liubu.claims.vocabulary import IncidentType, incident_type, incident_types
 from liubu.claims.worksheet import AdjustmentWorksheet, CoverageResult, WorksheetLine
 
 __all__ = [
+    "ANTIFRAUD_MAX_AMOUNT",
     "DEFAULT_IR_MINUTES",
-    "MAX_AMOUNT",
     "MAX_EVIDENCE_BYTES",
     "MAX_TRIANGLE_BYTES",
     "RESERVERS",
     "AdjustmentWorksheet",
+    "AntifraudAssessment",
     "AntifraudClaim",
     "AntifraudClaimsRepository",
     "AntifraudClaimsUnitOfWork",
+    "AntifraudDecision",
     "AntifraudTerms",
     "Approval",
     "ApprovalKind",
     "ApprovalState",
-    "Assessment",
     "BookPolicy",
     "BusinessInterruption",
     "Channel",
@@ -200,7 +211,6 @@ __all__ = [
     "CoverageLetter",
     "CoveragePosition",
     "CoverageResult",
-    "Decision",
     "DevelopmentFactor",
     "DevelopmentRow",
     "DevelopmentSource",
@@ -252,9 +262,10 @@ __all__ = [
     "answer_dispatch",
     "antifraud_claim",
     "antifraud_claims",
+    "antifraud_step_title",
     "approvals",
     "approve_vendor_costs",
-    "assess",
+    "assess_antifraud_claim",
     "assess_claim",
     "authority_of",
     "check_notice",
@@ -301,7 +312,6 @@ __all__ = [
     "run_payments",
     "set_reserve",
     "statement_of_loss",
-    "step_title",
     "triangle_from_development",
     "upload_evidence",
 ]

@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 
 from liubu.accounts import Principal
 from liubu.claims import (
+    AntifraudAssessment,
     AntifraudClaim,
-    Assessment,
+    AntifraudDecision,
     BookPolicy,
     ClaimsCheckpoint,
     ClaimsCode,
-    Decision,
     StoredClaim,
     YearToDate,
     parse_receipt_number,
@@ -110,7 +110,7 @@ class SqlAntifraudClaims:
                     func.sum(_C.c.payable).label("paid"),
                     func.count().label("claims"),
                 )
-                .where(_C.c.policy_key.in_(part), _C.c.decision == str(Decision.ACCEPTED))
+                .where(_C.c.policy_key.in_(part), _C.c.decision == str(AntifraudDecision.ACCEPTED))
                 .group_by(_C.c.policy_key)
             )
             for row in self.session.execute(self._scoped(stmt)):
@@ -147,7 +147,7 @@ class SqlAntifraudClaims:
             key = (claim.tenant_id, claim.product_ref, claim.province, month)
             entry = sums.setdefault(key, [0, Decimal(0)])
             entry[0] += 1
-            if claim.assessment.decision is Decision.ACCEPTED:
+            if claim.assessment.decision is AntifraudDecision.ACCEPTED:
                 entry[1] += claim.assessment.payable
         dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
         stmt = dialect_insert(_T).values(
@@ -276,7 +276,7 @@ def _claim(row: Any) -> StoredClaim:
         resident_id_encrypted=bytes(row.resident_id_encrypted),
         resident_id_masked=row.resident_id_masked,
         claim=filed,
-        assessment=Assessment.from_dict(row.worksheet),
+        assessment=AntifraudAssessment.from_dict(row.worksheet),
         policy_inception=row.policy_inception,
         province=row.province,
         created_at=row.created_at,

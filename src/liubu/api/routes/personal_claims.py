@@ -28,7 +28,7 @@ from liubu import jobs
 from liubu.api.deps import CurrentPrincipal, PlatformDep, UowDep
 from liubu.bootstrap import ANTI_FRAUD_CLAIMS_IMPORT
 from liubu.claims import (
-    MAX_AMOUNT,
+    ANTIFRAUD_MAX_AMOUNT,
     AntifraudClaim,
     antifraud_claim,
     antifraud_claims,
@@ -51,9 +51,9 @@ class PersonalClaimCreate(BaseModel):
         min_length=23, max_length=25, description="报案回执编号: A|J, organ code, YYYYMM, serial"
     )
     resident_id: str = Field(min_length=18, max_length=18, description="居民身份证号码")
-    loss_amount: Decimal = Field(ge=0, le=MAX_AMOUNT, max_digits=11, decimal_places=2)
+    loss_amount: Decimal = Field(ge=0, le=ANTIFRAUD_MAX_AMOUNT, max_digits=11, decimal_places=2)
     recovered_amount: Decimal = Field(
-        default=Decimal(0), ge=0, le=MAX_AMOUNT, max_digits=11, decimal_places=2
+        default=Decimal(0), ge=0, le=ANTIFRAUD_MAX_AMOUNT, max_digits=11, decimal_places=2
     )
     loss_date: date
     police_report_date: date
