@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -20,6 +21,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from liubu.accounts.model import SYSTEM, OrgKind, Role, acting_in
 from liubu.bootstrap import Platform
+from liubu.core import industry_sections, provinces
+from liubu.products import load_vocabulary
 from liubu.underwriting import groups
 from tests.e2e.browser import demo_site
 from tests.e2e.test_browser_shell import sign_in
@@ -111,15 +114,47 @@ def test_regulator_dashboard_draws_its_charts_and_counts(
     _bound_master(platform)  # the counts need the chain's ten insureds, whatever ran first
     page = _sign_in(browser, base, "regulator")
     page.goto(f"{base}/statistics")
-    for chart in ("enterprise_type", "enterprise_month", "personal_month", "personal_province"):
-        expect(page.get_by_test_id(f"chart-{chart}").locator("canvas")).to_have_count(1)
     from liubu.statistics import market_statistics
 
     with platform.uow(SYSTEM) as uow:
         stats = market_statistics(uow)
     assert stats.enterprise is not None  # the demo book has more than three insureds
+    sources = {
+        "enterprise_type": stats.enterprise_by["product_type"],
+        "enterprise_month": stats.enterprise_by["month"],
+        "personal_month": stats.personal_by["month"],  # the demo has no anti-fraud book
+        "personal_province": stats.personal_by["province"],
+    }
+    for chart, rows in sources.items():
+        if rows:  # ECharts drew it
+            expect(page.get_by_test_id(f"chart-{chart}").locator("canvas")).to_have_count(1)
+        else:  # the page says there is nothing yet instead of a blank frame
+            expect(page.get_by_test_id(f"chart-{chart}-empty")).to_have_count(1)
+    assert stats.enterprise_by["month"]  # at least the enterprise charts are drawn
     shown = int(page.get_by_test_id("enterprise-policies").inner_text().replace(",", ""))
     assert shown == stats.enterprise.policies
+    # Names, not codes: provinces (GB/T 2260), sections (GB/T 4754), product types; the policy
+    # counts step by whole numbers.
+    names = {p.code: p.zh for p in provinces()}
+    regions = page.locator(
+        "[data-testid=table-region] tr:not([data-testid=row-other]) td:first-child"
+    )
+    shown_regions = [regions.nth(i).inner_text() for i in range(regions.count())]
+    assert shown_regions == [names[r.key] for r in stats.enterprise_by["region"] if not r.merged]
+    sections = page.locator(
+        "[data-testid=table-industry_section] tr:not([data-testid=row-other]) td:first-child"
+    )
+    for i in range(sections.count()):
+        code, name = sections.nth(i).inner_text().split(" ", 1)
+        assert name == {s.code: s.zh for s in industry_sections()}[code]
+    types = json.loads(page.get_by_test_id("chart-enterprise_type").get_attribute("data-echarts"))
+    vocabulary = load_vocabulary()
+    assert types["xAxis"]["data"] == [
+        vocabulary.product_type(r.key).name.zh if not r.merged else "其他（合并）"
+        for r in stats.enterprise_by["product_type"]
+    ]
+    months = json.loads(page.get_by_test_id("chart-enterprise_month").get_attribute("data-echarts"))
+    assert months["yAxis"]["minInterval"] == 1
     # The exports download with the browser's own session (no API token in a browser).
     with page.expect_download() as csv_download:
         page.get_by_test_id("export-csv").click()

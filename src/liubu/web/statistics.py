@@ -9,7 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from liubu.core import industry_sections, provinces
 from liubu.errors import NotFoundError
+from liubu.products import load_vocabulary
 from liubu.requests import PlatformDep
 from liubu.statistics import MarketStatistics, market_statistics
 from liubu.web.nav import require_page
@@ -19,17 +21,41 @@ from liubu.web.security import WebPrincipal
 router = APIRouter(include_in_schema=False)
 
 
-def _bar(title: str, rows: list[dict[str, Any]], *, value: str, other: str) -> str:
+def key_names(zh: bool) -> dict[str, dict[str, str]]:
+    """Names in the reader's language for the codes the figures are keyed by: product types,
+    GB/T 4754 sections and GB/T 2260 provinces (a key without a name is shown as it is)."""
+    pick = 0 if zh else 1
+    types = {t.code: (t.name.zh, t.name.en)[pick] for t in load_vocabulary().product_types.entries}
+    sections = {s.code: f"{s.code} {(s.zh, s.en)[pick]}" for s in industry_sections()}
+    regions = {p.code: (p.zh, p.en)[pick] for p in provinces()}
+    return {
+        "product_type": types,
+        "industry_section": sections,
+        "region": regions,
+        "province": regions,
+    }
+
+
+def _bar(
+    title: str,
+    rows: list[dict[str, Any]],
+    *,
+    value: str,
+    other: str,
+    names: dict[str, str],
+    count: bool,
+) -> str:
     option = {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 80, "right": 20, "top": 40, "bottom": 60},
         "xAxis": {
             "type": "category",
-            "data": [other if r["merged"] else r["key"] for r in rows],
+            "data": [other if r["merged"] else names.get(r["key"], r["key"]) for r in rows],
             "axisLabel": {"rotate": 30},
         },
-        "yAxis": {"type": "value"},
+        # policy counts are whole numbers: no 0.2 steps on the axis
+        "yAxis": {"type": "value", **({"minInterval": 1} if count else {})},
         "series": [{"type": "bar", "data": [float(r[value]) for r in rows]}],
     }
     return json.dumps(option, ensure_ascii=False)
@@ -51,16 +77,30 @@ def dashboard(request: Request, principal: WebPrincipal, platform: PlatformDep) 
         "personal_province": ("反诈险保单数（按省份）", "Anti-fraud policies by province"),
     }
     sources = {
-        "enterprise_type": (data["enterprise"]["by"]["product_type"], "premium"),
-        "enterprise_month": (data["enterprise"]["by"]["month"], "policies"),
-        "personal_month": (data["personal"]["by"]["month"], "policies"),
-        "personal_province": (data["personal"]["by"]["province"], "policies"),
+        "enterprise_type": (data["enterprise"]["by"]["product_type"], "premium", "product_type"),
+        "enterprise_month": (data["enterprise"]["by"]["month"], "policies", "month"),
+        "personal_month": (data["personal"]["by"]["month"], "policies", "month"),
+        "personal_province": (data["personal"]["by"]["province"], "policies", "province"),
     }
+    names = key_names(zh)
     # Cells below the minimum of insureds are merged into one bar (docs/statistics.md).
     other = "其他（合并）" if zh else "Other (merged)"
     charts = {
-        key: _bar(titles[key][0 if zh else 1], rows, value=value, other=other)
-        for key, (rows, value) in sources.items()
+        key: {
+            "title": titles[key][0 if zh else 1],
+            # nothing to draw: the page says so instead of an empty frame
+            "option": _bar(
+                titles[key][0 if zh else 1],
+                rows,
+                value=value,
+                other=other,
+                names=names.get(dimension, {}),
+                count=value == "policies",
+            )
+            if rows
+            else None,
+        }
+        for key, (rows, value, dimension) in sources.items()
     }
     return render(
         request,
@@ -70,6 +110,7 @@ def dashboard(request: Request, principal: WebPrincipal, platform: PlatformDep) 
         page=page,
         data=data,
         charts=charts,
+        names=names,
     )
 
 
