@@ -24,7 +24,13 @@ try:
 except ImportError:  # PyYAML built without libyaml: the same results, only slower
     from yaml import SafeLoader as FastSafeLoader  # type: ignore[assignment]
 
-__all__ = ["FastSafeLoader", "packaged_text", "packaged_yaml", "reason_title"]
+__all__ = [
+    "FastSafeLoader",
+    "any_reason_title",
+    "packaged_text",
+    "packaged_yaml",
+    "reason_title",
+]
 
 
 def packaged_text(package: str, *parts: str) -> str:
@@ -51,6 +57,46 @@ def reason_title(package: str, code: str, lang: str, *, section: str | None = No
     (under ``section`` when the file keeps other tables too); read once, never copied."""
     titles = _parsed(package, ("data", "reasons.yaml"))
     return str((titles if section is None else titles[section])[code][lang])
+
+
+#: The packages whose ``data/reasons.yaml`` titles their reason codes (StrEnum values).
+REASON_PACKAGES = (
+    "liubu.core",
+    "liubu.accounts",
+    "liubu.products",
+    "liubu.assessment",
+    "liubu.intel",
+    "liubu.risk",
+    "liubu.underwriting",
+    "liubu.experience",
+    "liubu.massissue",
+    "liubu.claims",
+    "liubu.jobs",
+    "liubu.bounded",
+    "liubu.api",
+    "liubu.cli",
+)
+
+
+@cache
+def _every_reason() -> dict[str, dict[str, str]]:
+    """Every package's reason titles by code (the first package to define a code wins: the few
+    codes two packages share carry the same meaning)."""
+    found: dict[str, dict[str, str]] = {}
+    for package in REASON_PACKAGES:
+        table = _parsed(package, ("data", "reasons.yaml"))
+        sections = [table] + [v for v in table.values() if isinstance(v, dict) and "zh" not in v]
+        for section in sections:
+            for code, entry in section.items():
+                if isinstance(entry, dict) and "zh" in entry and "en" in entry:
+                    found.setdefault(str(code), {"zh": str(entry["zh"]), "en": str(entry["en"])})
+    return found
+
+
+def any_reason_title(code: str, lang: str) -> str | None:
+    """The ``lang`` title of reason ``code`` from whichever package defines it; None if none."""
+    entry = _every_reason().get(code)
+    return None if entry is None else entry[lang]
 
 
 def _copy(value: Any) -> Any:

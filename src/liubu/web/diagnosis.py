@@ -18,7 +18,7 @@ from liubu.requests import PlatformDep
 from liubu.store.uow import SqlUnitOfWork
 from liubu.web import i18n
 from liubu.web.nav import require_page
-from liubu.web.rendering import flash, language_of, render
+from liubu.web.rendering import flash, language_of, refusal, render
 from liubu.web.report import render_report_html, render_report_pdf, report_context
 from liubu.web.security import CsrfChecked, WebPrincipal
 
@@ -206,6 +206,6 @@ def _act(
         # own (an unverified or private target, a bad dispute) is a message beside the form.
         if error.status in (401, 403, 404) and error.code == str(error.reason):
             raise
-        flash(request, error.message, kind="error")
+        flash(request, refusal(request, error), kind="error")
         return None
     return result

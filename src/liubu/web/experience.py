@@ -18,7 +18,7 @@ from liubu.products import FILED, Lang
 from liubu.requests import PlatformDep
 from liubu.web import i18n
 from liubu.web.nav import require_page
-from liubu.web.rendering import flash, language_of, render
+from liubu.web.rendering import flash, language_of, refusal, render
 from liubu.web.security import CsrfChecked, WebPrincipal
 
 router = APIRouter(include_in_schema=False)
@@ -109,7 +109,7 @@ def experience_page(
             except (NotFoundError, PermissionDeniedError):
                 raise
             except LiubuError as error:  # e.g. no factor of the data is filed by this product
-                problem = error.message
+                problem = refusal(request, error)
     charts: dict[str, str] = {}
     by_factor: dict[str, list[dict[str, Any]]] = {}
     if document is not None:
@@ -157,7 +157,7 @@ async def experience_import(
     except PermissionDeniedError:
         raise
     except LiubuError as error:
-        flash(request, error.message, kind="error")
+        flash(request, refusal(request, error), kind="error")
         return RedirectResponse("/experience", status_code=303)
     flash(
         request,

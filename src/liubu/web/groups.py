@@ -18,7 +18,7 @@ from liubu.errors import LiubuError
 from liubu.requests import PlatformDep
 from liubu.web import i18n
 from liubu.web.nav import require_page
-from liubu.web.rendering import flash, language_of, render
+from liubu.web.rendering import flash, language_of, refusal, render
 from liubu.web.security import CsrfChecked, WebPrincipal
 
 router = APIRouter(include_in_schema=False)
@@ -78,7 +78,7 @@ def respond(
         done = use_case(platform.uow(principal), invitation_id)
         flash(request, f"{done.scheme_name}: {i18n.gettext(_STATE_LABELS[done.state])}")
     except LiubuError as error:
-        flash(request, error.message, kind="error")
+        flash(request, refusal(request, error), kind="error")
     return RedirectResponse("/groups#invitations", status_code=303)
 
 
@@ -110,7 +110,7 @@ def invite(
         invited = underwriting.add_members(platform.uow(principal), scheme_id, entries)
         flash(request, i18n.gettext("Invitations sent: %(count)s") % {"count": len(invited)})
     except LiubuError as error:
-        flash(request, error.message, kind="error")
+        flash(request, refusal(request, error), kind="error")
     return RedirectResponse(f"/groups/{scheme_id}#members", status_code=303)
 
 
@@ -208,7 +208,7 @@ def scheme_page(
             try:
                 worksheet, master = _worksheet(uow, scheme_id, _limit(limit))
             except LiubuError as error:
-                problem = error.message
+                problem = refusal(request, error)
     return render(
         request,
         "group.html",
@@ -241,5 +241,5 @@ def bind(
             master = underwriting.bind_group(uow, scheme_id, priced)
         flash(request, master.number)
     except LiubuError as error:
-        flash(request, error.message, kind="error")
+        flash(request, refusal(request, error), kind="error")
     return RedirectResponse(f"/groups/{scheme_id}", status_code=303)

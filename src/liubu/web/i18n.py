@@ -16,6 +16,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from liubu.datafiles import any_reason_title
+from liubu.errors import LiubuError
+
 LANGUAGES = ("zh_CN", "en")
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 current_language: ContextVar[str] = ContextVar("liubu_language", default="zh_CN")
@@ -49,3 +52,41 @@ def negotiate(requested: str | None, default: str) -> str:
     unless the user picks English, so every user of one deployment sees the same screens.
     """
     return requested if requested in LANGUAGES else default
+
+
+def _by_status(status: int, language: str) -> str:
+    """A sentence for a refusal whose code no package titles, in ``language``."""
+    gettext = translations(language).gettext
+    if status == 404:
+        return gettext("What you asked for does not exist, or is not visible to you.")
+    if status == 409:
+        return gettext("This conflicts with the current state. Reload the page and try again.")
+    if status == 403:
+        return gettext("Your role does not allow this.")
+    return gettext("What you entered was refused. Check it and try again.")
+
+
+def error_text(error: LiubuError, language: str) -> str:
+    """What a person reads of a refusal, in the current language.
+
+    In English, the error's own sentence (it names the values). In Chinese, the title of its
+    reason code from the package that raised it — or a sentence for its kind of refusal — with
+    the values it names (an address, a field, a number): never the English developer text."""
+    if language == "en":
+        return error.message
+    title = any_reason_title(error.code, "zh") or _by_status(error.status, language)
+    values = _values(error.detail)
+    return f"{title}（{'，'.join(values)}）" if values else title
+
+
+def _values(detail: dict[str, object]) -> list[str]:
+    """The values an error names that read the same in any language: numbers, codes, addresses
+    and field names (no words, so no English sentence slips through)."""
+    found: list[str] = []
+    for value in detail.values():
+        items = value if isinstance(value, list | tuple) else [value]
+        for item in items:
+            text = str(item)
+            if isinstance(item, str | int | float) and text and len(text) <= 64 and " " not in text:
+                found.append(text)
+    return found[:6]

@@ -20,7 +20,7 @@ from liubu.errors import LiubuError, ValidationError
 from liubu.requests import PlatformDep
 from liubu.web import i18n
 from liubu.web.nav import require_page
-from liubu.web.rendering import flash, language_of, render
+from liubu.web.rendering import flash, language_of, refusal, render
 from liubu.web.security import CsrfChecked, WebPrincipal
 
 router = APIRouter(include_in_schema=False)
@@ -93,7 +93,7 @@ async def questionnaire_submit(
             platform.uow(principal), enterprise_id, shown, files
         )
     except ValidationError as error:
-        flash(request, error.message, kind="error")
+        flash(request, refusal(request, error), kind="error")
         return RedirectResponse(f"/diagnosis/{enterprise_id}/questionnaire", status_code=303)
     except LiubuError:
         raise

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from liubu.errors import LiubuError
 from liubu.web import display, i18n
 from liubu.web.security import SESSION_LANGUAGE, csrf_token
 
@@ -39,6 +40,11 @@ def language_of(request: Request) -> str:
     default = getattr(request.app.state, "default_language", "zh_CN")
     chosen = request.session.get(SESSION_LANGUAGE) if "session" in request.scope else None
     return i18n.negotiate(chosen, default)
+
+
+def refusal(request: Request, error: LiubuError) -> str:
+    """A refusal as the signed-in person reads it (:func:`liubu.web.i18n.error_text`)."""
+    return i18n.error_text(error, language_of(request))
 
 
 def flash(request: Request, message: str, *, kind: str = "info") -> None:

@@ -16,7 +16,7 @@ from liubu.accounts import Principal
 from liubu.errors import LiubuError, PermissionDeniedError, ValidationError
 from liubu.web import i18n
 from liubu.web.nav import require_page
-from liubu.web.rendering import language_of, render
+from liubu.web.rendering import language_of, refusal, render
 from liubu.web.security import CsrfChecked, WebPrincipal
 
 router = APIRouter(include_in_schema=False)
@@ -110,7 +110,9 @@ async def reserving_run(
     except PermissionDeniedError:
         raise
     except LiubuError as error:
-        return _page(request, principal, form=form, problem=error.message, status_code=422)
+        return _page(
+            request, principal, form=form, problem=refusal(request, error), status_code=422
+        )
     return _page(request, principal, form=form, triangle=triangle, result=result)
 
 

@@ -15,7 +15,7 @@ from liubu.errors import LiubuError
 from liubu.products import FILED, parse_product
 from liubu.requests import PlatformDep
 from liubu.web.nav import require_page
-from liubu.web.rendering import flash, language_of, render
+from liubu.web.rendering import flash, language_of, refusal, render
 from liubu.web.security import CsrfChecked, WebPrincipal
 
 router = APIRouter(include_in_schema=False)
@@ -115,5 +115,5 @@ def assign(
             title_en=title_en,
         )
     except LiubuError as error:
-        flash(request, error.message, kind="error")
+        flash(request, refusal(request, error), kind="error")
     return RedirectResponse(f"/treatment/{enterprise_id}#tasks", status_code=303)

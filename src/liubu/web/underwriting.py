@@ -15,7 +15,7 @@ from liubu.errors import LiubuError
 from liubu.products import FILED
 from liubu.requests import PlatformDep
 from liubu.web.nav import navigation_for, require_page
-from liubu.web.rendering import flash, language_of, render, templates
+from liubu.web.rendering import flash, language_of, refusal, render, templates
 from liubu.web.security import CsrfChecked, WebPrincipal
 
 router = APIRouter(include_in_schema=False)
@@ -74,7 +74,7 @@ async def request_quotes(
         with platform.uow(principal) as uow:
             underwriting.request_quotes(uow, enterprise_id, products_wanted=wanted)
     except LiubuError as error:
-        flash(request, error.message, kind="error")
+        flash(request, refusal(request, error), kind="error")
     return RedirectResponse("/quotes", status_code=303)
 
 
@@ -95,7 +95,7 @@ def bind(
                 uow, quote_id, option_index=option_index, expected_version=version
             )
     except LiubuError as error:
-        flash(request, error.message, kind="error")
+        flash(request, refusal(request, error), kind="error")
         return RedirectResponse("/quotes", status_code=303)
     return RedirectResponse(f"/policies/{policy.id}", status_code=303)
 
@@ -136,7 +136,7 @@ def quote_detail(
             try:
                 breakdowns[index] = underwriting.option_breakdown(uow, quote.id, index)
             except LiubuError as error:  # e.g. the library changed since: say so, show the rest
-                breakdowns[index] = {"problem": error.message}
+                breakdowns[index] = {"problem": refusal(request, error)}
     return render(
         request,
         "underwriting_quote.html",
@@ -167,7 +167,7 @@ def decide(
                 uow, quote_id, approve=decision == "approve", reasons=reasons
             )
     except LiubuError as error:
-        flash(request, error.message, kind="error")
+        flash(request, refusal(request, error), kind="error")
         return RedirectResponse(f"/underwriting/quotes/{quote_id}", status_code=303)
     return RedirectResponse("/underwriting", status_code=303)
 
