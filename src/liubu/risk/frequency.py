@@ -48,6 +48,13 @@ class Frequency(ABC):
     def sample(self, rng: np.random.Generator, size: int) -> IntArray:
         """``size`` independent annual counts."""
 
+    def sample_total(self, rng: np.random.Generator, years: int) -> int | None:
+        """The total count of ``years`` independent years in one draw, for a law under which,
+        given that total, each event falls in any of the years independently and uniformly (the
+        Monte Carlo engine then places the events so, at a cost per event, not per year). None,
+        the default, when the law is not so: the years' counts are then drawn one by one."""
+        return None
+
     @abstractmethod
     def ppf(self, u: npt.ArrayLike) -> IntArray:
         """The count quantile function (used by the Gaussian copula between scenarios)."""
@@ -82,6 +89,11 @@ class Poisson(Frequency):
 
     def sample(self, rng: np.random.Generator, size: int) -> IntArray:
         return rng.poisson(self.rate, size).astype(np.int64)
+
+    def sample_total(self, rng: np.random.Generator, years: int) -> int:
+        """Poisson(rate·years): the sum of independent Poisson counts, and given it the years'
+        counts are multinomial with equal probabilities (each event in a uniform year)."""
+        return int(rng.poisson(self.rate * years))
 
     def ppf(self, u: npt.ArrayLike) -> IntArray:
         return np.asarray(stats.poisson.ppf(u, self.rate), dtype=np.int64)

@@ -37,15 +37,20 @@ def inner(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
 
 
 class LazyParts(Mapping[str, npt.NDArray[np.floating]]):
-    """Per-part amounts computed on first access (the Fourier allocation is costly)."""
+    """Per-part amounts computed on first access (the Fourier allocation is costly; Monte Carlo
+    assembles its parts from the insured events)."""
 
     def __init__(self, compute: Callable[[], Mapping[str, npt.NDArray[np.floating]]]) -> None:
-        self._compute = compute
+        self._compute: Callable[[], Mapping[str, npt.NDArray[np.floating]]] | None = compute
         self._data: Mapping[str, npt.NDArray[np.floating]] | None = None
 
     def _parts(self) -> Mapping[str, npt.NDArray[np.floating]]:
-        if self._data is None:
-            self._data = dict(self._compute())
+        compute = self._compute
+        if self._data is None and compute is not None:
+            self._data = dict(compute())
+            self._compute = None  # let go of what the parts are made from (set after the data:
+            # a thread finding no computation left finds the data)
+        assert self._data is not None
         return self._data
 
     def __getitem__(self, key: str) -> npt.NDArray[np.floating]:

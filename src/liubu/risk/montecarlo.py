@@ -1,10 +1,20 @@
-"""Vectorised, chunked Monte Carlo over simulated years.
+"""Vectorised, chunked Monte Carlo over simulated years, at a cost that follows the loss events.
 
 Years are cut into fixed blocks of :data:`BLOCK_YEARS`; block b draws from its own generator,
 ``SeedSequence(seed, spawn_key=(b,))``. A chunk is a run of whole blocks processed together, so
-``chunk_size`` bounds the memory taken by events but never changes a number: the same seed gives
-the same years for any chunk size. Per year the engine keeps the insured total (float64) and each
-scenario's and coverage's share of it (float32) for the Euler allocation.
+``chunk_size`` bounds the memory taken by events (down to one block's) but never changes a
+number: the same seed gives the same years for any chunk size.
+
+The work is per event, not per year. With independent scenarios a Poisson scenario draws a block's
+whole count at once, N ~ Poisson(λ·years), and puts each of the N events in a uniformly drawn year:
+given N the years' counts are multinomial, which makes them exactly independent Poisson(λ) counts.
+Other frequencies (see :meth:`Frequency.sample_total`), and scenarios joined by a copula on their
+counts, still draw a count per year. Only events with an insured loss are summed per year, and only
+years with an insured loss are kept: the others are one atom at 0 of the annual and occurrence
+distributions, with probability (years without an insured loss)/years. Per kept year the engine
+holds the insured total and the largest insured event (float64); each scenario's and coverage's
+share of the total (the Euler allocation's parts, float32) is assembled from the insured events
+when first asked for.
 
 This engine honours what the Fourier engine cannot: a Gaussian copula or comonotone dependence
 between an event's components, and a Gaussian copula between scenarios' annual counts.
@@ -13,21 +23,26 @@ between an event's components, and a Gaussian copula between scenarios' annual c
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
+import numpy.typing as npt
 from scipy import special
 
 from liubu.risk.events import Scenario
 from liubu.risk.layers import ComponentLayer
-from liubu.risk.measures import LossDistribution
+from liubu.risk.measures import LazyParts, LossDistribution
 from liubu.risk.model import Model
 from liubu.risk.severity import FloatArray
 
-BLOCK_YEARS = 4096
+BLOCK_YEARS = 65_536
 
 Progress = Callable[[int, int], None]
+IntArray = npt.NDArray[np.int64]
+Parts = npt.NDArray[np.float32]
+_T = TypeVar("_T", bound=np.generic)
 
 
 @dataclass(frozen=True)
@@ -42,141 +57,245 @@ class McOutput:
     chunk_size: int
 
 
-@dataclass
-class _Chunk:
-    """Per-year accumulators for the years of one chunk."""
+@dataclass(frozen=True)
+class _Plan:
+    """One scenario's constants for a simulation."""
 
-    years: int
-    scenario: FloatArray
-    coverage: FloatArray
-    ground_up: FloatArray
+    scenario: Scenario
+    layers: tuple[ComponentLayer, ...]
+    coverages: tuple[int, ...]  # each component's coverage, as an index into model.coverages
+    rates: tuple[float, ...]  # each component's ground-up CNY per unit drawn
+    insurable: bool  # can an event's recoverable sum exceed the retention at all?
+
+
+@dataclass(frozen=True)
+class _Hits:
+    """One scenario's events with an insured loss in a chunk."""
+
+    scenario: int
+    year: IntArray
+    insured: FloatArray
+    amounts: list[FloatArray]  # each component's share of ``insured``
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """One family of parts (scenarios or coverages) over a chunk's kept years. Sparse when the
+    chunk has fewer insured amounts than half its cells: each amount and its cell,
+    ``part × years + year`` (years counted in the chunk); else dense: a float32 table of the
+    cells' sums. Both are summed in the same order, so a year's parts never depend on which."""
+
+    key: IntArray
+    amount: FloatArray
+    table: Parts | None
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A chunk's years with an insured loss, in year order, and the makings of their parts."""
+
+    first: int  # the index of the chunk's first kept year among all kept years
+    total: FloatArray  # after the aggregate limit
     largest: FloatArray
-    events: int = 0
+    single: npt.NDArray[np.bool_]  # one insured event, under the limit: largest == total
+    scenarios: _Parts
+    coverages: _Parts
 
 
 def simulate(
     model: Model, *, years: int, seed: int, chunk_size: int, progress: Progress | None = None
 ) -> McOutput:
     """Simulate ``years`` years of ``model`` and return their insured annual losses."""
-    coverages = model.coverages
+    plans = _plans(model)
     blocks = math.ceil(years / BLOCK_YEARS)
     per_chunk = max(1, chunk_size // BLOCK_YEARS)
-    total = np.empty(years)
-    largest = np.empty(years)
-    ground_up = np.empty(years)
-    by_scenario = np.empty((len(model.scenarios), years), dtype=np.float32)
-    by_coverage = np.empty((len(coverages), years), dtype=np.float32)
-    events = 0
+    kept: list[_Kept] = []
+    ground_up = np.zeros(blocks)
+    events = rows = 0
     for first in range(0, blocks, per_chunk):
-        start = first * BLOCK_YEARS
-        stop = min((first + per_chunk) * BLOCK_YEARS, years)
-        chunk = _simulate_chunk(
-            model, seed, range(first, min(first + per_chunk, blocks)), years, coverages
-        )
-        capped = _cap(chunk, model.terms.aggregate_limit)
-        total[start:stop] = capped.sum(axis=0) if len(capped) else 0.0
-        by_scenario[:, start:stop] = capped
-        share = np.divide(
-            capped.sum(axis=0),
-            chunk.scenario.sum(axis=0),
-            out=np.zeros(chunk.years),
-            where=chunk.scenario.sum(axis=0) > 0,
-        )
-        by_coverage[:, start:stop] = chunk.coverage * share
-        ground_up[start:stop] = chunk.ground_up
-        largest[start:stop] = chunk.largest
-        events += chunk.events
-        if progress is not None:
-            progress(stop, years)
-    return _output(
-        model, total, by_scenario, by_coverage, ground_up, largest, events, per_chunk * BLOCK_YEARS
-    )
-
-
-def _cap(chunk: _Chunk, limit: float) -> FloatArray:
-    """Scenario totals after the annual aggregate limit, shared pro rata."""
-    gross = chunk.scenario.sum(axis=0)
-    if not math.isfinite(limit):
-        return chunk.scenario
-    factor = np.divide(np.minimum(gross, limit), gross, out=np.zeros_like(gross), where=gross > 0)
-    return np.asarray(chunk.scenario * factor, dtype=np.float64)
-
-
-def _simulate_chunk(
-    model: Model, seed: int, blocks: range, years: int, coverages: tuple[str, ...]
-) -> _Chunk:
-    draws = [_draw_block(model, seed, b, min(BLOCK_YEARS, years - b * BLOCK_YEARS)) for b in blocks]
-    n_years = sum(len(d[0][0]) for d in draws)
-    chunk = _Chunk(
-        n_years,
-        np.zeros((len(model.scenarios), n_years)),
-        np.zeros((len(coverages), n_years)),
-        np.zeros(n_years),
-        np.zeros(n_years),
-    )
-    for j, scenario in enumerate(model.scenarios):
-        counts = np.concatenate([d[j][0] for d in draws])
-        drawn = [
-            np.concatenate([d[j][1][c] for d in draws]) for c in range(len(scenario.components))
+        chunk = range(first, min(first + per_chunk, blocks))
+        sizes = [min(BLOCK_YEARS, years - b * BLOCK_YEARS) for b in chunk]
+        offsets = np.cumsum([0, *sizes[:-1]])
+        draws = [
+            _draw_block(model, seed, b, size, int(offset))
+            for b, size, offset in zip(chunk, sizes, offsets, strict=True)
         ]
-        _losses(
-            model.layers(scenario),
-            counts,
-            drawn,
-            model.terms.retention,
-            chunk,
-            j,
-            [coverages.index(c.coverage) for c in scenario.components],
+        hits: list[_Hits] = []
+        for j, plan in enumerate(plans):
+            year = _joined([d[j][0] for d in draws])
+            if not len(year):
+                continue
+            events += len(year)
+            drawn = [_joined([d[j][1][c] for d in draws]) for c in range(len(plan.layers))]
+            counts = np.array([len(d[j][0]) for d in draws])
+            ground_up[chunk.start : chunk.stop] += _ground_up(plan, drawn, counts)
+            if plan.insurable:
+                hits.append(_insured(plan, j, year, drawn, model.terms.retention))
+        if hits:
+            kept.append(
+                _per_year(
+                    hits, sum(sizes), rows, model.terms.aggregate_limit, plans, len(model.coverages)
+                )
+            )
+            rows += len(kept[-1].total)
+        if progress is not None:
+            progress(min(chunk.stop * BLOCK_YEARS, years), years)
+    return _output(model, years, kept, ground_up, events, per_chunk * BLOCK_YEARS)
+
+
+def _plans(model: Model) -> list[_Plan]:
+    coverages, retention = model.coverages, model.terms.retention
+    plans = []
+    for scenario in model.scenarios:
+        layers = model.layers(scenario)
+        upper = 0.0
+        for layer in layers:  # summed in the order the events' recoverable amounts are
+            upper += layer.upper
+        plans.append(
+            _Plan(
+                scenario,
+                layers,
+                tuple(coverages.index(c.coverage) for c in scenario.components),
+                tuple(c.rate for c in scenario.components),
+                # never insured when even the supremum is clearly below the retention (a draw a
+                # rounding above the end of its support cannot cross it)
+                upper >= retention * (1.0 - 1e-9),
+            )
         )
-    return chunk
+    return plans
 
 
-def _losses(
-    layers: tuple[ComponentLayer, ...],
-    counts: np.ndarray,
-    drawn: list[FloatArray],
-    retention: float,
-    chunk: _Chunk,
-    j: int,
-    rows: list[int],
-) -> None:
-    """Terms applied per event, summed per year into the chunk's accumulators."""
-    if not len(drawn[0]):
-        return
-    chunk.events += len(drawn[0])
-    year = np.repeat(np.arange(chunk.years), counts)
-    recoverable = [layer.recoverable(d) for layer, d in zip(layers, drawn, strict=True)]
-    summed = recoverable[0] if len(recoverable) == 1 else np.sum(recoverable, axis=0)
-    insured = np.maximum(summed - retention, 0.0)
-    ratio = np.divide(insured, summed, out=np.zeros_like(summed), where=summed > 0)
-    chunk.scenario[j] = np.bincount(year, insured, chunk.years)
-    for row, amount, layer, d in zip(rows, recoverable, layers, drawn, strict=True):
-        chunk.coverage[row] += np.bincount(year, amount * ratio, chunk.years)
-        chunk.ground_up += np.bincount(year, layer.ground_up(d), chunk.years)
-    with_events = np.flatnonzero(counts)
-    starts = np.cumsum(counts)[with_events] - counts[with_events]
-    chunk.largest[with_events] = np.maximum(
-        chunk.largest[with_events], np.maximum.reduceat(insured, starts)
+def _joined(parts: Sequence[npt.NDArray[_T]]) -> npt.NDArray[_T]:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _ground_up(plan: _Plan, drawn: list[FloatArray], counts: IntArray) -> FloatArray:
+    """Ground-up CNY of each block's events (summed per block: the same for any chunk)."""
+    busy = np.flatnonzero(counts)
+    starts = (np.cumsum(counts) - counts)[busy]
+    out = np.zeros(len(counts))
+    for d, rate in zip(drawn, plan.rates, strict=True):
+        out[busy] += np.add.reduceat(d, starts) * rate
+    return out
+
+
+def _insured(
+    plan: _Plan, j: int, year: IntArray, drawn: list[FloatArray], retention: float
+) -> _Hits:
+    """Terms per event: the events whose recoverable sum exceeds the retention, with the insured
+    amount and each component's pro rata share of it."""
+    recoverable = [layer.recoverable(d) for layer, d in zip(plan.layers, drawn, strict=True)]
+    summed = recoverable[0]
+    if len(recoverable) > 1:
+        summed = summed + recoverable[1]
+        for r in recoverable[2:]:
+            summed += r
+    hit = np.flatnonzero(summed > retention)
+    gross = summed[hit]
+    insured = gross - retention
+    if len(recoverable) == 1:
+        return _Hits(j, year[hit], insured, [insured])
+    ratio = insured / gross
+    return _Hits(j, year[hit], insured, [r[hit] * ratio for r in recoverable])
+
+
+def _per_year(
+    hits: list[_Hits], years: int, first: int, limit: float, plans: list[_Plan], coverages: int
+) -> _Kept:
+    """A chunk's insured events summed per year, for its years with an insured loss; ``first`` is
+    the index of its first such year among all kept years."""
+    year = _joined([h.year for h in hits])
+    insured = _joined([h.insured for h in hits])
+    gross = np.asarray(np.bincount(year, insured, years), dtype=np.float64)
+    loss = np.flatnonzero(gross > 0)  # a boolean mask is scanned far faster than the floats
+    k = len(loss)
+    row_of = np.empty(years, np.int64)  # read at loss years only
+    row_of[loss] = np.arange(k)
+    row = row_of[year]
+    largest = np.zeros(k)
+    np.maximum.at(largest, row, insured)
+    total = gross[loss]
+    over = total > limit
+    capped = bool(over.any())
+    share = np.divide(limit, total, out=np.ones(k), where=over)  # the aggregate limit, pro rata
+    total[over] = limit
+    single = np.bincount(row, minlength=k) == 1
+    single[over] = False
+    scenario_keys, coverage_rows, coverage_keys, amounts, at = [], [], [], [], 0
+    for h in hits:
+        here = row[at : at + len(h.year)]
+        at += len(h.year)
+        scenario_keys.append(here + h.scenario * k)
+        for c, amount in zip(plans[h.scenario].coverages, h.amounts, strict=True):
+            coverage_rows.append(here)
+            coverage_keys.append(here + c * k)
+            amounts.append(amount)
+    scale = share if capped else None
+    return _Kept(
+        first,
+        total,
+        largest,
+        single,
+        _family(row, _joined(scenario_keys), insured, k, len(plans), scale),
+        _family(
+            _joined(coverage_rows), _joined(coverage_keys), _joined(amounts), k, coverages, scale
+        ),
     )
+
+
+def _family(
+    row: IntArray,
+    key: IntArray,
+    amount: FloatArray,
+    years: int,
+    parts: int,
+    share: FloatArray | None,
+) -> _Parts:
+    """One family of parts of a chunk's kept years, each amount scaled by its year's share under
+    the aggregate limit (1 exactly where the limit does not bite)."""
+    if share is not None:
+        amount = amount * share[row]
+    if 2 * len(amount) < parts * years:
+        return _Parts(key, amount, None)
+    table = np.bincount(key, amount, parts * years).reshape(parts, years).astype(np.float32)
+    return _Parts(np.zeros(0, np.int64), np.zeros(0), table)  # not views: the amounts go
 
 
 def _draw_block(
-    model: Model, seed: int, block: int, years: int
-) -> list[tuple[np.ndarray, list[FloatArray]]]:
-    """Counts and component draws of every scenario for one block, from the block's generator."""
+    model: Model, seed: int, block: int, years: int, offset: int
+) -> list[tuple[IntArray, list[FloatArray]]]:
+    """Every scenario's events of one block, from the block's generator: each event's year
+    (``offset`` + its year in the block) and the draws of its components."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
-    counts = _counts(model, rng, years)
-    return [
-        (n, _components(s, rng, int(n.sum()))) for s, n in zip(model.scenarios, counts, strict=True)
-    ]
+    placed = _event_years(model, rng, years, offset)
+    return [(y, _components(s, rng, len(y))) for s, y in zip(model.scenarios, placed, strict=True)]
 
 
-def _counts(model: Model, rng: np.random.Generator, years: int) -> list[np.ndarray]:
+def _event_years(model: Model, rng: np.random.Generator, years: int, offset: int) -> list[IntArray]:
+    """Each scenario's events of a block, as the year of each (counted from ``offset``)."""
     rho = model.scenario_correlation
-    if rho == 0:
-        return [s.frequency.sample(rng, years) for s in model.scenarios]
-    uniforms = _gaussian_uniforms(rng, years, len(model.scenarios), rho)
-    return [s.frequency.ppf(u) for s, u in zip(model.scenarios, uniforms, strict=True)]
+    counts: list[int | IntArray]
+    if rho > 0:
+        uniforms = _gaussian_uniforms(rng, years, len(model.scenarios), rho)
+        counts = [s.frequency.ppf(u) for s, u in zip(model.scenarios, uniforms, strict=True)]
+    else:
+        counts = [_count(s, rng, years) for s in model.scenarios]
+    pooled = sum(n for n in counts if isinstance(n, int))
+    uniform = rng.integers(offset, offset + years, pooled) if pooled else np.zeros(0, np.int64)
+    out, at = [], 0
+    for n in counts:
+        if isinstance(n, int):
+            out.append(uniform[at : at + n])
+            at += n
+        else:
+            out.append(np.repeat(np.arange(offset, offset + years), n))
+    return out
+
+
+def _count(scenario: Scenario, rng: np.random.Generator, years: int) -> int | IntArray:
+    """The block's total count when its events may be placed uniformly, else one per year."""
+    total = scenario.frequency.sample_total(rng, years)
+    return total if total is not None else scenario.frequency.sample(rng, years)
 
 
 def _components(scenario: Scenario, rng: np.random.Generator, events: int) -> list[FloatArray]:
@@ -201,20 +320,93 @@ def _gaussian_uniforms(rng: np.random.Generator, size: int, dim: int, rho: float
 
 def _output(
     model: Model,
-    total: FloatArray,
-    by_scenario: np.ndarray,
-    by_coverage: np.ndarray,
+    years: int,
+    kept: list[_Kept],
     ground_up: FloatArray,
-    largest: FloatArray,
     events: int,
     chunk: int,
 ) -> McOutput:
-    years = len(total)
-    order = np.argsort(total, kind="stable")
-    probs = np.full(years, 1.0 / years)
-    parts = {f"scenario:{s.name}": by_scenario[j][order] for j, s in enumerate(model.scenarios)}
-    parts.update({f"coverage:{c}": by_coverage[i][order] for i, c in enumerate(model.coverages)})
-    annual = LossDistribution(total[order], probs, parts)
-    occurrence = LossDistribution(np.sort(largest, kind="stable"), probs)
-    se = float(np.std(total) / math.sqrt(years)) if years > 1 else math.nan
-    return McOutput(annual, occurrence, float(np.mean(ground_up)), events, se, chunk)
+    """The loss distributions: one atom at 0 for the years without an insured loss, then the kept
+    years in order of their total (stable: ties in year order)."""
+    total = _joined([k.total for k in kept] or [np.zeros(0)])
+    k = len(total)
+    zero = years - k
+    mean = float(np.sum(total)) / years
+    spread = float(np.sum(np.square(total - mean))) + zero * mean * mean
+    se = math.sqrt(spread / years) / math.sqrt(years) if years > 1 else math.nan
+    order = _stable_order(total)
+    atom = 1 if zero else 0
+    probs = np.full(atom + k, 1.0 / years)
+    if zero:
+        probs[0] = zero / years
+    ranked = total[order]
+    single = _joined([y.single for y in kept] or [np.zeros(0, np.bool_)])[order]
+    parts = LazyParts(lambda: _parts(model, kept, order, atom))
+    annual = LossDistribution(np.concatenate([np.zeros(atom), ranked]), probs, parts)
+    occurrence = LossDistribution(_largest(kept, ranked[single], atom), probs)
+    return McOutput(annual, occurrence, math.fsum(ground_up) / years, events, se, chunk)
+
+
+def _stable_order(values: FloatArray) -> IntArray:
+    """``np.argsort(values, kind="stable")`` for positive floats, by a radix sort: their IEEE bits
+    order as the values do, and four stable passes over 16 bits each (numpy sorts 16-bit keys by
+    counting) cost less than one comparison sort of the floats."""
+    key = values.view(np.uint64)
+    order = np.argsort(key.astype(np.uint16), kind="stable")
+    for shift in (16, 32, 48):
+        order = order[np.argsort((key[order] >> np.uint64(shift)).astype(np.uint16), kind="stable")]
+    return order
+
+
+def _largest(kept: list[_Kept], single: FloatArray, atom: int) -> FloatArray:
+    """The kept years' largest events, sorted, after the atom. A year with one insured event under
+    the limit has it as its total, already sorted (``single``): only the others need sorting, and
+    then a merge (the stable sort of two sorted runs is one linear merge)."""
+    rest = np.sort(_joined([y.largest[~y.single] for y in kept] or [np.zeros(0)]))
+    merged = np.sort(np.concatenate([single, rest]), kind="stable")
+    return np.concatenate([np.zeros(atom), merged])
+
+
+def _parts(model: Model, kept: list[_Kept], order: IntArray, atom: int) -> Mapping[str, Parts]:
+    """Each scenario's and coverage's share of the total, per value of the annual distribution."""
+    size = atom + len(order)
+    position = np.empty(len(order), np.int64)
+    position[order] = np.arange(atom, size)
+    out = _dense(
+        [(y, y.scenarios) for y in kept],
+        [f"scenario:{s.name}" for s in model.scenarios],
+        position,
+        size,
+    )
+    out.update(
+        _dense(
+            [(y, y.coverages) for y in kept],
+            [f"coverage:{c}" for c in model.coverages],
+            position,
+            size,
+        )
+    )
+    return out
+
+
+def _dense(
+    family: list[tuple[_Kept, _Parts]], names: list[str], position: IntArray, size: int
+) -> dict[str, Parts]:
+    """One family's table, parts × values, from its chunks' sparse amounts and dense tables."""
+    keys, amounts = [], []
+    for y, p in family:
+        if len(p.key):
+            years = len(y.total)
+            part, row = np.divmod(p.key, years)
+            keys.append(part * size + position[y.first + row])
+            amounts.append(p.amount)
+    sums = np.bincount(_joined(keys), _joined(amounts), len(names) * size) if keys else None
+    table = (
+        sums.reshape(len(names), size).astype(np.float32)
+        if sums is not None
+        else np.zeros((len(names), size), np.float32)
+    )
+    for y, p in family:
+        if p.table is not None:
+            table[:, position[y.first : y.first + len(y.total)]] = p.table
+    return dict(zip(names, table, strict=True))

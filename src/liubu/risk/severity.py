@@ -297,7 +297,10 @@ class Pert(Severity):
         return np.asarray(self.low + (self.high - self.low) * b, dtype=np.float64)
 
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        return self.low + (self.high - self.low) * rng.beta(self.alpha, self.beta, size)
+        drawn = rng.beta(self.alpha, self.beta, size)
+        drawn *= self.high - self.low  # in place: the same numbers, no temporary arrays
+        drawn += self.low
+        return drawn
 
     def partial_moment(self, x: float, order: int) -> float:
         """Binomial expansion of (low + w·B)^k, E[B^j 1{B ≤ y}] = (α)_j/(α+β)_j · I_y(α+j, β)."""

@@ -24,6 +24,7 @@ from liubu.risk import (
     library_scenarios,
     quantify,
 )
+from tests.unit.risk.simulated import per_year
 
 LEVELS = (0.9, 0.95, 0.99, 0.995)
 
@@ -43,14 +44,15 @@ def test_ground_up_enterprise_model_agrees_with_monte_carlo(section: str, revenu
     # no terms: the insured mean is the closed-form ground-up mean Σ λ·E[X] (the top point
     # carries the expected loss beyond the grid)
     assert exact.mean == pytest.approx(model.ground_up_mean, rel=1e-5)
-    n = len(sim.annual.values)
+    years = per_year(sim)
+    n = len(years)
     for level in LEVELS:
         # distribution-free interval from order statistics (three standard deviations of the
         # binomial count); the lattice VaR is the first lattice point at or above the quantile,
         # so it may stand up to one bucket above it
         half = 3.0 * math.sqrt(n * level * (1 - level))
-        low = sim.annual.values[int(n * level - half)]
-        high = sim.annual.values[int(n * level + half)]
+        low = years[int(n * level - half)]
+        high = years[int(n * level + half)]
         assert low <= exact.var(level) <= high + bucket, level
     # usable quantiles: the bucket is small beside the 90 % quantile (it was ¥20 million)
     assert 0 < 50 * bucket < sim.var(0.9)
