@@ -95,6 +95,7 @@ from liubu.claims.records import (
     Payment,
     PaymentState,
     Phase,
+    PolicyLosses,
     Recovery,
     RecoveryKind,
     ReserveChange,
@@ -119,7 +120,12 @@ from liubu.claims.reserving_methods import (
     reserve,
     reserving_method,
 )
-from liubu.claims.reserving_service import RESERVERS, reserve_product, reserve_triangle
+from liubu.claims.reserving_service import (
+    RESERVERS,
+    product_triangle,
+    reserve_product,
+    reserve_triangle,
+)
 from liubu.claims.service_assessment import assess_claim, coverage_of
 from liubu.claims.service_experience import ClaimsExperience, experience_from_claims
 from liubu.claims.service_money import (
@@ -234,6 +240,7 @@ __all__ = [
     "PaymentOutcome",
     "PaymentState",
     "Phase",
+    "PolicyLosses",
     "Position",
     "ReceiptNumber",
     "Recovery",
@@ -299,6 +306,7 @@ __all__ = [
     "parse_receipt_number",
     "pay",
     "payment_document",
+    "product_triangle",
     "queue",
     "read_premium_csv",
     "read_triangle_csv",

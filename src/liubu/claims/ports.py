@@ -22,6 +22,7 @@ from liubu.claims.records import (
     Evidence,
     Payee,
     Payment,
+    PolicyLosses,
     Recovery,
     ReserveChange,
     ReserveLine,
@@ -65,6 +66,11 @@ class ClaimsRepository(Protocol):
         ...
 
     def claims_of_policy(self, policy_id: str) -> Sequence[Claim]: ...
+    def policy_losses(self, policy_id: str) -> PolicyLosses:
+        """The incurred of each claim on a policy and its cancellation day, read for the
+        policy's insurer — by the insurer, or by a party to a claim on it (the insured, the
+        reporter) whose notice feeds the insurer's experience. Anyone else: NotFound."""
+        ...
 
     # --- reserves, approvals, payments, recoveries ---------------------------------------------
     def reserve_lines(self, claim_id: str) -> Sequence[ReserveLine]: ...
@@ -101,7 +107,20 @@ class ClaimsRepository(Protocol):
 
 
 class ExperienceWriter(Protocol):
-    """The part of the experience store claims writes: its own rows, rebuilt."""
+    """The part of the experience store claims writes: its own rows, rebuilt or fed."""
+
+    def feed_rows(
+        self,
+        data: ExperienceData,
+        *,
+        tenant_id: str,
+        product_ref: str,
+        source: str,
+        policy_ids: Sequence[str],
+    ) -> str:
+        """Replace the insurer's (``tenant_id``) rows of ``policy_ids`` (policy numbers) from
+        ``source`` by ``data``; returns the batch id."""
+        ...
 
     def replace_source(self, data: ExperienceData, *, product_ref: str, source: str) -> str:
         """Remove the caller's insurer's rows of ``product_ref`` that came from ``source`` and

@@ -320,3 +320,15 @@ class TimelineView:
     dispatches: tuple[Dispatch, ...]
     entries: tuple[TimelineEntry, ...]
     evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyLosses:
+    """What a policy's claims-fed experience row is made of, read for the policy's insurer:
+    the incurred (paid + outstanding − recovered) of each claim on it, oldest notice first,
+    and the day its cover was cancelled (None if it was not)."""
+
+    policy_id: str
+    insurer_tenant_id: str
+    incurred: tuple[Decimal, ...]
+    cancelled_on: date | None

@@ -29,6 +29,28 @@ def reserve_triangle(
     return reserve(triangle, method, apriori=apriori, premium=premium)
 
 
+def product_triangle(
+    principal: Principal,
+    source: DevelopmentSource,
+    *,
+    product_ref: str | None,
+    basis: Basis,
+    origin_period: Literal["year", "quarter"] = "year",
+) -> Triangle:
+    """The cumulative triangle of a product's claims (all the insurer's when ``product_ref`` is
+    None) from the store: its development, scoped to the caller's tenant by the store, by
+    accident year (12-month development) or quarter (3-month). Incurred may fall along
+    development; paid may not. No claim amount at all: a ValidationError coded
+    ``RESERVING_NO_CLAIMS`` (the web page shows it as an empty state)."""
+    require(principal, *RESERVERS, kinds=RESERVER_KINDS)
+    return triangle_from_development(
+        source.claim_development(product_ref, basis),
+        origin_period=origin_period,
+        development_period_months=12 if origin_period == "year" else 3,
+        allow_decreasing=basis == "incurred",
+    )
+
+
 def reserve_product(
     principal: Principal,
     source: DevelopmentSource,
@@ -40,14 +62,8 @@ def reserve_product(
     apriori: Decimal | None = None,
     premium: Mapping[str, Decimal] | None = None,
 ) -> ReserveResult:
-    """Reserve a product's claims (all the insurer's when ``product_ref`` is None) from the
-    store: its development (scoped to the caller's tenant by the store) → a triangle → a method.
-    Incurred may fall along development; paid may not."""
-    require(principal, *RESERVERS, kinds=RESERVER_KINDS)
-    triangle = triangle_from_development(
-        source.claim_development(product_ref, basis),
-        origin_period=origin_period,
-        development_period_months=12 if origin_period == "year" else 3,
-        allow_decreasing=basis == "incurred",
+    """Reserve a product's claims from the store: :func:`product_triangle`, then a method."""
+    triangle = product_triangle(
+        principal, source, product_ref=product_ref, basis=basis, origin_period=origin_period
     )
     return reserve(triangle, method, apriori=apriori, premium=premium)

@@ -57,6 +57,7 @@ from liubu.claims.records import (
     ReserveLine,
     ReserveSource,
 )
+from liubu.claims.service_experience import feed_policy
 from liubu.errors import ConflictError, PermissionDeniedError, ValidationError
 
 MAX_KEY = 100
@@ -82,6 +83,12 @@ class PaymentOutcome:
 def _insurer(claim: Claim) -> str:
     """The insurer's code, the first part of the product reference (``insurer/code@v``)."""
     return claim.product_ref.split("/", 1)[0]
+
+
+def _incurred_moved(uow: ClaimsUnitOfWork, claim: Claim) -> None:
+    """The claim's incurred changed in this transaction: its policy's experience row follows
+    (the one call every money use case makes; see :mod:`liubu.claims.service_experience`)."""
+    feed_policy(uow, uow.underwriting.policy(claim.policy_id))
 
 
 def _line(uow: ClaimsUnitOfWork, claim: Claim, coverage: str) -> ReserveLine:
@@ -150,7 +157,9 @@ def set_reserve(
     why = text(reason, field="reason")
     line = _line(uow, claim, coverage)
     if authority_of(uow.principal, _insurer(claim)).allows_reserve(value):
-        return ReserveOutcome(_apply_reserve(uow, line, value, why), None)
+        saved = _apply_reserve(uow, line, value, why)
+        _incurred_moved(uow, claim)
+        return ReserveOutcome(saved, None)
     approval = _request(uow, claim, ApprovalKind.RESERVE, coverage, value, why, reserve=value)
     return ReserveOutcome(line, approval)
 
@@ -244,6 +253,8 @@ def decide_approval(
                 )
             )
         uow.claims.save_payment(replace(payment, state=state, decided_by=uow.principal.user_id))
+    if approve is (approval.kind is ApprovalKind.RESERVE):  # a reserve applied, a payment undone
+        _incurred_moved(uow, claim)
     decided = uow.claims.save_approval(
         replace(
             approval,
@@ -363,6 +374,7 @@ def pay(
             "state": str(payment.state),
         },
     )
+    _incurred_moved(uow, claim)
     approval = None
     if not within:
         approval = _request(
@@ -445,6 +457,7 @@ def record_recovery(
         tenant_id=claim.tenant_id,
         after={"kind": str(recovery_kind), "amount": str(value)},
     )
+    _incurred_moved(uow, claim)
     return recovery
 
 
@@ -491,4 +504,5 @@ def _set_state(
         tenant_id=claim.tenant_id,
         after={"state": str(state), "reason": reason},
     )
+    _incurred_moved(uow, saved)
     return saved

@@ -36,6 +36,7 @@ from liubu.claims.records import (
     ReserveSource,
 )
 from liubu.claims.reserving_at_notice import opening_reserves
+from liubu.claims.service_experience import feed_policy
 from liubu.claims.vocabulary import incident_type
 from liubu.errors import ValidationError
 from liubu.products import ProductSpec, find_product, parse_product
@@ -218,6 +219,7 @@ def notify(uow: ClaimsUnitOfWork, notice: Notice) -> NoticeResult:
             "reserves": {line.coverage: str(line.amount) for line in lines},
         },
     )
+    feed_policy(uow, policy)
     return NoticeResult(claim, duplicate=False)
 
 

@@ -29,7 +29,18 @@ from decimal import Decimal
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, Table, and_, exists, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from liubu.accounts import Principal
@@ -50,6 +61,7 @@ from liubu.claims import (
     Payment,
     PaymentState,
     Phase,
+    PolicyLosses,
     Recovery,
     RecoveryKind,
     ReserveChange,
@@ -239,6 +251,51 @@ class SqlClaimsRepository:
         if found is None:
             raise NotFoundError(f"No policy with id {policy_id!r} is visible to you.")
         return found
+
+    def policy_losses(self, policy_id: str) -> PolicyLosses:
+        """The figures of a policy's claims-fed experience row, read for its insurer (module
+        doc: reserves are the insurer's). Readable by the insurer (and the platform) and by
+        whoever is party to a claim on the policy — the insured or the organisation that
+        reported it, whose notice moves the insurer's row; the figures go to the insurer's
+        experience store only, never back to them. Anyone else: NotFound."""
+        c, p, e = tables.claims, tables.policies, tables.policy_events
+        insurer = self.session.execute(
+            select(p.c.tenant_id).where(p.c.id == policy_id)
+        ).scalar_one_or_none()
+        mine = insurer is not None and (self.principal.is_platform or insurer == self._me())
+        party = insurer is not None and (
+            mine
+            or self.session.execute(
+                select(c.c.id)
+                .where(c.c.policy_id == policy_id, c.c.tenant_id == insurer)
+                .where(
+                    or_(c.c.client_tenant_id == self._me(), c.c.reporter_tenant_id == self._me())
+                )
+                .limit(1)
+            ).first()
+            is not None
+        )
+        if insurer is None or not party:
+            raise NotFoundError(f"No policy with id {policy_id!r} is visible to you.")
+        of_policy = select(c.c.id, c.c.notified_at).where(
+            c.c.policy_id == policy_id, c.c.tenant_id == insurer
+        )
+        ids = [row.id for row in self.session.execute(of_policy.order_by(c.c.notified_at, c.c.id))]
+        incurred = dict.fromkeys(ids, Decimal("0.00"))
+        r, rec = tables.claim_reserves, tables.claim_recoveries
+        lines = select(r.c.claim_id, r.c.paid + r.c.reserve).where(
+            r.c.claim_id.in_(of_policy.with_only_columns(c.c.id))
+        )
+        back = select(rec.c.claim_id, -rec.c.amount).where(
+            rec.c.claim_id.in_(of_policy.with_only_columns(c.c.id))
+        )
+        for stmt in (lines, back):
+            for claim_id, amount in self.session.execute(stmt):
+                incurred[claim_id] += Decimal(amount).quantize(Decimal("0.01"))
+        cancelled = self.session.execute(
+            select(func.min(e.c.effective)).where(e.c.policy_id == policy_id, e.c.kind == "cancel")
+        ).scalar_one_or_none()
+        return PolicyLosses(policy_id, insurer, tuple(incurred[i] for i in ids), cancelled)
 
     # --- reserves, approvals, payments, recoveries ---------------------------------------------
     def reserve_lines(self, claim_id: str) -> Sequence[ReserveLine]:

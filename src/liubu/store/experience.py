@@ -136,12 +136,48 @@ class SqlExperienceRepository:
     def replace_source(self, data: ExperienceData, *, product_ref: str, source: str) -> str:
         """Rows fed from another store (the claims store): the tenant's rows of ``product_ref``
         from ``source`` are replaced by ``data`` in this transaction; returns the batch id."""
-        tenant = self.principal.tenant_id
-        self.session.execute(
-            delete(_T).where(
-                _T.c.tenant_id == tenant, _T.c.product_ref == product_ref, _T.c.source == source
-            )
+        return self._replace(
+            data, tenant=self.principal.tenant_id, product_ref=product_ref, source=source
         )
+
+    def feed_rows(
+        self,
+        data: ExperienceData,
+        *,
+        tenant_id: str,
+        product_ref: str,
+        source: str,
+        policy_ids: Sequence[str],
+    ) -> str:
+        """The incremental feed: the rows of ``policy_ids`` (policy numbers) from ``source`` in
+        ``tenant_id``'s experience of ``product_ref`` are replaced by ``data`` (which may be
+        empty: a policy whose row goes). The tenant is the policy's insurer, named by the
+        claims use case that checked the caller acts on the policy (the insured's own notice
+        moves its insurer's row); returns the batch id."""
+        return self._replace(
+            data, tenant=tenant_id, product_ref=product_ref, source=source, policy_ids=policy_ids
+        )
+
+    def _replace(
+        self,
+        data: ExperienceData,
+        *,
+        tenant: str,
+        product_ref: str,
+        source: str,
+        policy_ids: Sequence[str] | None = None,
+    ) -> str:
+        """Delete then insert. A policy-period already stored from another source (a file the
+        insurer imported) keeps that row: the fed one is left out rather than refused, so a
+        payment never fails on the experience it feeds."""
+        scope = delete(_T).where(
+            _T.c.tenant_id == tenant, _T.c.product_ref == product_ref, _T.c.source == source
+        )
+        if policy_ids is not None:
+            scope = scope.where(_T.c.policy_id.in_(list(policy_ids)))
+        self.session.execute(scope)
+        rows = list(_rows(data, product_ref))
+        held = self._held_keys(tenant, rows)
         batch_id, now = new_id(), datetime.now(UTC)
         fresh = [
             {
@@ -153,11 +189,24 @@ class SqlExperienceRepository:
                 "source": source,
                 "imported_at": now,
             }
-            for r in _rows(data, product_ref)
+            for r in rows
+            if r["row_key"] not in held
         ]
         for start in range(0, len(fresh), _CHUNK):
             self.session.execute(insert(_T), fresh[start : start + _CHUNK])
         return batch_id
+
+    def _held_keys(self, tenant: str, rows: Sequence[dict[str, Any]]) -> set[str]:
+        """The keys of ``rows`` the tenant already holds (from another source, once the fed
+        rows are deleted): an ``IN`` list for the feed's one row, one scan of the tenant's keys
+        for a rebuild."""
+        wanted = {r["row_key"] for r in rows}
+        if not wanted:
+            return set()
+        stmt = select(_T.c.row_key).where(_T.c.tenant_id == tenant)
+        if len(wanted) <= _CHUNK:
+            stmt = stmt.where(_T.c.row_key.in_(sorted(wanted)))
+        return {key for key in self.session.scalars(stmt) if key in wanted}
 
     def _stored_contents(self, tenant: str, product_ref: str | None) -> dict[str, str]:
         """Every stored row key of the tenant and product tag, with its content hash: one scan
