@@ -234,7 +234,12 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         )
         uow.commit()
     owned.ids.update(claim_ids)
-    owned.secrets |= {claim_ids["case_id"], f"{marker} secret incident", "LC-" + marker}
+    owned.secrets |= {
+        claim_ids["case_id"],
+        f"{marker} secret incident",
+        f"{marker} secret appeal",
+        "LC-" + marker,
+    }
     owned.ids.update(
         quote_id=quote.id,
         option_index="0",
@@ -272,7 +277,7 @@ def _insurance_claim(
     uow: SqlUnitOfWork, owned: Owned, policy: Policy, marker: str, vendor_id: str
 ) -> dict[str, str]:
     """A claim of the owner (insurer and insured at once) with a reserve line, an approval
-    request, a dispatch to a vendor outside the tenants under test, and evidence."""
+    request, a dispatch to a vendor outside the tenants under test, evidence and an appeal."""
     now = datetime.now(UTC)
     tenant = owned.organisation_id
     claim = claims.Claim(
@@ -327,7 +332,13 @@ def _insurance_claim(
         new_id(), tenant, claim.id, "log.txt", "text/plain", 6, digest, "test", tenant, now
     )
     uow.claims.add_evidence(evidence, b"secret")
+    appeal = claims.Appeal(
+        new_id(), tenant, tenant, claim.id, claims.AppealState.OPEN, ("retention",),
+        f"{marker} secret appeal", (), "test", now, now.date(), "someone-else", {}, Decimal(1),
+    )  # fmt: skip
+    uow.claims.add_appeal(appeal)
     return {
+        "appeal_id": appeal.id,
         "case_id": claim.id,
         "approval_id": approval.id,
         "dispatch_id": dispatch.id,
@@ -453,6 +464,19 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
         ]
     },
     ("POST", "/api/claims/{case_id}/reopen"): lambda owner: {"reason": "x"},
+    ("POST", "/api/claims/{case_id}/appeals"): lambda owner: {
+        "lines": ["retention"],
+        "reasons": "x",
+    },
+    ("POST", "/api/claims/{case_id}/appeals/{appeal_id}/reassess"): lambda owner: {
+        "items": [
+            {"coverage": "forensics", "kind": "invoice", "description": "x", "amount": "1.00"}
+        ]
+    },
+    ("POST", "/api/claims/{case_id}/appeals/{appeal_id}/decision"): lambda owner: {
+        "outcome": "dismissed",
+        "reasons": "x",
+    },
     ("POST", "/api/claims/{case_id}/dispatches"): lambda owner: {
         "vendor_id": owner.organisation_id
     },
@@ -595,6 +619,7 @@ _KNOWN_ABSENT = {
     "approval_id",
     "dispatch_id",
     "evidence_id",
+    "appeal_id",
 }
 
 

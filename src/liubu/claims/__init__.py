@@ -11,7 +11,9 @@ import contracts from its first line.
   response: :func:`add_to_panel`, :func:`dispatch`, :func:`answer_dispatch`,
   :func:`log_timeline`, :func:`upload_evidence`, :func:`download_evidence`,
   :func:`approve_vendor_costs`, :func:`incident_view`; the assessment: :func:`assess_claim`
-  and :func:`coverage_of` (use cases over the pure :func:`coverage_position` and :func:`adjust`).
+  and :func:`coverage_of` (use cases over the pure :func:`coverage_position` and :func:`adjust`);
+  appeals against a statement of loss: :func:`lodge_appeal`, :func:`reassess_appeal`,
+  :func:`decide_appeal`, :func:`appeals_of`, :func:`appeal_decision_document`.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ from liubu.claims.antifraud_service import (
 from liubu.claims.authority import ClaimsAuthority, authority_of, claims_authorities
 from liubu.claims.coverage import coverage_position
 from liubu.claims.documents import (
+    DEFAULT_APPEAL_DAYS,
+    AppealDecisionDocument,
     CoverageLetter,
     DocumentHeader,
     StatementOfLoss,
@@ -79,6 +83,9 @@ from liubu.claims.position import (
 )
 from liubu.claims.reasons import ClaimsCode, message
 from liubu.claims.records import (
+    Appeal,
+    AppealOutcome,
+    AppealState,
     Approval,
     ApprovalKind,
     ApprovalState,
@@ -125,6 +132,20 @@ from liubu.claims.reserving_service import (
     product_triangle,
     reserve_product,
     reserve_triangle,
+)
+from liubu.claims.service_appeals import (
+    AppealDecision,
+    appeal_decision_document,
+    appeal_last_day,
+    appeal_of,
+    appeal_payload,
+    appeals_of,
+    decide_appeal,
+    lodge_appeal,
+    reassess_appeal,
+    statement_issued_on,
+    undecided_appeals,
+    worksheet_steps,
 )
 from liubu.claims.service_assessment import assess_claim, coverage_of
 from liubu.claims.service_experience import ClaimsExperience, experience_from_claims
@@ -178,6 +199,7 @@ from liubu.claims.worksheet import AdjustmentWorksheet, CoverageResult, Workshee
 
 __all__ = [
     "ANTIFRAUD_MAX_AMOUNT",
+    "DEFAULT_APPEAL_DAYS",
     "DEFAULT_IR_MINUTES",
     "MAX_EVIDENCE_BYTES",
     "MAX_TRIANGLE_BYTES",
@@ -189,6 +211,11 @@ __all__ = [
     "AntifraudClaimsUnitOfWork",
     "AntifraudDecision",
     "AntifraudTerms",
+    "Appeal",
+    "AppealDecision",
+    "AppealDecisionDocument",
+    "AppealOutcome",
+    "AppealState",
     "Approval",
     "ApprovalKind",
     "ApprovalState",
@@ -270,6 +297,11 @@ __all__ = [
     "antifraud_claim",
     "antifraud_claims",
     "antifraud_step_title",
+    "appeal_decision_document",
+    "appeal_last_day",
+    "appeal_of",
+    "appeal_payload",
+    "appeals_of",
     "approvals",
     "approve_vendor_costs",
     "assess_antifraud_claim",
@@ -288,6 +320,7 @@ __all__ = [
     "coverage_of",
     "coverage_position",
     "covering_policy",
+    "decide_appeal",
     "decide_approval",
     "dispatch",
     "download_evidence",
@@ -299,6 +332,7 @@ __all__ = [
     "incident_view",
     "inspect_claims_file",
     "ir_panel",
+    "lodge_appeal",
     "log_timeline",
     "message",
     "notify",
@@ -310,6 +344,7 @@ __all__ = [
     "queue",
     "read_premium_csv",
     "read_triangle_csv",
+    "reassess_appeal",
     "record_recovery",
     "reopen",
     "reportable_policies",
@@ -319,7 +354,10 @@ __all__ = [
     "reserving_method",
     "run_payments",
     "set_reserve",
+    "statement_issued_on",
     "statement_of_loss",
     "triangle_from_development",
+    "undecided_appeals",
     "upload_evidence",
+    "worksheet_steps",
 ]

@@ -347,3 +347,107 @@ def _not_paid(worksheet: AdjustmentWorksheet, terms: ClaimTerms) -> tuple[NotPai
     if rounded_gap:
         shown.append(NotPaid(_text("not_paid", "rounding"), Money(rounded_gap), None))
     return tuple(shown)
+
+
+@dataclass(frozen=True, slots=True)
+class DisputedLine:
+    """A line the insured disputed, as the statement under appeal showed it."""
+
+    step: str
+    text: Text
+    amount: Money | None
+
+
+@dataclass(frozen=True)
+class AppealDecisionDocument:
+    """The appeal decision (申诉复核决定书): the outcome and its reasons (the adjuster's own
+    text), what was disputed, what changed (the payable before and after, by coverage), the
+    revised statement when the payable changed, and where to go next."""
+
+    header: DocumentHeader
+    lodged_on: date
+    statement_issued_on: date
+    disputed: tuple[DisputedLine, ...]
+    appellant_reasons: str
+    outcome: str
+    outcome_text: Text
+    reasons: str
+    decided_on: date
+    old_payable: Money
+    new_payable: Money
+    by_coverage: tuple[tuple[Text, Money, Money], ...]
+    change: Text
+    revised: StatementOfLoss | None
+    next_steps: Text
+
+
+def appeal_decision(
+    *,
+    header: DocumentHeader,
+    original: AdjustmentWorksheet,
+    reassessed: AdjustmentWorksheet,
+    terms: ClaimTerms,
+    disputed: tuple[str, ...],
+    appellant_reasons: str,
+    outcome: str,
+    reasons: str,
+    lodged_on: date,
+    statement_issued_on: date,
+    decided_on: date,
+) -> AppealDecisionDocument:
+    """The decision document of an appeal against the statement of ``original``."""
+    old, new = original.payable, reassessed.payable
+    if new == old:
+        final = original
+        change = Text(
+            str(_table()["appeal_unchanged"]["zh"]).format(old=_yuan(old.amount)),
+            str(_table()["appeal_unchanged"]["en"]).format(old=_yuan(old.amount)),
+        )
+    else:
+        final = reassessed
+        diff = new.amount - old.amount
+        values = {
+            "old": _yuan(old.amount),
+            "new": _yuan(new.amount),
+            "sign": "+" if diff > 0 else "−",
+            "diff": _yuan(abs(diff)),
+        }
+        entry = _table()["appeal_changed"]
+        change = Text(str(entry["zh"]).format(**values), str(entry["en"]).format(**values))
+    shown: dict[str, StatementLine] = {}
+    for line in original.lines:
+        step = line.code if line.coverage is None else f"{line.code}:{line.coverage}"
+        shown.setdefault(step, _line(line, terms))
+    codes = dict.fromkeys(c.coverage for c in (*original.coverages, *reassessed.coverages))
+    by_coverage = tuple(
+        (
+            _coverage_name(terms, code) or Text(code, code),
+            original.payable_for(code),
+            final.payable_for(code),
+        )
+        for code in codes
+    )
+    return AppealDecisionDocument(
+        header=header,
+        lodged_on=lodged_on,
+        statement_issued_on=statement_issued_on,
+        disputed=tuple(
+            DisputedLine(step, shown[step].text, shown[step].amount)
+            if step in shown
+            else DisputedLine(step, Text(step, step), None)
+            for step in disputed
+        ),
+        appellant_reasons=appellant_reasons,
+        outcome=outcome,
+        outcome_text=_text("appeal_outcomes", outcome),
+        reasons=reasons,
+        decided_on=decided_on,
+        old_payable=old,
+        new_payable=final.payable,
+        by_coverage=by_coverage,
+        change=change,
+        revised=None if final is original else statement_of_loss(final, terms, header=header),
+        next_steps=Text(
+            str(_table()["appeal_next_steps"]["zh"]), str(_table()["appeal_next_steps"]["en"])
+        ),
+    )

@@ -72,6 +72,18 @@ class ClaimsCode(StrEnum):
     ABOVE_IR_SUBLIMIT = "claims.above_ir_sublimit"
     NO_IR_COVER = "claims.no_ir_cover"
     BAD_RECOVERY = "claims.bad_recovery"
+    # Appeals against a statement of loss (申诉, ``service_appeals.py``).
+    APPEAL_NO_STATEMENT = "claims.appeal.no_statement"
+    APPEAL_CLOSED_UNASSESSED = "claims.appeal.closed_unassessed"
+    APPEAL_WINDOW_CLOSED = "claims.appeal.window_closed"
+    APPEAL_ALREADY_OPEN = "claims.appeal.already_open"
+    APPEAL_BAD_LINES = "claims.appeal.bad_lines"
+    APPEAL_BAD_EVIDENCE = "claims.appeal.bad_evidence"
+    APPEAL_SAME_ADJUSTER = "claims.appeal.same_adjuster"
+    APPEAL_STATE = "claims.appeal.state"
+    APPEAL_NOT_REASSESSED = "claims.appeal.not_reassessed"
+    APPEAL_DECIDER = "claims.appeal.decider"
+    APPEAL_OUTCOME_MISMATCH = "claims.appeal.outcome_mismatch"
     # Anti-fraud resident claims (反诈险理赔, ``antifraud*.py``): bad input first, then the
     # reasons a claim is refused, then the notes an accepted claim's worksheet carries.
     RECEIPT_NUMBER = "claims.antifraud.receipt_number"

@@ -332,3 +332,48 @@ class PolicyLosses:
     insurer_tenant_id: str
     incurred: tuple[Decimal, ...]
     cancelled_on: date | None
+
+
+class AppealState(StrEnum):
+    """Where an appeal (申诉) against a statement of loss stands."""
+
+    OPEN = "open"  # lodged by the insured, waiting for a re-assessment
+    REASSESSED = "reassessed"  # re-assessed by staff who did not make the assessment
+    DECIDED = "decided"  # decided, with written reasons
+
+
+class AppealOutcome(StrEnum):
+    UPHELD = "upheld"  # 申诉成立
+    PARTLY_UPHELD = "partly_upheld"  # 部分成立
+    DISMISSED = "dismissed"  # 不成立: the assessment stands
+
+
+@dataclass(frozen=True)
+class Appeal:
+    """The insured's appeal against the statement of loss of a claim: the worksheet lines it
+    disputes and why, the assessment under appeal (its worksheet as stored, and who made it),
+    the re-assessment and the decision. Both worksheets are kept as the JSON the claim stores."""
+
+    id: str
+    tenant_id: str
+    client_tenant_id: str
+    claim_id: str
+    state: AppealState
+    lines: tuple[str, ...]  # worksheet steps as the worksheet shows them: code or code:coverage
+    reasons: str
+    evidence_ids: tuple[str, ...]
+    lodged_by: str
+    lodged_at: datetime
+    statement_issued_on: date
+    assessed_by: str  # the user whose assessment is under appeal
+    original: dict[str, Any]
+    original_payable: Decimal
+    reassessment: dict[str, Any] | None = None
+    reassessed_by: str | None = None
+    reassessed_at: datetime | None = None
+    new_payable: Decimal | None = None
+    outcome: AppealOutcome | None = None
+    decision_reasons: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    version: int = 1

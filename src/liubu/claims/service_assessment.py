@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, time
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from liubu.claims._common import committed, insurers_claim, now, require_adjuster, require_open
@@ -88,6 +89,42 @@ def _earlier(uow: ClaimsUnitOfWork, claim: Claim) -> EarlierInPeriod:
     return EarlierInPeriod(paid=Money(max(paid, Decimal(0))))
 
 
+def adjusted(
+    uow: ClaimsUnitOfWork,
+    claim: Claim,
+    *,
+    items: Sequence[LossItem],
+    business_interruption: Sequence[BusinessInterruption] = (),
+    rulings: Rulings | None = None,
+) -> tuple[AdjustmentWorksheet, dict[str, Any]]:
+    """The worksheet of ``claim`` and the document the claim stores: the worksheet's JSON with
+    the position and who assessed it, when (the statement of loss is issued on that day, and
+    an appeal's window runs from it). Writes nothing: the assessment and an appeal's
+    re-assessment both come this one way."""
+    position, terms = _position(uow, claim, rulings)
+    sheet = adjust(
+        terms,
+        tuple(items),
+        business_interruption=tuple(business_interruption) or None,
+        earlier_in_period=_earlier(uow, claim),
+        position=position,
+    )
+    document = {
+        **sheet.to_dict(),
+        "position": position.to_dict(),
+        "assessment": {"by": uow.principal.user_id, "at": now().isoformat()},
+    }
+    return sheet, document
+
+
+def assessed_by(document: Mapping[str, Any]) -> tuple[str | None, datetime | None]:
+    """Who made the assessment a stored worksheet records, and when (None before appeals
+    existed: worksheets stored then carry neither)."""
+    found = document.get("assessment") or {}
+    at = found.get("at")
+    return found.get("by"), None if at is None else datetime.fromisoformat(str(at))
+
+
 @committed
 def assess_claim(
     uow: ClaimsUnitOfWork,
@@ -103,15 +140,9 @@ def assess_claim(
     require_adjuster(uow.principal)
     claim = insurers_claim(uow, claim_id, lock=True)
     require_open(claim)
-    position, terms = _position(uow, claim, rulings)
-    sheet = adjust(
-        terms,
-        tuple(items),
-        business_interruption=tuple(business_interruption) or None,
-        earlier_in_period=_earlier(uow, claim),
-        position=position,
+    sheet, document = adjusted(
+        uow, claim, items=items, business_interruption=business_interruption, rulings=rulings
     )
-    document = {**sheet.to_dict(), "position": position.to_dict()}
     uow.claims.save_claim(replace(claim, worksheet=document, updated_at=now()))
     uow.audit.record(
         "claims.assessed",
@@ -122,7 +153,7 @@ def assess_claim(
             "claimed": str(sheet.claimed.amount),
             "payable": str(sheet.payable.amount),
             "aggregate_before": str(sheet.aggregate_before.amount),
-            "position": str(position.position),
+            "position": document["position"]["position"],
         },
     )
     return sheet

@@ -153,6 +153,15 @@ def set_reserve(
     require_adjuster(uow.principal)
     claim = insurers_claim(uow, claim_id, lock=True)
     require_open(claim)
+    return reserve_claim_line(uow, claim, coverage=coverage, amount=amount, reason=reason)
+
+
+def reserve_claim_line(
+    uow: ClaimsUnitOfWork, claim: Claim, *, coverage: str, amount: Decimal, reason: str
+) -> ReserveOutcome:
+    """The body of :func:`set_reserve` on a claim already locked and checked open, inside the
+    caller's transaction (an appeal's decision moves reserves this way: one money path)."""
+    require_adjuster(uow.principal)
     value = checked_amount(amount, positive=False)
     why = text(reason, field="reason")
     line = _line(uow, claim, coverage)

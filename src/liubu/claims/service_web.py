@@ -26,6 +26,7 @@ from liubu.claims.documents import (
 from liubu.claims.ports import ClaimsUnitOfWork, PolicyReader
 from liubu.claims.position import CoveragePosition
 from liubu.claims.records import (
+    Appeal,
     Approval,
     ApprovalState,
     Claim,
@@ -37,6 +38,7 @@ from liubu.claims.records import (
     ReserveLine,
     TimelineEntry,
 )
+from liubu.claims.service_appeals import statement_issued_on
 from liubu.claims.service_assessment import _position
 from liubu.claims.service_notice import spec_of
 from liubu.claims.worksheet import AdjustmentWorksheet
@@ -90,6 +92,7 @@ class ClaimPage:
     evidence: tuple[Evidence, ...]
     vendors: tuple[Vendor, ...]  # the names of the dispatched vendors (and, for the insurer,
     # of the whole panel)
+    appeals: tuple[Appeal, ...] = ()  # the insurer's and the insured's, oldest first
 
 
 def reportable_policies(uow: ClaimsWebUnitOfWork) -> list[ReportablePolicy]:
@@ -148,6 +151,7 @@ def claim_page(uow: ClaimsUnitOfWork, claim_id: str) -> ClaimPage:
             timeline=tuple(uow.claims.timeline(claim.id)),
             evidence=tuple(uow.claims.evidence(claim.id)),
             vendors=_vendors(uow, vendor_ids),
+            appeals=tuple(uow.claims.appeals(claim.id)) if insurer or insured else (),
         )
 
 
@@ -180,7 +184,8 @@ def claim_documents(uow: ClaimsUnitOfWork, claim_id: str) -> ClaimDocuments:
         policy_number=policy.number,
         insured_name=policy.submission.enterprise.name,
         product_name=spec.name,
-        issued_on=claim.updated_at.astimezone(ZoneInfo("Asia/Shanghai")).date(),
+        issued_on=statement_issued_on(claim)
+        or claim.updated_at.astimezone(ZoneInfo("Asia/Shanghai")).date(),
         insurer_name=spec.insurer_name,
     )
     worksheet = None if stored is None else AdjustmentWorksheet.from_dict(stored)

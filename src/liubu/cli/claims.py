@@ -23,7 +23,7 @@ from liubu.errors import NotFoundError, ValidationError
 claims_app = typer.Typer(
     rich_markup_mode=None,
     help="Claims (理赔): notify, list, show, reserve, pay, close, reopen, dispatch, timeline, "
-    "evidence.",
+    "evidence, appeal, appeals, reassess-appeal, decide-appeal.",
     no_args_is_help=True,
 )
 out = console()
@@ -426,6 +426,19 @@ def assess(
 ) -> None:
     """Assess a claim (定损) from a JSON file of itemised losses: the adjustment worksheet."""
     from liubu import claims
+
+    items, interruptions, rulings = _losses(losses)
+    uow, found = _insurer_uow(ctx, claim)
+    sheet = claims.assess_claim(
+        uow, found.id, items=items, business_interruption=interruptions, rulings=rulings or None
+    )
+    line = f"{found.number}: claimed {sheet.claimed.amount}, payable {sheet.payable.amount}"
+    _emit(sheet.to_dict(), as_json, line)
+
+
+def _losses(losses: Path) -> tuple[list[Any], list[Any], dict[str, tuple[str, str]]]:
+    """The items, business interruption and rulings of a losses JSON file (docs/claims.md)."""
+    from liubu import claims
     from liubu.core import Money
 
     try:
@@ -454,9 +467,127 @@ def assess(
         rulings = {str(k): (str(v[0]), str(v[1])) for k, v in data.get("rulings", {}).items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise ValidationError(f"{losses}: not a losses file ({error}).", field="losses") from error
-    uow, found = _insurer_uow(ctx, claim)
-    sheet = claims.assess_claim(
-        uow, found.id, items=items, business_interruption=interruptions, rulings=rulings or None
+    return items, interruptions, rulings
+
+
+def _insured(tenant_id: str) -> Any:
+    from liubu.accounts import OrgKind, Role, acting_in
+
+    return acting_in(tenant_id, OrgKind.ENTERPRISE, Role.ENTERPRISE_USER, name="cli")
+
+
+def _manager(tenant_id: str) -> Any:
+    from liubu.accounts import OrgKind, Role, acting_in
+
+    return acting_in(tenant_id, OrgKind.INSURER, Role.ADMIN, name="cli")
+
+
+def _appeal_line(appeal: dict[str, Any]) -> str:
+    payable = appeal["original_payable"]
+    if appeal["new_payable"] is not None:
+        payable += f" → {appeal['new_payable']}"
+    outcome = f" {appeal['outcome']}" if appeal["outcome"] else ""
+    return f"appeal {appeal['id']}: {appeal['state']}{outcome}, payable {payable}"
+
+
+@claims_app.command("appeal")
+def appeal(
+    ctx: typer.Context,
+    claim: Annotated[str, typer.Argument(help="Claim number or id.")],
+    lines: Annotated[
+        list[str],
+        typer.Option("--lines", help="A disputed worksheet step (code or code:coverage); repeat."),
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="Why (at most 4,000 characters).")],
+    evidence: Annotated[
+        list[str] | None, typer.Option("--evidence", help="Evidence id on the claim; repeat.")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Appeal the statement of loss (申诉) as the insured, within the days it shows."""
+    from liubu import claims
+
+    platform = state(ctx).platform()
+    found = _claim(platform, claim)
+    steps = [step for given in lines for step in given.split(",") if step.strip()]
+    lodged = claims.lodge_appeal(
+        platform.uow(_insured(found.client_tenant_id)),
+        found.id,
+        lines=steps,
+        reasons=reason,
+        evidence_ids=evidence or (),
     )
-    line = f"{found.number}: claimed {sheet.claimed.amount}, payable {sheet.payable.amount}"
-    _emit(sheet.to_dict(), as_json, line)
+    document = claims.appeal_payload(lodged)
+    _emit(document, as_json, _appeal_line(document))
+
+
+@claims_app.command("appeals")
+def appeals(
+    ctx: typer.Context,
+    claim: Annotated[str, typer.Argument(help="Claim number or id.")],
+    as_json: AsJson = False,
+) -> None:
+    """The appeals of a claim, oldest first."""
+    from liubu import claims
+
+    uow, found = _insurer_uow(ctx, claim)
+    rows = [claims.appeal_payload(a) for a in claims.appeals_of(uow, found.id)]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        out.print(_appeal_line(row))
+    if not rows:
+        out.print(f"{found.number}: no appeals")
+
+
+@claims_app.command("reassess-appeal")
+def reassess_appeal(
+    ctx: typer.Context,
+    claim: Annotated[str, typer.Argument(help="Claim number or id.")],
+    appeal_id: Annotated[str, typer.Argument(help="The appeal's id.")],
+    losses: Annotated[Path, typer.Argument(help="JSON, as for assess: the corrected inputs.")],
+    as_json: AsJson = False,
+) -> None:
+    """Re-assess a claim under appeal (not by whoever made the assessment under appeal)."""
+    from liubu import claims
+
+    items, interruptions, rulings = _losses(losses)
+    uow, found = _insurer_uow(ctx, claim)
+    done = claims.reassess_appeal(
+        uow,
+        found.id,
+        appeal_id,
+        items=items,
+        business_interruption=interruptions,
+        rulings=rulings or None,
+    )
+    document = claims.appeal_payload(done)
+    _emit(document, as_json, _appeal_line(document))
+
+
+@claims_app.command("decide-appeal")
+def decide_appeal(
+    ctx: typer.Context,
+    claim: Annotated[str, typer.Argument(help="Claim number or id.")],
+    appeal_id: Annotated[str, typer.Argument(help="The appeal's id.")],
+    outcome: Annotated[str, typer.Option(help="upheld, partly_upheld or dismissed.")],
+    reason: Annotated[str, typer.Option("--reason", help="The written reasons.")],
+    as_json: AsJson = False,
+) -> None:
+    """Decide a re-assessed appeal as the claims manager; a changed payable moves reserves."""
+    from liubu import claims
+
+    if outcome not in {str(o) for o in claims.AppealOutcome}:
+        raise typer.BadParameter("upheld, partly_upheld or dismissed", param_hint="--outcome")
+    platform = state(ctx).platform()
+    found = _claim(platform, claim)
+    decision = claims.decide_appeal(
+        platform.uow(_manager(found.tenant_id)),
+        found.id,
+        appeal_id,
+        outcome=outcome,
+        reasons=reason,
+    )
+    document = claims.appeal_payload(decision.appeal)
+    _emit(document, as_json, _appeal_line(document))

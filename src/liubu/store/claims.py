@@ -45,6 +45,9 @@ from sqlalchemy.orm import Session
 
 from liubu.accounts import Principal
 from liubu.claims import (
+    Appeal,
+    AppealOutcome,
+    AppealState,
     Approval,
     ApprovalKind,
     ApprovalState,
@@ -88,6 +91,7 @@ _STATES: dict[type, type] = {
     Payment: PaymentState,
     Approval: ApprovalState,
     Dispatch: DispatchState,
+    Appeal: AppealState,
 }
 _KINDS: dict[type, type] = {Approval: ApprovalKind, Recovery: RecoveryKind}
 
@@ -102,6 +106,11 @@ def _record(cls: type[R], row: Mapping[Any, Any]) -> R:
     for name in ("channel", "source", "phase"):
         if name in values:
             values[name] = _ENUMS[name](values[name])
+    if cls is Appeal:
+        values["lines"] = tuple(values["lines"])
+        values["evidence_ids"] = tuple(values["evidence_ids"])
+        if values["outcome"] is not None:
+            values["outcome"] = AppealOutcome(values["outcome"])
     if cls is Claim:
         values["affected_assets"] = tuple(values["affected_assets"])
         values["flags"] = tuple(ClaimFlag(f) for f in values["flags"])
@@ -401,6 +410,43 @@ class SqlClaimsRepository:
         t = tables.claim_recoveries
         stmt = self._insurer_only(t, select(t).where(t.c.claim_id == claim_id))
         return self._all(Recovery, stmt.order_by(t.c.at, t.c.id))
+
+    # --- appeals -------------------------------------------------------------------------------
+    def _appeals(self) -> Select[Any]:
+        t = tables.claim_appeals
+        stmt = select(t)
+        if self.principal.is_platform:
+            return stmt
+        return stmt.where(or_(t.c.tenant_id == self._me(), t.c.client_tenant_id == self._me()))
+
+    def add_appeal(self, appeal: Appeal) -> None:
+        self._party(appeal.client_tenant_id)
+        if self.claim(appeal.claim_id).tenant_id != appeal.tenant_id:
+            raise PermissionDeniedError("An appeal belongs to the claim's insurer.")
+        self.session.execute(insert(tables.claim_appeals).values(**_row(appeal)))
+
+    def appeal(self, appeal_id: str, *, lock: bool = False) -> Appeal:
+        stmt = self._appeals().where(tables.claim_appeals.c.id == appeal_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        found = self._all(Appeal, stmt)
+        if not found:
+            raise NotFoundError(f"No appeal with id {appeal_id!r} is visible to you.")
+        return found[0]
+
+    def appeals(self, claim_id: str) -> Sequence[Appeal]:
+        t = tables.claim_appeals
+        stmt = self._appeals().where(t.c.claim_id == claim_id).order_by(t.c.lodged_at, t.c.id)
+        return self._all(Appeal, stmt)
+
+    def undecided_appeals(self, *, limit: int = 500) -> Sequence[Appeal]:
+        t = tables.claim_appeals
+        stmt = self._insurer_only(t, select(t).where(t.c.state != AppealState.DECIDED))
+        return self._all(Appeal, stmt.order_by(t.c.lodged_at, t.c.id).limit(limit))
+
+    def save_appeal(self, appeal: Appeal) -> Appeal:
+        self._party(appeal.tenant_id)
+        return self._save(tables.claim_appeals, appeal)
 
     # --- incident response ---------------------------------------------------------------------
     def panel(self, insurer_tenant_id: str) -> Sequence[str]:

@@ -867,6 +867,40 @@ claim_timeline = Table(
     Column("note", Text, nullable=False),
 )
 
+# Appeals against a statement of loss (申诉): seen by the insurer (tenant_id) and the insured
+# (client_tenant_id) only. Both worksheets are kept as the JSON the claim stored: the one under
+# appeal (``original``) and the re-assessment.
+claim_appeals = Table(
+    "claim_appeals",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column(
+        "client_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True
+    ),
+    Column("claim_id", String(ID), ForeignKey("claims.id"), nullable=False, index=True),
+    Column("state", String(16), nullable=False),
+    Column("lines", JSON, nullable=False),
+    Column("reasons", Text, nullable=False),
+    Column("evidence_ids", JSON, nullable=False),
+    Column("lodged_by", String(ID), nullable=False),
+    Column("lodged_at", _tz(), nullable=False),
+    Column("statement_issued_on", Date, nullable=False),
+    Column("assessed_by", String(ID), nullable=False),
+    Column("original", JSON, nullable=False),
+    Column("original_payable", Numeric(18, 2), nullable=False),
+    Column("reassessment", JSON, nullable=True),
+    Column("reassessed_by", String(ID), nullable=True),
+    Column("reassessed_at", _tz(), nullable=True),
+    Column("new_payable", Numeric(18, 2), nullable=True),
+    Column("outcome", String(16), nullable=True),
+    Column("decision_reasons", Text, nullable=True),
+    Column("decided_by", String(ID), nullable=True),
+    Column("decided_at", _tz(), nullable=True),
+    Column("version", Integer, nullable=False),
+    Index("ix_claim_appeals_queue", "tenant_id", "state", "lodged_at"),
+)
+
 # Evidence is kept as uploaded, encrypted, under its SHA-256; a name is never reused for other
 # content ((claim_id, filename) unique).
 claim_evidence = Table(

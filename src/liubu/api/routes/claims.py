@@ -288,6 +288,36 @@ def _money(value: Decimal | None) -> CoreMoney | None:
     return None if value is None else CoreMoney(value)
 
 
+def _items(body: AssessmentIn) -> list[claims.LossItem]:
+    return [
+        claims.LossItem(
+            coverage=i.coverage,
+            kind=claims.LossKind(i.kind),
+            description=i.description,
+            amount=CoreMoney(i.amount),
+            documents=tuple(i.documents),
+            count=i.count,
+            sanctions_screened=i.sanctions_screened,
+            sanctions_hit=i.sanctions_hit,
+        )
+        for i in body.items
+    ]
+
+
+def _interruptions(body: AssessmentIn) -> list[claims.BusinessInterruption]:
+    return [
+        claims.BusinessInterruption(
+            outage_hours=b.outage_hours,
+            hourly_gross_profit=_money(b.hourly_gross_profit),
+            gross_profit=_money(b.gross_profit),
+            gross_profit_hours=b.gross_profit_hours,
+            coverage=b.coverage,
+            documents=tuple(b.documents),
+        )
+        for b in body.business_interruption
+    ]
+
+
 class ExperienceRebuild(BaseModel):
     product: str = Field(min_length=3, max_length=200, description="insurer/code@version")
     as_of: date | None = None
@@ -400,33 +430,78 @@ def assess(case_id: str, body: AssessmentIn, uow: UowDep) -> dict[str, Any]:
     sheet = claims.assess_claim(
         uow,
         case_id,
-        items=[
-            claims.LossItem(
-                coverage=i.coverage,
-                kind=claims.LossKind(i.kind),
-                description=i.description,
-                amount=CoreMoney(i.amount),
-                documents=tuple(i.documents),
-                count=i.count,
-                sanctions_screened=i.sanctions_screened,
-                sanctions_hit=i.sanctions_hit,
-            )
-            for i in body.items
-        ],
-        business_interruption=[
-            claims.BusinessInterruption(
-                outage_hours=b.outage_hours,
-                hourly_gross_profit=_money(b.hourly_gross_profit),
-                gross_profit=_money(b.gross_profit),
-                gross_profit_hours=b.gross_profit_hours,
-                coverage=b.coverage,
-                documents=tuple(b.documents),
-            )
-            for b in body.business_interruption
-        ],
+        items=_items(body),
+        business_interruption=_interruptions(body),
         rulings=_rulings(body.rulings) or None,
     )
     return sheet.to_dict()
+
+
+class AppealIn(BaseModel):
+    lines: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        min_length=1, max_length=50, description="worksheet steps: code or code:coverage"
+    )
+    reasons: str = Field(min_length=1, max_length=4000)
+    evidence_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list, max_length=20
+    )
+
+
+class AppealDecisionIn(BaseModel):
+    outcome: str = Field(pattern=r"^(upheld|partly_upheld|dismissed)$")
+    reasons: str = Field(min_length=1, max_length=4000)
+
+
+@router.get("/{case_id}/appeals")
+def appeals(case_id: str, uow: UowDep) -> list[dict[str, Any]]:
+    """The appeals of a claim (申诉), for its insurer and its insured."""
+    return [claims.appeal_payload(a) for a in claims.appeals_of(uow, case_id)]
+
+
+@router.post("/{case_id}/appeals", status_code=201)
+def appeal(case_id: str, body: AppealIn, uow: UowDep) -> dict[str, Any]:
+    """The insured appeals the statement of loss: the disputed worksheet lines, its reasons and
+    evidence already uploaded to the claim; within the days the statement shows."""
+    lodged = claims.lodge_appeal(
+        uow, case_id, lines=body.lines, reasons=body.reasons, evidence_ids=body.evidence_ids
+    )
+    return claims.appeal_payload(lodged)
+
+
+@router.post("/{case_id}/appeals/{appeal_id}/reassess")
+def reassess(case_id: str, appeal_id: str, body: AssessmentIn, uow: UowDep) -> dict[str, Any]:
+    """Re-assess the claim under appeal (another adjuster than the one who assessed it), with
+    corrected inputs; the appeal keeps both worksheets."""
+    found = claims.reassess_appeal(
+        uow,
+        case_id,
+        appeal_id,
+        items=_items(body),
+        business_interruption=_interruptions(body),
+        rulings=_rulings(body.rulings) or None,
+    )
+    return {**claims.appeal_payload(found), "worksheet": found.reassessment}
+
+
+@router.post("/{case_id}/appeals/{appeal_id}/decision")
+def decide_appeal(
+    case_id: str, appeal_id: str, body: AppealDecisionIn, uow: UowDep
+) -> dict[str, Any]:
+    """Decide a re-assessed appeal with written reasons; a changed payable moves the reserves."""
+    decision = claims.decide_appeal(
+        uow, case_id, appeal_id, outcome=body.outcome, reasons=body.reasons
+    )
+    return {
+        **claims.appeal_payload(decision.appeal),
+        "reserves": [
+            {
+                "coverage": r.line.coverage,
+                "reserve": str(r.line.reserve),
+                "approval_id": None if r.approval is None else r.approval.id,
+            }
+            for r in decision.reserves
+        ],
+    }
 
 
 @router.post("/{case_id}/dispatches", status_code=201)
