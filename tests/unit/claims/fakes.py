@@ -21,12 +21,22 @@ from liubu.claims import (
     Payee,
     Payment,
     PaymentState,
+    PolicyLosses,
     Recovery,
     ReserveChange,
     ReserveLine,
     ReserveSource,
 )
+from liubu.core import Money
 from liubu.errors import ConcurrencyError, NotFoundError
+from liubu.underwriting import (
+    BoundTerms,
+    EnterpriseSnapshot,
+    OptionStatus,
+    Policy,
+    PricedOption,
+    Submission,
+)
 
 INSURER, INSURED = "insurer", "insured"
 R = TypeVar("R", Claim, ReserveLine, Approval, Payment)
@@ -48,6 +58,8 @@ class State:
     payees: dict[str, Payee] = field(default_factory=dict)
     recoveries: list[Recovery] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
+    # the claims-fed experience rows by policy number: (claims with a loss, incurred)
+    experience: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
 class Database:
@@ -164,6 +176,56 @@ class _Claims:
     def recoveries(self, claim_id: str) -> list[Recovery]:
         return [r for r in self.s.recoveries if r.claim_id == claim_id]
 
+    def policy_losses(self, policy_id: str) -> PolicyLosses:
+        """Incurred per claim: paid + outstanding on its lines, less recoveries."""
+        incurred = tuple(
+            sum(
+                (v.paid + v.reserve for v in self.s.lines.values() if v.claim_id == c.id),
+                Decimal(0),
+            )
+            - sum((r.amount for r in self.s.recoveries if r.claim_id == c.id), Decimal(0))
+            for c in self.s.claims.values()
+            if c.policy_id == policy_id
+        )
+        return PolicyLosses(policy_id, INSURER, incurred, None)
+
+
+class _Underwriting:
+    """The one policy the fake's claims are on: a year's cover from 2026-01-01."""
+
+    def policy(self, policy_id: str) -> Policy:
+        facts = EnterpriseSnapshot(
+            None, "测试企业", "91320500MA0000001X", "I", "320500", revenue=Decimal(50_000_000)
+        )
+        option = PricedOption(
+            "shifan-pc/sme@2", "shifan-pc", "SME", OptionStatus.AUTO, None,
+            limit=Money(Decimal(1_000_000)), retention=Money(Decimal(10_000)),
+            filed_premium=Money(Decimal(1)),
+        )  # fmt: skip
+        return Policy(
+            id=policy_id, tenant_id=INSURER, client_tenant_id=INSURED, number="LB1",
+            quote_id="q", enterprise_id="e1", product_ref="shifan-pc/sme@2",
+            limit=Decimal(1_000_000), retention=Decimal(10_000), annual_premium=Decimal(1),
+            period_start=date(2026, 1, 1), period_end=date(2027, 1, 1), status="in_force",
+            submission=Submission(enterprise=facts, score=70.0, grade="B"),
+            terms=BoundTerms(option, 0), created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )  # fmt: skip
+
+
+class _Experience:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def feed_rows(self, data: Any, *, policy_ids: Any, **_: object) -> str:
+        for number in policy_ids:
+            self.s.experience.pop(number, None)
+        for i, number in enumerate(data.policy_id):
+            self.s.experience[str(number)] = (
+                int(data.claim_count[i]),
+                float(data.incurred_loss[i]),
+            )
+        return "batch"
+
 
 class _Audit:
     def __init__(self, events: list[str]) -> None:
@@ -183,6 +245,8 @@ class FakeClaimsUnitOfWork:
         self.working = copy.deepcopy(self.db.state)
         self.claims = _Claims(self.working, self.principal)
         self.audit = _Audit(self.working.events)
+        self.underwriting = _Underwriting()
+        self.experience = _Experience(self.working)
 
     def __enter__(self) -> Self:
         self._depth += 1

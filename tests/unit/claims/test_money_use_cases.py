@@ -46,7 +46,10 @@ def test_a_payment_its_reserve_change_and_its_audit_event_are_one_commit() -> No
     assert [(c.kind, c.before, c.after) for c in state.changes] == [
         ("payment", Decimal("50000.00"), Decimal("30000.00"))
     ]
-    assert state.events == ["claims.payment_requested"]
+    # the policy's claims-fed experience row follows in the same commit: one claim, incurred
+    # 20,000 paid + 30,000 outstanding
+    assert state.events == ["claims.payment_requested", "claims_experience.fed_from_claims"]
+    assert state.experience == {"LB1": (1, 50000.0)}
     _again_uow, again = _pay(db, "20000.00")
     assert again.repeated
     assert again.payment.id == outcome.payment.id
