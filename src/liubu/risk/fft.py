@@ -52,7 +52,7 @@ class _Event:
     """One scenario's insured event loss I = (ΣZ − R)⁺ on the lattice."""
 
     pmf: FloatArray  # P(I = k·h) on the padded lattice (m points), with round-off of ±10⁻¹²
-    phi: ComplexArray  # its tilted transform
+    phi: ComplexArray | None  # its tilted transform when already at hand (else :func:`_phi`)
     components: tuple[FloatArray, ...]  # each component's pmf of Z_c
     transforms: tuple[ComplexArray, ...]  # their tilted transforms (several components only)
     coverages: tuple[str, ...]
@@ -68,7 +68,8 @@ def aggregate_fft(model: Model, grid: Grid) -> FftOutput:
     """
     tilt = grid.tilt_vector()
     events = [_event(model, s, grid, tilt) for s in model.scenarios]
-    gross = _untilt(sfft.irfft(_annual_transform(model.scenarios, events), grid.m), tilt)
+    transform = _annual_transform(model.scenarios, events, tilt, grid.m)
+    gross = _untilt(sfft.irfft(transform, grid.m), tilt)
     padded = np.maximum(gross, 0.0)
     pmf, _ = _lump(padded, {}, grid.n)
     lost = max(1.0 - float(pmf.sum()), 0.0)
@@ -84,7 +85,7 @@ def aggregate_fft(model: Model, grid: Grid) -> FftOutput:
 
     def allocate() -> dict[str, FloatArray]:
         gen = [
-            np.asarray(s.frequency.pgf(e.phi), dtype=np.complex128)
+            np.asarray(s.frequency.pgf(_phi(e, tilt, grid.m)), dtype=np.complex128)
             for s, e in zip(model.scenarios, events, strict=True)
         ]
         amounts, totals = _annual_amounts(model, grid, tilt, events, _leave_one_out(gen))
@@ -113,7 +114,8 @@ def _annual_amounts(
     weights: dict[str, ComplexArray] = {}
     totals: dict[str, float] = {}
     for scenario, event, rest in zip(model.scenarios, events, others, strict=True):
-        weight = np.asarray(scenario.frequency.pgf_derivative(event.phi), np.complex128) * rest
+        phi = _phi(event, tilt, grid.m)
+        weight = np.asarray(scenario.frequency.pgf_derivative(phi), np.complex128) * rest
         key = f"scenario:{scenario.name}"
         weights[key] = weight * sfft.rfft(x * event.pmf * tilt, grid.m)
         totals[key] = scenario.frequency.mean * inner(x, event.pmf)
@@ -143,23 +145,36 @@ def _share_lost(
             marks[k][-1] += amount * share
 
 
-def _annual_transform(scenarios: Sequence[Scenario], events: Sequence[_Event]) -> ComplexArray:
-    """Π_j P_j(φ_j), the tilted transform of the annual loss. Poisson scenarios share one
-    exponential: Π exp(λ_j(φ_j − 1)) = exp(Σ λ_j(φ_j − 1))."""
-    exponent: ComplexArray | None = None
+def _annual_transform(
+    scenarios: Sequence[Scenario], events: Sequence[_Event], tilt: FloatArray, m: int
+) -> ComplexArray:
+    """Π_j P_j(φ_j), the tilted transform of the annual loss.
+
+    Independent Poisson scenarios are one compound Poisson (the collective risk model): with
+    λ = Σ λ_j, Π exp(λ_j(φ_j − 1)) = exp(Σ λ_j φ_j − λ), and Σ λ_j φ_j is the transform of
+    Σ λ_j p_j (linearity) — one FFT for all of them instead of one per scenario."""
+    mixed: FloatArray | None = None
+    rate = 0.0
     total: ComplexArray | None = None
     for scenario, event in zip(scenarios, events, strict=True):
         frequency = scenario.frequency
         if isinstance(frequency, Poisson):
-            term = frequency.rate * (event.phi - 1.0)
-            exponent = term if exponent is None else exponent + term
+            weighted = frequency.rate * event.pmf
+            mixed = weighted if mixed is None else mixed + weighted
+            rate += frequency.rate
         else:
-            gen = np.asarray(frequency.pgf(event.phi), dtype=np.complex128)
+            gen = np.asarray(frequency.pgf(_phi(event, tilt, m)), dtype=np.complex128)
             total = gen if total is None else total * gen
-    if exponent is not None:
-        total = np.exp(exponent) if total is None else total * np.exp(exponent)
+    if mixed is not None:
+        poisson = np.exp(sfft.rfft(mixed * tilt, m) - rate)
+        total = poisson if total is None else total * poisson
     assert total is not None  # a model has at least one scenario
     return total
+
+
+def _phi(event: _Event, tilt: FloatArray, m: int) -> ComplexArray:
+    """The event's tilted transform (computed here when the event was built without it)."""
+    return event.phi if event.phi is not None else sfft.rfft(event.pmf * tilt, m)
 
 
 def _event(model: Model, scenario: Scenario, grid: Grid, tilt: FloatArray) -> _Event:
@@ -190,7 +205,7 @@ def _event(model: Model, scenario: Scenario, grid: Grid, tilt: FloatArray) -> _E
     pmf = _retained(summed, shift, m)
     return _Event(
         pmf,
-        total if fts and shift == 0 else sfft.rfft(pmf * tilt, m),
+        total if fts and shift == 0 else None,
         pmfs,
         fts,
         tuple(layer.component.coverage for layer in layers),
