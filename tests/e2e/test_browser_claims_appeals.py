@@ -14,6 +14,8 @@ retention and forensic line are the same in both, and the ¥500,000 aggregate do
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from playwright.sync_api import Browser, Page, expect
 from liubu import claims
 from liubu.accounts import SYSTEM
 from liubu.bootstrap import Platform
+from liubu.core import Money
 from tests.e2e.browser import demo_site
 from tests.e2e.test_browser_shell import sign_in
 
@@ -85,7 +88,7 @@ def lodge(insured: Page, site: str, claim: claims.Claim, shoot: Shoot = _no_shot
     insured.get_by_test_id("lodge-appeal").click()
     appeal = insured.get_by_test_id("appeal")
     expect(appeal).to_have_attribute("data-appeal-state", "open")
-    expect(appeal.locator("li[data-step=reassessed]")).to_contain_text("待办")
+    expect(appeal.locator("li[data-step=reassessed]")).to_contain_text("尚未进行")
     expect(insured.get_by_test_id("appeal-form")).to_have_count(0)  # one open appeal at a time
 
 
@@ -156,6 +159,9 @@ def test_the_insured_appeals_and_another_adjuster_partly_upholds_it(
         expect(section.get_by_test_id("appeal-new-payable")).to_have_text(_yuan(new))
         expect(insured.get_by_test_id("payable")).to_have_text(_yuan(new))  # the revised statement
         expect(insured.get_by_test_id("reassess-form")).to_have_count(0)  # staff's forms only
+        # Decided: what is left is the regulator's hotline, arbitration or court, not a new form.
+        expect(insured.get_by_test_id("appeal-next-steps")).to_contain_text("12378")
+        expect(insured.get_by_test_id("appeal-form")).to_have_count(0)
     for lang, title, outcome in (
         ("zh", "申诉复核决定书", "申诉部分成立"),
         ("en", "Appeal decision", "Appeal partly upheld"),
@@ -178,3 +184,56 @@ def test_the_insured_appeals_and_another_adjuster_partly_upholds_it(
     for document in ("decision.en.html", "decision.zh.pdf"):
         url = f"{site}/claims/{claim.id}/appeals/{appeal.id}/{document}"
         assert vendor.request.get(url).status == 404
+
+
+def test_after_the_window_the_insured_reads_what_else_it_can_do(
+    browser: Browser, demo: tuple[Platform, str]
+) -> None:
+    """The demo's data-breach claim, assessed here, its statement issued 31 days ago: no form,
+    the day the window closed (from the use case) and the regulator's hotline; a form sent
+    anyway is refused in the reader's language."""
+    platform, site = demo
+    with platform.uow(SYSTEM) as uow:
+        breach = next(c for c in uow.claims.claims(state=None) if c.incident_type == "data_breach")
+    claims.assess_claim(
+        platform.uow(SYSTEM),
+        breach.id,
+        items=[
+            claims.LossItem(
+                coverage="forensics",
+                kind=claims.LossKind.INVOICE,
+                description="取证调查发票 Forensic investigation invoice",
+                amount=Money("30000.00"),
+            )
+        ],
+    )
+    with platform.uow(SYSTEM) as uow:
+        stored = uow.claims.claim(breach.id)
+        assert stored.worksheet is not None
+        document = {**stored.worksheet, "assessment": {**stored.worksheet["assessment"]}}
+        aged = datetime.now(UTC) - timedelta(days=claims.DEFAULT_APPEAL_DAYS + 1)
+        document["assessment"]["at"] = aged.isoformat()
+        uow.claims.save_claim(replace(stored, worksheet=document))
+        uow.commit()
+        stored = uow.claims.claim(breach.id)
+    issued = claims.statement_issued_on(stored)
+    assert issued is not None
+    closed_on = claims.appeal_last_day(issued).isoformat()
+
+    insured = _page(browser, site, "enterprise")
+    for language in ("zh_CN", "en"):
+        insured.goto(f"{site}/lang/{language}?next=/claims/{breach.id}")
+        closed = insured.get_by_test_id("appeal-closed")
+        expect(closed).to_contain_text(closed_on)
+        expect(closed).to_contain_text("12378")
+        expect(insured.get_by_test_id("appeal-form")).to_have_count(0)
+    insured.goto(f"{site}/lang/zh_CN?next=/claims/{breach.id}")
+    token = insured.locator("input[name=csrf_token]").first.get_attribute("value")
+    sent = insured.request.post(
+        f"{site}/claims/{breach.id}/appeals",
+        form={"csrf_token": str(token), "lines": "retention", "reasons": "迟到的申诉。"},
+    )
+    assert sent.ok
+    assert claims.message(claims.ClaimsCode.APPEAL_WINDOW_CLOSED, "zh") in sent.text()
+    with platform.uow(SYSTEM) as uow:
+        assert list(uow.claims.appeals(breach.id)) == []

@@ -193,7 +193,15 @@ def appeal_context(
                 }
             )
     open_appeal = next((a for a in view.appeals if a.state is not claims.AppealState.DECIDED), None)
+    decided = [a for a in view.appeals if a.decided_at is not None]
+    latest = max(decided, key=lambda a: a.decided_at or a.lodged_at) if decided else None
     return {
+        # the statement shown is the one an appeal was decided on: what is left is 12378,
+        # arbitration or court (a later assessment issues a new statement, open to appeal)
+        "appeal_settled": latest is not None
+        and issued is not None
+        and latest.decided_at is not None
+        and issued <= latest.decided_at.astimezone(SHANGHAI).date(),
         "appeal_issued_on": issued,
         "appeal_last_day": last_day,
         "appeal_window_open": last_day is not None and today <= last_day,
