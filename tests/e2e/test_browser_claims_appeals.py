@@ -149,6 +149,11 @@ def test_the_insured_appeals_and_another_adjuster_partly_upholds_it(
     assert appeal.new_payable is not None
     old, new = appeal.original_payable, appeal.new_payable
     assert new - old == Decimal(12 * 2400)  # by hand: 12 more hours at ¥2,400
+    assert appeal.reassessment is not None
+    sheets = [
+        claims.AdjustmentWorksheet.from_dict(x) for x in (appeal.original, appeal.reassessment)
+    ]
+    bi = [s.payable_for("business_interruption").amount for s in sheets]
 
     for language, outcome in (("zh_CN", "申诉部分成立"), ("en", "Appeal partly upheld")):
         insured.goto(f"{site}/lang/{language}?next=/claims/{claim.id}")
@@ -158,6 +163,9 @@ def test_the_insured_appeals_and_another_adjuster_partly_upholds_it(
         expect(section.get_by_test_id("appeal-old-payable")).to_have_text(_yuan(old))
         expect(section.get_by_test_id("appeal-new-payable")).to_have_text(_yuan(new))
         expect(insured.get_by_test_id("payable")).to_have_text(_yuan(new))  # the revised statement
+        by_coverage = section.get_by_test_id("appeal-by-coverage")
+        expect(by_coverage).to_contain_text(_yuan(bi[0]))
+        expect(by_coverage).to_contain_text(_yuan(bi[1]))
         expect(insured.get_by_test_id("reassess-form")).to_have_count(0)  # staff's forms only
         # Decided: what is left is the regulator's hotline, arbitration or court, not a new form.
         expect(insured.get_by_test_id("appeal-next-steps")).to_contain_text("12378")

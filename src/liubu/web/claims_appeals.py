@@ -193,6 +193,17 @@ def appeal_context(
                 }
             )
     open_appeal = next((a for a in view.appeals if a.state is not claims.AppealState.DECIDED), None)
+    sheets: dict[str, claims.AdjustmentWorksheet] = {}
+    changes: dict[str, list[tuple[str, Any, Any]]] = {}
+    for appeal in view.appeals:
+        if appeal.reassessment is None:
+            continue
+        old = claims.AdjustmentWorksheet.from_dict(appeal.original)
+        new = sheets[appeal.id] = claims.AdjustmentWorksheet.from_dict(appeal.reassessment)
+        codes = dict.fromkeys(c.coverage for c in (*old.coverages, *new.coverages))
+        changes[appeal.id] = [
+            (coverage_names.get(c, c), old.payable_for(c), new.payable_for(c)) for c in codes
+        ]
     decided = [a for a in view.appeals if a.decided_at is not None]
     latest = max(decided, key=lambda a: a.decided_at or a.lodged_at) if decided else None
     return {
@@ -203,6 +214,8 @@ def appeal_context(
         and latest.decided_at is not None
         and issued <= latest.decided_at.astimezone(SHANGHAI).date(),
         "appeal_issued_on": issued,
+        "appeal_changes": changes,
+        "reassessed_sheets": sheets,
         "appeal_last_day": last_day,
         "appeal_window_open": last_day is not None and today <= last_day,
         "appeal_days": claims.DEFAULT_APPEAL_DAYS,
