@@ -22,7 +22,7 @@ from liubu.errors import LiubuError, NotFoundError, ValidationError
 from liubu.products import Text
 from liubu.requests import PlatformDep
 from liubu.web.claims_actions import _, _back, _done
-from liubu.web.claims_assessment import KINDS, _business_interruption, _items, _rulings
+from liubu.web.claims_assessment import KINDS, _business_interruption, _items, _lang, _rulings
 from liubu.web.claims_documents import render_appeal_decision_html, render_appeal_decision_pdf
 from liubu.web.rendering import flash, refusal
 from liubu.web.security import CsrfChecked, WebPrincipal
@@ -130,12 +130,6 @@ def decide(
         )
         _done(request, _("The appeal is decided: the decision document is issued."))
     return _back(claim_id)
-
-
-def _lang(lang: str) -> str:
-    if lang not in ("zh", "en"):
-        raise NotFoundError(f"No document in {lang[:8]!r}; choose zh or en.")
-    return lang
 
 
 @router.get("/claims/{claim_id}/appeals/{appeal_id}/decision.{lang}.{kind}")
