@@ -93,7 +93,12 @@ def lodge(insured: Page, site: str, claim: claims.Claim, shoot: Shoot = _no_shot
 
 
 def reassess_and_decide(
-    adjuster: Page, manager: Page, site: str, claim: claims.Claim, shoot: Shoot = _no_shots
+    platform: Platform,
+    adjuster: Page,
+    manager: Page,
+    site: str,
+    claim: claims.Claim,
+    shoot: Shoot = _no_shots,
 ) -> None:
     # The assessor under appeal sees why it may not act, not a blank.
     adjuster.goto(f"{site}/steps/rescue")
@@ -105,6 +110,15 @@ def reassess_and_decide(
         claims.message(claims.ClaimsCode.APPEAL_SAME_ADJUSTER, "zh")
     )
     expect(adjuster.get_by_test_id("reassess-form")).to_have_count(0)
+    # A form sent anyway is refused with the same words, and nothing is re-assessed.
+    (open_appeal,) = claims.appeals_of(platform.uow(SYSTEM), claim.id)
+    token = adjuster.locator("input[name=csrf_token]").first.get_attribute("value")
+    sent = adjuster.request.post(
+        f"{site}/claims/{claim.id}/appeals/{open_appeal.id}/reassess",
+        form={"csrf_token": str(token), "item_coverage_0": "forensics", "item_amount_0": "1"},
+    )
+    assert claims.message(claims.ClaimsCode.APPEAL_SAME_ADJUSTER, "zh") in sent.text()
+    assert claims.appeals_of(platform.uow(SYSTEM), claim.id)[0].state is claims.AppealState.OPEN
     shoot(adjuster, "assessor-refused")
 
     manager.goto(f"{site}/claims/{claim.id}")
@@ -139,7 +153,11 @@ def test_the_insured_appeals_and_another_adjuster_partly_upholds_it(
     insured = _page(browser, site, "enterprise")
     lodge(insured, site, claim)
     reassess_and_decide(
-        _page(browser, site, "adjuster"), _page(browser, site, "insurer-admin"), site, claim
+        platform,
+        _page(browser, site, "adjuster"),
+        _page(browser, site, "insurer-admin"),
+        site,
+        claim,
     )
 
     with platform.uow(SYSTEM) as uow:
