@@ -15,6 +15,7 @@ from liubu.web import (
     audit,
     claims,
     claims_actions,
+    claims_appeals,
     claims_assessment,
     diagnosis,
     experience,
@@ -53,6 +54,7 @@ def install_pages(app: FastAPI) -> None:
         reserving,
         claims,
         claims_actions,
+        claims_appeals,
         claims_assessment,
     ):
         app.include_router(module.router)

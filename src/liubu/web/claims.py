@@ -17,6 +17,7 @@ from liubu import claims
 from liubu.accounts import OrgKind, Principal, Role
 from liubu.products import Text, load_vocabulary
 from liubu.requests import PlatformDep
+from liubu.web.claims_appeals import appeal_context, local_day
 from liubu.web.claims_assessment import ITEM_ROWS
 from liubu.web.nav import navigation_for, require_page
 from liubu.web.rendering import language_of, render
@@ -72,6 +73,11 @@ def _step(
                 claims.incident_view(uow, c.id)
                 for c in [*context["open_claims"], *context["closed_claims"]]
             ]
+        if party == "insurer" and any(
+            r in principal.roles for r in (Role.CLAIMS_ADJUSTER, Role.ADMIN)
+        ):
+            # the queue marks the claims whose appeal waits for a re-assessment or a decision
+            context["appealed"] = {a.claim_id for a in claims.undecided_appeals(uow)}
         if party == "insurer" and slug == "compensation":
             context["approvals"] = claims.approvals(uow)
             context["money"] = {c.id: claims.claim_view(uow, c.id) for c in context["open_claims"]}
@@ -124,6 +130,7 @@ def claim_detail(
     vendor_names = {v.id: v.name for v in view.vendors}
     dispatched = {d.vendor_tenant_id for d in view.dispatches if str(d.state) != "declined"}
     me = principal.tenant_id
+    names = _names(lang)
     return render(
         request,
         "claim.html",
@@ -150,5 +157,7 @@ def claim_detail(
         item_rows=range(ITEM_ROWS),
         exclusions_to_check=claims.incident_type(view.claim.incident_type).exclusions_to_check,
         exclusion_names={e.code: text(e.name) for e in load_vocabulary().exclusions},
-        **_names(lang),
+        local_day=local_day,
+        **appeal_context(principal, view, documents, lang, names["coverage_names"]),
+        **names,
     )

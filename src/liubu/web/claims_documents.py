@@ -1,6 +1,6 @@
-"""The insured's claim documents — the coverage letter (承保意见书) and the statement of loss
-(赔款计算书) — rendered to HTML and to PDF (through WeasyPrint, as the pre-bind report is), in
-Chinese or English.
+"""The insured's claim documents — the coverage letter (承保意见书), the statement of loss
+(赔款计算书) and the decision on an appeal against it (申诉复核决定书) — rendered to HTML and to
+PDF (through WeasyPrint, as the pre-bind report is), in Chinese or English.
 
 The fixed wording of the pages goes through the Babel catalogues; the domain texts (coverage and
 exclusion names, reasons, the plain words of each line) are the models' own bilingual texts.
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from liubu.claims import CoverageLetter, StatementOfLoss
+from liubu.claims import AppealDecisionDocument, CoverageLetter, StatementOfLoss
 from liubu.core import Money, to_shanghai
 from liubu.products import Text, check_lang
 from liubu.web import i18n
@@ -61,12 +61,26 @@ def render_statement_html(statement: StatementOfLoss, lang: str) -> str:
         )
 
 
+def render_appeal_decision_html(decision: AppealDecisionDocument, lang: str) -> str:
+    """The appeal decision as a standalone HTML page in ``lang`` ("zh" or "en")."""
+    with _speaking(lang) as helpers:
+        return (
+            templates()
+            .env.get_template("claims_appeal_decision.html")
+            .render(decision=decision, statement=decision.revised, **helpers)
+        )
+
+
 def render_letter_pdf(letter: CoverageLetter, lang: str) -> bytes:
     return _pdf(render_letter_html(letter, lang))
 
 
 def render_statement_pdf(statement: StatementOfLoss, lang: str) -> bytes:
     return _pdf(render_statement_html(statement, lang))
+
+
+def render_appeal_decision_pdf(decision: AppealDecisionDocument, lang: str) -> bytes:
+    return _pdf(render_appeal_decision_html(decision, lang))
 
 
 def _pdf(html: str) -> bytes:
