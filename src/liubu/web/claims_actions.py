@@ -22,7 +22,7 @@ from liubu.errors import LiubuError, NotFoundError, ValidationError
 from liubu.requests import PlatformDep
 from liubu.web import i18n
 from liubu.web.nav import require_page
-from liubu.web.rendering import flash, language_of
+from liubu.web.rendering import flash, language_of, refusal
 from liubu.web.security import CsrfChecked, WebPrincipal
 
 router = APIRouter(include_in_schema=False)
@@ -43,7 +43,7 @@ def _refusals(request: Request) -> Iterator[None]:
     except NotFoundError:
         raise
     except LiubuError as error:
-        flash(request, error.message, kind="error")
+        flash(request, refusal(request, error), kind="error")
 
 
 def _(message: str) -> str:

@@ -35,7 +35,7 @@ def html_error(request: Request, error: LiubuError) -> Response:
     elif error.status == 404:
         message = i18n.gettext("This page does not exist.")
     else:
-        message = error.message
+        message = i18n.error_text(error, language_of(request))
     principal = _signed_in(request)
     nav = navigation_for(principal) if principal is not None else []
     return render(

@@ -8,6 +8,7 @@ context variable that the Jinja2 ``gettext`` callables read.
 from __future__ import annotations
 
 import io
+import re
 from contextvars import ContextVar
 from functools import cache
 from importlib import resources
@@ -54,6 +55,9 @@ def negotiate(requested: str | None, default: str) -> str:
     return requested if requested in LANGUAGES else default
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _by_status(status: int, language: str) -> str:
     """A sentence for a refusal whose code no package titles, in ``language``."""
     gettext = translations(language).gettext
@@ -72,7 +76,7 @@ def error_text(error: LiubuError, language: str) -> str:
     In English, the error's own sentence (it names the values). In Chinese, the title of its
     reason code from the package that raised it — or a sentence for its kind of refusal — with
     the values it names (an address, a field, a number): never the English developer text."""
-    if language == "en":
+    if language == "en" or _HAN.search(error.message):  # already in the reader's language
         return error.message
     title = any_reason_title(error.code, "zh") or _by_status(error.status, language)
     values = _values(error.detail)

@@ -16,7 +16,7 @@ from liubu.risk import MAX_REQUEST_YEARS, quantify_text
 from liubu.web import i18n
 from liubu.web.charts import exceedance_option
 from liubu.web.nav import require_page
-from liubu.web.rendering import language_of, render
+from liubu.web.rendering import language_of, refusal, render
 from liubu.web.security import CsrfChecked, WebPrincipal
 
 router = APIRouter(include_in_schema=False)
@@ -70,7 +70,7 @@ async def risk_run(
         result = await run_in_threadpool(quantify_text, text, engine=engine, years=years, seed=seed)
         summary = result.to_dict()
     except (ValidationError, UnicodeDecodeError) as error:
-        message = error.message if isinstance(error, ValidationError) else str(error)
+        message = refusal(request, error) if isinstance(error, ValidationError) else str(error)
         location = error.location if isinstance(error, ValidationError) else None
         return _answer(
             request,

@@ -44,3 +44,8 @@ def test_an_uncoded_refusal_gets_a_chinese_sentence_for_its_kind() -> None:
     assert shown == "您输入的内容未被接受。请检查后重试。（products）"
     conflict = ConflictError("The quote changed since you opened it.")
     assert error_text(conflict, "zh_CN") == "该操作与当前状态冲突。请刷新页面后重试。"
+
+
+def test_a_message_already_in_chinese_is_kept() -> None:
+    localized = ValidationError("模型文件大于 256 KB。", field="model")
+    assert error_text(localized, "zh_CN") == "模型文件大于 256 KB。"
