@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from liubu.accounts.model import OrgKind, Role
 from liubu.app import create_app
 from liubu.bootstrap import Platform, bootstrap
+from liubu.core import provinces
 from liubu.demo import load_reference_products
 from liubu.massissue import write_synthetic_csv
 from tests.conftest import _drop_postgres_database, _fresh_postgres_database, test_settings
@@ -302,9 +303,11 @@ def test_cells_of_one_and_two_insureds_are_merged_in_all_four_outputs_and_three_
     page = _regulator_page(api, regulator.username)
     assert 'data-testid="row-other"' in page
     region_table = page.split('data-testid="table-region"')[1].split("</table>")[0]
-    assert "<td>44</td>" in region_table
-    assert "<td>11</td>" not in region_table
-    assert "<td>31</td>" not in region_table
+    # provinces by their GB/T 2260 names: 44 Guangdong shown, 11 Beijing and 31 Shanghai merged
+    names = {p.code: p.zh for p in provinces()}
+    assert f"<td>{names['44']}</td>" in region_table
+    assert names["11"] not in region_table
+    assert names["31"] not in region_table
     assert f"¥{float(sum(hidden)):,.0f}" in region_table
     for premium in hidden:
         assert f"¥{float(premium):,.0f}" not in page

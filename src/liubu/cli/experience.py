@@ -96,7 +96,10 @@ def indicate(
         bool,
         typer.Option(
             "--tagged/--all-rows",
-            help="Use only rows imported with --product PRODUCT (default: all the insurer's rows).",
+            help=(
+                "Use only rows tagged with PRODUCT (default: the rows tagged with it, claims fed "
+                "from the claims store included, and the rows imported with no product tag)."
+            ),
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,

@@ -114,11 +114,17 @@ def indicate(
     factors: Sequence[str] = (),
     prior: Mapping[SegmentKey, float] | None = None,
 ) -> RateIndication:
-    """The rate indication of ``product`` from the stored experience (of ``product_ref``, or
-    all). ``factors`` restricts the experience factors used; ``prior`` defaults to the filed
-    structure (module docstring). Read only."""
+    """The rate indication of ``product`` from the stored experience: the rows tagged with
+    ``product_ref`` only when it is given; else the product's own experience — the rows tagged
+    with it (the claims it paid and reserved, fed from the claims store, and files imported for
+    it) and the rows imported with no product tag — never another product's. ``factors``
+    restricts the experience factors used; ``prior`` defaults to the filed structure (module
+    docstring). Read only."""
     require(uow.principal, *READERS, kinds=_KINDS)
-    data = uow.experience.data(product_ref)
+    if product_ref is None:
+        data = uow.experience.data(product.product_id, untagged=True)
+    else:
+        data = uow.experience.data(product_ref)
     factor_map = default_factor_map(product, data, factors)
     if prior is None:
         prior = filed_prior(product, data, factor_map)

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from liubu.accounts import Principal, new_id
@@ -79,10 +79,14 @@ class SqlExperienceRepository:
         self.session = session
         self.principal = principal
 
-    def _scoped(self, stmt: Select[Any], product_ref: str | None) -> Select[Any]:
+    def _scoped(
+        self, stmt: Select[Any], product_ref: str | None, *, untagged: bool = False
+    ) -> Select[Any]:
         if not self.principal.is_platform:
             stmt = stmt.where(_T.c.tenant_id == self.principal.tenant_id)
-        if product_ref is not None:
+        if product_ref is not None and untagged:
+            stmt = stmt.where(or_(_T.c.product_ref == product_ref, _T.c.product_ref.is_(None)))
+        elif product_ref is not None:
             stmt = stmt.where(_T.c.product_ref == product_ref)
         return stmt
 
@@ -243,9 +247,10 @@ class SqlExperienceRepository:
         )
         return [row.product_ref for row in self.session.execute(stmt)]
 
-    def data(self, product_ref: str | None = None) -> ExperienceData:
-        """The stored rows (of ``product_ref``, or all) as frozen experience data. Factors are
-        those every row has; a :class:`NotFoundError` if nothing is stored."""
+    def data(self, product_ref: str | None = None, *, untagged: bool = False) -> ExperienceData:
+        """The stored rows (of ``product_ref`` — and the rows tagged with no product when
+        ``untagged`` — or all) as frozen experience data. Factors are those every row has; a
+        :class:`NotFoundError` if nothing is stored."""
         stmt = self._scoped(
             select(
                 _T.c.policy_id,
@@ -257,6 +262,7 @@ class SqlExperienceRepository:
                 _T.c.product_ref,
             ),
             product_ref,
+            untagged=untagged,
         ).order_by(_T.c.policy_id, _T.c.period)
         rows = self.session.execute(stmt).all()
         _refuse_twice_tagged(rows)

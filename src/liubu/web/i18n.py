@@ -79,18 +79,23 @@ def error_text(error: LiubuError, language: str) -> str:
     if language == "en" or _HAN.search(error.message):  # already in the reader's language
         return error.message
     title = any_reason_title(error.code, "zh") or _by_status(error.status, language)
-    values = _values(error.detail)
+    values = _values(error.detail, error.message)
     return f"{title}（{'，'.join(values)}）" if values else title
 
 
-def _values(detail: dict[str, object]) -> list[str]:
-    """The values an error names that read the same in any language: numbers, codes, addresses
-    and field names (no words, so no English sentence slips through)."""
-    found: list[str] = []
+def _values(detail: dict[str, object], message: str) -> list[str]:
+    """The values an error names that read the same in any language: the figures of its
+    sentence (amounts, dates, counts) and its detail's numbers, codes, addresses and field names
+    (no words, so no English sentence slips through)."""
+    found: list[str] = _FIGURE.findall(message)
     for value in detail.values():
         items = value if isinstance(value, list | tuple) else [value]
         for item in items:
             text = str(item)
             if isinstance(item, str | int | float) and text and len(text) <= 64 and " " not in text:
                 found.append(text)
-    return found[:6]
+    return list(dict.fromkeys(v.rstrip(".,;:") for v in found))[:6]
+
+
+#: A figure in an English sentence: 510000.00, 1,000,000, 2026-06-01, 12:30 (two digits at least).
+_FIGURE = re.compile(r"\d[\d,.:/-]*\d")
