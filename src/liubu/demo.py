@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from liubu import accounts, products
 from liubu.accounts import SYSTEM, Enterprise, EnterpriseFacts, OrgKind, Role, acting_in, new_id
@@ -14,6 +16,9 @@ from liubu.assessment import Evidence, Scan, ScanState, finding_record, make_fin
 from liubu.bootstrap import Platform
 from liubu.core import uscc_with_check
 from liubu.products import catalogue_sources
+
+if TYPE_CHECKING:
+    from liubu.claims import ClaimsImportSummary
 
 DEMO_PASSWORD = "six-steps-to-cover"  # noqa: S105 - printed by `liubu demo`; refused in production
 
@@ -102,6 +107,7 @@ def load_demo(platform: Platform) -> list[DemoLogin]:
     _load_demo_chain(platform, owner)
     load_demo_experience(platform)
     load_demo_claims(platform)
+    load_demo_antifraud(platform)
     return logins
 
 
@@ -459,3 +465,132 @@ def _demo_reserve(platform: Platform, adjuster: accounts.Principal, claim_id: st
                 platform.uow(adjuster), claim_id, coverage=coverage, amount=Decimal(amount),
                 reason=reason,
             )  # fmt: skip
+
+
+DEMO_ANTIFRAUD_PRODUCT = "yangben-pc/anti-fraud@1"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Three monthly files of a small pilot (residents, days before today the policies began), so the
+# regulator's personal charts have months and provinces to draw.
+_DEMO_BOOK = ((150, 150), (120, 90), (100, 40))
+
+
+@dataclass(frozen=True)
+class DemoAntifraud:
+    """What :func:`load_demo_antifraud` stored: residents insured, and the claims batch's
+    outcome (its error file holds the lines refused before assessment)."""
+
+    residents: int
+    claims: ClaimsImportSummary
+
+
+def load_demo_antifraud(platform: Platform) -> DemoAntifraud | None:
+    """A small anti-fraud (反诈险) book of the reference product — 370 synthetic residents issued
+    in three monthly files by the bulk import — and one claims batch from the insurer through
+    the bulk claims import: 20 lines, most accepted (one capped at the per-person limit), one
+    refused for late notice and one for an excluded cause (both stored with their reasons), and
+    two refused into the error file (a receipt number whose month is not the report's, and a
+    resident the insurer has not insured). Idempotent: a second call adds nothing (None)."""
+    import tempfile
+    from pathlib import Path
+
+    from liubu.claims import antifraud_claims, import_antifraud_claims
+    from liubu.core import PersonalDataCipher
+    from liubu.massissue import ImportPlan, run_import, write_synthetic_csv
+    from liubu.products import parse_product
+    from liubu.store.personal import SqlIssueStore
+
+    with platform.uow(SYSTEM) as uow:
+        record = products.find_product(uow, DEMO_ANTIFRAUD_PRODUCT)
+    adjuster = acting_in(record.tenant_id, OrgKind.INSURER, Role.CLAIMS_ADJUSTER, name="demo")
+    if antifraud_claims(platform.uow(adjuster), limit=1):
+        return None
+    spec = parse_product(record.document, source=record.product_ref)
+    cipher = PersonalDataCipher(platform.settings.personal_data_key)
+    today = datetime.now(SHANGHAI).date()
+    folder = platform.settings.data_dir / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    residents: list[tuple[str, int, date]] = []  # resident ID, limit, inception
+    with tempfile.TemporaryDirectory() as work:
+        for serial, (count, days_ago) in enumerate(_DEMO_BOOK):
+            inception = today - timedelta(days=days_ago)
+            path = Path(work) / f"demo-residents-{serial + 1}.csv"
+            write_synthetic_csv(path, count, seed=1400 + serial, inception=inception)
+            store = SqlIssueStore(
+                platform.uow,
+                tenant_id=record.tenant_id,
+                product_ref=spec.product_id,
+                inception=inception.isoformat(),
+                file_name=path.name,
+            )
+            run_import(
+                store, path, plan=ImportPlan(spec, inception), cipher=cipher,
+                error_path=path.with_name(path.name + ".errors.csv"),
+            )  # fmt: skip
+            for line in path.read_text("utf-8").splitlines()[1:]:
+                _name, number, _mobile, limit = line.split(",")[:4]
+                residents.append((number, int(limit), inception))
+        path = Path(work) / "demo-antifraud-claims.csv"
+        path.write_text(_demo_claims_file(residents, today), encoding="utf-8")
+        summary = import_antifraud_claims(
+            lambda: platform.uow(adjuster),
+            path,
+            cipher=cipher,
+            error_path=folder / "antifraud-claims.errors.csv",
+            today=today,
+        )
+    return DemoAntifraud(len(residents), summary)
+
+
+def _demo_claims_file(residents: list[tuple[str, int, date]], today: date) -> str:
+    """The insurer's claims file: 20 lines over the two older files' residents (past the 7-day
+    waiting period), a fixed draw so the demo is the same every day but its dates."""
+    import random
+
+    from liubu.core import resident_id_check_character
+
+    draw = random.Random(14)
+    insured = {number for number, _limit, _inception in residents}
+    covered = [r for r in residents if (today - r[2]).days > 60]
+    small = next(r for r in covered if r[1] == 10_000)  # its claim is capped at the limit
+    chosen = [small, *draw.sample([r for r in covered if r is not small], 17)]
+    lines = [
+        "receipt_number,resident_id,loss_amount,loss_date,police_report_date,notified_on,"
+        "recovered_amount,cause\n"
+    ]
+
+    def receipt(number: str, reported: date, serial: int, month: date | None = None) -> str:
+        # A + the receiving organ (in the resident's own county) + the report's month + serial
+        return f"A{number[:6]}010000{(month or reported):%Y%m}{serial:04d}"
+
+    for serial, (number, _limit, inception) in enumerate(chosen, start=1):
+        loss_on = inception + timedelta(days=draw.randint(10, (today - inception).days - 6))
+        reported = loss_on + timedelta(days=draw.randint(0, 1))
+        notified = reported + timedelta(days=draw.randint(0, 2))
+        amount = draw.choice((2_800, 4_500, 6_000, 8_000, 12_000, 15_500, 23_000, 36_800))
+        recovered, cause = "", ""
+        if serial == 1:  # more than a ¥10,000 limit can pay: capped at the limit
+            amount = 48_000
+        elif serial == 2:  # told the insurer ten days after the police report: refused
+            loss_on = reported = today - timedelta(days=30)
+            notified = reported + timedelta(days=10)
+        elif serial == 3:  # a cause the product excludes: refused
+            cause = "online_romance"
+        elif serial in (4, 5):
+            recovered = str(amount // 4)
+        # the last line's receipt names the month before the report's: to the error file
+        month = reported - timedelta(days=40) if serial == 18 else None
+        lines.append(
+            f"{receipt(number, reported, serial, month)},{number},{amount},{loss_on},{reported},"
+            f"{notified},{recovered},{cause}\n"
+        )
+    body = 51010719880808456  # a valid ID of nobody the insurer has insured: no policy
+    while (stranger := f"{body}{resident_id_check_character(str(body))}") in insured:
+        body += 1
+    reported = today - timedelta(days=4)
+    lines.append(
+        f"{receipt(stranger, reported, 19)},{stranger},5000,{reported},{reported},{reported},,\n"
+    )
+    number, _limit, _inception = chosen[5]  # a second loss of one resident, later in the year
+    loss_on, notified = today - timedelta(days=5), today - timedelta(days=4)
+    lines.append(f"{receipt(number, loss_on, 20)},{number},9000,{loss_on},{loss_on},{notified},,\n")
+    return "".join(lines)

@@ -119,20 +119,24 @@ def test_regulator_dashboard_draws_its_charts_and_counts(
     with platform.uow(SYSTEM) as uow:
         stats = market_statistics(uow)
     assert stats.enterprise is not None  # the demo book has more than three insureds
+    assert stats.personal is not None  # and the anti-fraud pilot, 370 residents
     sources = {
         "enterprise_type": stats.enterprise_by["product_type"],
         "enterprise_month": stats.enterprise_by["month"],
-        "personal_month": stats.personal_by["month"],  # the demo has no anti-fraud book
+        "personal_month": stats.personal_by["month"],
         "personal_province": stats.personal_by["province"],
     }
     for chart, rows in sources.items():
-        if rows:  # ECharts drew it
-            expect(page.get_by_test_id(f"chart-{chart}").locator("canvas")).to_have_count(1)
-        else:  # the page says there is nothing yet instead of a blank frame
-            expect(page.get_by_test_id(f"chart-{chart}-empty")).to_have_count(1)
-    assert stats.enterprise_by["month"]  # at least the enterprise charts are drawn
+        assert rows, chart  # every chart has bars: ECharts drew it, no empty state
+        expect(page.get_by_test_id(f"chart-{chart}").locator("canvas")).to_have_count(1)
+        expect(page.get_by_test_id(f"chart-{chart}-empty")).to_have_count(0)
     shown = int(page.get_by_test_id("enterprise-policies").inner_text().replace(",", ""))
     assert shown == stats.enterprise.policies
+    # The pilot's claims batch on the personal line: claims stored and what the accepted pay.
+    people = int(page.get_by_test_id("personal-policies").inner_text().replace(",", ""))
+    assert people == stats.personal.policies
+    claimed = int(page.get_by_test_id("personal-claims").inner_text().replace(",", ""))
+    assert claimed == stats.personal.claims == 18
     # Names, not codes: provinces (GB/T 2260), sections (GB/T 4754), product types; the policy
     # counts step by whole numbers.
     names = {p.code: p.zh for p in provinces()}

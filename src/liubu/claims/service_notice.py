@@ -14,6 +14,7 @@ Who may notify (the channel follows from who the caller is):
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -45,6 +46,7 @@ from liubu.underwriting import Policy, PolicyState
 NOTIFIERS = (Role.ENTERPRISE_USER, Role.CLAIMS_ADJUSTER, Role.SECURITY_ANALYST, Role.ADMIN)
 _NOTIFIER_KINDS = (OrgKind.ENTERPRISE, OrgKind.INSURER, OrgKind.SECURITY_PROVIDER, OrgKind.PLATFORM)
 MAX_ASSETS = 50
+MAX_VIEWS = 500  # the claims a queue lists (queue's default limit)
 
 
 @dataclass(frozen=True)
@@ -271,6 +273,40 @@ def claim_view(uow: ClaimsUnitOfWork, claim_id: str) -> ClaimView:
             payments=tuple(uow.claims.payments(claim.id)) if party else (),
             recoveries=tuple(uow.claims.recoveries(claim.id)) if insurer else (),
         )
+
+
+def claim_views(uow: ClaimsUnitOfWork, listed: Sequence[Claim]) -> dict[str, ClaimView]:
+    """The views of claims the caller has listed (a queue), by claim id: what
+    :func:`claim_view` gives each, read in three queries instead of four a claim."""
+    if len(listed) > MAX_VIEWS:
+        raise ValidationError(
+            f"Read the money of at most {MAX_VIEWS} claims at a time.",
+            field="claims",
+            value=len(listed),
+        )
+    with uow:
+        me = uow.principal.tenant_id
+        ids = [c.id for c in listed]
+        insurer_of = {c.id for c in listed if uow.principal.is_platform or c.tenant_id == me}
+        party_to = {c.id for c in listed if c.id in insurer_of or c.client_tenant_id == me}
+        reserves: dict[str, list[ReserveLine]] = {i: [] for i in ids}
+        payments: dict[str, list[Payment]] = {i: [] for i in ids}
+        recoveries: dict[str, list[Recovery]] = {i: [] for i in ids}
+        for line in uow.claims.reserve_lines_of(insurer_of) if insurer_of else ():
+            reserves[line.claim_id].append(line)
+        for payment in uow.claims.payments_of(party_to) if party_to else ():
+            payments[payment.claim_id].append(payment)
+        for recovery in uow.claims.recoveries_of(insurer_of) if insurer_of else ():
+            recoveries[recovery.claim_id].append(recovery)
+        return {
+            c.id: ClaimView(
+                claim=c if c.id in party_to else replace(c, worksheet=None),
+                reserves=tuple(reserves[c.id]),
+                payments=tuple(payments[c.id]),
+                recoveries=tuple(recoveries[c.id]),
+            )
+            for c in listed
+        }
 
 
 def claim_document(view: ClaimView, *, at: Any = None) -> dict[str, Any]:

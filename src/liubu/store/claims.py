@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -153,10 +153,12 @@ class SqlClaimsRepository:
         if self.principal.is_platform:
             return None
         c, d = tables.claims, tables.claim_dispatches
-        dispatched = exists().where(
-            d.c.claim_id == c.c.id,
-            d.c.vendor_tenant_id == self._me(),
-            d.c.state != DispatchState.DECLINED,
+        # Each branch an index lookup (IN, not a correlated EXISTS, and every tenant column
+        # indexed): the caller's claims are found without scanning every insurer's.
+        dispatched = c.c.id.in_(
+            select(d.c.claim_id).where(
+                d.c.vendor_tenant_id == self._me(), d.c.state != DispatchState.DECLINED
+            )
         )
         return or_(
             c.c.tenant_id == self._me(),
@@ -312,6 +314,11 @@ class SqlClaimsRepository:
         stmt = self._insurer_only(t, select(t).where(t.c.claim_id == claim_id))
         return self._all(ReserveLine, stmt.order_by(t.c.coverage))
 
+    def reserve_lines_of(self, claim_ids: Collection[str]) -> Sequence[ReserveLine]:
+        t = tables.claim_reserves
+        stmt = self._insurer_only(t, select(t).where(t.c.claim_id.in_(list(claim_ids))))
+        return self._all(ReserveLine, stmt.order_by(t.c.claim_id, t.c.coverage))
+
     def _of_visible_claim(self, claim_id: str, tenant_id: str) -> None:
         """A row opened with a claim (its reserve lines at notice): the writer must see the
         claim, and the row must be the claim's insurer's."""
@@ -384,6 +391,11 @@ class SqlClaimsRepository:
         stmt = self._payments().where(t.c.claim_id == claim_id).order_by(t.c.created_at, t.c.id)
         return self._all(Payment, stmt)
 
+    def payments_of(self, claim_ids: Collection[str]) -> Sequence[Payment]:
+        t = tables.claim_payments
+        stmt = self._payments().where(t.c.claim_id.in_(list(claim_ids)))
+        return self._all(Payment, stmt.order_by(t.c.claim_id, t.c.created_at, t.c.id))
+
     def payments_to_send(self, *, limit: int) -> Sequence[Payment]:
         t = tables.claim_payments
         stmt = self._insurer_only(t, select(t).where(t.c.state == PaymentState.APPROVED))
@@ -410,6 +422,11 @@ class SqlClaimsRepository:
         t = tables.claim_recoveries
         stmt = self._insurer_only(t, select(t).where(t.c.claim_id == claim_id))
         return self._all(Recovery, stmt.order_by(t.c.at, t.c.id))
+
+    def recoveries_of(self, claim_ids: Collection[str]) -> Sequence[Recovery]:
+        t = tables.claim_recoveries
+        stmt = self._insurer_only(t, select(t).where(t.c.claim_id.in_(list(claim_ids))))
+        return self._all(Recovery, stmt.order_by(t.c.claim_id, t.c.at, t.c.id))
 
     # --- appeals -------------------------------------------------------------------------------
     def _appeals(self) -> Select[Any]:

@@ -706,7 +706,9 @@ claims = Table(
     Column("incident_type", String(64), nullable=False),
     Column("state", String(16), nullable=False),
     Column("channel", String(16), nullable=False),
-    Column("reporter_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column(
+        "reporter_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True
+    ),
     Column("reported_by", String(ID), nullable=False),
     Column("occurred_on", Date, nullable=False),
     Column("discovered_at", _tz(), nullable=False),

@@ -80,11 +80,11 @@ def _step(
             context["appealed"] = {a.claim_id for a in claims.undecided_appeals(uow)}
         if party == "insurer" and slug == "compensation":
             context["approvals"] = claims.approvals(uow)
-            context["money"] = {c.id: claims.claim_view(uow, c.id) for c in context["open_claims"]}
+            context["money"] = claims.claim_views(uow, context["open_claims"])
         if party == "insured" and slug == "compensation":
             context["money"] = {
-                c.id: claims.claim_view(uow, c.id)
-                for c in [*context["open_claims"], *context["closed_claims"]]
+                **claims.claim_views(uow, context["open_claims"]),
+                **claims.claim_views(uow, context["closed_claims"]),
             }
     return render(
         request,

@@ -6,6 +6,7 @@ claim and its payments; anyone else finds nothing)."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -159,6 +160,15 @@ class _Claims:
 
     def payments(self, claim_id: str) -> list[Payment]:
         return [p for p in self.s.payments.values() if p.claim_id == claim_id]
+
+    def payments_of(self, claim_ids: Collection[str]) -> list[Payment]:
+        return [p for i in claim_ids for p in self.payments(i)]
+
+    def reserve_lines_of(self, claim_ids: Collection[str]) -> list[ReserveLine]:
+        return [line for i in claim_ids for line in self.reserve_lines(i)]
+
+    def recoveries_of(self, claim_ids: Collection[str]) -> list[Recovery]:
+        return [r for i in claim_ids for r in self.recoveries(i)]
 
     def payments_to_send(self, *, limit: int) -> list[Payment]:
         return [p for p in self.s.payments.values() if p.state == PaymentState.APPROVED][:limit]
