@@ -192,6 +192,7 @@ from liubu.claims.service_web import (
     claim_documents,
     claim_page,
     ir_panel,
+    policy_for_hotline,
     reportable_policies,
 )
 from liubu.claims.terms import ClaimTerms, CoverageClaimTerms, claim_terms
@@ -342,6 +343,7 @@ __all__ = [
     "parse_receipt_number",
     "pay",
     "payment_document",
+    "policy_for_hotline",
     "product_triangle",
     "queue",
     "read_premium_csv",

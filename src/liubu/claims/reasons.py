@@ -15,6 +15,8 @@ class ClaimsCode(StrEnum):
     """Stable codes of this package's rules. Add new codes; never rename or reuse one."""
 
     UNKNOWN_INCIDENT_TYPE = "claims.unknown_incident_type"
+    HOTLINE_NO_POLICY = "claims.hotline_no_policy"
+    HOTLINE_NOT_IN_FORCE = "claims.hotline_not_in_force"
     # Coverage position and loss adjustment (terms, coverage, adjustment, documents).
     TERMS_PRODUCT_MISMATCH = "claims.terms_product_mismatch"
     TERMS_INCOMPLETE = "claims.terms_incomplete"

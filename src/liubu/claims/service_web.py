@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from liubu.accounts import OrgKind
-from liubu.claims._common import insurers_claim
+from liubu.accounts import OrgKind, Role, require
+from liubu.claims._common import INSURER_KINDS, insurers_claim
 from liubu.claims.documents import (
     CoverageLetter,
     DocumentHeader,
@@ -25,6 +25,7 @@ from liubu.claims.documents import (
 )
 from liubu.claims.ports import ClaimsUnitOfWork, PolicyReader
 from liubu.claims.position import CoveragePosition
+from liubu.claims.reasons import ClaimsCode
 from liubu.claims.records import (
     Appeal,
     Approval,
@@ -42,6 +43,7 @@ from liubu.claims.service_appeals import statement_issued_on
 from liubu.claims.service_assessment import _position
 from liubu.claims.service_notice import spec_of
 from liubu.claims.worksheet import AdjustmentWorksheet
+from liubu.errors import ValidationError
 from liubu.products import ClaimsProcess
 from liubu.underwriting import Policy, PolicyState
 
@@ -50,6 +52,7 @@ class PolicyLister(PolicyReader, Protocol):
     """The caller's policies (the store scopes them: an insured sees its own)."""
 
     def policies(self) -> Sequence[Policy]: ...
+    def policy_by_number(self, number: str) -> Policy | None: ...
 
 
 class ClaimsWebUnitOfWork(ClaimsUnitOfWork, Protocol):
@@ -104,6 +107,32 @@ def reportable_policies(uow: ClaimsWebUnitOfWork) -> list[ReportablePolicy]:
                 continue
             found.append(ReportablePolicy(policy, spec_of(uow, policy).claims))
         return found
+
+
+def policy_for_hotline(uow: ClaimsWebUnitOfWork, number: str) -> Policy:
+    """The insurer's policy in force with this number, for staff entering a notice from the
+    24/7 hotline (the caller reads the number off the phone, not from a list of every policy)."""
+    require(uow.principal, Role.CLAIMS_ADJUSTER, Role.ADMIN, kinds=INSURER_KINDS)
+    wanted = number.strip()[:32]
+    with uow:
+        policy = uow.underwriting.policy_by_number(wanted) if wanted else None
+    if policy is None or (
+        policy.tenant_id != uow.principal.tenant_id and not (uow.principal.is_platform)
+    ):
+        raise ValidationError(  # what the caller said: a message beside the form, not a 404
+            f"No policy of yours is numbered {wanted!r}.",
+            code=ClaimsCode.HOTLINE_NO_POLICY,
+            field="policy_number",
+            value=wanted,
+        )
+    if policy.status != PolicyState.IN_FORCE:
+        raise ValidationError(
+            f"Policy {policy.number} is {policy.status}; a notice needs a policy in force.",
+            code=ClaimsCode.HOTLINE_NOT_IN_FORCE,
+            field="policy_number",
+            value=policy.number,
+        )
+    return policy
 
 
 def _vendors(uow: ClaimsUnitOfWork, ids: Sequence[str]) -> tuple[Vendor, ...]:

@@ -40,5 +40,10 @@ class SqlUnderwritingRepository(TenantTables):
     def policies(self) -> Sequence[Policy]:
         return self.all(Policy, order="created_at")
 
+    def policy_by_number(self, number: str) -> Policy | None:
+        """The visible policy with this number (numbers are unique), or None."""
+        found = self.all(Policy, order="created_at", number=number)
+        return found[0] if found else None
+
     def events(self, policy_id: str) -> Sequence[PolicyEvent]:
         return self.all(PolicyEvent, order="created_at", policy_id=policy_id)

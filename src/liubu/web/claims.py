@@ -76,6 +76,7 @@ def _step(
         if party == "insurer" and any(
             r in principal.roles for r in (Role.CLAIMS_ADJUSTER, Role.ADMIN)
         ):
+            context["hotline"] = True  # staff enter notices called in to the 24/7 hotline
             # the queue marks the claims whose appeal waits for a re-assessment or a decision
             context["appealed"] = {a.claim_id for a in claims.undecided_appeals(uow)}
         if party == "insurer" and slug == "compensation":

@@ -79,7 +79,6 @@ def notify(
     principal: WebPrincipal,
     platform: PlatformDep,
     _csrf: CsrfChecked,
-    policy_id: Short,
     incident_type: Annotated[str, Form(max_length=64)],
     occurred_on: Annotated[str, Form(max_length=32)],
     discovered_at: Annotated[str, Form(max_length=32)],
@@ -87,9 +86,15 @@ def notify(
     contact_name: Annotated[str, Form(max_length=64)],
     contact_phone: Annotated[str, Form(max_length=32)],
     affected_assets: Long = "",
+    policy_id: Short = "",
+    policy_number: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
+    """The insured's notice (its policy chosen from its own), or the insurer's staff entering a
+    call to the 24/7 hotline (the policy by the number the caller gives)."""
     require_page(principal, "rescue", step=True)
     with _refusals(request):
+        if policy_number.strip():
+            policy_id = claims.policy_for_hotline(platform.uow(principal), policy_number).id
         try:
             occurred = date.fromisoformat(occurred_on)
         except ValueError as error:
