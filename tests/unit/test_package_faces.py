@@ -107,7 +107,7 @@ PINNED = {
         "reassess_appeal", "record_recovery", "reopen", "reportable_policies", "reserve",
         "reserve_product", "reserve_triangle", "reserving_method", "run_payments", "set_reserve",
         "statement_issued_on", "statement_of_loss", "triangle_from_development",
-        "undecided_appeals", "upload_evidence", "worksheet_steps",
+        "undecided_appeals", "upload_evidence", "worksheet_step", "worksheet_steps",
     ],
     "monitoring": [],
     "portfolio": [],

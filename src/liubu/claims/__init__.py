@@ -145,6 +145,7 @@ from liubu.claims.service_appeals import (
     reassess_appeal,
     statement_issued_on,
     undecided_appeals,
+    worksheet_step,
     worksheet_steps,
 )
 from liubu.claims.service_assessment import assess_claim, coverage_of
@@ -363,5 +364,6 @@ __all__ = [
     "triangle_from_development",
     "undecided_appeals",
     "upload_evidence",
+    "worksheet_step",
     "worksheet_steps",
 ]

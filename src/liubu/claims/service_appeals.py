@@ -57,7 +57,7 @@ from liubu.claims.records import (
 from liubu.claims.service_assessment import Rulings, _position, adjusted, assessed_by
 from liubu.claims.service_money import ReserveOutcome, reserve_claim_line
 from liubu.claims.service_notice import spec_of
-from liubu.claims.worksheet import AdjustmentWorksheet
+from liubu.claims.worksheet import AdjustmentWorksheet, WorksheetLine
 from liubu.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -81,13 +81,14 @@ def appeal_last_day(issued_on: date, days: int = DEFAULT_APPEAL_DAYS) -> date:
     return issued_on + timedelta(days=days)
 
 
+def worksheet_step(line: WorksheetLine) -> str:
+    """A worksheet line's step as an appeal names it: ``code`` or ``code:coverage``."""
+    return line.code if line.coverage is None else f"{line.code}:{line.coverage}"
+
+
 def worksheet_steps(sheet: AdjustmentWorksheet) -> tuple[str, ...]:
-    """The steps of a worksheet as an appeal names them: ``code`` or ``code:coverage``."""
-    steps = (
-        line.code if line.coverage is None else f"{line.code}:{line.coverage}"
-        for line in sheet.lines
-    )
-    return tuple(dict.fromkeys(steps))
+    """The steps of a worksheet as an appeal names them, each once, in worksheet order."""
+    return tuple(dict.fromkeys(worksheet_step(line) for line in sheet.lines))
 
 
 def _visible_appeal(uow: ClaimsUnitOfWork, claim: Claim, appeal_id: str) -> Appeal:

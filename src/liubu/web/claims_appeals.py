@@ -7,8 +7,6 @@ reader's language."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -18,31 +16,18 @@ from fastapi.responses import HTMLResponse, Response
 
 from liubu import claims
 from liubu.accounts import Principal, Role
-from liubu.errors import LiubuError, NotFoundError, ValidationError
+from liubu.errors import NotFoundError, ValidationError
 from liubu.products import Text
 from liubu.requests import PlatformDep
-from liubu.web.claims_actions import _, _back, _done
-from liubu.web.claims_assessment import KINDS, _business_interruption, _items, _lang, _rulings
+from liubu.web.claims_actions import _, _back, _claim_action, _done, _refusals
+from liubu.web.claims_assessment import _lang, assessment_inputs
 from liubu.web.claims_documents import render_appeal_decision_html, render_appeal_decision_pdf
-from liubu.web.rendering import flash, refusal
 from liubu.web.security import CsrfChecked, WebPrincipal
 
 router = APIRouter(include_in_schema=False)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_REASONS = 4000  # characters of reasons, as the use case bounds them
 MAX_CHOICES = 50  # ticked lines or evidence a form may send (the use case bounds them again)
-
-
-@contextmanager
-def _refusals(request: Request) -> Iterator[None]:
-    """A refusal becomes its text, in the reader's language, on the claim page; a record the
-    caller may not see stays 404."""
-    try:
-        yield
-    except NotFoundError:
-        raise
-    except LiubuError as error:
-        flash(request, refusal(request, error), kind="error")
 
 
 def _ticked(values: list[Any], field: str) -> list[str]:
@@ -93,21 +78,14 @@ async def reassess(
     """The re-assessment, from the very inputs of the assessment form."""
     form = await request.form()
     with _refusals(request):
-        with platform.uow(principal) as uow:
-            claim = claims.claim_view(uow, claim_id).claim
-        try:
-            items, bi = _items(form), _business_interruption(form)
-        except ValueError as error:  # an unknown loss kind
-            raise ValidationError(
-                f"Choose the kind of each loss: one of {', '.join(KINDS)}.", field="items"
-            ) from error
+        items, bi, rulings = assessment_inputs(form, platform.uow(principal), claim_id)
         claims.reassess_appeal(
             platform.uow(principal),
             claim_id,
             appeal_id,
             items=items,
             business_interruption=bi,
-            rulings=_rulings(form, claim) or None,
+            rulings=rulings,
         )
         _done(request, _("The appeal is re-assessed: decide it with your reasons."))
     return _back(claim_id)
@@ -124,12 +102,14 @@ def decide(
     outcome: Annotated[str, Form(max_length=32)],
     reasons: Annotated[str, Form(max_length=4000)],
 ) -> Response:
-    with _refusals(request):
-        claims.decide_appeal(
+    return _claim_action(
+        request,
+        claim_id,
+        _("The appeal is decided: the decision document is issued."),
+        lambda: claims.decide_appeal(
             platform.uow(principal), claim_id, appeal_id, outcome=outcome, reasons=reasons
-        )
-        _done(request, _("The appeal is decided: the decision document is issued."))
-    return _back(claim_id)
+        ),
+    )
 
 
 @router.get("/claims/{claim_id}/appeals/{appeal_id}/decision.{lang}.{kind}")
@@ -172,7 +152,7 @@ def appeal_context(
     if sheet is not None:
         seen: set[str] = set()
         for line in sheet.lines:
-            step = line.code if line.coverage is None else f"{line.code}:{line.coverage}"
+            step = claims.worksheet_step(line)
             if step in seen:
                 continue
             seen.add(step)

@@ -92,6 +92,26 @@ def _rulings(form: FormData, claim: claims.Claim) -> dict[str, tuple[str, str]]:
     return rulings
 
 
+def assessment_inputs(
+    form: FormData, uow: claims.ClaimsUnitOfWork, claim_id: str
+) -> tuple[
+    list[claims.LossItem],
+    list[claims.BusinessInterruption],
+    dict[str, tuple[str, str]] | None,
+]:
+    """The assessment form's losses, business-interruption figures and exclusion rulings (the
+    re-assessment of an appeal posts the same form)."""
+    with uow:
+        claim = claims.claim_view(uow, claim_id).claim
+    try:
+        items, bi = _items(form), _business_interruption(form)
+    except ValueError as error:  # an unknown loss kind
+        raise ValidationError(
+            f"Choose the kind of each loss: one of {', '.join(KINDS)}.", field="items"
+        ) from error
+    return items, bi, _rulings(form, claim) or None
+
+
 @router.post("/claims/{claim_id}/assess")
 async def assess(
     request: Request,
@@ -102,20 +122,13 @@ async def assess(
 ) -> Response:
     form = await request.form()
     with _refusals(request):
-        with platform.uow(principal) as uow:
-            claim = claims.claim_view(uow, claim_id).claim
-        try:
-            items, bi = _items(form), _business_interruption(form)
-        except ValueError as error:  # an unknown loss kind
-            raise ValidationError(
-                f"Choose the kind of each loss: one of {', '.join(KINDS)}.", field="items"
-            ) from error
+        items, bi, rulings = assessment_inputs(form, platform.uow(principal), claim_id)
         claims.assess_claim(
             platform.uow(principal),
             claim_id,
             items=items,
             business_interruption=bi,
-            rulings=_rulings(form, claim) or None,
+            rulings=rulings,
         )
         _done(request, _("The claim is assessed: the worksheet is kept with it."))
     return _back(claim_id)
