@@ -84,11 +84,12 @@ def aggregate_fft(model: Model, grid: Grid) -> FftOutput:
     values, probs, below, factor = _limit(pmf, x, model.terms.aggregate_limit)
 
     def allocate() -> dict[str, FloatArray]:
+        phis = [_phi(e, tilt, grid.m) for e in events]  # each event's transform, once
         gen = [
-            np.asarray(s.frequency.pgf(_phi(e, tilt, grid.m)), dtype=np.complex128)
-            for s, e in zip(model.scenarios, events, strict=True)
+            np.asarray(s.frequency.pgf(phi), dtype=np.complex128)
+            for s, phi in zip(model.scenarios, phis, strict=True)
         ]
-        amounts, totals = _annual_amounts(model, grid, tilt, events, _leave_one_out(gen))
+        amounts, totals = _annual_amounts(model, grid, tilt, events, phis, _leave_one_out(gen))
         # with a tail value, each part keeps its whole amount in the sums lumped at the top and
         # adds its components' expected loss beyond the top
         _, marks = _lump(gross, amounts, grid.n, rescale=tail is None)
@@ -106,6 +107,7 @@ def _annual_amounts(
     grid: Grid,
     tilt: FloatArray,
     events: Sequence[_Event],
+    phis: Sequence[ComplexArray],
     others: Sequence[ComplexArray],
 ) -> tuple[dict[str, FloatArray], dict[str, float]]:
     """E[S_part · 1{S = k·h}] for every scenario and coverage (marked transforms), and E[S_part]
@@ -113,8 +115,7 @@ def _annual_amounts(
     x = np.arange(grid.m) * grid.bucket
     weights: dict[str, ComplexArray] = {}
     totals: dict[str, float] = {}
-    for scenario, event, rest in zip(model.scenarios, events, others, strict=True):
-        phi = _phi(event, tilt, grid.m)
+    for scenario, event, phi, rest in zip(model.scenarios, events, phis, others, strict=True):
         weight = np.asarray(scenario.frequency.pgf_derivative(phi), np.complex128) * rest
         key = f"scenario:{scenario.name}"
         weights[key] = weight * sfft.rfft(x * event.pmf * tilt, grid.m)
