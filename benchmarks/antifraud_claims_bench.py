@@ -48,8 +48,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, registry
 
+from benchmarks.processes import CACHE, sqlite_platform
 from liubu.accounts.model import SYSTEM, new_id
-from liubu.bootstrap import Platform, bootstrap
+from liubu.bootstrap import Platform
 from liubu.claims import (
     AntifraudClaim,
     AntifraudTerms,
@@ -58,7 +59,6 @@ from liubu.claims import (
     import_antifraud_claims,
     parse_receipt_number,
 )
-from liubu.config import load_settings
 from liubu.core import PersonalDataCipher, mask_resident_id, parse_resident_id
 from liubu.demo import load_reference_products
 from liubu.errors import ValidationError
@@ -70,7 +70,6 @@ from liubu.store.personal import SqlIssueStore
 PERSONS = int(os.environ.get("LIUBU_BENCH_PERSONS", "2000000"))
 CLAIMS = int(os.environ.get("LIUBU_BENCH_CLAIMS", "100000"))
 PEER_ROWS = int(os.environ.get("LIUBU_BENCH_PEER_ROWS", "20000"))
-CACHE = Path(os.environ.get("LIUBU_BENCH_CACHE", "var/bench-cache"))
 SEED = 2025
 INCEPTION = dt.date(2025, 3, 1)
 TODAY = dt.date(2026, 12, 7)
@@ -94,15 +93,8 @@ _mapper.map_imperatively(PersonalClaim, tables.personal_claims)
 _mapper.map_imperatively(PersonalPolicy, tables.personal_policies)
 
 
-def _platform(db: Path, data_dir: Path) -> Platform:
-    settings = load_settings(
-        env="test",
-        database_url=f"sqlite:///{db.as_posix()}",
-        data_dir=data_dir,
-        secret_key=SECRET_KEY,
-        data_key=DATA_KEY,
-    )
-    return bootstrap(settings, upgrade_schema=True)
+def _platform(db: Path, data_dir: Path) -> Any:
+    return sqlite_platform(db, data_dir, secret_key=SECRET_KEY, data_key=DATA_KEY)
 
 
 def _tenant(platform: Platform) -> str:

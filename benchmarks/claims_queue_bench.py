@@ -35,7 +35,14 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, registry
 
-from benchmarks.processes import child_environment, describe, fresh_server
+from benchmarks.processes import (
+    CACHE,
+    child_environment,
+    describe,
+    fresh_server,
+    insert_rows,
+    sqlite_platform,
+)
 
 OPEN = int(os.environ.get("LIUBU_BENCH_OPEN_CLAIMS", "10000"))
 CLOSED = OPEN // 5
@@ -43,7 +50,6 @@ POLICIES = max(1, OPEN // 5)
 OTHER = max(1, OPEN // 10)
 APPEALS = 40
 SEED = 20_261_207
-CACHE = Path(os.environ.get("LIUBU_BENCH_CACHE", "var/bench-cache"))
 SECRET_KEY = "claims queue benchmark secret key, not for production use"
 DATA_KEY = "Y2xhaW1zLXF1ZXVlLWJlbmNoLWRhdGEta2V5LTAwMDE="  # 32 bytes, url-safe base64
 PASSWORD = "correct horse battery"  # the claims world's users (tests/integration/helpers)
@@ -54,27 +60,12 @@ TARGET = 0.200
 PAGE = 500  # what the page shows of each list (the use cases' default limit)
 
 
-def _platform(db: Path, folder: Path) -> Any:
-    from liubu.bootstrap import bootstrap
-    from liubu.config import load_settings
-
-    settings = load_settings(
-        env="test",
-        database_url=f"sqlite:///{db.as_posix()}",
-        data_dir=folder,
-        secret_key=SECRET_KEY,
-        data_key=DATA_KEY,
-    )
-    return bootstrap(settings, upgrade_schema=True)
+def _platform(db: Path, data_dir: Path) -> Any:
+    return sqlite_platform(db, data_dir, secret_key=SECRET_KEY, data_key=DATA_KEY)
 
 
 def _one(connection: Any, table: sa.Table, column: str, value: str) -> dict[str, Any]:
     return dict(connection.execute(sa.select(table).where(table.c[column] == value)).one()._mapping)
-
-
-def _insert(connection: Any, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), 1000):
-        connection.execute(sa.insert(table), rows[start : start + 1000])
 
 
 def _synthetic(platform: Any, claim_id: str, other_tenant: str) -> dict[str, int]:
@@ -110,8 +101,8 @@ def _synthetic(platform: Any, claim_id: str, other_tenant: str) -> dict[str, int
             )  # fmt: skip
             ids.append(policy_id)
         with platform.engine.begin() as connection:
-            _insert(connection, q, quote_rows)
-            _insert(connection, p, policy_rows)
+            insert_rows(connection, q, quote_rows)
+            insert_rows(connection, p, policy_rows)
         return ids
 
     mine = [claim["policy_id"], *policies(claim["tenant_id"], POLICIES - 1, "BQA")]
@@ -168,9 +159,9 @@ def _synthetic(platform: Any, claim_id: str, other_tenant: str) -> dict[str, int
                  "lodged_at": row["notified_at"] + dt.timedelta(days=1)}
             )  # fmt: skip
     with platform.engine.begin() as connection:
-        _insert(connection, c, claim_rows)
-        _insert(connection, r, line_rows)
-        _insert(connection, a, appeal_rows)
+        insert_rows(connection, c, claim_rows)
+        insert_rows(connection, r, line_rows)
+        insert_rows(connection, a, appeal_rows)
     return {"claims": len(claim_rows) + 1, "reserve lines": len(line_rows) + len(lines),
             "appeals": len(appeal_rows) + 1}  # fmt: skip
 

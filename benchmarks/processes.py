@@ -16,6 +16,35 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+#: Where benchmarks keep the stores they build once (``LIUBU_BENCH_CACHE`` overrides it).
+CACHE = Path(os.environ.get("LIUBU_BENCH_CACHE", "var/bench-cache"))
+
+
+def sqlite_platform(db: Path, data_dir: Path, *, secret_key: str, data_key: str) -> Any:
+    """A migrated platform on the SQLite file ``db`` (a benchmark's own keys: a cached store
+    opens with the keys it was built with)."""
+    from liubu.bootstrap import bootstrap
+    from liubu.config import load_settings
+
+    settings = load_settings(
+        env="test",
+        database_url=f"sqlite:///{db.as_posix()}",
+        data_dir=data_dir,
+        secret_key=secret_key,
+        data_key=data_key,
+    )
+    return bootstrap(settings, upgrade_schema=True)
+
+
+def insert_rows(connection: Any, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Bulk-insert ``rows`` into ``table``, a thousand a statement."""
+    import sqlalchemy as sa
+
+    for start in range(0, len(rows), 1000):
+        connection.execute(sa.insert(table), list(rows[start : start + 1000]))
 
 
 def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -34,14 +34,13 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
-from benchmarks.processes import child_environment, describe
+from benchmarks.processes import CACHE, child_environment, describe, insert_rows, sqlite_platform
 
 SIZE = 40
 CLAIMS_PER_QUARTER = int(os.environ.get("LIUBU_BENCH_CLAIMS_PER_QUARTER", "25"))
 SEED = 20_261_207
 FIRST = dt.date(2017, 1, 1)  # 40 quarters: 2017Q1 … 2026Q4
 LAST_VALUATION = dt.date(2026, 12, 31)
-CACHE = Path(os.environ.get("LIUBU_BENCH_CACHE", "var/bench-cache"))
 ROOT = Path(__file__).resolve().parents[1]
 SECRET_KEY = "reserving store benchmark secret key, not for production use"
 DATA_KEY = "cmVzZXJ2aW5nLXN0b3JlLWJlbmNoLWRhdGEta2V5LTE="  # 32 bytes, url-safe base64
@@ -61,18 +60,8 @@ def _quarter_start(index: int) -> dt.date:
     return dt.date(FIRST.year + index // 4, 3 * (index % 4) + 1, 1)
 
 
-def _platform(db: Path, folder: Path) -> Any:
-    from liubu.bootstrap import bootstrap
-    from liubu.config import load_settings
-
-    settings = load_settings(
-        env="test",
-        database_url=f"sqlite:///{db.as_posix()}",
-        data_dir=folder,
-        secret_key=SECRET_KEY,
-        data_key=DATA_KEY,
-    )
-    return bootstrap(settings, upgrade_schema=True)
+def _platform(db: Path, data_dir: Path) -> Any:
+    return sqlite_platform(db, data_dir, secret_key=SECRET_KEY, data_key=DATA_KEY)
 
 
 def _synthetic(platform: Any, claim_id: str) -> tuple[int, int]:
@@ -142,10 +131,8 @@ def _synthetic(platform: Any, claim_id: str) -> tuple[int, int]:
                     }
                 )
     with platform.engine.begin() as connection:
-        for start_row in range(0, len(claims_rows), 1000):
-            connection.execute(sa.insert(c), claims_rows[start_row : start_row + 1000])
-        for start_row in range(0, len(payment_rows), 1000):
-            connection.execute(sa.insert(p), payment_rows[start_row : start_row + 1000])
+        insert_rows(connection, c, claims_rows)
+        insert_rows(connection, p, payment_rows)
     return len(claims_rows), len(payment_rows)
 
 
