@@ -56,7 +56,7 @@ PINNED = {
         "enterprise_of_targets", "enterprise_risk", "finding_record", "latest_answers",
         "load_fix_costs", "load_intel_files", "load_questionnaire", "load_risk_effects",
         "load_score_model", "make_finding", "plan_treatment", "proof_instructions",
-        "record_answers", "request_scan", "risk_modifiers", "run_scan", "score",
+        "record_answers", "request_scan", "risk_modifiers", "run_scan", "score", "score_modifiers",
         "scored_findings", "security_score", "to_decimal", "update_task", "verify_asset",
         "waive_finding",
     ],

@@ -15,7 +15,7 @@ from liubu.assessment.diagnosis import (
     security_score,
 )
 from liubu.assessment.fix_costs import load_fix_costs
-from liubu.assessment.modifiers import load_risk_effects, risk_modifiers
+from liubu.assessment.modifiers import load_risk_effects, risk_modifiers, score_modifiers
 from liubu.assessment.premium import PlanPremium
 from liubu.assessment.questionnaire import (
     AnswerValue,
@@ -103,6 +103,7 @@ __all__ = [
     "risk_modifiers",
     "run_scan",
     "score",
+    "score_modifiers",
     "scored_findings",
     "security_score",
     "to_decimal",

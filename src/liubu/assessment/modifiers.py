@@ -1,21 +1,23 @@
 """From the security score to the risk engine: per-scenario frequency and severity modifiers
-(``data/risk_effects.yaml``) and the enterprise's risk model from the scenario library.
+(``data/risk_effects.yaml``) relative to the average insured the scenario library describes.
 
 For each scenario of the library (``liubu.risk.scenario_names()``)::
 
-    frequency = clamp(g_grade × Π f_row, bounds.frequency)
-    severity  = clamp(Π s_row, bounds.severity)
+    frequency = clamp(g(score) × Π f_row / Π f_row(average insured), bounds.frequency)
+    severity  = clamp(Π s_row / Π s_row(average insured), bounds.severity)
 
-where ``g_grade`` is the grade's multiplier in the scenario's grade profile and the rows are those
-whose finding is detected or whose question's effective answer matches (see
-:mod:`liubu.assessment.score_model`). Every row cites a source or is marked an assumption.
+where ``g`` is the scenario's grade profile made continuous in the score (log-linear between the
+grades' middle scores, 1 at the average insured's score) and the rows are those whose finding is
+detected or whose question's effective answer matches (see :mod:`liubu.assessment.score_model`).
+A submission with only a score gets :func:`score_modifiers` (the rows at their average). Every
+row cites a source or is marked an assumption.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -94,6 +96,21 @@ class RiskEffects:
     scenarios: Mapping[str, ScenarioEffects]
     frequency_bounds: tuple[float, float]
     severity_bounds: tuple[float, float]
+    average_score: float = 62.5
+    average_answers: Mapping[str, AnswerValue] = field(default_factory=dict)
+    average_basis: Basis | None = None
+
+    def average_rows(self, scenario: str) -> Effect:
+        """The product of the rows of ``scenario`` that match the average insured's answers."""
+        frequency = severity = 1.0
+        for row in self.scenarios[scenario].rows:
+            if row.kind != "question":
+                continue
+            effect = row.match(set(), self.average_answers.get(row.ref))
+            if effect is not None:
+                frequency *= effect.frequency
+                severity *= effect.severity
+        return Effect(frequency, severity)
 
 
 @cache
@@ -132,6 +149,14 @@ def _build(table: Table) -> RiskEffects:
         key: tuple(float(table.decimal(("bounds", key, i))) for i in (0, 1))
         for key in ("frequency", "severity")
     }
+    average = table.mapping(("average_insured",))
+    answers = {str(k): v for k, v in table.mapping(("average_insured", "answers")).items()}
+    asked = {row.ref for entry in scenarios.values() for row in entry.rows if row.kind != "finding"}
+    missing = sorted(asked - set(answers))
+    if missing:
+        raise table.fail(
+            f"The average insured has no answer to {missing}.", ("average_insured", "answers")
+        )
     return RiskEffects(
         int(table.get(("version",))),
         sources,
@@ -139,6 +164,9 @@ def _build(table: Table) -> RiskEffects:
         scenarios,
         (bounds["frequency"][0], bounds["frequency"][1]),
         (bounds["severity"][0], bounds["severity"][1]),
+        float(table.decimal(("average_insured", "score"))),
+        answers,
+        _basis(table, ("average_insured",), sources) if average else None,
     )
 
 
@@ -238,36 +266,100 @@ def modifier_breakdown(
     """Each library scenario's modifier with the grade and rows that produced it."""
     questionnaire = questionnaire or load_questionnaire()
     effects = effects or load_risk_effects()
-    effective = effective_answers(questionnaire, answers, model or load_score_model())
+    model = model or load_score_model()
+    effective = effective_answers(questionnaire, answers, model)
     detected = {f.code for f in findings if f.status is not FindingStatus.INCONCLUSIVE}
+    value = float(score.value)
+    return {
+        name: _one(effects, _effects_of(effects, name), value, model, detected, effective)
+        for name in scenario_names()
+    }
+
+
+def _effects_of(effects: RiskEffects, name: str) -> ScenarioEffects:
+    if name not in effects.scenarios:
+        raise ConfigurationError(
+            f"liubu/assessment/data/{_FILE} has no entry for the library scenario {name!r}.",
+            code=AssessmentCode.RISK_EFFECTS,
+        )
+    return effects.scenarios[name]
+
+
+def score_multiplier(
+    effects: RiskEffects, profile: str, value: float, model: ScoreModel | None = None
+) -> float:
+    """g(score): the grade profile's multipliers placed at the middle of each grade's score
+    range, joined log-linearly (extended with the end slopes), divided by g at the average
+    insured's score. Strictly decreasing in the score whenever the profile is."""
+    model = model or load_score_model()
+    return _profile_curve(effects, profile, model, value) / _profile_curve(
+        effects, profile, model, effects.average_score
+    )
+
+
+def _profile_curve(effects: RiskEffects, profile: str, model: ScoreModel, value: float) -> float:
+    grades = model.grades  # best first, each with its minimum
+    tops = [100.0, *(float(low) for _, low in grades[:-1])]
+    anchors = sorted(
+        ((float(low) + top) / 2, math.log(effects.profiles[profile][grade]))
+        for (grade, low), top in zip(grades, tops, strict=True)
+    )
+    xs = [x for x, _ in anchors]
+    ys = [y for _, y in anchors]
+    if len(xs) == 1:
+        return math.exp(ys[0])
+    i = max(1, min(len(xs) - 1, next((k for k, x in enumerate(xs) if value <= x), len(xs) - 1)))
+    slope = (ys[i] - ys[i - 1]) / (xs[i] - xs[i - 1])
+    return math.exp(ys[i - 1] + slope * (value - xs[i - 1]))
+
+
+def score_modifiers(
+    value: float, *, effects: RiskEffects | None = None, model: ScoreModel | None = None
+) -> dict[str, Modifier]:
+    """The modifiers expected of a firm known only by its score: g(score) on frequency, the
+    rows at the average insured's (so 1 on severity)."""
+    effects = effects or load_risk_effects()
     out = {}
     for name in scenario_names():
-        if name not in effects.scenarios:
-            raise ConfigurationError(
-                f"liubu/assessment/data/{_FILE} has no entry for the library scenario {name!r}.",
-                code=AssessmentCode.RISK_EFFECTS,
-            )
-        out[name] = _one(effects, effects.scenarios[name], score.grade, detected, effective)
+        entry = _effects_of(effects, name)
+        frequency = _clamp(
+            score_multiplier(effects, entry.profile, value, model), effects.frequency_bounds
+        )
+        out[name] = Modifier(frequency, 1.0)
     return out
 
 
 def _one(
     effects: RiskEffects,
     entry: ScenarioEffects,
-    grade: str,
+    value: float,
+    model: ScoreModel,
     detected: set[str],
     effective: Mapping[str, Any],
 ) -> ScenarioModifier:
     applied = [
         AppliedEffect(
-            f"grade:{grade}", effects.profiles[entry.profile][grade], 1.0, entry.grade_basis
+            f"score:{value:g}",
+            score_multiplier(effects, entry.profile, value, model),
+            1.0,
+            entry.grade_basis,
         )
     ]
     for row in entry.rows:
-        value = effective[row.ref].value if row.kind == "question" else None
-        effect = row.match(detected, value)
+        answer = effective[row.ref].value if row.kind == "question" else None
+        effect = row.match(detected, answer)
         if effect is not None:
             applied.append(AppliedEffect(row.ref, effect.frequency, effect.severity, row.basis))
+    average = effects.average_rows(entry.scenario)
+    if effects.average_basis is not None and average != Effect():
+        applied.append(
+            AppliedEffect(
+                "average_insured",
+                1.0 / average.frequency,
+                1.0 / average.severity,
+                effects.average_basis,
+            )
+        )
     frequency = math.prod(a.frequency for a in applied)
     severity = math.prod(a.severity for a in applied)
     held = (_clamp(frequency, effects.frequency_bounds), _clamp(severity, effects.severity_bounds))

@@ -119,6 +119,7 @@ class ScoreModel:
     confidence_weight: Mapping[str, Decimal] = field(
         default_factory=lambda: {c: Decimal(1) for c in CONFIDENCES}
     )
+    unscanned_share: Decimal = Decimal(1)
 
     def factor(self, name: str) -> FactorSpec:
         return next(f for f in self.factors if f.name == name)
@@ -196,6 +197,11 @@ def _build(table: Table) -> ScoreModel:
             raise table.fail(
                 "Confidence weights must lie in [0, 1], with confirmed = 1.", ("confidence",)
             )
+    unscanned = Decimal(1)
+    if "unscanned" in table.data:
+        unscanned = table.decimal(("unscanned", "share"))
+        if not 0 <= unscanned <= 1:
+            raise table.fail("The unscanned share must lie in [0, 1].", ("unscanned", "share"))
     inconclusive = table.text(("inconclusive", "counts_as"))
     if inconclusive not in SEVERITIES:
         raise table.fail(f"Unknown severity {inconclusive!r}.", ("inconclusive", "counts_as"))
@@ -213,6 +219,7 @@ def _build(table: Table) -> ScoreModel:
         ),
         questions=questions,
         confidence_weight=confidence,
+        unscanned_share=unscanned,
         default_credits={
             str(kind): {
                 str(value): table.decimal(("credits", kind, value))

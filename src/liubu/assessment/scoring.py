@@ -39,7 +39,7 @@ from liubu.assessment.score_model import (
 )
 from liubu.products import Text
 
-ReasonKind = Literal["finding", "inconclusive", "answer", "waived"]
+ReasonKind = Literal["finding", "inconclusive", "answer", "waived", "not_scanned"]
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,7 @@ def score(
     questionnaire: Questionnaire,
     model: ScoreModel | None = None,
     waived: Iterable[Finding] = (),
+    scanned: bool = True,
 ) -> SecurityScore:
     """Score ``findings`` (from the scan, and vulnerability findings) and ``answers``.
 
@@ -158,6 +159,8 @@ def score(
     :class:`~liubu.errors.ValidationError` when an answer is to an unknown or unasked question,
     or of the wrong type; unanswered questions simply earn nothing. ``waived``: findings an
     insurer waived for their asset; each factor lists them as ``waived`` reasons at 0 points.
+    ``scanned=False`` (no outside-in scan has completed): the outside-in factors are unknown and
+    each counts the model's ``unscanned.share`` of its points with a ``not_scanned`` reason.
     """
     model = model or load_score_model()
     if answers is not None:
@@ -169,6 +172,8 @@ def score(
     for spec in model.factors:
         if spec.name == CONTROLS:
             factors.append(_controls(model, questionnaire, effective))
+        elif not scanned:
+            factors.append(_unscanned(model, spec.name))
         else:
             factors.append(_scanned(model, spec.name, detected, inconclusive, excused))
     uncapped = sum((f.points for f in factors), Decimal(0))
@@ -261,6 +266,13 @@ def _scanned(
     lost = -sum((r.points for r in reasons), Decimal(0))
     points = max(spec.max_points - lost, Decimal(0))
     return FactorScore(factor, spec.title, points, spec.max_points, tuple(reasons))
+
+
+def _unscanned(model: ScoreModel, factor: str) -> FactorScore:
+    spec = model.factor(factor)
+    points = tenth(spec.max_points * model.unscanned_share)
+    reason = ScoreReason("not_scanned", "scan.not_run", points - spec.max_points)
+    return FactorScore(factor, spec.title, points, spec.max_points, (reason,))
 
 
 def _controls(

@@ -28,6 +28,8 @@ from liubu.risk.events import Component, Dependence, Modifier, Scenario
 from liubu.risk.fair import fair_scenario
 from liubu.risk.frequency import Bernoulli, Frequency, NegativeBinomial, PertPoisson, Poisson
 from liubu.risk.grid import Grid
+from liubu.risk.library import Basis as CalibrationBasis
+from liubu.risk.library import Parameter as CalibrationParameter
 from liubu.risk.library import (
     band_for_revenue,
     enterprise_model,
@@ -35,6 +37,7 @@ from liubu.risk.library import (
     scenario_names,
     sources,
 )
+from liubu.risk.library import parameters as library_parameters
 from liubu.risk.loader import load_model, model_schema
 from liubu.risk.measures import LossDistribution
 from liubu.risk.model import Model
@@ -50,6 +53,8 @@ __all__ = [
     "MAX_REQUEST_YEARS",
     "RETURN_PERIODS",
     "Bernoulli",
+    "CalibrationBasis",
+    "CalibrationParameter",
     "Component",
     "Constant",
     "CoverageTerms",
@@ -80,6 +85,7 @@ __all__ = [
     "coverage_codes",
     "enterprise_model",
     "fair_scenario",
+    "library_parameters",
     "library_scenarios",
     "load_model",
     "model_schema",

@@ -2,7 +2,7 @@
 
 Errors name the parameter, its value and file:line (line numbers come from the composed YAML node
 tree). A scenario entry is either written out, or ``{library: <name>, modifier: {...}}`` taking a
-library scenario for the model's ``library: {industry, revenue_band}``; ``library.scenarios: all``
+library scenario for the model's ``library: {industry, revenue}`` (or ``revenue_band``); ``library.scenarios: all``
 takes every library scenario.
 """
 
@@ -66,7 +66,7 @@ def _scenarios(src: Located, top: Mapping[str, Any]) -> list[Scenario]:
         src,
         top.get("library", {}) or {},
         ("library",),
-        ("industry", "revenue_band", "scenarios", "modifiers"),
+        ("industry", "revenue", "revenue_band", "scenarios", "modifiers"),
     )
     items = top.get("scenarios", []) or []
     if not isinstance(items, list):
@@ -107,17 +107,16 @@ def _scenarios(src: Located, top: Mapping[str, Any]) -> list[Scenario]:
 def _from_library(
     src: Located, lib: Mapping[str, Any], names: Any, modifiers: dict[str, Modifier], path: Path
 ) -> tuple[Scenario, ...]:
-    if "industry" not in lib or "revenue_band" not in lib:
+    if "industry" not in lib or ("revenue_band" not in lib and "revenue" not in lib):
         raise src.fail(
-            "Library scenarios need library: {industry, revenue_band} in the model.",
+            "Library scenarios need library: {industry, revenue} (or revenue_band) in the model.",
             code=RiskCode.LIBRARY_SETTINGS,
             path=path,
             value=names,
         )
     with src.at(path):
-        return library_scenarios(
-            lib["industry"], lib["revenue_band"], names=list(names), modifiers=modifiers
-        )
+        revenue = lib["revenue"] if "revenue" in lib else str(lib["revenue_band"])
+        return library_scenarios(lib["industry"], revenue, names=list(names), modifiers=modifiers)
 
 
 def _modifier(src: Located, body: Any, path: Path) -> Modifier:

@@ -9,11 +9,12 @@ model of a product carrying IT-product liability or technology E&O cover.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
+from liubu.assessment import score_modifiers
 from liubu.products import ProductSpec
-from liubu.risk import Scenario, band_for_revenue, enterprise_model, scenario_names
+from liubu.risk import Modifier, Scenario, band_for_revenue, enterprise_model, scenario_names
 from liubu.underwriting._data import load_data
 from liubu.underwriting.applicant import Applicant
 
@@ -25,6 +26,8 @@ class Exposure:
     industry_section: str
     band: str
     scenarios: tuple[Scenario, ...]
+    modifiers: Mapping[str, Modifier] = field(default_factory=dict)
+    posture: str = "assessment"  # or "score": the modifiers expected for the score alone
 
 
 @dataclass(frozen=True)
@@ -34,13 +37,20 @@ class ProductExposure:
     band: str
     scenarios: tuple[Scenario, ...]
     left_out: Mapping[str, tuple[str, ...]]
+    modifiers: Mapping[str, Modifier] = field(default_factory=dict)
+    posture: str = "assessment"
 
 
 def exposure_of(applicant: Applicant) -> Exposure:
-    """The library scenarios of ``applicant`` (built once, shared by every option and product)."""
-    model = enterprise_model(applicant.industry_section, applicant.revenue, applicant.modifiers)
+    """The library scenarios of ``applicant`` (built once, shared by every option and product).
+
+    An applicant known only by its score (no modifiers) gets the modifiers expected for that
+    score (``liubu.assessment.score_modifiers``), never the average's."""
+    modifiers = applicant.modifiers or score_modifiers(applicant.score)
+    model = enterprise_model(applicant.industry_section, applicant.revenue, modifiers)
     band = band_for_revenue(float(applicant.revenue))
-    return Exposure(applicant.industry_section, band, model.scenarios)
+    posture = "assessment" if applicant.modifiers else "score"
+    return Exposure(applicant.industry_section, band, model.scenarios, modifiers, posture)
 
 
 @cache
@@ -72,4 +82,6 @@ def for_product(exposure: Exposure, spec: ProductSpec) -> ProductExposure:
             kept.append(scenario)
         else:
             left_out[scenario.name] = needs
-    return ProductExposure(exposure.band, tuple(kept), left_out)
+    return ProductExposure(
+        exposure.band, tuple(kept), left_out, exposure.modifiers, exposure.posture
+    )

@@ -21,6 +21,7 @@ from typing import Any
 
 from liubu.core import Money
 from liubu.products import ProductSpec, Text
+from liubu.risk import Modifier
 from liubu.underwriting.applicant import Applicant
 from liubu.underwriting.exposure import ProductExposure, exposure_of, for_product
 from liubu.underwriting.filed import FiledPrice, filed_price
@@ -133,6 +134,22 @@ def technical_breakdown(
     return {"technical_premium": str(technical.premium.amount), **technical.breakdown()}
 
 
+def technical_price_of(
+    spec: ProductSpec,
+    applicant: Applicant,
+    *,
+    limit: object,
+    retention: object | None = None,
+    loads: Loads | None = None,
+    engine: EngineSettings | None = None,
+) -> TechnicalPrice | None:
+    """The technical price of one option alone (no filed premium: for an applicant the rate
+    plan does not reach, e.g. in the calibration report); ``None`` when nothing is modelled."""
+    exposure = for_product(exposure_of(applicant), spec)
+    mapped = option_terms(spec, limit=limit, retention=retention)
+    return _technical(spec, exposure, mapped, loads, engine or EngineSettings())
+
+
 def _technical(
     spec: ProductSpec,
     exposure: ProductExposure,
@@ -199,12 +216,13 @@ def _worksheet(
     model: dict[str, Any] = {
         "industry_section": applicant.industry_section,
         "revenue_band": exposure.band,
+        "posture": exposure.posture,
         "scenarios": [
             {
                 "name": s.name,
                 "frequency_mean": s.frequency.mean,
                 "components": [c.coverage for c in s.components],
-                "modifier": _modifier(applicant, s.name),
+                "modifier": _modifier(exposure.modifiers, s.name),
             }
             for s in exposure.scenarios
         ],
@@ -257,8 +275,8 @@ def _notes(
     return tuple(notes)
 
 
-def _modifier(applicant: Applicant, name: str) -> dict[str, float] | None:
-    modifier = applicant.modifiers.get(name)
+def _modifier(modifiers: Mapping[str, Modifier], name: str) -> dict[str, float] | None:
+    modifier = modifiers.get(name)
     if modifier is None:
         return None
     return {"frequency": modifier.frequency, "severity": modifier.severity}

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from scipy import stats
 from scipy.integrate import quad
 
+from liubu.assessment import score_modifiers
 from liubu.errors import ValidationError
 from liubu.products import ProductSpec
 from liubu.risk import (
@@ -66,6 +67,10 @@ def sme_terms_at_one_million() -> Terms:
     )
 
 
+def _for_score(value: float) -> dict[str, Modifier]:
+    return {k: m for k, m in score_modifiers(value).items() if k in SME_SCENARIOS}
+
+
 def by_hand(mean: float, tvar: float) -> float:
     """(E + 0.10 × (TVaR − E)) / (1 − 0.30 − 0.05)."""
     return (mean + 0.10 * (tvar - mean)) / (1 - 0.30 - 0.05)
@@ -77,8 +82,8 @@ def test_technical_premium_is_the_engines_expected_loss_plus_the_stated_loads(
     modifiers = {"ransomware": Modifier(0.5, 0.8), "data_breach": Modifier(1.2, 1.0)}
     applicant = make_applicant(modifiers=modifiers)
     option = price_option(sme, applicant, limit=1_000_000, loads=LOADS)
-    # Revenue ¥30m lies in the library's 10m_100m band.
-    scenarios = library_scenarios("C", "10m_100m", names=SME_SCENARIOS, modifiers=modifiers)
+    # The library prices the revenue itself (¥30m), continuously.
+    scenarios = library_scenarios("C", 30_000_000, names=SME_SCENARIOS, modifiers=modifiers)
     result = quantify(Model(scenarios, sme_terms_at_one_million()), engine="auto")
     expected = by_hand(result.mean, result.tvar(0.995))
     assert option.technical_premium is not None
@@ -95,7 +100,10 @@ def test_technical_premium_is_the_engines_expected_loss_plus_the_stated_loads(
 def test_monte_carlo_settings_reach_the_engine_unchanged(sme: ProductSpec) -> None:
     engine = EngineSettings(engine="mc", years=20_000, seed=7)
     option = price_option(sme, make_applicant(), limit=1_000_000, loads=LOADS, engine=engine)
-    scenarios = library_scenarios("C", "10m_100m", names=SME_SCENARIOS)
+    # known only by its score (72.5): the modifiers expected for that score
+    scenarios = library_scenarios(
+        "C", 30_000_000, names=SME_SCENARIOS, modifiers=_for_score(72.5)
+    )
     result = quantify(
         Model(scenarios, sme_terms_at_one_million()), engine="mc", years=20_000, seed=7
     )
@@ -116,7 +124,10 @@ def test_capital_in_a_book_is_the_covariance_allocation_of_the_books_tvar(
 ) -> None:
     loads = replace(LOADS, book_policies=400, book_correlation=Decimal("0.1"))
     option = price_option(sme, make_applicant(), limit=1_000_000, loads=loads)
-    scenarios = library_scenarios("C", "10m_100m", names=SME_SCENARIOS)
+    # known only by its score (72.5): the modifiers expected for that score
+    scenarios = library_scenarios(
+        "C", 30_000_000, names=SME_SCENARIOS, modifiers=_for_score(72.5)
+    )
     result = quantify(Model(scenarios, sme_terms_at_one_million()), engine="auto")
     k = normal_tvar_multiplier(0.995)
     assert k == pytest.approx(2.891949, abs=1e-6)  # the normal's ES₉₉.₅ in sd units

@@ -15,7 +15,6 @@ from liubu.assessment.scoring import score
 from liubu.risk import (
     Model,
     Modifier,
-    band_for_revenue,
     enterprise_model,
     library_scenarios,
     scenario_names,
@@ -89,29 +88,61 @@ def test_grade_profiles_never_reward_a_worse_grade() -> None:
         assert profile["C"] == 1
 
 
-def _by_hand(grade: str, detected: set[str], effective: dict[str, Any]) -> dict[str, Modifier]:
+def _g(profile: str, value: float) -> float:
+    """The grade profile made continuous, straight from the YAML: each grade's multiplier at the
+    middle of its score range, log-linear between (extended with the end slopes), 1 at the
+    average insured's score."""
+    mins = [g["min"] for g in SCORED["grades"]]  # best first
+    tops = [100, *mins[:-1]]
+    points = sorted(
+        ((low + top) / 2, math.log(EFFECTS["grade_profiles"][profile][g["grade"]]))
+        for g, low, top in zip(SCORED["grades"], mins, tops, strict=True)
+    )
+
+    def curve(x: float) -> float:
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        i = 1 if x <= xs[1] else len(xs) - 1 if x > xs[-2] else next(
+            k for k in range(1, len(xs)) if x <= xs[k]
+        )
+        return math.exp(ys[i - 1] + (ys[i] - ys[i - 1]) * (x - xs[i - 1]) / (xs[i] - xs[i - 1]))
+
+    return curve(value) / curve(EFFECTS["average_insured"]["score"])
+
+
+def _rows_product(
+    entry: dict[str, Any], detected: set[str], effective: dict[str, Any]
+) -> tuple[float, float]:
+    freq = sev = 1.0
+    for row in entry["rows"]:
+        if "finding" in row:
+            effect = row if row["finding"] in detected else None
+        elif "answers" in row:
+            effect = row["answers"].get(effective.get(row["question"]))
+        else:
+            value = effective.get(row["question"])
+            effect = (
+                None
+                if value is None
+                else next((b for b in row["bands"] if value <= b["at_most"]), None)
+            )
+        if effect is not None:
+            freq *= effect.get("frequency", 1)
+            sev *= effect.get("severity", 1)
+    return freq, sev
+
+
+def _by_hand(value: float, detected: set[str], effective: dict[str, Any]) -> dict[str, Modifier]:
     """The modifier of each scenario straight from the YAML table (independent of the code)."""
     low_f, high_f = EFFECTS["bounds"]["frequency"]
     low_s, high_s = EFFECTS["bounds"]["severity"]
+    average = EFFECTS["average_insured"]["answers"]
     out = {}
     for name, entry in EFFECTS["scenarios"].items():
-        freq = EFFECTS["grade_profiles"][entry["grade"]["profile"]][grade]
-        sev = 1.0
-        for row in entry["rows"]:
-            if "finding" in row:
-                effect = row if row["finding"] in detected else None
-            elif "answers" in row:
-                effect = row["answers"].get(effective.get(row["question"]))
-            else:
-                value = effective.get(row["question"])
-                effect = (
-                    None
-                    if value is None
-                    else next((b for b in row["bands"] if value <= b["at_most"]), None)
-                )
-            if effect is not None:
-                freq *= effect.get("frequency", 1)
-                sev *= effect.get("severity", 1)
+        freq, sev = _rows_product(entry, detected, effective)
+        norm_f, norm_s = _rows_product(entry, set(), average)
+        freq *= _g(entry["grade"]["profile"], value) / norm_f
+        sev /= norm_s
         out[name] = Modifier(min(max(freq, low_f), high_f), min(max(sev, low_s), high_s))
     return out
 
@@ -167,26 +198,36 @@ def test_worked_example_matches_the_table_scenario_by_scenario(
         "payments.dual_approval": "yes",
         "dev.secure_sdlc": "yes",
     }
-    expected = _by_hand(result.grade, {"service.rdp_exposed", "email.no_dmarc"}, effective)
+    value = float(result.value)
+    expected = _by_hand(value, {"service.rdp_exposed", "email.no_dmarc"}, effective)
     got = risk_modifiers(result, given, findings, questionnaire=questionnaire)
     assert result.grade == "D"
     assert set(got) == set(expected)
     for name in expected:
         assert got[name].frequency == pytest.approx(expected[name].frequency, rel=1e-12), name
         assert got[name].severity == pytest.approx(expected[name].severity, rel=1e-12), name
-    # Spot-check one scenario in full, ransomware: grade D 1.5, RDP 2.5, end-of-life isolated
-    # 0.577, MFA remote 0.85, MFA e-mail partial 0.96, EDR partial 0.85, patches in 10 days 0.7,
-    # monitoring in business hours 0.95.
-    ransom = 1.5 * 2.5 * 0.577 * 0.85 * 0.96 * 0.85 * 0.7 * 0.95
-    assert got["ransomware"].frequency == pytest.approx(ransom, rel=1e-12)
-    assert got["ransomware"].severity == pytest.approx(0.75 * 0.9 * 0.8 * 0.95, rel=1e-12)
+    # Spot-check one scenario in full, ransomware: RDP 2.5, end-of-life isolated 0.577, MFA
+    # remote 0.85, MFA e-mail partial 0.96, EDR partial 0.85, patches in 10 days 0.7, monitoring
+    # in business hours 0.95; over the average insured's rows: end-of-life isolated 0.577, MFA
+    # remote, admin and e-mail partial 0.92, 0.96, 0.96, hardening partial 0.75, EDR partial
+    # 0.85, patches in 14 days 0.7, e-mail filtering 0.9, monitoring in business hours 0.95.
+    ransom = 2.5 * 0.577 * 0.85 * 0.96 * 0.85 * 0.7 * 0.95
+    average = 0.577 * 0.92 * 0.96 * 0.96 * 0.75 * 0.85 * 0.7 * 0.9 * 0.95
     breakdown = modifier_breakdown(result, given, findings, questionnaire=questionnaire)
+    unclamped = math.prod(a.frequency for a in breakdown["ransomware"].applied)
+    assert unclamped == pytest.approx(_g("strong", value) * ransom / average, rel=1e-12)
+    assert got["ransomware"].frequency == min(unclamped, EFFECTS["bounds"]["frequency"][1])
+    average_severity = 0.95 * 0.75 * 0.9 * 0.9 * 0.92  # monitoring, backups, test, segments, IR
+    assert got["ransomware"].severity == pytest.approx(
+        0.75 * 0.9 * 0.8 * 0.95 / average_severity, rel=1e-12
+    )
     assert [a.ref for a in breakdown["bec_funds_transfer"].applied] == [
-        "grade:D",
+        f"score:{value:g}",
         "email.no_dmarc",
         "mfa.email",
         "payments.callback",
         "payments.dual_approval",
+        "average_insured",
     ]
 
 
@@ -204,7 +245,7 @@ def test_enterprise_model_scales_each_library_scenario_by_its_modifier() -> None
     modifiers = {"ransomware": Modifier(0.5, 0.8), "bec_funds_transfer": Modifier(2.0, 1.0)}
     revenue = 30_000_000
     model = enterprise_model("C", revenue, modifiers)
-    plain = Model(library_scenarios("C", band_for_revenue(revenue)))
+    plain = Model(library_scenarios("C", revenue))
     expected = 0.0
     for scenario in plain.scenarios:
         mod = modifiers.get(scenario.name, Modifier())
