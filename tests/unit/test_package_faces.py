@@ -53,7 +53,7 @@ PINNED = {
         "ScanPolicy", "ScanState", "SecurityScore", "ServiceTask", "TreatmentPlan", "Visibility",
         "answer_set_of", "answer_with_evidence", "assessment_summary", "assign_task",
         "attach_evidence", "current_findings", "declare_asset", "dispute_and_rescan",
-        "enterprise_of_targets", "enterprise_risk", "finding_record", "latest_answers",
+        "enterprise_of_targets", "enterprise_risk", "finding_record", "has_been_scanned", "latest_answers",
         "load_fix_costs", "load_intel_files", "load_questionnaire", "load_risk_effects",
         "load_score_model", "make_finding", "plan_treatment", "proof_instructions",
         "record_answers", "request_scan", "risk_modifiers", "run_scan", "score", "score_modifiers",

@@ -24,7 +24,13 @@ from liubu.assessment.records import (
 )
 from liubu.assessment.scan import Confidence, Evidence, Finding, Text, make_finding
 from liubu.assessment.scoring import SecurityScore, score
-from liubu.assessment.service import ASSESSORS, KINDS, current_findings, finding_view
+from liubu.assessment.service import (
+    ASSESSORS,
+    KINDS,
+    current_findings,
+    finding_view,
+    has_been_scanned,
+)
 from liubu.errors import ConflictError, Reason, ValidationError
 from liubu.risk import enterprise_model, quantify
 
@@ -165,6 +171,7 @@ def security_score(uow: AssessmentUnitOfWork, enterprise_id: str) -> SecuritySco
         answers,
         questionnaire=load_questionnaire(),
         waived=waived_findings(records),
+        scanned=has_been_scanned(uow, enterprise_id),
     )
 
 
@@ -179,6 +186,7 @@ def assessment_summary(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[st
         answers,
         questionnaire=load_questionnaire(),
         waived=waived_findings(findings),
+        scanned=has_been_scanned(uow, enterprise.id),
     )
     return {
         "enterprise": {"id": enterprise.id, "name": enterprise.name},
@@ -304,7 +312,8 @@ def enterprise_risk(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[str, 
     findings = scored_findings(records)
     answers = answer_set_of(latest_answers(uow, enterprise.id))
     questionnaire = load_questionnaire()
-    result = score(findings, answers, questionnaire=questionnaire)
+    scanned = has_been_scanned(uow, enterprise.id)
+    result = score(findings, answers, questionnaire=questionnaire, scanned=scanned)
     modifiers = risk_modifiers(result, answers, findings, questionnaire=questionnaire)
     model = enterprise_model(enterprise.industry_section, enterprise.annual_revenue, modifiers)
     return quantify(model).to_dict()

@@ -293,6 +293,14 @@ def current_findings(uow: AssessmentUnitOfWork, enterprise_id: str) -> list[Find
     return sorted(found, key=lambda f: (order.get(f.severity, 9), f.code, f.asset))
 
 
+def has_been_scanned(uow: AssessmentUnitOfWork, enterprise_id: str) -> bool:
+    """Whether an outside-in scan of the enterprise has finished, or findings stand: before
+    that its outside-in factors are unknown (scored at the average, shown "not scanned")."""
+    if uow.assessment.findings(enterprise_id):
+        return True
+    return any(s.status == ScanState.FINISHED for s in uow.assessment.scans(enterprise_id))
+
+
 def finding_view(finding: FindingRecord) -> dict[str, Any]:
     """A finding as the API, the CLI and the pages show it."""
     detail = finding.detail

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from liubu.cli.assess import assess_app, intel_app
+from liubu.cli.calibration import calibration_app
 from liubu.cli.claims import claims_app
 from liubu.cli.context import CliState, console, rich_console, state
 from liubu.cli.experience import experience_app
@@ -41,6 +42,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(audit_app, name="audit")
 app.add_typer(risk_app, name="risk")
+app.add_typer(calibration_app, name="calibration")
 app.add_typer(products_app, name="products")
 app.add_typer(intel_app, name="intel")
 app.add_typer(policies_app, name="policies")

@@ -208,9 +208,7 @@ def _fail(src: Located, message: str, path: tuple[str | int, ...]) -> Configurat
     return ConfigurationError(f"The calibration parameter {_dotted(path)} {message} ({where}).")
 
 
-def _basis(
-    src: Located, sources: Mapping[str, Any], path: tuple[str | int, ...]
-) -> Basis:
+def _basis(src: Located, sources: Mapping[str, Any], path: tuple[str | int, ...]) -> Basis:
     row = _get(src.data, path)
     if not isinstance(row, Mapping):
         raise _fail(src, "has no basis: give `source:` or `assumption: true`", path)
@@ -271,13 +269,9 @@ def _entry(
     claim_mean = None if claim_mean_usd is None else claim_mean_usd * cny_per_usd
     scale = 1.0
     if claim_mean is not None:
-        hours = sum(
-            c.ground_up.mean for c, s in zip(scenario.components, shares, strict=True) if s
-        )
+        hours = sum(c.ground_up.mean for c, s in zip(scenario.components, shares, strict=True) if s)
         rest = sum(
-            c.ground_up.mean
-            for c, s in zip(scenario.components, shares, strict=True)
-            if s is None
+            c.ground_up.mean for c, s in zip(scenario.components, shares, strict=True) if s is None
         )
         if claim_mean <= hours or rest <= 0:
             raise _fail(

@@ -22,6 +22,8 @@ from liubu.underwriting.authority import (
     check_override,
     override_authorities,
 )
+from liubu.underwriting.calibration import CalibrationReport, calibration_report
+from liubu.underwriting.calibration import benchmarks as calibration_benchmarks
 from liubu.underwriting.eligibility import EligibilityFailure, check_eligibility
 from liubu.underwriting.filed import CoefficientLine, FiledPrice, filed_price
 from liubu.underwriting.group_records import (
@@ -101,6 +103,7 @@ from liubu.underwriting.worksheet import Step, Worksheet
 __all__ = [
     "Applicant",
     "BoundTerms",
+    "CalibrationReport",
     "CancellationRefund",
     "CancellationRule",
     "Certificate",
@@ -146,6 +149,8 @@ __all__ = [
     "batch_scores",
     "bind",
     "bind_group",
+    "calibration_benchmarks",
+    "calibration_report",
     "cancel",
     "cancellation_refund",
     "cancellation_rule_for",

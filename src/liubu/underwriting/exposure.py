@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 
-from liubu.assessment import score_modifiers
+from liubu.assessment import load_score_model, score_modifiers
+from liubu.errors import ValidationError
 from liubu.products import ProductSpec
 from liubu.risk import Modifier, Scenario, band_for_revenue, enterprise_model, scenario_names
 from liubu.underwriting._data import load_data
 from liubu.underwriting.applicant import Applicant
+from liubu.underwriting.reasons import UnderwritingCode
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,26 @@ def exposure_of(applicant: Applicant) -> Exposure:
 
     An applicant known only by its score (no modifiers) gets the modifiers expected for that
     score (``liubu.assessment.score_modifiers``), never the average's."""
+    check_grade(applicant)
     modifiers = applicant.modifiers or score_modifiers(applicant.score)
     model = enterprise_model(applicant.industry_section, applicant.revenue, modifiers)
     band = band_for_revenue(float(applicant.revenue))
     posture = "assessment" if applicant.modifiers else "score"
     return Exposure(applicant.industry_section, band, model.scenarios, modifiers, posture)
+
+
+def check_grade(applicant: Applicant) -> None:
+    """Refuse an applicant whose grade is not the grade of its score (the score model's
+    thresholds), naming both: the price must not rest on a contradiction."""
+    expected = load_score_model().grade_for(Decimal(repr(applicant.score)))
+    if applicant.grade != expected:
+        raise ValidationError(
+            f"The score {applicant.score:g} has grade {expected}, but the submission says grade "
+            f"{applicant.grade}; correct one of them.",
+            code=UnderwritingCode.BAD_APPLICANT,
+            field="grade",
+            value=f"score {applicant.score:g}, grade {applicant.grade}",
+        )
 
 
 @cache

@@ -84,7 +84,8 @@ def applicant_for(
     findings = assessment.scored_findings(current_findings(uow, enterprise.id))
     answers = assessment.answer_set_of(assessment.latest_answers(uow, enterprise.id))
     questionnaire = load_questionnaire()
-    result = score(findings, answers, questionnaire=questionnaire)
+    scanned = assessment.has_been_scanned(uow, enterprise.id)
+    result = score(findings, answers, questionnaire=questionnaire, scanned=scanned)
     modifiers = risk_modifiers(result, answers, findings, questionnaire=questionnaire)
     known_exploited = any(f.code == "vuln.known_exploited" for f in findings)
     submission = Submission(

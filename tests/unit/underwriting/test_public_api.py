@@ -21,6 +21,9 @@ FORBIDDEN = ("sqlalchemy", "fastapi", "starlette", "typer", "jinja2", "uvicorn",
 
 PUBLIC = [
     "Applicant",
+    "CalibrationReport",
+    "calibration_benchmarks",
+    "calibration_report",
     "BoundTerms",
     "CancellationRefund",
     "CancellationRule",

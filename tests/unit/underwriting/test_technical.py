@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scipy import stats
 from scipy.integrate import quad
 
-from liubu.assessment import score_modifiers
+from liubu.assessment import load_score_model, score_modifiers
 from liubu.errors import ValidationError
 from liubu.products import ProductSpec
 from liubu.risk import (
@@ -101,9 +101,7 @@ def test_monte_carlo_settings_reach_the_engine_unchanged(sme: ProductSpec) -> No
     engine = EngineSettings(engine="mc", years=20_000, seed=7)
     option = price_option(sme, make_applicant(), limit=1_000_000, loads=LOADS, engine=engine)
     # known only by its score (72.5): the modifiers expected for that score
-    scenarios = library_scenarios(
-        "C", 30_000_000, names=SME_SCENARIOS, modifiers=_for_score(72.5)
-    )
+    scenarios = library_scenarios("C", 30_000_000, names=SME_SCENARIOS, modifiers=_for_score(72.5))
     result = quantify(
         Model(scenarios, sme_terms_at_one_million()), engine="mc", years=20_000, seed=7
     )
@@ -125,9 +123,7 @@ def test_capital_in_a_book_is_the_covariance_allocation_of_the_books_tvar(
     loads = replace(LOADS, book_policies=400, book_correlation=Decimal("0.1"))
     option = price_option(sme, make_applicant(), limit=1_000_000, loads=loads)
     # known only by its score (72.5): the modifiers expected for that score
-    scenarios = library_scenarios(
-        "C", 30_000_000, names=SME_SCENARIOS, modifiers=_for_score(72.5)
-    )
+    scenarios = library_scenarios("C", 30_000_000, names=SME_SCENARIOS, modifiers=_for_score(72.5))
     result = quantify(Model(scenarios, sme_terms_at_one_million()), engine="auto")
     k = normal_tvar_multiplier(0.995)
     assert k == pytest.approx(2.891949, abs=1e-6)  # the normal's ES₉₉.₅ in sd units
@@ -255,7 +251,11 @@ def test_a_higher_score_never_gives_a_higher_premium(
     options = [
         price_option(
             sme,
-            make_applicant(score=score, modifiers=monotone_modifiers(score)),
+            make_applicant(
+                score=score,
+                grade=load_score_model().grade_for(Decimal(repr(score))),
+                modifiers=monotone_modifiers(score),
+            ),
             limit=1_000_000,
             loads=LOADS,
         )

@@ -102,8 +102,12 @@ def _g(profile: str, value: float) -> float:
     def curve(x: float) -> float:
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
-        i = 1 if x <= xs[1] else len(xs) - 1 if x > xs[-2] else next(
-            k for k in range(1, len(xs)) if x <= xs[k]
+        i = (
+            1
+            if x <= xs[1]
+            else len(xs) - 1
+            if x > xs[-2]
+            else next(k for k in range(1, len(xs)) if x <= xs[k])
         )
         return math.exp(ys[i - 1] + (ys[i] - ys[i - 1]) * (x - xs[i - 1]) / (xs[i] - xs[i - 1]))
 
