@@ -282,7 +282,16 @@ def test_aliased_factors_are_refused_naming_the_levels() -> None:
 def test_a_fit_that_does_not_converge_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     def stuck(*args: object, **kwargs: object) -> GlmOutcome:
         return GlmOutcome(
-            np.zeros(3), np.ones(3), False, 100, 1.0, 1.0, 3.0, 6, ("ConvergenceWarning: IRLS",), 1.0
+            np.zeros(3),
+            np.ones(3),
+            False,
+            100,
+            1.0,
+            1.0,
+            3.0,
+            6,
+            ("ConvergenceWarning: IRLS",),
+            1.0,
         )
 
     monkeypatch.setattr(glm_module, "fit_glm", stuck)

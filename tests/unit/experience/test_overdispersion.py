@@ -65,7 +65,8 @@ def test_demo_book_dispersion_and_standard_errors_equal_statsmodels_pearson_scal
         offset=np.log(cells["exposure"]),
         family=sm.families.Poisson(),
     ).fit(scale="X2")
-    assert len(cells) == 15 and peer.df_resid == 8
+    assert len(cells) == 15
+    assert peer.df_resid == 8
     assert fit.pearson_dispersion == pytest.approx(peer.scale, rel=1e-8)
     assert fit.pearson_chi2 == pytest.approx(peer.pearson_chi2, rel=1e-8)
     assert fit.deviance == pytest.approx(peer.deviance, rel=1e-8)
@@ -147,9 +148,7 @@ def _book(rng: np.random.Generator, phi: float) -> ExperienceData:
     return ExperienceData(
         policy_id=np.array([f"S{i}" for i in range(len(CELLS))]),
         period=np.full(len(CELLS), 2024),
-        factors={
-            name: np.array([cell[i][0] for cell in CELLS]) for i, name in enumerate(TRUTH)
-        },
+        factors={name: np.array([cell[i][0] for cell in CELLS]) for i, name in enumerate(TRUTH)},
         exposure=EXPOSURE,
         claim_count=claims,
         incurred_loss=claims * 1000.0,
