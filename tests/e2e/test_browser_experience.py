@@ -127,7 +127,16 @@ def test_actuary_reads_the_indication_and_imports_experience(
     page.click("a[data-lang=en]")
     expect(page.get_by_test_id("page-title")).to_have_text("Claims experience and rate indication")
     expect(page.get_by_test_id("advice")).to_contain_text("Advice only")
-    expect(page.get_by_test_id("dispersion")).to_contain_text("Claim frequency: dispersion φ̂")
+    # The upload has only the security grade: one segment per level, as many as parameters, so
+    # the frequency's dispersion cannot be estimated and the page says so.
+    with platform.uow(actuary) as uow:
+        after = service.indication_document(service.indicate(uow, spec))
+    assert after["frequency"]["df_resid"] == 0
+    assert after["frequency"]["dispersion_estimated"] is False
+    expect(page.get_by_test_id("dispersion")).to_have_text(
+        "Claim frequency: Poisson intervals (φ = 1); the dispersion was not estimated "
+        "(0 residual degrees of freedom)."
+    )
     page.context.close()
 
 
