@@ -10,16 +10,17 @@ within a segment beyond what the factors explain — so Var N = φ μ with φ > 
 errors are too small by √φ. The quasi-likelihood estimates are the Poisson ones; φ is estimated
 by Pearson's statistic on the segment-level fit, φ̂ = X² / (segments − parameters),
 X² = Σ_s (N_s − μ̂_s)² / μ̂_s (McCullagh & Nelder, *Generalized Linear Models*, 2nd ed. 1989,
-§4.5.2 and §9.2; Ohlsson & Johansson 2010, §3.3, which estimate φ the same way on the
-tariff cells). Segments rather than rows: at the row level most counts are 0 or 1, X² of
-sparse counts is unreliable, and the segment sums are sufficient for the point estimates; the
-segment-level φ̂ is the one statsmodels gives for the same fit with ``scale="X2"``. The standard
-errors are multiplied by √φ with φ = max(φ̂, 1), and the Wald intervals widen with them: a
-φ̂ below 1 on a small book is noise around the Poisson floor (a count of claims cannot be less
-variable than Poisson when risks are independent), and narrowing the Poisson intervals on it
-would overstate what the data say. With no residual degrees of freedom (as many segments as
-parameters) φ cannot be estimated: φ = 1 is kept and ``dispersion_estimated`` is False. Option
-``dispersion="fixed"`` keeps φ = 1 (the plain Poisson fit) while still reporting φ̂.
+ch. 9 on quasi-likelihood; Ohlsson & Johansson 2010, ch. 3 on overdispersion, which estimate
+φ the same way on the tariff cells). Segments rather than rows: at the row level most counts
+are 0 or 1, X² of such sparse counts is unreliable, and the segment sums are sufficient for the
+point estimates; the segment-level φ̂ is the one statsmodels gives for the same fit with
+``scale="X2"``. The standard errors are multiplied by √φ with φ = max(φ̂, 1), and the Wald
+intervals widen with them: a φ̂ below 1 on a small book is noise around the Poisson floor (a
+count of claims cannot be less variable than Poisson when risks are independent), and
+narrowing the Poisson intervals on it would overstate what the data say. With no residual
+degrees of freedom (as many segments as parameters) φ cannot be estimated: φ = 1 is kept and
+``dispersion_estimated`` is False. Option ``dispersion="fixed"`` keeps φ = 1 (the plain Poisson
+fit) while still reporting φ̂.
 
 Severity: the average incurred loss per claim of each row with claims, Y = loss / n ~ Gamma with
 mean μ and Var(Y) = φ μ² / n (``var_weights`` n: an average of n claims), log μ = β₀ +
