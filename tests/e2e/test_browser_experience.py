@@ -75,6 +75,11 @@ def test_actuary_reads_the_indication_and_imports_experience(
             expect(shown.get_by_test_id("filed")).to_have_text(row["filed"] or "—")
             outside = "true" if row["outside_filed_range"] else "false"
             assert shown.get_attribute("data-outside") == outside
+    # The frequency GLM's dispersion φ̂ (Pearson χ²/df on the segments) is shown with its df.
+    frequency = expected["frequency"]
+    dispersion = page.get_by_test_id("dispersion")
+    expect(dispersion).to_contain_text(f"φ̂ = {frequency['pearson_dispersion']:.2f}")
+    expect(dispersion).to_contain_text(f"自由度 {frequency['df_resid']:.0f}")
     # The experience's grade curve (E claims 4× as often as A) is steeper than the filed one.
     grade_e = page.locator("[data-testid=levels-security_grade] tr[data-level=E]")
     expect(grade_e.get_by_test_id("outside")).to_have_text("超出备案区间：须重新报备")
@@ -122,6 +127,16 @@ def test_actuary_reads_the_indication_and_imports_experience(
     page.click("a[data-lang=en]")
     expect(page.get_by_test_id("page-title")).to_have_text("Claims experience and rate indication")
     expect(page.get_by_test_id("advice")).to_contain_text("Advice only")
+    # The upload has only the security grade: one segment per level, as many as parameters, so
+    # the frequency's dispersion cannot be estimated and the page says so.
+    with platform.uow(actuary) as uow:
+        after = service.indication_document(service.indicate(uow, spec))
+    assert after["frequency"]["df_resid"] == 0
+    assert after["frequency"]["dispersion_estimated"] is False
+    expect(page.get_by_test_id("dispersion")).to_have_text(
+        "Claim frequency: Poisson intervals (φ = 1); the dispersion was not estimated "
+        "(0 residual degrees of freedom)."
+    )
     page.context.close()
 
 

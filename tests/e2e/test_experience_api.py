@@ -105,6 +105,8 @@ def test_upload_then_indicate_over_http(
     assert report["applied"] is False
     assert report["advice_label"]["zh"].startswith("仅供参考")
     table = {(r["factor"], r["level"]): r for r in report["table"]}
+    phi = report["frequency"]["dispersion"]  # the frequency's φ = max(Pearson χ²/df, 1)
+    assert phi == max(report["frequency"]["pearson_dispersion"], 1.0)
     for factor, truth in TRUE.items():
         for level, relativity in truth.items():
             row = table[(factor, level)]
@@ -114,7 +116,14 @@ def test_upload_then_indicate_over_http(
                 assert relativity == 1.0
                 assert row["experience_relativity"] == 1.0
                 continue
-            assert se < 0.15
+            # The loss cost's se is √(se_f² + se_s²), the frequency's carrying √φ; the data are
+            # informative enough for the check to bite: without φ it is below 0.15.
+            se_f, se_s = (
+                next(r["se"] for r in report[kind]["relativities"][factor] if r["level"] == level)
+                for kind in ("frequency", "severity")
+            )
+            assert se == pytest.approx(math.hypot(se_f, se_s), rel=1e-5)
+            assert math.hypot(se_f / math.sqrt(phi), se_s) < 0.15
             distance = abs(math.log(row["experience_relativity"]) - math.log(relativity))
             assert distance < 3 * se, (factor, level, row["experience_relativity"], relativity)
     # The grade curve of the experience (E/A = 4) is steeper than the filed one: flagged.

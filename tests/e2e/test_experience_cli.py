@@ -75,4 +75,10 @@ def test_import_then_indicate_json_on_a_fresh_data_dir(cli_demo: Path) -> None:
 
     text = run_cli("experience", "indicate", "--product", PRODUCT, data_dir=tmp_path, check=True)
     assert "OUTSIDE filed range" in text.stdout
+    # The frequency GLM's dispersion (Pearson χ²/df on the segments) and what it did.
+    frequency = report["frequency"]
+    assert frequency["pearson_dispersion"] == frequency["pearson_chi2"] / frequency["df_resid"]
+    said = " ".join(text.stdout.split())
+    assert f"dispersion φ̂ = {frequency['pearson_dispersion']:.2f}" in said
+    assert f"on {frequency['df_resid']:.0f} df" in said
     assert "Advice only: nothing was applied" in " ".join(text.stdout.split())

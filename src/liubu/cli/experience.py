@@ -6,12 +6,15 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from liubu.cli.context import console, state
 from liubu.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from liubu.experience import FrequencyFit
 
 experience_app = typer.Typer(
     rich_markup_mode=None,
@@ -144,6 +147,23 @@ def indicate(
             "OUTSIDE filed range" if row["outside_filed_range"] else "",
         )
     out.print(table)
+    out.print(_dispersion_line(report.frequency))
     if report.needs_new_filing:
         out.print("Some suggestions lie outside their filed range.")
     out.print(ADVICE.en)
+
+
+def _dispersion_line(fit: FrequencyFit) -> str:
+    """The frequency GLM's dispersion φ̂ and what it did to the intervals."""
+    if fit.pearson_dispersion is None or not fit.dispersion_estimated:
+        return (
+            f"Claim frequency: Poisson intervals (φ = 1); the dispersion was not estimated "
+            f"({fit.df_resid:.0f} residual degrees of freedom)."
+        )
+    said = (
+        f"Claim frequency: dispersion φ̂ = {fit.pearson_dispersion:.2f} (Pearson χ² "
+        f"{fit.pearson_chi2:.1f} on {fit.df_resid:.0f} df)"
+    )
+    if fit.dispersion > 1:
+        return f"{said}: intervals widened by √φ̂ = {fit.dispersion**0.5:.2f}."
+    return f"{said}, not above 1: Poisson intervals (φ = 1)."

@@ -2,8 +2,9 @@
 
 - :func:`read_experience_csv` reads the documented CSV format (``docs/experience.md``) into a
   frozen :class:`ExperienceData`, all or nothing, with located errors;
-- :func:`fit_frequency` (Poisson, offset log exposure) and :func:`fit_severity` (Gamma, weighted
-  by claim count) fit multiplicative relativities with statsmodels;
+- :func:`fit_frequency` (quasi-Poisson, offset log exposure, dispersion by Pearson X²/df) and
+  :func:`fit_severity` (Gamma, weighted by claim count) fit multiplicative relativities with
+  statsmodels;
 - :func:`buhlmann_straub` blends each segment's experience with the collective mean or with a
   prior from the risk engine;
 - :func:`rate_indication` sets credibility-weighted relativities against a product's filed

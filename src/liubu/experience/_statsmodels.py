@@ -31,6 +31,7 @@ class GlmOutcome:
     df_resid: float
     n_observations: int
     warnings: tuple[str, ...]
+    pearson_chi2: float
 
 
 def fit_glm(
@@ -44,8 +45,9 @@ def fit_glm(
 ) -> GlmOutcome:
     """Fit a GLM with log link by IRLS.
 
-    ``poisson``: scale fixed at 1. ``gamma``: scale estimated by Pearson χ²/(n − p), the
-    statsmodels default; ``var_weights`` w make Var(Y) = φ μ² / w (an average of w claims).
+    ``poisson``: scale fixed at 1 (the caller may widen the standard errors by its own
+    dispersion estimate from ``pearson_chi2``). ``gamma``: scale estimated by Pearson χ²/(n − p),
+    the statsmodels default; ``var_weights`` w make Var(Y) = φ μ² / w (an average of w claims).
     """
     # Imported on first use: statsmodels (with pandas) takes about a second to import, and the
     # CLI and web import this package for reading files too.
@@ -71,5 +73,6 @@ def fit_glm(
             df_resid=float(result.df_resid),
             n_observations=int(result.nobs),
             warnings=tuple(f"{w.category.__name__}: {w.message}" for w in caught),
+            pearson_chi2=float(result.pearson_chi2),
         )
     return outcome

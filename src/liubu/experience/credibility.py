@@ -34,6 +34,14 @@ The complement μ_i is either
   scale too.
 
 The structural parameters are always estimated from the data.
+
+Overdispersion: nothing here assumes Poisson. σ̂² is the observed variation of each segment's
+periods about its own mean, so for claim frequencies of over-dispersed counts (Var N_ij =
+φ λ_i w_ij, risks within a segment differing beyond its factors) E σ̂² = φ E[λ_i]: κ̂ is φ times
+what Poisson counts would give and every Z_i is lower, as it should be. The same holds for loss
+costs, whose σ̂² carries the severity's variance too. Against a prior, ``variance_power`` p fixes
+only the shape of the variance (∝ μ_i^p); its scale, which includes any φ, is σ̂². (The frequency
+GLM, which does start from Poisson, estimates its φ separately: :mod:`liubu.experience.glm`.)
 """
 
 from __future__ import annotations

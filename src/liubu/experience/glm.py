@@ -1,9 +1,26 @@
 """Frequency and severity GLMs (频率与损失程度广义线性模型) with multiplicative relativities.
 
-Frequency: claim counts N ~ Poisson(μ), log μ = log(exposure) + β₀ + Σ_f β_f[level], fitted on the
-rows summed by segment (the factors' level combinations). For categorical factors the segment
-sums are sufficient statistics of the Poisson likelihood, so estimates and standard errors equal
-those of the row-level fit.
+Frequency: claim counts N with E N = μ, log μ = log(exposure) + β₀ + Σ_f β_f[level], fitted on
+the rows summed by segment (the factors' level combinations). For categorical factors the segment
+sums are sufficient statistics of the Poisson likelihood, so the estimates and the Poisson
+standard errors equal those of the row-level fit.
+
+Overdispersion (quasi-Poisson): claim counts of a real book vary more than Poisson — risks differ
+within a segment beyond what the factors explain — so Var N = φ μ with φ > 1 and Poisson standard
+errors are too small by √φ. The quasi-likelihood estimates are the Poisson ones; φ is estimated
+by Pearson's statistic on the segment-level fit, φ̂ = X² / (segments − parameters),
+X² = Σ_s (N_s − μ̂_s)² / μ̂_s (McCullagh & Nelder, *Generalized Linear Models*, 2nd ed. 1989,
+ch. 9 on quasi-likelihood; Ohlsson & Johansson 2010, ch. 3 on overdispersion, which estimate
+φ the same way on the tariff cells). Segments rather than rows: at the row level most counts
+are 0 or 1, X² of such sparse counts is unreliable, and the segment sums are sufficient for the
+point estimates; the segment-level φ̂ is the one statsmodels gives for the same fit with
+``scale="X2"``. The standard errors are multiplied by √φ with φ = max(φ̂, 1), and the Wald
+intervals widen with them: a φ̂ below 1 on a small book is noise around the Poisson floor (a
+count of claims cannot be less variable than Poisson when risks are independent), and
+narrowing the Poisson intervals on it would overstate what the data say. With no residual
+degrees of freedom (as many segments as parameters) φ cannot be estimated: φ = 1 is kept and
+``dispersion_estimated`` is False. Option ``dispersion="fixed"`` keeps φ = 1 (the plain Poisson
+fit) while still reporting φ̂.
 
 Severity: the average incurred loss per claim of each row with claims, Y = loss / n ~ Gamma with
 mean μ and Var(Y) = φ μ² / n (``var_weights`` n: an average of n claims), log μ = β₀ +
@@ -24,6 +41,7 @@ an IRLS fit that does not converge, or gives non-finite estimates, is refused.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -41,6 +59,7 @@ from liubu.experience.reasons import ExperienceCode
 from liubu.experience.results import FrequencyFit, Relativity, SeverityFit
 
 Sparse = Literal["refuse", "merge"]
+Dispersion = Literal["pearson", "fixed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +82,17 @@ def fit_frequency(
     sparse: Sparse = "refuse",
     min_claims: int = 1,
     confidence: float = 0.95,
+    dispersion: Dispersion = "pearson",
 ) -> FrequencyFit:
-    """Poisson GLM of claim counts, log link, offset log(exposure)."""
+    """Quasi-Poisson GLM of claim counts, log link, offset log(exposure); standard errors and
+    intervals carry φ = max(Pearson X²/df, 1) unless ``dispersion="fixed"`` (module docstring)."""
+    if dispersion not in ("pearson", "fixed"):
+        raise ValidationError(
+            f"The dispersion setting {dispersion!r} must be 'pearson' or 'fixed'.",
+            code=ExperienceCode.BAD_SETTING,
+            field="dispersion",
+            value=repr(dispersion),
+        )
     prepared = _prepare(data, factors, base_levels, sparse, min_claims, confidence)
     keys, inverse = _segments(prepared, factors)
     counts = np.bincount(inverse, weights=data.claim_count, minlength=len(keys)).astype(np.float64)
@@ -74,8 +102,34 @@ def fit_frequency(
     )
     outcome = _fit("poisson", counts, design, columns, offset=np.log(exposure), weights=None)
     return _assemble(
-        FrequencyFit, data, factors=factors, prepared=prepared, outcome=outcome, columns=columns
+        FrequencyFit,
+        data,
+        factors=factors,
+        prepared=prepared,
+        scaled=_quasi_poisson(outcome, dispersion),
+        columns=columns,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Scaled:
+    """A fit's outcome with its standard errors on the dispersion φ, and how φ was found."""
+
+    outcome: GlmOutcome
+    pearson_dispersion: float | None  # φ̂ = X²/df; None when df = 0
+    estimated: bool  # φ comes from the data (else it is fixed at 1)
+
+
+def _quasi_poisson(outcome: GlmOutcome, dispersion: Dispersion) -> _Scaled:
+    """The Poisson outcome with se × √φ, φ = max(X²/df, 1) (module docstring)."""
+    if outcome.df_resid <= 0:
+        return _Scaled(outcome, None, estimated=False)
+    estimate = outcome.pearson_chi2 / outcome.df_resid
+    if dispersion == "fixed":
+        return _Scaled(outcome, estimate, estimated=False)
+    phi = max(estimate, 1.0)
+    scaled = dataclasses.replace(outcome, bse=outcome.bse * np.sqrt(phi), scale=phi)
+    return _Scaled(scaled, estimate, estimated=True)
 
 
 def fit_severity(
@@ -104,8 +158,9 @@ def fit_severity(
             value=len(count),
         )
     outcome = _fit("gamma", severity, design, columns, offset=None, weights=count)
+    scaled = _Scaled(outcome, outcome.scale, estimated=True)  # statsmodels' Pearson φ̂
     return _assemble(
-        SeverityFit, data, factors=factors, prepared=prepared, outcome=outcome, columns=columns
+        SeverityFit, data, factors=factors, prepared=prepared, scaled=scaled, columns=columns
     )
 
 
@@ -275,9 +330,10 @@ def _assemble(
     *,
     factors: Sequence[str],
     prepared: _Prepared,
-    outcome: GlmOutcome,
+    scaled: _Scaled,
     columns: list[tuple[str, str]],
 ) -> _Fit:
+    outcome = scaled.outcome
     z = float(scipy.stats.norm.ppf(0.5 + prepared.confidence / 2))
     position = {column: i for i, column in enumerate(columns)}
     relativities = {
@@ -296,6 +352,9 @@ def _assemble(
         relativities=MappingProxyType(relativities),
         merged=MappingProxyType({f: MappingProxyType(m) for f, m in prepared.merged.items() if m}),
         dispersion=outcome.scale,
+        pearson_chi2=outcome.pearson_chi2,
+        pearson_dispersion=scaled.pearson_dispersion,
+        dispersion_estimated=scaled.estimated,
         deviance=outcome.deviance,
         df_resid=outcome.df_resid,
         n_observations=outcome.n_observations,

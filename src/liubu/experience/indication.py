@@ -3,13 +3,17 @@ coefficients of a product — advice for actuaries, never applied to the product
 
 For the factors in ``factor_map`` (experience column → the product's filed coefficient):
 
-1. *Experience relativities*: Poisson frequency × Gamma severity GLM relativities of the loss
-   cost per level, with Wald intervals (:func:`~liubu.experience.fit_frequency`,
-   :func:`~liubu.experience.fit_severity`); levels without claims are pooled into the base level
-   by default (``sparse="merge"``).
+1. *Experience relativities*: quasi-Poisson frequency × Gamma severity GLM relativities of the
+   loss cost per level, with Wald intervals (:func:`~liubu.experience.fit_frequency`,
+   :func:`~liubu.experience.fit_severity`); the frequency's standard errors carry its estimated
+   dispersion φ = max(Pearson X²/df, 1), so an over-dispersed book has wider intervals; levels
+   without claims are pooled into the base level by default (``sparse="merge"``).
 2. *Credibility*: each segment (a combination of the factors' levels) has its loss cost per period
    blended by Bühlmann–Straub with the prior from the risk engine:
-   P_i = Z_i X̄_i + (1 − Z_i) prior_i (:func:`~liubu.experience.buhlmann_straub`).
+   P_i = Z_i X̄_i + (1 − Z_i) prior_i (:func:`~liubu.experience.buhlmann_straub`). Z does not come
+   from the GLM's standard errors: Bühlmann–Straub estimates the variance within segments from
+   the periods themselves, so overdispersion already raises κ and lowers Z (no Poisson
+   assumption to correct; see :mod:`liubu.experience.credibility`).
 3. *Credibility-weighted relativities*: multiplicative relativities fitted to the blended losses
    P_i·w_i (quasi-Poisson, balanced on every level's total; :func:`segment_relativities`).
 4. *Suggestion*: per factor, relativities r_L are rebalanced so the exposure-weighted mean of the

@@ -1,7 +1,8 @@
 """Fitted GLM results (拟合结果): relativities per factor level, and the loss-cost combination.
 
 A :class:`FrequencyFit` or :class:`SeverityFit` is frozen and records its settings (factors, base
-levels, merged levels, confidence level) and diagnostics (dispersion, deviance, iterations).
+levels, merged levels, confidence level) and diagnostics (dispersion, Pearson X², deviance,
+residual degrees of freedom, iterations).
 """
 
 from __future__ import annotations
@@ -61,7 +62,11 @@ class FactorFit:
     """A fitted multiplicative GLM: base value, relativities per factor level, diagnostics.
 
     ``n_observations`` counts what the GLM saw: segments (level combinations) for frequency, rows
-    with claims for severity. ``notes`` holds any warning statsmodels gave on a fit it finished.
+    with claims for severity. ``dispersion`` is the φ the standard errors and intervals carry;
+    ``pearson_dispersion`` is φ̂ = ``pearson_chi2`` / ``df_resid`` (None when ``df_resid`` is 0);
+    ``dispersion_estimated`` says whether φ came from the data (False: fixed at 1, by choice or
+    for want of residual degrees of freedom). ``notes`` holds any warning statsmodels gave on a
+    fit it finished.
     """
 
     kind: Literal["frequency", "severity"]
@@ -72,6 +77,9 @@ class FactorFit:
     relativities: Mapping[str, tuple[Relativity, ...]]
     merged: Mapping[str, Mapping[str, str]]
     dispersion: float
+    pearson_chi2: float
+    pearson_dispersion: float | None
+    dispersion_estimated: bool
     deviance: float
     df_resid: float
     n_observations: int
@@ -110,6 +118,9 @@ class FactorFit:
             },
             "merged": {f: dict(m) for f, m in self.merged.items()},
             "dispersion": self.dispersion,
+            "pearson_chi2": self.pearson_chi2,
+            "pearson_dispersion": self.pearson_dispersion,
+            "dispersion_estimated": self.dispersion_estimated,
             "deviance": self.deviance,
             "df_resid": self.df_resid,
             "n_observations": self.n_observations,
@@ -122,7 +133,8 @@ class FactorFit:
 
 @dataclass(frozen=True, slots=True)
 class FrequencyFit(FactorFit):
-    """Poisson frequency GLM; ``base_value`` is claims per policy-year, ``dispersion`` is 1."""
+    """Quasi-Poisson frequency GLM; ``base_value`` is claims per policy-year, ``dispersion`` is
+    φ = max(φ̂, 1) with φ̂ = Pearson X²/df on the segments (1 when fixed or not estimable)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,7 +61,9 @@ def test_poisson_single_factor_relativity_is_the_ratio_of_claim_frequencies() ->
     assert fit.relativity("grade", "b").se == pytest.approx(math.sqrt(1 / 10 + 1 / 8), rel=1e-6)
     assert fit.relativity("grade", "c").se == pytest.approx(math.sqrt(1 / 6 + 1 / 8), rel=1e-6)
     assert fit.base_se == pytest.approx(math.sqrt(1 / 8), rel=1e-6)
-    assert fit.dispersion == 1.0
+    # One parameter per segment: no residual degrees of freedom, so φ stays 1, flagged.
+    assert (fit.dispersion, fit.df_resid, fit.pearson_dispersion) == (1.0, 0.0, None)
+    assert fit.dispersion_estimated is False
 
 
 def test_wald_interval_is_exp_of_coef_plus_minus_z_se() -> None:
@@ -129,6 +131,12 @@ def test_two_factor_poisson_fit_equals_an_independent_maximum_likelihood() -> No
     )
     mu = np.exp(design @ best.x + offset)
     se = np.sqrt(np.diag(np.linalg.inv(design.T @ (mu[:, None] * design))))  # Fisher information
+    # Quasi-Poisson: Pearson X² on the 6 segments (grade × mlps) of the same fit, over 6 − 4 df;
+    # the standard errors carry √max(X²/df, 1).
+    segment = np.unique(np.column_stack([g, m]), axis=0, return_inverse=True)[1].reshape(-1)
+    observed, expected = np.bincount(segment, weights=y), np.bincount(segment, weights=mu)
+    pearson = float(np.sum((observed - expected) ** 2 / expected))
+    se = se * math.sqrt(max(pearson / 2, 1.0))
     got = [
         math.log(fit.base_value),
         fit.relativity("grade", "A").coef,
@@ -143,6 +151,8 @@ def test_two_factor_poisson_fit_equals_an_independent_maximum_likelihood() -> No
     ]
     assert got == pytest.approx(list(best.x), abs=1e-6)
     assert got_se == pytest.approx(list(se), rel=1e-5)
+    assert fit.pearson_dispersion == pytest.approx(pearson / 2, rel=1e-6)
+    assert fit.dispersion == pytest.approx(max(pearson / 2, 1.0), rel=1e-6)
     assert fit.predict({"grade": "A", "mlps": "3"}) == pytest.approx(
         math.exp(best.x[0] + best.x[1] + best.x[3]), rel=1e-6
     )
@@ -199,7 +209,9 @@ def test_gamma_dispersion_estimates_one_over_shape(synthetic: ExperienceData) ->
     assert fit.dispersion == pytest.approx(1 / 1.2, rel=0.08)
 
 
-def test_wald_intervals_cover_the_true_relativities_about_95_percent_of_the_time() -> None:
+def test_poisson_wald_intervals_cover_the_true_relativities_about_95_percent_of_the_time() -> None:
+    # Poisson counts, dispersion fixed at 1: the plain Poisson intervals. (The default estimated
+    # φ = max(φ̂, 1) is checked in test_overdispersion.py.)
     truth = {"grade": {"A": 0.6, "B": 1.0, "C": 1.5}, "mlps": {"2": 1.0, "3": 0.8, "4": 0.7}}
     rng = np.random.default_rng(5)
     covered = total = 0
@@ -212,7 +224,9 @@ def test_wald_intervals_cover_the_true_relativities_about_95_percent_of_the_time
             severity_shape=1.0,
             rng=rng,
         )
-        fit = fit_frequency(data, ["grade", "mlps"], base_levels={"grade": "B", "mlps": "2"})
+        fit = fit_frequency(
+            data, ["grade", "mlps"], base_levels={"grade": "B", "mlps": "2"}, dispersion="fixed"
+        )
         for factor, levels in truth.items():
             for level, true in levels.items():
                 entry = fit.relativity(factor, level)
@@ -268,7 +282,16 @@ def test_aliased_factors_are_refused_naming_the_levels() -> None:
 def test_a_fit_that_does_not_converge_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     def stuck(*args: object, **kwargs: object) -> GlmOutcome:
         return GlmOutcome(
-            np.zeros(3), np.ones(3), False, 100, 1.0, 1.0, 3.0, 6, ("ConvergenceWarning: IRLS",)
+            np.zeros(3),
+            np.ones(3),
+            False,
+            100,
+            1.0,
+            1.0,
+            3.0,
+            6,
+            ("ConvergenceWarning: IRLS",),
+            1.0,
         )
 
     monkeypatch.setattr(glm_module, "fit_glm", stuck)
