@@ -102,7 +102,9 @@ class FixStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    FixStatus.WORTH_IT: Text(zh="值得做：节省多于成本", en="worth it: saves more than it costs"),
+    FixStatus.WORTH_IT: Text(
+        zh="值得做：省下的多于成本", en="worth doing: saves more than it costs"
+    ),
     FixStatus.COSTS_MORE: Text(zh="成本高于节省", en="costs more than it saves"),
     FixStatus.NO_MODELLED_EFFECT: Text(
         zh="模型中对预期损失无影响", en="no modelled effect on expected loss"
