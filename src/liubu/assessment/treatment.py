@@ -258,12 +258,17 @@ class Headline:
         }
 
 
-def _names(fixes: Iterable[Fix]) -> Text:
-    titles = [(f.title or Text(zh=f.fix_id, en=f.fix_id), f.rank) for f in fixes]
-    return Text(
-        zh="；".join(f"#{rank} {title.zh}" for title, rank in titles),
-        en="; ".join(f"#{rank} {title.en}" for title, rank in titles),
-    )
+def _names(fixes: Iterable[Fix], *, most: int | None = None) -> Text:
+    """``#rank title`` of each fix (no number for an unranked one); past ``most``, a count."""
+    chosen = list(fixes)
+    shown = chosen if most is None else chosen[:most]
+    titles = [(f.title or Text(zh=f.fix_id, en=f.fix_id), f.rank) for f in shown]
+    zh = "；".join(f"{'' if rank is None else f'#{rank} '}{t.zh}" for t, rank in titles)
+    en = "; ".join(f"{'' if rank is None else f'#{rank} '}{t.en}" for t, rank in titles)
+    if len(chosen) > len(shown):
+        more = len(chosen) - len(shown)
+        zh, en = f"{zh} 等另 {more} 项", f"{en} and {more} more"
+    return Text(zh=zh, en=en)
 
 
 def _headline(plan: TreatmentPlan, n: int) -> Headline:
@@ -295,6 +300,8 @@ def _headline(plan: TreatmentPlan, n: int) -> Headline:
                     f"and recomputed jointly they save {_yuan(joint)} a year net.",
                 )
             )
+    elif not plan.fixes:
+        text = Text(zh="没有需要整改的项目。", en="There is nothing to fix.")
     else:
         text = Text(
             zh="没有一项整改仅凭预期损失和保费的节省就能收回成本。",
@@ -307,7 +314,7 @@ def _headline(plan: TreatmentPlan, n: int) -> Headline:
         minimum = premium.score_minimum
         assert minimum is not None
         reach = tuple(f.fix_id for f in plan.fixes if f.score >= minimum)
-        reaching = _names(f for f in plan.fixes if f.fix_id in reach)
+        reaching = _names((f for f in plan.fixes if f.fix_id in reach), most=3)
         zh = (
             f"另：当前评分 {plan.baseline.score.value} 低于该产品的最低要求 {minimum}，"
             "须先整改才能投保。"

@@ -446,10 +446,13 @@ def check_headline_adds_up(plan: TreatmentPlan, n: int = 3) -> None:
             assert fix.title.zh in headline.text.zh
         assert headline.together is not None
         assert headline.together.fix_ids == headline.fix_ids
-    else:
+    elif plan.fixes:
         assert headline.net_saving_yuan == 0
         assert "No fix pays for itself" in headline.text.en
         assert "没有一项整改" in headline.text.zh
+    else:
+        assert headline.net_saving_yuan == 0
+        assert headline.text.en == "There is nothing to fix."
     # Statuses from the rows' own figures; unranked rows (no modelled effect) come last.
     for fix in plan.fixes:
         if shown_net(fix) > 0:
@@ -560,7 +563,12 @@ def test_a_score_below_the_products_minimum_is_named_as_another_reason(
     assert headline.score_minimum == minimum
     assert headline.reach_minimum == tuple(f.fix_id for f in plan.fixes if f.score >= minimum)
     assert headline.reach_minimum
-    assert any(str(minimum) in note.en and str(minimum) in note.zh for note in headline.notes)
+    note = next(n for n in headline.notes if str(minimum) in n.en and str(minimum) in n.zh)
+    first = next(f for f in plan.fixes if f.fix_id == headline.reach_minimum[0])
+    assert first.title is not None
+    assert first.title.en in note.en
+    if len(headline.reach_minimum) > 3:
+        assert f"and {len(headline.reach_minimum) - 3} more" in note.en
     assert plan.headline().score_minimum is None
 
 
@@ -593,3 +601,18 @@ def test_the_headline_adds_the_rounded_rows_not_the_unrounded_savings(plan: Trea
     assert headline.net_saving_yuan == Decimal(300)
     assert "¥300 a year" in headline.text.en
     check_headline_adds_up(staged)
+
+
+def test_with_nothing_to_fix_the_headline_says_so(
+    questionnaire: Questionnaire, best_answers: AnswerSet, product: ProductSpec
+) -> None:
+    plan = plan_treatment(
+        findings=[],
+        answers=best_answers,
+        questionnaire=questionnaire,
+        industry_section="C",
+        revenue=REVENUE,
+        premium=at_score(product),
+    )
+    assert plan.fixes == ()
+    check_headline_adds_up(plan)
