@@ -110,9 +110,36 @@ def test_an_enterprise_goes_from_questionnaire_to_treatment_plan(
     expect(page.locator("tr[data-code='vuln.known_exploited']")).to_contain_text("CVE-2024-38475")
     expect(page.get_by_test_id("grade")).to_have_text(re.compile("^[DE]$"))
 
-    # The treatment plan, ranked by money, with the headline saving.
+    # The treatment plan, ranked by money; the headline names only fixes worth doing and its
+    # figure is the sum of the net savings their rows show.
     page.click("[data-slug=treatment]")
-    expect(page.get_by_test_id("headline")).to_contain_text("每年约可节省")
+    headline = page.get_by_test_id("headline")
+    expect(headline).to_be_visible()
+    named = (headline.get_attribute("data-fixes") or "").split()
+    shown = {
+        row.get_attribute("data-fix"): row
+        for row in page.locator("[data-testid=fixes] tr[data-fix]").all()
+    }
+    total = 0
+    for fix_id in named:
+        row = shown[fix_id]
+        assert row.get_attribute("data-status") == "worth_it"
+        figure = row.locator("td.amount strong").inner_text()
+        assert figure.startswith("¥")
+        total += int(figure[1:].replace(",", ""))
+        expect(row.get_by_test_id("status")).to_have_text("值得做：省下的多于成本")
+    assert int(headline.get_attribute("data-amount") or "") == total
+    if named:
+        expect(headline).to_contain_text(
+            f"每年合计净省 ¥{total:,}" if len(named) > 1 else f"¥{total:,}"
+        )
+    else:
+        expect(headline).to_contain_text("没有一项整改")
+    for row in shown.values():
+        status = row.get_attribute("data-status")
+        if status == "no_modelled_effect":
+            expect(row.locator("td").first).to_have_text("—")
+            expect(row.get_by_test_id("status")).to_have_text("模型中对预期损失无影响")
     first_fix = page.locator("[data-testid=fixes] tr[data-fix]").first
     expect(first_fix).to_be_visible()
     assert page.locator("[data-testid=fixes] tr[data-fix]").count() >= 3

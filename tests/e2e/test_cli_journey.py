@@ -3,10 +3,12 @@ plan, ask for quotes, have the referral decided, bind, endorse and cancel."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from tests.e2e.cli import run_cli
@@ -15,6 +17,34 @@ from tests.e2e.conftest import CLI_DEMO
 
 def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     return run_cli(*args, data_dir=data_dir, check=True)
+
+
+def check_plan_headline(enterprise: str, printed: str, data_dir: Path) -> None:
+    """The printed headline is the plan's, its figure the sum of the net savings of the rows it
+    names, all of them worth doing; every row's status is printed."""
+    document = json.loads(
+        _cli(
+            "assess",
+            "plan",
+            enterprise,
+            "--product",
+            "shifan-pc/sme-cyber-comprehensive@2",
+            "--json",
+            data_dir=data_dir,
+        ).stdout
+    )
+    headline = document["headline"]
+    rows = {fix["fix_id"]: fix for fix in document["fixes"]}
+    named = [rows[fix_id] for fix_id in headline["fix_ids"]]
+    assert all(fix["status"] == "worth_it" and Decimal(fix["net_saving_yuan"]) > 0 for fix in named)
+    total = sum((Decimal(fix["net_saving_yuan"]) for fix in named), Decimal(0))
+    assert Decimal(headline["net_saving_yuan"]) == total
+    flat = " ".join(printed.split())
+    assert " ".join(headline["text"]["en"].split()[:4]) in flat
+    if named:
+        assert f"¥{total:,.0f}" in flat
+    for label in {fix["status_label"]["en"] for fix in document["fixes"]}:
+        assert label.split(":")[0] in flat
 
 
 @CLI_DEMO
@@ -47,7 +77,7 @@ def test_from_questionnaire_to_a_cancelled_policy_in_the_cli(cli_demo: Path) -> 
         "shifan-pc/sme-cyber-comprehensive@2",
         data_dir=tmp_path,
     ).stdout
-    assert "save about ¥" in plan
+    check_plan_headline(enterprise, plan, tmp_path)
     requested = _cli(
         "quotes",
         "request",

@@ -131,6 +131,13 @@ def test_a_scan_answers_score_and_plan_through_the_api(
     assert body["fixes"]
     assert any("service.rdp_exposed" in fix["resolves"] for fix in body["fixes"])
     assert body["baseline"]["premium"] is not None
+    # The headline names only worth-it fixes and adds up their rows' whole-yuan net savings.
+    rows = {fix["fix_id"]: fix for fix in body["fixes"]}
+    named = [rows[fix_id] for fix_id in body["headline"]["fix_ids"]]
+    assert all(fix["status"] == "worth_it" and int(fix["net_saving_yuan"]) > 0 for fix in named)
+    assert int(body["headline"]["net_saving_yuan"]) == sum(
+        int(fix["net_saving_yuan"]) for fix in named
+    )
 
 
 def test_the_report_is_a_bilingual_pdf(

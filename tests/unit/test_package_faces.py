@@ -49,7 +49,8 @@ PINNED = {
     "assessment": [
         "MAX_ATTACHMENT_BYTES", "AnswerSet", "AnswerSetRecord", "AnswerValue", "AssessmentCode",
         "AssessmentUnitOfWork", "Asset", "Attachment", "Evidence", "EvidenceFile",
-        "FindingRecord", "IndexCache", "PlanPremium", "Question", "QuestionType", "Scan",
+        "FindingRecord", "FixStatus", "Headline", "IndexCache", "PlanPremium", "Question",
+        "QuestionType", "Scan",
         "ScanPolicy", "ScanState", "SecurityScore", "ServiceTask", "TreatmentPlan", "Visibility",
         "answer_set_of", "answer_with_evidence", "assessment_summary", "assign_task",
         "attach_evidence", "current_findings", "declare_asset", "dispute_and_rescan",

@@ -53,7 +53,13 @@ from liubu.assessment.service import (
     verify_asset,
     waive_finding,
 )
-from liubu.assessment.treatment import TreatmentPlan, plan_treatment, to_decimal
+from liubu.assessment.treatment import (
+    FixStatus,
+    Headline,
+    TreatmentPlan,
+    plan_treatment,
+    to_decimal,
+)
 from liubu.assessment.vulnerabilities import IndexCache, load_intel_files
 
 __all__ = [
@@ -68,6 +74,8 @@ __all__ = [
     "Evidence",
     "EvidenceFile",
     "FindingRecord",
+    "FixStatus",
+    "Headline",
     "IndexCache",
     "PlanPremium",
     "Question",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -274,22 +275,47 @@ def assess_questions(
     out.print(table)
 
 
+_PLAN_HEADERS = {
+    "en": (
+        "#",
+        "fix",
+        "worth it?",
+        "new score",
+        "Δ expected loss",
+        "Δ premium",
+        "net saving a year",
+    ),
+    "zh": ("#", "整改措施", "是否值得", "整改后评分", "预期损失变化", "保费变化", "每年净节省"),
+}
+
+
+def _yuan(amount: str | None) -> str:
+    if amount is None:
+        return "—"
+    value = Decimal(amount)
+    return f"{'−' if value < 0 else ''}¥{abs(value):,.0f}"
+
+
 @assess_app.command("plan")
 def assess_plan(
     ctx: typer.Context,
     enterprise: Annotated[str, typer.Argument(help="Enterprise record id.")],
     product: Annotated[str | None, typer.Option(help="insurer/code@version")] = None,
     limit: Annotated[str | None, typer.Option(help="Policy limit (CNY).")] = None,
+    lang: Annotated[str, typer.Option(help="zh or en.")] = "en",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """保前治疗: the fixes ranked by what they save in expected loss and premium."""
-    from decimal import Decimal
-
+    """保前治疗: the fixes worth doing first, then those that cost more than they save, each by
+    net saving; fixes with no modelled effect on expected loss last, unranked. The headline names
+    only fixes worth doing and adds up their rows."""
+    from rich.markup import escape
     from rich.table import Table
 
     from liubu import products, underwriting
     from liubu.products import parse_product
 
+    if lang not in _PLAN_HEADERS:
+        raise ValidationError(f"--lang takes zh or en, not {lang!r}.")
     with state(ctx).platform().uow() as uow:
         spec = None
         if product:
@@ -300,20 +326,19 @@ def assess_plan(
     if as_json:
         typer.echo(json.dumps(plan, ensure_ascii=False, indent=2))
         return
-    top = plan.get("top_3")
-    if top:
-        out.print(
-            f"[bold]fix the first {len(top['fix_ids'])} and save about "
-            f"¥{Decimal(top['annual_saving']):,.0f} a year[/bold]"
-        )
-    table = Table("#", "fix", "new score", "Δ expected loss", "Δ premium", "net saving a year")
-    for number, fix in enumerate(plan["fixes"], 1):
+    headline = plan["headline"]
+    out.print(f"[bold]{escape(headline['text'][lang])}[/bold]")
+    for note in headline["notes"]:
+        out.print(escape(note[lang]))
+    table = Table(*_PLAN_HEADERS[lang])
+    for fix in plan["fixes"]:
         table.add_row(
-            str(number),
-            (fix["title"] or {}).get("en", fix["fix_id"]),
+            "—" if fix["rank"] is None else str(fix["rank"]),
+            escape((fix["title"] or {}).get(lang, fix["fix_id"])),
+            fix["status_label"][lang],
             f"{fix['score']} {fix['grade']}",
-            f"¥{Decimal(fix['eal_change']):,.0f}",
-            "—" if fix["premium_change"] is None else f"¥{Decimal(fix['premium_change']):,.0f}",
-            f"¥{Decimal(fix['net_annual_saving']):,.0f}",
+            _yuan(fix["eal_change"]),
+            _yuan(fix["premium_change"]),
+            _yuan(fix["net_saving_yuan"]),
         )
     out.print(table)

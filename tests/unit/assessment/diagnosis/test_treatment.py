@@ -1,24 +1,30 @@
 """The treatment plan: a fix's change in expected loss recomputed independently, the premium
 change against a hand calculation from the product file, joint effects of the top fixes, costs
-from the cost table, and the plan's shape."""
+from the cost table, the plan's shape, and a headline that adds up: it names only fixes worth
+doing and states exactly the sum of their rows, recomputed here from each row's own changes and
+cost over many answer sets."""
 
 from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, example, settings
+from hypothesis import given as for_all
+from hypothesis import strategies as st
 
 from liubu.assessment.answers import AnswerSet
 from liubu.assessment.modifiers import risk_modifiers
-from liubu.assessment.questionnaire import Questionnaire
-from liubu.assessment.scan import Finding
+from liubu.assessment.questionnaire import Questionnaire, QuestionType, Visibility
+from liubu.assessment.scan import Finding, vocabulary
 from liubu.assessment.scoring import score
-from liubu.assessment.treatment import TreatmentPlan, plan_treatment
+from liubu.assessment.treatment import Fix, FixStatus, TreatmentPlan, plan_treatment, ranked
 from liubu.errors import ValidationError
 from liubu.products import ProductSpec, load_reference_catalogue
 from liubu.risk import Terms, enterprise_model, quantify
@@ -142,8 +148,11 @@ def independent_mean(
 
 
 def test_fixes_are_ranked_by_net_annual_saving(plan: TreatmentPlan) -> None:
-    nets = [fix.net_annual_saving for fix in plan.fixes]
-    assert nets == sorted(nets, reverse=True)
+    worth = [f.net_annual_saving for f in plan.fixes if f.status is FixStatus.WORTH_IT]
+    more = [f.net_annual_saving for f in plan.fixes if f.status is FixStatus.COSTS_MORE]
+    assert worth == sorted(worth, reverse=True)
+    assert more == sorted(more, reverse=True)
+    assert [f.net_annual_saving for f in plan.fixes[: len(worth) + len(more)]] == worth + more
     assert {fix.fix_id for fix in plan.fixes} == {
         "finding:service.rdp_exposed",
         "finding:email.no_dmarc",
@@ -302,6 +311,10 @@ def test_an_unanswered_control_is_flagged_and_inconclusive_checks_are_not_fixes(
 def test_plan_is_json_ready(plan: TreatmentPlan) -> None:
     document = json.loads(json.dumps(plan.to_dict()))
     assert document["top_3"]["fix_ids"] == [f.fix_id for f in plan.fixes[:3]]
+    assert document["headline"]["fix_ids"] == list(plan.headline(3).fix_ids)
+    assert document["headline"]["net_saving_yuan"] == str(plan.headline(3).net_saving_yuan)
+    assert [f["status"] for f in document["fixes"]] == [f.status.value for f in plan.fixes]
+    assert [f["rank"] for f in document["fixes"]] == [f.rank for f in plan.fixes]
     assert document["baseline"]["premium"]["premium"] == str(plan.baseline.premium.premium)
     assert document["settings"]["product_id"] == "shifan-pc/sme-cyber-comprehensive@2"
 
@@ -397,3 +410,209 @@ def test_an_unidentified_open_port_is_information_not_a_fix(
     resolved = {code for fix in plan.fixes for code in fix.resolves}
     assert "service.rdp_exposed" in resolved
     assert "service.unidentified" not in resolved
+
+
+# --- The headline adds up -------------------------------------------------------------------
+
+
+def shown_net(fix: Fix) -> Decimal:
+    """A row's net saving as shown, recomputed from its own changes and cost range: −(ΔEAL +
+    Δ premium) less the middle of the annualised range (to the fen), then to the whole yuan."""
+    middle = fen((fix.cost.annualised_low + fix.cost.annualised_high) / 2)
+    net = -(fix.eal_change + (fix.premium_change or Decimal(0))) - middle
+    return net.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+def yuan_text(amount: Decimal) -> str:
+    return f"¥{amount:,.0f}"
+
+
+def check_headline_adds_up(plan: TreatmentPlan, n: int = 3) -> None:
+    headline = plan.headline(n)
+    worth = [f for f in plan.fixes if shown_net(f) > 0]
+    named = [f for f in plan.fixes if f.fix_id in headline.fix_ids]
+    # It names the best worth-it fixes, in rank order, and no fix with a net saving <= 0.
+    assert headline.fix_ids == tuple(f.fix_id for f in worth[:n])
+    assert all(shown_net(f) > 0 for f in named)
+    # Its figure is exactly the sum of the figures its rows show.
+    assert headline.net_saving_yuan == sum((shown_net(f) for f in named), Decimal(0))
+    assert all(f.net_saving_yuan == shown_net(f) for f in plan.fixes)
+    if named:
+        assert yuan_text(headline.net_saving_yuan) in headline.text.en
+        assert yuan_text(headline.net_saving_yuan) in headline.text.zh
+        for fix in named:
+            assert fix.title is not None
+            assert fix.title.en in headline.text.en
+            assert fix.title.zh in headline.text.zh
+        assert headline.together is not None
+        assert headline.together.fix_ids == headline.fix_ids
+    elif plan.fixes:
+        assert headline.net_saving_yuan == 0
+        assert "No fix pays for itself" in headline.text.en
+        assert "没有一项整改" in headline.text.zh
+    else:
+        assert headline.net_saving_yuan == 0
+        assert headline.text.en == "There is nothing to fix."
+    # Statuses from the rows' own figures; unranked rows (no modelled effect) come last.
+    for fix in plan.fixes:
+        if shown_net(fix) > 0:
+            assert fix.status is FixStatus.WORTH_IT
+        elif fix.eal_change == 0:
+            assert fix.status is FixStatus.NO_MODELLED_EFFECT
+        else:
+            assert fix.status is FixStatus.COSTS_MORE
+    ranks = [f.rank for f in plan.fixes]
+    count = sum(f.status is not FixStatus.NO_MODELLED_EFFECT for f in plan.fixes)
+    assert ranks == [*range(1, count + 1), *[None] * (len(ranks) - count)]
+    assert all(f.eal_change == 0 for f in plan.fixes[count:])
+
+
+def test_the_headline_is_the_sum_of_its_rows(plan: TreatmentPlan) -> None:
+    check_headline_adds_up(plan)
+    check_headline_adds_up(plan, 1)
+    check_headline_adds_up(plan, 99)
+
+
+FINDING_CODES = tuple(sorted(vocabulary()))
+
+
+@st.composite
+def answer_sets(draw: Any, questionnaire: Questionnaire) -> tuple[list[Finding], AnswerSet]:
+    """Findings from a handful of codes and an answer set: each shown question answered (any
+    valid answer) or left out."""
+    findings = [
+        finding(code, f"h{i}.example.cn")
+        for i, code in enumerate(draw(st.lists(st.sampled_from(FINDING_CODES), max_size=4)))
+    ]
+    drawn: dict[str, Any] = {}
+    for question in questionnaire.questions:
+        if not draw(st.booleans()):
+            continue
+        if question.type is QuestionType.NUMBER:
+            drawn[question.id] = draw(st.integers(0, int(question.maximum or 120)))
+        else:
+            drawn[question.id] = draw(st.sampled_from(question.values))
+    values: dict[str, Any] = {}
+    for question in questionnaire.questions:  # keep only the questions the answers so far ask
+        shown = questionnaire.visibility(values)[question.id] is Visibility.SHOWN
+        if shown and question.id in drawn:
+            values[question.id] = drawn[question.id]
+    return findings, answers(values)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@for_all(data=st.data(), revenue=st.sampled_from([5_000_000, REVENUE, 300_000_000]))
+@example(data=None, revenue=REVENUE)
+def test_over_many_answer_sets_the_headline_is_the_sum_of_its_rows(
+    data: Any, revenue: int, questionnaire: Questionnaire, product: ProductSpec, given: AnswerSet
+) -> None:
+    if data is None:  # the module's worked example, with findings
+        seen = [finding("service.rdp_exposed", port=3389), finding("http.missing_hsts")]
+        values = given
+    else:
+        seen, values = data.draw(answer_sets(questionnaire))
+    applicant = Applicant("C", Decimal(revenue), 0.0, "E", mlps_level=2)
+    plan = plan_treatment(
+        findings=seen,
+        answers=values,
+        questionnaire=questionnaire,
+        industry_section="C",
+        revenue=revenue,
+        premium=FiledPremiumAtScore(product, applicant, Decimal(LIMIT))
+        if revenue == REVENUE
+        else None,
+    )
+    check_headline_adds_up(plan)
+
+
+def test_when_no_fix_pays_for_itself_the_headline_says_so(plan: TreatmentPlan) -> None:
+    """Every fix made to cost ¥10m a year (whatever the model's figures): none is worth it."""
+    dear = replace(plan.fixes[0].cost, annual_low=Decimal(10**7), annual_high=Decimal(10**7))
+    costly = replace(plan, fixes=ranked(replace(f, cost=dear) for f in plan.fixes))
+    assert all(f.status is not FixStatus.WORTH_IT for f in costly.fixes)
+    headline = costly.headline()
+    assert headline.fix_ids == ()
+    assert headline.together is None
+    check_headline_adds_up(costly)
+
+
+def test_fixes_with_no_modelled_effect_are_labelled_not_ranked(plan: TreatmentPlan) -> None:
+    still = [f for f in plan.fixes if f.eal_change == 0 and shown_net(f) <= 0]
+    assert still, "the worked example has fixes the risk model does not see"
+    assert all(f.rank is None and f.status is FixStatus.NO_MODELLED_EFFECT for f in still)
+    assert plan.fixes[-len(still) :] == tuple(still)
+    labels = [f["status_label"] for f in plan.to_dict()["fixes"][-len(still) :]]
+    assert all(
+        label == {"zh": "模型中对预期损失无影响", "en": "no modelled effect on expected loss"}
+        for label in labels
+    )
+
+
+def test_a_score_below_the_products_minimum_is_named_as_another_reason(
+    plan: TreatmentPlan,
+) -> None:
+    """The product's minimum moved just above today's score: the headline points to the fixes
+    that alone reach it, by their new scores."""
+    base = plan.baseline.premium
+    assert base is not None
+    minimum = plan.baseline.score.value + Decimal("0.1")
+    short = replace(
+        plan, baseline=replace(plan.baseline, premium=replace(base, score_minimum=minimum))
+    )
+    headline = short.headline()
+    assert headline.score_minimum == minimum
+    assert headline.reach_minimum == tuple(f.fix_id for f in plan.fixes if f.score >= minimum)
+    assert headline.reach_minimum
+    note = next(n for n in headline.notes if str(minimum) in n.en and str(minimum) in n.zh)
+    first = next(f for f in plan.fixes if f.fix_id == headline.reach_minimum[0])
+    assert first.title is not None
+    assert first.title.en in note.en
+    if len(headline.reach_minimum) > 3:
+        assert f"and {len(headline.reach_minimum) - 3} more" in note.en
+    assert plan.headline().score_minimum is None
+
+
+def test_the_headline_adds_the_rounded_rows_not_the_unrounded_savings(plan: TreatmentPlan) -> None:
+    """Three fixes each made to net ¥100.40 (costs set from their own savings): each row shows
+    ¥100, so the headline says ¥300 — not the ¥301 that rounding their ¥301.20 sum would give."""
+    best = sorted(plan.fixes, key=lambda f: f.annual_saving, reverse=True)[:3]
+    assert all(f.annual_saving > 101 for f in best)
+
+    def netting(fix: Fix) -> Fix:
+        annual = fix.annual_saving - Decimal("100.40")
+        cost = replace(
+            fix.cost,
+            one_off_low=Decimal(0),
+            one_off_high=Decimal(0),
+            annual_low=annual,
+            annual_high=annual,
+        )
+        return replace(fix, cost=cost)
+
+    others = [
+        replace(f, cost=replace(f.cost, annual_low=Decimal(10**7), annual_high=Decimal(10**7)))
+        for f in plan.fixes
+        if f not in best
+    ]
+    staged = replace(plan, fixes=ranked([*map(netting, best), *others]))
+    headline = staged.headline(3)
+    assert sorted(headline.fix_ids) == sorted(f.fix_id for f in best)
+    assert [shown_net(f) for f in staged.fixes[:3]] == [Decimal(100)] * 3
+    assert headline.net_saving_yuan == Decimal(300)
+    assert "¥300 a year" in headline.text.en
+    check_headline_adds_up(staged)
+
+
+def test_with_nothing_to_fix_the_headline_says_so(
+    questionnaire: Questionnaire, best_answers: AnswerSet, product: ProductSpec
+) -> None:
+    plan = plan_treatment(
+        findings=[],
+        answers=best_answers,
+        questionnaire=questionnaire,
+        industry_section="C",
+        revenue=REVENUE,
+        premium=at_score(product),
+    )
+    assert plan.fixes == ()
+    check_headline_adds_up(plan)
