@@ -104,10 +104,10 @@ class Exposure:
         return max(float(revenue), self.minimum_revenue)
 
     def frequency_factor(self, revenue: float) -> float:
-        return (self.revenue(revenue) / self.reference_revenue) ** self.frequency_elasticity
+        return float((self.revenue(revenue) / self.reference_revenue) ** self.frequency_elasticity)
 
     def severity_factor(self, revenue: float) -> float:
-        return (self.revenue(revenue) / self.reference_revenue) ** self.severity_elasticity
+        return float((self.revenue(revenue) / self.reference_revenue) ** self.severity_elasticity)
 
     def revenue_per_hour(self, revenue: float) -> float:
         return self.revenue(revenue) / self.hours_per_year

@@ -2,7 +2,8 @@
 
 Errors name the parameter, its value and file:line (line numbers come from the composed YAML node
 tree). A scenario entry is either written out, or ``{library: <name>, modifier: {...}}`` taking a
-library scenario for the model's ``library: {industry, revenue}`` (or ``revenue_band``); ``library.scenarios: all``
+library scenario for the model's ``library: {industry, revenue}`` (or ``revenue_band``);
+``library.scenarios: all``
 takes every library scenario.
 """
 

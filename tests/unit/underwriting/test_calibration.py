@@ -88,7 +88,8 @@ def test_the_30m_manufacturer_of_average_posture_meets_the_market_ranges(
     (row,) = report.rows
     assert 0.01 <= row.claim_frequency <= 0.04
     assert 0.002 <= row.expected_loss / float(LIMIT) <= 0.015
-    assert row.checks["claim_frequency"] and row.checks["loss_share_of_limit"]
+    assert row.checks["claim_frequency"]
+    assert row.checks["loss_share_of_limit"]
 
 
 def test_a_posture_walk_lowers_the_expected_loss_as_evidence_of_good_controls_arrives(
@@ -144,5 +145,6 @@ def test_unscanned_outside_in_factors_count_the_average_share_not_full_marks() -
 def test_a_grade_that_contradicts_the_score_is_refused_naming_both(sme: ProductSpec) -> None:
     with pytest.raises(ValidationError) as caught:
         technical_price_of(sme, make_applicant(score=45.0, grade="A"), limit=LIMIT)
-    assert "45" in caught.value.message and "grade A" in caught.value.message
+    assert "45" in caught.value.message
+    assert "grade A" in caught.value.message
     assert "grade D" in caught.value.message
