@@ -40,7 +40,7 @@ from liubu.config import load_settings
 from liubu.core import uscc_with_check
 from liubu.demo import load_reference_products
 from liubu.products import load_reference_catalogue
-from liubu.risk import band_for_revenue, library_scenarios, quantify
+from liubu.risk import library_scenarios, quantify
 from liubu.risk.grid import clear_caches
 from liubu.risk.model import Model
 from liubu.underwriting import check_eligibility, terms_for_option
@@ -208,7 +208,7 @@ def _engine_alone(products: list[str]) -> tuple[float, float, int]:
             insured_kind="enterprise",
         )
     ]
-    scenarios = library_scenarios(SECTION, band_for_revenue(float(REVENUE)))
+    scenarios = library_scenarios(SECTION, REVENUE)
 
     def run() -> None:
         for spec in eligible:

@@ -34,8 +34,8 @@ from liubu.risk.fft import _event
 from liubu.risk.grid import choose_grid, clear_caches
 
 SME = """\
-name: SME software firm, 10-100m CNY revenue
-library: {industry: I, revenue_band: 10m_100m, scenarios: all}
+name: SME software firm, revenue 30 million CNY
+library: {industry: I, revenue: 30000000, scenarios: all}
 terms:
   retention: 50000
   aggregate_limit: 5000000

@@ -97,6 +97,7 @@ class Situation:
     terms: Terms
     bucket: float = 0.0
     log2: int = GRID_LOG2
+    scanned: bool = True
 
     def apply(self, change: Change) -> tuple[tuple[Finding, ...], AnswerSet]:
         """The findings and answers after ``change`` (answers to questions it hides dropped)."""
@@ -124,7 +125,7 @@ class Situation:
     def model(self, change: Change) -> tuple[SecurityScore, Model]:
         """The score and the enterprise's risk model after ``change``."""
         findings, answers = self.apply(change)
-        result = score(findings, answers, questionnaire=self.questionnaire)
+        result = score(findings, answers, questionnaire=self.questionnaire, scanned=self.scanned)
         modifiers = risk_modifiers(result, answers, findings, questionnaire=self.questionnaire)
         return result, enterprise_model(
             self.industry_section, self.revenue, modifiers, terms=self.terms

@@ -432,6 +432,7 @@ def plan_treatment(
     revenue: Decimal | int | str,
     premium: PremiumAtScore | None,
     terms: Terms | None = None,
+    scanned: bool = True,
 ) -> TreatmentPlan:
     """The treatment plan for an enterprise (see the module docstring).
 
@@ -439,6 +440,7 @@ def plan_treatment(
     ``premium`` the filed premium of the chosen product and limit at a score (underwriting's one
     pricing path; None: no premium). Raises :class:`~liubu.errors.ValidationError` on unusable
     answers, an unknown section, or a limit, revenue or industry the product's rate table lacks.
+    ``scanned=False``: no outside-in scan has finished, so those factors count the average.
     """
     amount = to_decimal(revenue, field="revenue")
     situation = Situation(
@@ -450,6 +452,7 @@ def plan_treatment(
         revenue_band=band_for_revenue(float(amount)),
         premium_at=premium,
         terms=terms or Terms(),
+        scanned=scanned,
     )
     _, model = situation.model(Change())
     bucket, log2 = choose_grid(model)

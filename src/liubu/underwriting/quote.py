@@ -6,8 +6,8 @@
 >>> option = price_option(spec, firm, limit=1_000_000)
 >>> option.worksheet.step("coefficient:security_score").rounded  # 1 − 0.15 × 12.5 / 20
 Decimal('0.9063')
->>> str(option.filed_premium)  # base 5,400 (R2, G1) × 0.9063 × 0.95 (no claims)
-'¥4,649.32'
+>>> str(option.filed_premium)  # base 13,000 (R2, G1) × 0.9063 × 0.95 (no claims)
+'¥11,192.81'
 >>> option.technical_premium > option.filed_premium
 True
 """

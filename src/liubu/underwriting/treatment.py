@@ -21,6 +21,7 @@ from liubu.assessment import (
     TreatmentPlan,
     answer_set_of,
     current_findings,
+    has_been_scanned,
     latest_answers,
     load_questionnaire,
     plan_treatment,
@@ -89,4 +90,5 @@ def treatment_plan(
         industry_section=enterprise.industry_section,
         revenue=enterprise.annual_revenue,
         premium=premium,
+        scanned=has_been_scanned(uow, enterprise.id),
     )

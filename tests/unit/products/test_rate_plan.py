@@ -38,11 +38,11 @@ SME = "shifan-pc/sme-cyber-comprehensive@1"
     [
         # rows of shifan-pc_sme-cyber-comprehensive.yaml, whose bands are R1 [0, 10M),
         # R2 [10M, 50M), R3 [50M, 200M) and whose groups are G1 (C among others) and G2 (I, Q)
-        (1_000_000, 30_000_000, "C", "5400"),
-        (1_000_000, 10_000_000, "C", "5400"),  # a band includes its lower end
-        (1_000_000, 9_999_999, "C", "3000"),  # … and excludes its upper end
-        (2_000_000, 0, "I", "7200"),
-        (500_000, 199_999_999, "Q", "8100"),
+        (1_000_000, 30_000_000, "C", "13000"),
+        (1_000_000, 10_000_000, "C", "13000"),  # a band includes its lower end
+        (1_000_000, 9_999_999, "C", "7220"),  # … and excludes its upper end
+        (2_000_000, 0, "I", "17330"),
+        (500_000, 199_999_999, "Q", "19500"),
     ],
 )
 def test_base_premium_is_read_from_the_filed_table(

@@ -37,12 +37,12 @@ def fitting_applicant(spec: ProductSpec, **changes: object) -> Applicant:
 
 
 def test_filed_premium_by_hand(sme: ProductSpec, applicant: Applicant) -> None:
-    # Base 5,400 (limit 1,000,000; revenue ¥30m in R2; section C in G1). Score 72.5 between the
+    # Base 13,000 (limit 1,000,000; revenue ¥30m in R2; section C in G1). Score 72.5 between the
     # guide points (60, 1.0) and (80, 0.85): 1.0 − 0.15 × 12.5 / 20 = 0.90625 → 0.9063 (4 dp).
     # No claims 0.95; retention 5,000 → 1.0; MLPS level 2 → 1.0. Product 0.9063 × 0.95 = 0.860985.
-    # 5,400 × 0.860985 = 4,649.319 → ¥4,649.32.
+    # 13,000 × 0.860985 = 11,192.805 → ¥11,192.81 (half-up).
     price = filed_price(sme, applicant, limit=Decimal(1_000_000), retention=Decimal(5_000))
-    assert price.base_premium == Decimal(5400)
+    assert price.base_premium == Decimal(13000)
     assert {line.factor: line.applied for line in price.lines} == {
         "security_score": Decimal("0.9063"),
         "claims_history": Decimal("0.95"),
@@ -50,14 +50,14 @@ def test_filed_premium_by_hand(sme: ProductSpec, applicant: Applicant) -> None:
         "mlps_level": Decimal("1.0"),
     }
     assert price.product == Decimal("0.860985")
-    assert price.exact == Decimal("4649.319")
-    assert price.premium.amount == Decimal("4649.32")
+    assert price.exact == Decimal("11192.805")
+    assert price.premium.amount == Decimal("11192.81")
 
 
 def test_a_higher_retention_takes_the_retention_discount(sme: ProductSpec) -> None:
-    # Retention 20,000 → 0.92: 5,400 × 0.9063 × 0.95 × 0.92 = 4,277.37348 → ¥4,277.37.
+    # Retention 20,000 → 0.92: 13,000 × 0.9063 × 0.95 × 0.92 = 10,297.3806 → ¥10,297.38.
     option = price_option(sme, make_applicant(), limit=1_000_000, retention=20_000)
-    assert option.filed_premium.amount == Decimal("4277.37")
+    assert option.filed_premium.amount == Decimal("10297.38")
     assert option.worksheet.step("coefficient:retention").rounded == Decimal("0.92")
 
 
@@ -75,8 +75,8 @@ def test_the_product_is_clamped_to_the_filed_bound_and_flagged(sme: ProductSpec)
     assert price.product == Decimal("1.6")
     assert price.product_flag is not None
     assert price.product_flag.kind == "lowered_to_hi"
-    # Base 3,240 (limit 500,000, R2, G1) × 1.6 = 5,184.
-    assert price.premium.amount == Decimal("5184.00")
+    # Base 7,800 (limit 500,000, R2, G1) × 1.6 = 12,480.
+    assert price.premium.amount == Decimal("12480.00")
 
 
 def test_undeclared_claims_count_as_one_and_are_flagged(sme: ProductSpec) -> None:

@@ -39,11 +39,11 @@ def test_three_options_are_priced_in_the_order_asked(
     options = price_options(sme, applicant, limits=[2_000_000, 500_000, 1_000_000])
     assert [o.limit.amount for o in options] == [2_000_000, 500_000, 1_000_000]
     assert {o.product for o in options} == {"shifan-pc/sme-cyber-comprehensive@1"}
-    # Base premiums for R2/G1: 8,640, 3,240, 5,400, each × 0.860985.
+    # Base premiums for R2/G1: 20,800, 7,800, 13,000, each × 0.860985.
     assert [o.filed_premium.amount for o in options] == [
-        Decimal("7438.91"),  # 8,640 × 0.860985 = 7,438.9104
-        Decimal("2789.59"),  # 3,240 × 0.860985 = 2,789.5914
-        Decimal("4649.32"),  # 5,400 × 0.860985 = 4,649.319
+        Decimal("17908.49"),  # 20,800 × 0.860985 = 17,908.488
+        Decimal("6715.68"),  # 7,800 × 0.860985 = 6,715.683
+        Decimal("11192.81"),  # 13,000 × 0.860985 = 11,192.805
     ]
     # The same scenarios in every model; only the terms differ.
     models = [o.worksheet.model for o in options]
