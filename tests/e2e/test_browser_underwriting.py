@@ -93,9 +93,10 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     )
     expect(sheet.locator("tr[data-step=credibility]")).to_contain_text("信度因子")
     expect(sheet.locator("tr[data-step=credible_frequency]")).to_contain_text("采用的出险频率")
-    in_english = browser.new_context(locale="en-US").new_page()
+    in_english = browser.new_context().new_page()
     sign_in(in_english, site, "underwriter")
     in_english.goto(underwriter.url)
+    in_english.click("a[data-lang=en]")
     english = in_english.get_by_test_id("worksheet").first
     expect(english.locator("tr[data-part=experience]")).to_contain_text("Claims experience")
     expect(english.locator("tr[data-step=credibility]")).to_contain_text("Credibility Z")
