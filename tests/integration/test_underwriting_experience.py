@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 
 import numpy as np
@@ -148,6 +149,27 @@ def test_a_quote_prices_on_its_insurers_experience_of_the_section_and_keeps_it(
         o.technical_premium for o in quote.options
     ]
     assert {o.experience for o in decided.options} == {expected}
+    # The bound option keeps it, and an endorsement re-rates the bound option with it.
+    with platform.uow(buyer) as uow:
+        version = uow.underwriting.quote(quote_id).version
+        policy = lifecycle.bind(
+            uow, quote_id, option_index=0, expected_version=version, start=date(2026, 1, 1)
+        )
+        uow.commit()
+    assert policy.terms.option.experience == expected
+    new_limit = quote.options[1].limit
+    assert new_limit is not None
+    with platform.uow(buyer) as uow:
+        event = lifecycle.endorse_limit(
+            uow, policy.id, new_limit=new_limit.amount, effective=date(2026, 3, 1)
+        )
+        uow.commit()
+    assert (
+        Decimal(event.detail["new_annual_premium"])
+        == price_option(
+            spec, applicant, limit=new_limit.amount, experience=expected
+        ).filed_premium.amount
+    )
     # A new quote reads the experience as it stands now: 800 policy-years, 215 claims.
     _buyer, later_id = _quote(platform, 42)
     with platform.uow(underwriter) as uow:
