@@ -8,9 +8,13 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 from playwright.sync_api import Browser, expect
 
+from liubu.accounts.model import SYSTEM
+from liubu.bootstrap import Platform
+from liubu.experience import ExperienceData
 from tests.e2e.browser import demo_site
 from tests.e2e.test_browser_shell import sign_in
 
@@ -21,8 +25,29 @@ SME = "shifan-pc/sme-cyber-comprehensive@2"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with demo_site(Path(tmp_path_factory.mktemp("underwriting"))) as (_platform, base):
+    with demo_site(Path(tmp_path_factory.mktemp("underwriting"))) as (platform, base):
+        _store_section_experience(platform)
         yield base
+
+
+def _store_section_experience(platform: Platform) -> None:
+    """The demo insurer's experience of the demo enterprise's section (C) for the SME product:
+    300 policy-years, 6 claims — so its quotes show the credibility steps."""
+    n = 300
+    data = ExperienceData(
+        policy_id=np.array([f"E2E-{i:04d}" for i in range(n)]),
+        period=np.full(n, 2025),
+        factors={"industry_section": np.full(n, "C")},
+        exposure=np.ones(n),
+        claim_count=np.array([1 if i < 6 else 0 for i in range(n)]),
+        incurred_loss=np.array([80_000.0 if i < 6 else 0.0 for i in range(n)]),
+        source="e2e.csv",
+    )
+    with platform.uow(SYSTEM) as uow:
+        insurer = uow.organisations.find_by_code("shifan-pc")
+        assert insurer is not None
+        uow.experience.add_rows(data, product_ref=SME, tenant_id=insurer.id)
+        uow.commit()
 
 
 def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site: str) -> None:
@@ -55,6 +80,30 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     underwriter.click("[data-slug=underwriting]")
     underwriter.locator(f"tr[data-quote='{first_quote}'] [data-testid=open-quote]").click()
     expect(underwriter.get_by_test_id("worksheet").first).to_contain_text("技术保费")
+    # The insurer's experience of the section, blended by credibility, before the technical
+    # premium: prior, experience, Z and the frequency used, in Chinese and in English.
+    sheet = underwriter.get_by_test_id("worksheet").first
+    expect(sheet.locator("tr[data-part=experience]")).to_contain_text("理赔经验")
+    for code in ("experience_prior_frequency", "experience_frequency", "credibility"):
+        expect(sheet.locator(f"tr[data-step={code}]")).to_have_count(1)
+    expect(sheet.locator("tr[data-step=experience_exposure] td.amount").nth(1)).to_have_text("300")
+    expect(sheet.locator("tr[data-step=experience_claims]")).to_contain_text("6")
+    expect(sheet.locator("tr[data-step=experience_frequency] td.amount").nth(1)).to_have_text(
+        "0.02"
+    )
+    expect(sheet.locator("tr[data-step=credibility]")).to_contain_text("信度因子")
+    expect(sheet.locator("tr[data-step=credible_frequency]")).to_contain_text("采用的出险频率")
+    in_english = browser.new_context().new_page()
+    sign_in(in_english, site, "underwriter")
+    in_english.goto(underwriter.url)
+    in_english.click("a[data-lang=en]")
+    english = in_english.get_by_test_id("worksheet").first
+    expect(english.locator("tr[data-part=experience]")).to_contain_text("Claims experience")
+    expect(english.locator("tr[data-step=credibility]")).to_contain_text("Credibility Z")
+    expect(english.locator("tr[data-step=credible_frequency]")).to_contain_text(
+        "Claim frequency used"
+    )
+    in_english.context.close()
     # Why the technical premium is what it is: the expected loss by scenario and by coverage,
     # each split adding up to the worksheet's expected insured loss (to the yuan, as shown).
     for split in ("by_scenario", "by_coverage"):

@@ -7,7 +7,10 @@ Two prices for every quote option, side by side, with a rating worksheet showing
 - filed premium = base premium × Π coefficients of the product's filed rate plan, each clamped
   to its filed range and the product to the filed bound.
 
-Their ratio (rate adequacy) feeds the referral rules. Also: eligibility, underwriting authority,
+When the insurer has claims experience of the applicant's segment, the technical premium's claim
+frequency is the credibility blend of the library's and the experience's
+(:mod:`liubu.underwriting.experience_credit`). Their ratio (rate adequacy) feeds the referral
+rules. Also: eligibility, underwriting authority,
 mid-term endorsement premium, cancellation refunds and the claims-history coefficient for
 renewals. Nothing here touches a database, the web or the CLI; the security score, grade and
 modifiers come from the assessment as plain values.
@@ -25,6 +28,13 @@ from liubu.underwriting.authority import (
 from liubu.underwriting.calibration import CalibrationReport, calibration_report
 from liubu.underwriting.calibration import benchmarks as calibration_benchmarks
 from liubu.underwriting.eligibility import EligibilityFailure, check_eligibility
+from liubu.underwriting.experience_credit import (
+    CredibilitySettings,
+    ExperienceCredit,
+    SegmentExperience,
+    credibility_settings,
+    experience_credit,
+)
 from liubu.underwriting.filed import CoefficientLine, FiledPrice, filed_price
 from liubu.underwriting.group_records import (
     Certificate,
@@ -109,9 +119,11 @@ __all__ = [
     "Certificate",
     "CoefficientLine",
     "CoverageMapping",
+    "CredibilitySettings",
     "EligibilityFailure",
     "EngineSettings",
     "EnterpriseSnapshot",
+    "ExperienceCredit",
     "FiledPremiumAtScore",
     "FiledPrice",
     "GroupMember",
@@ -137,6 +149,7 @@ __all__ = [
     "ReferralRules",
     "RegisteredEnterprise",
     "SchemeKind",
+    "SegmentExperience",
     "Step",
     "Submission",
     "SupplierAccess",
@@ -159,11 +172,13 @@ __all__ = [
     "claims_history_coefficient",
     "claims_history_level",
     "create_scheme",
+    "credibility_settings",
     "decide_referral",
     "decides_referrals",
     "decline_invitation",
     "endorse_limit",
     "evaluate_referral",
+    "experience_credit",
     "filed_price",
     "group_spec",
     "leave_scheme",

@@ -1,6 +1,8 @@
 """Use cases of underwriting and policy administration: quote → refer/decide → bind → endorse →
 cancel → renew. Prices come from :mod:`liubu.underwriting.quote` (technical and filed, with the
-worksheet); the applicant from the enterprise's current assessment."""
+worksheet); the applicant from the enterprise's current assessment; the insurer's claims
+experience of the applicant's segment from the underwriting repository (read when a quote is
+asked for, kept on each option, and passed again whenever that option is re-priced)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from liubu.products import FILED, ProductSpec, ProductsUnitOfWork, parse_product
 from liubu.underwriting.applicant import Applicant
 from liubu.underwriting.authority import OverrideAuthority, authority_for, check_override
 from liubu.underwriting.eligibility import check_eligibility
+from liubu.underwriting.experience_credit import SegmentExperience
 from liubu.underwriting.options import BoundTerms, OptionStatus, PricedOption, QuoteDecision
 from liubu.underwriting.policy_money import cancellation_refund, pro_rata_premium
 from liubu.underwriting.quote import price_option, price_options, technical_breakdown
@@ -147,7 +150,10 @@ def _request_quotes(
     for reference in products_wanted:
         spec, insurer_tenant = _spec(uow, reference)
         wanted = (limits or {}).get(reference)
-        for entry in priced_product(spec, applicant, limits=wanted):
+        experience = uow.underwriting.segment_experience(
+            spec.product_id, applicant.industry_section
+        )
+        for entry in priced_product(spec, applicant, limits=wanted, experience=experience):
             by_insurer.setdefault((insurer_tenant, spec.insurer), []).append(entry)
     now = _now()
     quotes = []
@@ -174,11 +180,15 @@ request_quotes = _committed(_request_quotes)
 
 
 def priced_product(
-    spec: ProductSpec, applicant: Applicant, *, limits: Sequence[Decimal] | None = None
+    spec: ProductSpec,
+    applicant: Applicant,
+    *,
+    limits: Sequence[Decimal] | None = None,
+    experience: SegmentExperience | None = None,
 ) -> list[PricedOption]:
-    """The product's options (three limits by default), priced and each with its referral
-    decision; an applicant the product does not accept gets one declined entry naming the
-    rules it fails, unpriced."""
+    """The product's options (three limits by default), priced (with the insurer's claims
+    ``experience`` of the segment, if any) and each with its referral decision; an applicant the
+    product does not accept gets one declined entry naming the rules it fails, unpriced."""
     failures = check_eligibility(
         spec,
         industry_section=applicant.industry_section,
@@ -201,7 +211,8 @@ def priced_product(
             )
         ]
     entries = []
-    for option in price_options(spec, applicant, limits=limits or list(spec.limit_options[:3])):
+    chosen = limits or list(spec.limit_options[:3])
+    for option in price_options(spec, applicant, limits=chosen, experience=experience):
         referral = evaluate_referral(applicant, option)
         entries.append(
             PricedOption.priced(
@@ -297,7 +308,11 @@ def _reprice(
     spec, _tenant = _spec(uow, option.product)
     assert option.limit is not None  # only priced options are referred
     priced = price_option(
-        spec, quote.submission.applicant(), limit=option.limit.amount, overrides=overrides
+        spec,
+        quote.submission.applicant(),
+        limit=option.limit.amount,
+        overrides=overrides,
+        experience=option.experience,
     )
     check_override(authority, overrides=priced.overrides, limit=priced.limit)
     assert option.name is not None
@@ -328,6 +343,7 @@ def option_breakdown(uow: LifecycleUnitOfWork, quote_id: str, index: int) -> dic
         quote.submission.applicant(),
         limit=option.limit.amount,
         retention=option.retention.amount,
+        experience=option.experience,
     )
     again = None if found is None else found["technical_premium"]
     if found is None or again != quoted:
@@ -476,7 +492,12 @@ def endorse_limit(
     require(uow.principal, *BUYERS, kinds=_KINDS)
     policy = _in_force(uow, policy_id, effective)
     spec, _tenant = _spec(uow, policy.product_ref)
-    priced = price_option(spec, policy.submission.applicant(), limit=new_limit)
+    priced = price_option(
+        spec,
+        policy.submission.applicant(),
+        limit=new_limit,
+        experience=policy.terms.option.experience,
+    )
     new_annual = priced.filed_premium.amount
     change = pro_rata_premium(
         new_annual - policy.annual_premium,

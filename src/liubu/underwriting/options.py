@@ -3,7 +3,8 @@ the bound terms (承保条件) that claims will read.
 
 Each record has ``to_dict`` (the JSON the API shows and the store keeps, with a ``schema``
 version) and ``from_dict`` (which also reads rows stored before the version field, and the pilot
-book's synthetic options that carry no worksheet or referral).
+book's synthetic options that carry no worksheet or referral). Option schema 2 adds the claims
+experience of the segment the technical premium was priced with (schema 1 options had none).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from typing import Any
 
 from liubu.core import Money
 from liubu.products import Text
+from liubu.underwriting.experience_credit import SegmentExperience
 from liubu.underwriting.quote import QuoteOption
 from liubu.underwriting.referral import Referral
 from liubu.underwriting.submission import check_schema
 from liubu.underwriting.worksheet import Worksheet
 
-OPTION_SCHEMA = 1
+OPTION_SCHEMA = 2
 
 
 class OptionStatus(StrEnum):
@@ -52,7 +54,10 @@ class PricedOption:
     """One option of a quote: product, limit and retention, both premiums, their ratio, the
     worksheet, the referral decision and the status. A declined product has no price (the
     money fields and the worksheet are None). ``overrides`` maps each overridden factor to
-    (guided value, value applied)."""
+    (guided value, value applied). ``experience`` is the insurer's claims experience of the
+    segment, in aggregate, that the technical premium was priced with: re-pricing the option
+    (a decision with overrides, the breakdown, an endorsement) passes it again, so it gives the
+    figure quoted whatever the experience store holds since."""
 
     product: str
     insurer: str
@@ -66,6 +71,7 @@ class PricedOption:
     rate_adequacy: Decimal | None = None
     worksheet: Worksheet | None = None
     overrides: Mapping[str, tuple[Decimal | None, Decimal]] = field(default_factory=dict)
+    experience: SegmentExperience | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "overrides", MappingProxyType(dict(self.overrides)))
@@ -87,6 +93,7 @@ class PricedOption:
             rate_adequacy=option.rate_adequacy,
             worksheet=option.worksheet,
             overrides=option.overrides,
+            experience=option.experience,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,12 +116,14 @@ class PricedOption:
             "worksheet": None if self.worksheet is None else self.worksheet.to_dict(),
             "status": str(self.status),
             "referral": None if self.referral is None else self.referral.to_dict(),
+            "experience": None if self.experience is None else self.experience.to_dict(),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PricedOption:
         check_schema(data, current=OPTION_SCHEMA, what="quote option")
         name, referral, worksheet = data.get("name"), data.get("referral"), data.get("worksheet")
+        experience = data.get("experience")
         return cls(
             product=str(data["product"]),
             insurer=str(data.get("insurer", "")),
@@ -131,6 +140,7 @@ class PricedOption:
                 k: (_decimal(g), Decimal(str(v)))
                 for k, (g, v) in (data.get("overrides") or {}).items()
             },
+            experience=None if experience is None else SegmentExperience.from_dict(experience),
         )
 
 

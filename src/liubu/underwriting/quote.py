@@ -23,6 +23,12 @@ from liubu.core import Money
 from liubu.products import ProductSpec, Text
 from liubu.risk import Modifier
 from liubu.underwriting.applicant import Applicant
+from liubu.underwriting.experience_credit import (
+    ExperienceCredit,
+    SegmentExperience,
+    experience_credit,
+    prior_frequency,
+)
 from liubu.underwriting.exposure import ProductExposure, exposure_of, for_product
 from liubu.underwriting.filed import FiledPrice, filed_price
 from liubu.underwriting.labels import note
@@ -32,6 +38,7 @@ from liubu.underwriting.terms import OptionTerms, check_limit, option_terms
 from liubu.underwriting.worksheet import (
     Worksheet,
     adequacy_steps,
+    experience_steps,
     filed_steps,
     rate_adequacy,
     technical_steps,
@@ -41,7 +48,9 @@ from liubu.underwriting.worksheet import (
 @dataclass(frozen=True)
 class QuoteOption:
     """One priced option: the product, the limit and retention, both premiums, their ratio and
-    the worksheet. ``overrides`` maps each overridden factor to (guided value, value asked)."""
+    the worksheet. ``overrides`` maps each overridden factor to (guided value, value asked);
+    ``experience`` is the insurer's claims experience of the segment the technical premium was
+    priced with (None: none given)."""
 
     product: str
     insurer: str
@@ -52,6 +61,7 @@ class QuoteOption:
     rate_adequacy: Decimal | None
     worksheet: Worksheet
     overrides: Mapping[str, tuple[Decimal | None, Decimal]] = field(default_factory=dict)
+    experience: SegmentExperience | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +78,7 @@ class QuoteOption:
                 k: [None if g is None else str(g), str(v)] for k, (g, v) in self.overrides.items()
             },
             "worksheet": self.worksheet.to_dict(),
+            "experience": None if self.experience is None else self.experience.to_dict(),
         }
 
 
@@ -80,13 +91,16 @@ def price_option(
     overrides: Mapping[str, object] | None = None,
     loads: Loads | None = None,
     engine: EngineSettings | None = None,
+    experience: SegmentExperience | None = None,
 ) -> QuoteOption:
     """Price one option of ``spec`` for ``applicant``: ``limit`` from ``spec.limit_options``,
     ``retention`` from :func:`retention_options` (the product's by default), coefficient
-    ``overrides`` by factor, ``loads`` (the insurer's from ``data/loads.yaml`` by default) and
-    the ``engine`` settings."""
+    ``overrides`` by factor, ``loads`` (the insurer's from ``data/loads.yaml`` by default), the
+    ``engine`` settings and the insurer's claims ``experience`` of the applicant's segment
+    (blended into the technical premium's frequency by credibility:
+    :mod:`liubu.underwriting.experience_credit`)."""
     exposure = for_product(exposure_of(applicant), spec)
-    return _price(spec, applicant, exposure, limit, retention, overrides, loads, engine)
+    return _price(spec, applicant, exposure, limit, retention, overrides, loads, engine, experience)
 
 
 def price_options(
@@ -98,6 +112,7 @@ def price_options(
     overrides: Mapping[str, object] | None = None,
     loads: Loads | None = None,
     engine: EngineSettings | None = None,
+    experience: SegmentExperience | None = None,
 ) -> tuple[QuoteOption, ...]:
     """Price several options of ``spec`` (every limit option by default) at once.
 
@@ -109,7 +124,7 @@ def price_options(
         check_limit(spec, limit)
     exposure = for_product(exposure_of(applicant), spec)
     return tuple(
-        _price(spec, applicant, exposure, limit, retention, overrides, loads, engine)
+        _price(spec, applicant, exposure, limit, retention, overrides, loads, engine, experience)
         for limit in chosen
     )
 
@@ -122,13 +137,17 @@ def technical_breakdown(
     retention: object | None = None,
     loads: Loads | None = None,
     engine: EngineSettings | None = None,
+    experience: SegmentExperience | None = None,
 ) -> dict[str, Any] | None:
     """Why the technical premium of an option is what it is: the expected insured loss split by
     scenario and by coverage, with the premium the same inputs give (``None`` when the option
-    has no technical premium). Priced again from the inputs: the engine is deterministic."""
+    has no technical premium). Priced again from the inputs (the ``experience`` the option was
+    priced with included): the engine is deterministic."""
     exposure = for_product(exposure_of(applicant), spec)
     mapped = option_terms(spec, limit=limit, retention=retention)
-    technical = _technical(spec, exposure, mapped, loads, engine or EngineSettings())
+    technical, _credit = _technical(
+        spec, exposure, mapped, loads, engine or EngineSettings(), experience
+    )
     if technical is None:
         return None
     return {"technical_premium": str(technical.premium.amount), **technical.breakdown()}
@@ -142,12 +161,16 @@ def technical_price_of(
     retention: object | None = None,
     loads: Loads | None = None,
     engine: EngineSettings | None = None,
+    experience: SegmentExperience | None = None,
 ) -> TechnicalPrice | None:
     """The technical price of one option alone (no filed premium: for an applicant the rate
     plan does not reach, e.g. in the calibration report); ``None`` when nothing is modelled."""
     exposure = for_product(exposure_of(applicant), spec)
     mapped = option_terms(spec, limit=limit, retention=retention)
-    return _technical(spec, exposure, mapped, loads, engine or EngineSettings())
+    technical, _credit = _technical(
+        spec, exposure, mapped, loads, engine or EngineSettings(), experience
+    )
+    return technical
 
 
 def _technical(
@@ -156,13 +179,23 @@ def _technical(
     mapped: OptionTerms,
     loads: Loads | None,
     engine: EngineSettings,
-) -> TechnicalPrice | None:
-    """The option's technical price; None when nothing of it is modelled."""
+    experience: SegmentExperience | None = None,
+) -> tuple[TechnicalPrice | None, ExperienceCredit | None]:
+    """The option's technical price (None when nothing of it is modelled) and, with
+    ``experience``, the credibility blend it was priced with: the library model is priced, its
+    claim frequency λ₀ read, and — when the experience earns credibility — the model with every
+    scenario's frequency scaled by m = λ / λ₀ is priced once more (module
+    :mod:`liubu.underwriting.experience_credit`)."""
     if not (mapped.modelled and exposure.scenarios):
-        return None
-    return price_scenarios(
-        exposure.scenarios, mapped.terms, loads or loads_for(spec.insurer), engine
-    )
+        return None, None
+    chosen = loads or loads_for(spec.insurer)
+    library = price_scenarios(exposure.scenarios, mapped.terms, chosen, engine)
+    if experience is None:
+        return library, None
+    credit = experience_credit(prior_frequency(library.result), experience)
+    if not credit.applied:
+        return library, credit
+    return price_scenarios(credit.scaled(exposure.scenarios), mapped.terms, chosen, engine), credit
 
 
 def _price(
@@ -174,17 +207,18 @@ def _price(
     overrides: Mapping[str, object] | None,
     loads: Loads | None,
     engine: EngineSettings | None,
+    experience: SegmentExperience | None = None,
 ) -> QuoteOption:
     mapped = option_terms(spec, limit=limit, retention=retention)
     settings = engine or EngineSettings()
-    technical = _technical(spec, exposure, mapped, loads, settings)
+    technical, credit = _technical(spec, exposure, mapped, loads, settings, experience)
     filed = filed_price(
         spec, applicant, limit=mapped.limit, retention=mapped.retention, overrides=overrides
     )
     technical_premium = None if technical is None else technical.premium
     exact, rounded = rate_adequacy(filed.premium, technical_premium)
     worksheet = _worksheet(
-        spec, applicant, exposure, mapped, technical, filed, settings, (exact, rounded)
+        spec, applicant, exposure, mapped, technical, filed, settings, (exact, rounded), credit
     )
     return QuoteOption(
         product=spec.product_id,
@@ -200,6 +234,7 @@ def _price(
             for line in filed.lines
             if line.source == "override" and line.requested is not None
         },
+        experience=experience,
     )
 
 
@@ -212,6 +247,7 @@ def _worksheet(
     filed: FiledPrice,
     settings: EngineSettings,
     adequacy: tuple[Decimal | None, Decimal | None],
+    credit: ExperienceCredit | None = None,
 ) -> Worksheet:
     model: dict[str, Any] = {
         "industry_section": applicant.industry_section,
@@ -230,6 +266,7 @@ def _worksheet(
         "terms": mapped.to_dict(),
         "engine": settings.to_dict(),
         "result": None if technical is None else technical.summary(),
+        "experience": None if credit is None else credit.to_dict(),
     }
     return Worksheet(
         product=spec.product_id,
@@ -240,7 +277,8 @@ def _worksheet(
         technical=technical_steps(technical),
         filed=filed_steps(spec.rate_plan.basis, filed),
         adequacy=adequacy_steps(*adequacy),
-        notes=_notes(spec, exposure, mapped, technical),
+        notes=_notes(spec, exposure, mapped, technical, credit),
+        experience=() if technical is None else experience_steps(credit),
     )
 
 
@@ -262,8 +300,21 @@ def _notes(
     exposure: ProductExposure,
     mapped: OptionTerms,
     technical: TechnicalPrice | None,
+    credit: ExperienceCredit | None = None,
 ) -> tuple[Text, ...]:
     notes = list(mapped.notes)
+    if credit is not None and credit.reason == "below_minimum":
+        settings = credit.settings
+        exposure_years = credit.experience.exposure_years
+        notes.append(
+            note(
+                "experience_below_minimum",
+                exposure=format(exposure_years.normalize(), "f"),
+                minimum=format(settings.min_exposure_years.normalize(), "f"),
+            )
+        )
+    elif credit is not None and credit.reason == "no_prior_frequency":
+        notes.append(note("experience_no_prior"))
     for name, needs in exposure.left_out.items():
         notes.append(note("scenario_left_out", scenario=name, coverages=", ".join(needs)))
     if not mapped.modelled:

@@ -60,6 +60,7 @@ class UnderwritingCode(StrEnum):
     BAD_ENGINE = "underwriting.bad_engine"
     LIMIT_NOT_OFFERED = "underwriting.limit_not_offered"
     RETENTION_NOT_OFFERED = "underwriting.retention_not_offered"
+    BAD_EXPERIENCE = "underwriting.bad_experience"
 
 
 def message(code: UnderwritingCode, lang: str) -> str:

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from liubu.accounts import UnitOfWork
+from liubu.underwriting.experience_credit import SegmentExperience
 from liubu.underwriting.options import BoundTerms, PricedOption, QuoteDecision
 from liubu.underwriting.submission import Submission
 
@@ -102,6 +103,13 @@ class UnderwritingRepository(Protocol):
     def policies(self) -> Sequence[Policy]: ...
     def policy_by_number(self, number: str) -> Policy | None: ...
     def events(self, policy_id: str) -> Sequence[PolicyEvent]: ...
+    def segment_experience(
+        self, product_ref: str, industry_section: str
+    ) -> SegmentExperience | None:
+        """The claims experience, in aggregate, of the insurer that owns ``product_ref`` (not the
+        caller's: an enterprise asks for a quote) for GB/T 4754 section ``industry_section``: its
+        rows tagged with the product or untagged; None when it has none. Never a row."""
+        ...
 
 
 class UnderwritingUnitOfWork(UnitOfWork, Protocol):

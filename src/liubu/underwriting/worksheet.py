@@ -15,11 +15,13 @@ from typing import Any
 
 from liubu.core import Money, half_up
 from liubu.products import RatingFactorTerm, Text, load_vocabulary
+from liubu.underwriting.experience_credit import ExperienceCredit
 from liubu.underwriting.filed import CoefficientLine, FiledPrice
 from liubu.underwriting.labels import label, note
 from liubu.underwriting.technical import TechnicalPrice
 
 ADEQUACY_QUANTUM = Decimal("0.0001")
+FREQUENCY_QUANTUM = Decimal("0.000001")
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -57,8 +59,9 @@ class Step:
 
 @dataclass(frozen=True)
 class Worksheet:
-    """Inputs, model summary, and the steps of the technical premium, the filed premium and the
-    rate adequacy, with notes on what the model leaves out."""
+    """Inputs, model summary, and the steps of the claims experience's credibility, the
+    technical premium, the filed premium and the rate adequacy, with notes on what the model
+    leaves out. (Worksheets stored before the experience steps read back with none.)"""
 
     product: str
     limit: Decimal
@@ -69,10 +72,11 @@ class Worksheet:
     filed: tuple[Step, ...]
     adequacy: tuple[Step, ...]
     notes: tuple[Text, ...]
+    experience: tuple[Step, ...] = ()
 
     def step(self, code: str) -> Step:
         """The first step with ``code`` (coefficient steps are ``coefficient:<factor>``)."""
-        for step in (*self.technical, *self.filed, *self.adequacy):
+        for step in (*self.experience, *self.technical, *self.filed, *self.adequacy):
             if step.code == code:
                 return step
         raise KeyError(code)
@@ -84,6 +88,7 @@ class Worksheet:
             "retention": str(self.retention),
             "inputs": dict(self.inputs),
             "model": dict(self.model),
+            "experience": [s.to_dict() for s in self.experience],
             "technical": [s.to_dict() for s in self.technical],
             "filed": [s.to_dict() for s in self.filed],
             "adequacy": [s.to_dict() for s in self.adequacy],
@@ -104,6 +109,7 @@ class Worksheet:
             filed=tuple(Step.from_dict(s) for s in data.get("filed", ())),
             adequacy=tuple(Step.from_dict(s) for s in data.get("adequacy", ())),
             notes=tuple(_text(n) for n in data.get("notes", ())),
+            experience=tuple(Step.from_dict(s) for s in data.get("experience", ())),
         )
 
 
@@ -124,6 +130,83 @@ def _fen(value: Decimal) -> Decimal:
 
 def _money_step(code: str, value: Decimal, **detail: Any) -> Step:
     return Step(code, label(code), value, _fen(value), MappingProxyType(detail))
+
+
+def experience_steps(credit: ExperienceCredit | None) -> tuple[Step, ...]:
+    """The credibility blend of the library's claim frequency and the insurer's experience of
+    the segment (:mod:`liubu.underwriting.experience_credit`); one step saying none was found
+    (the library's frequency used) without experience."""
+    if credit is None:
+        return (
+            Step(
+                "experience_none",
+                label("experience_none"),
+                detail=MappingProxyType({"available": False, "multiplier": "1"}),
+            ),
+        )
+    found = credit.experience
+    settings = credit.settings
+    observed = credit.experience_frequency
+    return (
+        _frequency_step(
+            "experience_prior_frequency", credit.prior_frequency, formula="−ln P(S = 0)"
+        ),
+        Step(
+            "experience_exposure",
+            label("experience_exposure"),
+            found.exposure_years,
+            half_up(found.exposure_years, Decimal("0.01")),
+            MappingProxyType(
+                {
+                    "rows": found.rows,
+                    "industry_section": found.industry_section,
+                    "product_ref": found.product_ref,
+                    "source": found.source,
+                    "min_exposure_years": str(settings.min_exposure_years),
+                }
+            ),
+        ),
+        Step("experience_claims", label("experience_claims"), Decimal(found.claims)),
+        Step(
+            "experience_frequency",
+            label("experience_frequency"),
+            observed,
+            None if observed is None else half_up(observed, FREQUENCY_QUANTUM),
+            MappingProxyType({"formula": "N / E"}),
+        ),
+        Step(
+            "credibility",
+            label("credibility"),
+            credit.credibility,
+            half_up(credit.credibility, ADEQUACY_QUANTUM),
+            MappingProxyType(
+                {
+                    "formula": "E / (E + k), k = 1 / (λ₀ · cv²)",
+                    "k": None if credit.k is None else str(credit.k),
+                    "cv": str(settings.cv),
+                    "cv_assumption": settings.assumption,
+                    "reason": credit.reason,
+                }
+            ),
+        ),
+        _frequency_step(
+            "credible_frequency",
+            credit.credible_frequency,
+            formula="Z · N / E + (1 − Z) · λ₀",
+        ),
+        Step(
+            "experience_multiplier",
+            label("experience_multiplier"),
+            credit.multiplier,
+            half_up(credit.multiplier, ADEQUACY_QUANTUM),
+            MappingProxyType({"formula": "λ / λ₀", "applied": credit.applied}),
+        ),
+    )
+
+
+def _frequency_step(code: str, value: Decimal | None, **detail: Any) -> Step:
+    rounded = None if value is None else half_up(value, FREQUENCY_QUANTUM)
+    return Step(code, label(code), value, rounded, MappingProxyType(detail))
 
 
 def technical_steps(price: TechnicalPrice | None) -> tuple[Step, ...]:

@@ -42,5 +42,6 @@ def test_every_shipped_data_file_loads() -> None:
         "claims_history.yaml",
         "short_rate.yaml",
         "scenario_scope.yaml",
+        "experience_credit.yaml",
     ):
         assert load_data(name).get(("version",)) == 1
