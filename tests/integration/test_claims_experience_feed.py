@@ -52,7 +52,15 @@ def test_claims_feed_the_experience_the_indication_reads(platform: Platform) -> 
     assert data.exposure[0] == pytest.approx(days / 365, abs=5e-7)
     assert list(data.claim_count) == [1]
     assert data.incurred_loss[0] == pytest.approx(float(expected), abs=5e-3)
-    assert set(data.factor_names) == {"security_grade", "mlps_level"}
+    assert set(data.factor_names) == {"security_grade", "mlps_level", "industry_section"}
+    section = world.policy.submission.enterprise.industry_section
+    assert list(data.factor("industry_section")) == [section]
+    # the fed row is the segment experience the technical premium blends with its prior
+    with platform.uow(world.manager) as uow:
+        segment = uow.underwriting.segment_experience(SME, section)
+    assert segment is not None
+    assert segment.claims == 1
+    assert float(segment.exposure_years) == pytest.approx(days / 365, abs=5e-6)
     # Rebuilding gives the same rows, not twice as many.
     with platform.uow(world.manager) as uow:
         claims.experience_from_claims(uow, SME, as_of=as_of)

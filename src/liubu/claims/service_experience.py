@@ -23,7 +23,9 @@ One row per policy (its number) and policy year (the year of its inception):
 - ``claim_count`` = its claims with anything incurred (a claim closed without payment counts
   none); ``incurred_loss`` = Σ over its claims of paid + outstanding case reserve − recovered;
 - factors: ``security_grade`` (the grade priced at binding) and ``mlps_level`` (``none`` when
-  not graded) — the factors the filed rate plans rate on.
+  not graded) — the factors the filed rate plans rate on — and ``industry_section`` (GB/T 4754),
+  the segment whose experience the technical premium blends with the library's prior
+  (``liubu.underwriting.experience_credit``).
 
 A policy-period already stored from an imported file keeps the file's row (the store leaves the
 fed one out).
@@ -57,7 +59,7 @@ class ClaimsExperience:
     exposure_years: Decimal
 
 
-Row = tuple[str, int, float, int, Decimal, str, str]
+Row = tuple[str, int, float, int, Decimal, str, str, str]
 
 
 def _row(uow: ClaimsUnitOfWork, policy: Policy, day: date) -> Row | None:
@@ -78,6 +80,7 @@ def _row(uow: ClaimsUnitOfWork, policy: Policy, day: date) -> Row | None:
         sum(losses.incurred, Decimal("0.00")),
         policy.submission.grade,
         "none" if mlps is None else str(mlps),
+        policy.submission.enterprise.industry_section,
     )
 
 
@@ -91,6 +94,7 @@ def _data(rows: list[Row]) -> ExperienceData:
         factors={
             "security_grade": np.array([r[5] for r in rows], dtype=np.str_),
             "mlps_level": np.array([r[6] for r in rows], dtype=np.str_),
+            "industry_section": np.array([r[7] for r in rows], dtype=np.str_),
         },
         source=SOURCE,
     )
