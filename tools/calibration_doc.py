@@ -17,7 +17,12 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from liubu.underwriting import CalibrationReport
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "calibration.md"
 
@@ -79,14 +84,20 @@ def _yuan(value: Decimal | float | None, places: int = 0) -> str:
     return "—" if value is None else f"¥{float(value):,.{places}f}"
 
 
-def grid_section() -> str:
-    """The calibration grid as ``liubu calibration report`` prints it."""
+@cache
+def grid_report() -> CalibrationReport:
+    """The calibration report of the grid's SME product (computed once per process)."""
     from liubu.products import load_reference_catalogue
     from liubu.underwriting import calibration_benchmarks, calibration_report
 
     wanted = calibration_benchmarks().product
     spec = next(s for s in load_reference_catalogue() if s.product_id == wanted)
-    report = calibration_report(spec)
+    return calibration_report(spec)
+
+
+def grid_section() -> str:
+    """The calibration grid as ``liubu calibration report`` prints it."""
+    report = grid_report()
     lines = [
         f"Product `{report.product}`, limit ¥{report.limit:,}, its default retention; "
         "ground-up library scenarios for the section and revenue, posture known by the score "

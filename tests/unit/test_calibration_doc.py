@@ -1,11 +1,13 @@
 """docs/calibration.md cannot go stale silently: its generated sections (the library's
 parameters, its sources, the calibration grid) equal what tools/calibration_doc.py produces from
-the code now, and the check notices a section that differs."""
+the code now, the check notices a section that differs, and the ranges the prose quotes are
+recomputed from the grid."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -71,3 +73,49 @@ def test_the_parameter_table_shows_every_parameter_of_the_data_file(now: dict[st
             assert cells[2].startswith("assumption")
         else:
             assert cells[2] == f"`{basis['source']}`"
+
+
+def _span(values: list[float], places: int, unit: str = "") -> str:
+    return f"{min(values):.{places}f}–{max(values):.{places}f}{unit}"
+
+
+def test_the_figures_written_by_hand_are_the_grids() -> None:
+    """Sections 4 and 5 quote ranges of the grid in prose: each is recomputed from the report."""
+    report = calibration_doc.grid_report()
+    rows = report.rows
+    text = " ".join(DOC.read_text("utf-8").split())
+    limit = float(report.limit)
+
+    def pick(revenue: int, sections: str, posture: str | None = None) -> list[Any]:
+        return [
+            r
+            for r in rows
+            if r.revenue == revenue
+            and r.industry in sections
+            and (posture is None or r.posture == posture)
+        ]
+
+    micro = pick(5_000_000, "CF")
+    it_firms = pick(200_000_000, "I")
+    mid = pick(30_000_000, "CFI")
+    filed = [r for r in rows if r.rate_adequacy is not None]
+    manufacturer = pick(30_000_000, "C", "average")[0]
+    assert manufacturer.filed_premium is not None
+    premium = float(manufacturer.filed_premium)
+    expected = [
+        _span([100 * r.claim_frequency for r in micro], 2, " %"),
+        _span([100 * r.loss_share_of_limit for r in micro], 2, " %"),
+        _span([100 * r.claim_frequency for r in it_firms], 1, " %"),
+        _span([100 * r.loss_share_of_limit for r in it_firms], 1, " %"),
+        _span([100 * r.claim_frequency for r in pick(30_000_000, "CF")], 2, " %"),
+        _span([100 * r.loss_share_of_limit for r in pick(30_000_000, "CF", "average")], 2, " %"),
+        _span([100 * float(r.technical_premium) / limit for r in mid], 1, " %"),
+        _span([100 * float(r.filed_premium) / limit for r in mid], 2, " %"),
+        _span([float(r.rate_adequacy) for r in filed], 2),
+        _span([float(r.rate_adequacy) for r in filed if r.posture == "average"], 2),
+        f"¥{premium:,.0f} against ¥{manufacturer.expected_loss:,.0f}",
+        f"loss ratio of {100 * manufacturer.expected_loss / premium:.0f} %",
+        f"{100 * report.benchmarks.pilot_rate_on_line:.2f} % rate on line",
+    ]
+    missing = [figure for figure in expected if figure not in text]
+    assert missing == [], "docs/calibration.md quotes other figures than the grid gives"
