@@ -76,6 +76,7 @@ def test_an_enterprise_goes_from_questionnaire_to_treatment_plan(
     page.click("[data-slug=diagnosis]")
     expect(page.get_by_test_id("page-title")).to_contain_text("保前诊断")
     expect(page.get_by_test_id("grade")).to_be_visible()
+    check_unscanned_factors_say_so(browser, page, site.url)
 
     # Questionnaire: a conditional question appears only when its condition holds.
     page.click("text=问卷")
@@ -109,6 +110,9 @@ def test_an_enterprise_goes_from_questionnaire_to_treatment_plan(
     )
     expect(page.locator("tr[data-code='vuln.known_exploited']")).to_contain_text("CVE-2024-38475")
     expect(page.get_by_test_id("grade")).to_have_text(re.compile("^[DE]$"))
+    # Scanned: the factors now show what the scan found, no longer the average.
+    expect(page.locator("tr[data-factor][data-unscanned]")).to_have_count(0)
+    expect(page.get_by_test_id("not-scanned-note")).to_have_count(0)
 
     # The treatment plan, ranked by money; the headline names only fixes worth doing and its
     # figure is the sum of the net savings their rows show.
@@ -143,3 +147,39 @@ def test_an_enterprise_goes_from_questionnaire_to_treatment_plan(
     first_fix = page.locator("[data-testid=fixes] tr[data-fix]").first
     expect(first_fix).to_be_visible()
     assert page.locator("[data-testid=fixes] tr[data-fix]").count() >= 3
+
+
+OUTSIDE_IN = ("network_exposure", "vulnerabilities", "tls", "email", "web")
+
+
+def check_unscanned_factors_say_so(browser: Browser, page: Page, base: str) -> None:
+    """Before any scan the outside-in factors are unknown: each counts 80 % of its points (the
+    average insured's share, score_model.yaml) and says so in words on the page and in the
+    report, in Chinese and in English — never the raw reason code."""
+    rows = page.locator("tr[data-factor][data-unscanned]")
+    expect(rows).to_have_count(len(OUTSIDE_IN))
+    for factor in OUTSIDE_IN:
+        expect(
+            page.locator(f"tr[data-factor='{factor}']").get_by_test_id("not-scanned")
+        ).to_have_text("未扫描（按平均水平计）")
+    expect(page.locator("tr[data-factor='network_exposure'] td.amount")).to_have_text("16.0 / 20")
+    expect(page.locator("tr[data-factor='controls']").get_by_test_id("not-scanned")).to_have_count(
+        0
+    )
+    expect(page.get_by_test_id("not-scanned-note")).to_contain_text("80 %")
+    expect(page.get_by_test_id("score")).not_to_contain_text("scan.not_run")
+    path = page.url.removeprefix(base)
+    english = browser.new_context(locale="en").new_page()
+    sign_in(english, base, "enterprise")
+    english.goto(f"{base}/lang/en?next={path}")
+    expect(english.locator("tr[data-factor='tls']").get_by_test_id("not-scanned")).to_have_text(
+        "Not scanned (counted at the average)"
+    )
+    expect(english.get_by_test_id("not-scanned-note")).to_contain_text("80 %")
+    report = english.request.get(f"{base}{path}/report")
+    assert report.ok
+    body = report.text()
+    assert body.count("未扫描（按平均水平计）") == len(OUTSIDE_IN)
+    assert body.count("Not scanned (counted at the average)") == len(OUTSIDE_IN)
+    assert "scan.not_run" not in body
+    english.context.close()

@@ -67,3 +67,25 @@ def test_the_navigation_stays_beside_the_page_on_a_laptop(browser: Browser, site
     expect(page.get_by_test_id("menu-button")).to_be_hidden()
     assert _width(page) <= LAPTOP
     context.close()
+
+
+def test_on_a_phone_the_score_factors_fit_and_say_not_scanned(phone: Page, site: str) -> None:
+    """The score card stacks its grade above the factors, so the factors table needs no sideways
+    scroll of its own and the unscanned demo enterprise's badges are in view, in English (the
+    longer label) too."""
+    sign_in(phone, site, "enterprise")
+    phone.goto(f"{site}/steps/diagnosis")
+    path = phone.url.removeprefix(site)
+    phone.goto(f"{site}/lang/en?next={path}")
+    factors = phone.locator("#score table.factors")
+    expect(factors).to_be_visible()
+    inner = factors.evaluate("t => [t.scrollWidth, t.clientWidth]")
+    assert inner[0] <= inner[1], inner
+    badges = phone.get_by_test_id("not-scanned")
+    expect(badges).to_have_count(5)
+    for badge in badges.all():
+        expect(badge).to_have_text("Not scanned (counted at the average)")
+        box = badge.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0, box
+        assert box["x"] + box["width"] <= PHONE, box

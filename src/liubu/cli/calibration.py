@@ -51,7 +51,7 @@ def report(
         "posture",
         "claims/yr",
         "mean claim",
-        "E[loss]",
+        "E\\[loss]",  # escaped: rich would read [loss] as a style
         "% limit",
         "technical",
         "filed",
