@@ -19,6 +19,7 @@ from liubu.products import catalogue_sources
 
 if TYPE_CHECKING:
     from liubu.claims import ClaimsImportSummary
+    from liubu.experience import ExperienceData
 
 DEMO_PASSWORD = "six-steps-to-cover"  # noqa: S105 - printed by `liubu demo`; refused in production
 
@@ -270,15 +271,14 @@ def _load_demo_chain(platform: Platform, owner: Enterprise) -> None:
 DEMO_EXPERIENCE_PRODUCT = "shifan-pc/sme-cyber-comprehensive@1"
 
 
-def load_demo_experience(platform: Platform) -> int:
-    """Three years of synthetic claims experience for the demo insurer (2,000 SME policies, tagged
-    with its comprehensive product), so the actuary's page has a rate indication to show: grade E
-    claims twice as often as grade C, steeper than the filed score curve. Returns rows stored."""
+def demo_experience_data() -> ExperienceData:
+    """The demo insurer's synthetic book before its policy numbers are set (seed 2023): 2,000
+    policies over three years, grade and MLPS relativities as :func:`load_demo_experience` says."""
     import numpy as np
 
-    from liubu.experience import import_experience, synthetic_experience
+    from liubu.experience import synthetic_experience
 
-    data = synthetic_experience(
+    return synthetic_experience(
         n_policies=2_000,
         relativities={
             "security_grade": {"A": 0.5, "B": 0.75, "C": 1.0, "D": 1.4, "E": 2.0},
@@ -290,6 +290,17 @@ def load_demo_experience(platform: Platform) -> int:
         rng=np.random.default_rng(2023),
         segment_sd=0.15,
     )
+
+
+def load_demo_experience(platform: Platform) -> int:
+    """Three years of synthetic claims experience for the demo insurer (2,000 SME policies, tagged
+    with its comprehensive product), so the actuary's page has a rate indication to show: grade E
+    claims twice as often as grade C, steeper than the filed score curve. Returns rows stored."""
+    import numpy as np
+
+    from liubu.experience import import_experience
+
+    data = demo_experience_data()
     # Policy numbers of their own, so files imported later with P0000001… do not collide.
     data = dataclasses.replace(data, policy_id=np.char.add("DEMO-", data.policy_id))
     with platform.uow(SYSTEM) as uow:

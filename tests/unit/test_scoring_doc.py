@@ -17,7 +17,13 @@ from liubu.assessment.scoring import score
 from liubu.assessment.treatment import TreatmentPlan, plan_treatment
 from liubu.products import load_reference_catalogue
 from liubu.underwriting import Applicant, FiledPremiumAtScore
-from tests.unit.assessment.diagnosis.conftest import answers, data_file, finding
+from tests.unit.assessment.diagnosis.conftest import (
+    WORKED_EXAMPLE_CHANGES,
+    WORKED_EXAMPLE_UNANSWERED,
+    answers,
+    data_file,
+    finding,
+)
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text("utf-8")
 REVENUE = 30_000_000
@@ -42,7 +48,7 @@ def example(questionnaire: Questionnaire) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for question in questionnaire.questions:
         qid = question.id
-        if qid in ("edr.monitored", "training.phishing"):
+        if qid in WORKED_EXAMPLE_UNANSWERED:
             continue  # not asked / left unanswered in the example
         if qid.startswith("ctx."):
             values[qid] = "yes"
@@ -50,15 +56,7 @@ def example(questionnaire: Questionnaire) -> dict[str, Any]:
             values[qid] = 0
         else:
             values[qid] = best.get(qid, "yes")
-    values |= {
-        "mfa.email": "partial",
-        "edr.coverage": "antivirus",
-        "backup.offline": "no",
-        "patch.critical_days": 30,
-        "eol.software": "isolated",
-        "payments.callback": "no",
-    }
-    given: AnswerSet = answers(values)
+    given: AnswerSet = answers(values | WORKED_EXAMPLE_CHANGES)
     findings = [
         finding("service.rdp_exposed", "vpn.example.cn", 3389),
         finding("email.no_dmarc", "example.cn"),

@@ -143,10 +143,14 @@ def technical_breakdown(
     scenario and by coverage, with the premium the same inputs give (``None`` when the option
     has no technical premium). Priced again from the inputs (the ``experience`` the option was
     priced with included): the engine is deterministic."""
-    exposure = for_product(exposure_of(applicant), spec)
-    mapped = option_terms(spec, limit=limit, retention=retention)
-    technical, _credit = _technical(
-        spec, exposure, mapped, loads, engine or EngineSettings(), experience
+    technical = technical_price_of(
+        spec,
+        applicant,
+        limit=limit,
+        retention=retention,
+        loads=loads,
+        engine=engine,
+        experience=experience,
     )
     if technical is None:
         return None

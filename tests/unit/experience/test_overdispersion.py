@@ -15,13 +15,13 @@ import scipy.stats
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
+from liubu.demo import demo_experience_data
 from liubu.errors import ValidationError
 from liubu.experience import (
     ExperienceData,
     SegmentExperience,
     buhlmann_straub,
     fit_frequency,
-    synthetic_experience,
 )
 
 DEMO_FACTORS = ["security_grade", "mlps_level"]
@@ -29,19 +29,8 @@ DEMO_FACTORS = ["security_grade", "mlps_level"]
 
 @pytest.fixture(scope="module")
 def demo_book() -> ExperienceData:
-    """The demo insurer's experience, drawn as liubu.demo.load_demo_experience draws it."""
-    return synthetic_experience(
-        n_policies=2_000,
-        relativities={
-            "security_grade": {"A": 0.5, "B": 0.75, "C": 1.0, "D": 1.4, "E": 2.0},
-            "mlps_level": {"none": 1.2, "2": 1.0, "3": 0.8},
-        },
-        base_frequency=0.08,
-        severity_mean=120_000,
-        severity_shape=2.0,
-        rng=np.random.default_rng(2023),
-        segment_sd=0.15,
-    )
+    """The demo insurer's experience (liubu.demo.load_demo_experience stores exactly this)."""
+    return demo_experience_data()
 
 
 def test_demo_book_dispersion_and_standard_errors_equal_statsmodels_pearson_scale(

@@ -16,6 +16,17 @@ from liubu.assessment.scan import Evidence, Finding, make_finding
 
 DATA = Path(__file__).resolve().parents[4] / "src" / "liubu" / "assessment" / "data"
 WHEN = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+# docs/scoring.md's worked manufacturer: every control at its best but these (and EDR monitoring
+# and phishing training left unanswered).
+WORKED_EXAMPLE_CHANGES = {
+    "mfa.email": "partial",
+    "edr.coverage": "antivirus",
+    "backup.offline": "no",
+    "patch.critical_days": 30,
+    "eol.software": "isolated",
+    "payments.callback": "no",
+}
+WORKED_EXAMPLE_UNANSWERED = ("edr.monitored", "training.phishing")
 
 
 def data_file(name: str) -> Any:

@@ -30,7 +30,7 @@ from liubu.products import ProductSpec, load_reference_catalogue
 from liubu.risk import Terms, enterprise_model, quantify
 from liubu.underwriting import Applicant, FiledPremiumAtScore
 
-from .conftest import answers, data_file, finding
+from .conftest import WORKED_EXAMPLE_CHANGES, WORKED_EXAMPLE_UNANSWERED, answers, data_file, finding
 
 PRODUCT_FILE = (
     Path(__file__).resolve().parents[4]
@@ -74,19 +74,9 @@ def findings() -> list[Finding]:
 @pytest.fixture(scope="module")
 def given(best_answers: AnswerSet) -> AnswerSet:
     values = {
-        k: a.value
-        for k, a in best_answers.answers.items()
-        if k not in ("edr.monitored", "training.phishing")
+        k: a.value for k, a in best_answers.answers.items() if k not in WORKED_EXAMPLE_UNANSWERED
     }
-    values |= {
-        "mfa.email": "partial",
-        "edr.coverage": "antivirus",
-        "backup.offline": "no",
-        "patch.critical_days": 30,
-        "eol.software": "isolated",
-        "payments.callback": "no",
-    }
-    return answers(values)
+    return answers(values | WORKED_EXAMPLE_CHANGES)
 
 
 @pytest.fixture(scope="module")
