@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Browser, expect
 
+from liubu.accounts import OrgKind, Role, acting_in
 from liubu.accounts.model import SYSTEM
 from liubu.bootstrap import Platform
 from liubu.experience import ExperienceData
@@ -27,7 +28,26 @@ SME = "shifan-pc/sme-cyber-comprehensive@2"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with demo_site(Path(tmp_path_factory.mktemp("underwriting"))) as (platform, base):
         _store_section_experience(platform)
+        SECTION_C.update(_section_totals(platform))
         yield base
+
+
+SECTION_C: dict[str, float] = {}
+
+
+def _section_totals(platform: Platform) -> dict[str, float]:
+    """The insurer's stored rows of section C for the SME product (tagged or untagged), read
+    row by row: the uploaded 300 policy-years and whatever the demo's claims fed."""
+    with platform.uow(SYSTEM) as uow:
+        insurer = uow.organisations.find_by_code("shifan-pc")
+    assert insurer is not None
+    actuary = acting_in(insurer.id, OrgKind.INSURER, Role.ACTUARY, name="e2e")
+    with platform.uow(actuary) as uow:
+        data = uow.experience.data(SME, untagged=True)
+    mine = data.factor("industry_section") == "C"
+    exposure = float(data.exposure[mine].sum())
+    claims = int(data.claim_count[mine].sum())
+    return {"exposure": exposure, "claims": claims, "frequency": claims / exposure}
 
 
 def _store_section_experience(platform: Platform) -> None:
@@ -65,8 +85,10 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     rows = enterprise.locator(f"[data-testid=quotes] tr[data-quote]{fresh}")
     expect(rows).to_have_count(3)  # three limit options
     first_quote = rows.first.get_attribute("data-quote")
-    # The SME product's filed rates sit far below the technical price (see docs/pricing.md), so
-    # the insurer's adequacy rule refers every option: nothing can be bound yet.
+    # The demo enterprise has neither answered the questionnaire nor been scanned: its score is
+    # 48 (D; outside-in factors counted at the average, every control at its worst), so the
+    # grade rule refers every option, and the worst-answer posture also puts the technical price
+    # above the filed one: nothing can be bound yet.
     expect(enterprise.locator(f"tr[data-status=refer]{fresh}")).to_have_count(3)
     expect(enterprise.get_by_test_id("bind")).to_have_count(0)
     # The customer sees where each option stands, not the insurer's internal reasons.
@@ -86,11 +108,14 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     expect(sheet.locator("tr[data-part=experience]")).to_contain_text("理赔经验")
     for code in ("experience_prior_frequency", "experience_frequency", "credibility"):
         expect(sheet.locator(f"tr[data-step={code}]")).to_have_count(1)
-    expect(sheet.locator("tr[data-step=experience_exposure] td.amount").nth(1)).to_have_text("300")
-    expect(sheet.locator("tr[data-step=experience_claims]")).to_contain_text("6")
-    expect(sheet.locator("tr[data-step=experience_frequency] td.amount").nth(1)).to_have_text(
-        "0.02"
-    )
+    # 300 policy-years uploaded, plus what the demo's claims fed for the section (its policy so far)
+    assert SECTION_C["exposure"] >= 300
+    shown = sheet.locator("tr[data-step=experience_exposure] td.amount").nth(1).inner_text()
+    assert float(shown.replace(",", "")) == pytest.approx(SECTION_C["exposure"], abs=0.005)
+    claims = sheet.locator("tr[data-step=experience_claims] td.amount").first.inner_text()
+    assert int(claims.replace(",", "")) == SECTION_C["claims"]
+    frequency = sheet.locator("tr[data-step=experience_frequency] td.amount").nth(1).inner_text()
+    assert float(frequency) == pytest.approx(SECTION_C["frequency"], rel=1e-3)
     expect(sheet.locator("tr[data-step=credibility]")).to_contain_text("信度因子")
     expect(sheet.locator("tr[data-step=credible_frequency]")).to_contain_text("采用的出险频率")
     in_english = browser.new_context().new_page()
