@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,11 @@ import httpx2 as httpx
 from tests.e2e.browser import running_server
 
 from benchmarks.processes import describe, first_request_seconds, variants
+from liubu.accounts import new_id
 from liubu.accounts import service as accounts
 from liubu.accounts.enterprise import EnterpriseFacts
 from liubu.accounts.model import SYSTEM, OrgKind, Role
+from liubu.assessment import Scan, ScanState
 from liubu.bootstrap import bootstrap
 from liubu.config import load_settings
 from liubu.core import uscc_with_check
@@ -160,6 +163,22 @@ def _applicant(platform: Any) -> tuple[str, list[str]]:
                 employees=600,
                 mlps_level=MLPS,
             ),
+        )
+        # An outside-in scan that finished clean: the score's scanned factors count in full (an
+        # unscanned enterprise scores them at the average, 48 here, and two products decline).
+        now = datetime.now(UTC)
+        uow.assessment.add(
+            Scan(
+                id=new_id(),
+                tenant_id=enterprise.tenant_id,
+                enterprise_id=enterprise.id,
+                status=ScanState.FINISHED,
+                targets=["bench.example.cn"],
+                settings={},
+                created_at=now,
+                started_at=now,
+                finished_at=now,
+            )
         )
         uow.commit()
     products = [

@@ -44,7 +44,9 @@ terms:
     business_interruption: {sublimit: 2000000, waiting_period_hours: 12}
     funds_transfer: {sublimit: 500000}
 """
-LEVELS = (0.9, 0.99, 0.995, 0.999)
+# At insured-claim frequencies of a few per cent a year the 90 % quantile is a year without loss
+# (both engines give 0), so the comparison starts at 99 %.
+LEVELS = (0.99, 0.995, 0.999)
 FRESH = 7
 _FIRST_CALL = """
 import time
@@ -166,7 +168,7 @@ def main() -> None:
     grid = exact.settings["grid"]
     agg_times, agg = aggregate_portfolio(model)
     ours = {"mean": exact.mean, "sd": exact.sd, **{f"VaR{q}": exact.var(q) for q in LEVELS}}
-    worst = max(abs(agg[k] / ours[k] - 1) for k in ours)
+    worst = max(abs(agg[k] / ours[k] - 1) if ours[k] else abs(agg[k]) for k in ours)
     agg_cold, agg_warm = agg_times[0], statistics.median(agg_times[1:])
     fresh_median = statistics.median(fresh)
     print(
