@@ -1,6 +1,8 @@
 """Vectorised, chunked Monte Carlo over simulated years, at a cost that follows the loss events.
 
-Years are cut into fixed blocks of :data:`BLOCK_YEARS`; block b draws from its own generator,
+Years are cut into fixed blocks of :func:`block_years` (:data:`BLOCK_YEARS`, or up to
+:data:`MAX_BLOCK_FACTOR` times that for a model with under one loss event a year, so that a
+block's fixed cost is spread over enough events); block b draws from its own generator,
 ``SeedSequence(seed, spawn_key=(b,))``. A chunk is a run of whole blocks processed together, so
 ``chunk_size`` bounds the memory taken by events (down to one block's) but never changes a
 number: the same seed gives the same years for any chunk size.
@@ -38,6 +40,7 @@ from liubu.risk.model import Model
 from liubu.risk.severity import FloatArray
 
 BLOCK_YEARS = 65_536
+MAX_BLOCK_FACTOR = 16
 
 Progress = Callable[[int, int], None]
 IntArray = npt.NDArray[np.int64]
@@ -102,19 +105,31 @@ class _Kept:
     coverages: _Parts
 
 
+def block_years(model: Model) -> int:
+    """The years of one block: :data:`BLOCK_YEARS` times the largest power of two, at most
+    :data:`MAX_BLOCK_FACTOR`, that keeps the expected loss events per year times it at most one.
+    A property of the model alone, so a seed still gives the same years for any chunk size."""
+    rate = math.fsum(s.frequency.mean for s in model.scenarios)
+    factor = 1
+    while factor < MAX_BLOCK_FACTOR and rate * factor * 2 <= 1.0:
+        factor *= 2
+    return BLOCK_YEARS * factor
+
+
 def simulate(
     model: Model, *, years: int, seed: int, chunk_size: int, progress: Progress | None = None
 ) -> McOutput:
     """Simulate ``years`` years of ``model`` and return their insured annual losses."""
     plans = _plans(model)
-    blocks = math.ceil(years / BLOCK_YEARS)
-    per_chunk = max(1, chunk_size // BLOCK_YEARS)
+    block = block_years(model)
+    blocks = math.ceil(years / block)
+    per_chunk = max(1, chunk_size // block)
     kept: list[_Kept] = []
     ground_up = np.zeros(blocks)
     events = rows = 0
     for first in range(0, blocks, per_chunk):
         chunk = range(first, min(first + per_chunk, blocks))
-        sizes = [min(BLOCK_YEARS, years - b * BLOCK_YEARS) for b in chunk]
+        sizes = [min(block, years - b * block) for b in chunk]
         offsets = np.cumsum([0, *sizes[:-1]])
         draws = [
             _draw_block(model, seed, b, size, int(offset))
@@ -139,8 +154,8 @@ def simulate(
             )
             rows += len(kept[-1].total)
         if progress is not None:
-            progress(min(chunk.stop * BLOCK_YEARS, years), years)
-    return _output(model, years, kept, ground_up, events, per_chunk * BLOCK_YEARS)
+            progress(min(chunk.stop * block, years), years)
+    return _output(model, years, kept, ground_up, events, per_chunk * block)
 
 
 def _plans(model: Model) -> list[_Plan]:
@@ -206,15 +221,23 @@ def _per_year(
     the index of its first such year among all kept years."""
     year = _joined([h.year for h in hits])
     insured = _joined([h.insured for h in hits])
-    gross = np.asarray(np.bincount(year, insured, years), dtype=np.float64)
-    loss = np.flatnonzero(gross > 0)  # a boolean mask is scanned far faster than the floats
-    k = len(loss)
-    row_of = np.empty(years, np.int64)  # read at loss years only
-    row_of[loss] = np.arange(k)
-    row = row_of[year]
+    if 4 * len(year) < years:
+        # Sparse: far fewer insured events than years. Every hit has an insured amount above 0,
+        # so the years with a loss are the events' distinct years, in year order; nothing walks
+        # the chunk's years.
+        _loss_years, row = np.unique(year, return_inverse=True)
+        k = len(_loss_years)
+        total = np.asarray(np.bincount(row, insured, k), dtype=np.float64)
+    else:
+        gross = np.asarray(np.bincount(year, insured, years), dtype=np.float64)
+        loss = np.flatnonzero(gross > 0)  # a boolean mask is scanned far faster than the floats
+        k = len(loss)
+        row_of = np.empty(years, np.int64)  # read at loss years only
+        row_of[loss] = np.arange(k)
+        row = row_of[year]
+        total = gross[loss]
     largest = np.zeros(k)
     np.maximum.at(largest, row, insured)
-    total = gross[loss]
     over = total > limit
     capped = bool(over.any())
     share = np.divide(limit, total, out=np.ones(k), where=over)  # the aggregate limit, pro rata

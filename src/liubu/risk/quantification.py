@@ -6,7 +6,7 @@ from liubu.risk import _checks
 from liubu.risk.fft import aggregate_fft
 from liubu.risk.grid import choose_grid
 from liubu.risk.model import Model
-from liubu.risk.montecarlo import BLOCK_YEARS, Progress, simulate
+from liubu.risk.montecarlo import Progress, block_years, simulate
 from liubu.risk.reasons import RiskCode
 from liubu.risk.result import Result
 
@@ -69,7 +69,7 @@ def _by_mc(
         "seed": seed,
         "years": years,
         "chunk_size": out.chunk_size,
-        "block_years": BLOCK_YEARS,
+        "block_years": block_years(model),
         "events": out.events,
         "terms_order": _terms_order(),
     }
