@@ -102,6 +102,8 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     underwriter.click("[data-slug=underwriting]")
     underwriter.locator(f"tr[data-quote='{first_quote}'] [data-testid=open-quote]").click()
     expect(underwriter.get_by_test_id("worksheet").first).to_contain_text("技术保费")
+    # the underwriter sees that the score was made before any outside-in scan
+    expect(underwriter.get_by_test_id("not-scanned")).to_have_text("未扫描（按平均水平计）")
     # The insurer's experience of the section, blended by credibility, before the technical
     # premium: prior, experience, Z and the frequency used, in Chinese and in English.
     sheet = underwriter.get_by_test_id("worksheet").first

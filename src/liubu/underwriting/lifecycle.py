@@ -100,6 +100,7 @@ def applicant_for(
         known_exploited_exposed=known_exploited,
         claims_count=claims_count,
         modifiers=modifiers,
+        scanned=scanned,
     )
     return submission.applicant(), submission
 

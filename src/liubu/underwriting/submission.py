@@ -5,7 +5,9 @@ overrides, an endorsement, the breakdown of a technical premium) sees the applic
 was quoted, not as the assessment stands today. The store keeps it as JSON through
 :meth:`Submission.to_dict` with a ``schema`` version; :meth:`Submission.from_dict` also reads the
 rows written before the version field existed (schema 1 without the key, and the pilot book's
-synthetic rows, which carry only part of the enterprise's facts).
+synthetic rows, which carry only part of the enterprise's facts). Schema 2 adds ``scanned``: whether
+an outside-in scan had finished when the quote was priced (schema 1 rows read as scanned, as they
+were scored).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from liubu.risk import Modifier
 from liubu.underwriting.applicant import Applicant
 from liubu.underwriting.reasons import UnderwritingCode
 
-SUBMISSION_SCHEMA = 1
+SUBMISSION_SCHEMA = 2
 
 
 def check_schema(data: Mapping[str, Any], *, current: int, what: str) -> None:
@@ -95,6 +97,7 @@ class Submission:
     claims_count: int | None = None
     modifiers: Mapping[str, Modifier] = field(default_factory=dict)
     synthetic: bool = False
+    scanned: bool = True  # False: no outside-in scan had finished; those factors at the average
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "modifiers", MappingProxyType(dict(self.modifiers)))
@@ -132,6 +135,7 @@ class Submission:
             "claims_count": self.claims_count,
             "modifiers": {k: [m.frequency, m.severity] for k, m in self.modifiers.items()},
             "synthetic": self.synthetic,
+            "scanned": self.scanned,
         }
 
     @classmethod
@@ -150,4 +154,6 @@ class Submission:
                 for name, (f, s) in (data.get("modifiers") or {}).items()
             },
             synthetic=bool(data.get("synthetic", False)),
+            # schema 1 rows were scored as if scanned: outside-in factors counted in full
+            scanned=bool(data.get("scanned", True)),
         )

@@ -3,6 +3,7 @@ back, and rows stored before the schema field existed still readable."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -59,7 +60,12 @@ def test_a_submission_reads_back_equal_and_prices_the_same_applicant() -> None:
     again = Submission.from_dict(submission.to_dict())
     assert again == submission
     assert again.applicant() == submission.applicant()
-    assert submission.to_dict()["schema"] == 1
+    assert submission.to_dict()["schema"] == 2
+    unscanned = replace(submission, scanned=False)
+    assert Submission.from_dict(unscanned.to_dict()).scanned is False
+    # a schema-1 row has no `scanned`: it was scored as scanned and reads so
+    schema_one = {k: v for k, v in submission.to_dict().items() if k != "scanned"}
+    assert Submission.from_dict(schema_one | {"schema": 1}).scanned is True
 
 
 def test_a_priced_option_reads_back_equal_worksheet_and_referral_included() -> None:
@@ -110,7 +116,7 @@ def test_rows_stored_before_the_schema_field_are_read() -> None:
 
 
 def test_a_record_from_a_newer_liubu_is_refused_by_name() -> None:
-    newer = {**_submission().to_dict(), "schema": 2}
+    newer = {**_submission().to_dict(), "schema": 3}
     with pytest.raises(ValidationError) as refused:
         Submission.from_dict(newer)
     assert refused.value.code == "underwriting.record_schema"
