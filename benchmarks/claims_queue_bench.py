@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, registry
 
 from benchmarks.processes import (
-    CACHE,
+    cached_store,
     child_environment,
     describe,
     fresh_server,
@@ -168,51 +168,41 @@ def _synthetic(platform: Any, claim_id: str, other_tenant: str) -> dict[str, int
 
 def store() -> Path:
     """The cached store (built when missing)."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    cached = CACHE / f"claims-queue-{OPEN}-seed{SEED}.sqlite"
-    if cached.exists():
-        print(f"store: cached {cached} ({cached.stat().st_size / 2**20:,.1f} MiB)", flush=True)
-        return cached
+    return cached_store(f"claims-queue-{OPEN}-seed{SEED}.sqlite", _build)
+
+
+def _build(db: Path, folder: Path) -> str:
     from tests.integration.claims_world import build, notice
 
     from liubu import claims
     from liubu.claims import LossItem, LossKind, notify
     from liubu.core import Money
 
-    building = cached.with_suffix(".building")
-    building.unlink(missing_ok=True)
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as folder:
-        platform = _platform(building, Path(folder))
-        world = build(platform)
-        with platform.uow(world.insured) as uow:
-            claim = notify(uow, notice(world.policy)).claim
-        with platform.uow(world.adjuster) as uow:
-            claims.set_reserve(
-                uow, claim.id, coverage="forensics", amount=Decimal("50000"), reason="Quote."
-            )
-        with platform.uow(world.insured) as uow:
-            position = claims.coverage_of(uow, claim.id)
-        ruled = ("does_not_apply", "Checked: no evidence of it.")
-        with platform.uow(world.adjuster) as uow:
-            claims.assess_claim(
-                uow, claim.id,
-                items=[LossItem(coverage="forensics", kind=LossKind.INVOICE,
-                                description="Forensics invoice", amount=Money("60000.00"))],
-                rulings=dict.fromkeys((e.code for e in position.exclusions), ruled),
-            )  # fmt: skip
-        with platform.uow(world.insured) as uow:
-            claims.lodge_appeal(
-                uow, claim.id, lines=["item:forensics"], reasons="An invoice was left out."
-            )
-        made = _synthetic(platform, claim.id, world.other_insurer.tenant_id)
-        platform.dispose()
-    building.rename(cached)
-    made_text = ", ".join(f"{v:,} {k}" for k, v in made.items())
-    print(
-        f"store: built {cached} in {time.perf_counter() - started:.1f} s ({made_text})", flush=True
-    )
-    return cached
+    platform = _platform(db, folder)
+    world = build(platform)
+    with platform.uow(world.insured) as uow:
+        claim = notify(uow, notice(world.policy)).claim
+    with platform.uow(world.adjuster) as uow:
+        claims.set_reserve(
+            uow, claim.id, coverage="forensics", amount=Decimal("50000"), reason="Quote."
+        )
+    with platform.uow(world.insured) as uow:
+        position = claims.coverage_of(uow, claim.id)
+    ruled = ("does_not_apply", "Checked: no evidence of it.")
+    with platform.uow(world.adjuster) as uow:
+        claims.assess_claim(
+            uow, claim.id,
+            items=[LossItem(coverage="forensics", kind=LossKind.INVOICE,
+                            description="Forensics invoice", amount=Money("60000.00"))],
+            rulings=dict.fromkeys((e.code for e in position.exclusions), ruled),
+        )  # fmt: skip
+    with platform.uow(world.insured) as uow:
+        claims.lodge_appeal(
+            uow, claim.id, lines=["item:forensics"], reasons="An invoice was left out."
+        )
+    made = _synthetic(platform, claim.id, world.other_insurer.tenant_id)
+    platform.dispose()
+    return ", ".join(f"{v:,} {k}" for k, v in made.items())
 
 
 # --- the peer: plain classes mapped to the same tables, rows loaded and sorted in Python --------

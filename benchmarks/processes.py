@@ -39,6 +39,26 @@ def sqlite_platform(db: Path, data_dir: Path, *, secret_key: str, data_key: str)
     return bootstrap(settings, upgrade_schema=True)
 
 
+def cached_store(name: str, build: Callable[[Path, Path], str]) -> Path:
+    """The benchmark store ``name`` in :data:`CACHE`, built when missing by ``build(db, scratch
+    folder)``, which fills the SQLite file ``db`` and returns what it made (for the log)."""
+    import tempfile
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached = CACHE / name
+    if cached.exists():
+        print(f"store: cached {cached} ({cached.stat().st_size / 2**20:,.1f} MiB)", flush=True)
+        return cached
+    building = cached.with_suffix(".building")
+    building.unlink(missing_ok=True)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        made = build(building, Path(folder))
+    building.rename(cached)
+    print(f"store: built {cached} in {time.perf_counter() - started:.1f} s ({made})", flush=True)
+    return cached
+
+
 def insert_rows(connection: Any, table: Any, rows: Sequence[dict[str, Any]]) -> None:
     """Bulk-insert ``rows`` into ``table``, a thousand a statement."""
     import sqlalchemy as sa

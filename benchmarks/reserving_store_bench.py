@@ -34,7 +34,13 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
-from benchmarks.processes import CACHE, child_environment, describe, insert_rows, sqlite_platform
+from benchmarks.processes import (
+    cached_store,
+    child_environment,
+    describe,
+    insert_rows,
+    sqlite_platform,
+)
 
 SIZE = 40
 CLAIMS_PER_QUARTER = int(os.environ.get("LIUBU_BENCH_CLAIMS_PER_QUARTER", "25"))
@@ -138,41 +144,31 @@ def _synthetic(platform: Any, claim_id: str) -> tuple[int, int]:
 
 def store() -> Path:
     """The cached store (built when missing)."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    cached = CACHE / f"reserving-store-{SIZE}x{SIZE}-{CLAIMS_PER_QUARTER}-seed{SEED}.sqlite"
-    if cached.exists():
-        print(f"store: cached {cached} ({cached.stat().st_size / 2**20:,.1f} MiB)", flush=True)
-        return cached
+    name = f"reserving-store-{SIZE}x{SIZE}-{CLAIMS_PER_QUARTER}-seed{SEED}.sqlite"
+    return cached_store(name, _build)
+
+
+def _build(db: Path, folder: Path) -> str:
     from tests.integration.claims_world import build, notice
 
     from liubu import claims
     from liubu.claims import Payee, notify
 
-    building = cached.with_suffix(".building")
-    building.unlink(missing_ok=True)
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as folder:
-        platform = _platform(building, Path(folder))
-        world = build(platform)
-        with platform.uow(world.insured) as uow:
-            claim = notify(uow, notice(world.policy)).claim
-        with platform.uow(world.adjuster) as uow:
-            claims.set_reserve(
-                uow, claim.id, coverage="forensics", amount=Decimal("50000"), reason="Quote."
-            )
-            claims.pay(
-                uow, claim.id, coverage="forensics", amount=Decimal("20000"),
-                payee=Payee("某某科技有限公司", "6222020200112233445"), idempotency_key="tpl",
-            )  # fmt: skip
-        made, paid = _synthetic(platform, claim.id)
-        platform.dispose()
-    building.rename(cached)
-    print(
-        f"store: built {cached} in {time.perf_counter() - started:.1f} s "
-        f"({made + 1:,} claims, {paid + 1:,} payments)",
-        flush=True,
-    )
-    return cached
+    platform = _platform(db, folder)
+    world = build(platform)
+    with platform.uow(world.insured) as uow:
+        claim = notify(uow, notice(world.policy)).claim
+    with platform.uow(world.adjuster) as uow:
+        claims.set_reserve(
+            uow, claim.id, coverage="forensics", amount=Decimal("50000"), reason="Quote."
+        )
+        claims.pay(
+            uow, claim.id, coverage="forensics", amount=Decimal("20000"),
+            payee=Payee("某某科技有限公司", "6222020200112233445"), idempotency_key="tpl",
+        )  # fmt: skip
+    made, paid = _synthetic(platform, claim.id)
+    platform.dispose()
+    return f"{made + 1:,} claims, {paid + 1:,} payments"
 
 
 def _copy(cached: Path, folder: Path) -> Path:

@@ -99,18 +99,21 @@ class RiskEffects:
     average_score: float = 62.5
     average_answers: Mapping[str, AnswerValue] = field(default_factory=dict)
     average_basis: Basis | None = None
+    #: per scenario, the product of its rows that match the average insured's answers
+    average_rows: Mapping[str, Effect] = field(default_factory=dict)
 
-    def average_rows(self, scenario: str) -> Effect:
-        """The product of the rows of ``scenario`` that match the average insured's answers."""
-        frequency = severity = 1.0
-        for row in self.scenarios[scenario].rows:
-            if row.kind != "question":
-                continue
-            effect = row.match(set(), self.average_answers.get(row.ref))
-            if effect is not None:
-                frequency *= effect.frequency
-                severity *= effect.severity
-        return Effect(frequency, severity)
+
+def _average_rows(entry: ScenarioEffects, answers: Mapping[str, AnswerValue]) -> Effect:
+    """The product of ``entry``'s question rows that match the average insured's ``answers``."""
+    frequency = severity = 1.0
+    for row in entry.rows:
+        if row.kind != "question":
+            continue
+        effect = row.match(set(), answers.get(row.ref))
+        if effect is not None:
+            frequency *= effect.frequency
+            severity *= effect.severity
+    return Effect(frequency, severity)
 
 
 @cache
@@ -167,6 +170,7 @@ def _build(table: Table) -> RiskEffects:
         float(table.decimal(("average_insured", "score"))),
         answers,
         _basis(table, ("average_insured",), sources) if average else None,
+        {name: _average_rows(entry, answers) for name, entry in scenarios.items()},
     )
 
 
@@ -350,7 +354,7 @@ def _one(
         effect = row.match(detected, answer)
         if effect is not None:
             applied.append(AppliedEffect(row.ref, effect.frequency, effect.severity, row.basis))
-    average = effects.average_rows(entry.scenario)
+    average = effects.average_rows.get(entry.scenario, Effect())
     if effects.average_basis is not None and average != Effect():
         applied.append(
             AppliedEffect(

@@ -296,9 +296,9 @@ def current_findings(uow: AssessmentUnitOfWork, enterprise_id: str) -> list[Find
 def has_been_scanned(uow: AssessmentUnitOfWork, enterprise_id: str) -> bool:
     """Whether an outside-in scan of the enterprise has finished, or findings stand: before
     that its outside-in factors are unknown (scored at the average, shown "not scanned")."""
-    if uow.assessment.findings(enterprise_id):
+    if any(s.status == ScanState.FINISHED for s in uow.assessment.scans(enterprise_id)):
         return True
-    return any(s.status == ScanState.FINISHED for s in uow.assessment.scans(enterprise_id))
+    return bool(uow.assessment.findings(enterprise_id))  # an assessor's, without a scan
 
 
 def finding_view(finding: FindingRecord) -> dict[str, Any]:

@@ -17,7 +17,7 @@ Revenue bands remain for display only: nothing jumps at a band edge.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -244,7 +244,7 @@ def _entry(
     path: tuple[str | int, ...],
     exposure: Exposure,
     cny_per_usd: float,
-    parameter: Any,
+    parameter: Callable[[tuple[str | int, ...]], float],
 ) -> LibraryScenario:
     share = parameter((*path, "frequency_share"))
     claim_mean_usd = parameter((*path, "claim_mean_usd")) if "claim_mean_usd" in item else None

@@ -257,6 +257,6 @@ def _filed_covers(spec: ProductSpec, revenue: Decimal) -> bool:
     """Whether the product's rate plan has a band for ``revenue`` (its filed premium applies)."""
     try:
         spec.rate_plan.revenue_band(revenue)
-    except (LiubuError, AttributeError, ValueError):
+    except LiubuError:
         return False
     return True
