@@ -101,12 +101,15 @@ def grid_section() -> str:
     lines = [
         f"Product `{report.product}`, limit ¥{report.limit:,}, its default retention; "
         "ground-up library scenarios for the section and revenue, posture known by the score "
-        "alone. *within*: the market ranges each SME row meets (rate adequacy is checked at the "
-        "average posture only; firms above the SME ceiling are shown, not checked).",
+        "alone. *quote*: what the insurer's referral rules decide for the option (auto-quote, "
+        "or refer with the rules that fired; — where the filed rate plan has no band for the "
+        "revenue). *within*: the market ranges each SME row meets (rate adequacy is checked at "
+        "the average posture only, the quote as auto for average and good posture and refer for "
+        "poor; firms above the SME ceiling are shown, not checked).",
         "",
         "| revenue | section | posture (score) | claims / yr | mean claim | E[loss] | % of limit "
-        "| technical | filed | adequacy | within |",
-        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| technical | filed | adequacy | quote | within |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in report.rows:
         missed = [k.replace("_", " ") for k, v in r.checks.items() if v is False]
@@ -122,6 +125,7 @@ def grid_section() -> str:
             _yuan(r.technical_premium, 2),
             _yuan(r.filed_premium, 2),
             "—" if r.rate_adequacy is None else str(r.rate_adequacy),
+            r.quote.replace("_", " "),
             within,
         )
         lines.append("| " + " | ".join(row) + " |")

@@ -56,6 +56,7 @@ def report(
         "technical",
         "filed",
         "adequacy",
+        "quote",
         "within",
         title=f"{result.product}, limit ¥{result.limit:,}",
     )
@@ -72,6 +73,7 @@ def report(
             "—" if row.technical_premium is None else f"¥{row.technical_premium:,.2f}",
             "—" if row.filed_premium is None else f"¥{row.filed_premium:,.2f}",
             "—" if row.rate_adequacy is None else str(row.rate_adequacy),
+            row.quote,
             ("yes" if not missed else "no: " + ", ".join(missed)) if row.sme else "(not SME)",
         )
     out.print(table)

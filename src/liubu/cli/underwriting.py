@@ -52,10 +52,10 @@ def quote(
     )
     options: list[PricedOption] = []
     for reference in data["products"]:
-        spec = _product(ctx, str(reference))
+        spec, experience = _product_and_experience(ctx, str(reference), applicant.industry_section)
         wanted = (data.get("limits") or {}).get(reference)
         limits = [Decimal(str(v)) for v in wanted] if wanted else None
-        options += priced_product(spec, applicant, limits=limits)
+        options += priced_product(spec, applicant, limits=limits, experience=experience)
     if as_json:
         document = {"options": [option.to_dict() for option in options]}
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
@@ -92,6 +92,15 @@ def _submission(path: Path) -> dict[str, Any]:
 
 def _product(ctx: typer.Context, reference: str) -> Any:
     """From the registry when it has the product, else the reference catalogue."""
+    return _product_and_experience(ctx, reference, None)[0]
+
+
+def _product_and_experience(
+    ctx: typer.Context, reference: str, industry_section: str | None
+) -> tuple[Any, Any]:
+    """The product, from the registry when it has it (with, given a section, its insurer's
+    claims experience of the section, which the technical premium blends in as a quote does),
+    else from the reference catalogue (no experience)."""
     from sqlalchemy.exc import OperationalError
 
     from liubu import products
@@ -100,12 +109,15 @@ def _product(ctx: typer.Context, reference: str) -> Any:
     try:
         with state(ctx).platform().uow() as uow:
             record = products.find_product(uow, reference)
-            return parse_product(record.document, source=record.product_ref)
+            spec = parse_product(record.document, source=record.product_ref)
+            if industry_section is None:
+                return spec, None
+            return spec, uow.underwriting.segment_experience(spec.product_id, industry_section)
     except (LiubuError, OperationalError):  # not registered, or no database: the catalogue
         pass
     for spec in load_reference_catalogue():
         if spec.product_id == reference:
-            return spec
+            return spec, None
     raise ValidationError(
         f"No product {reference!r} in the registry or the catalogue.",
         field="products",

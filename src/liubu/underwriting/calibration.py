@@ -11,7 +11,11 @@ product option (its limit and retention), the report gives
   share of the limit;
 - the technical and the filed premium and the rate adequacy (filed ÷ technical), through the one
   pricing path (:func:`liubu.underwriting.quote.price_option`);
-- whether each figure lies in its market range.
+- the referral decision the insurer's rules take on the option (auto-quote, refer, decline, with
+  the rules that fired), through the same :func:`liubu.underwriting.referral.evaluate_referral`
+  a quote uses;
+- whether each figure lies in its market range, and whether the decision is the one the
+  calibration asks for: a firm of average or good posture auto-quotes, a poor one refers.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from liubu.products import ProductSpec
 from liubu.underwriting._data import load_data
 from liubu.underwriting.applicant import Applicant
 from liubu.underwriting.quote import price_option, technical_price_of
+from liubu.underwriting.referral import evaluate_referral
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +123,17 @@ class CalibrationRow:
     rate_adequacy: Decimal | None
     sme: bool
     checks: dict[str, bool | None]
+    decision: str | None = None
+    decision_codes: tuple[str, ...] = ()
+
+    @property
+    def quote(self) -> str:
+        """The referral decision as the report prints it: ``auto``, ``refer: <rules>`` or —."""
+        if self.decision is None:
+            return "—"
+        if not self.decision_codes:
+            return self.decision
+        return f"{self.decision}: " + ", ".join(self.decision_codes)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +149,8 @@ class CalibrationRow:
             "filed_premium": _text(self.filed_premium),
             "rate_adequacy": _text(self.rate_adequacy),
             "sme": self.sme,
+            "decision": self.decision,
+            "decision_codes": list(self.decision_codes),
             "checks": self.checks,
         }
 
@@ -219,9 +237,13 @@ def _row(
         )
     filed: Decimal | None = None
     adequacy: Decimal | None = None
+    decision: str | None = None
+    codes: tuple[str, ...] = ()
     if _filed_covers(spec, revenue):
         option = price_option(spec, applicant, limit=limit)
         filed, adequacy = option.filed_premium.amount, option.rate_adequacy
+        referral = evaluate_referral(applicant, option)
+        decision, codes = referral.decision, tuple(r.code for r in referral.reasons)
     result = technical.result
     no_claim = 1.0 - result.exceedance_probability(0.0)
     frequency = -math.log(no_claim) if no_claim > 0 else math.inf
@@ -236,6 +258,8 @@ def _row(
         checks["rate_adequacy"] = b.rate_adequacy.holds(
             None if adequacy is None else float(adequacy)
         )
+    if decision is not None:
+        checks["referral"] = decision == ("refer" if posture.name == "poor" else "auto")
     return CalibrationRow(
         revenue,
         industry,
@@ -250,6 +274,8 @@ def _row(
         adequacy,
         sme,
         checks,
+        decision,
+        codes,
     )
 
 

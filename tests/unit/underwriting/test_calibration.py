@@ -148,3 +148,31 @@ def test_a_grade_that_contradicts_the_score_is_refused_naming_both(sme: ProductS
     assert "45" in caught.value.message
     assert "grade A" in caught.value.message
     assert "grade D" in caught.value.message
+
+
+def test_average_and_good_smes_auto_quote_and_poor_ones_refer_on_the_grid(
+    sme: ProductSpec,
+) -> None:
+    """Issue 15: typical SMEs auto-quote, poor posture refers — decided by the insurer's referral
+    rules on the options the grid prices (where the filed plan covers the revenue)."""
+    report = calibration_report(sme)
+    decided = [r for r in report.sme_rows if r.decision is not None]
+    assert {r.revenue for r in decided} == {Decimal(5_000_000), Decimal(30_000_000)}
+    for row in decided:
+        if row.posture == "poor":
+            assert row.decision == "refer", row
+            assert "poor_security_grade" in row.decision_codes, row
+        else:
+            assert row.decision == "auto", row
+            assert row.checks["referral"] is True
+    average = [r for r in decided if r.posture == "average"]
+    assert all(r.rate_adequacy is not None and r.rate_adequacy >= Decimal("0.6") for r in average)
+
+
+def test_the_referral_threshold_is_the_low_end_of_the_calibrations_adequacy_range() -> None:
+    from liubu.underwriting.referral import referral_rules
+
+    (rule,) = [
+        r for r in referral_rules("shifan-pc").rules if r.code == "rate_adequacy_below_threshold"
+    ]
+    assert float(rule.threshold) == benchmarks().rate_adequacy.low

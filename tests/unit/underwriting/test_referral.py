@@ -76,12 +76,13 @@ def test_an_exposed_known_exploited_vulnerability_is_referred(option: QuoteOptio
 
 
 def test_an_inadequate_rate_is_referred(option: QuoteOption) -> None:
-    # Default threshold 0.7: 0.6999 fires, 0.7 does not.
+    # Default threshold 0.6, the low end of the calibration's adequacy range: 0.5999 fires, 0.6
+    # does not.
     applicant = make_applicant()
-    assert codes(applicant, replace(option, rate_adequacy=Decimal("0.6999"))) == [
+    assert codes(applicant, replace(option, rate_adequacy=Decimal("0.5999"))) == [
         "rate_adequacy_below_threshold"
     ]
-    assert codes(applicant, replace(option, rate_adequacy=Decimal("0.7"))) == []
+    assert codes(applicant, replace(option, rate_adequacy=Decimal("0.6"))) == []
 
 
 def test_a_quote_without_technical_premium_is_referred(option: QuoteOption) -> None:
