@@ -98,6 +98,8 @@ def vulnerability_findings(
     findings: list[Finding] = []
     matches: list[Match] = []
     for item in software:
+        if not item.versioned:  # a product named without a version matches every CVE of it
+            continue
         for match in index.match_asset([parse_any_cpe(item.cpe)], assume_platforms=True):
             matches.append(match)
             code = _code(match)

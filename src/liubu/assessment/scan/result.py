@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -33,6 +34,14 @@ class Software:
     @property
     def confidence(self) -> Confidence:
         return Confidence.CONFIRMED if self.distribution is None else Confidence.TENTATIVE
+
+    @property
+    def versioned(self) -> bool:
+        """Whether the CPE states a version: only then may it be joined to CVEs or to the
+        end-of-life table (a product named by its certificate carries ``*``, which would match
+        every CVE of the product)."""
+        parts = re.split(r"(?<!\\):", self.cpe)
+        return len(parts) > 5 and parts[5] not in {"", "*", "-"}
 
     def to_dict(self) -> dict[str, object]:
         return {

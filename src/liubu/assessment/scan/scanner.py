@@ -200,6 +200,8 @@ def _end_of_life_findings(software: Iterable[Software], at: datetime) -> list[Fi
     """One finding per end-of-life product and port, as sure as the version it rests on."""
     found: dict[tuple[str, int | None], Finding] = {}
     for item in software:
+        if not item.versioned:
+            continue
         ended = end_of_life(item.cpe, at=at)
         if ended is None or (ended.product, item.evidence.port) in found:
             continue

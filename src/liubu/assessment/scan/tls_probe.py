@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ssl
 
+from liubu.assessment.scan.certificate_products import certificate_products
 from liubu.assessment.scan.certificates import CertificateFacts, matches_host, read_certificate
 from liubu.assessment.scan.context import ProbeContext
 from liubu.assessment.scan.findings import utc_now
@@ -158,6 +159,8 @@ def probe_tls(ctx: ProbeContext) -> bool:
         record_grade(ctx)
         return True
     facts = read_certificate(der)
+    for rule, name in certificate_products(facts):
+        ctx.identify(rule.cpe, f"{rule.name}, named by the certificate's {rule.field} {name}")
     expired = _judge_certificate(ctx, facts)
     failure = _verify_chain(ctx)
     incomplete = check_chain(ctx, chain, failure)
