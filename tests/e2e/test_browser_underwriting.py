@@ -16,6 +16,7 @@ from liubu.accounts import OrgKind, Role, acting_in
 from liubu.accounts.model import SYSTEM
 from liubu.bootstrap import Platform
 from liubu.experience import ExperienceData
+from liubu.products import load_reference_catalogue
 from tests.e2e.browser import demo_site
 from tests.e2e.test_browser_shell import sign_in
 
@@ -85,6 +86,16 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     rows = enterprise.locator(f"[data-testid=quotes] tr[data-quote]{fresh}")
     expect(rows).to_have_count(3)  # three limit options
     first_quote = rows.first.get_attribute("data-quote")
+    # Each option shows its own money: the product's first three limits, in order, and premiums
+    # that rise with the limit (never the ¥0 a template gets from a value it cannot read).
+    (spec,) = [s for s in load_reference_catalogue() if s.product_id == SME]
+    limits = [f"¥{limit:,.0f}" for limit in spec.limit_options[:3]]
+    assert [t.strip() for t in rows.locator("td:nth-child(2)").all_inner_texts()] == limits
+    premiums = [
+        Decimal(t.strip().lstrip("¥").replace(",", ""))
+        for t in rows.locator("td:nth-child(4)").all_inner_texts()
+    ]
+    assert 0 < premiums[0] < premiums[1] < premiums[2], premiums
     # The demo enterprise has neither answered the questionnaire nor been scanned: its score is
     # 48 (D; outside-in factors counted at the average, every control at its worst), so the
     # grade rule refers every option, and the worst-answer posture also puts the technical price
