@@ -107,6 +107,12 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     body = enterprise.locator("main").inner_text()
     assert "费率充足度" not in body
     assert "rate_adequacy" not in body
+    # Products by name, insurer and version, never by reference code.
+    assert spec.insurer_name is not None
+    assert spec.insurer_name.zh in rows.first.inner_text()
+    assert "第 2 版" in rows.first.inner_text()
+    for code in ("shifan-pc", "cankao-pc", "yangben-pc", "@1", "@2"):
+        assert code not in body, code
 
     underwriter = browser.new_context(locale="zh-CN").new_page()
     sign_in(underwriter, site, "underwriter")
@@ -177,6 +183,10 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     expect(enterprise.get_by_test_id("policy")).to_contain_text("网络安全保险保险单")
     expect(enterprise.get_by_test_id("policy")).to_contain_text("Cyber insurance policy")
     expect(enterprise.get_by_test_id("policy-premium")).to_contain_text("¥")
+    expect(enterprise.get_by_test_id("policy-insurer")).to_contain_text(spec.insurer_name.en)
+    expect(enterprise.get_by_test_id("policy-status")).to_have_text("有效 In force")
+    expect(enterprise.locator("tr[data-kind=issue]")).to_contain_text("签发 Issued")
+    assert SME not in enterprise.get_by_test_id("policy").inner_text()
     pdf = enterprise.request.get(enterprise.url + ".pdf")
     assert pdf.ok
     assert pdf.headers["content-type"] == "application/pdf"

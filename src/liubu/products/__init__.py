@@ -55,6 +55,7 @@ from liubu.products.spec import (
 )
 from liubu.products.summary import ProductSummary, summarise
 from liubu.products.text import Lang, Text, check_lang
+from liubu.products.titles import ProductTitle, product_title, title_of
 from liubu.products.validation import check_product, load_product, parse_product, validate_product
 from liubu.products.versions import VersionWindow, check_revision, check_versions
 from liubu.products.vocabulary import (
@@ -99,6 +100,7 @@ __all__ = [
     "ProductRecord",
     "ProductSpec",
     "ProductSummary",
+    "ProductTitle",
     "ProductTypeTerm",
     "ProductsCode",
     "ProductsUnitOfWork",
@@ -133,11 +135,13 @@ __all__ = [
     "load_vocabulary",
     "parse_product",
     "product_schema",
+    "product_title",
     "render_comparison_text",
     "require_issuer",
     "rule_codes",
     "submit_product",
     "summarise",
+    "title_of",
     "validate_product",
     "withdraw_product",
 ]

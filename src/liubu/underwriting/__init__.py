@@ -62,6 +62,7 @@ from liubu.underwriting.groups import (
     remove_member,
     scheme_view,
 )
+from liubu.underwriting.labels import policy_label
 from liubu.underwriting.lifecycle import (
     bind,
     cancel,
@@ -188,6 +189,7 @@ __all__ = [
     "option_breakdown",
     "option_terms",
     "override_authorities",
+    "policy_label",
     "price_option",
     "price_options",
     "priced_product",

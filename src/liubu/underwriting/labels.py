@@ -2,6 +2,8 @@
 
 >>> label("technical_premium").zh
 '技术保费'
+>>> policy_label("states", "in_force").zh
+'有效'
 >>> note("not_modelled", coverage="telecom_fraud_loss").en[:40]
 'The risk engine has no loss component fo'
 """
@@ -9,6 +11,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Literal
 
 from liubu.errors import ConfigurationError
 from liubu.products import Text
@@ -29,6 +32,13 @@ def label(code: str) -> Text:
         raise ConfigurationError(
             f"The worksheet step {code!r} has no label in liubu/underwriting/data/labels.yaml."
         ) from None
+
+
+def policy_label(section: Literal["states", "events"], code: str) -> Text:
+    """The zh/en name of a policy's state (``in_force``…) or of one of its events (``issue``,
+    ``endorse_limit``…), as the policy document prints it; an unknown code is shown as itself."""
+    found = _section(f"policy_{section}").get(code)
+    return found if found is not None else Text(code, code)
 
 
 def note(code: str, *, section: str = "notes", **values: object) -> Text:

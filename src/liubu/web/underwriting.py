@@ -12,7 +12,7 @@ from liubu import underwriting
 from liubu.accounts import Principal
 from liubu.bootstrap import Platform
 from liubu.errors import LiubuError
-from liubu.products import FILED
+from liubu.products import FILED, product_title
 from liubu.requests import PlatformDep
 from liubu.web.nav import navigation_for, require_page
 from liubu.web.rendering import flash, language_of, refusal, render, templates
@@ -41,9 +41,10 @@ def quotes_page(request: Request, principal: WebPrincipal, platform: PlatformDep
         enterprises = list(uow.enterprises.list())
         quotes = list(reversed(uow.underwriting.quotes()))
         policies = list(reversed(uow.underwriting.policies()))
-        products = [
-            r for r in uow.products.list() if r.status == FILED and r.product_type in QUOTABLE
-        ]
+        visible = list(uow.products.list())
+        products = [r for r in visible if r.status == FILED and r.product_type in QUOTABLE]
+        # Names, never reference codes, on the customer's page: product, insurer and version.
+        titles = {r.product_ref: product_title(r) for r in visible}
     return render(
         request,
         "quotes.html",
@@ -54,6 +55,7 @@ def quotes_page(request: Request, principal: WebPrincipal, platform: PlatformDep
         quotes=quotes,
         policies=policies,
         products=products,
+        titles=titles,
         bound={(p.quote_id, p.terms.option_index) for p in policies},
         lang=_lang(request),
     )
@@ -185,6 +187,9 @@ def _policy_context(platform: Platform, principal: Principal, policy_id: str) ->
         "policy": policy,
         "events": events,
         "spec": spec,
+        "title": products.product_title(record),
+        "status": underwriting.policy_label("states", policy.status),
+        "event_kinds": {e.kind: underwriting.policy_label("events", e.kind) for e in events},
         "summary": summarise(spec, load_vocabulary()),
     }
 

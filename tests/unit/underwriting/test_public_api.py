@@ -97,6 +97,7 @@ PUBLIC = [
     "option_breakdown",
     "option_terms",
     "override_authorities",
+    "policy_label",
     "price_option",
     "price_options",
     "priced_product",
