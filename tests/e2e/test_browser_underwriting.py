@@ -121,6 +121,9 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     expect(underwriter.get_by_test_id("worksheet").first).to_contain_text("技术保费")
     # the underwriter sees that the score was made before any outside-in scan
     expect(underwriter.get_by_test_id("not-scanned")).to_have_text("未扫描（按平均水平计）")
+    # Scenarios, coverages and referral rules by name: no snake_case code is left on the page.
+    codes = re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", underwriter.locator("main").inner_text())
+    assert codes == [], sorted(set(codes))
     # The insurer's experience of the section, blended by credibility, before the technical
     # premium: prior, experience, Z and the frequency used, in Chinese and in English.
     sheet = underwriter.get_by_test_id("worksheet").first

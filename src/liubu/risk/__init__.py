@@ -31,10 +31,12 @@ from liubu.risk.grid import Grid
 from liubu.risk.library import Basis as CalibrationBasis
 from liubu.risk.library import Parameter as CalibrationParameter
 from liubu.risk.library import (
+    ScenarioTitle,
     band_for_revenue,
     enterprise_model,
     library_scenarios,
     scenario_names,
+    scenario_titles,
     sources,
 )
 from liubu.risk.library import parameters as library_parameters
@@ -77,6 +79,7 @@ __all__ = [
     "RiskCode",
     "Scaled",
     "Scenario",
+    "ScenarioTitle",
     "Severity",
     "Spliced",
     "Terms",
@@ -92,5 +95,6 @@ __all__ = [
     "quantify",
     "quantify_text",
     "scenario_names",
+    "scenario_titles",
     "sources",
 ]

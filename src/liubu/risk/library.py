@@ -33,7 +33,7 @@ from liubu.risk.terms import Terms
 from liubu.risk.vocabulary import BUSINESS_INTERRUPTION
 
 _FILE = "liubu/risk/data/scenarios.yaml"
-_LIBRARY_ONLY = ("zh", "frequency_share", "claim_mean_usd", "industry_frequency")
+_LIBRARY_ONLY = ("zh", "en", "frequency_share", "claim_mean_usd", "industry_frequency")
 CONFIDENCE = ("high", "medium", "low")
 _EXPOSURE = (
     "reference_revenue",
@@ -129,6 +129,7 @@ class LibraryScenario:
     claim_mean: float | None = None
     hourly_shares: tuple[float | None, ...] = ()
     scale: float = 1.0
+    en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,11 +298,31 @@ def _entry(
         claim_mean,
         tuple(shares),
         scale,
+        str(item.get("en", "")),
     )
 
 
 def scenario_names() -> tuple[str, ...]:
     return tuple(e.scenario.name for e in library().scenarios)
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioTitle:
+    """A library scenario as people read it: its code and its Chinese and English names."""
+
+    code: str
+    zh: str
+    en: str
+
+
+def scenario_titles() -> dict[str, ScenarioTitle]:
+    """Every library scenario's names, by code (the code itself where the file gives none)."""
+    return {
+        e.scenario.name: ScenarioTitle(
+            e.scenario.name, e.zh or e.scenario.name, e.en or e.scenario.name
+        )
+        for e in library().scenarios
+    }
 
 
 def band_for_revenue(revenue: float) -> str:

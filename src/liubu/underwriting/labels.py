@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Literal
 
@@ -41,11 +42,48 @@ def policy_label(section: Literal["states", "events"], code: str) -> Text:
     return found if found is not None else Text(code, code)
 
 
+def coverage_name(code: str) -> Text:
+    """A product coverage's name (the products vocabulary's), the code itself if unknown."""
+    from liubu.products import load_vocabulary
+
+    term = load_vocabulary().coverages.get(code)
+    return term.name if term is not None else Text(code, code)
+
+
+@cache
+def _categories() -> dict[str, Text]:
+    from liubu.risk import coverage_categories
+
+    return {c.code: Text(c.zh, c.en) for c in coverage_categories()}
+
+
+def category_name(code: str) -> Text:
+    """A risk-engine loss component's name (``forensics`` → 电子取证与调查费用)."""
+    return _categories().get(code, Text(code, code))
+
+
+def scenario_name(code: str) -> Text:
+    """A library scenario's name (``ransomware`` → 勒索软件与网络勒索)."""
+    from liubu.risk import scenario_titles
+
+    found = scenario_titles().get(code)
+    return Text(found.zh, found.en) if found is not None else Text(code, code)
+
+
+def joined(texts: Iterable[Text]) -> Text:
+    """Names listed in each language: 甲、乙 / A, B."""
+    items = list(texts)
+    return Text("、".join(t.zh for t in items) or "—", ", ".join(t.en for t in items) or "—")
+
+
 def note(code: str, *, section: str = "notes", **values: object) -> Text:
-    """A zh/en note (from ``section``) with ``values`` filled into its ``{placeholders}``."""
+    """A zh/en note (from ``section``) with ``values`` filled into its ``{placeholders}``; a
+    :class:`Text` value gives its Chinese to the Chinese note and its English to the English."""
+    zh = {k: v.zh if isinstance(v, Text) else v for k, v in values.items()}
+    en = {k: v.en if isinstance(v, Text) else v for k, v in values.items()}
     try:
         template = _section(section)[code]
-        return Text(template.zh.format(**values), template.en.format(**values))
+        return Text(template.zh.format(**zh), template.en.format(**en))
     except KeyError as error:
         raise ConfigurationError(
             f"The note {code!r} (or its placeholder {error}) is missing from "

@@ -31,7 +31,7 @@ from liubu.underwriting.experience_credit import (
 )
 from liubu.underwriting.exposure import ProductExposure, exposure_of, for_product
 from liubu.underwriting.filed import FiledPrice, filed_price
-from liubu.underwriting.labels import note
+from liubu.underwriting.labels import coverage_name, joined, note, scenario_name
 from liubu.underwriting.loads import Loads, loads_for
 from liubu.underwriting.technical import EngineSettings, TechnicalPrice, price_scenarios
 from liubu.underwriting.terms import OptionTerms, check_limit, option_terms
@@ -313,20 +313,28 @@ def _notes(
         notes.append(
             note(
                 "experience_below_minimum",
-                exposure=format(exposure_years.normalize(), "f"),
+                exposure=f"{exposure_years:,.2f}",
                 minimum=format(settings.min_exposure_years.normalize(), "f"),
             )
         )
     elif credit is not None and credit.reason == "no_prior_frequency":
         notes.append(note("experience_no_prior"))
     for name, needs in exposure.left_out.items():
-        notes.append(note("scenario_left_out", scenario=name, coverages=", ".join(needs)))
+        notes.append(
+            note(
+                "scenario_left_out",
+                scenario=scenario_name(name),
+                coverages=joined(coverage_name(c) for c in needs),
+            )
+        )
     if not mapped.modelled:
-        notes.append(note("nothing_modelled", product=spec.product_id))
+        notes.append(note("nothing_modelled", product=spec.name))
     elif technical is None:
-        notes.append(note("no_scenarios", product=spec.product_id))
+        notes.append(note("no_scenarios", product=spec.name))
     elif mapped.not_modelled:
-        notes.append(note("partly_modelled", coverages=", ".join(mapped.not_modelled)))
+        notes.append(
+            note("partly_modelled", coverages=joined(coverage_name(c) for c in mapped.not_modelled))
+        )
     return tuple(notes)
 
 

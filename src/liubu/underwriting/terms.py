@@ -28,7 +28,7 @@ from typing import Any, Literal
 from liubu.errors import ValidationError
 from liubu.products import Coverage, ProductSpec, Text, load_vocabulary
 from liubu.risk import CoverageTerms, Terms, coverage_codes
-from liubu.underwriting.labels import note
+from liubu.underwriting.labels import category_name, coverage_name, note
 from liubu.underwriting.reasons import UnderwritingCode
 
 _WAITING = {"time_deductible": "time_deductible", "qualifying_period": "qualifying"}
@@ -207,7 +207,12 @@ def option_terms(
             )
             if status == "folded":
                 notes.append(
-                    note("folded", coverage=member.code, category=category, carrier=carrier.code)
+                    note(
+                        "folded",
+                        coverage=coverage_name(member.code),
+                        category=category_name(category),
+                        carrier=coverage_name(carrier.code),
+                    )
                 )
     uncovered = tuple(c for c in coverage_codes(insurable_only=True) if c not in per_category)
     for category in uncovered:
@@ -233,7 +238,7 @@ def _group(
             mappings[coverage.code] = CoverageMapping(
                 coverage.code, None, "not_modelled", None, payable
             )
-            notes.append(note("not_modelled", coverage=coverage.code))
+            notes.append(note("not_modelled", coverage=coverage_name(coverage.code)))
             continue
         groups.setdefault(category, []).append(coverage)
         own = coverage.retention
@@ -241,7 +246,7 @@ def _group(
             notes.append(
                 note(
                     "own_retention",
-                    coverage=coverage.code,
+                    coverage=coverage_name(coverage.code),
                     amount=_yuan(own.amount),
                     retention=_yuan(retention),
                 )
@@ -276,7 +281,7 @@ def _coverage_terms(
         notes.append(
             note(
                 "waiting_not_modelled",
-                coverage=carrier.code,
+                coverage=coverage_name(carrier.code),
                 hours=waiting.hours,
                 semantics=waiting.semantics,
             )

@@ -14,6 +14,7 @@ from liubu.bootstrap import Platform
 from liubu.errors import LiubuError
 from liubu.products import FILED, product_title
 from liubu.requests import PlatformDep
+from liubu.risk import coverage_categories, scenario_titles
 from liubu.web.nav import navigation_for, require_page
 from liubu.web.rendering import flash, language_of, refusal, render, templates
 from liubu.web.security import CsrfChecked, WebPrincipal
@@ -139,6 +140,9 @@ def quote_detail(
                 breakdowns[index] = underwriting.option_breakdown(uow, quote.id, index)
             except LiubuError as error:  # e.g. the library changed since: say so, show the rest
                 breakdowns[index] = {"problem": refusal(request, error)}
+    # Scenarios and loss components by name (the code stays in each row's data-part and title).
+    part_names = {c.code: {"zh": c.zh, "en": c.en} for c in coverage_categories()}
+    part_names |= {code: {"zh": t.zh, "en": t.en} for code, t in scenario_titles().items()}
     return render(
         request,
         "underwriting_quote.html",
@@ -148,6 +152,7 @@ def quote_detail(
         quote=quote,
         options=[option.to_dict() for option in quote.options],  # JSON-ready, as the API shows
         breakdowns=breakdowns,
+        part_names=part_names,
         lang=_lang(request),
     )
 

@@ -36,6 +36,7 @@ PUBLIC = [
     "RiskCode",
     "Scaled",
     "Scenario",
+    "ScenarioTitle",
     "Severity",
     "Spliced",
     "Terms",
@@ -53,6 +54,7 @@ PUBLIC = [
     "quantify",
     "quantify_text",
     "scenario_names",
+    "scenario_titles",
     "sources",
 ]
 

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from liubu.errors import ValidationError
-from liubu.products import ProductSpec
+from liubu.products import ProductSpec, load_vocabulary
 from liubu.underwriting import Applicant, price_option, price_options
 
 from .conftest import make_applicant
@@ -135,7 +135,8 @@ def test_a_product_outside_the_engine_has_a_filed_premium_only(
     assert option.technical_premium is None
     assert option.rate_adequacy is None
     assert option.worksheet.step("technical_premium").detail["available"] is False
-    assert any("telecom_fraud_loss" in n.en for n in option.worksheet.notes)
+    name = load_vocabulary().coverage("telecom_fraud_loss").name
+    assert any(name.en in n.en and name.zh in n.zh for n in option.worksheet.notes)
     # Per person: base 7.9 with group size not given (1, flagged) → ¥7.90.
     assert option.filed_premium.amount == Decimal("7.90")
 

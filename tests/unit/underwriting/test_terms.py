@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from liubu.errors import ValidationError
-from liubu.products import ProductSpec
+from liubu.products import ProductSpec, load_vocabulary
 from liubu.risk import CoverageTerms
 from liubu.underwriting import option_terms, retention_options, terms_for_option
 
@@ -59,8 +59,12 @@ def test_sibling_coverages_fold_into_their_engine_category(sme: ProductSpec) -> 
     assert mapped.not_modelled == ()
     assert mapped.uncovered_categories == ("hardware",)
     english = " ".join(n.en for n in mapped.notes)
-    assert "legal_counsel" in english
-    assert "funds_transfer_fraud states its own retention of 10,000" in english
+    chinese = " ".join(n.zh for n in mapped.notes)
+    vocabulary = load_vocabulary()
+    legal, fraud = (vocabulary.coverage(c).name for c in ("legal_counsel", "funds_transfer_fraud"))
+    assert f"The coverage {legal.en} is priced within" in english
+    assert f"责任“{legal.zh}”并入" in chinese
+    assert f"{fraud.en} states its own retention of 10,000" in english
 
 
 def test_qualifying_period_maps_to_the_engines_qualifying_waiting_period(
@@ -97,7 +101,10 @@ def test_coverages_without_an_engine_category_are_reported_not_modelled(
     assert mapped.modelled
     assert mapped.terms.for_coverage("third_party_liability").sublimit == 1_000_000.0
     assert not mapped.terms.for_coverage("extortion").covered
-    assert any("security_product_performance" in n.en for n in mapped.notes)
+    # The note names the coverage as the vocabulary does, in each language, never by its code.
+    name = load_vocabulary().coverage("security_product_performance").name
+    assert any(name.en in n.en and name.zh in n.zh for n in mapped.notes)
+    assert not any("security_product_performance" in n.en + n.zh for n in mapped.notes)
 
 
 def test_a_product_wholly_outside_the_engine_is_not_modelled_at_all(
