@@ -111,13 +111,52 @@ def _members(value: JsonAt) -> Iterator[tuple[str, JsonAt]]:
 
 
 def _issue(package: str, cve_id: str, issue: JsonAt) -> Iterator[DebianStatus]:
-    allowed: list[str] = intel_table("debian")["statuses"]
+    """The statuses of one issue. The export holds hundreds of thousands of them, so well-formed
+    releases are read straight from the parsed document; the first irregular one sends the issue
+    through :func:`_located`, which names the place of the fault."""
+    allowed = frozenset(intel_table("debian")["statuses"])
+    releases = issue.value.get("releases") if isinstance(issue.value, dict) else None
+    if isinstance(releases, dict):
+        read = [(release, _quick(entry, allowed)) for release, entry in releases.items()]
+        good = [(release, values) for release, values in read if values is not None]
+        if len(good) == len(read):
+            for release, values in good:
+                yield DebianStatus(package, cve_id, release, *values)
+            return
+    yield from _located(package, cve_id, issue, allowed)
+
+
+def _quick(entry: object, allowed: frozenset[str]) -> tuple[str, str | None, str | None] | None:
+    """``(status, fixed_version, urgency)`` of a well-formed release entry, else ``None``."""
+    if not isinstance(entry, dict):
+        return None
+    status, urgency = entry.get("status"), entry.get("urgency")
+    if not isinstance(status, str) or status not in allowed:
+        return None
+    if urgency is not None and not isinstance(urgency, str):
+        return None
+    if status != RESOLVED:
+        return status, None, urgency
+    fixed = entry.get("fixed_version")
+    if not isinstance(fixed, str):
+        return None
+    try:
+        Version(fixed)
+    except ValueError:
+        return None
+    return status, fixed, urgency
+
+
+def _located(
+    package: str, cve_id: str, issue: JsonAt, allowed: frozenset[str]
+) -> Iterator[DebianStatus]:
     for release, release_at in _members(issue.field("releases")):
         status_at = release_at.field("status")
         status = status_at.text()
         if status not in allowed:
             raise status_at.error(
-                f"The status {status!r} is not one the tracker uses ({', '.join(allowed)}).",
+                f"The status {status!r} is not one the tracker uses "
+                f"({', '.join(sorted(allowed))}).",
                 code=IntelCode.DEBIAN_STATUS,
             )
         fixed_at = release_at.field("fixed_version") if status == RESOLVED else None

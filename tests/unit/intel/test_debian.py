@@ -192,3 +192,13 @@ def test_an_oversized_file_is_refused_before_it_is_parsed(tmp_path: Path) -> Non
     assert caught.value.code == "intel.too_large"
     assert caught.value.location == str(path)
     assert f"{limit:,} bytes" in caught.value.message
+
+
+def test_a_fault_beside_good_releases_is_located_at_the_faulty_one(tmp_path: Path) -> None:
+    document = json.loads(json.dumps(TRACKER))
+    releases = document["openssh"]["CVE-2024-6387"]["releases"]
+    releases["bullseye"] = {"status": "open", "repositories": {}, "urgency": 3}
+    error = _refused(tmp_path, document)
+    assert error.code == "intel.wrong_type"
+    assert error.location is not None
+    assert error.location.endswith("#/openssh/CVE-2024-6387/releases/bullseye/urgency")
