@@ -1,5 +1,25 @@
 """Vulnerability intelligence kept by the platform: feed files stored verbatim, the index built
-from them, and the software a scan identified turned into ``vuln.*`` findings."""
+from them, and the software a scan identified turned into ``vuln.*`` findings.
+
+A CVE matched on the upstream version of a distribution's package is uncertain: distributions
+backport fixes without changing the upstream version. When the banner names a Debian package
+with its release (``OpenSSH_9.2p1 Debian-2+deb12u10`` → ``openssh`` ``1:9.2p1-2+deb12u10`` in
+bookworm) and Debian's security tracker is loaded, the tracker decides, comparing package
+versions with dpkg's ordering:
+
+* **resolved** in that release with a fixed version at or below the installed one → the CVE is
+  **not raised**. The installed package carries Debian's fix, so there is nothing for the
+  insured to do and nothing for the insurer to price; an informational finding would sit in the
+  insured's list asking to be read and disputed for no action. The match itself stays in the
+  scan's record (``vulnerabilities`` of each target), so an insurer can still see that the CVE
+  was considered;
+* **resolved** with a later fixed version, or **open** → raised with normal (confirmed)
+  confidence: Debian itself says the installed package is affected. The caveat names the fixed
+  package version to upgrade to (or says no fix exists yet);
+* no tracker loaded, the package, CVE or release absent from it, ``undetermined``, or a banner
+  that does not name the release → ``tentative`` with the generic caveat, as before (half the
+  score cost, no grade cap).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +30,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from liubu.assessment.records import AssessmentUnitOfWork, IntelStore
-from liubu.assessment.scan import Evidence, Finding, Software, distribution_caveat, make_finding
+from liubu.assessment.scan import (
+    Confidence,
+    DebianPackage,
+    Evidence,
+    Finding,
+    Software,
+    Text,
+    debian_caveat,
+    debian_package,
+    distribution_caveat,
+    make_finding,
+)
+from liubu.errors import ValidationError
 from liubu.intel import (
+    Cpe,
     Match,
     VulnerabilityIndex,
     load_paths,
@@ -93,19 +126,24 @@ def vulnerability_findings(
     """Findings for the vulnerabilities of identified software: known exploited (CISA KEV),
     likely exploited (EPSS), critical (CVSS ≥ 9). One finding per CVE and software.
 
-    Software read from a distribution's package gives ``tentative`` findings with a caveat:
-    the distribution may have backported the fix without changing the upstream version."""
+    Software read from a distribution's package gives ``tentative`` findings with a caveat,
+    unless Debian's security tracker settles the match (see the module's documentation)."""
     findings: list[Finding] = []
     matches: list[Match] = []
     for item in software:
         if not item.versioned:  # a product named without a version matches every CVE of it
             continue
-        for match in index.match_asset([parse_any_cpe(item.cpe)], assume_platforms=True):
+        cpe = parse_any_cpe(item.cpe)
+        package = None if item.distribution is None else _debian_package(cpe, item.distribution)
+        for match in index.match_asset([cpe], assume_platforms=True):
             matches.append(match)
             code = _code(match)
             if code is None:
                 continue
-            caveat = None if item.distribution is None else distribution_caveat(item.distribution)
+            verdict = _confidence(index, item, package, match.cve_id)
+            if verdict is None:
+                continue  # Debian's update already fixed it in the installed package
+            confidence, caveat = verdict
             evidence = Evidence(
                 observed=_describe(match) + ("" if caveat is None else f"; {caveat.en}"),
                 observed_at=item.evidence.observed_at,
@@ -114,8 +152,50 @@ def vulnerability_findings(
                 port=item.evidence.port,
                 probe="intel",
             )
-            findings.append(make_finding(code, evidence, confidence=item.confidence, caveat=caveat))
+            findings.append(make_finding(code, evidence, confidence=confidence, caveat=caveat))
     return findings, matches
+
+
+def _debian_package(cpe: Cpe, distribution: str) -> DebianPackage | None:
+    def logical(value: str) -> str:
+        return value.replace("\\", "")
+
+    return debian_package(
+        logical(cpe.vendor),
+        logical(cpe.product),
+        logical(cpe.version),
+        logical(cpe.update),
+        distribution,
+    )
+
+
+def _confidence(
+    index: VulnerabilityIndex, item: Software, package: DebianPackage | None, cve_id: str
+) -> tuple[Confidence, Text | None] | None:
+    """How sure a match is and why; ``None`` when Debian's tracker shows it fixed."""
+    if item.distribution is None:
+        return item.confidence, None
+    tentative = Confidence.TENTATIVE, distribution_caveat(item.distribution)
+    if package is None:
+        return tentative
+    status = index.debian.status(package.source_package, cve_id, package.release)
+    if status is None or status.status not in {"resolved", "open"}:
+        return tentative
+    try:
+        fixed = status.fixed_in(package.version)
+    except ValidationError:  # a banner revision dpkg would refuse: the tracker cannot settle it
+        return tentative
+    if fixed:
+        return None
+    values = {
+        "cve": cve_id,
+        "package": package.source_package,
+        "release": package.release,
+        "installed": package.version,
+        "fixed": status.fixed_version or "",
+    }
+    kind = "unfixed" if status.status == "resolved" else "open"
+    return Confidence.CONFIRMED, debian_caveat(kind, **values)
 
 
 def _code(match: Match) -> str | None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 intel_app = typer.Typer(
     rich_markup_mode=None,
-    help="Vulnerability intelligence: NVD, CVE 5, CISA KEV, FIRST EPSS.",
+    help="Vulnerability intelligence: NVD, CVE 5, CISA KEV, FIRST EPSS, Debian security tracker.",
     no_args_is_help=True,
 )
 assess_app = typer.Typer(

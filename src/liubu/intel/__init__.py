@@ -3,9 +3,11 @@ diagnosis (assessment) and in-term monitoring (monitoring) both build on it.
 
 Loaders for the public feeds in their real formats — NVD CVE API 2.0 pages, CVE JSON 5 records
 with CISA's ADP container, CISA's KEV catalogue (JSON and CSV), FIRST EPSS scores (both CSV
-layouts) — each returning frozen records and a :class:`LoadReport`; CPE 2.3 parsing and matching
-with NVD version ranges; CVSS base scores recomputed from vectors; and a
-:class:`VulnerabilityIndex` that turns an asset's CPE names into prioritised findings.
+layouts), Debian's security tracker export (which Debian package version fixed a CVE in which
+release, compared with dpkg's ordering) — each returning frozen records and a
+:class:`LoadReport`; CPE 2.3 parsing and matching with NVD version ranges; CVSS base scores
+recomputed from vectors; and a :class:`VulnerabilityIndex` that turns an asset's CPE names
+into prioritised findings.
 
 Pure: no database, no network. The caller persists what it needs.
 """
@@ -23,6 +25,12 @@ from liubu.intel.cpe import (
     parse_cpe_uri,
 )
 from liubu.intel.cve5 import Cve5Record, SsvcDecision, load_cve5
+from liubu.intel.debian import (
+    DebianStatus,
+    DebianTracker,
+    compare_debian_versions,
+    load_debian_tracker,
+)
 from liubu.intel.epss import EpssScore, load_epss
 from liubu.intel.index import (
     Hit,
@@ -50,6 +58,8 @@ __all__ = [
     "CpeCriterion",
     "Cve5Record",
     "CvssScore",
+    "DebianStatus",
+    "DebianTracker",
     "EpssScore",
     "Hit",
     "IndexSummary",
@@ -67,12 +77,14 @@ __all__ = [
     "Vulnerability",
     "VulnerabilityIndex",
     "check_kev_agreement",
+    "compare_debian_versions",
     "compare_versions",
     "cpe_matches",
     "cvss_score",
     "escape_value",
     "in_range",
     "load_cve5",
+    "load_debian_tracker",
     "load_epss",
     "load_file",
     "load_kev_csv",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from liubu.errors import ValidationError
+from liubu.intel._data import intel_table
 from liubu.intel.reasons import IntelCode
 
 
@@ -26,11 +27,37 @@ def open_text(path: Path) -> IO[str]:
     return path.open(encoding="utf-8", newline="")
 
 
+def max_json_bytes() -> int:
+    """The largest JSON feed read, in bytes after decompression (``intel.yaml``)."""
+    limit: int = intel_table("limits")["max_json_bytes"]
+    return limit
+
+
+def _bounded_bytes(path: Path) -> bytes:
+    """The file's bytes (decompressed for ``.gz``), refused past :func:`max_json_bytes` without
+    reading further: neither a huge file nor a small compressed bomb is held in memory."""
+    limit = max_json_bytes()
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as handle:
+        content = handle.read(limit + 1)
+    if len(content) > limit:
+        raise ValidationError(
+            f"The file {path} holds more than {limit:,} bytes of JSON"
+            + (" once decompressed" if path.suffix == ".gz" else "")
+            + "; no feed liubu reads is that large.",
+            code=IntelCode.TOO_LARGE,
+            field="file",
+            value=str(path),
+            location=str(path),
+        )
+    return content
+
+
 def read_json(path: Path) -> JsonAt:
-    """Parse one JSON file; a syntax error is reported as ``file:line``."""
+    """Parse one JSON file, at most :func:`max_json_bytes` long; a syntax error is reported as
+    ``file:line``."""
     try:
-        with open_text(path) as handle:
-            document = json.load(handle)
+        document = json.loads(_bounded_bytes(path).decode("utf-8"))
     except json.JSONDecodeError as error:
         raise ValidationError(
             f"The file {path} is not valid JSON: {error.msg} at line {error.lineno}, "

@@ -22,6 +22,7 @@ from liubu.errors import ValidationError
 from liubu.intel.configuration import Configuration, CpeCriterion
 from liubu.intel.cpe import Cpe, is_pattern
 from liubu.intel.cve5 import Cve5Record
+from liubu.intel.debian import DebianStatus, DebianTracker
 from liubu.intel.epss import EpssScore
 from liubu.intel.kev import KevEntry
 from liubu.intel.nvd import NvdCve
@@ -81,6 +82,7 @@ class IndexSummary:
     wildcard_configurations: int
     kev_entries: int
     epss_scores: int
+    debian_statuses: int = 0
 
 
 def merge_vulnerabilities(
@@ -163,7 +165,8 @@ def match_linear(
 
 
 class VulnerabilityIndex:
-    """CVEs filed by ``(vendor, product)``, with KEV and EPSS at hand for every match."""
+    """CVEs filed by ``(vendor, product)``, with KEV and EPSS at hand for every match, and
+    Debian's security tracker for matches on a Debian package (:attr:`debian`)."""
 
     def __init__(
         self,
@@ -171,7 +174,9 @@ class VulnerabilityIndex:
         *,
         kev: Iterable[KevEntry] = (),
         epss: Iterable[EpssScore] = (),
+        debian: Iterable[DebianStatus] = (),
     ) -> None:
+        self._debian = DebianTracker(debian)
         unique = {v.cve_id: v for v in vulnerabilities}
         self._vulnerabilities = tuple(unique[cve_id] for cve_id in sorted(unique))
         self._kev: dict[str, KevEntry] = {entry.cve_id: entry for entry in kev}
@@ -204,12 +209,20 @@ class VulnerabilityIndex:
         cve5: Iterable[Cve5Record] = (),
         kev: Iterable[KevEntry] = (),
         epss: Iterable[EpssScore] = (),
+        debian: Iterable[DebianStatus] = (),
     ) -> VulnerabilityIndex:
-        return cls(merge_vulnerabilities(nvd, cve5), kev=kev, epss=epss)
+        return cls(merge_vulnerabilities(nvd, cve5), kev=kev, epss=epss, debian=debian)
 
     @classmethod
     def from_bundle(cls, bundle: IntelBundle) -> VulnerabilityIndex:
-        return cls.from_records(nvd=bundle.nvd, cve5=bundle.cve5, kev=bundle.kev, epss=bundle.epss)
+        return cls.from_records(
+            nvd=bundle.nvd, cve5=bundle.cve5, kev=bundle.kev, epss=bundle.epss, debian=bundle.debian
+        )
+
+    @property
+    def debian(self) -> DebianTracker:
+        """Debian's security tracker as loaded (empty when no tracker file was loaded)."""
+        return self._debian
 
     @property
     def vulnerabilities(self) -> tuple[Vulnerability, ...]:
@@ -247,6 +260,7 @@ class VulnerabilityIndex:
             wildcard_configurations=len(self._wildcard),
             kev_entries=len(self._kev),
             epss_scores=len(self._epss),
+            debian_statuses=len(self._debian),
         )
 
     def hits(self, cpes: Sequence[Cpe], *, assume_platforms: bool = False) -> tuple[Hit, ...]:
@@ -294,6 +308,9 @@ class VulnerabilityIndex:
             digest.update(repr(self._kev[key]).encode())
         for key in sorted(self._epss):
             digest.update(repr(self._epss[key]).encode())
+        statuses = self._debian.as_mapping()
+        for status_key in sorted(statuses):
+            digest.update(repr(statuses[status_key]).encode())
         return digest.hexdigest()
 
 

@@ -1,13 +1,17 @@
 """Loading whatever feed files are given: each file's format is detected, directories recursed.
 
-JSON files (``.json``, ``.json.gz``) are classified by their top level — an NVD ``NVD_CVE`` page
-or ``{"cve": …}`` item, a CVE JSON 5 ``CVE_RECORD``, a KEV catalogue (``catalogVersion``);
+JSON files (``.json``, ``.json.gz``, at most ``limits.max_json_bytes`` of ``intel.yaml`` once
+decompressed) are classified by their top level — an NVD ``NVD_CVE`` page or ``{"cve": …}`` item,
+a CVE JSON 5 ``CVE_RECORD``, a KEV catalogue (``catalogVersion``), Debian's security tracker
+export (packages → issues → ``releases``);
 other files by their first line — EPSS in either layout, or the KEV CSV header. Anything else
 (READMEs, licences, JSON schemas, NVD CPE-dictionary or history responses) is listed as skipped
 with the reason, never guessed at. A recognised file that is malformed raises, located.
 
 When several sources overlap:
 
+* Debian tracker files: a later file's statement about the same package, CVE and release
+  replaces an earlier one's (load the newest export last);
 * all KEV files must be the same catalogue
   (:func:`~liubu.intel.kev.check_kev_agreement`), and the first one read is kept;
 * an EPSS score from a file with a later ``score_date`` replaces one from an earlier or undated
@@ -25,6 +29,7 @@ from typing import TypeVar
 from liubu.errors import ValidationError
 from liubu.intel._json import JsonAt, open_text, read_json
 from liubu.intel.cve5 import Cve5Record, cve5_from_document
+from liubu.intel.debian import DebianStatus, debian_from_document, looks_like_tracker
 from liubu.intel.epss import EpssScore, detect_epss_layout, load_epss
 from liubu.intel.kev import (
     KevEntry,
@@ -38,7 +43,13 @@ from liubu.intel.report import Loaded, LoadReport, SourceKind
 
 _KEV_CSV_START = "cveID,vendorProject,product"
 RecordT = TypeVar("RecordT")
-AnyLoaded = Loaded[NvdCve] | Loaded[Cve5Record] | Loaded[KevEntry] | Loaded[EpssScore]
+AnyLoaded = (
+    Loaded[NvdCve]
+    | Loaded[Cve5Record]
+    | Loaded[KevEntry]
+    | Loaded[EpssScore]
+    | Loaded[DebianStatus]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +69,7 @@ class IntelBundle:
     reports: tuple[LoadReport, ...]
     skipped: tuple[SkippedFile, ...]
     epss_superseded: int = 0
+    debian: tuple[DebianStatus, ...] = ()
 
     def counts(self) -> Mapping[SourceKind, int]:
         """Records read per source kind (before KEV de-duplication and EPSS merging)."""
@@ -105,6 +117,8 @@ def classify_json(root: JsonAt) -> SourceKind | str:
         return SourceKind.CVE5
     if root.has("catalogVersion") and root.has("vulnerabilities"):
         return SourceKind.KEV_JSON
+    if looks_like_tracker(root):
+        return SourceKind.DEBIAN_TRACKER
     return "a JSON document of no recognised feed format"
 
 
@@ -142,6 +156,8 @@ def load_file(path: str | Path) -> AnyLoaded | SkippedFile:
             return cve5_from_document(root)
         if kind is SourceKind.KEV_JSON:
             return kev_from_document(root)
+        if kind is SourceKind.DEBIAN_TRACKER:
+            return debian_from_document(root)
         return SkippedFile(str(path), str(kind))
     first = _first_line(path)
     if first is None:
@@ -178,6 +194,7 @@ def load_paths(paths: Iterable[str | Path]) -> IntelBundle:
         reports=tuple(result.report for result in loaded),
         skipped=tuple(skipped),
         epss_superseded=superseded,
+        debian=_records(by_kind[SourceKind.DEBIAN_TRACKER], DebianStatus),
     )
 
 

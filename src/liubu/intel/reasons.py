@@ -38,6 +38,9 @@ class IntelCode(StrEnum):
     CVSS_VERSION = "intel.cvss_version"
     CVSS_SCORE = "intel.cvss_score"
     BAD_VERSION = "intel.bad_version"
+    TOO_LARGE = "intel.too_large"
+    DEBIAN_STATUS = "intel.debian_status"
+    DEBIAN_VERSION = "intel.debian_version"
 
 
 def message(code: IntelCode, lang: str) -> str:

@@ -19,6 +19,7 @@ class SourceKind(StrEnum):
     KEV_CSV = "kev_csv"  # the same catalogue, CSV
     EPSS_FIRST = "epss_first"  # FIRST daily CSV: "#model_version:…,score_date:…" + header
     EPSS_HEADERLESS = "epss_headerless"  # "CVE;epss;percentile" rows, no header
+    DEBIAN_TRACKER = "debian_tracker"  # Debian security tracker JSON (package → CVE → release)
 
 
 @dataclass(frozen=True, slots=True)

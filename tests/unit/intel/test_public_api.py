@@ -12,18 +12,18 @@ import pytest
 import liubu.intel as intel
 
 PACKAGE = Path(intel.__file__).parent
-ALLOWED_THIRD_PARTY = {"cvss", "yaml"}
+ALLOWED_THIRD_PARTY = {"cvss", "debian", "yaml"}
 
 
 def test_public_api_is_pinned() -> None:
     assert intel.__all__ == [
-        "AffectedProduct", "AffectedVersion", "ConfigNode", "Configuration", "Cpe",
-        "CpeCriterion", "Cve5Record", "CvssScore", "EpssScore", "Hit", "IndexSummary",
-        "IntelBundle", "IntelCode", "KevEntry", "LoadReport", "Loaded", "Match", "NvdCve",
-        "PageInfo", "SkippedFile", "SourceKind", "SsvcDecision", "Vulnerability",
-        "VulnerabilityIndex",
-        "check_kev_agreement", "compare_versions", "cpe_matches", "cvss_score", "escape_value",
-        "in_range", "load_cve5", "load_epss", "load_file", "load_kev_csv", "load_kev_json",
+        "AffectedProduct", "AffectedVersion", "ConfigNode", "Configuration", "Cpe", "CpeCriterion",
+        "Cve5Record", "CvssScore", "DebianStatus", "DebianTracker", "EpssScore", "Hit",
+        "IndexSummary", "IntelBundle", "IntelCode", "KevEntry", "LoadReport", "Loaded", "Match",
+        "NvdCve", "PageInfo", "SkippedFile", "SourceKind", "SsvcDecision", "Vulnerability",
+        "VulnerabilityIndex", "check_kev_agreement", "compare_debian_versions", "compare_versions",
+        "cpe_matches", "cvss_score", "escape_value", "in_range", "load_cve5",
+        "load_debian_tracker", "load_epss", "load_file", "load_kev_csv", "load_kev_json",
         "load_nvd", "load_paths", "match_linear", "merge_vulnerabilities", "parse_any_cpe",
         "parse_cpe", "parse_cpe_uri", "preferred_score", "score_vector", "version_key",
     ]  # fmt: skip

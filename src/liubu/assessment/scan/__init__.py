@@ -9,7 +9,8 @@ never private or reserved addresses unless explicitly allowed, with bounded time
 - :func:`vocabulary` / :func:`definition`: the findings vocabulary with bilingual remediation.
 - :class:`Confidence`: how sure a finding is; software read from a distribution's package
   (:attr:`Software.distribution`) makes CVE matches ``tentative``, with
-  :func:`distribution_caveat` saying why.
+  :func:`distribution_caveat` saying why; :func:`debian_package` names the Debian package and
+  release such a banner shows, for Debian's security tracker to settle (:func:`debian_caveat`).
 
 Network I/O of the assessment lives here and nowhere else.
 """
@@ -45,8 +46,11 @@ from liubu.assessment.scan.result import (
 from liubu.assessment.scan.scanner import scan
 from liubu.assessment.scan.settings import ScanSettings, ServiceSpec, service_catalogue
 from liubu.assessment.scan.software import (
+    DebianPackage,
     Identified,
     cpe_name,
+    debian_caveat,
+    debian_package,
     distribution_caveat,
     identify,
 )
@@ -57,6 +61,7 @@ __all__ = [
     "CertificateFacts",
     "Confidence",
     "ControlProof",
+    "DebianPackage",
     "Evidence",
     "Factor",
     "Finding",
@@ -75,6 +80,8 @@ __all__ = [
     "Target",
     "Text",
     "cpe_name",
+    "debian_caveat",
+    "debian_package",
     "definition",
     "distribution_caveat",
     "dkim_key_bits",

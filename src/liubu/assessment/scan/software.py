@@ -7,6 +7,11 @@ A banner that names a distribution's package (``OpenSSH_9.2p1 Debian-2+deb12u10`
 ``Apache/2.4.57 (Debian)``, ``PHP/7.4.3-4ubuntu2.19``) keeps it beside the upstream version:
 distributions backport security fixes without changing the upstream version, so a CVE matched
 on that version alone may already be fixed, and is reported with lower confidence.
+
+For Debian packages :func:`debian_package` goes further: from the revision's ``+debXuY`` marker
+and a per-product table (source package and epoch, ``data/software.yaml``) it names the Debian
+release and the installed package version (``OpenSSH_9.2p1 Debian-2+deb12u10`` → ``openssh``
+``1:9.2p1-2+deb12u10`` in ``bookworm``), which Debian's security tracker can settle.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from liubu.assessment.scan._data import load_table, require
 from liubu.assessment.scan.findings import Text
@@ -54,6 +59,68 @@ def distribution_caveat(distribution: str) -> Text:
     en = require(phrase, "en", str, filename=_FILE, where="distribution_caveat")
     zh = require(phrase, "zh", str, filename=_FILE, where="distribution_caveat")
     return Text(en=en.format(distribution=distribution), zh=zh.format(distribution=distribution))
+
+
+class DebianPackage(NamedTuple):
+    """A Debian source package as installed: what Debian's security tracker is asked about."""
+
+    source_package: str
+    release: str  # codename, as the tracker names releases
+    version: str  # the full package version, epoch included: "1:9.2p1-2+deb12u10"
+
+
+def _debian_table() -> dict[str, Any]:
+    table: dict[str, Any] = require(
+        load_table(_FILE), "debian", dict, filename=_FILE, where="(top)"
+    )
+    return table
+
+
+@cache
+def _release_marker() -> re.Pattern[str]:
+    marker = require(_debian_table(), "release_marker", str, filename=_FILE, where="debian")
+    return re.compile(marker)
+
+
+def debian_package(
+    vendor: str, product: str, version: str, update: str, distribution: str
+) -> DebianPackage | None:
+    """The Debian package behind a banner's product, or ``None`` when the banner does not say
+    enough: not a Debian package, a product without a row in the table, or a revision without
+    a release marker (``Debian-2`` could be any release shipping that revision)."""
+    table = _debian_table()
+    rows = require(table, "packages", list, filename=_FILE, where="debian")
+    releases = require(table, "releases", dict, filename=_FILE, where="debian")
+    for index, row in enumerate(rows):
+        where = f"debian.packages[{index}]"
+        if require(row, "cpe", str, filename=_FILE, where=where) != f"{vendor}:{product}":
+            continue
+        prefix = require(row, "banner_prefix", str, filename=_FILE, where=where)
+        if not distribution.startswith(prefix):
+            return None
+        revision = distribution.removeprefix(prefix)
+        marker = _release_marker().search(revision)
+        release = None if marker is None else releases.get(int(marker["major"]))
+        if release is None:
+            return None
+        epoch = require(row, "epoch", int, filename=_FILE, where=where)
+        upstream = version + ("" if update in {"*", "-", ""} else update)
+        return DebianPackage(
+            source_package=require(row, "source_package", str, filename=_FILE, where=where),
+            release=str(release),
+            version=f"{epoch}:{upstream}-{revision}" if epoch else f"{upstream}-{revision}",
+        )
+    return None
+
+
+def debian_caveat(kind: str, **values: str) -> Text:
+    """The caveat of a match Debian's tracker settled as affected: ``kind`` is ``"unfixed"``
+    (fixed in a later package) or ``"open"`` (no fix yet)."""
+    key = f"debian_{kind}_caveat"
+    phrase = require(load_table(_FILE), key, dict, filename=_FILE, where="(top)")
+    en = require(phrase, "en", str, filename=_FILE, where=key)
+    zh = require(phrase, "zh", str, filename=_FILE, where=key)
+    return Text(en=en.format(**values), zh=zh.format(**values))
 
 
 def _distribution(match: re.Match[str], banner: str) -> str | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from liubu.assessment.scan import cpe_name, identify
+from liubu.assessment.scan import DebianPackage, cpe_name, debian_package, identify
 from liubu.assessment.scan.software import cpe_component, software_rules
 
 SHARED = Path(os.environ.get("LIUBU_SHARED_DATA", Path(__file__).parents[5] / "shared" / "data"))
@@ -148,3 +148,30 @@ def test_redis_info_server_names_the_version() -> None:
     assert [found.cpe for found in identify("redis", info)] == [
         "cpe:2.3:a:redis:redis:7.2.4:*:*:*:*:*:*:*"
     ]
+
+
+@pytest.mark.parametrize(
+    ("banner", "expected"),
+    [
+        # bookworm's package as `dpkg-query -W openssh-server` reports it: epoch 1, never shown
+        # in the banner.
+        (
+            "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10",
+            DebianPackage("openssh", "bookworm", "1:9.2p1-2+deb12u10"),
+        ),
+        (
+            "SSH-2.0-OpenSSH_7.9p1 Debian-10+deb10u2",
+            DebianPackage("openssh", "buster", "1:7.9p1-10+deb10u2"),
+        ),
+        ("SSH-2.0-OpenSSH_9.2p1 Debian-2", None),  # no release marker: any release could ship it
+        ("SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6", None),  # not Debian's package
+        ("SSH-2.0-OpenSSH_9.2p1 Raspbian-2+deb12u3", None),  # Raspbian's build, not Debian's
+    ],
+)
+def test_a_debian_banner_names_the_source_package_release_and_version(
+    banner: str, expected: DebianPackage | None
+) -> None:
+    (found,) = identify("ssh", banner)
+    assert found.distribution is not None
+    _, _, _, vendor, product, version, update, *_ = found.cpe.split(":")
+    assert debian_package(vendor, product, version, update, found.distribution) == expected
