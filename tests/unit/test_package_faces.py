@@ -47,7 +47,8 @@ PINNED = {
         "set_password", "sign_in", "start_session", "update_enterprise", "verify_enterprise",
     ],
     "assessment": [
-        "MAX_ATTACHMENT_BYTES", "AnswerSet", "AnswerSetRecord", "AnswerValue", "AssessmentCode",
+        "MAX_ATTACHMENT_BYTES", "MAX_WAIVER_REASON", "AnswerSet", "AnswerSetRecord",
+        "AnswerValue", "AssessmentCode",
         "AssessmentUnitOfWork", "Asset", "Attachment", "Evidence", "EvidenceFile",
         "FindingRecord", "FixStatus", "Headline", "IndexCache", "PlanPremium", "Question",
         "QuestionType", "Scan",
@@ -59,8 +60,8 @@ PINNED = {
         "load_fix_costs", "load_intel_files", "load_questionnaire", "load_risk_effects",
         "load_score_model", "make_finding", "plan_treatment", "proof_instructions",
         "record_answers", "request_scan", "risk_modifiers", "run_scan", "score", "score_modifiers",
-        "scored_findings", "security_score", "to_decimal", "update_task", "verify_asset",
-        "waive_finding",
+        "scored_findings", "security_score", "to_decimal", "trust_ca", "trusted_ca_of",
+        "untrust_ca", "update_task", "verify_asset", "waive_finding",
     ],
     "audit": [
         "GENESIS", "AuditEvent", "ChainProblem", "ChainReport", "Tamper", "audit_key",

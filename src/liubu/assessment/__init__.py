@@ -40,6 +40,7 @@ from liubu.assessment.scanning import finding_record, run_scan
 from liubu.assessment.score_model import load_score_model
 from liubu.assessment.scoring import SecurityScore, score
 from liubu.assessment.service import (
+    MAX_WAIVER_REASON,
     ScanPolicy,
     assign_task,
     current_findings,
@@ -49,6 +50,9 @@ from liubu.assessment.service import (
     has_been_scanned,
     proof_instructions,
     request_scan,
+    trust_ca,
+    trusted_ca_of,
+    untrust_ca,
     update_task,
     verify_asset,
     waive_finding,
@@ -64,6 +68,7 @@ from liubu.assessment.vulnerabilities import IndexCache, load_intel_files
 
 __all__ = [
     "MAX_ATTACHMENT_BYTES",
+    "MAX_WAIVER_REASON",
     "AnswerSet",
     "AnswerSetRecord",
     "AnswerValue",
@@ -117,6 +122,9 @@ __all__ = [
     "scored_findings",
     "security_score",
     "to_decimal",
+    "trust_ca",
+    "trusted_ca_of",
+    "untrust_ca",
     "update_task",
     "verify_asset",
     "waive_finding",

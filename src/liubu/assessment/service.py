@@ -31,7 +31,10 @@ from liubu.assessment.records import (
     TaskState,
 )
 from liubu.assessment.scan import (
+    MAX_CA_BUNDLE_BYTES,
     ControlProof,
+    TrustedCa,
+    read_ca_bundle,
     verify_control,
 )
 from liubu.errors import ConflictError, ValidationError
@@ -121,6 +124,51 @@ def verify_asset(uow: AssessmentUnitOfWork, asset_id: str, policy: ScanPolicy) -
         asset.verified_at, asset.verified_by = proof.checked_at, proof.method
         uow.commit()
         return asset
+
+
+def trust_ca(uow: AssessmentUnitOfWork, asset_id: str, pem: bytes) -> Asset:
+    """The enterprise (or the insurer, for an enterprise of its book) trusts a private CA for one
+    asset: scans validate that asset's TLS chains against it too, and no other asset's. At most
+    :data:`MAX_CA_BUNDLE_BYTES` of PEM CA certificates; replaces the asset's earlier CA. The
+    change is audited."""
+    with uow:
+        require(uow.principal, *ASSESSORS, kinds=KINDS)
+        asset = uow.assessment.asset(asset_id)
+        if len(pem) > MAX_CA_BUNDLE_BYTES:
+            raise ValidationError(
+                f"A trusted CA file must be at most {MAX_CA_BUNDLE_BYTES // 1024} KiB; this one "
+                f"has {len(pem):,} bytes.",
+                code=AssessmentCode.ASSET_CA_TOO_LARGE,
+                field="file",
+                value=len(pem),
+            )
+        try:
+            read_ca_bundle(pem)
+            text = pem.decode("ascii")
+        except (ValueError, UnicodeError) as error:
+            raise ValidationError(
+                f"A trusted CA must be one or more CA certificates in PEM: {error}.",
+                code=AssessmentCode.ASSET_CA_INVALID,
+                field="file",
+            ) from None
+        asset.trusted_ca = text
+        uow.commit()
+        return asset
+
+
+def untrust_ca(uow: AssessmentUnitOfWork, asset_id: str) -> Asset:
+    """Remove the asset's trusted CA: its chains are judged against the usual store again."""
+    with uow:
+        require(uow.principal, *ASSESSORS, kinds=KINDS)
+        asset = uow.assessment.asset(asset_id)
+        asset.trusted_ca = None
+        uow.commit()
+        return asset
+
+
+def trusted_ca_of(asset: Asset) -> tuple[TrustedCa, ...]:
+    """The CA certificates trusted for ``asset`` (subject, expiry, fingerprint); none if none."""
+    return read_ca_bundle(asset.trusted_ca.encode()) if asset.trusted_ca else ()
 
 
 def enterprise_of_targets(uow: AssessmentUnitOfWork, targets: Sequence[str]) -> str:
