@@ -47,7 +47,8 @@ PINNED = {
         "set_password", "sign_in", "start_session", "update_enterprise", "verify_enterprise",
     ],
     "assessment": [
-        "MAX_ATTACHMENT_BYTES", "MAX_WAIVER_REASON", "AnswerSet", "AnswerSetRecord",
+        "MAX_ATTACHMENT_BYTES", "MAX_CA_BUNDLE_BYTES", "MAX_WAIVER_REASON", "AnswerSet",
+        "AnswerSetRecord",
         "AnswerValue", "AssessmentCode",
         "AssessmentUnitOfWork", "Asset", "Attachment", "Evidence", "EvidenceFile",
         "FindingRecord", "FixStatus", "Headline", "IndexCache", "PlanPremium", "Question",

@@ -35,6 +35,7 @@ from liubu.assessment.records import (
     ScanState,
     ServiceTask,
 )
+from liubu.assessment.scan import MAX_CA_BUNDLE_BYTES
 from liubu.assessment.scan.findings import Evidence, make_finding
 from liubu.assessment.scanning import finding_record, run_scan
 from liubu.assessment.score_model import load_score_model
@@ -68,6 +69,7 @@ from liubu.assessment.vulnerabilities import IndexCache, load_intel_files
 
 __all__ = [
     "MAX_ATTACHMENT_BYTES",
+    "MAX_CA_BUNDLE_BYTES",
     "MAX_WAIVER_REASON",
     "AnswerSet",
     "AnswerSetRecord",
