@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from liubu.accounts import OrgKind, Role, new_id, require
+from liubu.accounts import OrgKind, Principal, Role, new_id, require
 from liubu.assessment.reasons import AssessmentCode
 from liubu.assessment.records import (
     CLOSED,
@@ -303,6 +303,11 @@ WAIVER_KINDS = (OrgKind.INSURER, OrgKind.PLATFORM)
 MAX_WAIVER_REASON = 2000
 
 
+def may_waive(principal: Principal) -> bool:
+    """Whether ``principal`` may waive findings (what :func:`waive_finding` requires)."""
+    return principal.org_kind in WAIVER_KINDS and principal.has_any(*WAIVERS)
+
+
 def waive_finding(uow: AssessmentUnitOfWork, finding_id: str, *, reason: str) -> FindingRecord:
     """An insurer accepts a finding for its asset (豁免), e.g. a private CA it approved for an
     internal service: the finding stays listed, costs no point, is shown as waived in the score
@@ -327,7 +332,12 @@ def waive_finding(uow: AssessmentUnitOfWork, finding_id: str, *, reason: str) ->
                 field="finding",
                 value=finding.id,
             )
-        waiver = {"reason": text, "by": uow.principal.user_id, "at": _now().isoformat()}
+        waiver = {
+            "reason": text,
+            "by": uow.principal.user_id,
+            "by_name": uow.principal.username,
+            "at": _now().isoformat(),
+        }
         finding.detail = {**finding.detail, "waiver": waiver}
         finding.status, finding.updated_at = FindingState.WAIVED, _now()
         uow.commit()
