@@ -146,7 +146,11 @@ def test_only_pem_ca_certificates_within_64_kib_are_accepted(
         with pytest.raises(ValidationError) as caught:
             service.trust_ca(platform.uow(tenant.principal), asset_id, content)
         assert caught.value.code == code, case
-    exactly = pem + b"\n" * (MAX_CA_BUNDLE_BYTES - len(pem))  # the bound itself is allowed
+    # The bound itself is allowed; text around the certificate (a bundle's comments, here in
+    # Chinese, and padding) is dropped: the asset keeps the certificate alone.
+    commented = "# 工厂私有 CA\n".encode() + pem
+    exactly = commented + b"\n" * (MAX_CA_BUNDLE_BYTES - len(commented))
     service.trust_ca(platform.uow(tenant.principal), asset_id, exactly)
     with platform.uow(tenant.principal) as uow:
-        assert uow.assessment.asset(asset_id).trusted_ca == exactly.decode()
+        kept = uow.assessment.asset(asset_id).trusted_ca
+    assert kept == lab.ca.certificate.public_bytes(serialization.Encoding.PEM).decode()

@@ -129,8 +129,8 @@ def verify_asset(uow: AssessmentUnitOfWork, asset_id: str, policy: ScanPolicy) -
 def trust_ca(uow: AssessmentUnitOfWork, asset_id: str, pem: bytes) -> Asset:
     """The enterprise (or the insurer, for an enterprise of its book) trusts a private CA for one
     asset: scans validate that asset's TLS chains against it too, and no other asset's. At most
-    :data:`MAX_CA_BUNDLE_BYTES` of PEM CA certificates; replaces the asset's earlier CA. The
-    change is audited."""
+    :data:`MAX_CA_BUNDLE_BYTES` of PEM CA certificates, kept re-encoded; replaces the asset's
+    earlier CA. The change is audited."""
     with uow:
         require(uow.principal, *ASSESSORS, kinds=KINDS)
         asset = uow.assessment.asset(asset_id)
@@ -143,15 +143,15 @@ def trust_ca(uow: AssessmentUnitOfWork, asset_id: str, pem: bytes) -> Asset:
                 value=len(pem),
             )
         try:
-            read_ca_bundle(pem)
-            text = pem.decode("ascii")
-        except (ValueError, UnicodeError) as error:
+            certificates = read_ca_bundle(pem)
+        except ValueError as error:
             raise ValidationError(
                 f"A trusted CA must be one or more CA certificates in PEM: {error}.",
                 code=AssessmentCode.ASSET_CA_INVALID,
                 field="file",
             ) from None
-        asset.trusted_ca = text
+        # Kept as the certificates alone, re-encoded: comments and text around them dropped.
+        asset.trusted_ca = "".join(ca.pem for ca in certificates)
         uow.commit()
         return asset
 

@@ -8,12 +8,12 @@ stands for exactly one label; IP addresses match only iPAddress entries.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ObjectIdentifier
 
@@ -174,6 +174,7 @@ class TrustedCa:
     subject: str
     not_after: datetime
     sha256: str
+    pem: str = field(repr=False)  # the certificate alone, re-encoded (no comments, no text)
 
 
 def read_ca_bundle(pem: bytes) -> tuple[TrustedCa, ...]:
@@ -201,6 +202,7 @@ def read_ca_bundle(pem: bytes) -> tuple[TrustedCa, ...]:
                 subject=subject,
                 not_after=certificate.not_valid_after_utc,
                 sha256=certificate.fingerprint(_SHA256).hex(),
+                pem=certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
             )
         )
     return tuple(found)
