@@ -14,6 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from playwright.sync_api import Browser, Page, expect
 
 from liubu.accounts import new_id
@@ -73,6 +77,26 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         yield Site(base, enterprise.id, pages, secure.port, ca, folder)
     web.stop()
     secure.stop()
+
+
+def _expired_ca(folder: Path) -> Path:
+    """A CA certificate that expired on 2025-01-01."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Old private CA")])
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(datetime(2020, 1, 1, tzinfo=UTC))
+        .not_valid_after(datetime(2025, 1, 1, tzinfo=UTC))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    path = folder / "expired-ca.pem"
+    path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return path
 
 
 def _finding_of_the_demo_enterprise(platform: Platform) -> None:
@@ -196,8 +220,18 @@ def test_a_private_ca_is_attached_to_the_asset_shown_and_removed(
     expect(asset.get_by_test_id("ca-expiry")).to_have_text(
         site.ca.certificate.not_valid_after_utc.strftime("%Y-%m-%d")
     )
+    expect(asset.get_by_test_id("ca-expired")).to_have_count(0)
     asset.get_by_test_id("ca-remove").click()
-    expect(page.locator(f"tr[data-asset='{ASSET}']").get_by_test_id("ca-trusted")).to_have_count(0)
+    asset = page.locator(f"tr[data-asset='{ASSET}']")
+    expect(asset.get_by_test_id("ca-trusted")).to_have_count(0)
+
+    # A CA past its expiry is accepted (the owner may renew it later) but flagged.
+    asset.locator("summary").click()
+    asset.locator("input[type=file]").set_input_files(str(_expired_ca(site.folder)))
+    asset.get_by_test_id("ca-form").locator("button").click()
+    asset = page.locator(f"tr[data-asset='{ASSET}']")
+    expect(asset.get_by_test_id("ca-expiry")).to_have_text("2025-01-01")
+    expect(asset.get_by_test_id("ca-expired")).to_contain_text("已过期")
     page.context.close()
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 
 from liubu.accounts import service as accounts
 from liubu.accounts.model import OrgKind, Role
@@ -56,13 +56,18 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
             listener.stop()
 
 
-def _scan(platform: Platform, tenant: Tenant, enterprise_id: str) -> dict[str, set[str]]:
-    """A real scan of the enterprise's assets; the finding codes per asset (host:port)."""
+def _scan(
+    platform: Platform, tenant: Tenant, enterprise_id: str, *, trusted: dict[str, list[str]]
+) -> dict[str, set[str]]:
+    """A real scan of the enterprise's assets; the finding codes per asset (host:port). The scan
+    records which CA certificates (SHA-256) it trusted for which asset: ``trusted``."""
     with platform.uow(tenant.principal) as uow:
         record = service.request_scan(uow, enterprise_id)
     platform.run_scan(record.id)
     with platform.uow(tenant.principal) as uow:
-        assert uow.assessment.scan(record.id).status == "finished"
+        done = uow.assessment.scan(record.id)
+        assert done.status == "finished", done.error
+        assert done.settings["trusted_ca"] == trusted
         found: dict[str, set[str]] = {}
         for finding in service.current_findings(uow, enterprise_id):
             found.setdefault(finding.asset, set()).add(finding.code)
@@ -97,7 +102,7 @@ def test_a_ca_attached_to_one_asset_trusts_its_chain_and_no_other(
     tenant, enterprise_id, assets = _setup(platform, lab)
     ours, other = (f"{host}:{lab.tls_port}" for host in HOSTS)
 
-    before = _scan(platform, tenant, enterprise_id)
+    before = _scan(platform, tenant, enterprise_id, trusted={})
     assert "tls.untrusted_chain" in before[ours]
     assert "tls.untrusted_chain" in before[other]
 
@@ -107,12 +112,13 @@ def test_a_ca_attached_to_one_asset_trusts_its_chain_and_no_other(
     assert trusted.subject == lab.ca.certificate.subject.rfc4514_string()
     assert trusted.not_after == lab.ca.certificate.not_valid_after_utc
 
-    after = _scan(platform, tenant, enterprise_id)
+    fingerprint = lab.ca.certificate.fingerprint(hashes.SHA256()).hex()
+    after = _scan(platform, tenant, enterprise_id, trusted={HOSTS[0]: [fingerprint]})
     assert "tls.untrusted_chain" not in after.get(ours, set())
     assert "tls.untrusted_chain" in after[other]
 
     service.untrust_ca(platform.uow(tenant.principal), assets[HOSTS[0]])
-    again = _scan(platform, tenant, enterprise_id)
+    again = _scan(platform, tenant, enterprise_id, trusted={})
     assert "tls.untrusted_chain" in again[ours]
 
     with platform.uow(tenant.principal) as uow:

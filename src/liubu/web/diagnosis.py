@@ -4,6 +4,7 @@ progress and reads (and disputes) its findings."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -73,6 +74,7 @@ def diagnosis_page(
         instructions={a.id: assessment.proof_instructions(a) for a in assets},
         trusted={a.id: assessment.trusted_ca_of(a) for a in assets},
         may_waive=assessment.may_waive(principal),
+        now=datetime.now(UTC),
         max_reason=assessment.MAX_WAIVER_REASON,
         latest=scans[-1] if scans else None,
         running=running,
