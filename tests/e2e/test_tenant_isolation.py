@@ -431,6 +431,7 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
         "kind": "not_ours",
         "note": "intruder",
     },
+    ("POST", "/api/findings/{finding_id}/waive"): lambda owner: {"reason": "intruder"},
     ("POST", "/api/users/{user_id}/sessions/revoke"): lambda owner: {"api_tokens": True},
     ("POST", "/api/claims"): lambda owner: {
         "policy_id": owner.ids["policy_id"],
@@ -522,6 +523,11 @@ MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, tuple[str, byte
     ("POST", "/api/claims/{case_id}/evidence"): (
         {},
         {"file": ("intruder.txt", b"intruder", "text/plain")},
+    ),
+    # Not a CA: a refusal of the file (422) instead of 403/404 would show the asset was found.
+    ("PUT", "/api/assets/{asset_id}/trusted-ca"): (
+        {},
+        {"file": ("ca.pem", b"intruder", "application/x-pem-file")},
     ),
     ("POST", "/api/personal-policies/imports"): (
         {"product": "x/y@1"},

@@ -35,11 +35,13 @@ from liubu.assessment.records import (
     ScanState,
     ServiceTask,
 )
+from liubu.assessment.scan import MAX_CA_BUNDLE_BYTES
 from liubu.assessment.scan.findings import Evidence, make_finding
 from liubu.assessment.scanning import finding_record, run_scan
 from liubu.assessment.score_model import load_score_model
 from liubu.assessment.scoring import SecurityScore, score
 from liubu.assessment.service import (
+    MAX_WAIVER_REASON,
     ScanPolicy,
     assign_task,
     current_findings,
@@ -47,8 +49,12 @@ from liubu.assessment.service import (
     dispute_and_rescan,
     enterprise_of_targets,
     has_been_scanned,
+    may_waive,
     proof_instructions,
     request_scan,
+    trust_ca,
+    trusted_ca_of,
+    untrust_ca,
     update_task,
     verify_asset,
     waive_finding,
@@ -64,6 +70,8 @@ from liubu.assessment.vulnerabilities import IndexCache, load_intel_files
 
 __all__ = [
     "MAX_ATTACHMENT_BYTES",
+    "MAX_CA_BUNDLE_BYTES",
+    "MAX_WAIVER_REASON",
     "AnswerSet",
     "AnswerSetRecord",
     "AnswerValue",
@@ -106,6 +114,7 @@ __all__ = [
     "load_risk_effects",
     "load_score_model",
     "make_finding",
+    "may_waive",
     "plan_treatment",
     "proof_instructions",
     "record_answers",
@@ -117,6 +126,9 @@ __all__ = [
     "scored_findings",
     "security_score",
     "to_decimal",
+    "trust_ca",
+    "trusted_ca_of",
+    "untrust_ca",
     "update_task",
     "verify_asset",
     "waive_finding",

@@ -46,6 +46,8 @@ class AssessmentCode(StrEnum):
     TREATMENT_UNKNOWN_FIX = "treatment.unknown_fix"
     WAIVER_REASON = "waiver.reason"
     WAIVER_CLOSED = "waiver.closed"
+    ASSET_CA_INVALID = "asset.ca_invalid"
+    ASSET_CA_TOO_LARGE = "asset.ca_too_large"
 
 
 def message(code: AssessmentCode, lang: str) -> str:

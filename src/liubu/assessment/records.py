@@ -61,6 +61,8 @@ class Asset:
     verified_at: datetime | None = None
     verified_by: str | None = None  # dns_txt | well_known_file
     version: int = 1
+    # PEM CA certificates (a private CA) the scanner trusts for this asset's TLS chains only.
+    trusted_ca: str | None = None
 
 
 @dataclass(eq=False)

@@ -17,7 +17,7 @@ from liubu.assessment.records import (
     Scan,
     ScanState,
 )
-from liubu.assessment.scan import Finding, ScanResult, scan
+from liubu.assessment.scan import Finding, ScanResult, Target, read_ca_bundle, scan
 from liubu.assessment.service import ScanPolicy
 from liubu.assessment.vulnerabilities import IndexCache, vulnerability_findings
 
@@ -43,18 +43,25 @@ def run_scan(
         record = uow.assessment.scan(scan_id)
         record.status, record.started_at = ScanState.RUNNING, _now()
         record.progress_total = len(record.targets)
-        targets, enterprise_id = list(record.targets), record.enterprise_id
+        enterprise_id = record.enterprise_id
+        trusted = {a.name: a.trusted_ca for a in uow.assessment.assets(enterprise_id)}
+        targets = [Target(name, trusted_ca=trusted.get(name)) for name in record.targets]
         record.settings = {
             "deadline": policy.deadline,
             "allow_private": policy.allow_private,
             "ports": list(policy.ports) if policy.ports else "default",
             "ca_bundle": policy.ca_bundle,
+            "trusted_ca": {  # which asset trusted which CA certificates (SHA-256)
+                t.host: [ca.sha256 for ca in read_ca_bundle(t.trusted_ca.encode())]
+                for t in targets
+                if t.trusted_ca
+            },
         }
         uow.commit()
     try:
         results = scan(
             targets,
-            verified=set(targets),
+            verified={t.host for t in targets},
             ports=policy.ports,
             services=policy.services,
             dns_server=policy.dns_server,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from liubu.accounts import OrgKind, Role, new_id, require
+from liubu.accounts import OrgKind, Principal, Role, new_id, require
 from liubu.assessment.reasons import AssessmentCode
 from liubu.assessment.records import (
     CLOSED,
@@ -31,7 +31,10 @@ from liubu.assessment.records import (
     TaskState,
 )
 from liubu.assessment.scan import (
+    MAX_CA_BUNDLE_BYTES,
     ControlProof,
+    TrustedCa,
+    read_ca_bundle,
     verify_control,
 )
 from liubu.errors import ConflictError, ValidationError
@@ -121,6 +124,51 @@ def verify_asset(uow: AssessmentUnitOfWork, asset_id: str, policy: ScanPolicy) -
         asset.verified_at, asset.verified_by = proof.checked_at, proof.method
         uow.commit()
         return asset
+
+
+def trust_ca(uow: AssessmentUnitOfWork, asset_id: str, pem: bytes) -> Asset:
+    """The enterprise (or the insurer, for an enterprise of its book) trusts a private CA for one
+    asset: scans validate that asset's TLS chains against it too, and no other asset's. At most
+    :data:`MAX_CA_BUNDLE_BYTES` of PEM CA certificates, kept re-encoded; replaces the asset's
+    earlier CA. The change is audited."""
+    with uow:
+        require(uow.principal, *ASSESSORS, kinds=KINDS)
+        asset = uow.assessment.asset(asset_id)
+        if len(pem) > MAX_CA_BUNDLE_BYTES:
+            raise ValidationError(
+                f"A trusted CA file must be at most {MAX_CA_BUNDLE_BYTES // 1024} KiB; this one "
+                f"has {len(pem):,} bytes.",
+                code=AssessmentCode.ASSET_CA_TOO_LARGE,
+                field="file",
+                value=len(pem),
+            )
+        try:
+            certificates = read_ca_bundle(pem)
+        except ValueError as error:
+            raise ValidationError(
+                f"A trusted CA must be one or more CA certificates in PEM: {error}.",
+                code=AssessmentCode.ASSET_CA_INVALID,
+                field="file",
+            ) from None
+        # Kept as the certificates alone, re-encoded: comments and text around them dropped.
+        asset.trusted_ca = "".join(ca.pem for ca in certificates)
+        uow.commit()
+        return asset
+
+
+def untrust_ca(uow: AssessmentUnitOfWork, asset_id: str) -> Asset:
+    """Remove the asset's trusted CA: its chains are judged against the usual store again."""
+    with uow:
+        require(uow.principal, *ASSESSORS, kinds=KINDS)
+        asset = uow.assessment.asset(asset_id)
+        asset.trusted_ca = None
+        uow.commit()
+        return asset
+
+
+def trusted_ca_of(asset: Asset) -> tuple[TrustedCa, ...]:
+    """The CA certificates trusted for ``asset`` (subject, expiry, fingerprint); none if none."""
+    return read_ca_bundle(asset.trusted_ca.encode()) if asset.trusted_ca else ()
 
 
 def enterprise_of_targets(uow: AssessmentUnitOfWork, targets: Sequence[str]) -> str:
@@ -255,6 +303,11 @@ WAIVER_KINDS = (OrgKind.INSURER, OrgKind.PLATFORM)
 MAX_WAIVER_REASON = 2000
 
 
+def may_waive(principal: Principal) -> bool:
+    """Whether ``principal`` may waive findings (what :func:`waive_finding` requires)."""
+    return principal.org_kind in WAIVER_KINDS and principal.has_any(*WAIVERS)
+
+
 def waive_finding(uow: AssessmentUnitOfWork, finding_id: str, *, reason: str) -> FindingRecord:
     """An insurer accepts a finding for its asset (豁免), e.g. a private CA it approved for an
     internal service: the finding stays listed, costs no point, is shown as waived in the score
@@ -279,7 +332,12 @@ def waive_finding(uow: AssessmentUnitOfWork, finding_id: str, *, reason: str) ->
                 field="finding",
                 value=finding.id,
             )
-        waiver = {"reason": text, "by": uow.principal.user_id, "at": _now().isoformat()}
+        waiver = {
+            "reason": text,
+            "by": uow.principal.user_id,
+            "by_name": uow.principal.username,
+            "at": _now().isoformat(),
+        }
         finding.detail = {**finding.detail, "waiver": waiver}
         finding.status, finding.updated_at = FindingState.WAIVED, _now()
         uow.commit()

@@ -198,6 +198,7 @@ assets = Table(
     Column("verified_at", _tz(), nullable=True),
     Column("verified_by", String(32), nullable=True),
     Column("version", Integer, nullable=False),
+    Column("trusted_ca", Text, nullable=True),
     UniqueConstraint("enterprise_id", "name", name="uq_assets_enterprise_name"),
 )
 

@@ -4,9 +4,10 @@ progress and reads (and disputes) its findings."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import assessment
@@ -71,6 +72,10 @@ def diagnosis_page(
         enterprise=enterprise,
         assets=assets,
         instructions={a.id: assessment.proof_instructions(a) for a in assets},
+        trusted={a.id: assessment.trusted_ca_of(a) for a in assets},
+        may_waive=assessment.may_waive(principal),
+        now=datetime.now(UTC),
+        max_reason=assessment.MAX_WAIVER_REASON,
         latest=scans[-1] if scans else None,
         running=running,
         findings=findings,
@@ -190,14 +195,80 @@ def dispute(
     return _back(enterprise_id, "#findings")
 
 
+@router.post("/diagnosis/{enterprise_id}/findings/{finding_id}/waive")
+def waive(
+    request: Request,
+    enterprise_id: str,
+    finding_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+    reason: Annotated[str, Form(max_length=2 * assessment.MAX_WAIVER_REASON)] = "",
+) -> Response:
+    """An insurer's underwriter waives a finding with a reason (豁免)."""
+    if _act(
+        request,
+        platform,
+        principal,
+        lambda uow: assessment.waive_finding(uow, finding_id, reason=reason),
+        where=f"finding-{finding_id}",
+    ):
+        flash(request, i18n.gettext("Finding waived: it costs no point in the score."))
+    return _back(enterprise_id, f"#finding-{finding_id}")
+
+
+@router.post("/diagnosis/{enterprise_id}/assets/{asset_id}/trusted-ca")
+async def trust_ca(
+    request: Request,
+    enterprise_id: str,
+    asset_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    """Trust a private CA (a PEM file of CA certificates) for this asset's TLS chains only."""
+    content = await file.read(assessment.MAX_CA_BUNDLE_BYTES + 1)
+    if _act(
+        request,
+        platform,
+        principal,
+        lambda uow: assessment.trust_ca(uow, asset_id, content),
+        where=f"asset-{asset_id}",
+    ):
+        flash(request, i18n.gettext("Private CA trusted for this asset: the next scan uses it."))
+    return _back(enterprise_id, "#assets")
+
+
+@router.post("/diagnosis/{enterprise_id}/assets/{asset_id}/trusted-ca/remove")
+def untrust_ca(
+    request: Request,
+    enterprise_id: str,
+    asset_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+) -> Response:
+    _act(
+        request,
+        platform,
+        principal,
+        lambda uow: assessment.untrust_ca(uow, asset_id),
+        where=f"asset-{asset_id}",
+    )
+    return _back(enterprise_id, "#assets")
+
+
 def _act(
     request: Request,
     platform: Platform,
     principal: Principal,
     action: Callable[[SqlUnitOfWork], T],
+    *,
+    where: str | None = None,
 ) -> T | None:
-    """Run a use case (it commits itself); a refusal becomes a message on the page, not an error
-    page."""
+    """Run a use case (it commits itself); a refusal becomes a message on the page (beside the
+    form ``where`` names), not an error page."""
     i18n.current_language.set(language_of(request))
     try:
         result = action(platform.uow(principal))
@@ -206,6 +277,6 @@ def _act(
         # own (an unverified or private target, a bad dispute) is a message beside the form.
         if error.status in (401, 403, 404) and error.code == str(error.reason):
             raise
-        flash(request, refusal(request, error), kind="error")
+        flash(request, refusal(request, error), kind="error", where=where)
         return None
     return result

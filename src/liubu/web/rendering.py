@@ -47,9 +47,13 @@ def refusal(request: Request, error: LiubuError) -> str:
     return i18n.error_text(error, language_of(request))
 
 
-def flash(request: Request, message: str, *, kind: str = "info") -> None:
-    """A one-time message for the next page (after a redirect)."""
-    request.session.setdefault("flash", []).append({"kind": kind, "message": message})
+def flash(request: Request, message: str, *, kind: str = "info", where: str | None = None) -> None:
+    """A one-time message for the next page (after a redirect); ``where`` names the form it is
+    shown beside, on pages that place messages so (else at the top)."""
+    entry = {"kind": kind, "message": message}
+    if where is not None:
+        entry["where"] = where
+    request.session.setdefault("flash", []).append(entry)
 
 
 def render(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, File, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from liubu import assessment
@@ -21,15 +21,37 @@ class AssetCreate(BaseModel):
     name: str = Field(min_length=1, max_length=253, description="Host name, domain or IP.")
 
 
-class AssetPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class TrustedCaPublic(BaseModel):
+    subject: str
+    not_after: datetime
+    sha256: str
 
+
+class AssetPublic(BaseModel):
     id: str
     enterprise_id: str
     name: str
     token: str = Field(description="Publish this to prove control (see instructions).")
     verified_at: datetime | None
     verified_by: str | None
+    trusted_ca: list[TrustedCaPublic] = Field(
+        description="CA certificates trusted for this asset's TLS chains only (a private CA)."
+    )
+
+    @classmethod
+    def of(cls, asset: Asset) -> AssetPublic:
+        return cls(
+            id=asset.id,
+            enterprise_id=asset.enterprise_id,
+            name=asset.name,
+            token=asset.token,
+            verified_at=asset.verified_at,
+            verified_by=asset.verified_by,
+            trusted_ca=[
+                TrustedCaPublic(subject=ca.subject, not_after=ca.not_after, sha256=ca.sha256)
+                for ca in assessment.trusted_ca_of(asset)
+            ],
+        )
 
 
 class AssetDeclared(BaseModel):
@@ -73,23 +95,45 @@ class Dispute(BaseModel):
     evidence: str | None = Field(default=None, max_length=10_000)
 
 
+class Waiver(BaseModel):
+    reason: str = Field(
+        max_length=2 * assessment.MAX_WAIVER_REASON,
+        description=f"Why the insurer accepts the finding: 1 to {assessment.MAX_WAIVER_REASON:,} "
+        "characters once trimmed (outside that, 422 with code waiver.reason).",
+    )
+
+
 @router.get("/enterprises/{enterprise_id}/assets", response_model=list[AssetPublic])
-def list_assets(enterprise_id: str, uow: UowDep) -> Sequence[Asset]:
-    return uow.assessment.assets(uow.enterprises.get(enterprise_id).id)
+def list_assets(enterprise_id: str, uow: UowDep) -> list[AssetPublic]:
+    return [AssetPublic.of(a) for a in uow.assessment.assets(uow.enterprises.get(enterprise_id).id)]
 
 
 @router.post("/enterprises/{enterprise_id}/assets", response_model=AssetDeclared, status_code=201)
 def declare_asset(enterprise_id: str, body: AssetCreate, uow: UowDep) -> AssetDeclared:
     asset = assessment.declare_asset(uow, enterprise_id, body.name)
     return AssetDeclared(
-        asset=AssetPublic.model_validate(asset), instructions=assessment.proof_instructions(asset)
+        asset=AssetPublic.of(asset), instructions=assessment.proof_instructions(asset)
     )
 
 
 @router.post("/assets/{asset_id}/verify", response_model=AssetPublic)
-def verify_asset(asset_id: str, uow: UowDep, platform: PlatformDep) -> Asset:
-    asset = assessment.verify_asset(uow, asset_id, platform.scan_policy())
-    return asset
+def verify_asset(asset_id: str, uow: UowDep, platform: PlatformDep) -> AssetPublic:
+    return AssetPublic.of(assessment.verify_asset(uow, asset_id, platform.scan_policy()))
+
+
+@router.put("/assets/{asset_id}/trusted-ca", response_model=AssetPublic)
+async def trust_ca(asset_id: str, uow: UowDep, file: Annotated[UploadFile, File()]) -> AssetPublic:
+    """Trust a private CA for this asset's TLS chains only: a PEM file of one or more CA
+    certificates, at most 64 KiB (else 422 with asset.ca_too_large or asset.ca_invalid). Replaces
+    the asset's earlier CA; audited."""
+    content = await file.read(assessment.MAX_CA_BUNDLE_BYTES + 1)
+    return AssetPublic.of(assessment.trust_ca(uow, asset_id, content))
+
+
+@router.delete("/assets/{asset_id}/trusted-ca", response_model=AssetPublic)
+def untrust_ca(asset_id: str, uow: UowDep) -> AssetPublic:
+    """Stop trusting the asset's private CA; audited."""
+    return AssetPublic.of(assessment.untrust_ca(uow, asset_id))
 
 
 @router.post("/enterprises/{enterprise_id}/scans", response_model=ScanPublic, status_code=202)
@@ -125,3 +169,11 @@ def dispute_finding(
     if disputed.rescan is not None:  # a claimed fix is checked by scanning again
         platform.run_scan_later(disputed.rescan.id, tenant_id=disputed.rescan.tenant_id)
     return disputed.finding
+
+
+@router.post("/findings/{finding_id}/waive", response_model=FindingPublic)
+def waive_finding(finding_id: str, body: Waiver, uow: UowDep) -> FindingRecord:
+    """An insurer's underwriter (or admin, or the platform) waives a current finding of an
+    enterprise in its book, with a reason: it stays listed as ``waived`` (``detail.waiver``:
+    reason, by, at), costs no point in the score and is carried on by later scans. Audited."""
+    return assessment.waive_finding(uow, finding_id, reason=body.reason)

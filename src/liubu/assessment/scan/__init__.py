@@ -15,7 +15,14 @@ never private or reserved addresses unless explicitly allowed, with bounded time
 Network I/O of the assessment lives here and nowhere else.
 """
 
-from liubu.assessment.scan.certificates import CertificateFacts, matches_host, read_certificate
+from liubu.assessment.scan.certificates import (
+    MAX_CA_BUNDLE_BYTES,
+    CertificateFacts,
+    TrustedCa,
+    matches_host,
+    read_ca_bundle,
+    read_certificate,
+)
 from liubu.assessment.scan.email_policy import (
     SpfRecord,
     dkim_key_bits,
@@ -58,6 +65,7 @@ from liubu.assessment.scan.targets import Target, is_public
 from liubu.assessment.scan.verification import ControlProof, verify_control
 
 __all__ = [
+    "MAX_CA_BUNDLE_BYTES",
     "CertificateFacts",
     "Confidence",
     "ControlProof",
@@ -79,6 +87,7 @@ __all__ = [
     "SpfRecord",
     "Target",
     "Text",
+    "TrustedCa",
     "cpe_name",
     "debian_caveat",
     "debian_package",
@@ -91,6 +100,7 @@ __all__ = [
     "matches_host",
     "parse_spf",
     "parse_tags",
+    "read_ca_bundle",
     "read_certificate",
     "scan",
     "service_catalogue",

@@ -8,11 +8,12 @@ stands for exactly one label; IP addresses match only iPAddress entries.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ObjectIdentifier
 
@@ -23,6 +24,7 @@ WEAK_SIGNATURE_HASHES = frozenset({"md5", "sha1"})
 # loading a DSA public key warns. A DSA key is told by the certificate's algorithm identifier and
 # its size read from the DSS parameters in the DER, so no deprecated path is touched.
 _ID_DSA = ObjectIdentifier("1.2.840.10040.4.1")
+_SHA256 = hashes.SHA256()
 
 
 @dataclass(frozen=True)
@@ -160,3 +162,47 @@ def matches_host(facts: CertificateFacts, host: str) -> bool:
         wanted = host.lower().rstrip(".")
         return any(_label_match(name.rstrip("."), wanted) for name in facts.dns_names)
     return any(ipaddress.ip_address(ip) == address for ip in facts.ip_addresses)
+
+
+MAX_CA_BUNDLE_BYTES = 64 * 1024  # a few CA certificates; far more than a private PKI's chain
+
+
+@dataclass(frozen=True)
+class TrustedCa:
+    """One CA certificate an asset's owner asked the scanner to trust."""
+
+    subject: str
+    not_after: datetime
+    sha256: str
+    pem: str = field(repr=False)  # the certificate alone, re-encoded (no comments, no text)
+
+
+def read_ca_bundle(pem: bytes) -> tuple[TrustedCa, ...]:
+    """The CA certificates of a PEM bundle, or ``ValueError`` saying why it is not one: at most
+    :data:`MAX_CA_BUNDLE_BYTES`, one or more PEM certificates, each a CA (basicConstraints
+    cA=TRUE, RFC 5280 §4.2.1.9), which is what OpenSSL accepts as a trust anchor for a chain."""
+    if len(pem) > MAX_CA_BUNDLE_BYTES:
+        raise ValueError(f"{len(pem):,} bytes, more than {MAX_CA_BUNDLE_BYTES:,}")
+    try:
+        certificates = x509.load_pem_x509_certificates(pem)
+    except ValueError:
+        raise ValueError("not PEM certificates") from None
+    found = []
+    for certificate in certificates:
+        try:
+            constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints)
+            is_ca = constraints.value.ca
+        except x509.ExtensionNotFound:
+            is_ca = False
+        subject = certificate.subject.rfc4514_string()
+        if not is_ca:
+            raise ValueError(f"{subject} is not a CA certificate (basicConstraints cA is not set)")
+        found.append(
+            TrustedCa(
+                subject=subject,
+                not_after=certificate.not_valid_after_utc,
+                sha256=certificate.fingerprint(_SHA256).hex(),
+                pem=certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+            )
+        )
+    return tuple(found)

@@ -35,6 +35,7 @@ class ProbeContext:
     clock: ScanClock
     pacer: Pacer
     source: str
+    trusted_ca: str | None = None  # PEM CA certificates trusted for this target only
     findings: list[Finding] = field(default_factory=list)
     software: list[Software] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)

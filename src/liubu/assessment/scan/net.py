@@ -95,13 +95,15 @@ def pinned_context(
     *,
     verify: bool = False,
     ca_bundle: str | None = None,
+    ca_data: str | None = None,
     ciphers: str = _ALL_CIPHERS,
 ) -> ssl.SSLContext:
     """A client context for probing: every cipher (security level 0) unless ``ciphers`` narrows
     the TLS ≤ 1.2 suites offered, optionally one version.
 
-    With ``verify`` the context checks the chain against ``ca_bundle`` (or the system store)
-    but not the host name, which the scanner checks itself so both faults are reported apart.
+    With ``verify`` the context checks the chain against ``ca_bundle`` (or the system store),
+    plus the PEM CA certificates ``ca_data`` (one asset's private CA) when given, but not the
+    host name, which the scanner checks itself so both faults are reported apart.
     Contexts are cached (loading a trust store costs milliseconds) and shared between threads,
     which OpenSSL allows once they are configured.
     """
@@ -114,6 +116,8 @@ def pinned_context(
             context.load_verify_locations(cafile=ca_bundle)
         else:
             context.load_default_certs()
+        if ca_data is not None:
+            context.load_verify_locations(cadata=ca_data)
     with _CONTEXT_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         context.minimum_version = version or ssl.TLSVersion.TLSv1

@@ -110,6 +110,7 @@ def _context(
         clock=clock,
         pacer=pacer,
         source=source,
+        trusted_ca=target.trusted_ca,
     )
 
 
@@ -300,7 +301,8 @@ def scan(
     ``deadline`` seconds; each network exchange waits at most ``per_probe_timeout``; at most
     ``max_concurrency`` connections are open at once and connections to one address start at
     least ``host_interval`` apart. A probe that gets no answer is reported as ``scan.timeout``
-    (inconclusive), never as a pass. ``ca_bundle`` replaces the system trust store.
+    (inconclusive), never as a pass. ``ca_bundle`` replaces the system trust store; a
+    :class:`Target`'s ``trusted_ca`` adds CA certificates for that target only.
     """
     parsed = as_targets(targets)
     chosen = dict(services or {})

@@ -15,6 +15,7 @@ import dns.resolver
 
 from liubu.assessment.reasons import AssessmentCode
 from liubu.assessment.scan._data import load_table, require
+from liubu.assessment.scan.certificates import read_ca_bundle
 from liubu.errors import PermissionDeniedError, ValidationError
 
 _BLOCKS = "special_addresses.yaml"
@@ -53,15 +54,28 @@ def normalise_host(host: object) -> str:
 
 @dataclass(frozen=True)
 class Target:
-    """One declared asset; ``ports`` overrides the scan's port list for this asset only."""
+    """One declared asset; ``ports`` overrides the scan's port list for this asset only;
+    ``trusted_ca`` (PEM text of CA certificates, e.g. the enterprise's private CA) is trusted for
+    this asset's TLS chains only, on top of the scan's trust store."""
 
     host: str
     ports: tuple[int, ...] | None = None
+    trusted_ca: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "host", normalise_host(self.host))
         if self.ports is not None:
             object.__setattr__(self, "ports", tuple(self.ports))
+        if self.trusted_ca is not None:
+            try:
+                read_ca_bundle(self.trusted_ca.encode())
+            except (ValueError, UnicodeError) as error:
+                raise ValidationError(
+                    f"The trusted CA of {self.host} must be PEM CA certificates ({error}).",
+                    code=AssessmentCode.SCAN_INVALID_SETTINGS,
+                    field="trusted_ca",
+                    value=self.host,
+                ) from None
 
     @property
     def is_address(self) -> bool:

@@ -62,7 +62,9 @@ def _versions(ctx: ProbeContext) -> list[str]:
 
 def _verify_chain(ctx: ProbeContext) -> tuple[int, str] | None:
     """None if the chain verifies against the trust store; else OpenSSL's (code, message)."""
-    context = pinned_context(None, verify=True, ca_bundle=ctx.settings.ca_bundle)
+    context = pinned_context(
+        None, verify=True, ca_bundle=ctx.settings.ca_bundle, ca_data=ctx.trusted_ca
+    )
     try:
         with ctx.connect_tls(context):
             return None
