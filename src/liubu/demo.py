@@ -343,12 +343,19 @@ def _demo_policy(platform: Platform, people: dict[str, accounts.Principal]) -> s
             underwriting.decide_referral(
                 uow, quote.id, approve=True, reasons="演示：评分与发现项已核实。 Demo: verified."
             )
-    with platform.uow(insured) as uow:
+    # Bound 90 days ago on the paper application (投保单), both declarations made there; the
+    # underwriter enters it (only the insurer's staff may date a policy back).
+    with platform.uow(people["underwriter"]) as uow:
         quote = uow.underwriting.quote(quote.id)
         index = next(i for i, o in enumerate(quote.options) if o.status.offered)
         start = datetime.now(UTC).date() - timedelta(days=90)
         policy = underwriting.bind(
-            uow, quote.id, option_index=index, expected_version=quote.version, start=start
+            uow,
+            quote.id,
+            option_index=index,
+            expected_version=quote.version,
+            declarations=underwriting.Declarations(truthful=True, terms_read=True),
+            start=start,
         )
     return policy.id
 

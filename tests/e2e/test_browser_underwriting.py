@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from liubu.accounts.model import SYSTEM
 from liubu.bootstrap import Platform
 from liubu.experience import ExperienceData
 from liubu.products import load_reference_catalogue
+from liubu.underwriting import declaration_texts as vocabulary_declarations
 from tests.e2e.browser import demo_site
 from tests.e2e.test_browser_shell import sign_in
 
@@ -177,8 +179,26 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     expect(underwriter.get_by_test_id("page-title")).to_contain_text("核保")
     enterprise.reload()
 
+    # The guided bind: price, cover and exclusions, a start date and both declarations.
     enterprise.get_by_test_id("bind").first.click()
+    expect(enterprise.get_by_test_id("page-title")).to_have_text("确认投保")
+    expect(enterprise.get_by_test_id("bind-premium")).to_contain_text("¥")
+    expect(enterprise.get_by_test_id("bind-exclusions")).to_contain_text("战争")
+    declared = vocabulary_declarations()
+    expect(enterprise.get_by_test_id("bind-form")).to_contain_text(declared["truthful"].zh)
+    # Without the declarations (the browser's own check lifted) the platform refuses to bind.
+    enterprise.evaluate("document.querySelectorAll('[required]').forEach(e => e.required = false)")
+    enterprise.get_by_test_id("confirm-bind").click()
+    expect(enterprise.get_by_test_id("flash")).to_contain_text("投保声明")
+    expect(enterprise.get_by_test_id("page-title")).to_have_text("确认投保")
+    start = date.today() + timedelta(days=7)
+    enterprise.get_by_test_id("bind-start").fill(start.isoformat())
+    enterprise.get_by_test_id("declare-truthful").check()
+    enterprise.get_by_test_id("declare-terms_read").check()
+    enterprise.get_by_test_id("confirm-bind").click()
     expect(enterprise.get_by_test_id("policy-number")).to_contain_text("LB")
+    expect(enterprise.get_by_test_id("policy")).to_contain_text(start.isoformat())
+    expect(enterprise.get_by_test_id("policy-declarations")).to_contain_text("已如实告知")
     enterprise.goto(f"{site}/quotes")
     expect(enterprise.get_by_test_id("customer-status").first).to_have_text("已投保")
     expect(enterprise.get_by_test_id("bind")).to_have_count(0)  # the quote is used up

@@ -43,7 +43,16 @@ def _bound_policy(data_dir: Path) -> str:
         _cli(
             "quotes", "decide", quote_id.group(1), "--approve", "--reasons", "ok", data_dir=data_dir
         )
-    bound = _cli("quotes", "bind", quote_id.group(1), "--option", "0", data_dir=data_dir).stdout
+    bound = _cli(
+        "quotes",
+        "bind",
+        quote_id.group(1),
+        "--option",
+        "0",
+        "--truthful",
+        "--terms-read",
+        data_dir=data_dir,
+    ).stdout
     number = re.search(r"policy (LB\d+)", bound)
     assert number is not None
     return number.group(1)

@@ -98,7 +98,16 @@ def test_from_questionnaire_to_a_cancelled_policy_in_the_cli(cli_demo: Path) -> 
         "accepted",
         data_dir=tmp_path,
     )
-    bound = _cli("quotes", "bind", quote_id.group(1), "--option", "0", data_dir=tmp_path).stdout
+    bound = _cli(
+        "quotes",
+        "bind",
+        quote_id.group(1),
+        "--option",
+        "0",
+        "--truthful",
+        "--terms-read",
+        data_dir=tmp_path,
+    ).stdout
     number = re.search(r"policy (LB\d+)", bound)
     assert number is not None
     today = subprocess.run(

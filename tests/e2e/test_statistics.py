@@ -22,7 +22,7 @@ from liubu.demo import load_reference_products
 from liubu.massissue import write_synthetic_csv
 from tests.conftest import _drop_postgres_database, _fresh_postgres_database, test_settings
 from tests.e2e.conftest import Api
-from tests.integration.helpers import make_tenant
+from tests.integration.helpers import DECLARED, make_tenant
 from tests.integration.test_mass_import import _env
 
 # Both tests read the same book (building it, with two CLI imports, is most of their time): it is
@@ -226,7 +226,9 @@ def _bind_one(platform: Platform, serial: int, *, region_code: str) -> None:
             uow.commit()
     with platform.uow(buyer.principal) as uow:
         quote = uow.underwriting.quote(quote.id)
-        lifecycle.bind(uow, quote.id, option_index=1, expected_version=quote.version)
+        lifecycle.bind(
+            uow, quote.id, option_index=1, declarations=DECLARED, expected_version=quote.version
+        )
         uow.commit()
 
 

@@ -401,7 +401,11 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
     ("POST", "/api/enterprises/{enterprise_id}/answers"): lambda owner: {"answers": {}},
     ("POST", "/api/enterprises/{enterprise_id}/quotes"): lambda owner: {"products": ["x/y@1"]},
     ("POST", "/api/quotes/{quote_id}/decision"): lambda owner: {"approve": True, "reasons": "x"},
-    ("POST", "/api/quotes/{quote_id}/bind"): lambda owner: {"option_index": 0, "version": 1},
+    ("POST", "/api/quotes/{quote_id}/bind"): lambda owner: {
+        "option_index": 0,
+        "version": 1,
+        "declarations": {"truthful": True, "terms_read": True},
+    },
     ("POST", "/api/policies/{policy_id}/endorse"): lambda owner: {
         "limit": "2000",
         "effective": str(date.today()),

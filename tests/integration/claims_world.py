@@ -14,7 +14,7 @@ from liubu.bootstrap import Platform
 from liubu.claims import Contact, Notice
 from liubu.demo import load_reference_products
 from liubu.underwriting import Policy, lifecycle
-from tests.integration.helpers import PASSWORD, facts, make_tenant
+from tests.integration.helpers import DECLARED, PASSWORD, facts, make_tenant
 
 SME = "shifan-pc/sme-cyber-comprehensive@2"  # claims-made, retro = inception, ERP 60 d,
 # notice within 48 h, settlement within 10 days, incident-response hotline answers in 30 min
@@ -52,11 +52,18 @@ def bound_policy(
     if quote.status == "referred":
         with platform.uow(underwriter) as uow:
             lifecycle.decide_referral(uow, quote.id, approve=True, reasons="Accepted for tests.")
-    with platform.uow(insured) as uow:
+    # The policy may start in the past: the insurer's underwriter enters it (only staff may date
+    # a policy back), with the declarations the insured made on the application.
+    with platform.uow(underwriter) as uow:
         quote = uow.underwriting.quote(quote.id)
         index = next(i for i, o in enumerate(quote.options) if o.status.offered)
         return lifecycle.bind(
-            uow, quote.id, option_index=index, expected_version=quote.version, start=start
+            uow,
+            quote.id,
+            option_index=index,
+            declarations=DECLARED,
+            expected_version=quote.version,
+            start=start,
         )
 
 

@@ -11,10 +11,13 @@ from liubu.accounts.enterprise import EnterpriseFacts
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.bootstrap import Platform
 from liubu.core import uscc_with_check
+from liubu.underwriting import Declarations
 
 # The one password of test users: long enough (≥ 12), not a common one, containing no test
 # username, so it passes the policy (liubu.accounts.passwords) wherever a test creates a user.
 PASSWORD = "correct horse battery"
+# Both declarations made, as an insured binding a quote must.
+DECLARED = Declarations(truthful=True, terms_read=True)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from liubu.demo import load_reference_products
 from liubu.experience import ExperienceData
 from liubu.products import find_product, parse_product
 from liubu.underwriting import SegmentExperience, lifecycle, price_option
-from tests.integration.helpers import facts, make_tenant
+from tests.integration.helpers import DECLARED, facts, make_tenant
 from tests.integration.test_underwriting_lifecycle import _insurer_principal
 
 SME = "shifan-pc/sme-cyber-comprehensive@2"
@@ -149,11 +149,17 @@ def test_a_quote_prices_on_its_insurers_experience_of_the_section_and_keeps_it(
         o.technical_premium for o in quote.options
     ]
     assert {o.experience for o in decided.options} == {expected}
-    # The bound option keeps it, and an endorsement re-rates the bound option with it.
-    with platform.uow(buyer) as uow:
+    # The bound option keeps it, and an endorsement re-rates the bound option with it. Dated
+    # back, so the insurer's underwriter enters it.
+    with platform.uow(underwriter) as uow:
         version = uow.underwriting.quote(quote_id).version
         policy = lifecycle.bind(
-            uow, quote_id, option_index=0, expected_version=version, start=date(2026, 1, 1)
+            uow,
+            quote_id,
+            option_index=0,
+            declarations=DECLARED,
+            expected_version=version,
+            start=date(2026, 1, 1),
         )
         uow.commit()
     assert policy.terms.option.experience == expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -18,9 +18,15 @@ from liubu.accounts import service as accounts
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.bootstrap import Platform
 from liubu.demo import load_reference_products
-from liubu.errors import ConcurrencyError, ConflictError, NotFoundError, PermissionDeniedError
+from liubu.errors import (
+    ConcurrencyError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from liubu.underwriting import lifecycle
-from tests.integration.helpers import PASSWORD, facts, make_tenant
+from tests.integration.helpers import DECLARED, PASSWORD, facts, make_tenant
 
 SME = "shifan-pc/sme-cyber-comprehensive@2"
 
@@ -202,7 +208,9 @@ def test_an_option_no_rule_refers_is_offered_at_once_and_bound_without_an_underw
     assert quote.status == "offered"
     index = statuses.index("auto")
     with platform.uow(buyer) as uow:
-        policy = lifecycle.bind(uow, quote.id, option_index=index, expected_version=quote.version)
+        policy = lifecycle.bind(
+            uow, quote.id, option_index=index, declarations=DECLARED, expected_version=quote.version
+        )
         uow.commit()
     bound = quote.options[index]
     assert bound.filed_premium is not None
@@ -220,12 +228,18 @@ def _money(value: Decimal) -> Decimal:
 
 
 def test_bind_endorse_and_cancel_move_the_right_money(platform: Platform) -> None:
-    buyer, _underwriter, quote_id = _offered(platform)
+    buyer, underwriter, quote_id = _offered(platform)
     start = date(2026, 1, 1)
-    with platform.uow(buyer) as uow:
+    # A policy dated back: the insurer's staff enter it (the insured may not backdate).
+    with platform.uow(underwriter) as uow:
         quote = uow.underwriting.quote(quote_id)
         policy = lifecycle.bind(
-            uow, quote_id, option_index=0, expected_version=quote.version, start=start
+            uow,
+            quote_id,
+            option_index=0,
+            declarations=DECLARED,
+            expected_version=quote.version,
+            start=start,
         )
         uow.commit()
     assert policy.number.startswith("LB2026")
@@ -266,10 +280,14 @@ def test_a_quote_cannot_be_bound_twice_or_after_expiry(platform: Platform) -> No
     buyer, _underwriter, quote_id = _offered(platform)
     with platform.uow(buyer) as uow:
         quote = uow.underwriting.quote(quote_id)
-        lifecycle.bind(uow, quote_id, option_index=0, expected_version=quote.version)
+        lifecycle.bind(
+            uow, quote_id, option_index=0, declarations=DECLARED, expected_version=quote.version
+        )
         uow.commit()
     with platform.uow(buyer) as uow, pytest.raises((ConflictError, ConcurrencyError)):
-        lifecycle.bind(uow, quote_id, option_index=1, expected_version=quote.version)
+        lifecycle.bind(
+            uow, quote_id, option_index=1, declarations=DECLARED, expected_version=quote.version
+        )
     buyer2, _u, second = _offered(platform, "Second buyer", serial=2)
     with platform.engine.begin() as connection:
         connection.execute(
@@ -278,7 +296,11 @@ def test_a_quote_cannot_be_bound_twice_or_after_expiry(platform: Platform) -> No
         )
     with platform.uow(buyer2) as uow, pytest.raises(ConflictError) as caught:
         lifecycle.bind(
-            uow, second, option_index=0, expected_version=uow.underwriting.quote(second).version
+            uow,
+            second,
+            option_index=0,
+            declarations=DECLARED,
+            expected_version=uow.underwriting.quote(second).version,
         )
     assert caught.value.code == "quote.expired"
 
@@ -297,7 +319,9 @@ def test_two_underwriters_binding_the_same_quote_exactly_one_wins(platform: Plat
             uow.underwriting.quote(quote_id)
             barrier.wait()
             try:
-                lifecycle.bind(uow, quote_id, option_index=0, expected_version=version)
+                lifecycle.bind(
+                    uow, quote_id, option_index=0, declarations=DECLARED, expected_version=version
+                )
                 uow.commit()
                 outcomes.append("bound")
             except (ConcurrencyError, ConflictError):
@@ -344,3 +368,52 @@ def test_the_treatment_plans_premium_is_the_quotes_filed_premium(platform: Platf
         assert plan.baseline.premium.premium == option.filed_premium.amount
         assert plan.baseline.premium.retention == option.retention.amount
         assert plan.baseline.score.value == Decimal(str(quote.submission.score))
+
+
+def test_binding_needs_both_declarations_and_a_start_within_the_rules(platform: Platform) -> None:
+    """The insured binds only with both declarations (Insurance Law arts. 16 and 17) and a start
+    from today to 90 days ahead; the insurer's staff may also enter one dated back up to three
+    years (art. 26's two-year claims period after a one-year policy). Refusals name their code;
+    the issue event keeps the declarations, who made them and when."""
+    buyer, underwriter, quote_id = _offered(platform)
+    today = datetime.now(UTC).date()  # the platform's day, as it stamps events
+
+    def attempt(who: Principal, declarations: underwriting.Declarations, start: date) -> str:
+        with platform.uow(who) as uow:
+            version = uow.underwriting.quote(quote_id).version
+        with platform.uow(who) as uow, pytest.raises(ValidationError) as refused:
+            lifecycle.bind(
+                uow,
+                quote_id,
+                option_index=0,
+                declarations=declarations,
+                expected_version=version,
+                start=start,
+            )
+        return str(refused.value.code)
+
+    half = underwriting.Declarations(truthful=True, terms_read=False)
+    assert attempt(buyer, half, today) == "bind.declarations_required"
+    assert attempt(buyer, DECLARED, today - timedelta(days=1)) == "bind.start_out_of_range"
+    assert attempt(buyer, DECLARED, today + timedelta(days=91)) == "bind.start_out_of_range"
+    assert attempt(underwriter, DECLARED, today - timedelta(days=3 * 365 + 1)) == (
+        "bind.start_out_of_range"
+    )
+    with platform.uow(buyer) as uow:
+        quote = uow.underwriting.quote(quote_id)
+        policy = lifecycle.bind(
+            uow,
+            quote_id,
+            option_index=0,
+            declarations=DECLARED,
+            expected_version=quote.version,
+            start=today + timedelta(days=90),
+        )
+        uow.commit()
+    assert policy.period_start == today + timedelta(days=90)
+    with platform.uow(buyer) as uow:
+        (issue,) = [e for e in uow.underwriting.events(policy.id) if e.kind == "issue"]
+    declared = issue.detail["declarations"]
+    assert (declared["truthful"], declared["terms_read"]) == (True, True)
+    assert declared["by"] == buyer.user_id
+    assert declared["at"][:10] == today.isoformat()

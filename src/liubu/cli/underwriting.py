@@ -308,14 +308,44 @@ def quotes_bind(
     ctx: typer.Context,
     quote_id: Annotated[str, typer.Argument()],
     option: Annotated[int, typer.Option(help="Option number (see quotes list).")],
+    truthful: Annotated[
+        bool,
+        typer.Option(
+            "--truthful",
+            help="Declare that the company facts, answers and assessment given are true and "
+            "complete (required).",
+        ),
+    ] = False,
+    terms_read: Annotated[
+        bool,
+        typer.Option(
+            "--terms-read",
+            help="Declare that the wording was read and its exclusions explained (required).",
+        ),
+    ] = False,
+    start: Annotated[
+        str | None,
+        typer.Option(help="Start date YYYY-MM-DD (default today; at most 90 days ahead)."),
+    ] = None,
 ) -> None:
-    """Bind an offered option; prints the policy number."""
+    """Bind an offered option once both declarations are made; prints the policy number."""
     from liubu import underwriting
 
+    try:
+        begin = None if start is None else date.fromisoformat(start)
+    except ValueError:
+        raise ValidationError(
+            f"--start must be a date YYYY-MM-DD, not {start!r}.", field="start", value=start
+        ) from None
     with state(ctx).platform().uow() as uow:
         found = uow.underwriting.quote(quote_id)
         policy = underwriting.bind(
-            uow, quote_id, option_index=option, expected_version=found.version
+            uow,
+            quote_id,
+            option_index=option,
+            expected_version=found.version,
+            declarations=underwriting.Declarations(truthful=truthful, terms_read=terms_read),
+            start=begin,
         )
     out.print(
         f"bound: policy {policy.number}, {policy.period_start}–{policy.period_end}, "

@@ -27,6 +27,7 @@ from liubu.underwriting.authority import (
 )
 from liubu.underwriting.calibration import CalibrationReport, calibration_report
 from liubu.underwriting.calibration import benchmarks as calibration_benchmarks
+from liubu.underwriting.declarations import MAX_START_DAYS, Declarations, declaration_texts
 from liubu.underwriting.eligibility import EligibilityFailure, check_eligibility
 from liubu.underwriting.experience_credit import (
     CredibilitySettings,
@@ -112,6 +113,7 @@ from liubu.underwriting.treatment import FiledPremiumAtScore, treatment_plan
 from liubu.underwriting.worksheet import Step, Worksheet
 
 __all__ = [
+    "MAX_START_DAYS",
     "Applicant",
     "BoundTerms",
     "CalibrationReport",
@@ -121,6 +123,7 @@ __all__ = [
     "CoefficientLine",
     "CoverageMapping",
     "CredibilitySettings",
+    "Declarations",
     "EligibilityFailure",
     "EngineSettings",
     "EnterpriseSnapshot",
@@ -176,6 +179,7 @@ __all__ = [
     "credibility_settings",
     "decide_referral",
     "decides_referrals",
+    "declaration_texts",
     "decline_invitation",
     "endorse_limit",
     "evaluate_referral",

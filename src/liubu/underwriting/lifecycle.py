@@ -27,6 +27,7 @@ from liubu.errors import ConcurrencyError, ConflictError, NotFoundError, Validat
 from liubu.products import FILED, ProductSpec, ProductsUnitOfWork, parse_product
 from liubu.underwriting.applicant import Applicant
 from liubu.underwriting.authority import OverrideAuthority, authority_for, check_override
+from liubu.underwriting.declarations import Declarations, check_start
 from liubu.underwriting.eligibility import check_eligibility
 from liubu.underwriting.experience_credit import SegmentExperience
 from liubu.underwriting.options import BoundTerms, OptionStatus, PricedOption, QuoteDecision
@@ -363,11 +364,18 @@ def bind(
     *,
     option_index: int,
     expected_version: int,
+    declarations: Declarations,
     start: date | None = None,
 ) -> Policy:
-    """Turn an offered option into a policy. The quote's version guards against two people
-    binding it at once: exactly one wins."""
+    """Turn an offered option into a policy, once the insured has made both
+    :class:`Declarations`; it starts on ``start`` (today by default, at most
+    :data:`MAX_START_DAYS` ahead). The quote's version guards against two people binding it at
+    once: exactly one wins. The issue event keeps the declarations, who made them and when."""
     require(uow.principal, *BUYERS, kinds=_KINDS)
+    declarations.check()
+    today = _now().date()
+    staff = uow.principal.org_kind in (OrgKind.INSURER, OrgKind.PLATFORM)
+    begin = today if start is None else check_start(start, today, backdate=staff)
     quote = uow.underwriting.quote(quote_id)
     if quote.version != expected_version:
         raise ConcurrencyError("The quote changed since you loaded it; reload and try again.")
@@ -390,7 +398,6 @@ def bind(
     assert option.limit is not None
     assert option.retention is not None
     assert option.filed_premium is not None  # an offered option is priced
-    begin = start or _now().date()
     policy = Policy(
         id=new_id(),
         tenant_id=quote.tenant_id,
@@ -418,7 +425,16 @@ def bind(
         "issue",
         begin,
         policy.annual_premium,
-        {"quote_id": quote.id, "option": option_index},
+        {
+            "quote_id": quote.id,
+            "option": option_index,
+            "declarations": {
+                **declarations.to_dict(),
+                "by": uow.principal.user_id,
+                "by_name": uow.principal.username,
+                "at": _now().isoformat(),
+            },
+        },
     )
     return policy
 

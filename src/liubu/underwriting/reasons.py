@@ -61,6 +61,8 @@ class UnderwritingCode(StrEnum):
     LIMIT_NOT_OFFERED = "underwriting.limit_not_offered"
     RETENTION_NOT_OFFERED = "underwriting.retention_not_offered"
     BAD_EXPERIENCE = "underwriting.bad_experience"
+    DECLARATIONS_REQUIRED = "bind.declarations_required"
+    START_OUT_OF_RANGE = "bind.start_out_of_range"
 
 
 def message(code: UnderwritingCode, lang: str) -> str:

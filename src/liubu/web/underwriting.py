@@ -3,6 +3,7 @@ referral queue with the rating worksheet; everyone party to a policy reads its d
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -11,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from liubu import underwriting
 from liubu.accounts import Principal
 from liubu.bootstrap import Platform
-from liubu.errors import LiubuError
+from liubu.errors import LiubuError, NotFoundError
 from liubu.products import FILED, product_title
 from liubu.requests import PlatformDep
 from liubu.risk import coverage_categories, scenario_titles
@@ -81,6 +82,47 @@ async def request_quotes(
     return RedirectResponse("/quotes", status_code=303)
 
 
+@router.get("/quotes/{quote_id}/bind/{option_index}", response_class=HTMLResponse)
+def bind_page(
+    request: Request,
+    quote_id: str,
+    option_index: int,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+) -> Response:
+    """The guided bind (投保确认): the option's price and terms, what is and is not covered, the
+    start date and the two declarations, before anything is bound."""
+    from liubu import products
+    from liubu.products import load_vocabulary, parse_product, summarise
+
+    page, nav = require_page(principal, "quotes")
+    with platform.uow(principal) as uow:
+        quote = uow.underwriting.quote(quote_id)
+        if not 0 <= option_index < len(quote.options):
+            raise NotFoundError(f"The quote has no option {option_index}.")
+        option = quote.options[option_index]
+        record = products.find_product(uow, option.product)
+    spec = parse_product(record.document, source=record.product_ref)
+    today = datetime.now(UTC).date()
+    return render(
+        request,
+        "bind.html",
+        principal=principal,
+        nav=nav,
+        page=page,
+        quote=quote,
+        option=option,
+        option_index=option_index,
+        title=products.product_title(record),
+        summary=summarise(spec, load_vocabulary()),
+        declarations=underwriting.declaration_texts(),
+        today=today,
+        latest=today + timedelta(days=underwriting.MAX_START_DAYS),
+        can_bind=quote.status == "offered" and option.status.offered,
+        lang=_lang(request),
+    )
+
+
 @router.post("/quotes/{quote_id}/bind")
 def bind(
     request: Request,
@@ -88,18 +130,26 @@ def bind(
     principal: WebPrincipal,
     platform: PlatformDep,
     _csrf: CsrfChecked,
-    option_index: Annotated[int, Form()],
-    version: Annotated[int, Form()],
+    option_index: Annotated[int, Form(ge=0, le=99)],
+    version: Annotated[int, Form(ge=1)],
+    start: Annotated[date | None, Form()] = None,
+    truthful: Annotated[bool, Form()] = False,
+    terms_read: Annotated[bool, Form()] = False,
 ) -> Response:
     require_page(principal, "quotes")
     try:
         with platform.uow(principal) as uow:
             policy = underwriting.bind(
-                uow, quote_id, option_index=option_index, expected_version=version
+                uow,
+                quote_id,
+                option_index=option_index,
+                expected_version=version,
+                declarations=underwriting.Declarations(truthful=truthful, terms_read=terms_read),
+                start=start,
             )
     except LiubuError as error:
         flash(request, refusal(request, error), kind="error")
-        return RedirectResponse("/quotes", status_code=303)
+        return RedirectResponse(f"/quotes/{quote_id}/bind/{option_index}", status_code=303)
     return RedirectResponse(f"/policies/{policy.id}", status_code=303)
 
 
@@ -195,6 +245,8 @@ def _policy_context(platform: Platform, principal: Principal, policy_id: str) ->
         "title": products.product_title(record),
         "status": underwriting.policy_label("states", policy.status),
         "event_kinds": {e.kind: underwriting.policy_label("events", e.kind) for e in events},
+        # What the insured declared at binding (policies bound before declarations have none).
+        "declared": next((e.detail.get("declarations") for e in events if e.kind == "issue"), None),
         "summary": summarise(spec, load_vocabulary()),
     }
 

@@ -54,10 +54,27 @@ class Decision(BaseModel):
     overrides: dict[str, Decimal] | None = None
 
 
+class DeclarationsIn(BaseModel):
+    """The insured's declarations at binding; both must be true (else 422
+    bind.declarations_required)."""
+
+    truthful: bool = Field(
+        description="The company facts, answers and assessment given are true and complete."
+    )
+    terms_read: bool = Field(
+        description="The wording was read; its exclusions were pointed out and explained."
+    )
+
+
 class BindRequest(BaseModel):
     option_index: int = Field(ge=0)
     version: int = Field(ge=1, description="The quote version you looked at.")
-    start: date | None = None
+    declarations: DeclarationsIn
+    start: date | None = Field(
+        default=None,
+        description="First day of cover: today (the default) to 90 days ahead "
+        "(else 422 bind.start_out_of_range).",
+    )
 
 
 class PolicyPublic(BaseModel):
@@ -153,6 +170,9 @@ def bind(quote_id: str, body: BindRequest, uow: UowDep) -> Policy:
         quote_id,
         option_index=body.option_index,
         expected_version=body.version,
+        declarations=underwriting.Declarations(
+            truthful=body.declarations.truthful, terms_read=body.declarations.terms_read
+        ),
         start=body.start,
     )
     return policy
