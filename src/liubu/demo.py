@@ -357,6 +357,10 @@ def _demo_policy(platform: Platform, people: dict[str, accounts.Principal]) -> s
             declarations=underwriting.Declarations(truthful=True, terms_read=True),
             start=start,
         )
+        # and its premium, paid when cover began
+        underwriting.record_premium_payment(
+            uow, policy.id, amount=policy.annual_premium, paid_on=start
+        )
     return policy.id
 
 

@@ -199,6 +199,7 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     expect(enterprise.get_by_test_id("policy-number")).to_contain_text("LB")
     expect(enterprise.get_by_test_id("policy")).to_contain_text(start.isoformat())
     expect(enterprise.get_by_test_id("policy-declarations")).to_contain_text("已如实告知")
+    premium = enterprise.get_by_test_id("policy-premium").inner_text().strip()
     enterprise.goto(f"{site}/quotes")
     expect(enterprise.get_by_test_id("customer-status").first).to_have_text("已投保")
     expect(enterprise.get_by_test_id("bind")).to_have_count(0)  # the quote is used up
@@ -213,3 +214,14 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     pdf = enterprise.request.get(enterprise.url + ".pdf")
     assert pdf.ok
     assert pdf.headers["content-type"] == "application/pdf"
+    # The premium is due when cover starts; the insurer's underwriter books its receipt (the
+    # form offers what is outstanding, received today), and both sides then see it paid.
+    expect(enterprise.get_by_test_id("policy-payment")).to_contain_text(f"待缴 Due {premium}")
+    expect(enterprise.get_by_test_id("payment-form")).to_have_count(0)
+    underwriter.goto(enterprise.url)
+    underwriter.get_by_test_id("record-payment").click()
+    expect(underwriter.get_by_test_id("policy-payment")).to_contain_text("已缴清 Paid")
+    expect(underwriter.get_by_test_id("payment-form")).to_have_count(0)
+    expect(underwriter.locator("tr[data-kind=premium_paid]")).to_contain_text(premium)
+    enterprise.reload()
+    expect(enterprise.get_by_test_id("policy-payment")).to_contain_text("已缴清 Paid")

@@ -411,6 +411,10 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
         "effective": str(date.today()),
     },
     ("POST", "/api/policies/{policy_id}/cancel"): lambda owner: {"effective": str(date.today())},
+    ("POST", "/api/policies/{policy_id}/payments"): lambda owner: {
+        "amount": "1.00",
+        "paid_on": str(date.today()),
+    },
     ("POST", "/api/policies/{policy_id}/renew"): lambda owner: {"claims_count": 0},
     ("POST", "/api/groups"): lambda owner: {
         "kind": "supply_chain",

@@ -417,3 +417,66 @@ def test_binding_needs_both_declarations_and_a_start_within_the_rules(platform: 
     assert (declared["truthful"], declared["terms_read"]) == (True, True)
     assert declared["by"] == buyer.user_id
     assert declared["at"][:10] == today.isoformat()
+
+
+def test_premium_payments_settle_what_is_written_and_nothing_more(platform: Platform) -> None:
+    """The premium account adds up the policy's events: written = issue + endorsement changes,
+    paid = recorded payments, outstanding = written − paid, due on the first day of cover. Only
+    the insurer's staff record payments, at most what is outstanding, dated from the policy's
+    making to today; each is audited as an event and changes no written premium."""
+    buyer, underwriter, quote_id = _offered(platform)
+    today = datetime.now(UTC).date()
+    with platform.uow(buyer) as uow:
+        quote = uow.underwriting.quote(quote_id)
+        policy = lifecycle.bind(
+            uow,
+            quote_id,
+            option_index=0,
+            declarations=DECLARED,
+            expected_version=quote.version,
+            start=today + timedelta(days=10),
+        )
+        uow.commit()
+    premium = policy.annual_premium
+
+    def account() -> underwriting.PremiumAccount:
+        with platform.uow(buyer) as uow:
+            stored = uow.underwriting.policy(policy.id)
+            return underwriting.premium_account(stored, uow.underwriting.events(policy.id))
+
+    before = account()
+    assert (before.written, before.paid, before.outstanding) == (premium, 0, premium)
+    assert before.due_on == today + timedelta(days=10)
+    assert not before.settled
+
+    def pay(who: Principal, amount: Decimal, on: date) -> None:
+        with platform.uow(who) as uow:
+            underwriting.record_premium_payment(uow, policy.id, amount=amount, paid_on=on)
+            uow.commit()
+
+    with pytest.raises(PermissionDeniedError):
+        pay(buyer, premium, today)  # the insured does not book its own payment
+    for amount, on, code in (
+        (premium + Decimal("0.01"), today, "payment.amount"),
+        (Decimal(0), today, "payment.amount"),
+        (premium, today + timedelta(days=1), "payment.date"),
+        (premium, today - timedelta(days=1), "payment.date"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            pay(underwriter, amount, on)
+        assert refused.value.code == code
+    half = (premium / 2).quantize(Decimal("0.01"))
+    pay(underwriter, half, today)
+    assert account().outstanding == premium - half
+    pay(underwriter, premium - half, today)
+    after = account()
+    assert (after.paid, after.outstanding, after.settled, after.paid_on) == (
+        premium,
+        0,
+        True,
+        today,
+    )
+    assert after.written == premium  # payments move cash, not written premium
+    with platform.uow(underwriter) as uow:
+        kinds = [e.kind for e in uow.underwriting.events(policy.id)]
+    assert kinds.count("premium_paid") == 2

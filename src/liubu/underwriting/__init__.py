@@ -72,6 +72,7 @@ from liubu.underwriting.lifecycle import (
     endorse_limit,
     option_breakdown,
     priced_product,
+    record_premium_payment,
     referral_queue,
     renew,
     request_quotes,
@@ -88,6 +89,7 @@ from liubu.underwriting.policy_money import (
     pro_rata_premium,
     short_rate_table,
 )
+from liubu.underwriting.premium_account import PremiumAccount, premium_account
 from liubu.underwriting.quote import QuoteOption, price_option, price_options
 from liubu.underwriting.reasons import UnderwritingCode
 from liubu.underwriting.records import Policy, PolicyEvent, PolicyState, Quote
@@ -143,6 +145,7 @@ __all__ = [
     "Policy",
     "PolicyEvent",
     "PolicyState",
+    "PremiumAccount",
     "PricedOption",
     "Quote",
     "QuoteDecision",
@@ -194,11 +197,13 @@ __all__ = [
     "option_terms",
     "override_authorities",
     "policy_label",
+    "premium_account",
     "price_option",
     "price_options",
     "priced_product",
     "pro_rata_premium",
     "quote_group",
+    "record_premium_payment",
     "referral_queue",
     "referral_rules",
     "remove_member",

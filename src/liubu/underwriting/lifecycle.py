@@ -32,6 +32,7 @@ from liubu.underwriting.eligibility import check_eligibility
 from liubu.underwriting.experience_credit import SegmentExperience
 from liubu.underwriting.options import BoundTerms, OptionStatus, PricedOption, QuoteDecision
 from liubu.underwriting.policy_money import cancellation_refund, pro_rata_premium
+from liubu.underwriting.premium_account import PAYMENT, premium_account
 from liubu.underwriting.quote import price_option, price_options, technical_breakdown
 from liubu.underwriting.reasons import UnderwritingCode
 from liubu.underwriting.records import (
@@ -548,6 +549,41 @@ def cancel(uow: LifecycleUnitOfWork, policy_id: str, *, cancelled_on: date) -> P
     )
     policy.status = PolicyState.CANCELLED
     return _event(uow, policy, "cancel", cancelled_on, -refund.refund.amount, refund.to_dict())
+
+
+@_committed
+def record_premium_payment(
+    uow: LifecycleUnitOfWork, policy_id: str, *, amount: Decimal, paid_on: date
+) -> PolicyEvent:
+    """The insurer's staff record a premium payment received (保费到账): at most what is
+    outstanding, on a day from the policy's making (or its start, if earlier) to today. Audited
+    as a ``premium_paid`` event; the written premium does not change."""
+    require(uow.principal, *UNDERWRITERS, kinds=(OrgKind.INSURER, OrgKind.PLATFORM))
+    policy = uow.underwriting.policy(policy_id)
+    if not uow.principal.is_platform and policy.tenant_id != uow.principal.tenant_id:
+        raise NotFoundError(f"No policy with id {policy_id!r} is visible to you.")
+    account = premium_account(policy, uow.underwriting.events(policy.id))
+    if not Decimal(0) < amount <= account.outstanding:
+        raise ValidationError(
+            f"A payment must be more than ¥0 and at most the ¥{account.outstanding:,.2f} "
+            f"outstanding on policy {policy.number}, not ¥{amount:,.2f}.",
+            code=UnderwritingCode.PAYMENT_AMOUNT,
+            field="amount",
+            value=str(amount),
+        )
+    # From the day the policy was made, or its start when it was entered later (a paper
+    # application, premium paid then), to today.
+    made = min(policy.created_at.date(), policy.period_start)
+    if not made <= paid_on <= _now().date():
+        raise ValidationError(
+            f"A payment is dated from the day the policy was made or began ({made}) to today, "
+            f"not {paid_on}.",
+            code=UnderwritingCode.PAYMENT_DATE,
+            field="paid_on",
+            value=paid_on.isoformat(),
+        )
+    detail = {"amount": str(amount), "by": uow.principal.user_id}
+    return _event(uow, policy, PAYMENT, paid_on, Decimal(0), detail)
 
 
 @_committed

@@ -63,6 +63,8 @@ class UnderwritingCode(StrEnum):
     BAD_EXPERIENCE = "underwriting.bad_experience"
     DECLARATIONS_REQUIRED = "bind.declarations_required"
     START_OUT_OF_RANGE = "bind.start_out_of_range"
+    PAYMENT_AMOUNT = "payment.amount"
+    PAYMENT_DATE = "payment.date"
 
 
 def message(code: UnderwritingCode, lang: str) -> str:

@@ -4,13 +4,14 @@ referral queue with the rating worksheet; everyone party to a policy reads its d
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import underwriting
-from liubu.accounts import Principal
+from liubu.accounts import OrgKind, Principal, Role
 from liubu.bootstrap import Platform
 from liubu.errors import LiubuError, NotFoundError
 from liubu.products import FILED, product_title
@@ -245,10 +246,33 @@ def _policy_context(platform: Platform, principal: Principal, policy_id: str) ->
         "title": products.product_title(record),
         "status": underwriting.policy_label("states", policy.status),
         "event_kinds": {e.kind: underwriting.policy_label("events", e.kind) for e in events},
+        "account": underwriting.premium_account(policy, events),
+        "today": datetime.now(UTC).date().isoformat(),
+        "records_payments": principal.org_kind in (OrgKind.INSURER, OrgKind.PLATFORM)
+        and principal.has_any(Role.UNDERWRITER, Role.ADMIN)
+        and policy.status == "in_force",
         # What the insured declared at binding (policies bound before declarations have none).
         "declared": next((e.detail.get("declarations") for e in events if e.kind == "issue"), None),
         "summary": summarise(spec, load_vocabulary()),
     }
+
+
+@router.post("/policies/{policy_id}/payments")
+def record_payment(
+    request: Request,
+    policy_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+    amount: Annotated[Decimal, Form(gt=0, le=Decimal("1e12"), max_digits=14, decimal_places=2)],
+    paid_on: Annotated[date, Form()],
+) -> Response:
+    try:
+        with platform.uow(principal) as uow:
+            underwriting.record_premium_payment(uow, policy_id, amount=amount, paid_on=paid_on)
+    except LiubuError as error:
+        flash(request, refusal(request, error), kind="error", where="payment")
+    return RedirectResponse(f"/policies/{policy_id}", status_code=303)
 
 
 @router.get("/policies/{policy_id}.pdf")

@@ -106,6 +106,20 @@ class PolicyEventPublic(BaseModel):
     created_at: datetime
 
 
+class Payment(BaseModel):
+    amount: Decimal = Field(
+        gt=0,
+        le=Decimal("1e12"),
+        max_digits=14,
+        decimal_places=2,
+        description="CNY received; at most what is outstanding (else 422 payment.amount).",
+    )
+    paid_on: date = Field(
+        description="The day it was received: from the policy's making to today (else 422 "
+        "payment.date)."
+    )
+
+
 class Endorsement(BaseModel):
     limit: Decimal = Field(gt=0)
     effective: date
@@ -205,6 +219,14 @@ def endorse(policy_id: str, body: Endorsement, uow: UowDep) -> PolicyEvent:
 def cancel(policy_id: str, body: Cancellation, uow: UowDep) -> PolicyEvent:
     event = underwriting.cancel(uow, policy_id, cancelled_on=body.effective)
     return event
+
+
+@router.post("/policies/{policy_id}/payments", response_model=PolicyEventPublic, status_code=201)
+def record_payment(policy_id: str, body: Payment, uow: UowDep) -> PolicyEvent:
+    """The insurer's staff record a premium payment received; audited as a premium_paid event."""
+    return underwriting.record_premium_payment(
+        uow, policy_id, amount=body.amount, paid_on=body.paid_on
+    )
 
 
 @router.post("/policies/{policy_id}/renew", response_model=QuotePublic, status_code=201)
