@@ -92,6 +92,12 @@ def test_chain_owner_sees_the_supply_graph_and_binds(
     assert master.number == number
     assert len(certificates) == 10
     assert sum(c.member_premium for c in certificates) == master.total_premium == total
+    # The master policy is the sponsor's policy too: listed under 保单 with the scheme's name.
+    page.goto(f"{base}/quotes")
+    listed = page.get_by_test_id("group-policy")
+    expect(listed).to_have_count(1)
+    expect(listed).to_contain_text(number)
+    expect(listed).to_contain_text(scheme.name)
 
 
 def _bound_master(platform: Platform) -> None:

@@ -48,6 +48,12 @@ def quotes_page(request: Request, principal: WebPrincipal, platform: PlatformDep
         products = [r for r in visible if r.status == FILED and r.product_type in QUOTABLE]
         # Names, never reference codes, on the customer's page: product, insurer and version.
         titles = {r.product_ref: product_title(r) for r in visible}
+        # A scheme's master policy (团体保单) is the sponsor's policy too.
+        group_policies = [
+            (scheme, master)
+            for scheme in uow.groups.schemes()
+            for master in uow.groups.master_policies(scheme.id)
+        ]
     return render(
         request,
         "quotes.html",
@@ -59,6 +65,7 @@ def quotes_page(request: Request, principal: WebPrincipal, platform: PlatformDep
         policies=policies,
         products=products,
         titles=titles,
+        group_policies=group_policies,
         bound={(p.quote_id, p.terms.option_index) for p in policies},
         lang=_lang(request),
     )
