@@ -20,6 +20,7 @@ from liubu.web import (
     diagnosis,
     experience,
     groups,
+    onboarding,
     products,
     questionnaire,
     reserving,
@@ -56,6 +57,7 @@ def install_pages(app: FastAPI) -> None:
         claims_actions,
         claims_appeals,
         claims_assessment,
+        onboarding,
     ):
         app.include_router(module.router)
     # Last: the area pages match /{slug} for the slugs in navigation.yaml.

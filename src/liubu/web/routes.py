@@ -14,6 +14,7 @@ from liubu.accounts import Principal
 from liubu.errors import AuthenticationError, NotFoundError, RateLimitedError
 from liubu.requests import PlatformDep, client_address, session_limits, sign_in_limits
 from liubu.web import i18n
+from liubu.web.home import next_steps
 from liubu.web.nav import navigation_for, require_page
 from liubu.web.rendering import language_of, render
 from liubu.web.security import (
@@ -40,10 +41,13 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, principal: MaybePrincipal) -> Response:
+def home(request: Request, principal: MaybePrincipal, platform: PlatformDep) -> Response:
     if principal is None:
         return RedirectResponse("/login", status_code=303)
-    return render(request, "home.html", principal=principal, nav=navigation_for(principal))
+    steps = next_steps(platform.uow(principal), principal)
+    return render(
+        request, "home.html", principal=principal, nav=navigation_for(principal), steps=steps
+    )
 
 
 @router.get("/login", response_class=HTMLResponse)

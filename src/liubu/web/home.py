@@ -1,0 +1,140 @@
+"""The home page's next steps (下一步): what the signed-in user has on hand and where to go,
+read through the packages' own use cases, so each person sees only what their role reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from liubu import assessment, claims, underwriting
+from liubu.accounts import OrgKind, Principal, Role
+
+
+def _(message: str) -> str:
+    """Marks a message for the catalogues; the page translates it with its values."""
+    return message
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the home page: a gettext ``message`` with its ``values``, a link, and whether
+    it asks for action (``todo``) or reports what is done."""
+
+    key: str
+    message: str
+    href: str
+    todo: bool = True
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def _enterprise_steps(uow: Any) -> list[Step]:
+    enterprises = list(uow.enterprises.list())
+    if not enterprises:
+        return [
+            Step(
+                "register",
+                _("Register your enterprise: its facts are what your diagnosis and price rest on."),
+                "/enterprises/new",
+            )
+        ]
+    steps: list[Step] = []
+    for enterprise in enterprises[:5]:
+        summary = assessment.assessment_summary(uow, enterprise.id)
+        grade, points = summary["grade"], summary["score"]["value"]
+        name = {"name": enterprise.name}
+        if summary["answers"] is None:
+            steps.append(
+                Step(
+                    "questionnaire",
+                    _("%(name)s: answer the security questionnaire (about 15 minutes)."),
+                    f"/diagnosis/{enterprise.id}/questionnaire",
+                    values=name,
+                )
+            )
+        if not assessment.has_been_scanned(uow, enterprise.id):
+            steps.append(
+                Step(
+                    "scan",
+                    _("%(name)s: declare and verify your internet-facing assets, then scan them."),
+                    f"/diagnosis/{enterprise.id}",
+                    values=name,
+                )
+            )
+        steps.append(
+            Step(
+                "score",
+                _("%(name)s: security score %(score)s (grade %(grade)s)."),
+                f"/diagnosis/{enterprise.id}",
+                todo=False,
+                values={**name, "score": f"{float(points):.1f}", "grade": grade},
+            )
+        )
+    bound = {(p.quote_id, p.terms.option_index) for p in uow.underwriting.policies()}
+    offered = [
+        q
+        for q in uow.underwriting.quotes()
+        if q.status == "offered"
+        and any(o.status.offered and (q.id, i) not in bound for i, o in enumerate(q.options))
+    ]
+    if offered:
+        steps.append(
+            Step(
+                "bind",
+                _("%(count)s quote(s) can be bound."),
+                "/quotes",
+                values={"count": len(offered)},
+            )
+        )
+    for policy in uow.underwriting.policies():
+        account = underwriting.premium_account(policy, uow.underwriting.events(policy.id))
+        if policy.status == "in_force" and not account.settled:
+            steps.append(
+                Step(
+                    "premium",
+                    _("Policy %(number)s: premium of %(amount)s due by %(due)s."),
+                    f"/policies/{policy.id}",
+                    values={
+                        "number": policy.number,
+                        "amount": f"¥{account.outstanding:,.2f}",
+                        "due": account.due_on.isoformat(),
+                    },
+                )
+            )
+    return steps
+
+
+def _insurer_steps(uow: Any, principal: Principal) -> list[Step]:
+    steps: list[Step] = []
+    if underwriting.decides_referrals(principal):
+        waiting = len(underwriting.referral_queue(uow))
+        steps.append(
+            Step(
+                "referrals",
+                _("%(count)s referred quote(s) wait for an underwriter."),
+                "/underwriting",
+                todo=waiting > 0,
+                values={"count": waiting},
+            )
+        )
+    if principal.has_any(Role.CLAIMS_ADJUSTER, Role.ADMIN):
+        open_claims = len(claims.queue(uow))
+        steps.append(
+            Step(
+                "claims",
+                _("%(count)s open claim(s) in the queue."),
+                "/steps/compensation",
+                todo=open_claims > 0,
+                values={"count": open_claims},
+            )
+        )
+    return steps
+
+
+def next_steps(uow: Any, principal: Principal) -> list[Step]:
+    """The signed-in user's next steps (none for roles this page does not yet guide)."""
+    with uow:
+        if principal.org_kind is OrgKind.ENTERPRISE and principal.has_any(Role.ENTERPRISE_USER):
+            return _enterprise_steps(uow)
+        if principal.org_kind is OrgKind.INSURER:
+            return _insurer_steps(uow, principal)
+        return []
