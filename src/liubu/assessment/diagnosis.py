@@ -177,7 +177,7 @@ def security_score(uow: AssessmentUnitOfWork, enterprise_id: str) -> SecuritySco
 
 def assessment_summary(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[str, Any]:
     """The enterprise's current diagnosis: score, open findings and the latest answers."""
-    enterprise = uow.enterprises.get(enterprise_id)
+    enterprise = uow.enterprises.readable(enterprise_id)
     findings = current_findings(uow, enterprise.id)
     latest = latest_answers(uow, enterprise.id)
     answers = answer_set_of(latest)
@@ -307,7 +307,7 @@ def _attach(
 
 def enterprise_risk(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[str, Any]:
     """The enterprise's ground-up annual loss distribution under its current posture."""
-    enterprise = uow.enterprises.get(enterprise_id)
+    enterprise = uow.enterprises.readable(enterprise_id)
     records = current_findings(uow, enterprise.id)
     findings = scored_findings(records)
     answers = answer_set_of(latest_answers(uow, enterprise.id))

@@ -69,7 +69,7 @@ def questionnaire(uow: UowDep) -> dict[str, Any]:
 @router.get("/enterprises/{enterprise_id}/answers", response_model=list[AnswerSetPublic])
 def answer_history(enterprise_id: str, uow: UowDep) -> Sequence[Any]:
     """Every version of the answers, oldest first."""
-    return uow.assessment.answer_sets(uow.enterprises.get(enterprise_id).id)
+    return uow.assessment.answer_sets(uow.enterprises.readable(enterprise_id).id)
 
 
 @router.post(
