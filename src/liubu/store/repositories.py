@@ -49,8 +49,10 @@ def applicants_of(principal: Principal) -> CompoundSelect[Any] | None:
     if principal.org_kind is not OrgKind.INSURER or not principal.has_any(*APPLICANT_READERS):
         return None
     me, quotes, policies = principal.tenant_id, tables.quotes, tables.policies
-    return select(quotes.c.enterprise_id).where(quotes.c.tenant_id == me).union(
-        select(policies.c.enterprise_id).where(policies.c.tenant_id == me)
+    return (
+        select(quotes.c.enterprise_id)
+        .where(quotes.c.tenant_id == me)
+        .union(select(policies.c.enterprise_id).where(policies.c.tenant_id == me))
     )
 
 
