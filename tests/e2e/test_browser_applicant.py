@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from liubu import assessment
-from liubu.accounts import OrgKind, Role
+from liubu.accounts import AuditFilter, OrgKind, Role
 from liubu.accounts import service as accounts
 from liubu.accounts.model import SYSTEM
 from liubu.assessment import Scan, ScanState, finding_record
@@ -182,6 +182,17 @@ def test_the_underwriter_reads_the_applicant_and_another_insurer_gets_404(
     # The staff's 保前诊断 entry lands on the applicant, not on an empty picker.
     underwriter.goto(f"{site.base}/steps/diagnosis")
     expect(underwriter).to_have_url(f"{site.base}/diagnosis/{site.enterprise_id}")
+
+    # Each reading is in the enterprise's audit log, under the underwriter's name: the
+    # diagnosis twice (its link and the 保前诊断 entry), the answers, the report, the plan.
+    with site.platform.uow(SYSTEM) as uow:
+        reader = uow.users.find_by_username("underwriter")
+        owner_user = uow.users.find_by_username("enterprise")
+        assert reader is not None and owner_user is not None
+        owner = accounts.load_principal(uow, owner_user.id)
+    with site.platform.uow(owner) as uow:
+        events = uow.audit.search(AuditFilter(action="assessment.read_by_insurer"))
+    assert [(e.actor_id, e.entity_id) for e in events] == [(reader.id, site.enterprise_id)] * 5
 
     stranger = browser.new_context(locale="zh-CN").new_page()
     sign_in(stranger, site.base, OTHER)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from liubu import assessment, underwriting
+from liubu.accounts import AuditFilter
 from liubu.accounts import service as accounts
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.assessment import Scan, ScanState, finding_record
@@ -183,3 +184,24 @@ def test_the_quoted_insurer_changes_nothing_of_the_applicants_assessment(
         platform.uow(buyer), finding_id, kind="not_ours", note="Not ours."
     )
     assert disputed.finding.status == "not_ours"
+
+
+def test_the_insurers_reading_is_in_the_enterprises_audit_log(platform: Platform) -> None:
+    buyer, enterprise_id, _asset_id, _finding_id = _applicant(platform)
+    underwriter = _staff(platform, Role.UNDERWRITER)
+    other = make_tenant(platform, OrgKind.INSURER, "Other insurer", Role.UNDERWRITER).principal
+    with pytest.raises(NotFoundError):  # before the quote: nothing to read, nothing noted
+        assessment.note_applicant_read(platform.uow(underwriter), enterprise_id, part="report")
+    _ask_for_a_quote(platform, buyer, enterprise_id)
+
+    assert assessment.note_applicant_read(platform.uow(underwriter), enterprise_id, part="report")
+    # The enterprise's own reading is not an event; another insurer may not read at all.
+    assert not assessment.note_applicant_read(platform.uow(buyer), enterprise_id, part="report")
+    with pytest.raises(NotFoundError):
+        assessment.note_applicant_read(platform.uow(other), enterprise_id, part="report")
+
+    with platform.uow(buyer) as uow:
+        events = uow.audit.search(AuditFilter(action="assessment.read_by_insurer"))
+    assert [(e.actor_id, e.entity_type, e.entity_id, e.tenant_id) for e in events] == [
+        (underwriter.user_id, "enterprise", enterprise_id, buyer.tenant_id)
+    ]

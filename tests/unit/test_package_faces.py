@@ -59,7 +59,7 @@ PINNED = {
         "enterprise_of_targets", "enterprise_risk", "finding_record", "has_been_scanned",
         "latest_answers",
         "load_fix_costs", "load_intel_files", "load_questionnaire", "load_risk_effects",
-        "load_score_model", "make_finding", "may_waive", "plan_treatment", "proof_instructions",
+        "load_score_model", "make_finding", "may_waive", "note_applicant_read", "plan_treatment", "proof_instructions",
         "record_answers", "request_scan", "risk_modifiers", "run_scan", "score", "score_modifiers",
         "scored_findings", "security_score", "to_decimal", "trust_ca", "trusted_ca_of",
         "untrust_ca", "update_task", "verify_asset", "waive_finding",

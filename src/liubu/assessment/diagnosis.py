@@ -198,6 +198,32 @@ def assessment_summary(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[st
     }
 
 
+APPLICANT_READ = "assessment.read_by_insurer"
+_READ_PARTS = ("diagnosis", "questionnaire", "report", "treatment", "findings", "scans", "answers")
+
+
+def note_applicant_read(uow: AssessmentUnitOfWork, enterprise_id: str, *, part: str) -> bool:
+    """Audit an insurer's reading of an applicant's assessment (its consent covers reading, so
+    the enterprise sees in its own audit log who read what, and when). Own reads and the
+    platform's are not noted (False); a caller who may not read it gets 404."""
+    if part not in _READ_PARTS:
+        raise ValidationError(f"{part!r} is not a part of the assessment.", field="part")
+    with uow:
+        enterprise = uow.enterprises.readable(enterprise_id)
+        me = uow.principal
+        if me.is_platform or enterprise.tenant_id == me.tenant_id:
+            return False
+        uow.audit.record(
+            APPLICANT_READ,
+            entity_type="enterprise",
+            entity_id=enterprise.id,
+            tenant_id=enterprise.tenant_id,  # the enterprise's log: it consented, it sees
+            after={"part": part, "insurer": me.tenant_id, "by": me.username},
+        )
+        uow.commit()
+        return True
+
+
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 _ALLOWED_TYPES = ("application/pdf", "image/png", "image/jpeg", "text/plain")
 

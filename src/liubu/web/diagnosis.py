@@ -75,6 +75,7 @@ def diagnosis_page(
         scans = list(uow.assessment.scans(enterprise.id))
         findings = assessment.current_findings(uow, enterprise.id)
         summary = assessment.assessment_summary(uow, enterprise.id)
+    assessment.note_applicant_read(platform.uow(principal), enterprise.id, part="diagnosis")
     read_only = reads_as_insurer(principal, enterprise)
     running = next(
         (s for s in reversed(scans) if s.status in (ScanState.QUEUED, ScanState.RUNNING)), None

@@ -49,6 +49,7 @@ def questionnaire_page(
     with platform.uow(principal) as uow:
         enterprise = uow.enterprises.readable(enterprise_id)
         latest = assessment.latest_answers(uow, enterprise.id)
+    assessment.note_applicant_read(platform.uow(principal), enterprise.id, part="questionnaire")
     answers = latest.answers if latest else {}
     return render(
         request,

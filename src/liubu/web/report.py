@@ -38,6 +38,7 @@ def report_context(platform: Platform, principal: Principal, enterprise_id: str)
                 break
             except LiubuError:
                 continue
+    assessment.note_applicant_read(platform.uow(principal), enterprise.id, part="report")
     return {
         "enterprise": enterprise,
         "summary": summary,

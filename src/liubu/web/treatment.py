@@ -71,6 +71,7 @@ def treatment_page(
             if o.kind == OrgKind.SECURITY_PROVIDER and not read_only
         ]
         tasks = [t for t in uow.assessment.tasks() if t.enterprise_id == enterprise.id]
+    assessment.note_applicant_read(platform.uow(principal), enterprise.id, part="treatment")
     return render(
         request,
         "treatment.html",

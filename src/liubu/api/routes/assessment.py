@@ -146,6 +146,7 @@ def start_scan(enterprise_id: str, uow: UowDep, platform: PlatformDep) -> Scan:
 
 @router.get("/enterprises/{enterprise_id}/scans", response_model=list[ScanPublic])
 def list_scans(enterprise_id: str, uow: UowDep) -> Sequence[Scan]:
+    assessment.note_applicant_read(uow, enterprise_id, part="scans")
     return uow.assessment.scans(uow.enterprises.readable(enterprise_id).id)
 
 
@@ -158,6 +159,7 @@ def get_scan(scan_id: str, uow: UowDep) -> Scan:
 def list_findings(enterprise_id: str, uow: UowDep) -> list[FindingRecord]:
     # Also the insurer the enterprise asked for a quote (read only); the assets list stays the
     # enterprise's own: it carries the verification tokens.
+    assessment.note_applicant_read(uow, enterprise_id, part="findings")
     return assessment.current_findings(uow, uow.enterprises.readable(enterprise_id).id)
 
 
