@@ -188,7 +188,8 @@ def test_the_underwriter_reads_the_applicant_and_another_insurer_gets_404(
     with site.platform.uow(SYSTEM) as uow:
         reader = uow.users.find_by_username("underwriter")
         owner_user = uow.users.find_by_username("enterprise")
-        assert reader is not None and owner_user is not None
+        assert reader is not None
+        assert owner_user is not None
         owner = accounts.load_principal(uow, owner_user.id)
     with site.platform.uow(owner) as uow:
         events = uow.audit.search(AuditFilter(action="assessment.read_by_insurer"))
