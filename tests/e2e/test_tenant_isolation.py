@@ -661,3 +661,69 @@ def test_cross_tenant_refusals_do_not_change_anything(api: Api, platform: Platfo
     assert revoke.status_code == 404
     tokens = api.client.get("/api/tokens", headers=victim.headers).json()
     assert [t["revoked_at"] for t in tokens if t["id"] == victim.ids["token_id"]] == [None]
+
+
+def test_a_quote_lets_that_insurer_read_the_applicant_and_change_nothing(
+    api: Api, platform: Platform
+) -> None:
+    """enterprise-a asks insurer-a for a quote: insurer-a's administrator and underwriter now
+    read its assessment (the same answers as the enterprise gets); every write endpoint against
+    its resources still refuses them and changes nothing; every other tenant still gets 403/404
+    and sees none of it."""
+    world = _setup(api, platform)
+    applicant, insurer = world["enterprise-a"], world["insurer-a"]
+    enterprise_id = applicant.ids["enterprise_id"]
+    asked, _policy = _business(applicant, enterprise_id, "consent")
+    asked.tenant_id = insurer.organisation_id  # the quote is insurer-a's, for enterprise-a
+    with platform.uow(SYSTEM) as uow:
+        uow.underwriting.add(asked)
+        uow.commit()
+    readers = {"insurer-a": insurer.headers, "insurer-a-worker": api.headers("insurer-a-worker")}
+    reads = [
+        f"/api/enterprises/{enterprise_id}/{part}"
+        # (Not the score: this world's finding is no scan's full record; the score is checked
+        # against the enterprise's own in tests/integration/test_applicant_visibility.py.)
+        for part in ("findings", "scans", "answers")
+    ]
+    own = {url: api.client.get(url, headers=applicant.headers) for url in reads}
+    assert all(r.status_code == 200 for r in own.values()), {u: r.text for u, r in own.items()}
+    for who, headers in readers.items():
+        for url in reads:
+            seen = api.client.get(url, headers=headers)
+            assert seen.status_code == 200, f"{url} by {who}: {seen.status_code}"
+            assert seen.json() == own[url].json(), f"{url} by {who}"
+    for name, outsider in world.items():
+        if name in ("enterprise-a", "insurer-a"):
+            continue
+        for url in reads:
+            response = api.client.get(url, headers=outsider.headers)
+            assert response.status_code in (403, 404), f"{url} by {name}"
+            _assert_no_leak(response.text, applicant, f"{url} by {name}", sent=url)
+
+    watched = [*reads, f"/api/enterprises/{enterprise_id}/assets"]
+    before = {url: api.client.get(url, headers=applicant.headers).json() for url in watched}
+    tried = 0
+    for method, path, _needs_body in _api_routes(api):
+        params = re.findall(r"{(\w+)}", path)
+        key = (method, path)
+        if method == "GET" or not params or any(p not in applicant.ids for p in params):
+            continue
+        if key in BODIES and not _has_all(applicant, BODIES[key]):
+            continue
+        url = path.format(**{p: applicant.ids[p] for p in params})
+        form, files = MULTIPART.get(key, (None, None))
+        for who, headers in readers.items():
+            response = api.client.request(
+                method,
+                url,
+                json=BODIES[key](applicant) if key in BODIES else None,
+                params=QUERIES[key](applicant) if key in QUERIES else None,
+                data=form,
+                files=files,
+                headers=headers,
+            )
+            assert response.status_code in (403, 404), f"{method} {url} by {who}"
+            tried += 1
+    assert tried >= 10, "the applicant's write endpoints were not tried"
+    after = {url: api.client.get(url, headers=applicant.headers).json() for url in watched}
+    assert after == before

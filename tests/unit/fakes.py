@@ -137,6 +137,12 @@ class _Enterprises(_Scoped[Enterprise]):
     def find_by_uscc(self, uscc: str) -> Enterprise | None:
         return next((e for e in self.list() if e.uscc == uscc), None)
 
+    def readable(self, enterprise_id: str) -> Enterprise:
+        return self.get(enterprise_id)  # the consent rule is the SQL store's (tested there)
+
+    def applicants(self) -> Sequence[Enterprise]:
+        return []
+
     def delete(self, enterprise: Enterprise) -> None:
         self._all().remove(enterprise)
 

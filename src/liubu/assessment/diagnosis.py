@@ -177,7 +177,7 @@ def security_score(uow: AssessmentUnitOfWork, enterprise_id: str) -> SecuritySco
 
 def assessment_summary(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[str, Any]:
     """The enterprise's current diagnosis: score, open findings and the latest answers."""
-    enterprise = uow.enterprises.get(enterprise_id)
+    enterprise = uow.enterprises.readable(enterprise_id)
     findings = current_findings(uow, enterprise.id)
     latest = latest_answers(uow, enterprise.id)
     answers = answer_set_of(latest)
@@ -196,6 +196,32 @@ def assessment_summary(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[st
         "findings": [finding_view(f) for f in findings],
         "answers": answers.to_dict() if answers else None,
     }
+
+
+APPLICANT_READ = "assessment.read_by_insurer"
+_READ_PARTS = ("diagnosis", "questionnaire", "report", "treatment", "findings", "scans", "answers")
+
+
+def note_applicant_read(uow: AssessmentUnitOfWork, enterprise_id: str, *, part: str) -> bool:
+    """Audit an insurer's reading of an applicant's assessment (its consent covers reading, so
+    the enterprise sees in its own audit log who read what, and when). Own reads and the
+    platform's are not noted (False); a caller who may not read it gets 404."""
+    if part not in _READ_PARTS:
+        raise ValidationError(f"{part!r} is not a part of the assessment.", field="part")
+    with uow:
+        enterprise = uow.enterprises.readable(enterprise_id)
+        me = uow.principal
+        if me.is_platform or enterprise.tenant_id == me.tenant_id:
+            return False
+        uow.audit.record(
+            APPLICANT_READ,
+            entity_type="enterprise",
+            entity_id=enterprise.id,
+            tenant_id=enterprise.tenant_id,  # the enterprise's log: it consented, it sees
+            after={"part": part, "insurer": me.tenant_id, "by": me.username},
+        )
+        uow.commit()
+        return True
 
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -307,7 +333,7 @@ def _attach(
 
 def enterprise_risk(uow: AssessmentUnitOfWork, enterprise_id: str) -> dict[str, Any]:
     """The enterprise's ground-up annual loss distribution under its current posture."""
-    enterprise = uow.enterprises.get(enterprise_id)
+    enterprise = uow.enterprises.readable(enterprise_id)
     records = current_findings(uow, enterprise.id)
     findings = scored_findings(records)
     answers = answer_set_of(latest_answers(uow, enterprise.id))

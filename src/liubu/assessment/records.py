@@ -153,7 +153,11 @@ class ServiceTask:
 
 
 class AssessmentRepository(Protocol):
-    """Everything of the assessment for one enterprise record, scoped to the caller's tenant."""
+    """Everything of the assessment for one enterprise record, scoped to the caller's tenant.
+
+    The lists (and a scan by id) are what the caller may read, which for an insurer's
+    underwriting staff includes the enterprises that asked it for a quote; an asset, finding or
+    attachment by id is what a use case acts on, and is only ever the caller's own."""
 
     def add(self, item: object) -> None: ...
     def asset(self, asset_id: str) -> Asset: ...

@@ -23,7 +23,10 @@ from liubu.assessment import (
     ServiceTask,
 )
 from liubu.store import tables
-from liubu.store.repositories import TenantTables
+from liubu.store.repositories import TenantTables, applicants_of
+
+# What an insurer's underwriting staff read of an applicant (not its evidence files, nor tasks).
+_APPLICANT_RECORDS = (Asset, Scan, FindingRecord, AnswerSetRecord)
 
 _TABLES: dict[type, Table] = {
     Asset: tables.assets,
@@ -43,10 +46,23 @@ class SqlAssessmentRepository(TenantTables):
     also_visible_to = MappingProxyType({ServiceTask: "provider_id"})
 
     def visible(self, model: Any) -> Any:
-        """Also: a group scheme's sponsor reads its accepted members' scans, findings and
-        answers, which pricing their certificates needs (read by the use case, never shown to
-        the sponsor)."""
-        stmt = super().visible(model)
+        """What the caller may READ: what it may change (:meth:`changeable`) and, for an
+        insurer's underwriting staff, the assets, scans, findings and answers of the
+        enterprises that asked it for a quote (:func:`liubu.store.repositories.applicants_of`:
+        the enterprise consented by asking)."""
+        stmt = self.changeable(model)
+        applicants = applicants_of(self.principal)
+        if model not in _APPLICANT_RECORDS or applicants is None:
+            return stmt
+        mine = stmt.whereclause
+        return select(model).where(or_(mine, self.tables[model].c.enterprise_id.in_(applicants)))
+
+    def changeable(self, model: Any) -> Any:
+        """The records use cases act on by id (verify or trust an asset, dispute or waive a
+        finding, name evidence): the caller's own; a provider's tasks. Also: a group scheme's
+        sponsor reads its accepted members' scans, findings and answers, which pricing their
+        certificates needs (read by the use case, never shown to the sponsor)."""
+        stmt = super().changeable(model)
         if model not in (Scan, FindingRecord, AnswerSetRecord) or self.principal.is_platform:
             return stmt
         table, me = self.tables[model], self.principal.tenant_id
@@ -65,8 +81,9 @@ class SqlAssessmentRepository(TenantTables):
     def add(self, item: Any) -> None:
         self.add_record(item)
 
+    # By id: the records a use case acts on, so never an applicant's (see :meth:`changeable`).
     def asset(self, asset_id: str) -> Asset:
-        return self.one(Asset, asset_id, "asset")
+        return self.one(Asset, asset_id, "asset", to_change=True)
 
     def assets(self, enterprise_id: str) -> Sequence[Asset]:
         return self.all(Asset, order="name", enterprise_id=enterprise_id)
@@ -78,7 +95,7 @@ class SqlAssessmentRepository(TenantTables):
         return self.all(Scan, order="created_at", enterprise_id=enterprise_id)
 
     def finding(self, finding_id: str) -> FindingRecord:
-        return self.one(FindingRecord, finding_id, "finding")
+        return self.one(FindingRecord, finding_id, "finding", to_change=True)
 
     def findings(self, enterprise_id: str) -> Sequence[FindingRecord]:
         return self.all(FindingRecord, order="created_at", enterprise_id=enterprise_id)
@@ -94,7 +111,7 @@ class SqlAssessmentRepository(TenantTables):
         self.session.execute(update(e).where(e.c.id == enterprise_id).values(version=e.c.version))
 
     def attachment(self, attachment_id: str) -> Attachment:
-        return self.one(Attachment, attachment_id, "attachment")
+        return self.one(Attachment, attachment_id, "attachment", to_change=True)
 
     def task(self, task_id: str) -> ServiceTask:
         return self.one(ServiceTask, task_id, "service task")

@@ -11,15 +11,49 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Select, Table, or_, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, Table, or_, select
 from sqlalchemy.orm import Session
 
-from liubu.accounts import ApiToken, Enterprise, IdentityClaim, Organisation, Principal, User
+from liubu.accounts import (
+    ApiToken,
+    Enterprise,
+    IdentityClaim,
+    Organisation,
+    OrgKind,
+    Principal,
+    Role,
+    User,
+)
 from liubu.errors import NotFoundError, PermissionDeniedError
 from liubu.products import DRAFT, ProductRecord
 from liubu.store import tables
 
 T = TypeVar("T")
+
+# An insurer's staff who may read an applicant's assessment: its underwriters (of any authority)
+# and its administrators. Its actuaries and claims adjusters work on the book, not applicants.
+APPLICANT_READERS = (Role.ADMIN, Role.UNDERWRITER)
+
+
+def applicants_of(principal: Principal) -> CompoundSelect[Any] | None:
+    """The enterprises whose assessment ``principal`` may READ as their (prospective) insurer,
+    or None when the principal is no insurer's underwriter or administrator.
+
+    The consent rule: an enterprise that asks an insurer for a quote sends it its score and
+    findings, so that insurer's underwriting staff may read its assessment (assets, scans,
+    findings, answers; the score, report and treatment plan computed from them) once a quote
+    from that insurer names it, or a policy does. Reading only: use cases that change the
+    assessment look records up by :meth:`EnterpriseRepository.get` and the assessment
+    repository's by-id lookups, which this rule never widens. Other insurers see nothing
+    (404)."""
+    if principal.org_kind is not OrgKind.INSURER or not principal.has_any(*APPLICANT_READERS):
+        return None
+    me, quotes, policies = principal.tenant_id, tables.quotes, tables.policies
+    return (
+        select(quotes.c.enterprise_id)
+        .where(quotes.c.tenant_id == me)
+        .union(select(policies.c.enterprise_id).where(policies.c.tenant_id == me))
+    )
 
 
 class ScopedRepository(Generic[T]):
@@ -101,9 +135,37 @@ class ApiTokenRepository(ScopedRepository[ApiToken]):
 
 
 class EnterpriseRepository(ScopedRepository[Enterprise]):
+    """The caller's own enterprises (:meth:`get`, :meth:`list`: what use cases act on); an
+    insurer's underwriting staff also read their applicants (:meth:`readable`,
+    :meth:`applicants`; see :func:`applicants_of`)."""
+
     model = Enterprise
     table = tables.enterprises
     label = "enterprise"
+
+    def readable(self, enterprise_id: str) -> Enterprise:
+        """An enterprise the caller may read the assessment of: its own, or an applicant of
+        the caller's insurer. For showing only; never for a change."""
+        applicants = applicants_of(self.principal)
+        if applicants is None:
+            return self.get(enterprise_id)
+        stmt = select(Enterprise).where(
+            self.table.c.id == enterprise_id,
+            or_(self._tenant_column() == self.principal.tenant_id, self.table.c.id.in_(applicants)),
+        )
+        found = self.session.execute(stmt).scalar_one_or_none()
+        if found is None:
+            raise NotFoundError(f"No enterprise with id {enterprise_id!r} is visible to you.")
+        return found
+
+    def applicants(self) -> Sequence[Enterprise]:
+        """The enterprises that asked the caller's insurer for a quote (none for anyone else),
+        by name."""
+        applicants = applicants_of(self.principal)
+        if applicants is None:
+            return []
+        stmt = select(Enterprise).where(self.table.c.id.in_(applicants)).order_by(self.table.c.name)
+        return list(self.session.execute(stmt).scalars())
 
     def find_by_uscc(self, uscc: str) -> Enterprise | None:
         # Within the caller's own tenant, also for the platform operator: uniqueness is per tenant.
@@ -186,6 +248,11 @@ class TenantTables:
         self.principal = principal
 
     def visible(self, model: type[T]) -> Select[Any]:
+        """What the caller may read; by default what it may change."""
+        return self.changeable(model)
+
+    def changeable(self, model: type[T]) -> Select[Any]:
+        """What the caller may act on: its own rows and those naming it in ``also_visible_to``."""
         table = self.tables[model]
         stmt = select(model)
         if self.principal.is_platform:
@@ -196,8 +263,9 @@ class TenantTables:
             return stmt.where(table.c.tenant_id == me)
         return stmt.where(or_(table.c.tenant_id == me, table.c[other] == me))
 
-    def one(self, model: type[T], item_id: str, label: str) -> T:
-        stmt = self.visible(model).where(self.tables[model].c.id == item_id)
+    def one(self, model: type[T], item_id: str, label: str, *, to_change: bool = False) -> T:
+        scope = self.changeable(model) if to_change else self.visible(model)
+        stmt = scope.where(self.tables[model].c.id == item_id)
         found = self.session.execute(stmt).scalar_one_or_none()
         if found is None:
             raise NotFoundError(f"No {label} with id {item_id!r} is visible to you.")

@@ -73,7 +73,7 @@ def treatment_plan(
 ) -> TreatmentPlan:
     """保前治疗 for an enterprise: fixes ranked by what they save in expected loss and in the filed
     premium of ``product`` at ``limit`` (no premium when ``product`` is None)."""
-    enterprise = uow.enterprises.get(enterprise_id)
+    enterprise = uow.enterprises.readable(enterprise_id)
     records = current_findings(uow, enterprise.id)
     answers = answer_set_of(latest_answers(uow, enterprise.id)) or AnswerSet.of(
         {}, answered_at=datetime.now(UTC)

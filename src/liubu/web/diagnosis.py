@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import assessment
-from liubu.accounts import Principal
+from liubu.accounts import Enterprise, Principal
 from liubu.assessment import Scan, ScanState
 from liubu.bootstrap import Platform
 from liubu.errors import LiubuError
@@ -28,6 +28,20 @@ T = TypeVar("T")
 router = APIRouter(include_in_schema=False)
 
 
+def reads_as_insurer(principal: Principal, enterprise: Enterprise) -> bool:
+    """Whether ``principal`` reads ``enterprise``'s assessment as the insurer it asked for a
+    quote (the store lets it read, never change): the pages then show no forms."""
+    return not principal.is_platform and enterprise.tenant_id != principal.tenant_id
+
+
+def enterprises_to_diagnose(uow: SqlUnitOfWork) -> list[Enterprise]:
+    """The caller's own enterprises, then (for an insurer's underwriting staff) the
+    applicants that asked its insurer for a quote."""
+    own = list(uow.enterprises.list())
+    ids = {e.id for e in own}
+    return own + [e for e in uow.enterprises.applicants() if e.id not in ids]
+
+
 def _back(enterprise_id: str, anchor: str = "") -> RedirectResponse:
     return RedirectResponse(f"/diagnosis/{enterprise_id}{anchor}", status_code=303)
 
@@ -36,7 +50,7 @@ def _back(enterprise_id: str, anchor: str = "") -> RedirectResponse:
 def choose_enterprise(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
     page, nav = require_page(principal, "diagnosis", step=True)
     with platform.uow(principal) as uow:
-        enterprises = list(uow.enterprises.list())
+        enterprises = enterprises_to_diagnose(uow)
     if len(enterprises) == 1:
         return _back(enterprises[0].id)
     return render(
@@ -46,6 +60,7 @@ def choose_enterprise(request: Request, principal: WebPrincipal, platform: Platf
         nav=nav,
         page=page,
         enterprises=enterprises,
+        applicants={e.id for e in enterprises if reads_as_insurer(principal, e)},
     )
 
 
@@ -55,11 +70,13 @@ def diagnosis_page(
 ) -> Response:
     page, nav = require_page(principal, "diagnosis", step=True)
     with platform.uow(principal) as uow:
-        enterprise = uow.enterprises.get(enterprise_id)
+        enterprise = uow.enterprises.readable(enterprise_id)
         assets = list(uow.assessment.assets(enterprise.id))
         scans = list(uow.assessment.scans(enterprise.id))
         findings = assessment.current_findings(uow, enterprise.id)
         summary = assessment.assessment_summary(uow, enterprise.id)
+    assessment.note_applicant_read(platform.uow(principal), enterprise.id, part="diagnosis")
+    read_only = reads_as_insurer(principal, enterprise)
     running = next(
         (s for s in reversed(scans) if s.status in (ScanState.QUEUED, ScanState.RUNNING)), None
     )
@@ -73,7 +90,9 @@ def diagnosis_page(
         assets=assets,
         instructions={a.id: assessment.proof_instructions(a) for a in assets},
         trusted={a.id: assessment.trusted_ca_of(a) for a in assets},
-        may_waive=assessment.may_waive(principal),
+        read_only=read_only,
+        # An insurer waives in its own book only (the waiver's rule), never an applicant's.
+        may_waive=assessment.may_waive(principal) and not read_only,
         now=datetime.now(UTC),
         max_reason=assessment.MAX_WAIVER_REASON,
         latest=scans[-1] if scans else None,

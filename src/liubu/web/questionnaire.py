@@ -19,6 +19,7 @@ from liubu.assessment import (
 from liubu.errors import LiubuError, ValidationError
 from liubu.requests import PlatformDep
 from liubu.web import i18n
+from liubu.web.diagnosis import reads_as_insurer
 from liubu.web.nav import require_page
 from liubu.web.rendering import flash, language_of, refusal, render
 from liubu.web.security import CsrfChecked, WebPrincipal
@@ -46,8 +47,9 @@ def questionnaire_page(
 ) -> Response:
     page, nav = require_page(principal, "diagnosis", step=True)
     with platform.uow(principal) as uow:
-        enterprise = uow.enterprises.get(enterprise_id)
+        enterprise = uow.enterprises.readable(enterprise_id)
         latest = assessment.latest_answers(uow, enterprise.id)
+    assessment.note_applicant_read(platform.uow(principal), enterprise.id, part="questionnaire")
     answers = latest.answers if latest else {}
     return render(
         request,
@@ -60,6 +62,7 @@ def questionnaire_page(
         answers=answers,
         version=latest.number if latest else 0,
         show_if=_show_if,
+        read_only=reads_as_insurer(principal, enterprise),
         lang="zh" if language_of(request) == "zh_CN" else "en",
     )
 

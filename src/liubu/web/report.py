@@ -21,7 +21,7 @@ _PLAN_TYPES = ("comprehensive", "property_loss", "liability")
 def report_context(platform: Platform, principal: Principal, enterprise_id: str) -> dict[str, Any]:
     """Everything the report shows, computed once."""
     with platform.uow(principal) as uow:
-        enterprise = uow.enterprises.get(enterprise_id)
+        enterprise = uow.enterprises.readable(enterprise_id)
         summary = assessment.assessment_summary(uow, enterprise.id)
         risk = assessment.enterprise_risk(uow, enterprise.id)
         plan, product = None, None
@@ -38,6 +38,7 @@ def report_context(platform: Platform, principal: Principal, enterprise_id: str)
                 break
             except LiubuError:
                 continue
+    assessment.note_applicant_read(platform.uow(principal), enterprise.id, part="report")
     return {
         "enterprise": enterprise,
         "summary": summary,

@@ -14,6 +14,7 @@ from liubu.accounts import OrgKind
 from liubu.errors import LiubuError
 from liubu.products import FILED, parse_product
 from liubu.requests import PlatformDep
+from liubu.web.diagnosis import enterprises_to_diagnose, reads_as_insurer
 from liubu.web.nav import require_page
 from liubu.web.rendering import flash, language_of, refusal, render
 from liubu.web.security import CsrfChecked, WebPrincipal
@@ -26,7 +27,7 @@ _PLAN_TYPES = ("comprehensive", "property_loss", "liability")
 def choose(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
     require_page(principal, "treatment", step=True)
     with platform.uow(principal) as uow:
-        enterprises = list(uow.enterprises.list())
+        enterprises = enterprises_to_diagnose(uow)
     if len(enterprises) == 1:
         return RedirectResponse(f"/treatment/{enterprises[0].id}", status_code=303)
     return RedirectResponse("/steps/diagnosis", status_code=303)
@@ -44,7 +45,7 @@ def treatment_page(
     page, nav = require_page(principal, "treatment", step=True)
     error = None
     with platform.uow(principal) as uow:
-        enterprise = uow.enterprises.get(enterprise_id)
+        enterprise = uow.enterprises.readable(enterprise_id)
         candidates = sorted(
             (r for r in uow.products.list() if r.status == FILED and r.product_type in _PLAN_TYPES),
             key=lambda r: (_PLAN_TYPES.index(r.product_type), r.product_ref),
@@ -62,8 +63,15 @@ def treatment_page(
                 break
             except LiubuError as problem:
                 error = problem.message
-        providers = [o for o in uow.organisations.list() if o.kind == OrgKind.SECURITY_PROVIDER]
+        read_only = reads_as_insurer(principal, enterprise)
+        # The applicant's insurer reads the plan; handing a fix to a provider is the enterprise's.
+        providers = [
+            o
+            for o in uow.organisations.list()
+            if o.kind == OrgKind.SECURITY_PROVIDER and not read_only
+        ]
         tasks = [t for t in uow.assessment.tasks() if t.enterprise_id == enterprise.id]
+    assessment.note_applicant_read(platform.uow(principal), enterprise.id, part="treatment")
     return render(
         request,
         "treatment.html",
@@ -79,6 +87,7 @@ def treatment_page(
         error=error,
         providers=providers,
         tasks=tasks,
+        read_only=read_only,
         lang="zh" if language_of(request) == "zh_CN" else "en",
     )
 

@@ -10,13 +10,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from liubu import underwriting
+from liubu import assessment, underwriting
 from liubu.accounts import OrgKind, Principal, Role
 from liubu.bootstrap import Platform
 from liubu.errors import LiubuError, NotFoundError
 from liubu.products import FILED, product_title
 from liubu.requests import PlatformDep
 from liubu.risk import coverage_categories, scenario_titles
+from liubu.store.uow import SqlUnitOfWork
 from liubu.web.nav import navigation_for, require_page
 from liubu.web.rendering import flash, language_of, refusal, render, templates
 from liubu.web.security import CsrfChecked, WebPrincipal
@@ -198,6 +199,7 @@ def quote_detail(
                 breakdowns[index] = underwriting.option_breakdown(uow, quote.id, index)
             except LiubuError as error:  # e.g. the library changed since: say so, show the rest
                 breakdowns[index] = {"problem": refusal(request, error)}
+        applicant = _applicant(uow, quote.enterprise_id)
     # Scenarios and loss components by name (the code stays in each row's data-part and title).
     part_names = {c.code: {"zh": c.zh, "en": c.en} for c in coverage_categories()}
     part_names |= {code: {"zh": t.zh, "en": t.en} for code, t in scenario_titles().items()}
@@ -210,9 +212,24 @@ def quote_detail(
         quote=quote,
         options=[option.to_dict() for option in quote.options],  # JSON-ready, as the API shows
         breakdowns=breakdowns,
+        applicant=applicant,
         part_names=part_names,
         lang=_lang(request),
     )
+
+
+def _applicant(uow: SqlUnitOfWork, enterprise_id: str) -> dict[str, Any] | None:
+    """The applicant's current diagnosis (score, open findings), when the caller may read it:
+    the insurer's underwriting staff, by the applicant's consent (it asked for the quote)."""
+    try:
+        enterprise = uow.enterprises.readable(enterprise_id)
+    except NotFoundError:  # e.g. the insurer's actuary: the quote's snapshot only
+        return None
+    return {
+        "id": enterprise.id,
+        "summary": assessment.assessment_summary(uow, enterprise.id),
+        "findings": assessment.current_findings(uow, enterprise.id),
+    }
 
 
 @router.post("/underwriting/quotes/{quote_id}/decision")

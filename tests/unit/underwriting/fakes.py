@@ -192,6 +192,12 @@ class _Enterprises:
     def find_by_uscc(self, uscc: str) -> Enterprise | None:
         return next((e for e in self.list() if e.uscc == uscc), None)
 
+    def readable(self, enterprise_id: str) -> Enterprise:
+        return self.get(enterprise_id)  # the consent rule is the SQL store's (tested there)
+
+    def applicants(self) -> Sequence[Enterprise]:
+        return []
+
 
 class _Products:
     """Product records, as ``liubu.products.service.find_product`` reads them."""

@@ -146,7 +146,8 @@ def start_scan(enterprise_id: str, uow: UowDep, platform: PlatformDep) -> Scan:
 
 @router.get("/enterprises/{enterprise_id}/scans", response_model=list[ScanPublic])
 def list_scans(enterprise_id: str, uow: UowDep) -> Sequence[Scan]:
-    return uow.assessment.scans(uow.enterprises.get(enterprise_id).id)
+    assessment.note_applicant_read(uow, enterprise_id, part="scans")
+    return uow.assessment.scans(uow.enterprises.readable(enterprise_id).id)
 
 
 @router.get("/scans/{scan_id}", response_model=ScanPublic)
@@ -156,7 +157,10 @@ def get_scan(scan_id: str, uow: UowDep) -> Scan:
 
 @router.get("/enterprises/{enterprise_id}/findings", response_model=list[FindingPublic])
 def list_findings(enterprise_id: str, uow: UowDep) -> list[FindingRecord]:
-    return assessment.current_findings(uow, uow.enterprises.get(enterprise_id).id)
+    # Also the insurer the enterprise asked for a quote (read only); the assets list stays the
+    # enterprise's own: it carries the verification tokens.
+    assessment.note_applicant_read(uow, enterprise_id, part="findings")
+    return assessment.current_findings(uow, uow.enterprises.readable(enterprise_id).id)
 
 
 @router.post("/findings/{finding_id}/dispute", response_model=FindingPublic)

@@ -69,7 +69,8 @@ def questionnaire(uow: UowDep) -> dict[str, Any]:
 @router.get("/enterprises/{enterprise_id}/answers", response_model=list[AnswerSetPublic])
 def answer_history(enterprise_id: str, uow: UowDep) -> Sequence[Any]:
     """Every version of the answers, oldest first."""
-    return uow.assessment.answer_sets(uow.enterprises.get(enterprise_id).id)
+    assessment.note_applicant_read(uow, enterprise_id, part="answers")
+    return uow.assessment.answer_sets(uow.enterprises.readable(enterprise_id).id)
 
 
 @router.post(
@@ -108,6 +109,7 @@ async def attach(
 @router.get("/enterprises/{enterprise_id}/assessment")
 def assessment_of(enterprise_id: str, uow: UowDep) -> dict[str, Any]:
     """Security score with its factor breakdown and caps, open findings, latest answers."""
+    assessment.note_applicant_read(uow, enterprise_id, part="diagnosis")
     return assessment.assessment_summary(uow, enterprise_id)
 
 
@@ -124,6 +126,7 @@ def treatment(
         record = products.find_product(uow, product)
         spec = parse_product(record.document, source=record.product_ref)
     chosen = limit if limit is not None else (spec.limit_options[0] if spec else Decimal(1_000_000))
+    assessment.note_applicant_read(uow, enterprise_id, part="treatment")
     return underwriting.treatment_plan(uow, enterprise_id, product=spec, limit=chosen).to_dict()
 
 
