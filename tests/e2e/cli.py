@@ -30,3 +30,7 @@ def run_cli(
     if check:
         assert result.returncode == 0, (args, result.stderr)
     return result
+
+
+# Both binding declarations, as `liubu quotes bind` requires them.
+DECLARE = ("--truthful", "--terms-read")

@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.e2e.cli import run_cli
+from tests.e2e.cli import DECLARE, run_cli
 from tests.e2e.conftest import CLI_DEMO
 
 SME = "shifan-pc/sme-cyber-comprehensive@2"
@@ -44,14 +44,7 @@ def _bound_policy(data_dir: Path) -> str:
             "quotes", "decide", quote_id.group(1), "--approve", "--reasons", "ok", data_dir=data_dir
         )
     bound = _cli(
-        "quotes",
-        "bind",
-        quote_id.group(1),
-        "--option",
-        "0",
-        "--truthful",
-        "--terms-read",
-        data_dir=data_dir,
+        "quotes", "bind", quote_id.group(1), "--option", "0", *DECLARE, data_dir=data_dir
     ).stdout
     number = re.search(r"policy (LB\d+)", bound)
     assert number is not None

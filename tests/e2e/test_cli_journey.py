@@ -11,7 +11,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from tests.e2e.cli import run_cli
+from tests.e2e.cli import DECLARE, run_cli
 from tests.e2e.conftest import CLI_DEMO
 
 
@@ -99,14 +99,7 @@ def test_from_questionnaire_to_a_cancelled_policy_in_the_cli(cli_demo: Path) -> 
         data_dir=tmp_path,
     )
     bound = _cli(
-        "quotes",
-        "bind",
-        quote_id.group(1),
-        "--option",
-        "0",
-        "--truthful",
-        "--terms-read",
-        data_dir=tmp_path,
+        "quotes", "bind", quote_id.group(1), "--option", "0", *DECLARE, data_dir=tmp_path
     ).stdout
     number = re.search(r"policy (LB\d+)", bound)
     assert number is not None

@@ -370,6 +370,22 @@ def test_the_treatment_plans_premium_is_the_quotes_filed_premium(platform: Platf
         assert plan.baseline.score.value == Decimal(str(quote.submission.score))
 
 
+def _bind(platform: Platform, who: Principal, quote_id: str, *, start: date) -> underwriting.Policy:
+    """Bind option 0 of the quote as ``who``, both declarations made, starting on ``start``."""
+    with platform.uow(who) as uow:
+        quote = uow.underwriting.quote(quote_id)
+        policy = lifecycle.bind(
+            uow,
+            quote_id,
+            option_index=0,
+            declarations=DECLARED,
+            expected_version=quote.version,
+            start=start,
+        )
+        uow.commit()
+    return policy
+
+
 def test_binding_needs_both_declarations_and_a_start_within_the_rules(platform: Platform) -> None:
     """The insured binds only with both declarations (Insurance Law arts. 16 and 17) and a start
     from today to 90 days ahead; the insurer's staff may also enter one dated back up to three
@@ -399,17 +415,7 @@ def test_binding_needs_both_declarations_and_a_start_within_the_rules(platform: 
     assert attempt(underwriter, DECLARED, today - timedelta(days=3 * 365 + 1)) == (
         "bind.start_out_of_range"
     )
-    with platform.uow(buyer) as uow:
-        quote = uow.underwriting.quote(quote_id)
-        policy = lifecycle.bind(
-            uow,
-            quote_id,
-            option_index=0,
-            declarations=DECLARED,
-            expected_version=quote.version,
-            start=today + timedelta(days=90),
-        )
-        uow.commit()
+    policy = _bind(platform, buyer, quote_id, start=today + timedelta(days=90))
     assert policy.period_start == today + timedelta(days=90)
     with platform.uow(buyer) as uow:
         (issue,) = [e for e in uow.underwriting.events(policy.id) if e.kind == "issue"]
@@ -426,17 +432,7 @@ def test_premium_payments_settle_what_is_written_and_nothing_more(platform: Plat
     making to today; each is audited as an event and changes no written premium."""
     buyer, underwriter, quote_id = _offered(platform)
     today = datetime.now(UTC).date()
-    with platform.uow(buyer) as uow:
-        quote = uow.underwriting.quote(quote_id)
-        policy = lifecycle.bind(
-            uow,
-            quote_id,
-            option_index=0,
-            declarations=DECLARED,
-            expected_version=quote.version,
-            start=today + timedelta(days=10),
-        )
-        uow.commit()
+    policy = _bind(platform, buyer, quote_id, start=today + timedelta(days=10))
     premium = policy.annual_premium
 
     def account() -> underwriting.PremiumAccount:
