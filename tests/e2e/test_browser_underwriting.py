@@ -78,6 +78,9 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     sign_in(enterprise, site, "enterprise")
     enterprise.click("[data-slug=quotes]")
     enterprise.check(f"input[name=products][value='{SME}']")
+    # Only the current version of a product is offered for new business (@2, not @1 beside it).
+    earlier = SME.replace("@2", "@1")
+    expect(enterprise.locator(f"input[name=products][value='{earlier}']")).to_have_count(0)
     # The demo enterprise already holds a policy (the demo's claims are made on it): only the
     # rows of the quote asked for here count.
     demo_quotes = enterprise.locator("[data-testid=quotes] tr[data-quote]").evaluate_all(

@@ -46,7 +46,15 @@ def quotes_page(request: Request, principal: WebPrincipal, platform: PlatformDep
         quotes = list(reversed(uow.underwriting.quotes()))
         policies = list(reversed(uow.underwriting.policies()))
         visible = list(uow.products.list())
-        products = [r for r in visible if r.status == FILED and r.product_type in QUOTABLE]
+        quotable = [r for r in visible if r.status == FILED and r.product_type in QUOTABLE]
+        # New business is offered the current version of each product only (earlier versions
+        # stay in force on their policies and renew on them).
+        current: dict[tuple[str, str], Any] = {}
+        for record in quotable:
+            key = (record.insurer, record.code)
+            if key not in current or record.product_version > current[key].product_version:
+                current[key] = record
+        products = sorted(current.values(), key=lambda r: (r.insurer, r.code))
         # Names, never reference codes, on the customer's page: product, insurer and version.
         titles = {r.product_ref: product_title(r) for r in visible}
         # A scheme's master policy (团体保单) is the sponsor's policy too.
