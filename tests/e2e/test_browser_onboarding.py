@@ -94,3 +94,33 @@ def test_the_underwriters_home_counts_the_referral_queue(
         waiting = len(underwriting.referral_queue(uow))
     line = page.get_by_test_id("next-steps").locator("li[data-step=referrals]")
     expect(line).to_have_text(f"有 {waiting} 份转人工报价待核保。")
+
+
+# Each demo role's first next step: its key and the page it leads to (#17: "each role's home page
+# shows its next step"). The adjuster's and the analyst's are counted from the demo's claims and
+# service tasks; the others link their desk.
+FIRST_STEP = {
+    "admin": ("audit", "/audit"),
+    "underwriter": ("referrals", "/underwriting"),
+    "actuary": ("experience", "/experience"),
+    "adjuster": ("claims", "/steps/compensation"),
+    "analyst": ("tasks", None),
+    "enterprise": ("questionnaire", None),
+    "regulator": ("statistics", "/statistics"),
+}
+
+
+@pytest.mark.parametrize("username", sorted(FIRST_STEP))
+def test_each_roles_home_page_shows_its_next_step(
+    browser: Browser, site: tuple[Platform, str], username: str
+) -> None:
+    _platform, base = site
+    page = _page(browser, base, username)
+    key, href = FIRST_STEP[username]
+    line = page.get_by_test_id("next-steps").locator(f"li[data-step={key}] a").first
+    expect(line).to_be_visible()
+    if href is not None:
+        expect(line).to_have_attribute("href", href)
+    line.click()  # and it leads somewhere that answers
+    expect(page.locator("main h1").first).to_be_visible()
+    page.context.close()

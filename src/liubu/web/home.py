@@ -130,11 +130,60 @@ def _insurer_steps(uow: Any, principal: Principal) -> list[Step]:
     return steps
 
 
+def _desk_steps(uow: Any, principal: Principal) -> list[Step]:
+    """The actuary's, the security analyst's, the regulator's and the platform admin's desks."""
+    steps: list[Step] = []
+    if principal.has_any(Role.ACTUARY):
+        steps.append(
+            Step(
+                "experience",
+                _("Read the claims experience and its rate indication against the filed rates."),
+                "/experience",
+                todo=False,
+            )
+        )
+        steps.append(
+            Step("reserving", _("Reserve from the claims triangles."), "/reserving", todo=False)
+        )
+    if principal.has_any(Role.SECURITY_ANALYST):
+        open_tasks = [t for t in uow.assessment.tasks() if t.status != "done"]
+        first = f"/treatment/{open_tasks[0].enterprise_id}#tasks" if open_tasks else "/"
+        steps.append(
+            Step(
+                "tasks",
+                _("%(count)s service task(s) assigned to you are open."),
+                first,
+                todo=bool(open_tasks),
+                values={"count": len(open_tasks)},
+            )
+        )
+    if principal.has_any(Role.REGULATOR_VIEWER):
+        steps.append(
+            Step(
+                "statistics",
+                _("Market statistics by province, industry and product."),
+                "/statistics",
+                todo=False,
+            )
+        )
+    if principal.is_platform and principal.has_any(Role.ADMIN):
+        steps.append(
+            Step(
+                "audit",
+                _("Check the audit trail and the integrity of its chain."),
+                "/audit",
+                todo=False,
+            )
+        )
+    return steps
+
+
 def next_steps(uow: Any, principal: Principal) -> list[Step]:
-    """The signed-in user's next steps (none for roles this page does not yet guide)."""
+    """The signed-in user's next steps, for each role it holds."""
     with uow:
+        steps: list[Step] = []
         if principal.org_kind is OrgKind.ENTERPRISE and principal.has_any(Role.ENTERPRISE_USER):
-            return _enterprise_steps(uow)
+            steps += _enterprise_steps(uow)
         if principal.org_kind is OrgKind.INSURER:
-            return _insurer_steps(uow, principal)
-        return []
+            steps += _insurer_steps(uow, principal)
+        return steps + _desk_steps(uow, principal)
