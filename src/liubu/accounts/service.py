@@ -353,6 +353,12 @@ _ENTERPRISE_EDITORS = (Role.ADMIN, Role.UNDERWRITER, Role.ENTERPRISE_USER)
 _ENTERPRISE_KINDS = (OrgKind.PLATFORM, OrgKind.INSURER, OrgKind.ENTERPRISE)
 
 
+def may_register_enterprises(principal: Principal) -> bool:
+    """Whether ``principal`` may put enterprises on record (what :func:`register_enterprise`
+    requires)."""
+    return principal.org_kind in _ENTERPRISE_KINDS and principal.has_any(*_ENTERPRISE_EDITORS)
+
+
 def register_enterprise(uow: UnitOfWork, facts: EnterpriseFacts) -> Enterprise:
     """Put an enterprise on the caller's record; one record per USCC per tenant, and (for an
     enterprise tenant) one holder per USCC on the platform: a code held elsewhere is refused

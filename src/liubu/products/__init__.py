@@ -25,7 +25,13 @@ from liubu.products.rate_plan import (
     RevenueBand,
 )
 from liubu.products.reasons import ProductsCode
-from liubu.products.registry import DRAFT, FILED, ProductRecord, ProductsUnitOfWork
+from liubu.products.registry import (
+    DRAFT,
+    FILED,
+    ProductRecord,
+    ProductsUnitOfWork,
+    current_versions,
+)
 from liubu.products.render import render_comparison_text
 from liubu.products.schema import product_schema
 from liubu.products.service import (
@@ -123,6 +129,7 @@ __all__ = [
     "check_versions",
     "compare",
     "compare_products",
+    "current_versions",
     "dump_product",
     "file_product",
     "filed_premium_inputs",

@@ -62,3 +62,17 @@ class ProductRepository(Protocol):
 class ProductsUnitOfWork(UnitOfWork, Protocol):
     @property
     def products(self) -> ProductRepository: ...
+
+
+def current_versions(records: Sequence[ProductRecord]) -> list[ProductRecord]:
+    """The current filed version of each product among ``records`` (the one new business is
+    offered; earlier versions stay in force on their policies and renew on them), by insurer
+    and code."""
+    current: dict[tuple[str, str], ProductRecord] = {}
+    for record in records:
+        if record.status != FILED:
+            continue
+        key = (record.insurer, record.code)
+        if key not in current or record.product_version > current[key].product_version:
+            current[key] = record
+    return [current[key] for key in sorted(current)]

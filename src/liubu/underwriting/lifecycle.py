@@ -50,6 +50,7 @@ QUOTE_VALID_DAYS = 30
 BUYERS = (Role.ENTERPRISE_USER, Role.ADMIN, Role.UNDERWRITER)
 UNDERWRITERS = (Role.UNDERWRITER, Role.ADMIN)
 _KINDS = (OrgKind.ENTERPRISE, OrgKind.INSURER, OrgKind.PLATFORM)
+_STAFF_KINDS = (OrgKind.INSURER, OrgKind.PLATFORM)
 
 
 class LifecycleUnitOfWork(
@@ -237,8 +238,13 @@ def _state(options: Sequence[PricedOption]) -> str:
 def decides_referrals(principal: Principal) -> bool:
     """True when ``principal`` may work the referral queue (an insurer's underwriter or an
     admin); others who read the book (the actuary) see quotes and policies, not the queue."""
-    kinds = (OrgKind.INSURER, OrgKind.PLATFORM)
-    return principal.org_kind in kinds and principal.has_any(*UNDERWRITERS)
+    return principal.org_kind in _STAFF_KINDS and principal.has_any(*UNDERWRITERS)
+
+
+def records_payments(principal: Principal) -> bool:
+    """True when ``principal`` may record premium payments (what
+    :func:`record_premium_payment` requires): the same insurer staff who decide referrals."""
+    return decides_referrals(principal)
 
 
 def referral_queue(uow: LifecycleUnitOfWork) -> list[Quote]:
@@ -558,7 +564,7 @@ def record_premium_payment(
     """The insurer's staff record a premium payment received (保费到账): at most what is
     outstanding, on a day from the policy's making (or its start, if earlier) to today. Audited
     as a ``premium_paid`` event; the written premium does not change."""
-    require(uow.principal, *UNDERWRITERS, kinds=(OrgKind.INSURER, OrgKind.PLATFORM))
+    require(uow.principal, *UNDERWRITERS, kinds=_STAFF_KINDS)
     policy = uow.underwriting.policy(policy_id)
     if not uow.principal.is_platform and policy.tenant_id != uow.principal.tenant_id:
         raise NotFoundError(f"No policy with id {policy_id!r} is visible to you.")

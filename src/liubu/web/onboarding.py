@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import accounts
-from liubu.accounts import EnterpriseFacts, OrgKind, Role
+from liubu.accounts import EnterpriseFacts
 from liubu.core import industry_divisions, industry_sections, provinces
 from liubu.errors import LiubuError, PermissionDeniedError, ValidationError
 from liubu.requests import PlatformDep
@@ -21,14 +21,12 @@ from liubu.web.security import CsrfChecked, WebPrincipal
 
 router = APIRouter(include_in_schema=False)
 
-REGISTRARS = (Role.ENTERPRISE_USER, Role.ADMIN, Role.UNDERWRITER)
 FIELDS = ("name", "uscc", "division", "province", "revenue", "employees", "mlps_level", "cii")
 MAX_FIELD = 200  # characters of any one field; the facts' own rules bound them further
 
 
 def _allowed(principal: WebPrincipal) -> None:
-    kinds = (OrgKind.ENTERPRISE, OrgKind.INSURER, OrgKind.PLATFORM)
-    if principal.org_kind not in kinds or not principal.has_any(*REGISTRARS):
+    if not accounts.may_register_enterprises(principal):
         raise PermissionDeniedError("Your role may not register enterprises.")
 
 

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import assessment, underwriting
-from liubu.accounts import OrgKind, Principal, Role
+from liubu.accounts import Principal
 from liubu.bootstrap import Platform
 from liubu.errors import LiubuError, NotFoundError
-from liubu.products import FILED, product_title
+from liubu.products import current_versions, product_title
 from liubu.requests import PlatformDep
 from liubu.risk import coverage_categories, scenario_titles
 from liubu.store.uow import SqlUnitOfWork
@@ -46,15 +46,7 @@ def quotes_page(request: Request, principal: WebPrincipal, platform: PlatformDep
         quotes = list(reversed(uow.underwriting.quotes()))
         policies = list(reversed(uow.underwriting.policies()))
         visible = list(uow.products.list())
-        quotable = [r for r in visible if r.status == FILED and r.product_type in QUOTABLE]
-        # New business is offered the current version of each product only (earlier versions
-        # stay in force on their policies and renew on them).
-        current: dict[tuple[str, str], Any] = {}
-        for record in quotable:
-            key = (record.insurer, record.code)
-            if key not in current or record.product_version > current[key].product_version:
-                current[key] = record
-        products = sorted(current.values(), key=lambda r: (r.insurer, r.code))
+        products = [r for r in current_versions(visible) if r.product_type in QUOTABLE]
         # Names, never reference codes, on the customer's page: product, insurer and version.
         titles = {r.product_ref: product_title(r) for r in visible}
         # A scheme's master policy (团体保单) is the sponsor's policy too.
@@ -280,8 +272,7 @@ def _policy_context(platform: Platform, principal: Principal, policy_id: str) ->
         "event_kinds": {e.kind: underwriting.policy_label("events", e.kind) for e in events},
         "account": underwriting.premium_account(policy, events),
         "today": datetime.now(UTC).date().isoformat(),
-        "records_payments": principal.org_kind in (OrgKind.INSURER, OrgKind.PLATFORM)
-        and principal.has_any(Role.UNDERWRITER, Role.ADMIN)
+        "records_payments": underwriting.records_payments(principal)
         and policy.status == "in_force",
         # What the insured declared at binding (policies bound before declarations have none).
         "declared": next((e.detail.get("declarations") for e in events if e.kind == "issue"), None),

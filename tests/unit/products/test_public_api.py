@@ -57,6 +57,7 @@ PUBLIC = [
     "check_versions",
     "compare",
     "compare_products",
+    "current_versions",
     "dump_product",
     "file_product",
     "filed_premium_inputs",

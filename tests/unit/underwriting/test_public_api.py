@@ -109,6 +109,7 @@ PUBLIC = [
     "pro_rata_premium",
     "quote_group",
     "record_premium_payment",
+    "records_payments",
     "referral_queue",
     "referral_rules",
     "remove_member",
