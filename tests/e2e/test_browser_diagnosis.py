@@ -96,10 +96,9 @@ def test_an_enterprise_goes_from_questionnaire_to_treatment_plan(
     # Declare and verify an asset, then scan it.
     page.fill("[data-testid=declare] input[name=name]", "127.0.0.1")
     page.click("[data-testid=declare] button")
-    token_text = page.locator("tr[data-asset='127.0.0.1']").inner_text()
-    token = re.search(r"liubu-verification=([0-9a-f]{32})", token_text)
-    assert token is not None
-    site.pages["/.well-known/liubu-verification.txt"] = WebPage(body=token.group(1).encode())
+    token = page.locator("tr[data-asset='127.0.0.1']").get_by_test_id("token").inner_text()
+    assert re.fullmatch(r"[0-9a-f]{32}", token), token
+    site.pages["/.well-known/liubu-verification.txt"] = WebPage(body=token.encode())
     page.get_by_test_id("verify").click()
     expect(page.get_by_test_id("verified")).to_be_visible()
     page.get_by_test_id("start-scan").click()

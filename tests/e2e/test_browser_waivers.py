@@ -136,12 +136,9 @@ def _scan_as_underwriter(page: Page, site: Site) -> None:
     page.goto(f"{site.url}/diagnosis/{site.enterprise_id}")
     page.fill("[data-testid=declare] input[name=name]", "127.0.0.1")
     page.click("[data-testid=declare] button")
-    token = re.search(
-        r"liubu-verification=([0-9a-f]{32})",
-        page.locator("tr[data-asset='127.0.0.1']").inner_text(),
-    )
-    assert token is not None
-    site.pages[WELL_KNOWN] = WebPage(body=token.group(1).encode())
+    token = page.locator("tr[data-asset='127.0.0.1']").get_by_test_id("token").inner_text()
+    assert re.fullmatch(r"[0-9a-f]{32}", token), token
+    site.pages[WELL_KNOWN] = WebPage(body=token.encode())
     page.get_by_test_id("verify").click()
     expect(page.get_by_test_id("verified")).to_be_visible()
     page.get_by_test_id("start-scan").click()

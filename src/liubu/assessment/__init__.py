@@ -43,6 +43,7 @@ from liubu.assessment.score_model import load_score_model
 from liubu.assessment.scoring import SecurityScore, score
 from liubu.assessment.service import (
     MAX_WAIVER_REASON,
+    ProofInstructions,
     ScanPolicy,
     assign_task,
     current_findings,
@@ -87,6 +88,7 @@ __all__ = [
     "Headline",
     "IndexCache",
     "PlanPremium",
+    "ProofInstructions",
     "Question",
     "QuestionType",
     "Scan",

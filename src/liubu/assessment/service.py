@@ -33,6 +33,7 @@ from liubu.assessment.records import (
 from liubu.assessment.scan import (
     MAX_CA_BUNDLE_BYTES,
     ControlProof,
+    Target,
     TrustedCa,
     read_ca_bundle,
     verify_control,
@@ -91,13 +92,30 @@ def declare_asset(uow: AssessmentUnitOfWork, enterprise_id: str, name: str) -> A
         return asset
 
 
-def proof_instructions(asset: Asset) -> dict[str, str]:
-    """Where to publish the token: a DNS TXT record, or a file on the web server."""
-    return {
-        "dns_txt": f'_liubu.{asset.name} TXT "liubu-verification={asset.token}"',
-        "well_known_file": f"http(s)://{asset.name}/.well-known/liubu-verification.txt "
-        f"containing {asset.token}",
-    }
+@dataclass(frozen=True, slots=True)
+class ProofInstructions:
+    """Where to publish an asset's token to prove control of it. An IP address has no DNS name
+    of its own to hold a TXT record, so only the file on its web server proves it (``dns_txt``
+    None)."""
+
+    dns_txt: str | None
+    file_url: str
+    token: str
+
+    def as_dict(self) -> dict[str, str]:
+        """The methods by name, each as one line (the API's and the CLI's form)."""
+        methods = {"dns_txt": self.dns_txt} if self.dns_txt is not None else {}
+        return methods | {"well_known_file": f"{self.file_url} containing {self.token}"}
+
+
+def proof_instructions(asset: Asset) -> ProofInstructions:
+    """Where to publish the token: a DNS TXT record (names only), or a file on the web server."""
+    by_name = not Target(asset.name).is_address
+    return ProofInstructions(
+        dns_txt=f'_liubu.{asset.name} TXT "liubu-verification={asset.token}"' if by_name else None,
+        file_url=f"http(s)://{asset.name}/.well-known/liubu-verification.txt",
+        token=asset.token,
+    )
 
 
 def verify_asset(uow: AssessmentUnitOfWork, asset_id: str, policy: ScanPolicy) -> Asset:
@@ -116,7 +134,7 @@ def verify_asset(uow: AssessmentUnitOfWork, asset_id: str, policy: ScanPolicy) -
             tried = "; ".join(proof.attempts) or "no answer"
             raise ValidationError(
                 f"{asset.name} does not publish its verification token yet ({tried}). Publish "
-                f"{proof_instructions(asset)['dns_txt']} or the well-known file, then try again.",
+                f"{' or '.join(proof_instructions(asset).as_dict().values())}, then try again.",
                 code=AssessmentCode.ASSET_UNVERIFIED,
                 field="asset",
                 value=asset.name,

@@ -67,7 +67,7 @@ def assets_add(
 
     asset = assessment.declare_asset(state(ctx).platform().uow(), enterprise, name)
     out.print(f"asset {asset.id} declared: {asset.name}")
-    for method, where in assessment.proof_instructions(asset).items():
+    for method, where in assessment.proof_instructions(asset).as_dict().items():
         out.print(f"  prove control by {method}: {where}", highlight=False)
 
 

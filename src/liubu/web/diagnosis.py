@@ -134,7 +134,11 @@ def declare(
     name: Annotated[str, Form()] = "",
 ) -> Response:
     _act(
-        request, platform, principal, lambda uow: assessment.declare_asset(uow, enterprise_id, name)
+        request,
+        platform,
+        principal,
+        lambda uow: assessment.declare_asset(uow, enterprise_id, name),
+        where="declare",
     )
     return _back(enterprise_id, "#assets")
 
@@ -153,6 +157,7 @@ def verify(
         platform,
         principal,
         lambda uow: assessment.verify_asset(uow, asset_id, platform.scan_policy()),
+        where=f"verify-{asset_id}",
     ):
         flash(request, i18n.gettext("Control verified: this asset can now be scanned."))
     return _back(enterprise_id, "#assets")

@@ -112,7 +112,7 @@ def list_assets(enterprise_id: str, uow: UowDep) -> list[AssetPublic]:
 def declare_asset(enterprise_id: str, body: AssetCreate, uow: UowDep) -> AssetDeclared:
     asset = assessment.declare_asset(uow, enterprise_id, body.name)
     return AssetDeclared(
-        asset=AssetPublic.of(asset), instructions=assessment.proof_instructions(asset)
+        asset=AssetPublic.of(asset), instructions=assessment.proof_instructions(asset).as_dict()
     )
 
 
