@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -176,6 +177,11 @@ def test_an_underwriter_waives_a_finding_and_the_score_shows_it_at_zero(
     waived = page.locator("tr[data-factor='tls'] [data-testid=waived-reason]")
     expect(waived).to_have_attribute("data-ref", "tls.untrusted_chain")
     expect(waived).to_contain_text("+0.0")
+    # named by the finding's title in the findings vocabulary, not by its code
+    findings = Path(__file__).resolve().parents[2] / "src/liubu/assessment/scan/data/findings.yaml"
+    title = yaml.safe_load(findings.read_text(encoding="utf-8"))["findings"]["tls.untrusted_chain"]
+    expect(waived).to_contain_text(title["title"]["zh"].strip())
+    assert "tls.untrusted_chain" not in waived.inner_text()
     expect(page.locator("tr[data-factor='tls'] td.amount")).to_have_text("7.0 / 7")
     assert tls_before != "7.0 / 7"
 

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from liubu.assessment.answers import AnswerSet, require_usable
 from liubu.assessment.questionnaire import Questionnaire
-from liubu.assessment.scan import Confidence, Finding, FindingStatus
+from liubu.assessment.scan import Confidence, Finding, FindingStatus, vocabulary
 from liubu.assessment.score_model import (
     CONTROLS,
     EffectiveAnswer,
@@ -58,9 +58,13 @@ class ScoreReason:
     state: str | None = None
     credit: Decimal | None = None
     confidence: str = "confirmed"
+    # What a person reads for ``ref``: the question asked, or the finding's title.
+    title: Text | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "ref": self.ref, "points": float(self.points)}
+        if self.title is not None:
+            out["title"] = self.title.to_dict()
         if self.kind == "answer":
             out |= {"answer": self.answer, "state": self.state, "credit": float(self.credit or 0)}
         else:
@@ -250,6 +254,7 @@ def _scanned(
             -model.deduction(code, seen.severity, factor, len(seen.assets), seen.confidence),
             seen.assets,
             confidence=seen.confidence,
+            title=_finding_title(code),
         )
         for code, seen in sorted(detected.items())
         if seen.factor == factor
@@ -257,15 +262,24 @@ def _scanned(
     if factor in inconclusive:
         targets = inconclusive[factor]
         cost = model.deduction("scan.timeout", model.inconclusive_as, factor, len(targets))
-        reasons.append(ScoreReason("inconclusive", "scan.timeout", -cost, targets))
+        reasons.append(
+            ScoreReason(
+                "inconclusive", "scan.timeout", -cost, targets, title=_finding_title("scan.timeout")
+            )
+        )
     reasons += [
-        ScoreReason("waived", code, Decimal(0), seen.assets)
+        ScoreReason("waived", code, Decimal(0), seen.assets, title=_finding_title(code))
         for code, seen in sorted(excused.items())
         if seen.factor == factor
     ]
     lost = -sum((r.points for r in reasons), Decimal(0))
     points = max(spec.max_points - lost, Decimal(0))
     return FactorScore(factor, spec.title, points, spec.max_points, tuple(reasons))
+
+
+def _finding_title(code: str) -> Text | None:
+    known = vocabulary().get(code)
+    return known.title if known is not None else None
 
 
 def _unscanned(model: ScoreModel, factor: str) -> FactorScore:
@@ -296,6 +310,7 @@ def _controls(
                 answer=chosen.value,
                 state=chosen.state,
                 credit=chosen.credit,
+                title=questionnaire.question(qid).text,
             )
         )
     return FactorScore(CONTROLS, spec.title, earned_total, spec.max_points, tuple(reasons))
