@@ -1,4 +1,6 @@
-"""The questionnaire on the web: conditional questions, evidence uploads, versioned answers."""
+"""The questionnaire on the web: conditional questions, evidence uploads, versioned answers,
+progress per section with an index to move between sections, and draft saves that return to
+the section they were made in."""
 
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ def questionnaire_page(
     with platform.uow(principal) as uow:
         enterprise = uow.enterprises.readable(enterprise_id)
         latest = assessment.latest_answers(uow, enterprise.id)
+        progress = assessment.questionnaire_progress(uow, enterprise.id)
     assessment.note_applicant_read(platform.uow(principal), enterprise.id, part="questionnaire")
     answers = latest.answers if latest else {}
     return render(
@@ -61,6 +64,7 @@ def questionnaire_page(
         questionnaire=load_questionnaire(),
         answers=answers,
         version=latest.number if latest else 0,
+        progress=progress,
         show_if=_show_if,
         read_only=reads_as_insurer(principal, enterprise),
         lang="zh" if language_of(request) == "zh_CN" else "en",
@@ -91,15 +95,24 @@ async def questionnaire_submit(
             files[qid] = assessment.EvidenceFile(
                 upload.filename, upload.content_type or "", content
             )
+    # "Save draft" names the section it was pressed in: the answers so far are kept (every save
+    # is a version, complete or not) and the user goes back to that section.
+    section = form.get("section")
+    draft = isinstance(section, str) and section in {s.id for s in questionnaire.sections}
+    back = f"/diagnosis/{enterprise_id}/questionnaire" + (f"#s-{section}" if draft else "")
     try:
         record = assessment.answer_with_evidence(
             platform.uow(principal), enterprise_id, shown, files
         )
     except ValidationError as error:
         flash(request, refusal(request, error), kind="error")
-        return RedirectResponse(f"/diagnosis/{enterprise_id}/questionnaire", status_code=303)
+        return RedirectResponse(back, status_code=303)
     except LiubuError:
         raise
+    if draft:
+        saved = i18n.gettext("Draft saved as version %(number)s.")
+        flash(request, saved % {"number": record.number})
+        return RedirectResponse(back, status_code=303)
     flash(request, i18n.gettext("Answers saved as version %(number)s.") % {"number": record.number})
     return RedirectResponse(f"/diagnosis/{enterprise_id}#score", status_code=303)
 
