@@ -106,8 +106,9 @@ def test_a_draft_saved_in_one_section_is_kept_and_advances_the_progress(
         identity.locator(f"input[name='q_{question_id}'][value='{value}']").check()
     identity.get_by_test_id("save-draft").click()
 
-    expect(page).to_have_url(re.compile(r"/questionnaire#s-identity$"))
-    expect(page.get_by_test_id("flash").first).to_contain_text("草稿已保存")
+    expect(page).to_have_url(re.compile(r"/questionnaire\?section=identity#s-identity$"))
+    expect(identity.get_by_test_id("flash")).to_contain_text("已保存草稿")
+    expect(identity.get_by_test_id("flash")).to_be_in_viewport()
     expect(page.get_by_test_id("draft-saved")).to_contain_text("已保存草稿")
     after = _stored(platform)
     assert after == {**before, **chosen}
@@ -138,7 +139,8 @@ def test_a_draft_saves_without_javascript(
     network = page.locator("#s-network")
     network.locator("input[name='q_network.ddos'][value='partial']").check()
     network.get_by_test_id("save-draft").click()
-    expect(page).to_have_url(re.compile(r"/questionnaire#s-network$"))
+    expect(page).to_have_url(re.compile(r"/questionnaire\?section=network#s-network$"))
+    expect(network.get_by_test_id("flash")).to_contain_text("已保存草稿")
     expect(page.locator("input[name='q_network.ddos'][value='partial']")).to_be_checked()
     expect(page.get_by_test_id("progress-figure")).to_have_text(
         _figure(len(before) + 1, _asked(raw, before))

@@ -25,7 +25,31 @@
       el.querySelectorAll('input').forEach(function (i) { i.disabled = !shown; });
     });
   }
+  // The section index marks the section being read and keeps its entry in sight (the links
+  // work without this; it only shows where one is).
+  function followSections() {
+    var strip = document.querySelector('.q-index ol');
+    var sections = document.querySelectorAll('[data-section]');
+    if (!strip || !sections.length || !('IntersectionObserver' in window)) return;
+    function mark(id) {
+      strip.querySelectorAll('[data-section-link]').forEach(function (a) {
+        if (a.dataset.sectionLink === id) {
+          a.setAttribute('aria-current', 'location');
+          strip.scrollLeft = a.offsetLeft - (strip.clientWidth - a.offsetWidth) / 2;
+        } else {
+          a.removeAttribute('aria-current');
+        }
+      });
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) mark(entry.target.dataset.section);
+      });
+    }, { rootMargin: '-20% 0px -70% 0px' });
+    sections.forEach(function (section) { observer.observe(section); });
+  }
   document.addEventListener('DOMContentLoaded', function () {
+    followSections();
     var form = document.querySelector('[data-testid=questionnaire]');
     if (!form) return;
     form.addEventListener('change', function () { refresh(form); });
