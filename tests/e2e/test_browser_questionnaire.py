@@ -76,9 +76,12 @@ def _asked(raw: dict[str, Any], values: dict[str, Any], section: str | None = No
     return count
 
 
+def _share(answered: int, asked: int) -> str:
+    return f"{(Decimal(answered * 100) / Decimal(asked)).quantize(Decimal(1), ROUND_HALF_UP)}%"
+
+
 def _figure(answered: int, asked: int) -> str:
-    share = (Decimal(answered * 100) / Decimal(asked)).quantize(Decimal(1), ROUND_HALF_UP)
-    return f"已答 {answered} / {asked} 题（{share}%）"
+    return f"已答 {answered} / {asked} 题（{_share(answered, asked)}）"
 
 
 def _open(browser: Browser, base: str, **context: Any) -> Page:
@@ -113,8 +116,11 @@ def test_a_draft_saved_in_one_section_is_kept_and_advances_the_progress(
     after = _stored(platform)
     assert after == {**before, **chosen}
 
-    # Away and back: the answers are there and the progress moved by exactly three.
+    # Away (the home page's next step reads the same figure) and back: the answers are there
+    # and the progress moved by exactly three.
     page.goto(f"{base}/")
+    step = page.locator("li[data-step=questionnaire]").first
+    expect(step).to_contain_text(f"安全问卷已答 {_share(len(after), asked)}")
     page.goto(path)
     for question_id, value in chosen.items():
         expect(page.locator(f"input[name='q_{question_id}'][value='{value}']")).to_be_checked()
