@@ -155,6 +155,23 @@ def test_a_draft_saves_without_javascript(
     page.context.close()
 
 
+def test_enter_in_a_number_saves_the_draft_of_its_own_section(
+    browser: Browser, site: tuple[Platform, str]
+) -> None:
+    platform, base = site
+    _principal, enterprise_id = _owner(platform)
+    before = _stored(platform)
+    page = _open(browser, base)
+    page.goto(f"{base}/diagnosis/{enterprise_id}/questionnaire")
+    days = page.locator("#s-vulnerability input[name='q_patch.critical_days']")
+    days.fill("14")
+    days.press("Enter")
+    expect(page).to_have_url(re.compile(r"/questionnaire\?section=vulnerability#s-vulnerability$"))
+    expect(page.locator("#s-vulnerability").get_by_test_id("flash")).to_contain_text("已保存草稿")
+    assert _stored(platform) == {**before, "patch.critical_days": 14}
+    page.context.close()
+
+
 def test_the_section_index_and_next_and_previous_move_between_sections(
     browser: Browser, site: tuple[Platform, str], raw: dict[str, Any]
 ) -> None:

@@ -53,6 +53,16 @@
     var form = document.querySelector('[data-testid=questionnaire]');
     if (!form) return;
     form.addEventListener('change', function () { refresh(form); });
+    // Enter in a number saves the draft of that number's section (the browser would press the
+    // first section's button and return the user there).
+    form.addEventListener('keydown', function (event) {
+      if (event.key !== 'Enter' || event.target.type !== 'number') return;
+      var section = event.target.closest('[data-section]');
+      var save = section && section.querySelector('[data-testid=save-draft]');
+      if (!save) return;
+      event.preventDefault();
+      save.click();
+    });
     refresh(form);
   });
 })();
