@@ -18,6 +18,11 @@ from liubu.assessment.diagnosis import (
 from liubu.assessment.fix_costs import load_fix_costs
 from liubu.assessment.modifiers import load_risk_effects, risk_modifiers, score_modifiers
 from liubu.assessment.premium import PlanPremium
+from liubu.assessment.progress import (
+    QuestionnaireProgress,
+    SectionProgress,
+    questionnaire_progress,
+)
 from liubu.assessment.questionnaire import (
     AnswerValue,
     Question,
@@ -91,9 +96,11 @@ __all__ = [
     "ProofInstructions",
     "Question",
     "QuestionType",
+    "QuestionnaireProgress",
     "Scan",
     "ScanPolicy",
     "ScanState",
+    "SectionProgress",
     "SecurityScore",
     "ServiceTask",
     "TreatmentPlan",
@@ -121,6 +128,7 @@ __all__ = [
     "note_applicant_read",
     "plan_treatment",
     "proof_instructions",
+    "questionnaire_progress",
     "record_answers",
     "request_scan",
     "risk_modifiers",

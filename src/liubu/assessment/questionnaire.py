@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
@@ -164,6 +164,8 @@ class Questionnaire:
     mlps_areas: Mapping[str, tuple[str, ...]]
     csf_categories: tuple[str, ...]
     cis_safeguards: Mapping[int, int]
+    mlps_names: Mapping[str, Text] = field(default_factory=dict)
+    """Each MLPS ``"area/control point"`` reference in Chinese and English."""
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -174,6 +176,11 @@ class Questionnaire:
             if question.id == question_id:
                 return question
         raise KeyError(question_id)
+
+    def mlps_name(self, ref: str) -> Text:
+        """The MLPS reference ``"安全计算环境/身份鉴别"`` as a reader of either language names it
+        (``"Computing environment / Identification and authentication"``)."""
+        return self.mlps_names[ref]
 
     def has(self, question_id: str) -> bool:
         return any(question.id == question_id for question in self.questions)
@@ -259,12 +266,7 @@ def _build(table: Table) -> Questionnaire:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise table.fail(f"The questionnaire version must be a positive integer: {version!r}.", ())
     frameworks = ("frameworks",)
-    areas = {
-        str(name): tuple(
-            str(p) for p in table.sequence((*frameworks, "mlps", "areas", name, "control_points"))
-        )
-        for name in table.mapping((*frameworks, "mlps", "areas"))
-    }
+    areas, mlps_names = _mlps(table, (*frameworks, "mlps", "areas"))
     categories = tuple(str(c) for c in table.sequence((*frameworks, "nist_csf", "categories")))
     safeguards = {
         int(k): int(v)
@@ -281,7 +283,24 @@ def _build(table: Table) -> Questionnaire:
     questions: list[Question] = []
     for index in range(len(table.sequence(("questions",)))):
         questions.append(context.question(("questions", index), questions))
-    return Questionnaire(version, sections, tuple(questions), areas, categories, safeguards)
+    return Questionnaire(
+        version, sections, tuple(questions), areas, categories, safeguards, mlps_names
+    )
+
+
+def _mlps(table: Table, path: Path) -> tuple[dict[str, tuple[str, ...]], dict[str, Text]]:
+    """The MLPS areas with their control points, and each ``"area/point"`` reference's names."""
+    areas: dict[str, tuple[str, ...]] = {}
+    names: dict[str, Text] = {}
+    for area in table.mapping(path):
+        points = table.mapping((*path, area, "control_points"))
+        areas[str(area)] = tuple(str(point) for point in points)
+        area_en = table.text((*path, area, "en"))
+        for point in points:
+            ref = f"{area}/{point}"
+            point_en = table.text((*path, area, "control_points", point))
+            names[ref] = Text(zh=ref, en=f"{area_en} / {point_en}")
+    return areas, names
 
 
 def _text(table: Table, path: Path) -> Text:

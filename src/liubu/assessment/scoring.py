@@ -279,7 +279,7 @@ def _scanned(
 
 def _finding_title(code: str) -> Text | None:
     known = vocabulary().get(code)
-    return known.title if known is not None else None
+    return Text(en=known.title.en, zh=known.title.zh) if known is not None else None
 
 
 def _unscanned(model: ScoreModel, factor: str) -> FactorScore:

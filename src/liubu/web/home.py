@@ -8,6 +8,7 @@ from typing import Any
 
 from liubu import assessment, claims, underwriting
 from liubu.accounts import OrgKind, Principal, Role
+from liubu.web.display import percent
 
 
 def _(message: str) -> str:
@@ -42,13 +43,23 @@ def _enterprise_steps(uow: Any) -> list[Step]:
         summary = assessment.assessment_summary(uow, enterprise.id)
         grade, points = summary["grade"], summary["score"]["value"]
         name = {"name": enterprise.name}
-        if summary["answers"] is None:
+        progress = assessment.questionnaire_progress(uow, enterprise.id)
+        if not progress.answered:
             steps.append(
                 Step(
                     "questionnaire",
                     _("%(name)s: answer the security questionnaire (about 15 minutes)."),
                     f"/diagnosis/{enterprise.id}/questionnaire",
                     values=name,
+                )
+            )
+        elif not progress.complete:
+            steps.append(
+                Step(
+                    "questionnaire",
+                    _("%(name)s: questionnaire %(share)s answered; carry on where you left off."),
+                    f"/diagnosis/{enterprise.id}/questionnaire",
+                    values={**name, "share": percent(progress.share, 0)},
                 )
             )
         if not assessment.has_been_scanned(uow, enterprise.id):

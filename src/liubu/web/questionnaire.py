@@ -1,4 +1,6 @@
-"""The questionnaire on the web: conditional questions, evidence uploads, versioned answers."""
+"""The questionnaire on the web: conditional questions, evidence uploads, versioned answers,
+progress per section with an index to move between sections, and draft saves that return to
+the section they were made in."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from liubu.errors import LiubuError, ValidationError
 from liubu.requests import PlatformDep
 from liubu.web import i18n
 from liubu.web.diagnosis import reads_as_insurer
+from liubu.web.display import local_time
 from liubu.web.nav import require_page
 from liubu.web.rendering import flash, language_of, refusal, render
 from liubu.web.security import CsrfChecked, WebPrincipal
@@ -43,12 +46,19 @@ def _show_if(question: Question) -> str:
 
 @router.get("/diagnosis/{enterprise_id}/questionnaire", response_class=HTMLResponse)
 def questionnaire_page(
-    request: Request, enterprise_id: str, principal: WebPrincipal, platform: PlatformDep
+    request: Request,
+    enterprise_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    section: str = "",
 ) -> Response:
+    """``section``: the section a draft was just saved in; its notice is shown there."""
     page, nav = require_page(principal, "diagnosis", step=True)
+    questionnaire = load_questionnaire()
     with platform.uow(principal) as uow:
         enterprise = uow.enterprises.readable(enterprise_id)
         latest = assessment.latest_answers(uow, enterprise.id)
+        progress = assessment.questionnaire_progress(uow, enterprise.id)
     assessment.note_applicant_read(platform.uow(principal), enterprise.id, part="questionnaire")
     answers = latest.answers if latest else {}
     return render(
@@ -58,9 +68,11 @@ def questionnaire_page(
         nav=nav,
         page=page,
         enterprise=enterprise,
-        questionnaire=load_questionnaire(),
+        questionnaire=questionnaire,
         answers=answers,
         version=latest.number if latest else 0,
+        progress=progress,
+        current=section if _is_section(section) else None,
         show_if=_show_if,
         read_only=reads_as_insurer(principal, enterprise),
         lang="zh" if language_of(request) == "zh_CN" else "en",
@@ -91,17 +103,32 @@ async def questionnaire_submit(
             files[qid] = assessment.EvidenceFile(
                 upload.filename, upload.content_type or "", content
             )
+    # "Save draft" names the section it was pressed in: the answers so far are kept (every save
+    # is a version, complete or not) and the user goes back to that section.
+    section = form.get("section")
+    draft = _is_section(section)
+    back = f"/diagnosis/{enterprise_id}/questionnaire"
+    if draft:
+        back += f"?section={section}#s-{section}"
     try:
         record = assessment.answer_with_evidence(
             platform.uow(principal), enterprise_id, shown, files
         )
     except ValidationError as error:
         flash(request, refusal(request, error), kind="error")
-        return RedirectResponse(f"/diagnosis/{enterprise_id}/questionnaire", status_code=303)
+        return RedirectResponse(back, status_code=303)
     except LiubuError:
         raise
+    if draft:
+        saved = i18n.gettext("Draft saved at %(time)s (version %(number)s).")
+        flash(request, saved % {"time": local_time(record.answered_at), "number": record.number})
+        return RedirectResponse(back, status_code=303)
     flash(request, i18n.gettext("Answers saved as version %(number)s.") % {"number": record.number})
     return RedirectResponse(f"/diagnosis/{enterprise_id}#score", status_code=303)
+
+
+def _is_section(section: object) -> bool:
+    return isinstance(section, str) and any(s.id == section for s in load_questionnaire().sections)
 
 
 def _values(form: Any, questions: tuple[Question, ...]) -> dict[str, AnswerValue]:

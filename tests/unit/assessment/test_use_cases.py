@@ -13,6 +13,8 @@ import pytest
 
 from liubu.accounts.model import Enterprise, Organisation, OrgKind, Role
 from liubu.assessment import diagnosis, service
+from liubu.assessment.progress import questionnaire_progress
+from liubu.assessment.questionnaire import load_questionnaire
 from liubu.assessment.records import AnswerSetRecord, Asset, FindingRecord, FindingState
 from liubu.errors import ConflictError, LiubuError, Reason, ValidationError
 from tests.unit.fakes import FakeDatabase, FakeUnitOfWork, principal
@@ -209,3 +211,19 @@ def test_an_answer_save_overtaken_every_time_ends_in_a_clear_conflict() -> None:
     # Nothing of ours was kept: neither the answers nor the evidence of any attempt.
     assert {a.answered_by for a in db.state.answer_sets} == {"someone-else"}
     assert db.state.attachments == []
+
+
+def test_the_questionnaires_progress_reads_the_latest_saved_answers() -> None:
+    db = _db()
+    asked = len(load_questionnaire().questions)
+    with FakeUnitOfWork(OWNER, db) as uow:
+        before = questionnaire_progress(uow, "ent-1")
+    assert (before.answered, before.asked, before.version, before.saved_at) == (0, asked, 0, None)
+    record = _once(
+        db, lambda u: diagnosis.record_answers(u, "ent-1", {"mfa.email": "no", "mfa.admin": "yes"})
+    )
+    with FakeUnitOfWork(OWNER, db) as uow:
+        after = questionnaire_progress(uow, "ent-1")
+    assert (after.answered, after.asked, after.version) == (2, asked, record.number)
+    assert after.saved_at == record.answered_at
+    assert after.section("identity").answered == 2

@@ -9,6 +9,7 @@ import pytest
 
 from liubu.assessment import answers as answers_module
 from liubu.assessment import fix_costs as fix_costs_module
+from liubu.assessment import progress as progress_module
 from liubu.assessment import questionnaire as questionnaire_module
 from liubu.assessment.questionnaire import Questionnaire
 from liubu.assessment.scan import vocabulary
@@ -21,7 +22,9 @@ SCORED = data_file("score_model.yaml")
 COSTS = data_file("fix_costs.yaml")
 
 
-@pytest.mark.parametrize("module", [questionnaire_module, answers_module, fix_costs_module])
+@pytest.mark.parametrize(
+    "module", [questionnaire_module, answers_module, fix_costs_module, progress_module]
+)
 def test_docstring_examples_hold(module: object) -> None:
     failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
     assert tried > 0

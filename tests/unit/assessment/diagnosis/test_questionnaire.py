@@ -268,3 +268,21 @@ def test_mapping_to_a_safeguard_cis_v8_lacks_is_refused() -> None:
     broken = text.replace('cis_v8: ["6.3"]}', 'cis_v8: ["6.9"]}', 1)
     with pytest.raises(ConfigurationError, match=r"6\.9"):
         parse_questionnaire(broken)
+
+
+def test_every_mlps_reference_has_an_english_name_and_keeps_the_standards_chinese(
+    questionnaire: Questionnaire,
+) -> None:
+    cjk = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
+    for question in questionnaire.questions:
+        for ref in question.mappings.mlps:
+            name = questionnaire.mlps_name(ref)
+            assert name.zh == ref, ref
+            assert not cjk.search(name.en), (ref, name.en)
+            area, point = name.en.split(" / ")
+            assert area, name.en
+            assert point, name.en
+    # Every control point of the standard is named, not only those the questions cite.
+    assert set(questionnaire.mlps_names) == {
+        f"{a}/{p}" for a, points in MLPS.items() for p in points
+    }

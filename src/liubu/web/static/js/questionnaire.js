@@ -25,10 +25,44 @@
       el.querySelectorAll('input').forEach(function (i) { i.disabled = !shown; });
     });
   }
+  // The section index marks the section being read and keeps its entry in sight (the links
+  // work without this; it only shows where one is).
+  function followSections() {
+    var strip = document.querySelector('.q-index ol');
+    var sections = document.querySelectorAll('[data-section]');
+    if (!strip || !sections.length || !('IntersectionObserver' in window)) return;
+    function mark(id) {
+      strip.querySelectorAll('[data-section-link]').forEach(function (a) {
+        if (a.dataset.sectionLink === id) {
+          a.setAttribute('aria-current', 'location');
+          strip.scrollLeft = a.offsetLeft - (strip.clientWidth - a.offsetWidth) / 2;
+        } else {
+          a.removeAttribute('aria-current');
+        }
+      });
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) mark(entry.target.dataset.section);
+      });
+    }, { rootMargin: '-20% 0px -70% 0px' });
+    sections.forEach(function (section) { observer.observe(section); });
+  }
   document.addEventListener('DOMContentLoaded', function () {
+    followSections();
     var form = document.querySelector('[data-testid=questionnaire]');
     if (!form) return;
     form.addEventListener('change', function () { refresh(form); });
+    // Enter in a number saves the draft of that number's section (the browser would press the
+    // first section's button and return the user there).
+    form.addEventListener('keydown', function (event) {
+      if (event.key !== 'Enter' || event.target.type !== 'number') return;
+      var section = event.target.closest('[data-section]');
+      var save = section && section.querySelector('[data-testid=save-draft]');
+      if (!save) return;
+      event.preventDefault();
+      save.click();
+    });
     refresh(form);
   });
 })();
