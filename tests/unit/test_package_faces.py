@@ -73,7 +73,7 @@ PINNED = {
     "statistics": [
         "ENTERPRISE_DIMENSIONS", "MIN_INSUREDS", "OTHER", "PERSONAL_DIMENSIONS", "Figures",
         "MarketStatistics", "Row", "StatisticsQueries", "StatisticsUnitOfWork",
-        "market_statistics", "suppress",
+        "key_names", "market_statistics", "suppress",
     ],
     "bounded": [
         "BoundedCode", "BoundedLoader", "JsonLimits", "YamlLimits", "YamlRefused",
