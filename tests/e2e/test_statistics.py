@@ -200,6 +200,13 @@ def test_the_exports_name_provinces_sections_and_product_types_keeping_their_cod
     platform, api = booked
     headers = api.headers("regulator-regulator_viewer")
     truth = _names_from_the_data_files()
+    with platform.engine.connect() as connection:
+        products = {
+            ref: (zh, en, version)
+            for ref, zh, en, version in connection.execute(
+                sa.text("SELECT product_ref, name_zh, name_en, product_version FROM products")
+            )
+        }
     for lang, group in (("zh", "分组"), ("en", "Group")):
         answer = api.client.get("/api/statistics.csv", headers=headers, params={"lang": lang})
         heading, *rows = _csv_rows(answer.text)
@@ -213,6 +220,13 @@ def test_the_exports_name_provinces_sections_and_product_types_keeping_their_cod
         assert {"region", "industry_section", "product_type", "province"} <= {d for d, _ in named}
         for (dimension, code), name in named.items():
             assert name == truth[lang][dimension][code], (dimension, code)
+        # the anti-fraud product by its filed name and version, its reference beside it
+        (product,) = [r for r in rows if (r[LINE], r[DIMENSION]) == ("personal", "product")]
+        assert product[KEY] == "yangben-pc/anti-fraud@1"
+        filed = products[product[KEY]]
+        assert product[NAME] == (
+            f"{filed[0]} 第 {filed[2]} 版" if lang == "zh" else f"{filed[1]} version {filed[2]}"
+        )
 
         book = load_workbook(
             io.BytesIO(

@@ -72,7 +72,7 @@ PINNED = {
     ],
     "statistics": [
         "ENTERPRISE_DIMENSIONS", "MIN_INSUREDS", "OTHER", "PERSONAL_DIMENSIONS", "Figures",
-        "MarketStatistics", "Row", "StatisticsQueries", "StatisticsUnitOfWork",
+        "MarketStatistics", "ProductName", "Row", "StatisticsQueries", "StatisticsUnitOfWork",
         "key_names", "market_statistics", "suppress",
     ],
     "bounded": [

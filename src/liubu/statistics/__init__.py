@@ -18,7 +18,7 @@ from liubu.statistics.figures import (
     market_statistics,
 )
 from liubu.statistics.names import key_names
-from liubu.statistics.records import MIN_INSUREDS, Figures, Row
+from liubu.statistics.records import MIN_INSUREDS, Figures, ProductName, Row
 from liubu.statistics.suppression import OTHER, suppress
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "PERSONAL_DIMENSIONS",
     "Figures",
     "MarketStatistics",
+    "ProductName",
     "Row",
     "StatisticsQueries",
     "StatisticsUnitOfWork",

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 from typing import Any, Protocol
@@ -17,7 +17,7 @@ from liubu.accounts import OrgKind, Role, UnitOfWork, require
 from liubu.errors import ValidationError
 from liubu.products import Lang
 from liubu.statistics.names import export_word, key_names
-from liubu.statistics.records import MIN_INSUREDS, Figures, Row
+from liubu.statistics.records import MIN_INSUREDS, Figures, ProductName, Row
 from liubu.statistics.suppression import OTHER, suppress
 
 ENTERPRISE_DIMENSIONS = ("product_type", "industry_section", "region", "month")
@@ -36,6 +36,9 @@ class StatisticsQueries(Protocol):
     def personal_totals(self) -> Figures: ...
     def personal_by(self, dimension: str) -> Sequence[Row]: ...
     def personal_insureds(self, dimension: str, keys: Collection[str]) -> int: ...
+    def product_names(self, refs: Collection[str]) -> Sequence[ProductName]:
+        """The names of the product versions ``refs`` (filed products are public)."""
+        ...
 
 
 class StatisticsUnitOfWork(UnitOfWork, Protocol):
@@ -56,6 +59,8 @@ class MarketStatistics:
     personal: Figures | None
     personal_by: dict[str, Sequence[Row]]
     minimum: int = MIN_INSUREDS
+    #: the names of the products keying the personal line's ``product`` table
+    products: Mapping[str, ProductName] = field(default_factory=dict)
 
     def _lines(self) -> tuple[tuple[str, Figures | None, dict[str, Sequence[Row]]], ...]:
         return (
@@ -98,6 +103,7 @@ class MarketStatistics:
         """The exports' one table in ``lang``: each code (line, dimension, key) shown by its
         name, with the code itself in the column beside it."""
         names = key_names(lang)
+        names["product"] = {ref: name.in_(lang) for ref, name in self.products.items()}
         other = export_word("other", "", lang)
 
         def named(dimension: str, key: str) -> str:
@@ -207,6 +213,10 @@ def market_statistics(
             for d in dimensions
         }
 
+    personal_by = tables(
+        personal, PERSONAL_DIMENSIONS, queries.personal_by, queries.personal_insureds
+    )
+    refs = {row.key for row in personal_by["product"] if not row.merged}
     return MarketStatistics(
         enterprise=None if _withheld(enterprise, minimum) else enterprise,
         enterprise_by=tables(
@@ -216,8 +226,7 @@ def market_statistics(
             queries.enterprise_insureds,
         ),
         personal=None if _withheld(personal, minimum) else personal,
-        personal_by=tables(
-            personal, PERSONAL_DIMENSIONS, queries.personal_by, queries.personal_insureds
-        ),
+        personal_by=personal_by,
         minimum=minimum,
+        products={p.product_ref: p for p in queries.product_names(refs)} if refs else {},
     )
