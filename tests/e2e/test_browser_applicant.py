@@ -213,3 +213,34 @@ def test_the_underwriter_reads_the_applicant_and_another_insurer_gets_404(
     expect(stranger.locator("ul.choices li.empty")).to_contain_text("尚无企业向贵公司询价")
     for page in (enterprise, underwriter, stranger):
         page.context.close()
+
+
+def test_the_report_leads_back_to_the_diagnosis_and_fits_a_phone(
+    browser: Browser, site: Site
+) -> None:
+    """The HTML report has a way back (for the enterprise and for the insurer's underwriter
+    reading an applicant), tells its method without repository paths, and at 375 px scrolls
+    only inside its tables."""
+    report = f"{site.base}/diagnosis/{site.enterprise_id}/report"
+    diagnosis = f"{site.base}/diagnosis/{site.enterprise_id}"
+    for username in ("enterprise", "underwriter"):
+        page = browser.new_context(
+            locale="zh-CN", viewport={"width": 375, "height": 800}
+        ).new_page()
+        sign_in(page, site.base, username)
+        for language, chart in (("zh_CN", "损失超越概率曲线"), ("en", "Loss exceedance curve")):
+            page.goto(f"{site.base}/lang/{language}?next=/diagnosis/{site.enterprise_id}/report")
+            expect(page).to_have_url(report)
+            expect(page.get_by_test_id("loss-chart")).to_have_attribute("alt", chart)
+            expect(page.get_by_test_id("method")).to_be_visible()
+            assert "docs/" not in page.locator("body").inner_text()
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 375, (username, language, width)
+            chart_box = page.get_by_test_id("loss-chart").bounding_box()
+            assert chart_box is not None
+            assert chart_box["x"] >= 0
+            assert chart_box["x"] + chart_box["width"] <= 375
+        page.get_by_test_id("back-to-diagnosis").click()
+        expect(page).to_have_url(diagnosis)
+        expect(page.get_by_test_id("page-title")).to_contain_text(site.enterprise_name)
+        page.context.close()

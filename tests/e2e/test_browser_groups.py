@@ -169,14 +169,15 @@ def test_regulator_dashboard_draws_its_charts_and_counts(
     with page.expect_download() as csv_download:
         page.get_by_test_id("export-csv").click()
     text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
+    # In the page's language (Chinese here), each name with its code beside it.
     assert text.splitlines()[1] == (
-        f"enterprise,total,,{stats.enterprise.policies},{stats.enterprise.insureds},"
+        f"企业险,enterprise,合计,total,,,{stats.enterprise.policies},{stats.enterprise.insureds},"
         f"{stats.enterprise.premium},{stats.enterprise.sum_insured},0,,"
     )  # merged 0; claims and claims paid empty: the enterprise line reports no claim figures
     with page.expect_download() as xlsx_download:
         page.get_by_test_id("export-xlsx").click()
-    sheet = load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))["enterprise 企业"]
-    assert sheet.cell(2, 3).value == stats.enterprise.policies
+    sheet = load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))["企业险"]
+    assert sheet.cell(2, 5).value == stats.enterprise.policies
 
 
 def _member_with_login(platform: Platform, username: str) -> tuple[str, str]:

@@ -171,6 +171,22 @@ def test_the_report_is_a_bilingual_pdf(
         "Treatment plan",
     ):
         assert words in text, words
+    # The loss chart speaks the reader's language (its title, axes and legend are text in the
+    # PDF, not pixels); the method is told in plain words, without the repository's documents;
+    # the screen's way back is not printed.
+    english_chart = ("Loss exceedance curve", "Annual aggregate loss", "Loss (CNY 10,000)")
+    chinese_chart = ("损失超越概率曲线", "年度累计损失", "损失（万元）")
+    assert all(words in text for words in chinese_chart), text
+    assert not any(words in text for words in english_chart)
+    assert "How this report was made" in text
+    assert "docs/" not in text
+    assert "Back to the diagnosis" not in text
+    api.client.get("/lang/en", follow_redirects=False)
+    english = api.client.get(f"/diagnosis/{enterprise_id}/report.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(english.content)).pages)
+    assert all(words in text for words in english_chart), text
+    assert not any(words in text for words in chinese_chart)
+    assert "保前诊断报告" in text  # the text around the chart stays bilingual
 
 
 def test_a_provider_sees_only_the_tasks_assigned_to_it(api: Api, platform: Platform) -> None:

@@ -3,14 +3,17 @@ and no personal field is reachable from any endpoint a regulator may call."""
 
 from __future__ import annotations
 
+import csv
 import io
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
@@ -22,13 +25,41 @@ from liubu.demo import load_reference_products
 from liubu.massissue import write_synthetic_csv
 from tests.conftest import _drop_postgres_database, _fresh_postgres_database, test_settings
 from tests.e2e.conftest import Api
-from tests.integration.helpers import DECLARED, make_tenant
+from tests.integration.helpers import DECLARED, PASSWORD, make_tenant
 from tests.integration.test_mass_import import _env
 
 # Both tests read the same book (building it, with two CLI imports, is most of their time): it is
 # built once per database kind and only read. The group gives the module to one xdist worker, so
 # it is not built once per worker.
 pytestmark = pytest.mark.xdist_group("statistics")
+
+# Columns of the CSV export: each name (line, dimension, group) has its code beside it.
+LINE, DIMENSION, NAME, KEY, POLICIES, PREMIUM, MERGED = 1, 3, 4, 5, 6, 8, 10
+SOURCE = Path(__file__).resolve().parents[2] / "src" / "liubu"
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def _names_from_the_data_files() -> dict[str, dict[str, dict[str, str]]]:
+    """language → dimension → code → name, read from the standards' tables themselves."""
+
+    def table(*parts: str) -> Any:
+        return yaml.safe_load(SOURCE.joinpath(*parts).read_text("utf-8"))
+
+    provinces = table("core", "data", "gbt2260.yaml")["provinces"]
+    sections = table("core", "data", "gbt4754_2017.yaml")["sections"]
+    types = table("products", "data", "product_types.yaml")["product_types"]
+    return {
+        lang: {
+            "region": {p["code"]: p[lang] for p in provinces},
+            "province": {p["code"]: p[lang] for p in provinces},
+            "industry_section": {s["code"]: s[lang] for s in sections},
+            "product_type": {t["code"]: t["name"][lang] for t in types},
+        }
+        for lang in ("zh", "en")
+    }
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -154,12 +185,89 @@ def test_the_regulators_figures_equal_independent_sums(booked: tuple[Platform, A
     for dimension in ("product_type", "industry_section", "region", "month"):
         rows = data["enterprise"]["by"][dimension]
         assert sum(r["policies"] for r in rows) == truth["enterprise"][0]  # type: ignore[index]
-    csv_text = api.client.get("/api/statistics.csv", headers=headers).text
-    assert f"personal,total,,{truth['personal'][0]}," in csv_text  # type: ignore[index]
+    csv_rows = _csv_rows(api.client.get("/api/statistics.csv", headers=headers).text)
+    (personal,) = [r for r in csv_rows if (r[LINE], r[DIMENSION]) == ("personal", "total")]
+    assert personal[POLICIES] == str(truth["personal"][0])  # type: ignore[index]
     sheet = load_workbook(
         io.BytesIO(api.client.get("/api/statistics.xlsx", headers=headers).content)
     )
-    assert sheet.sheetnames == ["enterprise 企业", "personal 个人"]
+    assert sheet.sheetnames == ["企业险", "个人反诈险"]
+
+
+def test_the_exports_name_provinces_sections_and_product_types_keeping_their_codes(
+    booked: tuple[Platform, Api],
+) -> None:
+    platform, api = booked
+    headers = api.headers("regulator-regulator_viewer")
+    truth = _names_from_the_data_files()
+    with platform.engine.connect() as connection:
+        products = {
+            ref: (zh, en, version)
+            for ref, zh, en, version in connection.execute(
+                sa.text("SELECT product_ref, name_zh, name_en, product_version FROM products")
+            )
+        }
+    for lang, group in (("zh", "分组"), ("en", "Group")):
+        answer = api.client.get("/api/statistics.csv", headers=headers, params={"lang": lang})
+        heading, *rows = _csv_rows(answer.text)
+        assert (heading[NAME], heading[KEY]) == (
+            group,
+            f"{group}代码" if lang == "zh" else "Group code",
+        )
+        named = {(r[DIMENSION], r[KEY]): r[NAME] for r in rows if r[DIMENSION] in truth[lang]}
+        # the book's three enterprises are in Suzhou (320500), a Jiangsu prefecture
+        assert named[("region", "32")] == truth[lang]["region"]["32"]
+        assert {"region", "industry_section", "product_type", "province"} <= {d for d, _ in named}
+        for (dimension, code), name in named.items():
+            assert name == truth[lang][dimension][code], (dimension, code)
+        # the anti-fraud product by its filed name and version, its reference beside it
+        (product,) = [r for r in rows if (r[LINE], r[DIMENSION]) == ("personal", "product")]
+        assert product[KEY] == "yangben-pc/anti-fraud@1"
+        filed = products[product[KEY]]
+        assert product[NAME] == (
+            f"{filed[0]} 第 {filed[2]} 版" if lang == "zh" else f"{filed[1]} version {filed[2]}"
+        )
+
+        book = load_workbook(
+            io.BytesIO(
+                api.client.get(
+                    "/api/statistics.xlsx", headers=headers, params={"lang": lang}
+                ).content
+            )
+        )
+        cells = {
+            (row[1], row[3]): row[2]
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            if row and row[1] in truth[lang]
+        }
+        assert cells == named
+    wrong = api.client.get("/api/statistics.csv", headers=headers, params={"lang": "fr"})
+    assert wrong.status_code == 422
+
+    # On the web, the export follows the language the regulator reads the site in.
+    with TestClient(create_app(platform=platform)) as browser:
+        login = browser.get("/login").text
+        token = login.split('name="csrf_token" value="')[1].split('"')[0]
+        browser.post(
+            "/login",
+            data={
+                "username": "regulator-regulator_viewer",
+                "password": PASSWORD,
+                "csrf_token": token,
+            },
+        )
+        for language, lang in (("zh_CN", "zh"), ("en", "en")):
+            browser.get(f"/lang/{language}?next=/statistics")
+            rows = _csv_rows(browser.get("/statistics.csv").text)
+            (jiangsu,) = [
+                r for r in rows if (r[LINE], r[DIMENSION], r[KEY]) == ("enterprise", "region", "32")
+            ]
+            assert jiangsu[NAME] == truth[lang]["region"]["32"]
+            sheet = load_workbook(io.BytesIO(browser.get("/statistics.xlsx").content)).worksheets[0]
+            assert (sheet["C1"].value, sheet["D1"].value) == (
+                ("分组", "分组代码") if lang == "zh" else ("Group", "Group code")
+            )
 
 
 def test_no_personal_field_is_reachable_by_a_regulator(booked: tuple[Platform, Api]) -> None:
@@ -281,24 +389,24 @@ def test_cells_of_one_and_two_insureds_are_merged_in_all_four_outputs_and_three_
     for premium in hidden:
         assert str(premium) not in api.client.get("/api/statistics", headers=headers).text
 
-    csv_rows = [
-        line.split(",")
-        for line in api.client.get("/api/statistics.csv", headers=headers).text.splitlines()
-    ]
-    csv_regions = {r[2]: r for r in csv_rows if r[:2] == ["enterprise", "region"]}
+    csv_rows = _csv_rows(api.client.get("/api/statistics.csv", headers=headers).text)
+    csv_regions = {
+        r[KEY]: r for r in csv_rows if (r[LINE], r[DIMENSION]) == ("enterprise", "region")
+    }
     assert set(csv_regions) == {"44", "other"}
-    assert Decimal(csv_regions["other"][5]) == sum(hidden)
-    assert csv_regions["other"][7] == "2"
-    assert Decimal(csv_regions["44"][5]) == sum(truth["44"])
+    assert Decimal(csv_regions["other"][PREMIUM]) == sum(hidden)
+    assert csv_regions["other"][MERGED] == "2"
+    assert Decimal(csv_regions["44"][PREMIUM]) == sum(truth["44"])
     assert not any(str(premium) in r for r in csv_rows for premium in hidden)
 
     sheet = load_workbook(
         io.BytesIO(api.client.get("/api/statistics.xlsx", headers=headers).content)
-    )["enterprise 企业"]
-    cells = [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "region"]
-    assert {row[1] for row in cells} == {"44", "other"}
-    merged = next(row for row in cells if row[1] == "other")
-    assert (merged[3], merged[4], merged[6]) == (3, float(sum(hidden)), 2)
+    )["企业险"]
+    # the sheet has the CSV's columns less the line's two
+    cells = [row for row in sheet.iter_rows(values_only=True) if row and row[1] == "region"]
+    assert {row[3] for row in cells} == {"44", "other"}
+    merged = next(row for row in cells if row[3] == "other")
+    assert (merged[5], merged[6], merged[8]) == (3, float(sum(hidden)), 2)
     values = {v for row in sheet.iter_rows(values_only=True) for v in row}
     assert not {float(alone), float(truth["31"][0]), float(truth["31"][1])} & values
 
@@ -343,7 +451,10 @@ def test_a_line_of_fewer_than_three_insureds_is_withheld_everywhere(
     assert data["enterprise"]["totals"]["premium"] is None
     assert all(rows == [] for rows in data["enterprise"]["by"].values())
     csv_text = api.client.get("/api/statistics.csv", headers=headers).text
-    assert "enterprise,total,,<3,<3,<3,<3,0" in csv_text
+    (withheld,) = [
+        r for r in _csv_rows(csv_text) if (r[LINE], r[DIMENSION]) == ("enterprise", "total")
+    ]
+    assert withheld[POLICIES : MERGED + 1] == ["<3", "<3", "<3", "<3", "0"]
     page = _regulator_page(api, regulator.username)
     for premium in premiums:
         assert str(premium) not in repr(data)

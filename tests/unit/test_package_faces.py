@@ -74,8 +74,8 @@ PINNED = {
     ],
     "statistics": [
         "ENTERPRISE_DIMENSIONS", "MIN_INSUREDS", "OTHER", "PERSONAL_DIMENSIONS", "Figures",
-        "MarketStatistics", "Row", "StatisticsQueries", "StatisticsUnitOfWork",
-        "market_statistics", "suppress",
+        "MarketStatistics", "ProductName", "Row", "StatisticsQueries", "StatisticsUnitOfWork",
+        "key_names", "market_statistics", "suppress",
     ],
     "bounded": [
         "BoundedCode", "BoundedLoader", "JsonLimits", "YamlLimits", "YamlRefused",

@@ -223,6 +223,7 @@ def assess_report(
     enterprise: Annotated[str, typer.Argument(help="Enterprise record id.")],
     pdf: Annotated[Path | None, typer.Option(help="Write the bilingual PDF here.")] = None,
     html: Annotated[Path | None, typer.Option(help="Write the HTML here.")] = None,
+    lang: Annotated[str, typer.Option(help="The loss chart's language: zh or en.")] = "zh",
 ) -> None:
     """The bilingual pre-bind report: score, factors, findings, loss curve, treatment plan."""
     from liubu.accounts import SYSTEM
@@ -230,7 +231,10 @@ def assess_report(
 
     if pdf is None and html is None:
         raise ValidationError("Say where to write the report: --pdf FILE and/or --html FILE.")
-    context = report_context(state(ctx).platform(), SYSTEM, enterprise)
+    if lang not in ("zh", "en"):
+        raise ValidationError(f"--lang takes zh or en, not {lang!r}.")
+    chart_lang = "zh_CN" if lang == "zh" else "en"
+    context = report_context(state(ctx).platform(), SYSTEM, enterprise, lang=chart_lang)
     if html is not None:
         html.write_text(render_report_html(context), encoding="utf-8")
         out.print(f"HTML report written to {html}")

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 from typing import Any, Protocol
 
 from liubu.accounts import OrgKind, Role, UnitOfWork, require
 from liubu.errors import ValidationError
-from liubu.statistics.records import MIN_INSUREDS, Figures, Row
-from liubu.statistics.suppression import suppress
+from liubu.products import Lang
+from liubu.statistics.names import export_word, key_names
+from liubu.statistics.records import MIN_INSUREDS, Figures, ProductName, Row
+from liubu.statistics.suppression import OTHER, suppress
 
 ENTERPRISE_DIMENSIONS = ("product_type", "industry_section", "region", "month")
 PERSONAL_DIMENSIONS = ("product", "province", "month")
@@ -34,6 +36,9 @@ class StatisticsQueries(Protocol):
     def personal_totals(self) -> Figures: ...
     def personal_by(self, dimension: str) -> Sequence[Row]: ...
     def personal_insureds(self, dimension: str, keys: Collection[str]) -> int: ...
+    def product_names(self, refs: Collection[str]) -> Sequence[ProductName]:
+        """The names of the product versions ``refs`` (filed products are public)."""
+        ...
 
 
 class StatisticsUnitOfWork(UnitOfWork, Protocol):
@@ -54,6 +59,8 @@ class MarketStatistics:
     personal: Figures | None
     personal_by: dict[str, Sequence[Row]]
     minimum: int = MIN_INSUREDS
+    #: the names of the products keying the personal line's ``product`` table
+    products: Mapping[str, ProductName] = field(default_factory=dict)
 
     def _lines(self) -> tuple[tuple[str, Figures | None, dict[str, Sequence[Row]]], ...]:
         return (
@@ -92,85 +99,80 @@ class MarketStatistics:
             return [_WITHHELD.format(minimum=self.minimum)] * 2
         return ["" if figures.claims is None else figures.claims, figures.claims_paid or ""]
 
-    def to_csv(self) -> str:
-        """One table: line, dimension, key, policies, insureds, premium, sum insured, merged
-        cells, claims, claims paid (UTF-8 with BOM for spreadsheet programs). Withheld totals
-        read ``<3``."""
+    def _table(self, lang: Lang) -> tuple[list[str], list[list[Any]]]:
+        """The exports' one table in ``lang``: each code (line, dimension, key) shown by its
+        name, with the code itself in the column beside it."""
+        names = key_names(lang)
+        names["product"] = {ref: name.in_(lang) for ref, name in self.products.items()}
+        other = export_word("other", "", lang)
+
+        def named(dimension: str, key: str) -> str:
+            return other if key == OTHER else names.get(dimension, {}).get(key, key)
+
+        heading = [export_word("columns", column, lang) for column in _COLUMNS]
+        rows: list[list[Any]] = []
+        for line, totals, groups in self._lines():
+            line_name = export_word("lines", line, lang)
+            total = export_word("dimensions", "total", lang)
+            codes = [line_name, line, total, "total", "", ""]
+            rows.append([*codes, *self._cells(totals), 0, *self._claim_cells(totals)])
+            for dimension, group in groups.items():
+                dimension_name = export_word("dimensions", dimension, lang)
+                for row in group:
+                    codes = [line_name, line, dimension_name, dimension]
+                    codes += [named(dimension, row.key), row.key]
+                    cells = [*self._cells(row.figures), row.merged]
+                    rows.append([*codes, *cells, *self._claim_cells(row.figures)])
+        return heading, rows
+
+    def to_csv(self, *, lang: Lang = "zh") -> str:
+        """One table (UTF-8 with BOM for spreadsheet programs), headed in ``lang``: line,
+        dimension and group by name, each with its code beside it, then policies, insureds,
+        premium, sum insured, merged cells, claims and claims paid. Withheld totals read
+        ``<3``."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(
-            [
-                "line",
-                "dimension",
-                "key",
-                "policies",
-                "insureds",
-                "premium",
-                "sum_insured",
-                "merged",
-                "claims",
-                "claims_paid",
-            ]
-        )
-        for line, totals, groups in self._lines():
-            writer.writerow(
-                [line, "total", "", *self._cells(totals), 0, *self._claim_cells(totals)]
-            )
-            for dimension, group in groups.items():
-                for row in group:
-                    writer.writerow(
-                        [
-                            line,
-                            dimension,
-                            row.key,
-                            *self._cells(row.figures),
-                            row.merged,
-                            *self._claim_cells(row.figures),
-                        ]
-                    )
+        heading, rows = self._table(lang)
+        writer.writerow(heading)
+        writer.writerows(rows)
         return "\ufeff" + out.getvalue()
 
-    def to_xlsx(self) -> bytes:
-        """One sheet per line of business, one block per dimension."""
+    def to_xlsx(self, *, lang: Lang = "zh") -> bytes:
+        """One sheet per line of business, named in ``lang``, with the CSV's columns less the
+        line's two, amounts as numbers, and the small-cell rule under the table."""
         from openpyxl import Workbook
 
-        def numbers(figures: Figures | None, merged: int) -> list[Any]:
-            cells = [*self._cells(figures), merged, *self._claim_cells(figures)]
-            return [float(cell) if isinstance(cell, Decimal) else cell for cell in cells]
-
+        heading, rows = self._table(lang)
         book = Workbook()
         book.remove(book.active)
-        for line, totals, groups in self._lines():
-            sheet = book.create_sheet(
-                {"enterprise": "enterprise 企业", "personal": "personal 个人"}[line]
-            )
-            sheet.append(
-                [
-                    "dimension 维度",
-                    "key 分组",
-                    "policies 保单数",
-                    "insureds 被保险人数",
-                    "premium 保费 (CNY)",
-                    "sum insured 保额 (CNY)",
-                    "merged cells 合并单元格数",
-                    "claims 赔案数",
-                    "claims paid 赔款 (CNY)",
-                ]
-            )
-            sheet.append(["total 合计", "", *numbers(totals, 0)])
-            for dimension, rows in groups.items():
-                for row in rows:
-                    sheet.append([dimension, row.key, *numbers(row.figures, row.merged)])
+        for line, _totals, _groups in self._lines():
+            sheet = book.create_sheet(export_word("lines", line, lang))
+            sheet.append(heading[2:])
+            for row in rows:
+                if row[1] == line:
+                    sheet.append([float(c) if isinstance(c, Decimal) else c for c in row[2:]])
             sheet.append([])
-            sheet.append(
-                [
-                    f"Groups with fewer than {self.minimum} insureds are merged into 'other' "
-                    f"(少于 {self.minimum} 个被保险人的分组并入 other)"
-                ]
-            )
+            sheet.append([export_word("footnote", "", lang).format(minimum=self.minimum)])
         buffer = io.BytesIO()
         book.save(buffer)
         return buffer.getvalue()
+
+
+_COLUMNS = (
+    "line",
+    "line_code",
+    "dimension",
+    "dimension_code",
+    "key",
+    "key_code",
+    "policies",
+    "insureds",
+    "premium",
+    "sum_insured",
+    "merged",
+    "claims",
+    "claims_paid",
+)
 
 
 def _withheld(totals: Figures, minimum: int) -> bool:
@@ -211,6 +213,10 @@ def market_statistics(
             for d in dimensions
         }
 
+    personal_by = tables(
+        personal, PERSONAL_DIMENSIONS, queries.personal_by, queries.personal_insureds
+    )
+    refs = {row.key for row in personal_by["product"] if not row.merged}
     return MarketStatistics(
         enterprise=None if _withheld(enterprise, minimum) else enterprise,
         enterprise_by=tables(
@@ -220,8 +226,7 @@ def market_statistics(
             queries.enterprise_insureds,
         ),
         personal=None if _withheld(personal, minimum) else personal,
-        personal_by=tables(
-            personal, PERSONAL_DIMENSIONS, queries.personal_by, queries.personal_insureds
-        ),
+        personal_by=personal_by,
         minimum=minimum,
+        products={p.product_ref: p for p in queries.product_names(refs)} if refs else {},
     )

@@ -1,10 +1,13 @@
-"""The records of the regulator's statistics: figures of a cell and a row of a one-way table."""
+"""The records of the regulator's statistics: figures of a cell, a row of a one-way table and the
+name of a product the figures are keyed by."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from liubu.products import Lang, Text
 
 #: The default minimum of distinct insureds behind any published figure (setting
 #: ``LIUBU_STATISTICS_MIN_INSUREDS``).
@@ -46,3 +49,18 @@ class Row:
     key: str
     figures: Figures
     merged: int = 0
+
+
+@dataclass(frozen=True)
+class ProductName:
+    """A filed product version as the exports name it (产品名称), beside its reference."""
+
+    product_ref: str
+    name: Text
+    version: int
+
+    def in_(self, lang: Lang) -> str:
+        """``个人反诈保险 第 1 版`` / ``Personal anti-fraud insurance version 1``."""
+        if lang == "zh":
+            return f"{self.name.zh} 第 {self.version} 版"
+        return f"{self.name.en} version {self.version}"

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import JSON, Integer, Select, cast, extract, func, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
-from liubu.statistics import Figures, Row
+from liubu.products import Text
+from liubu.statistics import Figures, ProductName, Row
 from liubu.store import tables
 
 _P = tables.policies
@@ -158,6 +159,14 @@ class SqlStatistics:
         stored = [_stored_key(dimension, k) for k in keys]
         stmt = self._personal().where(_PERSONAL_KEYS[dimension].in_(stored))
         return int(self.session.execute(stmt).one().insureds or 0)
+
+    def product_names(self, refs: Collection[str]) -> list[ProductName]:
+        stmt = select(_PR.c.product_ref, _PR.c.name_zh, _PR.c.name_en, _PR.c.product_version)
+        found = self.session.execute(stmt.where(_PR.c.product_ref.in_(list(refs))))
+        return [
+            ProductName(r.product_ref, Text(r.name_zh, r.name_en), int(r.product_version))
+            for r in found
+        ]
 
     def _rows(self, stmt: Select[Any], dimension: str) -> list[Row]:
         return [Row(_key(dimension, r.key), _figures(r)) for r in self.session.execute(stmt)]

@@ -1,4 +1,5 @@
-"""ECharts options built in Python, so the web page and the CLI's HTML export draw the same chart.
+"""ECharts options built in Python, so the web page and the CLI's HTML export draw the same chart,
+and the report's printable chart (SVG, for the PDF that cannot run ECharts) with the same words.
 
 Pages embed the option as JSON in a ``data-echarts`` attribute; ``static/js/charts.js`` draws every
 such element (no inline scripts, so the Content-Security-Policy stays strict).
@@ -6,6 +7,8 @@ such element (no inline scripts, so the Content-Security-Policy stays strict).
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 from importlib import resources
 from typing import Any
@@ -17,6 +20,8 @@ _LABELS = {
         "occurrence": "年度最大单次事件损失",
         "x": "损失（元）",
         "y": "超越概率",
+        "x_10k": "损失（万元）",
+        "y_plain": "一年内损失超过该金额的概率",
     },
     "en": {
         "title": "Loss exceedance curve",
@@ -24,7 +29,14 @@ _LABELS = {
         "occurrence": "Largest single event of the year",
         "x": "Loss (CNY)",
         "y": "Probability of exceeding",
+        "x_10k": "Loss (CNY 10,000)",
+        "y_plain": "Chance of a larger loss in a year",
     },
+}
+# the levels the report quotes beside its chart, named as it names them
+_RETURN_PERIODS = {
+    "zh_CN": {100: "百年一遇", 200: "二百年一遇"},
+    "en": {100: "1-in-100", 200: "1-in-200"},
 }
 
 
@@ -52,6 +64,86 @@ def exceedance_option(exceedance: dict[str, list[list[float]]], *, lang: str) ->
         "yAxis": {"type": "log", "name": labels["y"], "min": 0.0001, "max": 1},
         "series": series,
     }
+
+
+# The report's chart: the body's font (Noto Sans CJK, which Debian's fonts-noto-cjk installs),
+# text kept as text (a PDF reader can search and copy it), sizes fixed for A4 and a phone alike.
+_REPORT_STYLE: dict[Any, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["Noto Sans CJK SC", "DejaVu Sans"],
+    "font.size": 8,
+    "axes.titlesize": 10,
+    "axes.unicode_minus": False,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "liubu-report",
+}
+
+
+def exceedance_svg(
+    exceedance: dict[str, list[list[float]]], *, lang: str, narrow: bool = False
+) -> str:
+    """The report's loss exceedance chart as an SVG data URI, in ``lang``; ``narrow`` draws it
+    for a phone's width (taller, so its text stays legible when scaled to fit).
+
+    The aggregate and the largest-event curves often lie on each other (a bad year's loss is
+    mostly one event), so they differ by weight and dash rather than colour alone; dotted lines
+    mark the 1-in-100 and 1-in-200 levels the report quotes beside the chart."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    labels = _LABELS.get(lang, _LABELS["en"])
+    curves = {
+        key: [(x / 10_000, p) for x, p in exceedance.get(key, []) if p > 0]
+        for key in ("aggregate", "occurrence")
+    }
+    with matplotlib.rc_context(_REPORT_STYLE):
+        figure = Figure(figsize=(3.6, 3.4) if narrow else (6.4, 3.0))
+        axis = figure.subplots()
+        _draw_exceedance(axis, curves, labels, _RETURN_PERIODS.get(lang, _RETURN_PERIODS["en"]))
+        if any(curves.values()):
+            axis.legend(frameon=False, loc="upper right" if narrow else "upper center")
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _draw_exceedance(
+    axis: Any,
+    curves: dict[str, list[tuple[float, float]]],
+    labels: dict[str, str],
+    return_periods: dict[int, str],
+) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    styles: dict[str, dict[str, Any]] = {
+        "aggregate": {"color": "#1f5fa8", "linewidth": 2.6},
+        "occurrence": {"color": "#d9480f", "linewidth": 1.4, "linestyle": (0, (4, 3))},
+    }
+    for key, points in curves.items():
+        if points:
+            xs, ps = zip(*points, strict=True)
+            axis.plot(xs, ps, label=labels[key], **styles[key])
+    axis.set_yscale("log")
+    axis.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value * 100:g}%"))
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    for years, name in return_periods.items():
+        axis.axhline(1 / years, color="#5b6b7c", linewidth=0.8, linestyle=":")
+        axis.annotate(
+            name,
+            xy=(1, 1 / years),
+            xycoords=("axes fraction", "data"),
+            xytext=(-4, 2),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=7,
+            color="#5b6b7c",
+        )
+    axis.set_title(labels["title"])
+    axis.set_xlabel(labels["x_10k"])
+    axis.set_ylabel(labels["y_plain"])
+    axis.grid(True, which="major", alpha=0.3)
 
 
 def standalone_html(option: dict[str, Any], *, title: str) -> str:

@@ -108,7 +108,7 @@ def report_pdf(
     request: Request, enterprise_id: str, principal: WebPrincipal, platform: PlatformDep
 ) -> Response:
     require_page(principal, "diagnosis", step=True)
-    context = report_context(platform, principal, enterprise_id)
+    context = report_context(platform, principal, enterprise_id, lang=language_of(request))
     return Response(
         render_report_pdf(context),
         media_type="application/pdf",
@@ -121,7 +121,8 @@ def report_html(
     request: Request, enterprise_id: str, principal: WebPrincipal, platform: PlatformDep
 ) -> Response:
     require_page(principal, "diagnosis", step=True)
-    return HTMLResponse(render_report_html(report_context(platform, principal, enterprise_id)))
+    context = report_context(platform, principal, enterprise_id, lang=language_of(request))
+    return HTMLResponse(render_report_html(context))
 
 
 @router.post("/diagnosis/{enterprise_id}/assets")

@@ -1,10 +1,9 @@
 """The pre-bind report (保前诊断报告): one bilingual document (HTML, and PDF through WeasyPrint)
-with the score, its factors, the findings, the loss exceedance curve and the treatment plan."""
+with the score, its factors, the findings, the loss exceedance curve and the treatment plan; its
+chart speaks the reader's language."""
 
 from __future__ import annotations
 
-import base64
-import io
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,13 +12,17 @@ from liubu.accounts import Principal
 from liubu.bootstrap import Platform
 from liubu.errors import LiubuError
 from liubu.products import FILED, parse_product
+from liubu.web.charts import exceedance_svg
 from liubu.web.rendering import templates
 
 _PLAN_TYPES = ("comprehensive", "property_loss", "liability")
 
 
-def report_context(platform: Platform, principal: Principal, enterprise_id: str) -> dict[str, Any]:
-    """Everything the report shows, computed once."""
+def report_context(
+    platform: Platform, principal: Principal, enterprise_id: str, *, lang: str
+) -> dict[str, Any]:
+    """Everything the report shows, computed once; ``lang`` (``zh_CN`` or ``en``, the reader's)
+    is the chart's language — the text around it carries both."""
     with platform.uow(principal) as uow:
         enterprise = uow.enterprises.readable(enterprise_id)
         summary = assessment.assessment_summary(uow, enterprise.id)
@@ -45,36 +48,11 @@ def report_context(platform: Platform, principal: Principal, enterprise_id: str)
         "risk": risk,
         "plan": plan,
         "product": product,
-        "chart": exceedance_png(risk["exceedance"]),
+        "chart": exceedance_svg(risk["exceedance"], lang=lang),
+        "chart_narrow": exceedance_svg(risk["exceedance"], lang=lang, narrow=True),
+        "chart_lang": lang,
         "generated": datetime.now(UTC),
     }
-
-
-def exceedance_png(exceedance: dict[str, list[list[float]]]) -> str:
-    """The exceedance curve as a PNG data URI (a PDF cannot run ECharts)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axis = plt.subplots(figsize=(7, 3.2), dpi=110)
-    # Labels in English only: matplotlib cannot embed the CFF-based CJK fonts; the report's
-    # text around the chart carries both languages.
-    for key, label in (("aggregate", "annual aggregate"), ("occurrence", "largest event")):
-        points = [(x, p) for x, p in exceedance.get(key, []) if p > 0]
-        if points:
-            xs, ps = zip(*points, strict=True)
-            axis.plot([x / 10_000 for x in xs], ps, label=label)
-    axis.set_yscale("log")
-    axis.set_xlabel("loss (10,000 CNY)")
-    axis.set_ylabel("P(loss > x)")
-    axis.grid(True, which="both", alpha=0.3)
-    axis.legend()
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    plt.close(figure)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def render_report_html(context: dict[str, Any]) -> str:

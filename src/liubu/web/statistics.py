@@ -9,11 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from liubu.core import industry_sections, provinces
 from liubu.errors import NotFoundError
-from liubu.products import load_vocabulary
 from liubu.requests import PlatformDep
-from liubu.statistics import MarketStatistics, market_statistics
+from liubu.statistics import MarketStatistics, key_names, market_statistics
 from liubu.web.nav import require_page
 from liubu.web.rendering import language_of, render
 from liubu.web.security import WebPrincipal
@@ -21,19 +19,14 @@ from liubu.web.security import WebPrincipal
 router = APIRouter(include_in_schema=False)
 
 
-def key_names(zh: bool) -> dict[str, dict[str, str]]:
-    """Names in the reader's language for the codes the figures are keyed by: product types,
-    GB/T 4754 sections and GB/T 2260 provinces (a key without a name is shown as it is)."""
-    pick = 0 if zh else 1
-    types = {t.code: (t.name.zh, t.name.en)[pick] for t in load_vocabulary().product_types.entries}
-    sections = {s.code: f"{s.code} {(s.zh, s.en)[pick]}" for s in industry_sections()}
-    regions = {p.code: (p.zh, p.en)[pick] for p in provinces()}
-    return {
-        "product_type": types,
-        "industry_section": sections,
-        "region": regions,
-        "province": regions,
+def dashboard_names(zh: bool) -> dict[str, dict[str, str]]:
+    """The statistics' names of the keys (:func:`liubu.statistics.key_names`); a GB/T 4754
+    section keeps its letter in front (``C 制造业``), as the standard's readers cite it."""
+    names = key_names("zh" if zh else "en")
+    names["industry_section"] = {
+        code: f"{code} {name}" for code, name in names["industry_section"].items()
     }
+    return names
 
 
 def _bar(
@@ -82,7 +75,7 @@ def dashboard(request: Request, principal: WebPrincipal, platform: PlatformDep) 
         "personal_month": (data["personal"]["by"]["month"], "policies", "month"),
         "personal_province": (data["personal"]["by"]["province"], "policies", "province"),
     }
-    names = key_names(zh)
+    names = dashboard_names(zh)
     # Cells below the minimum of insureds are merged into one bar (docs/statistics.md).
     other = "其他（合并）" if zh else "Other (merged)"
     charts = {
@@ -124,9 +117,11 @@ _EXPORTS = {
 
 
 @router.get("/statistics.{extension}", response_class=Response)
-def export(extension: str, principal: WebPrincipal, platform: PlatformDep) -> Response:
-    """The dashboard's figures as a file, for the signed-in regulator (the API has the same at
-    /api/statistics.csv and .xlsx for token holders)."""
+def export(
+    request: Request, extension: str, principal: WebPrincipal, platform: PlatformDep
+) -> Response:
+    """The dashboard's figures as a file, in the signed-in regulator's language (the API has the
+    same at /api/statistics.csv and .xlsx for token holders, ``?lang=``)."""
     require_page(principal, "statistics")
     if extension not in _EXPORTS:
         raise NotFoundError(f"No export as .{extension}; choose .csv or .xlsx.")
@@ -134,7 +129,7 @@ def export(extension: str, principal: WebPrincipal, platform: PlatformDep) -> Re
     with platform.uow(principal) as uow:
         stats = market_statistics(uow, minimum=platform.settings.statistics_min_insureds)
     return Response(
-        write(stats),
+        write(stats, lang="zh" if language_of(request) == "zh_CN" else "en"),
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="liubu-statistics.{extension}"'},
     )

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from liubu.api.deps import PlatformDep, UowDep
+from liubu.products import Lang
 from liubu.statistics import MarketStatistics, market_statistics
 
 router = APIRouter(prefix="/api", tags=["statistics"])
@@ -27,18 +28,21 @@ def statistics(uow: UowDep, platform: PlatformDep) -> dict[str, Any]:
 
 
 @router.get("/statistics.csv", response_class=Response)
-def statistics_csv(uow: UowDep, platform: PlatformDep) -> Response:
+def statistics_csv(uow: UowDep, platform: PlatformDep, lang: Lang = "zh") -> Response:
+    """The figures as one table: line, dimension and group named in ``lang`` (zh or en), each
+    with its code in the column beside it."""
     return Response(
-        _figures(uow, platform).to_csv(),
+        _figures(uow, platform).to_csv(lang=lang),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="liubu-statistics.csv"'},
     )
 
 
 @router.get("/statistics.xlsx", response_class=Response)
-def statistics_xlsx(uow: UowDep, platform: PlatformDep) -> Response:
+def statistics_xlsx(uow: UowDep, platform: PlatformDep, lang: Lang = "zh") -> Response:
+    """The figures as an Excel workbook, one sheet per line, named in ``lang`` as the CSV is."""
     return Response(
-        _figures(uow, platform).to_xlsx(),
+        _figures(uow, platform).to_xlsx(lang=lang),
         media_type=XLSX,
         headers={"Content-Disposition": 'attachment; filename="liubu-statistics.xlsx"'},
     )
