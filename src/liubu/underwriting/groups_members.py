@@ -34,6 +34,8 @@ from liubu.underwriting.reasons import UnderwritingCode
 SPONSORS = (Role.ENTERPRISE_USER, Role.ADMIN)
 SPONSOR_KINDS = (OrgKind.ENTERPRISE, OrgKind.PLATFORM)
 BUYER_KINDS = (OrgKind.ENTERPRISE, OrgKind.INSURER, OrgKind.PLATFORM)
+# The schemes each group product's policyholder makes, as a refusal names them.
+_SCHEMES_OF = {"chain_owner": "supply-chain schemes", "park_operator": "industrial-park schemes"}
 
 
 def _now() -> datetime:
@@ -141,9 +143,10 @@ def create_scheme(
         spec, _insurer = group_spec(uow, product_ref)
         wanted = POLICYHOLDER_OF[SchemeKind(kind)]
         if spec.group is not None and spec.group.policyholder != wanted:
+            held = spec.group.policyholder
             raise ValidationError(
-                f"{spec.product_id} is held by a {spec.group.policyholder}, but a {kind} scheme "
-                f"needs a product held by a {wanted}.",
+                f"{spec.name.en} insures {_SCHEMES_OF.get(held, held)}, not "
+                f"{_SCHEMES_OF[wanted]}: choose a product for the kind of scheme you start.",
                 code=UnderwritingCode.GROUP_PRODUCT_KIND_MISMATCH,
                 field="product_ref",
                 value=spec.product_id,
