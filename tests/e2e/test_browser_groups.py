@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
@@ -23,6 +24,7 @@ from liubu.accounts.model import SYSTEM, OrgKind, Role, acting_in
 from liubu.bootstrap import Platform
 from liubu.core import industry_sections, provinces
 from liubu.products import load_vocabulary, summarise
+from liubu.store import tables
 from liubu.underwriting import groups
 from tests.e2e.browser import demo_site
 from tests.e2e.test_browser_shell import sign_in
@@ -375,6 +377,18 @@ def test_the_sponsor_starts_a_scheme_on_the_web_and_a_refusal_keeps_what_was_typ
         owner.id,
     )
     assert started.tenant_id == owner.tenant_id
+    # Audited: the creation is in the chain, by the user who signed in.
+    with platform.engine.connect() as connection:
+        (actor,) = connection.execute(
+            sa.select(tables.audit_events.c.actor_id).where(
+                tables.audit_events.c.entity_id == started.id,
+                tables.audit_events.c.action == "group_schemes.created",
+            )
+        ).one()
+    with platform.uow(SYSTEM) as uow:
+        signed_in = uow.users.find_by_username("enterprise")
+    assert signed_in is not None
+    assert actor == signed_in.id
     assert page.url.endswith(f"/groups/{started.id}")
     expect(page.get_by_test_id("invite-form")).to_be_visible()  # it goes on to invite members
     page.goto(f"{base}/groups")
