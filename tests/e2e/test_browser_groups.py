@@ -11,21 +11,24 @@ import io
 import itertools
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
 from liubu.accounts.model import SYSTEM, OrgKind, Role, acting_in
 from liubu.bootstrap import Platform
 from liubu.core import industry_sections, provinces
-from liubu.products import load_vocabulary
+from liubu.products import load_vocabulary, summarise
+from liubu.store import tables
 from liubu.underwriting import groups
 from tests.e2e.browser import demo_site
 from tests.e2e.test_browser_shell import sign_in
+from tests.integration.helpers import DECLARED
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=20_000)
@@ -83,13 +86,38 @@ def test_chain_owner_sees_the_supply_graph_and_binds(
     total = _yuan(page.get_by_test_id("total-premium").inner_text())
     assert total == priced.total_premium == priced.sponsor_premium + priced.members_premium
 
+    # The guided bind: the group premium, each member's share, the limits, the retention and the
+    # main exclusions, then the start date and the sponsor's two declarations.
     page.get_by_test_id("bind-form").locator("button").click()
+    expect(page.get_by_test_id("page-title")).to_have_text("确认投保并出具主保单")
+    assert _yuan(page.get_by_test_id("bind-premium").inner_text()) == priced.total_premium
+    assert _yuan(page.get_by_test_id("bind-limit").inner_text()) == priced.limit
+    assert _yuan(page.get_by_test_id("bind-retention").inner_text()) == priced.retention
+    confirm_rows = page.locator("[data-testid=shares] tr[data-member]")
+    expect(confirm_rows).to_have_count(10)
+    for share in priced.members:
+        row = page.locator(f"[data-testid=shares] tr[data-member='{share.uscc}']")
+        assert _yuan(row.get_by_test_id("member-share").inner_text()) == share.member_share
+    with platform.uow(SYSTEM) as uow:
+        spec, _insurer = groups.group_spec(uow, scheme.product_ref)
+    summary = summarise(spec, load_vocabulary())
+    expect(page.get_by_test_id("bind-exclusions")).to_have_text(summary.not_covered.zh)
+    expect(page.get_by_test_id("declare-truthful")).not_to_be_checked()
+    start = datetime.now(UTC).date() + timedelta(days=14)
+    page.get_by_test_id("bind-start").fill(start.isoformat())
+    page.get_by_test_id("declare-truthful").check()
+    page.get_by_test_id("declare-terms_read").check()
+    page.get_by_test_id("confirm-bind").click()
     expect(page.get_by_test_id("master-number")).to_have_count(1)
     number = page.get_by_test_id("master-number").inner_text()
     with platform.uow(SYSTEM) as uow:
         (master,) = uow.groups.master_policies(scheme.id)
         certificates = uow.groups.certificates(master.id)
     assert master.number == number
+    assert (master.period_start, master.status) == (start, "in_force")
+    assert master.declarations is not None
+    assert (master.declarations["truthful"], master.declarations["terms_read"]) == (True, True)
+    expect(page.get_by_test_id("master-period")).to_contain_text(start.isoformat())
     assert len(certificates) == 10
     assert sum(c.member_premium for c in certificates) == master.total_premium == total
     # The master policy is the sponsor's policy too: listed under 保单 with the scheme's name.
@@ -110,7 +138,7 @@ def _bound_master(platform: Platform) -> None:
         owner = uow.enterprises.get(scheme.sponsor_enterprise_id)
     with platform.uow(acting_in(owner.tenant_id, OrgKind.ENTERPRISE)) as uow:
         quote = groups.quote_group(uow, scheme.id, limit=Decimal("1000000"))
-        groups.bind_group(uow, scheme.id, quote)
+        groups.bind_group(uow, scheme.id, quote, declarations=DECLARED)
 
 
 def test_regulator_dashboard_draws_its_charts_and_counts(
@@ -290,3 +318,79 @@ def test_a_member_accepts_its_invitation_in_chinese_and_the_sponsor_then_sees_it
     with platform.uow(sponsor) as uow:
         priced = groups.quote_group(uow, scheme.id, limit=limit).price
     assert shown == round(priced.member(member_id).score.score)
+
+
+def test_the_sponsor_starts_a_scheme_on_the_web_and_a_refusal_keeps_what_was_typed(
+    browser: Browser, site: tuple[Platform, str]
+) -> None:
+    from liubu.datafiles import any_reason_title
+
+    platform, base = site
+    with platform.uow(SYSTEM) as uow:
+        demo_chain = next(s for s in uow.groups.schemes() if s.name.startswith("苏州示例"))
+        owner = uow.enterprises.get(demo_chain.sponsor_enterprise_id)
+    park, chain = "shifan-pc/park-group-cyber@1", "cankao-pc/supply-chain-cyber@1"
+    page = _sign_in(browser, base, "enterprise")
+    page.goto(f"{base}/groups")
+    form = page.get_by_test_id("scheme-form")
+    # Products by name and insurer, never by reference code; only group products are offered.
+    offered = form.get_by_test_id("scheme-product").locator("option[value]:not([value=''])")
+    assert sorted(o.get_attribute("value") or "" for o in offered.all()) == [chain, park]
+    expect(form.get_by_test_id("scheme-product")).not_to_contain_text("cankao-pc")
+    # Grouped by the kind of scheme each fits, each named with its insurer.
+    expect(form.locator("optgroup[data-kind=supply_chain] option")).to_contain_text(
+        ["参考财产保险股份有限公司"]
+    )
+
+    # A park product cannot insure a supply chain: refused beside the form, in Chinese, with
+    # everything typed still there.
+    name = "二期园区供应链 Phase two"
+    form.get_by_test_id("scheme-kind").select_option("supply_chain")
+    form.get_by_test_id("scheme-name").fill(name)
+    form.get_by_test_id("scheme-product").select_option(park)
+    form.get_by_test_id("start-scheme").click()
+    error = page.get_by_test_id("scheme-error")
+    expect(error).to_contain_text(any_reason_title("group.product_kind_mismatch", "zh") or "?")
+    assert not any(word in error.inner_text() for word in ("held by", "needs", "scheme"))
+    form = page.get_by_test_id("scheme-form")
+    expect(form.get_by_test_id("scheme-name")).to_have_value(name)
+    expect(form.get_by_test_id("scheme-kind")).to_have_value("supply_chain")
+    expect(form.get_by_test_id("scheme-product")).to_have_value(park)
+    expect(form.get_by_test_id("scheme-sponsor")).to_have_value(owner.id)
+
+    # An empty name (only blanks) is refused the same way.
+    form.get_by_test_id("scheme-name").fill("   ")
+    form.get_by_test_id("scheme-product").select_option(chain)
+    form.get_by_test_id("start-scheme").click()
+    expect(page.get_by_test_id("scheme-error")).to_contain_text("名称不能为空")
+    expect(page.get_by_test_id("scheme-product")).to_have_value(chain)
+    with platform.uow(SYSTEM) as uow:
+        assert [s.name for s in uow.groups.schemes() if s.name.strip() in ("", name)] == []
+
+    page.get_by_test_id("scheme-name").fill(name)
+    page.get_by_test_id("start-scheme").click()
+    expect(page.get_by_test_id("page-title")).to_have_text(name)
+    with platform.uow(SYSTEM) as uow:
+        (started,) = [s for s in uow.groups.schemes() if s.name == name]
+    assert (started.kind, started.product_ref, started.sponsor_enterprise_id) == (
+        "supply_chain",
+        chain,
+        owner.id,
+    )
+    assert started.tenant_id == owner.tenant_id
+    # Audited: the creation is in the chain, by the user who signed in.
+    with platform.engine.connect() as connection:
+        (actor,) = connection.execute(
+            sa.select(tables.audit_events.c.actor_id).where(
+                tables.audit_events.c.entity_id == started.id,
+                tables.audit_events.c.action == "group_schemes.created",
+            )
+        ).one()
+    with platform.uow(SYSTEM) as uow:
+        signed_in = uow.users.find_by_username("enterprise")
+    assert signed_in is not None
+    assert actor == signed_in.id
+    assert page.url.endswith(f"/groups/{started.id}")
+    expect(page.get_by_test_id("invite-form")).to_be_visible()  # it goes on to invite members
+    page.goto(f"{base}/groups")
+    expect(page.get_by_test_id("schemes")).to_contain_text(name)

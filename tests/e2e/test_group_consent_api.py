@@ -114,7 +114,12 @@ def test_another_tenant_cannot_enrol_price_or_bind_the_demo_suppliers(
         ("invited", None, None)
     }
 
-    quote = api.client.post(f"{url}/quote", headers=headers, json={"limit": 1000000, "bind": True})
+    declared = {"truthful": True, "terms_read": True}
+    quote = api.client.post(
+        f"{url}/quote",
+        headers=headers,
+        json={"limit": 1000000, "bind": True, "declarations": declared},
+    )
     assert quote.status_code == 409
     assert quote.json()["code"] == "group.no_accepted_members"
     assert "10 invited" in quote.json()["detail"]

@@ -5,11 +5,15 @@ each party's premium adding up to the insurer's — and bind: one certificate pe
 from __future__ import annotations
 
 import dataclasses
+from datetime import date, timedelta
 from decimal import Decimal
+
+import sqlalchemy as sa
 
 from liubu.accounts.model import OrgKind, Role
 from liubu.bootstrap import Platform
 from liubu.demo import accept_invitations, load_reference_products, register_scanned_supplier
+from liubu.store import tables
 from tests.e2e.conftest import Api
 from tests.integration.helpers import facts, make_tenant
 
@@ -114,11 +118,42 @@ def test_a_chain_is_created_filled_quoted_and_bound_over_http(api: Api, platform
         for m in members
     )
 
+    # Binding needs the sponsor's two declarations and a start within the allowed window, as
+    # binding one enterprise's policy does; a refusal binds nothing.
+    bind = {"limit": "1000000", "bind": True}
+    undeclared = api.client.post(f"{url}/quote", headers=headers, json=bind)
+    assert undeclared.status_code == 422, undeclared.text
+    assert undeclared.json()["code"] == "bind.declarations_required"
+    half = {**bind, "declarations": {"truthful": True, "terms_read": False}}
+    half_declared = api.client.post(f"{url}/quote", headers=headers, json=half)
+    assert half_declared.status_code == 422
+    assert half_declared.json()["code"] == "bind.declarations_required"
+    assert half_declared.json()["field"] == "terms_read"
+    declared = {**bind, "declarations": {"truthful": True, "terms_read": True}}
+    too_late = date.today() + timedelta(days=91)
+    late = api.client.post(
+        f"{url}/quote", headers=headers, json={**declared, "start": too_late.isoformat()}
+    )
+    assert late.status_code == 422
+    assert late.json()["code"] == "bind.start_out_of_range"
+    with platform.engine.connect() as connection:
+        stored = connection.execute(sa.select(sa.func.count()).select_from(tables.group_policies))
+        assert stored.scalar_one() == 0
+
+    start = date.today() + timedelta(days=10)
     bound = api.client.post(
-        f"{url}/quote", headers=headers, json={"limit": "1000000", "bind": True}
+        f"{url}/quote", headers=headers, json={**declared, "start": start.isoformat()}
     )
     assert bound.status_code == 200, bound.text
-    assert bound.json()["master_policy"]["number"]
+    master = bound.json()["master_policy"]
+    assert master["number"]
+    assert master["status"] == "in_force"
+    assert date.fromisoformat(master["period_start"]) == start
+    with platform.engine.connect() as connection:
+        row = connection.execute(sa.select(tables.group_policies)).one()
+    assert row.period_start == start  # in force from the day the sponsor chose
+    assert (row.declarations["truthful"], row.declarations["terms_read"]) == (True, True)
+    assert row.declarations["by_name"] == owner.username
     again = api.client.post(
         f"{url}/members",
         headers=headers,

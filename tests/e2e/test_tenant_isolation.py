@@ -427,7 +427,11 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
     ("POST", "/api/groups/{scheme_id}/members"): lambda owner: {
         "members": [{"uscc": str(uscc_with_check("91320500MA9999999")), "supplies": "x"}]
     },
-    ("POST", "/api/groups/{scheme_id}/quote"): lambda owner: {"limit": "1000000", "bind": True},
+    ("POST", "/api/groups/{scheme_id}/quote"): lambda owner: {
+        "limit": "1000000",
+        "bind": True,
+        "declarations": {"truthful": True, "terms_read": True},
+    },
     ("POST", "/api/enterprises/{enterprise_id}/tasks"): lambda owner: {
         "provider_id": owner.organisation_id,
         "fix_id": "x",

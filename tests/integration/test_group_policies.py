@@ -19,7 +19,7 @@ from liubu.errors import ConflictError, NotFoundError, ValidationError
 from liubu.statistics import market_statistics
 from liubu.store import tables
 from liubu.underwriting import groups
-from tests.integration.helpers import facts, make_tenant
+from tests.integration.helpers import DECLARED, facts, make_tenant
 
 PRODUCT = "cankao-pc/supply-chain-cyber@1"
 
@@ -82,7 +82,7 @@ def test_a_chain_is_quoted_and_bound_with_a_certificate_per_supplier(
     }
     with platform.uow(owner) as uow:
         quote = groups.quote_group(uow, scheme_id, limit=Decimal(1_000_000), scores=scores)
-        policy = groups.bind_group(uow, scheme_id, quote)
+        policy = groups.bind_group(uow, scheme_id, quote, declarations=DECLARED)
         uow.commit()
     price = quote.price
     shares = [price.member(eid) for _p, eid, _u in suppliers]

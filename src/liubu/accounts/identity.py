@@ -49,10 +49,13 @@ def check_name(text: str, *, field: str, what: str = "name") -> str:
     one with a character of :data:`_FORBIDDEN_CATEGORIES`, located at ``field``."""
     name = text.strip()
     if not name:
-        raise ValidationError(f"The {what} must not be empty.", field=field)
+        raise ValidationError(
+            f"The {what} must not be empty.", code=AccountsCode.NAME_EMPTY, field=field
+        )
     if len(name) > NAME_MAX:
         raise ValidationError(
             f"The {what} must have at most {NAME_MAX} characters; it has {len(name)}.",
+            code=AccountsCode.NAME_TOO_LONG,
             field=field,
             value=len(name),
         )

@@ -25,6 +25,8 @@ class AccountsCode(StrEnum):
     NOT_IDENTITY_HOLDER = "identity.not_holder"
     CLAIM_DECIDED = "identity.claim_decided"
     NAME_CHARACTERS = "name.forbidden_characters"
+    NAME_EMPTY = "name.empty"
+    NAME_TOO_LONG = "name.too_long"
 
     BAD_AUDIT_FILTER = "audit.bad_filter"
 

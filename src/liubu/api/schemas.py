@@ -8,6 +8,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from liubu.accounts import OrgKind, Role
+from liubu.underwriting import Declarations
 
 
 class _Out(BaseModel):
@@ -142,3 +143,18 @@ class AuditEventPublic(BaseModel):
     action: str
     entity_type: str
     entity_id: str
+
+
+class DeclarationsIn(BaseModel):
+    """The insured's (or a group sponsor's) declarations at binding; both must be true (else 422
+    bind.declarations_required)."""
+
+    truthful: bool = Field(
+        description="The company facts, answers and assessment given are true and complete."
+    )
+    terms_read: bool = Field(
+        description="The wording was read; its exclusions were pointed out and explained."
+    )
+
+    def made(self) -> Declarations:
+        return Declarations(truthful=self.truthful, terms_read=self.terms_read)

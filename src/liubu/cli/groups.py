@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from liubu.cli.context import console, state
+from liubu.cli.declarations import Start, TermsRead, Truthful, declared, start_date
 
 group_app = typer.Typer(
     rich_markup_mode=None,
@@ -86,20 +87,32 @@ def quote(
     ctx: typer.Context,
     scheme: Annotated[str, typer.Argument()],
     limit: Annotated[Decimal, typer.Option(help="Limit per member (CNY).")],
-    bind: Annotated[bool, typer.Option("--bind", help="Bind the quote at once.")] = False,
+    bind: Annotated[
+        bool,
+        typer.Option("--bind", help="Bind the quote at once (with --truthful --terms-read)."),
+    ] = False,
+    truthful: Truthful = False,
+    terms_read: TermsRead = False,
+    start: Start = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Price every member from its own assessment; show each party's premium."""
+    """Price every member from its own assessment; show each party's premium. With --bind, the
+    sponsor's two declarations and the start date, as `liubu quotes bind` asks them."""
     from rich.table import Table
 
     from liubu import underwriting
 
+    begin = start_date(start)
     platform = state(ctx).platform()
     with platform.uow(_scheme_principal(platform, scheme)) as uow:
         priced = underwriting.quote_group(
             uow, scheme, limit=limit, scores=underwriting.batch_scores(uow, scheme)
         )
-        policy = underwriting.bind_group(uow, scheme, priced) if bind else None  # joins, commits
+        policy = None
+        if bind:  # joins the transaction that priced the quote, and commits it
+            policy = underwriting.bind_group(
+                uow, scheme, priced, declarations=declared(truthful, terms_read), start=begin
+            )
     data = priced.to_dict()
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
@@ -119,7 +132,9 @@ def quote(
         f"¥{price.members_premium:,.2f} · insurer receives ¥{price.total_premium:,.2f}"
     )
     if policy is not None:
-        out.print(f"bound: master policy {policy.number}")
+        out.print(
+            f"bound: master policy {policy.number}, {policy.period_start}–{policy.period_end}"
+        )
 
 
 def _holder_principal(platform: Any, uscc: str) -> Any:

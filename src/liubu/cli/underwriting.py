@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from liubu.cli.context import console, rich_console, state
+from liubu.cli.declarations import Start, TermsRead, Truthful, declared, start_date
 from liubu.errors import LiubuError, ValidationError
 
 if TYPE_CHECKING:  # the CLI imports pricing only when a command runs
@@ -308,35 +309,14 @@ def quotes_bind(
     ctx: typer.Context,
     quote_id: Annotated[str, typer.Argument()],
     option: Annotated[int, typer.Option(help="Option number (see quotes list).")],
-    truthful: Annotated[
-        bool,
-        typer.Option(
-            "--truthful",
-            help="Declare that the company facts, answers and assessment given are true and "
-            "complete (required).",
-        ),
-    ] = False,
-    terms_read: Annotated[
-        bool,
-        typer.Option(
-            "--terms-read",
-            help="Declare that the wording was read and its exclusions explained (required).",
-        ),
-    ] = False,
-    start: Annotated[
-        str | None,
-        typer.Option(help="Start date YYYY-MM-DD (default today; at most 90 days ahead)."),
-    ] = None,
+    truthful: Truthful = False,
+    terms_read: TermsRead = False,
+    start: Start = None,
 ) -> None:
     """Bind an offered option once both declarations are made; prints the policy number."""
     from liubu import underwriting
 
-    try:
-        begin = None if start is None else date.fromisoformat(start)
-    except ValueError:
-        raise ValidationError(
-            f"--start must be a date YYYY-MM-DD, not {start!r}.", field="start", value=start
-        ) from None
+    begin = start_date(start)
     with state(ctx).platform().uow() as uow:
         found = uow.underwriting.quote(quote_id)
         policy = underwriting.bind(
@@ -344,7 +324,7 @@ def quotes_bind(
             quote_id,
             option_index=option,
             expected_version=found.version,
-            declarations=underwriting.Declarations(truthful=truthful, terms_read=terms_read),
+            declarations=declared(truthful, terms_read),
             start=begin,
         )
     out.print(

@@ -408,6 +408,7 @@ group_policies = Table(
     Column("worksheet", JSON, nullable=False),
     Column("created_at", _tz(), nullable=False),
     Column("aggregate_limit", Numeric(18, 2), nullable=True),
+    Column("declarations", JSON, nullable=True),
     Column("version", Integer, nullable=False),
 )
 

@@ -150,6 +150,9 @@ class GroupPolicy:
     worksheet: dict[str, Any]
     created_at: datetime
     aggregate_limit: Decimal | None = None  # the product's shared aggregate, if it has one
+    # The sponsor's declarations at binding (投保声明), who made them and when; None on a master
+    # policy bound before binding asked for them.
+    declarations: dict[str, Any] | None = None
     version: int = 1
 
 

@@ -23,6 +23,7 @@ from liubu import assessment
 from liubu.accounts import new_id, require
 from liubu.assessment import ScanState, load_score_model
 from liubu.errors import ConflictError, ValidationError
+from liubu.underwriting.declarations import Declarations
 from liubu.underwriting.group_records import (
     Certificate,
     GroupPolicy,
@@ -39,6 +40,7 @@ from liubu.underwriting.groups_consent import (
 )
 from liubu.underwriting.groups_members import (
     BUYER_KINDS,
+    GroupProduct,
     MemberEntry,
     PricedMembers,
     _open,
@@ -46,17 +48,26 @@ from liubu.underwriting.groups_members import (
     add_member,
     add_members,
     create_scheme,
+    group_products,
     group_spec,
+    may_sponsor,
     priced_members,
     remove_member,
     scheme_view,
 )
 from liubu.underwriting.groups_pricing import GroupPrice, MemberScore, MemberShare, price_group
-from liubu.underwriting.lifecycle import BUYERS, QUOTE_VALID_DAYS, _one_year_after, _policy_number
+from liubu.underwriting.lifecycle import (
+    BUYERS,
+    QUOTE_VALID_DAYS,
+    _one_year_after,
+    _policy_number,
+    declared_start,
+)
 from liubu.underwriting.reasons import UnderwritingCode
 from liubu.underwriting.records import PolicyState
 
 __all__ = [
+    "GroupProduct",
     "GroupQuote",
     "Invitation",
     "MemberEntry",
@@ -68,8 +79,10 @@ __all__ = [
     "bind_group",
     "create_scheme",
     "decline_invitation",
+    "group_products",
     "group_spec",
     "leave_scheme",
+    "may_sponsor",
     "my_invitations",
     "quote_group",
     "remove_member",
@@ -220,16 +233,25 @@ def _certificate(
 
 
 def bind_group(
-    uow: GroupUnitOfWork, scheme_id: str, quote: GroupQuote, *, start: date | None = None
+    uow: GroupUnitOfWork,
+    scheme_id: str,
+    quote: GroupQuote,
+    *,
+    declarations: Declarations,
+    start: date | None = None,
 ) -> GroupPolicy:
     """Issue the master policy and one certificate per member (numbered ``<master>-0001`` …)
     from ``quote``, and freeze the scheme's membership, in one transaction committed here: if
-    any part fails, nothing is kept."""
+    any part fails, nothing is kept. As for one enterprise's policy (:func:`bind`), the sponsor
+    makes both :class:`Declarations` first, and cover starts on ``start`` (today by default, at
+    most :data:`MAX_START_DAYS` ahead); the master policy keeps the declarations, who made them
+    and when."""
     with uow:
         require(uow.principal, *BUYERS, kinds=BUYER_KINDS)
+        begin, declared = declared_start(uow.principal, declarations, start)
         scheme = _open(_own_scheme(uow, scheme_id))
         tenants = _check_quote(uow, scheme, quote)
-        price, begin, now = quote.price, start or _now().date(), _now()
+        price, now = quote.price, _now()
         master = GroupPolicy(
             id=new_id(),
             tenant_id=quote.insurer_tenant_id,
@@ -247,6 +269,7 @@ def bind_group(
             worksheet=quote.to_dict(),
             created_at=now,
             aggregate_limit=price.aggregate_limit,
+            declarations=declared,
         )
         uow.groups.add(master)
         for index, share in enumerate(price.members, start=1):

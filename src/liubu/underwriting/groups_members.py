@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from liubu import products
-from liubu.accounts import OrgKind, Role, check_name, new_id, require
+from liubu.accounts import OrgKind, Principal, Role, check_name, new_id, require
 from liubu.core import parse_uscc
 from liubu.errors import ConflictError, NotFoundError, Reason, ValidationError
-from liubu.products import FILED, ProductSpec, parse_product
+from liubu.products import FILED, ProductSpec, ProductTitle, parse_product
 from liubu.underwriting.group_records import (
     POLICYHOLDER_OF,
     GroupMember,
@@ -34,6 +34,8 @@ from liubu.underwriting.reasons import UnderwritingCode
 SPONSORS = (Role.ENTERPRISE_USER, Role.ADMIN)
 SPONSOR_KINDS = (OrgKind.ENTERPRISE, OrgKind.PLATFORM)
 BUYER_KINDS = (OrgKind.ENTERPRISE, OrgKind.INSURER, OrgKind.PLATFORM)
+# The schemes each group product's policyholder makes, as a refusal names them.
+_SCHEMES_OF = {"chain_owner": "supply-chain schemes", "park_operator": "industrial-park schemes"}
 
 
 def _now() -> datetime:
@@ -86,6 +88,37 @@ def group_spec(uow: GroupUnitOfWork, reference: str) -> tuple[ProductSpec, str]:
     return spec, record.tenant_id
 
 
+def may_sponsor(principal: Principal) -> bool:
+    """Whether ``principal`` may start a group scheme (what :func:`create_scheme` requires)."""
+    return principal.org_kind in SPONSOR_KINDS and principal.has_any(*SPONSORS)
+
+
+@dataclass(frozen=True)
+class GroupProduct:
+    """A group product a sponsor may start a scheme under: the current filed version, named
+    (:class:`~liubu.products.ProductTitle`), with the kind of scheme its policyholder fits."""
+
+    title: ProductTitle
+    kind: SchemeKind
+
+    @property
+    def product_ref(self) -> str:
+        return self.title.product_ref
+
+
+def group_products(uow: GroupUnitOfWork) -> list[GroupProduct]:
+    """The current filed version of each group product (new schemes are offered no other),
+    by insurer and code."""
+    kind_of = {holder: kind for kind, holder in POLICYHOLDER_OF.items()}
+    found = []
+    for record in products.current_versions(uow.products.list()):
+        spec = parse_product(record.document, source=record.product_ref)
+        if spec.group is not None and spec.group.policyholder in kind_of:
+            title = products.title_of(spec, version=record.product_version)
+            found.append(GroupProduct(title, kind_of[spec.group.policyholder]))
+    return found
+
+
 def create_scheme(
     uow: GroupUnitOfWork,
     *,
@@ -110,9 +143,10 @@ def create_scheme(
         spec, _insurer = group_spec(uow, product_ref)
         wanted = POLICYHOLDER_OF[SchemeKind(kind)]
         if spec.group is not None and spec.group.policyholder != wanted:
+            held = spec.group.policyholder
             raise ValidationError(
-                f"{spec.product_id} is held by a {spec.group.policyholder}, but a {kind} scheme "
-                f"needs a product held by a {wanted}.",
+                f"{spec.name.en} insures {_SCHEMES_OF.get(held, held)}, not "
+                f"{_SCHEMES_OF[wanted]}: choose a product for the kind of scheme you start.",
                 code=UnderwritingCode.GROUP_PRODUCT_KIND_MISMATCH,
                 field="product_ref",
                 value=spec.product_id,

@@ -364,6 +364,26 @@ def option_breakdown(uow: LifecycleUnitOfWork, quote_id: str, index: int) -> dic
     return {"option_index": index, "product": option.product, **found}
 
 
+def declared_start(
+    principal: Principal, declarations: Declarations, start: date | None
+) -> tuple[date, dict[str, Any]]:
+    """The first day of cover of a policy ``principal`` binds — one enterprise's policy or a
+    group's master policy — once both ``declarations`` are made: ``start`` (today if not given)
+    within :func:`check_start`'s range, dated back only by the insurer's or platform's staff;
+    and what the policy keeps of the declarations: both answers, who made them and when."""
+    declarations.check()
+    today = _now().date()
+    staff = principal.org_kind in _STAFF_KINDS
+    begin = today if start is None else check_start(start, today, backdate=staff)
+    made = {
+        **declarations.to_dict(),
+        "by": principal.user_id,
+        "by_name": principal.username,
+        "at": _now().isoformat(),
+    }
+    return begin, made
+
+
 @_committed
 def bind(
     uow: LifecycleUnitOfWork,
@@ -379,10 +399,7 @@ def bind(
     :data:`MAX_START_DAYS` ahead). The quote's version guards against two people binding it at
     once: exactly one wins. The issue event keeps the declarations, who made them and when."""
     require(uow.principal, *BUYERS, kinds=_KINDS)
-    declarations.check()
-    today = _now().date()
-    staff = uow.principal.org_kind in (OrgKind.INSURER, OrgKind.PLATFORM)
-    begin = today if start is None else check_start(start, today, backdate=staff)
+    begin, declared = declared_start(uow.principal, declarations, start)
     quote = uow.underwriting.quote(quote_id)
     if quote.version != expected_version:
         raise ConcurrencyError("The quote changed since you loaded it; reload and try again.")
@@ -435,12 +452,7 @@ def bind(
         {
             "quote_id": quote.id,
             "option": option_index,
-            "declarations": {
-                **declarations.to_dict(),
-                "by": uow.principal.user_id,
-                "by_name": uow.principal.username,
-                "at": _now().isoformat(),
-            },
+            "declarations": declared,
         },
     )
     return policy

@@ -6,6 +6,7 @@ decline or leave."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -14,7 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import underwriting
 from liubu.accounts import OrgKind
-from liubu.errors import LiubuError
+from liubu.errors import LiubuError, PermissionDeniedError
+from liubu.products import find_product, load_vocabulary, product_title, summarise
 from liubu.requests import PlatformDep
 from liubu.web import i18n
 from liubu.web.nav import require_page
@@ -31,26 +33,91 @@ _ACCESS_COLOURS = {
 }
 
 
-@router.get("/groups", response_class=HTMLResponse)
-def schemes_page(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
+# The fields of the form that starts a scheme (all bounded: names by the use case's own rule too).
+SCHEME_FIELDS = ("kind", "name", "sponsor", "product")
+MAX_FIELD = 200
+
+
+def _schemes_page(
+    request: Request,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    *,
+    values: dict[str, str] | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The sponsor's schemes, the form that starts one (for those who may sponsor) and the
+    invitations to the caller's enterprise."""
     page, nav = require_page(principal, "groups")
+    sponsoring = underwriting.may_sponsor(principal)
     with platform.uow(principal) as uow:
         schemes = list(reversed(uow.groups.schemes()))
         counts = {s.id: len(uow.groups.members(s.id)) for s in schemes}
+        # Products by name, insurer and version, never by reference code.
+        titles = {r.product_ref: product_title(r) for r in uow.products.list()}
+        sponsors = list(uow.enterprises.list()) if sponsoring else []
+        offered = underwriting.group_products(uow) if sponsoring else []
         invitations = None
         if principal.org_kind is OrgKind.ENTERPRISE:
             invitations = underwriting.my_invitations(uow)
     return render(
         request,
         "groups.html",
+        status_code=status_code,
         principal=principal,
         nav=nav,
         page=page,
         schemes=schemes,
         counts=counts,
+        titles=titles,
         invitations=invitations,
         state_labels=_STATE_LABELS,
+        sponsoring=sponsoring,
+        sponsors=sponsors,
+        offered=offered,
+        kinds=[str(k) for k in underwriting.SchemeKind],
+        values=values or {},
+        error=error,
+        lang="zh" if language_of(request) == "zh_CN" else "en",
     )
+
+
+@router.get("/groups", response_class=HTMLResponse)
+def schemes_page(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
+    return _schemes_page(request, principal, platform)
+
+
+@router.post("/groups/new", response_class=HTMLResponse)
+async def start_scheme(
+    request: Request, principal: WebPrincipal, platform: PlatformDep, _csrf: CsrfChecked
+) -> Response:
+    """A sponsor starts a scheme (the same use case as ``POST /api/groups``); a refusal is shown
+    beside the form with what was typed, and the new scheme's page follows success."""
+    require_page(principal, "groups")
+    if not underwriting.may_sponsor(principal):
+        raise PermissionDeniedError("Your role may not start a group scheme.")
+    form = await request.form()
+    values = {k: str(form.get(k, ""))[:MAX_FIELD] for k in SCHEME_FIELDS}
+    try:
+        scheme = underwriting.create_scheme(
+            platform.uow(principal),
+            kind=values["kind"],
+            name=values["name"],
+            sponsor_enterprise_id=values["sponsor"],
+            product_ref=values["product"],
+        )
+    except LiubuError as error:
+        return _schemes_page(
+            request,
+            principal,
+            platform,
+            values=values,
+            error=refusal(request, error),
+            status_code=422,
+        )
+    flash(request, i18n.gettext("Scheme started: invite its members below."))
+    return RedirectResponse(f"/groups/{scheme.id}", status_code=303)
 
 
 _RESPONSES = {
@@ -204,6 +271,7 @@ def scheme_page(
     worksheet, master, problem = None, None, None
     with platform.uow(principal) as uow:
         view = underwriting.scheme_view(uow, scheme_id)
+        titles = {view["product"]: product_title(find_product(uow, view["product"]))}
         if any(m["state"] == "accepted" for m in view["members"]):
             try:
                 worksheet, master = _worksheet(uow, scheme_id, _limit(limit))
@@ -222,6 +290,49 @@ def scheme_page(
         graph=graph_option(view, worksheet, zh=language_of(request) == "zh_CN"),
         state_labels=_STATE_LABELS,
         access_kinds=[str(a) for a in underwriting.SupplierAccess],
+        titles=titles,
+        lang="zh" if language_of(request) == "zh_CN" else "en",
+    )
+
+
+@router.get("/groups/{scheme_id}/bind", response_class=HTMLResponse)
+def bind_page(
+    request: Request,
+    scheme_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    limit: str | None = None,
+) -> Response:
+    """The sponsor's guided bind (团体投保确认): the group premium and each member's share, the
+    limits, retention and main exclusions, then the start date and the two declarations, as
+    for one enterprise's policy, before anything is bound."""
+    page, nav = require_page(principal, "groups")
+    with platform.uow(principal) as uow:
+        view = underwriting.scheme_view(uow, scheme_id)
+        if view["status"] != "open":
+            return RedirectResponse(f"/groups/{scheme_id}", status_code=303)
+        spec, _insurer = underwriting.group_spec(uow, view["product"])
+        record = find_product(uow, view["product"])
+        try:
+            worksheet, _master = _worksheet(uow, scheme_id, _limit(limit))
+        except LiubuError as error:
+            flash(request, refusal(request, error), kind="error")
+            return RedirectResponse(f"/groups/{scheme_id}", status_code=303)
+    today = datetime.now(UTC).date()
+    return render(
+        request,
+        "group_bind.html",
+        principal=principal,
+        nav=nav,
+        page=page,
+        view=view,
+        worksheet=worksheet,
+        title=product_title(record),
+        summary=summarise(spec, load_vocabulary()),
+        declarations=underwriting.declaration_texts(),
+        today=today,
+        latest=today + timedelta(days=underwriting.MAX_START_DAYS),
+        lang="zh" if language_of(request) == "zh_CN" else "en",
     )
 
 
@@ -232,14 +343,24 @@ def bind(
     principal: WebPrincipal,
     platform: PlatformDep,
     _csrf: CsrfChecked,
-    limit: Annotated[Decimal, Form(gt=0)],
+    limit: Annotated[Decimal, Form(gt=0, max_digits=18)],
+    start: Annotated[date | None, Form()] = None,
+    truthful: Annotated[bool, Form()] = False,
+    terms_read: Annotated[bool, Form()] = False,
 ) -> Response:
     require_page(principal, "groups")
     try:
         with platform.uow(principal) as uow:  # the bind joins the transaction that priced it
             priced = underwriting.quote_group(uow, scheme_id, limit=limit)
-            master = underwriting.bind_group(uow, scheme_id, priced)
-        flash(request, master.number)
+            master = underwriting.bind_group(
+                uow,
+                scheme_id,
+                priced,
+                declarations=underwriting.Declarations(truthful=truthful, terms_read=terms_read),
+                start=start,
+            )
     except LiubuError as error:
         flash(request, refusal(request, error), kind="error")
+        return RedirectResponse(f"/groups/{scheme_id}/bind?limit={limit}", status_code=303)
+    flash(request, i18n.gettext("Master policy bound: %(number)s") % {"number": master.number})
     return RedirectResponse(f"/groups/{scheme_id}", status_code=303)

@@ -23,7 +23,7 @@ from liubu.core import uscc_with_check
 from liubu.errors import NotFoundError
 from liubu.products.registry import ProductRecord
 from liubu.products.validation import parse_product
-from liubu.underwriting import groups
+from liubu.underwriting import Declarations, groups
 from liubu.underwriting.group_records import (
     Certificate,
     GroupMember,
@@ -372,6 +372,8 @@ class FakeUoW:
 # --- builders of a scheme ------------------------------------------------------------------
 
 CHAIN_REF = "cankao-pc/supply-chain-cyber@1"
+# The sponsor's two declarations, made, as binding a group needs.
+DECLARED = Declarations(truthful=True, terms_read=True)
 PARK_REF = "shifan-pc/park-group-cyber@1"
 
 

@@ -14,7 +14,7 @@ from liubu.underwriting import groups
 from liubu.underwriting.group_records import Certificate, SchemeState
 from liubu.underwriting.groups_pricing import MemberScore
 
-from .fakes import PARK_REF, SMALL_PARK, Chain, Database, make_chain, principal
+from .fakes import DECLARED, PARK_REF, SMALL_PARK, Chain, Database, make_chain, principal
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_a_failure_on_the_third_certificate_leaves_nothing(chain: Chain) -> None
     with chain.db.uow(chain.who, fail_on=third) as uow:
         quote = quote_for(chain, uow)
         with pytest.raises(OSError, match="disk full"):
-            groups.bind_group(uow, chain.scheme_id, quote)
+            groups.bind_group(uow, chain.scheme_id, quote, declarations=DECLARED)
     with chain.db.uow(chain.who) as uow:
         assert uow.groups.master_policies(chain.scheme_id) == []
         assert chain.db.state.certificates == []
@@ -139,7 +139,7 @@ def test_a_failure_on_the_third_certificate_leaves_nothing(chain: Chain) -> None
 def test_binding_issues_one_certificate_per_supplier_and_freezes_membership(chain: Chain) -> None:
     with chain.db.uow(chain.who) as uow:
         quote = quote_for(chain, uow)
-        master = groups.bind_group(uow, chain.scheme_id, quote)
+        master = groups.bind_group(uow, chain.scheme_id, quote, declarations=DECLARED)
         uow.commit()
     with chain.db.uow(chain.who) as uow:
         certificates = uow.groups.certificates(master.id)
@@ -165,5 +165,5 @@ def test_a_quote_is_stale_once_the_membership_changes(chain: Chain) -> None:
         quote = quote_for(chain, uow)
         groups.remove_member(uow, chain.scheme_id, chain.suppliers[2].uscc)
         with pytest.raises(ConflictError) as raised:
-            groups.bind_group(uow, chain.scheme_id, quote)
+            groups.bind_group(uow, chain.scheme_id, quote, declarations=DECLARED)
     assert raised.value.code == "group.quote_stale"

@@ -14,7 +14,7 @@ from liubu.underwriting import groups
 from liubu.underwriting.group_records import Certificate
 from liubu.underwriting.groups_pricing import MemberScore
 
-from .fakes import CHAIN_REF, Chain, FakeUoW, make_chain
+from .fakes import CHAIN_REF, DECLARED, Chain, FakeUoW, make_chain
 
 
 def _once(chain: Chain, use_case: Callable[[FakeUoW], Any], **kwargs: Any) -> Any:
@@ -75,7 +75,7 @@ def test_binding_commits_once_and_a_failure_half_way_keeps_nothing() -> None:
         return isinstance(item, Certificate) and item.number.endswith("-0003")
 
     def bind(uow: FakeUoW) -> Any:
-        return groups.bind_group(uow, chain.scheme_id, _quote(chain, uow))
+        return groups.bind_group(uow, chain.scheme_id, _quote(chain, uow), declarations=DECLARED)
 
     _refused(chain, bind, OSError, fail_on=third)
     master = _once(chain, bind)

@@ -16,6 +16,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from liubu import underwriting
 from liubu.api.deps import UowDep
+from liubu.api.schemas import DeclarationsIn
 from liubu.underwriting import GroupScheme, SchemeKind, SupplierAccess
 
 router = APIRouter(prefix="/api", tags=["groups"])
@@ -60,7 +61,16 @@ class GroupQuoteRequest(BaseModel):
     limit: Decimal = Field(gt=0, description="Limit per member (CNY)")
     retention: Decimal | None = Field(default=None, ge=0)
     bind: bool = Field(default=False, description="Bind at once: master policy + certificates")
-    start: date | None = None
+    declarations: DeclarationsIn | None = Field(
+        default=None,
+        description="The sponsor's declarations; binding needs both "
+        "(else 422 bind.declarations_required).",
+    )
+    start: date | None = Field(
+        default=None,
+        description="First day of cover when binding: today (the default) to 90 days ahead "
+        "(else 422 bind.start_out_of_range).",
+    )
 
 
 @router.get("/groups", response_model=list[SchemePublic])
@@ -134,11 +144,21 @@ def leave_scheme(invitation_id: str, uow: UowDep) -> dict[str, Any]:
 @router.post("/groups/{scheme_id}/quote")
 def quote_scheme(scheme_id: str, body: GroupQuoteRequest, uow: UowDep) -> dict[str, Any]:
     """Price each accepted member from its own assessment; the worksheet shows each party's
-    premium and ``not_priced`` counts the invitations not accepted. With ``bind``: the master
-    policy and a certificate per accepted member, in one transaction."""
+    premium and ``not_priced`` counts the invitations not accepted. With ``bind`` and the
+    sponsor's ``declarations``: the master policy, from ``start``, and a certificate per
+    accepted member, in one transaction."""
     priced = underwriting.quote_group(uow, scheme_id, limit=body.limit, retention=body.retention)
     data = priced.to_dict()
     if body.bind:
-        master = underwriting.bind_group(uow, scheme_id, priced, start=body.start)
-        data["master_policy"] = {"id": master.id, "number": master.number}
+        declared = body.declarations or DeclarationsIn(truthful=False, terms_read=False)
+        master = underwriting.bind_group(
+            uow, scheme_id, priced, declarations=declared.made(), start=body.start
+        )
+        data["master_policy"] = {
+            "id": master.id,
+            "number": master.number,
+            "status": master.status,
+            "period_start": master.period_start.isoformat(),
+            "period_end": master.period_end.isoformat(),
+        }
     return data

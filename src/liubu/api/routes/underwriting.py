@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from liubu import underwriting
 from liubu.api.deps import UowDep
+from liubu.api.schemas import DeclarationsIn
 from liubu.underwriting import Policy, PolicyEvent, Quote
 
 router = APIRouter(prefix="/api", tags=["underwriting"])
@@ -52,18 +53,6 @@ class Decision(BaseModel):
     approve: bool
     reasons: str = Field(min_length=1, max_length=2000)
     overrides: dict[str, Decimal] | None = None
-
-
-class DeclarationsIn(BaseModel):
-    """The insured's declarations at binding; both must be true (else 422
-    bind.declarations_required)."""
-
-    truthful: bool = Field(
-        description="The company facts, answers and assessment given are true and complete."
-    )
-    terms_read: bool = Field(
-        description="The wording was read; its exclusions were pointed out and explained."
-    )
 
 
 class BindRequest(BaseModel):
@@ -184,9 +173,7 @@ def bind(quote_id: str, body: BindRequest, uow: UowDep) -> Policy:
         quote_id,
         option_index=body.option_index,
         expected_version=body.version,
-        declarations=underwriting.Declarations(
-            truthful=body.declarations.truthful, terms_read=body.declarations.terms_read
-        ),
+        declarations=body.declarations.made(),
         start=body.start,
     )
     return policy
