@@ -85,10 +85,13 @@ def error_text(error: LiubuError, language: str) -> str:
 
 def _values(detail: dict[str, object], message: str) -> list[str]:
     """The values an error names that read the same in any language: the figures of its
-    sentence (amounts, dates, counts) and its detail's numbers, codes, addresses and field names
-    (no words, so no English sentence slips through)."""
+    sentence (amounts, dates, counts) and its detail's numbers, codes and addresses (no words,
+    so no English sentence slips through; not the field's internal name, which the form around
+    the message already shows by its label)."""
     found: list[str] = _FIGURE.findall(message)
-    for value in detail.values():
+    for key, value in detail.items():
+        if key == "field":  # a form field's internal name is a code, not what the reader typed
+            continue
         items = value if isinstance(value, list | tuple) else [value]
         for item in items:
             text = str(item)

@@ -41,7 +41,7 @@ def test_english_keeps_the_errors_own_sentence() -> None:
 def test_an_uncoded_refusal_gets_a_chinese_sentence_for_its_kind() -> None:
     plain = ValidationError("Choose at least one product to quote.", field="products")
     shown = error_text(plain, "zh_CN")
-    assert shown == "您输入的内容未被接受。请检查后重试。（products）"
+    assert shown == "您输入的内容未被接受。请检查后重试。"  # not the field's internal name
     conflict = ConflictError("The quote changed since you opened it.")
     assert error_text(conflict, "zh_CN") == "该操作与当前状态冲突。请刷新页面后重试。"
 
