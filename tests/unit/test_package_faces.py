@@ -117,7 +117,10 @@ PINNED = {
         "statement_issued_on", "statement_of_loss", "triangle_from_development",
         "undecided_appeals", "upload_evidence", "worksheet_step", "worksheet_steps",
     ],
-    "monitoring": [],
+    "monitoring": [
+        "MAX_EVIDENCE_CHARS", "MAX_EVIDENCE_FIELDS", "AlertSeverity", "IndicatorKind",
+        "Observation", "Rejected", "normalise",
+    ],
     "portfolio": [],
 }  # fmt: skip
 
