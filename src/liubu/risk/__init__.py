@@ -28,6 +28,7 @@ from liubu.risk.events import Component, Dependence, Modifier, Scenario
 from liubu.risk.fair import fair_scenario
 from liubu.risk.frequency import Bernoulli, Frequency, NegativeBinomial, PertPoisson, Poisson
 from liubu.risk.grid import Grid
+from liubu.risk.layers import annual_insured_loss, insured_event_loss, recoverable_amount
 from liubu.risk.library import Basis as CalibrationBasis
 from liubu.risk.library import Parameter as CalibrationParameter
 from liubu.risk.library import (
@@ -83,17 +84,20 @@ __all__ = [
     "Severity",
     "Spliced",
     "Terms",
+    "annual_insured_loss",
     "band_for_revenue",
     "coverage_categories",
     "coverage_codes",
     "enterprise_model",
     "fair_scenario",
+    "insured_event_loss",
     "library_parameters",
     "library_scenarios",
     "load_model",
     "model_schema",
     "quantify",
     "quantify_text",
+    "recoverable_amount",
     "scenario_names",
     "scenario_titles",
     "sources",
