@@ -93,9 +93,8 @@ def simulate_chunk(plan: Plan, seed: int, chunk: int, years: int) -> ChunkResult
     )
     ground_up = np.concatenate([d.hours * d.hourly + d.direct for _, d in parts])
     insured = np.concatenate([_insured(plan, plan.families[f], d) for f, d in parts])
-    insured = _aggregate_limit(plan, year, policy, insured)
+    insured, annual = _aggregate_limit(plan, year, policy, insured, years)
     event_year[event] = year
-    annual = np.bincount(year, insured, years).astype(np.float64)
     event_loss = np.bincount(event, insured, events).astype(np.float64)
     largest = np.zeros(years)
     np.maximum.at(largest, event_year, event_loss)
@@ -193,18 +192,20 @@ def _insured(plan: Plan, family: FamilyPlan, drawn: _Drawn) -> FloatArray:
 
 
 def _aggregate_limit(
-    plan: Plan, year: IntArray, policy: IntArray, insured: FloatArray
-) -> FloatArray:
-    """Cap each policy-year at its annual aggregate limit, pro rata over its events."""
+    plan: Plan, year: IntArray, policy: IntArray, insured: FloatArray, years: int
+) -> tuple[FloatArray, FloatArray]:
+    """Cap each policy-year at its annual aggregate limit, pro rata over its events; return the
+    hits' insured amounts and each year's total (a capped policy-year adds exactly its limit)."""
     limit = plan.aggregate_limit[policy]
     if not np.isfinite(limit).any():
-        return insured
+        return insured, np.bincount(year, insured, years).astype(np.float64)
     key = year * plan.policies + policy
     cells, row = np.unique(key, return_inverse=True)
     total = np.bincount(row, insured, len(cells)).astype(np.float64)
     capped = annual_insured_loss(total, plan.aggregate_limit[cells % plan.policies])
+    annual = np.bincount(cells // plan.policies, capped, years).astype(np.float64)
     over = capped < total
     if not over.any():
-        return insured
+        return insured, annual
     share = np.divide(capped, total, out=np.ones(len(cells)), where=over)
-    return np.asarray(insured * share[row], dtype=np.float64)
+    return np.asarray(insured * share[row], dtype=np.float64), annual

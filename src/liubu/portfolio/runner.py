@@ -144,7 +144,7 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
     if scheduler is not None:
         try:
             client = Client(  # type: ignore[no-untyped-call]
-                scheduler, timeout=CONNECT_TIMEOUT_SECONDS, set_as_default=False
+                scheduler, timeout=CONNECT_TIMEOUT_SECONDS
             )
         except (OSError, TimeoutError, ValueError) as error:
             raise ValidationError(
@@ -165,5 +165,5 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         dashboard_address=None,
         silence_logs=40,
     )
-    with cluster, Client(cluster, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+    with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield client
