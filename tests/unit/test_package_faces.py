@@ -122,7 +122,7 @@ PINNED = {
         "BookPolicy", "BookResult", "Catalogue", "Contribution", "Dependency", "EventFamily",
         "PortfolioCode", "Reliance", "ReturnPeriodLoss", "TailMeasure", "cloud_providers",
         "demo_book", "demo_catalogue", "dependency_kinds", "load_book", "load_catalogue",
-        "run_book",
+        "run_book", "write_ord",
     ],
 }  # fmt: skip
 

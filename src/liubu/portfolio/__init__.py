@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from liubu.portfolio.kernel import SEED_YEARS
 from liubu.portfolio.loader import CSV_COLUMNS, demo_book, demo_catalogue, load_book, load_catalogue
+from liubu.portfolio.ord import write_ord
 from liubu.portfolio.reasons import PortfolioCode
 from liubu.portfolio.records import (
     Basis,
@@ -57,4 +58,5 @@ __all__ = [
     "load_book",
     "load_catalogue",
     "run_book",
+    "write_ord",
 ]

@@ -80,6 +80,7 @@ class BookResult:
     contributions: tuple[Contribution, ...]
     annual: FloatArray
     largest: FloatArray
+    ground_up: FloatArray
     chunk_events: tuple[int, ...]
     ylt_files: tuple[str, ...]
 

@@ -78,6 +78,7 @@ def summarise(
         contributions=_contributions(plan, ordered, years, masks, tails),
         annual=annual,
         largest=largest,
+        ground_up=ground_up,
         chunk_events=tuple(int(c) for c in chunk_events),
         ylt_files=tuple(o.path for o in ordered),
     )
