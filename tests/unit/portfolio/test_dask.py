@@ -72,3 +72,49 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
         _run(tmp_path, "s", scheduler="tcp://127.0.0.1:9")
     assert caught.value.code == PortfolioCode.SCHEDULER_UNREACHABLE
     assert "tcp://127.0.0.1:9" in caught.value.message
+
+
+def _flaky_book(tmp: Path, *, always: bool) -> BookResult:
+    from liubu.portfolio import Catalogue
+    from tests.unit.portfolio.books import BI_TERMS, cloud, identical_book, outage
+    from tests.unit.portfolio.flaky import FailingOnce
+
+    hours = FailingOnce(30.0, marker=str(tmp / "failed"), always=always)
+    catalogue = Catalogue((cloud("cloud-a"),), (outage("a_down", "cloud-a", 0.5, hours),))
+    book = identical_book(5, dependency="cloud-a", terms=BI_TERMS)
+    return run_book(
+        book,
+        catalogue,
+        years=4_000,
+        seed=1,
+        workers=2,
+        block_years=1_000,
+        ylt_dir=str(tmp),
+    )
+
+
+def test_a_block_that_fails_once_is_retried_and_changes_no_number(tmp_path: Path) -> None:
+    from tests.unit.portfolio.books import BI_TERMS, identical_book, one_provider
+
+    result = _flaky_book(tmp_path, always=False)
+    assert (tmp_path / "failed").exists()  # a block did fail once
+    (tmp_path / "again").mkdir()
+    book = identical_book(5, dependency="cloud-a", terms=BI_TERMS)
+    reference = run_book(
+        book,
+        one_provider(0.5, 30.0),
+        years=4_000,
+        seed=1,
+        workers=0,
+        ylt_dir=str(tmp_path / "again"),
+    )
+    assert np.array_equal(result.annual, reference.annual)
+
+
+def test_a_block_that_keeps_failing_fails_the_run(tmp_path: Path) -> None:
+    from liubu.portfolio import BlockFailedError
+
+    with pytest.raises(BlockFailedError) as caught:
+        _flaky_book(tmp_path, always=True)
+    assert caught.value.code == PortfolioCode.BLOCK_FAILED
+    assert "no partial result" in caught.value.message
