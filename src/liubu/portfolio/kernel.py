@@ -191,21 +191,36 @@ def _insured(plan: Plan, family: FamilyPlan, drawn: _Drawn) -> FloatArray:
     return insured_event_loss(recoverable, plan.retention[p])
 
 
+#: Above this many policy-year cells a chunk's caps are summed over its distinct cells (a sort)
+#: rather than a dense table; both add each cell's hits in hit order, so they agree to the bit.
+DENSE_CELLS = 1 << 22
+
+
 def _aggregate_limit(
     plan: Plan, year: IntArray, policy: IntArray, insured: FloatArray, years: int
 ) -> tuple[FloatArray, FloatArray]:
     """Cap each policy-year at its annual aggregate limit, pro rata over its events; return the
     hits' insured amounts and each year's total (a capped policy-year adds exactly its limit)."""
-    limit = plan.aggregate_limit[policy]
-    if not np.isfinite(limit).any():
+    if not np.isfinite(plan.aggregate_limit).any():
         return insured, np.bincount(year, insured, years).astype(np.float64)
-    key = year * plan.policies + policy
-    cells, row = np.unique(key, return_inverse=True)
-    total = np.bincount(row, insured, len(cells)).astype(np.float64)
+    paying = np.flatnonzero(insured > 0.0)  # hits below the retention change no cell
+    key = year[paying] * plan.policies + policy[paying]
+    if years * plan.policies <= DENSE_CELLS:
+        dense = np.bincount(key, insured[paying], years * plan.policies).astype(np.float64)
+        cells = np.flatnonzero(dense)
+        total = dense[cells]
+        row_of = np.empty(len(dense), dtype=np.int64)  # read at paying cells only
+        row_of[cells] = np.arange(len(cells))
+        row = row_of[key]
+    else:
+        cells, row = np.unique(key, return_inverse=True)
+        total = np.bincount(row, insured[paying], len(cells)).astype(np.float64)
     capped = annual_insured_loss(total, plan.aggregate_limit[cells % plan.policies])
     annual = np.bincount(cells // plan.policies, capped, years).astype(np.float64)
     over = capped < total
     if not over.any():
         return insured, annual
     share = np.divide(capped, total, out=np.ones(len(cells)), where=over)
-    return np.asarray(insured * share[row], dtype=np.float64), annual
+    out = insured.copy()
+    out[paying] = insured[paying] * share[row]
+    return out, annual
