@@ -176,10 +176,22 @@ def _print(result: BookResult, title: str) -> None:
         if last is not None:
             table.add_column(f"TVaR {last.level:.1%} (Euler)", justify="right")
             table.add_column("share", justify="right")
+        names = _names(by)
         for c in result.contributions_by(by)[:TOP]:
-            cells = [c.key, _money(c.aal)]
+            cells = [names.get(c.key, c.key), _money(c.aal)]
             if last is not None:
                 share = c.tvar[-1] / last.tvar if last.tvar else 0.0
                 cells += [_money(c.tvar[-1]), f"{share:.1%}"]
             table.add_row(*cells)
         out.print(table)
+
+
+def _names(by: str) -> dict[str, str]:
+    """Industry sections and provinces by their names beside their codes."""
+    from liubu.core import industry_sections, provinces
+
+    if by == "industry":
+        return {s.code: f"{s.code} {s.zh} ({s.en})" for s in industry_sections()}
+    if by == "region":
+        return {p.region_code: f"{p.region_code} {p.zh} ({p.en})" for p in provinces()}
+    return {}
