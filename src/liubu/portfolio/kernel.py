@@ -176,7 +176,7 @@ def _insured(plan: Plan, family: FamilyPlan, drawn: _Drawn) -> FloatArray:
         drawn.hours,
         money_per_unit=drawn.hourly * bi.share[p],
         waiting=bi.waiting[p],
-        qualifying=bi.qualifying[p],
+        qualifying=bi.qualifying[p] if plan.any_qualifying else False,
         cap=bi.sublimit[p],
     )
     if family.loss_share is not None:

@@ -69,6 +69,12 @@ class Plan:
     def policies(self) -> int:
         return len(self.policy_ids)
 
+    @property
+    def any_qualifying(self) -> bool:
+        """Does any policy's BI waiting period work as a qualifying period? (If none does, the
+        terms take the time-deductible path alone, the same numbers with less work.)"""
+        return bool(self.bi.qualifying.any())
+
 
 def _cover(terms: tuple[Terms, ...], code: str) -> CoverArrays:
     covers = [t.for_coverage(code) for t in terms]
