@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from liubu.portfolio.plan import BoolArray, FamilyPlan, FloatArray, IntArray, Plan
+from liubu.portfolio.plan import BoolArray, FamilyPlan, FloatArray, IntArray, OutageIndex, Plan
 from liubu.portfolio.vocabulary import OUTAGE_KINDS
 from liubu.risk import annual_insured_loss, insured_event_loss, recoverable_amount
 
@@ -66,24 +66,33 @@ class _Drawn:
     hours: FloatArray
     hourly: FloatArray
     direct: FloatArray
+    ground_up_year: IntArray  # the years of the family's ground-up losses (per hit or per event)
+    ground_up: FloatArray
 
 
 def simulate_chunk(plan: Plan, seed: int, chunk: int, years: int) -> ChunkResult:
     """Simulate ``years`` (≤ G) years of chunk ``chunk``."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, chunk]))
     parts: list[tuple[int, _Drawn]] = []
+    ground_up_parts: list[_Drawn] = []
     events = 0
     for f, family in enumerate(plan.families):
         drawn, count = _draw(plan, family, rng, years, events)
         events += count
+        ground_up_parts.append(drawn)
         if len(drawn.policy):
             parts.append((f, drawn))
     event_year = np.zeros(events, dtype=np.int64)
+    ground_up_annual = np.bincount(
+        np.concatenate([d.ground_up_year for d in ground_up_parts]),
+        np.concatenate([d.ground_up for d in ground_up_parts]),
+        years,
+    ).astype(np.float64)
     if not parts:
         empty = np.zeros(0)
         none = np.zeros(0, dtype=np.int64)
         hits = Hits(none, none, none, none, none, empty, empty)
-        return ChunkResult(chunk, np.zeros(years), np.zeros(years), np.zeros(years), events, hits)
+        return ChunkResult(chunk, np.zeros(years), np.zeros(years), ground_up_annual, events, hits)
     year = np.concatenate([d.year for _, d in parts])
     event = np.concatenate([d.event for _, d in parts])
     policy = np.concatenate([d.policy for _, d in parts])
@@ -108,7 +117,6 @@ def simulate_chunk(plan: Plan, seed: int, chunk: int, years: int) -> ChunkResult
         insured[keep],
         ground_up[keep],
     )
-    ground_up_annual = np.bincount(year, ground_up, years).astype(np.float64)
     return ChunkResult(chunk, annual, largest, ground_up_annual, events, hits)
 
 
@@ -127,6 +135,8 @@ def _draw(
         count = int(rng.poisson(family.rate * years))
         year_of_event = np.sort(rng.integers(0, years, count))
         duration = _sample(family.outage_hours, rng, count) if family.kind in OUTAGE_KINDS else None
+        if family.outage is not None and duration is not None:
+            return _outage_hits(family, family.outage, year_of_event, duration, first_event), count
         m = len(family.exposed)
         hit: BoolArray = (
             rng.random((count, m)) < family.share_hit
@@ -148,15 +158,43 @@ def _draw(
         if family.loss_share is not None
         else np.zeros(len(policy))
     )
+    lost = np.maximum(hours - tolerance, 0.0)
+    hourly = family.hourly[index]
+    year = year.astype(np.int64)
     drawn = _Drawn(
-        year.astype(np.int64),
-        event,
-        policy.astype(np.int64),
-        np.maximum(hours - tolerance, 0.0),
-        family.hourly[index],
-        direct,
+        year, event, policy.astype(np.int64), lost, hourly, direct, year, lost * hourly + direct
     )
     return drawn, count
+
+
+def _outage_hits(
+    family: FamilyPlan,
+    outage: OutageIndex,
+    year_of_event: IntArray,
+    duration: FloatArray,
+    first_event: int,
+) -> _Drawn:
+    """An outage family's hits that can pay (see :class:`~liubu.portfolio.plan.OutageIndex`),
+    event by event in threshold order, and each event's ground-up loss."""
+    paying = np.searchsorted(outage.threshold, duration, side="left")
+    which = np.repeat(np.arange(len(duration), dtype=np.int64), paying)
+    starts = np.cumsum(paying) - paying
+    index = outage.order[np.arange(len(which), dtype=np.int64) - np.repeat(starts, paying)]
+    lost = np.maximum(duration[which] - family.tolerance[index], 0.0)
+    down = np.searchsorted(outage.tolerance, duration, side="left")
+    ground_up = np.maximum(
+        duration * outage.hourly_below[down] - outage.hourly_tolerance_below[down], 0.0
+    )
+    return _Drawn(
+        year_of_event[which].astype(np.int64),
+        first_event + which,
+        family.exposed[index].astype(np.int64),
+        lost,
+        family.hourly[index],
+        np.zeros(len(which)),
+        year_of_event.astype(np.int64),
+        ground_up,
+    )
 
 
 def _sample(severity: object, rng: np.random.Generator, size: int) -> FloatArray:
@@ -191,36 +229,33 @@ def _insured(plan: Plan, family: FamilyPlan, drawn: _Drawn) -> FloatArray:
     return insured_event_loss(recoverable, plan.retention[p])
 
 
-#: Above this many policy-year cells a chunk's caps are summed over its distinct cells (a sort)
-#: rather than a dense table; both add each cell's hits in hit order, so they agree to the bit.
-DENSE_CELLS = 1 << 22
-
-
 def _aggregate_limit(
     plan: Plan, year: IntArray, policy: IntArray, insured: FloatArray, years: int
 ) -> tuple[FloatArray, FloatArray]:
     """Cap each policy-year at its annual aggregate limit, pro rata over its events; return the
-    hits' insured amounts and each year's total (a capped policy-year adds exactly its limit)."""
-    if not np.isfinite(plan.aggregate_limit).any():
+    hits' insured amounts and each year's total (a capped policy-year adds exactly its limit).
+
+    Only a policy whose insured total over the whole chunk exceeds its limit can have a year
+    above it; the policy-years of those few policies are summed cell by cell, every other hit
+    goes to its year directly.
+    """
+    total_by_policy = np.bincount(policy, insured, plan.policies)
+    candidate = total_by_policy > plan.aggregate_limit
+    if not candidate.any():
         return insured, np.bincount(year, insured, years).astype(np.float64)
-    paying = np.flatnonzero(insured > 0.0)  # hits below the retention change no cell
-    key = year[paying] * plan.policies + policy[paying]
-    if years * plan.policies <= DENSE_CELLS:
-        dense = np.bincount(key, insured[paying], years * plan.policies).astype(np.float64)
-        cells = np.flatnonzero(dense)
-        total = dense[cells]
-        row_of = np.empty(len(dense), dtype=np.int64)  # read at paying cells only
-        row_of[cells] = np.arange(len(cells))
-        row = row_of[key]
-    else:
-        cells, row = np.unique(key, return_inverse=True)
-        total = np.bincount(row, insured[paying], len(cells)).astype(np.float64)
+    chosen = candidate[policy] & (insured > 0.0)
+    rest = np.flatnonzero(~chosen)
+    chosen_at = np.flatnonzero(chosen)
+    annual = np.bincount(year[rest], insured[rest], years).astype(np.float64)
+    key = year[chosen_at] * plan.policies + policy[chosen_at]
+    cells, row = np.unique(key, return_inverse=True)
+    total = np.bincount(row, insured[chosen_at], len(cells)).astype(np.float64)
     capped = annual_insured_loss(total, plan.aggregate_limit[cells % plan.policies])
-    annual = np.bincount(cells // plan.policies, capped, years).astype(np.float64)
+    annual += np.bincount(cells // plan.policies, capped, years)
     over = capped < total
     if not over.any():
         return insured, annual
     share = np.divide(capped, total, out=np.ones(len(cells)), where=over)
     out = insured.copy()
-    out[paying] = insured[paying] * share[row]
+    out[chosen_at] = insured[chosen_at] * share[row]
     return out, annual

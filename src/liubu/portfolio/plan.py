@@ -9,12 +9,13 @@ annual aggregate limit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from liubu.portfolio.records import HOURS_PER_YEAR, Book, Catalogue, EventFamily
+from liubu.portfolio.vocabulary import OUTAGE_KINDS
 from liubu.risk import Severity, Terms
 
 FloatArray = npt.NDArray[np.float64]
@@ -49,6 +50,29 @@ class FamilyPlan:
     tolerance: FloatArray  # each exposed policy's tolerated outage hours
     hourly: FloatArray  # each exposed policy's revenue at stake per hour of outage (CNY)
     cover: CoverArrays  # the terms of the family's direct-loss coverage, per policy
+    outage: OutageIndex | None = None  # for a whole-book outage without direct loss
+
+
+@dataclass(frozen=True)
+class OutageIndex:
+    """An outage family's exposed policies sorted for one event at a time.
+
+    A policy's insured loss from an outage of D hours is (min(a·(H − w)⁺, L) − R)⁺ with
+    H = (D − tolerance)⁺ (a qualifying period pays a·H once H > w), which is above 0 only when
+    D > tolerance + w + R/a (qualifying: tolerance + max(w, R/a)) and L > R. Sorted by that
+    threshold, the policies an event can pay are a prefix; the others are never drawn as hits.
+    The thresholds are lowered by a relative 1e-9 so that no paying hit is left out: a hit let in
+    at the boundary goes through the same terms code and adds 0.
+
+    Ground-up loss of an event, Σ over tolerance < D of hourly·(D − tolerance), comes from the
+    policies sorted by tolerance and two cumulative sums.
+    """
+
+    order: IntArray  # positions in ``exposed``, by threshold
+    threshold: FloatArray  # sorted, lowered by the margin
+    tolerance: FloatArray  # sorted ascending
+    hourly_below: FloatArray  # cumulative hourly of the policies up to each tolerance, from 0
+    hourly_tolerance_below: FloatArray  # cumulative hourly·tolerance, from 0
 
 
 @dataclass(frozen=True)
@@ -101,19 +125,46 @@ def compile_plan(book: Book, catalogue: Catalogue) -> Plan:
     dependencies = tuple(d.id for d in catalogue.dependencies)
     covers: dict[str, CoverArrays] = {}
     families = []
+    retention = np.array([t.retention for t in terms], dtype=np.float64)
+    bi = _cover(terms, BUSINESS_INTERRUPTION)
     for family in catalogue.families:
         cover = covers.setdefault(family.coverage, _cover(terms, family.coverage))
-        families.append(_family(book, family, dependencies, revenue, cover))
+        plan = _family(book, family, dependencies, revenue, cover)
+        if plan.kind in OUTAGE_KINDS and plan.share_hit == 1.0 and plan.loss_share is None:
+            plan = replace(plan, outage=_outage_index(plan, bi, retention))
+        families.append(plan)
     return Plan(
         policy_ids=tuple(p.id for p in book.policies),
         industries=tuple(p.industry.section for p in book.policies),
         regions=tuple(p.region.province.region_code for p in book.policies),
         dependencies=dependencies,
         revenue=revenue,
-        retention=np.array([t.retention for t in terms], dtype=np.float64),
+        retention=retention,
         aggregate_limit=np.array([t.aggregate_limit for t in terms], dtype=np.float64),
-        bi=_cover(terms, BUSINESS_INTERRUPTION),
+        bi=bi,
         families=tuple(families),
+    )
+
+
+def _outage_index(family: FamilyPlan, bi: CoverArrays, retention: FloatArray) -> OutageIndex:
+    p = family.exposed
+    a = family.hourly * bi.share[p]
+    w, r, cap = bi.waiting[p], retention[p], bi.sublimit[p]
+    with np.errstate(divide="ignore"):
+        need = np.where(a > 0, r / np.where(a > 0, a, 1.0), np.inf)
+    hours = np.where(bi.qualifying[p], np.maximum(w, need), w + need)
+    threshold = np.where((a > 0) & (cap > r), family.tolerance + hours, np.inf)
+    threshold = threshold - (np.abs(threshold) * 1e-9 + 1e-9)
+    order = np.argsort(threshold, kind="stable")
+    by_tolerance = np.argsort(family.tolerance, kind="stable")
+    hourly = family.hourly[by_tolerance]
+    tolerance = family.tolerance[by_tolerance]
+    return OutageIndex(
+        order=order.astype(np.int64),
+        threshold=threshold[order],
+        tolerance=tolerance,
+        hourly_below=np.concatenate([[0.0], np.cumsum(hourly)]),
+        hourly_tolerance_below=np.concatenate([[0.0], np.cumsum(hourly * tolerance)]),
     )
 
 

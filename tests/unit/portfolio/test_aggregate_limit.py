@@ -6,29 +6,41 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from liubu.portfolio import Book, demo_book, demo_catalogue, run_book
 from liubu.risk import Terms
 from tests.unit.portfolio.books import identical_book, one_provider
 
 
-def test_dense_and_sparse_policy_years_agree_to_the_bit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    book, catalogue = demo_book(), demo_catalogue()
-    (tmp_path / "dense").mkdir()
-    (tmp_path / "sparse").mkdir()
-    dense = run_book(
-        book, catalogue, years=2_000, seed=9, workers=0, ylt_dir=str(tmp_path / "dense")
+def test_every_policy_year_of_a_book_is_capped_at_its_limit(tmp_path: Path) -> None:
+    import dataclasses
+
+    import pyarrow.parquet as pq
+
+    limit = 150_000.0
+    demo = demo_book()
+    capped = Book(
+        tuple(
+            dataclasses.replace(p, terms=dataclasses.replace(p.terms, aggregate_limit=limit))
+            for p in demo.policies
+        )
     )
-    monkeypatch.setattr("liubu.portfolio.kernel.DENSE_CELLS", 0)
-    sparse = run_book(
-        book, catalogue, years=2_000, seed=9, workers=0, ylt_dir=str(tmp_path / "sparse")
+    result = run_book(
+        capped, demo_catalogue(), years=2_000, seed=9, workers=0, ylt_dir=str(tmp_path)
     )
-    assert np.array_equal(dense.annual, sparse.annual)
-    assert np.array_equal(dense.largest, sparse.largest)
-    assert dense.contributions == sparse.contributions
+    year = np.concatenate([pq.read_table(f).column("year").to_numpy() for f in result.ylt_files])
+    policy = np.concatenate(
+        [pq.read_table(f).column("policy").to_numpy() for f in result.ylt_files]
+    )
+    insured = np.concatenate(
+        [pq.read_table(f).column("insured").to_numpy() for f in result.ylt_files]
+    )
+    cells, row = np.unique(year * len(demo.policies) + policy, return_inverse=True)
+    per_policy_year = np.bincount(row, insured)
+    assert per_policy_year.max() <= limit * (1 + 1e-12)
+    assert np.sum(np.isclose(per_policy_year, limit, rtol=1e-12)) > 10  # the limit binds
+    by_year = np.bincount(cells // len(demo.policies), per_policy_year, 2_000)
+    np.testing.assert_allclose(by_year, result.annual, rtol=1e-12, atol=1e-6)
 
 
 def test_a_policy_year_never_pays_more_than_its_limit(tmp_path: Path) -> None:
