@@ -20,11 +20,11 @@ from typing import Any
 from liubu.errors import ValidationError
 from liubu.portfolio.blocks import BlockOutput, run_block
 from liubu.portfolio.kernel import SEED_YEARS
-from liubu.portfolio.plan import Plan, compile_plan
+from liubu.portfolio.plan import BoolArray, FloatArray, Plan, compile_plan
 from liubu.portfolio.reasons import PortfolioCode
 from liubu.portfolio.records import Book, Catalogue
 from liubu.portfolio.results import BookResult
-from liubu.portfolio.summary import summarise
+from liubu.portfolio.summary import block_partials, sizes_of, summarise
 
 #: The default block: ten chunks of SEED_YEARS years.
 DEFAULT_BLOCK_YEARS = 10 * SEED_YEARS
@@ -82,14 +82,30 @@ def run_book(
     directory = ylt_dir or tempfile.mkdtemp(prefix="liubu-ylt-")
     blocks = math.ceil(years / block_years)
     args = [(seed, b, years, block_years, directory) for b in range(blocks)]
+    settings = {"years": years, "seed": seed, "block_years": block_years}
+    sizes = sizes_of(plan)
     if workers == 0 and scheduler is None:
         outputs = []
         for a in args:
             outputs.append(run_block(plan, *a))
             _report(progress, outputs, years)
-    else:
-        outputs = _on_dask(plan, args, workers, scheduler, years, progress)
-    return summarise(plan, outputs, years=years, seed=seed, block_years=block_years)
+
+        def here(paths: list[str], masks: BoolArray) -> list[list[FloatArray]]:
+            return [block_partials(path, masks, sizes) for path in paths]
+
+        return summarise(plan, outputs, partials=here, **settings)
+    with _client(workers, scheduler) as client:
+        outputs = _on_dask(client, plan, args, years, progress)
+
+        def there(paths: list[str], masks: BoolArray) -> list[list[FloatArray]]:
+            shared = client.scatter(masks, broadcast=True)
+            futures = [
+                client.submit(block_partials, path, shared, sizes, retries=RETRIES, pure=False)
+                for path in paths
+            ]
+            return _gathered(client, futures)
+
+        return summarise(plan, outputs, partials=there, **settings)
 
 
 def _report(progress: Progress | None, outputs: list[BlockOutput], years: int) -> None:
@@ -98,43 +114,53 @@ def _report(progress: Progress | None, outputs: list[BlockOutput], years: int) -
 
 
 def _on_dask(
+    client: Any,
     plan: Plan,
     args: list[tuple[int, int, int, int, str]],
-    workers: int | None,
-    scheduler: str | None,
     years: int,
     progress: Progress | None,
 ) -> list[BlockOutput]:
     from distributed import as_completed
 
-    with _client(workers, scheduler) as client:
-        shared = client.scatter(plan, broadcast=True)
-        token = uuid.uuid4().hex
-        futures = [
-            client.submit(
-                run_block,
-                shared,
-                *a,
-                key=f"liubu-block-{token}-{a[1]}",
-                retries=RETRIES,
-                pure=False,
-            )
-            for a in args
-        ]
-        outputs: list[BlockOutput] = []
-        try:
-            for future in as_completed(futures):  # type: ignore[no-untyped-call]
-                outputs.append(future.result())
-                _report(progress, outputs, years)
-        except Exception as error:
-            client.cancel(futures)
-            raise BlockFailedError(
-                f"A block of the simulation failed after {RETRIES} retries "
-                f"({type(error).__name__}: {error}); no partial result is summed.",
-                code=PortfolioCode.BLOCK_FAILED,
-                field="block",
-            ) from error
+    shared = client.scatter(plan, broadcast=True)
+    token = uuid.uuid4().hex
+    futures = [
+        client.submit(
+            run_block,
+            shared,
+            *a,
+            key=f"liubu-block-{token}-{a[1]}",
+            retries=RETRIES,
+            pure=False,
+        )
+        for a in args
+    ]
+    outputs: list[BlockOutput] = []
+    try:
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]
+            outputs.append(future.result())
+            _report(progress, outputs, years)
+    except Exception as error:
+        raise _failed(client, futures, error) from error
     return outputs
+
+
+def _gathered(client: Any, futures: list[Any]) -> list[Any]:
+    """The futures' results in submission order, or the run fails as a whole."""
+    try:
+        return list(client.gather(futures))
+    except Exception as error:
+        raise _failed(client, futures, error) from error
+
+
+def _failed(client: Any, futures: list[Any], error: Exception) -> BlockFailedError:
+    client.cancel(futures)
+    return BlockFailedError(
+        f"A block of the simulation failed after {RETRIES} retries "
+        f"({type(error).__name__}: {error}); no partial result is summed.",
+        code=PortfolioCode.BLOCK_FAILED,
+        field="block",
+    )
 
 
 @contextmanager

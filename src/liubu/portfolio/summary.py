@@ -9,13 +9,13 @@ additions in the same order for any block size and any number of workers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from liubu.portfolio.blocks import BlockOutput
 from liubu.portfolio.kernel import SEED_YEARS
-from liubu.portfolio.plan import FloatArray, IntArray, Plan
+from liubu.portfolio.plan import BoolArray, FloatArray, IntArray, Plan
 from liubu.portfolio.results import (
     RETURN_PERIODS,
     TAIL_RETURN_PERIODS,
@@ -31,7 +31,13 @@ INDEPENDENT = "independent"
 
 
 def summarise(
-    plan: Plan, outputs: Sequence[BlockOutput], *, years: int, seed: int, block_years: int
+    plan: Plan,
+    outputs: Sequence[BlockOutput],
+    *,
+    years: int,
+    seed: int,
+    block_years: int,
+    partials: Partials,
 ) -> BookResult:
     ordered = sorted(outputs, key=lambda o: o.block)
     annual = np.concatenate([o.annual for o in ordered])
@@ -75,7 +81,7 @@ def summarise(
             if t <= years
         ),
         tails=tuple(tails),
-        contributions=_contributions(plan, ordered, years, masks, tails),
+        contributions=_contributions(plan, ordered, years, masks, tails, partials),
         annual=annual,
         largest=largest,
         ground_up=ground_up,
@@ -84,38 +90,64 @@ def summarise(
     )
 
 
+#: Computes each block's per-chunk partial sums: (paths, masks) → per block, per chunk, an array
+#: of shape (1 + tail periods, policies + families + dependencies + 1).
+Partials = Callable[[list[str], BoolArray], list[list[FloatArray]]]
+
+
+def block_partials(path: str, masks: BoolArray, sizes: tuple[int, int, int]) -> list[FloatArray]:
+    """One block's year-loss table read back one chunk (row group) at a time: each chunk's insured
+    loss by policy, family and dependency (−1, independent, last), over all years (row 0) and over
+    each tail's years (rows 1…). Run wherever is free; the client adds them in chunk order."""
+    import pyarrow.parquet as pq
+
+    policies, families, dependencies = sizes
+    columns = ["year", "family", "dependency", "policy", "insured"]
+    parquet = pq.ParquetFile(path)
+    out = []
+    for group in range(parquet.num_row_groups):
+        table = parquet.read_row_group(group, columns=columns)
+        year: IntArray = table.column("year").to_numpy()
+        insured: FloatArray = table.column("insured").to_numpy()
+        dependency = table.column("dependency").to_numpy()
+        keys = (
+            (table.column("policy").to_numpy(), policies),
+            (table.column("family").to_numpy(), families),
+            (np.where(dependency < 0, dependencies - 1, dependency), dependencies),
+        )
+        weights = [insured] + [insured * m[year] for m in masks]
+        out.append(
+            np.array(
+                [np.concatenate([np.bincount(k, w, n) for k, n in keys]) for w in weights],
+                dtype=np.float64,
+            )
+        )
+    return out
+
+
+def sizes_of(plan: Plan) -> tuple[int, int, int]:
+    return plan.policies, len(plan.families), len(plan.dependencies) + 1
+
+
 def _contributions(
     plan: Plan,
     outputs: Sequence[BlockOutput],
     years: int,
     masks: list[np.ndarray],
     tails: list[TailMeasure],
+    partials: Partials,
 ) -> tuple[Contribution, ...]:
-    import pyarrow.parquet as pq
-
-    sizes = {
-        "policy": plan.policies,
-        "family": len(plan.families),
-        "dependency": len(plan.dependencies) + 1,
+    policies, families, dependencies = sizes_of(plan)
+    summed = np.zeros((1 + len(masks), policies + families + dependencies))
+    stacked = np.array(masks, dtype=np.bool_).reshape(len(masks), years)
+    for block in partials([o.path for o in outputs], stacked):
+        for chunk in block:  # chunk order: the same additions for any block size or worker
+            summed += chunk
+    totals = {
+        "policy": summed[:, :policies],
+        "family": summed[:, policies : policies + families],
+        "dependency": summed[:, policies + families :],
     }
-    totals = {by: np.zeros((1 + len(masks), n)) for by, n in sizes.items()}
-    columns = ["year", "family", "dependency", "policy", "insured"]
-    for output in outputs:
-        parquet = pq.ParquetFile(output.path)
-        for group in range(parquet.num_row_groups):
-            table = parquet.read_row_group(group, columns=columns)
-            year: IntArray = table.column("year").to_numpy()
-            insured: FloatArray = table.column("insured").to_numpy()
-            dependency = table.column("dependency").to_numpy()
-            keys = {
-                "policy": table.column("policy").to_numpy(),
-                "family": table.column("family").to_numpy(),
-                "dependency": np.where(dependency < 0, len(plan.dependencies), dependency),
-            }
-            weights = [insured] + [insured * m[year] for m in masks]
-            for by, key in keys.items():
-                for i, w in enumerate(weights):
-                    totals[by][i] += np.bincount(key, w, sizes[by])
     scale = np.array([years] + [t.tail_years for t in tails], dtype=np.float64)[:, None]
     means = {by: t / scale for by, t in totals.items()}
     names = {
