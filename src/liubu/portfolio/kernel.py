@@ -27,7 +27,7 @@ import numpy as np
 
 from liubu.portfolio.plan import BoolArray, FamilyPlan, FloatArray, IntArray, OutageIndex, Plan
 from liubu.portfolio.vocabulary import OUTAGE_KINDS
-from liubu.risk import annual_insured_loss, insured_event_loss, recoverable_amount
+from liubu.risk import Severity, annual_insured_loss, insured_event_loss, recoverable_amount
 
 #: G: the years drawn from one generator. Fixed: changing it changes every simulated year.
 SEED_YEARS = 1000
@@ -197,13 +197,11 @@ def _outage_hits(
     )
 
 
-def _sample(severity: object, rng: np.random.Generator, size: int) -> FloatArray:
-    if severity is None:
+def _sample(severity: Severity | None, rng: np.random.Generator, size: int) -> FloatArray:
+    """``size`` draws (zeros when the family has no such severity; no draw when size is 0)."""
+    if severity is None or not size:
         return np.zeros(size)
-    from liubu.risk import Severity
-
-    assert isinstance(severity, Severity)
-    return np.asarray(severity.sample(rng, size), dtype=np.float64) if size else np.zeros(0)
+    return np.asarray(severity.sample(rng, size), dtype=np.float64)
 
 
 def _insured(plan: Plan, family: FamilyPlan, drawn: _Drawn) -> FloatArray:
