@@ -70,6 +70,7 @@ REASON_PACKAGES = (
     "liubu.underwriting",
     "liubu.experience",
     "liubu.massissue",
+    "liubu.portfolio",
     "liubu.claims",
     "liubu.jobs",
     "liubu.bounded",

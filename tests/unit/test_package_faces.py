@@ -121,7 +121,14 @@ PINNED = {
         "MAX_EVIDENCE_CHARS", "MAX_EVIDENCE_FIELDS", "AlertSeverity", "IndicatorKind",
         "Observation", "Rejected", "normalise",
     ],
-    "portfolio": [],
+    "portfolio": [
+        "CSV_COLUMNS", "DEFAULT_BLOCK_YEARS", "FAMILY_KINDS", "PML_RETURN_PERIODS",
+        "RETURN_PERIODS", "SEED_YEARS", "TAIL_RETURN_PERIODS", "Basis", "BlockFailedError", "Book",
+        "BookPolicy", "BookResult", "Catalogue", "Contribution", "Dependency", "EventFamily",
+        "PortfolioCode", "Reliance", "ReturnPeriodLoss", "TailMeasure", "cloud_providers",
+        "demo_book", "demo_catalogue", "dependency_kinds", "load_book", "load_catalogue",
+        "run_book", "write_ord",
+    ],
 }  # fmt: skip
 
 

@@ -38,6 +38,7 @@ CODED = {
     "intel": "IntelCode",
     "jobs": "JobsCode",
     "massissue": "MassissueCode",
+    "portfolio": "PortfolioCode",
     "products": "ProductsCode",
     "risk": "RiskCode",
     "underwriting": "UnderwritingCode",

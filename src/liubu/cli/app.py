@@ -15,6 +15,7 @@ from liubu.cli.experience import experience_app
 from liubu.cli.groups import group_app
 from liubu.cli.identity import identity_app
 from liubu.cli.personal_claims import personal_claims_app
+from liubu.cli.portfolio import portfolio_app
 from liubu.cli.products import products_app
 from liubu.cli.reserve import reserve
 from liubu.cli.risk import risk_app
@@ -42,6 +43,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(audit_app, name="audit")
 app.add_typer(risk_app, name="risk")
+app.add_typer(portfolio_app, name="portfolio")
 app.add_typer(calibration_app, name="calibration")
 app.add_typer(products_app, name="products")
 app.add_typer(intel_app, name="intel")

@@ -92,3 +92,40 @@ class _LazyConsole:
         if self._console is None:
             self._console = rich_console(stderr=self._stderr)
         return getattr(self._console, name)
+
+
+class ProgressBar:
+    """A rich progress bar on stderr fed by an engine's ``progress(done, total)`` callback.
+
+    It appears on the first callback, so a computation that reports nothing (the exact Fourier
+    engine) shows none.
+    """
+
+    def __init__(self, label: str, *, enabled: bool) -> None:
+        self.label = label
+        self.enabled = enabled
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Any:
+        return self.update if self.enabled else None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(
+                TextColumn(self.label),
+                BarColumn(),
+                TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
+                TimeRemainingColumn(),
+                transient=True,
+                console=rich_console(stderr=True),
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("run", total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from liubu.cli.context import console, rich_console
+from liubu.cli.context import ProgressBar, console
 from liubu.errors import ValidationError
-
-if TYPE_CHECKING:
-    from rich.progress import Progress
 
 risk_app = typer.Typer(
     rich_markup_mode=None,
@@ -43,7 +40,7 @@ def run(
     if not model_file.is_file():
         raise ValidationError(f"No model file at {model_file}.", field="model_file")
     model = load_model(model_file)
-    with _progress(enabled=not as_json) as report:
+    with ProgressBar("simulating years", enabled=not as_json) as report:
         result = quantify(model, engine=engine, years=years, seed=seed, progress=report)
     summary = result.to_dict()
     if plot is not None:
@@ -62,41 +59,6 @@ def schema() -> None:
     from liubu.risk import model_schema
 
     typer.echo(json.dumps(model_schema(), ensure_ascii=False, indent=2))
-
-
-class _progress:
-    """A rich progress bar fed by the Monte Carlo engine's ``progress(done, total)`` callback.
-
-    It appears on the first callback, so the exact Fourier engine (no callback) shows none.
-    """
-
-    def __init__(self, *, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar: Progress | None = None
-        self.task: Any = None
-
-    def __enter__(self) -> Any:
-        return self.update if self.enabled else None
-
-    def update(self, done: int, total: int) -> None:
-        if self.bar is None:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.bar = Progress(
-                TextColumn("simulating years"),
-                BarColumn(),
-                TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
-                TimeRemainingColumn(),
-                transient=True,
-                console=rich_console(stderr=True),
-            )
-            self.bar.start()
-            self.task = self.bar.add_task("mc", total=total)
-        self.bar.update(self.task, completed=done, total=total)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def _money(value: float | None) -> str:

@@ -1,7 +1,62 @@
 """liubu.portfolio — the book as a whole (组合累积): accumulation through shared dependencies, an
-event catalogue, year-loss tables, AEP/OEP/PML. Pure; named in the import contracts from its
-first line. Nothing is public yet."""
+event catalogue, year-loss tables, AEP/OEP/PML, TVaR with Euler contributions, Open Results Data
+outputs; blocks of years on Dask distributed with identical results for any number of workers.
+Pure: numpy, pyarrow and Dask; no database, web or CLI framework."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from liubu.portfolio.kernel import SEED_YEARS
+from liubu.portfolio.loader import CSV_COLUMNS, demo_book, demo_catalogue, load_book, load_catalogue
+from liubu.portfolio.ord import write_ord
+from liubu.portfolio.reasons import PortfolioCode
+from liubu.portfolio.records import (
+    Basis,
+    Book,
+    BookPolicy,
+    Catalogue,
+    Dependency,
+    EventFamily,
+    Reliance,
+)
+from liubu.portfolio.results import (
+    PML_RETURN_PERIODS,
+    RETURN_PERIODS,
+    TAIL_RETURN_PERIODS,
+    BookResult,
+    Contribution,
+    ReturnPeriodLoss,
+    TailMeasure,
+)
+from liubu.portfolio.runner import DEFAULT_BLOCK_YEARS, BlockFailedError, run_book
+from liubu.portfolio.vocabulary import FAMILY_KINDS, cloud_providers, dependency_kinds
+
+__all__ = [
+    "CSV_COLUMNS",
+    "DEFAULT_BLOCK_YEARS",
+    "FAMILY_KINDS",
+    "PML_RETURN_PERIODS",
+    "RETURN_PERIODS",
+    "SEED_YEARS",
+    "TAIL_RETURN_PERIODS",
+    "Basis",
+    "BlockFailedError",
+    "Book",
+    "BookPolicy",
+    "BookResult",
+    "Catalogue",
+    "Contribution",
+    "Dependency",
+    "EventFamily",
+    "PortfolioCode",
+    "Reliance",
+    "ReturnPeriodLoss",
+    "TailMeasure",
+    "cloud_providers",
+    "demo_book",
+    "demo_catalogue",
+    "dependency_kinds",
+    "load_book",
+    "load_catalogue",
+    "run_book",
+    "write_ord",
+]

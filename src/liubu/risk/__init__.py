@@ -28,6 +28,7 @@ from liubu.risk.events import Component, Dependence, Modifier, Scenario
 from liubu.risk.fair import fair_scenario
 from liubu.risk.frequency import Bernoulli, Frequency, NegativeBinomial, PertPoisson, Poisson
 from liubu.risk.grid import Grid
+from liubu.risk.layers import annual_insured_loss, insured_event_loss, recoverable_amount
 from liubu.risk.library import Basis as CalibrationBasis
 from liubu.risk.library import Parameter as CalibrationParameter
 from liubu.risk.library import (
@@ -41,12 +42,16 @@ from liubu.risk.library import (
 )
 from liubu.risk.library import parameters as library_parameters
 from liubu.risk.loader import load_model, model_schema
+from liubu.risk.located import Located
+from liubu.risk.located import parse_yaml as parse_located_yaml
 from liubu.risk.measures import LossDistribution
 from liubu.risk.model import Model
 from liubu.risk.quantification import MAX_REQUEST_YEARS, quantify, quantify_text
 from liubu.risk.reasons import RiskCode
 from liubu.risk.result import LEVELS, RETURN_PERIODS, Result
 from liubu.risk.severity import Lognormal, Pert, Severity
+from liubu.risk.specs import severity as read_severity
+from liubu.risk.specs import terms as read_terms
 from liubu.risk.terms import CoverageTerms, Terms
 from liubu.risk.vocabulary import coverage_categories, coverage_codes
 
@@ -65,6 +70,7 @@ __all__ = [
     "Frequency",
     "Gpd",
     "Grid",
+    "Located",
     "Lognormal",
     "LossDistribution",
     "Mixture",
@@ -83,17 +89,23 @@ __all__ = [
     "Severity",
     "Spliced",
     "Terms",
+    "annual_insured_loss",
     "band_for_revenue",
     "coverage_categories",
     "coverage_codes",
     "enterprise_model",
     "fair_scenario",
+    "insured_event_loss",
     "library_parameters",
     "library_scenarios",
     "load_model",
     "model_schema",
+    "parse_located_yaml",
     "quantify",
     "quantify_text",
+    "read_severity",
+    "read_terms",
+    "recoverable_amount",
     "scenario_names",
     "scenario_titles",
     "sources",

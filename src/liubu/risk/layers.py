@@ -60,16 +60,13 @@ class ComponentLayer:
 
     def recoverable(self, drawn: FloatArray) -> FloatArray:
         """Z for draws of the base variable (vectorised)."""
-        a, w = self.money_per_unit, self.waiting
-        if a == 0.0:
-            return np.zeros_like(drawn)
-        if self.qualifying:
-            covered = np.where(drawn > w, a * drawn, 0.0)
-        elif w > 0:
-            covered = a * np.maximum(drawn - w, 0.0)
-        else:
-            covered = a * drawn
-        return np.minimum(covered, self.cap) if math.isfinite(self.cap) else covered
+        return recoverable_amount(
+            drawn,
+            money_per_unit=self.money_per_unit,
+            waiting=self.waiting,
+            qualifying=self.qualifying,
+            cap=self.cap,
+        )
 
     def cdf(self, z: npt.ArrayLike) -> FloatArray:
         """P(Z ≤ z)."""
@@ -168,6 +165,52 @@ class ComponentLayer:
     @property
     def second_moment(self) -> float:
         return self.limited_moment(2)
+
+
+ArrayOrFloat = FloatArray | float
+
+
+def recoverable_amount(
+    drawn: FloatArray,
+    *,
+    money_per_unit: ArrayOrFloat,
+    waiting: ArrayOrFloat,
+    qualifying: bool | npt.NDArray[np.bool_],
+    cap: ArrayOrFloat,
+) -> FloatArray:
+    """Z = min(a·(B − w)⁺, L) (time deductible) or min(a·B, L)·1{B > w} (qualifying period).
+
+    The one place a coverage's terms turn draws into recoverable CNY, for pricing (one layer:
+    scalar terms) and for the book (one row per policy hit: each parameter may be an array that
+    broadcasts against ``drawn``). ``money_per_unit`` is a = r·(1 − c), ``waiting`` is w in the
+    drawn unit (0 outside business interruption) and ``cap`` the sublimit L (may be ∞).
+    """
+    if np.ndim(qualifying) == 0:
+        if np.ndim(money_per_unit) == 0 and money_per_unit == 0.0:
+            return np.zeros_like(drawn)
+        if qualifying:
+            covered = np.where(drawn > waiting, money_per_unit * drawn, 0.0)
+        elif np.ndim(waiting) > 0 or waiting > 0:
+            covered = money_per_unit * np.maximum(drawn - waiting, 0.0)
+        else:
+            covered = money_per_unit * drawn
+    else:
+        late = money_per_unit * np.maximum(drawn - waiting, 0.0)
+        whole = np.where(drawn > waiting, money_per_unit * drawn, 0.0)
+        covered = np.where(qualifying, whole, late)
+    if np.ndim(cap) == 0 and not math.isfinite(cap):
+        return np.asarray(covered, dtype=np.float64)
+    return np.asarray(np.minimum(covered, cap), dtype=np.float64)
+
+
+def insured_event_loss(recoverable_sum: FloatArray, retention: ArrayOrFloat) -> FloatArray:
+    """I = (Σ_c Z_c − R)⁺: one retention per event across its coverages (array or scalar R)."""
+    return np.asarray(np.maximum(recoverable_sum - retention, 0.0), dtype=np.float64)
+
+
+def annual_insured_loss(event_sum: FloatArray, aggregate_limit: ArrayOrFloat) -> FloatArray:
+    """min(Σ_events I, annual aggregate limit), per policy-year (array or scalar limit)."""
+    return np.asarray(np.minimum(event_sum, aggregate_limit), dtype=np.float64)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import yaml
@@ -33,7 +34,7 @@ class Located:
         return self.filename
 
     def fail(
-        self, message: str, *, code: RiskCode, path: Path, value: object = None
+        self, message: str, *, code: StrEnum, path: Path, value: object = None
     ) -> ValidationError:
         """A located error: the message ends with where it happened."""
         where = self.where(path)

@@ -34,7 +34,7 @@ import numpy.typing as npt
 from scipy import special
 
 from liubu.risk.events import Scenario
-from liubu.risk.layers import ComponentLayer
+from liubu.risk.layers import ComponentLayer, annual_insured_loss, insured_event_loss
 from liubu.risk.measures import LazyParts, LossDistribution
 from liubu.risk.model import Model
 from liubu.risk.severity import FloatArray
@@ -205,9 +205,10 @@ def _insured(
         summed = summed + recoverable[1]
         for r in recoverable[2:]:
             summed += r
-    hit = np.flatnonzero(summed > retention)
+    insured_all = insured_event_loss(summed, retention)
+    hit = np.flatnonzero(insured_all > 0.0)
     gross = summed[hit]
-    insured = gross - retention
+    insured = insured_all[hit]
     if len(recoverable) == 1:
         return _Hits(j, year[hit], insured, [insured])
     ratio = insured / gross
@@ -241,7 +242,7 @@ def _per_year(
     over = total > limit
     capped = bool(over.any())
     share = np.divide(limit, total, out=np.ones(k), where=over)  # the aggregate limit, pro rata
-    total[over] = limit
+    total = annual_insured_loss(total, limit)
     single = np.bincount(row, minlength=k) == 1
     single[over] = False
     scenario_keys, coverage_rows, coverage_keys, amounts, at = [], [], [], [], 0

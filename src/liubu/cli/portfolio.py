@@ -1,0 +1,197 @@
+"""``liubu portfolio run``: simulate a book from files under an event catalogue, print AAL ± s.e.,
+PML, TVaR and the top contributions (or JSON), optionally write Open Results Data files. Thin:
+read the files, call :func:`liubu.portfolio.run_book`, print."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from liubu.cli.context import ProgressBar, console
+from liubu.errors import ValidationError
+
+if TYPE_CHECKING:
+    from liubu.portfolio import BookResult
+
+portfolio_app = typer.Typer(
+    rich_markup_mode=None,
+    help="The book as a whole (组合累积): accumulation, PML, TVaR and contributions.",
+    no_args_is_help=True,
+)
+out = console()
+TOP = 5
+
+
+@portfolio_app.command("run")
+def run(
+    book: Annotated[
+        Path | None, typer.Option(help="Book: YAML, or CSV (see docs/portfolio.md).")
+    ] = None,
+    catalogue: Annotated[Path | None, typer.Option(help="Event catalogue YAML.")] = None,
+    years: Annotated[int, typer.Option(help="Simulated years.")] = 100_000,
+    seed: Annotated[int, typer.Option(help="Seed.")] = 20_261_207,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Dask LocalCluster workers (0: this process; default one per core)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786.")
+    ] = None,
+    block_years: Annotated[
+        int, typer.Option(help="Years per Dask task (a multiple of 1,000).")
+    ] = 10_000,
+    ylt_dir: Annotated[
+        Path | None,
+        typer.Option(help="Keep the Parquet year-loss table here (shared with the workers)."),
+    ] = None,
+    ord_dir: Annotated[
+        Path | None, typer.Option("--ord", help="Write ORD files (ELT, PLT, EPT, ALT) here.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Simulate BOOK under CATALOGUE (both, or neither for the demo book and catalogue)."""
+    from liubu import portfolio
+
+    if workers is not None and scheduler is not None:
+        raise ValidationError("Give --workers or --scheduler, not both.", field="workers")
+    if (book is None) != (catalogue is None):
+        raise ValidationError(
+            "Give both --book and --catalogue, or neither for the demo.", field="book"
+        )
+    if book is None or catalogue is None:
+        events, policies, title = portfolio.demo_catalogue(), portfolio.demo_book(), "demo book"
+    else:
+        events = portfolio.load_catalogue(catalogue)
+        policies = portfolio.load_book(book, catalogue=events)
+        title = book.name
+    with tempfile.TemporaryDirectory(prefix="liubu-ylt-") as scratch:
+        directory = str(ylt_dir) if ylt_dir is not None else scratch
+        if ylt_dir is not None:
+            ylt_dir.mkdir(parents=True, exist_ok=True)
+        with ProgressBar("simulating years", enabled=True) as report:
+            result = portfolio.run_book(
+                policies,
+                events,
+                years=years,
+                seed=seed,
+                workers=workers,
+                scheduler=scheduler,
+                block_years=block_years,
+                ylt_dir=directory,
+                progress=report,
+            )
+        written = portfolio.write_ord(result, policies, ord_dir) if ord_dir is not None else ()
+    if as_json:
+        document = _document(result)
+        document["ord_files"] = [str(p) for p in written]
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    _print(result, title)
+    if written:
+        out.print(f"ORD files written to {ord_dir}: {', '.join(p.name for p in written)}")
+
+
+def _document(result: BookResult) -> dict[str, Any]:
+    from liubu.portfolio import TAIL_RETURN_PERIODS
+
+    def parts(by: str, limit: int | None = None) -> list[dict[str, Any]]:
+        rows = result.contributions_by(by)[:limit]
+        return [
+            {
+                "key": c.key,
+                "aal": c.aal,
+                "tvar": {str(t): v for t, v in zip(TAIL_RETURN_PERIODS, c.tvar, strict=False)},
+            }
+            for c in rows
+        ]
+
+    return {
+        "settings": {
+            "years": result.years,
+            "seed": result.seed,
+            "block_years": result.block_years,
+            "seed_years": result.seed_years,
+            "policies": result.policies,
+        },
+        "events": result.events,
+        "aal": result.aal,
+        "aal_standard_error": result.aal_standard_error,
+        "sd": result.sd,
+        "ground_up_aal": result.ground_up_aal,
+        "pml": [{"return_period": r.return_period, "aep": r.aep, "oep": r.oep} for r in result.pml],
+        "curve": [
+            {"return_period": r.return_period, "aep": r.aep, "oep": r.oep} for r in result.curve
+        ],
+        "tvar": [
+            {
+                "return_period": t.return_period,
+                "level": t.level,
+                "var": t.var,
+                "tvar": t.tvar,
+                "oep_tvar": t.oep_tvar,
+            }
+            for t in result.tails
+        ],
+        "contributions": {
+            "family": parts("family"),
+            "dependency": parts("dependency"),
+            "industry": parts("industry"),
+            "region": parts("region"),
+            "policy": parts("policy", 20),
+        },
+    }
+
+
+def _money(value: float) -> str:
+    return f"¥{value:,.0f}"
+
+
+def _print(result: BookResult, title: str) -> None:
+    from rich.table import Table
+
+    head = Table(title=f"{title} — {result.policies:,} policies, {result.years:,} years")
+    head.add_column("measure")
+    head.add_column("annual insured loss", justify="right")
+    head.add_row("AAL ± s.e.", f"{_money(result.aal)} ± {_money(result.aal_standard_error)}")
+    head.add_row("sd", _money(result.sd))
+    head.add_row("ground-up AAL", _money(result.ground_up_aal))
+    for tail in result.tails:
+        head.add_row(f"TVaR {tail.level:.1%}", _money(tail.tvar))
+    out.print(head)
+    pml = Table(title="PML")
+    for column in ("1 in N years", "aggregate (AEP)", "largest event (OEP)"):
+        pml.add_column(column, justify="right")
+    for row in result.pml:
+        pml.add_row(str(row.return_period), _money(row.aep), _money(row.oep))
+    out.print(pml)
+    last = result.tails[-1] if result.tails else None
+    for by in ("dependency", "family", "industry", "region", "policy"):
+        table = Table(title=f"top contributions by {by}")
+        table.add_column(by)
+        table.add_column("AAL", justify="right")
+        if last is not None:
+            table.add_column(f"TVaR {last.level:.1%} (Euler)", justify="right")
+            table.add_column("share", justify="right")
+        names = _names(by)
+        for c in result.contributions_by(by)[:TOP]:
+            cells = [names.get(c.key, c.key), _money(c.aal)]
+            if last is not None:
+                share = c.tvar[-1] / last.tvar if last.tvar else 0.0
+                cells += [_money(c.tvar[-1]), f"{share:.1%}"]
+            table.add_row(*cells)
+        out.print(table)
+
+
+def _names(by: str) -> dict[str, str]:
+    """Industry sections and provinces by their names beside their codes."""
+    from liubu.core import industry_sections, provinces
+
+    if by == "industry":
+        return {s.code: f"{s.code} {s.zh} ({s.en})" for s in industry_sections()}
+    if by == "region":
+        return {p.region_code: f"{p.region_code} {p.zh} ({p.en})" for p in provinces()}
+    return {}
