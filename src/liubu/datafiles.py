@@ -71,6 +71,7 @@ REASON_PACKAGES = (
     "liubu.experience",
     "liubu.massissue",
     "liubu.claims",
+    "liubu.monitoring",
     "liubu.jobs",
     "liubu.bounded",
     "liubu.api",
