@@ -23,6 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 import requests
+from requests.structures import CaseInsensitiveDict
 from stix2.utils import format_datetime, parse_into_datetime
 from taxii2client.common import _HTTPConnection
 from taxii2client.exceptions import TAXIIServiceException
@@ -61,7 +62,7 @@ class TaxiiPage:
 
     number: int
     items: tuple[Observation | Rejected, ...]
-    objects: int
+    object_ids: tuple[str, ...]
     cursor: TaxiiCursor
 
 
@@ -89,39 +90,49 @@ def pull_collection(
         )
     tally = counts if counts is not None else ReadCounts()
     start = cursor or TaxiiCursor()
-    headers: dict[str, str] = {}
+    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()  # header names are case-blind
     connection = _HTTPConnection(user=user, password=password, version="2.1")
     # taxii2-client returns only the envelope; the pagination header is read by a hook.
     connection.session.hooks["response"].append(
-        lambda response, *args, **kwargs: headers.update(response.headers)
+        lambda response, *args, **kwargs: _keep(headers, response.headers)
     )
     collection = Collection(f"{url.rstrip('/')}/collections/{collection_id}/", conn=connection)
+    try:
+        yield from _pages(collection, start, page_size, headers, tally)
+    finally:
+        connection.close()
+
+
+def _pages(
+    collection: Collection,
+    start: TaxiiCursor,
+    page_size: int,
+    headers: Mapping[str, str],
+    counts: ReadCounts,
+) -> Iterator[TaxiiPage]:
+    """Follow ``next`` while the envelope says ``more``, with the same filters every time."""
     filters: dict[str, Any] = {"limit": page_size}
     if start.added_after:
         filters["added_after"] = start.added_after
     last, number, position = start.date_added_last, 0, 0
     while True:
-        envelope = _get(collection, filters, headers)
+        envelope = _get(collection, filters)
         number += 1
         objects = envelope.get("objects", [])
         items: list[Observation | Rejected] = []
         for item in objects:
             position += 1
-            items.extend(_object(position, item, tally))
+            items.extend(_object(position, item, counts))
         last = headers.get(DATE_ADDED_LAST, last) if objects else last
         more = bool(envelope.get("more")) and bool(envelope.get("next"))
-        yield TaxiiPage(number, tuple(items), len(objects), TaxiiCursor(last, finished=not more))
+        ids = tuple(str(item.get("id")) for item in objects if isinstance(item, Mapping))
+        yield TaxiiPage(number, tuple(items), ids, TaxiiCursor(last, finished=not more))
         if not more:
             return
-        filters = {"limit": page_size, "next": envelope["next"]}
-        if start.added_after:
-            filters["added_after"] = start.added_after  # the same filters with every ``next``
+        filters = {**filters, "next": envelope["next"]}
 
 
-def _get(
-    collection: Collection, filters: Mapping[str, Any], headers: dict[str, str]
-) -> Mapping[str, Any]:
-    headers.clear()
+def _get(collection: Collection, filters: Mapping[str, Any]) -> Mapping[str, Any]:
     try:
         envelope = collection.get_objects(**filters)
     except (requests.RequestException, TAXIIServiceException, ValueError) as error:
@@ -135,6 +146,12 @@ def _get(
             code=MonitoringCode.TAXII_FAILED,
         )
     return envelope
+
+
+def _keep(headers: CaseInsensitiveDict[str], received: Mapping[str, str]) -> None:
+    """Keep only the last response's headers (a page without the header must not inherit one)."""
+    headers.clear()
+    headers.update(received)
 
 
 def _object(position: int, item: object, counts: ReadCounts) -> list[Observation | Rejected]:
