@@ -124,6 +124,8 @@ class ZeekReader:
                 yield IndicatorKind.DOMAIN, row["query"]
         elif row.get("host", "-") not in _UNSET:
             host = row["host"]
-            yield host_kind(host), host
+            name, _, port = host.rpartition(":")
+            bare = name if port.isdigit() and name.count(":") == 0 else host  # drop ":8080"
+            yield host_kind(bare), bare
             uri = row.get("uri", "-")
             yield IndicatorKind.URL, f"http://{host.lower()}{uri if uri not in _UNSET else '/'}"
