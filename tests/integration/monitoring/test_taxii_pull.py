@@ -20,8 +20,10 @@ import pytest
 from taxii2client.v21 import Collection
 
 from liubu.monitoring import (
+    MonitoringCode,
     Observation,
     ReadCounts,
+    Rejected,
     TaxiiCursor,
     TaxiiPage,
     pull_collection,
@@ -55,11 +57,24 @@ def _version(item: dict[str, object]) -> str:
     return str(item.get("modified") or item["created"])
 
 
+# One object the server holds that does not validate (its pattern lacks its closing bracket).
+BROKEN = {
+    "type": "indicator",
+    "spec_version": "2.1",
+    "id": "indicator--0b1e5c5e-8a7d-4f0c-9d55-6a1f2b3c4d5e",
+    "created": "2015-05-15T09:12:16.432Z",
+    "modified": "2015-05-15T09:12:16.432Z",
+    "pattern": "[ipv4-addr:value = '192.0.2.1'",
+    "pattern_type": "stix",
+    "valid_from": "2015-05-15T09:12:16.432Z",
+}
+
+
 @pytest.fixture(scope="module")
 def objects() -> list[dict[str, object]]:
     if not BUNDLE.is_file():
         pytest.fail(f"the real STIX bundle is required: not found at {BUNDLE}")
-    return list(json.loads(BUNDLE.read_text(encoding="utf-8"))["objects"])
+    return [*json.loads(BUNDLE.read_text(encoding="utf-8"))["objects"], BROKEN]
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +162,9 @@ def test_a_pull_reads_every_object_once_page_by_page(
     assert len(pages) == math.ceil(len(objects) / PAGE) > 1
     assert Counter(read) == Counter(str(item["id"]) for item in objects)  # none lost, none twice
     assert counts.records == len(objects)
+    refused = [item for page in pages for item in page.items if isinstance(item, Rejected)]
+    assert [(r.line, r.code) for r in refused] == [(len(objects), MonitoringCode.STIX_INVALID)]
+    assert str(BROKEN["id"]) in refused[0].reason
     # The indicators give what the same bundle read from its file gives (value and rule).
     from_file = {
         (o.kind, o.value, o.rule) for o in read_events(BUNDLE) if isinstance(o, Observation)

@@ -299,3 +299,46 @@ def test_a_cve5_record_is_its_cve() -> None:
     cves = [o for o in observations if o.kind is IndicatorKind.CVE]
     assert [o.value for o in cves] == [record["cveMetadata"]["cveId"]]
     assert {o.source for o in observations} == {"cve5"}
+
+
+class _CountingStream(io.RawIOBase):
+    """A long stream (the real eve.json over and over) that counts the bytes taken from it."""
+
+    def __init__(self, content: bytes, repeats: int) -> None:
+        self.content, self.repeats, self.taken = content, repeats, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        total = len(self.content) * self.repeats
+        size = min(len(buffer), total - self.taken)
+        start = self.taken % len(self.content)
+        chunk = (self.content[start:] + self.content)[:size]
+        buffer[: len(chunk)] = chunk
+        self.taken += len(chunk)
+        return len(chunk)
+
+
+def test_reading_streams_a_long_input_rather_than_loading_it() -> None:
+    stream = _CountingStream(EVE.read_bytes(), repeats=100)  # ~350 MB if it were loaded
+    events = read_events(stream)  # type: ignore[arg-type]
+    first = [next(events) for _ in range(1000)]
+    assert all(isinstance(item, Observation) for item in first)
+    # 1,000 of the 8,924 observations of one copy: not even that copy has been read whole.
+    assert stream.taken < len(stream.content)
+
+
+def test_a_gzipped_feed_from_a_stream_reads_as_the_file() -> None:
+    whole, _ = _read(KEV)
+    zipped, _ = _read(io.BytesIO(gzip.compress(KEV.read_bytes())))
+    assert zipped == whole
+
+
+def test_a_feed_that_does_not_add_up_is_refused_with_the_loaders_reason() -> None:
+    catalogue = json.loads(KEV.read_text(encoding="utf-8"))
+    catalogue["count"] += 1
+    with pytest.raises(ValidationError) as refused:
+        list(read_events(io.BytesIO(json.dumps(catalogue).encode())))
+    assert refused.value.code == "intel.kev_count"
+    assert "liubu-feed" not in refused.value.message  # the spooled file's name stays inside
