@@ -23,11 +23,6 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import stix2
-import stix2.exceptions
-from stix2patterns.v20.pattern import Pattern as Pattern20
-from stix2patterns.v21.pattern import Pattern as Pattern21
-
 from liubu.errors import ValidationError
 from liubu.monitoring.observations import AlertSeverity, IndicatorKind, Observation, Rejected
 from liubu.monitoring.readers._build import observation
@@ -88,6 +83,10 @@ def bundle_version(bundle: Mapping[str, Any]) -> str:
 
 def validate_object(item: object, version: str) -> None:
     """Refuse an object ``stix2`` does not accept, naming its id."""
+    # Imported on first use: stix2 takes a fifth of a second, and most of liubu never reads STIX.
+    import stix2
+    import stix2.exceptions
+
     ident = item.get("id", "(no id)") if isinstance(item, Mapping) else "(not an object)"
     try:
         stix2.parse(item, allow_custom=True, version=version)
@@ -106,6 +105,9 @@ def indicator_observations(
     """The observations one (validated) object names: none unless it is a STIX indicator."""
     if item.get("type") != "indicator" or item.get("pattern_type", "stix") != "stix":
         return
+    from stix2patterns.v20.pattern import Pattern as Pattern20
+    from stix2patterns.v21.pattern import Pattern as Pattern21
+
     pattern = (Pattern20 if version == "2.0" else Pattern21)(item["pattern"])
     seen_at = parse_iso_time(str(item.get("modified") or item["created"]))
     evidence = {

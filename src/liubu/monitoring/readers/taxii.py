@@ -20,20 +20,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
-
-import requests
-from requests.structures import CaseInsensitiveDict
-from stix2.utils import format_datetime, parse_into_datetime
-from taxii2client.common import _HTTPConnection
-from taxii2client.exceptions import TAXIIServiceException
-from taxii2client.v21 import Collection
+from typing import TYPE_CHECKING, Any
 
 from liubu.errors import ValidationError
 from liubu.monitoring.observations import Observation, Rejected
 from liubu.monitoring.readers._source import ReadCounts
 from liubu.monitoring.readers.stix import indicator_observations, validate_object
 from liubu.monitoring.reasons import MonitoringCode
+
+if TYPE_CHECKING:
+    from requests.structures import CaseInsensitiveDict
+    from taxii2client.v21 import Collection
 
 DATE_ADDED_LAST = "X-TAXII-Date-Added-Last"
 DEFAULT_PAGE_SIZE = 100
@@ -52,6 +49,8 @@ class TaxiiCursor:
         """What the next pull sends as ``added_after`` (see the module's docstring)."""
         if self.date_added_last is None or self.finished:
             return self.date_added_last
+        from stix2.utils import format_datetime, parse_into_datetime
+
         instant = parse_into_datetime(self.date_added_last)
         return str(format_datetime(instant - timedelta(microseconds=1)))
 
@@ -90,6 +89,11 @@ def pull_collection(
         )
     tally = counts if counts is not None else ReadCounts()
     start = cursor or TaxiiCursor()
+    # Imported on first use (with requests), as stix2 is: most of liubu never pulls TAXII.
+    from requests.structures import CaseInsensitiveDict
+    from taxii2client.common import _HTTPConnection
+    from taxii2client.v21 import Collection
+
     headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()  # header names are case-blind
     connection = _HTTPConnection(user=user, password=password, version="2.1")
     # taxii2-client returns only the envelope; the pagination header is read by a hook.
@@ -133,6 +137,9 @@ def _pages(
 
 
 def _get(collection: Collection, filters: Mapping[str, Any]) -> Mapping[str, Any]:
+    import requests
+    from taxii2client.exceptions import TAXIIServiceException
+
     try:
         envelope = collection.get_objects(**filters)
     except (requests.RequestException, TAXIIServiceException, ValueError) as error:
