@@ -342,3 +342,26 @@ def test_a_feed_that_does_not_add_up_is_refused_with_the_loaders_reason() -> Non
         list(read_events(io.BytesIO(json.dumps(catalogue).encode())))
     assert refused.value.code == "intel.kev_count"
     assert "liubu-feed" not in refused.value.message  # the spooled file's name stays inside
+
+
+class _Trickle(io.RawIOBase):
+    """A stream that hands out a few bytes per read, as a slow network body does."""
+
+    def __init__(self, content: bytes, step: int = 7) -> None:
+        self.content, self.step, self.at = content, step, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        chunk = self.content[self.at : self.at + min(self.step, len(buffer))]
+        buffer[: len(chunk)] = chunk
+        self.at += len(chunk)
+        return len(chunk)
+
+
+@pytest.mark.parametrize("path", [EVE, FEODO, ZEEK / "005-zeek-scenario-malicious" / "dns.log"])
+def test_a_trickling_gzipped_stream_is_detected_and_read_as_the_file(path: Path) -> None:
+    stream = _Trickle(gzip.compress(path.read_bytes()))
+    assert _read(stream) == _read(path)
+    assert not stream.closed  # the caller's stream is the caller's to close

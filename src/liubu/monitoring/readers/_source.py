@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, cast
 
 from liubu.errors import ValidationError
 from liubu.monitoring.observations import Rejected
@@ -47,34 +47,58 @@ class ReadCounts:
 
 
 @contextmanager
-def open_binary(source: Source) -> Iterator[IO[bytes]]:
-    """``source`` as a buffered binary stream, decompressed when it starts with gzip's magic."""
+def open_binary(source: Source) -> Iterator[tuple[bytes, IO[bytes]]]:
+    """``source``'s first :data:`PEEK_BYTES` (decompressed) for format detection, and a buffered
+    stream of all of it from the start; gzip is told by its magic bytes. A caller's stream is
+    read, never closed (its owner closes it)."""
     if isinstance(source, str | Path):
-        with Path(source).open("rb") as handle, _unzipped(handle) as stream:
-            yield stream
+        with Path(source).open("rb") as handle, _unzipped(handle) as opened:
+            yield opened
     else:
-        with _unzipped(source) as stream:
-            yield stream
+        with _unzipped(source) as opened:
+            yield opened
 
 
 @contextmanager
-def _unzipped(raw: IO[bytes]) -> Iterator[IO[bytes]]:
-    buffered = io.BufferedReader(raw, PEEK_BYTES)  # type: ignore[type-var]
-    try:
-        if buffered.peek(2)[:2] == _GZIP_MAGIC:
-            with gzip.GzipFile(fileobj=buffered, mode="rb") as unzipped:
-                yield io.BufferedReader(unzipped, PEEK_BYTES)
-        else:
-            yield buffered
-    finally:
-        # Hand the caller's stream back unclosed (a request body): its owner closes it.
-        with contextlib.suppress(ValueError):
-            buffered.detach()
+def _unzipped(raw: IO[bytes]) -> Iterator[tuple[bytes, IO[bytes]]]:
+    magic = _read_up_to(raw, len(_GZIP_MAGIC))
+    stream: IO[bytes] = io.BufferedReader(_Rejoined(magic, raw), PEEK_BYTES)
+    with contextlib.ExitStack() as closing:
+        if magic == _GZIP_MAGIC:
+            stream = cast("IO[bytes]", closing.enter_context(gzip.GzipFile(fileobj=stream)))
+        head = _read_up_to(stream, PEEK_BYTES)
+        yield head, io.BufferedReader(_Rejoined(head, stream), PEEK_BYTES)
 
 
-def peek(stream: IO[bytes]) -> bytes:
-    """The start of the stream (up to :data:`PEEK_BYTES`), left unread for the reader."""
-    return stream.peek(PEEK_BYTES)[:PEEK_BYTES]  # type: ignore[attr-defined, no-any-return]
+def _read_up_to(stream: IO[bytes], size: int) -> bytes:
+    """Up to ``size`` bytes, fewer only at the end (a raw stream may return less per read)."""
+    parts: list[bytes] = []
+    wanted = size
+    while wanted > 0 and (part := stream.read(wanted)):
+        parts.append(part)
+        wanted -= len(part)
+    return b"".join(parts)
+
+
+class _Rejoined(io.RawIOBase):
+    """The bytes already taken from the start of a stream, then the rest of it."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size] = self._head[:size]
+            self._head = self._head[size:]
+            return size
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def numbered_lines(stream: IO[bytes]) -> Iterator[tuple[int, str | Rejected]]:

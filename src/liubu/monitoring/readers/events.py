@@ -31,7 +31,6 @@ from liubu.monitoring.readers._source import (
     json_object,
     numbered_lines,
     open_binary,
-    peek,
     read_document,
 )
 from liubu.monitoring.readers.feeds import FEEDS, read_kev_csv
@@ -80,10 +79,10 @@ def read_events(
     given, is filled in as the read goes. An unknown or undetectable format is refused with a
     ValidationError naming the formats known; so is a whole document that does not validate."""
     tally = counts if counts is not None else ReadCounts()
-    with open_binary(source) as stream:
-        chosen: EventFormat | str = _format(format)
+    chosen: EventFormat | str = _format(format)
+    with open_binary(source) as (start, stream):
         if chosen is EventFormat.AUTO:
-            chosen = detect(peek(stream))
+            chosen = detect(start)
         if chosen in (EventFormat.SURICATA, EventFormat.OCSF, EventFormat.ZEEK, EventFormat.FEODO):
             items = _lines(EventFormat(chosen), stream, provider, tally)
         else:
