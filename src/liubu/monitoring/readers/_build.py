@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from liubu.monitoring.observations import AlertSeverity, IndicatorKind, Observation
+from liubu.monitoring.observations import AlertSeverity, IndicatorKind, Observation, normalise
 from liubu.monitoring.readers._source import clip, fingerprint
 
 
@@ -45,28 +45,16 @@ def observation(
 ) -> Observation:
     """One observation; ``record`` is the stable key of the source record its fingerprint
     hashes with the normalised value. Raises ValidationError for a malformed value."""
-    if kind is IndicatorKind.URL:
-        value = url_spelling(value)
-    normal = Observation(
+    spelled = normalise(kind, url_spelling(value) if kind is IndicatorKind.URL else value)
+    return Observation(
         kind=kind,
-        value=value,
+        value=spelled,
         source=source,
         rule=clip(rule, 200),
         severity=severity,
         seen_at=seen_at,
-        fingerprint="pending",
+        # The normalised value is hashed, so two spellings of one indicator in a record agree.
+        fingerprint=fingerprint(source, record, f"{kind.value}:{spelled}"),
         evidence={clip(k, 64): clip(v) for k, v in evidence.items() if v not in (None, "")},
-        provider=provider,
-    )
-    # Hash the normalised value, so two spellings of one indicator in one record agree.
-    return Observation(
-        kind=normal.kind,
-        value=normal.value,
-        source=normal.source,
-        rule=normal.rule,
-        severity=normal.severity,
-        seen_at=normal.seen_at,
-        fingerprint=fingerprint(source, record, f"{kind.value}:{normal.value}"),
-        evidence=normal.evidence,
         provider=provider,
     )

@@ -166,8 +166,10 @@ def fingerprint(source: str, record: str, value: str) -> str:
 
 
 def canonical_json(record: object) -> str:
-    """One spelling of a JSON record whatever its key order or spacing (fingerprints hash it)."""
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The SHA-256 of one spelling of a JSON record, whatever its key order or spacing: the
+    record key fingerprints hash (computed once per event, not once per indicator)."""
+    text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def parse_iso_time(text: str) -> datetime:

@@ -17,7 +17,8 @@ info, 2 Low → low, 3 Medium → medium, 4 High → high, 5 Critical → critic
 OCSF ``timestamp_t``: milliseconds since the Unix epoch.
 
 Rule: ``ocsf:<class_uid>:<finding_info.uid>`` for findings (``metadata.uid`` when there is no
-finding uid), ``ocsf:4001`` for network activity. Fingerprint: the canonical JSON of the event.
+finding uid), ``ocsf:4001`` for network activity. Fingerprint: the hash of the event's
+canonical JSON.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ observation of ``dns.rrname`` (severity info, rule ``suricata:dns``): a lookup o
 domain from an insured network is worth matching, and the name is in the event as asked. Every
 other event type (``flow``, ``stats``, ``dhcp``, …) is skipped and counted.
 
-Fingerprint: the canonical JSON of the whole event (sorted keys, no spacing) with the
+Fingerprint: the hash of the whole event's canonical JSON (sorted keys, no spacing) with the
 indicator's normalised value — the same event sent twice gives the same fingerprints.
 """
 
