@@ -72,6 +72,7 @@ REASON_PACKAGES = (
     "liubu.massissue",
     "liubu.portfolio",
     "liubu.claims",
+    "liubu.monitoring",
     "liubu.jobs",
     "liubu.bounded",
     "liubu.api",

@@ -118,8 +118,10 @@ PINNED = {
         "undecided_appeals", "upload_evidence", "worksheet_step", "worksheet_steps",
     ],
     "monitoring": [
-        "MAX_EVIDENCE_CHARS", "MAX_EVIDENCE_FIELDS", "AlertSeverity", "IndicatorKind",
-        "Observation", "Rejected", "normalise",
+        "MAX_DOCUMENT_BYTES", "MAX_EVIDENCE_CHARS", "MAX_EVIDENCE_FIELDS", "MAX_LINE_BYTES",
+        "AlertSeverity", "EventFormat", "IndicatorKind", "MonitoringCode", "Observation",
+        "ReadCounts", "Rejected", "TaxiiCursor", "TaxiiPage", "normalise", "pull_collection",
+        "read_events",
     ],
     "portfolio": [
         "CSV_COLUMNS", "DEFAULT_BLOCK_YEARS", "FAMILY_KINDS", "PML_RETURN_PERIODS",

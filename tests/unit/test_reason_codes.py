@@ -39,6 +39,7 @@ CODED = {
     "jobs": "JobsCode",
     "massissue": "MassissueCode",
     "portfolio": "PortfolioCode",
+    "monitoring": "MonitoringCode",
     "products": "ProductsCode",
     "risk": "RiskCode",
     "underwriting": "UnderwritingCode",

@@ -1,0 +1,35 @@
+"""Reason codes of ``liubu.monitoring``: the ``code`` of every error and refused line it reports.
+
+Stable codes that API and CLI clients switch on. Add new codes; never rename or reuse one. Their
+Chinese and English titles live in ``data/reasons.yaml`` and are read once per process.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from liubu.datafiles import reason_title
+
+
+class MonitoringCode(StrEnum):
+    """Stable codes of this package's rules. Add new codes; never rename or reuse one."""
+
+    UNKNOWN_FORMAT = "monitoring.unknown_format"
+    LINE_TOO_LONG = "monitoring.line_too_long"
+    ENCODING = "monitoring.encoding"
+    JSON_SYNTAX = "monitoring.json_syntax"
+    NOT_AN_OBJECT = "monitoring.not_an_object"
+    MISSING_FIELD = "monitoring.missing_field"
+    BAD_VALUE = "monitoring.bad_value"
+    BAD_TIME = "monitoring.bad_time"
+    ZEEK_HEADER = "monitoring.zeek_header"
+    FEED_INVALID = "monitoring.feed_invalid"
+    STIX_INVALID = "monitoring.stix_invalid"
+    STIX_VERSION = "monitoring.stix_version"
+    TOO_LARGE = "monitoring.too_large"
+    TAXII_FAILED = "monitoring.taxii_failed"
+
+
+def message(code: MonitoringCode, lang: str) -> str:
+    """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
+    return reason_title("liubu.monitoring", code, lang)
