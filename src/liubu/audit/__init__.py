@@ -1,4 +1,5 @@
-"""The hash-chained audit log: pure chain computation and verification."""
+"""The hash-chained audit log: pure chain computation and verification, and the names of its
+codes in Chinese and English."""
 
 from liubu.audit.chain import (
     GENESIS,
@@ -11,15 +12,21 @@ from liubu.audit.chain import (
     state_digest,
     verify_chain,
 )
+from liubu.audit.names import Lang, NamedCode, action_name, entity_name, named_actions
 
 __all__ = [
     "GENESIS",
     "AuditEvent",
     "ChainProblem",
     "ChainReport",
+    "Lang",
+    "NamedCode",
     "Tamper",
+    "action_name",
     "audit_key",
+    "entity_name",
     "event_hash",
+    "named_actions",
     "state_digest",
     "verify_chain",
 ]
