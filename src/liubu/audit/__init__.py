@@ -12,7 +12,14 @@ from liubu.audit.chain import (
     state_digest,
     verify_chain,
 )
-from liubu.audit.names import Lang, NamedCode, action_name, entity_name, named_actions
+from liubu.audit.names import (
+    Lang,
+    NamedCode,
+    action_name,
+    entity_name,
+    named_actions,
+    named_entities,
+)
 
 __all__ = [
     "GENESIS",
@@ -27,6 +34,7 @@ __all__ = [
     "entity_name",
     "event_hash",
     "named_actions",
+    "named_entities",
     "state_digest",
     "verify_chain",
 ]

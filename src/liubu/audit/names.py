@@ -69,6 +69,14 @@ def action_name(action: str, lang: Lang) -> str:
     return action
 
 
+def named_entities(lang: Lang) -> list[NamedCode]:
+    """Every named entity type, for choosing one: the audited tables, then the other types."""
+    words = _vocabulary()
+    return [
+        NamedCode(code, name[lang]) for code, name in {**words.tables, **words.entities}.items()
+    ]
+
+
 def named_actions(lang: Lang) -> list[NamedCode]:
     """Every named action, for choosing one: each table's prefix (all its writes) then its three
     writes, then the explicit events by code."""

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import liubu
-from liubu.audit import action_name, entity_name, named_actions
+from liubu.audit import action_name, entity_name, named_actions, named_entities
 from liubu.jobs import JobState
 from liubu.store.orm import MAPPED
 
@@ -185,3 +185,12 @@ def test_the_choices_offer_every_named_action_once(lang: str) -> None:
     assert set(actions) <= set(offered)
     assert {f"{t}." for t in _audited_tables()} <= set(offered)
     assert all(c.name != c.code for c in named_actions(lang))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_entity_choices_offer_every_entity_type_once(lang: str) -> None:
+    _, entities = _explicit()
+    offered = [c.code for c in named_entities(lang)]  # type: ignore[arg-type]
+    assert len(offered) == len(set(offered))
+    assert {*_audited_tables(), *entities} <= set(offered)
+    assert all(c.name == entity_name(c.code, lang) != c.code for c in named_entities(lang))  # type: ignore[arg-type]
