@@ -92,6 +92,13 @@ def test_the_trail_reads_in_the_readers_language(page: Page, site: str) -> None:
     assert not any(text == code for code, text in shown)
     entities = page.locator("[data-testid=events] tr[data-seq] [data-entity-type] span")
     assert not [t for t in entities.all_inner_texts() if re.fullmatch(r"[a-z_]+", t)]
+    # The demo's loaders and the platform itself are named, not shown by their ids.
+    actors = page.locator("[data-testid=events] tr[data-seq] [data-actor]").evaluate_all(
+        "cs => cs.map(c => [c.dataset.actor, c.innerText.trim()])"
+    )
+    assert {"system", "demo"} <= {actor for actor, _ in actors}
+    assert {text for actor, text in actors if actor == "system"} == {"系统"}
+    assert {text for actor, text in actors if actor == "demo"} == {"演示数据加载"}
 
     # The demo's sign-ins (the admin's own among them), found by their code, read 登录.
     page.fill("[data-testid=filters] input[name=action]", "auth.signed_in")

@@ -70,8 +70,8 @@ PINNED = {
     ],
     "audit": [
         "GENESIS", "AuditEvent", "ChainProblem", "ChainReport", "Lang", "NamedCode", "Tamper",
-        "action_name", "audit_key", "entity_name", "event_hash", "named_actions", "named_entities",
-        "state_digest", "verify_chain",
+        "action_name", "actor_name", "audit_key", "entity_name", "event_hash", "named_actions",
+        "named_entities", "state_digest", "verify_chain",
     ],
     "statistics": [
         "ENTERPRISE_DIMENSIONS", "MIN_INSUREDS", "OTHER", "PERSONAL_DIMENSIONS", "Figures",

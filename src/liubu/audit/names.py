@@ -9,6 +9,8 @@ a code the file does not name is shown as itself, never refused: the trail outli
 'Product · created'
 >>> entity_name("claim_reserves", "zh")
 '赔案准备金'
+>>> actor_name("system", "zh")
+'系统'
 >>> action_name("no_such.thing", "zh")
 'no_such.thing'
 """
@@ -41,12 +43,15 @@ class _Vocabulary:
     entities: Mapping[str, Mapping[str, str]]
     verbs: Mapping[str, Mapping[str, str]]
     events: Mapping[str, Mapping[str, str]]
+    actors: Mapping[str, Mapping[str, str]]
 
 
 @cache
 def _vocabulary() -> _Vocabulary:
     data = packaged_yaml("liubu.audit", "data", "names.yaml")
-    return _Vocabulary(data["tables"], data["entities"], data["verbs"], data["events"])
+    return _Vocabulary(
+        data["tables"], data["entities"], data["verbs"], data["events"], data["actors"]
+    )
 
 
 def entity_name(entity_type: str, lang: Lang) -> str:
@@ -54,6 +59,13 @@ def entity_name(entity_type: str, lang: Lang) -> str:
     words = _vocabulary()
     found = words.tables.get(entity_type) or words.entities.get(entity_type)
     return found[lang] if found is not None else entity_type
+
+
+def actor_name(actor_id: str, lang: Lang) -> str | None:
+    """The name of an actor that is no user (``system``, ``anonymous``, a loader), else None:
+    a user's id is named by the accounts, not here."""
+    found = _vocabulary().actors.get(actor_id)
+    return found[lang] if found is not None else None
 
 
 def action_name(action: str, lang: Lang) -> str:

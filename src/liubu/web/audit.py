@@ -46,6 +46,14 @@ def _day_start(day: date | None, *, next_day: bool = False) -> datetime | None:
     return datetime.combine(day + timedelta(days=1 if next_day else 0), time(), SHANGHAI)
 
 
+def _actor(actor_id: str, users: dict[str, str], lang: audit.Lang) -> str:
+    """A user's name, an actor's that is no user (系统…), else the start of an unknown id."""
+    named = users.get(actor_id) or audit.actor_name(actor_id, lang)
+    if named is not None:
+        return named
+    return actor_id if len(actor_id) <= 8 else actor_id[:8] + "…"
+
+
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(
     request: Request,
@@ -99,6 +107,7 @@ def audit_page(
         report=report,
         times={e.seq: datetime.fromisoformat(e.occurred_at) for e in events},
         # The codes named in the reader's language; the page keeps each code beside its name.
+        actors={e.actor_id: _actor(e.actor_id, users, lang) for e in events},
         action_names={e.action: audit.action_name(e.action, lang) for e in events},
         entity_names={e.entity_type: audit.entity_name(e.entity_type, lang) for e in events},
         action_choices=audit.named_actions(lang),

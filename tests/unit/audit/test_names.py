@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import liubu
-from liubu.audit import action_name, entity_name, named_actions, named_entities
+from liubu.audit import action_name, actor_name, entity_name, named_actions, named_entities
 from liubu.jobs import JobState
 from liubu.store.orm import MAPPED
 
@@ -116,6 +116,28 @@ def _explicit() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(actions), frozenset(entities)
 
 
+def _fixed_actors() -> set[str]:
+    """Actor ids written as literals: an audit record's ``actor_id``, a principal's ``user_id``
+    and the ``name`` of a principal acting in a tenant (with that parameter's default)."""
+    found: set[str] = set()
+    for path in sorted(SOURCES.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name == "acting_in":
+                found |= {d.value for d in node.args.kw_defaults if isinstance(d, ast.Constant)}
+            if not isinstance(node, ast.Call):
+                continue
+            called = ast.unparse(node.func).rsplit(".", 1)[-1]
+            wanted = {"record": "actor_id", "Principal": "user_id", "acting_in": "name"}.get(called)
+            found |= {
+                k.value.value
+                for k in node.keywords
+                if k.arg == wanted
+                and isinstance(k.value, ast.Constant)
+                and isinstance(k.value.value, str)
+            }
+    return found
+
+
 def _audited_tables() -> list[str]:
     return sorted(table.name for table in MAPPED.values())
 
@@ -194,3 +216,11 @@ def test_the_entity_choices_offer_every_entity_type_once(lang: str) -> None:
     assert len(offered) == len(set(offered))
     assert {*_audited_tables(), *entities} <= set(offered)
     assert all(c.name == entity_name(c.code, lang) != c.code for c in named_entities(lang))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_actor_that_is_no_user_has_a_name(lang: str) -> None:
+    actors = _fixed_actors()
+    assert {"system", "anonymous", "demo"} <= actors  # the collector finds each kind
+    assert [a for a in sorted(actors) if not actor_name(a, lang)] == []
+    assert actor_name("a-user-id", lang) is None
