@@ -38,6 +38,13 @@ def test_an_admin_reads_only_its_tenant_filtered_and_paged(api: Api, platform: P
     ).json()
     assert by_prefix == created
     assert {e["entity_id"] for e in by_prefix if e["entity_type"] == "enterprises"} >= mine
+    # The codes stay; their names ride beside them, in both languages.
+    registered = [e for e in by_prefix if e["action"] == "enterprises.created"]
+    assert {e["entity_id"] for e in registered} == mine
+    assert {(e["action_name_zh"], e["action_name_en"]) for e in registered} == {
+        ("企业档案 · 新建", "Enterprise profile · created")
+    }
+    assert {e["entity_type_name_zh"] for e in registered} == {"企业档案"}
     one = sorted(mine)[0]
     by_entity = api.client.get(
         "/api/audit/events", params={"entity_id": one}, headers=headers

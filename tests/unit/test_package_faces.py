@@ -69,8 +69,9 @@ PINNED = {
         "untrust_ca", "update_task", "verify_asset", "waive_finding",
     ],
     "audit": [
-        "GENESIS", "AuditEvent", "ChainProblem", "ChainReport", "Tamper", "audit_key",
-        "event_hash", "state_digest", "verify_chain",
+        "GENESIS", "AuditEvent", "ChainProblem", "ChainReport", "Lang", "NamedCode", "Tamper",
+        "action_name", "actor_name", "audit_key", "entity_name", "event_hash", "named_actions",
+        "named_entities", "state_digest", "verify_chain",
     ],
     "statistics": [
         "ENTERPRISE_DIMENSIONS", "MIN_INSUREDS", "OTHER", "PERSONAL_DIMENSIONS", "Figures",

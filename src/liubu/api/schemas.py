@@ -143,6 +143,10 @@ class AuditEventPublic(BaseModel):
     action: str
     entity_type: str
     entity_id: str
+    action_name_zh: str = Field(description="What the action did, in Chinese (else its code).")
+    action_name_en: str = Field(description="What the action did, in English (else its code).")
+    entity_type_name_zh: str
+    entity_type_name_en: str
 
 
 class DeclarationsIn(BaseModel):

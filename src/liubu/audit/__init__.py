@@ -1,4 +1,5 @@
-"""The hash-chained audit log: pure chain computation and verification."""
+"""The hash-chained audit log: pure chain computation and verification, and the names of its
+codes in Chinese and English."""
 
 from liubu.audit.chain import (
     GENESIS,
@@ -11,15 +12,31 @@ from liubu.audit.chain import (
     state_digest,
     verify_chain,
 )
+from liubu.audit.names import (
+    Lang,
+    NamedCode,
+    action_name,
+    actor_name,
+    entity_name,
+    named_actions,
+    named_entities,
+)
 
 __all__ = [
     "GENESIS",
     "AuditEvent",
     "ChainProblem",
     "ChainReport",
+    "Lang",
+    "NamedCode",
     "Tamper",
+    "action_name",
+    "actor_name",
     "audit_key",
+    "entity_name",
     "event_hash",
+    "named_actions",
+    "named_entities",
     "state_digest",
     "verify_chain",
 ]

@@ -10,13 +10,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from liubu import accounts
+from liubu import accounts, audit
 from liubu.accounts import MAX_AUDIT_PAGE, AccountsCode, AuditFilter
 from liubu.errors import ValidationError
 from liubu.requests import PlatformDep
 from liubu.web.display import SHANGHAI
 from liubu.web.nav import require_page
-from liubu.web.rendering import render
+from liubu.web.rendering import language_of, render
 from liubu.web.security import WebPrincipal
 
 router = APIRouter(include_in_schema=False)
@@ -44,6 +44,14 @@ def _day_start(day: date | None, *, next_day: bool = False) -> datetime | None:
     if day is None:
         return None
     return datetime.combine(day + timedelta(days=1 if next_day else 0), time(), SHANGHAI)
+
+
+def _actor(actor_id: str, users: dict[str, str], lang: audit.Lang) -> str:
+    """A user's name, an actor's that is no user (系统…), else the start of an unknown id."""
+    named = users.get(actor_id) or audit.actor_name(actor_id, lang)
+    if named is not None:
+        return named
+    return actor_id if len(actor_id) <= 8 else actor_id[:8] + "…"
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -85,6 +93,7 @@ def audit_page(
         "until": last.isoformat() if last else "",
     }
     older = events[-1].seq if len(events) == PAGE else None
+    lang: audit.Lang = "zh" if language_of(request) == "zh_CN" else "en"
     return render(
         request,
         "audit.html",
@@ -97,4 +106,10 @@ def audit_page(
         older={k: v for k, v in filters.items() if v} | {"before_seq": older} if older else None,
         report=report,
         times={e.seq: datetime.fromisoformat(e.occurred_at) for e in events},
+        # The codes named in the reader's language; the page keeps each code beside its name.
+        actors={e.actor_id: _actor(e.actor_id, users, lang) for e in events},
+        action_names={e.action: audit.action_name(e.action, lang) for e in events},
+        entity_names={e.entity_type: audit.entity_name(e.entity_type, lang) for e in events},
+        action_choices=audit.named_actions(lang),
+        entity_choices=audit.named_entities(lang),
     )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from liubu import accounts
+from liubu import accounts, audit
 from liubu.accounts import MAX_AUDIT_PAGE, AuditFilter
 from liubu.api.deps import UowDep
 from liubu.api.schemas import AuditEventPublic
@@ -42,4 +42,19 @@ def list_audit_events(
         limit=limit,
     )
     events = accounts.audit_trail(uow, query)
-    return [AuditEventPublic.model_validate(e, from_attributes=True) for e in events]
+    return [
+        AuditEventPublic(
+            seq=e.seq,
+            occurred_at=e.occurred_at,
+            tenant_id=e.tenant_id,
+            actor_id=e.actor_id,
+            action=e.action,
+            entity_type=e.entity_type,
+            entity_id=e.entity_id,
+            action_name_zh=audit.action_name(e.action, "zh"),
+            action_name_en=audit.action_name(e.action, "en"),
+            entity_type_name_zh=audit.entity_name(e.entity_type, "zh"),
+            entity_type_name_en=audit.entity_name(e.entity_type, "en"),
+        )
+        for e in events
+    ]
