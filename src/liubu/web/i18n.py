@@ -92,6 +92,8 @@ def _values(detail: dict[str, object], message: str) -> list[str]:
     for key, value in detail.items():
         if key == "field":  # a form field's internal name is a code, not what the reader typed
             continue
+        if key.endswith("_ref") or (key == "value" and str(detail.get("field")).endswith("_ref")):
+            continue  # an internal reference (insurer/code@version): the form offered it by name
         items = value if isinstance(value, list | tuple) else [value]
         for item in items:
             text = str(item)

@@ -49,3 +49,15 @@ def test_an_uncoded_refusal_gets_a_chinese_sentence_for_its_kind() -> None:
 def test_a_message_already_in_chinese_is_kept() -> None:
     localized = ValidationError("模型文件大于 256 KB。", field="model")
     assert error_text(localized, "zh_CN") == "模型文件大于 256 KB。"
+
+
+def test_an_internal_reference_is_not_shown_in_chinese() -> None:
+    # a product chosen by name on the form: its reference (insurer/code@version) is a code
+    wrong = ValidationError(
+        "cankao-pc/supply-chain-cyber@1 is not a group product.",
+        field="product_ref",
+        value="cankao-pc/supply-chain-cyber@1",
+    )
+    shown = error_text(wrong, "zh_CN")
+    assert "cankao-pc" not in shown
+    assert "@1" not in shown
