@@ -118,8 +118,12 @@ PINNED = {
         "undecided_appeals", "upload_evidence", "worksheet_step", "worksheet_steps",
     ],
     "monitoring": [
-        "MAX_EVIDENCE_CHARS", "MAX_EVIDENCE_FIELDS", "AlertSeverity", "IndicatorKind",
-        "Observation", "Rejected", "normalise",
+        "ACTIVE_STATUSES", "DEDUP_WINDOW", "FINGERPRINT_RETENTION", "MAX_BATCH",
+        "MAX_EVIDENCE_CHARS", "MAX_EVIDENCE_FIELDS", "Alert", "AlertCandidate", "AlertSeverity",
+        "AlertStatus", "AssetKind", "IndicatorKind", "IngestResult", "InsuredPolicy", "MatchKind",
+        "MonitoringRepository", "MonitoringUnitOfWork", "Observation", "Rejected", "WatchIndex",
+        "WatchedAsset", "host_asset", "list_alerts", "match", "normalise", "observation_from_json",
+        "observation_key", "read_observation_lines", "record_observations", "watchlist",
     ],
     "portfolio": [],
 }  # fmt: skip
