@@ -81,7 +81,9 @@ def test_a_name_under_a_watched_domain_matches_it_and_a_lookalike_does_not() -> 
 
 
 def test_a_url_matches_by_its_host() -> None:
-    index = WatchIndex([_asset(AssetKind.DOMAIN, "example.cn"), _asset(AssetKind.IPV4, "192.0.2.7")])
+    index = WatchIndex(
+        [_asset(AssetKind.DOMAIN, "example.cn"), _asset(AssetKind.IPV4, "192.0.2.7")]
+    )
     hosts = list(match([_seen(IndicatorKind.URL, "http://shop.example.cn/login")], index))
     assert [c.asset.value for c in hosts] == ["example.cn"]
     addresses = list(match([_seen(IndicatorKind.URL, "https://192.0.2.7:8443/x")], index))
