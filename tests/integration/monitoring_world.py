@@ -48,7 +48,7 @@ def insurer_staff(platform: Platform, role: Role) -> Principal:
         return accounts.principal_for(user, organisation)
 
 
-def build_world(platform: Platform, *, serial: int = 1) -> World:
+def build_world(platform: Platform, *, serial: int = 1, start: date = START) -> World:
     load_reference_products(platform)
     buyer = make_tenant(
         platform, OrgKind.ENTERPRISE, f"Insured {serial}", Role.ENTERPRISE_USER
@@ -83,7 +83,7 @@ def build_world(platform: Platform, *, serial: int = 1) -> World:
             option_index=0,
             declarations=DECLARED,
             expected_version=quote.version,
-            start=START,
+            start=start,
         )
         uow.commit()
     return World(buyer, underwriter, enterprise.id, policy.id, policy.number, insured_ip)
