@@ -27,7 +27,7 @@ from itertools import accumulate
 from urllib.parse import urlsplit
 
 from liubu.errors import ValidationError
-from liubu.intel import Vulnerability, VulnerabilityIndex, parse_any_cpe
+from liubu.intel import Configuration, Cpe, Vulnerability, VulnerabilityIndex, parse_any_cpe
 from liubu.monitoring.observations import IndicatorKind, Observation
 from liubu.monitoring.records import MatchKind
 from liubu.monitoring.watched import AssetKind, WatchedAsset
@@ -75,6 +75,9 @@ class WatchIndex:
         self._addresses: dict[str, list[WatchedAsset]] = {}
         self._domains: dict[str, list[WatchedAsset]] = {}
         self._software: dict[tuple[str, str], dict[str, list[WatchedAsset]]] = {}
+        self._names: dict[str, Cpe] = {}  # by formatted name: each parsed once
+        self._by_key: dict[tuple[str, str], list[Cpe]] = {}  # filled as CVEs ask
+        parsed: dict[str, Cpe] = {}
         intervals: dict[int, list[Interval]] = {4: [], 6: []}
         size = 0
         for asset in assets:
@@ -88,9 +91,11 @@ class WatchIndex:
                 first, last = int(network.network_address), int(network.broadcast_address)
                 intervals[network.version].append((first, last, asset))
             else:
-                cpe = parse_any_cpe(asset.value)
-                by_name = self._software.setdefault((cpe.vendor, cpe.product), {})
-                by_name.setdefault(asset.value, []).append(asset)
+                cpe = parsed.get(asset.value) or parse_any_cpe(asset.value)
+                parsed[asset.value] = cpe
+                self._names[cpe.formatted] = cpe
+                by_name = self._software.setdefault(cpe.key, {})
+                by_name.setdefault(cpe.formatted, []).append(asset)
         self._networks = {version: _Networks(found) for version, found in intervals.items()}
         self._size = size
         known = () if vulnerabilities is None else vulnerabilities.vulnerabilities
@@ -131,7 +136,7 @@ class WatchIndex:
 
     def by_cpe(self, value: str) -> Iterator[tuple[WatchedAsset, MatchKind]]:
         cpe = parse_any_cpe(value)
-        for asset in self._software.get((cpe.vendor, cpe.product), {}).get(cpe.formatted, ()):
+        for asset in self._software.get(cpe.key, {}).get(cpe.formatted, ()):
             yield asset, MatchKind.CPE
 
     def by_cve(self, cve_id: str) -> tuple[tuple[str, WatchedAsset], ...]:
@@ -140,19 +145,45 @@ class WatchIndex:
         if known is not None:
             return known
         vulnerability = self._vulnerabilities.get(cve_id)
-        found: dict[tuple[str, int], tuple[str, WatchedAsset]] = {}
+        names: dict[str, None] = {}
         if vulnerability is not None and not vulnerability.rejected:
             for configuration in vulnerability.configurations:
                 for key in configuration.vulnerable_keys():
-                    for name, assets in self._software.get(key, {}).items():
-                        if configuration.vulnerable_matches(
-                            [parse_any_cpe(name)], assume_platforms=True
-                        ):
-                            for asset in assets:
-                                found[(name, id(asset))] = (name, asset)
-        hits = tuple(found.values())
+                    names.update(dict.fromkeys(self._vulnerable_names(configuration, key)))
+        hits = tuple(
+            (name, asset) for name in names for asset in self._software[self._names[name].key][name]
+        )
         self._cve_hits[cve_id] = hits
         return hits
+
+    def _vulnerable_names(self, configuration: Configuration, key: tuple[str, str]) -> list[str]:
+        """The watched names under ``key`` the configuration finds vulnerable, each judged on
+        its own as an asset is (a name never completes another's AND). A configuration of OR
+        nodes judges names independently, so all of them are evaluated in one call."""
+        cpes = self._by_key.get(key)
+        if cpes is None:
+            cpes = [self._names[name] for name in self._software.get(key, {})]
+            self._by_key[key] = cpes
+        if not cpes:
+            return []
+        if _independent(configuration):
+            found = configuration.vulnerable_matches(cpes, assume_platforms=True)
+            return [cpe.formatted for cpe in found]
+        return [
+            cpe.formatted
+            for cpe in cpes
+            if configuration.vulnerable_matches([cpe], assume_platforms=True)
+        ]
+
+
+def _independent(configuration: Configuration) -> bool:
+    """Whether the configuration's verdict on several names is the union of its verdicts on
+    each: no negation, and OR throughout (an AND could be completed by two names)."""
+    return (
+        not configuration.negate
+        and (configuration.operator == "OR" or len(configuration.nodes) == 1)
+        and all(node.operator == "OR" and not node.negate for node in configuration.nodes)
+    )
 
 
 def match(observations: Iterable[Observation], index: WatchIndex) -> Iterator[AlertCandidate]:

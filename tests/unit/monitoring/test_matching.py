@@ -9,9 +9,10 @@ import ipaddress
 import random
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
-from liubu.intel import VulnerabilityIndex, load_cve5
+from liubu.intel import VulnerabilityIndex, load_cve5, parse_any_cpe
 from liubu.monitoring import (
     AlertSeverity,
     AssetKind,
@@ -163,3 +164,39 @@ def test_host_names_are_classified_and_normalised() -> None:
     assert host_asset("2001:DB8::0:1") == (AssetKind.IPV6, "2001:db8::1")
     assert host_asset("Shop.Example.CN.") == (AssetKind.DOMAIN, "shop.example.cn")
     assert host_asset("203.0.113.9/24") == (AssetKind.CIDR, "203.0.113.0/24")
+
+
+def test_every_cve_matches_the_assets_intels_per_asset_matching_finds() -> None:
+    """On the real NVD and CVE JSON 5 data: for about 1,600 software names with versions near the
+    criteria's bounds (seeded), the watch index's CVE matches are exactly the pairs that
+    ``VulnerabilityIndex.hits`` finds asset by asset (including AND configurations)."""
+    require_shared()
+    from benchmarks.intel_bench import synthetic_assets
+
+    from liubu.intel import load_nvd
+    from tests.unit.monitoring.realdata import SHARED
+
+    responses = SHARED / "nvd_api2_nvd-go" / "responses"
+    nvd = [
+        r
+        for p in sorted([*responses.glob("cves-*.json"), *responses.glob("cve-*.json")])
+        for r in load_nvd(p).records
+    ]
+    cve5 = [
+        r for p in sorted((SHARED / "cve5_vulnrichment").rglob("CVE-*.json"))
+        for r in load_cve5(p).records
+    ]  # fmt: skip
+    intel = VulnerabilityIndex.from_records(nvd=nvd, cve5=cve5)
+    rng = np.random.default_rng(19)
+    names = {c.formatted for cpes in synthetic_assets(intel, 800, rng) for c in cpes}
+    assets = [_asset(AssetKind.CPE, name, policy=f"LB{i}") for i, name in enumerate(names)]
+    expected = {
+        (hit.cve_id, asset.policy_number)
+        for asset in assets
+        for hit in intel.hits([parse_any_cpe(asset.value)], assume_platforms=True)
+    }
+    index = WatchIndex(assets, vulnerabilities=intel)
+    cves = [_seen(IndicatorKind.CVE, v.cve_id) for v in intel.vulnerabilities]
+    found = {(c.observation.value, c.asset.policy_number) for c in match(cves, index)}
+    assert len(expected) > 100
+    assert found == expected
