@@ -122,8 +122,9 @@ PINNED = {
         "MAX_EVIDENCE_CHARS", "MAX_EVIDENCE_FIELDS", "Alert", "AlertCandidate", "AlertSeverity",
         "AlertStatus", "AssetKind", "IndicatorKind", "IngestResult", "InsuredPolicy", "MatchKind",
         "MonitoringRepository", "MonitoringUnitOfWork", "Observation", "Rejected", "WatchIndex",
-        "WatchedAsset", "host_asset", "list_alerts", "match", "normalise", "observation_from_json",
-        "observation_key", "read_observation_lines", "record_observations", "watchlist",
+        "WatchedAsset", "bounded_lines", "host_asset", "list_alerts", "match", "normalise",
+        "observation_from_json", "observation_key", "read_observation_lines", "record_observations",
+        "watchlist",
     ],
     "portfolio": [],
 }  # fmt: skip

@@ -48,20 +48,23 @@ def monitor_watchlist(
 @monitor_app.command("record")
 def monitor_record(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="Observations, one JSON object a line.")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="Observations, one JSON object a line.", exists=True, dir_okay=False),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Record observations (docs/monitoring-alerts.md gives the line format); recording the
     same file again changes nothing."""
     from liubu.assessment import IndexCache
-    from liubu.monitoring import MAX_BATCH, Observation, record_observations
+    from liubu.monitoring import MAX_BATCH, Observation, bounded_lines, record_observations
     from liubu.monitoring import read_observation_lines as read_lines
 
     platform, intel = state(ctx).platform(), IndexCache()
     totals = dict.fromkeys(("read", "matched", "alerted", "repeated", "duplicates"), 0)
     rejected = 0
     with path.open(encoding="utf-8") as lines:
-        parsed = read_lines(lines)
+        parsed = read_lines(bounded_lines(lines))
         for batch in _batches(parsed, MAX_BATCH):
             good = [item for item in batch if isinstance(item, Observation)]
             for item in batch:

@@ -22,7 +22,11 @@ from liubu.monitoring.alerts import (
     observation_key,
     record_observations,
 )
-from liubu.monitoring.jsonlines import observation_from_json, read_observation_lines
+from liubu.monitoring.jsonlines import (
+    bounded_lines,
+    observation_from_json,
+    read_observation_lines,
+)
 from liubu.monitoring.matching import AlertCandidate, WatchIndex, match
 from liubu.monitoring.observations import (
     MAX_EVIDENCE_CHARS,
@@ -66,6 +70,7 @@ __all__ = [
     "Rejected",
     "WatchIndex",
     "WatchedAsset",
+    "bounded_lines",
     "host_asset",
     "list_alerts",
     "match",

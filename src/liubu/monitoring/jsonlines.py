@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from liubu.errors import ValidationError
 from liubu.monitoring.observations import AlertSeverity, IndicatorKind, Observation, Rejected
@@ -44,6 +44,17 @@ def read_observation_lines(lines: Iterable[str]) -> Iterator[Observation | Rejec
             yield observation_from_json(document)
         except ValidationError as error:
             yield Rejected(number, "invalid", error.message)
+
+
+def bounded_lines(stream: IO[str], *, limit: int = MAX_LINE_CHARS) -> Iterator[str]:
+    """The stream's lines, never holding more than ``limit + 1`` characters of one: a longer
+    line is given cut at ``limit + 1`` (so :func:`read_observation_lines` rejects it, counted
+    once) and the rest of it is skipped."""
+    while line := stream.readline(limit + 1):
+        if len(line) > limit and not line.endswith("\n"):
+            while (rest := stream.readline(limit + 1)) and not rest.endswith("\n"):
+                pass
+        yield line
 
 
 def observation_from_json(document: Any) -> Observation:
