@@ -38,6 +38,7 @@ CODED = {
     "intel": "IntelCode",
     "jobs": "JobsCode",
     "massissue": "MassissueCode",
+    "monitoring": "MonitoringCode",
     "products": "ProductsCode",
     "risk": "RiskCode",
     "underwriting": "UnderwritingCode",

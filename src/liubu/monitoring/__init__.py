@@ -37,6 +37,7 @@ from liubu.monitoring.observations import (
     Rejected,
     normalise,
 )
+from liubu.monitoring.reasons import MonitoringCode
 from liubu.monitoring.records import (
     ACTIVE_STATUSES,
     Alert,
@@ -64,6 +65,7 @@ __all__ = [
     "IngestResult",
     "InsuredPolicy",
     "MatchKind",
+    "MonitoringCode",
     "MonitoringRepository",
     "MonitoringUnitOfWork",
     "Observation",

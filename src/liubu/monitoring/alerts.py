@@ -29,6 +29,7 @@ from liubu.assessment import IndexCache
 from liubu.errors import ValidationError
 from liubu.monitoring.matching import AlertCandidate, WatchIndex, match
 from liubu.monitoring.observations import AlertSeverity, IndicatorKind, Observation
+from liubu.monitoring.reasons import MonitoringCode
 from liubu.monitoring.records import Alert, AlertStatus, MonitoringUnitOfWork
 from liubu.monitoring.watched import WATCHERS, WATCHING_KINDS, watchlist
 
@@ -90,6 +91,7 @@ def record_observations(
     if len(batch) > MAX_BATCH:
         raise ValidationError(
             f"At most {MAX_BATCH} observations are recorded at once; got {len(batch)}.",
+            code=MonitoringCode.BATCH_TOO_LARGE,
             field="observations",
         )
     with uow:
@@ -217,12 +219,17 @@ def list_alerts(
     """The alerts the caller may see (see :class:`Alert`), newest first."""
     if enterprise_id is not None and (not enterprise_id or len(enterprise_id) > MAX_ID):
         raise ValidationError(
-            f"An enterprise id has 1 to {MAX_ID} characters.", field="enterprise", value=""
+            f"An enterprise id has 1 to {MAX_ID} characters.",
+            code=MonitoringCode.ENTERPRISE_ID,
+            field="enterprise",
         )
     if status is not None and status not in set(AlertStatus):
         known = ", ".join(AlertStatus)
         raise ValidationError(
-            f"{status!r} is not an alert status; known: {known}.", field="status", value=status
+            f"{status!r} is not an alert status; known: {known}.",
+            code=MonitoringCode.UNKNOWN_ALERT_STATUS,
+            field="status",
+            value=status,
         )
     with uow:
         require(uow.principal, *WATCHERS, kinds=WATCHING_KINDS)

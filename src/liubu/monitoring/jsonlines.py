@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from liubu.errors import ValidationError
 from liubu.monitoring.observations import AlertSeverity, IndicatorKind, Observation, Rejected
+from liubu.monitoring.reasons import MonitoringCode
 
 MAX_LINE_CHARS = 65_536
 REQUIRED = ("kind", "value", "source", "rule", "severity", "seen_at", "fingerprint")
@@ -33,17 +34,23 @@ def read_observation_lines(lines: Iterable[str]) -> Iterator[Observation | Rejec
         if not line.strip():
             continue
         if len(line) > MAX_LINE_CHARS:
-            yield Rejected(number, "too_long", f"The line is over {MAX_LINE_CHARS} characters.")
+            yield Rejected(
+                number,
+                MonitoringCode.LINE_TOO_LONG,
+                f"The line is over {MAX_LINE_CHARS} characters.",
+            )
             continue
         try:
             document = json.loads(line)
         except ValueError as error:
-            yield Rejected(number, "json", f"The line is not JSON: {error.args[0]}.")
+            yield Rejected(
+                number, MonitoringCode.LINE_NOT_JSON, f"The line is not JSON: {error.args[0]}."
+            )
             continue
         try:
             yield observation_from_json(document)
         except ValidationError as error:
-            yield Rejected(number, "invalid", error.message)
+            yield Rejected(number, error.code, error.message)
 
 
 def bounded_lines(stream: IO[str], *, limit: int = MAX_LINE_CHARS) -> Iterator[str]:
@@ -60,26 +67,24 @@ def bounded_lines(stream: IO[str], *, limit: int = MAX_LINE_CHARS) -> Iterator[s
 def observation_from_json(document: Any) -> Observation:
     """An :class:`Observation` from its JSON object (see the module's documentation)."""
     if not isinstance(document, dict):
-        raise ValidationError("An observation is a JSON object.", field="observation")
+        raise _bad("An observation is a JSON object.", "observation")
     missing = [name for name in REQUIRED if not isinstance(document.get(name), str)]
     if missing:
-        raise ValidationError(
-            f"An observation needs {', '.join(missing)} as text.", field=missing[0]
-        )
+        raise _bad(f"An observation needs {', '.join(missing)} as text.", missing[0])
     for name, limit in _LIMITS.items():
         value = document.get(name)
         if isinstance(value, str) and len(value) > limit:
-            raise ValidationError(f"{name} is longer than {limit} characters.", field=name)
+            raise _bad(f"{name} is longer than {limit} characters.", name)
     provider = document.get("provider")
     evidence = document.get("evidence") or {}
     if not isinstance(evidence, dict) or not all(isinstance(v, str) for v in evidence.values()):
-        raise ValidationError("evidence is an object of text values.", field="evidence")
+        raise _bad("evidence is an object of text values.", "evidence")
     try:
         kind = IndicatorKind(document["kind"])
         severity = AlertSeverity(document["severity"])
         seen_at = datetime.fromisoformat(document["seen_at"])
     except ValueError as error:
-        raise ValidationError(str(error), field="observation") from error
+        raise _bad(f"{error}.", "observation") from error
     return Observation(
         kind=kind,
         value=document["value"],
@@ -91,3 +96,7 @@ def observation_from_json(document: Any) -> Observation:
         evidence=evidence,
         provider=provider if isinstance(provider, str) else None,
     )
+
+
+def _bad(message: str, field: str) -> ValidationError:
+    return ValidationError(message, code=MonitoringCode.BAD_OBSERVATION, field=field)

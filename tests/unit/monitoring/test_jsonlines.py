@@ -64,5 +64,5 @@ def test_a_line_too_long_is_cut_and_rejected_once_and_the_next_line_is_read() ->
     stream = io.StringIO("x" * 70_000 + "\n" + json.dumps(GOOD) + "\n")
     found = list(read_observation_lines(bounded_lines(stream)))
     assert isinstance(found[0], Rejected)
-    assert (found[0].line, found[0].code) == (1, "too_long")
+    assert (found[0].line, found[0].code) == (1, "monitoring.line_too_long")
     assert isinstance(found[1], Observation)

@@ -1,0 +1,28 @@
+"""Reason codes of ``liubu.monitoring``: the ``code`` of every error this package raises, and of
+every line its readers refuse (:class:`~liubu.monitoring.Rejected`).
+
+Stable codes that API and CLI clients switch on. Add new codes; never rename or reuse one. Their
+Chinese and English titles live in ``data/reasons.yaml`` and are read once per process.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from liubu.datafiles import reason_title
+
+
+class MonitoringCode(StrEnum):
+    """Stable codes of this package's rules. Add new codes; never rename or reuse one."""
+
+    BATCH_TOO_LARGE = "monitoring.batch_too_large"
+    UNKNOWN_ALERT_STATUS = "monitoring.unknown_alert_status"
+    ENTERPRISE_ID = "monitoring.enterprise_id"
+    LINE_TOO_LONG = "monitoring.line_too_long"
+    LINE_NOT_JSON = "monitoring.line_not_json"
+    BAD_OBSERVATION = "monitoring.bad_observation"
+
+
+def message(code: MonitoringCode, lang: str) -> str:
+    """The short title of what ``code`` refuses, in ``lang`` (``"zh"`` or ``"en"``)."""
+    return reason_title("liubu.monitoring", code, lang)
