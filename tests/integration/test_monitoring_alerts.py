@@ -6,6 +6,7 @@ nothing."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -182,3 +183,37 @@ def test_a_provider_records_only_on_enterprises_assigned_to_it(
     assert len(monitoring.list_alerts(platform.uow(provider.principal))) == 1
     with pytest.raises(PermissionDeniedError):
         monitoring.record_observations(platform.uow(world.buyer), hit, now=IN_TERM)
+
+
+def test_the_same_batch_recorded_twice_at_once_raises_one_alert(
+    platform: Platform, world: World
+) -> None:
+    """Two recorders race with the same observation: whichever commits second either finds its
+    key remembered or loses on it (a conflict, nothing of it kept) — never a second alert."""
+    batch = [feodo_observation(r) for r in feodo_rows() if r["dst_ip"] == world.insured_ip]
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def record() -> None:
+        barrier.wait()
+        try:
+            outcomes.append(
+                monitoring.record_observations(platform.uow(SYSTEM), batch, now=IN_TERM)
+            )
+        except Exception as error:
+            print("RACE", type(error), error)
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=record) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    results = [o for o in outcomes if isinstance(o, monitoring.IngestResult)]
+    assert len(outcomes) == 2
+    assert sum(r.alerted for r in results) == 1
+    (alert,) = monitoring.list_alerts(platform.uow(SYSTEM))
+    assert alert.count == len(batch)
+    # whoever lost the race finds everything recorded when it tries again
+    again = monitoring.record_observations(platform.uow(SYSTEM), batch, now=IN_TERM)
+    assert (again.duplicates, again.alerted) == (len(batch), 0)

@@ -14,11 +14,12 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, delete, false, insert, select, true
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from liubu.accounts import OrgKind, Principal
 from liubu.assessment import ScanState
-from liubu.errors import PermissionDeniedError
+from liubu.errors import ConflictError, PermissionDeniedError, Reason
 from liubu.monitoring import ACTIVE_STATUSES, Alert, InsuredPolicy
 from liubu.store import tables
 from liubu.underwriting import PolicyState
@@ -151,10 +152,19 @@ class SqlMonitoringRepository:
 
     def remember_fingerprints(self, keys: Collection[str], *, at: datetime) -> None:
         rows = [{"key": key, "recorded_at": at} for key in keys]
-        for start in range(0, len(rows), _CHUNK):
-            self.session.execute(
-                insert(tables.observation_fingerprints), rows[start : start + _CHUNK]
-            )
+        try:
+            for start in range(0, len(rows), _CHUNK):
+                self.session.execute(
+                    insert(tables.observation_fingerprints), rows[start : start + _CHUNK]
+                )
+        except sa_exc.IntegrityError as error:
+            # Another transaction recorded some of these observations since they were checked:
+            # this one must not count them again (the use case rolls back).
+            raise ConflictError(
+                "Some of these observations were recorded at the same time by another request; "
+                "record them again and they will count as duplicates.",
+                reason=Reason.DUPLICATE,
+            ) from error
 
     def forget_fingerprints(self, *, before: datetime) -> int:
         f = tables.observation_fingerprints
