@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -78,6 +79,11 @@ def test_the_watch_list_holds_exactly_the_insured_assets_while_the_policy_is_in_
     # before the period starts and after it ends, nothing is watched
     assert _watched(platform, SYSTEM, date(2025, 12, 31)) == set()
     assert _watched(platform, SYSTEM, date(2027, 1, 1)) == set()
+    # an endorsement changes the limit, not what is watched
+    with platform.uow(world.buyer) as uow:
+        lifecycle.endorse_limit(uow, world.policy_id, new_limit=Decimal(2_000_000), effective=on)
+        uow.commit()
+    assert _watched(platform, SYSTEM, on) == expected
     with platform.uow(world.buyer) as uow:
         lifecycle.cancel(uow, world.policy_id, cancelled_on=on)
         uow.commit()
