@@ -47,6 +47,11 @@ WATCHERS = (
 WATCHING_KINDS = (OrgKind.PLATFORM, OrgKind.INSURER, OrgKind.SECURITY_PROVIDER, OrgKind.ENTERPRISE)
 
 
+#: The longest asset value kept on an alert (a domain has at most 253 characters; real software
+#: names are far shorter; a longer scanned name is not watched).
+MAX_ASSET_CHARS = 300
+
+
 class AssetKind(StrEnum):
     """What a watched asset's ``value`` is."""
 
@@ -117,7 +122,7 @@ def scanned_software(result: Mapping[str, Any] | None) -> tuple[str, ...]:
                 cpe = parse_any_cpe(str(item.get("cpe", "")))
             except ValidationError:
                 continue  # a name the scanner wrote that intel cannot read is not watchable
-            if cpe.version not in ("*", "-", ""):
+            if cpe.version not in ("*", "-", "") and len(cpe.formatted) <= MAX_ASSET_CHARS:
                 names[normalise(IndicatorKind.CPE, cpe.formatted)] = None
     return tuple(names)
 

@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column("asset_kind", sa.String(length=16), nullable=False),
         sa.Column("asset_value", sa.String(length=300), nullable=False),
         sa.Column("indicator_kind", sa.String(length=16), nullable=False),
-        sa.Column("indicator", sa.String(length=2048), nullable=False),
+        sa.Column("indicator", sa.Text(), nullable=False),
         sa.Column("match_kind", sa.String(length=16), nullable=False),
         sa.Column("severity", sa.String(length=16), nullable=False),
         sa.Column("source", sa.String(length=32), nullable=False),
