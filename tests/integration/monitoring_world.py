@@ -36,11 +36,12 @@ class World:
     insured_ip: str
 
 
-def insurer_staff(platform: Platform, role: Role) -> Principal:
+def insurer_staff(platform: Platform, role: Role, *, code: str = "shifan-pc") -> Principal:
+    """A user of a catalogue insurer (the SME product's, by default)."""
     with platform.uow(SYSTEM) as uow:
-        organisation = uow.organisations.find_by_code("shifan-pc")
+        organisation = uow.organisations.find_by_code(code)
         assert organisation is not None
-        username = f"sf-{role}"
+        username = f"{code}-{role}"
         user = uow.users.find_by_username(username) or accounts.create_user(
             uow, tenant_id=organisation.id, username=username, password=PASSWORD, roles=[role]
         )

@@ -120,11 +120,11 @@ PINNED = {
     "monitoring": [
         "ACTIVE_STATUSES", "DEDUP_WINDOW", "FINGERPRINT_RETENTION", "MAX_BATCH",
         "MAX_EVIDENCE_CHARS", "MAX_EVIDENCE_FIELDS", "Alert", "AlertCandidate", "AlertSeverity",
-        "AlertStatus", "AssetKind", "IndicatorKind", "IngestResult", "InsuredPolicy", "MatchKind",
-        "MonitoringCode", "MonitoringRepository", "MonitoringUnitOfWork", "Observation", "Rejected",
-        "WatchIndex", "WatchedAsset", "bounded_lines", "host_asset", "list_alerts", "match",
-        "normalise", "observation_from_json", "observation_key", "read_observation_lines",
-        "record_observations", "watchlist",
+        "AlertStatus", "AssetKind", "Cover", "IndicatorKind", "IngestResult", "InsuredPolicy",
+        "MatchKind", "MonitoringCode", "MonitoringRepository", "MonitoringUnitOfWork",
+        "Observation", "Rejected", "WatchIndex", "WatchedAsset", "bounded_lines", "host_asset",
+        "list_alerts", "match", "normalise", "observation_from_json", "observation_key",
+        "read_observation_lines", "record_observations", "watchlist",
     ],
     "portfolio": [],
 }  # fmt: skip

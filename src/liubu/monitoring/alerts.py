@@ -207,6 +207,7 @@ def _open(candidate: AlertCandidate, moment: datetime) -> Alert:
         created_at=moment,
         updated_at=moment,
         provider=observation.provider,
+        cover=str(asset.cover),
     )
 
 

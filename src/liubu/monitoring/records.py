@@ -40,16 +40,27 @@ class MatchKind(StrEnum):
     CVE = "cve"  # the CVE applies to the software (liubu.intel says so)
 
 
+class Cover(StrEnum):
+    """What insures a watched enterprise: its own policy, or its certificate under a group's
+    master policy (a supply chain's or a park's)."""
+
+    POLICY = "policy"
+    CERTIFICATE = "certificate"
+
+
 @dataclass(frozen=True, slots=True)
 class InsuredPolicy:
-    """A policy in force and the enterprise it covers, as the watch list needs them."""
+    """A cover in force and the enterprise it insures, as the watch list needs them:
+    ``policy_id`` and ``policy_number`` are the policy's, or the certificate's for a group
+    member (``cover``)."""
 
     policy_id: str
     policy_number: str
     enterprise_id: str
     enterprise_name: str
-    insurer_tenant_id: str  # the policy's owner
-    client_tenant_id: str  # the insured's tenant
+    insurer_tenant_id: str  # the cover's owner
+    client_tenant_id: str  # the insured's tenant (a group member's own, not the sponsor's)
+    cover: Cover = Cover.POLICY
 
 
 @dataclass(eq=False)
@@ -81,6 +92,7 @@ class Alert:
     created_at: datetime
     updated_at: datetime
     provider: str | None = None
+    cover: str = Cover.POLICY  # policy_id names a policy, or a group member's certificate
     version: int = 1
 
 
@@ -88,9 +100,10 @@ class MonitoringRepository(Protocol):
     """What monitoring reads and writes, scoped to the caller (the store implements it)."""
 
     def insured_policies(self, on: date) -> Sequence[InsuredPolicy]:
-        """Policies in force on ``on`` that the caller may watch: an insurer's own, the
-        insured's own, those of enterprises assigned to a security provider, all for the
-        platform; by policy number."""
+        """Policies, and group members' certificates, in force on ``on`` that the caller may
+        watch: an insurer's own, the insured's own (a member's certificate, not the sponsor's
+        view of it), those of enterprises assigned to a security provider, all for the
+        platform; by number."""
         ...
 
     def verified_hosts(self, enterprise_ids: Collection[str]) -> Sequence[tuple[str, str]]:

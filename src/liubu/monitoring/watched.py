@@ -1,5 +1,8 @@
 """The watch list (监控清单): every asset of every enterprise holding a policy in force.
 
+A group member is insured by its certificate under the group's master policy: while the master
+policy is in force, the member's assets are watched under the certificate's number.
+
 Read from the store at call time, never kept: binding a policy adds its enterprise's assets,
 an endorsement changes nothing the list shows, and a cancellation or the end of the period
 takes them off — by construction, since only policies in force on the day are read.
@@ -33,7 +36,7 @@ from liubu.accounts import OrgKind, Role, require
 from liubu.errors import ValidationError
 from liubu.intel import parse_any_cpe
 from liubu.monitoring.observations import IndicatorKind, normalise
-from liubu.monitoring.records import InsuredPolicy, MonitoringUnitOfWork
+from liubu.monitoring.records import Cover, InsuredPolicy, MonitoringUnitOfWork
 
 # Everyone with a stake in an insured's monitoring; a regulator sees aggregates (a later page).
 WATCHERS = (
@@ -75,6 +78,7 @@ class WatchedAsset:
     kind: AssetKind
     value: str
     origin: str  # "asset" (declared and verified) or "scan" (software a scan identified)
+    cover: Cover = Cover.POLICY  # policy_* name the group member's certificate when CERTIFICATE
 
     def as_dict(self) -> dict[str, str]:
         """The CLI's and the API's JSON form."""
@@ -82,6 +86,7 @@ class WatchedAsset:
             "enterprise_id": self.enterprise_id,
             "enterprise": self.enterprise_name,
             "policy_number": self.policy_number,
+            "cover": str(self.cover),
             "kind": str(self.kind),
             "value": self.value,
             "origin": self.origin,
@@ -173,6 +178,7 @@ def _watched(policy: InsuredPolicy, kind: AssetKind, value: str, origin: str) ->
         kind=kind,
         value=value,
         origin=origin,
+        cover=policy.cover,
     )
 
 

@@ -1,10 +1,11 @@
 """Storage for in-term monitoring: the insured policies and assets the watch list is read from,
 alerts, and the keys of recorded observations.
 
-Scope, in one place (:meth:`SqlMonitoringRepository._policy_scope`): the platform sees every
-policy; an insurer its own; an enterprise those it holds; a security provider those of the
+Scope, in one place (:meth:`SqlMonitoringRepository._scope`): the platform sees every policy
+and group certificate; an insurer its own; an enterprise those it holds (a group member its
+certificate; the sponsor does not watch its members); a security provider those of the
 enterprises with a service task assigned to it; anyone else none. Alerts follow the same rule
-(their owner is the policy's insurer, their client the insured).
+(their owner is the cover's insurer, their client the insured).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from liubu.accounts import OrgKind, Principal
 from liubu.assessment import ScanState
 from liubu.errors import ConflictError, PermissionDeniedError, Reason
-from liubu.monitoring import ACTIVE_STATUSES, Alert, InsuredPolicy
+from liubu.monitoring import ACTIVE_STATUSES, Alert, Cover, InsuredPolicy
 from liubu.store import tables
 from liubu.underwriting import PolicyState
 
@@ -32,6 +33,18 @@ def _chunks(items: Collection[T]) -> Iterator[list[T]]:
     ordered = list(items)
     for start in range(0, len(ordered), _CHUNK):
         yield ordered[start : start + _CHUNK]
+
+
+def _insured(row: Any, cover: Cover) -> InsuredPolicy:
+    return InsuredPolicy(
+        policy_id=row[0],
+        policy_number=row[1],
+        enterprise_id=row[2],
+        enterprise_name=row[3],
+        insurer_tenant_id=row[4],
+        client_tenant_id=row[5],
+        cover=cover,
+    )
 
 
 class SqlMonitoringRepository:
@@ -65,9 +78,14 @@ class SqlMonitoringRepository:
         a = tables.alerts
         return self._scope(a.c.tenant_id, a.c.client_tenant_id, a.c.enterprise_id)
 
+    def _certificate_scope(self) -> ColumnElement[bool]:
+        # The member's own tenant, not the sponsor's: a sponsor does not watch its suppliers.
+        c = tables.certificates
+        return self._scope(c.c.tenant_id, c.c.member_tenant_id, c.c.enterprise_id)
+
     def insured_policies(self, on: date) -> Sequence[InsuredPolicy]:
-        p, e = tables.policies, tables.enterprises
-        stmt = (
+        p, e, c, g = tables.policies, tables.enterprises, tables.certificates, tables.group_policies
+        policies = (
             select(p.c.id, p.c.number, p.c.enterprise_id, e.c.name, p.c.tenant_id)
             .add_columns(p.c.client_tenant_id)
             .join(e, e.c.id == p.c.enterprise_id)
@@ -77,19 +95,23 @@ class SqlMonitoringRepository:
                 p.c.period_end > on,
                 self._policy_scope(),
             )
-            .order_by(p.c.number)
         )
-        return [
-            InsuredPolicy(
-                policy_id=row[0],
-                policy_number=row[1],
-                enterprise_id=row[2],
-                enterprise_name=row[3],
-                insurer_tenant_id=row[4],
-                client_tenant_id=row[5],
+        certificates = (
+            select(c.c.id, c.c.number, c.c.enterprise_id, e.c.name, c.c.tenant_id)
+            .add_columns(c.c.member_tenant_id)
+            .join(e, e.c.id == c.c.enterprise_id)
+            .join(g, g.c.id == c.c.master_id)
+            .where(
+                g.c.status == PolicyState.IN_FORCE,
+                g.c.period_start <= on,
+                g.c.period_end > on,
+                self._certificate_scope(),
             )
-            for row in self.session.execute(stmt)
+        )
+        found = [_insured(row, Cover.POLICY) for row in self.session.execute(policies)] + [
+            _insured(row, Cover.CERTIFICATE) for row in self.session.execute(certificates)
         ]
+        return sorted(found, key=lambda insured: insured.policy_number)
 
     def verified_hosts(self, enterprise_ids: Collection[str]) -> Sequence[tuple[str, str]]:
         a = tables.assets
@@ -119,9 +141,12 @@ class SqlMonitoringRepository:
         if not isinstance(item, Alert):
             raise TypeError(f"The monitoring repository stores alerts, not {type(item).__name__}.")
         if not self.principal.is_platform:
-            p = tables.policies
+            if item.cover == Cover.CERTIFICATE:
+                table, scope = tables.certificates, self._certificate_scope()
+            else:
+                table, scope = tables.policies, self._policy_scope()
             visible = self.session.execute(
-                select(p.c.id).where(p.c.id == item.policy_id, self._policy_scope())
+                select(table.c.id).where(table.c.id == item.policy_id, scope)
             ).first()
             if visible is None:
                 raise PermissionDeniedError("You may only record alerts on assets you watch.")

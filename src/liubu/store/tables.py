@@ -937,8 +937,9 @@ alerts = Table(
         "client_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True
     ),
     Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False, index=True),
-    Column("policy_id", String(ID), ForeignKey("policies.id"), nullable=False),
-    Column("policy_number", String(24), nullable=False),
+    # A policy's id, or a group member's certificate's (``cover`` says which): no foreign key.
+    Column("policy_id", String(ID), nullable=False),
+    Column("policy_number", String(32), nullable=False),
     Column("asset_kind", String(16), nullable=False),
     Column("asset_value", String(300), nullable=False),
     Column("indicator_kind", String(16), nullable=False),
@@ -955,6 +956,7 @@ alerts = Table(
     Column("created_at", _tz(), nullable=False),
     Column("updated_at", _tz(), nullable=False),
     Column("provider", String(64), nullable=True),
+    Column("cover", String(16), nullable=False),
     Column("version", Integer, nullable=False),
     Index("ix_alerts_dedup", "policy_id", "asset_value", "rule"),
 )

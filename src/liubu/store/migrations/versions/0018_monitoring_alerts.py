@@ -1,5 +1,6 @@
 """In-term monitoring's alerts and the keys of recorded observations: ``alerts`` (the insurer's,
-seen by the insured; de-duplicated per policy, asset, indicator and rule within a window) and
+seen by the insured; de-duplicated per policy or group certificate, asset, indicator and rule
+within a window) and
 ``observation_fingerprints`` (idempotent ingest, pruned after the retention).
 
 Revision ID: 0018_monitoring_alerts
@@ -27,7 +28,7 @@ def upgrade() -> None:
         sa.Column("client_tenant_id", sa.String(length=32), nullable=False),
         sa.Column("enterprise_id", sa.String(length=32), nullable=False),
         sa.Column("policy_id", sa.String(length=32), nullable=False),
-        sa.Column("policy_number", sa.String(length=24), nullable=False),
+        sa.Column("policy_number", sa.String(length=32), nullable=False),
         sa.Column("asset_kind", sa.String(length=16), nullable=False),
         sa.Column("asset_value", sa.String(length=300), nullable=False),
         sa.Column("indicator_kind", sa.String(length=16), nullable=False),
@@ -44,6 +45,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("provider", sa.String(length=64), nullable=True),
+        sa.Column("cover", sa.String(length=16), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_tenant_id"],
@@ -52,9 +54,6 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["enterprise_id"], ["enterprises.id"], name=op.f("fk_alerts_enterprise_id_enterprises")
-        ),
-        sa.ForeignKeyConstraint(
-            ["policy_id"], ["policies.id"], name=op.f("fk_alerts_policy_id_policies")
         ),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["organisations.id"], name=op.f("fk_alerts_tenant_id_organisations")
