@@ -119,10 +119,15 @@ PINNED = {
         "undecided_appeals", "upload_evidence", "worksheet_step", "worksheet_steps",
     ],
     "monitoring": [
+        "ACTIVE_STATUSES", "DEDUP_WINDOW", "FINGERPRINT_RETENTION", "MAX_BATCH",
         "MAX_DOCUMENT_BYTES", "MAX_EVIDENCE_CHARS", "MAX_EVIDENCE_FIELDS", "MAX_LINE_BYTES",
-        "AlertSeverity", "EventFormat", "IndicatorKind", "MonitoringCode", "Observation",
-        "ReadCounts", "Rejected", "TaxiiCursor", "TaxiiPage", "normalise", "pull_collection",
-        "read_events",
+        "Alert", "AlertCandidate", "AlertSeverity", "AlertStatus", "AssetKind", "Cover",
+        "EventFormat", "IndicatorKind", "IngestResult", "InsuredPolicy", "MatchKind",
+        "MonitoringCode", "MonitoringRepository", "MonitoringUnitOfWork", "Observation",
+        "ReadCounts", "Rejected", "TaxiiCursor", "TaxiiPage", "WatchIndex", "WatchedAsset",
+        "bounded_lines", "host_asset", "list_alerts", "match", "normalise",
+        "observation_from_json", "observation_key", "pull_collection", "read_events",
+        "read_observation_lines", "record_observations", "watchlist",
     ],
     "portfolio": [
         "CSV_COLUMNS", "DEFAULT_BLOCK_YEARS", "FAMILY_KINDS", "PML_RETURN_PERIODS",

@@ -14,6 +14,7 @@ from liubu.cli.context import CliState, console, rich_console, state
 from liubu.cli.experience import experience_app
 from liubu.cli.groups import group_app
 from liubu.cli.identity import identity_app
+from liubu.cli.monitoring import alerts_app, monitor_app
 from liubu.cli.personal_claims import personal_claims_app
 from liubu.cli.portfolio import portfolio_app
 from liubu.cli.products import products_app
@@ -54,6 +55,8 @@ app.add_typer(group_app, name="group")
 app.add_typer(identity_app, name="identity")
 app.add_typer(experience_app, name="experience")
 app.add_typer(claims_app, name="claims")
+app.add_typer(monitor_app, name="monitor")
+app.add_typer(alerts_app, name="alerts")
 app.command("quote")(quote)
 app.command("stats")(stats)
 app.command("reserve")(reserve)

@@ -1,4 +1,5 @@
-"""Reason codes of ``liubu.monitoring``: the ``code`` of every error and refused line it reports.
+"""Reason codes of ``liubu.monitoring``: the ``code`` of every error this package raises, and of
+every line its readers refuse (:class:`~liubu.monitoring.Rejected`).
 
 Stable codes that API and CLI clients switch on. Add new codes; never rename or reuse one. Their
 Chinese and English titles live in ``data/reasons.yaml`` and are read once per process.
@@ -28,6 +29,11 @@ class MonitoringCode(StrEnum):
     STIX_VERSION = "monitoring.stix_version"
     TOO_LARGE = "monitoring.too_large"
     TAXII_FAILED = "monitoring.taxii_failed"
+    BATCH_TOO_LARGE = "monitoring.batch_too_large"
+    UNKNOWN_ALERT_STATUS = "monitoring.unknown_alert_status"
+    ENTERPRISE_ID = "monitoring.enterprise_id"
+    LINE_NOT_JSON = "monitoring.line_not_json"
+    BAD_OBSERVATION = "monitoring.bad_observation"
 
 
 def message(code: MonitoringCode, lang: str) -> str:

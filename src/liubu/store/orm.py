@@ -21,6 +21,7 @@ from liubu.assessment import (
     Scan,
     ServiceTask,
 )
+from liubu.monitoring import Alert
 from liubu.products import ProductRecord
 from liubu.store import tables
 from liubu.underwriting import (
@@ -56,6 +57,7 @@ MAPPED: dict[type, Table] = {
     GroupMember: tables.group_members,
     GroupPolicy: tables.group_policies,
     Certificate: tables.certificates,
+    Alert: tables.alerts,
 }
 
 # Attributes named for the business where the column kept an older name.

@@ -923,3 +923,49 @@ claim_evidence = Table(
     Column("uploaded_at", _tz(), nullable=False),
     UniqueConstraint("claim_id", "filename", name="uq_claim_evidence_claim_filename"),
 )
+
+
+# In-term monitoring (保中监控, liubu.monitoring): an alert belongs to the insurer of the policy
+# (tenant_id) and is seen by the insured (client_tenant_id) and by security providers assigned to
+# the enterprise. (policy_id, asset_value, indicator, rule) finds the alert a repeat folds into.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column(
+        "client_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True
+    ),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False, index=True),
+    # A policy's id, or a group member's certificate's (``cover`` says which): no foreign key.
+    Column("policy_id", String(ID), nullable=False),
+    Column("policy_number", String(32), nullable=False),
+    Column("asset_kind", String(16), nullable=False),
+    Column("asset_value", String(300), nullable=False),
+    Column("indicator_kind", String(16), nullable=False),
+    Column("indicator", Text, nullable=False),
+    Column("match_kind", String(16), nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("source", String(32), nullable=False),
+    Column("rule", String(200), nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("first_seen", _tz(), nullable=False),
+    Column("last_seen", _tz(), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("updated_at", _tz(), nullable=False),
+    Column("provider", String(64), nullable=True),
+    Column("cover", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_alerts_dedup", "policy_id", "asset_value", "rule"),
+)
+
+# Keys of observations already recorded (idempotent ingest), kept for the retention that
+# liubu.monitoring.alerts.FINGERPRINT_RETENTION states, then dropped.
+observation_fingerprints = Table(
+    "observation_fingerprints",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("recorded_at", _tz(), nullable=False, index=True),
+)

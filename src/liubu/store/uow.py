@@ -17,6 +17,7 @@ from liubu.store.claims import SqlClaimDevelopment, SqlClaimsRepository
 from liubu.store.experience import SqlExperienceRepository
 from liubu.store.groups import SqlGroupRepository
 from liubu.store.jobs import SqlJobStore
+from liubu.store.monitoring import SqlMonitoringRepository
 from liubu.store.personal_claims import SqlAntifraudClaims
 from liubu.store.repositories import (
     ApiTokenRepository,
@@ -77,6 +78,7 @@ class SqlUnitOfWork:
         self.claims = SqlClaimsRepository(self.session, self.principal, self._cipher)
         self.claim_development = SqlClaimDevelopment(self.session, self.principal)
         self.antifraud_claims = SqlAntifraudClaims(self.session, self.principal)
+        self.monitoring = SqlMonitoringRepository(self.session, self.principal)
         self.audit = SqlAuditLog(self.session, self.principal)
         self.web_sessions = SqlWebSessionStore(self.session)
         self.sign_in_failures = SqlSignInFailureStore(self.session)

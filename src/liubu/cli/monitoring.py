@@ -1,0 +1,138 @@
+"""``liubu monitor`` and ``liubu alerts``: the watch list, recording observations, alerts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from liubu.cli.context import console, state
+
+monitor_app = typer.Typer(
+    rich_markup_mode=None,
+    help="In-term monitoring (保中监控): the watch list of insured assets, observations.",
+    no_args_is_help=True,
+)
+alerts_app = typer.Typer(
+    rich_markup_mode=None, help="Alerts raised on insured assets.", no_args_is_help=True
+)
+out = console()
+err = console(stderr=True)
+
+
+@monitor_app.command("watchlist")
+def monitor_watchlist(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every asset of every enterprise holding a policy in force today."""
+    from liubu.monitoring import watchlist
+
+    assets = watchlist(state(ctx).platform().uow())
+    if as_json:
+        typer.echo(json.dumps([a.as_dict() for a in assets], ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("enterprise", "policy", "kind", "asset")
+    for asset in assets:
+        table.add_row(asset.enterprise_name, asset.policy_number, str(asset.kind), asset.value)
+    out.print(table)
+    out.print(f"{len(assets)} watched asset(s)")
+
+
+@monitor_app.command("record")
+def monitor_record(
+    ctx: typer.Context,
+    path: Annotated[
+        Path,
+        typer.Argument(help="Observations, one JSON object a line.", exists=True, dir_okay=False),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Record observations (docs/monitoring-alerts.md gives the line format); recording the
+    same file again changes nothing."""
+    from liubu.assessment import IndexCache
+    from liubu.monitoring import MAX_BATCH, Observation, bounded_lines, record_observations
+    from liubu.monitoring import read_observation_lines as read_lines
+
+    platform, intel = state(ctx).platform(), IndexCache()
+    totals = dict.fromkeys(("read", "matched", "alerted", "repeated", "duplicates"), 0)
+    rejected = 0
+    with path.open(encoding="utf-8") as lines:
+        parsed = read_lines(bounded_lines(lines))
+        for batch in _batches(parsed, MAX_BATCH):
+            good = [item for item in batch if isinstance(item, Observation)]
+            for item in batch:
+                if not isinstance(item, Observation):
+                    rejected += 1
+                    err.print(f"line {item.line}: {item.reason}", highlight=False, markup=False)
+            result = record_observations(platform.uow(), good, intel=intel).as_dict()
+            for name in totals:
+                totals[name] += int(str(result[name]))
+    totals["rejected"] = rejected
+    if as_json:
+        typer.echo(json.dumps(totals))
+        return
+    out.print(", ".join(f"{name} {count:,}" for name, count in totals.items()), highlight=False)
+
+
+def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+@alerts_app.command("list")
+def alerts_list(
+    ctx: typer.Context,
+    enterprise: Annotated[str | None, typer.Option(help="Only this enterprise's (id).")] = None,
+    status: Annotated[str | None, typer.Option(help="Only alerts in this status.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Alerts, most recently seen first."""
+    from liubu.monitoring import list_alerts
+
+    found = list_alerts(state(ctx).platform().uow(), enterprise_id=enterprise, status=status)
+    if as_json:
+        typer.echo(json.dumps([_alert_json(a) for a in found], ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("last seen", "severity", "policy", "asset", "indicator", "rule", "count")
+    for alert in found:
+        table.add_row(
+            f"{alert.last_seen:%Y-%m-%d %H:%M}",
+            alert.severity,
+            alert.policy_number,
+            alert.asset_value,
+            alert.indicator,
+            alert.rule,
+            str(alert.count),
+        )
+    out.print(table)
+    out.print(f"{len(found)} alert(s)")
+
+
+def _alert_json(alert: Any) -> dict[str, Any]:
+    return {
+        "id": alert.id,
+        "enterprise_id": alert.enterprise_id,
+        "policy_number": alert.policy_number,
+        "asset_kind": alert.asset_kind,
+        "asset": alert.asset_value,
+        "indicator_kind": alert.indicator_kind,
+        "indicator": alert.indicator,
+        "match": alert.match_kind,
+        "severity": alert.severity,
+        "source": alert.source,
+        "rule": alert.rule,
+        "evidence": alert.evidence,
+        "first_seen": alert.first_seen.isoformat(),
+        "last_seen": alert.last_seen.isoformat(),
+        "count": alert.count,
+        "status": alert.status,
+    }

@@ -1,0 +1,99 @@
+"""``liubu monitor`` and ``liubu alerts`` as a user runs them: the watch list and the alerts
+print what the store holds, and recording the same observation file twice alerts once."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from liubu import monitoring
+from liubu.accounts.model import SYSTEM
+from liubu.bootstrap import bootstrap
+from liubu.config import load_settings
+from tests.e2e.cli import run_cli
+from tests.integration.monitoring_world import APACHE, DOMAIN, build_world
+from tests.unit.monitoring.realdata import (
+    APACHE_CVE,
+    feodo_observation,
+    feodo_rows,
+    kev_entry,
+    kev_observation,
+    require_shared,
+)
+
+
+def _line(observation: monitoring.Observation) -> str:
+    return json.dumps(
+        {
+            "kind": str(observation.kind),
+            "value": observation.value,
+            "source": observation.source,
+            "rule": observation.rule,
+            "severity": str(observation.severity),
+            "seen_at": observation.seen_at.isoformat(),
+            "fingerprint": observation.fingerprint,
+            "evidence": dict(observation.evidence),
+        }
+    )
+
+
+def test_the_watch_list_and_alerts_in_the_cli(tmp_path: Path) -> None:
+    require_shared()
+    platform = bootstrap(load_settings(env="development", data_dir=tmp_path), upgrade_schema=True)
+    try:
+        today = datetime.now(UTC).date()
+        world = build_world(platform, start=today - timedelta(days=100))
+        with platform.uow(SYSTEM) as uow:
+            expected_watch = [a.as_dict() for a in monitoring.watchlist(uow)]
+    finally:
+        platform.dispose()
+    listed = run_cli("monitor", "watchlist", "--json", data_dir=tmp_path, check=True)
+    assert json.loads(listed.stdout) == expected_watch
+    assert {(w["kind"], w["value"]) for w in expected_watch} == {
+        ("ipv4", world.insured_ip),
+        ("domain", DOMAIN),
+        ("cpe", APACHE),
+    }
+    assert {w["policy_number"] for w in expected_watch} == {world.policy_number}
+    table = run_cli("monitor", "watchlist", data_dir=tmp_path, check=True).stdout
+    assert world.policy_number in table
+    assert "3 watched asset(s)" in table
+
+    lines = [
+        _line(kev_observation(kev_entry(APACHE_CVE))),
+        *(_line(feodo_observation(row)) for row in feodo_rows()),
+        "{not json",
+    ]
+    observations = tmp_path / "observations.jsonl"
+    observations.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first = run_cli("monitor", "record", str(observations), "--json", data_dir=tmp_path)
+    assert first.returncode == 0, first.stderr
+    counts = json.loads(first.stdout)
+    assert counts["read"] == len(lines) - 1
+    assert (counts["alerted"], counts["duplicates"], counts["rejected"]) == (2, 0, 1)
+    assert f"line {len(lines)}:" in first.stderr
+    again = run_cli("monitor", "record", str(observations), "--json", data_dir=tmp_path)
+    assert json.loads(again.stdout)["duplicates"] == len(lines) - 1
+    assert json.loads(again.stdout)["alerted"] == 0
+
+    shown = run_cli("alerts", "list", "--json", data_dir=tmp_path, check=True)
+    alerts = json.loads(shown.stdout)
+    platform = bootstrap(load_settings(env="development", data_dir=tmp_path))
+    try:
+        stored = monitoring.list_alerts(platform.uow(SYSTEM))
+    finally:
+        platform.dispose()
+    assert [a["id"] for a in alerts] == [a.id for a in stored]
+    assert {(a["asset"], a["indicator"]) for a in alerts} == {
+        (APACHE, APACHE_CVE),
+        (world.insured_ip, world.insured_ip),
+    }
+    mine = run_cli(
+        "alerts", "list", "--enterprise", world.enterprise_id, "--status", "open", "--json",
+        data_dir=tmp_path, check=True,
+    )  # fmt: skip
+    assert len(json.loads(mine.stdout)) == 2
+    refused = run_cli("alerts", "list", "--status", "closed", data_dir=tmp_path)
+    assert refused.returncode != 0
+    assert "not an alert status" in refused.stderr
