@@ -15,6 +15,7 @@ from tests.e2e.cli import run_cli
 from tests.integration.monitoring_world import APACHE, DOMAIN, build_world
 from tests.unit.monitoring.realdata import (
     APACHE_CVE,
+    SHARED,
     feodo_observation,
     feodo_rows,
     kev_entry,
@@ -97,3 +98,63 @@ def test_the_watch_list_and_alerts_in_the_cli(tmp_path: Path) -> None:
     refused = run_cli("alerts", "list", "--status", "closed", data_dir=tmp_path)
     assert refused.returncode != 0
     assert "not an alert status" in refused.stderr
+
+
+def test_ingest_reads_real_feeds_and_events_and_alerts_once(tmp_path: Path) -> None:
+    """`liubu monitor ingest` on the real Feodo blocklist (the insured IP is its first row) and
+    on Suricata EVE lines shaped like the real file's: an alert on the insured IP raises one
+    alert, one on an uninsured IP none, a broken line is refused by file and number, and the
+    same files again raise nothing new."""
+    require_shared()
+    platform = bootstrap(load_settings(env="development", data_dir=tmp_path), upgrade_schema=True)
+    try:
+        world = build_world(platform, start=datetime.now(UTC).date() - timedelta(days=100))
+    finally:
+        platform.dispose()
+    (feodo,) = sorted((SHARED / "abusech_feodo").glob("ipblocklist*.csv"))
+    rows = feodo_rows()
+    first = run_cli("monitor", "ingest", str(feodo), "--json", data_dir=tmp_path)
+    assert first.returncode == 0, first.stderr
+    counts = json.loads(first.stdout)
+    assert (counts["records"], counts["read"], counts["rejected"]) == (len(rows), len(rows), 0)
+    assert counts["alerted"] == 1  # only the insured IP is watched
+
+    with (SHARED / "suricata_eve_zeus_lab" / "eve.json").open(encoding="utf-8") as capture:
+        real = next(  # a real alert line of the Zeus lab capture, moved onto our two addresses
+            json.loads(line) for line in capture if '"event_type":"alert"' in line.replace(" ", "")
+        )
+    on_insured = real | {"src_ip": "198.51.100.7", "dest_ip": world.insured_ip, "flow_id": 1}
+    on_other = real | {"src_ip": "198.51.100.7", "dest_ip": "198.51.100.8", "flow_id": 2}
+    eve = tmp_path / "eve.json"
+    lines = [json.dumps(on_insured), json.dumps(on_other), "{broken"]
+    eve.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    events = run_cli(
+        "monitor", "ingest", str(eve), "--format", "suricata", "--json", data_dir=tmp_path
+    )
+    assert events.returncode == 0, events.stderr
+    tally = json.loads(events.stdout)
+    assert (tally["alerted"], tally["rejected"]) == (1, 1)
+    assert "eve.json:3:" in events.stderr
+    for path in (feodo, eve):
+        again = json.loads(
+            run_cli("monitor", "ingest", str(path), "--json", data_dir=tmp_path, check=True).stdout
+        )
+        assert again["alerted"] == 0
+        assert again["duplicates"] == again["read"]
+    platform = bootstrap(load_settings(env="development", data_dir=tmp_path))
+    try:
+        stored = monitoring.list_alerts(platform.uow(SYSTEM))
+    finally:
+        platform.dispose()
+    assert sorted(a.source for a in stored) == ["feodo", "suricata"]
+    assert {a.indicator for a in stored} == {world.insured_ip}
+
+
+def test_ingest_refuses_an_unknown_format_naming_the_known_ones(tmp_path: Path) -> None:
+    bootstrap(load_settings(env="development", data_dir=tmp_path), upgrade_schema=True).dispose()
+    odd = tmp_path / "odd.txt"
+    odd.write_text("hello\n", encoding="utf-8")
+    refused = run_cli("monitor", "ingest", str(odd), data_dir=tmp_path)
+    assert refused.returncode != 0
+    for known in ("suricata", "ocsf", "zeek", "stix", "feodo"):
+        assert known in refused.stderr
