@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta
 
 from liubu.claims.reasons import ClaimsCode
 from liubu.claims.records import ClaimFlag
+from liubu.core import to_shanghai
 from liubu.errors import ValidationError
 from liubu.products import ProductSpec
 
@@ -86,15 +87,19 @@ def check_notice(
     discovered_at: datetime,
     notified_at: datetime,
 ) -> NoticeCheck:
-    """Refuse a notice the policy cannot answer for; otherwise its flags and deadlines."""
-    if occurred_on > notified_at.date():
+    """Refuse a notice the policy cannot answer for; otherwise its flags and deadlines.
+
+    Dates of loss and policy periods are Beijing calendar dates: the moments are compared with
+    them on the Asia/Shanghai calendar (between 16:00 and 24:00 UTC it is already tomorrow)."""
+    notified_on = to_shanghai(notified_at).date()
+    if occurred_on > notified_on:
         raise ValidationError(
             f"The loss cannot occur in the future ({occurred_on}).",
             code=ClaimsCode.BAD_DATES,
             field="occurred_on",
             value=str(occurred_on),
         )
-    if discovered_at > notified_at or discovered_at.date() < occurred_on:
+    if discovered_at > notified_at or to_shanghai(discovered_at).date() < occurred_on:
         raise ValidationError(
             f"The discovery ({discovered_at:%Y-%m-%d %H:%M}) must fall between the occurrence "
             f"({occurred_on}) and the notice ({notified_at:%Y-%m-%d %H:%M}).",
@@ -119,7 +124,7 @@ def check_notice(
         if retro is not None and occurred_on < retro:
             flags.append(ClaimFlag.BEFORE_RETROACTIVE_DATE)
         extended = timedelta(days=spec.trigger.extended_reporting_days or 0)
-        if not cover.period_start <= notified_at.date() < end + extended:
+        if not cover.period_start <= notified_on < end + extended:
             flags.append(ClaimFlag.REPORTED_OUTSIDE_PERIOD)
     if notified_at - discovered_at > timedelta(hours=spec.claims.notice_within_hours):
         flags.append(ClaimFlag.LATE_NOTICE)

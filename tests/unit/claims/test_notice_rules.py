@@ -106,3 +106,26 @@ def test_a_product_promising_no_response_time_gets_the_documented_default() -> N
     assert (
         checked.ir_contact_due - NOON == timedelta(minutes=DEFAULT_IR_MINUTES) == timedelta(hours=2)
     )
+
+
+def test_the_dates_are_beijing_calendar_dates_after_16_utc() -> None:
+    # 2026-06-01 18:30 UTC is 2026-06-02 02:30 in Beijing (UTC+8, no daylight saving): a loss
+    # that happened there on 2 June, found at 01:30 Beijing time, is reported the same day.
+    late_evening = datetime(2026, 6, 1, 18, 30, tzinfo=UTC)
+    found = late_evening - timedelta(hours=1)
+    checked = check_notice(
+        SME, COVER, occurred_on=date(2026, 6, 2), discovered_at=found, notified_at=late_evening
+    )
+    assert checked.flags == ()
+    with pytest.raises(ValidationError) as future:  # 3 June has not begun in Beijing
+        check_notice(
+            SME, COVER, occurred_on=date(2026, 6, 3), discovered_at=found, notified_at=late_evening
+        )
+    assert future.value.code == ClaimsCode.BAD_DATES
+    # a discovery at 23:30 UTC on 31 May is 07:30 on 1 June in Beijing: before a loss of 2 June
+    with pytest.raises(ValidationError) as early:
+        check_notice(
+            SME, COVER, occurred_on=date(2026, 6, 2),
+            discovered_at=datetime(2026, 5, 31, 23, 30, tzinfo=UTC), notified_at=late_evening,
+        )  # fmt: skip
+    assert early.value.code == ClaimsCode.BAD_DATES
