@@ -35,7 +35,7 @@ from liubu.assessment import (
 from liubu.audit import ChainReport, audit_key, verify_chain
 from liubu.claims import import_antifraud_claims
 from liubu.config import Settings, load_settings
-from liubu.core import PersonalDataCipher
+from liubu.core import PersonalDataCipher, shanghai_today
 from liubu.errors import ValidationError
 from liubu.jobs import ACTIVE, Handler, Job, Progress, Worker, WorkerSettings, enqueue, job_for
 from liubu.massissue import ImportPlan, ImportSummary, run_import
@@ -206,7 +206,7 @@ class Platform:
                 path,
                 cipher=PersonalDataCipher(self.settings.personal_data_key),
                 error_path=path.with_name(path.name + ".errors.csv"),
-                today=date.today(),
+                today=shanghai_today(),
                 insurer=job.tenant_id,
                 progress=progress,
             )

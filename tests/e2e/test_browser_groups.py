@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from liubu.accounts.model import SYSTEM, OrgKind, Role, acting_in
 from liubu.bootstrap import Platform
-from liubu.core import industry_sections, provinces
+from liubu.core import industry_sections, provinces, shanghai_today
 from liubu.products import load_vocabulary, summarise
 from liubu.store import tables
 from liubu.underwriting import groups
@@ -103,7 +103,7 @@ def test_chain_owner_sees_the_supply_graph_and_binds(
     summary = summarise(spec, load_vocabulary())
     expect(page.get_by_test_id("bind-exclusions")).to_have_text(summary.not_covered.zh)
     expect(page.get_by_test_id("declare-truthful")).not_to_be_checked()
-    start = datetime.now(UTC).date() + timedelta(days=14)
+    start = shanghai_today() + timedelta(days=14)
     page.get_by_test_id("bind-start").fill(start.isoformat())
     page.get_by_test_id("declare-truthful").check()
     page.get_by_test_id("declare-terms_read").check()

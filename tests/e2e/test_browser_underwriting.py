@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, expect
 from liubu.accounts import OrgKind, Role, acting_in
 from liubu.accounts.model import SYSTEM
 from liubu.bootstrap import Platform
+from liubu.core import shanghai_today
 from liubu.experience import ExperienceData
 from liubu.products import load_reference_catalogue
 from liubu.underwriting import declaration_texts as vocabulary_declarations
@@ -194,7 +195,7 @@ def test_quote_referral_decision_bind_and_policy_document(browser: Browser, site
     enterprise.get_by_test_id("confirm-bind").click()
     expect(enterprise.get_by_test_id("flash")).to_contain_text("投保声明")
     expect(enterprise.get_by_test_id("page-title")).to_have_text("确认投保")
-    start = date.today() + timedelta(days=7)
+    start = shanghai_today() + timedelta(days=7)
     enterprise.get_by_test_id("bind-start").fill(start.isoformat())
     enterprise.get_by_test_id("declare-truthful").check()
     enterprise.get_by_test_id("declare-terms_read").check()

@@ -11,6 +11,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+from liubu.core import shanghai_today
 from tests.e2e.cli import DECLARE, run_cli
 from tests.e2e.conftest import CLI_DEMO
 
@@ -103,12 +104,7 @@ def test_from_questionnaire_to_a_cancelled_policy_in_the_cli(cli_demo: Path) -> 
     ).stdout
     number = re.search(r"policy (LB\d+)", bound)
     assert number is not None
-    today = subprocess.run(
-        [sys.executable, "-c", "import datetime;print(datetime.date.today())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    today = shanghai_today().isoformat()  # the calendar policies are written in
     endorsed = _cli(
         "policies",
         "endorse",

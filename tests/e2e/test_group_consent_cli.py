@@ -10,7 +10,7 @@ import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
-from liubu.core import uscc_with_check
+from liubu.core import shanghai_today, uscc_with_check
 from tests.e2e.cli import DECLARE, run_cli
 
 WIDE = {"COLUMNS": "240"}
@@ -51,7 +51,7 @@ def test_the_sponsor_binds_the_demo_chain_with_its_declarations_from_the_cli(
     assert "not confirmed: truthful, terms_read" in undeclared.stderr
     with sqlite3.connect(tmp_path / "liubu.db") as db:
         assert db.execute("SELECT count(*) FROM group_policies").fetchone() == (0,)
-    start = date.today() + timedelta(days=30)
+    start = shanghai_today() + timedelta(days=30)
     bound = run_cli(*quote, *DECLARE, "--start", start.isoformat(), data_dir=tmp_path)
     assert bound.returncode == 0, bound.stderr
     with sqlite3.connect(tmp_path / "liubu.db") as db:

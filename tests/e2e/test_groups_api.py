@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from liubu.accounts.model import OrgKind, Role
 from liubu.bootstrap import Platform
+from liubu.core import shanghai_today
 from liubu.demo import accept_invitations, load_reference_products, register_scanned_supplier
 from liubu.store import tables
 from tests.e2e.conftest import Api
@@ -130,7 +131,7 @@ def test_a_chain_is_created_filled_quoted_and_bound_over_http(api: Api, platform
     assert half_declared.json()["code"] == "bind.declarations_required"
     assert half_declared.json()["field"] == "terms_read"
     declared = {**bind, "declarations": {"truthful": True, "terms_read": True}}
-    too_late = date.today() + timedelta(days=91)
+    too_late = shanghai_today() + timedelta(days=91)
     late = api.client.post(
         f"{url}/quote", headers=headers, json={**declared, "start": too_late.isoformat()}
     )
@@ -140,7 +141,7 @@ def test_a_chain_is_created_filled_quoted_and_bound_over_http(api: Api, platform
         stored = connection.execute(sa.select(sa.func.count()).select_from(tables.group_policies))
         assert stored.scalar_one() == 0
 
-    start = date.today() + timedelta(days=10)
+    start = shanghai_today() + timedelta(days=10)
     bound = api.client.post(
         f"{url}/quote", headers=headers, json={**declared, "start": start.isoformat()}
     )

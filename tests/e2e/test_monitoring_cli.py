@@ -4,13 +4,14 @@ print what the store holds, and recording the same observation file twice alerts
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from liubu import monitoring
 from liubu.accounts.model import SYSTEM
 from liubu.bootstrap import bootstrap
 from liubu.config import load_settings
+from liubu.core import shanghai_today
 from tests.e2e.cli import run_cli
 from tests.integration.monitoring_world import APACHE, DOMAIN, build_world
 from tests.unit.monitoring.realdata import (
@@ -43,7 +44,7 @@ def test_the_watch_list_and_alerts_in_the_cli(tmp_path: Path) -> None:
     require_shared()
     platform = bootstrap(load_settings(env="development", data_dir=tmp_path), upgrade_schema=True)
     try:
-        today = datetime.now(UTC).date()
+        today = shanghai_today()
         world = build_world(platform, start=today - timedelta(days=100))
         with platform.uow(SYSTEM) as uow:
             expected_watch = [a.as_dict() for a in monitoring.watchlist(uow)]
@@ -108,7 +109,7 @@ def test_ingest_reads_real_feeds_and_events_and_alerts_once(tmp_path: Path) -> N
     require_shared()
     platform = bootstrap(load_settings(env="development", data_dir=tmp_path), upgrade_schema=True)
     try:
-        world = build_world(platform, start=datetime.now(UTC).date() - timedelta(days=100))
+        world = build_world(platform, start=shanghai_today() - timedelta(days=100))
     finally:
         platform.dispose()
     (feodo,) = sorted((SHARED / "abusech_feodo").glob("ipblocklist*.csv"))

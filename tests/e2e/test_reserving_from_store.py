@@ -15,6 +15,7 @@ from liubu import claims
 from liubu.accounts.model import OrgKind, Role
 from liubu.bootstrap import Platform
 from liubu.claims import Payee, notify
+from liubu.core import shanghai_today
 from liubu.store import tables
 from tests.e2e.conftest import Api
 from tests.integration.claims_world import SME, build, insurer_user, notice
@@ -51,7 +52,7 @@ def _claims_over_three_years(platform: Platform) -> None:
     """Three claims, one per accident year, each paid in its year and the next ones: made by
     the use cases, then moved back in time (accident and payment dates) in the store."""
     world = build(platform)
-    today = datetime.now(UTC).date()
+    today = shanghai_today()
     years = [today.year - 2, today.year - 1, today.year]
     paid = {0: [30_000, 20_000, 5_000], 1: [40_000, 25_000], 2: [35_000]}
     for index, year in enumerate(years):

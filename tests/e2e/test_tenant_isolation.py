@@ -13,7 +13,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +23,7 @@ from liubu import claims
 from liubu.accounts.model import SYSTEM, OrgKind, Role, new_id
 from liubu.assessment.records import FindingRecord, Scan, ServiceTask
 from liubu.bootstrap import Platform
-from liubu.core import Money, uscc_with_check
+from liubu.core import Money, shanghai_today, uscc_with_check
 from liubu.store import tables
 from liubu.store.uow import SqlUnitOfWork
 from liubu.underwriting import (
@@ -408,12 +408,14 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
     },
     ("POST", "/api/policies/{policy_id}/endorse"): lambda owner: {
         "limit": "2000",
-        "effective": str(date.today()),
+        "effective": str(shanghai_today()),
     },
-    ("POST", "/api/policies/{policy_id}/cancel"): lambda owner: {"effective": str(date.today())},
+    ("POST", "/api/policies/{policy_id}/cancel"): lambda owner: {
+        "effective": str(shanghai_today())
+    },
     ("POST", "/api/policies/{policy_id}/payments"): lambda owner: {
         "amount": "1.00",
-        "paid_on": str(date.today()),
+        "paid_on": str(shanghai_today()),
     },
     ("POST", "/api/policies/{policy_id}/renew"): lambda owner: {"claims_count": 0},
     ("POST", "/api/groups"): lambda owner: {
@@ -448,7 +450,7 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
     ("POST", "/api/claims"): lambda owner: {
         "policy_id": owner.ids["policy_id"],
         "incident_type": "ransomware",
-        "occurred_on": str(date.today()),
+        "occurred_on": str(shanghai_today()),
         "discovered_at": datetime.now(UTC).isoformat(),
         "description": "intruder",
         "contact": {"name": "x", "phone": "13800000000"},

@@ -12,6 +12,7 @@ from liubu.accounts import service as accounts
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.bootstrap import Platform
 from liubu.claims import Contact, Notice
+from liubu.core import shanghai_today
 from liubu.demo import load_reference_products
 from liubu.underwriting import Policy, lifecycle
 from tests.integration.helpers import DECLARED, PASSWORD, facts, make_tenant
@@ -75,7 +76,7 @@ def build(platform: Platform, *, start: date | None = None, serial: int = 1) -> 
         platform,
         insured.principal,
         underwriter,
-        start=start or datetime.now(UTC).date() - timedelta(days=30),
+        start=start or shanghai_today() - timedelta(days=30),
         serial=serial,
     )
     return World(

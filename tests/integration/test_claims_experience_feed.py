@@ -4,7 +4,6 @@ transaction on request, read back by the store the rate indication reads."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -13,6 +12,7 @@ from liubu import claims, experience
 from liubu.accounts import AuditFilter, OrgKind, Role
 from liubu.bootstrap import Platform
 from liubu.claims import Payee, notify
+from liubu.core import shanghai_today
 from liubu.errors import NotFoundError, PermissionDeniedError
 from liubu.products import find_product, parse_product
 from tests.integration.claims_world import SME, World, build, notice
@@ -39,7 +39,7 @@ def test_claims_feed_the_experience_the_indication_reads(platform: Platform) -> 
     # incurred by hand: the opening reserves, with forensics moved to 30,000 (of which 10,000
     # now paid): paying moves money from outstanding to paid and leaves incurred as it was.
     expected = opened - forensics_before + Decimal("30000")
-    as_of = datetime.now(UTC).date()
+    as_of = shanghai_today()
     with platform.uow(world.manager) as uow:
         summary = claims.experience_from_claims(uow, SME, as_of=as_of)
     assert (summary.policies, summary.claims) == (1, 1)
@@ -97,7 +97,7 @@ def test_a_reserve_change_and_a_payment_move_the_row_at_once(platform: Platform)
         opening = {
             line.coverage: line.reserve for line in claims.claim_view(uow, claim.id).reserves
         }
-    days = (datetime.now(UTC).date() - world.policy.period_start).days
+    days = (shanghai_today() - world.policy.period_start).days
     # The insured's own notice put the opening reserves into the insurer's experience.
     assert _row(platform, world) == (1, sum(opening.values()), pytest.approx(days / 365, abs=5e-7))
     # A reserve change: forensics from its opening amount to 30,000.

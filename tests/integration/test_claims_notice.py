@@ -3,7 +3,7 @@ reserves, duplicates, refusals with dates, flags, and who may see it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,6 +14,7 @@ from liubu.accounts.model import SYSTEM
 from liubu.assessment import assign_task
 from liubu.bootstrap import Platform
 from liubu.claims import ClaimFlag, ClaimsCode, notify
+from liubu.core import shanghai_today
 from liubu.errors import NotFoundError, ValidationError
 from liubu.store import tables
 from liubu.underwriting import lifecycle
@@ -87,7 +88,7 @@ def test_a_second_identical_notice_returns_the_first_claim(platform: Platform) -
 
 
 def test_a_notice_on_an_expired_policy_is_refused_with_its_dates(platform: Platform) -> None:
-    start = datetime.now(UTC).date() - timedelta(days=400)
+    start = shanghai_today() - timedelta(days=400)
     world = build(platform, start=start)
     end = world.policy.period_end
     with platform.uow(world.insured) as uow, pytest.raises(ValidationError) as refused:
@@ -104,7 +105,7 @@ def test_a_cancelled_policy_covers_losses_before_its_cancellation_only(
     platform: Platform,
 ) -> None:
     world = build(platform)
-    cancelled_on = datetime.now(UTC).date() - timedelta(days=10)
+    cancelled_on = shanghai_today() - timedelta(days=10)
     with platform.uow(world.insured) as uow:
         lifecycle.cancel(uow, world.policy.id, cancelled_on=cancelled_on)
     with platform.uow(world.insured) as uow, pytest.raises(ValidationError) as refused:

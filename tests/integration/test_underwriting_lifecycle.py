@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from liubu import underwriting
 from liubu.accounts import service as accounts
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.bootstrap import Platform
+from liubu.core import shanghai_today
 from liubu.demo import load_reference_products
 from liubu.errors import (
     ConcurrencyError,
@@ -392,7 +393,7 @@ def test_binding_needs_both_declarations_and_a_start_within_the_rules(platform: 
     years (art. 26's two-year claims period after a one-year policy). Refusals name their code;
     the issue event keeps the declarations, who made them and when."""
     buyer, underwriter, quote_id = _offered(platform)
-    today = datetime.now(UTC).date()  # the platform's day, as it stamps events
+    today = shanghai_today()  # the platform's day: the Beijing calendar
 
     def attempt(who: Principal, declarations: underwriting.Declarations, start: date) -> str:
         with platform.uow(who) as uow:
@@ -422,7 +423,7 @@ def test_binding_needs_both_declarations_and_a_start_within_the_rules(platform: 
     declared = issue.detail["declarations"]
     assert (declared["truthful"], declared["terms_read"]) == (True, True)
     assert declared["by"] == buyer.user_id
-    assert declared["at"][:10] == today.isoformat()
+    assert shanghai_today(datetime.fromisoformat(declared["at"])) == today
 
 
 def test_premium_payments_settle_what_is_written_and_nothing_more(platform: Platform) -> None:
@@ -431,7 +432,7 @@ def test_premium_payments_settle_what_is_written_and_nothing_more(platform: Plat
     the insurer's staff record payments, at most what is outstanding, dated from the policy's
     making to today; each is audited as an event and changes no written premium."""
     buyer, underwriter, quote_id = _offered(platform)
-    today = datetime.now(UTC).date()
+    today = shanghai_today()
     policy = _bind(platform, buyer, quote_id, start=today + timedelta(days=10))
     premium = policy.annual_premium
 

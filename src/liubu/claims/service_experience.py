@@ -42,6 +42,7 @@ import numpy as np
 from liubu.accounts import OrgKind, Role, require
 from liubu.claims._common import committed, now
 from liubu.claims.ports import ClaimsUnitOfWork
+from liubu.core import shanghai_today
 from liubu.errors import NotFoundError
 from liubu.experience import ExperienceData
 from liubu.underwriting import Policy, PolicyState
@@ -104,7 +105,7 @@ def feed_policy(uow: ClaimsUnitOfWork, policy: Policy) -> None:
     """Bring ``policy``'s claims-fed row up to date, in the caller's transaction (module doc).
     Called by the claims use cases after they have checked the caller acts on the policy; the
     row is the policy's insurer's, whoever the caller is (the insured's notice included)."""
-    row = _row(uow, policy, now().date())
+    row = _row(uow, policy, shanghai_today(now()))
     rows = [] if row is None else [row]
     batch = uow.experience.feed_rows(
         _data(rows),
@@ -135,7 +136,7 @@ def experience_from_claims(
 ) -> ClaimsExperience:
     """Rebuild the insurer's claims-fed experience rows of ``product_ref`` (module doc)."""
     require(uow.principal, *BUILDERS, kinds=[OrgKind.INSURER])
-    day = as_of or now().date()
+    day = as_of or shanghai_today(now())
     me = uow.principal.tenant_id
     rows = [
         row

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from liubu.cli.context import console, rich_console, state
+from liubu.core import shanghai_today
 from liubu.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def import_claims(
             file,
             cipher=PersonalDataCipher(platform.settings.personal_data_key),
             error_path=error_path,
-            today=date.today(),
+            today=shanghai_today(),
             insurer=insurer,
             chunk_size=chunk_size,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
@@ -131,7 +132,7 @@ def file_claim(
         loss_amount=_yuan(loss_amount, "loss-amount"),
         loss_date=_day(loss_date, "loss-date"),
         police_report_date=_day(police_report_date, "police-report-date"),
-        notified_on=_day(notified_on, "notified-on") if notified_on else date.today(),
+        notified_on=_day(notified_on, "notified-on") if notified_on else shanghai_today(),
         recovered_amount=_yuan(recovered, "recovered"),
         cause=cause,
     )

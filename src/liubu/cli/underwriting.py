@@ -13,6 +13,7 @@ import typer
 
 from liubu.cli.context import console, rich_console, state
 from liubu.cli.declarations import Start, TermsRead, Truthful, declared, start_date
+from liubu.core import shanghai_today
 from liubu.errors import LiubuError, ValidationError
 
 if TYPE_CHECKING:  # the CLI imports pricing only when a command runs
@@ -361,7 +362,7 @@ def import_policies(
     with platform.uow() as uow:
         record = products.find_product(uow, product)
     spec = parse_product(record.document, source=record.product_ref)
-    start = date.fromisoformat(inception) if inception else date.today()
+    start = date.fromisoformat(inception) if inception else shanghai_today()
     plan = ImportPlan(spec, start, chunk_size=chunk_size)
     store = SqlIssueStore(
         platform.uow,

@@ -5,7 +5,8 @@
   GB 32100-2015), :class:`ResidentId` (公民身份号码, GB 11643-1999), :class:`MobileNumber`.
 - :class:`Industry` (国民经济行业分类, GB/T 4754-2017) and :class:`Region` (行政区划代码,
   GB/T 2260).
-- :class:`Period` of cover and :func:`to_shanghai` for display times.
+- :class:`Period` of cover, :func:`to_shanghai` for display times and :func:`shanghai_today`
+  for the calendar date policies are written in.
 - Personal data (个人信息): :class:`PersonalDataCipher` (AES-256-GCM at rest, keyed lookup hash)
   and the masks shown on screen.
 """
@@ -33,7 +34,7 @@ from liubu.core.industry import (
     parse_industry,
 )
 from liubu.core.money import FEN, Money, half_up
-from liubu.core.period import Period, to_shanghai
+from liubu.core.period import Period, shanghai_today, to_shanghai
 from liubu.core.personal import PersonalDataCipher, mask_mobile, mask_name, mask_resident_id
 from liubu.core.reasons import CoreCode
 from liubu.core.region import Province, Region, RegionLevel, parse_region, provinces
@@ -69,6 +70,7 @@ __all__ = [
     "provinces",
     "registration_authorities",
     "resident_id_check_character",
+    "shanghai_today",
     "to_shanghai",
     "uscc_check_character",
     "uscc_with_check",

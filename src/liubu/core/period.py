@@ -135,3 +135,9 @@ def to_shanghai(moment: dt.datetime) -> dt.datetime:
         )
     _kind(moment, field="moment")
     return moment.astimezone(shanghai())
+
+
+def shanghai_today(now: dt.datetime | None = None) -> dt.date:
+    """Today on the Beijing calendar, the one policy periods, dates of loss and payments are
+    written in (between 16:00 and 24:00 UTC it is already tomorrow there)."""
+    return to_shanghai(now or dt.datetime.now(dt.UTC)).date()

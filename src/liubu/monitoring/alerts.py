@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 from liubu.accounts import OrgKind, Role, new_id, require
 from liubu.assessment import IndexCache
+from liubu.core import shanghai_today
 from liubu.errors import ValidationError
 from liubu.monitoring.matching import AlertCandidate, WatchIndex, match
 from liubu.monitoring.observations import AlertSeverity, IndicatorKind, Observation
@@ -97,7 +98,7 @@ def record_observations(
     with uow:
         require(uow.principal, *RECORDERS, kinds=RECORDING_KINDS)
         fresh, keys = _fresh(uow, batch)
-        assets = watchlist(uow, on=moment.date())
+        assets = watchlist(uow, on=shanghai_today(moment))
         needs_intel = any(o.kind is IndicatorKind.CVE for o in fresh)
         vulnerabilities = (intel or IndexCache()).get(uow.intel) if needs_intel else None
         candidates = list(match(fresh, WatchIndex(assets, vulnerabilities=vulnerabilities)))

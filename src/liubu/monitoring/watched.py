@@ -28,11 +28,12 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from liubu.accounts import OrgKind, Role, require
+from liubu.core import shanghai_today
 from liubu.errors import ValidationError
 from liubu.intel import parse_any_cpe
 from liubu.monitoring.observations import IndicatorKind, normalise
@@ -133,9 +134,9 @@ def scanned_software(result: Mapping[str, Any] | None) -> tuple[str, ...]:
 
 
 def watchlist(uow: MonitoringUnitOfWork, *, on: date | None = None) -> tuple[WatchedAsset, ...]:
-    """Every asset the caller may watch of every enterprise insured on ``on`` (today, UTC),
-    by policy number, kind and value."""
-    day = on or datetime.now(UTC).date()
+    """Every asset the caller may watch of every enterprise insured on ``on`` (today on the
+    Beijing calendar), by policy number, kind and value."""
+    day = on or shanghai_today()
     with uow:
         require(uow.principal, *WATCHERS, kinds=WATCHING_KINDS)
         policies = uow.monitoring.insured_policies(day)

@@ -23,6 +23,7 @@ from liubu.assessment import (
     risk_modifiers,
     score,
 )
+from liubu.core import shanghai_today
 from liubu.errors import ConcurrencyError, ConflictError, NotFoundError, ValidationError
 from liubu.products import FILED, ProductSpec, ProductsUnitOfWork, parse_product
 from liubu.underwriting.applicant import Applicant
@@ -372,7 +373,7 @@ def declared_start(
     within :func:`check_start`'s range, dated back only by the insurer's or platform's staff;
     and what the policy keeps of the declarations: both answers, who made them and when."""
     declarations.check()
-    today = _now().date()
+    today = shanghai_today(_now())
     staff = principal.org_kind in _STAFF_KINDS
     begin = today if start is None else check_start(start, today, backdate=staff)
     made = {
@@ -591,8 +592,8 @@ def record_premium_payment(
         )
     # From the day the policy was made, or its start when it was entered later (a paper
     # application, premium paid then), to today.
-    made = min(policy.created_at.date(), policy.period_start)
-    if not made <= paid_on <= _now().date():
+    made = min(shanghai_today(policy.created_at), policy.period_start)
+    if not made <= paid_on <= shanghai_today(_now()):
         raise ValidationError(
             f"A payment is dated from the day the policy was made or began ({made}) to today, "
             f"not {paid_on}.",

@@ -6,7 +6,7 @@ decline or leave."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from liubu import underwriting
 from liubu.accounts import OrgKind
+from liubu.core import shanghai_today
 from liubu.errors import LiubuError, PermissionDeniedError
 from liubu.products import find_product, load_vocabulary, product_title, summarise
 from liubu.requests import PlatformDep
@@ -318,7 +319,7 @@ def bind_page(
         except LiubuError as error:
             flash(request, refusal(request, error), kind="error")
             return RedirectResponse(f"/groups/{scheme_id}", status_code=303)
-    today = datetime.now(UTC).date()
+    today = shanghai_today()
     return render(
         request,
         "group_bind.html",

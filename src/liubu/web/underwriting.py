@@ -3,7 +3,7 @@ referral queue with the rating worksheet; everyone party to a policy reads its d
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from liubu import assessment, underwriting
 from liubu.accounts import Principal
 from liubu.bootstrap import Platform
+from liubu.core import shanghai_today
 from liubu.errors import LiubuError, NotFoundError
 from liubu.products import current_versions, product_title
 from liubu.requests import PlatformDep
@@ -112,7 +113,7 @@ def bind_page(
         option = quote.options[option_index]
         record = products.find_product(uow, option.product)
     spec = parse_product(record.document, source=record.product_ref)
-    today = datetime.now(UTC).date()
+    today = shanghai_today()
     return render(
         request,
         "bind.html",
@@ -271,7 +272,7 @@ def _policy_context(platform: Platform, principal: Principal, policy_id: str) ->
         "status": underwriting.policy_label("states", policy.status),
         "event_kinds": {e.kind: underwriting.policy_label("events", e.kind) for e in events},
         "account": underwriting.premium_account(policy, events),
-        "today": datetime.now(UTC).date().isoformat(),
+        "today": shanghai_today().isoformat(),
         "records_payments": underwriting.records_payments(principal)
         and policy.status == "in_force",
         # What the insured declared at binding (policies bound before declarations have none).

@@ -125,3 +125,12 @@ def test_to_shanghai_refuses_naive_datetimes_and_dates() -> None:
     assert caught.value.code == "period.naive_datetime"
     with pytest.raises(ValidationError):
         to_shanghai(dt.date(2025, 1, 1))  # type: ignore[arg-type]
+
+
+def test_today_on_the_beijing_calendar_turns_at_16_utc() -> None:
+    from datetime import UTC, date, datetime
+
+    from liubu.core import shanghai_today
+
+    assert shanghai_today(datetime(2026, 12, 7, 15, 59, tzinfo=UTC)) == date(2026, 12, 7)
+    assert shanghai_today(datetime(2026, 12, 7, 16, 0, tzinfo=UTC)) == date(2026, 12, 8)

@@ -26,7 +26,8 @@ def test_public_api_is_pinned() -> None:
         "industry_sections",
         "mask_mobile", "mask_name", "mask_resident_id", "parse_industry",
         "parse_mobile", "parse_region", "parse_resident_id", "parse_uscc", "provinces",
-        "registration_authorities", "resident_id_check_character", "to_shanghai",
+        "registration_authorities", "resident_id_check_character", "shanghai_today",
+        "to_shanghai",
         "uscc_check_character", "uscc_with_check",
     ]  # fmt: skip
     for name in liubu.core.__all__:

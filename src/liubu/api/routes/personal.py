@@ -30,6 +30,7 @@ from fastapi.responses import FileResponse
 from liubu import jobs, products
 from liubu.api.deps import CurrentPrincipal, PlatformDep, UowDep
 from liubu.bootstrap import ANTI_FRAUD_IMPORT
+from liubu.core import shanghai_today
 from liubu.errors import NotFoundError, ValidationError
 from liubu.jobs import Job, JobState
 from liubu.massissue import ImportPlan, inspect_file
@@ -88,7 +89,7 @@ async def start_import(
         products.require_issuer(principal, record.tenant_id)
     # A product that cannot be issued per person is refused now, not by the worker later.
     plan = ImportPlan(
-        parse_product(record.document, source=record.product_ref), inception or date.today()
+        parse_product(record.document, source=record.product_ref), inception or shanghai_today()
     )
     path, sha = await _save(file, platform.import_folder(principal.tenant_id))
     try:
