@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from liubu.accounts import service as accounts
+from liubu.accounts import verify_enterprise
 from liubu.accounts.enterprise import EnterpriseFacts
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.bootstrap import Platform
@@ -85,3 +87,21 @@ def product_yaml(
         assert old in text, old
         text = text.replace(old, new, 1)
     return text
+
+
+#: The catalogue's supply-chain product, for group scheme tests.
+SUPPLY_CHAIN_PRODUCT = "cankao-pc/supply-chain-cyber@1"
+
+
+def verified_enterprise(platform: Platform, name: str, serial: int) -> tuple[Principal, str, str]:
+    """A manufacturer (C 39) registered by its own tenant and verified: its principal, id and
+    credit code."""
+    tenant = make_tenant(platform, OrgKind.ENTERPRISE, name, Role.ENTERPRISE_USER)
+    record = dataclasses.replace(
+        facts(serial, name=name), industry_section="C", industry_division="39"
+    )
+    with platform.uow(tenant.principal) as uow:
+        enterprise = accounts.register_enterprise(uow, record)
+        uow.commit()
+    verify_enterprise(platform.uow(SYSTEM), enterprise.id)
+    return tenant.principal, enterprise.id, enterprise.uscc

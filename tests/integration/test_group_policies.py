@@ -4,36 +4,26 @@ the parties' premiums add up, and each supplier sees its own certificate and not
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
-from liubu.accounts import service as accounts
-from liubu.accounts import verify_enterprise
-from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
+from liubu.accounts.model import SYSTEM, Principal
 from liubu.bootstrap import Platform
 from liubu.demo import load_reference_products
 from liubu.errors import ConflictError, NotFoundError, ValidationError
 from liubu.statistics import market_statistics
 from liubu.store import tables
 from liubu.underwriting import groups
-from tests.integration.helpers import DECLARED, facts, make_tenant
+from tests.integration.helpers import (
+    DECLARED,
+    SUPPLY_CHAIN_PRODUCT,
+    verified_enterprise,
+)
 
-PRODUCT = "cankao-pc/supply-chain-cyber@1"
-
-
-def _enterprise(platform: Platform, name: str, serial: int) -> tuple[Principal, str, str]:
-    tenant = make_tenant(platform, OrgKind.ENTERPRISE, name, Role.ENTERPRISE_USER)
-    record = dataclasses.replace(
-        facts(serial, name=name), industry_section="C", industry_division="39"
-    )
-    with platform.uow(tenant.principal) as uow:
-        enterprise = accounts.register_enterprise(uow, record)
-        uow.commit()
-    verify_enterprise(platform.uow(SYSTEM), enterprise.id)
-    return tenant.principal, enterprise.id, enterprise.uscc
+PRODUCT = SUPPLY_CHAIN_PRODUCT
+_enterprise = verified_enterprise
 
 
 def _accept(platform: Platform, member: Principal) -> None:

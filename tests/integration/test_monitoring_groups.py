@@ -4,34 +4,24 @@ seen by the member and the insurer — not by the sponsor, nor by the other memb
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from liubu import assessment, monitoring
-from liubu.accounts import service as accounts
-from liubu.accounts import verify_enterprise
-from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
+from liubu.accounts.model import SYSTEM, Principal, Role
 from liubu.bootstrap import Platform
 from liubu.demo import load_reference_products
 from liubu.underwriting import groups
-from tests.integration.helpers import DECLARED, facts, make_tenant
+from tests.integration.helpers import (
+    DECLARED,
+    SUPPLY_CHAIN_PRODUCT,
+    verified_enterprise,
+)
 from tests.integration.monitoring_world import insurer_staff
 from tests.unit.monitoring.realdata import feodo_observation, feodo_rows, require_shared
 
-PRODUCT = "cankao-pc/supply-chain-cyber@1"
-
-
-def _enterprise(platform: Platform, name: str, serial: int) -> tuple[Principal, str, str]:
-    tenant = make_tenant(platform, OrgKind.ENTERPRISE, name, Role.ENTERPRISE_USER)
-    record = dataclasses.replace(
-        facts(serial, name=name), industry_section="C", industry_division="39"
-    )
-    with platform.uow(tenant.principal) as uow:
-        enterprise = accounts.register_enterprise(uow, record)
-        uow.commit()
-    verify_enterprise(platform.uow(SYSTEM), enterprise.id)
-    return tenant.principal, enterprise.id, enterprise.uscc
+PRODUCT = SUPPLY_CHAIN_PRODUCT
+_enterprise = verified_enterprise
 
 
 def _verified(platform: Platform, owner: Principal, enterprise_id: str, name: str) -> None:
