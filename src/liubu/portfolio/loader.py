@@ -79,22 +79,8 @@ def _read(text_or_path: str | FilePath, source_name: str) -> tuple[str, str]:
 
 
 def _mapping(src: Located, data: Any, path: Path, keys: tuple[str, ...]) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise src.fail(
-            f"Expected a mapping with keys {', '.join(keys)}; got {data!r}.",
-            code=PortfolioCode.BAD_FIELD,
-            path=path,
-            value=data,
-        )
-    unknown = [k for k in data if k not in keys]
-    if unknown:
-        raise src.fail(
-            f"Unknown field {unknown[0]!r}; expected one of {', '.join(keys)}.",
-            code=PortfolioCode.UNKNOWN_FIELD,
-            path=(*path, str(unknown[0])),
-            value=unknown[0],
-        )
-    return data
+    codes = (PortfolioCode.BAD_FIELD, PortfolioCode.UNKNOWN_FIELD, PortfolioCode.BAD_FIELD)
+    return src.mapping(data, path, keys, codes=codes, noun="field")
 
 
 def _required(src: Located, data: Mapping[str, Any], path: Path, key: str) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -45,6 +45,41 @@ class Located:
             value=value,
             location=where,
         )
+
+    def mapping(
+        self,
+        data: Any,
+        path: Path,
+        keys: tuple[str, ...],
+        required: tuple[str, ...] = (),
+        *,
+        codes: tuple[StrEnum, StrEnum, StrEnum],
+        noun: str = "key",
+    ) -> dict[str, Any]:
+        """``data`` as a mapping with only ``keys``, all of ``required`` present; ``codes`` are
+        the caller's reason codes for (not a mapping, an unknown key, a missing key)."""
+        not_mapping, unknown_key, missing_key = codes
+        if not isinstance(data, Mapping):
+            raise self.fail(
+                f"Expected a mapping with keys {', '.join(keys)}; got {data!r}.",
+                code=not_mapping,
+                path=path,
+                value=data,
+            )
+        unknown = [k for k in data if k not in keys]
+        if unknown:
+            raise self.fail(
+                f"Unknown {noun} {unknown[0]!r}; expected one of {', '.join(keys)}.",
+                code=unknown_key,
+                path=(*path, str(unknown[0])),
+                value=unknown[0],
+            )
+        missing = [k for k in required if k not in data]
+        if missing:
+            raise self.fail(
+                f"Missing {noun} {missing[0]!r}.", code=missing_key, path=path, value=missing[0]
+            )
+        return dict(data)
 
     @contextmanager
     def at(self, path: Path) -> Iterator[None]:

@@ -25,27 +25,10 @@ def _mapping(
     src: Located, data: Any, path: Path, keys: tuple[str, ...], required: tuple[str, ...] = ()
 ) -> dict[str, Any]:
     """``data`` as a mapping with only ``keys``, all of ``required`` present."""
-    if not isinstance(data, Mapping):
-        raise src.fail(
-            f"Expected a mapping with keys {', '.join(keys)}; got {data!r}.",
-            code=RiskCode.NOT_A_MAPPING,
-            path=path,
-            value=data,
-        )
-    unknown = [k for k in data if k not in keys]
-    if unknown:
-        raise src.fail(
-            f"Unknown key {unknown[0]!r}; expected one of {', '.join(keys)}.",
-            code=RiskCode.UNKNOWN_KEY,
-            path=(*path, str(unknown[0])),
-            value=unknown[0],
-        )
-    missing = [k for k in required if k not in data]
-    if missing:
-        raise src.fail(
-            f"Missing key {missing[0]!r}.", code=RiskCode.MISSING_KEY, path=path, value=missing[0]
-        )
-    return dict(data)
+    return src.mapping(data, path, keys, required, codes=_MAPPING_CODES)
+
+
+_MAPPING_CODES = (RiskCode.NOT_A_MAPPING, RiskCode.UNKNOWN_KEY, RiskCode.MISSING_KEY)
 
 
 def _kind(src: Located, data: Any, path: Path, kinds: tuple[str, ...]) -> tuple[str, Any]:
