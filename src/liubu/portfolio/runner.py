@@ -188,7 +188,9 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        # None still binds the scheduler's HTTP server to :8787, so a second cluster on the
+        # machine (another run, a parallel test) fails to start: take a free port instead.
+        dashboard_address=":0",
         silence_logs=40,
     )
     with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
