@@ -130,12 +130,17 @@ PINNED = {
         "read_observation_lines", "record_observations", "watchlist",
     ],
     "portfolio": [
-        "CSV_COLUMNS", "DEFAULT_BLOCK_YEARS", "FAMILY_KINDS", "PML_RETURN_PERIODS",
-        "RETURN_PERIODS", "SEED_YEARS", "TAIL_RETURN_PERIODS", "Basis", "BlockFailedError", "Book",
-        "BookPolicy", "BookResult", "Catalogue", "Contribution", "Dependency", "EventFamily",
-        "PortfolioCode", "Reliance", "ReturnPeriodLoss", "TailMeasure", "cloud_providers",
-        "demo_book", "demo_catalogue", "dependency_kinds", "load_book", "load_catalogue",
-        "run_book", "write_ord",
+        "CHAIN_CSV_COLUMNS", "CHUNK_TRIALS", "CSV_COLUMNS", "DEFAULT_BLOCK_YEARS",
+        "FAMILY_KINDS", "PML_RETURN_PERIODS", "RETURN_PERIODS", "SEED_YEARS",
+        "TAIL_RETURN_PERIODS", "AllocatedShare", "Basis", "BlockFailedError", "Book",
+        "BookPolicy", "BookResult", "Catalogue", "ChainEdge", "ChainMember",
+        "ContagionParameters", "ContagionResult", "Contribution", "Dependency",
+        "EventFamily", "MemberRole", "OwnerExposure", "PortfolioCode", "Reliance",
+        "ReturnPeriodLoss", "SchemeMember", "SupplierContribution", "SupplyChain",
+        "TailMeasure", "allocate_by_contribution", "chain_from_scheme", "cloud_providers",
+        "contagion_parameters", "demo_book", "demo_catalogue", "dependency_kinds",
+        "load_book", "load_catalogue", "load_chain", "run_book", "simulate_contagion",
+        "write_ord",
     ],
 }  # fmt: skip
 

@@ -352,6 +352,13 @@ def _chain_yaml(text: str, name: str) -> SupplyChain:
         m = src.mapping(
             row, at, _MEMBER_KEYS, ("id", "role", "score"), codes=_codes(), noun="field"
         )
+        if str(m["id"]) in {x.id for x in members}:
+            raise src.fail(
+                f"Member {m['id']!r} appears twice.",
+                code=PortfolioCode.DUPLICATE_ID,
+                path=(*at, "id"),
+                value=m["id"],
+            )
         with src.at(at):
             members.append(
                 ChainMember(
