@@ -139,7 +139,8 @@ PINNED = {
         "ReturnPeriodLoss", "SchemeMember", "SupplierContribution", "SupplyChain",
         "TailMeasure", "allocate_by_contribution", "chain_from_scheme", "cloud_providers",
         "contagion_parameters", "demo_book", "demo_catalogue", "dependency_kinds",
-        "load_book", "load_catalogue", "load_chain", "run_book", "simulate_contagion",
+        "load_book", "load_catalogue", "load_chain", "run_book", "scheme_chain",
+        "scheme_graph", "simulate_contagion",
         "write_ord",
     ],
 }  # fmt: skip

@@ -23,8 +23,10 @@ from liubu.portfolio.contagion import (
     chain_from_scheme,
     contagion_parameters,
     load_chain,
+    scheme_chain,
     simulate_contagion,
 )
+from liubu.portfolio.contagion_scheme import scheme_graph
 from liubu.portfolio.kernel import SEED_YEARS
 from liubu.portfolio.loader import CSV_COLUMNS, demo_book, demo_catalogue, load_book, load_catalogue
 from liubu.portfolio.ord import write_ord
@@ -94,6 +96,8 @@ __all__ = [
     "load_catalogue",
     "load_chain",
     "run_book",
+    "scheme_chain",
+    "scheme_graph",
     "simulate_contagion",
     "write_ord",
 ]

@@ -346,7 +346,7 @@ def _chain_yaml(text: str, name: str) -> SupplyChain:
     )
     with src.at(("owner",)):
         exposure = OwnerExposure(o["revenue"], o.get("revenue_share"), o.get("tolerance_hours"))
-    members = []
+    members: list[ChainMember] = []
     for i, row in enumerate(_list(src, top["members"], ("members",))):
         at: Path = ("members", i)
         m = src.mapping(
@@ -537,6 +537,28 @@ def chain_from_scheme(
         rows.append(ChainMember(m.enterprise_id, m.name, MemberRole.SUPPLIER, m.score))
         edges.append(ChainEdge(m.enterprise_id, owner_id, m.access))
     return SupplyChain(tuple(rows), (*edges, *declared), OwnerExposure(owner_revenue))
+
+
+def scheme_chain(
+    view: Mapping[str, Any], worksheet: Mapping[str, Any], owner_revenue: float
+) -> tuple[SupplyChain, dict[str, Decimal]]:
+    """The graph of a supply-chain scheme from its view (``underwriting.scheme_view``: each
+    accepted member's access) and its worksheet (the quote's or the bound master policy's: each
+    priced member's score and premium), with each member's premium by record id."""
+    access = {m["enterprise_id"]: m["access"] for m in view["members"] if m["enterprise_id"]}
+    lines = [line for line in worksheet.get("members", []) if line["enterprise_id"] in access]
+    chain = chain_from_scheme(
+        owner_id=str(view["sponsor_enterprise_id"]),
+        owner_name=str(view["name"]),
+        owner_revenue=owner_revenue,
+        members=[
+            SchemeMember(
+                line["enterprise_id"], line["name"], access[line["enterprise_id"]], line["score"]
+            )
+            for line in lines
+        ],
+    )
+    return chain, {line["enterprise_id"]: Decimal(str(line["premium"])) for line in lines}
 
 
 # ---------------------------------------------------------------------------------------------

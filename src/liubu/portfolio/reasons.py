@@ -32,6 +32,7 @@ class PortfolioCode(StrEnum):
     UNKNOWN_MEMBER = "portfolio.unknown_member"
     BAD_PROBABILITY = "portfolio.bad_probability"
     CHAIN_OWNER = "portfolio.chain_owner"
+    NOT_A_CHAIN = "portfolio.not_a_chain"
 
 
 def message(code: PortfolioCode, lang: str) -> str:

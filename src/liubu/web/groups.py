@@ -264,22 +264,10 @@ def contagion_view(
     """The chain owner's view of contagion over its scheme: the most critical suppliers (table
     and bar chart), the chain's loss exceedance curve and the premium shares by contribution
     beside today's. Only the sponsor reaches this page (the scheme belongs to its tenant)."""
-    access = {m["enterprise_id"]: m["access"] for m in view["members"] if m["enterprise_id"]}
-    lines = [line for line in worksheet.get("members", []) if line["enterprise_id"] in access]
-    chain = portfolio.chain_from_scheme(
-        owner_id=view["sponsor_enterprise_id"],
-        owner_name=view["name"],
-        owner_revenue=owner_revenue,
-        members=[
-            portfolio.SchemeMember(
-                line["enterprise_id"], line["name"], access[line["enterprise_id"]], line["score"]
-            )
-            for line in lines
-        ],
-    )
+    chain, premiums = portfolio.scheme_chain(view, worksheet, owner_revenue)
     result = portfolio.simulate_contagion(chain, trials=CONTAGION_TRIALS, seed=CONTAGION_SEED)
     critical = result.critical(CRITICAL_TOP)
-    premiums = {line["enterprise_id"]: Decimal(line["premium"]) for line in lines}
+    access = {m["enterprise_id"]: m["access"] for m in view["members"] if m["enterprise_id"]}
     zh = lang == "zh"
     chart_lang = "zh_CN" if zh else "en"
     names = [c.name for c in critical]
