@@ -667,64 +667,127 @@ class _Chunk:
     contribution: FloatArray  # per member, loss attributed
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """The graph as index arrays: edges in an order that settles a DAG in one pass (sources in
+    topological order forward, targets in reverse topological order backward)."""
+
+    forward: tuple[tuple[int, int, int], ...]  # (edge, source, target)
+    backward: tuple[tuple[int, int, int], ...]
+    acyclic: bool
+    owner: int
+
+
+def _plan(chain: SupplyChain) -> _Plan:
+    n = len(chain.members)
+    ends = [(chain.index(e.source), chain.index(e.target)) for e in chain.edges]
+    indegree = [0] * n
+    out: list[list[int]] = [[] for _ in range(n)]
+    for s, t in ends:
+        out[s].append(t)
+        indegree[t] += 1
+    rank = [n] * n  # Kahn's algorithm; members on a cycle keep rank n
+    ready = [i for i in range(n) if indegree[i] == 0]
+    done = 0
+    while ready:
+        node = ready.pop()
+        rank[node] = done
+        done += 1
+        for t in out[node]:
+            indegree[t] -= 1
+            if indegree[t] == 0:
+                ready.append(t)
+    edges = [(e, s, t) for e, (s, t) in enumerate(ends)]
+    return _Plan(
+        tuple(sorted(edges, key=lambda x: (rank[x[1]], x[0]))),
+        tuple(sorted(edges, key=lambda x: (-rank[x[2]], x[0]))),
+        done == n,
+        chain.index(chain.owner.id),
+    )
+
+
 def _propagate(
     state: npt.NDArray[np.uint8],
-    src: Sequence[int],
-    dst: Sequence[int],
+    edges: Sequence[tuple[int, int, int]],
     opened: npt.NDArray[np.uint8],
+    *,
+    reverse: bool,
+    acyclic: bool,
 ) -> None:
-    """Close ``state`` (members × packed trials) under ``state[dst] |= state[src] & open[e]``:
-    at most one pass per member, usually two."""
-    for _ in range(state.shape[0] + 1):
+    """Close ``state`` (members × packed trials) under ``state[to] |= state[from] & open[e]``
+    (from = source, to = target; the other way round when ``reverse``). A DAG settles in one
+    pass in the plan's order; a graph with a cycle is swept until nothing changes."""
+    while True:
         changed = False
-        for e, (s, d) in enumerate(zip(src, dst, strict=True)):
-            carried = state[s] & opened[e]
-            new = carried & ~state[d]
+        for e, s, t in edges:
+            a, b = (t, s) if reverse else (s, t)
+            carried = state[a] & opened[e]
+            if acyclic:
+                state[b] |= carried
+                continue
+            new = carried & ~state[b]
             if new.any():
-                state[d] |= new
+                state[b] |= new
                 changed = True
         if not changed:
             return
 
 
-def _simulate_chunk(
-    chain: SupplyChain,
+def _draw(
+    p0: FloatArray, pe: FloatArray, outage: Severity, seed: int, chunk: int, size: int
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], FloatArray]:
+    """Chunk ``chunk``'s draws, from its own seed: who starts compromised, which edges are open
+    and the outage hours should the owner be hit."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, chunk]))
+    start = rng.random((len(p0), size)) < p0[:, None]
+    opened = rng.random((len(pe), size)) < pe[:, None]
+    return start, opened, outage.sample(rng, size)
+
+
+def _simulate_block(
+    plan: _Plan,
     p0: FloatArray,
     pe: FloatArray,
     outage: Severity,
     per_hour: float,
     tolerance: float,
     seed: int,
-    chunk: int,
-    size: int,
-) -> _Chunk:
-    rng = np.random.default_rng(np.random.SeedSequence([seed, chunk]))
-    n = len(chain.members)
-    start = rng.random((n, size)) < p0[:, None]
-    opened_bool = rng.random((len(pe), size)) < pe[:, None]
-    hours = outage.sample(rng, size)
-    src = [chain.index(e.source) for e in chain.edges]
-    dst = [chain.index(e.target) for e in chain.edges]
-    opened = np.packbits(opened_bool, axis=1)
+    sizes: Sequence[tuple[int, int]],
+) -> list[_Chunk]:
+    """The block's chunks (``(chunk, size)`` in order), drawn chunk by chunk and propagated
+    together (trials are independent bits, so grouping does not change them); the sums are
+    taken per chunk, so they do not depend on the grouping either."""
+    draws = [_draw(p0, pe, outage, seed, c, size) for c, size in sizes]
+    start = np.concatenate([d[0] for d in draws], axis=1)
+    hours = np.concatenate([d[2] for d in draws])
+    total = start.shape[1]
+    opened = np.packbits(np.concatenate([d[1] for d in draws], axis=1), axis=1)
     state = np.packbits(start, axis=1)
-    _propagate(state, src, dst, opened)
-    owner = chain.index(chain.owner.id)
+    _propagate(state, plan.forward, opened, reverse=False, acyclic=plan.acyclic)
     reach = np.zeros_like(state)  # members with a path of open edges to the owner
-    reach[owner] = np.packbits(np.ones(size, dtype=bool))
-    _propagate(reach, dst, src, opened)
-    compromised = np.unpackbits(state, axis=1, count=size).astype(bool)
-    origins = start & np.unpackbits(reach, axis=1, count=size).astype(bool)
-    hit = compromised[owner]
-    loss = np.where(hit, per_hour * np.maximum(hours - tolerance, 0.0), 0.0)
+    reach[plan.owner] = np.packbits(np.ones(total, dtype=bool))
+    _propagate(reach, plan.backward, opened, reverse=True, acyclic=plan.acyclic)
+    compromised = np.unpackbits(state, axis=1, count=total).view(np.bool_)
+    origins = start & np.unpackbits(reach, axis=1, count=total).view(np.bool_)
+    loss = np.where(compromised[plan.owner], per_hour * np.maximum(hours - tolerance, 0.0), 0.0)
     k = origins.sum(axis=0)
-    weight = np.divide(loss, k, out=np.zeros(size), where=k > 0)
-    return _Chunk(
-        loss,
-        compromised.sum(axis=0).astype(np.int64),
-        compromised.sum(axis=1).astype(np.int64),
-        origins.sum(axis=1).astype(np.int64),
-        origins.astype(np.float64) @ weight,
-    )
+    weight = np.divide(loss, k, out=np.zeros(total), where=k > 0)
+    out, a = [], 0
+    for _c, size in sizes:
+        b = a + size
+        part = compromised[:, a:b]
+        mine = origins[:, a:b]
+        out.append(
+            _Chunk(
+                loss[a:b].copy(),
+                part.sum(axis=0, dtype=np.int64),
+                part.sum(axis=1, dtype=np.int64),
+                mine.sum(axis=1, dtype=np.int64),
+                mine.astype(np.float64) @ weight[a:b].copy(),
+            )
+        )
+        a = b
+    return out
 
 
 def simulate_contagion(
@@ -782,15 +845,16 @@ def simulate_contagion(
     per_hour = exposure.revenue / HOURS_PER_YEAR * share
     chunks = math.ceil(trials / CHUNK_TRIALS)
     per_block = block_trials // CHUNK_TRIALS
+    plan = _plan(chain)
     results: list[_Chunk] = []
     for first in range(0, chunks, per_block):  # a block: a run of whole chunks
-        for c in range(first, min(chunks, first + per_block)):
-            size = min(CHUNK_TRIALS, trials - c * CHUNK_TRIALS)
-            results.append(
-                _simulate_chunk(
-                    chain, p0, pe, params.outage_hours, per_hour, tolerance, seed, c, size
-                )
-            )
+        sizes = [
+            (c, min(CHUNK_TRIALS, trials - c * CHUNK_TRIALS))
+            for c in range(first, min(chunks, first + per_block))
+        ]
+        results += _simulate_block(
+            plan, p0, pe, params.outage_hours, per_hour, tolerance, seed, sizes
+        )
     return _summarise(chain, trials, seed, p0, pe, results)
 
 
@@ -815,10 +879,8 @@ def _summarise(
     expected = float(loss.mean())
     total = float(contribution.sum())
     ordered = np.sort(loss)
-    quantiles = {
-        t: float(ordered[trials - trials // t]) if trials // t >= 1 else float(ordered[-1])
-        for t in LOSS_RETURN_PERIODS
-    }
+    # inf{x : F_N(x) ≥ 1 − 1/T}: the (N − ⌊N/T⌋)-th smallest, as the book's return periods
+    quantiles = {t: float(ordered[trials - trials // t - 1]) for t in LOSS_RETURN_PERIODS}
     contributions = tuple(
         SupplierContribution(
             m.id,

@@ -113,6 +113,8 @@ def test_two_origins_share_the_owner_loss_equally_when_both_reach_it() -> None:
     assert by["A"].share + by["B"].share == pytest.approx(1.0)
     assert by["A"].expected_loss + by["B"].expected_loss == pytest.approx(result.expected_loss)
     assert result.critical()[0].id == "A"
+    # the owner is hit in 44 % of years, always for the same loss: every quantile from 1-in-10 on
+    assert list(result.loss_quantiles.values()) == [pytest.approx(loss)] * 4
 
 
 def test_a_cycle_is_visited_once() -> None:
