@@ -123,6 +123,8 @@ def test_a_cycle_is_visited_once() -> None:
     index = {m.id: i for i, m in enumerate(result.members)}
     assert result.probabilities[index["A"]] == result.probabilities[index["B"]]
     _within(result.owner_probability, 0.25, result.standard_errors[index["O"]])
+    again = simulate_contagion(chain, trials=20_000, seed=5, block_trials=3 * CHUNK_TRIALS)
+    assert again.to_dict() == result.to_dict()
 
 
 def test_the_same_numbers_for_any_block_size() -> None:
