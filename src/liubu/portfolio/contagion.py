@@ -53,6 +53,10 @@ MAX_MEMBERS = 2_000
 MAX_EDGES = 20_000
 MAX_TRIALS = 2_000_000
 _MAX_BYTES = 8 * 1024 * 1024
+_DRAW_ROWS = 500
+#: Members + edges × trials held as booleans in one block at most (about 64 MB): a larger
+#: ``block_trials`` is split (the numbers do not depend on it).
+_BLOCK_CELLS = 64_000_000
 #: Points of the owner's loss exceedance curve (probabilities 1, 1/2 … down to 1/N).
 EXCEEDANCE_POINTS = 60
 
@@ -163,6 +167,8 @@ class ChainMember:
     probability: float | None = None
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or len(self.name) > 200:
+            raise _bad("A member's name is at most 200 characters.", "name", self.name)
         if not self.id or not isinstance(self.id, str) or len(self.id) > 200:
             raise _bad(
                 "A member needs an id (at most 200 characters).",
@@ -739,9 +745,17 @@ def _draw(
     """Chunk ``chunk``'s draws, from its own seed: who starts compromised, which edges are open
     and the outage hours should the owner be hit."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, chunk]))
-    start = rng.random((len(p0), size)) < p0[:, None]
-    opened = rng.random((len(pe), size)) < pe[:, None]
-    return start, opened, outage.sample(rng, size)
+    return _below(rng, p0, size), _below(rng, pe, size), outage.sample(rng, size)
+
+
+def _below(rng: np.random.Generator, p: FloatArray, size: int) -> npt.NDArray[np.bool_]:
+    """``rng.random((len(p), size)) < p[:, None]``, drawn :data:`_DRAW_ROWS` rows at a time (the
+    same stream in the same order, so the same values) to bound the uniforms held at once."""
+    out = np.empty((len(p), size), dtype=np.bool_)
+    for first in range(0, len(p), _DRAW_ROWS):
+        rows = p[first : first + _DRAW_ROWS]
+        out[first : first + len(rows)] = rng.random((len(rows), size)) < rows[:, None]
+    return out
 
 
 def _simulate_block(
@@ -844,7 +858,8 @@ def simulate_contagion(
     )
     per_hour = exposure.revenue / HOURS_PER_YEAR * share
     chunks = math.ceil(trials / CHUNK_TRIALS)
-    per_block = block_trials // CHUNK_TRIALS
+    cells = (len(chain.members) + len(chain.edges)) * CHUNK_TRIALS
+    per_block = max(1, min(block_trials // CHUNK_TRIALS, _BLOCK_CELLS // cells))
     plan = _plan(chain)
     results: list[_Chunk] = []
     for first in range(0, chunks, per_block):  # a block: a run of whole chunks
