@@ -595,7 +595,8 @@ class ContagionResult:
     trials: int
     seed: int
     members: tuple[ChainMember, ...]
-    edge_probabilities: tuple[float, ...]
+    edges: tuple[ChainEdge, ...]
+    edge_probabilities: tuple[float, ...]  # as used: given, or from access and score
     initial_probabilities: tuple[float, ...]
     probabilities: tuple[float, ...]
     standard_errors: tuple[float, ...]
@@ -644,6 +645,10 @@ class ContagionResult:
                     self.standard_errors,
                     strict=True,
                 )
+            ],
+            "edges": [
+                {"from": e.source, "to": e.target, "access": e.access, "probability": p}
+                for e, p in zip(self.edges, self.edge_probabilities, strict=True)
             ],
             "contributions": [
                 {
@@ -912,6 +917,7 @@ def _summarise(
         trials=trials,
         seed=seed,
         members=chain.members,
+        edges=chain.edges,
         edge_probabilities=tuple(float(p) for p in pe),
         initial_probabilities=tuple(float(p) for p in p0),
         probabilities=tuple(float(p) for p in probabilities),

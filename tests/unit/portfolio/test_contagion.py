@@ -144,6 +144,7 @@ def test_edge_probabilities_come_from_access_and_the_source_score() -> None:
     params = contagion_parameters()
     chain = load_chain(CSV, source_name="chain.csv")
     result = simulate_contagion(chain, trials=1_000, seed=1)
+    assert result.edges == chain.edges
     by_edge = dict(zip(chain.edges, result.edge_probabilities, strict=True))
     remote = next(e for e in chain.edges if e.source == "S1")  # score 90, remote access
     assert by_edge[remote] == pytest.approx(0.6 * 0.5)
