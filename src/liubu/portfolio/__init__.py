@@ -7,24 +7,25 @@ Pure: numpy, pyarrow and Dask; no database, web or CLI framework."""
 from __future__ import annotations
 
 from liubu.portfolio.contagion import (
-    CHAIN_CSV_COLUMNS,
     CHUNK_TRIALS,
     AllocatedShare,
-    ChainEdge,
-    ChainMember,
     ContagionParameters,
     ContagionResult,
+    SupplierContribution,
+    allocate_by_contribution,
+    contagion_parameters,
+    simulate_contagion,
+)
+from liubu.portfolio.contagion_files import CHAIN_CSV_COLUMNS, load_chain
+from liubu.portfolio.contagion_records import (
+    ChainEdge,
+    ChainMember,
     MemberRole,
     OwnerExposure,
     SchemeMember,
-    SupplierContribution,
     SupplyChain,
-    allocate_by_contribution,
     chain_from_scheme,
-    contagion_parameters,
-    load_chain,
     scheme_chain,
-    simulate_contagion,
 )
 from liubu.portfolio.contagion_scheme import scheme_graph
 from liubu.portfolio.kernel import SEED_YEARS

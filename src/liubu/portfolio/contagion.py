@@ -1,14 +1,14 @@
 """Supply-chain contagion (供应链传导，数字孪生): a compromise travelling from supplier to chain
 owner and onwards, by Monte Carlo bond percolation on the supply-chain graph.
 
-A :class:`SupplyChain` holds the members (one chain owner, suppliers; each with a security score)
-and the directed edges from a member to the party it can reach, with the access that carries a
-compromise (the vocabulary of :class:`liubu.underwriting.SupplierAccess`). Each edge is open in a
-trial with its probability: the access type's base rate × a multiplier from the source member's
-score (``data/contagion.yaml``), capped at 1, unless the graph gives the edge's own probability.
-Each member except the owner starts compromised in a trial with its own annual probability (from
-its score, or given). A trial's compromised members are those reachable from the starting ones
-along open edges; a cycle is allowed (each member is visited once).
+A :class:`SupplyChain` (``contagion_records``) holds the members (one chain owner, suppliers; each
+with a security score) and the directed edges from a member to the party it can reach, with the
+access that carries a compromise (the vocabulary of :class:`liubu.underwriting.SupplierAccess`).
+Each edge is open in a trial with its probability: the access type's base rate × a multiplier
+from the source member's score (``data/contagion.yaml``), capped at 1, unless the graph gives the
+edge's own probability. Each member except the owner starts compromised in a trial with its own
+annual probability (from its score, or given). A trial's compromised members are those reachable
+from the starting ones along open edges; a cycle is allowed (each member is visited once).
 
 Attribution: in a trial where the owner is compromised, its loss is split equally among the
 suppliers that started compromised *and* have a path of open edges to the owner (the origins of
@@ -23,47 +23,34 @@ chunks) and a run of N trials shares its whole chunks with a longer run of the s
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
-from enum import StrEnum
 from functools import cache
-from pathlib import Path as FilePath
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from liubu.datafiles import packaged_text
-from liubu.errors import ValidationError
+from liubu.portfolio.contagion_records import ChainEdge, ChainMember, MemberRole, SupplyChain, _bad
 from liubu.portfolio.reasons import PortfolioCode
-from liubu.risk import Located, Severity, parse_located_yaml, read_severity
+from liubu.risk import Severity, parse_located_yaml, read_severity
 from liubu.underwriting import SupplierAccess
 
 FloatArray = npt.NDArray[np.float64]
-Path = tuple[str | int, ...]
 
 #: Trials per seeded chunk: changing it changes every trial, so it is fixed.
 CHUNK_TRIALS = 1_000
 HOURS_PER_YEAR = 8760.0
-MAX_MEMBERS = 2_000
-MAX_EDGES = 20_000
 MAX_TRIALS = 2_000_000
-_MAX_BYTES = 8 * 1024 * 1024
 _DRAW_ROWS = 500
 #: Members + edges × trials held as booleans in one block at most (about 64 MB): a larger
 #: ``block_trials`` is split (the numbers do not depend on it).
 _BLOCK_CELLS = 64_000_000
 #: Points of the owner's loss exceedance curve (probabilities 1, 1/2 … down to 1/N).
 EXCEEDANCE_POINTS = 60
-
-
-class MemberRole(StrEnum):
-    OWNER = "owner"  # 链主
-    SUPPLIER = "supplier"  # 供应商
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,448 +110,6 @@ def contagion_parameters() -> ContagionParameters:
             src, owner["outage_hours"]["severity"], ("owner", "outage_hours", "severity")
         ),
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# records
-
-
-def _bad(
-    message: str, field_name: str, value: object, code: PortfolioCode = PortfolioCode.BAD_FIELD
-) -> ValidationError:
-    return ValidationError(message, code=code, field=field_name, value=repr(value))
-
-
-def _probability(field_name: str, value: float | None) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
-        raise _bad(
-            f"{field_name} must be a probability between 0 and 1; got {value!r}.",
-            field_name,
-            value,
-            PortfolioCode.BAD_PROBABILITY,
-        )
-    return float(value)
-
-
-def member_role(value: object) -> MemberRole:
-    """``owner`` or ``supplier``, or a :class:`ValidationError` at ``role``."""
-    if value not in tuple(MemberRole):
-        raise _bad(f"A member's role is owner or supplier; got {value!r}.", "role", value)
-    return MemberRole(str(value))
-
-
-@dataclass(frozen=True, slots=True)
-class ChainMember:
-    """A member of the chain: its id, name, role and security score (0–100); ``probability``
-    overrides its own annual probability of being compromised (the score's otherwise)."""
-
-    id: str
-    name: str
-    role: MemberRole
-    score: float
-    probability: float | None = None
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or len(self.name) > 200:
-            raise _bad("A member's name is at most 200 characters.", "name", self.name)
-        if not self.id or not isinstance(self.id, str) or len(self.id) > 200:
-            raise _bad(
-                "A member needs an id (at most 200 characters).",
-                "id",
-                self.id,
-                PortfolioCode.MISSING_FIELD,
-            )
-        object.__setattr__(self, "role", member_role(self.role))
-        s = self.score
-        if isinstance(s, bool) or not isinstance(s, int | float) or not 0.0 <= s <= 100.0:
-            raise _bad(f"A security score is from 0 to 100; got {s!r}.", "score", s)
-        object.__setattr__(self, "score", float(s))
-        object.__setattr__(self, "probability", _probability("probability", self.probability))
-
-
-@dataclass(frozen=True, slots=True)
-class ChainEdge:
-    """``source`` can reach ``target`` with ``access``; ``probability`` overrides the computed
-    probability that a compromise of the source crosses to the target in a year."""
-
-    source: str
-    target: str
-    access: str
-    probability: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.access not in tuple(SupplierAccess):
-            raise _bad(
-                f"Access {self.access!r} is not one of {', '.join(SupplierAccess)}.",
-                "access",
-                self.access,
-            )
-        object.__setattr__(self, "probability", _probability("probability", self.probability))
-
-
-@dataclass(frozen=True, slots=True)
-class OwnerExposure:
-    """What the owner loses while a compromise keeps it down: its annual revenue (CNY), the share
-    at stake and the hours it tolerates (defaults: ``data/contagion.yaml``)."""
-
-    revenue: float
-    revenue_share: float | None = None
-    tolerance_hours: float | None = None
-
-    def __post_init__(self) -> None:
-        r = self.revenue
-        if (
-            isinstance(r, bool)
-            or not isinstance(r, int | float)
-            or not (math.isfinite(r) and r >= 0)
-        ):
-            raise _bad(f"The owner's revenue must be a number ≥ 0; got {r!r}.", "revenue", r)
-        _probability("revenue_share", self.revenue_share)
-        t = self.tolerance_hours
-        if t is not None and (
-            isinstance(t, bool) or not isinstance(t, int | float) or not 0 <= t < 1e6
-        ):
-            raise _bad(f"Tolerance hours must be a number ≥ 0; got {t!r}.", "tolerance_hours", t)
-
-
-@dataclass(frozen=True)
-class SupplyChain:
-    """The graph: members (exactly one owner; ids unique), edges between known members and the
-    owner's exposure. Cycles are allowed."""
-
-    members: tuple[ChainMember, ...]
-    edges: tuple[ChainEdge, ...]
-    exposure: OwnerExposure
-    _index: Mapping[str, int] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        if not self.members or len(self.members) > MAX_MEMBERS:
-            raise _bad(
-                f"A chain has 1 to {MAX_MEMBERS} members; got {len(self.members)}.",
-                "members",
-                len(self.members),
-            )
-        if len(self.edges) > MAX_EDGES:
-            raise _bad(
-                f"A chain has at most {MAX_EDGES} edges; got {len(self.edges)}.",
-                "edges",
-                len(self.edges),
-            )
-        index: dict[str, int] = {}
-        for i, m in enumerate(self.members):
-            if m.id in index:
-                raise _bad(
-                    f"Member {m.id!r} appears twice.",
-                    f"members[{i}].id",
-                    m.id,
-                    PortfolioCode.DUPLICATE_ID,
-                )
-            index[m.id] = i
-        owners = [m for m in self.members if m.role is MemberRole.OWNER]
-        if len(owners) != 1:
-            raise _bad(
-                f"A chain has exactly one owner; got {len(owners)}.",
-                "members",
-                len(owners),
-                PortfolioCode.CHAIN_OWNER,
-            )
-        for i, e in enumerate(self.edges):
-            for end in ("source", "target"):
-                if getattr(e, end) not in index:
-                    raise _bad(
-                        f"Edge {e.source!r} → {e.target!r} names {getattr(e, end)!r}, "
-                        "which is not a member.",
-                        f"edges[{i}].{end}",
-                        getattr(e, end),
-                        PortfolioCode.UNKNOWN_MEMBER,
-                    )
-        object.__setattr__(self, "_index", index)
-
-    @property
-    def owner(self) -> ChainMember:
-        return next(m for m in self.members if m.role is MemberRole.OWNER)
-
-    def index(self, member_id: str) -> int:
-        return self._index[member_id]
-
-
-# ---------------------------------------------------------------------------------------------
-# loaders
-
-_TOP_KEYS = ("owner", "members", "edges")
-_OWNER_KEYS = ("revenue", "revenue_share", "tolerance_hours")
-_MEMBER_KEYS = ("id", "name", "role", "score", "probability")
-_EDGE_KEYS = ("from", "to", "access", "probability")
-#: Columns of a graph CSV: one row per member; ``reaches`` lists ``target:access[:probability]``
-#: joined by ``;``; ``revenue``, ``revenue_share``, ``tolerance_hours`` on the owner's row.
-CHAIN_CSV_COLUMNS = (
-    "id",
-    "name",
-    "role",
-    "score",
-    "probability",
-    "reaches",
-    "revenue",
-    "revenue_share",
-    "tolerance_hours",
-)
-
-
-def _codes() -> tuple[PortfolioCode, PortfolioCode, PortfolioCode]:
-    return (PortfolioCode.BAD_FIELD, PortfolioCode.UNKNOWN_FIELD, PortfolioCode.MISSING_FIELD)
-
-
-def load_chain(text_or_path: str | FilePath, *, source_name: str = "chain.yaml") -> SupplyChain:
-    """Read a supply-chain graph from YAML (``owner: {revenue, revenue_share, tolerance_hours}``,
-    ``members: [{id, name, role, score, probability}]``, ``edges: [{from, to, access,
-    probability}]``) or CSV (:data:`CHAIN_CSV_COLUMNS`). Errors name the file, the line or row
-    and the field: an edge to an unknown member, a probability outside [0, 1], a second owner."""
-    if isinstance(text_or_path, FilePath):
-        name = str(text_or_path)
-        try:
-            if text_or_path.stat().st_size > _MAX_BYTES:
-                raise ValidationError(
-                    f"The file {name} is larger than {_MAX_BYTES} bytes.",
-                    code=PortfolioCode.BAD_FILE,
-                    location=name,
-                )
-            text = text_or_path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ValidationError(
-                f"The file {name} cannot be read: {error}.",
-                code=PortfolioCode.BAD_FILE,
-                location=name,
-            ) from None
-    else:
-        text, name = text_or_path, source_name
-    if name.lower().endswith(".csv"):
-        return _chain_csv(text, name)
-    return _chain_yaml(text, name)
-
-
-def _chain_yaml(text: str, name: str) -> SupplyChain:
-    src = parse_located_yaml(text, name)
-    top = src.mapping(src.data, (), _TOP_KEYS, ("owner", "members"), codes=_codes(), noun="field")
-    o = src.mapping(
-        top["owner"], ("owner",), _OWNER_KEYS, ("revenue",), codes=_codes(), noun="field"
-    )
-    with src.at(("owner",)):
-        exposure = OwnerExposure(o["revenue"], o.get("revenue_share"), o.get("tolerance_hours"))
-    members: list[ChainMember] = []
-    for i, row in enumerate(_list(src, top["members"], ("members",))):
-        at: Path = ("members", i)
-        m = src.mapping(
-            row, at, _MEMBER_KEYS, ("id", "role", "score"), codes=_codes(), noun="field"
-        )
-        if str(m["id"]) in {x.id for x in members}:
-            raise src.fail(
-                f"Member {m['id']!r} appears twice.",
-                code=PortfolioCode.DUPLICATE_ID,
-                path=(*at, "id"),
-                value=m["id"],
-            )
-        with src.at(at):
-            members.append(
-                ChainMember(
-                    str(m["id"]),
-                    str(m.get("name") or m["id"]),
-                    member_role(m["role"]),
-                    m["score"],
-                    m.get("probability"),
-                )
-            )
-    known = {m.id for m in members}
-    edges = []
-    for i, row in enumerate(_list(src, top.get("edges") or [], ("edges",))):
-        at = ("edges", i)
-        e = src.mapping(row, at, _EDGE_KEYS, ("from", "to", "access"), codes=_codes(), noun="field")
-        for key in ("from", "to"):
-            if str(e[key]) not in known:
-                raise src.fail(
-                    f"The edge names {e[key]!r}, which is not a member of the chain.",
-                    code=PortfolioCode.UNKNOWN_MEMBER,
-                    path=(*at, key),
-                    value=e[key],
-                )
-        with src.at(at):
-            edges.append(
-                ChainEdge(str(e["from"]), str(e["to"]), str(e["access"]), e.get("probability"))
-            )
-    with src.at(()):
-        return SupplyChain(tuple(members), tuple(edges), exposure)
-
-
-def _list(src: Located, data: Any, path: Path) -> list[Any]:
-    if not isinstance(data, list):
-        raise src.fail(
-            f"Expected a list; got {data!r}.", code=PortfolioCode.BAD_FIELD, path=path, value=data
-        )
-    return data
-
-
-def _chain_csv(text: str, name: str) -> SupplyChain:
-    reader = csv.DictReader(io.StringIO(text))
-    header = tuple(reader.fieldnames or ())
-    missing = [c for c in ("id", "role", "score", "reaches") if c not in header]
-    if missing:
-        raise ValidationError(
-            f"The CSV lacks the column {missing[0]!r} ({name}:1).",
-            code=PortfolioCode.MISSING_FIELD,
-            field=missing[0],
-            location=f"{name}:1",
-        )
-    rows: list[tuple[str, dict[str, str]]] = [
-        (f"{name}:{reader.line_num}", dict(row)) for row in reader
-    ]
-    members, exposure = [], None
-    for where, row in rows:
-        with _row(where, "id"):
-            role = (row.get("role") or "").strip()
-            members.append(
-                ChainMember(
-                    (row.get("id") or "").strip(),
-                    (row.get("name") or "").strip() or (row.get("id") or "").strip(),
-                    member_role(role),
-                    _float(row, "score"),
-                    _float(row, "probability", optional=True),
-                )
-            )
-            if role == MemberRole.OWNER and exposure is None:
-                exposure = OwnerExposure(
-                    _float(row, "revenue"),
-                    _float(row, "revenue_share", optional=True),
-                    _float(row, "tolerance_hours", optional=True),
-                )
-    known = {m.id for m in members}
-    edges = []
-    for where, row in rows:
-        for part in (row.get("reaches") or "").split(";"):
-            if not part.strip():
-                continue
-            with _row(where, "reaches"):
-                pieces = [p.strip() for p in part.split(":")]
-                if len(pieces) not in (2, 3):
-                    raise _bad(
-                        f"A reach is written target:access[:probability]; got {part!r}.",
-                        "reaches",
-                        part,
-                    )
-                if pieces[0] not in known:
-                    raise _bad(
-                        f"{pieces[0]!r} is not a member of the chain.",
-                        "reaches",
-                        pieces[0],
-                        PortfolioCode.UNKNOWN_MEMBER,
-                    )
-                probability = _number(pieces[2], "reaches") if len(pieces) == 3 else None
-                edges.append(
-                    ChainEdge((row.get("id") or "").strip(), pieces[0], pieces[1], probability)
-                )
-    if exposure is None:
-        raise ValidationError(
-            f"The chain has no owner row ({name}).",
-            code=PortfolioCode.CHAIN_OWNER,
-            field="role",
-            location=name,
-        )
-    try:
-        return SupplyChain(tuple(members), tuple(edges), exposure)
-    except ValidationError as error:
-        raise ValidationError(
-            f"{error.message} ({name})", code=error.code, field=error.field, location=name
-        ) from None
-
-
-class _row:
-    """Re-raise a record's error with the CSV row and column."""
-
-    def __init__(self, where: str, column: str) -> None:
-        self.where, self.column = where, column
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: object, error: BaseException | None, _tb: object) -> None:
-        if isinstance(error, ValidationError) and error.location is None:
-            column = error.field if error.field in CHAIN_CSV_COLUMNS else self.column
-            raise ValidationError(
-                f"{error.message} ({self.where}, column {column})",
-                code=error.code,
-                field=column,
-                value=error.value,
-                location=self.where,
-            ) from None
-
-
-def _number(text: str, column: str) -> float:
-    try:
-        return float(text.replace("_", ""))
-    except ValueError:
-        raise _bad(f"The column {column!r} must be a number; got {text!r}.", column, text) from None
-
-
-def _float(row: Mapping[str, str], column: str, *, optional: bool = False) -> Any:
-    text = (row.get(column) or "").strip()
-    if not text:
-        if optional:
-            return None
-        raise _bad(f"The column {column!r} is empty.", column, text, PortfolioCode.MISSING_FIELD)
-    return _number(text, column)
-
-
-@dataclass(frozen=True, slots=True)
-class SchemeMember:
-    """An accepted member of a supply-chain scheme as the scheme's page knows it: its record id,
-    name, the access it has to the owner and its priced security score."""
-
-    enterprise_id: str
-    name: str
-    access: str
-    score: float
-
-
-def chain_from_scheme(
-    *,
-    owner_id: str,
-    owner_name: str,
-    owner_revenue: float,
-    members: Iterable[SchemeMember],
-    declared: Iterable[ChainEdge] = (),
-    owner_score: float = 50.0,
-) -> SupplyChain:
-    """The graph of a supply-chain scheme: the chain owner, each accepted member with an edge to
-    the owner by the access it has, and any further edges declared (a supplier's own suppliers,
-    as :class:`ChainEdge` between members already named)."""
-    rows = [ChainMember(owner_id, owner_name, MemberRole.OWNER, owner_score)]
-    edges = []
-    for m in members:
-        rows.append(ChainMember(m.enterprise_id, m.name, MemberRole.SUPPLIER, m.score))
-        edges.append(ChainEdge(m.enterprise_id, owner_id, m.access))
-    return SupplyChain(tuple(rows), (*edges, *declared), OwnerExposure(owner_revenue))
-
-
-def scheme_chain(
-    view: Mapping[str, Any], worksheet: Mapping[str, Any], owner_revenue: float
-) -> tuple[SupplyChain, dict[str, Decimal]]:
-    """The graph of a supply-chain scheme from its view (``underwriting.scheme_view``: each
-    accepted member's access) and its worksheet (the quote's or the bound master policy's: each
-    priced member's score and premium), with each member's premium by record id."""
-    access = {m["enterprise_id"]: m["access"] for m in view["members"] if m["enterprise_id"]}
-    lines = [line for line in worksheet.get("members", []) if line["enterprise_id"] in access]
-    chain = chain_from_scheme(
-        owner_id=str(view["sponsor_enterprise_id"]),
-        owner_name=str(view["name"]),
-        owner_revenue=owner_revenue,
-        members=[
-            SchemeMember(
-                line["enterprise_id"], line["name"], access[line["enterprise_id"]], line["score"]
-            )
-            for line in lines
-        ],
-    )
-    return chain, {line["enterprise_id"]: Decimal(str(line["premium"])) for line in lines}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 
 from liubu import underwriting
 from liubu.errors import ConflictError
-from liubu.portfolio.contagion import SupplyChain, scheme_chain
+from liubu.portfolio.contagion_records import SupplyChain, scheme_chain
 from liubu.portfolio.reasons import PortfolioCode
 
 
