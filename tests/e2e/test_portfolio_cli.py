@@ -1,13 +1,17 @@
 """``liubu portfolio run`` from files, as a user runs it: JSON on stdout, ORD files on disk, a
-located error and a non-zero exit for a bad catalogue."""
+located error and a non-zero exit for a bad catalogue; ``liubu portfolio contagion`` over a graph
+file and over the demo's supply-chain scheme."""
 
 from __future__ import annotations
 
 import csv
 import json
+import sqlite3
+from decimal import Decimal
 from pathlib import Path
 
 from tests.e2e.cli import run_cli
+from tests.e2e.conftest import CLI_DEMO
 
 CATALOGUE = """\
 dependencies:
@@ -64,3 +68,50 @@ def test_an_event_on_an_unknown_dependency_exits_with_a_located_error(tmp_path: 
     assert result.returncode != 0
     assert "cloud-b" in result.stderr
     assert "cat.yaml:6" in result.stderr
+
+
+CHAIN = """\
+id,name,role,score,probability,reaches,revenue,revenue_share,tolerance_hours
+O,Owner,owner,70,,,876000000,1,0
+S1,Supplier one,supplier,50,0.2,O:remote_access:1,,,
+S2,Supplier two,supplier,50,0,O:none,,,
+"""
+
+
+def test_contagion_over_a_graph_file_prints_json(tmp_path: Path) -> None:
+    (tmp_path / "chain.csv").write_text(CHAIN, encoding="utf-8")
+    result = run_cli(
+        "portfolio", "contagion", "--graph", str(tmp_path / "chain.csv"), "--trials", "20000",
+        "--seed", "5", "--json", data_dir=tmp_path, check=True,
+    )  # fmt: skip
+    document = json.loads(result.stdout)
+    assert document["trials"] == 20_000
+    # S1 alone can reach the owner (S2 never starts compromised): P = 0.2
+    se = (0.2 * 0.8 / 20_000) ** 0.5
+    assert abs(document["owner_probability"] - 0.2) < 4 * se
+    assert [c["id"] for c in document["contributions"]] == ["S1", "S2"]
+    assert document["contributions"][0]["share"] == 1.0
+    bad = run_cli("portfolio", "contagion", "--graph", str(tmp_path / "bad.csv"), data_dir=tmp_path)
+    assert bad.returncode != 0
+    (tmp_path / "bad.csv").write_text(CHAIN.replace("O:none", "S9:none"), encoding="utf-8")
+    bad = run_cli("portfolio", "contagion", "--graph", str(tmp_path / "bad.csv"), data_dir=tmp_path)
+    assert bad.returncode != 0
+    assert "bad.csv:4" in bad.stderr
+    assert "S9" in bad.stderr
+
+
+@CLI_DEMO
+def test_contagion_over_the_demo_chain_as_its_owner(cli_demo: Path) -> None:
+    with sqlite3.connect(cli_demo / "liubu.db") as db:
+        ((scheme,),) = db.execute("SELECT id FROM group_schemes").fetchall()
+    result = run_cli(
+        "portfolio", "contagion", "--scheme", scheme, "--trials", "5000", "--json",
+        data_dir=cli_demo, check=True,
+    )  # fmt: skip
+    document = json.loads(result.stdout)
+    assert len(document["contributions"]) == 10  # the ten suppliers that accepted
+    assert abs(sum(c["share"] for c in document["contributions"]) - 1.0) < 1e-9
+    shares = document["premium_by_contribution"]
+    assert len(shares) == 10
+    today = sum(Decimal(a["premium"]) for a in shares)
+    assert sum(Decimal(a["by_contribution"]) for a in shares) == today

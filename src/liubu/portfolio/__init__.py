@@ -1,10 +1,33 @@
 """liubu.portfolio — the book as a whole (组合累积): accumulation through shared dependencies, an
 event catalogue, year-loss tables, AEP/OEP/PML, TVaR with Euler contributions, Open Results Data
-outputs; blocks of years on Dask distributed with identical results for any number of workers.
+outputs; blocks of years on Dask distributed with identical results for any number of workers;
+supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``).
 Pure: numpy, pyarrow and Dask; no database, web or CLI framework."""
 
 from __future__ import annotations
 
+from liubu.portfolio.contagion import (
+    CHUNK_TRIALS,
+    AllocatedShare,
+    ContagionParameters,
+    ContagionResult,
+    SupplierContribution,
+    allocate_by_contribution,
+    contagion_parameters,
+    simulate_contagion,
+)
+from liubu.portfolio.contagion_files import CHAIN_CSV_COLUMNS, load_chain
+from liubu.portfolio.contagion_records import (
+    ChainEdge,
+    ChainMember,
+    MemberRole,
+    OwnerExposure,
+    SchemeMember,
+    SupplyChain,
+    chain_from_scheme,
+    scheme_chain,
+)
+from liubu.portfolio.contagion_scheme import scheme_graph
 from liubu.portfolio.kernel import SEED_YEARS
 from liubu.portfolio.loader import CSV_COLUMNS, demo_book, demo_catalogue, load_book, load_catalogue
 from liubu.portfolio.ord import write_ord
@@ -31,6 +54,8 @@ from liubu.portfolio.runner import DEFAULT_BLOCK_YEARS, BlockFailedError, run_bo
 from liubu.portfolio.vocabulary import FAMILY_KINDS, cloud_providers, dependency_kinds
 
 __all__ = [
+    "CHAIN_CSV_COLUMNS",
+    "CHUNK_TRIALS",
     "CSV_COLUMNS",
     "DEFAULT_BLOCK_YEARS",
     "FAMILY_KINDS",
@@ -38,25 +63,42 @@ __all__ = [
     "RETURN_PERIODS",
     "SEED_YEARS",
     "TAIL_RETURN_PERIODS",
+    "AllocatedShare",
     "Basis",
     "BlockFailedError",
     "Book",
     "BookPolicy",
     "BookResult",
     "Catalogue",
+    "ChainEdge",
+    "ChainMember",
+    "ContagionParameters",
+    "ContagionResult",
     "Contribution",
     "Dependency",
     "EventFamily",
+    "MemberRole",
+    "OwnerExposure",
     "PortfolioCode",
     "Reliance",
     "ReturnPeriodLoss",
+    "SchemeMember",
+    "SupplierContribution",
+    "SupplyChain",
     "TailMeasure",
+    "allocate_by_contribution",
+    "chain_from_scheme",
     "cloud_providers",
+    "contagion_parameters",
     "demo_book",
     "demo_catalogue",
     "dependency_kinds",
     "load_book",
     "load_catalogue",
+    "load_chain",
     "run_book",
+    "scheme_chain",
+    "scheme_graph",
+    "simulate_contagion",
     "write_ord",
 ]

@@ -29,6 +29,10 @@ class PortfolioCode(StrEnum):
     SCHEDULER_UNREACHABLE = "portfolio.scheduler_unreachable"
     BLOCK_FAILED = "portfolio.block_failed"
     BAD_FILE = "portfolio.bad_file"
+    UNKNOWN_MEMBER = "portfolio.unknown_member"
+    BAD_PROBABILITY = "portfolio.bad_probability"
+    CHAIN_OWNER = "portfolio.chain_owner"
+    NOT_A_CHAIN = "portfolio.not_a_chain"
 
 
 def message(code: PortfolioCode, lang: str) -> str:

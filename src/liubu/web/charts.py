@@ -108,6 +108,33 @@ def exceedance_svg(
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def bars_svg(
+    labels: list[str], values: list[float], *, title: str, axis_label: str, narrow: bool = False
+) -> str:
+    """A horizontal bar chart (largest first, at the top) as an SVG data URI, in the report's
+    style: e.g. each supplier's share of the chain owner's expected loss."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    with matplotlib.rc_context(_REPORT_STYLE):
+        height = 0.9 + 0.28 * max(1, len(labels))
+        figure = Figure(figsize=(3.6, height + 0.4) if narrow else (6.4, height))
+        axis = figure.subplots()
+        shown = [label if len(label) <= 18 else label[:17] + "…" for label in labels]
+        axis.barh(range(len(values)), values, color="#1f5fa8")
+        axis.set_yticks(range(len(values)), shown)
+        axis.invert_yaxis()
+        axis.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0%}"))
+        figure.suptitle(title, fontsize=10)  # centred on the figure, not the bars: it fits
+        axis.set_xlabel(axis_label)
+        axis.grid(True, axis="x", alpha=0.3)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
 def _draw_exceedance(
     axis: Any,
     curves: dict[str, list[tuple[float, float]]],

@@ -13,13 +13,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from liubu import underwriting
+from liubu import portfolio, underwriting
 from liubu.accounts import OrgKind
 from liubu.core import shanghai_today
 from liubu.errors import LiubuError, PermissionDeniedError
 from liubu.products import find_product, load_vocabulary, product_title, summarise
 from liubu.requests import PlatformDep
 from liubu.web import i18n
+from liubu.web.charts import bars_svg, exceedance_svg
 from liubu.web.nav import require_page
 from liubu.web.rendering import flash, language_of, refusal, render
 from liubu.web.security import CsrfChecked, WebPrincipal
@@ -250,6 +251,44 @@ def graph_option(view: dict[str, Any], worksheet: dict[str, Any] | None, *, zh: 
     return json.dumps(option, ensure_ascii=False)
 
 
+# The chain's contagion on its page: enough trials for a steady ranking, fixed seed so that the
+# page shows the same figures on every visit.
+CONTAGION_TRIALS = 20_000
+CONTAGION_SEED = 20_261_207
+CRITICAL_TOP = 10
+
+
+def contagion_view(
+    view: dict[str, Any], worksheet: dict[str, Any], owner_revenue: float, *, lang: str
+) -> dict[str, Any]:
+    """The chain owner's view of contagion over its scheme: the most critical suppliers (table
+    and bar chart), the chain's loss exceedance curve and the premium shares by contribution
+    beside today's. Only the sponsor reaches this page (the scheme belongs to its tenant)."""
+    chain, premiums = portfolio.scheme_chain(view, worksheet, owner_revenue)
+    result = portfolio.simulate_contagion(chain, trials=CONTAGION_TRIALS, seed=CONTAGION_SEED)
+    critical = result.critical(CRITICAL_TOP)
+    access = {m["enterprise_id"]: m["access"] for m in view["members"] if m["enterprise_id"]}
+    zh = lang == "zh"
+    chart_lang = "zh_CN" if zh else "en"
+    names = [c.name for c in critical]
+    shares = [c.share for c in critical]
+    bar_title = "供应商对链主损失的贡献" if zh else "Suppliers' share of the owner's loss"
+    bar_axis = "占链主预期损失的比例" if zh else "Share of the owner's expected loss"
+    curve = {"aggregate": [[x, p] for x, p in result.exceedance]}
+    return {
+        "result": result,
+        "critical": critical,
+        "access": access,
+        "allocation": portfolio.allocate_by_contribution(result, premiums),
+        "bars": bars_svg(names, shares, title=bar_title, axis_label=bar_axis),
+        "bars_narrow": bars_svg(names, shares, title=bar_title, axis_label=bar_axis, narrow=True),
+        "curve": exceedance_svg(curve, lang=chart_lang) if result.exceedance else None,
+        "curve_narrow": exceedance_svg(curve, lang=chart_lang, narrow=True)
+        if result.exceedance
+        else None,
+    }
+
+
 def _limit(text: str | None) -> Decimal | None:
     if not text:
         return None
@@ -269,7 +308,8 @@ def scheme_page(
     limit: str | None = None,
 ) -> Response:
     page, nav = require_page(principal, "groups")
-    worksheet, master, problem = None, None, None
+    worksheet, master, problem, contagion = None, None, None, None
+    lang = "zh" if language_of(request) == "zh_CN" else "en"
     with platform.uow(principal) as uow:
         view = underwriting.scheme_view(uow, scheme_id)
         titles = {view["product"]: product_title(find_product(uow, view["product"]))}
@@ -278,6 +318,9 @@ def scheme_page(
                 worksheet, master = _worksheet(uow, scheme_id, _limit(limit))
             except LiubuError as error:
                 problem = refusal(request, error)
+        if worksheet and view["kind"] == underwriting.SchemeKind.SUPPLY_CHAIN:
+            owner = uow.enterprises.get(view["sponsor_enterprise_id"])
+            contagion = contagion_view(view, worksheet, float(owner.annual_revenue), lang=lang)
     return render(
         request,
         "group.html",
@@ -289,10 +332,11 @@ def scheme_page(
         master=master,
         problem=problem,
         graph=graph_option(view, worksheet, zh=language_of(request) == "zh_CN"),
+        contagion=contagion,
         state_labels=_STATE_LABELS,
         access_kinds=[str(a) for a in underwriting.SupplierAccess],
         titles=titles,
-        lang="zh" if language_of(request) == "zh_CN" else "en",
+        lang=lang,
     )
 
 
