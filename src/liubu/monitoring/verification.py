@@ -80,7 +80,6 @@ def verify_fix(
         alert = uow.monitoring.alert(alert_id)
         require_actor(uow.principal, alert, AlertAction.VERIFY)
         check_version(alert, expected_version)
-        next_status(alert.status, AlertAction.VERIFY)
         if not rescannable(alert):
             raise ValidationError(
                 f"A rescan cannot see a {alert.indicator_kind} indicator on a "
@@ -88,6 +87,7 @@ def verify_fix(
                 code=MonitoringCode.NOT_RESCANNABLE,
                 field="action",
             )
+        next_status(alert.status, AlertAction.VERIFY)
         hosts = _hosts(uow, alert)
         vulnerabilities = None
         if alert.indicator_kind == IndicatorKind.CVE:
@@ -126,8 +126,7 @@ def _hosts(uow: MonitoringUnitOfWork, alert: Alert) -> list[str]:
     named = [
         str(t["target"])
         for t in targets
-        if t.get("target") in verified
-        and alert.asset_value in scanned_software({"targets": [t]})
+        if t.get("target") in verified and alert.asset_value in scanned_software({"targets": [t]})
     ]
     hosts = named or scanned
     if not hosts:

@@ -251,4 +251,6 @@ class SqlMonitoringRepository:
             .where(self._alert_scope())
             .group_by(a.c.source, a.c.rule)
         )
-        return [(row[0], row[1], int(row[2]), int(row[3] or 0)) for row in self.session.execute(stmt)]
+        return [
+            (row[0], row[1], int(row[2]), int(row[3] or 0)) for row in self.session.execute(stmt)
+        ]
