@@ -92,10 +92,8 @@ def verify_fix(
         vulnerabilities = None
         if alert.indicator_kind == IndicatorKind.CVE:
             vulnerabilities = (intel or IndexCache()).get(uow.intel)
-    if rescanner is None:
-        rescans = tuple(rescan(hosts, policy=policy))
-    else:
-        rescans = tuple(rescanner(hosts))
+    run = rescanner or (lambda targets: rescan(targets, policy=policy))
+    rescans = tuple(run(hosts))
     still = _still_seen(alert, rescans, vulnerabilities)
     fixed = not still and bool(rescans) and all(r.complete for r in rescans)
     moment = now or datetime.now(UTC)
