@@ -199,7 +199,7 @@ def test_an_alert_flows_from_a_kev_listing_through_remediation_to_a_fix_verified
     assert _alert(platform, underwriter, APACHE_CVE).status == "closed"
 
 
-def test_a_blocklisted_address_is_escalated_once_per_level_and_a_false_positive_counts_against_its_rule(
+def test_a_blocklisted_address_is_escalated_per_level_and_its_false_positive_counts_on_its_rule(
     platform: Platform,
 ) -> None:
     require_shared()
