@@ -7,6 +7,7 @@ and marked a false positive counts against its rule's precision."""
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 from datetime import timedelta
@@ -18,7 +19,8 @@ from liubu.accounts import AuditFilter
 from liubu.accounts import service as accounts
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.assessment import Scan, ScanPolicy, ScanState
-from liubu.bootstrap import Platform
+from liubu.bootstrap import MONITORING_ESCALATE, Platform
+from liubu.jobs import Job, JobState
 from liubu.errors import (
     ConcurrencyError,
     ConflictError,
@@ -230,7 +232,20 @@ def test_a_blocklisted_address_is_escalated_per_level_and_its_false_positive_cou
     on_time = escalate(critical.total_seconds() / 3600)
     assert on_time == monitoring.EscalationResult(overdue=0, escalated=0)
     late = acknowledge_hours.total_seconds() / 3600 + 1
-    assert escalate(late) == monitoring.EscalationResult(overdue=2, escalated=2)
+    # the recurring job's handler runs the same use case
+    moment = (IN_TERM + timedelta(hours=late)).isoformat()
+    job = Job(
+        id="j1",
+        tenant_id="platform",
+        kind=MONITORING_ESCALATE,
+        subject="escalate",
+        state=JobState.RUNNING,
+        created_at=IN_TERM,
+        updated_at=IN_TERM,
+        payload={"at": moment},
+    )
+    ran = platform.job_handlers()[MONITORING_ESCALATE](job, lambda done, total: None)
+    assert json.loads(ran or "") == {"overdue": 2, "escalated": 2}
     assert escalate(late) == monitoring.EscalationResult(overdue=2, escalated=0)  # idempotent
     escalated = _alert(platform, world.underwriter, world.insured_ip)
     assert escalated.escalation_level == 1
