@@ -20,13 +20,13 @@ from liubu.accounts import service as accounts
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.assessment import Scan, ScanPolicy, ScanState
 from liubu.bootstrap import MONITORING_ESCALATE, Platform
-from liubu.jobs import Job, JobState
 from liubu.errors import (
     ConcurrencyError,
     ConflictError,
     PermissionDeniedError,
     ValidationError,
 )
+from liubu.jobs import Job, JobState
 from liubu.monitoring import Alert, MonitoringCode, RulePrecision
 from tests.integration.helpers import make_tenant
 from tests.integration.monitoring_world import APACHE, IN_TERM, World, build_world
