@@ -165,7 +165,7 @@ def standalone_html(option: dict[str, Any], *, title: str) -> str:
 
 
 def stacked_bars_svg(
-    rows: list[tuple[str, list[int]]], series: list[tuple[str, str]], *, title: str
+    rows: list[tuple[str, list[int]]], series: list[tuple[str, str]], *, title: str = ""
 ) -> str:
     """A horizontal stacked bar chart as an SVG data URI: one bar per ``rows`` entry (its label
     and one count per series), segments coloured as ``series`` (label, colour) and named in a
@@ -173,20 +173,24 @@ def stacked_bars_svg(
     plotting library): a few rectangles scale to any width as the image does."""
     from html import escape
 
-    width, label_w, bar_h, gap, top = 640, 110, 26, 10, 52
+    shift = 24 if title else 0  # room for the title line above the legend
+    width, label_w, bar_h, gap, top = 420, 64, 26, 10, 28 + shift
     height = top + len(rows) * (bar_h + gap) + 8
     biggest = max((sum(counts) for _label, counts in rows), default=0) or 1
     scale = (width - label_w - 40) / biggest
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'font-family="sans-serif" font-size="14">',
-        f'<text x="0" y="18" font-size="16" font-weight="bold">{escape(title)}</text>',
     ]
-    x = 0
+    if title:
+        parts.append(f'<text x="0" y="18" font-size="16" font-weight="bold">{escape(title)}</text>')
+    x = 0.0
     for name, colour in series:
-        parts.append(f'<rect x="{x}" y="28" width="12" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 16}" y="39" font-size="13">{escape(name)}</text>')
-        x += 24 + 8 * len(name) + (8 * sum(ord(c) > 0x2E80 for c in name))
+        y = 4 + shift
+        parts.append(f'<rect x="{x:.0f}" y="{y}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16:.0f}" y="{y + 11}" font-size="13">{escape(name)}</text>')
+        # a CJK character is about as wide as the font size, a Latin one about half of it
+        x += 30 + sum(13.5 if ord(c) > 0x2E80 else 7.5 for c in name)
     for index, (label, counts) in enumerate(rows):
         y = top + index * (bar_h + gap)
         parts.append(

@@ -105,7 +105,7 @@ def _chart(rows: list[AlertRow]) -> str:
         for severity in AlertSeverity
     ]
     series = [(names[s], _SLA_COLOURS[s]) for s in states]
-    return stacked_bars_svg(bars, series, title=_("Alerts by severity and service level"))
+    return stacked_bars_svg(bars, series)
 
 
 @router.get("/steps/monitoring", response_class=HTMLResponse)
