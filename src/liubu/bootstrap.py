@@ -12,7 +12,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import text
@@ -39,6 +39,7 @@ from liubu.core import PersonalDataCipher, shanghai_today
 from liubu.errors import ValidationError
 from liubu.jobs import ACTIVE, Handler, Job, Progress, Worker, WorkerSettings, enqueue, job_for
 from liubu.massissue import ImportPlan, ImportSummary, run_import
+from liubu.monitoring import escalate_overdue
 from liubu.products import FILED, load_vocabulary, parse_product
 from liubu.risk import scenario_names
 from liubu.store import migrate
@@ -51,6 +52,7 @@ from liubu.underwriting import loads_for, referral_rules
 SCAN = "scan"
 ANTI_FRAUD_IMPORT = "anti_fraud_import"
 ANTI_FRAUD_CLAIMS_IMPORT = "anti_fraud_claims_import"
+MONITORING_ESCALATE = "monitoring.escalate"
 
 
 @dataclass
@@ -171,6 +173,7 @@ class Platform:
             SCAN: self._scan_job,
             ANTI_FRAUD_IMPORT: self._import_job,
             ANTI_FRAUD_CLAIMS_IMPORT: self._claims_import_job,
+            MONITORING_ESCALATE: self._escalate_job,
         }
 
     def claims_import_folder(self, tenant_id: str) -> Path:
@@ -317,6 +320,14 @@ class Platform:
         with self.uow(SYSTEM) as uow:
             status = uow.assessment.scan(scan_id).status
         return json.dumps({"scan_id": scan_id, "status": str(status)})
+
+    def _escalate_job(self, job: Job, progress: Progress) -> str:
+        # Idempotent (an alert's escalation only rises), so a run cut off is simply run again;
+        # meant for the recurring schedule. ``payload["at"]`` (ISO 8601) pins the moment.
+        at = job.payload.get("at")
+        moment = datetime.fromisoformat(at) if at else None
+        result = escalate_overdue(self.uow(SYSTEM), moment)
+        return json.dumps({"overdue": result.overdue, "escalated": result.escalated})
 
     def _import_job(self, job: Job, progress: Progress) -> str:
         # Resumed from the checkpoint committed with the import's last chunk: a policy key

@@ -105,9 +105,10 @@ def test_language_switch_changes_every_label(page: Page, site: str) -> None:
     expect(page.get_by_test_id("logout")).to_have_text("Sign out")
     page.click("[data-slug=monitoring]")
     expect(page.get_by_test_id("page-title")).to_contain_text("In-term monitoring")
-    expect(page.get_by_test_id("empty-state")).to_contain_text("Not built yet")
+    expect(page.locator("#overview h2")).to_have_text("Alerts by severity and service level")
     page.click("a[data-lang=zh_CN]")
     expect(page.get_by_test_id("page-title")).to_contain_text("保中监控")
+    expect(page.locator("#overview h2")).to_have_text("按严重程度与服务时限统计的告警")
 
 
 def test_a_wrong_password_shows_a_translated_error(page: Page, site: str) -> None:

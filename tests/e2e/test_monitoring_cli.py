@@ -96,9 +96,44 @@ def test_the_watch_list_and_alerts_in_the_cli(tmp_path: Path) -> None:
         data_dir=tmp_path, check=True,
     )  # fmt: skip
     assert len(json.loads(mine.stdout)) == 2
-    refused = run_cli("alerts", "list", "--status", "closed", data_dir=tmp_path)
+    refused = run_cli("alerts", "list", "--status", "archived", data_dir=tmp_path)
     assert refused.returncode != 0
     assert "not an alert status" in refused.stderr
+
+    # the lifecycle, as the platform's operator runs it
+    (blocked,) = [a["id"] for a in alerts if a["asset"] == world.insured_ip]
+    (kev,) = [a["id"] for a in alerts if a["asset"] == APACHE]
+
+    def alert_cli(*words: str) -> dict[str, object]:
+        done = run_cli("alerts", *words, "--json", data_dir=tmp_path)
+        assert done.returncode == 0, done.stderr
+        return dict(json.loads(done.stdout))
+
+    assert alert_cli("ack", blocked)["status"] == "acknowledged"
+    assert alert_cli("remediate", blocked)["status"] == "remediation"
+    bare = run_cli("alerts", "fixed", blocked, data_dir=tmp_path)
+    assert bare.returncode != 0
+    assert "Say what was fixed" in bare.stderr
+    assert alert_cli("fixed", blocked, "--note", "C2 beacon removed")["status"] == "fix_reported"
+    blind = run_cli("alerts", "verify", blocked, data_dir=tmp_path)
+    assert "A rescan cannot see" in blind.stderr
+    assert alert_cli("accept", blocked)["status"] == "fixed"
+    closed = alert_cli("close", blocked)
+    assert closed["status"] == "closed"
+    assert [h["action"] for h in closed["history"]] == [  # type: ignore[union-attr]
+        "acknowledge", "remediate", "report_fix", "accept", "close",
+    ]  # fmt: skip
+    illegal = run_cli("alerts", "ack", blocked, data_dir=tmp_path)
+    assert "cannot be given 'acknowledge'" in illegal.stderr
+    vague = run_cli("alerts", "false-positive", kev, "--reason", "meh", data_dir=tmp_path)
+    assert "needs one of these reasons" in vague.stderr
+    marked = alert_cli("false-positive", kev, "--reason", "not_affected")
+    assert (marked["status"], marked["resolution"]) == ("false_positive", "not_affected")
+    precision = json.loads(run_cli("alerts", "precision", "--json", data_dir=tmp_path).stdout)
+    assert [(p["source"], p["alerts"], p["false_positives"]) for p in precision] == [
+        ("kev", 1, 1),
+        ("feodo", 1, 0),
+    ]
 
 
 def test_ingest_reads_real_feeds_and_events_and_alerts_once(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ from liubu.assessment.records import (
 )
 from liubu.assessment.scan import MAX_CA_BUNDLE_BYTES
 from liubu.assessment.scan.findings import Evidence, make_finding
-from liubu.assessment.scanning import finding_record, run_scan
+from liubu.assessment.scanning import Rescan, finding_record, rescan, run_scan
 from liubu.assessment.score_model import load_score_model
 from liubu.assessment.scoring import SecurityScore, score
 from liubu.assessment.service import (
@@ -97,6 +97,7 @@ __all__ = [
     "Question",
     "QuestionType",
     "QuestionnaireProgress",
+    "Rescan",
     "Scan",
     "ScanPolicy",
     "ScanState",
@@ -131,6 +132,7 @@ __all__ = [
     "questionnaire_progress",
     "record_answers",
     "request_scan",
+    "rescan",
     "risk_modifiers",
     "run_scan",
     "score",

@@ -3,7 +3,8 @@ then store the findings (with vulnerability matches) at the end."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +18,14 @@ from liubu.assessment.records import (
     Scan,
     ScanState,
 )
-from liubu.assessment.scan import Finding, ScanResult, Target, read_ca_bundle, scan
+from liubu.assessment.scan import (
+    Finding,
+    ScanResult,
+    ScanStatus,
+    Target,
+    read_ca_bundle,
+    scan,
+)
 from liubu.assessment.service import ScanPolicy
 from liubu.assessment.vulnerabilities import IndexCache, vulnerability_findings
 
@@ -81,6 +89,49 @@ def run_scan(
             record.error = str(error) or type(error).__name__
             uow.commit()
             return record
+
+
+@dataclass(frozen=True, slots=True)
+class Rescan:
+    """What a rescan of one verified target saw: the software it identified (CPE 2.3 names),
+    the codes of its findings, and whether every probe answered (``complete``; a probe that
+    timed out leaves the rescan inconclusive)."""
+
+    target: str
+    software: tuple[str, ...]
+    findings: tuple[str, ...]
+    complete: bool
+    finished: datetime
+
+
+def rescan(
+    hosts: Sequence[str], *, policy: ScanPolicy, trusted_ca: Mapping[str, str] | None = None
+) -> list[Rescan]:
+    """Probe verified ``hosts`` again as a scan does, outside any transaction, and store
+    nothing: in-term monitoring uses it to verify a reported fix. The caller vouches that the
+    hosts are verified assets."""
+    trusted = trusted_ca or {}
+    results = scan(
+        [Target(host, trusted_ca=trusted.get(host)) for host in hosts],
+        verified=set(hosts),
+        ports=policy.ports,
+        services=policy.services,
+        dns_server=policy.dns_server,
+        allow_private=policy.allow_private,
+        deadline=policy.deadline,
+        per_probe_timeout=policy.per_probe_timeout,
+        ca_bundle=policy.ca_bundle,
+    )
+    return [
+        Rescan(
+            target=result.target,
+            software=tuple(dict.fromkeys(item.cpe for item in result.software)),
+            findings=tuple(dict.fromkeys(finding.code for finding in result.findings)),
+            complete=result.status is ScanStatus.COMPLETE,
+            finished=result.finished,
+        )
+        for result in results
+    ]
 
 
 def _intel(uow: AssessmentUnitOfWork) -> IntelStore:

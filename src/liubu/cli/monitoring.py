@@ -181,3 +181,161 @@ def _alert_json(alert: Any) -> dict[str, Any]:
         "count": alert.count,
         "status": alert.status,
     }
+
+
+# --- the lifecycle (the CLI acts as the platform's administrator) --------------------------
+
+AlertId = Annotated[str, typer.Argument(help="The alert's id (liubu alerts list --json).")]
+Note = Annotated[
+    str | None, typer.Option(help="What was done, or why (the evidence for a reported fix).")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _act(ctx: typer.Context, alert_id: str, action: str, *, as_json: bool, **extra: Any) -> None:
+    from liubu.monitoring import get_alert, transition
+
+    platform = state(ctx).platform()
+    current = get_alert(platform.uow(), alert_id)
+    alert = transition(platform.uow(), alert_id, action, expected_version=current.version, **extra)
+    _print_alert(alert, as_json)
+
+
+def _print_alert(alert: Any, as_json: bool, **more: Any) -> None:
+    if as_json:
+        document = {**_alert_json(alert), **_lifecycle_json(alert), **more}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    extra = "".join(f", {name} {value}" for name, value in more.items())
+    out.print(f"alert {alert.id}: {alert.status} (version {alert.version}){extra}", highlight=False)
+
+
+def _lifecycle_json(alert: Any) -> dict[str, Any]:
+    due = {name: getattr(alert, name) for name in ("acknowledge_due", "fix_due", "escalated_at")}
+    return {
+        **{name: value.isoformat() if value else None for name, value in due.items()},
+        "version": alert.version,
+        "escalation_level": alert.escalation_level,
+        "assigned_provider_id": alert.assigned_provider_id,
+        "resolution": alert.resolution,
+        "history": alert.history,
+    }
+
+
+@alerts_app.command("ack")
+def alerts_ack(
+    ctx: typer.Context, alert_id: AlertId, note: Note = None, as_json: AsJson = False
+) -> None:
+    """Acknowledge an open alert."""
+    _act(ctx, alert_id, "acknowledge", as_json=as_json, note=note)
+
+
+@alerts_app.command("remediate")
+def alerts_remediate(
+    ctx: typer.Context, alert_id: AlertId, note: Note = None, as_json: AsJson = False
+) -> None:
+    """Start the remediation of an acknowledged alert."""
+    _act(ctx, alert_id, "remediate", as_json=as_json, note=note)
+
+
+@alerts_app.command("fixed")
+def alerts_fixed(
+    ctx: typer.Context, alert_id: AlertId, note: Note = None, as_json: AsJson = False
+) -> None:
+    """Report the fix with evidence (--note, required) for the insurer or a rescan to verify."""
+    _act(ctx, alert_id, "report_fix", as_json=as_json, note=note)
+
+
+@alerts_app.command("accept")
+def alerts_accept(
+    ctx: typer.Context, alert_id: AlertId, note: Note = None, as_json: AsJson = False
+) -> None:
+    """Accept the reported evidence: the alert is fixed."""
+    _act(ctx, alert_id, "accept", as_json=as_json, note=note)
+
+
+@alerts_app.command("reject")
+def alerts_reject(
+    ctx: typer.Context, alert_id: AlertId, note: Note = None, as_json: AsJson = False
+) -> None:
+    """Reject the reported evidence: the alert goes back to remediation."""
+    _act(ctx, alert_id, "reject", as_json=as_json, note=note)
+
+
+@alerts_app.command("close")
+def alerts_close(
+    ctx: typer.Context, alert_id: AlertId, note: Note = None, as_json: AsJson = False
+) -> None:
+    """Close a fixed alert."""
+    _act(ctx, alert_id, "close", as_json=as_json, note=note)
+
+
+@alerts_app.command("false-positive")
+def alerts_false_positive(
+    ctx: typer.Context,
+    alert_id: AlertId,
+    reason: Annotated[
+        str,
+        typer.Option(
+            help="not_insured_asset, benign_activity, indicator_wrong, not_affected or duplicate."
+        ),
+    ],
+    note: Note = None,
+    as_json: AsJson = False,
+) -> None:
+    """Mark an alert a false positive (it counts against its rule's precision)."""
+    _act(ctx, alert_id, "false_positive", as_json=as_json, reason=reason, note=note)
+
+
+@alerts_app.command("verify")
+def alerts_verify(ctx: typer.Context, alert_id: AlertId, as_json: AsJson = False) -> None:
+    """Rescan the alert's asset: fixed only if the rescan no longer shows the indicator."""
+    from liubu.monitoring import get_alert, verify_fix
+
+    platform = state(ctx).platform()
+    current = get_alert(platform.uow(), alert_id)
+    verified = verify_fix(
+        platform.uow,
+        alert_id,
+        expected_version=current.version,
+        policy=platform.scan_policy(),
+        intel=platform.index_cache,
+    )
+    _print_alert(verified.alert, as_json, fixed=verified.fixed)
+
+
+@alerts_app.command("escalate")
+def alerts_escalate(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Escalate alerts past their service-level due times (what the recurring job runs)."""
+    from liubu.monitoring import escalate_overdue
+
+    result = escalate_overdue(state(ctx).platform().uow())
+    totals = {"overdue": result.overdue, "escalated": result.escalated}
+    _print_totals(totals, as_json)
+
+
+@alerts_app.command("precision")
+def alerts_precision(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Each rule's alerts, false positives and precision, the least precise first."""
+    from liubu.monitoring import rule_precision
+
+    rows = rule_precision(state(ctx).platform().uow())
+    if as_json:
+        document = [
+            {
+                "source": r.source,
+                "rule": r.rule,
+                "alerts": r.alerts,
+                "false_positives": r.false_positives,
+                "precision": r.precision,
+            }
+            for r in rows
+        ]
+        typer.echo(json.dumps(document, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("source", "rule", "alerts", "false positives", "precision")
+    for r in rows:
+        table.add_row(r.source, r.rule, str(r.alerts), str(r.false_positives), f"{r.precision:.0%}")
+    out.print(table)

@@ -11,7 +11,11 @@ package: no database, web or CLI framework (the import contracts say so).
   from policies in force, verified assets and the latest scans.
 - :class:`WatchIndex` and :func:`match` — observations against the watch list, pure.
 - :func:`record_observations` — idempotent ingest into de-duplicated :class:`Alert` records;
-  :func:`list_alerts` — what the caller may see of them.
+  :func:`list_alerts` and :func:`get_alert` — what the caller may see of them.
+- The lifecycle: :func:`transition` (acknowledge, remediate, report a fix, accept, reject,
+  close, false positive — :data:`TRANSITIONS`, :func:`allowed_actions`), :func:`verify_fix`
+  (a rescan of the asset), :func:`escalate_overdue` (service levels from ``data/sla.yaml``:
+  :func:`due_times`, :func:`sla_state`) and :func:`rule_precision`.
 """
 
 from __future__ import annotations
@@ -29,6 +33,22 @@ from liubu.monitoring.jsonlines import (
     bounded_lines,
     observation_from_json,
     read_observation_lines,
+)
+from liubu.monitoring.lifecycle import (
+    MAX_HISTORY,
+    MAX_NOTE,
+    TRANSITIONS,
+    AlertAction,
+    EscalationResult,
+    FalsePositiveReason,
+    RulePrecision,
+    allowed_actions,
+    escalate_overdue,
+    get_alert,
+    next_status,
+    parse_action,
+    rule_precision,
+    transition,
 )
 from liubu.monitoring.matching import AlertCandidate, WatchIndex, match
 from liubu.monitoring.observations import (
@@ -61,24 +81,43 @@ from liubu.monitoring.records import (
     MonitoringRepository,
     MonitoringUnitOfWork,
 )
+from liubu.monitoring.sla import (
+    AWAITING_FIX,
+    Escalation,
+    ServiceLevel,
+    SlaState,
+    due_times,
+    next_due,
+    service_levels,
+    sla_state,
+)
+from liubu.monitoring.verification import Verification, rescannable, verify_fix
 from liubu.monitoring.watched import AssetKind, WatchedAsset, host_asset, watchlist
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "AWAITING_FIX",
     "DEDUP_WINDOW",
     "FINGERPRINT_RETENTION",
     "MAX_BATCH",
     "MAX_DOCUMENT_BYTES",
     "MAX_EVIDENCE_CHARS",
     "MAX_EVIDENCE_FIELDS",
+    "MAX_HISTORY",
     "MAX_LINE_BYTES",
+    "MAX_NOTE",
+    "TRANSITIONS",
     "Alert",
+    "AlertAction",
     "AlertCandidate",
     "AlertSeverity",
     "AlertStatus",
     "AssetKind",
     "Cover",
+    "Escalation",
+    "EscalationResult",
     "EventFormat",
+    "FalsePositiveReason",
     "IndicatorKind",
     "IngestResult",
     "InsuredPolicy",
@@ -89,20 +128,37 @@ __all__ = [
     "Observation",
     "ReadCounts",
     "Rejected",
+    "RulePrecision",
+    "ServiceLevel",
+    "SlaState",
     "TaxiiCursor",
     "TaxiiPage",
+    "Verification",
     "WatchIndex",
     "WatchedAsset",
+    "allowed_actions",
     "bounded_lines",
+    "due_times",
+    "escalate_overdue",
+    "get_alert",
     "host_asset",
     "list_alerts",
     "match",
+    "next_due",
+    "next_status",
     "normalise",
     "observation_from_json",
     "observation_key",
+    "parse_action",
     "pull_collection",
     "read_events",
     "read_observation_lines",
     "record_observations",
+    "rescannable",
+    "rule_precision",
+    "service_levels",
+    "sla_state",
+    "transition",
+    "verify_fix",
     "watchlist",
 ]

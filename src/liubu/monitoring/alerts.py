@@ -32,6 +32,7 @@ from liubu.monitoring.matching import AlertCandidate, WatchIndex, match
 from liubu.monitoring.observations import AlertSeverity, IndicatorKind, Observation
 from liubu.monitoring.reasons import MonitoringCode
 from liubu.monitoring.records import Alert, AlertStatus, MonitoringUnitOfWork
+from liubu.monitoring.sla import due_times
 from liubu.monitoring.watched import WATCHERS, WATCHING_KINDS, watchlist
 
 #: A repeat of the same (asset, indicator, rule) this close to an active alert's seen period is
@@ -171,6 +172,10 @@ def _repeat(alert: Alert, candidate: AlertCandidate, moment: datetime) -> None:
     alert.last_seen = max(alert.last_seen, observation.seen_at)
     if _RANK[observation.severity] > _RANK[AlertSeverity(alert.severity)]:
         alert.severity = str(observation.severity)
+        # A higher severity brings its shorter service levels, counted from the opening.
+        acknowledge, fix = due_times(alert.severity, alert.created_at)
+        alert.acknowledge_due = min(alert.acknowledge_due or acknowledge, acknowledge)
+        alert.fix_due = min(alert.fix_due or fix, fix)
     alert.updated_at = moment
 
 
@@ -185,6 +190,7 @@ def _open(candidate: AlertCandidate, moment: datetime) -> Alert:
     }
     if candidate.detail:
         evidence["matched"] = candidate.detail
+    acknowledge_due, fix_due = due_times(observation.severity, moment)
     return Alert(
         id=new_id(),
         tenant_id=asset.insurer_tenant_id,
@@ -209,6 +215,8 @@ def _open(candidate: AlertCandidate, moment: datetime) -> Alert:
         updated_at=moment,
         provider=observation.provider,
         cover=str(asset.cover),
+        acknowledge_due=acknowledge_due,
+        fix_due=fix_due,
     )
 
 

@@ -34,6 +34,14 @@ class MonitoringCode(StrEnum):
     ENTERPRISE_ID = "monitoring.enterprise_id"
     LINE_NOT_JSON = "monitoring.line_not_json"
     BAD_OBSERVATION = "monitoring.bad_observation"
+    ILLEGAL_TRANSITION = "monitoring.illegal_transition"
+    UNKNOWN_ACTION = "monitoring.unknown_action"
+    FALSE_POSITIVE_REASON = "monitoring.false_positive_reason"
+    NOTE_TOO_LONG = "monitoring.note_too_long"
+    EVIDENCE_REQUIRED = "monitoring.evidence_required"
+    NOT_RESCANNABLE = "monitoring.not_rescannable"
+    NOT_ASSIGNED = "monitoring.not_assigned"
+    ALERT_ID = "monitoring.alert_id"
 
 
 def message(code: MonitoringCode, lang: str) -> str:

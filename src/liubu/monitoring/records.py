@@ -9,7 +9,7 @@ never stored: it is read from policies, assets and scans at call time (see
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -18,15 +18,30 @@ from liubu.assessment import AssessmentUnitOfWork
 
 
 class AlertStatus(StrEnum):
-    """Where an alert stands. Only ``open`` exists in this increment; the lifecycle
-    (acknowledged → remediation → fixed → closed, or false positive) extends this vocabulary."""
+    """Where an alert stands in its lifecycle (see :mod:`liubu.monitoring.lifecycle`): open →
+    acknowledged → remediation → fix_reported (evidence awaiting the insurer) → fixed →
+    closed; or false_positive from any active status."""
 
     OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    REMEDIATION = "remediation"
+    FIX_REPORTED = "fix_reported"
+    FIXED = "fixed"
+    CLOSED = "closed"
+    FALSE_POSITIVE = "false_positive"
 
 
 # Statuses in which a repeat of the same (asset, indicator, rule) is folded into the alert
-# rather than opening a new one.
-ACTIVE_STATUSES = frozenset({AlertStatus.OPEN})
+# rather than opening a new one: the alert is still being worked. A repeat after the fix
+# opens a new alert (the indicator came back).
+ACTIVE_STATUSES = frozenset(
+    {
+        AlertStatus.OPEN,
+        AlertStatus.ACKNOWLEDGED,
+        AlertStatus.REMEDIATION,
+        AlertStatus.FIX_REPORTED,
+    }
+)
 
 
 class MatchKind(StrEnum):
@@ -94,6 +109,16 @@ class Alert:
     provider: str | None = None
     cover: str = Cover.POLICY  # policy_id names a policy, or a group member's certificate
     version: int = 1
+    # The lifecycle (liubu.monitoring.lifecycle): service-level due times set at opening, the
+    # security provider working the alert, escalation, why it was a false positive, and the
+    # history of transitions (each a small JSON object: at, action, from, to, by, note...).
+    acknowledge_due: datetime | None = None
+    fix_due: datetime | None = None
+    assigned_provider_id: str | None = None
+    escalation_level: int = 0
+    escalated_at: datetime | None = None
+    resolution: str | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
 
 
 class MonitoringRepository(Protocol):
@@ -133,6 +158,18 @@ class MonitoringRepository(Protocol):
 
     def alerts(self, *, enterprise_id: str | None = None, status: str | None = None) -> list[Alert]:
         """The alerts the caller may see, newest first."""
+        ...
+
+    def alert(self, alert_id: str) -> Alert:
+        """One alert the caller may see (``NotFoundError`` otherwise)."""
+        ...
+
+    def overdue_alerts(self, now: datetime) -> Sequence[Alert]:
+        """Alerts the caller may see, still being worked, with a due time before ``now``."""
+        ...
+
+    def rule_counts(self) -> Sequence[tuple[str, str, int, int]]:
+        """``(source, rule, alerts, false positives)`` over the alerts the caller may see."""
         ...
 
 

@@ -14,14 +14,32 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, delete, false, insert, select, true
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from liubu.accounts import OrgKind, Principal
 from liubu.assessment import ScanState
-from liubu.errors import ConflictError, PermissionDeniedError, Reason
-from liubu.monitoring import ACTIVE_STATUSES, Alert, Cover, InsuredPolicy
+from liubu.errors import ConflictError, NotFoundError, PermissionDeniedError, Reason
+from liubu.monitoring import (
+    ACTIVE_STATUSES,
+    AWAITING_FIX,
+    Alert,
+    AlertStatus,
+    Cover,
+    InsuredPolicy,
+)
 from liubu.store import tables
 from liubu.underwriting import PolicyState
 
@@ -205,3 +223,34 @@ class SqlMonitoringRepository:
             stmt = stmt.where(a.c.status == status)
         stmt = stmt.order_by(a.c.last_seen.desc(), a.c.id)
         return list(self.session.execute(stmt).scalars())
+
+    def alert(self, alert_id: str) -> Alert:
+        a = tables.alerts
+        stmt = select(Alert).where(a.c.id == alert_id, self._alert_scope())
+        found = self.session.execute(stmt).scalars().first()
+        if found is None:
+            raise NotFoundError(f"No alert {alert_id} that you may see.")
+        return found
+
+    def overdue_alerts(self, now: datetime) -> Sequence[Alert]:
+        a = tables.alerts
+        unacknowledged = and_(a.c.status == str(AlertStatus.OPEN), a.c.acknowledge_due < now)
+        unfixed = and_(a.c.status.in_([str(s) for s in AWAITING_FIX]), a.c.fix_due < now)
+        stmt = (
+            select(Alert)
+            .where(or_(unacknowledged, unfixed), self._alert_scope())
+            .order_by(a.c.fix_due, a.c.id)
+        )
+        return list(self.session.execute(stmt).scalars())
+
+    def rule_counts(self) -> Sequence[tuple[str, str, int, int]]:
+        a = tables.alerts
+        false = func.sum(case((a.c.status == str(AlertStatus.FALSE_POSITIVE), 1), else_=0))
+        stmt = (
+            select(a.c.source, a.c.rule, func.count(), false)
+            .where(self._alert_scope())
+            .group_by(a.c.source, a.c.rule)
+        )
+        return [
+            (row[0], row[1], int(row[2]), int(row[3] or 0)) for row in self.session.execute(stmt)
+        ]

@@ -958,7 +958,17 @@ alerts = Table(
     Column("provider", String(64), nullable=True),
     Column("cover", String(16), nullable=False),
     Column("version", Integer, nullable=False),
+    # The lifecycle (0019): service-level due times, the provider working the alert, escalation,
+    # a false positive's reason and the bounded history of transitions.
+    Column("acknowledge_due", _tz(), nullable=True),
+    Column("fix_due", _tz(), nullable=True),
+    Column("assigned_provider_id", String(ID), ForeignKey("organisations.id"), nullable=True),
+    Column("escalation_level", Integer, nullable=False, server_default="0"),
+    Column("escalated_at", _tz(), nullable=True),
+    Column("resolution", String(32), nullable=True),
+    Column("history", JSON, nullable=False),
     Index("ix_alerts_dedup", "policy_id", "asset_value", "rule"),
+    Index("ix_alerts_status_fix_due", "status", "fix_due"),
 )
 
 # Keys of observations already recorded (idempotent ingest), kept for the retention that

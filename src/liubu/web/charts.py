@@ -189,3 +189,57 @@ def standalone_html(option: dict[str, Any], *, title: str) -> str:
 <script>echarts.init(document.getElementById('chart')).setOption({payload});</script>
 </body></html>
 """
+
+
+def stacked_bars_svg(
+    rows: list[tuple[str, list[int]]], series: list[tuple[str, str]], *, title: str = ""
+) -> str:
+    """A horizontal stacked bar chart as an SVG data URI: one bar per ``rows`` entry (its label
+    and one count per series), segments coloured as ``series`` (label, colour) and named in a
+    legend; the counts are written on segments wide enough to hold them. Drawn by hand (no
+    plotting library): a few rectangles scale to any width as the image does."""
+    from html import escape
+
+    shift = 24 if title else 0  # room for the title line above the legend
+    width, label_w, bar_h, gap, top = 420, 64, 26, 10, 28 + shift
+    height = top + len(rows) * (bar_h + gap) + 8
+    biggest = max((sum(counts) for _label, counts in rows), default=0) or 1
+    scale = (width - label_w - 40) / biggest
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'font-family="sans-serif" font-size="14">',
+    ]
+    if title:
+        parts.append(f'<text x="0" y="18" font-size="16" font-weight="bold">{escape(title)}</text>')
+    x = 0.0
+    for name, colour in series:
+        y = 4 + shift
+        parts.append(f'<rect x="{x:.0f}" y="{y}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16:.0f}" y="{y + 11}" font-size="13">{escape(name)}</text>')
+        # a CJK character is about as wide as the font size, a Latin one about half of it
+        x += 30 + sum(13.5 if ord(c) > 0x2E80 else 7.5 for c in name)
+    for index, (label, counts) in enumerate(rows):
+        y = top + index * (bar_h + gap)
+        parts.append(
+            f'<text x="0" y="{y + bar_h - 8}">{escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{width - label_w - 40}" height="{bar_h}" '
+            f'fill="#f1f3f5"/>'
+        )
+        start = float(label_w)
+        for count, (_name, colour) in zip(counts, series, strict=True):
+            span = count * scale
+            if span:
+                parts.append(
+                    f'<rect x="{start:.1f}" y="{y}" width="{span:.1f}" height="{bar_h}" '
+                    f'fill="{colour}"/>'
+                )
+                if span >= 18:
+                    parts.append(
+                        f'<text x="{start + span / 2:.1f}" y="{y + bar_h - 8}" fill="#fff" '
+                        f'text-anchor="middle">{count}</text>'
+                    )
+            start += span
+        parts.append(f'<text x="{start + 6:.1f}" y="{y + bar_h - 8}">{sum(counts)}</text>')
+    parts.append("</svg>")
+    svg = "".join(parts)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode()
