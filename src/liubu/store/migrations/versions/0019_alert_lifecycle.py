@@ -2,8 +2,9 @@
 the security provider working the alert, escalation, a false positive's reason and the history
 of transitions on ``alerts``.
 
-Alerts recorded before this revision get their due times from ``liubu.monitoring``'s service
-levels (the same function new alerts use), counted from their creation, and an empty history.
+Alerts recorded before this revision get their due times from the service levels as they stood
+at this revision (frozen here, so a later change of ``monitoring/data/sla.yaml`` never changes
+what this migration writes), counted from their creation, and an empty history.
 
 Revision ID: 0019_alert_lifecycle
 Revises: 0018_monitoring_alerts
@@ -12,6 +13,7 @@ Revises: 0018_monitoring_alerts
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from alembic import op
@@ -45,9 +47,22 @@ def upgrade() -> None:
     op.create_index("ix_alerts_status_fix_due", "alerts", ["status", "fix_due"])
 
 
-def _backfill() -> None:
-    from liubu.monitoring import due_times
+# monitoring/data/sla.yaml at this revision: hours to acknowledge and to fix, by severity.
+_SLA_HOURS = {
+    "critical": (4, 360),
+    "high": (24, 720),
+    "medium": (72, 2160),
+    "low": (168, 4320),
+    "info": (336, 4320),
+}
 
+
+def _due_times(severity: str, created_at: datetime) -> tuple[datetime, datetime]:
+    acknowledge, fix = _SLA_HOURS.get(severity, _SLA_HOURS["info"])
+    return created_at + timedelta(hours=acknowledge), created_at + timedelta(hours=fix)
+
+
+def _backfill() -> None:
     alerts = sa.table(
         "alerts",
         sa.column("id", sa.String()),
@@ -60,7 +75,7 @@ def _backfill() -> None:
     bind = op.get_bind()
     rows = bind.execute(sa.select(alerts.c.id, alerts.c.severity, alerts.c.created_at)).all()
     for alert_id, severity, created_at in rows:
-        acknowledge, fix = due_times(severity, created_at)
+        acknowledge, fix = _due_times(severity, created_at)
         bind.execute(
             alerts.update()
             .where(alerts.c.id == alert_id)
