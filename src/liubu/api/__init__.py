@@ -18,6 +18,7 @@ from liubu.api.routes import (
     experience,
     groups,
     identity,
+    monitoring_events,
     personal,
     personal_claims,
     products,
@@ -55,5 +56,6 @@ def install_api(app: FastAPI) -> None:
         personal,
         personal_claims,
         statistics,
+        monitoring_events,
     ):
         app.include_router(module.router)

@@ -86,14 +86,26 @@ def monitor_ingest(
     """Read security events or feeds (docs/monitoring.md) and match them against the watch
     list: prints what was read, matched, alerted and rejected. Ingesting a file again raises
     no second alert."""
-    from liubu.monitoring import ReadCounts, read_events
+    from liubu.assessment import IndexCache
+    from liubu.monitoring import ReadCounts, ingest_events, read_events
 
+    platform, intel = state(ctx).platform(), IndexCache()
     counts = ReadCounts()
     totals: dict[str, int] = {}
     for path in paths:
-        items = read_events(path, format, provider, counts=counts)
-        for name, count in _record(ctx, items, where=f"{path.name}:").items():
-            totals[name] = totals.get(name, 0) + count
+
+        def refused(item: Any, where: str = path.name) -> None:
+            err.print(f"{where}:{item.line}: {item.reason}", highlight=False, markup=False)
+
+        report = ingest_events(
+            platform.uow(),
+            read_events(path, format, provider, counts=counts),
+            intel=intel,
+            on_rejected=refused,
+        ).as_dict()
+        for name, count in report.items():
+            if isinstance(count, int):
+                totals[name] = totals.get(name, 0) + count
     totals["records"], totals["skipped"] = counts.records, counts.skipped
     _print_totals(totals, as_json)
 

@@ -11,6 +11,8 @@ package: no database, web or CLI framework (the import contracts say so).
   from policies in force, verified assets and the latest scans.
 - :class:`WatchIndex` and :func:`match` — observations against the watch list, pure.
 - :func:`record_observations` — idempotent ingest into de-duplicated :class:`Alert` records;
+  :func:`ingest_events` — a stream of any length in batches against a watch list indexed once,
+  optionally for one enterprise the caller serves (:func:`check_serves`);
   :func:`list_alerts` — what the caller may see of them.
 """
 
@@ -24,6 +26,13 @@ from liubu.monitoring.alerts import (
     list_alerts,
     observation_key,
     record_observations,
+)
+from liubu.monitoring.ingest import (
+    MAX_EVENT_BYTES,
+    MAX_REJECTED_SHOWN,
+    IngestReport,
+    check_serves,
+    ingest_events,
 )
 from liubu.monitoring.jsonlines import (
     bounded_lines,
@@ -47,6 +56,7 @@ from liubu.monitoring.readers import (
     ReadCounts,
     TaxiiCursor,
     TaxiiPage,
+    event_format,
     pull_collection,
     read_events,
 )
@@ -69,9 +79,11 @@ __all__ = [
     "FINGERPRINT_RETENTION",
     "MAX_BATCH",
     "MAX_DOCUMENT_BYTES",
+    "MAX_EVENT_BYTES",
     "MAX_EVIDENCE_CHARS",
     "MAX_EVIDENCE_FIELDS",
     "MAX_LINE_BYTES",
+    "MAX_REJECTED_SHOWN",
     "Alert",
     "AlertCandidate",
     "AlertSeverity",
@@ -80,6 +92,7 @@ __all__ = [
     "Cover",
     "EventFormat",
     "IndicatorKind",
+    "IngestReport",
     "IngestResult",
     "InsuredPolicy",
     "MatchKind",
@@ -94,7 +107,10 @@ __all__ = [
     "WatchIndex",
     "WatchedAsset",
     "bounded_lines",
+    "check_serves",
+    "event_format",
     "host_asset",
+    "ingest_events",
     "list_alerts",
     "match",
     "normalise",

@@ -114,6 +114,11 @@ class MonitoringRepository(Protocol):
         """The stored result of each enterprise's latest finished scan, by enterprise id."""
         ...
 
+    def serves(self, enterprise_id: str) -> bool:
+        """Whether the caller may send events for the enterprise: the platform for any that
+        exists, a security provider for one assigned to it (a service task), no one else."""
+        ...
+
     def add(self, item: object) -> None: ...
 
     def active_alerts(self, keys: Collection[tuple[str, str, str, str]]) -> Sequence[Alert]:

@@ -136,6 +136,20 @@ class SqlMonitoringRepository:
                 latest[enterprise_id] = result  # later rows replace earlier ones
         return latest
 
+    def serves(self, enterprise_id: str) -> bool:
+        kind = self.principal.org_kind
+        if kind is OrgKind.PLATFORM:
+            e = tables.enterprises
+            stmt = select(e.c.id).where(e.c.id == enterprise_id)
+        elif kind is OrgKind.SECURITY_PROVIDER:
+            t = tables.service_tasks
+            stmt = select(t.c.id).where(
+                t.c.enterprise_id == enterprise_id, t.c.provider_id == self.principal.tenant_id
+            )
+        else:
+            return False
+        return self.session.execute(stmt.limit(1)).first() is not None
+
     def add(self, item: object) -> None:
         """An alert on an enterprise the caller may watch (the platform: any)."""
         if not isinstance(item, Alert):
