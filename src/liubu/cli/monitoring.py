@@ -20,8 +20,86 @@ monitor_app = typer.Typer(
 alerts_app = typer.Typer(
     rich_markup_mode=None, help="Alerts raised on insured assets.", no_args_is_help=True
 )
+feeds_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Feeds pulled on a schedule (KEV, EPSS, blocklists, TAXII collections).",
+    no_args_is_help=True,
+)
+monitor_app.add_typer(feeds_app, name="feeds")
 out = console()
 err = console(stderr=True)
+
+
+@feeds_app.command("add")
+def feeds_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The feed's name (lower-case, e.g. cisa-kev).")],
+    url: Annotated[str, typer.Option(help="The file's URL, or the TAXII API root's.")],
+    format: Annotated[
+        str, typer.Option(help="The file's format (as monitor ingest); ignored for TAXII.")
+    ] = "auto",
+    collection: Annotated[
+        str | None, typer.Option(help="A TAXII 2.1 collection id under the API root.")
+    ] = None,
+    every_hours: Annotated[
+        float, typer.Option("--every-hours", help="Pull every this many hours.")
+    ] = 24.0,
+) -> None:
+    """Store a feed and schedule its pulls (a worker runs them)."""
+    from datetime import timedelta
+
+    from liubu.monitoring import add_feed
+
+    platform = state(ctx).platform()
+    feed = add_feed(
+        platform.uow(),
+        name,
+        url=url,
+        format=format,
+        collection=collection,
+        every=timedelta(hours=every_hours),
+    )
+    scheduled = platform.schedule_feed(feed)
+    due = f"{scheduled.next_run_at:%Y-%m-%d %H:%M} UTC"
+    out.print(f"feed {feed.name} ({feed.kind}) added; first pull due {due}", highlight=False)
+
+
+@feeds_app.command("list")
+def feeds_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The feeds, their cursors and their last pulls."""
+    from liubu.monitoring import list_feeds
+
+    feeds = list_feeds(state(ctx).platform().uow())
+    if as_json:
+        typer.echo(json.dumps([f.as_dict() for f in feeds], ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("name", "kind", "format", "every (h)", "last pulled", "url")
+    for feed in feeds:
+        pulled = f"{feed.last_pulled_at:%Y-%m-%d %H:%M}" if feed.last_pulled_at else "-"
+        every = f"{feed.interval_seconds / 3600:g}"
+        table.add_row(feed.name, feed.kind, feed.format, every, pulled, feed.url)
+    out.print(table)
+
+
+@feeds_app.command("pull")
+def feeds_pull(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The feed's name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Pull the feed now, from its stored cursor (as its scheduled job does)."""
+    from liubu.monitoring import pull_feed
+
+    result = pull_feed(state(ctx).platform().uow(), name).as_dict()
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    out.print(", ".join(f"{k} {v}" for k, v in result.items()), highlight=False)
 
 
 @monitor_app.command("watchlist")

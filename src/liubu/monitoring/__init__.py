@@ -13,6 +13,8 @@ package: no database, web or CLI framework (the import contracts say so).
 - :func:`record_observations` — idempotent ingest into de-duplicated :class:`Alert` records;
   :func:`ingest_events` — a stream of any length in batches against a watch list indexed once,
   optionally for one enterprise the caller serves (:func:`check_serves`);
+- :class:`Feed`, :func:`add_feed`, :func:`pull_feed` — feeds pulled on a schedule (a
+  ``monitoring.feed_pull`` job) from a stored cursor, committed with each batch;
   :func:`list_alerts` — what the caller may see of them.
 """
 
@@ -26,6 +28,15 @@ from liubu.monitoring.alerts import (
     list_alerts,
     observation_key,
     record_observations,
+)
+from liubu.monitoring.feeds import (
+    FEED_PULL,
+    Feed,
+    FeedKind,
+    FeedPullResult,
+    add_feed,
+    list_feeds,
+    pull_feed,
 )
 from liubu.monitoring.ingest import (
     MAX_EVENT_BYTES,
@@ -76,6 +87,7 @@ from liubu.monitoring.watched import AssetKind, WatchedAsset, host_asset, watchl
 __all__ = [
     "ACTIVE_STATUSES",
     "DEDUP_WINDOW",
+    "FEED_PULL",
     "FINGERPRINT_RETENTION",
     "MAX_BATCH",
     "MAX_DOCUMENT_BYTES",
@@ -91,6 +103,9 @@ __all__ = [
     "AssetKind",
     "Cover",
     "EventFormat",
+    "Feed",
+    "FeedKind",
+    "FeedPullResult",
     "IndicatorKind",
     "IngestReport",
     "IngestResult",
@@ -106,17 +121,20 @@ __all__ = [
     "TaxiiPage",
     "WatchIndex",
     "WatchedAsset",
+    "add_feed",
     "bounded_lines",
     "check_serves",
     "event_format",
     "host_asset",
     "ingest_events",
     "list_alerts",
+    "list_feeds",
     "match",
     "normalise",
     "observation_from_json",
     "observation_key",
     "pull_collection",
+    "pull_feed",
     "read_events",
     "read_observation_lines",
     "record_observations",

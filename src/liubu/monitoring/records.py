@@ -12,9 +12,12 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from liubu.assessment import AssessmentUnitOfWork
+
+if TYPE_CHECKING:
+    from liubu.monitoring.feeds import Feed
 
 
 class AlertStatus(StrEnum):
@@ -119,7 +122,17 @@ class MonitoringRepository(Protocol):
         exists, a security provider for one assigned to it (a service task), no one else."""
         ...
 
-    def add(self, item: object) -> None: ...
+    def add(self, item: object) -> None:
+        """Store a new alert or feed."""
+        ...
+
+    def feeds(self) -> Sequence[Feed]:
+        """The feeds (:class:`liubu.monitoring.Feed`), by name; the platform's only."""
+        ...
+
+    def feed(self, name: str) -> Feed | None:
+        """The feed of that name, or None."""
+        ...
 
     def active_alerts(self, keys: Collection[tuple[str, str, str, str]]) -> Sequence[Alert]:
         """Alerts in an active status whose (policy_id, asset_value, indicator, rule) is one

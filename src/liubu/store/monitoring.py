@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from liubu.accounts import OrgKind, Principal
 from liubu.assessment import ScanState
 from liubu.errors import ConflictError, PermissionDeniedError, Reason
-from liubu.monitoring import ACTIVE_STATUSES, Alert, Cover, InsuredPolicy
+from liubu.monitoring import ACTIVE_STATUSES, Alert, Cover, Feed, InsuredPolicy
 from liubu.store import tables
 from liubu.underwriting import PolicyState
 
@@ -150,8 +150,26 @@ class SqlMonitoringRepository:
             return False
         return self.session.execute(stmt.limit(1)).first() is not None
 
+    def feeds(self) -> Sequence[Feed]:
+        if not self.principal.is_platform:
+            return []
+        f = tables.monitoring_feeds
+        return list(self.session.execute(select(Feed).order_by(f.c.name)).scalars())
+
+    def feed(self, name: str) -> Feed | None:
+        if not self.principal.is_platform:
+            return None
+        f = tables.monitoring_feeds
+        return self.session.execute(select(Feed).where(f.c.name == name)).scalar_one_or_none()
+
     def add(self, item: object) -> None:
-        """An alert on an enterprise the caller may watch (the platform: any)."""
+        """An alert on an enterprise the caller may watch (the platform: any); a feed (the
+        platform only)."""
+        if isinstance(item, Feed):
+            if not self.principal.is_platform:
+                raise PermissionDeniedError("Only the platform keeps feeds.")
+            self.session.add(item)
+            return
         if not isinstance(item, Alert):
             raise TypeError(f"The monitoring repository stores alerts, not {type(item).__name__}.")
         if not self.principal.is_platform:

@@ -592,6 +592,26 @@ jobs = Table(
     ),
 )
 
+# Feeds pulled on a schedule (liubu.monitoring.Feed): the platform's (no tenant); the cursor is
+# where the last committed pull got to.
+monitoring_feeds = Table(
+    "monitoring_feeds",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("collection", String(100), nullable=True),
+    Column("format", String(16), nullable=False),
+    Column("interval_seconds", Integer, nullable=False),
+    Column("cursor", JSON, nullable=False),
+    Column("last_pulled_at", _tz(), nullable=True),
+    Column("last_result", JSON, nullable=True),
+    Column("created_at", _tz(), nullable=False),
+    Column("updated_at", _tz(), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
 # Recurring work (liubu.jobs.Schedule): one row per (tenant, kind, subject); a worker queues a
 # job when next_run_at is due and moves it on by compare and set (docs/jobs.md).
 job_schedules = Table(
