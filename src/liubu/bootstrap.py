@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -209,7 +210,9 @@ class Platform:
 
     def _feed_job(self, job: Job, progress: Progress) -> str:
         # Resumed from the feed's stored cursor, committed with each batch (monitoring.feeds).
-        result = pull_feed(self.uow(SYSTEM), job.subject)
+        # A TAXII server's password comes from the environment, never from the database.
+        variable = "LIUBU_FEED_PASSWORD_" + job.subject.upper().replace("-", "_").replace(".", "_")
+        result = pull_feed(self.uow(SYSTEM), job.subject, password=os.environ.get(variable))
         progress(result.pages, result.pages)
         return json.dumps(result.as_dict())
 

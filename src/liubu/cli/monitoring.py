@@ -41,6 +41,13 @@ def feeds_add(
     collection: Annotated[
         str | None, typer.Option(help="A TAXII 2.1 collection id under the API root.")
     ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            help="The TAXII server's user; its password is read from "
+            "LIUBU_FEED_PASSWORD_<NAME> when the feed is pulled."
+        ),
+    ] = None,
     every_hours: Annotated[
         float, typer.Option("--every-hours", help="Pull every this many hours.")
     ] = 24.0,
@@ -57,6 +64,7 @@ def feeds_add(
         url=url,
         format=format,
         collection=collection,
+        user=user,
         every=timedelta(hours=every_hours),
     )
     scheduled = platform.schedule_feed(feed)
@@ -93,9 +101,13 @@ def feeds_pull(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Pull the feed now, from its stored cursor (as its scheduled job does)."""
+    import os
+
     from liubu.monitoring import pull_feed
 
-    result = pull_feed(state(ctx).platform().uow(), name).as_dict()
+    variable = "LIUBU_FEED_PASSWORD_" + name.upper().replace("-", "_").replace(".", "_")
+    password = os.environ.get(variable)
+    result = pull_feed(state(ctx).platform().uow(), name, password=password).as_dict()
     if as_json:
         typer.echo(json.dumps(result))
         return

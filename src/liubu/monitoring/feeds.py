@@ -43,10 +43,12 @@ from liubu.monitoring.readers import (
     MAX_DOCUMENT_BYTES,
     EventFormat,
     TaxiiCursor,
+    TaxiiPage,
     event_format,
     pull_collection,
     read_events,
 )
+from liubu.monitoring.readers.taxii import DEFAULT_PAGE_SIZE
 from liubu.monitoring.reasons import MonitoringCode
 from liubu.monitoring.records import MonitoringUnitOfWork
 from liubu.monitoring.watched import watchlist
@@ -78,6 +80,7 @@ class Feed:
     created_at: datetime
     updated_at: datetime
     collection: str | None = None
+    user: str | None = None  # a TAXII server's user; the password is never stored
     cursor: dict[str, Any] = field(default_factory=dict)
     last_pulled_at: datetime | None = None
     last_result: dict[str, Any] | None = None
@@ -133,6 +136,7 @@ def add_feed(
     format: str = "auto",
     every: timedelta = timedelta(days=1),
     collection: str | None = None,
+    user: str | None = None,
     now: datetime | None = None,
 ) -> Feed:
     """Store a feed (a platform administrator's act): a TAXII collection when ``collection``
@@ -181,6 +185,7 @@ def add_feed(
             kind=FeedKind.TAXII if collection else FeedKind.HTTP,
             url=url,
             collection=collection,
+            user=user[:100] if user else None,
             format=str(chosen),
             interval_seconds=int(every.total_seconds()),
             created_at=at,
@@ -214,17 +219,32 @@ def pull_feed(
     *,
     intel: IndexCache | None = None,
     now: datetime | None = None,
+    password: str | None = None,
+    page_size: int = DEFAULT_PAGE_SIZE,
     after_page: PageHook | None = None,
 ) -> FeedPullResult:
     """Pull the feed from its cursor and record what it gives (see the module's
-    documentation); ``after_page`` is called with each page's number once it is committed."""
+    documentation). ``password`` is the TAXII user's (the entry point reads it from the
+    environment: it is not stored); ``after_page`` is called with each page's number once the
+    page and its cursor are committed."""
     moment = now or datetime.now(UTC)
     with uow:
         require(uow.principal, *FEED_ADMINS, kinds=(OrgKind.PLATFORM,))
         feed = _feed(uow, name)
         matcher = Matcher(watchlist(uow, on=shanghai_today(moment)), intel=intel)
     if feed.kind == FeedKind.TAXII:
-        return _pull_taxii(uow, feed, matcher, moment, after_page)
+        pages = pull_collection(
+            feed.url,
+            str(feed.collection),
+            TaxiiCursor(
+                date_added_last=feed.cursor.get("date_added_last"),
+                finished=bool(feed.cursor.get("finished", True)),
+            ),
+            page_size,
+            user=feed.user,
+            password=password,
+        )
+        return _pull_taxii(uow, feed, pages, matcher, moment, after_page)
     return _pull_http(uow, feed, matcher, moment)
 
 
@@ -288,16 +308,13 @@ def _finish(
 def _pull_taxii(
     uow: MonitoringUnitOfWork,
     feed: Feed,
+    pulled: Iterator[TaxiiPage],
     matcher: Matcher,
     moment: datetime,
     after_page: PageHook | None,
 ) -> FeedPullResult:
-    cursor = TaxiiCursor(
-        date_added_last=feed.cursor.get("date_added_last"),
-        finished=bool(feed.cursor.get("finished", True)),
-    )
     totals, pages = _Totals(), 0
-    for page in pull_collection(feed.url, str(feed.collection), cursor):
+    for page in pulled:
         pages += 1
         kept = {"date_added_last": page.cursor.date_added_last, "finished": page.cursor.finished}
         _record(uow, feed, list(page.items), matcher, moment, totals, kept)

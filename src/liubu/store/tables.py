@@ -602,6 +602,7 @@ monitoring_feeds = Table(
     Column("kind", String(16), nullable=False),
     Column("url", Text, nullable=False),
     Column("collection", String(100), nullable=True),
+    Column("user", String(100), nullable=True),
     Column("format", String(16), nullable=False),
     Column("interval_seconds", Integer, nullable=False),
     Column("cursor", JSON, nullable=False),

@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("collection", sa.String(length=100), nullable=True),
+        sa.Column("user", sa.String(length=100), nullable=True),
         sa.Column("format", sa.String(length=16), nullable=False),
         sa.Column("interval_seconds", sa.Integer(), nullable=False),
         sa.Column("cursor", sa.JSON(), nullable=False),
