@@ -10,12 +10,15 @@ import gzip
 import json
 from datetime import timedelta
 
+import pytest
+
 from liubu import assessment, monitoring
+from liubu.accounts import service as accounts
 from liubu.accounts.model import SYSTEM, OrgKind, Role
 from liubu.bootstrap import Platform
 from liubu.core import shanghai_today
 from tests.e2e.conftest import Api
-from tests.integration.helpers import make_tenant
+from tests.integration.helpers import facts, make_tenant
 from tests.integration.monitoring_world import build_world
 from tests.unit.monitoring.realdata import SHARED, require_shared
 
@@ -126,3 +129,38 @@ def test_a_provider_token_sends_events_only_for_enterprises_it_serves(
     assert partial["rejected"] == 2
     assert [r["line"] for r in partial["first_rejected"]] == [2, 3]
     assert partial["first_rejected"][0]["code"] == "monitoring.json_syntax"
+
+
+def test_the_decompressed_size_is_capped_and_a_broken_gzip_body_is_refused(
+    api: Api, platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_tenant(platform, OrgKind.PLATFORM, "Operator", Role.ADMIN)
+    world_enterprise = _enterprise(platform)
+    headers = {**api.headers("operator-admin"), "Content-Encoding": "gzip"}
+    lines = EVE.read_bytes()[:200_000]
+    monkeypatch.setattr(monitoring, "MAX_EVENT_BYTES", 50_000)
+    capped = api.client.post(
+        "/api/monitoring/events",
+        params={"enterprise": world_enterprise},
+        content=gzip.compress(lines),
+        headers=headers,
+    )
+    assert capped.status_code == 422
+    assert capped.json()["code"] == "monitoring.too_large"
+    monkeypatch.undo()
+    broken = api.client.post(
+        "/api/monitoring/events",
+        params={"enterprise": world_enterprise},
+        content=gzip.compress(lines)[:5_000],
+        headers=headers,
+    )
+    assert broken.status_code == 422
+    assert broken.json()["code"] == "monitoring.encoding"
+
+
+def _enterprise(platform: Platform) -> str:
+    buyer = make_tenant(platform, OrgKind.ENTERPRISE, "Buyer", Role.ENTERPRISE_USER)
+    with platform.uow(buyer.principal) as uow:
+        enterprise = accounts.register_enterprise(uow, facts(9))
+        uow.commit()
+    return enterprise.id
