@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -201,24 +200,15 @@ def monitor_ingest(
 
 
 def _record(ctx: typer.Context, items: Iterator[Any], where: str = "line ") -> dict[str, int]:
-    """Record observations in batches; print each refused line and count it."""
-    from liubu.assessment import IndexCache
-    from liubu.monitoring import MAX_BATCH, Observation, record_observations
+    """Record observations in batches against a watch list indexed once; print each refused
+    line and count it."""
+    from liubu.monitoring import ingest_events
 
-    platform, intel = state(ctx).platform(), IndexCache()
-    totals = dict.fromkeys(("read", "matched", "alerted", "repeated", "duplicates"), 0)
-    rejected = 0
-    for batch in _batches(items, MAX_BATCH):
-        good = [item for item in batch if isinstance(item, Observation)]
-        for item in batch:
-            if not isinstance(item, Observation):
-                rejected += 1
-                err.print(f"{where}{item.line}: {item.reason}", highlight=False, markup=False)
-        result = record_observations(platform.uow(), good, intel=intel).as_dict()
-        for name in totals:
-            totals[name] += int(str(result[name]))
-    totals["rejected"] = rejected
-    return totals
+    def refused(item: Any) -> None:
+        err.print(f"{where}{item.line}: {item.reason}", highlight=False, markup=False)
+
+    report = ingest_events(state(ctx).platform().uow(), items, on_rejected=refused).as_dict()
+    return {name: count for name, count in report.items() if isinstance(count, int)}
 
 
 def _print_totals(totals: dict[str, int], as_json: bool) -> None:
@@ -226,11 +216,6 @@ def _print_totals(totals: dict[str, int], as_json: bool) -> None:
         typer.echo(json.dumps(totals))
         return
     out.print(", ".join(f"{name} {count:,}" for name, count in totals.items()), highlight=False)
-
-
-def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    while batch := list(islice(items, size)):
-        yield batch
 
 
 @alerts_app.command("list")

@@ -1,6 +1,7 @@
 """Matching observations against the watch list: :class:`WatchIndex` and :func:`match`.
 
-The index is built once per batch and answers each observation without looping over assets:
+The index is built once per ingest call (see ``ingest_events``) and answers each observation
+without looping over assets:
 
 * an IP address: a hash lookup among watched addresses, and a binary search (``bisect``) among
   watched networks sorted by their first address, walking back only while a running maximum of
