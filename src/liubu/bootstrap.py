@@ -9,10 +9,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import text
@@ -37,9 +38,20 @@ from liubu.claims import import_antifraud_claims
 from liubu.config import Settings, load_settings
 from liubu.core import PersonalDataCipher, shanghai_today
 from liubu.errors import ValidationError
-from liubu.jobs import ACTIVE, Handler, Job, Progress, Worker, WorkerSettings, enqueue, job_for
+from liubu.jobs import (
+    ACTIVE,
+    Handler,
+    Job,
+    Progress,
+    Schedule,
+    Worker,
+    WorkerSettings,
+    enqueue,
+    job_for,
+    schedule,
+)
 from liubu.massissue import ImportPlan, ImportSummary, run_import
-from liubu.monitoring import escalate_overdue
+from liubu.monitoring import FEED_PULL, Feed, escalate_overdue, pull_feed
 from liubu.products import FILED, load_vocabulary, parse_product
 from liubu.risk import scenario_names
 from liubu.store import migrate
@@ -174,7 +186,37 @@ class Platform:
             ANTI_FRAUD_IMPORT: self._import_job,
             ANTI_FRAUD_CLAIMS_IMPORT: self._claims_import_job,
             MONITORING_ESCALATE: self._escalate_job,
+            FEED_PULL: self._feed_job,
         }
+
+    def schedule_feed(self, feed: Feed) -> Schedule:
+        """Pull ``feed`` every its interval as a ``monitoring.feed_pull`` job of the platform's
+        organisation (docs/jobs.md, docs/monitoring.md)."""
+        with self.engine.connect() as connection:
+            owner = connection.execute(
+                text("SELECT id FROM organisations WHERE kind = 'platform' ORDER BY created_at")
+            ).scalar()
+        if owner is None:
+            raise ValidationError(
+                "Feeds are pulled for the platform's organisation: create it first "
+                "(liubu demo, or the administrator's set-up).",
+                field="feed",
+            )
+        return schedule(
+            self.uow(SYSTEM),
+            FEED_PULL,
+            feed.name,
+            tenant_id=str(owner),
+            every=timedelta(seconds=feed.interval_seconds),
+        )
+
+    def _feed_job(self, job: Job, progress: Progress) -> str:
+        # Resumed from the feed's stored cursor, committed with each batch (monitoring.feeds).
+        # A TAXII server's password comes from the environment, never from the database.
+        variable = "LIUBU_FEED_PASSWORD_" + job.subject.upper().replace("-", "_").replace(".", "_")
+        result = pull_feed(self.uow(SYSTEM), job.subject, password=os.environ.get(variable))
+        progress(result.pages, result.pages)
+        return json.dumps(result.as_dict())
 
     def claims_import_folder(self, tenant_id: str) -> Path:
         """Where a tenant's uploaded anti-fraud claims files are kept until their import ends

@@ -557,6 +557,8 @@ QUERIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
     ("GET", "/api/products/compare"): lambda owner: {
         "ids": [owner.ids["product_id"], owner.ids["product_id"]],
     },
+    # Events about another's enterprise: no tenant here serves it (403 before the body is read).
+    ("POST", "/api/monitoring/events"): lambda owner: {"enterprise": owner.ids["enterprise_id"]},
 }
 
 

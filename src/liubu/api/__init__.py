@@ -19,6 +19,7 @@ from liubu.api.routes import (
     groups,
     identity,
     monitoring,
+    monitoring_events,
     personal,
     personal_claims,
     products,
@@ -57,5 +58,6 @@ def install_api(app: FastAPI) -> None:
         personal_claims,
         statistics,
         monitoring,
+        monitoring_events,
     ):
         app.include_router(module.router)

@@ -61,7 +61,11 @@ _DOCUMENT_ROUTES = frozenset(
         ("POST", "/api/reserving"),  # a 200 × 200 triangle as JSON cells is some 2.5 MB
     }
 )
-_IMPORT_ROUTES = frozenset({("POST", "/api/personal-policies/imports")})
+# Bulk uploads: the personal-policy CSV, and security events (NDJSON, often gzip; the route
+# caps them again once decompressed).
+_IMPORT_ROUTES = frozenset(
+    {("POST", "/api/personal-policies/imports"), ("POST", "/api/monitoring/events")}
+)
 
 HtmlErrorPage = Callable[[Request, int, str], Response]
 WantsHtml = Callable[[Request], bool]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,8 +19,98 @@ monitor_app = typer.Typer(
 alerts_app = typer.Typer(
     rich_markup_mode=None, help="Alerts raised on insured assets.", no_args_is_help=True
 )
+feeds_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Feeds pulled on a schedule (KEV, EPSS, blocklists, TAXII collections).",
+    no_args_is_help=True,
+)
+monitor_app.add_typer(feeds_app, name="feeds")
 out = console()
 err = console(stderr=True)
+
+
+@feeds_app.command("add")
+def feeds_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The feed's name (lower-case, e.g. cisa-kev).")],
+    url: Annotated[str, typer.Option(help="The file's URL, or the TAXII API root's.")],
+    format: Annotated[
+        str, typer.Option(help="The file's format (as monitor ingest); ignored for TAXII.")
+    ] = "auto",
+    collection: Annotated[
+        str | None, typer.Option(help="A TAXII 2.1 collection id under the API root.")
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            help="The TAXII server's user; its password is read from "
+            "LIUBU_FEED_PASSWORD_<NAME> when the feed is pulled."
+        ),
+    ] = None,
+    every_hours: Annotated[
+        float, typer.Option("--every-hours", help="Pull every this many hours.")
+    ] = 24.0,
+) -> None:
+    """Store a feed and schedule its pulls (a worker runs them)."""
+    from datetime import timedelta
+
+    from liubu.monitoring import add_feed
+
+    platform = state(ctx).platform()
+    feed = add_feed(
+        platform.uow(),
+        name,
+        url=url,
+        format=format,
+        collection=collection,
+        user=user,
+        every=timedelta(hours=every_hours),
+    )
+    scheduled = platform.schedule_feed(feed)
+    due = f"{scheduled.next_run_at:%Y-%m-%d %H:%M} UTC"
+    out.print(f"feed {feed.name} ({feed.kind}) added; first pull due {due}", highlight=False)
+
+
+@feeds_app.command("list")
+def feeds_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The feeds, their cursors and their last pulls."""
+    from liubu.monitoring import list_feeds
+
+    feeds = list_feeds(state(ctx).platform().uow())
+    if as_json:
+        typer.echo(json.dumps([f.as_dict() for f in feeds], ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("name", "kind", "format", "every (h)", "last pulled", "url")
+    for feed in feeds:
+        pulled = f"{feed.last_pulled_at:%Y-%m-%d %H:%M}" if feed.last_pulled_at else "-"
+        every = f"{feed.interval_seconds / 3600:g}"
+        table.add_row(feed.name, feed.kind, feed.format, every, pulled, feed.url)
+    out.print(table)
+
+
+@feeds_app.command("pull")
+def feeds_pull(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The feed's name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Pull the feed now, from its stored cursor (as its scheduled job does)."""
+    import os
+
+    from liubu.monitoring import pull_feed
+
+    variable = "LIUBU_FEED_PASSWORD_" + name.upper().replace("-", "_").replace(".", "_")
+    password = os.environ.get(variable)
+    result = pull_feed(state(ctx).platform().uow(), name, password=password).as_dict()
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    out.print(", ".join(f"{k} {v}" for k, v in result.items()), highlight=False)
 
 
 @monitor_app.command("watchlist")
@@ -86,37 +175,40 @@ def monitor_ingest(
     """Read security events or feeds (docs/monitoring.md) and match them against the watch
     list: prints what was read, matched, alerted and rejected. Ingesting a file again raises
     no second alert."""
-    from liubu.monitoring import ReadCounts, read_events
+    from liubu.assessment import IndexCache
+    from liubu.monitoring import ReadCounts, ingest_events, read_events
 
+    platform, intel = state(ctx).platform(), IndexCache()
     counts = ReadCounts()
     totals: dict[str, int] = {}
     for path in paths:
-        items = read_events(path, format, provider, counts=counts)
-        for name, count in _record(ctx, items, where=f"{path.name}:").items():
-            totals[name] = totals.get(name, 0) + count
+
+        def refused(item: Any, where: str = path.name) -> None:
+            err.print(f"{where}:{item.line}: {item.reason}", highlight=False, markup=False)
+
+        report = ingest_events(
+            platform.uow(),
+            read_events(path, format, provider, counts=counts),
+            intel=intel,
+            on_rejected=refused,
+        ).as_dict()
+        for name, count in report.items():
+            if isinstance(count, int):
+                totals[name] = totals.get(name, 0) + count
     totals["records"], totals["skipped"] = counts.records, counts.skipped
     _print_totals(totals, as_json)
 
 
 def _record(ctx: typer.Context, items: Iterator[Any], where: str = "line ") -> dict[str, int]:
-    """Record observations in batches; print each refused line and count it."""
-    from liubu.assessment import IndexCache
-    from liubu.monitoring import MAX_BATCH, Observation, record_observations
+    """Record observations in batches against a watch list indexed once; print each refused
+    line and count it."""
+    from liubu.monitoring import ingest_events
 
-    platform, intel = state(ctx).platform(), IndexCache()
-    totals = dict.fromkeys(("read", "matched", "alerted", "repeated", "duplicates"), 0)
-    rejected = 0
-    for batch in _batches(items, MAX_BATCH):
-        good = [item for item in batch if isinstance(item, Observation)]
-        for item in batch:
-            if not isinstance(item, Observation):
-                rejected += 1
-                err.print(f"{where}{item.line}: {item.reason}", highlight=False, markup=False)
-        result = record_observations(platform.uow(), good, intel=intel).as_dict()
-        for name in totals:
-            totals[name] += int(str(result[name]))
-    totals["rejected"] = rejected
-    return totals
+    def refused(item: Any) -> None:
+        err.print(f"{where}{item.line}: {item.reason}", highlight=False, markup=False)
+
+    report = ingest_events(state(ctx).platform().uow(), items, on_rejected=refused).as_dict()
+    return {name: count for name, count in report.items() if isinstance(count, int)}
 
 
 def _print_totals(totals: dict[str, int], as_json: bool) -> None:
@@ -124,11 +216,6 @@ def _print_totals(totals: dict[str, int], as_json: bool) -> None:
         typer.echo(json.dumps(totals))
         return
     out.print(", ".join(f"{name} {count:,}" for name, count in totals.items()), highlight=False)
-
-
-def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    while batch := list(islice(items, size)):
-        yield batch
 
 
 @alerts_app.command("list")

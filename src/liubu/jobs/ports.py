@@ -12,7 +12,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol, Self
 
-from liubu.jobs.model import Job
+from liubu.jobs.model import Job, Schedule
 
 
 class JobStore(Protocol):
@@ -48,6 +48,29 @@ class JobStore(Protocol):
     def save_owned(self, job: Job, *, owner: str) -> bool:
         """Write ``job``'s mutable fields if ``owner`` still holds its lease; False if not (the
         lease expired and another worker took the job)."""
+        ...
+
+    def schedule(self, schedule: Schedule) -> Schedule:
+        """Store ``schedule``, or change the interval, payload and next run of the one of its
+        (tenant, kind, subject); return it as stored."""
+        ...
+
+    def unschedule(self, *, tenant_id: str, kind: str, subject: str) -> bool:
+        """Drop the schedule; False if there was none."""
+        ...
+
+    def schedules(self) -> list[Schedule]:
+        """The schedules the caller may see, by next run."""
+        ...
+
+    def due_schedules(self, *, kinds: Collection[str], now: datetime, limit: int) -> list[Schedule]:
+        """Up to ``limit`` schedules of ``kinds`` due at ``now``, oldest due first."""
+        ...
+
+    def advance_schedule(self, schedule: Schedule, *, to: datetime, ran_at: datetime) -> bool:
+        """Move the schedule's next run from ``schedule.next_run_at`` to ``to`` if no one has
+        moved it since it was read (compare and set): True for exactly one of any number of
+        workers trying at once."""
         ...
 
 

@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping
 from datetime import UTC, datetime, timedelta
 
 from liubu.errors import ConcurrencyError, ConflictError, ValidationError
-from liubu.jobs.model import DEFAULT_MAX_ATTEMPTS, Job, JobState
+from liubu.jobs.model import DEFAULT_MAX_ATTEMPTS, Job, JobState, Schedule
 from liubu.jobs.ports import JobUnitOfWork
 from liubu.jobs.reasons import JobsCode
 
@@ -37,10 +37,14 @@ def enqueue(
     payload: Mapping[str, str] | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     now: datetime | None = None,
+    not_before: datetime | None = None,
 ) -> Job:
     """Queue a job, or return the one of this kind on this subject still queued or running:
-    asking twice for the same work (a double click, the same file posted again) runs it once."""
+    asking twice for the same work (a double click, the same file posted again) runs it once.
+    With ``not_before`` the job waits: no worker claims it before then."""
     at = _now(now)
+    if not_before is not None and not_before.tzinfo is None:
+        raise ValidationError("A job's start time must be timezone-aware.", field="not_before")
     job = Job(
         id=uuid.uuid4().hex,  # as every stored record: random, unguessable
         tenant_id=tenant_id,
@@ -51,6 +55,7 @@ def enqueue(
         updated_at=at,
         payload=payload or {},
         max_attempts=max_attempts,
+        not_before=not_before,
     )
     with uow:
         existing = uow.jobs.active_for(tenant_id=tenant_id, kind=kind, subject=subject)
@@ -74,6 +79,7 @@ def enqueue(
             payload=payload,
             max_attempts=max_attempts,
             now=now,
+            not_before=not_before,
         )
     return raced
 
@@ -208,3 +214,93 @@ def _save(uow: JobUnitOfWork, job: Job, *, owner: str) -> Job:
             )
         uow.commit()
     return job
+
+
+#: At most this many due schedules are queued by one call (the rest at the next poll).
+MAX_DUE_PER_CALL = 100
+
+
+def schedule(
+    uow: JobUnitOfWork,
+    kind: str,
+    subject: str,
+    *,
+    tenant_id: str,
+    every: timedelta,
+    payload: Mapping[str, str] | None = None,
+    first_run: datetime | None = None,
+    now: datetime | None = None,
+) -> Schedule:
+    """Run a job of ``kind`` on ``subject`` every ``every``, the first at ``first_run`` (now by
+    default). Scheduling the same (tenant, kind, subject) again changes its interval, payload
+    and next run: there is one schedule per subject."""
+    at = _now(now)
+    wanted = Schedule(
+        id=uuid.uuid4().hex,
+        tenant_id=tenant_id,
+        kind=kind,
+        subject=subject,
+        every=every,
+        next_run_at=first_run or at,
+        created_at=at,
+        updated_at=at,
+        payload=payload or {},
+    )
+    with uow:
+        stored = uow.jobs.schedule(wanted)
+        uow.commit()
+    return stored
+
+
+def unschedule(uow: JobUnitOfWork, kind: str, subject: str, *, tenant_id: str) -> bool:
+    """Stop the schedule (a job already queued still runs); False if there was none."""
+    with uow:
+        dropped = uow.jobs.unschedule(tenant_id=tenant_id, kind=kind, subject=subject)
+        uow.commit()
+    return dropped
+
+
+def list_schedules(uow: JobUnitOfWork) -> list[Schedule]:
+    """The schedules the caller may see (its tenant's; the platform all), by next run."""
+    with uow:
+        return uow.jobs.schedules()
+
+
+def enqueue_due(
+    uow: JobUnitOfWork, *, kinds: Collection[str], now: datetime | None = None
+) -> list[Job]:
+    """Queue a job for each schedule of ``kinds`` that is due, once: the schedule's next run is
+    moved on (compare and set) in the same transaction as the job is queued, so of several
+    workers polling at once exactly one queues each run. A run whose previous job is still
+    queued or running queues nothing (the work is not piled up); the schedule moves on all the
+    same. Returns the jobs queued."""
+    at = _now(now)
+    with uow:
+        due = uow.jobs.due_schedules(kinds=kinds, now=at, limit=MAX_DUE_PER_CALL)
+    queued: list[Job] = []
+    for item in due:
+        with uow:
+            if not uow.jobs.advance_schedule(item, to=item.following(at), ran_at=at):
+                continue  # another worker took this run
+            job = Job(
+                id=uuid.uuid4().hex,
+                tenant_id=item.tenant_id,
+                kind=item.kind,
+                subject=item.subject,
+                state=JobState.QUEUED,
+                created_at=at,
+                updated_at=at,
+                payload={**item.payload, "scheduled_for": item.next_run_at.isoformat()},
+            )
+            busy = uow.jobs.active_for(
+                tenant_id=item.tenant_id, kind=item.kind, subject=item.subject
+            )
+            try:
+                if busy is None:
+                    uow.jobs.add(job)
+                uow.commit()
+            except ConflictError:
+                continue  # queued by hand meanwhile: that job is this run
+            if busy is None:
+                queued.append(job)
+    return queued

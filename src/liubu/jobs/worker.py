@@ -143,6 +143,10 @@ class Worker:
         return count
 
     def _run_next(self) -> tuple[bool, Job | None]:
+        try:
+            service.enqueue_due(self.uow_factory(), kinds=self.handlers.keys())
+        except Exception:  # a schedule must not stop the queued work; the next poll retries
+            log.exception("the worker could not queue the scheduled jobs due")
         job = service.claim_next(
             self.uow_factory(),
             owner=self.owner,

@@ -11,7 +11,11 @@ package: no database, web or CLI framework (the import contracts say so).
   from policies in force, verified assets and the latest scans.
 - :class:`WatchIndex` and :func:`match` — observations against the watch list, pure.
 - :func:`record_observations` — idempotent ingest into de-duplicated :class:`Alert` records;
+  :func:`ingest_events` — a stream of any length in batches against a watch list indexed once,
+  optionally for one enterprise the caller serves (:func:`check_serves`);
   :func:`list_alerts` and :func:`get_alert` — what the caller may see of them.
+- :class:`Feed`, :func:`add_feed`, :func:`pull_feed` — feeds pulled on a schedule (a
+  ``monitoring.feed_pull`` job) from a stored cursor, committed with each batch.
 - The lifecycle: :func:`transition` (acknowledge, remediate, report a fix, accept, reject,
   close, false positive — :data:`TRANSITIONS`, :func:`allowed_actions`), :func:`verify_fix`
   (a rescan of the asset), :func:`escalate_overdue` (service levels from ``data/sla.yaml``:
@@ -28,6 +32,22 @@ from liubu.monitoring.alerts import (
     list_alerts,
     observation_key,
     record_observations,
+)
+from liubu.monitoring.feeds import (
+    FEED_PULL,
+    Feed,
+    FeedKind,
+    FeedPullResult,
+    add_feed,
+    list_feeds,
+    pull_feed,
+)
+from liubu.monitoring.ingest import (
+    MAX_EVENT_BYTES,
+    MAX_REJECTED_SHOWN,
+    IngestReport,
+    check_serves,
+    ingest_events,
 )
 from liubu.monitoring.jsonlines import (
     bounded_lines,
@@ -67,6 +87,7 @@ from liubu.monitoring.readers import (
     ReadCounts,
     TaxiiCursor,
     TaxiiPage,
+    event_format,
     pull_collection,
     read_events,
 )
@@ -98,14 +119,17 @@ __all__ = [
     "ACTIVE_STATUSES",
     "AWAITING_FIX",
     "DEDUP_WINDOW",
+    "FEED_PULL",
     "FINGERPRINT_RETENTION",
     "MAX_BATCH",
     "MAX_DOCUMENT_BYTES",
+    "MAX_EVENT_BYTES",
     "MAX_EVIDENCE_CHARS",
     "MAX_EVIDENCE_FIELDS",
     "MAX_HISTORY",
     "MAX_LINE_BYTES",
     "MAX_NOTE",
+    "MAX_REJECTED_SHOWN",
     "TRANSITIONS",
     "Alert",
     "AlertAction",
@@ -118,7 +142,11 @@ __all__ = [
     "EscalationResult",
     "EventFormat",
     "FalsePositiveReason",
+    "Feed",
+    "FeedKind",
+    "FeedPullResult",
     "IndicatorKind",
+    "IngestReport",
     "IngestResult",
     "InsuredPolicy",
     "MatchKind",
@@ -136,13 +164,18 @@ __all__ = [
     "Verification",
     "WatchIndex",
     "WatchedAsset",
+    "add_feed",
     "allowed_actions",
     "bounded_lines",
+    "check_serves",
     "due_times",
     "escalate_overdue",
+    "event_format",
     "get_alert",
     "host_asset",
+    "ingest_events",
     "list_alerts",
+    "list_feeds",
     "match",
     "next_due",
     "next_status",
@@ -151,6 +184,7 @@ __all__ = [
     "observation_key",
     "parse_action",
     "pull_collection",
+    "pull_feed",
     "read_events",
     "read_observation_lines",
     "record_observations",

@@ -33,7 +33,7 @@ from liubu.monitoring.observations import AlertSeverity, IndicatorKind, Observat
 from liubu.monitoring.reasons import MonitoringCode
 from liubu.monitoring.records import Alert, AlertStatus, MonitoringUnitOfWork
 from liubu.monitoring.sla import due_times
-from liubu.monitoring.watched import WATCHERS, WATCHING_KINDS, watchlist
+from liubu.monitoring.watched import WATCHERS, WATCHING_KINDS, WatchedAsset, watchlist
 
 #: A repeat of the same (asset, indicator, rule) this close to an active alert's seen period is
 #: the same alert (its count goes up); further apart, it opens a new one.
@@ -90,34 +90,62 @@ def record_observations(
     index between calls (built from the stored feed files only when a CVE is observed)."""
     moment = now or datetime.now(UTC)
     batch = list(observations)
+    with uow:
+        require(uow.principal, *RECORDERS, kinds=RECORDING_KINDS)
+        matcher = Matcher(watchlist(uow, on=shanghai_today(moment)), intel=intel)
+        result = record_batch(uow, batch, matcher, moment)
+        uow.commit()
+        return result
+
+
+class Matcher:
+    """A watch list indexed once and reused for every batch of one ingest (building the index
+    for 100,000 assets costs more than matching a batch against it); the vulnerability index
+    is added the first time a batch holds a CVE."""
+
+    def __init__(self, assets: Sequence[WatchedAsset], *, intel: IndexCache | None = None) -> None:
+        self.assets = assets
+        self._intel = intel or IndexCache()
+        self._index = WatchIndex(assets)
+        self._with_intel = False
+
+    def index(self, uow: MonitoringUnitOfWork, *, needs_intel: bool) -> WatchIndex:
+        if needs_intel and not self._with_intel:
+            vulnerabilities = self._intel.get(uow.intel)
+            self._index = WatchIndex(self.assets, vulnerabilities=vulnerabilities)
+            self._with_intel = True
+        return self._index
+
+
+def record_batch(
+    uow: MonitoringUnitOfWork, batch: Sequence[Observation], matcher: Matcher, moment: datetime
+) -> IngestResult:
+    """One batch inside the caller's open transaction (the caller checked the role and
+    commits): drop duplicates, match, fold into alerts, remember the keys, audit the batch."""
     if len(batch) > MAX_BATCH:
         raise ValidationError(
             f"At most {MAX_BATCH} observations are recorded at once; got {len(batch)}.",
             code=MonitoringCode.BATCH_TOO_LARGE,
             field="observations",
         )
-    with uow:
-        require(uow.principal, *RECORDERS, kinds=RECORDING_KINDS)
-        fresh, keys = _fresh(uow, batch)
-        assets = watchlist(uow, on=shanghai_today(moment))
-        needs_intel = any(o.kind is IndicatorKind.CVE for o in fresh)
-        vulnerabilities = (intel or IndexCache()).get(uow.intel) if needs_intel else None
-        candidates = list(match(fresh, WatchIndex(assets, vulnerabilities=vulnerabilities)))
-        alerted, repeated = _fold(uow, candidates, moment)
-        uow.monitoring.remember_fingerprints(keys, at=moment)
-        uow.monitoring.forget_fingerprints(before=moment - FINGERPRINT_RETENTION)
-        result = IngestResult(
-            read=len(batch),
-            matched=len({id(c.observation) for c in candidates}),
-            alerted=alerted,
-            duplicates=len(batch) - len(fresh),
-            repeated=repeated,
-        )
-        uow.audit.record(
-            RECORDED, entity_type="observation_batch", entity_id=new_id(), after=result.as_dict()
-        )
-        uow.commit()
-        return result
+    fresh, keys = _fresh(uow, batch)
+    needs_intel = any(o.kind is IndicatorKind.CVE for o in fresh)
+    index = matcher.index(uow, needs_intel=needs_intel)
+    candidates = list(match(fresh, index))
+    alerted, repeated = _fold(uow, candidates, moment)
+    uow.monitoring.remember_fingerprints(keys, at=moment)
+    uow.monitoring.forget_fingerprints(before=moment - FINGERPRINT_RETENTION)
+    result = IngestResult(
+        read=len(batch),
+        matched=len({id(c.observation) for c in candidates}),
+        alerted=alerted,
+        duplicates=len(batch) - len(fresh),
+        repeated=repeated,
+    )
+    uow.audit.record(
+        RECORDED, entity_type="observation_batch", entity_id=new_id(), after=result.as_dict()
+    )
+    return result
 
 
 def _fresh(

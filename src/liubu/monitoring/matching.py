@@ -1,6 +1,7 @@
 """Matching observations against the watch list: :class:`WatchIndex` and :func:`match`.
 
-The index is built once per batch and answers each observation without looping over assets:
+The index is built once per ingest call (see ``ingest_events``) and answers each observation
+without looping over assets:
 
 * an IP address: a hash lookup among watched addresses, and a binary search (``bisect``) among
   watched networks sorted by their first address, walking back only while a running maximum of
@@ -20,6 +21,7 @@ The index is built once per batch and answers each observation without looping o
 from __future__ import annotations
 
 import ipaddress
+import socket
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ from urllib.parse import urlsplit
 
 from liubu.errors import ValidationError
 from liubu.intel import Configuration, Cpe, Vulnerability, VulnerabilityIndex, parse_any_cpe
-from liubu.monitoring.observations import IndicatorKind, Observation
+from liubu.monitoring.observations import IPV4_TEXT, IndicatorKind, Observation
 from liubu.monitoring.records import MatchKind
 from liubu.monitoring.watched import AssetKind, WatchedAsset
 
@@ -54,6 +56,9 @@ class _Networks:
         self._ends = [end for _start, end, _asset in ordered]
         self._reach = list(accumulate(self._ends, max))  # the furthest end so far
         self._assets = [asset for _start, _end, asset in ordered]
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)
 
     def containing(self, address: int) -> Iterator[WatchedAsset]:
         position = bisect_right(self._starts, address) - 1
@@ -108,6 +113,12 @@ class WatchIndex:
     def by_address(self, value: str) -> Iterator[tuple[WatchedAsset, MatchKind]]:
         for asset in self._addresses.get(value, ()):
             yield asset, MatchKind.IP
+        if IPV4_TEXT.fullmatch(value):  # the common case, without ipaddress's parse
+            if self._networks[4]:
+                number = int.from_bytes(socket.inet_aton(value), "big")
+                for asset in self._networks[4].containing(number):
+                    yield asset, MatchKind.CIDR
+            return
         address = ipaddress.ip_address(value)
         for asset in self._networks[address.version].containing(int(address)):
             yield asset, MatchKind.CIDR

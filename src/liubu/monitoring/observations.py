@@ -10,6 +10,7 @@ assets. Only what an alert needs is kept (``evidence``, bounded), never the raw 
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -93,6 +94,11 @@ class Rejected:
     reason: str
 
 
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+#: An IPv4 address as ``ipaddress`` spells it: four decimal octets, no leading zeros.
+IPV4_TEXT = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}", re.ASCII)
+
+
 def normalise(kind: IndicatorKind, value: str) -> str:
     """The one spelling of ``value`` that matching compares; a malformed value is refused.
 
@@ -104,6 +110,8 @@ def normalise(kind: IndicatorKind, value: str) -> str:
     'CVE-2024-6387'
     """
     text = value.strip()
+    if kind is IndicatorKind.IPV4 and IPV4_TEXT.fullmatch(text):
+        return text  # already the one spelling (the common case, without ipaddress's parse)
     try:
         if kind is IndicatorKind.IPV4:
             return str(ipaddress.IPv4Address(text))

@@ -12,9 +12,12 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from liubu.assessment import AssessmentUnitOfWork
+
+if TYPE_CHECKING:
+    from liubu.monitoring.feeds import Feed
 
 
 class AlertStatus(StrEnum):
@@ -139,7 +142,22 @@ class MonitoringRepository(Protocol):
         """The stored result of each enterprise's latest finished scan, by enterprise id."""
         ...
 
-    def add(self, item: object) -> None: ...
+    def serves(self, enterprise_id: str) -> bool:
+        """Whether the caller may send events for the enterprise: the platform for any that
+        exists, a security provider for one assigned to it (a service task), no one else."""
+        ...
+
+    def add(self, item: object) -> None:
+        """Store a new alert or feed."""
+        ...
+
+    def feeds(self) -> Sequence[Feed]:
+        """The feeds (:class:`liubu.monitoring.Feed`), by name; the platform's only."""
+        ...
+
+    def feed(self, name: str) -> Feed | None:
+        """The feed of that name, or None."""
+        ...
 
     def active_alerts(self, keys: Collection[tuple[str, str, str, str]]) -> Sequence[Alert]:
         """Alerts in an active status whose (policy_id, asset_value, indicator, rule) is one

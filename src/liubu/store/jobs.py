@@ -20,20 +20,21 @@ not audited: an import's chunks are audited by the import itself.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, literal, or_, select, true, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from liubu.accounts import Principal
 from liubu.errors import ConflictError, NotFoundError, PermissionDeniedError, Reason
-from liubu.jobs import Job, JobState
+from liubu.jobs import Job, JobState, Schedule
 from liubu.store import tables
 from liubu.store.audit import SqlAuditLog
 
 _T = tables.jobs
+_S = tables.job_schedules
 # Written by a claim or an end; the rest (id, tenant, kind, subject, payload, created_at) never
 # changes after enqueue.
 _MUTABLE = (
@@ -175,16 +176,110 @@ class SqlJobStore:
             self._record(job, action="jobs.requeued" if retried else None)
         return True
 
+    def schedule(self, schedule: Schedule) -> Schedule:
+        if not self.principal.is_platform and schedule.tenant_id != self.principal.tenant_id:
+            raise PermissionDeniedError("You may not schedule work for another tenant.")
+        key = and_(
+            _S.c.tenant_id == schedule.tenant_id,
+            _S.c.kind == schedule.kind,
+            _S.c.subject == schedule.subject,
+        )
+        connection = self.session.connection()
+        existing = connection.execute(select(_S).where(key)).first()
+        changes = {
+            "interval_seconds": int(schedule.every.total_seconds()),
+            "payload": dict(schedule.payload),
+            "next_run_at": schedule.next_run_at,
+            "updated_at": schedule.updated_at,
+        }
+        if existing is None:
+            values = {**changes, "id": schedule.id, "tenant_id": schedule.tenant_id}
+            values.update(kind=schedule.kind, subject=schedule.subject)
+            values.update(created_at=schedule.created_at, last_run_at=None)
+            connection.execute(insert(_S).values(**values))
+            stored = schedule
+        else:
+            connection.execute(update(_S).where(key).values(**changes))
+            stored = _schedule(connection.execute(select(_S).where(key)).one())
+        self._audit.record(
+            "jobs.scheduled",
+            entity_type="job_schedules",
+            entity_id=stored.id,
+            tenant_id=stored.tenant_id,
+            after={
+                "kind": stored.kind,
+                "subject": stored.subject,
+                "every_seconds": int(stored.every.total_seconds()),
+                "next_run_at": stored.next_run_at.isoformat(),
+            },
+        )
+        return stored
+
+    def unschedule(self, *, tenant_id: str, kind: str, subject: str) -> bool:
+        key = self._schedule_scope(
+            and_(_S.c.tenant_id == tenant_id, _S.c.kind == kind, _S.c.subject == subject)
+        )
+        row = self.session.connection().execute(select(_S.c.id).where(key)).first()
+        if row is None:
+            return False
+        self.session.connection().execute(delete(_S).where(_S.c.id == row.id))
+        self._audit.record(
+            "jobs.unscheduled",
+            entity_type="job_schedules",
+            entity_id=row.id,
+            tenant_id=tenant_id,
+            after={"kind": kind, "subject": subject},
+        )
+        return True
+
+    def schedules(self) -> list[Schedule]:
+        stmt = select(_S).where(self._schedule_scope(true()))
+        rows = self.session.connection().execute(stmt.order_by(_S.c.next_run_at, _S.c.id))
+        return [_schedule(row) for row in rows]
+
+    def due_schedules(self, *, kinds: Collection[str], now: datetime, limit: int) -> list[Schedule]:
+        stmt = (
+            select(_S)
+            .where(self._schedule_scope(and_(_S.c.kind.in_(list(kinds)), _S.c.next_run_at <= now)))
+            .order_by(_S.c.next_run_at, _S.c.id)
+            .limit(limit)
+        )
+        return [_schedule(row) for row in self.session.connection().execute(stmt)]
+
+    def advance_schedule(self, schedule: Schedule, *, to: datetime, ran_at: datetime) -> bool:
+        # One UPDATE whose WHERE still names the next run that was read: on PostgreSQL a second
+        # worker's UPDATE waits for the first's row lock, then finds the row changed and updates
+        # nothing; on SQLite the UPDATE is the transaction's first statement, so it takes the
+        # write lock and reads the latest row (the read that found it due was its own).
+        result = self.session.connection().execute(
+            update(_S)
+            .where(
+                self._schedule_scope(
+                    and_(_S.c.id == schedule.id, _S.c.next_run_at == schedule.next_run_at)
+                )
+            )
+            .values(next_run_at=to, last_run_at=ran_at, updated_at=ran_at)
+        )
+        return bool(result.rowcount == 1)
+
+    def _schedule_scope(self, condition: ColumnElement[bool]) -> ColumnElement[bool]:
+        if self.principal.is_platform:
+            return condition
+        return and_(condition, _S.c.tenant_id == self.principal.tenant_id)
+
     def _claimable(self, kinds: Collection[str], now: datetime) -> ColumnElement[bool]:
         abandoned_with_attempts_left = and_(
             _T.c.state == JobState.RUNNING.value,
             _T.c.lease_expires_at < now,
             _T.c.attempts < _T.c.max_attempts,
         )
+        waited = or_(_T.c.not_before.is_(None), _T.c.not_before <= now)
         return self._scope(
             and_(
                 _T.c.kind.in_(list(kinds)),
-                or_(_T.c.state == JobState.QUEUED.value, abandoned_with_attempts_left),
+                or_(
+                    and_(_T.c.state == JobState.QUEUED.value, waited), abandoned_with_attempts_left
+                ),
             )
         )
 
@@ -213,6 +308,12 @@ class SqlJobStore:
                 "error": job.error,
             },
         )
+
+
+def _schedule(row: Any) -> Schedule:
+    values = dict(row._mapping)
+    values["every"] = timedelta(seconds=values.pop("interval_seconds"))
+    return Schedule(**values)
 
 
 def _job(row: Any) -> Job:

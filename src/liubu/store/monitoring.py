@@ -38,6 +38,7 @@ from liubu.monitoring import (
     Alert,
     AlertStatus,
     Cover,
+    Feed,
     InsuredPolicy,
 )
 from liubu.store import tables
@@ -154,8 +155,40 @@ class SqlMonitoringRepository:
                 latest[enterprise_id] = result  # later rows replace earlier ones
         return latest
 
+    def serves(self, enterprise_id: str) -> bool:
+        kind = self.principal.org_kind
+        if kind is OrgKind.PLATFORM:
+            e = tables.enterprises
+            stmt = select(e.c.id).where(e.c.id == enterprise_id)
+        elif kind is OrgKind.SECURITY_PROVIDER:
+            t = tables.service_tasks
+            stmt = select(t.c.id).where(
+                t.c.enterprise_id == enterprise_id, t.c.provider_id == self.principal.tenant_id
+            )
+        else:
+            return False
+        return self.session.execute(stmt.limit(1)).first() is not None
+
+    def feeds(self) -> Sequence[Feed]:
+        if not self.principal.is_platform:
+            return []
+        f = tables.monitoring_feeds
+        return list(self.session.execute(select(Feed).order_by(f.c.name)).scalars())
+
+    def feed(self, name: str) -> Feed | None:
+        if not self.principal.is_platform:
+            return None
+        f = tables.monitoring_feeds
+        return self.session.execute(select(Feed).where(f.c.name == name)).scalar_one_or_none()
+
     def add(self, item: object) -> None:
-        """An alert on an enterprise the caller may watch (the platform: any)."""
+        """An alert on an enterprise the caller may watch (the platform: any); a feed (the
+        platform only)."""
+        if isinstance(item, Feed):
+            if not self.principal.is_platform:
+                raise PermissionDeniedError("Only the platform keeps feeds.")
+            self.session.add(item)
+            return
         if not isinstance(item, Alert):
             raise TypeError(f"The monitoring repository stores alerts, not {type(item).__name__}.")
         if not self.principal.is_platform:

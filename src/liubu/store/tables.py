@@ -578,6 +578,7 @@ jobs = Table(
     Column("finished_at", _tz(), nullable=True),
     Column("lease_owner", String(200), nullable=True),
     Column("lease_expires_at", _tz(), nullable=True),
+    Column("not_before", _tz(), nullable=True),
     Index("ix_jobs_claim", "state", "created_at"),
     Index("ix_jobs_subject", "kind", "subject"),
     Index(
@@ -589,6 +590,45 @@ jobs = Table(
         sqlite_where=text("state IN ('queued', 'running')"),
         postgresql_where=text("state IN ('queued', 'running')"),
     ),
+)
+
+# Feeds pulled on a schedule (liubu.monitoring.Feed): the platform's (no tenant); the cursor is
+# where the last committed pull got to.
+monitoring_feeds = Table(
+    "monitoring_feeds",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("collection", String(100), nullable=True),
+    Column("user", String(100), nullable=True),
+    Column("format", String(16), nullable=False),
+    Column("interval_seconds", Integer, nullable=False),
+    Column("cursor", JSON, nullable=False),
+    Column("last_pulled_at", _tz(), nullable=True),
+    Column("last_result", JSON, nullable=True),
+    Column("created_at", _tz(), nullable=False),
+    Column("updated_at", _tz(), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+# Recurring work (liubu.jobs.Schedule): one row per (tenant, kind, subject); a worker queues a
+# job when next_run_at is due and moves it on by compare and set (docs/jobs.md).
+job_schedules = Table(
+    "job_schedules",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("interval_seconds", Integer, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("next_run_at", _tz(), nullable=False, index=True),
+    Column("last_run_at", _tz(), nullable=True),
+    Column("created_at", _tz(), nullable=False),
+    Column("updated_at", _tz(), nullable=False),
+    UniqueConstraint("tenant_id", "kind", "subject", name="uq_job_schedules_subject"),
 )
 
 # Claims experience (理赔经验数据) is the insurer's own: one row per row of an imported experience

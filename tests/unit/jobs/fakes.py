@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Self
 
 from liubu.errors import ConflictError, NotFoundError, PermissionDeniedError
-from liubu.jobs import Job, JobState
+from liubu.jobs import Job, JobState, Schedule
 
 
 class FakeJobStore:
@@ -58,7 +58,8 @@ class FakeJobStore:
                 and job.lease_expires_at < now
                 and job.attempts < job.max_attempts
             )
-            if job.kind in kinds and (job.state == JobState.QUEUED or expired):
+            waited = job.not_before is None or job.not_before <= now
+            if job.kind in kinds and ((job.state == JobState.QUEUED and waited) or expired):
                 claimed = dataclasses.replace(
                     job,
                     state=JobState.RUNNING,
@@ -99,6 +100,23 @@ class FakeJobStore:
             return False
         self._put(job)
         return True
+
+    # Schedules are tested on the real databases (tests/integration/test_job_schedules.py);
+    # here there are none.
+    def schedule(self, schedule: Schedule) -> Schedule:
+        raise NotImplementedError
+
+    def unschedule(self, *, tenant_id: str, kind: str, subject: str) -> bool:
+        return False
+
+    def schedules(self) -> list[Schedule]:
+        return []
+
+    def due_schedules(self, *, kinds: Collection[str], now: datetime, limit: int) -> list[Schedule]:
+        return []
+
+    def advance_schedule(self, schedule: Schedule, *, to: datetime, ran_at: datetime) -> bool:
+        return False
 
 
 class FakeJobs:

@@ -16,9 +16,11 @@ FORBIDDEN = ("sqlalchemy", "fastapi", "starlette", "typer", "jinja2", "psycopg",
 
 def test_public_api_is_pinned() -> None:
     assert liubu.jobs.__all__ == [
-        "ACTIVE", "DEFAULT_MAX_ATTEMPTS", "Handler", "Job", "JobState", "JobStore",
-        "JobUnitOfWork", "JobsCode", "Progress", "Worker", "WorkerSettings", "claim_next",
-        "enqueue", "fail", "finish", "job_for", "renew_lease", "report_progress", "worker_name",
+        "ACTIVE", "DEFAULT_MAX_ATTEMPTS", "MAX_INTERVAL", "MIN_INTERVAL", "Handler", "Job",
+        "JobState", "JobStore", "JobUnitOfWork", "JobsCode", "Progress", "Schedule", "Worker",
+        "WorkerSettings", "claim_next", "enqueue", "enqueue_due", "fail", "finish", "job_for",
+        "list_schedules", "renew_lease", "report_progress", "schedule", "unschedule",
+        "worker_name",
     ]  # fmt: skip
     for name in liubu.jobs.__all__:
         assert getattr(liubu.jobs, name) is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import doctest
 import ipaddress
+import random
 from datetime import UTC, datetime
 
 import pytest
@@ -67,3 +68,18 @@ def test_a_naive_time_or_unbounded_evidence_is_refused() -> None:
             IndicatorKind.IPV4, "203.0.113.9", "feodo", "c2", AlertSeverity.HIGH, SEEN, "f",
             evidence={str(i): "v" for i in range(17)},
         )  # fmt: skip
+
+
+def test_the_fast_ipv4_spelling_agrees_with_ipaddress() -> None:
+    """The regular expression that skips ipaddress's parse accepts exactly what ipaddress
+    spells the same way, and refuses what ipaddress refuses (leading zeros, octets over 255)."""
+    rng = random.Random(7)
+    samples = ["0.0.0.0", "255.255.255.255", "1.2.3.04", "256.1.1.1", "1.2.3", "1.2.3.4.5",
+               "01.2.3.4", "1.2.3.4 ", "１.2.3.4", "10.0.0.255", "192.168.230.1"]  # fmt: skip
+    samples += [".".join(str(rng.randint(0, 300)) for _ in range(4)) for _ in range(2000)]
+    for text in samples:
+        try:
+            spelled: str | None = str(ipaddress.IPv4Address(text))
+        except ValueError:
+            spelled = None
+        assert bool(observations.IPV4_TEXT.fullmatch(text)) == (spelled == text), text

@@ -9,7 +9,7 @@ keeps and how each source's severity is mapped.
 from __future__ import annotations
 
 from liubu.monitoring.readers._source import MAX_DOCUMENT_BYTES, MAX_LINE_BYTES, ReadCounts
-from liubu.monitoring.readers.events import EventFormat, read_events
+from liubu.monitoring.readers.events import EventFormat, event_format, read_events
 from liubu.monitoring.readers.taxii import TaxiiCursor, TaxiiPage, pull_collection
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "ReadCounts",
     "TaxiiCursor",
     "TaxiiPage",
+    "event_format",
     "pull_collection",
     "read_events",
 ]

@@ -7,12 +7,20 @@ from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from liubu.monitoring.observations import AlertSeverity, IndicatorKind, Observation, normalise
+from liubu.monitoring.observations import (
+    IPV4_TEXT,
+    AlertSeverity,
+    IndicatorKind,
+    Observation,
+    normalise,
+)
 from liubu.monitoring.readers._source import clip, fingerprint
 
 
 def ip_kind(text: str) -> IndicatorKind | None:
     """IPv4 or IPv6 for an address, ``None`` for anything else (a CIDR, a host name)."""
+    if IPV4_TEXT.fullmatch(text):
+        return IndicatorKind.IPV4
     try:
         address = ipaddress.ip_address(text.strip())
     except ValueError:

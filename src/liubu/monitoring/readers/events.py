@@ -79,7 +79,7 @@ def read_events(
     given, is filled in as the read goes. An unknown or undetectable format is refused with a
     ValidationError naming the formats known; so is a whole document that does not validate."""
     tally = counts if counts is not None else ReadCounts()
-    chosen: EventFormat | str = _format(format)
+    chosen: EventFormat | str = event_format(format)
     with open_binary(source) as (start, stream):
         if chosen is EventFormat.AUTO:
             chosen = detect(start)
@@ -95,7 +95,8 @@ def read_events(
             yield item
 
 
-def _format(name: str) -> EventFormat:
+def event_format(name: str) -> EventFormat:
+    """The format named, or a ValidationError naming the formats known."""
     try:
         return EventFormat(name)
     except ValueError:
