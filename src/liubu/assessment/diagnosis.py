@@ -13,6 +13,7 @@ from typing import Any
 
 from liubu.accounts import new_id, require
 from liubu.assessment.answers import Answer, AnswerSet, answer_from_json, require_usable
+from liubu.assessment.history import note_diagnosis
 from liubu.assessment.modifiers import risk_modifiers
 from liubu.assessment.questionnaire import load_questionnaire
 from liubu.assessment.records import (
@@ -160,6 +161,8 @@ def _record_answers(
         answered_by=uow.principal.user_id,
     )
     uow.assessment.add(record)
+    uow.flush()
+    note_diagnosis(uow, enterprise.id, security_score(uow, enterprise.id), at=record.answered_at)
     return record
 
 

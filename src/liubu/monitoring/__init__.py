@@ -61,6 +61,17 @@ from liubu.monitoring.records import (
     MonitoringRepository,
     MonitoringUnitOfWork,
 )
+from liubu.monitoring.scoring import (
+    Adjustment,
+    AlertCost,
+    AlertKind,
+    ScoreEffects,
+    ScoringUnitOfWork,
+    load_score_effects,
+    parse_score_effects,
+    rescore,
+    score_adjustment,
+)
 from liubu.monitoring.watched import AssetKind, WatchedAsset, host_asset, watchlist
 
 __all__ = [
@@ -72,8 +83,11 @@ __all__ = [
     "MAX_EVIDENCE_CHARS",
     "MAX_EVIDENCE_FIELDS",
     "MAX_LINE_BYTES",
+    "Adjustment",
     "Alert",
     "AlertCandidate",
+    "AlertCost",
+    "AlertKind",
     "AlertSeverity",
     "AlertStatus",
     "AssetKind",
@@ -89,6 +103,8 @@ __all__ = [
     "Observation",
     "ReadCounts",
     "Rejected",
+    "ScoreEffects",
+    "ScoringUnitOfWork",
     "TaxiiCursor",
     "TaxiiPage",
     "WatchIndex",
@@ -96,13 +112,17 @@ __all__ = [
     "bounded_lines",
     "host_asset",
     "list_alerts",
+    "load_score_effects",
     "match",
     "normalise",
     "observation_from_json",
     "observation_key",
+    "parse_score_effects",
     "pull_collection",
     "read_events",
     "read_observation_lines",
     "record_observations",
+    "rescore",
+    "score_adjustment",
     "watchlist",
 ]

@@ -34,6 +34,7 @@ class MonitoringCode(StrEnum):
     ENTERPRISE_ID = "monitoring.enterprise_id"
     LINE_NOT_JSON = "monitoring.line_not_json"
     BAD_OBSERVATION = "monitoring.bad_observation"
+    SCORE_EFFECTS = "monitoring.score_effects"
 
 
 def message(code: MonitoringCode, lang: str) -> str:

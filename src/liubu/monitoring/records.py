@@ -135,6 +135,12 @@ class MonitoringRepository(Protocol):
         """The alerts the caller may see, newest first."""
         ...
 
+    def alerts_of_enterprises(self, enterprise_ids: Collection[str]) -> Sequence[Alert]:
+        """Every alert of these enterprises, whoever's cover raised it (the score is the
+        enterprise's: an insurer's rescore counts another insurer's alerts too; only the score
+        comes out, never the alerts)."""
+        ...
+
 
 class MonitoringUnitOfWork(AssessmentUnitOfWork, Protocol):
     """The assessment's unit of work (its feed files give the vulnerability index) with the

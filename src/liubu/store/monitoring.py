@@ -205,3 +205,13 @@ class SqlMonitoringRepository:
             stmt = stmt.where(a.c.status == status)
         stmt = stmt.order_by(a.c.last_seen.desc(), a.c.id)
         return list(self.session.execute(stmt).scalars())
+
+    def alerts_of_enterprises(self, enterprise_ids: Collection[str]) -> Sequence[Alert]:
+        a = tables.alerts
+        found: list[Alert] = []
+        for chunk in _chunks(enterprise_ids):
+            stmt = (
+                select(Alert).where(a.c.enterprise_id.in_(chunk)).order_by(a.c.created_at, a.c.id)
+            )
+            found.extend(self.session.execute(stmt).scalars())
+        return found

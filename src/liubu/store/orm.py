@@ -19,6 +19,7 @@ from liubu.assessment import (
     Attachment,
     FindingRecord,
     Scan,
+    ScoreChange,
     ServiceTask,
 )
 from liubu.monitoring import Alert
@@ -58,6 +59,7 @@ MAPPED: dict[type, Table] = {
     GroupPolicy: tables.group_policies,
     Certificate: tables.certificates,
     Alert: tables.alerts,
+    ScoreChange: tables.score_changes,
 }
 
 # Attributes named for the business where the column kept an older name.
