@@ -65,10 +65,12 @@ def test_an_alert_moves_the_score_into_the_history_and_the_renewal_price_not_the
     assert [c.id for c in changes] == [first.id, moved.id]
     # the diagnosis's own score first (what the policy was bound at), then the alert's change
     assert (first.reason, first.score_before, first.score_after) == ("diagnosis", None, bind_score)
-    assert moved.reason == "alert_opened" and moved.ref == alert.id
+    assert moved.reason == "alert_opened"
+    assert moved.ref == alert.id
     assert (moved.score_before, moved.score_after) == (bind_score, bind_score - KEV_POINTS)
     assert moved.adjustment == -KEV_POINTS
-    assert alert.id in moved.text.en and alert.id in moved.text.zh
+    assert alert.id in moved.text.en
+    assert alert.id in moved.text.zh
     assert moved.detail["alerts"][0]["alert_id"] == alert.id
     # nothing moved since: no change appended
     again = monitoring.rescore(
@@ -100,7 +102,8 @@ def test_an_alert_moves_the_score_into_the_history_and_the_renewal_price_not_the
     ]
     # the renewal's premium is the pricing path's at the in-term score …
     applicant = quote.submission.applicant()
-    assert option.limit is not None and option.filed_premium is not None
+    assert option.limit is not None
+    assert option.filed_premium is not None
     at_renewal = price_option(
         spec, applicant, limit=option.limit.amount, experience=option.experience
     ).filed_premium.amount

@@ -34,8 +34,7 @@ from liubu.errors import ValidationError
 from liubu.products import Text
 
 TENTH = Decimal("0.1")
-#: At most this many enterprises are rescored in one call; at most this many changes are read.
-MAX_ENTERPRISES = 1_000
+#: At most this many changes are read at once.
 MAX_HISTORY = 1_000
 MAX_REF = 64
 

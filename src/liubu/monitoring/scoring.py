@@ -29,7 +29,6 @@ from liubu.assessment import (
     append_score,
     security_score,
 )
-from liubu.assessment.history import MAX_ENTERPRISES
 from liubu.datafiles import packaged_yaml
 from liubu.errors import ValidationError
 from liubu.monitoring.observations import AlertSeverity
@@ -37,6 +36,8 @@ from liubu.monitoring.reasons import MonitoringCode
 from liubu.monitoring.records import Alert, MonitoringUnitOfWork
 
 EFFECTS_FILE = "score_effects.yaml"
+#: At most this many enterprises are rescored in one call.
+MAX_ENTERPRISES = 1_000
 BASES = ("assumption",)  # or "source: <citation>"
 
 
