@@ -164,3 +164,24 @@ def test_the_history_is_read_by_the_insured_its_insurer_and_an_assigned_provider
         title_en="Patch",
     )
     assert len(_history(platform, provider.principal, world.enterprise_id)) == 1
+
+
+def test_saving_answers_records_the_diagnosis_score_when_it_moves(
+    platform: Platform, world: World
+) -> None:
+    assert _history(platform, world.buyer, world.enterprise_id) == []
+    assessment.record_answers(platform.uow(world.buyer), world.enterprise_id, {"mfa.email": "yes"})
+    (change,) = _history(platform, world.buyer, world.enterprise_id)
+    with platform.uow(world.buyer) as uow:
+        now = assessment.security_score(uow, world.enterprise_id)
+    assert change.reason == "diagnosis"
+    assert (change.score_after, change.grade_after) == (now.value, now.grade)
+    assert change.diagnosis_score == now.value
+    # the same answers again: the score did not move, nothing is appended
+    assessment.record_answers(platform.uow(world.buyer), world.enterprise_id, {"mfa.email": "yes"})
+    assert len(_history(platform, world.buyer, world.enterprise_id)) == 1
+    # a worse answer moves it down, before → after
+    assessment.record_answers(platform.uow(world.buyer), world.enterprise_id, {"mfa.email": "no"})
+    first, moved = _history(platform, world.buyer, world.enterprise_id)
+    assert moved.score_before == first.score_after
+    assert moved.score_after < first.score_after

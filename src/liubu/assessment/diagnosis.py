@@ -105,8 +105,8 @@ def _saving_answers(
     being lost if it happens."""
     for attempts_left in range(SAVE_ATTEMPTS - 1, -1, -1):
         with uow:
-            record = attempt()
-            try:
+            try:  # the version number is taken at the flush before the score is noted, or here
+                record = attempt()
                 uow.commit()
             except ConflictError as error:
                 if error.reason is not Reason.DUPLICATE or not attempts_left:
