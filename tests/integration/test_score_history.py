@@ -145,9 +145,11 @@ def test_the_history_is_read_by_the_insured_its_insurer_and_an_assigned_provider
     assert len(_history(platform, world.buyer, world.enterprise_id)) == 1
     assert len(_history(platform, world.underwriter, world.enterprise_id)) == 1
     other = make_tenant(platform, OrgKind.INSURER, "Other insurer", Role.UNDERWRITER)
-    assert _history(platform, other.principal, world.enterprise_id) == []
+    with pytest.raises(NotFoundError):
+        _history(platform, other.principal, world.enterprise_id)
     provider = make_tenant(platform, OrgKind.SECURITY_PROVIDER, "Guard", Role.SECURITY_ANALYST)
-    assert _history(platform, provider.principal, world.enterprise_id) == []
+    with pytest.raises(NotFoundError):
+        _history(platform, provider.principal, world.enterprise_id)
     with pytest.raises(NotFoundError):  # nor may it write one
         monitoring.rescore(
             platform.uow(provider.principal),

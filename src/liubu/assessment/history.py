@@ -261,11 +261,12 @@ def score_history(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[ScoreChange]:
-    """The enterprise's score changes the caller may read, oldest first (at most
-    :data:`MAX_HISTORY`)."""
+    """The enterprise's score changes, oldest first (at most :data:`MAX_HISTORY`); an enterprise
+    whose history the caller may not read is not found (NotFoundError)."""
     if not enterprise_id or len(enterprise_id) > MAX_REF:
         raise ValidationError(
             f"An enterprise id has 1 to {MAX_REF} characters.", field="enterprise"
         )
     with uow:
+        uow.score_history.tenant_of(enterprise_id)  # NotFoundError: not the caller's to read
         return list(uow.score_history.changes(enterprise_id, since=since, until=until))

@@ -229,9 +229,9 @@ def score_history_svg(
                         va="bottom",
                         fontsize=7,
                     )
-            locator = AutoDateLocator(maxticks=4 if narrow else 7)
+            locator = AutoDateLocator(maxticks=4 if narrow else 7)  # type: ignore[no-untyped-call]
             axis.xaxis.set_major_locator(locator)
-            axis.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+            axis.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
         axis.set_ylabel(labels["y"])
         axis.set_title(labels["title"])
         axis.spines[["top", "right"]].set_visible(False)
