@@ -14,7 +14,8 @@ finished) are noted by :func:`note_diagnosis`, which carries the last adjustment
 monitoring's ``rescore`` recomputes the adjustment.
 
 Who reads an enterprise's history (the store scopes it): the insured, an insurer holding or
-having held a policy on it, a security provider assigned to it, the platform.
+having held a policy (or a group certificate) on it, a security provider assigned to it, the
+platform.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Storage of the score history (:class:`liubu.assessment.ScoreChange`).
 
 Scope, in one place (:meth:`SqlScoreHistoryRepository._readable`): the platform reads every
-enterprise's history; an enterprise its own; an insurer's staff those of the enterprises it
-quoted or insured (the consent rule of :func:`liubu.store.repositories.applicants_of`, widened to
-every insurer role: the actuary and the analyst read the book's scores too); a security provider
+enterprise's history; an enterprise its own; an insurer's staff (every role: the actuary and the
+analyst read the book's scores too) those of the enterprises it insures or insured, by a policy or
+a group member's certificate — not those it only quoted: the history names alerts another
+insurer's monitoring raised; a security provider
 those of the enterprises with a service task assigned to it; anyone else none. A change is
 appended only for an enterprise the caller may read.
 """
@@ -41,11 +42,11 @@ class SqlScoreHistoryRepository:
                 select(e.c.id).where(e.c.tenant_id == me)
             )
         if kind is OrgKind.INSURER:
-            quotes, policies = tables.quotes, tables.policies
+            policies, certificates = tables.policies, tables.certificates
             return enterprise.in_(  # type: ignore[no-any-return]
-                select(quotes.c.enterprise_id)
-                .where(quotes.c.tenant_id == me)
-                .union(select(policies.c.enterprise_id).where(policies.c.tenant_id == me))
+                select(policies.c.enterprise_id)
+                .where(policies.c.tenant_id == me)
+                .union(select(certificates.c.enterprise_id).where(certificates.c.tenant_id == me))
             )
         if kind is OrgKind.SECURITY_PROVIDER:
             tasks = tables.service_tasks

@@ -186,5 +186,5 @@ def waive_finding(finding_id: str, body: Waiver, uow: UowDep) -> FindingRecord:
 @router.get("/enterprises/{enterprise_id}/score-history")
 def score_history(enterprise_id: str, uow: UowDep) -> list[dict[str, Any]]:
     """Every change of the enterprise's score, oldest first, with its reason in Chinese and
-    English: for the insured, an insurer that quoted or insured it, an assigned provider."""
+    English: for the insured, an insurer that insures or insured it, an assigned provider."""
     return [change.to_dict() for change in assessment.score_history(uow, enterprise_id)]
