@@ -131,6 +131,7 @@ def bind_page(
         latest=today + timedelta(days=underwriting.MAX_START_DAYS),
         can_bind=quote.status == "offered" and option.status.offered,
         lang=_lang(request),
+        term=_term_chart(quote, _lang(request)),
     )
 
 
