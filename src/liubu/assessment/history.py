@@ -23,18 +23,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
 
 from liubu.accounts import new_id
 from liubu.assessment.records import AssessmentUnitOfWork
-from liubu.assessment.score_model import load_score_model
+from liubu.assessment.score_model import load_score_model, tenth
 from liubu.assessment.scoring import SecurityScore
 from liubu.errors import ValidationError
 from liubu.products import Text
 
-TENTH = Decimal("0.1")
 #: At most this many changes are read at once.
 MAX_HISTORY = 1_000
 MAX_REF = 64
@@ -90,7 +89,7 @@ def in_term_score(diagnosis: Decimal, adjustment: Decimal) -> InTermScore:
             field="adjustment",
             value=str(adjustment),
         )
-    value = max(Decimal(0), diagnosis + adjustment).quantize(TENTH, rounding=ROUND_HALF_UP)
+    value = tenth(max(Decimal(0), diagnosis + adjustment))
     return InTermScore(value, load_score_model().grade_for(value), diagnosis, adjustment)
 
 
