@@ -29,6 +29,7 @@ from liubu.accounts.model import (
     new_id,
 )
 from liubu.accounts.throttle import FailureCounts
+from liubu.assessment.history import ScoreChange
 from liubu.assessment.records import (
     AnswerSetRecord,
     Asset,
@@ -76,6 +77,7 @@ class State:
     answer_sets: list[AnswerSetRecord] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     tasks: list[ServiceTask] = field(default_factory=list)
+    score_changes: list[ScoreChange] = field(default_factory=list)
     intel: dict[str, bytes] = field(default_factory=dict)
     web_sessions: dict[str, WebSession] = field(default_factory=dict)
     # (account key, address, when)
@@ -364,6 +366,42 @@ class _SignInFailures:
         return removed
 
 
+class _ScoreHistory:
+    """The score history of the caller's own enterprises (the platform: all)."""
+
+    def __init__(self, working: State, who: Principal) -> None:
+        self._working, self._who = working, who
+
+    def tenant_of(self, enterprise_id: str) -> str:
+        for enterprise in self._working.enterprises:
+            if enterprise.id == enterprise_id and _visible(self._who, enterprise.tenant_id):
+                return enterprise.tenant_id
+        raise NotFoundError(f"No enterprise of yours with id {enterprise_id!r}.")
+
+    def add(self, change: ScoreChange) -> None:
+        self.tenant_of(change.enterprise_id)
+        self._working.score_changes.append(change)
+
+    def latest(self, enterprise_id: str) -> ScoreChange | None:
+        mine = [c for c in self._working.score_changes if c.enterprise_id == enterprise_id]
+        return mine[-1] if mine else None
+
+    def changes(
+        self,
+        enterprise_id: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 1000,
+    ) -> list[ScoreChange]:
+        self.tenant_of(enterprise_id)
+        rows = [c for c in self._working.score_changes if c.enterprise_id == enterprise_id]
+        rows = [
+            c for c in rows if (since is None or c.at >= since) and (until is None or c.at <= until)
+        ]
+        return sorted(rows, key=lambda c: c.at)[:limit]
+
+
 class FakeDatabase:
     """The committed state, shared by every unit of work opened on it."""
 
@@ -410,6 +448,7 @@ class FakeUnitOfWork:
         self.sign_in_failures = _SignInFailures(working.sign_in_failures)
         self.products = _Products(working.products, who, "product")
         self.assessment = _Assessment(working, who)
+        self.score_history = _ScoreHistory(working, who)
         self.intel = _Intel(working.intel)
         self.experience = _Experience(working.experience, who)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from liubu.accounts import new_id, require
 from liubu.assessment.answers import Answer, AnswerSet, answer_from_json, require_usable
+from liubu.assessment.history import note_diagnosis
 from liubu.assessment.modifiers import risk_modifiers
 from liubu.assessment.questionnaire import load_questionnaire
 from liubu.assessment.records import (
@@ -104,8 +105,8 @@ def _saving_answers(
     being lost if it happens."""
     for attempts_left in range(SAVE_ATTEMPTS - 1, -1, -1):
         with uow:
-            record = attempt()
-            try:
+            try:  # the version number is taken at the flush before the score is noted, or here
+                record = attempt()
                 uow.commit()
             except ConflictError as error:
                 if error.reason is not Reason.DUPLICATE or not attempts_left:
@@ -160,6 +161,8 @@ def _record_answers(
         answered_by=uow.principal.user_id,
     )
     uow.assessment.add(record)
+    uow.flush()
+    note_diagnosis(uow, enterprise.id, security_score(uow, enterprise.id), at=record.answered_at)
     return record
 
 

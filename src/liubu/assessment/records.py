@@ -7,9 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from liubu.accounts import UnitOfWork
+
+if TYPE_CHECKING:
+    from liubu.assessment.history import ScoreHistoryRepository
 
 
 class ScanState(StrEnum):
@@ -192,3 +195,7 @@ class AssessmentUnitOfWork(UnitOfWork, Protocol):
     def assessment(self) -> AssessmentRepository: ...
     @property
     def intel(self) -> IntelStore: ...
+    @property
+    def score_history(self) -> ScoreHistoryRepository:
+        """Every change of an enterprise's score (:mod:`liubu.assessment.history`)."""
+        ...

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from liubu.accounts import new_id
+from liubu.assessment.diagnosis import security_score
+from liubu.assessment.history import note_diagnosis
 from liubu.assessment.records import (
     CLOSED,
     AssessmentUnitOfWork,
@@ -187,6 +189,10 @@ def _store_results(
         {"targets": summary},
     )
     record.progress_done = record.progress_total
+    uow.flush()
+    # the diagnosis moved with the findings: its score joins the history (when it changed)
+    diagnosis = security_score(uow, enterprise_id)
+    note_diagnosis(uow, enterprise_id, diagnosis, at=record.finished_at, ref=scan_id)
     uow.commit()
     return record
 

@@ -235,13 +235,41 @@ def renew(
     ctx: typer.Context,
     policy: str,
     claims: Annotated[int, typer.Option(help="Claims in the past three years.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Quote the renewal, re-rated with today's score and the claims history."""
+    """Quote the renewal, re-rated with the in-term score and the claims history; shows the
+    term's score changes and what they did to the premium."""
     from liubu import underwriting
 
     with state(ctx).platform().uow() as uow:
         renewal = underwriting.renew(uow, _policy_id(uow, policy), claims_count=claims)
+    term = renewal.renewal
+    if as_json:
+        document = {
+            "quote_id": renewal.id,
+            "status": renewal.status,
+            "renewal": None if term is None else term.to_dict(),
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
     out.print(f"renewal quote {renewal.id}: {renewal.status}")
+    if term is None:
+        return
+    out.print(
+        f"score: {term.bind_score} ({term.bind_grade}) at bind → "
+        f"{term.renewal_score} ({term.renewal_grade}) at renewal"
+    )
+    for change in term.changes:
+        before = "—" if change.score_before is None else str(change.score_before)
+        out.print(
+            f"  {change.at:%Y-%m-%d %H:%M} {before} → {change.score_after} "
+            f"({change.grade_after})  {change.text.en}"
+        )
+    out.print(
+        f"premium at the bind score {_yuan(term.premium_at_bind_score)}, "
+        f"at the renewal score {_yuan(term.premium_at_renewal_score)}: "
+        f"the term's score moved it by {_yuan(term.premium_change)}"
+    )
 
 
 quotes_app = typer.Typer(

@@ -20,6 +20,9 @@ package: no database, web or CLI framework (the import contracts say so).
   close, false positive — :data:`TRANSITIONS`, :func:`allowed_actions`), :func:`verify_fix`
   (a rescan of the asset), :func:`escalate_overdue` (service levels from ``data/sla.yaml``:
   :func:`due_times`, :func:`sla_state`) and :func:`rule_precision`.
+- :func:`rescore` — the in-term score: the diagnosis's, less what the enterprise's active alerts
+  cost by ``data/score_effects.yaml`` (:func:`score_adjustment`), each change kept in the
+  assessment's score history with its reason.
 """
 
 from __future__ import annotations
@@ -102,6 +105,17 @@ from liubu.monitoring.records import (
     MonitoringRepository,
     MonitoringUnitOfWork,
 )
+from liubu.monitoring.scoring import (
+    Adjustment,
+    AlertCost,
+    AlertKind,
+    ScoreEffects,
+    ScoringUnitOfWork,
+    load_score_effects,
+    parse_score_effects,
+    rescore,
+    score_adjustment,
+)
 from liubu.monitoring.sla import (
     AWAITING_FIX,
     Escalation,
@@ -131,9 +145,12 @@ __all__ = [
     "MAX_NOTE",
     "MAX_REJECTED_SHOWN",
     "TRANSITIONS",
+    "Adjustment",
     "Alert",
     "AlertAction",
     "AlertCandidate",
+    "AlertCost",
+    "AlertKind",
     "AlertSeverity",
     "AlertStatus",
     "AssetKind",
@@ -157,6 +174,8 @@ __all__ = [
     "ReadCounts",
     "Rejected",
     "RulePrecision",
+    "ScoreEffects",
+    "ScoringUnitOfWork",
     "ServiceLevel",
     "SlaState",
     "TaxiiCursor",
@@ -176,6 +195,7 @@ __all__ = [
     "ingest_events",
     "list_alerts",
     "list_feeds",
+    "load_score_effects",
     "match",
     "next_due",
     "next_status",
@@ -183,13 +203,16 @@ __all__ = [
     "observation_from_json",
     "observation_key",
     "parse_action",
+    "parse_score_effects",
     "pull_collection",
     "pull_feed",
     "read_events",
     "read_observation_lines",
     "record_observations",
     "rescannable",
+    "rescore",
     "rule_precision",
+    "score_adjustment",
     "service_levels",
     "sla_state",
     "transition",

@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from liubu.accounts import OrgKind, Role, new_id, require
-from liubu.assessment import IndexCache
+from liubu.assessment import IndexCache, ScoreChangeReason
 from liubu.core import shanghai_today
 from liubu.errors import ValidationError
 from liubu.monitoring.matching import AlertCandidate, WatchIndex, match
 from liubu.monitoring.observations import AlertSeverity, IndicatorKind, Observation
 from liubu.monitoring.reasons import MonitoringCode
 from liubu.monitoring.records import Alert, AlertStatus, MonitoringUnitOfWork
+from liubu.monitoring.scoring import rescore_for
 from liubu.monitoring.sla import due_times
 from liubu.monitoring.watched import WATCHERS, WATCHING_KINDS, WatchedAsset, watchlist
 
@@ -132,7 +133,10 @@ def record_batch(
     needs_intel = any(o.kind is IndicatorKind.CVE for o in fresh)
     index = matcher.index(uow, needs_intel=needs_intel)
     candidates = list(match(fresh, index))
-    alerted, repeated = _fold(uow, candidates, moment)
+    opened: list[Alert] = []
+    alerted, repeated = _fold(uow, candidates, moment, opened)
+    if opened:  # the in-term score moves with the alerts it counts (monitoring.scoring)
+        rescore_for(uow, opened, reason=ScoreChangeReason.ALERT_OPENED, at=moment)
     uow.monitoring.remember_fingerprints(keys, at=moment)
     uow.monitoring.forget_fingerprints(before=moment - FINGERPRINT_RETENTION)
     result = IngestResult(
@@ -170,7 +174,10 @@ def _dedup_key(candidate: AlertCandidate) -> tuple[str, str, str, str]:
 
 
 def _fold(
-    uow: MonitoringUnitOfWork, candidates: Sequence[AlertCandidate], moment: datetime
+    uow: MonitoringUnitOfWork,
+    candidates: Sequence[AlertCandidate],
+    moment: datetime,
+    opened: list[Alert],
 ) -> tuple[int, int]:
     keys = {_dedup_key(c) for c in candidates}
     by_key: dict[tuple[str, str, str, str], list[Alert]] = {}
@@ -189,6 +196,7 @@ def _fold(
             alert = _open(candidate, moment)
             uow.monitoring.add(alert)
             group.append(alert)
+            opened.append(alert)
             alerted += 1
     return alerted, repeated
 

@@ -36,9 +36,11 @@ from enum import StrEnum
 from typing import Any
 
 from liubu.accounts import OrgKind, Principal, Role, new_id, require
+from liubu.assessment import ScoreChangeReason
 from liubu.errors import ConcurrencyError, ConflictError, PermissionDeniedError, ValidationError
 from liubu.monitoring.reasons import MonitoringCode
 from liubu.monitoring.records import ACTIVE_STATUSES, Alert, AlertStatus, MonitoringUnitOfWork
+from liubu.monitoring.scoring import rescore_for
 from liubu.monitoring.sla import breach
 from liubu.monitoring.watched import WATCHERS, WATCHING_KINDS
 
@@ -237,9 +239,18 @@ def transition(
             alert.assigned_provider_id = uow.principal.tenant_id
         if why is not None:
             alert.resolution = str(why)
+        was = alert.status
         move(alert, uow.principal, chosen, target, at=moment, note=text, reason=why)
+        settle_score(uow, alert, was, at=moment)
         uow.commit()
         return alert
+
+
+def settle_score(uow: MonitoringUnitOfWork, alert: Alert, was: str, *, at: datetime) -> None:
+    """An alert leaving the active statuses (fixed, closed, a false positive) stops costing
+    the enterprise's in-term score: rescore it, in the caller's transaction."""
+    if was in ACTIVE_STATUSES and alert.status not in ACTIVE_STATUSES:
+        rescore_for(uow, [alert], reason=ScoreChangeReason.ALERT_CLOSED, at=at)
 
 
 def check_version(alert: Alert, expected_version: int) -> None:

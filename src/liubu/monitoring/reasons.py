@@ -42,6 +42,7 @@ class MonitoringCode(StrEnum):
     NOT_RESCANNABLE = "monitoring.not_rescannable"
     NOT_ASSIGNED = "monitoring.not_assigned"
     ALERT_ID = "monitoring.alert_id"
+    SCORE_EFFECTS = "monitoring.score_effects"
 
 
 def message(code: MonitoringCode, lang: str) -> str:

@@ -188,6 +188,11 @@ class MonitoringRepository(Protocol):
 
     def rule_counts(self) -> Sequence[tuple[str, str, int, int]]:
         """``(source, rule, alerts, false positives)`` over the alerts the caller may see."""
+
+    def alerts_of_enterprises(self, enterprise_ids: Collection[str]) -> Sequence[Alert]:
+        """Every alert of these enterprises, whoever's cover raised it (the score is the
+        enterprise's: an insurer's rescore counts another insurer's alerts too; only the score
+        comes out, never the alerts)."""
         ...
 
 

@@ -34,6 +34,7 @@ from liubu.monitoring.lifecycle import (
     move,
     next_status,
     require_actor,
+    settle_score,
 )
 from liubu.monitoring.matching import WatchIndex, match
 from liubu.monitoring.observations import AlertSeverity, IndicatorKind, Observation
@@ -102,6 +103,7 @@ def verify_fix(
         require_actor(uow.principal, current, AlertAction.VERIFY)
         check_version(current, expected_version)
         target = next_status(current.status, AlertAction.VERIFY) if fixed else None
+        was = current.status
         move(
             current,
             uow.principal,
@@ -110,6 +112,7 @@ def verify_fix(
             at=moment,
             extra={"rescan": _evidence(rescans, still)},
         )
+        settle_score(uow, current, was, at=moment)
         uow.commit()
         return Verification(alert=current, fixed=fixed, rescans=rescans)
 

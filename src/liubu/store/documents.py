@@ -13,7 +13,7 @@ from sqlalchemy import JSON
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from liubu.underwriting import BoundTerms, PricedOption, QuoteDecision, Submission
+from liubu.underwriting import BoundTerms, PricedOption, QuoteDecision, RenewalTerm, Submission
 
 
 class SubmissionJSON(TypeDecorator[Submission]):
@@ -58,3 +58,14 @@ class BoundTermsJSON(TypeDecorator[BoundTerms]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> BoundTerms | None:
         return None if value is None else BoundTerms.from_dict(value)
+
+
+class RenewalJSON(TypeDecorator[RenewalTerm]):
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: RenewalTerm | None, dialect: Dialect) -> Any:
+        return None if value is None else value.to_dict()
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> RenewalTerm | None:
+        return None if value is None else RenewalTerm.from_dict(value)

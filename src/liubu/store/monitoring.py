@@ -287,3 +287,13 @@ class SqlMonitoringRepository:
         return [
             (row[0], row[1], int(row[2]), int(row[3] or 0)) for row in self.session.execute(stmt)
         ]
+
+    def alerts_of_enterprises(self, enterprise_ids: Collection[str]) -> Sequence[Alert]:
+        a = tables.alerts
+        found: list[Alert] = []
+        for chunk in _chunks(enterprise_ids):
+            stmt = (
+                select(Alert).where(a.c.enterprise_id.in_(chunk)).order_by(a.c.created_at, a.c.id)
+            )
+            found.extend(self.session.execute(stmt).scalars())
+        return found

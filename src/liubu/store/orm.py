@@ -19,6 +19,7 @@ from liubu.assessment import (
     Attachment,
     FindingRecord,
     Scan,
+    ScoreChange,
     ServiceTask,
 )
 from liubu.monitoring import Alert, Feed
@@ -59,6 +60,7 @@ MAPPED: dict[type, Table] = {
     Certificate: tables.certificates,
     Alert: tables.alerts,
     Feed: tables.monitoring_feeds,
+    ScoreChange: tables.score_changes,
 }
 
 # Attributes named for the business where the column kept an older name.

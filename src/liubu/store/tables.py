@@ -27,7 +27,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from liubu.store.documents import BoundTermsJSON, DecisionJSON, OptionsJSON, SubmissionJSON
+from liubu.store.documents import (
+    BoundTermsJSON,
+    DecisionJSON,
+    OptionsJSON,
+    RenewalJSON,
+    SubmissionJSON,
+)
 
 # Named constraints so migrations are stable across SQLite and PostgreSQL.
 NAMING = {
@@ -311,6 +317,8 @@ quotes = Table(
     Column("created_by", String(ID), nullable=False),
     Column("decision", DecisionJSON, nullable=True),
     Column("version", Integer, nullable=False),
+    # A renewal quote's score history over the expiring term and what it did to the premium.
+    Column("renewal", RenewalJSON, nullable=True),
 )
 
 policies = Table(
@@ -1018,4 +1026,29 @@ observation_fingerprints = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("recorded_at", _tz(), nullable=False, index=True),
+)
+
+# Score history (评分轨迹, liubu.assessment.history): each change of an enterprise's in-term score
+# with its reason. Owned by the insured (tenant_id); read also by an insurer that quoted or
+# insured it and by a security provider assigned to it (store/score_history.py).
+score_changes = Table(
+    "score_changes",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False),
+    Column("at", _tz(), nullable=False),
+    Column("score_before", Numeric(5, 1), nullable=True),
+    Column("grade_before", String(8), nullable=True),
+    Column("score_after", Numeric(5, 1), nullable=False),
+    Column("grade_after", String(8), nullable=False),
+    Column("diagnosis_score", Numeric(5, 1), nullable=False),
+    Column("adjustment", Numeric(5, 1), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("ref", String(64), nullable=True),
+    Column("detail", JSON, nullable=False),
+    Column("created_by", String(ID), nullable=False),
+    Column("recorded_at", _tz(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_score_changes_enterprise_at", "enterprise_id", "at"),
 )

@@ -105,7 +105,12 @@ from liubu.underwriting.referral import (
     evaluate_referral,
     referral_rules,
 )
-from liubu.underwriting.renewal import claims_history_coefficient, claims_history_level
+from liubu.underwriting.renewal import (
+    RenewalTerm,
+    TermChange,
+    claims_history_coefficient,
+    claims_history_level,
+)
 from liubu.underwriting.submission import EnterpriseSnapshot, Submission
 from liubu.underwriting.technical import EngineSettings, TechnicalPrice, technical_price
 from liubu.underwriting.terms import (
@@ -160,12 +165,14 @@ __all__ = [
     "ReferralRule",
     "ReferralRules",
     "RegisteredEnterprise",
+    "RenewalTerm",
     "SchemeKind",
     "SegmentExperience",
     "Step",
     "Submission",
     "SupplierAccess",
     "TechnicalPrice",
+    "TermChange",
     "UnderwritingCode",
     "Worksheet",
     "accept_invitation",

@@ -10,18 +10,23 @@ import functools
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from liubu import assessment, products
 from liubu.accounts import Enterprise, OrgKind, Principal, Role, UnitOfWork, new_id, require
 from liubu.assessment import (
-    AssessmentUnitOfWork,
+    InTermScore,
+    ScoreHistoryUnitOfWork,
+    current_adjustment,
     current_findings,
+    in_term_score,
     load_questionnaire,
+    note_diagnosis,
     risk_modifiers,
     score,
+    security_score,
 )
 from liubu.core import shanghai_today
 from liubu.errors import ConcurrencyError, ConflictError, NotFoundError, ValidationError
@@ -45,6 +50,7 @@ from liubu.underwriting.records import (
     UnderwritingUnitOfWork,
 )
 from liubu.underwriting.referral import Referral, ReferralReason, evaluate_referral
+from liubu.underwriting.renewal import RenewalTerm, TermChange
 from liubu.underwriting.submission import EnterpriseSnapshot, Submission
 
 QUOTE_VALID_DAYS = 30
@@ -55,9 +61,10 @@ _STAFF_KINDS = (OrgKind.INSURER, OrgKind.PLATFORM)
 
 
 class LifecycleUnitOfWork(
-    UnderwritingUnitOfWork, AssessmentUnitOfWork, ProductsUnitOfWork, Protocol
+    UnderwritingUnitOfWork, ScoreHistoryUnitOfWork, ProductsUnitOfWork, Protocol
 ):
-    """Everything the lifecycle reads and writes in one transaction."""
+    """Everything the lifecycle reads and writes in one transaction (the assessment's with its
+    score history)."""
 
 
 U = TypeVar("U", bound=UnitOfWork)
@@ -85,9 +92,14 @@ def _now() -> datetime:
 
 
 def applicant_for(
-    uow: LifecycleUnitOfWork, enterprise: Enterprise, *, claims_count: int | None = None
+    uow: LifecycleUnitOfWork,
+    enterprise: Enterprise,
+    *,
+    claims_count: int | None = None,
+    in_term: InTermScore | None = None,
 ) -> tuple[Applicant, Submission]:
-    """The applicant as priced now, and the snapshot kept on the quote."""
+    """The applicant as priced now, and the snapshot kept on the quote; with ``in_term`` (a
+    renewal), at the in-term score and grade rather than the diagnosis's."""
     findings = assessment.scored_findings(current_findings(uow, enterprise.id))
     answers = assessment.answer_set_of(assessment.latest_answers(uow, enterprise.id))
     questionnaire = load_questionnaire()
@@ -97,8 +109,8 @@ def applicant_for(
     known_exploited = any(f.code == "vuln.known_exploited" for f in findings)
     submission = Submission(
         enterprise=snapshot_of(enterprise),
-        score=float(result.value),
-        grade=result.grade,
+        score=float(result.value if in_term is None else in_term.value),
+        grade=result.grade if in_term is None else in_term.grade,
         answers_version=answers.version if answers else None,
         findings=tuple(sorted({f.code for f in findings})),
         known_exploited_exposed=known_exploited,
@@ -143,6 +155,7 @@ def _request_quotes(
     products_wanted: Sequence[str],
     limits: Mapping[str, Sequence[Decimal]] | None = None,
     claims_count: int | None = None,
+    in_term: InTermScore | None = None,
 ) -> list[Quote]:
     """Price every product asked for (three limit options each by default) and refer what the
     insurer's rules refer; one quote per insurer, each seen by that insurer and the insured."""
@@ -150,7 +163,9 @@ def _request_quotes(
     if not products_wanted:
         raise ValidationError("Choose at least one product to quote.", field="products")
     enterprise = uow.enterprises.get(enterprise_id)
-    applicant, submission = applicant_for(uow, enterprise, claims_count=claims_count)
+    applicant, submission = applicant_for(
+        uow, enterprise, claims_count=claims_count, in_term=in_term
+    )
     by_insurer: dict[tuple[str, str], list[PricedOption]] = {}
     for reference in products_wanted:
         spec, insurer_tenant = _spec(uow, reference)
@@ -607,25 +622,85 @@ def record_premium_payment(
 
 @_committed
 def renew(uow: LifecycleUnitOfWork, policy_id: str, *, claims_count: int) -> Quote:
-    """A renewal quote for the same product and limit, re-rated with today's score and the
-    claims-history coefficient."""
+    """A renewal quote for the same product and limit, re-rated with the in-term score at
+    renewal (today's diagnosis moved by the monitoring adjustment the score history last
+    recorded) and the claims-history coefficient. The quote keeps the term's score history and
+    what it did to the premium (:class:`RenewalTerm`): the renewal option priced again at the
+    bind score, everything else equal, through the same pricing path."""
     require(uow.principal, *BUYERS, kinds=_KINDS)
     policy = uow.underwriting.policy(policy_id)
     if policy.status == PolicyState.CANCELLED:
         raise ConflictError(f"Policy {policy.number} is cancelled; quote it anew instead.")
+    now = _now()
+    diagnosis = security_score(uow, policy.enterprise_id)
+    note_diagnosis(uow, policy.enterprise_id, diagnosis, at=now)  # the history stays current
+    in_term = in_term_score(diagnosis.value, current_adjustment(uow, policy.enterprise_id))
     quotes = _request_quotes(  # in this use case's transaction
         uow,
         policy.enterprise_id,
         products_wanted=[policy.product_ref],
         limits={policy.product_ref: [policy.limit]},
         claims_count=claims_count,
+        in_term=in_term,
     )
+    quote = quotes[0]
+    quote.renewal = _renewal_term(uow, policy, quote, in_term, until=now)
     _event(
         uow,
         policy,
         "renewal_quote",
         policy.period_end,
         Decimal(0),
-        {"quote_id": quotes[0].id, "claims_count": claims_count},
+        {"quote_id": quote.id, "claims_count": claims_count},
     )
-    return quotes[0]
+    return quote
+
+
+_BEIJING = timezone(timedelta(hours=8))
+
+
+def _renewal_term(
+    uow: LifecycleUnitOfWork, policy: Policy, quote: Quote, in_term: InTermScore, *, until: datetime
+) -> RenewalTerm:
+    """The term's score changes and the renewal option's filed premium at the bind score and at
+    the renewal score (the quote's), everything else equal."""
+    since = datetime.combine(policy.period_start, datetime.min.time(), tzinfo=_BEIJING)
+    changes = uow.score_history.changes(policy.enterprise_id, since=since, until=until)
+    option = quote.options[0]
+    at_renewal = None if option.filed_premium is None else option.filed_premium.amount
+    at_bind = None
+    if option.limit is not None:
+        spec, _tenant = _spec(uow, option.product)
+        bound = policy.submission
+        applicant = replace(quote.submission.applicant(), score=bound.score, grade=bound.grade)
+        priced = price_option(
+            spec, applicant, limit=option.limit.amount, experience=option.experience
+        )
+        at_bind = priced.filed_premium.amount
+    return RenewalTerm(
+        policy_id=policy.id,
+        policy_number=policy.number,
+        period_start=policy.period_start,
+        period_end=policy.period_end,
+        bind_score=Decimal(str(policy.submission.score)),
+        bind_grade=policy.submission.grade,
+        renewal_score=in_term.value,
+        renewal_grade=in_term.grade,
+        diagnosis_score=in_term.diagnosis,
+        adjustment=in_term.adjustment,
+        changes=tuple(
+            TermChange(
+                at=c.at,
+                score_before=c.score_before,
+                grade_before=c.grade_before,
+                score_after=c.score_after,
+                grade_after=c.grade_after,
+                reason=c.reason,
+                ref=c.ref,
+                text=c.text,
+            )
+            for c in changes
+        ),
+        premium_at_bind_score=at_bind,
+        premium_at_renewal_score=at_renewal,
+    )

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from liubu.accounts import UnitOfWork
 from liubu.underwriting.experience_credit import SegmentExperience
 from liubu.underwriting.options import BoundTerms, PricedOption, QuoteDecision
+from liubu.underwriting.renewal import RenewalTerm
 from liubu.underwriting.submission import Submission
 
 
@@ -49,6 +50,8 @@ class Quote:
     created_by: str
     decision: QuoteDecision | None = None
     version: int = 1
+    # A renewal quote's: the expiring term's score history and what it did to the premium.
+    renewal: RenewalTerm | None = None
 
     @property
     def referral_codes(self) -> tuple[str, ...]:

@@ -243,3 +243,80 @@ def stacked_bars_svg(
     parts.append("</svg>")
     svg = "".join(parts)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode()
+
+
+_SCORE_LABELS = {
+    "zh_CN": {"title": "保险期间安全评分", "y": "评分", "bind": "承保时", "renewal": "续保时"},
+    "en": {
+        "title": "Security score over the term",
+        "y": "Score",
+        "bind": "bind",
+        "renewal": "renewal",
+    },
+}
+
+
+def score_history_svg(
+    points: list[tuple[Any, float]],
+    *,
+    lang: str,
+    grades: list[tuple[str, float]] | None = None,
+    narrow: bool = False,
+) -> str:
+    """The score over the term as a step line (the score holds until the next change) for the
+    renewal quote: ``points`` are (date or datetime, score) from the bind to the renewal, in
+    order; ``grades`` (grade, minimum score) draw the grade bands' lower edges, dotted. An SVG
+    data URI; ``narrow`` draws it for a phone's width."""
+    import matplotlib
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.figure import Figure
+
+    labels = _SCORE_LABELS.get(lang, _SCORE_LABELS["en"])
+    with matplotlib.rc_context(_REPORT_STYLE):
+        figure = Figure(figsize=(3.6, 2.6) if narrow else (6.4, 2.4))
+        axis = figure.subplots()
+        if points:
+            xs, ys = zip(*points, strict=True)
+            axis.step(xs, ys, where="post", color="#1f5fa8", linewidth=2)
+            axis.plot(xs, ys, linestyle="none", marker="o", markersize=3, color="#1f5fa8")
+            axis.annotate(
+                labels["bind"],
+                xy=(xs[0], ys[0]),
+                xytext=(2, 4),
+                textcoords="offset points",
+                fontsize=7,
+            )
+            axis.annotate(
+                labels["renewal"],
+                xy=(xs[-1], ys[-1]),
+                xytext=(-2, 4),
+                textcoords="offset points",
+                fontsize=7,
+                ha="right",
+            )
+            low = max(0.0, min(ys) - 10)
+            high = min(100.0, max(ys) + 10)
+            axis.set_ylim(low, high)
+            for grade, minimum in grades or ():
+                if low < minimum < high:
+                    axis.axhline(minimum, color="#5b6b7c", linewidth=0.8, linestyle=":")
+                    axis.annotate(
+                        grade,
+                        xy=(1, minimum),
+                        xycoords=("axes fraction", "data"),
+                        xytext=(-4, 2),
+                        textcoords="offset points",
+                        ha="right",
+                        va="bottom",
+                        fontsize=7,
+                    )
+            locator = AutoDateLocator(maxticks=4 if narrow else 7)  # type: ignore[no-untyped-call]
+            axis.xaxis.set_major_locator(locator)
+            axis.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+        axis.set_ylabel(labels["y"])
+        axis.set_title(labels["title"])
+        axis.spines[["top", "right"]].set_visible(False)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()

@@ -3,7 +3,7 @@ referral queue with the rating worksheet; everyone party to a policy reads its d
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -19,6 +19,7 @@ from liubu.products import current_versions, product_title
 from liubu.requests import PlatformDep
 from liubu.risk import coverage_categories, scenario_titles
 from liubu.store.uow import SqlUnitOfWork
+from liubu.web.charts import score_history_svg
 from liubu.web.nav import navigation_for, require_page
 from liubu.web.rendering import flash, language_of, refusal, render, templates
 from liubu.web.security import CsrfChecked, WebPrincipal
@@ -130,6 +131,7 @@ def bind_page(
         latest=today + timedelta(days=underwriting.MAX_START_DAYS),
         can_bind=quote.status == "offered" and option.status.offered,
         lang=_lang(request),
+        term=_term_chart(quote, _lang(request)),
     )
 
 
@@ -201,6 +203,7 @@ def quote_detail(
             except LiubuError as error:  # e.g. the library changed since: say so, show the rest
                 breakdowns[index] = {"problem": refusal(request, error)}
         applicant = _applicant(uow, quote.enterprise_id)
+    term = _term_chart(quote, _lang(request))
     # Scenarios and loss components by name (the code stays in each row's data-part and title).
     part_names = {c.code: {"zh": c.zh, "en": c.en} for c in coverage_categories()}
     part_names |= {code: {"zh": t.zh, "en": t.en} for code, t in scenario_titles().items()}
@@ -216,7 +219,25 @@ def quote_detail(
         applicant=applicant,
         part_names=part_names,
         lang=_lang(request),
+        term=term,
     )
+
+
+def _term_chart(quote: Any, lang: str) -> dict[str, str] | None:
+    """A renewal quote's score over the expiring term (bind → each change → renewal), drawn."""
+    term = quote.renewal
+    if term is None:
+        return None
+    start = datetime.combine(term.period_start, datetime.min.time(), tzinfo=UTC)
+    points = [(start, float(term.bind_score))]
+    points += [(c.at, float(c.score_after)) for c in term.changes]
+    points.append((max(quote.created_at, points[-1][0]), float(term.renewal_score)))
+    grades = [(g, float(low)) for g, low in assessment.load_score_model().grades]
+    chart_lang = "zh_CN" if lang == "zh" else "en"
+    return {
+        "chart": score_history_svg(points, lang=chart_lang, grades=grades),
+        "chart_narrow": score_history_svg(points, lang=chart_lang, grades=grades, narrow=True),
+    }
 
 
 def _applicant(uow: SqlUnitOfWork, enterprise_id: str) -> dict[str, Any] | None:

@@ -44,7 +44,10 @@ def _db(*, verified: bool = True) -> FakeDatabase:
     state.findings.append(
         FindingRecord(
             "finding-1", TENANT, "ent-1", "scan-0", "email.no_dmarc", "medium", "email",
-            "example.com", FindingState.OPEN, {}, NOW, NOW,
+            "example.com", FindingState.OPEN,
+            {"evidence": {"observed": "no DMARC record", "observed_at": NOW.isoformat(),
+                          "source": "dns", "target": "example.com", "probe": "dmarc"}},
+            NOW, NOW,
         )
     )  # fmt: skip
     return db

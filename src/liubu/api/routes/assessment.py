@@ -181,3 +181,10 @@ def waive_finding(finding_id: str, body: Waiver, uow: UowDep) -> FindingRecord:
     enterprise in its book, with a reason: it stays listed as ``waived`` (``detail.waiver``:
     reason, by, at), costs no point in the score and is carried on by later scans. Audited."""
     return assessment.waive_finding(uow, finding_id, reason=body.reason)
+
+
+@router.get("/enterprises/{enterprise_id}/score-history")
+def score_history(enterprise_id: str, uow: UowDep) -> list[dict[str, Any]]:
+    """Every change of the enterprise's score, oldest first, with its reason in Chinese and
+    English: for the insured, an insurer that insures or insured it, an assigned provider."""
+    return [change.to_dict() for change in assessment.score_history(uow, enterprise_id)]

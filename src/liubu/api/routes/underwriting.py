@@ -39,8 +39,13 @@ class QuotePublic(BaseModel):
     created_at: datetime
     decision: dict[str, Any] | None
     version: int
+    renewal: dict[str, Any] | None = Field(
+        default=None,
+        description="A renewal quote's: the expiring term's score changes, the bind and renewal "
+        "scores, and the filed premium of the option at each (what the term did to the price).",
+    )
 
-    @field_validator("options", "submission", "decision", mode="before")
+    @field_validator("options", "submission", "decision", "renewal", mode="before")
     @classmethod
     def _as_json(cls, value: Any) -> Any:
         """The typed records as the JSON they store (the API is the edge)."""
