@@ -34,6 +34,14 @@ class MonitoringCode(StrEnum):
     ENTERPRISE_ID = "monitoring.enterprise_id"
     LINE_NOT_JSON = "monitoring.line_not_json"
     BAD_OBSERVATION = "monitoring.bad_observation"
+    SERVICE_TRANSITION = "monitoring.service_transition"
+    UNKNOWN_SERVICE = "monitoring.unknown_service"
+    NOT_A_PROVIDER = "monitoring.not_a_provider"
+    EVIDENCE_TOO_LONG = "monitoring.evidence_too_long"
+    EVIDENCE_SCAN = "monitoring.evidence_scan"
+    REJECT_REASON = "monitoring.reject_reason"
+    UNKNOWN_TASK_STATUS = "monitoring.unknown_task_status"
+    NOT_YOUR_TASK = "monitoring.not_your_task"
 
 
 def message(code: MonitoringCode, lang: str) -> str:

@@ -21,7 +21,7 @@ from liubu.assessment import (
     Scan,
     ServiceTask,
 )
-from liubu.monitoring import Alert
+from liubu.monitoring import Alert, PanelEntry, ScheduledService
 from liubu.products import ProductRecord
 from liubu.store import tables
 from liubu.underwriting import (
@@ -58,6 +58,8 @@ MAPPED: dict[type, Table] = {
     GroupPolicy: tables.group_policies,
     Certificate: tables.certificates,
     Alert: tables.alerts,
+    ScheduledService: tables.scheduled_services,
+    PanelEntry: tables.service_panels,
 }
 
 # Attributes named for the business where the column kept an older name.

@@ -27,6 +27,7 @@ from liubu.store.repositories import (
     ProductRepository,
     UserRepository,
 )
+from liubu.store.services import SqlServiceRepository
 from liubu.store.sessions import SqlSignInFailureStore, SqlWebSessionStore
 from liubu.store.statistics import SqlStatistics
 from liubu.store.underwriting import SqlUnderwritingRepository
@@ -79,6 +80,7 @@ class SqlUnitOfWork:
         self.claim_development = SqlClaimDevelopment(self.session, self.principal)
         self.antifraud_claims = SqlAntifraudClaims(self.session, self.principal)
         self.monitoring = SqlMonitoringRepository(self.session, self.principal)
+        self.services = SqlServiceRepository(self.session, self.principal)
         self.audit = SqlAuditLog(self.session, self.principal)
         self.web_sessions = SqlWebSessionStore(self.session)
         self.sign_in_failures = SqlSignInFailureStore(self.session)
