@@ -7,19 +7,27 @@ the future tasks."""
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 
-from liubu import monitoring
+from liubu import assessment, monitoring
 from liubu.accounts import AuditFilter
+from liubu.accounts import service as accounts
 from liubu.accounts.model import SYSTEM, OrgKind, Role
+from liubu.assessment.service import ScanPolicy
 from liubu.bootstrap import Platform
+from liubu.core import shanghai_today
+from liubu.demo import load_reference_products
 from liubu.errors import NotFoundError, PermissionDeniedError, ValidationError
+from liubu.jobs import JobState
 from liubu.monitoring import Breach, MonitoringCode, TaskKind, TaskState
 from liubu.underwriting import lifecycle
-from tests.integration.helpers import make_tenant
-from tests.integration.monitoring_world import World, build_world, insurer_staff
+from tests.integration.helpers import DECLARED, facts, make_tenant
+from tests.integration.monitoring_world import SME, World, build_world, insurer_staff
+from tests.integration.scan.servers import Listener, Page, http_handler
 from tests.unit.monitoring.realdata import require_shared
 
 ON = date(2026, 2, 10)
@@ -171,3 +179,91 @@ def test_schedule_queue_sla_scope_audit_and_cancellation(platform: Platform, wor
         v.task.status != TaskState.CANCELLED for v in after if v.task.due_on < date(2026, 3, 15)
     )
     assert monitoring.schedule_services(platform.uow(SYSTEM), date(2026, 3, 15)).cancelled == 0
+
+
+WELL_KNOWN = "/.well-known/liubu-verification.txt"
+
+
+@pytest.fixture
+def web() -> Iterator[tuple[Listener, dict[str, Page]]]:
+    """A real web server on loopback: the insured's only verified asset."""
+    pages: dict[str, Page] = {}
+    listener = Listener(http_handler(pages, Page(headers=(("Server", "Apache/2.4.49"),))))
+    yield listener, pages
+    listener.stop()
+
+
+def test_a_due_rescan_is_run_by_the_job_worker_and_completed_with_its_scan(
+    platform: Platform, web: tuple[Listener, dict[str, Page]]
+) -> None:
+    listener, pages = web
+    platform.scan_policy_override = ScanPolicy(
+        allow_private=True,
+        verify_web_ports=(("http", listener.port),),
+        ports=(listener.port,),
+        services={listener.port: "http"},
+        deadline=20.0,
+        per_probe_timeout=2.0,
+    )
+    load_reference_products(platform)
+    buyer = make_tenant(platform, OrgKind.ENTERPRISE, "Loopback", Role.ENTERPRISE_USER).principal
+    with platform.uow(buyer) as uow:
+        enterprise = accounts.register_enterprise(uow, facts(7))
+        uow.commit()
+    asset = assessment.declare_asset(platform.uow(buyer), enterprise.id, "127.0.0.1")
+    pages[WELL_KNOWN] = Page(body=asset.token.encode())
+    assessment.verify_asset(platform.uow(buyer), asset.id, platform.scan_policy())
+    underwriter = insurer_staff(platform, Role.UNDERWRITER)
+    # Started 45 days ago: the first monthly rescan fell due 15 days ago, the next is to come.
+    start = shanghai_today() - timedelta(days=45)
+    with platform.uow(buyer) as uow:
+        (quote,) = lifecycle.request_quotes(uow, enterprise.id, products_wanted=[SME])
+        uow.commit()
+    with platform.uow(underwriter) as uow:
+        quote = uow.underwriting.quote(quote.id)
+        if quote.status == "referred":
+            lifecycle.decide_referral(uow, quote.id, approve=True, reasons="Accepted for a test.")
+            uow.commit()
+            quote = uow.underwriting.quote(quote.id)
+        lifecycle.bind(
+            uow,
+            quote.id,
+            option_index=0,
+            declarations=DECLARED,
+            expected_version=quote.version,
+            start=start,
+        )
+        uow.commit()
+
+    # The bind's entry points queue this job; here it is queued and run as they would have it.
+    job = platform.queue_service_schedule(tenant_id=underwriter.tenant_id)
+    assert job.kind == monitoring.SCHEDULE_JOB
+    ran = platform.worker().run_once()
+    assert ran is not None
+    assert ran.state == JobState.SUCCEEDED
+    summary = json.loads(ran.result or "{}")
+    assert summary["rescans_queued"] == 1
+    with platform.uow(SYSTEM) as uow:
+        rescans = [
+            t for t in uow.services.tasks(enterprise_id=enterprise.id) if t.kind == TaskKind.RESCAN
+        ]
+    assert len(rescans) == 12
+    running = [t for t in rescans if t.scan_id]
+    assert [(t.sequence, t.due_on, t.status) for t in running] == [
+        (1, start + timedelta(days=30), TaskState.ACCEPTED)
+    ]
+    scan_id = running[0].scan_id
+    assert monitoring.run_due_rescans(platform.uow(SYSTEM)) == []  # its scan is on its way
+
+    scanned = platform.worker().run_once()
+    assert scanned is not None
+    assert (scanned.kind, scanned.subject, scanned.state) == ("scan", scan_id, JobState.SUCCEEDED)
+    views = monitoring.list_services(platform.uow(buyer))
+    done = [v.task for v in views if v.task.scan_id == scan_id]
+    assert len(done) == len(running)
+    assert all(t.status == TaskState.COMPLETED and t.completed_at for t in done)
+    assert all(not v.breach for v in views if v.task.scan_id == scan_id)
+    with platform.uow(SYSTEM) as uow:
+        scan = uow.assessment.scan(scan_id)
+    assert scan.status == "finished"
+    assert scan.targets == ["127.0.0.1"]
