@@ -23,6 +23,7 @@ from liubu.api.routes import (
     products,
     reserving,
     risk,
+    service,
     statistics,
     system,
     underwriting,
@@ -55,5 +56,6 @@ def install_api(app: FastAPI) -> None:
         personal,
         personal_claims,
         statistics,
+        service,
     ):
         app.include_router(module.router)
