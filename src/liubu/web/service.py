@@ -76,6 +76,7 @@ def _rows(
 @router.get("/steps/service", response_class=HTMLResponse)
 def service_page(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
     page, nav = require_page(principal, "service", step=True)
+    i18n.current_language.set(language_of(request))  # the rescan's name is translated here
     lang = "zh" if language_of(request) == "zh_CN" else "en"
     today = shanghai_today()
     party = _party(principal)
@@ -112,8 +113,14 @@ def service_page(request: Request, principal: WebPrincipal, platform: PlatformDe
 
 
 def _done(request: Request, message: str) -> Response:
-    flash(request, message)
+    i18n.current_language.set(language_of(request))
+    flash(request, i18n.gettext(message))
     return RedirectResponse("/steps/service", status_code=303)
+
+
+def _(message: str) -> str:
+    """Marks a message for the catalogues; :func:`_done` translates it for the request."""
+    return message
 
 
 def _refused(request: Request, error: LiubuError) -> Response:
@@ -134,7 +141,7 @@ def accept(
         monitoring.accept_service(platform.uow(principal), task_id)
     except LiubuError as error:
         return _refused(request, error)
-    return _done(request, i18n.gettext("Task accepted."))
+    return _done(request, _("Task accepted."))
 
 
 @router.post("/service/{task_id}/report")
@@ -154,7 +161,7 @@ def report(
         )
     except LiubuError as error:
         return _refused(request, error)
-    return _done(request, i18n.gettext("Report sent."))
+    return _done(request, _("Report sent."))
 
 
 @router.post("/service/{task_id}/complete")
@@ -170,7 +177,7 @@ def complete(
         monitoring.complete_service(platform.uow(principal), task_id)
     except LiubuError as error:
         return _refused(request, error)
-    return _done(request, i18n.gettext("Task completed."))
+    return _done(request, _("Task completed."))
 
 
 @router.post("/service/{task_id}/reject")
@@ -187,4 +194,4 @@ def reject(
         monitoring.reject_report(platform.uow(principal), task_id, reason=reason)
     except LiubuError as error:
         return _refused(request, error)
-    return _done(request, i18n.gettext("Report sent back to the provider."))
+    return _done(request, _("Report sent back to the provider."))
