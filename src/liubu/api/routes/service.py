@@ -61,28 +61,28 @@ def _one(uow: UowDep, task_id: str) -> dict[str, Any]:
     return view.as_dict()
 
 
-@router.post("/{task_id}/accept")
-def accept(task_id: str, uow: UowDep) -> dict[str, Any]:
-    monitoring.accept_service(uow, task_id)
-    return _one(uow, task_id)
+@router.post("/{service_task_id}/accept")
+def accept(service_task_id: str, uow: UowDep) -> dict[str, Any]:
+    monitoring.accept_service(uow, service_task_id)
+    return _one(uow, service_task_id)
 
 
-@router.post("/{task_id}/report")
-def report(task_id: str, body: ReportIn, uow: UowDep) -> dict[str, Any]:
-    monitoring.report_service(uow, task_id, report=body.report, scan_id=body.scan_id)
-    return _one(uow, task_id)
+@router.post("/{service_task_id}/report")
+def report(service_task_id: str, body: ReportIn, uow: UowDep) -> dict[str, Any]:
+    monitoring.report_service(uow, service_task_id, report=body.report, scan_id=body.scan_id)
+    return _one(uow, service_task_id)
 
 
-@router.post("/{task_id}/complete")
-def complete(task_id: str, uow: UowDep) -> dict[str, Any]:
-    monitoring.complete_service(uow, task_id)
-    return _one(uow, task_id)
+@router.post("/{service_task_id}/complete")
+def complete(service_task_id: str, uow: UowDep) -> dict[str, Any]:
+    monitoring.complete_service(uow, service_task_id)
+    return _one(uow, service_task_id)
 
 
-@router.post("/{task_id}/reject")
-def reject(task_id: str, body: RejectIn, uow: UowDep) -> dict[str, Any]:
-    monitoring.reject_report(uow, task_id, reason=body.reason)
-    return _one(uow, task_id)
+@router.post("/{service_task_id}/reject")
+def reject(service_task_id: str, body: RejectIn, uow: UowDep) -> dict[str, Any]:
+    monitoring.reject_report(uow, service_task_id, reason=body.reason)
+    return _one(uow, service_task_id)
 
 
 @router.get("/panel")
@@ -101,12 +101,7 @@ def add_to_panel(body: PanelIn, uow: UowDep) -> dict[str, Any]:
     return {"service": entry.service_code, "provider_id": entry.provider_id, "rank": entry.rank}
 
 
-@router.delete("/panel/{service}/{provider_id}", status_code=204)
-def remove_from_panel(
-    service: str,
-    provider_id: str,
-    uow: UowDep,
-    insurer: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
-) -> Response:
-    monitoring.remove_from_panel(uow, provider_id, service, insurer_id=insurer)
+@router.post("/panel/remove", status_code=204)
+def remove_from_panel(body: PanelIn, uow: UowDep) -> Response:
+    monitoring.remove_from_panel(uow, body.provider_id, body.service, insurer_id=body.insurer_id)
     return Response(status_code=204)
