@@ -85,16 +85,6 @@ def reject(service_task_id: str, body: RejectIn, uow: UowDep) -> dict[str, Any]:
     return _one(uow, service_task_id)
 
 
-@router.get("/panel")
-def panel(
-    uow: UowDep, insurer: Annotated[str | None, Query(min_length=1, max_length=64)] = None
-) -> list[dict[str, Any]]:
-    entries = monitoring.list_panel(uow, insurer_id=insurer)
-    return [
-        {"service": e.service_code, "provider_id": e.provider_id, "rank": e.rank} for e in entries
-    ]
-
-
 @router.post("/panel", status_code=201)
 def add_to_panel(body: PanelIn, uow: UowDep) -> dict[str, Any]:
     entry = monitoring.add_to_panel(uow, body.provider_id, body.service, insurer_id=body.insurer_id)
