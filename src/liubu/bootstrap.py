@@ -51,7 +51,16 @@ from liubu.jobs import (
     schedule,
 )
 from liubu.massissue import ImportPlan, ImportSummary, run_import
-from liubu.monitoring import FEED_PULL, Feed, escalate_overdue, pull_feed
+from liubu.monitoring import (
+    FEED_PULL,
+    SCHEDULE_JOB,
+    Feed,
+    complete_rescans,
+    escalate_overdue,
+    pull_feed,
+    run_due_rescans,
+    schedule_services,
+)
 from liubu.products import FILED, load_vocabulary, parse_product
 from liubu.risk import scenario_names
 from liubu.store import migrate
@@ -187,6 +196,7 @@ class Platform:
             ANTI_FRAUD_CLAIMS_IMPORT: self._claims_import_job,
             MONITORING_ESCALATE: self._escalate_job,
             FEED_PULL: self._feed_job,
+            SCHEDULE_JOB: self._schedule_services_job,
         }
 
     def schedule_feed(self, feed: Feed) -> Schedule:
@@ -217,6 +227,19 @@ class Platform:
         result = pull_feed(self.uow(SYSTEM), job.subject, password=os.environ.get(variable))
         progress(result.pages, result.pages)
         return json.dumps(result.as_dict())
+
+    def queue_service_schedule(self, *, tenant_id: str) -> Job:
+        """Queue the scheduling of bundled services and monthly rescans (保中服务) — after a
+        bind, and on a schedule; the run covers every policy in force, so asking twice while
+        one is waiting runs it once."""
+        return enqueue(self.uow(SYSTEM), SCHEDULE_JOB, "services", tenant_id=tenant_id)
+
+    def _schedule_services_job(self, job: Job, progress: Progress) -> str:
+        # Idempotent: a run cut off mid-way is simply run again (nothing is created twice).
+        today = shanghai_today()
+        result = schedule_services(self.uow(SYSTEM), today)
+        scans = run_due_rescans(self.uow(SYSTEM), today)
+        return json.dumps({**result.as_dict(), "rescans_queued": len(scans)})
 
     def claims_import_folder(self, tenant_id: str) -> Path:
         """Where a tenant's uploaded anti-fraud claims files are kept until their import ends
@@ -361,6 +384,8 @@ class Platform:
             self.run_scan(scan_id, on_progress=progress)
         with self.uow(SYSTEM) as uow:
             status = uow.assessment.scan(scan_id).status
+        # A monthly rescan's tasks (保中服务) are completed with the scan as their evidence.
+        complete_rescans(self.uow(SYSTEM), scan_id)
         return json.dumps({"scan_id": scan_id, "status": str(status)})
 
     def _escalate_job(self, job: Job, progress: Progress) -> str:

@@ -108,6 +108,7 @@ def load_demo(platform: Platform) -> list[DemoLogin]:
     _load_demo_chain(platform, owner)
     load_demo_experience(platform)
     load_demo_claims(platform)
+    load_demo_services(platform)
     load_demo_antifraud(platform)
     return logins
 
@@ -362,6 +363,50 @@ def _demo_policy(platform: Platform, people: dict[str, accounts.Principal]) -> s
             uow, policy.id, amount=policy.annual_premium, paid_on=start
         )
     return policy.id
+
+
+def load_demo_services(platform: Platform) -> int:
+    """保中服务: the demo security provider is on the demo insurer's panel for the bundled
+    services of the demo policy's product but training, so the schedule leaves that one
+    unassigned (flagged to the insurer); the provider has accepted, reported and completed some
+    of what fell due since cover began, and the insurer sent one report back. Returns how many
+    tasks were scheduled."""
+    from liubu import monitoring
+    from liubu.core import shanghai_today
+
+    people = _demo_principals(platform)
+    insurer, provider = people["insurer-admin"], people["analyst"]
+    with platform.uow(SYSTEM) as uow:
+        record = products.find_product(uow, DEMO_CLAIMS_PRODUCT)
+    spec = products.parse_product(record.document, source=record.product_ref)
+    codes = [s.code for s in spec.services]
+    for code in codes:
+        if code != "security_training":
+            monitoring.add_to_panel(platform.uow(insurer), provider.tenant_id, code)
+    today = shanghai_today()
+    created = monitoring.schedule_services(platform.uow(SYSTEM), today).created
+    due = [
+        v.task
+        for v in monitoring.list_services(platform.uow(provider), on=today)
+        if v.task.due_on <= today
+    ]
+    for n, task in enumerate(due):
+        if n % 4 == 3:
+            continue  # left waiting: past its acceptance date, flagged
+        monitoring.accept_service(platform.uow(provider), task.id)
+        if n % 4 == 2:
+            continue  # accepted, work under way
+        monitoring.report_service(
+            platform.uow(provider),
+            task.id,
+            report="已完成并附报告。 Done; the report is attached to the provider's file.",
+        )
+        if n % 4 == 0:
+            monitoring.complete_service(platform.uow(provider), task.id)
+    reported = [t for n, t in enumerate(due) if n % 4 == 1]
+    if reported:
+        monitoring.reject_report(platform.uow(insurer), reported[0].id, reason="scope_incomplete")
+    return created
 
 
 def load_demo_claims(platform: Platform) -> list[str]:

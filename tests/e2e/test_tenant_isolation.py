@@ -24,6 +24,7 @@ from liubu.accounts.model import SYSTEM, OrgKind, Role, new_id
 from liubu.assessment.records import FindingRecord, Scan, ServiceTask
 from liubu.bootstrap import Platform
 from liubu.core import Money, shanghai_today, uscc_with_check
+from liubu.monitoring import Alert, ScheduledService
 from liubu.store import tables
 from liubu.store.uow import SqlUnitOfWork
 from liubu.underwriting import (
@@ -193,6 +194,54 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         uow.underwriting.add(quote)
         uow.flush()
         uow.underwriting.add(policy)
+        uow.flush()
+        # A scheduled bundled service (保中服务) of the policy, assigned to the outsider.
+        scheduled = ScheduledService(
+            id=new_id(),
+            tenant_id=owned.organisation_id,
+            client_tenant_id=policy.client_tenant_id,
+            enterprise_id=asset["enterprise_id"],
+            policy_id=policy.id,
+            policy_number=policy.number,
+            kind="service",
+            service_code="security_training",
+            sequence=1,
+            due_on=now.date(),
+            accept_by=now.date(),
+            complete_by=now.date(),
+            status="reported",
+            created_at=now,
+            updated_at=now,
+            provider_id=outsider.organisation_id,
+            report=f"{marker} secret service report",
+        )
+        uow.services.add(scheduled)
+        alert = Alert(
+            id=new_id(),
+            tenant_id=owned.organisation_id,
+            client_tenant_id=policy.client_tenant_id,
+            enterprise_id=asset["enterprise_id"],
+            policy_id=policy.id,
+            policy_number=policy.number,
+            asset_kind="domain",
+            asset_value=f"{marker}-secret-asset.example",
+            indicator_kind="domain",
+            indicator=f"{marker}-secret-indicator.example",
+            match_kind="domain",
+            severity="high",
+            source="stix",
+            rule=f"stix:{marker}-secret-rule",
+            evidence={"note": f"{marker} secret evidence"},
+            first_seen=now,
+            last_seen=now,
+            count=1,
+            status="open",
+            created_at=now,
+            updated_at=now,
+            acknowledge_due=now,
+            fix_due=now,
+        )
+        uow.monitoring.add(alert)
         scheme = GroupScheme(
             id=new_id(),
             tenant_id=owned.organisation_id,
@@ -241,6 +290,8 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         "LC-" + marker,
     }
     owned.ids.update(
+        service_task_id=scheduled.id,
+        alert_id=alert.id,
         quote_id=quote.id,
         option_index="0",
         policy_id=policy.id,
@@ -257,6 +308,10 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         scheme.name,
         invitation.id,
         f"{marker} secret supplies",
+        f"{marker} secret service report",
+        alert.id,
+        f"{marker}-secret-indicator.example",
+        f"{marker} secret evidence",
         import_id,
         f"{marker} secret people.csv",
     }
@@ -441,6 +496,12 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
         "title_en": "x",
     },
     ("POST", "/api/tasks/{task_id}/status"): lambda owner: {"status": "done"},
+    ("POST", "/api/services/{service_task_id}/report"): lambda owner: {"report": "intruder"},
+    ("POST", "/api/monitoring/alerts/{alert_id}/transitions"): lambda owner: {
+        "action": "close",
+        "expected_version": 1,
+    },
+    ("POST", "/api/services/{service_task_id}/reject"): lambda owner: {"reason": "wrong_asset"},
     ("POST", "/api/findings/{finding_id}/dispute"): lambda owner: {
         "kind": "not_ours",
         "note": "intruder",
@@ -524,6 +585,9 @@ OWN_TENANT_WRITES = {
     ("POST", "/api/experience/imports"),  # stored under the caller's own insurer
     ("POST", "/api/me/password"),  # the caller's own password, named by nothing else
     ("POST", "/api/claims/panel"),  # the caller's own incident-response panel
+    ("POST", "/api/services/panel"),  # the caller's own provider panel (保中服务)
+    ("POST", "/api/services/panel/remove"),
+    ("POST", "/api/services/schedule"),  # the caller's own policies' tasks
     ("POST", "/api/claims/experience"),  # rebuilds the caller's own experience rows
     ("POST", "/api/personal-claims"),  # claims against the caller's own insurer's book
     ("POST", "/api/personal-claims/imports"),  # stored under the caller's own insurer
@@ -629,6 +693,8 @@ _KNOWN_ABSENT = {
     "scan_id",
     "finding_id",
     "task_id",
+    "service_task_id",
+    "alert_id",
     "quote_id",
     "option_index",
     "policy_id",

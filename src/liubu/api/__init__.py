@@ -25,6 +25,7 @@ from liubu.api.routes import (
     products,
     reserving,
     risk,
+    service,
     statistics,
     system,
     underwriting,
@@ -59,5 +60,6 @@ def install_api(app: FastAPI) -> None:
         statistics,
         monitoring,
         monitoring_events,
+        service,
     ):
         app.include_router(module.router)

@@ -20,6 +20,7 @@ from liubu.cli.portfolio import portfolio_app
 from liubu.cli.products import products_app
 from liubu.cli.reserve import reserve
 from liubu.cli.risk import risk_app
+from liubu.cli.service import service_app
 from liubu.cli.underwriting import policies_app, quote, quotes_app, stats
 from liubu.errors import LiubuError
 
@@ -57,6 +58,7 @@ app.add_typer(experience_app, name="experience")
 app.add_typer(claims_app, name="claims")
 app.add_typer(monitor_app, name="monitor")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(service_app, name="service")
 app.command("quote")(quote)
 app.command("stats")(stats)
 app.command("reserve")(reserve)

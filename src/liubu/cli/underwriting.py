@@ -346,7 +346,8 @@ def quotes_bind(
     from liubu import underwriting
 
     begin = start_date(start)
-    with state(ctx).platform().uow() as uow:
+    platform = state(ctx).platform()
+    with platform.uow() as uow:
         found = uow.underwriting.quote(quote_id)
         policy = underwriting.bind(
             uow,
@@ -356,6 +357,7 @@ def quotes_bind(
             declarations=declared(truthful, terms_read),
             start=begin,
         )
+    platform.queue_service_schedule(tenant_id=policy.tenant_id)  # 保中服务 tasks of its services
     out.print(
         f"bound: policy {policy.number}, {policy.period_start}–{policy.period_end}, "
         f"annual premium {_yuan(policy.annual_premium)}"

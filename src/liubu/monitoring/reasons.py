@@ -43,6 +43,14 @@ class MonitoringCode(StrEnum):
     NOT_ASSIGNED = "monitoring.not_assigned"
     ALERT_ID = "monitoring.alert_id"
     SCORE_EFFECTS = "monitoring.score_effects"
+    SERVICE_TRANSITION = "monitoring.service_transition"
+    UNKNOWN_SERVICE = "monitoring.unknown_service"
+    NOT_A_PROVIDER = "monitoring.not_a_provider"
+    EVIDENCE_TOO_LONG = "monitoring.evidence_too_long"
+    EVIDENCE_SCAN = "monitoring.evidence_scan"
+    REJECT_REASON = "monitoring.reject_reason"
+    UNKNOWN_TASK_STATUS = "monitoring.unknown_task_status"
+    NOT_YOUR_TASK = "monitoring.not_your_task"
 
 
 def message(code: MonitoringCode, lang: str) -> str:

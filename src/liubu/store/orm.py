@@ -22,7 +22,7 @@ from liubu.assessment import (
     ScoreChange,
     ServiceTask,
 )
-from liubu.monitoring import Alert, Feed
+from liubu.monitoring import Alert, Feed, PanelEntry, ScheduledService
 from liubu.products import ProductRecord
 from liubu.store import tables
 from liubu.underwriting import (
@@ -61,6 +61,8 @@ MAPPED: dict[type, Table] = {
     Alert: tables.alerts,
     Feed: tables.monitoring_feeds,
     ScoreChange: tables.score_changes,
+    ScheduledService: tables.scheduled_services,
+    PanelEntry: tables.service_panels,
 }
 
 # Attributes named for the business where the column kept an older name.

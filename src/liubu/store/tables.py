@@ -1052,3 +1052,55 @@ score_changes = Table(
     Column("version", Integer, nullable=False),
     Index("ix_score_changes_enterprise_at", "enterprise_id", "at"),
 )
+
+# 保中服务 (liubu.monitoring.services): each due occurrence of a policy's bundled service, or of
+# the monthly rescan, is one row, the insurer's (tenant_id), seen by the insured
+# (client_tenant_id) and by the provider it is assigned to (provider_id). Unique per (policy,
+# service, sequence): scheduling twice creates nothing new.
+scheduled_services = Table(
+    "scheduled_services",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column(
+        "client_tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True
+    ),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False, index=True),
+    Column("policy_id", String(ID), ForeignKey("policies.id"), nullable=False),
+    Column("policy_number", String(24), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("service_code", String(64), nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("accept_by", Date, nullable=False),
+    Column("complete_by", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("updated_at", _tz(), nullable=False),
+    Column("provider_id", String(ID), ForeignKey("organisations.id"), nullable=True, index=True),
+    Column("report", Text, nullable=True),
+    Column("scan_id", String(ID), nullable=True, index=True),
+    Column("reject_reason", String(32), nullable=True),
+    Column("accepted_at", _tz(), nullable=True),
+    Column("reported_at", _tz(), nullable=True),
+    Column("completed_at", _tz(), nullable=True),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint(
+        "policy_id", "service_code", "sequence", name="uq_scheduled_services_occurrence"
+    ),
+    Index("ix_scheduled_services_due", "kind", "status", "due_on"),
+)
+
+# An insurer's panel of security providers: which provider serves which service, in order.
+service_panels = Table(
+    "service_panels",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("provider_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column("service_code", String(64), nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("tenant_id", "service_code", "provider_id", name="uq_service_panels_provider"),
+)

@@ -28,6 +28,7 @@ from liubu.store.repositories import (
     UserRepository,
 )
 from liubu.store.score_history import SqlScoreHistoryRepository
+from liubu.store.services import SqlServiceRepository
 from liubu.store.sessions import SqlSignInFailureStore, SqlWebSessionStore
 from liubu.store.statistics import SqlStatistics
 from liubu.store.underwriting import SqlUnderwritingRepository
@@ -81,6 +82,7 @@ class SqlUnitOfWork:
         self.antifraud_claims = SqlAntifraudClaims(self.session, self.principal)
         self.monitoring = SqlMonitoringRepository(self.session, self.principal)
         self.score_history = SqlScoreHistoryRepository(self.session, self.principal)
+        self.services = SqlServiceRepository(self.session, self.principal)
         self.audit = SqlAuditLog(self.session, self.principal)
         self.web_sessions = SqlWebSessionStore(self.session)
         self.sign_in_failures = SqlSignInFailureStore(self.session)

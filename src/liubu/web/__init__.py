@@ -27,6 +27,7 @@ from liubu.web import (
     reserving,
     risk,
     routes,
+    service,
     statistics,
     treatment,
     underwriting,
@@ -60,6 +61,7 @@ def install_pages(app: FastAPI) -> None:
         claims_appeals,
         claims_assessment,
         onboarding,
+        service,
     ):
         app.include_router(module.router)
     # Last: the area pages match /{slug} for the slugs in navigation.yaml.

@@ -162,6 +162,7 @@ def bind(
     except LiubuError as error:
         flash(request, refusal(request, error), kind="error")
         return RedirectResponse(f"/quotes/{quote_id}/bind/{option_index}", status_code=303)
+    platform.queue_service_schedule(tenant_id=policy.tenant_id)  # 保中服务 tasks of its services
     return RedirectResponse(f"/policies/{policy.id}", status_code=303)
 
 

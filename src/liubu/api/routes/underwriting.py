@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from liubu import underwriting
-from liubu.api.deps import UowDep
+from liubu.api.deps import PlatformDep, UowDep
 from liubu.api.schemas import DeclarationsIn
 from liubu.underwriting import Policy, PolicyEvent, Quote
 
@@ -172,7 +172,7 @@ def decide(quote_id: str, body: Decision, uow: UowDep) -> Quote:
 
 
 @router.post("/quotes/{quote_id}/bind", response_model=PolicyPublic, status_code=201)
-def bind(quote_id: str, body: BindRequest, uow: UowDep) -> Policy:
+def bind(quote_id: str, body: BindRequest, uow: UowDep, platform: PlatformDep) -> Policy:
     policy = underwriting.bind(
         uow,
         quote_id,
@@ -181,6 +181,7 @@ def bind(quote_id: str, body: BindRequest, uow: UowDep) -> Policy:
         declarations=body.declarations.made(),
         start=body.start,
     )
+    platform.queue_service_schedule(tenant_id=policy.tenant_id)  # 保中服务 tasks of its services
     return policy
 
 
