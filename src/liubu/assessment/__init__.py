@@ -41,7 +41,7 @@ from liubu.assessment.records import (
     ScanState,
     ServiceTask,
 )
-from liubu.assessment.scan import MAX_CA_BUNDLE_BYTES
+from liubu.assessment.scan import MAX_CA_BUNDLE_BYTES, is_public
 from liubu.assessment.scan.findings import Evidence, make_finding
 from liubu.assessment.scanning import finding_record, run_scan
 from liubu.assessment.score_model import load_score_model
@@ -117,6 +117,7 @@ __all__ = [
     "enterprise_risk",
     "finding_record",
     "has_been_scanned",
+    "is_public",
     "latest_answers",
     "load_fix_costs",
     "load_intel_files",
