@@ -11,7 +11,7 @@ worker that dies mid-send leaves the delivery to be tried again.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -70,8 +70,8 @@ def _now(now: datetime | None) -> datetime:
 
 
 def default_rules(tenant_id: str, *, at: datetime) -> list[Rule]:
-    """What a tenant that has stored no rule receives: in-app notices of its own alerts to all
-    its users (no e-mail or webhook until configured)."""
+    """What a tenant receives in-app until it stores an in-app rule of its own: notices of its
+    own alerts to all its users (no e-mail or webhook until configured)."""
     return [
         Rule(
             id=f"default:{kind}",
@@ -86,6 +86,14 @@ def default_rules(tenant_id: str, *, at: datetime) -> list[Rule]:
     ]
 
 
+def rules_in_effect(stored: Sequence[Rule], tenant_id: str, *, at: datetime) -> list[Rule]:
+    """The tenant's stored rules, with :func:`default_rules` while none of them is in-app (an
+    e-mail or webhook rule adds to the in-app default; an in-app rule replaces it)."""
+    if any(rule.channel is Channel.IN_APP for rule in stored):
+        return list(stored)
+    return [*stored, *default_rules(tenant_id, at=at)]
+
+
 # --- publishing --------------------------------------------------------------------------------
 
 
@@ -98,8 +106,7 @@ def publish(
     policy = retry or RetryPolicy()
     written: list[Notification] = []
     for tenant_id in dict.fromkeys(event.audiences):
-        stored = uow.notify.rules_of(tenant_id)
-        rules = stored or default_rules(tenant_id, at=event.occurred_at)
+        rules = rules_in_effect(uow.notify.rules_of(tenant_id), tenant_id, at=event.occurred_at)
         wanted = [rule for rule in rules if rule.event_kind == event.kind]
         if not wanted:
             continue
@@ -218,15 +225,7 @@ def add_rule(
                 f"A tenant keeps at most {MAX_RULES} notification rules; remove one first.",
                 code=NotifyCode.TOO_MANY_RULES,
             )
-        if any(
-            (r.event_kind, r.channel, r.target) == (kind, way, shown)
-            and (
-                way is not Channel.EMAIL
-                or r.sealed_address is None
-                or _same_address(cipher, r.sealed_address, target.strip())
-            )
-            for r in existing
-        ):
+        if any(_same_rule(r, kind, way, shown, target.strip(), cipher) for r in existing):
             raise ConflictError("The same rule exists already.", code=NotifyCode.DUPLICATE_RULE)
         rule = Rule(
             id=new_id(),
@@ -251,8 +250,21 @@ def add_rule(
         return rule
 
 
-def _same_address(cipher: PersonalDataCipher | None, sealed: bytes, address: str) -> bool:
-    return _cipher(cipher).decrypt(sealed, field=ADDRESS_FIELD).lower() == address.lower()
+def _same_rule(
+    rule: Rule,
+    kind: EventKind,
+    way: Channel,
+    shown: str,
+    address: str,
+    cipher: PersonalDataCipher | None,
+) -> bool:
+    """The same event, channel and target (e-mail addresses compared opened, in any case)."""
+    if (rule.event_kind, rule.channel) != (kind, way):
+        return False
+    if way is Channel.EMAIL and rule.sealed_address is not None:
+        opened = _cipher(cipher).decrypt(rule.sealed_address, field=ADDRESS_FIELD)
+        return opened.lower() == address.lower()
+    return rule.target == shown
 
 
 def remove_rule(uow: NotifyUnitOfWork, rule_id: str) -> Rule:
@@ -269,11 +281,12 @@ def remove_rule(uow: NotifyUnitOfWork, rule_id: str) -> Rule:
         return rule
 
 
-def list_rules(uow: NotifyUnitOfWork) -> list[Rule]:
-    """The tenant's stored rules; none stored means :func:`default_rules` apply."""
+def list_rules(uow: NotifyUnitOfWork, *, now: datetime | None = None) -> list[Rule]:
+    """The tenant's rules in effect (:func:`rules_in_effect`): a default rule's id starts with
+    ``default:`` and cannot be removed (an in-app rule of the tenant's own replaces it)."""
     with uow:
         require(uow.principal, Role.ADMIN)
-        return list(uow.notify.rules())
+        return rules_in_effect(uow.notify.rules(), uow.principal.tenant_id, at=_now(now))
 
 
 def _cipher(cipher: PersonalDataCipher | None) -> PersonalDataCipher:

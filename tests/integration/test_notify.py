@@ -1,0 +1,320 @@
+"""Notifications on real databases, a real SMTP server (aiosmtpd) and a real HTTP receiver
+(http.server), all on 127.0.0.1.
+
+- A high alert opened by monitoring is announced in its own transaction to the insurer and the
+  insured (in-app by default); recording it again announces nothing.
+- An e-mail rule's address is stored only sealed and shown masked; the e-mail reaches the SMTP
+  server, Chinese first, English below.
+- A webhook that fails twice (HTTP 503) is retried with backoff and accepted the third time; the
+  receiver verifies the signature with ``hmac`` on its own; a 400 receiver makes the delivery
+  dead after one attempt; the tenant admin retries it and it is sent.
+- A webhook URL on a private or (without the test setting) loopback address is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from liubu import monitoring, notify
+from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
+from liubu.bootstrap import Platform
+from liubu.errors import ConflictError, PermissionDeniedError
+from liubu.notify import Bilingual, Channel, DeliveryStatus, Event, EventKind, RetryPolicy
+from tests.integration.helpers import make_tenant
+from tests.integration.monitoring_world import IN_TERM, build_world
+from tests.unit.monitoring.realdata import feodo_observation, feodo_rows, require_shared
+
+NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+SECRET = "whsec-test-0123456789abcdef"
+RETRY = RetryPolicy(max_attempts=4, base=timedelta(minutes=1), factor=2)
+
+
+# --- real servers ------------------------------------------------------------------------------
+
+
+@dataclass
+class Inbox:
+    messages: list[Message] = field(default_factory=list)
+    recipients: list[list[str]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        self.messages.append(message_from_bytes(envelope.content))  # type: ignore[attr-defined]
+        self.recipients.append(list(envelope.rcpt_tos))  # type: ignore[attr-defined]
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port (the controller checks it by connecting)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+@dataclass
+class Receiver:
+    """Answers the statuses queued in ``answers`` (then 200) and keeps what it was sent."""
+
+    answers: list[int] = field(default_factory=list)
+    calls: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    port: int = 0
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            state.calls.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            status = state.answers.pop(0) if state.answers else 200
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _admin(platform: Platform, name: str) -> Principal:
+    return make_tenant(platform, OrgKind.INSURER, name, Role.ADMIN).principal
+
+
+def _event(tenant_id: str, subject: str = "alert-1") -> Event:
+    return Event(
+        kind=EventKind.ALERT_OPENED,
+        subject_id=subject,
+        audiences=(tenant_id,),
+        title=Bilingual(zh="高危监控告警：203.0.113.7", en="High monitoring alert: 203.0.113.7"),
+        body=Bilingual(zh="请查看告警。", en="Please review the alert."),
+        link="/steps/monitoring",
+        occurred_at=NOW,
+    )
+
+
+def _publish(platform: Platform, event: Event) -> None:
+    with platform.uow(SYSTEM) as uow:
+        notify.publish(uow, event, retry=RETRY)
+        uow.commit()
+
+
+def _deliver(platform: Platform, at: datetime) -> notify.DeliveryReport:
+    return notify.deliver_due(
+        lambda: platform.uow(SYSTEM),
+        senders=platform.notification_senders(),
+        cipher=platform.cipher,
+        retry=RETRY,
+        base_url="https://liubu.example",
+        now=at,
+    )
+
+
+def _loopback_platform(platform: Platform, **settings: object) -> Platform:
+    platform.settings = platform.settings.model_copy(
+        update={"notify_allow_loopback": True, **settings}
+    )
+    return platform
+
+
+# --- tests -------------------------------------------------------------------------------------
+
+
+def test_a_high_alert_is_announced_in_app_to_the_insurer_and_the_insured_once(
+    platform: Platform,
+) -> None:
+    require_shared()
+    world = build_world(platform)
+    row = next(r for r in feodo_rows() if r["dst_ip"] == world.insured_ip)
+    batch = [feodo_observation(row)]
+    monitoring.record_observations(platform.uow(SYSTEM), batch, now=IN_TERM)
+    monitoring.record_observations(platform.uow(SYSTEM), batch, now=IN_TERM)  # a duplicate
+    (alert,) = monitoring.list_alerts(platform.uow(world.underwriter))
+    for principal in (world.buyer, world.underwriter):
+        assert notify.unread_count(platform.uow(principal)) == 1
+        (item,) = notify.inbox(platform.uow(principal))
+        assert item.notification.subject_id == alert.id
+        assert item.notification.event_kind == "monitoring.alert_opened"
+        assert world.insured_ip in item.notification.title_en
+        assert item.unread
+    assert notify.mark_read(platform.uow(world.buyer)) == 1
+    assert notify.unread_count(platform.uow(world.buyer)) == 0
+    assert notify.unread_count(platform.uow(world.underwriter)) == 1  # read per recipient
+    # in-app only by default: nothing owed to e-mail or webhooks
+    assert _deliver(platform, IN_TERM) == notify.DeliveryReport()
+
+
+def test_an_email_rule_is_sealed_masked_and_delivers_chinese_first(
+    platform: Platform, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    platform.settings = platform.settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_sender": "alerts@liubu.test"}
+    )
+    admin = _admin(platform, "Mail insurer")
+    rule = notify.add_rule(
+        platform.uow(admin),
+        event_kind="monitoring.alert_opened",
+        channel="email",
+        target="soc.lead@insurer.example",
+        cipher=platform.cipher,
+        allowed=platform.outbound_allowed(),
+    )
+    assert rule.target == "s***@insurer.example"
+    with pytest.raises(ConflictError):
+        notify.add_rule(
+            platform.uow(admin),
+            event_kind="monitoring.alert_opened",
+            channel="email",
+            target="SOC.lead@insurer.example",
+            cipher=platform.cipher,
+            allowed=platform.outbound_allowed(),
+        )
+    with platform.engine.connect() as connection:
+        stored = connection.execute(sa.text("SELECT * FROM notify_rules")).all()
+    assert b"soc.lead" not in repr(stored).encode()
+    _publish(platform, _event(admin.tenant_id))
+    assert _deliver(platform, NOW) == notify.DeliveryReport(sent=1)
+    (message,) = inbox.messages
+    assert inbox.recipients == [["soc.lead@insurer.example"]]
+    assert message["From"] == "alerts@liubu.test"
+    text = message.get_payload(decode=True).decode("utf-8")
+    assert text.index("高危监控告警") < text.index("High monitoring alert")
+    assert "https://liubu.example/steps/monitoring" in text
+    # an e-mail rule adds to the in-app default
+    assert notify.unread_count(platform.uow(admin)) == 1
+    assert _deliver(platform, NOW + timedelta(hours=1)) == notify.DeliveryReport()
+
+
+def _webhook_rule(platform: Platform, admin: Principal, port: int) -> notify.Rule:
+    return notify.add_rule(
+        platform.uow(admin),
+        event_kind="monitoring.alert_opened",
+        channel="webhook",
+        target=f"http://127.0.0.1:{port}/hooks/liubu",
+        secret=SECRET,
+        cipher=platform.cipher,
+        allowed=platform.outbound_allowed(),
+    )
+
+
+def test_a_webhook_failing_twice_is_retried_with_backoff_and_its_signature_verifies(
+    platform: Platform, receiver: Receiver
+) -> None:
+    _loopback_platform(platform)
+    admin = _admin(platform, "Hook insurer")
+    rule = _webhook_rule(platform, admin, receiver.port)
+    assert rule.secret_hint == "••••cdef"
+    receiver.answers = [503, 503]
+    _publish(platform, _event(admin.tenant_id))
+    assert _deliver(platform, NOW) == notify.DeliveryReport(retrying=1)
+    # not due before the backoff (1 minute after the first failure, 2 after the second)
+    assert _deliver(platform, NOW + timedelta(seconds=59)) == notify.DeliveryReport()
+    assert _deliver(platform, NOW + timedelta(minutes=1)) == notify.DeliveryReport(retrying=1)
+    assert _deliver(platform, NOW + timedelta(minutes=2)) == notify.DeliveryReport()
+    assert _deliver(platform, NOW + timedelta(minutes=3)) == notify.DeliveryReport(sent=1)
+    assert len(receiver.calls) == 3
+    ids = {headers["x-liubu-delivery"] for headers, _body in receiver.calls}
+    assert len(ids) == 1  # the receiver's idempotence key is the same on every attempt
+    for headers, body in receiver.calls:
+        signed = headers["x-liubu-timestamp"].encode() + b"." + body
+        expected = hmac.new(SECRET.encode(), signed, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(headers["x-liubu-signature"], f"sha256={expected}")
+    document = json.loads(receiver.calls[-1][1])
+    assert document["id"] in ids
+    assert document["event"] == "monitoring.alert_opened"
+    assert document["title"]["zh"].startswith("高危")
+    assert document["link"] == "https://liubu.example/steps/monitoring"
+    assert notify.dead_letters(platform.uow(admin)) == []
+
+
+def test_a_4xx_receiver_makes_the_delivery_dead_at_once_and_the_admin_retries_it(
+    platform: Platform, receiver: Receiver
+) -> None:
+    _loopback_platform(platform)
+    admin = _admin(platform, "Strict insurer")
+    _webhook_rule(platform, admin, receiver.port)
+    receiver.answers = [400]
+    _publish(platform, _event(admin.tenant_id))
+    assert _deliver(platform, NOW) == notify.DeliveryReport(dead=1)
+    (dead,) = notify.dead_letters(platform.uow(admin))
+    assert (dead.status, dead.attempts) == (DeliveryStatus.DEAD, 1)
+    assert "400" in (dead.last_error or "")
+    other = _admin(platform, "Other insurer")
+    assert notify.dead_letters(platform.uow(other)) == []
+    with pytest.raises(Exception, match="No delivery"):
+        notify.retry_delivery(platform.uow(other), dead.id)
+    again = notify.retry_delivery(platform.uow(admin), dead.id, retry=RETRY, now=NOW)
+    assert (again.status, again.attempts) == (DeliveryStatus.PENDING, 0)
+    with pytest.raises(ConflictError):
+        notify.retry_delivery(platform.uow(admin), dead.id)
+    assert _deliver(platform, NOW + timedelta(seconds=1)) == notify.DeliveryReport(sent=1)
+    assert notify.dead_letters(platform.uow(admin)) == []
+    assert len(receiver.calls) == 2
+
+
+def test_a_webhook_on_a_private_or_loopback_address_is_refused(platform: Platform) -> None:
+    admin = _admin(platform, "Careless insurer")
+    for url in ("http://10.1.2.3/hook", "http://127.0.0.1:9/hook", "http://[::1]/hook"):
+        with pytest.raises(PermissionDeniedError) as refused:
+            notify.add_rule(
+                platform.uow(admin),
+                event_kind="monitoring.alert_opened",
+                channel=str(Channel.WEBHOOK),
+                target=url,
+                secret=SECRET,
+                cipher=platform.cipher,
+                allowed=platform.outbound_allowed(),
+            )
+        assert refused.value.code == "notify.private_url"
+    # the test setting admits loopback, never a private network
+    _loopback_platform(platform)
+    with pytest.raises(PermissionDeniedError):
+        notify.add_rule(
+            platform.uow(admin),
+            event_kind="monitoring.alert_opened",
+            channel="webhook",
+            target="http://192.168.1.10/hook",
+            secret=SECRET,
+            cipher=platform.cipher,
+            allowed=platform.outbound_allowed(),
+        )
+    (default,) = notify.list_rules(platform.uow(admin))  # only the in-app default
+    assert (default.id, default.channel, default.target) == (
+        "default:monitoring.alert_opened",
+        Channel.IN_APP,
+        "all",
+    )
