@@ -20,6 +20,7 @@ from liubu.web import (
     diagnosis,
     experience,
     groups,
+    notifications,
     onboarding,
     products,
     questionnaire,
@@ -58,6 +59,7 @@ def install_pages(app: FastAPI) -> None:
         claims_appeals,
         claims_assessment,
         onboarding,
+        notifications,
     ):
         app.include_router(module.router)
     # Last: the area pages match /{slug} for the slugs in navigation.yaml.
