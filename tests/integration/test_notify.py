@@ -32,7 +32,7 @@ from aiosmtpd.controller import Controller
 from liubu import monitoring, notify
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
 from liubu.bootstrap import Platform
-from liubu.errors import ConflictError, PermissionDeniedError
+from liubu.errors import ConcurrencyError, ConflictError, PermissionDeniedError
 from liubu.notify import Bilingual, Channel, DeliveryStatus, Event, EventKind, RetryPolicy
 from tests.integration.helpers import make_tenant
 from tests.integration.monitoring_world import IN_TERM, build_world
@@ -318,3 +318,33 @@ def test_a_webhook_on_a_private_or_loopback_address_is_refused(platform: Platfor
         Channel.IN_APP,
         "all",
     )
+
+
+def test_two_deliverers_at_once_send_each_delivery_exactly_once(
+    platform: Platform, receiver: Receiver
+) -> None:
+    _loopback_platform(platform)
+    admin = _admin(platform, "Busy insurer")
+    _webhook_rule(platform, admin, receiver.port)
+    for serial in range(6):
+        _publish(platform, _event(admin.tenant_id, subject=f"alert-{serial}"))
+    start = threading.Barrier(2)
+    reports: list[notify.DeliveryReport] = []
+    lost: list[Exception] = []
+
+    def run() -> None:
+        start.wait()
+        try:
+            reports.append(_deliver(platform, NOW))
+        except ConcurrencyError as error:  # a busy SQLite: the job would simply run again
+            lost.append(error)
+
+    workers = [threading.Thread(target=run) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    reports.append(_deliver(platform, NOW + timedelta(minutes=5)))  # after the claims lapse
+    ids = [headers["x-liubu-delivery"] for headers, _body in receiver.calls]
+    assert len(ids) == len(set(ids)) == 6
+    assert sum(report.sent for report in reports) == 6

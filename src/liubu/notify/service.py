@@ -404,8 +404,8 @@ def _claim(
             attempt = dataclasses.replace(
                 due, attempts=due.attempts + 1, next_attempt_at=at + policy.claim, updated_at=at
             )
-            uow.notify.save_delivery(attempt)
-            claimed.append((attempt, _outgoing(uow, attempt, cipher)))
+            if uow.notify.save_delivery(attempt, claiming=True):
+                claimed.append((attempt, _outgoing(uow, attempt, cipher)))
         uow.commit()
     return claimed
 

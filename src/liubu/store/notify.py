@@ -193,7 +193,7 @@ class SqlNotifyStore:
             raise NotFoundError(f"No delivery with id {delivery_id!r} is yours.")
         return _delivery(row)
 
-    def save_delivery(self, delivery: Delivery) -> None:
+    def save_delivery(self, delivery: Delivery, *, claiming: bool = False) -> bool:
         values = {
             name: getattr(delivery, name)
             for name in (
@@ -206,11 +206,21 @@ class SqlNotifyStore:
             )
         }
         values["status"] = str(delivery.status)
-        result = self.session.execute(
-            update(_D).where(_D.c.id == delivery.id, self._mine(_D.c.tenant_id)).values(**values)
-        )
-        if getattr(result, "rowcount", 0) != 1:
-            raise NotFoundError(f"No delivery with id {delivery.id!r} is yours.")
+        condition = and_(_D.c.id == delivery.id, self._mine(_D.c.tenant_id))
+        if claiming:
+            # Still pending with the attempts it was read with: a second worker that read the
+            # same row changes nothing (SQLite has no row locks to skip).
+            condition = and_(
+                condition,
+                _D.c.status == DeliveryStatus.PENDING.value,
+                _D.c.attempts == delivery.attempts - 1,
+            )
+        result = self.session.execute(update(_D).where(condition).values(**values))
+        if getattr(result, "rowcount", 0) == 1:
+            return True
+        if claiming:
+            return False
+        raise NotFoundError(f"No delivery with id {delivery.id!r} is yours.")
 
     def dead(self, *, limit: int) -> Sequence[Delivery]:
         stmt = (
