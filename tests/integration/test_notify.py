@@ -16,18 +16,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import socket
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
-from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from liubu import monitoring, notify
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
@@ -36,75 +29,17 @@ from liubu.errors import ConcurrencyError, ConflictError, PermissionDeniedError
 from liubu.notify import Bilingual, Channel, DeliveryStatus, Event, EventKind, RetryPolicy
 from tests.integration.helpers import make_tenant
 from tests.integration.monitoring_world import IN_TERM, build_world
+from tests.integration.notify_servers import (  # noqa: F401 - fixtures
+    SECRET,
+    Inbox,
+    Receiver,
+    http_receiver,
+    smtp_server,
+)
 from tests.unit.monitoring.realdata import feodo_observation, feodo_rows, require_shared
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-SECRET = "whsec-test-0123456789abcdef"
 RETRY = RetryPolicy(max_attempts=4, base=timedelta(minutes=1), factor=2)
-
-
-# --- real servers ------------------------------------------------------------------------------
-
-
-@dataclass
-class Inbox:
-    messages: list[Message] = field(default_factory=list)
-    recipients: list[list[str]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        self.messages.append(message_from_bytes(envelope.content))  # type: ignore[attr-defined]
-        self.recipients.append(list(envelope.rcpt_tos))  # type: ignore[attr-defined]
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port (the controller checks it by connecting)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
-
-
-@dataclass
-class Receiver:
-    """Answers the statuses queued in ``answers`` (then 200) and keeps what it was sent."""
-
-    answers: list[int] = field(default_factory=list)
-    calls: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    port: int = 0
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    state = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            state.calls.append(({k.lower(): v for k, v in self.headers.items()}, body))
-            status = state.answers.pop(0) if state.answers else 200
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # --- helpers -----------------------------------------------------------------------------------
