@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -14,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
+TOO_SLOW = -1  # an answer queued as this comes after SLOW_SECONDS
+SLOW_SECONDS = 1.5
 SECRET = "whsec-test-0123456789abcdef"  # a webhook rule's signing secret in tests
 # Test modules import the fixtures (smtp_server, http_receiver) to use them as smtp, receiver.
 
@@ -61,6 +64,9 @@ def http_receiver() -> Iterator[Receiver]:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             state.calls.append(({k.lower(): v for k, v in self.headers.items()}, body))
             status = state.answers.pop(0) if state.answers else 200
+            if status == TOO_SLOW:  # answer only after the sender has given up
+                time.sleep(SLOW_SECONDS)
+                status = 200
             self.send_response(status)
             self.send_header("Content-Length", "0")
             self.end_headers()

@@ -5,9 +5,9 @@
   insured (in-app by default); recording it again announces nothing.
 - An e-mail rule's address is stored only sealed and shown masked; the e-mail reaches the SMTP
   server, Chinese first, English below.
-- A webhook that fails twice (HTTP 503) is retried with backoff and accepted the third time; the
-  receiver verifies the signature with ``hmac`` on its own; a 400 receiver makes the delivery
-  dead after one attempt; the tenant admin retries it and it is sent.
+- A webhook that fails three times (HTTP 503, too slow, HTTP 429) is retried with backoff and
+  accepted the fourth time; the receiver verifies the signature with ``hmac`` on its own; a 400
+  receiver makes the delivery dead after one attempt; the tenant admin retries it and it is sent.
 - A webhook URL on a private or (without the test setting) loopback address is refused.
 """
 
@@ -31,6 +31,7 @@ from tests.integration.helpers import make_tenant
 from tests.integration.monitoring_world import IN_TERM, build_world
 from tests.integration.notify_servers import (  # noqa: F401 - fixtures
     SECRET,
+    TOO_SLOW,
     Inbox,
     Receiver,
     http_receiver,
@@ -166,22 +167,25 @@ def _webhook_rule(platform: Platform, admin: Principal, port: int) -> notify.Rul
     )
 
 
-def test_a_webhook_failing_twice_is_retried_with_backoff_and_its_signature_verifies(
+def test_a_webhook_failing_with_5xx_timeout_and_429_is_retried_with_backoff_and_verifies(
     platform: Platform, receiver: Receiver
 ) -> None:
-    _loopback_platform(platform)
+    _loopback_platform(platform, webhook_timeout_seconds=0.5)
     admin = _admin(platform, "Hook insurer")
     rule = _webhook_rule(platform, admin, receiver.port)
     assert rule.secret_hint == "••••cdef"
-    receiver.answers = [503, 503]
+    receiver.answers = [503, TOO_SLOW, 429]
     _publish(platform, _event(admin.tenant_id))
     assert _deliver(platform, NOW) == notify.DeliveryReport(retrying=1)
     # not due before the backoff (1 minute after the first failure, 2 after the second)
     assert _deliver(platform, NOW + timedelta(seconds=59)) == notify.DeliveryReport()
     assert _deliver(platform, NOW + timedelta(minutes=1)) == notify.DeliveryReport(retrying=1)
     assert _deliver(platform, NOW + timedelta(minutes=2)) == notify.DeliveryReport()
-    assert _deliver(platform, NOW + timedelta(minutes=3)) == notify.DeliveryReport(sent=1)
-    assert len(receiver.calls) == 3
+    assert _deliver(platform, NOW + timedelta(minutes=3)) == notify.DeliveryReport(retrying=1)
+    # third failure (429): due 4 minutes later
+    assert _deliver(platform, NOW + timedelta(minutes=6)) == notify.DeliveryReport()
+    assert _deliver(platform, NOW + timedelta(minutes=7)) == notify.DeliveryReport(sent=1)
+    assert len(receiver.calls) == 4
     ids = {headers["x-liubu-delivery"] for headers, _body in receiver.calls}
     assert len(ids) == 1  # the receiver's idempotence key is the same on every attempt
     for headers, body in receiver.calls:

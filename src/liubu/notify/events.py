@@ -34,11 +34,14 @@ class Bilingual:
     zh: str
     en: str
 
-    def bounded(self, limit: int, *, field: str) -> Bilingual:
+    def bounded(self, limit: int, *, field: str, one_line: bool = False) -> Bilingual:
         for text in (self.zh, self.en):
-            if not text.strip() or len(text) > limit:
+            # A title becomes an e-mail's Subject: no line break may reach a header.
+            broken = one_line and any(c in text for c in "\r\n")
+            if not text.strip() or len(text) > limit or broken:
                 raise ValidationError(
-                    f"A notification's {field} has 1 to {limit} characters in each language.",
+                    f"A notification's {field} has 1 to {limit} characters in each language"
+                    + (", on one line." if one_line else "."),
                     code=NotifyCode.TEXT_TOO_LONG,
                     field=field,
                     value=len(text),
@@ -69,9 +72,11 @@ class Event:
                 field="kind",
                 value=str(self.kind),
             )
-        self.title.bounded(MAX_TITLE, field="title")
+        self.title.bounded(MAX_TITLE, field="title", one_line=True)
         self.body.bounded(MAX_BODY, field="body")
-        if len(self.link) > MAX_LINK or (self.link and not self.link.startswith("/")):
+        # A path of this site: "//host" or a backslash would lead a browser elsewhere.
+        outside = self.link.startswith("//") or "\\" in self.link
+        if len(self.link) > MAX_LINK or (self.link and (not self.link.startswith("/") or outside)):
             raise ValidationError(
                 f"A notification's link is a path of this site of at most {MAX_LINK} characters.",
                 code=NotifyCode.TEXT_TOO_LONG,

@@ -203,22 +203,23 @@ def add_rule(
     """A tenant admin's rule. The e-mail address and the webhook secret are sealed; a webhook
     URL is refused unless its host is public (the platform's outbound guard)."""
     at = _now(now)
+    require(uow.principal, Role.ADMIN)
     kind, way = _event_kind(event_kind), _channel(channel)
+    # Checked (and a webhook's host resolved) before the transaction opens: no lookup holds it.
+    sealed_address = sealed_secret = hint = None
+    if way is Channel.IN_APP:
+        shown = check_audience(target)
+    elif way is Channel.EMAIL:
+        address = check_email(target)
+        shown = mask_email(address)
+        sealed_address = _cipher(cipher).encrypt(address, field=ADDRESS_FIELD)
+    else:
+        shown, _host, _port = check_url(target)
+        key = check_secret(secret or "")
+        checked_addresses(shown, allowed=allowed, resolve=resolve)
+        sealed_secret = _cipher(cipher).encrypt(key, field=SECRET_FIELD)
+        hint = mask_secret(key)
     with uow:
-        require(uow.principal, Role.ADMIN)
-        sealed_address = sealed_secret = hint = None
-        if way is Channel.IN_APP:
-            shown = check_audience(target)
-        elif way is Channel.EMAIL:
-            address = check_email(target)
-            shown = mask_email(address)
-            sealed_address = _cipher(cipher).encrypt(address, field=ADDRESS_FIELD)
-        else:
-            shown, _host, _port = check_url(target)
-            key = check_secret(secret or "")
-            checked_addresses(shown, allowed=allowed, resolve=resolve)
-            sealed_secret = _cipher(cipher).encrypt(key, field=SECRET_FIELD)
-            hint = mask_secret(key)
         existing = uow.notify.rules()
         if len(existing) >= MAX_RULES:
             raise ConflictError(

@@ -115,6 +115,13 @@ def test_events_are_bounded() -> None:
     with pytest.raises(ValidationError):
         Event(EventKind.ALERT_OPENED, "a1", (), Bilingual("标题", "Title"),
               Bilingual("正文", "Body"), "/p", AT)  # fmt: skip
+    with pytest.raises(ValidationError):  # a title that would break an e-mail header
+        Event(EventKind.ALERT_OPENED, "a1", ("t1",), Bilingual("标题", "Title\nBcc: x@y.cn"),
+              Bilingual("正文", "Body"), "/p", AT)  # fmt: skip
+    for outside in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        with pytest.raises(ValidationError):
+            Event(EventKind.ALERT_OPENED, "a1", ("t1",), Bilingual("标题", "Title"),
+                  Bilingual("正文", "Body"), outside, AT)  # fmt: skip
     with pytest.raises(ValidationError):  # an outside link
         Event(EventKind.ALERT_OPENED, "a1", ("t1",), Bilingual("标题", "Title"),
               Bilingual("正文", "Body"), "https://evil.example/", AT)  # fmt: skip
