@@ -3,8 +3,9 @@
 
 - A high alert opened by monitoring is announced in its own transaction to the insurer and the
   insured (in-app by default); recording it again announces nothing.
-- An e-mail rule's address is stored only sealed and shown masked; the e-mail reaches the SMTP
-  server, Chinese first, English below.
+- An e-mail rule's address is stored only sealed and shown masked; the publication queues the
+  ``notify.deliver`` job, and the worker's run sends the e-mail to the SMTP server, Chinese
+  first, English below.
 - A webhook that fails three times (HTTP 503, too slow, HTTP 429) is retried with backoff and
   accepted the fourth time; the receiver verifies the signature with ``hmac`` on its own; a 400
   receiver makes the delivery dead after one attempt; the tenant admin retries it and it is sent.
@@ -118,7 +119,12 @@ def test_an_email_rule_is_sealed_masked_and_delivers_chinese_first(
 ) -> None:
     inbox, port = smtp
     platform.settings = platform.settings.model_copy(
-        update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_sender": "alerts@liubu.test"}
+        update={
+            "smtp_host": "127.0.0.1",
+            "smtp_port": port,
+            "smtp_sender": "alerts@liubu.test",
+            "public_url": "https://liubu.example",
+        }
     )
     admin = _admin(platform, "Mail insurer")
     rule = notify.add_rule(
@@ -143,7 +149,12 @@ def test_an_email_rule_is_sealed_masked_and_delivers_chinese_first(
         stored = connection.execute(sa.text("SELECT * FROM notify_rules")).all()
     assert b"soc.lead" not in repr(stored).encode()
     _publish(platform, _event(admin.tenant_id))
-    assert _deliver(platform, NOW) == notify.DeliveryReport(sent=1)
+    # the publication queued the job that sends it; a worker runs it at once
+    job = platform.worker().run_once()
+    assert job is not None
+    assert (job.kind, str(job.state)) == ("notify.deliver", "succeeded")
+    assert json.loads(job.result or "") == {"sent": 1, "retrying": 0, "dead": 0}
+    assert platform.worker().run_once() is None  # one job per publication, and it has run
     (message,) = inbox.messages
     assert inbox.recipients == [["soc.lead@insurer.example"]]
     assert message["From"] == "alerts@liubu.test"

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from liubu.accounts import UnitOfWork
+from liubu.jobs import JobStore
 
 
 class Channel(StrEnum):
@@ -135,7 +136,11 @@ class NotifyStore(Protocol):
 
 
 class NotifyUnitOfWork(UnitOfWork, Protocol):
-    """The accounts' unit of work (its audit log) with the notification store."""
+    """The accounts' unit of work (its audit log) with the notification store and the job
+    queue (a publication that owes deliveries queues the job that sends them)."""
 
     @property
     def notify(self) -> NotifyStore: ...
+
+    @property
+    def jobs(self) -> JobStore: ...

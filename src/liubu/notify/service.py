@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from liubu.accounts import Role, new_id, require
 from liubu.core import PersonalDataCipher
 from liubu.errors import ConflictError, ValidationError
+from liubu.jobs import Job, JobState
 from liubu.notify.events import DEFAULT_IN_APP, Event, EventKind
 from liubu.notify.reasons import NotifyCode
 from liubu.notify.records import (
@@ -143,6 +144,8 @@ def publish(
                     updated_at=event.occurred_at,
                 )
             )
+        if owed:
+            _wake_deliverer(uow, notification)
         uow.audit.record(
             PUBLISHED,
             entity_type="notification",
@@ -157,6 +160,29 @@ def publish(
         )
         written.append(notification)
     return written
+
+
+def _wake_deliverer(uow: NotifyUnitOfWork, notification: Notification) -> None:
+    """Queue, in the same transaction, a ``notify.deliver`` job that sends what is due (this
+    notification's deliveries among them), so the first attempt does not wait for the next
+    scheduled run; retries after a backoff are the scheduled runs' (docs/notifications.md).
+    One job per notification: its subject is new, so no other transaction can hold it. The job
+    is the publisher's tenant's, or the audience's when the platform publishes."""
+    at = datetime.now(UTC)
+    principal = uow.principal
+    uow.jobs.add(
+        Job(
+            id=new_id(),
+            tenant_id=notification.tenant_id if principal.is_platform else principal.tenant_id,
+            kind=DELIVER_JOB,
+            subject=notification.id,
+            state=JobState.QUEUED,
+            created_at=at,
+            updated_at=at,
+            payload={"notification": notification.id},
+            max_attempts=1,  # the deliveries keep their own attempts
+        )
+    )
 
 
 # --- rules -------------------------------------------------------------------------------------
