@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -41,6 +42,7 @@ from tests.integration.notify_servers import (  # noqa: F401 - fixtures
 from tests.unit.monitoring.realdata import feodo_observation, feodo_rows, require_shared
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+MINUTE = timedelta(minutes=1)
 RETRY = RetryPolicy(max_attempts=4, base=timedelta(minutes=1), factor=2)
 
 
@@ -298,3 +300,45 @@ def test_two_deliverers_at_once_send_each_delivery_exactly_once(
     ids = [headers["x-liubu-delivery"] for headers, _body in receiver.calls]
     assert len(ids) == len(set(ids)) == 6
     assert sum(report.sent for report in reports) == 6
+
+
+def test_an_in_app_rule_for_a_role_or_a_user_replaces_the_default_to_everyone(
+    platform: Platform,
+) -> None:
+    from liubu.accounts import service as accounts
+    from tests.integration.helpers import PASSWORD
+
+    admin = _admin(platform, "Quiet insurer")
+    with platform.uow(SYSTEM) as uow:
+        organisation = uow.organisations.get(admin.tenant_id)
+        users = {
+            role: accounts.principal_for(
+                accounts.create_user(
+                    uow, tenant_id=admin.tenant_id, username=f"quiet-{role}", password=PASSWORD,
+                    roles=[role],
+                ),
+                organisation,
+            )
+            for role in (Role.UNDERWRITER, Role.ACTUARY)
+        }  # fmt: skip
+        uow.commit()
+    everyone = (admin, *users.values())
+    _publish(platform, _event(admin.tenant_id, subject="before"))
+    assert [notify.unread_count(platform.uow(p)) for p in everyone] == [1, 1, 1]
+    for target in ("role:underwriter", "user:quiet-actuary"):
+        notify.add_rule(
+            platform.uow(admin),
+            event_kind="monitoring.alert_opened",
+            channel="in_app",
+            target=target,
+            cipher=platform.cipher,
+            allowed=platform.outbound_allowed(),
+        )
+    later = dataclasses.replace(_event(admin.tenant_id, subject="after"), occurred_at=NOW + MINUTE)
+    _publish(platform, later)
+    assert [notify.unread_count(platform.uow(p)) for p in everyone] == [1, 2, 2]
+    (first, _older) = notify.inbox(platform.uow(users[Role.UNDERWRITER]))
+    assert first.notification.subject_id == "after"
+    # another tenant's user sees none of it
+    outsider = _admin(platform, "Other tenant")
+    assert notify.inbox(platform.uow(outsider)) == []
