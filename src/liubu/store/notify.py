@@ -1,7 +1,7 @@
 """Storage for notifications (:class:`liubu.notify.NotifyStore`).
 
-Scope, in one place per kind of read: rules, dead letters and retries are the caller's
-tenant's (the platform: all); the inbox is the caller's own rows of
+Scope, in one place per kind of read: rules are the caller's tenant's (the platform operator's
+too: its own); dead letters and retries the caller's tenant's (the platform: all, to operate); the inbox is the caller's own rows of
 ``notification_recipients``; the publishing methods write into the tenants an event names
 (:func:`liubu.notify.publish` is called by use cases that decided who is told); the due
 deliveries are read by the platform's worker only.
@@ -70,7 +70,9 @@ class SqlNotifyStore:
     # --- rules ---------------------------------------------------------------------------------
 
     def rules(self) -> Sequence[Rule]:
-        stmt = select(_R).where(self._mine(_R.c.tenant_id)).order_by(_R.c.created_at, _R.c.id)
+        # The caller's own tenant's, also for the platform: its operator keeps its own rules.
+        own = _R.c.tenant_id == self.principal.tenant_id
+        stmt = select(_R).where(own).order_by(_R.c.created_at, _R.c.id)
         return [_rule(row) for row in self.session.execute(stmt)]
 
     def add_rule(self, rule: Rule) -> None:
@@ -81,9 +83,8 @@ class SqlNotifyStore:
         self.session.execute(insert(_R).values(**values))
 
     def remove_rule(self, rule_id: str) -> Rule:
-        row = self.session.execute(
-            select(_R).where(_R.c.id == rule_id, self._mine(_R.c.tenant_id))
-        ).first()
+        own = _R.c.tenant_id == self.principal.tenant_id
+        row = self.session.execute(select(_R).where(_R.c.id == rule_id, own)).first()
         if row is None:
             raise NotFoundError(f"No notification rule with id {rule_id!r} is yours.")
         self.session.execute(delete(_R).where(_R.c.id == rule_id))

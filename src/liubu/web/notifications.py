@@ -41,7 +41,7 @@ def notifications_page(
         nav=nav,
         page=page,
         items=items,
-        unread=sum(1 for item in items if item.unread),
+        unread=notify.unread_count(platform.uow(principal)),
         is_admin=is_admin,
         rules=rules,
         dead=dead,
