@@ -2,9 +2,9 @@
 
 Scope, in one place per kind of read: rules are the caller's tenant's (the platform operator's
 too: its own); dead letters and retries the caller's tenant's (the platform: all, to operate);
-the inbox is the caller's own rows of ``notification_recipients``; the publishing methods write into the tenants an event names
-(:func:`liubu.notify.publish` is called by use cases that decided who is told); the due
-deliveries are read by the platform's worker only.
+the inbox is the caller's own rows of ``notification_recipients``; the publishing methods
+write into the tenants an event names (:func:`liubu.notify.publish` is called by use cases
+that decided who is told); the due deliveries are read by the platform's worker only.
 
 Rows are written with Core statements and audited by the use cases (explicit events), not by
 the mapper's automatic audit: a rule's sealed address and secret must not be digested into the
