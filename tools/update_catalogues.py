@@ -92,6 +92,8 @@ CLAIM_CODES = [
     "does_not_apply",
     "applies",
 ]
+# Notification codes shown through _() (liubu.notify: event kinds, channels, delivery statuses).
+NOTIFY_CODES = ["monitoring.alert_opened", "in_app", "email", "webhook", "pending", "sent", "dead"]
 ROLES = [
     "admin",
     "underwriter",
@@ -127,6 +129,7 @@ def message_ids() -> list[str]:
         + DIMENSIONS
         + GROUP_CODES
         + CLAIM_CODES
+        + NOTIFY_CODES
     )
     return list(dict.fromkeys(found))
 

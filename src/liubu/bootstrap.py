@@ -1,5 +1,5 @@
 """The composition root: settings → engine → session factory → units of work, and the job
-handlers a worker runs (a scan, a bulk anti-fraud import).
+handlers a worker runs (a scan, a bulk anti-fraud import, notification deliveries).
 
 Built by the CLI callback, ``create_app()`` or a test, never at import.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import ipaddress
 import json
 import os
 import threading
@@ -27,6 +28,7 @@ from liubu.assessment import (
     IndexCache,
     ScanPolicy,
     ScanState,
+    is_public,
     load_fix_costs,
     load_questionnaire,
     load_risk_effects,
@@ -60,6 +62,16 @@ from liubu.monitoring import (
     pull_feed,
     run_due_rescans,
     schedule_services,
+)
+from liubu.notify import (
+    DELIVER_JOB,
+    AddressAllowed,
+    Channel,
+    DeliveryReport,
+    Sender,
+    SmtpSender,
+    WebhookSender,
+    deliver_due,
 )
 from liubu.products import FILED, load_vocabulary, parse_product
 from liubu.risk import scenario_names
@@ -197,6 +209,7 @@ class Platform:
             MONITORING_ESCALATE: self._escalate_job,
             FEED_PULL: self._feed_job,
             SCHEDULE_JOB: self._schedule_services_job,
+            DELIVER_JOB: self._deliver_job,
         }
 
     def schedule_feed(self, feed: Feed) -> Schedule:
@@ -240,6 +253,54 @@ class Platform:
         result = schedule_services(self.uow(SYSTEM), today)
         scans = run_due_rescans(self.uow(SYSTEM), today)
         return json.dumps({**result.as_dict(), "rescans_queued": len(scans)})
+
+    # --- notifications (docs/notifications.md) ----------------------------------------------
+
+    def outbound_allowed(self) -> AddressAllowed:
+        """The outbound-address guard webhooks share with the scanner: public addresses only;
+        loopback too when ``LIUBU_NOTIFY_ALLOW_LOOPBACK`` is set (tests; refused in
+        production)."""
+        loopback = self.settings.notify_allow_loopback
+
+        def allowed(address: str) -> bool:
+            return is_public(address) or (loopback and ipaddress.ip_address(address).is_loopback)
+
+        return allowed
+
+    def notification_senders(self) -> dict[Channel, Sender]:
+        settings = self.settings
+        senders: dict[Channel, Sender] = {
+            Channel.WEBHOOK: WebhookSender(
+                allowed=self.outbound_allowed(), timeout=settings.webhook_timeout_seconds
+            )
+        }
+        if settings.smtp_host:
+            password = settings.smtp_password
+            senders[Channel.EMAIL] = SmtpSender(
+                host=settings.smtp_host,
+                port=settings.smtp_port,
+                sender=settings.smtp_sender,
+                timeout=settings.smtp_timeout_seconds,
+                starttls=settings.smtp_starttls,
+                username=settings.smtp_username,
+                password=password.get_secret_value() if password is not None else None,
+            )
+        return senders
+
+    def deliver_notifications(self, *, now: datetime | None = None) -> DeliveryReport:
+        """Send the notification deliveries due now (what the ``notify.deliver`` job runs)."""
+        return deliver_due(
+            lambda: self.uow(SYSTEM),
+            senders=self.notification_senders(),
+            cipher=self.cipher,
+            base_url=self.settings.public_url,
+            now=now,
+        )
+
+    def _deliver_job(self, job: Job, progress: Progress) -> str:
+        # Idempotent: each delivery is claimed before it is sent, so a re-run sends only what
+        # is still due.
+        return json.dumps(self.deliver_notifications().as_dict())
 
     def claims_import_folder(self, tenant_id: str) -> Path:
         """Where a tenant's uploaded anti-fraud claims files are kept until their import ends

@@ -64,6 +64,19 @@ class Settings(BaseSettings):
     inprocess_worker: bool = True
     job_lease_seconds: float = 60.0  # a dead worker's job is resumed after at most this long
     job_poll_seconds: float = 1.0  # how often an idle worker looks for work
+    # Notifications (docs/notifications.md): the SMTP server e-mails go through, the webhook
+    # timeout, and the site's address for links in e-mails and webhook bodies. Webhooks reach
+    # only public addresses; loopback is allowed for tests only, never in production.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "liubu@localhost"
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = 10.0
+    webhook_timeout_seconds: float = 10.0
+    notify_allow_loopback: bool = False
+    public_url: str = "http://127.0.0.1:8000"
     # The regulator's statistics publish no figure behind fewer insureds (docs/statistics.md).
     statistics_min_insureds: PositiveInt = 3
     # Request body caps in bytes (README "Configuration"): a declared Content-Length over the cap
@@ -109,6 +122,11 @@ def load_settings(**overrides: object) -> Settings:
         if settings.scan_allow_private:
             raise ConfigurationError(
                 "LIUBU_SCAN_ALLOW_PRIVATE is for testing; it is refused when LIUBU_ENV=production."
+            )
+        if settings.notify_allow_loopback:
+            raise ConfigurationError(
+                "LIUBU_NOTIFY_ALLOW_LOOPBACK is for testing; it is refused when "
+                "LIUBU_ENV=production."
             )
         return settings
     missing = settings.secret_key is None or settings.data_key is None

@@ -74,6 +74,7 @@ REASON_PACKAGES = (
     "liubu.claims",
     "liubu.monitoring",
     "liubu.jobs",
+    "liubu.notify",
     "liubu.bounded",
     "liubu.api",
     "liubu.cli",

@@ -27,17 +27,18 @@ ALL_SLUGS = {
     "groups",
     "statistics",
     "audit",
+    "notifications",
 }
 # What each demo login must (and must not) see in the side navigation, by page slug.
 EXPECTED_NAV = {
     "admin": ALL_SLUGS,  # the platform operator sees everything
-    "underwriter": {*STEPS[:4], "products", "risk", "underwriting"},
+    "underwriter": {*STEPS[:4], "products", "risk", "underwriting", "notifications"},
     # Reserving is an insurer's page (its actuaries and admins), so not the operator's.
-    "actuary": {"products", "risk", "underwriting", "experience", "reserving"},
-    "adjuster": {"rescue", "compensation", "products"},
-    "analyst": {*STEPS[:5], "products"},
-    "enterprise": {*STEPS, "products", "quotes", "groups"},
-    "regulator": {"products", "statistics"},
+    "actuary": {"products", "risk", "underwriting", "experience", "reserving", "notifications"},
+    "adjuster": {"rescue", "compensation", "products", "notifications"},
+    "analyst": {*STEPS[:5], "products", "notifications"},
+    "enterprise": {*STEPS, "products", "quotes", "groups", "notifications"},
+    "regulator": {"products", "statistics", "notifications"},
 }
 
 

@@ -40,6 +40,7 @@ CODED = {
     "massissue": "MassissueCode",
     "portfolio": "PortfolioCode",
     "monitoring": "MonitoringCode",
+    "notify": "NotifyCode",
     "products": "ProductsCode",
     "risk": "RiskCode",
     "underwriting": "UnderwritingCode",

@@ -55,7 +55,7 @@ from liubu.assessment.records import (
     ScanState,
     ServiceTask,
 )
-from liubu.assessment.scan import MAX_CA_BUNDLE_BYTES
+from liubu.assessment.scan import MAX_CA_BUNDLE_BYTES, is_public
 from liubu.assessment.scan.findings import Evidence, make_finding
 from liubu.assessment.scanning import Rescan, finding_record, rescan, run_scan
 from liubu.assessment.score_model import load_score_model
@@ -141,6 +141,7 @@ __all__ = [
     "finding_record",
     "has_been_scanned",
     "in_term_score",
+    "is_public",
     "latest_answers",
     "load_fix_costs",
     "load_intel_files",

@@ -15,6 +15,7 @@ from liubu.cli.experience import experience_app
 from liubu.cli.groups import group_app
 from liubu.cli.identity import identity_app
 from liubu.cli.monitoring import alerts_app, monitor_app
+from liubu.cli.notify import notify_app
 from liubu.cli.personal_claims import personal_claims_app
 from liubu.cli.portfolio import portfolio_app
 from liubu.cli.products import products_app
@@ -49,6 +50,7 @@ app.add_typer(portfolio_app, name="portfolio")
 app.add_typer(calibration_app, name="calibration")
 app.add_typer(products_app, name="products")
 app.add_typer(intel_app, name="intel")
+app.add_typer(notify_app, name="notify")
 app.add_typer(policies_app, name="policies")
 app.add_typer(personal_claims_app, name="personal-claims")
 app.add_typer(quotes_app, name="quotes")

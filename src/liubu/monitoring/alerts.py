@@ -28,6 +28,7 @@ from liubu.accounts import OrgKind, Role, new_id, require
 from liubu.assessment import IndexCache, ScoreChangeReason
 from liubu.core import shanghai_today
 from liubu.errors import ValidationError
+from liubu.monitoring.announce import announce_opened
 from liubu.monitoring.matching import AlertCandidate, WatchIndex, match
 from liubu.monitoring.observations import AlertSeverity, IndicatorKind, Observation
 from liubu.monitoring.reasons import MonitoringCode
@@ -195,6 +196,9 @@ def _fold(
         else:
             alert = _open(candidate, moment)
             uow.monitoring.add(alert)
+            # Notifications: a high or critical alert is told to the insurer and the insured in
+            # this same transaction (liubu.notify's outbox; monitoring/announce.py).
+            announce_opened(uow, alert, at=moment)
             group.append(alert)
             opened.append(alert)
             alerted += 1

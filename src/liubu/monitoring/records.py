@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from liubu.assessment import AssessmentUnitOfWork
+from liubu.notify import NotifyUnitOfWork
 
 if TYPE_CHECKING:
     from liubu.monitoring.feeds import Feed
@@ -196,9 +197,9 @@ class MonitoringRepository(Protocol):
         ...
 
 
-class MonitoringUnitOfWork(AssessmentUnitOfWork, Protocol):
+class MonitoringUnitOfWork(AssessmentUnitOfWork, NotifyUnitOfWork, Protocol):
     """The assessment's unit of work (its feed files give the vulnerability index) with the
-    monitoring repository."""
+    monitoring repository (and the notification store alerts are announced through)."""
 
     @property
     def monitoring(self) -> MonitoringRepository: ...

@@ -1104,3 +1104,71 @@ service_panels = Table(
     Column("version", Integer, nullable=False),
     UniqueConstraint("tenant_id", "service_code", "provider_id", name="uq_service_panels_provider"),
 )
+
+# Notifications (通知, liubu.notify): a tenant's rules, the notifications it received, who of
+# its users has read each (in-app), and the e-mail and webhook deliveries owed (the outbox the
+# notify.deliver job sends). A rule's e-mail address and webhook secret are stored only sealed.
+notify_rules = Table(
+    "notify_rules",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("event_kind", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("target", String(500), nullable=False),
+    Column("sealed_address", LargeBinary, nullable=True),
+    Column("sealed_secret", LargeBinary, nullable=True),
+    Column("secret_hint", String(16), nullable=True),
+    Column("created_at", _tz(), nullable=False),
+    Column("created_by", String(64), nullable=False),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column("event_kind", String(64), nullable=False),
+    Column("subject_id", String(64), nullable=False),
+    Column("title_zh", String(200), nullable=False),
+    Column("title_en", String(200), nullable=False),
+    Column("body_zh", Text, nullable=False),
+    Column("body_en", Text, nullable=False),
+    Column("link", String(500), nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Index("ix_notifications_tenant", "tenant_id", "created_at"),
+)
+
+notification_recipients = Table(
+    "notification_recipients",
+    metadata,
+    Column("notification_id", String(ID), ForeignKey("notifications.id"), primary_key=True),
+    Column("user_id", String(ID), ForeignKey("users.id"), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("read_at", _tz(), nullable=True),
+    Index("ix_notification_recipients_inbox", "user_id", "created_at"),
+)
+
+notification_deliveries = Table(
+    "notification_deliveries",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column(
+        "notification_id", String(ID), ForeignKey("notifications.id"), nullable=False, index=True
+    ),
+    # No foreign key: a rule removed later leaves its deliveries, which then end dead.
+    Column("rule_id", String(ID), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("target", String(500), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("max_attempts", Integer, nullable=False),
+    Column("next_attempt_at", _tz(), nullable=False),
+    Column("created_at", _tz(), nullable=False),
+    Column("updated_at", _tz(), nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("sent_at", _tz(), nullable=True),
+    Index("ix_notification_deliveries_due", "status", "next_attempt_at"),
+)

@@ -18,6 +18,7 @@ from liubu.store.experience import SqlExperienceRepository
 from liubu.store.groups import SqlGroupRepository
 from liubu.store.jobs import SqlJobStore
 from liubu.store.monitoring import SqlMonitoringRepository
+from liubu.store.notify import SqlNotifyStore
 from liubu.store.personal_claims import SqlAntifraudClaims
 from liubu.store.repositories import (
     ApiTokenRepository,
@@ -83,6 +84,7 @@ class SqlUnitOfWork:
         self.monitoring = SqlMonitoringRepository(self.session, self.principal)
         self.score_history = SqlScoreHistoryRepository(self.session, self.principal)
         self.services = SqlServiceRepository(self.session, self.principal)
+        self.notify = SqlNotifyStore(self.session, self.principal)
         self.audit = SqlAuditLog(self.session, self.principal)
         self.web_sessions = SqlWebSessionStore(self.session)
         self.sign_in_failures = SqlSignInFailureStore(self.session)

@@ -21,6 +21,7 @@ from liubu.web import (
     experience,
     groups,
     monitoring,
+    notifications,
     onboarding,
     products,
     questionnaire,
@@ -62,6 +63,7 @@ def install_pages(app: FastAPI) -> None:
         claims_assessment,
         onboarding,
         service,
+        notifications,
     ):
         app.include_router(module.router)
     # Last: the area pages match /{slug} for the slugs in navigation.yaml.

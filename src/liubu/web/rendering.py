@@ -11,6 +11,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from liubu import notify
+from liubu.accounts import Principal
 from liubu.errors import LiubuError
 from liubu.web import display, i18n
 from liubu.web.security import SESSION_LANGUAGE, csrf_token
@@ -56,6 +58,18 @@ def flash(request: Request, message: str, *, kind: str = "info", where: str | No
     request.session.setdefault("flash", []).append(entry)
 
 
+def _unread(request: Request, principal: Principal) -> int | None:
+    """The shell header's count of the user's unread notifications (None when it cannot be
+    read: an error page must still render when the database is what failed)."""
+    platform = getattr(request.app.state, "platform", None)
+    if platform is None:
+        return None
+    try:
+        return notify.unread_count(platform.uow(principal))
+    except Exception:  # the count is a courtesy; the page is what was asked for
+        return None
+
+
 def render(
     request: Request, template: str, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
@@ -63,6 +77,8 @@ def render(
     i18n.current_language.set(language)
     context.setdefault("principal", None)
     context.setdefault("nav", [])
+    if context["principal"] is not None and "unread_notifications" not in context:
+        context["unread_notifications"] = _unread(request, context["principal"])
     base = {
         "lang": language,
         "html_lang": "zh-CN" if language == "zh_CN" else "en",
