@@ -74,9 +74,11 @@ PINNED = {
         "named_entities", "state_digest", "verify_chain",
     ],
     "statistics": [
-        "ENTERPRISE_DIMENSIONS", "MIN_INSUREDS", "OTHER", "PERSONAL_DIMENSIONS", "Figures",
-        "MarketStatistics", "ProductName", "Row", "StatisticsQueries", "StatisticsUnitOfWork",
-        "key_names", "market_statistics", "suppress",
+        "ENTERPRISE_DIMENSIONS", "MIN_INSUREDS", "OTHER", "PERSONAL_DIMENSIONS", "RISK_DIMENSIONS",
+        "SERIOUS_SEVERITIES", "Figures", "IndustryRisk", "IndustryRiskUnitOfWork", "InsuredCover",
+        "MarketStatistics", "ProductName", "RiskCell", "RiskQueries", "Row", "StatisticsQueries",
+        "StatisticsUnitOfWork", "industry_risk", "kev_exposed_enterprises", "key_names",
+        "market_statistics", "merge_plan", "risk_view", "suppress",
     ],
     "bounded": [
         "BoundedCode", "BoundedLoader", "JsonLimits", "YamlLimits", "YamlRefused",
@@ -127,7 +129,7 @@ PINNED = {
         "ReadCounts", "Rejected", "TaxiiCursor", "TaxiiPage", "WatchIndex", "WatchedAsset",
         "bounded_lines", "host_asset", "list_alerts", "match", "normalise",
         "observation_from_json", "observation_key", "pull_collection", "read_events",
-        "read_observation_lines", "record_observations", "watchlist",
+        "read_observation_lines", "record_observations", "scanned_software", "watchlist",
     ],
     "portfolio": [
         "CSV_COLUMNS", "DEFAULT_BLOCK_YEARS", "FAMILY_KINDS", "PML_RETURN_PERIODS",

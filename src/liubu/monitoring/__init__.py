@@ -61,7 +61,13 @@ from liubu.monitoring.records import (
     MonitoringRepository,
     MonitoringUnitOfWork,
 )
-from liubu.monitoring.watched import AssetKind, WatchedAsset, host_asset, watchlist
+from liubu.monitoring.watched import (
+    AssetKind,
+    WatchedAsset,
+    host_asset,
+    scanned_software,
+    watchlist,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -104,5 +110,6 @@ __all__ = [
     "read_events",
     "read_observation_lines",
     "record_observations",
+    "scanned_software",
     "watchlist",
 ]
