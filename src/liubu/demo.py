@@ -4,6 +4,7 @@ and the browser tests."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -109,6 +110,7 @@ def load_demo(platform: Platform) -> list[DemoLogin]:
     load_demo_experience(platform)
     load_demo_claims(platform)
     load_demo_antifraud(platform)
+    load_demo_monitoring(platform)
     return logins
 
 
@@ -616,3 +618,135 @@ def _demo_claims_file(residents: list[tuple[str, int, date]], today: date) -> st
     loss_on, notified = today - timedelta(days=5), today - timedelta(days=4)
     lines.append(f"{receipt(number, loss_on, 20)},{number},9000,{loss_on},{loss_on},{notified},,\n")
     return "".join(lines)
+
+
+# The demo enterprise's watched assets: a web portal by name and its documentation address
+# (RFC 5737), and the web server a monitoring scan identified on them.
+DEMO_HOSTS = ("portal.example.cn", "203.0.113.24")
+DEMO_SOFTWARE = "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*"
+_DEMO_CVE = "CVE-2024-38475"  # Apache HTTP Server ≤ 2.4.59 (mod_rewrite), in CISA's KEV
+
+
+def load_demo_monitoring(platform: Platform) -> int:
+    """保中监控 for the demo enterprise, under its SME policy in force (:func:`_demo_policy`): two
+    assets declared through the assessment use case and verified, a monitoring scan that
+    identified Apache HTTP Server 2.4.49 on them, the demo security provider assigned to it, and
+    three small inputs recorded through the real ingest path — CISA's KEV entry of
+    CVE-2024-38475 (its intel record loaded first, as ``liubu intel load`` does), a Feodo
+    Tracker line naming its address (platform feeds), and a Suricata alert from that address
+    sent by the provider — each raising one open alert. Returns the alerts raised."""
+    import tempfile
+    from importlib import resources
+    from io import BytesIO
+    from pathlib import Path
+
+    from liubu import assessment, monitoring
+
+    people = _demo_principals(platform)
+    insured, analyst = people["enterprise"], people["analyst"]
+    with platform.uow(insured) as uow:
+        enterprise = next(iter(uow.enterprises.list()))
+    assets = [assessment.declare_asset(platform.uow(insured), enterprise.id, h) for h in DEMO_HOSTS]
+    now = datetime.now(UTC)
+    with platform.uow(SYSTEM) as uow:
+        # A demo has no DNS zone or web server to publish the tokens on: the platform records
+        # the proof of control (the same fields verify_asset sets), marked as the demo's.
+        for declared in assets:
+            asset = uow.assessment.asset(declared.id)
+            asset.verified_at, asset.verified_by = now - timedelta(days=85), "demo"
+        scanned = now - timedelta(days=20)
+        software = {
+            "cpe": DEMO_SOFTWARE,
+            "evidence": {"observed": "Server: Apache/2.4.49 (Unix)", "source": "demo"},
+            "distribution": None,
+            "confidence": "confirmed",
+        }
+        uow.assessment.add(
+            Scan(
+                id=new_id(),
+                tenant_id=enterprise.tenant_id,
+                enterprise_id=enterprise.id,
+                status=str(ScanState.FINISHED),
+                targets=list(DEMO_HOSTS),
+                settings={"demo": True, "purpose": "monitoring"},
+                created_at=scanned,
+                started_at=scanned,
+                finished_at=scanned,
+                result={"targets": [{"target": DEMO_HOSTS[0], "software": [software]}]},
+            )
+        )
+        uow.commit()
+    assessment.assign_task(
+        platform.uow(insured),
+        enterprise.id,
+        provider_id=analyst.tenant_id,
+        fix_id="monitoring",
+        title_zh="保中监控与应急响应",
+        title_en="In-term monitoring and incident response",
+    )
+    data = resources.files("liubu").joinpath("demo_data")
+    listed = (now - timedelta(days=6)).date()
+    kev = json.loads(data.joinpath(f"kev-{_DEMO_CVE}.json").read_text("utf-8"))
+    for entry in kev["vulnerabilities"]:
+        entry["dateAdded"], entry["dueDate"] = f"{listed}", f"{listed + timedelta(days=21)}"
+    with tempfile.TemporaryDirectory(prefix="liubu-demo-") as work:
+        kev_path = Path(work) / "known_exploited_vulnerabilities.json"
+        kev_path.write_text(json.dumps(kev, ensure_ascii=False), encoding="utf-8")
+        record_path = Path(work) / f"{_DEMO_CVE}.json"
+        record_path.write_bytes(data.joinpath(f"{_DEMO_CVE}.json").read_bytes())
+        assessment.load_intel_files(platform.uow(SYSTEM), [kev_path, record_path])
+        feeds = list(monitoring.read_events(kev_path, "kev"))
+    address = DEMO_HOSTS[1]
+    feeds += monitoring.read_events(BytesIO(_demo_feodo(address, now).encode()), "feodo")
+    events = monitoring.read_events(BytesIO(_demo_eve(address, now).encode()), "suricata")
+    alerted = 0
+    for who, items in ((SYSTEM, feeds), (analyst, list(events))):
+        observations = [o for o in items if isinstance(o, monitoring.Observation)]
+        result = monitoring.record_observations(
+            platform.uow(who), observations, intel=platform.index_cache, now=now
+        )
+        alerted += result.alerted
+    return alerted
+
+
+def _demo_feodo(address: str, now: datetime) -> str:
+    """Feodo Tracker's CSV layout (banner, quoted columns, footer) with one line: the address."""
+    seen = now - timedelta(days=2)
+    return (
+        "################################################################\n"
+        "# abuse.ch Feodo Tracker Botnet C2 IP Blocklist (CSV)          #\n"
+        f"# Last updated: {now:%Y-%m-%d %H:%M:%S} UTC                        #\n"
+        "################################################################\n"
+        "#\n"
+        '"first_seen_utc","dst_ip","dst_port","c2_status","last_online","malware"\n'
+        f'"{seen:%Y-%m-%d %H:%M:%S}","{address}","443","online","{now:%Y-%m-%d}","Pikabot"\n'
+        "# END 1 entries\n"
+    )
+
+
+def _demo_eve(address: str, now: datetime) -> str:
+    """One Suricata EVE ``alert`` event (priority 1) of a beacon from the address."""
+    at = (now - timedelta(days=1)).isoformat(timespec="microseconds")
+    event = {
+        "timestamp": at,
+        "flow_id": 1834172663719841,
+        "event_type": "alert",
+        "src_ip": address,
+        "src_port": 49731,
+        "dest_ip": "198.51.100.77",
+        "dest_port": 443,
+        "proto": "TCP",
+        "pkt_src": "wire/pcap",
+        "alert": {
+            "action": "allowed",
+            "gid": 1,
+            "signature_id": 1000001,
+            "rev": 1,
+            "signature": "LIUBU DEMO Pikabot C2 beacon from an insured host",
+            "category": "A Network Trojan was detected",
+            "severity": 1,
+        },
+        "app_proto": "tls",
+        "direction": "to_server",
+    }
+    return json.dumps(event) + "\n"
