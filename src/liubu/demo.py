@@ -621,60 +621,42 @@ def _demo_claims_file(residents: list[tuple[str, int, date]], today: date) -> st
 
 
 # The demo enterprise's watched assets: a web portal by name and its documentation address
-# (RFC 5737), and the web server a monitoring scan identified on them.
+# (RFC 5737); and the web server a monitoring scan may identify on them (load_demo_scan).
 DEMO_HOSTS = ("portal.example.cn", "203.0.113.24")
 DEMO_SOFTWARE = "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*"
-_DEMO_CVE = "CVE-2024-38475"  # Apache HTTP Server ≤ 2.4.59 (mod_rewrite), in CISA's KEV
+DEMO_CVE = "CVE-2024-38475"  # Apache HTTP Server ≤ 2.4.59 (mod_rewrite), in CISA's KEV
+
+
+def _demo_enterprise(platform: Platform) -> tuple[dict[str, accounts.Principal], Enterprise]:
+    people = _demo_principals(platform)
+    with platform.uow(people["enterprise"]) as uow:
+        return people, next(iter(uow.enterprises.list()))
 
 
 def load_demo_monitoring(platform: Platform) -> int:
-    """保中监控 for the demo enterprise, under its SME policy in force (:func:`_demo_policy`): two
-    assets declared through the assessment use case and verified, a monitoring scan that
-    identified Apache HTTP Server 2.4.49 on them, the demo security provider assigned to it, and
-    three small inputs recorded through the real ingest path — CISA's KEV entry of
-    CVE-2024-38475 (its intel record loaded first, as ``liubu intel load`` does), a Feodo
-    Tracker line naming its address (platform feeds), and a Suricata alert from that address
-    sent by the provider — each raising one open alert. Returns the alerts raised."""
-    import tempfile
-    from importlib import resources
+    """保中监控 for the demo enterprise, under its SME policy in force (:func:`_demo_policy`): its
+    portal and address declared through the assessment use case and verified, the demo
+    security provider assigned to it, and two small inputs recorded through the real ingest
+    path — a Feodo Tracker line naming its address (a platform feed) and a Suricata alert from
+    that address sent by the provider — each raising one open alert. Returns the alerts raised.
+
+    No scan is stored: the demo enterprise's pre-bind diagnosis starts unscanned (its journey
+    scans it), so its software is watched only once a scan identifies some;
+    :func:`load_demo_scan` stores one and records a KEV listing of what it found."""
     from io import BytesIO
-    from pathlib import Path
 
     from liubu import assessment, monitoring
 
-    people = _demo_principals(platform)
+    people, enterprise = _demo_enterprise(platform)
     insured, analyst = people["enterprise"], people["analyst"]
-    with platform.uow(insured) as uow:
-        enterprise = next(iter(uow.enterprises.list()))
     assets = [assessment.declare_asset(platform.uow(insured), enterprise.id, h) for h in DEMO_HOSTS]
     now = datetime.now(UTC)
     with platform.uow(SYSTEM) as uow:
         # A demo has no DNS zone or web server to publish the tokens on: the platform records
-        # the proof of control (the same fields verify_asset sets), marked as the demo's.
+        # the proof of control (the fields verify_asset sets), marked as the demo's.
         for declared in assets:
             asset = uow.assessment.asset(declared.id)
             asset.verified_at, asset.verified_by = now - timedelta(days=85), "demo"
-        scanned = now - timedelta(days=20)
-        software = {
-            "cpe": DEMO_SOFTWARE,
-            "evidence": {"observed": "Server: Apache/2.4.49 (Unix)", "source": "demo"},
-            "distribution": None,
-            "confidence": "confirmed",
-        }
-        uow.assessment.add(
-            Scan(
-                id=new_id(),
-                tenant_id=enterprise.tenant_id,
-                enterprise_id=enterprise.id,
-                status=str(ScanState.FINISHED),
-                targets=list(DEMO_HOSTS),
-                settings={"demo": True, "purpose": "monitoring"},
-                created_at=scanned,
-                started_at=scanned,
-                finished_at=scanned,
-                result={"targets": [{"target": DEMO_HOSTS[0], "software": [software]}]},
-            )
-        )
         uow.commit()
     assessment.assign_task(
         platform.uow(insured),
@@ -684,29 +666,75 @@ def load_demo_monitoring(platform: Platform) -> int:
         title_zh="保中监控与应急响应",
         title_en="In-term monitoring and incident response",
     )
+    address = DEMO_HOSTS[1]
+    feeds = monitoring.read_events(BytesIO(_demo_feodo(address, now).encode()), "feodo")
+    events = monitoring.read_events(BytesIO(_demo_eve(address, now).encode()), "suricata")
+    alerted = 0
+    for who, items in ((SYSTEM, feeds), (analyst, events)):
+        observations = [o for o in items if isinstance(o, monitoring.Observation)]
+        result = monitoring.record_observations(platform.uow(who), observations, now=now)
+        alerted += result.alerted
+    return alerted
+
+
+def load_demo_scan(platform: Platform) -> int:
+    """An in-term monitoring scan of the demo enterprise that identified Apache HTTP Server
+    2.4.49 on its portal, then CISA's KEV entry of CVE-2024-38475 (its CVE record loaded as
+    intel first, as ``liubu intel load`` does) recorded through the real ingest: one open alert
+    on that software, and the regulator's view counts the enterprise as KEV-exposed. Not part
+    of :func:`load_demo` (the demo's pre-bind diagnosis starts unscanned); run after it.
+    Returns the alerts raised."""
+    import tempfile
+    from importlib import resources
+    from pathlib import Path
+
+    from liubu import assessment, monitoring
+
+    _people, enterprise = _demo_enterprise(platform)
+    now = datetime.now(UTC)
+    scanned = now - timedelta(days=20)
+    software = {
+        "cpe": DEMO_SOFTWARE,
+        "evidence": {"observed": "Server: Apache/2.4.49 (Unix)", "source": "demo"},
+        "distribution": None,
+        "confidence": "confirmed",
+    }
+    with platform.uow(SYSTEM) as uow:
+        uow.assessment.add(
+            Scan(
+                id=new_id(),
+                tenant_id=enterprise.tenant_id,
+                enterprise_id=enterprise.id,
+                status=str(ScanState.FINISHED),
+                targets=list(DEMO_HOSTS),
+                settings={"demo": True},
+                created_at=scanned,
+                started_at=scanned,
+                finished_at=scanned,
+                result={"targets": [{"target": DEMO_HOSTS[0], "software": [software]}]},
+            )
+        )
+        uow.commit()
     data = resources.files("liubu").joinpath("demo_data")
-    listed = (now - timedelta(days=6)).date()
-    kev = json.loads(data.joinpath(f"kev-{_DEMO_CVE}.json").read_text("utf-8"))
+    listed = (now - timedelta(days=6)).date()  # listed in the catalogue after the scan
+    kev = json.loads(data.joinpath(f"kev-{DEMO_CVE}.json").read_text("utf-8"))
     for entry in kev["vulnerabilities"]:
         entry["dateAdded"], entry["dueDate"] = f"{listed}", f"{listed + timedelta(days=21)}"
     with tempfile.TemporaryDirectory(prefix="liubu-demo-") as work:
         kev_path = Path(work) / "known_exploited_vulnerabilities.json"
         kev_path.write_text(json.dumps(kev, ensure_ascii=False), encoding="utf-8")
-        record_path = Path(work) / f"{_DEMO_CVE}.json"
-        record_path.write_bytes(data.joinpath(f"{_DEMO_CVE}.json").read_bytes())
+        record_path = Path(work) / f"{DEMO_CVE}.json"
+        record_path.write_bytes(data.joinpath(f"{DEMO_CVE}.json").read_bytes())
         assessment.load_intel_files(platform.uow(SYSTEM), [kev_path, record_path])
-        feeds = list(monitoring.read_events(kev_path, "kev"))
-    address = DEMO_HOSTS[1]
-    feeds += monitoring.read_events(BytesIO(_demo_feodo(address, now).encode()), "feodo")
-    events = monitoring.read_events(BytesIO(_demo_eve(address, now).encode()), "suricata")
-    alerted = 0
-    for who, items in ((SYSTEM, feeds), (analyst, list(events))):
-        observations = [o for o in items if isinstance(o, monitoring.Observation)]
-        result = monitoring.record_observations(
-            platform.uow(who), observations, intel=platform.index_cache, now=now
-        )
-        alerted += result.alerted
-    return alerted
+        observations = [
+            o
+            for o in monitoring.read_events(kev_path, "kev")
+            if isinstance(o, monitoring.Observation)
+        ]
+    result = monitoring.record_observations(
+        platform.uow(SYSTEM), observations, intel=platform.index_cache, now=now
+    )
+    return result.alerted
 
 
 def _demo_feodo(address: str, now: datetime) -> str:
