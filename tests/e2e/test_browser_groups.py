@@ -206,13 +206,18 @@ def test_regulator_dashboard_draws_its_charts_and_counts(
         page.get_by_test_id("export-xlsx").click()
     sheet = load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))["企业险"]
     assert sheet.cell(2, 5).value == stats.enterprise.policies
-    # The industry risk view (行业风险): the demo enterprise and its ten suppliers are insured, in
-    # one section and one province; the demo enterprise has open high alerts (the demo's Feodo
-    # line and Suricata alert), and no scan of any of them identified software in KEV.
+    # The industry risk view (行业风险) on the day the chain's cover starts (a test may have bound
+    # it from a later day): the demo enterprise and its ten suppliers are insured, in one section
+    # and one province; the demo enterprise has open high alerts (the demo's Feodo line and
+    # Suricata alert), and no scan of any of them identified software in KEV.
     from liubu.statistics import industry_risk
 
     with platform.uow(SYSTEM) as uow:
-        risk = industry_risk(uow, lang="zh", intel=platform.index_cache)
+        (scheme,) = uow.groups.schemes()
+        (master,) = uow.groups.master_policies(scheme.id)
+        on = master.period_start
+        risk = industry_risk(uow, on=on, lang="zh", intel=platform.index_cache)
+    page.goto(f"{base}/statistics?on={on.isoformat()}")
     assert risk.totals is not None
     assert (risk.totals.insureds, risk.totals.alerted, risk.totals.kev_exposed) == (11, 1, 0)
     expect(page.get_by_test_id("risk-insureds")).to_have_text("11")

@@ -12,15 +12,7 @@ known-exploited software and with open high/critical alerts, cut by the same rul
 
 from __future__ import annotations
 
-from liubu.statistics.figures import (
-    ENTERPRISE_DIMENSIONS,
-    PERSONAL_DIMENSIONS,
-    MarketStatistics,
-    StatisticsQueries,
-    StatisticsUnitOfWork,
-    market_statistics,
-)
-from liubu.statistics.industry_risk import (
+from liubu.statistics.exposure import (
     RISK_DIMENSIONS,
     SERIOUS_SEVERITIES,
     IndustryRisk,
@@ -30,6 +22,14 @@ from liubu.statistics.industry_risk import (
     industry_risk,
     kev_exposed_enterprises,
     risk_view,
+)
+from liubu.statistics.figures import (
+    ENTERPRISE_DIMENSIONS,
+    PERSONAL_DIMENSIONS,
+    MarketStatistics,
+    StatisticsQueries,
+    StatisticsUnitOfWork,
+    market_statistics,
 )
 from liubu.statistics.names import key_names
 from liubu.statistics.records import MIN_INSUREDS, Figures, InsuredCover, ProductName, Row

@@ -174,7 +174,7 @@ class SqlStatistics:
     def _rows(self, stmt: Select[Any], dimension: str) -> list[Row]:
         return [Row(_key(dimension, r.key), _figures(r)) for r in self.session.execute(stmt)]
 
-    # The industry risk view (liubu.statistics.industry_risk): covers in force, their latest
+    # The industry risk view (liubu.statistics.exposure): covers in force, their latest
     # scans and their unresolved alerts, over the whole market. Nothing here leaves the
     # statistics package unaggregated.
 

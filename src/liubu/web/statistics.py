@@ -4,6 +4,7 @@ and month, tables by industry and region, and exports."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -64,14 +65,18 @@ def _bar(
 
 
 @router.get("/statistics", response_class=HTMLResponse)
-def dashboard(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
+def dashboard(
+    request: Request, principal: WebPrincipal, platform: PlatformDep, on: date | None = None
+) -> Response:
+    """The market figures, and the industry risk view on ``on`` (today on the Beijing
+    calendar)."""
     page, nav = require_page(principal, "statistics")
     zh = language_of(request) == "zh_CN"
     minimum = platform.settings.statistics_min_insureds
     with platform.uow(principal) as uow:
         stats: MarketStatistics = market_statistics(uow, minimum=minimum)
         risk = industry_risk(
-            uow, minimum=minimum, lang="zh" if zh else "en", intel=platform.index_cache
+            uow, on=on, minimum=minimum, lang="zh" if zh else "en", intel=platform.index_cache
         )
     data = stats.to_dict()
     titles = {
