@@ -4,6 +4,7 @@ and the browser tests."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -108,6 +109,9 @@ def load_demo(platform: Platform) -> list[DemoLogin]:
     _load_demo_chain(platform, owner)
     load_demo_experience(platform)
     load_demo_claims(platform)
+    # the insured's verified assets and alerts first, so the services' schedule includes the
+    # monthly rescans of those assets
+    load_demo_monitoring(platform)
     load_demo_services(platform)
     load_demo_antifraud(platform)
     return logins
@@ -661,3 +665,163 @@ def _demo_claims_file(residents: list[tuple[str, int, date]], today: date) -> st
     loss_on, notified = today - timedelta(days=5), today - timedelta(days=4)
     lines.append(f"{receipt(number, loss_on, 20)},{number},9000,{loss_on},{loss_on},{notified},,\n")
     return "".join(lines)
+
+
+# The demo enterprise's watched assets: a web portal by name and its documentation address
+# (RFC 5737); and the web server a monitoring scan may identify on them (load_demo_scan).
+DEMO_HOSTS = ("portal.example.cn", "203.0.113.24")
+DEMO_SOFTWARE = "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*"
+DEMO_CVE = "CVE-2024-38475"  # Apache HTTP Server ≤ 2.4.59 (mod_rewrite), in CISA's KEV
+
+
+def _demo_enterprise(platform: Platform) -> tuple[dict[str, accounts.Principal], Enterprise]:
+    people = _demo_principals(platform)
+    with platform.uow(people["enterprise"]) as uow:
+        return people, next(iter(uow.enterprises.list()))
+
+
+def load_demo_monitoring(platform: Platform) -> int:
+    """保中监控 for the demo enterprise, under its SME policy in force (:func:`_demo_policy`): its
+    portal and address declared through the assessment use case and verified, the demo
+    security provider assigned to it, and two small inputs recorded through the real ingest
+    path — a Feodo Tracker line naming its address (a platform feed) and a Suricata alert from
+    that address sent by the provider — each raising one open alert. Returns the alerts raised.
+
+    No scan is stored: the demo enterprise's pre-bind diagnosis starts unscanned (its journey
+    scans it), so its software is watched only once a scan identifies some;
+    :func:`load_demo_scan` stores one and records a KEV listing of what it found."""
+    from io import BytesIO
+
+    from liubu import assessment, monitoring
+
+    people, enterprise = _demo_enterprise(platform)
+    insured, analyst = people["enterprise"], people["analyst"]
+    assets = [assessment.declare_asset(platform.uow(insured), enterprise.id, h) for h in DEMO_HOSTS]
+    now = datetime.now(UTC)
+    with platform.uow(SYSTEM) as uow:
+        # A demo has no DNS zone or web server to publish the tokens on: the platform records
+        # the proof of control (the fields verify_asset sets), marked as the demo's.
+        for declared in assets:
+            asset = uow.assessment.asset(declared.id)
+            asset.verified_at, asset.verified_by = now - timedelta(days=85), "demo"
+        uow.commit()
+    assessment.assign_task(
+        platform.uow(insured),
+        enterprise.id,
+        provider_id=analyst.tenant_id,
+        fix_id="monitoring",
+        title_zh="保中监控与应急响应",
+        title_en="In-term monitoring and incident response",
+    )
+    address = DEMO_HOSTS[1]
+    feeds = monitoring.read_events(BytesIO(_demo_feodo(address, now).encode()), "feodo")
+    events = monitoring.read_events(BytesIO(_demo_eve(address, now).encode()), "suricata")
+    alerted = 0
+    for who, items in ((SYSTEM, feeds), (analyst, events)):
+        observations = [o for o in items if isinstance(o, monitoring.Observation)]
+        result = monitoring.record_observations(platform.uow(who), observations, now=now)
+        alerted += result.alerted
+    return alerted
+
+
+def load_demo_scan(platform: Platform) -> int:
+    """An in-term monitoring scan of the demo enterprise that identified Apache HTTP Server
+    2.4.49 on its portal, then CISA's KEV entry of CVE-2024-38475 (its CVE record loaded as
+    intel first, as ``liubu intel load`` does) recorded through the real ingest: one open alert
+    on that software, and the regulator's view counts the enterprise as KEV-exposed. Not part
+    of :func:`load_demo` (the demo's pre-bind diagnosis starts unscanned); run after it.
+    Returns the alerts raised."""
+    import tempfile
+    from importlib import resources
+    from pathlib import Path
+
+    from liubu import assessment, monitoring
+
+    _people, enterprise = _demo_enterprise(platform)
+    now = datetime.now(UTC)
+    scanned = now - timedelta(days=20)
+    software = {
+        "cpe": DEMO_SOFTWARE,
+        "evidence": {"observed": "Server: Apache/2.4.49 (Unix)", "source": "demo"},
+        "distribution": None,
+        "confidence": "confirmed",
+    }
+    with platform.uow(SYSTEM) as uow:
+        uow.assessment.add(
+            Scan(
+                id=new_id(),
+                tenant_id=enterprise.tenant_id,
+                enterprise_id=enterprise.id,
+                status=str(ScanState.FINISHED),
+                targets=list(DEMO_HOSTS),
+                settings={"demo": True},
+                created_at=scanned,
+                started_at=scanned,
+                finished_at=scanned,
+                result={"targets": [{"target": DEMO_HOSTS[0], "software": [software]}]},
+            )
+        )
+        uow.commit()
+    data = resources.files("liubu").joinpath("demo_data")
+    listed = (now - timedelta(days=6)).date()  # listed in the catalogue after the scan
+    kev = json.loads(data.joinpath(f"kev-{DEMO_CVE}.json").read_text("utf-8"))
+    for entry in kev["vulnerabilities"]:
+        entry["dateAdded"], entry["dueDate"] = f"{listed}", f"{listed + timedelta(days=21)}"
+    with tempfile.TemporaryDirectory(prefix="liubu-demo-") as work:
+        kev_path = Path(work) / "known_exploited_vulnerabilities.json"
+        kev_path.write_text(json.dumps(kev, ensure_ascii=False), encoding="utf-8")
+        record_path = Path(work) / f"{DEMO_CVE}.json"
+        record_path.write_bytes(data.joinpath(f"{DEMO_CVE}.json").read_bytes())
+        assessment.load_intel_files(platform.uow(SYSTEM), [kev_path, record_path])
+        observations = [
+            o
+            for o in monitoring.read_events(kev_path, "kev")
+            if isinstance(o, monitoring.Observation)
+        ]
+    result = monitoring.record_observations(
+        platform.uow(SYSTEM), observations, intel=platform.index_cache, now=now
+    )
+    return result.alerted
+
+
+def _demo_feodo(address: str, now: datetime) -> str:
+    """Feodo Tracker's CSV layout (banner, quoted columns, footer) with one line: the address."""
+    seen = now - timedelta(days=2)
+    return (
+        "################################################################\n"
+        "# abuse.ch Feodo Tracker Botnet C2 IP Blocklist (CSV)          #\n"
+        f"# Last updated: {now:%Y-%m-%d %H:%M:%S} UTC                        #\n"
+        "################################################################\n"
+        "#\n"
+        '"first_seen_utc","dst_ip","dst_port","c2_status","last_online","malware"\n'
+        f'"{seen:%Y-%m-%d %H:%M:%S}","{address}","443","online","{now:%Y-%m-%d}","Pikabot"\n'
+        "# END 1 entries\n"
+    )
+
+
+def _demo_eve(address: str, now: datetime) -> str:
+    """One Suricata EVE ``alert`` event (priority 1) of a beacon from the address."""
+    at = (now - timedelta(days=1)).isoformat(timespec="microseconds")
+    event = {
+        "timestamp": at,
+        "flow_id": 1834172663719841,
+        "event_type": "alert",
+        "src_ip": address,
+        "src_port": 49731,
+        "dest_ip": "198.51.100.77",
+        "dest_port": 443,
+        "proto": "TCP",
+        "pkt_src": "wire/pcap",
+        "alert": {
+            "action": "allowed",
+            "gid": 1,
+            "signature_id": 1000001,
+            "rev": 1,
+            "signature": "LIUBU DEMO Pikabot C2 beacon from an insured host",
+            "category": "A Network Trojan was detected",
+            "severity": 1,
+        },
+        "app_proto": "tls",
+        "direction": "to_server",
+    }
+    return json.dumps(event) + "\n"

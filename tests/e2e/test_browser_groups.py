@@ -206,6 +206,31 @@ def test_regulator_dashboard_draws_its_charts_and_counts(
         page.get_by_test_id("export-xlsx").click()
     sheet = load_workbook(io.BytesIO(xlsx_download.value.path().read_bytes()))["企业险"]
     assert sheet.cell(2, 5).value == stats.enterprise.policies
+    # The industry risk view (行业风险) on the day the chain's cover starts (a test may have bound
+    # it from a later day): the demo enterprise and its ten suppliers are insured, in one section
+    # and one province; the demo enterprise has open high alerts (the demo's Feodo line and
+    # Suricata alert), and no scan of any of them identified software in KEV.
+    from liubu.statistics import industry_risk
+
+    with platform.uow(SYSTEM) as uow:
+        (scheme,) = uow.groups.schemes()
+        (master,) = uow.groups.master_policies(scheme.id)
+        on = master.period_start
+        risk = industry_risk(uow, on=on, lang="zh", intel=platform.index_cache)
+    page.goto(f"{base}/statistics?on={on.isoformat()}")
+    assert risk.totals is not None
+    assert (risk.totals.insureds, risk.totals.alerted, risk.totals.kev_exposed) == (11, 1, 0)
+    expect(page.get_by_test_id("risk-insureds")).to_have_text("11")
+    expect(page.get_by_test_id("risk-alert-share")).to_have_text("9%")
+    for dimension in ("industry_section", "region"):
+        chart = page.get_by_test_id(f"risk-chart-{dimension}").locator("svg")
+        expect(chart).to_have_count(1)
+        expect(chart.locator("rect")).to_have_count(2 + 2 * len(risk.by[dimension]))
+        rows = page.locator(f"[data-testid=risk-table-{dimension}] tr[data-key]")
+        expect(rows).to_have_count(len(risk.by[dimension]))
+    expect(page.locator("[data-testid=risk-table-region] tr[data-key='32'] td").first).to_have_text(
+        "江苏省"
+    )
 
 
 def _member_with_login(platform: Platform, username: str) -> tuple[str, str]:

@@ -75,9 +75,12 @@ PINNED = {
         "named_entities", "state_digest", "verify_chain",
     ],
     "statistics": [
-        "ENTERPRISE_DIMENSIONS", "MIN_INSUREDS", "OTHER", "PERSONAL_DIMENSIONS", "Figures",
-        "MarketStatistics", "ProductName", "Row", "StatisticsQueries", "StatisticsUnitOfWork",
-        "key_names", "market_statistics", "suppress",
+        "ENTERPRISE_DIMENSIONS", "MIN_INSUREDS", "OTHER", "PERSONAL_DIMENSIONS",
+        "RISK_DIMENSIONS", "SERIOUS_SEVERITIES", "Figures", "IndustryRisk",
+        "IndustryRiskUnitOfWork", "InsuredCover", "MarketStatistics", "ProductName",
+        "RiskCell", "RiskQueries", "Row", "StatisticsQueries", "StatisticsUnitOfWork",
+        "industry_risk", "kev_exposed_enterprises", "key_names", "market_statistics",
+        "merge_plan", "risk_view", "suppress",
     ],
     "bounded": [
         "BoundedCode", "BoundedLoader", "JsonLimits", "YamlLimits", "YamlRefused",
@@ -145,8 +148,8 @@ PINNED = {
         "parse_action", "parse_score_effects", "pull_collection", "pull_feed",
         "read_events", "read_observation_lines", "record_observations", "reject_report",
         "remove_from_panel", "report_service", "rescannable", "rescore", "rule_precision",
-        "run_due_rescans", "schedule_services", "score_adjustment", "service_levels",
-        "sla_state", "transition", "verify_fix", "watchlist",
+        "run_due_rescans", "scanned_software", "schedule_services", "score_adjustment",
+        "service_levels", "sla_state", "transition", "verify_fix", "watchlist",
     ],
     "notify": [
         "DEFAULT_IN_APP", "DELIVERY_HEADER", "DELIVER_JOB", "EVENT_HEADER", "MAX_RULES",
@@ -157,6 +160,10 @@ PINNED = {
         "dead_letters", "default_rules", "deliver_due", "email_message", "inbox", "list_rules",
         "mark_read", "mask_email", "mask_secret", "publish", "remove_rule", "retry_delivery",
         "signature", "unread_count", "verify", "webhook_body",
+        "ReadCounts", "Rejected", "TaxiiCursor", "TaxiiPage", "WatchIndex", "WatchedAsset",
+        "bounded_lines", "host_asset", "list_alerts", "match", "normalise",
+        "observation_from_json", "observation_key", "pull_collection", "read_events",
+        "read_observation_lines", "record_observations", "scanned_software", "watchlist",
     ],
     "portfolio": [
         "CHAIN_CSV_COLUMNS", "CHUNK_TRIALS", "CSV_COLUMNS", "DEFAULT_BLOCK_YEARS",

@@ -175,7 +175,13 @@ from liubu.monitoring.sla import (
     sla_state,
 )
 from liubu.monitoring.verification import Verification, rescannable, verify_fix
-from liubu.monitoring.watched import AssetKind, WatchedAsset, host_asset, watchlist
+from liubu.monitoring.watched import (
+    AssetKind,
+    WatchedAsset,
+    host_asset,
+    scanned_software,
+    watchlist,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -295,6 +301,7 @@ __all__ = [
     "rescore",
     "rule_precision",
     "run_due_rescans",
+    "scanned_software",
     "schedule_services",
     "score_adjustment",
     "service_levels",

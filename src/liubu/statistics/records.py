@@ -64,3 +64,17 @@ class ProductName:
         if lang == "zh":
             return f"{self.name.zh} 第 {self.version} 版"
         return f"{self.name.en} version {self.version}"
+
+
+@dataclass(frozen=True, slots=True)
+class InsuredCover:
+    """A cover in force on a day — a policy, or a group member's certificate — as the industry
+    risk view reads it from the store. Internal to the computation: ``cover_id``,
+    ``enterprise_id`` and ``insured`` (the credit code, the unit of the small-cell rule) never
+    leave this package."""
+
+    cover_id: str
+    enterprise_id: str
+    insured: str
+    industry_section: str
+    region: str

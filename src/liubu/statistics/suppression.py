@@ -35,28 +35,51 @@ from liubu.statistics.records import Figures, Row
 OTHER = "other"
 
 
+def merge_plan(
+    cells: Sequence[tuple[str, int, int]],
+    *,
+    minimum: int,
+    insureds_of: Callable[[Collection[str]], int],
+) -> tuple[list[str], int] | None:
+    """The rule above on a table's cells given as ``(key, insureds, policies)``: the keys to
+    merge into :data:`OTHER` (none when no cell is small) and the merged row's distinct
+    insureds; None when the whole table is below ``minimum``. Every table the regulator sees
+    (:func:`suppress`, the industry risk view) is cut by this one function."""
+    small = [key for key, insureds, _policies in cells if insureds < minimum]
+    if not small:
+        return [], 0
+    # Complementary cells: the fewest insureds first (then fewest policies, then key) so the
+    # merge hides as little as it can, and the same data always give the same table.
+    candidates = sorted(
+        ((insureds, policies, key) for key, insureds, policies in cells if insureds >= minimum)
+    )
+    merged = list(small)
+    insureds = insureds_of(merged)
+    while insureds < minimum and candidates:
+        merged.append(candidates.pop(0)[2])
+        insureds = insureds_of(merged)
+    if insureds < minimum:
+        return None
+    return merged, insureds
+
+
 def suppress(
     rows: Sequence[Row], *, minimum: int, insureds_of: Callable[[Collection[str]], int]
 ) -> list[Row]:
     """The table with its small cells merged into one :data:`OTHER` row (rule above), in the
     original order with :data:`OTHER` last; empty when the whole table is below ``minimum``."""
-    small = [r for r in rows if r.figures.insureds < minimum]
-    if not small:
-        return list(rows)
-    # Complementary cells: the fewest insureds first (then fewest policies, then key) so the
-    # merge hides as little as it can, and the same data always give the same table.
-    candidates = sorted(
-        (r for r in rows if r.figures.insureds >= minimum),
-        key=lambda r: (r.figures.insureds, r.figures.policies, r.key),
+    plan = merge_plan(
+        [(r.key, r.figures.insureds, r.figures.policies) for r in rows],
+        minimum=minimum,
+        insureds_of=insureds_of,
     )
-    merged = list(small)
-    insureds = insureds_of([r.key for r in merged])
-    while insureds < minimum and candidates:
-        merged.append(candidates.pop(0))
-        insureds = insureds_of([r.key for r in merged])
-    if insureds < minimum:
+    if plan is None:
         return []
-    hidden = {r.key for r in merged}
+    keys, insureds = plan
+    if not keys:
+        return list(rows)
+    hidden = set(keys)
+    merged = [r for r in rows if r.key in hidden]
     reported = all(r.figures.claims is not None for r in merged)
     other = Row(
         OTHER,

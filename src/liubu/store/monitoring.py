@@ -48,7 +48,7 @@ _CHUNK = 500  # keys per IN (…) list, well below every database's parameter li
 T = TypeVar("T")
 
 
-def _chunks(items: Collection[T]) -> Iterator[list[T]]:
+def chunks(items: Collection[T]) -> Iterator[list[T]]:
     ordered = list(items)
     for start in range(0, len(ordered), _CHUNK):
         yield ordered[start : start + _CHUNK]
@@ -64,6 +64,22 @@ def _insured(row: Any, cover: Cover) -> InsuredPolicy:
         client_tenant_id=row[5],
         cover=cover,
     )
+
+
+def latest_scan_results(session: Session, enterprise_ids: Collection[str]) -> Mapping[str, Any]:
+    """The stored result of each enterprise's latest finished scan, by enterprise id (no scope:
+    callers pass only the enterprises they may read)."""
+    s = tables.scans
+    latest: dict[str, Any] = {}
+    for chunk in chunks(enterprise_ids):
+        stmt = (
+            select(s.c.enterprise_id, s.c.result)
+            .where(s.c.enterprise_id.in_(chunk), s.c.status == ScanState.FINISHED)
+            .order_by(s.c.finished_at, s.c.created_at)
+        )
+        for enterprise_id, result in session.execute(stmt):
+            latest[enterprise_id] = result  # later rows replace earlier ones
+    return latest
 
 
 class SqlMonitoringRepository:
@@ -135,7 +151,7 @@ class SqlMonitoringRepository:
     def verified_hosts(self, enterprise_ids: Collection[str]) -> Sequence[tuple[str, str]]:
         a = tables.assets
         found: list[tuple[str, str]] = []
-        for chunk in _chunks(enterprise_ids):
+        for chunk in chunks(enterprise_ids):
             stmt = select(a.c.enterprise_id, a.c.name).where(
                 a.c.enterprise_id.in_(chunk), a.c.verified_at.is_not(None)
             )
@@ -143,17 +159,7 @@ class SqlMonitoringRepository:
         return sorted(found)
 
     def latest_scan_results(self, enterprise_ids: Collection[str]) -> Mapping[str, Any]:
-        s = tables.scans
-        latest: dict[str, Any] = {}
-        for chunk in _chunks(enterprise_ids):
-            stmt = (
-                select(s.c.enterprise_id, s.c.result)
-                .where(s.c.enterprise_id.in_(chunk), s.c.status == ScanState.FINISHED)
-                .order_by(s.c.finished_at, s.c.created_at)
-            )
-            for enterprise_id, result in self.session.execute(stmt):
-                latest[enterprise_id] = result  # later rows replace earlier ones
-        return latest
+        return latest_scan_results(self.session, enterprise_ids)
 
     def serves(self, enterprise_id: str) -> bool:
         kind = self.principal.org_kind
@@ -208,7 +214,7 @@ class SqlMonitoringRepository:
         wanted = set(keys)
         policies = {key[0] for key in wanted}
         found: list[Alert] = []
-        for chunk in _chunks(policies):
+        for chunk in chunks(policies):
             stmt = select(Alert).where(
                 a.c.policy_id.in_(chunk), a.c.status.in_([str(s) for s in ACTIVE_STATUSES])
             )
@@ -222,7 +228,7 @@ class SqlMonitoringRepository:
     def seen_fingerprints(self, keys: Collection[str]) -> Collection[str]:
         f = tables.observation_fingerprints
         seen: set[str] = set()
-        for chunk in _chunks(keys):
+        for chunk in chunks(keys):
             seen.update(self.session.execute(select(f.c.key).where(f.c.key.in_(chunk))).scalars())
         return seen
 
@@ -291,7 +297,7 @@ class SqlMonitoringRepository:
     def alerts_of_enterprises(self, enterprise_ids: Collection[str]) -> Sequence[Alert]:
         a = tables.alerts
         found: list[Alert] = []
-        for chunk in _chunks(enterprise_ids):
+        for chunk in chunks(enterprise_ids):
             stmt = (
                 select(Alert).where(a.c.enterprise_id.in_(chunk)).order_by(a.c.created_at, a.c.id)
             )

@@ -25,7 +25,7 @@ from liubu.monitoring import (
     TaskKind,
 )
 from liubu.store import tables
-from liubu.store.monitoring import _chunks
+from liubu.store.monitoring import chunks
 from liubu.underwriting import PolicyState
 
 _PENDING = [str(s) for s in PENDING_TASKS]
@@ -89,7 +89,7 @@ class SqlServiceRepository:
     def tasks_of(self, policy_ids: Collection[str]) -> Sequence[ScheduledService]:
         t = tables.scheduled_services
         found: list[ScheduledService] = []
-        for chunk in _chunks(policy_ids):
+        for chunk in chunks(policy_ids):
             stmt = select(ScheduledService).where(t.c.policy_id.in_(chunk), self._scope())
             found.extend(self.session.execute(stmt).scalars())
         return found
@@ -171,7 +171,7 @@ class SqlServiceRepository:
     def assigned_providers(self, enterprise_ids: Collection[str]) -> dict[str, list[str]]:
         st = tables.service_tasks
         found: dict[str, list[str]] = {}
-        for chunk in _chunks(enterprise_ids):
+        for chunk in chunks(enterprise_ids):
             stmt = (
                 select(st.c.enterprise_id, st.c.provider_id)
                 .where(st.c.enterprise_id.in_(chunk))

@@ -4,7 +4,8 @@ by credit code), which the statistics package needs to merge small cells."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -12,8 +13,10 @@ from sqlalchemy import JSON, Integer, Select, cast, extract, func, select, type_
 from sqlalchemy.orm import Session
 
 from liubu.products import Text
-from liubu.statistics import Figures, ProductName, Row
+from liubu.statistics import Figures, InsuredCover, ProductName, Row
 from liubu.store import tables
+from liubu.store.monitoring import chunks, latest_scan_results
+from liubu.underwriting import PolicyState
 
 _P = tables.policies
 _PT = tables.personal_policy_totals
@@ -170,3 +173,68 @@ class SqlStatistics:
 
     def _rows(self, stmt: Select[Any], dimension: str) -> list[Row]:
         return [Row(_key(dimension, r.key), _figures(r)) for r in self.session.execute(stmt)]
+
+    # The industry risk view (liubu.statistics.exposure): covers in force, their latest
+    # scans and their unresolved alerts, over the whole market. Nothing here leaves the
+    # statistics package unaggregated.
+
+    def insured_covers(self, on: date) -> Sequence[InsuredCover]:
+        """Every policy and group certificate in force on ``on``, with its insured's credit
+        code, industry section and province (a policy's as bound, as the book reads them)."""
+        enterprise = type_coerce(_P.c.submission, JSON)["enterprise"]
+        _C, _G, _E = tables.certificates, tables.group_policies, tables.enterprises
+        single = (
+            select(
+                _P.c.id,
+                _P.c.enterprise_id,
+                _E.c.uscc,
+                enterprise["industry_section"].as_string(),
+                func.substr(enterprise["region_code"].as_string(), 1, 2),
+            )
+            .join(_E, _E.c.id == _P.c.enterprise_id)
+            .where(
+                _P.c.status == PolicyState.IN_FORCE, _P.c.period_start <= on, _P.c.period_end > on
+            )
+        )
+        member = (
+            select(
+                _C.c.id,
+                _C.c.enterprise_id,
+                _E.c.uscc,
+                _E.c.industry_section,
+                func.substr(_E.c.region_code, 1, 2),
+            )
+            .join(_G, _G.c.id == _C.c.master_id)
+            .join(_E, _E.c.id == _C.c.enterprise_id)
+            .where(
+                _G.c.status == PolicyState.IN_FORCE, _G.c.period_start <= on, _G.c.period_end > on
+            )
+        )
+        return [
+            InsuredCover(str(r[0]), str(r[1]), str(r[2]), str(r[3] or ""), str(r[4] or ""))
+            for stmt in (single, member)
+            for r in self.session.execute(stmt)
+        ]
+
+    def latest_scan_results(self, enterprise_ids: Collection[str]) -> Mapping[str, Any]:
+        """The result of each enterprise's latest finished scan (what the watch list reads)."""
+        return latest_scan_results(self.session, enterprise_ids)
+
+    def alerted_covers(
+        self, cover_ids: Collection[str], *, severities: Collection[str], statuses: Collection[str]
+    ) -> set[str]:
+        """Those of ``cover_ids`` with an alert of one of ``severities`` in one of ``statuses``."""
+        a = tables.alerts
+        found: set[str] = set()
+        for chunk in chunks(cover_ids):
+            stmt = (
+                select(a.c.policy_id)
+                .where(
+                    a.c.policy_id.in_(chunk),
+                    a.c.severity.in_(list(severities)),
+                    a.c.status.in_(list(statuses)),
+                )
+                .distinct()
+            )
+            found.update(str(p) for p in self.session.execute(stmt).scalars())
+        return found

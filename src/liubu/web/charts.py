@@ -1,5 +1,6 @@
 """ECharts options built in Python, so the web page and the CLI's HTML export draw the same chart,
-and the report's printable chart (SVG, for the PDF that cannot run ECharts) with the same words.
+and the report's printable chart (SVG, for the PDF that cannot run ECharts) with the same words;
+and small inline SVG charts drawn without a script (:func:`share_bars_svg`).
 
 Pages embed the option as JSON in a ``data-echarts`` attribute; ``static/js/charts.js`` draws every
 such element (no inline scripts, so the Content-Security-Policy stays strict).
@@ -10,6 +11,8 @@ from __future__ import annotations
 import base64
 import io
 import json
+from collections.abc import Sequence
+from html import escape
 from importlib import resources
 from typing import Any
 
@@ -320,3 +323,46 @@ def score_history_svg(
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+#: Colours of the share bars: KEV exposure and open serious alerts (as the exceedance chart's).
+_SHARE_COLOURS = ("#1f5fa8", "#d9480f")
+
+
+def share_bars_svg(
+    groups: Sequence[tuple[str, float, float]], *, series: tuple[str, str], title: str
+) -> str:
+    """Grouped horizontal bars of two shares (0–1) per group, as inline SVG markup: each
+    group's name on a line of its own above its two bars, so long names need no rotated axis
+    and the chart keeps its text legible when a phone scales it to its width. Presentation
+    attributes only (no inline style), so the Content-Security-Policy stays strict."""
+    width, left, bar, gap, line = 360, 8, 12, 4, 16
+    plot = width - left - 56  # room for the percentage after the longest bar
+    top = 24 + 16 * len(series) + 6  # the title, then the legend a line per series
+    height = top + len(groups) * (line + 2 * bar + gap + 12) + 4
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-label="{escape(title)}" font-size="12" fill="#1d2733">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{left}" y="14" font-size="14" font-weight="600">{escape(title)}</text>',
+    ]
+    for number, (colour, name) in enumerate(zip(_SHARE_COLOURS, series, strict=True)):
+        at = 24 + 16 * number
+        parts.append(f'<rect x="{left}" y="{at}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{left + 14}" y="{at + 9}">{escape(name)}</text>')
+    y = top
+    for name, *shares in groups:
+        parts.append(f'<text x="{left}" y="{y + 11}">{escape(name)}</text>')
+        y += line
+        for colour, share in zip(_SHARE_COLOURS, shares, strict=True):
+            length = max(0.0, min(1.0, share)) * plot
+            parts.append(
+                f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar}" fill="{colour}"/>'
+            )
+            parts.append(
+                f'<text x="{left + length + 4:.1f}" y="{y + bar - 2}">{share * 100:.0f}%</text>'
+            )
+            y += bar + gap
+        y += 12
+    parts.append("</svg>")
+    return "".join(parts)

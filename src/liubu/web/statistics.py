@@ -4,6 +4,7 @@ and month, tables by industry and region, and exports."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,7 +12,16 @@ from fastapi.responses import HTMLResponse, Response
 
 from liubu.errors import NotFoundError
 from liubu.requests import PlatformDep
-from liubu.statistics import MarketStatistics, key_names, market_statistics
+from liubu.statistics import (
+    OTHER,
+    RISK_DIMENSIONS,
+    IndustryRisk,
+    MarketStatistics,
+    industry_risk,
+    key_names,
+    market_statistics,
+)
+from liubu.web.charts import share_bars_svg
 from liubu.web.nav import require_page
 from liubu.web.rendering import language_of, render
 from liubu.web.security import WebPrincipal
@@ -55,14 +65,20 @@ def _bar(
 
 
 @router.get("/statistics", response_class=HTMLResponse)
-def dashboard(request: Request, principal: WebPrincipal, platform: PlatformDep) -> Response:
+def dashboard(
+    request: Request, principal: WebPrincipal, platform: PlatformDep, on: date | None = None
+) -> Response:
+    """The market figures, and the industry risk view on ``on`` (today on the Beijing
+    calendar)."""
     page, nav = require_page(principal, "statistics")
+    zh = language_of(request) == "zh_CN"
+    minimum = platform.settings.statistics_min_insureds
     with platform.uow(principal) as uow:
-        stats: MarketStatistics = market_statistics(
-            uow, minimum=platform.settings.statistics_min_insureds
+        stats: MarketStatistics = market_statistics(uow, minimum=minimum)
+        risk = industry_risk(
+            uow, on=on, minimum=minimum, lang="zh" if zh else "en", intel=platform.index_cache
         )
     data = stats.to_dict()
-    zh = language_of(request) == "zh_CN"
     titles = {
         "enterprise_type": ("企业险保费（按产品类型）", "Enterprise premium by product type"),
         "enterprise_month": ("企业险保单数（按月）", "Enterprise policies by month"),
@@ -104,7 +120,40 @@ def dashboard(request: Request, principal: WebPrincipal, platform: PlatformDep) 
         data=data,
         charts=charts,
         names=names,
+        risk=risk,
+        risk_charts=_risk_charts(risk, names, zh),
     )
+
+
+def _risk_charts(risk: IndustryRisk, names: dict[str, dict[str, str]], zh: bool) -> dict[str, str]:
+    """The industry risk view's bar chart per table (inline SVG), groups named as the tables
+    name them."""
+    titles = {
+        "industry_section": ("按行业门类", "By industry section"),
+        "region": ("按省份", "By province"),
+    }
+    series = (
+        ("软件存在已知被利用漏洞", "有未处理的高危/严重告警")
+        if zh
+        else ("Known-exploited software", "Open high or critical alerts")
+    )
+    other = "其他（合并）" if zh else "Other (merged)"
+    charts = {}
+    for dimension in RISK_DIMENSIONS:
+        cells = risk.by[dimension]
+        if not cells:
+            continue
+        groups = [
+            (
+                other if c.key == OTHER else names.get(dimension, {}).get(c.key, c.name),
+                c.kev_share,
+                c.alert_share,
+            )
+            for c in cells
+        ]
+        title = titles[dimension][0 if zh else 1]
+        charts[dimension] = share_bars_svg(groups, series=series, title=title)
+    return charts
 
 
 _EXPORTS = {

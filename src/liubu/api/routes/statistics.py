@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
@@ -9,7 +10,7 @@ from fastapi.responses import Response
 
 from liubu.api.deps import PlatformDep, UowDep
 from liubu.products import Lang
-from liubu.statistics import MarketStatistics, market_statistics
+from liubu.statistics import MarketStatistics, industry_risk, market_statistics
 
 router = APIRouter(prefix="/api", tags=["statistics"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,6 +26,24 @@ def statistics(uow: UowDep, platform: PlatformDep) -> dict[str, Any]:
     fewer than ``minimum_insureds`` insureds are merged into an ``other`` row; a line below it
     is withheld."""
     return _figures(uow, platform).to_dict()
+
+
+@router.get("/statistics/monitoring")
+def monitoring_statistics(
+    uow: UowDep, platform: PlatformDep, on: date | None = None, lang: Lang = "zh"
+) -> dict[str, Any]:
+    """The industry risk view on ``on`` (today on the Beijing calendar): among the enterprises
+    insured that day, how many and what share have software with a CVE in CISA's KEV catalogue
+    and an open high or critical alert, by industry section and by province, groups named in
+    ``lang``. Groups of fewer than ``minimum_insureds`` are merged into ``other``; the whole
+    view is withheld below it. No insured is named (docs/statistics.md)."""
+    return industry_risk(
+        uow,
+        on=on,
+        minimum=platform.settings.statistics_min_insureds,
+        lang=lang,
+        intel=platform.index_cache,
+    ).to_dict()
 
 
 @router.get("/statistics.csv", response_class=Response)
