@@ -86,6 +86,13 @@ SCAN = "scan"
 ANTI_FRAUD_IMPORT = "anti_fraud_import"
 ANTI_FRAUD_CLAIMS_IMPORT = "anti_fraud_claims_import"
 MONITORING_ESCALATE = "monitoring.escalate"
+# The platform's recurring work: (job kind, subject, interval). Each handler is idempotent, so a
+# run that overlaps the next or is repeated after a crash changes nothing twice.
+RECURRING = (
+    (MONITORING_ESCALATE, "alerts", timedelta(minutes=15)),
+    (SCHEDULE_JOB, "services", timedelta(hours=24)),
+    (DELIVER_JOB, "deliveries", timedelta(minutes=1)),
+)
 
 
 @dataclass
@@ -212,13 +219,33 @@ class Platform:
             DELIVER_JOB: self._deliver_job,
         }
 
-    def schedule_feed(self, feed: Feed) -> Schedule:
-        """Pull ``feed`` every its interval as a ``monitoring.feed_pull`` job of the platform's
-        organisation (docs/jobs.md, docs/monitoring.md)."""
+    def _platform_organisation(self) -> str | None:
+        """The platform operator's organisation, which owns the platform's own recurring work
+        (None before the administrator's set-up or the demo created it)."""
         with self.engine.connect() as connection:
             owner = connection.execute(
                 text("SELECT id FROM organisations WHERE kind = 'platform' ORDER BY created_at")
             ).scalar()
+        return None if owner is None else str(owner)
+
+    def schedule_recurring(self) -> list[Schedule]:
+        """Put the platform's recurring work on the job schedule (docs/jobs.md): escalating
+        alerts past their service levels, scheduling bundled services and due rescans, and
+        sending notifications due a retry. Called when a worker starts; scheduling again only
+        moves the next run to now. Nothing is scheduled before the platform's organisation
+        exists."""
+        owner = self._platform_organisation()
+        if owner is None:
+            return []
+        return [
+            schedule(self.uow(SYSTEM), kind, subject, tenant_id=owner, every=every)
+            for kind, subject, every in RECURRING
+        ]
+
+    def schedule_feed(self, feed: Feed) -> Schedule:
+        """Pull ``feed`` every its interval as a ``monitoring.feed_pull`` job of the platform's
+        organisation (docs/jobs.md, docs/monitoring.md)."""
+        owner = self._platform_organisation()
         if owner is None:
             raise ValidationError(
                 "Feeds are pulled for the platform's organisation: create it first "
@@ -229,7 +256,7 @@ class Platform:
             self.uow(SYSTEM),
             FEED_PULL,
             feed.name,
-            tenant_id=str(owner),
+            tenant_id=owner,
             every=timedelta(seconds=feed.interval_seconds),
         )
 
@@ -392,6 +419,7 @@ class Platform:
 
         def sweep_then_work(stop: threading.Event) -> None:
             self.sweep_uploads()
+            self.schedule_recurring()
             worker.run(stop)
 
         thread = threading.Thread(

@@ -31,6 +31,9 @@ def run_worker(cli: CliState, *, once: bool, poll: float | None) -> int:
     swept = platform.sweep_uploads()
     if swept:
         out.print(f"deleted {len(swept)} upload(s) that no live job will read", highlight=False)
+    if not once:  # a long-running worker also runs the platform's recurring work
+        for planned in platform.schedule_recurring():
+            out.print(f"every {planned.every}: {planned.kind}", highlight=False)
     kinds = ", ".join(sorted(worker.handlers))
     out.print(f"worker {worker.owner} takes {kinds} jobs", highlight=False)
     try:
