@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
                 swagger_js_url=f"/static/{SWAGGER_UI}/swagger-ui-bundle.js",
                 swagger_css_url=f"/static/{SWAGGER_UI}/swagger-ui.css",
                 swagger_favicon_url=f"/static/{SWAGGER_UI}/favicon-32x32.png",
-                swagger_ui_parameters={"defaultModelsExpandDepth": 0},
+                swagger_ui_parameters={"defaultModelsExpandDepth": 0, "docExpansion": "none"},
             )
 
     _install_guard(app, platform.settings)
