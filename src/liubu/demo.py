@@ -721,7 +721,32 @@ def load_demo_monitoring(platform: Platform) -> int:
         observations = [o for o in items if isinstance(o, monitoring.Observation)]
         result = monitoring.record_observations(platform.uow(who), observations, now=now)
         alerted += result.alerted
+    _work_demo_alerts(platform, analyst)
     return alerted
+
+
+def _work_demo_alerts(platform: Platform, analyst: accounts.Principal) -> None:
+    """Alerts in several states, worked through the lifecycle as the provider would: the Feodo
+    listing taken into remediation with a fix reported (the insurer's to accept), the beacon
+    acknowledged, the inbound scan left open."""
+    from liubu import monitoring
+
+    for alert in monitoring.list_alerts(platform.uow(analyst)):
+        if alert.source == "feodo":
+            steps: tuple[tuple[str, str | None], ...] = (
+                ("acknowledge", None),
+                ("remediate", None),
+                ("report_fix", "已清除主机上的僵尸程序并重装系统 / bot removed, host rebuilt"),
+            )
+        elif alert.rule == "suricata:1000001":
+            steps = (("acknowledge", None),)
+        else:
+            continue
+        version = alert.version
+        for action, note in steps:
+            version = monitoring.transition(
+                platform.uow(analyst), alert.id, action, expected_version=version, note=note
+            ).version
 
 
 def load_demo_scan(platform: Platform) -> int:
@@ -824,4 +849,24 @@ def _demo_eve(address: str, now: datetime) -> str:
         "app_proto": "tls",
         "direction": "to_server",
     }
-    return json.dumps(event) + "\n"
+    # and, hours later, a scan of the insured's web port from outside (priority 2)
+    scan = {
+        **event,
+        "timestamp": (now - timedelta(hours=6)).isoformat(timespec="microseconds"),
+        "flow_id": 1834172663719977,
+        "src_ip": "198.51.100.23",
+        "src_port": 51544,
+        "dest_ip": address,
+        "dest_port": 80,
+        "alert": {
+            "action": "allowed",
+            "gid": 1,
+            "signature_id": 2010937,
+            "rev": 3,
+            "signature": "ET SCAN Suspicious inbound to insured web server",
+            "category": "Attempted Information Leak",
+            "severity": 2,
+        },
+        "app_proto": "http",
+    }
+    return json.dumps(event) + "\n" + json.dumps(scan) + "\n"

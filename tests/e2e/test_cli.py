@@ -53,7 +53,8 @@ def test_demo_then_an_error_prints_one_line_and_exits_non_zero(tmp_path: Path) -
     assert (tmp_path / "liubu.db").exists()
     # The demo enterprise is insured in term: its policy is in force today (the watch list reads
     # only those), its verified portal and address are watched (nothing unverified), and the
-    # demo's Feodo line and Suricata alert each raised one open high alert on the address.
+    # demo's Feodo line and Suricata alerts raised three alerts on the address, which the demo's
+    # provider worked into three states.
     watched = json.loads(_run("monitor", "watchlist", "--json", data_dir=tmp_path).stdout)
     assert {(a["enterprise"], a["kind"], a["value"]) for a in watched} == {
         ("苏州示例智能制造有限公司", "domain", "portal.example.cn"),
@@ -62,13 +63,14 @@ def test_demo_then_an_error_prints_one_line_and_exits_non_zero(tmp_path: Path) -
     (number,) = {a["policy_number"] for a in watched}
     alerts = json.loads(_run("alerts", "list", "--json", data_dir=tmp_path).stdout)
     assert sorted((a["source"], a["asset"], a["severity"], a["status"]) for a in alerts) == [
-        ("feodo", "203.0.113.24", "high", "open"),
-        ("suricata", "203.0.113.24", "high", "open"),
+        ("feodo", "203.0.113.24", "high", "fix_reported"),
+        ("suricata", "203.0.113.24", "high", "acknowledged"),
+        ("suricata", "203.0.113.24", "medium", "open"),
     ]
     assert {a["policy_number"] for a in alerts} == {number}
     again = _run("demo", data_dir=tmp_path)  # idempotent
     assert again.returncode == 0, again.stderr
-    assert len(json.loads(_run("alerts", "list", "--json", data_dir=tmp_path).stdout)) == 2
+    assert len(json.loads(_run("alerts", "list", "--json", data_dir=tmp_path).stdout)) == 3
     verify = _run("audit", "verify", data_dir=tmp_path)
     assert verify.returncode == 0
     bad = _run(
