@@ -64,10 +64,13 @@ def percent(value: object, places: int = 1) -> str:
     return f"{scaled:,.{places}f}%"
 
 
-def local_time(value: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored (UTC) time as read in China (Asia/Shanghai)."""
-    if value is None:
+def local_time(value: datetime | str | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) time — or its ISO 8601 text, as JSON histories keep it — as read in China
+    (Asia/Shanghai)."""
+    if value is None or value == "":
         return DASH
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     aware = value if value.tzinfo else value.replace(tzinfo=UTC)
     return aware.astimezone(SHANGHAI).strftime(pattern)
 
