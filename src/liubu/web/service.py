@@ -4,6 +4,7 @@ and the insurer sending a report back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated
@@ -128,6 +129,19 @@ def _refused(request: Request, error: LiubuError) -> Response:
     return RedirectResponse("/steps/service", status_code=303)
 
 
+def _act(
+    request: Request, principal: Principal, action: Callable[[], object], done: str
+) -> Response:
+    """Take ``action`` for a caller who may use the service page; back to the page with ``done``
+    (a message id), or with the refusal beside the queue."""
+    require_page(principal, "service", step=True)
+    try:
+        action()
+    except LiubuError as error:
+        return _refused(request, error)
+    return _done(request, done)
+
+
 @router.post("/service/{task_id}/accept")
 def accept(
     request: Request,
@@ -136,12 +150,12 @@ def accept(
     platform: PlatformDep,
     _csrf: CsrfChecked,
 ) -> Response:
-    require_page(principal, "service", step=True)
-    try:
-        monitoring.accept_service(platform.uow(principal), task_id)
-    except LiubuError as error:
-        return _refused(request, error)
-    return _done(request, _("Task accepted."))
+    return _act(
+        request,
+        principal,
+        lambda: monitoring.accept_service(platform.uow(principal), task_id),
+        _("Task accepted."),
+    )
 
 
 @router.post("/service/{task_id}/report")
@@ -154,14 +168,14 @@ def report(
     text: Annotated[str, Form(max_length=MAX_REPORT_CHARS)],
     scan_id: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    require_page(principal, "service", step=True)
-    try:
-        monitoring.report_service(
+    return _act(
+        request,
+        principal,
+        lambda: monitoring.report_service(
             platform.uow(principal), task_id, report=text, scan_id=scan_id.strip() or None
-        )
-    except LiubuError as error:
-        return _refused(request, error)
-    return _done(request, _("Report sent."))
+        ),
+        _("Report sent."),
+    )
 
 
 @router.post("/service/{task_id}/complete")
@@ -172,12 +186,12 @@ def complete(
     platform: PlatformDep,
     _csrf: CsrfChecked,
 ) -> Response:
-    require_page(principal, "service", step=True)
-    try:
-        monitoring.complete_service(platform.uow(principal), task_id)
-    except LiubuError as error:
-        return _refused(request, error)
-    return _done(request, _("Task completed."))
+    return _act(
+        request,
+        principal,
+        lambda: monitoring.complete_service(platform.uow(principal), task_id),
+        _("Task completed."),
+    )
 
 
 @router.post("/service/{task_id}/reject")
@@ -189,9 +203,9 @@ def reject(
     _csrf: CsrfChecked,
     reason: Annotated[str, Form(max_length=40)],
 ) -> Response:
-    require_page(principal, "service", step=True)
-    try:
-        monitoring.reject_report(platform.uow(principal), task_id, reason=reason)
-    except LiubuError as error:
-        return _refused(request, error)
-    return _done(request, _("Report sent back to the provider."))
+    return _act(
+        request,
+        principal,
+        lambda: monitoring.reject_report(platform.uow(principal), task_id, reason=reason),
+        _("Report sent back to the provider."),
+    )
