@@ -57,6 +57,7 @@ from liubu.monitoring import (
     FEED_PULL,
     SCHEDULE_JOB,
     Feed,
+    alert_new_findings,
     complete_rescans,
     escalate_overdue,
     pull_feed,
@@ -473,8 +474,10 @@ class Platform:
             self.run_scan(scan_id, on_progress=progress)
         with self.uow(SYSTEM) as uow:
             status = uow.assessment.scan(scan_id).status
-        # A monthly rescan's tasks (保中服务) are completed with the scan as their evidence.
-        complete_rescans(self.uow(SYSTEM), scan_id)
+        # A monthly rescan's tasks (保中服务) are completed with the scan as their evidence, and
+        # what it found that the scan before it did not raises alerts (保中监控).
+        if complete_rescans(self.uow(SYSTEM), scan_id):
+            alert_new_findings(self.uow(SYSTEM), scan_id)
         return json.dumps({"scan_id": scan_id, "status": str(status)})
 
     def _escalate_job(self, job: Job, progress: Progress) -> str:

@@ -267,3 +267,22 @@ def test_a_due_rescan_is_run_by_the_job_worker_and_completed_with_its_scan(
         scan = uow.assessment.scan(scan_id)
     assert scan.status == "finished"
     assert scan.targets == ["127.0.0.1"]
+
+    # The enterprise's first finished scan: every finding it made is new, and each raised one
+    # alert on the insured address (rule rescan:<code>), as stored findings say — once, however
+    # often the scan's findings are recorded again.
+    with platform.uow(SYSTEM) as uow:
+        codes = {f.code for f in uow.assessment.findings(enterprise.id) if f.scan_id == scan_id}
+    assert codes, "the loopback server gives the scanner something to find"
+    raised = [
+        a
+        for a in monitoring.list_alerts(platform.uow(underwriter), enterprise_id=enterprise.id)
+        if a.source == monitoring.RESCAN_SOURCE
+    ]
+    assert {a.rule for a in raised} == {f"rescan:{code}" for code in codes}
+    assert {(a.asset_value, a.indicator, a.status) for a in raised} == {
+        ("127.0.0.1", "127.0.0.1", "open")
+    }
+    again = monitoring.alert_new_findings(platform.uow(SYSTEM), scan_id)
+    assert again is not None
+    assert (again.alerted, again.duplicates) == (0, again.read)

@@ -27,7 +27,8 @@ package: no database, web or CLI framework (the import contracts say so).
   :class:`ScheduledService` tasks with SLAs (``data/services.yaml``) and monthly rescans; the
   provider's queue (:func:`accept_service`, :func:`report_service`, :func:`complete_service`),
   the insurer's :func:`reject_report`, :func:`list_services` and :func:`list_breaches`;
-  :func:`run_due_rescans` and :func:`complete_rescans` run rescans through the job runner;
+  :func:`run_due_rescans` and :func:`complete_rescans` run rescans through the job runner, and
+  :func:`alert_new_findings` raises alerts on what a rescan found that the scan before it did not;
   :func:`add_to_panel` and :func:`remove_from_panel` keep an insurer's :class:`PanelEntry` list.
 """
 
@@ -111,6 +112,7 @@ from liubu.monitoring.records import (
     MonitoringRepository,
     MonitoringUnitOfWork,
 )
+from liubu.monitoring.rescans import RESCAN_SOURCE, alert_new_findings, new_finding_observations
 from liubu.monitoring.schedule import PENDING as PENDING_TASKS
 from liubu.monitoring.schedule import (
     Breach,
@@ -200,6 +202,7 @@ __all__ = [
     "MAX_REJECTED_SHOWN",
     "MAX_REPORT_CHARS",
     "PENDING_TASKS",
+    "RESCAN_SOURCE",
     "SCHEDULE_JOB",
     "TRANSITIONS",
     "Adjustment",
@@ -260,6 +263,7 @@ __all__ = [
     "add_feed",
     "add_months",
     "add_to_panel",
+    "alert_new_findings",
     "allowed_actions",
     "bounded_lines",
     "check_serves",
@@ -281,6 +285,7 @@ __all__ = [
     "load_score_effects",
     "load_service_terms",
     "match",
+    "new_finding_observations",
     "next_due",
     "next_state",
     "next_status",
