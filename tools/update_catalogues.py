@@ -93,7 +93,16 @@ CLAIM_CODES = [
     "applies",
 ]
 # Notification codes shown through _() (liubu.notify: event kinds, channels, delivery statuses).
-NOTIFY_CODES = ["monitoring.alert_opened", "in_app", "email", "webhook", "pending", "sent", "dead"]
+NOTIFY_CODES = [
+    "monitoring.alert_opened",
+    "monitoring.alert_escalated",
+    "in_app",
+    "email",
+    "webhook",
+    "pending",
+    "sent",
+    "dead",
+]
 ROLES = [
     "admin",
     "underwriter",

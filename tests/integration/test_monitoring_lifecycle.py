@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 
-from liubu import assessment, monitoring
+from liubu import assessment, monitoring, notify
 from liubu.accounts import AuditFilter
 from liubu.accounts import service as accounts
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
@@ -253,6 +253,15 @@ def test_a_blocklisted_address_is_escalated_per_level_and_its_false_positive_cou
     fix_hours = monitoring.service_levels()[monitoring.AlertSeverity.HIGH].fix
     assert escalate(fix_hours.total_seconds() / 3600 + 1).escalated == 2
     assert _alert(platform, world.underwriter, world.insured_ip).escalation_level == 2
+    # each escalation, once per level, is told to the insurer and to the insured (in-app)
+    for who in (world.underwriter, world.buyer):
+        told = sorted(
+            item.notification.subject_id
+            for item in notify.inbox(platform.uow(who))
+            if item.notification.event_kind == "monitoring.alert_escalated"
+            and item.notification.subject_id.startswith(escalated.id)
+        )
+        assert told == [f"{escalated.id}:1", f"{escalated.id}:2"]
     other = make_tenant(platform, OrgKind.INSURER, "Other insurer", Role.ADMIN)
     assert monitoring.escalate_overdue(platform.uow(other.principal), IN_TERM).overdue == 0
 

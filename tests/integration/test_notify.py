@@ -264,12 +264,10 @@ def test_a_webhook_on_a_private_or_loopback_address_is_refused(platform: Platfor
             cipher=platform.cipher,
             allowed=platform.outbound_allowed(),
         )
-    (default,) = notify.list_rules(platform.uow(admin))  # only the in-app default
-    assert (default.id, default.channel, default.target) == (
-        "default:monitoring.alert_opened",
-        Channel.IN_APP,
-        "all",
-    )
+    # only the in-app defaults, one per event kind told by default
+    assert sorted((r.id, r.channel, r.target) for r in notify.list_rules(platform.uow(admin))) == [
+        (f"default:{kind}", Channel.IN_APP, "all") for kind in sorted(notify.DEFAULT_IN_APP)
+    ]
 
 
 def test_two_deliverers_at_once_send_each_delivery_exactly_once(

@@ -38,11 +38,13 @@ from typing import Any
 from liubu.accounts import OrgKind, Principal, Role, new_id, require
 from liubu.assessment import ScoreChangeReason
 from liubu.errors import ConcurrencyError, ConflictError, PermissionDeniedError, ValidationError
+from liubu.monitoring.announce import alert_escalated_event
 from liubu.monitoring.reasons import MonitoringCode
 from liubu.monitoring.records import ACTIVE_STATUSES, Alert, AlertStatus, MonitoringUnitOfWork
 from liubu.monitoring.scoring import rescore_for
 from liubu.monitoring.sla import breach
 from liubu.monitoring.watched import WATCHERS, WATCHING_KINDS
+from liubu.notify import publish
 
 #: The longest note (evidence, a reason's words) a transition keeps.
 MAX_NOTE = 2000
@@ -317,6 +319,7 @@ def escalate_overdue(uow: MonitoringUnitOfWork, now: datetime | None = None) -> 
                 alert.history = [*alert.history, entry][-MAX_HISTORY:]
                 alert.updated_at = moment
                 escalated.append(alert.id)
+                publish(uow, alert_escalated_event(alert, at=moment))
         result = EscalationResult(overdue=len(overdue), escalated=len(escalated))
         if escalated:
             uow.audit.record(

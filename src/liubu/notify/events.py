@@ -21,10 +21,11 @@ class EventKind(StrEnum):
     catalogue); rules name these values."""
 
     ALERT_OPENED = "monitoring.alert_opened"  # a high or critical alert on an insured asset
+    ALERT_ESCALATED = "monitoring.alert_escalated"  # an alert missed its service level
 
 
 #: What a tenant that has configured nothing receives: in-app notices to all its users.
-DEFAULT_IN_APP = frozenset({EventKind.ALERT_OPENED})
+DEFAULT_IN_APP = frozenset({EventKind.ALERT_OPENED, EventKind.ALERT_ESCALATED})
 
 
 @dataclass(frozen=True, slots=True)

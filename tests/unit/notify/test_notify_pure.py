@@ -12,6 +12,7 @@ import pytest
 
 from liubu.errors import PermissionDeniedError, ValidationError
 from liubu.notify import (
+    DEFAULT_IN_APP,
     Bilingual,
     Channel,
     Event,
@@ -132,8 +133,13 @@ def _rule(channel: Channel, target: str) -> Rule:
 
 
 def test_the_in_app_default_holds_until_the_tenant_has_an_in_app_rule() -> None:
-    assert [r.target for r in rules_in_effect([], "t1", at=AT)] == ["all"]
+    # one in-app rule to everyone per event kind told by default
+    defaults = rules_in_effect([], "t1", at=AT)
+    assert sorted(r.event_kind for r in defaults) == sorted(DEFAULT_IN_APP)
+    assert {(r.channel, r.target) for r in defaults} == {(Channel.IN_APP, "all")}
     mail = _rule(Channel.EMAIL, "s***@x.cn")
-    assert [r.target for r in rules_in_effect([mail], "t1", at=AT)] == ["s***@x.cn", "all"]
+    assert [r.target for r in rules_in_effect([mail], "t1", at=AT)] == ["s***@x.cn"] + [
+        "all"
+    ] * len(DEFAULT_IN_APP)
     admins = _rule(Channel.IN_APP, "role:admin")
     assert rules_in_effect([mail, admins], "t1", at=AT) == [mail, admins]
