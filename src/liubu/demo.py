@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from liubu import accounts, products
 from liubu.accounts import SYSTEM, Enterprise, EnterpriseFacts, OrgKind, Role, acting_in, new_id
-from liubu.assessment import Evidence, Scan, ScanState, finding_record, make_finding
+from liubu.assessment import DEMO_PROOF, Evidence, Scan, ScanState, finding_record, make_finding
 from liubu.bootstrap import Platform
 from liubu.core import uscc_with_check
 from liubu.products import catalogue_sources
@@ -703,7 +703,7 @@ def load_demo_monitoring(platform: Platform) -> int:
         # the proof of control (the fields verify_asset sets), marked as the demo's.
         for declared in assets:
             asset = uow.assessment.asset(declared.id)
-            asset.verified_at, asset.verified_by = now - timedelta(days=85), "demo"
+            asset.verified_at, asset.verified_by = now - timedelta(days=85), DEMO_PROOF
         uow.commit()
     assessment.assign_task(
         platform.uow(insured),

@@ -12,6 +12,7 @@ from decimal import Decimal
 from liubu import monitoring
 from liubu.accounts import SYSTEM, OrgKind, acting_in
 from liubu.bootstrap import Platform
+from liubu.core import shanghai_today
 from liubu.demo import DEMO_CVE, DEMO_HOSTS, DEMO_SOFTWARE, load_demo, load_demo_scan
 from liubu.statistics import industry_risk
 from liubu.underwriting import PolicyState, groups
@@ -33,6 +34,17 @@ def test_the_demo_enterprise_is_watched_alerted_and_counted(sqlite_platform: Pla
         enterprise = uow.enterprises.get(policy.enterprise_id)
         assets = uow.assessment.assets(enterprise.id)
     assert {a.name for a in assets if a.verified_at} == set(DEMO_HOSTS)
+    # …but no server stands behind them: the scanner never probes them, so the monthly rescans
+    # already due in the demo queue no scan (a test touches loopback addresses only)
+    assert not any(a.scannable for a in assets)
+    with platform.uow(SYSTEM) as uow:
+        due = [
+            t
+            for t in uow.services.tasks(enterprise_id=enterprise.id)
+            if t.kind == "rescan" and t.due_on <= shanghai_today()
+        ]
+    assert due, "the demo's policy started months ago: rescans have fallen due"
+    assert monitoring.run_due_rescans(platform.uow(SYSTEM)) == []
     alerts = monitoring.list_alerts(platform.uow(SYSTEM), enterprise_id=enterprise.id)
     # worked through the lifecycle by the demo's provider: several states for every role to see
     assert sorted((a.source, a.indicator, a.severity, a.status) for a in alerts) == [

@@ -46,6 +46,7 @@ from liubu.assessment.questionnaire import (
 )
 from liubu.assessment.reasons import AssessmentCode
 from liubu.assessment.records import (
+    DEMO_PROOF,
     AnswerSetRecord,
     AssessmentUnitOfWork,
     Asset,
@@ -90,6 +91,7 @@ from liubu.assessment.treatment import (
 from liubu.assessment.vulnerabilities import IndexCache, load_intel_files
 
 __all__ = [
+    "DEMO_PROOF",
     "MAX_ATTACHMENT_BYTES",
     "MAX_CA_BUNDLE_BYTES",
     "MAX_HISTORY",

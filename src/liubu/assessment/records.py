@@ -51,9 +51,15 @@ class TaskState(StrEnum):
     DONE = "done"
 
 
+#: The proof method of the demo's assets (``liubu demo``): their control is recorded, not proven,
+#: and no server stands behind them, so they are watched but never scanned.
+DEMO_PROOF = "demo"
+
+
 @dataclass(eq=False)
 class Asset:
-    """A host or domain the enterprise declared; scanned only once ``verified_at`` is set."""
+    """A host or domain the enterprise declared; scanned only once ``verified_at`` is set (and
+    never when its proof is the demo's, :data:`DEMO_PROOF`)."""
 
     id: str
     tenant_id: str
@@ -66,6 +72,11 @@ class Asset:
     version: int = 1
     # PEM CA certificates (a private CA) the scanner trusts for this asset's TLS chains only.
     trusted_ca: str | None = None
+
+    @property
+    def scannable(self) -> bool:
+        """Verified by a real proof: the scanner may probe it."""
+        return self.verified_at is not None and self.verified_by != DEMO_PROOF
 
 
 @dataclass(eq=False)

@@ -238,7 +238,7 @@ def _request_scan(
     targets = [
         a.name
         for a in uow.assessment.assets(enterprise.id)
-        if a.verified_at and (wanted is None or a.name in wanted)
+        if a.scannable and (wanted is None or a.name in wanted)
     ]
     if not targets:
         raise ValidationError(

@@ -135,8 +135,11 @@ class MonitoringRepository(Protocol):
         platform; by number."""
         ...
 
-    def verified_hosts(self, enterprise_ids: Collection[str]) -> Sequence[tuple[str, str]]:
-        """``(enterprise_id, name)`` of every verified asset of these enterprises."""
+    def verified_hosts(
+        self, enterprise_ids: Collection[str], *, scannable: bool = False
+    ) -> Sequence[tuple[str, str]]:
+        """``(enterprise_id, name)`` of every verified asset of these enterprises (with
+        ``scannable``, only those the scanner may probe: not the demo's)."""
         ...
 
     def latest_scan_results(self, enterprise_ids: Collection[str]) -> Mapping[str, Any]:

@@ -398,7 +398,7 @@ def run_due_rescans(
         for task in uow.services.due_rescans(day):
             due.setdefault(task.enterprise_id, []).append(task)
         hosts: dict[str, list[str]] = {}
-        for enterprise_id, name in uow.monitoring.verified_hosts(due):
+        for enterprise_id, name in uow.monitoring.verified_hosts(due, scannable=True):
             hosts.setdefault(enterprise_id, []).append(name)
         queued: list[str] = []
         for enterprise_id, tasks in sorted(due.items()):

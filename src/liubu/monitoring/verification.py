@@ -120,7 +120,9 @@ def verify_fix(
 def _hosts(uow: MonitoringUnitOfWork, alert: Alert) -> list[str]:
     """The enterprise's verified hosts on which its latest scan identified the alert's
     software (all its scanned verified hosts if none names it any more)."""
-    verified = {name for _e, name in uow.monitoring.verified_hosts([alert.enterprise_id])}
+    verified = {
+        name for _e, name in uow.monitoring.verified_hosts([alert.enterprise_id], scannable=True)
+    }
     result = uow.monitoring.latest_scan_results([alert.enterprise_id]).get(alert.enterprise_id)
     targets: list[Mapping[str, Any]] = list((result or {}).get("targets", ()))
     scanned = [str(t.get("target", "")) for t in targets if t.get("target") in verified]

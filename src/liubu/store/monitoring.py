@@ -30,7 +30,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from liubu.accounts import OrgKind, Principal
-from liubu.assessment import ScanState
+from liubu.assessment import DEMO_PROOF, ScanState
 from liubu.errors import ConflictError, NotFoundError, PermissionDeniedError, Reason
 from liubu.monitoring import (
     ACTIVE_STATUSES,
@@ -148,13 +148,17 @@ class SqlMonitoringRepository:
         ]
         return sorted(found, key=lambda insured: insured.policy_number)
 
-    def verified_hosts(self, enterprise_ids: Collection[str]) -> Sequence[tuple[str, str]]:
+    def verified_hosts(
+        self, enterprise_ids: Collection[str], *, scannable: bool = False
+    ) -> Sequence[tuple[str, str]]:
         a = tables.assets
         found: list[tuple[str, str]] = []
         for chunk in chunks(enterprise_ids):
             stmt = select(a.c.enterprise_id, a.c.name).where(
                 a.c.enterprise_id.in_(chunk), a.c.verified_at.is_not(None)
             )
+            if scannable:
+                stmt = stmt.where(or_(a.c.verified_by.is_(None), a.c.verified_by != DEMO_PROOF))
             found.extend((row[0], row[1]) for row in self.session.execute(stmt))
         return sorted(found)
 
