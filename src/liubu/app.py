@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         platform.warm_up()
         # The embedded default: jobs (scans, imports) run in a worker thread of this process.
         if platform.settings.inprocess_worker:
+            platform.schedule_recurring()  # escalation, service scheduling, notification retries
             platform.start_worker()
         yield
         platform.dispose()

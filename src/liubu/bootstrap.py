@@ -232,9 +232,9 @@ class Platform:
     def schedule_recurring(self) -> list[Schedule]:
         """Put the platform's recurring work on the job schedule (docs/jobs.md): escalating
         alerts past their service levels, scheduling bundled services and due rescans, and
-        sending notifications due a retry. Called when a worker starts; scheduling again only
-        moves the next run to now. Nothing is scheduled before the platform's organisation
-        exists."""
+        sending notifications due a retry. Called by the server's start-up (``liubu serve``,
+        ``make demo``) and by ``liubu worker``; scheduling again only moves the next run to
+        now. Nothing is scheduled before the platform's organisation exists."""
         owner = self._platform_organisation()
         if owner is None:
             return []
@@ -420,7 +420,6 @@ class Platform:
 
         def sweep_then_work(stop: threading.Event) -> None:
             self.sweep_uploads()
-            self.schedule_recurring()
             worker.run(stop)
 
         thread = threading.Thread(
