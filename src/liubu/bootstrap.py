@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from liubu import products
 from liubu.accounts import SYSTEM, Principal
 from liubu.assessment import (
+    SCAN_JOB,
     IndexCache,
     ScanPolicy,
     ScanState,
@@ -83,7 +84,6 @@ from liubu.store.personal import SqlIssueStore
 from liubu.store.uow import SqlUnitOfWork
 from liubu.underwriting import loads_for, referral_rules
 
-SCAN = "scan"
 ANTI_FRAUD_IMPORT = "anti_fraud_import"
 ANTI_FRAUD_CLAIMS_IMPORT = "anti_fraud_claims_import"
 MONITORING_ESCALATE = "monitoring.escalate"
@@ -174,7 +174,7 @@ class Platform:
     def run_scan_later(self, scan_id: str, *, tenant_id: str) -> Job:
         """Queue a requested scan as a durable job (run by a worker, resumed after a crash)."""
         return enqueue(
-            self.uow(SYSTEM), SCAN, scan_id, tenant_id=tenant_id, payload={"scan_id": scan_id}
+            self.uow(SYSTEM), SCAN_JOB, scan_id, tenant_id=tenant_id, payload={"scan_id": scan_id}
         )
 
     def queue_import(
@@ -211,7 +211,7 @@ class Platform:
 
     def job_handlers(self) -> dict[str, Handler]:
         return {
-            SCAN: self._scan_job,
+            SCAN_JOB: self._scan_job,
             ANTI_FRAUD_IMPORT: self._import_job,
             ANTI_FRAUD_CLAIMS_IMPORT: self._claims_import_job,
             MONITORING_ESCALATE: self._escalate_job,

@@ -34,6 +34,10 @@ def test_panel_schedule_queue_and_send_back(api: Api, platform: Platform) -> Non
         "rank": 1,
     }
     assert c.post("/api/services/panel", json={}, headers=worker).status_code == 422
+    listed = c.get("/api/services/panel", headers=insurer)
+    assert listed.status_code == 200, listed.text
+    assert listed.json() == [added.json()]
+    assert c.get("/api/services/panel", headers=worker).status_code == 403
     scheduled = c.post("/api/services/schedule", params={"on": "2026-02-10"}, headers=insurer)
     assert scheduled.status_code == 200, scheduled.text
     assert scheduled.json()["created"] == 35

@@ -58,7 +58,7 @@ from liubu.assessment.records import (
 )
 from liubu.assessment.scan import MAX_CA_BUNDLE_BYTES, is_public
 from liubu.assessment.scan.findings import Evidence, make_finding
-from liubu.assessment.scanning import Rescan, finding_record, rescan, run_scan
+from liubu.assessment.scanning import SCAN_JOB, Rescan, finding_record, rescan, run_scan
 from liubu.assessment.score_model import load_score_model
 from liubu.assessment.scoring import SecurityScore, score
 from liubu.assessment.service import (
@@ -96,6 +96,7 @@ __all__ = [
     "MAX_CA_BUNDLE_BYTES",
     "MAX_HISTORY",
     "MAX_WAIVER_REASON",
+    "SCAN_JOB",
     "AnswerSet",
     "AnswerSetRecord",
     "AnswerValue",

@@ -31,6 +31,10 @@ from liubu.assessment.scan import (
 from liubu.assessment.service import ScanPolicy
 from liubu.assessment.vulnerabilities import IndexCache, vulnerability_findings
 
+#: The job kind of a scan run by a worker (``liubu.jobs``): the bootstrap's handler and the
+#: monitoring rescans that queue scans share it.
+SCAN_JOB = "scan"
+
 
 def _now() -> datetime:
     return datetime.now(UTC)

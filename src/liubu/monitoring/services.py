@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from liubu.accounts import OrgKind, Principal, Role, new_id, require
-from liubu.assessment import Scan, ScanState
+from liubu.assessment import SCAN_JOB, Scan, ScanState
 from liubu.core import shanghai_today
 from liubu.errors import NotFoundError, ValidationError
 from liubu.jobs import Job, JobState
@@ -56,7 +56,6 @@ from liubu.products import find_product, parse_product
 #: The job kind that runs :func:`schedule_services` (and :func:`run_due_rescans`).
 SCHEDULE_JOB = "monitoring.schedule_services"
 #: The scan job's kind (``liubu.bootstrap`` registers its handler under this name).
-SCAN_JOB = "scan"
 #: The longest report a provider may give, in characters.
 MAX_REPORT_CHARS = 4000
 MAX_ID = 64
@@ -254,17 +253,26 @@ def _task_id(task_id: str) -> str:
     return task_id
 
 
+def _work(
+    uow: ServiceUnitOfWork, task_id: str, action: TaskAction, stamp: str, now: datetime | None
+) -> ScheduledService:
+    """The assigned provider moves its task by ``action``, stamping ``stamp`` (and updated_at)."""
+    with uow:
+        task = uow.services.task(_task_id(task_id))
+        _may_work(uow.principal, task)
+        task.status = next_state(task.status, action)
+        moment = _now(now)
+        setattr(task, stamp, moment)
+        task.updated_at = moment
+        uow.commit()
+        return task
+
+
 def accept_service(
     uow: ServiceUnitOfWork, task_id: str, *, now: datetime | None = None
 ) -> ScheduledService:
     """The assigned provider takes the task on."""
-    with uow:
-        task = uow.services.task(_task_id(task_id))
-        _may_work(uow.principal, task)
-        task.status = next_state(task.status, TaskAction.ACCEPT)
-        task.accepted_at = task.updated_at = _now(now)
-        uow.commit()
-        return task
+    return _work(uow, task_id, TaskAction.ACCEPT, "accepted_at", now)
 
 
 def report_service(
@@ -307,13 +315,7 @@ def complete_service(
     uow: ServiceUnitOfWork, task_id: str, *, now: datetime | None = None
 ) -> ScheduledService:
     """The assigned provider marks a reported task done (the insurer may still send it back)."""
-    with uow:
-        task = uow.services.task(_task_id(task_id))
-        _may_work(uow.principal, task)
-        task.status = next_state(task.status, TaskAction.COMPLETE)
-        task.completed_at = task.updated_at = _now(now)
-        uow.commit()
-        return task
+    return _work(uow, task_id, TaskAction.COMPLETE, "completed_at", now)
 
 
 def reject_report(

@@ -85,10 +85,23 @@ def reject(service_task_id: str, body: RejectIn, uow: UowDep) -> dict[str, Any]:
     return _one(uow, service_task_id)
 
 
+@router.get("/panel")
+def panel(
+    uow: UowDep,
+    insurer_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+) -> list[dict[str, Any]]:
+    """The insurer's provider panel, by service in the panel's order."""
+    return [_panel_entry(e) for e in monitoring.list_panel(uow, insurer_id=insurer_id)]
+
+
+def _panel_entry(entry: monitoring.PanelEntry) -> dict[str, Any]:
+    return {"service": entry.service_code, "provider_id": entry.provider_id, "rank": entry.rank}
+
+
 @router.post("/panel", status_code=201)
 def add_to_panel(body: PanelIn, uow: UowDep) -> dict[str, Any]:
     entry = monitoring.add_to_panel(uow, body.provider_id, body.service, insurer_id=body.insurer_id)
-    return {"service": entry.service_code, "provider_id": entry.provider_id, "rank": entry.rank}
+    return _panel_entry(entry)
 
 
 @router.post("/panel/remove", status_code=204)
