@@ -6,6 +6,7 @@ import re
 
 from liubu.accounts.model import OrgKind, Role
 from liubu.bootstrap import Platform
+from liubu.web.i18n import translations
 from tests.e2e.conftest import Api
 from tests.integration.helpers import PASSWORD, make_tenant
 
@@ -111,3 +112,44 @@ def test_the_risk_page_is_refused_to_roles_outside_risk(api: Api, platform: Plat
     csrf = _signed_in(api, platform, OrgKind.INSURER, Role.CLAIMS_ADJUSTER)
     assert api.client.get("/risk").status_code == 403
     assert api.client.post("/risk/run", data={"csrf_token": csrf}).status_code == 403
+
+
+def test_a_message_made_before_the_redirect_is_in_the_readers_language(
+    api: Api, platform: Platform
+) -> None:
+    """The handler makes its message before any render: the pages' router sets the language
+    first (a handler of its own no longer has to)."""
+    csrf = _signed_in(api, platform, OrgKind.INSURER, Role.UNDERWRITER)
+    api.client.get("/lang/en?next=/")
+    new = "a-longer-pass-phrase-2026"
+    changed = api.client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf,
+            "current_password": PASSWORD,
+            "new_password": new,
+            "confirm_password": new,
+        },
+    )
+    assert changed.status_code == 200, changed.text
+    assert "Your password was changed. Other sessions were signed out." in changed.text
+    api.client.get("/lang/zh_CN?next=/")
+    again = api.client.post(
+        "/account/password",
+        data={
+            "csrf_token": _csrf(api.client.get("/account/password").text),
+            "current_password": new,
+            "new_password": PASSWORD,
+            "confirm_password": PASSWORD,
+        },
+    )
+    assert again.status_code == 200, again.text
+    assert "Your password was changed" not in again.text
+    zh = i18n_zh("Your password was changed. Other sessions were signed out.")
+    assert zh in again.text
+
+
+def i18n_zh(message: str) -> str:
+    translated = translations("zh_CN").gettext(message)
+    assert translated != message
+    return translated

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
@@ -20,6 +20,7 @@ from liubu.web import (
     diagnosis,
     experience,
     groups,
+    i18n,
     monitoring,
     notifications,
     onboarding,
@@ -34,8 +35,16 @@ from liubu.web import (
     underwriting,
 )
 from liubu.web.errors import html_error, server_error_page, wants_html
+from liubu.web.rendering import language_of
 
 __all__ = ["install_pages", "server_error_page", "wants_html"]
+
+
+async def speak(request: Request) -> None:
+    """Set the request's language before its handler runs, so a message made before
+    ``render()`` (a flash before a redirect) is in the reader's language. Async: a sync
+    dependency would set it in a thread's copy of the context, not the handler's."""
+    i18n.current_language.set(language_of(request))
 
 
 def install_pages(app: FastAPI) -> None:
@@ -65,9 +74,9 @@ def install_pages(app: FastAPI) -> None:
         service,
         notifications,
     ):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(speak)])
     # Last: the area pages match /{slug} for the slugs in navigation.yaml.
-    app.include_router(routes.router)
+    app.include_router(routes.router, dependencies=[Depends(speak)])
     _install_html_errors(app)
 
 

@@ -14,7 +14,7 @@ from liubu.errors import RateLimitedError, ValidationError
 from liubu.requests import PlatformDep, client_address, session_limits, sign_in_limits
 from liubu.web import i18n
 from liubu.web.nav import navigation_for
-from liubu.web.rendering import flash, language_of, render
+from liubu.web.rendering import flash, render
 from liubu.web.security import CsrfChecked, WebPrincipal, set_session_cookie
 
 router = APIRouter(include_in_schema=False)
@@ -53,7 +53,6 @@ def change_password(
     new_password: Annotated[str, Form()] = "",
     confirm_password: Annotated[str, Form()] = "",
 ) -> Response:
-    i18n.current_language.set(language_of(request))  # messages are made before render()
     error: str | None = None
     field = "new_password"
     status = 422
