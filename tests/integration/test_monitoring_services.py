@@ -96,6 +96,11 @@ def test_schedule_queue_sla_scope_audit_and_cancellation(platform: Platform, wor
     assert len(queue) == 4 + 12 + 1
     assert {v.task.provider_id for v in queue} == {provider.organisation_id}
     assert monitoring.list_services(platform.uow(other.principal), on=ON) == []
+    # Assigned in-term services, with no treatment task, are enough to serve the enterprise:
+    # its provider watches it (and so sees its alerts and score history); another does not.
+    watched = monitoring.watchlist(platform.uow(provider.principal), on=ON)
+    assert {w.enterprise_id for w in watched} == {world.enterprise_id}
+    assert monitoring.watchlist(platform.uow(other.principal), on=ON) == ()
     rival = insurer_staff(platform, Role.UNDERWRITER, code="yangben-pc")
     assert monitoring.list_services(platform.uow(rival), on=ON) == []
 

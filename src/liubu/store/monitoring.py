@@ -42,6 +42,7 @@ from liubu.monitoring import (
     InsuredPolicy,
 )
 from liubu.store import tables
+from liubu.store.serving import served_by
 from liubu.underwriting import PolicyState
 
 _CHUNK = 500  # keys per IN (…) list, well below every database's parameter limit
@@ -90,8 +91,7 @@ class SqlMonitoringRepository:
         self.principal = principal
 
     def _assigned(self) -> Any:
-        tasks = tables.service_tasks
-        return select(tasks.c.enterprise_id).where(tasks.c.provider_id == self.principal.tenant_id)
+        return served_by(self.principal.tenant_id)
 
     def _scope(self, owner: Any, client: Any, enterprise: Any) -> ColumnElement[bool]:
         me, kind = self.principal.tenant_id, self.principal.org_kind
@@ -171,10 +171,8 @@ class SqlMonitoringRepository:
             e = tables.enterprises
             stmt = select(e.c.id).where(e.c.id == enterprise_id)
         elif kind is OrgKind.SECURITY_PROVIDER:
-            t = tables.service_tasks
-            stmt = select(t.c.id).where(
-                t.c.enterprise_id == enterprise_id, t.c.provider_id == self.principal.tenant_id
-            )
+            served = served_by(self.principal.tenant_id).subquery()
+            stmt = select(served.c.enterprise_id).where(served.c.enterprise_id == enterprise_id)
         else:
             return False
         return self.session.execute(stmt.limit(1)).first() is not None

@@ -22,6 +22,7 @@ from liubu.accounts import OrgKind, Principal
 from liubu.assessment import MAX_HISTORY, ScoreChange
 from liubu.errors import NotFoundError, PermissionDeniedError
 from liubu.store import tables
+from liubu.store.serving import served_by
 
 
 class SqlScoreHistoryRepository:
@@ -49,10 +50,7 @@ class SqlScoreHistoryRepository:
                 .union(select(certificates.c.enterprise_id).where(certificates.c.tenant_id == me))
             )
         if kind is OrgKind.SECURITY_PROVIDER:
-            tasks = tables.service_tasks
-            return enterprise.in_(  # type: ignore[no-any-return]
-                select(tasks.c.enterprise_id).where(tasks.c.provider_id == me)
-            )
+            return enterprise.in_(served_by(me))  # type: ignore[no-any-return]
         return false()
 
     def tenant_of(self, enterprise_id: str) -> str:
