@@ -2,7 +2,7 @@
 event catalogue, year-loss tables, AEP/OEP/PML, TVaR with Euler contributions, Open Results Data
 outputs; blocks of years on Dask distributed with identical results for any number of workers;
 supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``);
-deterministic scenarios (确定性情景, ``run_scenario``): one fixed event's loss to the book, by policy.
+deterministic scenarios (确定性情景, ``run_scenario``): one fixed event's loss to the book.
 Pure: numpy, pyarrow and Dask; no database, web or CLI framework."""
 
 from __future__ import annotations

@@ -200,13 +200,11 @@ def test_a_campaign_scenario_is_the_same_event_inside_a_simulation() -> None:
 def test_a_share_of_exposed_insureds_is_the_largest_by_revenue() -> None:
     software = Dependency("app", "software", "Vendor", cpe="cpe:2.3:a:vendor:app:*:*:*:*:*:*:*:*")
     revenues = [5, 9, 1, 9, 3, 7, 2, 8, 4, 6]
-    book = Book(
-        tuple(
-            policy(f"P{i}", revenue=1e6 * r, relies_on=(Reliance("app", 0.0, 1.0),))
-            for i, r in enumerate(revenues)
-        )
-        + (policy("Q", revenue=1e9),)
-    )
+    exposed = [
+        policy(f"P{i}", revenue=1e6 * r, relies_on=(Reliance("app", 0.0, 1.0),))
+        for i, r in enumerate(revenues)
+    ]
+    book = Book((*exposed, policy("Q", revenue=1e9)))
     scenario = Scenario("x", "mass_exploitation", "app", share_hit=0.3, loss_share=0.01)
     result = run_scenario(book, Catalogue((software,), ()), scenario)
     # ⌈0.3 × 10⌉ = 3 struck: the 9, 9 (P1 before P3) and 8 million revenues
@@ -299,7 +297,8 @@ def test_the_demo_library_has_a_basis_for_every_parameter_and_loses_money() -> N
         assert s.parameters, s.name
         for parameter in s.parameters:
             assert parameter in s.basis, (s.name, parameter)
-        assert s.title("zh") != s.name and s.title("en") != s.name
+        assert s.title("zh") != s.name
+        assert s.title("en") != s.name
         result = run_scenario(book, catalogue, s)
         assert result.ground_up > 0, s.name
         assert result.insured <= result.ground_up + 1e-6
