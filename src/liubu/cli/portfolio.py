@@ -59,6 +59,13 @@ def run(
     ord_dir: Annotated[
         Path | None, typer.Option("--ord", help="Write ORD files (ELT, PLT, EPT, ALT) here.")
     ] = None,
+    ord_policy_events: Annotated[
+        bool,
+        typer.Option(
+            "--ord-policy-events",
+            help="With --ord, also each policy's ELT and PLT (a row per policy hit).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Simulate BOOK under CATALOGUE (both, or neither for the demo book and catalogue)."""
@@ -92,7 +99,11 @@ def run(
                 ylt_dir=directory,
                 progress=report,
             )
-        written = portfolio.write_ord(result, policies, ord_dir) if ord_dir is not None else ()
+        written = (
+            portfolio.write_ord(result, policies, ord_dir, policy_events=ord_policy_events)
+            if ord_dir is not None
+            else ()
+        )
     if as_json:
         document = _document(result)
         document["ord_files"] = [str(p) for p in written]
