@@ -88,7 +88,7 @@ def write_ord(
     _alt(result.ground_up, out / FILES[4])
     _summary_info(book, out / POLICY_FILES[0])
     _policy_tables(result, len(book.policies), out / POLICY_FILES[1], out / POLICY_FILES[2])
-    names = (*FILES, *POLICY_FILES)
+    names: tuple[str, ...] = (*FILES, *POLICY_FILES)
     if policy_events:
         _policy_event_tables(
             result, revenue, out / POLICY_EVENT_FILES[0], out / POLICY_EVENT_FILES[1]

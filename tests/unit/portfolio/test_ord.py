@@ -99,7 +99,7 @@ def _policy_years(result: BookResult, policies: int) -> tuple[np.ndarray, np.nda
 
 
 def test_per_policy_files_have_the_ord_columns_and_map_to_the_policies(written) -> None:  # type: ignore[no-untyped-def]
-    result, tables = written
+    _, tables = written
     book = demo_book()
     info = tables["il_S2_summary-info.csv"]
     assert list(info[0]) == ["summary_id", "PolNumber", "tiv"]
@@ -180,7 +180,7 @@ def test_per_policy_ept_within_a_small_memory_bound(
 
 
 def test_per_policy_event_tables_split_the_books_events(written) -> None:  # type: ignore[no-untyped-def]
-    result, tables = written
+    _, tables = written
     elt, plt = tables["il_S2_selt.csv"], tables["il_S2_splt.csv"]
     assert list(elt[0]) == ["EventId", "SummaryId", "SampleId", "Loss", "ImpactedExposure"]
     assert list(plt[0]) == list(tables["il_S1_splt.csv"][0])
