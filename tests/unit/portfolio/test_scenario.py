@@ -146,6 +146,7 @@ def test_an_outage_scenario_is_the_same_event_inside_a_simulation() -> None:
     result = run_book(book, catalogue, years=years, seed=11, workers=0)
     assert result.aal == pytest.approx(result.events / years * x, rel=1e-12)
     assert abs(result.events / years - rate) < 4 * math.sqrt(rate / years)
+    assert abs(result.aal - rate * x) < 4 * result.aal_standard_error
     assert set(result.largest.round(6)) <= {0.0, round(x, 6)}
 
 
