@@ -260,7 +260,7 @@ def scenario(
     if target is not None and hours is not None:
         scenarios: tuple[portfolio.Scenario, ...] = (
             portfolio.Scenario(
-                name=f"{target}_down_{hours:g}h", kind="outage", target=target, hours=hours
+                name=f"{target[:80]}_down_{hours:g}h", kind="outage", target=target, hours=hours
             ),
         )
     elif scenario_file is not None:
