@@ -207,13 +207,18 @@ def policy_return_periods(policies: int, years: int) -> tuple[int, ...]:
 
 class _Largest:
     """Each policy's K largest values seen so far (policy-years with a loss only), and how many
-    values each policy has had: pruned to K per policy whenever the pool passes twice the
-    budget, so memory stays within a few times :data:`POLICY_EPT_CELLS`."""
+    values each policy has had. Pruned to K per policy whenever the pool passes twice what it
+    may hold after a pruning (policies × K ≤ :data:`POLICY_EPT_CELLS`, at least 100,000), so
+    memory stays within a few times the budget; after a pruning a
+    policy holding K values takes only values above the least of them (the others cannot be
+    among its K largest), so prunings grow rare as the run goes on."""
 
     def __init__(self, policies: int, keep: int) -> None:
         self.policies = policies
         self.keep = keep
         self.count = np.zeros(policies, dtype=np.int64)
+        self.floor = np.zeros(policies)
+        self.limit = 2 * max(policies * keep, 100_000)
         self.policy: list[np.ndarray] = []
         self.value: list[np.ndarray] = []
         self.size = 0
@@ -222,22 +227,26 @@ class _Largest:
         self.count += np.bincount(policy, minlength=self.policies)
         if self.keep == 0:
             return
-        self.policy.append(policy)
-        self.value.append(value)
-        self.size += len(policy)
-        if self.size > 2 * POLICY_EPT_CELLS:
+        above = value > self.floor[policy]
+        self.policy.append(policy[above])
+        self.value.append(value[above])
+        self.size += int(above.sum())
+        if self.size > self.limit:
             self._prune()
 
     def _prune(self) -> None:
         policy = np.concatenate(self.policy) if self.policy else np.zeros(0, dtype=np.int64)
         value = np.concatenate(self.value) if self.value else np.zeros(0)
-        order = np.lexsort((-value, policy))
+        order = np.argsort(-value, kind="stable")
+        order = order[np.argsort(policy[order], kind="stable")]
         policy, value = policy[order], value[order]
         start = np.searchsorted(policy, np.arange(self.policies))
         rank = np.arange(len(policy)) - start[policy]
-        keep = rank < self.keep
-        self.policy, self.value = [policy[keep]], [value[keep]]
-        self.size = int(keep.sum())
+        kept = rank < self.keep
+        full = rank == self.keep - 1
+        self.floor[policy[full]] = value[full]
+        self.policy, self.value = [policy[kept]], [value[kept]]
+        self.size = int(kept.sum())
 
     def sorted(self) -> tuple[np.ndarray, np.ndarray]:
         """Per policy, its kept values largest first: (start offsets, values)."""
