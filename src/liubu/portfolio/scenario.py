@@ -37,9 +37,10 @@ from liubu.risk import Constant, coverage_codes
 
 #: The kinds of deterministic scenario.
 SCENARIO_KINDS = ("outage", "mass_exploitation", "msp_ransomware")
-#: Bounds: a scenario lasts at most a year; a name at most 100 characters.
+#: Bounds: a scenario lasts at most a year; a name at most 100 characters, a title 200.
 MAX_HOURS = HOURS_PER_YEAR
 MAX_NAME = 100
+MAX_TITLE = 200
 #: The parameters a scenario's basis may speak for.
 SCENARIO_PARAMETERS = ("hours", "share_hit", "loss_share")
 
@@ -87,6 +88,14 @@ class Scenario:
                 "name",
                 repr(self.name),
             )
+        for lang, title in (("zh", self.title_zh), ("en", self.title_en)):
+            if not isinstance(title, str) or len(title) > MAX_TITLE:
+                raise _bad(
+                    f"Scenario {self.name!r}: a title has at most {MAX_TITLE} characters.",
+                    PortfolioCode.BAD_FIELD,
+                    f"title.{lang}",
+                    None,
+                )
         if self.kind not in SCENARIO_KINDS:
             raise _bad(
                 f"Scenario {self.name!r}: kind {self.kind!r} is not one of "

@@ -225,6 +225,9 @@ def test_bad_scenarios_are_refused_with_their_field() -> None:
     assert error.value.field == "hours"
     assert error.value.code == PortfolioCode.BAD_FIELD
     with pytest.raises(ValidationError) as error:
+        Scenario("x", "outage", "cloud-a", hours=1.0, title_en="x" * 201)
+    assert error.value.field == "title.en"
+    with pytest.raises(ValidationError) as error:
         Scenario("x", "earthquake", "cloud-a", hours=1.0)
     assert error.value.code == PortfolioCode.SCENARIO_KIND
     with pytest.raises(ValidationError) as error:
