@@ -1,6 +1,7 @@
 """``liubu portfolio run`` from files, as a user runs it: JSON on stdout, ORD files on disk, a
-located error and a non-zero exit for a bad catalogue; ``liubu portfolio contagion`` over a graph
-file and over the demo's supply-chain scheme."""
+located error and a non-zero exit for a bad catalogue; ``liubu portfolio scenario`` (an outage
+given on the command line, a named scenario from a library file, the demo library, bad input);
+``liubu portfolio contagion`` over a graph file and over the demo's supply-chain scheme."""
 
 from __future__ import annotations
 
@@ -53,6 +54,15 @@ def test_a_book_from_files_prints_json_and_writes_ord(tmp_path: Path) -> None:
     for row in rows:
         if row["EPType"] in ("1", "3"):
             assert float(row["Loss"]) % 18_000 == 0
+    # summary set 2: one SummaryId per policy, each half the book's AAL
+    with (tmp_path / "ord" / "il_S2_summary-info.csv").open(encoding="utf-8") as f:
+        assert [(r["summary_id"], r["PolNumber"]) for r in csv.DictReader(f)] == [
+            ("1", "P1"),
+            ("2", "P2"),
+        ]
+    with (tmp_path / "ord" / "il_S2_palt.csv").open(encoding="utf-8") as f:
+        means = [float(r["MeanLoss"]) for r in csv.DictReader(f)]
+    assert means[0] == means[1] == document["aal"] / 2
 
 
 def test_an_event_on_an_unknown_dependency_exits_with_a_located_error(tmp_path: Path) -> None:
@@ -68,6 +78,95 @@ def test_an_event_on_an_unknown_dependency_exits_with_a_located_error(tmp_path: 
     assert result.returncode != 0
     assert "cloud-b" in result.stderr
     assert "cat.yaml:6" in result.stderr
+
+
+LIBRARY = """\
+scenarios:
+  - name: a_day
+    kind: outage
+    target: cloud-a
+    hours: 24
+    basis:
+      hours: {assumption: true, note: a full day}
+  - name: a_morning
+    kind: outage
+    target: cloud-a
+    hours: 4
+"""
+
+
+def test_a_scenario_from_the_command_line_and_from_a_library(tmp_path: Path) -> None:
+    (tmp_path / "cat.yaml").write_text(CATALOGUE, encoding="utf-8")
+    (tmp_path / "book.csv").write_text(BOOK, encoding="utf-8")
+    (tmp_path / "lib.yaml").write_text(LIBRARY, encoding="utf-8")
+    files = ("--book", str(tmp_path / "book.csv"), "--catalogue", str(tmp_path / "cat.yaml"))
+    result = run_cli(
+        "portfolio", "scenario", *files, "--target", "cloud-a", "--hours", "10", "--json",
+        data_dir=tmp_path, check=True,
+    )  # fmt: skip
+    (one,) = json.loads(result.stdout)["scenarios"]
+    # each policy: 10 h × 1,000 CNY an hour, less its 1,000 retention
+    assert one["ground_up"] == 20_000
+    assert one["insured"] == 18_000
+    assert [p["policy"] for p in one["by_policy"]] == ["P1", "P2"]
+    assert {g["key"] for g in one["by_industry"]} == {"I", "C"}
+    result = run_cli(
+        "portfolio", "scenario", *files, "--scenario-file", str(tmp_path / "lib.yaml"),
+        "--name", "a_day", "--json", data_dir=tmp_path, check=True,
+    )  # fmt: skip
+    (day,) = json.loads(result.stdout)["scenarios"]
+    assert day["scenario"]["name"] == "a_day"
+    assert day["insured"] == 2 * (24_000 - 1_000)
+    result = run_cli(
+        "portfolio", "scenario", *files, "--scenario-file", str(tmp_path / "lib.yaml"),
+        data_dir=tmp_path, check=True,
+    )  # fmt: skip
+    assert "a_day" in result.stdout
+    assert "a_morning" in result.stdout
+    assert "¥46,000" in result.stdout
+
+
+def test_the_demo_scenario_library_runs_without_files(tmp_path: Path) -> None:
+    result = run_cli("portfolio", "scenario", "--json", data_dir=tmp_path, check=True)
+    scenarios = json.loads(result.stdout)["scenarios"]
+    assert len(scenarios) >= 6
+    assert all(s["insured"] <= s["ground_up"] for s in scenarios)
+    assert all(s["policies"] == 200 for s in scenarios)
+
+
+def test_bad_scenario_input_exits_with_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "cat.yaml").write_text(CATALOGUE, encoding="utf-8")
+    (tmp_path / "book.csv").write_text(BOOK, encoding="utf-8")
+    files = ("--book", str(tmp_path / "book.csv"), "--catalogue", str(tmp_path / "cat.yaml"))
+    negative = run_cli(
+        "portfolio", "scenario", *files, "--target", "cloud-a", "--hours", "-5",
+        data_dir=tmp_path,
+    )  # fmt: skip
+    assert negative.returncode != 0
+    assert "hours" in negative.stderr
+    unknown = run_cli(
+        "portfolio", "scenario", *files, "--target", "cloud-z", "--hours", "5", data_dir=tmp_path
+    )
+    assert unknown.returncode != 0
+    assert "cloud-z" in unknown.stderr
+    (tmp_path / "lib.yaml").write_text(
+        LIBRARY.replace("hours: 4", "hours: -4").replace(
+            "target: cloud-a\n    hours: 24", "target: cloud-q\n    hours: 24"
+        ),
+        encoding="utf-8",
+    )
+    located = run_cli(
+        "portfolio", "scenario", *files, "--scenario-file", str(tmp_path / "lib.yaml"),
+        data_dir=tmp_path,
+    )  # fmt: skip
+    assert located.returncode != 0
+    assert "cloud-q" in located.stderr
+    assert "lib.yaml:4" in located.stderr
+    missing = run_cli(
+        "portfolio", "scenario", *files, "--scenario-file", str(tmp_path / "lib.yaml"),
+        "--name", "nope", data_dir=tmp_path,
+    )  # fmt: skip
+    assert missing.returncode != 0
 
 
 CHAIN = """\

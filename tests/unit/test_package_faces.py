@@ -164,16 +164,18 @@ PINNED = {
     ],
     "portfolio": [
         "CHAIN_CSV_COLUMNS", "CHUNK_TRIALS", "CSV_COLUMNS", "DEFAULT_BLOCK_YEARS",
-        "FAMILY_KINDS", "PML_RETURN_PERIODS", "RETURN_PERIODS", "SEED_YEARS",
+        "FAMILY_KINDS", "PML_RETURN_PERIODS", "RETURN_PERIODS", "SCENARIO_KINDS", "SEED_YEARS",
         "TAIL_RETURN_PERIODS", "AllocatedShare", "Basis", "BlockFailedError", "Book",
         "BookPolicy", "BookResult", "Catalogue", "ChainEdge", "ChainMember",
         "ContagionParameters", "ContagionResult", "Contribution", "Dependency",
         "EventFamily", "MemberRole", "OwnerExposure", "PortfolioCode", "Reliance",
-        "ReturnPeriodLoss", "SchemeMember", "SupplierContribution", "SupplyChain",
+        "ReturnPeriodLoss", "Scenario", "ScenarioGroupLoss", "ScenarioPolicyLoss",
+        "ScenarioResult", "SchemeMember", "SupplierContribution", "SupplyChain",
         "TailMeasure", "allocate_by_contribution", "chain_from_scheme", "cloud_providers",
-        "contagion_parameters", "demo_book", "demo_catalogue", "dependency_kinds",
-        "load_book", "load_catalogue", "load_chain", "run_book", "scheme_chain",
-        "scheme_graph", "simulate_contagion", "write_ord",
+        "contagion_parameters", "demo_book", "demo_catalogue", "demo_scenarios",
+        "dependency_kinds", "load_book", "load_catalogue", "load_chain", "load_scenarios",
+        "run_book", "run_scenario", "scenario_named", "scheme_chain", "scheme_graph",
+        "simulate_contagion", "write_ord",
     ],
 }  # fmt: skip
 

@@ -2,6 +2,9 @@
 PML, TVaR and the top contributions (or JSON), optionally write Open Results Data files. Thin:
 read the files, call :func:`liubu.portfolio.run_book`, print.
 
+``liubu portfolio scenario``: a deterministic scenario's loss to a book (a named scenario from a
+library file, or an outage of one dependency for some hours), by policy, industry and region.
+
 ``liubu portfolio contagion``: supply-chain contagion over a scheme's graph (as its chain owner) or
 a graph file, with each supplier's share of the owner's loss."""
 
@@ -20,7 +23,7 @@ from liubu.errors import ValidationError
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from liubu.portfolio import BookResult, ContagionResult
+    from liubu.portfolio import BookResult, ContagionResult, ScenarioResult
 
 portfolio_app = typer.Typer(
     rich_markup_mode=None,
@@ -56,6 +59,13 @@ def run(
     ord_dir: Annotated[
         Path | None, typer.Option("--ord", help="Write ORD files (ELT, PLT, EPT, ALT) here.")
     ] = None,
+    ord_policy_events: Annotated[
+        bool,
+        typer.Option(
+            "--ord-policy-events",
+            help="With --ord, also each policy's ELT and PLT (a row per policy hit).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Simulate BOOK under CATALOGUE (both, or neither for the demo book and catalogue)."""
@@ -89,7 +99,11 @@ def run(
                 ylt_dir=directory,
                 progress=report,
             )
-        written = portfolio.write_ord(result, policies, ord_dir) if ord_dir is not None else ()
+        written = (
+            portfolio.write_ord(result, policies, ord_dir, policy_events=ord_policy_events)
+            if ord_dir is not None
+            else ()
+        )
     if as_json:
         document = _document(result)
         document["ord_files"] = [str(p) for p in written]
@@ -200,6 +214,107 @@ def _names(by: str) -> dict[str, str]:
     if by == "region":
         return {p.region_code: f"{p.region_code} {p.zh} ({p.en})" for p in provinces()}
     return {}
+
+
+@portfolio_app.command("scenario")
+def scenario(
+    book: Annotated[
+        Path | None, typer.Option(help="Book: YAML, or CSV (see docs/portfolio.md).")
+    ] = None,
+    catalogue: Annotated[
+        Path | None, typer.Option(help="Event catalogue YAML (declares the dependencies).")
+    ] = None,
+    scenario_file: Annotated[
+        Path | None, typer.Option(help="A library of named scenarios (YAML).")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Run only this scenario of the library.")] = None,
+    target: Annotated[
+        str | None, typer.Option(help="An outage of this dependency (with --hours).")
+    ] = None,
+    hours: Annotated[float | None, typer.Option(help="Hours the target is down.")] = None,
+    top: Annotated[int, typer.Option(help="Policies listed per scenario (1-1000).")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (every policy hit).")] = False,
+) -> None:
+    """The loss to BOOK of a deterministic scenario: --scenario-file [--name], or --target with
+    --hours. Without --book and --catalogue: the demo book and catalogue; with neither a file nor
+    a target: the demo scenario library (demo only)."""
+    from liubu import portfolio
+
+    if (book is None) != (catalogue is None):
+        raise ValidationError(
+            "Give both --book and --catalogue, or neither for the demo.", field="book"
+        )
+    if scenario_file is not None and target is not None:
+        raise ValidationError("Give --scenario-file or --target, not both.", field="target")
+    if (target is None) != (hours is None):
+        raise ValidationError("An outage needs both --target and --hours.", field="hours")
+    if name is not None and target is not None:
+        raise ValidationError("--name picks from a scenario library, not --target.", field="name")
+    if not 1 <= top <= 1000:
+        raise ValidationError("--top must be from 1 to 1000.", field="top", value=top)
+    if book is None or catalogue is None:
+        events, policies = portfolio.demo_catalogue(), portfolio.demo_book()
+    else:
+        events = portfolio.load_catalogue(catalogue)
+        policies = portfolio.load_book(book, catalogue=events)
+    if target is not None and hours is not None:
+        scenarios: tuple[portfolio.Scenario, ...] = (
+            portfolio.Scenario(
+                name=f"{target[:80]}_down_{hours:g}h", kind="outage", target=target, hours=hours
+            ),
+        )
+    elif scenario_file is not None:
+        scenarios = portfolio.load_scenarios(scenario_file, catalogue=events)
+    elif book is None:
+        scenarios = portfolio.demo_scenarios()
+    else:
+        raise ValidationError(
+            "Give --scenario-file or --target and --hours for a book of your own.",
+            field="scenario_file",
+        )
+    if name is not None:
+        scenarios = (portfolio.scenario_named(scenarios, name),)
+    results = [portfolio.run_scenario(policies, events, s) for s in scenarios]
+    if as_json:
+        document = {"scenarios": [r.to_dict() for r in results]}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    for result in results:
+        _print_scenario(result, top)
+
+
+def _print_scenario(result: ScenarioResult, top: int) -> None:
+    from rich.table import Table
+
+    s = result.scenario
+    out.print(
+        f"{s.title('zh')} / {s.title('en')} — {result.exposed} of {result.policies} policies "
+        f"rely on {s.target}; {result.struck} struck, {result.hit} with a loss, {result.paid} "
+        f"paid · ground-up {_money(result.ground_up)} · insured {_money(result.insured)}"
+    )
+    table = Table(title=f"{s.name}: largest insured losses")
+    for column in ("policy", "industry", "region", "hours lost", "ground-up", "insured"):
+        table.add_column(column, justify="left" if column == "policy" else "right")
+    for p in result.by_policy[:top]:
+        table.add_row(
+            p.policy,
+            p.industry,
+            p.region,
+            f"{p.lost_hours:g}",
+            _money(p.ground_up),
+            _money(p.insured),
+        )
+    out.print(table)
+    for by, rows in (("industry", result.by_industry), ("region", result.by_region)):
+        names = _names(by)
+        group = Table(title=f"{s.name}: by {by}")
+        for column in (by, "policies", "ground-up", "insured"):
+            group.add_column(column, justify="left" if column == by else "right")
+        for g in rows[:top]:
+            group.add_row(
+                names.get(g.key, g.key), str(g.policies), _money(g.ground_up), _money(g.insured)
+            )
+        out.print(group)
 
 
 @portfolio_app.command("contagion")

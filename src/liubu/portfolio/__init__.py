@@ -1,7 +1,8 @@
 """liubu.portfolio — the book as a whole (组合累积): accumulation through shared dependencies, an
 event catalogue, year-loss tables, AEP/OEP/PML, TVaR with Euler contributions, Open Results Data
 outputs; blocks of years on Dask distributed with identical results for any number of workers;
-supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``).
+supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``);
+deterministic scenarios (确定性情景, ``run_scenario``): one fixed event's loss to the book.
 Pure: numpy, pyarrow and Dask; no database, web or CLI framework."""
 
 from __future__ import annotations
@@ -51,6 +52,16 @@ from liubu.portfolio.results import (
     TailMeasure,
 )
 from liubu.portfolio.runner import DEFAULT_BLOCK_YEARS, BlockFailedError, run_book
+from liubu.portfolio.scenario import (
+    SCENARIO_KINDS,
+    Scenario,
+    ScenarioGroupLoss,
+    ScenarioPolicyLoss,
+    ScenarioResult,
+    run_scenario,
+    scenario_named,
+)
+from liubu.portfolio.scenario_files import demo_scenarios, load_scenarios
 from liubu.portfolio.vocabulary import FAMILY_KINDS, cloud_providers, dependency_kinds
 
 __all__ = [
@@ -61,6 +72,7 @@ __all__ = [
     "FAMILY_KINDS",
     "PML_RETURN_PERIODS",
     "RETURN_PERIODS",
+    "SCENARIO_KINDS",
     "SEED_YEARS",
     "TAIL_RETURN_PERIODS",
     "AllocatedShare",
@@ -82,6 +94,10 @@ __all__ = [
     "PortfolioCode",
     "Reliance",
     "ReturnPeriodLoss",
+    "Scenario",
+    "ScenarioGroupLoss",
+    "ScenarioPolicyLoss",
+    "ScenarioResult",
     "SchemeMember",
     "SupplierContribution",
     "SupplyChain",
@@ -92,11 +108,15 @@ __all__ = [
     "contagion_parameters",
     "demo_book",
     "demo_catalogue",
+    "demo_scenarios",
     "dependency_kinds",
     "load_book",
     "load_catalogue",
     "load_chain",
+    "load_scenarios",
     "run_book",
+    "run_scenario",
+    "scenario_named",
     "scheme_chain",
     "scheme_graph",
     "simulate_contagion",

@@ -120,6 +120,35 @@ def simulate_chunk(plan: Plan, seed: int, chunk: int, years: int) -> ChunkResult
     return ChunkResult(chunk, annual, largest, ground_up_annual, events, hits)
 
 
+def event_insured(
+    plan: Plan,
+    family_index: int,
+    policy: IntArray,
+    lost_hours: FloatArray,
+    hourly: FloatArray,
+    direct: FloatArray,
+) -> FloatArray:
+    """One event's insured loss to each of its hits, computed as a simulated event's: the terms
+    functions of :func:`_insured` (coverage share and sublimit, BI waiting period, one retention
+    per event), then the annual aggregate limit of :func:`_aggregate_limit` for a year holding
+    this event alone. ``policy`` lists each policy once; ``lost_hours`` are the hours beyond its
+    tolerance, ``hourly`` its revenue at stake per hour and ``direct`` its direct loss (CNY)."""
+    family = plan.families[family_index]
+    year = np.zeros(len(policy), dtype=np.int64)
+    drawn = _Drawn(
+        year,
+        year,
+        policy.astype(np.int64),
+        lost_hours,
+        hourly,
+        direct,
+        year,
+        lost_hours * hourly + direct,
+    )
+    insured, _ = _aggregate_limit(plan, year, drawn.policy, _insured(plan, family, drawn), 1)
+    return insured
+
+
 def _draw(
     plan: Plan, family: FamilyPlan, rng: np.random.Generator, years: int, first_event: int
 ) -> tuple[_Drawn, int]:

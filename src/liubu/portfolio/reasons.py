@@ -33,6 +33,8 @@ class PortfolioCode(StrEnum):
     BAD_PROBABILITY = "portfolio.bad_probability"
     CHAIN_OWNER = "portfolio.chain_owner"
     NOT_A_CHAIN = "portfolio.not_a_chain"
+    SCENARIO_KIND = "portfolio.scenario_kind"
+    UNKNOWN_SCENARIO = "portfolio.unknown_scenario"
 
 
 def message(code: PortfolioCode, lang: str) -> str:
