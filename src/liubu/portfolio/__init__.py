@@ -1,11 +1,28 @@
 """liubu.portfolio — the book as a whole (组合累积): accumulation through shared dependencies, an
 event catalogue, year-loss tables, AEP/OEP/PML, TVaR with Euler contributions, Open Results Data
 outputs; blocks of years on Dask distributed with identical results for any number of workers;
-supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``).
+supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``); each
+policy's capital in the simulated book, stored for the technical premium (``capital``).
 Pure: numpy, pyarrow and Dask; no database, web or CLI framework."""
 
 from __future__ import annotations
 
+from liubu.portfolio.capital import (
+    BookCapital,
+    PolicyCapital,
+    SegmentCapital,
+    book_capital,
+    return_period_of,
+)
+from liubu.portfolio.capital_service import (
+    BookCapitalRepository,
+    BookCapitalUnitOfWork,
+    CapitalRow,
+    StoredBookCapital,
+    refresh_book_capital,
+    store_book_capital,
+    stored_book_capital,
+)
 from liubu.portfolio.contagion import (
     CHUNK_TRIALS,
     AllocatedShare,
@@ -67,8 +84,12 @@ __all__ = [
     "Basis",
     "BlockFailedError",
     "Book",
+    "BookCapital",
+    "BookCapitalRepository",
+    "BookCapitalUnitOfWork",
     "BookPolicy",
     "BookResult",
+    "CapitalRow",
     "Catalogue",
     "ChainEdge",
     "ChainMember",
@@ -79,14 +100,18 @@ __all__ = [
     "EventFamily",
     "MemberRole",
     "OwnerExposure",
+    "PolicyCapital",
     "PortfolioCode",
     "Reliance",
     "ReturnPeriodLoss",
     "SchemeMember",
+    "SegmentCapital",
+    "StoredBookCapital",
     "SupplierContribution",
     "SupplyChain",
     "TailMeasure",
     "allocate_by_contribution",
+    "book_capital",
     "chain_from_scheme",
     "cloud_providers",
     "contagion_parameters",
@@ -96,9 +121,13 @@ __all__ = [
     "load_book",
     "load_catalogue",
     "load_chain",
+    "refresh_book_capital",
+    "return_period_of",
     "run_book",
     "scheme_chain",
     "scheme_graph",
     "simulate_contagion",
+    "store_book_capital",
+    "stored_book_capital",
     "write_ord",
 ]

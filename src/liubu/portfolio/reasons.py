@@ -33,6 +33,8 @@ class PortfolioCode(StrEnum):
     BAD_PROBABILITY = "portfolio.bad_probability"
     CHAIN_OWNER = "portfolio.chain_owner"
     NOT_A_CHAIN = "portfolio.not_a_chain"
+    CAPITAL_LEVEL = "portfolio.capital_level"
+    BOOK_MISMATCH = "portfolio.book_mismatch"
 
 
 def message(code: PortfolioCode, lang: str) -> str:
