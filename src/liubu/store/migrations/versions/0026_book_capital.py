@@ -2,7 +2,7 @@
 per industry section and for the whole book; the technical premium's risk load reads them).
 
 Revision ID: 0026_book_capital
-Revises: 0023_score_history
+Revises: 0021_notifications
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0026_book_capital"
-down_revision: str | None = "0023_score_history"
+down_revision: str | None = "0021_notifications"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
