@@ -1,7 +1,8 @@
 """``liubu portfolio capital``: refresh an insurer's capital from its simulated book (simulate the
 book here, compute each policy's Euler TVaR contribution and stand-alone capital, store them for
 the technical premium), and show what is stored. Thin: read the files, call
-:func:`liubu.portfolio.refresh_book_capital` / :func:`liubu.portfolio.stored_book_capital`, print."""
+:func:`liubu.portfolio.refresh_book_capital` or :func:`liubu.portfolio.stored_book_capital`,
+print."""
 
 from __future__ import annotations
 

@@ -85,7 +85,9 @@ class BookCapitalUnitOfWork(Protocol):
     @property
     def principal(self) -> Principal: ...
 
-    book_capital: BookCapitalRepository
+    @property
+    def book_capital(self) -> BookCapitalRepository: ...
+
     organisations: Any
     audit: Any
 
