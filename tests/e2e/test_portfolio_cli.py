@@ -144,6 +144,20 @@ def test_capital_refresh_stores_the_books_capital_and_show_reads_it(cli_demo: Pa
     with sqlite3.connect(cli_demo / "liubu.db") as db:
         (count,) = db.execute("select count(*) from book_capital").fetchone()
     assert count == 5
+    # A command-line quote of the insurer's product prices on it, as a quote does: section C's r.
+    submission = cli_demo / "submission.yaml"
+    product = "shifan-pc/sme-cyber-comprehensive@2"
+    submission.write_text(
+        "enterprise: {industry_section: C, revenue: 30000000}\n"
+        "assessment: {score: 62.5, grade: C}\n"
+        f"products: [{product}]\nlimits: {{{product}: [1000000]}}\n",
+        encoding="utf-8",
+    )
+    quoted = run_cli("quote", str(submission), "--json", data_dir=cli_demo, check=True)
+    (option,) = json.loads(quoted.stdout)["options"]
+    assert option["book_capital"]["basis"] == "industry"
+    assert option["book_capital"]["run_id"] == document["run_id"]
+    assert Decimal(option["book_capital"]["ratio"]) == Decimal(rows["industry", "C"]["ratio"])
     unknown = run_cli("portfolio", "capital", "show", "--insurer", "no-such", data_dir=cli_demo)
     assert unknown.returncode != 0
     assert "no-such" in unknown.stderr + unknown.stdout

@@ -347,9 +347,9 @@ def _notes(
     technical: TechnicalPrice | None,
     credit: ExperienceCredit | None = None,
 ) -> tuple[Text, ...]:
-    notes = list(mapped.notes)
-    if technical is not None:
-        notes.append(capital_note(technical))
+    # which capital the risk load carries comes first: it moves the premium most
+    notes = [] if technical is None else [capital_note(technical)]
+    notes.extend(mapped.notes)
     if credit is not None and credit.reason == "below_minimum":
         settings = credit.settings
         exposure_years = credit.experience.exposure_years
