@@ -258,3 +258,19 @@ def test_a_refresh_simulates_the_book_and_stores_its_capital(platform: Platform)
 
 def _order(row: CapitalRow) -> tuple[str, str]:
     return row.segment, row.key
+
+
+def test_a_policy_id_too_long_for_a_policy_number_is_refused_and_nothing_stored(
+    platform: Platform,
+) -> None:
+    from liubu.errors import ValidationError
+
+    load_reference_products(platform)
+    actuary = _insurer_principal(platform, Role.ACTUARY)
+    with pytest.raises(ValidationError) as caught:
+        store_book_capital(
+            platform.uow(actuary), actuary.tenant_id, "x", _capital({"P" * 65: ("I", 1, 2, 3)})
+        )
+    assert caught.value.field == "id"
+    with platform.uow(actuary) as uow:
+        assert stored_book_capital(uow, actuary.tenant_id) is None

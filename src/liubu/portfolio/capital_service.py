@@ -35,6 +35,8 @@ _MONEY = Decimal("0.01")
 _RATIO = Decimal("0.00000001")
 MAX_SEED = 2**31 - 1
 MAX_RUN_ID = 64
+MAX_KEY = 64  # a policy number
+MAX_POLICIES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,7 @@ def store_book_capital(
                 value=run_id,
             )
         _insurer(uow, insurer_tenant_id)
+        _check_keys(capital)
         stored = StoredBookCapital(
             tenant_id=insurer_tenant_id,
             run_id=run_id,
@@ -228,6 +231,25 @@ def stored_book_capital(
     with uow:
         _allowed(uow.principal, insurer_tenant_id, READERS)
         return uow.book_capital.latest(insurer_tenant_id)
+
+
+def _check_keys(capital: BookCapital) -> None:
+    if len(capital.policies) > MAX_POLICIES:
+        raise ValidationError(
+            f"A stored book has at most {MAX_POLICIES:,} policies; got {len(capital.policies):,}.",
+            code=PortfolioCode.BAD_RUN,
+            field="policies",
+            value=len(capital.policies),
+        )
+    for row in capital.policies:
+        if not row.policy or len(row.policy) > MAX_KEY:
+            raise ValidationError(
+                f"Policy {row.policy[:80]!r}: a book policy's id (its policy number) has 1 to "
+                f"{MAX_KEY} characters.",
+                code=PortfolioCode.BAD_FIELD,
+                field="id",
+                value=row.policy[:80],
+            )
 
 
 def _allowed(principal: Principal, tenant_id: str, roles: Sequence[Role]) -> None:
