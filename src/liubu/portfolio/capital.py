@@ -177,12 +177,15 @@ def worst_years_mean(paths: Sequence[str], policies: int, years: int, k: int) ->
     no loss count as 0), from the year-loss table streamed one row group at a time.
 
     A year's hits all lie in one chunk, and a chunk's rows in consecutive row groups of one file:
-    a chunk's policy-years are summed whole before they enter the running top k."""
+    a chunk's policy-years are summed whole, then only those above their policy's k-th largest
+    so far are kept as candidates; the candidates are merged into the running top k whenever
+    they reach k × policies (memory: twice that, plus one chunk)."""
     import pyarrow.parquet as pq
 
-    top = np.zeros((policies, max(k, 1)))
     if k < 1:
         return np.zeros(policies)
+    top = np.zeros((policies, k))
+    candidates = _Candidates(top)
     pending: list[tuple[IntArray, IntArray, FloatArray]] = []
     current = -1
     for path in paths:
@@ -193,7 +196,7 @@ def worst_years_mean(paths: Sequence[str], policies: int, years: int, k: int) ->
                 continue
             chunk = int(table.column("chunk")[0].as_py())
             if chunk != current and pending:
-                _merge(top, pending)
+                candidates.add(*_policy_years(pending))
                 pending = []
             current = chunk
             pending.append(
@@ -204,31 +207,63 @@ def worst_years_mean(paths: Sequence[str], policies: int, years: int, k: int) ->
                 )
             )
     if pending:
-        _merge(top, pending)
+        candidates.add(*_policy_years(pending))
+    candidates.merge()
     means: FloatArray = top.sum(axis=1) / k
     return means
 
 
-def _merge(top: FloatArray, parts: list[tuple[IntArray, IntArray, FloatArray]]) -> None:
-    """Sum one chunk's losses by policy-year and keep each policy's k largest in ``top``."""
+def _policy_years(
+    parts: list[tuple[IntArray, IntArray, FloatArray]],
+) -> tuple[IntArray, FloatArray]:
+    """One chunk's insured losses summed by policy-year: (policy, annual loss) per policy-year."""
     policy = np.concatenate([p for p, _, _ in parts])
     year = np.concatenate([y for _, y, _ in parts])
     insured = np.concatenate([x for _, _, x in parts])
     first = int(year.min())
     span = int(year.max()) - first + 1
     keys, inverse = np.unique(policy * span + (year - first), return_inverse=True)
-    sums = np.bincount(inverse, insured, len(keys))
-    owner = keys // span
-    touched = np.unique(owner)
-    k = top.shape[1]
-    owners = np.concatenate([np.repeat(touched, k), owner])
-    values = np.concatenate([top[touched].ravel(), sums])
-    order = np.lexsort((-values, owners))
-    owners, values = owners[order], values[order]
-    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-    rank = np.arange(len(owners)) - np.repeat(starts, np.diff(np.r_[starts, len(owners)]))
-    keep = rank < k
-    top[owners[keep], rank[keep]] = values[keep]
+    owner: IntArray = keys // span
+    sums: FloatArray = np.bincount(inverse, insured, len(keys)).astype(np.float64)
+    return owner, sums
+
+
+class _Candidates:
+    """Policy-years that may enter each policy's top k (rows of ``top``, kept sorted from the
+    largest). A year not above its policy's k-th largest so far never enters it (one equal to it
+    leaves the mean of the k largest as it is), and that k-th largest only grows, so filtering
+    against a stale ``top`` keeps every year that matters."""
+
+    def __init__(self, top: FloatArray) -> None:
+        self.top = top
+        self.limit = top.size
+        self.owners: list[IntArray] = []
+        self.values: list[FloatArray] = []
+        self.size = 0
+
+    def add(self, owner: IntArray, value: FloatArray) -> None:
+        better = value > self.top[owner, -1]
+        self.owners.append(owner[better])
+        self.values.append(value[better])
+        self.size += int(better.sum())
+        if self.size >= self.limit:
+            self.merge()
+
+    def merge(self) -> None:
+        if not self.size:
+            return
+        top, k = self.top, self.top.shape[1]
+        owner, value = np.concatenate(self.owners), np.concatenate(self.values)
+        self.owners, self.values, self.size = [], [], 0
+        touched = np.unique(owner)
+        owners = np.concatenate([np.repeat(touched, k), owner])
+        values = np.concatenate([top[touched].ravel(), value])
+        order = np.lexsort((-values, owners))
+        owners, values = owners[order], values[order]
+        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+        rank = np.arange(len(owners)) - np.repeat(starts, np.diff(np.r_[starts, len(owners)]))
+        keep = rank < k
+        top[owners[keep], rank[keep]] = values[keep]
 
 
 def _segments(policies: tuple[PolicyCapital, ...]) -> tuple[SegmentCapital, ...]:
