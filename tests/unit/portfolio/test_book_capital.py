@@ -198,3 +198,25 @@ def test_a_result_of_another_book_is_refused(independent: tuple[Book, BookResult
     with pytest.raises(ValidationError) as caught:
         book_capital(result, identical_book(3, dependency="cloud-a", terms=BI_TERMS))
     assert caught.value.code == PortfolioCode.BOOK_MISMATCH
+
+
+def test_a_chunk_split_over_several_row_groups_is_summed_whole(
+    independent: tuple[Book, BookResult], tmp_path: Path
+) -> None:
+    """Were a writer to split a chunk's rows over several row groups (pyarrow caps their size),
+    a policy-year spread over two of them still counts as one year."""
+    _book, result = independent
+    split = []
+    for n, path in enumerate(result.ylt_files):
+        table = pq.read_table(path)
+        target = tmp_path / f"split-{n}.parquet"
+        pq.write_table(table, target, row_group_size=97)  # a prime: groups cut across years
+        split.append(str(target))
+    assert pq.ParquetFile(split[0]).num_row_groups > len(result.ylt_files) * 40
+    losses = per_policy_years(result, POLICIES)
+    # about as many years as a policy has losses (40,000 × 0.049): those worst years reach the
+    # years of two hits, which a split counted twice would inflate
+    for k in (200, 1_990):
+        expected = -np.sort(-losses, axis=0)[:k].mean(axis=0)
+        found = worst_years_mean(tuple(split), POLICIES, result.years, k)
+        np.testing.assert_allclose(found, expected, rtol=1e-12)
