@@ -175,3 +175,9 @@ def test_a_ratio_out_of_range_is_refused(changes: dict[str, object], field: str)
 def test_every_insurer_asks_for_its_simulated_book() -> None:
     for insurer in ("shifan-pc", "cankao-pc", "yangben-pc", "no-such-insurer"):
         assert loads_for(insurer).simulated_book is True
+
+
+def test_a_simulated_book_flag_that_is_not_true_or_false_is_refused() -> None:
+    with pytest.raises(ValidationError) as caught:
+        replace(LOADS, simulated_book="yes")
+    assert caught.value.field == "simulated_book"
