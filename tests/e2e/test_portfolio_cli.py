@@ -214,3 +214,49 @@ def test_contagion_over_the_demo_chain_as_its_owner(cli_demo: Path) -> None:
     assert len(shares) == 10
     today = sum(Decimal(a["premium"]) for a in shares)
     assert sum(Decimal(a["by_contribution"]) for a in shares) == today
+
+
+@CLI_DEMO
+def test_capital_refresh_stores_the_books_capital_and_show_reads_it(cli_demo: Path) -> None:
+    """Two policies on one provider, hit together: comonotone, so the book ties up all of each
+    policy's stand-alone capital (r = 1); the run replaces nothing the first time."""
+    (cli_demo / "cat.yaml").write_text(CATALOGUE, encoding="utf-8")
+    (cli_demo / "book.csv").write_text(BOOK, encoding="utf-8")
+    refreshed = run_cli(
+        "portfolio", "capital", "refresh", "--insurer", "shifan-pc",
+        "--book", str(cli_demo / "book.csv"), "--catalogue", str(cli_demo / "cat.yaml"),
+        "--years", "2000", "--seed", "5", "--json",
+        data_dir=cli_demo, check=True,
+    )  # fmt: skip
+    document = json.loads(refreshed.stdout)
+    assert document["return_period"] == 200
+    rows = {(r["segment"], r["key"]): r for r in document["rows"]}
+    assert set(rows) == {
+        ("book", ""), ("industry", "C"), ("industry", "I"), ("policy", "P1"), ("policy", "P2")
+    }  # fmt: skip
+    assert Decimal(rows["book", ""]["ratio"]) == 1
+    shown = run_cli(
+        "portfolio", "capital", "show", "--insurer", "shifan-pc", "--json",
+        data_dir=cli_demo, check=True,
+    )  # fmt: skip
+    assert json.loads(shown.stdout)["run_id"] == document["run_id"]
+    with sqlite3.connect(cli_demo / "liubu.db") as db:
+        (count,) = db.execute("select count(*) from book_capital").fetchone()
+    assert count == 5
+    # A command-line quote of the insurer's product prices on it, as a quote does: section C's r.
+    submission = cli_demo / "submission.yaml"
+    product = "shifan-pc/sme-cyber-comprehensive@2"
+    submission.write_text(
+        "enterprise: {industry_section: C, revenue: 30000000}\n"
+        "assessment: {score: 62.5, grade: C}\n"
+        f"products: [{product}]\nlimits: {{{product}: [1000000]}}\n",
+        encoding="utf-8",
+    )
+    quoted = run_cli("quote", str(submission), "--json", data_dir=cli_demo, check=True)
+    (option,) = json.loads(quoted.stdout)["options"]
+    assert option["book_capital"]["basis"] == "industry"
+    assert option["book_capital"]["run_id"] == document["run_id"]
+    assert Decimal(option["book_capital"]["ratio"]) == Decimal(rows["industry", "C"]["ratio"])
+    unknown = run_cli("portfolio", "capital", "show", "--insurer", "no-such", data_dir=cli_demo)
+    assert unknown.returncode != 0
+    assert "no-such" in unknown.stderr + unknown.stdout

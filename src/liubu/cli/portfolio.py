@@ -6,7 +6,10 @@ read the files, call :func:`liubu.portfolio.run_book`, print.
 library file, or an outage of one dependency for some hours), by policy, industry and region.
 
 ``liubu portfolio contagion``: supply-chain contagion over a scheme's graph (as its chain owner) or
-a graph file, with each supplier's share of the owner's loss."""
+a graph file, with each supplier's share of the owner's loss.
+
+``liubu portfolio capital refresh|show``: an insurer's capital from its simulated book, for the
+technical premium (``portfolio_capital``)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from liubu.cli.context import ProgressBar, console, state
+from liubu.cli.portfolio_capital import capital_app
 from liubu.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -30,6 +34,7 @@ portfolio_app = typer.Typer(
     help="The book as a whole (组合累积): accumulation, PML, TVaR and contributions.",
     no_args_is_help=True,
 )
+portfolio_app.add_typer(capital_app, name="capital")
 out = console()
 TOP = 5
 

@@ -54,10 +54,14 @@ def quote(
     )
     options: list[PricedOption] = []
     for reference in data["products"]:
-        spec, experience = _product_and_experience(ctx, str(reference), applicant.industry_section)
+        spec, experience, capital = _product_and_experience(
+            ctx, str(reference), applicant.industry_section
+        )
         wanted = (data.get("limits") or {}).get(reference)
         limits = [Decimal(str(v)) for v in wanted] if wanted else None
-        options += priced_product(spec, applicant, limits=limits, experience=experience)
+        options += priced_product(
+            spec, applicant, limits=limits, experience=experience, book_capital=capital
+        )
     if as_json:
         document = {"options": [option.to_dict() for option in options]}
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
@@ -99,10 +103,11 @@ def _product(ctx: typer.Context, reference: str) -> Any:
 
 def _product_and_experience(
     ctx: typer.Context, reference: str, industry_section: str | None
-) -> tuple[Any, Any]:
+) -> tuple[Any, Any, Any]:
     """The product, from the registry when it has it (with, given a section, its insurer's
-    claims experience of the section, which the technical premium blends in as a quote does),
-    else from the reference catalogue (no experience)."""
+    claims experience of the section, which the technical premium blends in, and its stored
+    book-capital ratio of the section, which the risk load uses, as a quote does), else from the
+    reference catalogue (no experience, no book capital)."""
     from sqlalchemy.exc import OperationalError
 
     from liubu import products
@@ -113,13 +118,19 @@ def _product_and_experience(
             record = products.find_product(uow, reference)
             spec = parse_product(record.document, source=record.product_ref)
             if industry_section is None:
-                return spec, None
-            return spec, uow.underwriting.segment_experience(spec.product_id, industry_section)
+                return spec, None, None
+            return (
+                spec,
+                uow.underwriting.segment_experience(spec.product_id, industry_section),
+                uow.underwriting.book_capital_ratio(
+                    spec.product_id, industry_section=industry_section
+                ),
+            )
     except (LiubuError, OperationalError):  # not registered, or no database: the catalogue
         pass
     for spec in load_reference_catalogue():
         if spec.product_id == reference:
-            return spec, None
+            return spec, None, None
     raise ValidationError(
         f"No product {reference!r} in the registry or the catalogue.",
         field="products",

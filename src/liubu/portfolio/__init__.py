@@ -3,10 +3,28 @@ event catalogue, year-loss tables, AEP/OEP/PML, TVaR with Euler contributions, O
 outputs; blocks of years on Dask distributed with identical results for any number of workers;
 supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``);
 deterministic scenarios (确定性情景, ``run_scenario``): one fixed event's loss to the book.
+supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``); each
+policy's capital in the simulated book, stored for the technical premium (``capital``).
 Pure: numpy, pyarrow and Dask; no database, web or CLI framework."""
 
 from __future__ import annotations
 
+from liubu.portfolio.capital import (
+    BookCapital,
+    PolicyCapital,
+    SegmentCapital,
+    book_capital,
+    return_period_of,
+)
+from liubu.portfolio.capital_service import (
+    BookCapitalRepository,
+    BookCapitalUnitOfWork,
+    CapitalRow,
+    StoredBookCapital,
+    refresh_book_capital,
+    store_book_capital,
+    stored_book_capital,
+)
 from liubu.portfolio.contagion import (
     CHUNK_TRIALS,
     AllocatedShare,
@@ -79,8 +97,12 @@ __all__ = [
     "Basis",
     "BlockFailedError",
     "Book",
+    "BookCapital",
+    "BookCapitalRepository",
+    "BookCapitalUnitOfWork",
     "BookPolicy",
     "BookResult",
+    "CapitalRow",
     "Catalogue",
     "ChainEdge",
     "ChainMember",
@@ -91,6 +113,7 @@ __all__ = [
     "EventFamily",
     "MemberRole",
     "OwnerExposure",
+    "PolicyCapital",
     "PortfolioCode",
     "Reliance",
     "ReturnPeriodLoss",
@@ -99,10 +122,13 @@ __all__ = [
     "ScenarioPolicyLoss",
     "ScenarioResult",
     "SchemeMember",
+    "SegmentCapital",
+    "StoredBookCapital",
     "SupplierContribution",
     "SupplyChain",
     "TailMeasure",
     "allocate_by_contribution",
+    "book_capital",
     "chain_from_scheme",
     "cloud_providers",
     "contagion_parameters",
@@ -114,11 +140,15 @@ __all__ = [
     "load_catalogue",
     "load_chain",
     "load_scenarios",
+    "refresh_book_capital",
+    "return_period_of",
     "run_book",
     "run_scenario",
     "scenario_named",
     "scheme_chain",
     "scheme_graph",
     "simulate_contagion",
+    "store_book_capital",
+    "stored_book_capital",
     "write_ord",
 ]

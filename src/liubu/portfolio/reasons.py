@@ -35,6 +35,8 @@ class PortfolioCode(StrEnum):
     NOT_A_CHAIN = "portfolio.not_a_chain"
     SCENARIO_KIND = "portfolio.scenario_kind"
     UNKNOWN_SCENARIO = "portfolio.unknown_scenario"
+    CAPITAL_LEVEL = "portfolio.capital_level"
+    BOOK_MISMATCH = "portfolio.book_mismatch"
 
 
 def message(code: PortfolioCode, lang: str) -> str:

@@ -1172,3 +1172,29 @@ notification_deliveries = Table(
     Column("sent_at", _tz(), nullable=True),
     Index("ix_notification_deliveries_due", "status", "next_attempt_at"),
 )
+
+# An insurer's capital from its simulated book (组合资本): the latest run only (a refresh replaces
+# every row of the tenant in one transaction), one row per policy of the book (key: its number),
+# per GB/T 4754 section and for the whole book (key ''): mean m, Σ(e − m) (capital), Σ s
+# (stand-alone) and r = clip(Σ(e − m) / Σ s, 0, 1) (NULL when Σ s = 0). The run's settings are on
+# every row so that one row answers a quote.
+book_capital = Table(
+    "book_capital",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("run_id", String(64), nullable=False),
+    Column("computed_at", _tz(), nullable=False),
+    Column("return_period", Integer, nullable=False),
+    Column("years", Integer, nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("book_policies", Integer, nullable=False),
+    Column("segment", String(16), nullable=False),
+    Column("key", String(64), nullable=False),
+    Column("policies", Integer, nullable=False),
+    Column("mean", Numeric(20, 2), nullable=False),
+    Column("capital", Numeric(20, 2), nullable=False),
+    Column("stand_alone", Numeric(20, 2), nullable=False),
+    Column("ratio", Numeric(12, 8), nullable=True),
+    UniqueConstraint("tenant_id", "segment", "key", name="uq_book_capital_tenant_segment_key"),
+)

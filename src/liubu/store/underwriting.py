@@ -12,8 +12,9 @@ from sqlalchemy import Table, and_, exists, func, or_, select
 
 from liubu.products import DRAFT
 from liubu.store import tables
+from liubu.store.book_capital import book_capital_ratio
 from liubu.store.repositories import TenantTables
-from liubu.underwriting import Policy, PolicyEvent, Quote, SegmentExperience
+from liubu.underwriting import BookCapitalRatio, Policy, PolicyEvent, Quote, SegmentExperience
 
 _EXPOSURE_QUANTUM = Decimal("0.000001")  # the column's scale
 
@@ -53,6 +54,30 @@ class SqlUnderwritingRepository(TenantTables):
     def events(self, policy_id: str) -> Sequence[PolicyEvent]:
         return self.all(PolicyEvent, order="created_at", policy_id=policy_id)
 
+    def book_capital_ratio(
+        self, product_ref: str, *, industry_section: str, policy_number: str | None = None
+    ) -> BookCapitalRatio | None:
+        """The stored book-capital ratio of the insurer that owns ``product_ref`` (a product the
+        caller may see), whoever asks — as :meth:`segment_experience` scopes its experience: the
+        policy's own (``policy_number``), else ``industry_section``'s, else the book's."""
+        owner = self._product_owner(product_ref)
+        if owner is None:
+            return None
+        return book_capital_ratio(
+            self.session, owner, industry_section=industry_section, policy_number=policy_number
+        )
+
+    def _product_owner(self, product_ref: str) -> str | None:
+        products = tables.products
+        me = self.principal.tenant_id
+        owner: str | None = self.session.execute(
+            select(products.c.tenant_id).where(
+                products.c.product_ref == product_ref,
+                or_(products.c.status != DRAFT, products.c.tenant_id == me),
+            )
+        ).scalar_one_or_none()
+        return owner
+
     def segment_experience(
         self, product_ref: str, industry_section: str
     ) -> SegmentExperience | None:
@@ -62,14 +87,7 @@ class SqlUnderwritingRepository(TenantTables):
         a policy-period also stored under the product's tag is counted once, as the tagged one.
         Scoped to the product's insurer whoever asks (the enterprise asking for a quote prices
         on its insurer's experience); only the totals leave the store."""
-        products = tables.products
-        me = self.principal.tenant_id
-        owner = self.session.execute(
-            select(products.c.tenant_id).where(
-                products.c.product_ref == product_ref,
-                or_(products.c.status != DRAFT, products.c.tenant_id == me),
-            )
-        ).scalar_one_or_none()
+        owner = self._product_owner(product_ref)
         if owner is None:
             return None
         rows = tables.claims_experience

@@ -13,6 +13,7 @@ from liubu.core import PersonalDataCipher
 from liubu.errors import ConcurrencyError, ConflictError, Reason
 from liubu.store.assessment import SqlAssessmentRepository, SqlIntelStore
 from liubu.store.audit import AUDIT_KEY, PRINCIPAL, SqlAuditLog
+from liubu.store.book_capital import SqlBookCapitalRepository
 from liubu.store.claims import SqlClaimDevelopment, SqlClaimsRepository
 from liubu.store.experience import SqlExperienceRepository
 from liubu.store.groups import SqlGroupRepository
@@ -78,6 +79,7 @@ class SqlUnitOfWork:
         self.statistics = SqlStatistics(self.session)
         self.groups = SqlGroupRepository(self.session, self.principal)
         self.experience = SqlExperienceRepository(self.session, self.principal)
+        self.book_capital = SqlBookCapitalRepository(self.session, self.principal)
         self.claims = SqlClaimsRepository(self.session, self.principal, self._cipher)
         self.claim_development = SqlClaimDevelopment(self.session, self.principal)
         self.antifraud_claims = SqlAntifraudClaims(self.session, self.principal)

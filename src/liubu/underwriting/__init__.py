@@ -9,8 +9,9 @@ Two prices for every quote option, side by side, with a rating worksheet showing
 
 When the insurer has claims experience of the applicant's segment, the technical premium's claim
 frequency is the credibility blend of the library's and the experience's
-(:mod:`liubu.underwriting.experience_credit`). Their ratio (rate adequacy) feeds the referral
-rules. Also: eligibility, underwriting authority,
+(:mod:`liubu.underwriting.experience_credit`); when its simulated book is stored, the risk
+load's capital is the policy's share of that book's (:mod:`liubu.underwriting.book_capital`).
+Their ratio (rate adequacy) feeds the referral rules. Also: eligibility, underwriting authority,
 mid-term endorsement premium, cancellation refunds and the claims-history coefficient for
 renewals. Nothing here touches a database, the web or the CLI; the security score, grade and
 modifiers come from the assessment as plain values.
@@ -25,6 +26,7 @@ from liubu.underwriting.authority import (
     check_override,
     override_authorities,
 )
+from liubu.underwriting.book_capital import BookCapitalRatio
 from liubu.underwriting.calibration import CalibrationReport, calibration_report
 from liubu.underwriting.calibration import benchmarks as calibration_benchmarks
 from liubu.underwriting.declarations import MAX_START_DAYS, Declarations, declaration_texts
@@ -126,6 +128,7 @@ from liubu.underwriting.worksheet import Step, Worksheet
 __all__ = [
     "MAX_START_DAYS",
     "Applicant",
+    "BookCapitalRatio",
     "BoundTerms",
     "CalibrationReport",
     "CancellationRefund",

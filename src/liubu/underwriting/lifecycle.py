@@ -33,6 +33,7 @@ from liubu.errors import ConcurrencyError, ConflictError, NotFoundError, Validat
 from liubu.products import FILED, ProductSpec, ProductsUnitOfWork, parse_product
 from liubu.underwriting.applicant import Applicant
 from liubu.underwriting.authority import OverrideAuthority, authority_for, check_override
+from liubu.underwriting.book_capital import BookCapitalRatio
 from liubu.underwriting.declarations import Declarations, check_start
 from liubu.underwriting.eligibility import check_eligibility
 from liubu.underwriting.experience_credit import SegmentExperience
@@ -156,9 +157,12 @@ def _request_quotes(
     limits: Mapping[str, Sequence[Decimal]] | None = None,
     claims_count: int | None = None,
     in_term: InTermScore | None = None,
+    renewal_of: str | None = None,
 ) -> list[Quote]:
     """Price every product asked for (three limit options each by default) and refer what the
-    insurer's rules refer; one quote per insurer, each seen by that insurer and the insured."""
+    insurer's rules refer; one quote per insurer, each seen by that insurer and the insured.
+    The risk load's capital comes from the insurer's stored book capital when there is one: the
+    renewed policy's own ratio (``renewal_of``, its number), else the industry's or the book's."""
     require(uow.principal, *BUYERS, kinds=_KINDS)
     if not products_wanted:
         raise ValidationError("Choose at least one product to quote.", field="products")
@@ -173,7 +177,12 @@ def _request_quotes(
         experience = uow.underwriting.segment_experience(
             spec.product_id, applicant.industry_section
         )
-        for entry in priced_product(spec, applicant, limits=wanted, experience=experience):
+        book_capital = uow.underwriting.book_capital_ratio(
+            spec.product_id, industry_section=applicant.industry_section, policy_number=renewal_of
+        )
+        for entry in priced_product(
+            spec, applicant, limits=wanted, experience=experience, book_capital=book_capital
+        ):
             by_insurer.setdefault((insurer_tenant, spec.insurer), []).append(entry)
     now = _now()
     quotes = []
@@ -205,6 +214,7 @@ def priced_product(
     *,
     limits: Sequence[Decimal] | None = None,
     experience: SegmentExperience | None = None,
+    book_capital: BookCapitalRatio | None = None,
 ) -> list[PricedOption]:
     """The product's options (three limits by default), priced (with the insurer's claims
     ``experience`` of the segment, if any) and each with its referral decision; an applicant the
@@ -232,7 +242,9 @@ def priced_product(
         ]
     entries = []
     chosen = limits or list(spec.limit_options[:3])
-    for option in price_options(spec, applicant, limits=chosen, experience=experience):
+    for option in price_options(
+        spec, applicant, limits=chosen, experience=experience, book_capital=book_capital
+    ):
         referral = evaluate_referral(applicant, option)
         entries.append(
             PricedOption.priced(
@@ -338,6 +350,7 @@ def _reprice(
         limit=option.limit.amount,
         overrides=overrides,
         experience=option.experience,
+        book_capital=option.book_capital,
     )
     check_override(authority, overrides=priced.overrides, limit=priced.limit)
     assert option.name is not None
@@ -369,6 +382,7 @@ def option_breakdown(uow: LifecycleUnitOfWork, quote_id: str, index: int) -> dic
         limit=option.limit.amount,
         retention=option.retention.amount,
         experience=option.experience,
+        book_capital=option.book_capital,
     )
     again = None if found is None else found["technical_premium"]
     if found is None or again != quoted:
@@ -549,6 +563,7 @@ def endorse_limit(
         policy.submission.applicant(),
         limit=new_limit,
         experience=policy.terms.option.experience,
+        book_capital=policy.terms.option.book_capital,
     )
     new_annual = priced.filed_premium.amount
     change = pro_rata_premium(
@@ -642,6 +657,7 @@ def renew(uow: LifecycleUnitOfWork, policy_id: str, *, claims_count: int) -> Quo
         limits={policy.product_ref: [policy.limit]},
         claims_count=claims_count,
         in_term=in_term,
+        renewal_of=policy.number,
     )
     quote = quotes[0]
     quote.renewal = _renewal_term(uow, policy, quote, in_term, until=now)
@@ -674,7 +690,11 @@ def _renewal_term(
         bound = policy.submission
         applicant = replace(quote.submission.applicant(), score=bound.score, grade=bound.grade)
         priced = price_option(
-            spec, applicant, limit=option.limit.amount, experience=option.experience
+            spec,
+            applicant,
+            limit=option.limit.amount,
+            experience=option.experience,
+            book_capital=option.book_capital,
         )
         at_bind = priced.filed_premium.amount
     return RenewalTerm(

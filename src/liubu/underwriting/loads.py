@@ -13,8 +13,12 @@ Decimal('0.57')
 The capital a policy ties up is measured either **stand-alone** (the TVaR of the policy alone
 less its mean) or as its share of a **book** of ``book_policies`` policies like it whose annual
 losses are pairwise correlated with ``book_correlation`` (see :func:`diversification_factor`
-and ``liubu.underwriting.technical``):
+and ``liubu.underwriting.technical``). With ``simulated_book`` the insurer's own simulated
+book replaces that assumed one whenever a simulation of it is stored (the assumed book stays the
+fallback):
 
+>>> loads.simulated_book
+True
 >>> diversification_factor(400, Decimal("0.1")).quantize(Decimal("0.0001"))
 Decimal('0.3198')
 """
@@ -40,7 +44,10 @@ MIN_BOOK_POLICIES = 30
 class Loads:
     """Expense ratio, profit margin (shares of premium), cost of capital (a yearly rate), the
     TVaR level that measures capital and, for capital allocated in a book, the book's size and
-    pairwise correlation (both ``None``: stand-alone capital). ``source`` says where they came
+    pairwise correlation (both ``None``: stand-alone capital). ``simulated_book``: take the
+    capital from the insurer's simulated book when one is stored (a quote then passes its
+    :class:`~liubu.underwriting.book_capital.BookCapitalRatio`), the assumed book (or stand-alone
+    capital) being the fallback for an insurer with none. ``source`` says where they came
     from."""
 
     expense_ratio: Decimal
@@ -50,6 +57,7 @@ class Loads:
     source: str = "given"
     book_policies: int | None = None
     book_correlation: Decimal | None = None
+    simulated_book: bool = False
 
     def __post_init__(self) -> None:
         for name in _FIELDS:
@@ -74,6 +82,7 @@ class Loads:
                 "premium would be left for losses)",
             )
         self._check_book()
+        self._check_flag()
 
     def _check_book(self) -> None:
         size, rho = self.book_policies, self.book_correlation
@@ -105,6 +114,15 @@ class Loads:
         if not 0 <= rho <= 1:
             raise _bad("book_correlation", rho, "must lie in [0, 1]")
 
+    def _check_flag(self) -> None:
+        if not isinstance(self.simulated_book, bool):
+            raise ValidationError(
+                f"The load simulated_book {self.simulated_book!r} must be true or false.",
+                code=UnderwritingCode.LOAD_TYPE,
+                field="simulated_book",
+                value=repr(self.simulated_book),
+            )
+
     @property
     def capital_basis(self) -> str:
         """``book`` when capital is allocated in a book, else ``stand_alone``."""
@@ -128,6 +146,7 @@ class Loads:
         if self.book_policies is not None:
             out["book_policies"] = self.book_policies
             out["book_correlation"] = str(self.book_correlation)
+        out["simulated_book"] = self.simulated_book
         out["source"] = self.source
         return out
 
@@ -168,6 +187,7 @@ def loads_for(insurer: str) -> Loads:
         size = int(size_number)
     if "book_correlation" in entry:
         rho = data.decimal((*path, "book_correlation"))
+    simulated = entry.get("simulated_book", False)
     try:
         return Loads(
             expense,
@@ -177,6 +197,7 @@ def loads_for(insurer: str) -> Loads:
             source=f"loads.yaml:{'.'.join(path)}",
             book_policies=size,
             book_correlation=rho,
+            simulated_book=simulated,
         )
     except ValidationError as error:
         raise data.fail(error.message, path) from error

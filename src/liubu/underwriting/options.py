@@ -4,7 +4,8 @@ the bound terms (承保条件) that claims will read.
 Each record has ``to_dict`` (the JSON the API shows and the store keeps, with a ``schema``
 version) and ``from_dict`` (which also reads rows stored before the version field, and the pilot
 book's synthetic options that carry no worksheet or referral). Option schema 2 adds the claims
-experience of the segment the technical premium was priced with (schema 1 options had none).
+experience of the segment the technical premium was priced with (schema 1 options had none);
+schema 3 the book-capital ratio its risk load was priced with (earlier options had none).
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from typing import Any
 
 from liubu.core import Money
 from liubu.products import Text
+from liubu.underwriting.book_capital import BookCapitalRatio
 from liubu.underwriting.experience_credit import SegmentExperience
 from liubu.underwriting.quote import QuoteOption
 from liubu.underwriting.referral import Referral
 from liubu.underwriting.submission import check_schema
 from liubu.underwriting.worksheet import Worksheet
 
-OPTION_SCHEMA = 2
+OPTION_SCHEMA = 3
 
 
 class OptionStatus(StrEnum):
@@ -57,7 +59,8 @@ class PricedOption:
     (guided value, value applied). ``experience`` is the insurer's claims experience of the
     segment, in aggregate, that the technical premium was priced with: re-pricing the option
     (a decision with overrides, the breakdown, an endorsement) passes it again, so it gives the
-    figure quoted whatever the experience store holds since."""
+    figure quoted whatever the experience store holds since. ``book_capital`` likewise is the
+    stored book-capital ratio its risk load was priced with (None: none was stored)."""
 
     product: str
     insurer: str
@@ -72,6 +75,7 @@ class PricedOption:
     worksheet: Worksheet | None = None
     overrides: Mapping[str, tuple[Decimal | None, Decimal]] = field(default_factory=dict)
     experience: SegmentExperience | None = None
+    book_capital: BookCapitalRatio | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "overrides", MappingProxyType(dict(self.overrides)))
@@ -94,6 +98,7 @@ class PricedOption:
             worksheet=option.worksheet,
             overrides=option.overrides,
             experience=option.experience,
+            book_capital=option.book_capital,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,6 +122,7 @@ class PricedOption:
             "status": str(self.status),
             "referral": None if self.referral is None else self.referral.to_dict(),
             "experience": None if self.experience is None else self.experience.to_dict(),
+            "book_capital": None if self.book_capital is None else self.book_capital.to_dict(),
         }
 
     @classmethod
@@ -124,6 +130,7 @@ class PricedOption:
         check_schema(data, current=OPTION_SCHEMA, what="quote option")
         name, referral, worksheet = data.get("name"), data.get("referral"), data.get("worksheet")
         experience = data.get("experience")
+        book_capital = data.get("book_capital")
         return cls(
             product=str(data["product"]),
             insurer=str(data.get("insurer", "")),
@@ -141,6 +148,7 @@ class PricedOption:
                 for k, (g, v) in (data.get("overrides") or {}).items()
             },
             experience=None if experience is None else SegmentExperience.from_dict(experience),
+            book_capital=None if book_capital is None else BookCapitalRatio.from_dict(book_capital),
         )
 
 

@@ -23,6 +23,7 @@ from liubu.core import Money
 from liubu.products import ProductSpec, Text
 from liubu.risk import Modifier
 from liubu.underwriting.applicant import Applicant
+from liubu.underwriting.book_capital import BookCapitalRatio
 from liubu.underwriting.experience_credit import (
     ExperienceCredit,
     SegmentExperience,
@@ -38,6 +39,7 @@ from liubu.underwriting.terms import OptionTerms, check_limit, option_terms
 from liubu.underwriting.worksheet import (
     Worksheet,
     adequacy_steps,
+    capital_note,
     experience_steps,
     filed_steps,
     rate_adequacy,
@@ -62,6 +64,7 @@ class QuoteOption:
     worksheet: Worksheet
     overrides: Mapping[str, tuple[Decimal | None, Decimal]] = field(default_factory=dict)
     experience: SegmentExperience | None = None
+    book_capital: BookCapitalRatio | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +82,7 @@ class QuoteOption:
             },
             "worksheet": self.worksheet.to_dict(),
             "experience": None if self.experience is None else self.experience.to_dict(),
+            "book_capital": None if self.book_capital is None else self.book_capital.to_dict(),
         }
 
 
@@ -92,15 +96,29 @@ def price_option(
     loads: Loads | None = None,
     engine: EngineSettings | None = None,
     experience: SegmentExperience | None = None,
+    book_capital: BookCapitalRatio | None = None,
 ) -> QuoteOption:
     """Price one option of ``spec`` for ``applicant``: ``limit`` from ``spec.limit_options``,
     ``retention`` from :func:`retention_options` (the product's by default), coefficient
     ``overrides`` by factor, ``loads`` (the insurer's from ``data/loads.yaml`` by default), the
     ``engine`` settings and the insurer's claims ``experience`` of the applicant's segment
     (blended into the technical premium's frequency by credibility:
-    :mod:`liubu.underwriting.experience_credit`)."""
+    :mod:`liubu.underwriting.experience_credit`) and the insurer's stored ``book_capital`` ratio
+    (capital from its simulated book when its loads ask for it:
+    :mod:`liubu.underwriting.technical`)."""
     exposure = for_product(exposure_of(applicant), spec)
-    return _price(spec, applicant, exposure, limit, retention, overrides, loads, engine, experience)
+    return _price(
+        spec,
+        applicant,
+        exposure,
+        limit,
+        retention,
+        overrides,
+        loads,
+        engine,
+        experience,
+        book_capital,
+    )
 
 
 def price_options(
@@ -113,6 +131,7 @@ def price_options(
     loads: Loads | None = None,
     engine: EngineSettings | None = None,
     experience: SegmentExperience | None = None,
+    book_capital: BookCapitalRatio | None = None,
 ) -> tuple[QuoteOption, ...]:
     """Price several options of ``spec`` (every limit option by default) at once.
 
@@ -124,7 +143,18 @@ def price_options(
         check_limit(spec, limit)
     exposure = for_product(exposure_of(applicant), spec)
     return tuple(
-        _price(spec, applicant, exposure, limit, retention, overrides, loads, engine, experience)
+        _price(
+            spec,
+            applicant,
+            exposure,
+            limit,
+            retention,
+            overrides,
+            loads,
+            engine,
+            experience,
+            book_capital,
+        )
         for limit in chosen
     )
 
@@ -138,6 +168,7 @@ def technical_breakdown(
     loads: Loads | None = None,
     engine: EngineSettings | None = None,
     experience: SegmentExperience | None = None,
+    book_capital: BookCapitalRatio | None = None,
 ) -> dict[str, Any] | None:
     """Why the technical premium of an option is what it is: the expected insured loss split by
     scenario and by coverage, with the premium the same inputs give (``None`` when the option
@@ -151,6 +182,7 @@ def technical_breakdown(
         loads=loads,
         engine=engine,
         experience=experience,
+        book_capital=book_capital,
     )
     if technical is None:
         return None
@@ -166,13 +198,14 @@ def technical_price_of(
     loads: Loads | None = None,
     engine: EngineSettings | None = None,
     experience: SegmentExperience | None = None,
+    book_capital: BookCapitalRatio | None = None,
 ) -> TechnicalPrice | None:
     """The technical price of one option alone (no filed premium: for an applicant the rate
     plan does not reach, e.g. in the calibration report); ``None`` when nothing is modelled."""
     exposure = for_product(exposure_of(applicant), spec)
     mapped = option_terms(spec, limit=limit, retention=retention)
     technical, _credit = _technical(
-        spec, exposure, mapped, loads, engine or EngineSettings(), experience
+        spec, exposure, mapped, loads, engine or EngineSettings(), experience, book_capital
     )
     return technical
 
@@ -184,6 +217,7 @@ def _technical(
     loads: Loads | None,
     engine: EngineSettings,
     experience: SegmentExperience | None = None,
+    book_capital: BookCapitalRatio | None = None,
 ) -> tuple[TechnicalPrice | None, ExperienceCredit | None]:
     """The option's technical price (None when nothing of it is modelled) and, with
     ``experience``, the credibility blend it was priced with: the library model is priced, its
@@ -193,13 +227,16 @@ def _technical(
     if not (mapped.modelled and exposure.scenarios):
         return None, None
     chosen = loads or loads_for(spec.insurer)
-    library = price_scenarios(exposure.scenarios, mapped.terms, chosen, engine)
+    library = price_scenarios(
+        exposure.scenarios, mapped.terms, chosen, engine, book_ratio=book_capital
+    )
     if experience is None:
         return library, None
     credit = experience_credit(prior_frequency(library.result), experience)
     if not credit.applied:
         return library, credit
-    return price_scenarios(credit.scaled(exposure.scenarios), mapped.terms, chosen, engine), credit
+    scaled = credit.scaled(exposure.scenarios)
+    return price_scenarios(scaled, mapped.terms, chosen, engine, book_ratio=book_capital), credit
 
 
 def _price(
@@ -212,10 +249,13 @@ def _price(
     loads: Loads | None,
     engine: EngineSettings | None,
     experience: SegmentExperience | None = None,
+    book_capital: BookCapitalRatio | None = None,
 ) -> QuoteOption:
     mapped = option_terms(spec, limit=limit, retention=retention)
     settings = engine or EngineSettings()
-    technical, credit = _technical(spec, exposure, mapped, loads, settings, experience)
+    technical, credit = _technical(
+        spec, exposure, mapped, loads, settings, experience, book_capital
+    )
     filed = filed_price(
         spec, applicant, limit=mapped.limit, retention=mapped.retention, overrides=overrides
     )
@@ -239,6 +279,7 @@ def _price(
             if line.source == "override" and line.requested is not None
         },
         experience=experience,
+        book_capital=book_capital,
     )
 
 
@@ -306,7 +347,9 @@ def _notes(
     technical: TechnicalPrice | None,
     credit: ExperienceCredit | None = None,
 ) -> tuple[Text, ...]:
-    notes = list(mapped.notes)
+    # which capital the risk load carries comes first: it moves the premium most
+    notes = [] if technical is None else [capital_note(technical)]
+    notes.extend(mapped.notes)
     if credit is not None and credit.reason == "below_minimum":
         settings = credit.settings
         exposure_years = credit.experience.exposure_years

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from liubu.accounts import UnitOfWork
+from liubu.underwriting.book_capital import BookCapitalRatio
 from liubu.underwriting.experience_credit import SegmentExperience
 from liubu.underwriting.options import BoundTerms, PricedOption, QuoteDecision
 from liubu.underwriting.renewal import RenewalTerm
@@ -112,6 +113,15 @@ class UnderwritingRepository(Protocol):
         """The claims experience, in aggregate, of the insurer that owns ``product_ref`` (not the
         caller's: an enterprise asks for a quote) for GB/T 4754 section ``industry_section``: its
         rows tagged with the product or untagged; None when it has none. Never a row."""
+        ...
+
+    def book_capital_ratio(
+        self, product_ref: str, *, industry_section: str, policy_number: str | None = None
+    ) -> BookCapitalRatio | None:
+        """The book-capital ratio of the insurer that owns ``product_ref`` (whoever asks) from
+        its latest stored book capital: the policy's own when ``policy_number`` is in the book
+        and has one, else ``industry_section``'s, else the whole book's; None when the insurer
+        has none stored."""
         ...
 
 

@@ -3,7 +3,11 @@ exact terms.
 
     expected insured loss  E  = mean annual insured loss (liubu.risk.quantify, engine "auto")
     stand-alone capital    C₁ = TVaR_α(annual insured loss) − E          (α = capital level)
-    capital                C  = C₁, or in a book (loads.book_policies N, book_correlation ρ):
+    capital                C  = C₁ (stand-alone), or
+                                in the insurer's simulated book (loads.simulated_book, a stored
+                                book-capital ratio r at the same level): min(C₁, r × C₁), or
+                                in an assumed book (loads.book_policies N, book_correlation ρ;
+                                the fallback when no simulated book is stored):
                                 min(C₁, k_α × σ × √((1 + (N − 1) ρ) / N))
     risk load              RL = cost of capital × C
     technical premium      T  = (E + RL) / (1 − expense ratio − profit margin)
@@ -15,6 +19,13 @@ theorem) and its capital TVaR_α(S) − E[S] = k_α σ_S is allocated by the Eul
 a normal (elliptical) book is the covariance allocation: policy i carries
 k_α × Cov(X_i, S) / σ_S = k_α σ √((1 + (N − 1) ρ) / N) (McNeil, Frey and Embrechts, Quantitative
 Risk Management, 2nd ed. 2015, §8.5). The credit never raises capital above stand-alone.
+
+The simulated book needs neither normality nor an assumed ρ: the portfolio package simulates the
+insurer's book and measures, per policy, its Euler contribution e to the book's TVaR at T = 1/(1 −
+α) years against its own simulated stand-alone capital s = TVaR(X_i) − m_i; r = (e − m) / s is the
+share of stand-alone capital that does not diversify away (the policy's own r on renewal, else its
+industry's or the book's: :mod:`liubu.underwriting.book_capital`). A ratio measured at another
+level than the loads' is not used (the fallback applies).
 
 The engine works in float64; E and TVaR enter Decimal arithmetic through their shortest decimal
 representation (``Decimal(repr(x))``), the formula runs in Decimal at 50 significant digits, and
@@ -33,6 +44,7 @@ from typing import Any
 from liubu.core import Money
 from liubu.errors import ValidationError
 from liubu.risk import Model, Result, Scenario, Terms, quantify
+from liubu.underwriting.book_capital import BookCapitalRatio
 from liubu.underwriting.loads import Loads
 from liubu.underwriting.reasons import UnderwritingCode
 
@@ -81,6 +93,15 @@ class TechnicalPrice:
     sd: Decimal = Decimal(0)
     tail_multiplier: Decimal | None = None
     book_capital: Decimal | None = None
+    book_ratio: BookCapitalRatio | None = None
+
+    @property
+    def capital_source(self) -> str:
+        """``simulated_book`` (a stored ratio r was used), ``assumed_book`` (N, ρ) or
+        ``stand_alone``."""
+        if self.book_ratio is not None:
+            return "simulated_book"
+        return "assumed_book" if self.tail_multiplier is not None else "stand_alone"
 
     def summary(self) -> dict[str, Any]:
         """The engine result in brief (JSON-ready): engine, settings, ground-up and insured
@@ -124,8 +145,20 @@ def normal_tail_multiplier(level: Decimal) -> Decimal:
     return to_decimal(normal.pdf(normal.inv_cdf(alpha)) / (1.0 - alpha))
 
 
-def technical_price(result: Result, loads: Loads) -> TechnicalPrice:
-    """The technical premium from an engine result and the loads (formula in the module doc)."""
+def usable_ratio(loads: Loads, ratio: BookCapitalRatio | None) -> BookCapitalRatio | None:
+    """``ratio`` when the loads ask for the simulated book and it was measured at their capital
+    level; else None (the assumed book or stand-alone capital applies)."""
+    if ratio is None or not loads.simulated_book or ratio.level != loads.capital_level:
+        return None
+    return ratio
+
+
+def technical_price(
+    result: Result, loads: Loads, *, book_ratio: BookCapitalRatio | None = None
+) -> TechnicalPrice:
+    """The technical premium from an engine result and the loads (formula in the module doc),
+    with capital from the simulated book when ``book_ratio`` is given and the loads ask for it."""
+    ratio = usable_ratio(loads, book_ratio)
     expected = to_decimal(result.mean)
     tvar = to_decimal(result.tvar(float(loads.capital_level)))
     sd = to_decimal(result.sd)
@@ -135,7 +168,10 @@ def technical_price(result: Result, loads: Loads) -> TechnicalPrice:
         context.prec = PRECISION
         stand_alone = max(tvar - expected, Decimal(0))
         capital = stand_alone
-        if loads.capital_basis == "book":
+        if ratio is not None:
+            book = ratio.ratio * stand_alone
+            capital = min(stand_alone, book)
+        elif loads.capital_basis == "book":
             multiplier = normal_tail_multiplier(loads.capital_level)
             book = multiplier * sd * loads.diversification
             capital = min(stand_alone, book)
@@ -154,14 +190,20 @@ def technical_price(result: Result, loads: Loads) -> TechnicalPrice:
         sd=sd,
         tail_multiplier=multiplier,
         book_capital=book,
+        book_ratio=ratio,
     )
 
 
 def price_scenarios(
-    scenarios: Sequence[Scenario], terms: Terms, loads: Loads, engine: EngineSettings
+    scenarios: Sequence[Scenario],
+    terms: Terms,
+    loads: Loads,
+    engine: EngineSettings,
+    *,
+    book_ratio: BookCapitalRatio | None = None,
 ) -> TechnicalPrice:
     """Quantify ``scenarios`` under ``terms`` and price the result."""
-    return technical_price(engine.run(Model(tuple(scenarios), terms)), loads)
+    return technical_price(engine.run(Model(tuple(scenarios), terms)), loads, book_ratio=book_ratio)
 
 
 def _plain(value: Any) -> Any:

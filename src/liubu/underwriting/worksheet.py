@@ -255,6 +255,37 @@ def technical_steps(price: TechnicalPrice | None) -> tuple[Step, ...]:
 def _capital_steps(price: TechnicalPrice) -> tuple[Step, ...]:
     """Stand-alone: TVaR − E. In a book: that, and the book's allocation, the smaller used."""
     loads = price.loads
+    ratio = price.book_ratio
+    if ratio is not None and price.book_capital is not None:
+        return (
+            _money_step("stand_alone_capital", price.stand_alone_capital, formula="TVaR − E"),
+            Step(
+                "book_capital_ratio",
+                label("book_capital_ratio"),
+                ratio.ratio,
+                half_up(ratio.ratio, Decimal("0.0001")),
+                MappingProxyType(
+                    {
+                        "formula": "Σ(e − m) / Σ s",
+                        "basis": ratio.basis,
+                        "key": ratio.key,
+                        "run_id": ratio.run_id,
+                        "computed_at": ratio.computed_at.isoformat(),
+                        "book_policies": ratio.book_policies,
+                        "return_period": ratio.return_period,
+                    }
+                ),
+            ),
+            _money_step(
+                "simulated_book_capital", price.book_capital, formula="r × stand_alone_capital"
+            ),
+            _money_step(
+                "capital",
+                price.capital,
+                formula="min(stand_alone_capital, r × stand_alone_capital)",
+                basis="simulated_book",
+            ),
+        )
     if price.book_capital is None or price.tail_multiplier is None:
         return (_money_step("capital", price.capital, formula="TVaR − E", basis="stand_alone"),)
     return (
@@ -288,6 +319,37 @@ def _capital_steps(price: TechnicalPrice) -> tuple[Step, ...]:
             basis="book",
         ),
     )
+
+
+def capital_note(price: TechnicalPrice) -> Text:
+    """Which capital the technical premium carries: the simulated book's (which ratio, run and
+    date), the assumed book's (and whether that is the fallback for a missing simulation) or
+    stand-alone."""
+    loads = price.loads
+    ratio = price.book_ratio
+    if ratio is not None:
+        basis = {
+            "policy": Text(f"保单 {ratio.key} 自身", f"the policy {ratio.key}'s own"),
+            "industry": Text(f"行业门类 {ratio.key}", f"industry section {ratio.key}'s"),
+            "book": Text("整个业务组合", "the whole book's"),
+        }[ratio.basis]
+        return note(
+            "capital_simulated_book",
+            basis=basis,
+            ratio=str(half_up(ratio.ratio, Decimal("0.0001"))),
+            run_id=ratio.run_id,
+            date=ratio.computed_at.date().isoformat(),
+            policies=f"{ratio.book_policies:,}",
+            period=ratio.return_period,
+        )
+    fallback = "_fallback" if loads.simulated_book else ""
+    if price.tail_multiplier is not None:
+        return note(
+            f"capital_assumed_book{fallback}",
+            policies=f"{loads.book_policies:,}",
+            correlation=str(loads.book_correlation),
+        )
+    return note(f"capital_stand_alone{fallback}")
 
 
 def filed_steps(spec_basis: str, price: FiledPrice) -> tuple[Step, ...]:

@@ -240,7 +240,7 @@ def test_an_option_keeps_its_experience_and_one_stored_before_reads_without(
         quoted, name=sme.name, referral=Referral("auto", ()), status=OptionStatus.AUTO
     )
     stored = option.to_dict()
-    assert stored["schema"] == 2
+    assert stored["schema"] == 3  # schema 3 added the book-capital ratio
     assert stored["experience"]["exposure_years"] == "400.5"
     back = PricedOption.from_dict(stored)
     assert back.experience == segment("400.5", 12)

@@ -21,6 +21,7 @@ FORBIDDEN = ("sqlalchemy", "fastapi", "starlette", "typer", "jinja2", "uvicorn",
 
 PUBLIC = [
     "Applicant",
+    "BookCapitalRatio",
     "BoundTerms",
     "CalibrationReport",
     "CancellationRefund",
