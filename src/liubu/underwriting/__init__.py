@@ -45,6 +45,7 @@ from liubu.underwriting.group_records import (
     MemberState,
     RegisteredEnterprise,
     SchemeKind,
+    SchemeLink,
     SupplierAccess,
 )
 from liubu.underwriting.groups import (
@@ -65,6 +66,16 @@ from liubu.underwriting.groups import (
     quote_group,
     remove_member,
     scheme_view,
+)
+from liubu.underwriting.groups_links import (
+    MAX_LINKS,
+    InsuredScheme,
+    LinkView,
+    declare_link,
+    remove_link,
+    scheme_links,
+    underwritten_scheme,
+    underwritten_schemes,
 )
 from liubu.underwriting.labels import policy_label
 from liubu.underwriting.lifecycle import (
@@ -124,6 +135,7 @@ from liubu.underwriting.treatment import FiledPremiumAtScore, treatment_plan
 from liubu.underwriting.worksheet import Step, Worksheet
 
 __all__ = [
+    "MAX_LINKS",
     "MAX_START_DAYS",
     "Applicant",
     "BoundTerms",
@@ -145,7 +157,9 @@ __all__ = [
     "GroupPolicy",
     "GroupProduct",
     "GroupScheme",
+    "InsuredScheme",
     "Invitation",
+    "LinkView",
     "Loads",
     "MemberEntry",
     "MemberState",
@@ -167,6 +181,7 @@ __all__ = [
     "RegisteredEnterprise",
     "RenewalTerm",
     "SchemeKind",
+    "SchemeLink",
     "SegmentExperience",
     "Step",
     "Submission",
@@ -195,6 +210,7 @@ __all__ = [
     "decide_referral",
     "decides_referrals",
     "declaration_texts",
+    "declare_link",
     "decline_invitation",
     "endorse_limit",
     "evaluate_referral",
@@ -221,14 +237,18 @@ __all__ = [
     "records_payments",
     "referral_queue",
     "referral_rules",
+    "remove_link",
     "remove_member",
     "renew",
     "request_quotes",
     "retention_options",
+    "scheme_links",
     "scheme_view",
     "short_rate_table",
     "snapshot_of",
     "technical_price",
     "terms_for_option",
     "treatment_plan",
+    "underwritten_scheme",
+    "underwritten_schemes",
 ]
