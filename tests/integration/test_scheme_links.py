@@ -87,7 +87,8 @@ def test_the_owner_declares_links_and_its_graph_carries_them(platform: Platform)
     edges = {(e.source, e.target): e.access for e in chain.edges}
     assert edges[(a_id, b_id)] == "network_connection"
     assert edges[(a_id, chain.owner.id)] == "none"  # its own edge to the owner stays
-    assert len(chain.edges) == 10 + 1 and len(premiums) == 10
+    assert len(chain.edges) == 10 + 1
+    assert len(premiums) == 10
 
     def refused(error: type[Exception], **given: str) -> Exception:
         arguments = {"source": a_id, "target": b_id, "access": "none", **given}
@@ -108,7 +109,7 @@ def test_the_owner_declares_links_and_its_graph_carries_them(platform: Platform)
     assert twice.code == UnderwritingCode.GROUP_LINK_DUPLICATE
 
     # another chain owner reaches neither the links nor the scheme
-    stranger, stranger_id, _ = verified_enterprise(platform, "Stranger", 40)
+    stranger, _stranger_id, _ = verified_enterprise(platform, "Stranger", 40)
     with pytest.raises(NotFoundError):
         underwriting.scheme_links(platform.uow(stranger), scheme_id)
     with pytest.raises(NotFoundError):

@@ -193,6 +193,7 @@ USE_CASES = {
     "groups.py",
     "groups_members.py",
     "groups_consent.py",
+    "groups_links.py",
     "treatment.py",
 }
 FRAMEWORKS = FORBIDDEN[:-1]
