@@ -117,7 +117,33 @@ def test_the_insurer_of_the_chain_sees_its_contagion_and_no_one_else_does(
     assert posted.status_code == 303
     listed = api.client.get(f"/api/groups/{scheme_id}/links", headers=owner_headers).json()
     assert [(x["source"], x["target"]) for x in listed] == [(ids[5], ids[0]), (ids[6], ids[1])]
-    assert len(re.findall(r'<tr data-link="', api.client.get(f"/groups/{scheme_id}").text)) == 2
+    page = api.client.get(f"/groups/{scheme_id}").text
+    assert len(re.findall(r'<tr data-link="', page)) == 2
+    # withdrawn from the page, and a refused link is told beside the form, not stored
+    withdrawn = api.client.post(
+        f"/groups/{scheme_id}/links/{listed[1]['id']}/remove",
+        data={"csrf_token": _csrf(page)},
+        follow_redirects=True,
+    )
+    assert len(re.findall(r'<tr data-link="', withdrawn.text)) == 1
+    refused = api.client.post(
+        f"/groups/{scheme_id}/links",
+        data={"source": ids[6], "target": ids[6], "access": "none", "csrf_token": _csrf(page)},
+        follow_redirects=True,
+    )
+    assert 'class="error"' in refused.text
+    assert len(re.findall(r'<tr data-link="', refused.text)) == 1
+    again = api.client.post(
+        f"/groups/{scheme_id}/links",
+        data={
+            "source": ids[6],
+            "target": ids[1],
+            "access": "remote_access",
+            "csrf_token": _csrf(page),
+        },
+        follow_redirects=True,
+    )
+    assert len(re.findall(r'<tr data-link="', again.text)) == 2
     api.client.cookies.clear()
 
     bound = api.client.post(
