@@ -169,6 +169,11 @@ _SUPPLIERS = (
     ),
 )
 
+# Supplier-of-supplier links the demo owner declares (indexes into _SUPPLIERS): the metal-parts
+# maker sits on the automation firm's maintenance network; the electronics maker's lines are
+# connected through the network engineering firm's plant interconnect.
+_DEMO_LINKS = ((7, 2, "network_connection"), (4, 6, "network_connection"))
+
 DEMO_CHAIN_PRODUCT = "cankao-pc/supply-chain-cyber@1"
 
 
@@ -271,6 +276,15 @@ def _load_demo_chain(platform: Platform, owner: Enterprise) -> None:
     # The chain is built through consent: each supplier accepts its invitation.
     for entry in members:
         accept_invitations(platform, entry.uscc)
+    # What the owner knows of its suppliers' own suppliers: two reach it through another member.
+    for source, through, access in _DEMO_LINKS:
+        underwriting.declare_link(
+            owner_uow,
+            scheme.id,
+            source=members[source].uscc,
+            target=members[through].uscc,
+            access=access,
+        )
 
 
 DEMO_EXPERIENCE_PRODUCT = "shifan-pc/sme-cyber-comprehensive@1"

@@ -260,3 +260,50 @@ def test_capital_refresh_stores_the_books_capital_and_show_reads_it(cli_demo: Pa
     unknown = run_cli("portfolio", "capital", "show", "--insurer", "no-such", data_dir=cli_demo)
     assert unknown.returncode != 0
     assert "no-such" in unknown.stderr + unknown.stdout
+
+
+def test_the_demo_owner_declares_a_supplier_of_supplier_link_and_contagion_follows_it(
+    cli_demo: Path,
+) -> None:
+    with sqlite3.connect(cli_demo / "liubu.db") as db:
+        ((scheme,),) = db.execute("SELECT id FROM group_schemes").fetchall()
+        members = dict(
+            db.execute(
+                "SELECT uscc, enterprise_id FROM group_members WHERE state = 'accepted'"
+            ).fetchall()
+        )
+    listed = run_cli("group", "links", "list", scheme, "--json", data_dir=cli_demo, check=True)
+    demo_links = json.loads(listed.stdout)
+    assert len(demo_links) == 2  # the demo declares two
+    taken = {(x["source"], x["target"]) for x in demo_links}
+    source, through = next(
+        (a, b) for a in sorted(members) for b in sorted(members)
+        if a != b and (members[a], members[b]) not in taken
+    )  # fmt: skip
+    added = run_cli(
+        "group", "links", "add", scheme, "--source", source, "--through", through,
+        "--access", "remote_access", data_dir=cli_demo, check=True,
+    )  # fmt: skip
+    link_id = added.stdout.split()[1]
+    again = run_cli(
+        "group", "links", "add", scheme, "--source", source, "--through", through,
+        data_dir=cli_demo,
+    )  # fmt: skip
+    assert again.returncode != 0
+    assert "group.link_duplicate" in again.stderr or "already declared" in again.stderr
+    unknown = run_cli(
+        "group", "links", "add", scheme, "--source", source, "--through", "nobody",
+        data_dir=cli_demo,
+    )  # fmt: skip
+    assert unknown.returncode != 0
+    assert "'nobody' is not a member" in unknown.stderr
+    result = run_cli(
+        "portfolio", "contagion", "--scheme", scheme, "--trials", "2000", "--json",
+        data_dir=cli_demo, check=True,
+    )  # fmt: skip
+    edges = {(e["from"], e["to"]): e["access"] for e in json.loads(result.stdout)["edges"]}
+    assert edges[(members[source], members[through])] == "remote_access"
+    assert taken <= set(edges)
+    run_cli("group", "links", "remove", scheme, link_id, data_dir=cli_demo, check=True)
+    after = run_cli("group", "links", "list", scheme, "--json", data_dir=cli_demo, check=True)
+    assert len(json.loads(after.stdout)) == 2

@@ -34,7 +34,7 @@ from liubu.underwriting import (
     PricedOption,
     Submission,
 )
-from liubu.underwriting.group_records import GroupMember, GroupScheme
+from liubu.underwriting.group_records import GroupMember, GroupScheme, SchemeLink
 from liubu.underwriting.records import Policy, Quote
 from tests.e2e.conftest import Api
 from tests.integration.helpers import PASSWORD, make_tenant, product_yaml
@@ -265,6 +265,19 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
             uscc=owned.uscc,
         )
         uow.groups.add(invitation)
+        uow.flush()
+        # A supplier-of-supplier link of the scheme (both ends its one invitation row: the
+        # store does not judge the graph, the use case does).
+        link = SchemeLink(
+            id=new_id(),
+            tenant_id=owned.organisation_id,
+            scheme_id=scheme.id,
+            source_member_id=invitation.id,
+            target_member_id=invitation.id,
+            access="remote_access",
+            declared_at=now,
+        )
+        uow.groups.add(link)
         import_id = hashlib.sha256(marker.encode()).hexdigest()
         claim_ids = _insurance_claim(uow, owned, policy, marker, outsider.organisation_id)
         uow.session.execute(
@@ -299,6 +312,7 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         import_id=import_id,
         invitation_id=invitation.id,
         member=invitation.id,
+        link_id=link.id,
     )
     owned.secrets |= {
         quote.id,
@@ -307,6 +321,7 @@ def _assessment_records(api: Api, platform: Platform, owned: Owned, marker: str)
         scheme.id,
         scheme.name,
         invitation.id,
+        link.id,
         f"{marker} secret supplies",
         f"{marker} secret service report",
         alert.id,
@@ -483,6 +498,11 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
     ("POST", "/api/identity-claims/{claim_id}/decision"): lambda owner: {"uphold": True},
     ("POST", "/api/groups/{scheme_id}/members"): lambda owner: {
         "members": [{"uscc": str(uscc_with_check("91320500MA9999999")), "supplies": "x"}]
+    },
+    ("POST", "/api/groups/{scheme_id}/links"): lambda owner: {
+        "source": owner.ids["member"],
+        "target": owner.ids["member"],
+        "access": "none",
     },
     ("POST", "/api/groups/{scheme_id}/quote"): lambda owner: {
         "limit": "1000000",
@@ -702,6 +722,7 @@ _KNOWN_ABSENT = {
     "import_id",
     "invitation_id",
     "member",
+    "link_id",
     "claim_id",
     "case_id",
     "approval_id",

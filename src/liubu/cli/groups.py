@@ -137,6 +137,78 @@ def quote(
         )
 
 
+links_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Supplier-of-supplier links of a supply chain (acting as its chain owner).",
+    no_args_is_help=True,
+)
+group_app.add_typer(links_app, name="links")
+
+
+@links_app.command("list")
+def links_list(
+    ctx: typer.Context,
+    scheme: Annotated[str, typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The links the chain owner declared."""
+    from liubu import underwriting
+
+    platform = state(ctx).platform()
+    found = underwriting.scheme_links(platform.uow(_scheme_principal(platform, scheme)), scheme)
+    if as_json:
+        typer.echo(json.dumps([x.to_dict() for x in found], ensure_ascii=False, indent=2))
+        return
+    for x in found:
+        out.print(f"{x.id}  {x.source_name} → {x.target_name}  ({x.access})")
+    if not found:
+        out.print("no links declared: each supplier reaches the owner directly")
+
+
+@links_app.command("add")
+def links_add(
+    ctx: typer.Context,
+    scheme: Annotated[str, typer.Argument()],
+    source: Annotated[
+        str,
+        typer.Option(help="The member that reaches the owner through another (id or USCC)."),
+    ],
+    through: Annotated[str, typer.Option(help="The member it reaches the owner through.")],
+    access: Annotated[
+        str,
+        typer.Option(
+            help="none, remote_access, network_connection, data_processing, software_supply"
+        ),
+    ] = "none",
+) -> None:
+    """Declare that SOURCE reaches the chain owner through THROUGH; prints the link's id."""
+    from liubu import underwriting
+
+    platform = state(ctx).platform()
+    link = underwriting.declare_link(
+        platform.uow(_scheme_principal(platform, scheme)),
+        scheme,
+        source=source,
+        target=through,
+        access=access,
+    )
+    out.print(f"link {link.id} declared: {link.source_name} → {link.target_name}")
+
+
+@links_app.command("remove")
+def links_remove(
+    ctx: typer.Context,
+    scheme: Annotated[str, typer.Argument()],
+    link: Annotated[str, typer.Argument()],
+) -> None:
+    """Withdraw a declared link."""
+    from liubu import underwriting
+
+    platform = state(ctx).platform()
+    underwriting.remove_link(platform.uow(_scheme_principal(platform, scheme)), scheme, link)
+    out.print(f"link {link} withdrawn")
+
+
 def _holder_principal(platform: Any, uscc: str) -> Any:
     """The CLI acts for the tenant holding ``uscc``, as its administrator would."""
     from liubu.accounts import SYSTEM, OrgKind, acting_in

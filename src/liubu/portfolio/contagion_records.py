@@ -16,7 +16,7 @@ from typing import Any
 
 from liubu.errors import ValidationError
 from liubu.portfolio.reasons import PortfolioCode
-from liubu.underwriting import SupplierAccess
+from liubu.underwriting import LinkView, SupplierAccess
 
 MAX_MEMBERS = 2_000
 MAX_EDGES = 20_000
@@ -220,13 +220,20 @@ def chain_from_scheme(
 
 
 def scheme_chain(
-    view: Mapping[str, Any], worksheet: Mapping[str, Any], owner_revenue: float
+    view: Mapping[str, Any],
+    worksheet: Mapping[str, Any],
+    owner_revenue: float,
+    links: Iterable[LinkView] = (),
 ) -> tuple[SupplyChain, dict[str, Decimal]]:
     """The graph of a supply-chain scheme from its view (``underwriting.scheme_view``: each
     accepted member's access) and its worksheet (the quote's or the bound master policy's: each
-    priced member's score and premium), with each member's premium by record id."""
+    priced member's score and premium), with each member's premium by record id. ``links``: the
+    supplier-of-supplier links the owner declared (``underwriting.scheme_links``), each an edge
+    from the supplier that reaches the owner through another to that other, with the access it
+    has; a link with an end that is not priced is left out."""
     access = {m["enterprise_id"]: m["access"] for m in view["members"] if m["enterprise_id"]}
     lines = [line for line in worksheet.get("members", []) if line["enterprise_id"] in access]
+    priced = {line["enterprise_id"] for line in lines}
     chain = chain_from_scheme(
         owner_id=str(view["sponsor_enterprise_id"]),
         owner_name=str(view["name"]),
@@ -236,6 +243,11 @@ def scheme_chain(
                 line["enterprise_id"], line["name"], access[line["enterprise_id"]], line["score"]
             )
             for line in lines
+        ],
+        declared=[
+            ChainEdge(link.source, link.target, link.access)
+            for link in links
+            if link.source in priced and link.target in priced
         ],
     )
     return chain, {line["enterprise_id"]: Decimal(str(line["premium"])) for line in lines}

@@ -18,12 +18,14 @@ from liubu.underwriting import (
     GroupPolicy,
     GroupScheme,
     RegisteredEnterprise,
+    SchemeLink,
 )
 
 _TABLES = MappingProxyType(
     {
         GroupScheme: tables.group_schemes,
         GroupMember: tables.group_members,
+        SchemeLink: tables.scheme_links,
         GroupPolicy: tables.group_policies,
         Certificate: tables.certificates,
     }
@@ -62,8 +64,30 @@ class SqlGroupRepository(TenantTables):
             # flush would not know to insert the parent first.
             self.session.flush()
 
-    def remove(self, member: GroupMember) -> None:
-        self.session.delete(member)
+    def remove(self, item: GroupMember | SchemeLink) -> None:
+        self.session.delete(item)
+        if isinstance(item, SchemeLink):
+            # A member removed with its links: the links' rows go first.
+            self.session.flush()
+
+    def links(self, scheme_id: str) -> Sequence[SchemeLink]:
+        return self.all(SchemeLink, order="declared_at", scheme_id=scheme_id)
+
+    def insured_scheme(
+        self, master: GroupPolicy
+    ) -> tuple[GroupScheme, Sequence[GroupMember], Sequence[SchemeLink]]:
+        """Platform-wide, for the holder of ``master`` only (the use case passes its own)."""
+        scheme = self.session.execute(
+            select(GroupScheme).where(tables.group_schemes.c.id == master.scheme_id)
+        ).scalar_one()
+        m, k = tables.group_members, tables.scheme_links
+        members = self.session.execute(
+            select(GroupMember).where(m.c.scheme_id == scheme.id).order_by(m.c.added_at, m.c.id)
+        ).scalars()
+        links = self.session.execute(
+            select(SchemeLink).where(k.c.scheme_id == scheme.id).order_by(k.c.declared_at, k.c.id)
+        ).scalars()
+        return scheme, list(members), list(links)
 
     def scheme(self, scheme_id: str) -> GroupScheme:
         return self.one(GroupScheme, scheme_id, "group scheme")
@@ -79,6 +103,9 @@ class SqlGroupRepository(TenantTables):
 
     def master_policies(self, scheme_id: str) -> Sequence[GroupPolicy]:
         return self.all(GroupPolicy, order="created_at", scheme_id=scheme_id)
+
+    def held_master_policies(self) -> Sequence[GroupPolicy]:
+        return self.all(GroupPolicy, order="created_at")
 
     def certificates(self, master_id: str) -> Sequence[Certificate]:
         return self.all(Certificate, order="number", master_id=master_id)

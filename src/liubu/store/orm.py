@@ -33,6 +33,7 @@ from liubu.underwriting import (
     Policy,
     PolicyEvent,
     Quote,
+    SchemeLink,
 )
 
 mapper_registry = registry(metadata=tables.metadata)
@@ -56,6 +57,7 @@ MAPPED: dict[type, Table] = {
     PolicyEvent: tables.policy_events,
     GroupScheme: tables.group_schemes,
     GroupMember: tables.group_members,
+    SchemeLink: tables.scheme_links,
     GroupPolicy: tables.group_policies,
     Certificate: tables.certificates,
     Alert: tables.alerts,

@@ -397,6 +397,24 @@ group_members = Table(
     UniqueConstraint("scheme_id", "uscc", name="uq_group_members_scheme_uscc"),
 )
 
+# Supplier-of-supplier links of a supply chain (the sponsor's): source reaches the chain owner
+# through target, both rows of group_members of the same scheme.
+scheme_links = Table(
+    "scheme_links",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("scheme_id", String(ID), ForeignKey("group_schemes.id"), nullable=False, index=True),
+    Column("source_member_id", String(ID), ForeignKey("group_members.id"), nullable=False),
+    Column("target_member_id", String(ID), ForeignKey("group_members.id"), nullable=False),
+    Column("access", String(32), nullable=False),
+    Column("declared_at", _tz(), nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint(
+        "scheme_id", "source_member_id", "target_member_id", name="uq_scheme_links_ends"
+    ),
+)
+
 group_policies = Table(
     "group_policies",
     metadata,

@@ -47,6 +47,7 @@ from liubu.underwriting.group_records import (
     MemberState,
     RegisteredEnterprise,
     SchemeKind,
+    SchemeLink,
     SupplierAccess,
 )
 from liubu.underwriting.groups import (
@@ -67,6 +68,16 @@ from liubu.underwriting.groups import (
     quote_group,
     remove_member,
     scheme_view,
+)
+from liubu.underwriting.groups_links import (
+    MAX_LINKS,
+    InsuredScheme,
+    LinkView,
+    declare_link,
+    remove_link,
+    scheme_links,
+    underwritten_scheme,
+    underwritten_schemes,
 )
 from liubu.underwriting.labels import policy_label
 from liubu.underwriting.lifecycle import (
@@ -126,6 +137,7 @@ from liubu.underwriting.treatment import FiledPremiumAtScore, treatment_plan
 from liubu.underwriting.worksheet import Step, Worksheet
 
 __all__ = [
+    "MAX_LINKS",
     "MAX_START_DAYS",
     "Applicant",
     "BookCapitalRatio",
@@ -148,7 +160,9 @@ __all__ = [
     "GroupPolicy",
     "GroupProduct",
     "GroupScheme",
+    "InsuredScheme",
     "Invitation",
+    "LinkView",
     "Loads",
     "MemberEntry",
     "MemberState",
@@ -170,6 +184,7 @@ __all__ = [
     "RegisteredEnterprise",
     "RenewalTerm",
     "SchemeKind",
+    "SchemeLink",
     "SegmentExperience",
     "Step",
     "Submission",
@@ -198,6 +213,7 @@ __all__ = [
     "decide_referral",
     "decides_referrals",
     "declaration_texts",
+    "declare_link",
     "decline_invitation",
     "endorse_limit",
     "evaluate_referral",
@@ -224,14 +240,18 @@ __all__ = [
     "records_payments",
     "referral_queue",
     "referral_rules",
+    "remove_link",
     "remove_member",
     "renew",
     "request_quotes",
     "retention_options",
+    "scheme_links",
     "scheme_view",
     "short_rate_table",
     "snapshot_of",
     "technical_price",
     "terms_for_option",
     "treatment_plan",
+    "underwritten_scheme",
+    "underwritten_schemes",
 ]

@@ -131,6 +131,24 @@ class GroupMember:
 
 
 @dataclass(eq=False)
+class SchemeLink:
+    """A supplier-of-supplier link (供应商之间的连接) the sponsor declares: the member
+    ``source_member_id`` reaches the chain owner through the member ``target_member_id`` (the
+    edge source → target of the supply graph), with ``access`` (:class:`SupplierAccess`) to the
+    target's systems. Both are accepted members' rows of the same scheme; the link belongs to the
+    sponsor's tenant, as the scheme."""
+
+    id: str
+    tenant_id: str  # the sponsor's tenant, as the scheme's
+    scheme_id: str
+    source_member_id: str
+    target_member_id: str
+    access: str  # SupplierAccess
+    declared_at: datetime
+    version: int = 1
+
+
+@dataclass(eq=False)
 class GroupPolicy:
     """The master policy (主保单) of a scheme; ``worksheet`` is the bound quote's worksheet."""
 
@@ -186,11 +204,23 @@ class GroupRepository(Protocol):
     the insurer and the sponsor (and a certificate to its member)."""
 
     def add(self, item: object) -> None:
-        """A :class:`GroupScheme`, :class:`GroupMember`, :class:`GroupPolicy` or
-        :class:`Certificate`."""
+        """A :class:`GroupScheme`, :class:`GroupMember`, :class:`SchemeLink`,
+        :class:`GroupPolicy` or :class:`Certificate`."""
         ...
 
-    def remove(self, member: GroupMember) -> None: ...
+    def remove(self, item: GroupMember | SchemeLink) -> None: ...
+    def links(self, scheme_id: str) -> Sequence[SchemeLink]:
+        """The scheme's supplier-of-supplier links in the order they were declared."""
+        ...
+
+    def insured_scheme(
+        self, master: GroupPolicy
+    ) -> tuple[GroupScheme, Sequence[GroupMember], Sequence[SchemeLink]]:
+        """Platform-wide (unscoped): the scheme of a master policy the caller holds, its
+        members and links, for the insurer that underwrites it only (the use case passes a
+        master policy of the caller's own tenant)."""
+        ...
+
     def scheme(self, scheme_id: str) -> GroupScheme:
         """Raises :class:`liubu.errors.NotFoundError` when absent or not visible."""
         ...
@@ -202,6 +232,10 @@ class GroupRepository(Protocol):
 
     def master_policy(self, policy_id: str) -> GroupPolicy: ...
     def master_policies(self, scheme_id: str) -> Sequence[GroupPolicy]: ...
+    def held_master_policies(self) -> Sequence[GroupPolicy]:
+        """Every master policy visible to the caller, oldest first."""
+        ...
+
     def certificates(self, master_id: str) -> Sequence[Certificate]:
         """The master policy's certificates in number order."""
         ...

@@ -304,6 +304,9 @@ def remove_member(uow: GroupUnitOfWork, scheme_id: str, member: str) -> None:
         )
         if found is None:
             raise NotFoundError(f"{member!r} is not invited to {scheme.name!r}.")
+        for link in uow.groups.links(scheme.id):  # its links go with it
+            if found.id in (link.source_member_id, link.target_member_id):
+                uow.groups.remove(link)
         uow.groups.remove(found)
         scheme.updated_at = _now()
         uow.commit()

@@ -6,6 +6,7 @@ decline or leave."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -63,6 +64,12 @@ def _schemes_page(
         invitations = None
         if principal.org_kind is OrgKind.ENTERPRISE:
             invitations = underwriting.my_invitations(uow)
+        # The insurer's own: the schemes whose master policy it holds.
+        underwritten = (
+            underwriting.underwritten_schemes(uow)
+            if principal.org_kind is OrgKind.INSURER
+            else None
+        )
     return render(
         request,
         "groups.html",
@@ -74,6 +81,7 @@ def _schemes_page(
         counts=counts,
         titles=titles,
         invitations=invitations,
+        underwritten=underwritten,
         state_labels=_STATE_LABELS,
         sponsoring=sponsoring,
         sponsors=sponsors,
@@ -195,9 +203,16 @@ def _worksheet(uow: Any, scheme_id: str, limit: Decimal | None) -> tuple[dict[st
     return underwriting.quote_group(uow, scheme.id, limit=chosen).to_dict(), None
 
 
-def graph_option(view: dict[str, Any], worksheet: dict[str, Any] | None, *, zh: bool) -> str:
+def graph_option(
+    view: dict[str, Any],
+    worksheet: dict[str, Any] | None,
+    *,
+    zh: bool,
+    declared: Sequence[underwriting.LinkView] = (),
+) -> str:
     """An ECharts graph: the sponsor in the middle, each member around it sized by its premium,
-    labelled with its score; edges coloured by the access the member has."""
+    labelled with its score; edges coloured by the access the member has, and the declared
+    supplier-of-supplier links (dashed) from the member that reaches through another to it."""
     lines = {m["enterprise_id"]: m for m in (worksheet or {}).get("members", [])}
     sponsor = "链主" if zh else "Chain owner"
     if view["kind"] == "park":
@@ -205,15 +220,17 @@ def graph_option(view: dict[str, Any], worksheet: dict[str, Any] | None, *, zh: 
     nodes: list[dict[str, Any]] = [
         {"name": sponsor, "symbolSize": 46, "itemStyle": {"color": "#1f3a5f"}, "x": 0, "y": 0}
     ]
-    links = []
+    links: list[dict[str, Any]] = []
     premiums = [float(line["premium"]) for line in lines.values()] or [1.0]
     top = max(premiums) or 1.0
+    shown: set[str] = set()
     for member in view["members"]:
         if member["state"] != "accepted" or member["name"] is None:
             continue  # an invitation is not in the graph until the member accepts
         line = lines.get(member["enterprise_id"])
         score = "" if line is None else f"\n{line['score']:.0f} {line['grade']}"
         size = 18 if line is None else 18 + 26 * float(line["premium"]) / top
+        shown.add(member["name"])
         nodes.append(
             {
                 "name": member["name"],
@@ -233,6 +250,21 @@ def graph_option(view: dict[str, Any], worksheet: dict[str, Any] | None, *, zh: 
                 },
             }
         )
+    for link in declared:
+        if link.source_name in shown and link.target_name in shown:
+            links.append(
+                {
+                    "source": link.source_name,
+                    "target": link.target_name,
+                    "symbol": ["none", "arrow"],
+                    "lineStyle": {
+                        "color": _ACCESS_COLOURS.get(link.access, "#9aa5b1"),
+                        "width": 2,
+                        "type": "dashed",
+                        "curveness": 0.2,
+                    },
+                }
+            )
     option = {
         "tooltip": {},
         "series": [
@@ -259,12 +291,18 @@ CRITICAL_TOP = 10
 
 
 def contagion_view(
-    view: dict[str, Any], worksheet: dict[str, Any], owner_revenue: float, *, lang: str
+    view: dict[str, Any],
+    worksheet: dict[str, Any],
+    owner_revenue: float,
+    *,
+    lang: str,
+    links: Sequence[underwriting.LinkView] = (),
 ) -> dict[str, Any]:
-    """The chain owner's view of contagion over its scheme: the most critical suppliers (table
-    and bar chart), the chain's loss exceedance curve and the premium shares by contribution
-    beside today's. Only the sponsor reaches this page (the scheme belongs to its tenant)."""
-    chain, premiums = portfolio.scheme_chain(view, worksheet, owner_revenue)
+    """Contagion over a scheme's chain (its members and the declared links between them): the
+    most critical suppliers (table and bar chart), the chain's loss exceedance curve and the
+    premium shares by contribution beside today's. Only the sponsor and the insurer of the
+    scheme's master policy reach the pages that show it."""
+    chain, premiums = portfolio.scheme_chain(view, worksheet, owner_revenue, links)
     result = portfolio.simulate_contagion(chain, trials=CONTAGION_TRIALS, seed=CONTAGION_SEED)
     critical = result.critical(CRITICAL_TOP)
     access = {m["enterprise_id"]: m["access"] for m in view["members"] if m["enterprise_id"]}
@@ -308,19 +346,25 @@ def scheme_page(
     limit: str | None = None,
 ) -> Response:
     page, nav = require_page(principal, "groups")
+    if principal.org_kind is OrgKind.INSURER:
+        return _insured_page(request, scheme_id, principal, platform)
     worksheet, master, problem, contagion = None, None, None, None
     lang = "zh" if language_of(request) == "zh_CN" else "en"
     with platform.uow(principal) as uow:
         view = underwriting.scheme_view(uow, scheme_id)
         titles = {view["product"]: product_title(find_product(uow, view["product"]))}
+        chain = view["kind"] == underwriting.SchemeKind.SUPPLY_CHAIN
+        links = underwriting.scheme_links(uow, scheme_id) if chain else []
         if any(m["state"] == "accepted" for m in view["members"]):
             try:
                 worksheet, master = _worksheet(uow, scheme_id, _limit(limit))
             except LiubuError as error:
                 problem = refusal(request, error)
-        if worksheet and view["kind"] == underwriting.SchemeKind.SUPPLY_CHAIN:
+        if worksheet and chain:
             owner = uow.enterprises.get(view["sponsor_enterprise_id"])
-            contagion = contagion_view(view, worksheet, float(owner.annual_revenue), lang=lang)
+            contagion = contagion_view(
+                view, worksheet, float(owner.annual_revenue), lang=lang, links=links
+            )
     return render(
         request,
         "group.html",
@@ -331,13 +375,95 @@ def scheme_page(
         worksheet=worksheet,
         master=master,
         problem=problem,
-        graph=graph_option(view, worksheet, zh=language_of(request) == "zh_CN"),
+        graph=graph_option(view, worksheet, zh=lang == "zh", declared=links),
         contagion=contagion,
+        links=links,
+        chain=chain,
+        max_links=underwriting.MAX_LINKS,
         state_labels=_STATE_LABELS,
         access_kinds=[str(a) for a in underwriting.SupplierAccess],
         titles=titles,
         lang=lang,
     )
+
+
+def _insured_page(
+    request: Request, scheme_id: str, principal: WebPrincipal, platform: PlatformDep
+) -> Response:
+    """The insurer's view of a scheme whose master policy it holds: the members that policy
+    insures with their scores and premiums, the declared links between them and the chain's
+    contagion (404 to any other insurer)."""
+    page, nav = require_page(principal, "groups")
+    lang = "zh" if language_of(request) == "zh_CN" else "en"
+    with platform.uow(principal) as uow:
+        insured = underwriting.underwritten_scheme(uow, scheme_id)
+        view = insured.view
+        titles = {view["product"]: product_title(find_product(uow, view["product"]))}
+    contagion = None
+    if view["kind"] == underwriting.SchemeKind.SUPPLY_CHAIN and insured.worksheet.get("members"):
+        contagion = contagion_view(
+            view, insured.worksheet, float(insured.owner_revenue), lang=lang, links=insured.links
+        )
+    return render(
+        request,
+        "group_insured.html",
+        principal=principal,
+        nav=nav,
+        page=page,
+        view=view,
+        worksheet=insured.worksheet,
+        master=insured.master,
+        graph=graph_option(view, insured.worksheet, zh=lang == "zh", declared=insured.links),
+        contagion=contagion,
+        links=insured.links,
+        titles=titles,
+        lang=lang,
+    )
+
+
+@router.post("/groups/{scheme_id}/links")
+def declare_link(
+    request: Request,
+    scheme_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+    source: Annotated[str, Form(max_length=64)],
+    target: Annotated[str, Form(max_length=64)],
+    access: Annotated[str, Form(max_length=32)] = "none",
+) -> Response:
+    """The chain owner declares that ``source`` reaches it through ``target``."""
+    require_page(principal, "groups")
+    try:
+        done = underwriting.declare_link(
+            platform.uow(principal), scheme_id, source=source, target=target, access=access
+        )
+        flash(
+            request,
+            i18n.gettext("Link declared: %(source)s → %(target)s")
+            % {"source": done.source_name, "target": done.target_name},
+        )
+    except LiubuError as error:
+        flash(request, refusal(request, error), kind="error")
+    return RedirectResponse(f"/groups/{scheme_id}#links", status_code=303)
+
+
+@router.post("/groups/{scheme_id}/links/{link_id}/remove")
+def remove_link(
+    request: Request,
+    scheme_id: str,
+    link_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+) -> Response:
+    require_page(principal, "groups")
+    try:
+        underwriting.remove_link(platform.uow(principal), scheme_id, link_id)
+        flash(request, i18n.gettext("Link withdrawn."))
+    except LiubuError as error:
+        flash(request, refusal(request, error), kind="error")
+    return RedirectResponse(f"/groups/{scheme_id}#links", status_code=303)
 
 
 @router.get("/groups/{scheme_id}/bind", response_class=HTMLResponse)

@@ -264,6 +264,9 @@ class _Groups:
     def remove(self, member: GroupMember) -> None:
         self.state.members.remove(member)
 
+    def links(self, scheme_id: str) -> Sequence[Any]:
+        return []  # the fake declares no supplier-of-supplier links
+
     def scheme(self, scheme_id: str) -> GroupScheme:
         for s in self.schemes():
             if s.id == scheme_id:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from liubu import underwriting
+from liubu import portfolio, underwriting
 from liubu.api.deps import UowDep
 from liubu.api.schemas import DeclarationsIn
 from liubu.underwriting import GroupScheme, SchemeKind, SupplierAccess
@@ -162,3 +162,67 @@ def quote_scheme(scheme_id: str, body: GroupQuoteRequest, uow: UowDep) -> dict[s
             "period_end": master.period_end.isoformat(),
         }
     return data
+
+
+class LinkRequest(BaseModel):
+    source: str = Field(
+        min_length=1,
+        max_length=64,
+        description="The member that reaches the chain owner through another: its invitation "
+        "id, record id or credit code",
+    )
+    target: str = Field(
+        min_length=1, max_length=64, description="The member it reaches the owner through"
+    )
+    access: SupplierAccess = Field(description="The source's access to the target's systems")
+
+
+@router.get("/groups/{scheme_id}/links")
+def scheme_links(scheme_id: str, uow: UowDep) -> list[dict[str, Any]]:
+    """The supplier-of-supplier links the chain owner declared (the sponsor only)."""
+    return [link.to_dict() for link in underwriting.scheme_links(uow, scheme_id)]
+
+
+@router.post("/groups/{scheme_id}/links", status_code=201)
+def declare_link(scheme_id: str, body: LinkRequest, uow: UowDep) -> dict[str, Any]:
+    """Declare that ``source`` reaches the chain owner through ``target``: both accepted
+    members, not the same one, not declared before (422 at the field, or 409)."""
+    return underwriting.declare_link(
+        uow, scheme_id, source=body.source, target=body.target, access=str(body.access)
+    ).to_dict()
+
+
+@router.delete("/groups/{scheme_id}/links/{link_id}", status_code=204)
+def remove_link(scheme_id: str, link_id: str, uow: UowDep) -> None:
+    underwriting.remove_link(uow, scheme_id, link_id)
+
+
+#: Simulated years a request may ask for (the page uses 20,000).
+MAX_API_TRIALS = 200_000
+
+
+@router.get("/groups/{scheme_id}/contagion")
+def scheme_contagion(
+    scheme_id: str,
+    uow: UowDep,
+    trials: Annotated[int, Query(ge=1_000, le=MAX_API_TRIALS)] = 20_000,
+    seed: Annotated[int, Query(ge=0, le=2**63 - 1)] = 20_261_207,
+) -> dict[str, Any]:
+    """Supply-chain contagion over the scheme's chain, its members and declared links: the
+    owner's probability and loss, each supplier's contribution and the premium shares by
+    contribution beside today's. For the chain owner and for the insurer of the scheme's master
+    policy; 404 to anyone else (a supplier included)."""
+    chain, premiums = portfolio.scheme_graph(uow, scheme_id)
+    result = portfolio.simulate_contagion(chain, trials=trials, seed=seed)
+    document = result.to_dict()
+    document["premium_by_contribution"] = [
+        {
+            "id": a.id,
+            "name": a.name,
+            "premium": str(a.premium),
+            "contribution_share": a.contribution_share,
+            "by_contribution": str(a.by_contribution),
+        }
+        for a in portfolio.allocate_by_contribution(result, premiums)
+    ]
+    return document
