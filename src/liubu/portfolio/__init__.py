@@ -2,6 +2,7 @@
 event catalogue, year-loss tables, AEP/OEP/PML, TVaR with Euler contributions, Open Results Data
 outputs; blocks of years on Dask distributed with identical results for any number of workers;
 supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``).
+Simulations also run as stored, durable runs (``runs``: a job per run, the summary kept).
 Pure: numpy, pyarrow and Dask; no database, web or CLI framework."""
 
 from __future__ import annotations
@@ -51,6 +52,25 @@ from liubu.portfolio.results import (
     TailMeasure,
 )
 from liubu.portfolio.runner import DEFAULT_BLOCK_YEARS, BlockFailedError, run_book
+from liubu.portfolio.runs import (
+    DEFAULT_RUN_SEED,
+    DEFAULT_RUN_YEARS,
+    MAX_RUN_YEARS,
+    RUN_JOB,
+    RUNNERS,
+    PortfolioRun,
+    PortfolioRunRepository,
+    PortfolioUnitOfWork,
+    RunSource,
+    RunSummary,
+    check_run_settings,
+    get_run,
+    list_runs,
+    new_run,
+    queue_run,
+    record_summary,
+    summary_of,
+)
 from liubu.portfolio.vocabulary import FAMILY_KINDS, cloud_providers, dependency_kinds
 
 __all__ = [
@@ -58,9 +78,14 @@ __all__ = [
     "CHUNK_TRIALS",
     "CSV_COLUMNS",
     "DEFAULT_BLOCK_YEARS",
+    "DEFAULT_RUN_SEED",
+    "DEFAULT_RUN_YEARS",
     "FAMILY_KINDS",
+    "MAX_RUN_YEARS",
     "PML_RETURN_PERIODS",
     "RETURN_PERIODS",
+    "RUNNERS",
+    "RUN_JOB",
     "SEED_YEARS",
     "TAIL_RETURN_PERIODS",
     "AllocatedShare",
@@ -80,25 +105,37 @@ __all__ = [
     "MemberRole",
     "OwnerExposure",
     "PortfolioCode",
+    "PortfolioRun",
+    "PortfolioRunRepository",
+    "PortfolioUnitOfWork",
     "Reliance",
     "ReturnPeriodLoss",
+    "RunSource",
+    "RunSummary",
     "SchemeMember",
     "SupplierContribution",
     "SupplyChain",
     "TailMeasure",
     "allocate_by_contribution",
     "chain_from_scheme",
+    "check_run_settings",
     "cloud_providers",
     "contagion_parameters",
     "demo_book",
     "demo_catalogue",
     "dependency_kinds",
+    "get_run",
+    "list_runs",
     "load_book",
     "load_catalogue",
     "load_chain",
+    "new_run",
+    "queue_run",
+    "record_summary",
     "run_book",
     "scheme_chain",
     "scheme_graph",
     "simulate_contagion",
+    "summary_of",
     "write_ord",
 ]

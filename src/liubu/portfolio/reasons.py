@@ -33,6 +33,8 @@ class PortfolioCode(StrEnum):
     BAD_PROBABILITY = "portfolio.bad_probability"
     CHAIN_OWNER = "portfolio.chain_owner"
     NOT_A_CHAIN = "portfolio.not_a_chain"
+    STORE_BOOK_UNAVAILABLE = "portfolio.store_book_unavailable"
+    FILE_TOO_LARGE = "portfolio.file_too_large"
 
 
 def message(code: PortfolioCode, lang: str) -> str:
