@@ -42,6 +42,8 @@ RUN_JOB = "portfolio.run"
 #: Who may queue and read an insurer's runs.
 RUNNERS = (Role.ACTUARY, Role.UNDERWRITER, Role.ADMIN)
 RUNNER_KINDS = (OrgKind.INSURER,)
+#: The platform's operator reads every insurer's runs (the command line), never queues one.
+READER_KINDS = (OrgKind.INSURER, OrgKind.PLATFORM)
 #: Bounds of a stored run (the pure runner allows more from the command line).
 MAX_RUN_YEARS = 1_000_000
 MAX_SEED = 2**63 - 1
@@ -325,15 +327,15 @@ def queue_run(uow: PortfolioUnitOfWork, run: PortfolioRun) -> PortfolioRun:
 
 
 def list_runs(uow: PortfolioUnitOfWork, *, limit: int = 50) -> list[PortfolioRun]:
-    """The caller's runs, newest first (insurer staff who may run them)."""
-    require(uow.principal, *RUNNERS, kinds=RUNNER_KINDS)
+    """The caller's runs, newest first (insurer staff who may run them; the platform: all)."""
+    require(uow.principal, *RUNNERS, kinds=READER_KINDS)
     with uow:
         return list(uow.portfolio_runs.list(limit=max(1, min(limit, MAX_LISTED))))
 
 
 def get_run(uow: PortfolioUnitOfWork, run_id: str) -> PortfolioRun:
     """One of the caller's runs (404 for another tenant's)."""
-    require(uow.principal, *RUNNERS, kinds=RUNNER_KINDS)
+    require(uow.principal, *RUNNERS, kinds=READER_KINDS)
     with uow:
         return uow.portfolio_runs.get(run_id[:64])
 
