@@ -14,6 +14,8 @@ import os
 import shutil
 import threading
 import time
+import uuid
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -40,9 +42,10 @@ from liubu.audit import ChainReport, audit_key, verify_chain
 from liubu.claims import import_antifraud_claims
 from liubu.config import Settings, load_settings
 from liubu.core import PersonalDataCipher, shanghai_today
-from liubu.errors import ValidationError
+from liubu.errors import NotFoundError, ValidationError
 from liubu.jobs import (
     ACTIVE,
+    JobState,
     Handler,
     Job,
     Progress,
@@ -479,6 +482,21 @@ class Platform:
         """The ORD files kept for a finished run (none before it succeeded)."""
         folder = self.portfolio_run_folder(run.tenant_id, run.id) / "ord"
         return sorted(folder.glob("*.csv")) if folder.is_dir() else []
+
+    def portfolio_ord_archive(self, run: PortfolioRun) -> Path:
+        """The zip of a finished run's ORD files, written once beside them (the API and the page
+        serve the same file); NotFoundError before the run succeeded."""
+        files = self.portfolio_ord_files(run)
+        if run.state != JobState.SUCCEEDED or run.summary is None or not files:
+            raise NotFoundError(f"The run {run.id} has no ORD files yet.")
+        archive = files[0].parent.parent / "ord.zip"
+        if not archive.exists():
+            partial = archive.with_suffix(f".{uuid.uuid4().hex}.partial")
+            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+                for file in files:
+                    zipped.write(file, arcname=file.name)
+            partial.replace(archive)
+        return archive
 
     def _portfolio_run_job(self, job: Job, progress: Progress) -> str:
         # Re-run from the start after a crash or a failed attempt: the years are a function of

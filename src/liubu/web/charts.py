@@ -69,6 +69,56 @@ def exceedance_option(exceedance: dict[str, list[list[float]]], *, lang: str) ->
     }
 
 
+_RP_LABELS = {
+    "zh_CN": {
+        "title": "损失与重现期",
+        "aep": "年度累计损失（AEP）",
+        "oep": "年度最大单次事件损失（OEP）",
+        "x": "重现期（年，对数刻度）",
+        "y": "损失（元）",
+    },
+    "en": {
+        "title": "Loss by return period",
+        "aep": "Annual aggregate loss (AEP)",
+        "oep": "Largest event of the year (OEP)",
+        "x": "Return period (years, log scale)",
+        "y": "Loss (CNY)",
+    },
+}
+
+
+def return_period_option(points: Sequence[tuple[int, float, float]], *, lang: str) -> dict[str, Any]:
+    """A line chart of the AEP and OEP losses against the return period (``points``: return
+    period, AEP, OEP), the return period on a log axis, as the exceedance chart's ECharts."""
+    labels = _RP_LABELS.get(lang, _RP_LABELS["en"])
+    series = [
+        {
+            "name": labels[key],
+            "type": "line",
+            "showSymbol": True,
+            "symbolSize": 5,
+            "data": [[t, values[index]] for t, *values in points],
+            **({"lineStyle": {"type": "dashed"}} if key == "oep" else {}),
+        }
+        for index, key in enumerate(("aep", "oep"))
+    ]
+    return {
+        "title": {"text": labels["title"], "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 90, "right": 24, "top": 44, "bottom": 70, "containLabel": False},
+        "xAxis": {
+            "type": "log",
+            "logBase": 10,
+            "name": labels["x"],
+            "nameLocation": "middle",
+            "nameGap": 28,
+        },
+        "yAxis": {"type": "value", "name": labels["y"]},
+        "series": series,
+    }
+
+
 # The report's chart: the body's font (Noto Sans CJK, which Debian's fonts-noto-cjk installs),
 # text kept as text (a PDF reader can search and copy it), sizes fixed for A4 and a phone alike.
 _REPORT_STYLE: dict[Any, Any] = {

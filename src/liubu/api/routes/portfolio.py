@@ -8,8 +8,6 @@ files kept and the queueing are :meth:`liubu.bootstrap.Platform.queue_portfolio_
 
 from __future__ import annotations
 
-import zipfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
@@ -17,10 +15,9 @@ from fastapi.responses import FileResponse
 
 from liubu import portfolio
 from liubu.api.deps import CurrentPrincipal, PlatformDep, UowDep
-from liubu.bootstrap import MAX_PORTFOLIO_UPLOAD, Platform
-from liubu.errors import NotFoundError, ValidationError
-from liubu.jobs import JobState
-from liubu.portfolio import MAX_RUN_YEARS, PortfolioCode, PortfolioRun
+from liubu.bootstrap import MAX_PORTFOLIO_UPLOAD
+from liubu.errors import ValidationError
+from liubu.portfolio import MAX_RUN_YEARS, PortfolioCode
 
 router = APIRouter(prefix="/api/portfolio", tags=["portfolio"])
 
@@ -82,23 +79,7 @@ def show(run_id: str, uow: UowDep) -> dict[str, Any]:
 def ord_zip(run_id: str, uow: UowDep, platform: PlatformDep) -> FileResponse:
     """The run's ORD files (ELT, PLT, EPT, ALT) in one zip, once the run succeeded."""
     run = portfolio.get_run(uow, run_id[:64])
-    path = ord_archive(platform, run)
+    path = platform.portfolio_ord_archive(run)
     return FileResponse(
         path, media_type="application/zip", filename=f"liubu-ord-{run.id[:8]}.zip"
     )
-
-
-def ord_archive(platform: Platform, run: PortfolioRun) -> Path:
-    """The zip of a finished run's ORD files, written once beside them (the web page serves the
-    same file)."""
-    files = platform.portfolio_ord_files(run)
-    if run.state != JobState.SUCCEEDED or run.summary is None or not files:
-        raise NotFoundError(f"The run {run.id} has no ORD files yet.")
-    archive = files[0].parent.parent / "ord.zip"
-    if not archive.exists():
-        partial = archive.with_suffix(".partial")
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
-            for file in files:
-                zipped.write(file, arcname=file.name)
-        partial.replace(archive)
-    return archive
