@@ -45,9 +45,9 @@ from liubu.core import PersonalDataCipher, shanghai_today
 from liubu.errors import NotFoundError, ValidationError
 from liubu.jobs import (
     ACTIVE,
-    JobState,
     Handler,
     Job,
+    JobState,
     Progress,
     Schedule,
     Worker,
@@ -68,7 +68,18 @@ from liubu.monitoring import (
     run_due_rescans,
     schedule_services,
 )
+from liubu.notify import (
+    DELIVER_JOB,
+    AddressAllowed,
+    Channel,
+    DeliveryReport,
+    Sender,
+    SmtpSender,
+    WebhookSender,
+    deliver_due,
+)
 from liubu.portfolio import (
+    DEFAULT_BLOCK_YEARS,
     RUN_JOB,
     BlockFailedError,
     Book,
@@ -85,16 +96,6 @@ from liubu.portfolio import (
     run_book,
     summary_of,
     write_ord,
-)
-from liubu.notify import (
-    DELIVER_JOB,
-    AddressAllowed,
-    Channel,
-    DeliveryReport,
-    Sender,
-    SmtpSender,
-    WebhookSender,
-    deliver_due,
 )
 from liubu.products import FILED, load_vocabulary, parse_product
 from liubu.risk import scenario_names
@@ -419,16 +420,15 @@ class Platform:
         """Check, keep and queue a simulation of the caller's book: ``book`` and ``catalogue``
         are uploaded files (name, content). The inputs are read before anything is queued, so a
         bad file is refused with its line and field and leaves nothing behind."""
-        settings: dict[str, int] = {} if block_years is None else {"block_years": block_years}
         run = new_run(
             principal,
             source=source,
             years=years,
             seed=seed,
+            block_years=DEFAULT_BLOCK_YEARS if block_years is None else block_years,
             workers=self.settings.portfolio_workers,
             book_name=book[0] if book else None,
             catalogue_name=catalogue[0] if catalogue else None,
-            **settings,
         )
         if run.source is RunSource.FILES and catalogue is None:
             raise ValidationError(

@@ -67,6 +67,8 @@ def test_actuary_queues_a_run_and_reads_its_results(
     expect(page.get_by_test_id("bars-dependency").locator("svg")).to_have_count(1)
     expect(page.get_by_test_id("table-industry").locator("tr[data-key]").first).to_be_visible()
     href = page.get_by_test_id("ord-download").get_attribute("href")
-    assert href is not None and href.endswith("/ord.zip")
+    assert href is not None
+    assert href.endswith("/ord.zip")
     archive = page.request.get(base + href)
-    assert archive.status == 200 and archive.body()[:2] == b"PK"
+    assert archive.status == 200
+    assert archive.body()[:2] == b"PK"

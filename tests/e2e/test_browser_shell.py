@@ -32,9 +32,17 @@ ALL_SLUGS = {
 # What each demo login must (and must not) see in the side navigation, by page slug.
 EXPECTED_NAV = {
     "admin": ALL_SLUGS,  # the platform operator sees everything
-    "underwriter": {*STEPS[:4], "products", "risk", "underwriting", "notifications"},
-    # Reserving is an insurer's page (its actuaries and admins), so not the operator's.
-    "actuary": {"products", "risk", "underwriting", "experience", "reserving", "notifications"},
+    "underwriter": {*STEPS[:4], "products", "risk", "underwriting", "portfolio", "notifications"},
+    # Reserving and the book's accumulation are insurer pages, so not the operator's.
+    "actuary": {
+        "products",
+        "risk",
+        "underwriting",
+        "experience",
+        "reserving",
+        "portfolio",
+        "notifications",
+    },
     "adjuster": {"rescue", "compensation", "products", "notifications"},
     "analyst": {*STEPS[:5], "products", "notifications"},
     "enterprise": {*STEPS, "products", "quotes", "groups", "notifications"},

@@ -74,7 +74,7 @@ def test_runs_over_http(api: Api, platform: Platform) -> None:
     run = _wait(api, started.json()["status_url"], mine)
     assert run["status"] == "succeeded", run
     summary = run["summary"]
-    assert summary["years"] == 2000 and summary["policies"] == 200
+    assert (summary["years"], summary["policies"]) == (2000, 200)
     assert [p["return_period"] for p in summary["pml"]] == [100, 200, 250]
     assert run["progress"] == {"done": 2000, "total": 2000}
 

@@ -26,7 +26,9 @@ def test_queue_work_list_show(cli_demo: Path, tmp_path: Path) -> None:
     catalogue.write_text(text, "utf-8")
     common = ("--insurer", "shifan-pc", "--book", str(book), "--years", "2000")
 
-    refused = run_cli("portfolio", "runs", "queue", *common, "--catalogue", str(bad), data_dir=cli_demo)
+    refused = run_cli(
+        "portfolio", "runs", "queue", *common, "--catalogue", str(bad), data_dir=cli_demo
+    )
     assert refused.returncode != 0
     assert "nowhere" in refused.stdout + refused.stderr
     queued = run_cli(
@@ -52,4 +54,5 @@ def test_queue_work_list_show(cli_demo: Path, tmp_path: Path) -> None:
         "il_S1_splt.csv",
     ]
     text_out = run_cli("portfolio", "runs", "show", run_id, data_dir=cli_demo, check=True).stdout
-    assert "AAL" in text_out and "1-in-200" in text_out
+    assert "AAL" in text_out
+    assert "1-in-200" in text_out

@@ -62,7 +62,8 @@ def test_a_run_job_stores_what_run_book_gives(platform: Platform, tmp_path: Path
     )
     assert queued.state == JobState.QUEUED
     ended = platform.worker(poll_seconds=0.01).run_once()
-    assert ended is not None and ended.state == JobState.SUCCEEDED, ended
+    assert ended is not None
+    assert ended.state == JobState.SUCCEEDED, ended
 
     run = portfolio.get_run(platform.uow(actuary.principal), queued.id)
     (tmp_path / "direct").mkdir()
@@ -75,7 +76,7 @@ def test_a_run_job_stores_what_run_book_gives(platform: Platform, tmp_path: Path
         block_years=1_000,
         ylt_dir=str(tmp_path / "direct"),
     )
-    assert run.state == JobState.SUCCEEDED and run.progress == 1.0
+    assert (run.state, run.progress) == (JobState.SUCCEEDED, 1.0)
     assert run.progress_done == run.progress_total == 2_000
     assert run.summary == summary_of(direct)
     assert run.summary is not None
@@ -95,7 +96,7 @@ def test_a_run_job_stores_what_run_book_gives(platform: Platform, tmp_path: Path
         with files[name].open(encoding="utf-8") as f:
             assert next(csv.reader(f)) == columns
     with files["il_S1_palt.csv"].open(encoding="utf-8") as f:
-        row = list(csv.DictReader(f))[0]
+        row = next(iter(csv.DictReader(f)))
     assert float(row["MeanLoss"]) == pytest.approx(direct.aal, abs=1e-6)
     assert not (platform.portfolio_run_folder(run.tenant_id, run.id) / "ylt").exists()
 
@@ -137,13 +138,16 @@ def test_a_failing_block_fails_the_job_and_stores_no_summary(platform: Platform)
     )
     worker = failing.worker(poll_seconds=0.01)
     first = worker.run_once()
-    assert first is not None and first.state == JobState.QUEUED  # retried
+    assert first is not None
+    assert first.state == JobState.QUEUED  # retried
     run = portfolio.get_run(platform.uow(actuary.principal), queued.id)
-    assert run.state == JobState.QUEUED and run.summary is None
-    assert run.error is not None and "no partial result" in run.error
+    assert (run.state, run.summary) == (JobState.QUEUED, None)
+    assert run.error is not None
+    assert "no partial result" in run.error
     worker.run_once()
     last = worker.run_once()
-    assert last is not None and last.state == JobState.FAILED
+    assert last is not None
+    assert last.state == JobState.FAILED
     run = portfolio.get_run(platform.uow(actuary.principal), queued.id)
     assert (run.state, run.summary, run.attempts) == (JobState.FAILED, None, 3)
     assert failing.portfolio_ord_files(run) == []
@@ -152,8 +156,8 @@ def test_a_failing_block_fails_the_job_and_stores_no_summary(platform: Platform)
 def test_bad_settings_and_files_queue_nothing(platform: Platform) -> None:
     actuary = make_tenant(platform, OrgKind.INSURER, "Yangben", Role.ACTUARY, code="yangben-pc")
     enterprise = make_tenant(platform, OrgKind.ENTERPRISE, "Acme", Role.ENTERPRISE_USER)
-    bad_catalogue = CATALOGUE[1].decode().replace(
-        "target: aliyun-cn-hangzhou", "target: nowhere-cloud", 1
+    bad_catalogue = (
+        CATALOGUE[1].decode().replace("target: aliyun-cn-hangzhou", "target: nowhere-cloud", 1)
     )
     assert "nowhere-cloud" in bad_catalogue
     cases = [
@@ -177,13 +181,19 @@ def test_bad_settings_and_files_queue_nothing(platform: Platform) -> None:
         if field is not None:
             assert caught.value.field == field
         if change.get("catalogue"):
-            assert "bad.yaml" in caught.value.message and "nowhere-cloud" in caught.value.message
+            assert "bad.yaml" in caught.value.message
+            assert "nowhere-cloud" in caught.value.message
     with pytest.raises(ValidationError) as caught:
         platform.queue_portfolio_run(actuary.principal, source="store", years=2_000, seed=1)
     assert caught.value.code == PortfolioCode.STORE_BOOK_UNAVAILABLE
     with pytest.raises(PermissionDeniedError):
         platform.queue_portfolio_run(
-            enterprise.principal, source="files", years=2_000, seed=1, book=BOOK, catalogue=CATALOGUE
+            enterprise.principal,
+            source="files",
+            years=2_000,
+            seed=1,
+            book=BOOK,
+            catalogue=CATALOGUE,
         )
     assert _count(platform, tables.portfolio_runs) == 0
     assert _count(platform, tables.jobs) == 0

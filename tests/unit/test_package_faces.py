@@ -165,16 +165,20 @@ PINNED = {
     ],
     "portfolio": [
         "CHAIN_CSV_COLUMNS", "CHUNK_TRIALS", "CSV_COLUMNS", "DEFAULT_BLOCK_YEARS",
-        "FAMILY_KINDS", "PML_RETURN_PERIODS", "RETURN_PERIODS", "SEED_YEARS",
+        "DEFAULT_RUN_SEED", "DEFAULT_RUN_YEARS", "FAMILY_KINDS", "MAX_RUN_YEARS",
+        "PML_RETURN_PERIODS", "RETURN_PERIODS", "RUNNERS", "RUN_JOB", "SEED_YEARS",
         "TAIL_RETURN_PERIODS", "AllocatedShare", "Basis", "BlockFailedError", "Book",
         "BookPolicy", "BookResult", "Catalogue", "ChainEdge", "ChainMember",
         "ContagionParameters", "ContagionResult", "Contribution", "Dependency",
-        "EventFamily", "MemberRole", "OwnerExposure", "PortfolioCode", "Reliance",
-        "ReturnPeriodLoss", "SchemeMember", "SupplierContribution", "SupplyChain",
-        "TailMeasure", "allocate_by_contribution", "chain_from_scheme", "cloud_providers",
-        "contagion_parameters", "demo_book", "demo_catalogue", "dependency_kinds",
-        "load_book", "load_catalogue", "load_chain", "run_book", "scheme_chain",
-        "scheme_graph", "simulate_contagion", "write_ord",
+        "EventFamily", "MemberRole", "OwnerExposure", "PortfolioCode", "PortfolioRun",
+        "PortfolioRunRepository", "PortfolioUnitOfWork", "Reliance", "ReturnPeriodLoss",
+        "RunSource", "RunSummary", "SchemeMember", "SupplierContribution", "SupplyChain",
+        "TailMeasure", "allocate_by_contribution", "chain_from_scheme",
+        "check_run_settings", "cloud_providers", "contagion_parameters", "demo_book",
+        "demo_catalogue", "dependency_kinds", "get_run", "list_runs", "load_book",
+        "load_catalogue", "load_chain", "new_run", "queue_run", "record_summary",
+        "run_book", "scheme_chain", "scheme_graph", "simulate_contagion", "summary_of",
+        "write_ord"
     ],
 }  # fmt: skip
 

@@ -313,7 +313,9 @@ def _upload(path: Path | None, field: str) -> tuple[str, bytes] | None:
     try:
         return path.name, path.read_bytes()
     except OSError as error:
-        raise ValidationError(f"The {field} file {path} cannot be read: {error}.", field=field)
+        raise ValidationError(
+            f"The {field} file {path} cannot be read: {error}.", field=field
+        ) from None
 
 
 @runs_app.command("queue")

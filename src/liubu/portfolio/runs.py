@@ -29,7 +29,6 @@ from liubu.portfolio.kernel import SEED_YEARS
 from liubu.portfolio.reasons import PortfolioCode
 from liubu.portfolio.results import (
     PML_RETURN_PERIODS,
-    TAIL_RETURN_PERIODS,
     BookResult,
     Contribution,
     ReturnPeriodLoss,
@@ -79,7 +78,9 @@ class RunSummary:
     curve: tuple[ReturnPeriodLoss, ...]
     pml: tuple[ReturnPeriodLoss, ...]
     tails: tuple[TailMeasure, ...]
-    contributions: tuple[Contribution, ...]  # every family, dependency, industry, region; top policies
+    contributions: tuple[
+        Contribution, ...
+    ]  # every family, dependency, industry, region; top policies
 
     def tail(self, return_period: int) -> TailMeasure | None:
         return next((t for t in self.tails if t.return_period == return_period), None)
@@ -250,7 +251,9 @@ def check_run_settings(*, years: int, seed: int, block_years: int, workers: int)
             block_years,
         )
     if not isinstance(workers, int) or not 0 <= workers <= MAX_RUN_WORKERS:
-        raise bad(f"workers must be from 0 to {MAX_RUN_WORKERS}; got {workers!r}.", "workers", workers)
+        raise bad(
+            f"workers must be from 0 to {MAX_RUN_WORKERS}; got {workers!r}.", "workers", workers
+        )
 
 
 def new_run(
@@ -362,4 +365,3 @@ def record_summary(
             },
         )
         uow.commit()
-

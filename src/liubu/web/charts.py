@@ -71,23 +71,23 @@ def exceedance_option(exceedance: dict[str, list[list[float]]], *, lang: str) ->
 
 _RP_LABELS = {
     "zh_CN": {
-        "title": "损失与重现期",
+        "title": "损失与重现期（元）",
         "aep": "年度累计损失（AEP）",
         "oep": "年度最大单次事件损失（OEP）",
         "x": "重现期（年，对数刻度）",
-        "y": "损失（元）",
     },
     "en": {
-        "title": "Loss by return period",
+        "title": "Loss by return period (CNY)",
         "aep": "Annual aggregate loss (AEP)",
         "oep": "Largest event of the year (OEP)",
         "x": "Return period (years, log scale)",
-        "y": "Loss (CNY)",
     },
 }
 
 
-def return_period_option(points: Sequence[tuple[int, float, float]], *, lang: str) -> dict[str, Any]:
+def return_period_option(
+    points: Sequence[tuple[int, float, float]], *, lang: str
+) -> dict[str, Any]:
     """A line chart of the AEP and OEP losses against the return period (``points``: return
     period, AEP, OEP), the return period on a log axis, as the exceedance chart's ECharts."""
     labels = _RP_LABELS.get(lang, _RP_LABELS["en"])
@@ -106,15 +106,15 @@ def return_period_option(points: Sequence[tuple[int, float, float]], *, lang: st
         "title": {"text": labels["title"], "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0},
-        "grid": {"left": 90, "right": 24, "top": 44, "bottom": 70, "containLabel": False},
+        "grid": {"left": 16, "right": 24, "top": 40, "bottom": 96, "containLabel": True},
         "xAxis": {
             "type": "log",
             "logBase": 10,
             "name": labels["x"],
             "nameLocation": "middle",
-            "nameGap": 28,
+            "nameGap": 26,
         },
-        "yAxis": {"type": "value", "name": labels["y"]},
+        "yAxis": {"type": "value"},
         "series": series,
     }
 
@@ -389,7 +389,7 @@ def share_bars_svg(
     width, left, bar, gap, line = 360, 8, 12, 4, 16
     plot = width - left - 56  # room for the percentage after the longest bar
     top = 24 + 16 * len(series) + 6  # the title, then the legend a line per series
-    height = top + len(groups) * (line + 2 * bar + gap + 12) + 4
+    height = top + len(groups) * (line + 2 * (bar + gap) + 12) + 4
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" aria-label="{escape(title)}" font-size="12" fill="#1d2733">',

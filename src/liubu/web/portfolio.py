@@ -207,6 +207,7 @@ def _page(
 ) -> Response:
     page, nav = require_page(principal, "portfolio")
     lang = language_of(request)
+    i18n.current_language.set(lang)
     runs = portfolio.list_runs(platform.uow(principal), limit=LISTED)
     shown: PortfolioRun | None = None
     if chosen is not None:

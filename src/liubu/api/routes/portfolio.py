@@ -80,6 +80,4 @@ def ord_zip(run_id: str, uow: UowDep, platform: PlatformDep) -> FileResponse:
     """The run's ORD files (ELT, PLT, EPT, ALT) in one zip, once the run succeeded."""
     run = portfolio.get_run(uow, run_id[:64])
     path = platform.portfolio_ord_archive(run)
-    return FileResponse(
-        path, media_type="application/zip", filename=f"liubu-ord-{run.id[:8]}.zip"
-    )
+    return FileResponse(path, media_type="application/zip", filename=f"liubu-ord-{run.id[:8]}.zip")

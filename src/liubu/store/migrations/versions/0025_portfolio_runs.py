@@ -12,7 +12,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0025_portfolio_runs"
 down_revision: str | None = "0021_notifications"
 branch_labels: str | Sequence[str] | None = None
