@@ -199,3 +199,51 @@ def test_bad_settings_and_files_queue_nothing(platform: Platform) -> None:
     assert _count(platform, tables.jobs) == 0
     folder = platform.settings.data_dir / "portfolio-runs"
     assert not folder.exists() or not any(folder.rglob("*.*"))
+
+
+def test_a_run_whose_worker_died_is_run_again_after_its_lease(
+    platform: Platform, tmp_path: Path
+) -> None:
+    """A worker claims the run and dies mid-way (its lease lapses, a half-written year-loss
+    table and ORD file left behind); the next worker runs it again from the start, and the
+    summary is the one ``run_book`` gives."""
+    from datetime import UTC, datetime, timedelta
+
+    from liubu import jobs
+
+    actuary = make_tenant(platform, OrgKind.INSURER, "Yangben", Role.ADMIN, code="yangben-pc")
+    queued = platform.queue_portfolio_run(
+        actuary.principal,
+        source="files",
+        years=2_000,
+        seed=3,
+        block_years=1_000,
+        book=BOOK,
+        catalogue=CATALOGUE,
+    )
+    past = datetime.now(UTC) - timedelta(minutes=10)
+    dead = jobs.claim_next(
+        platform.uow(), owner="dead-worker", kinds=[portfolio.RUN_JOB], lease_seconds=1, now=past
+    )
+    assert dead is not None
+    assert dead.subject == queued.id
+    folder = platform.portfolio_run_folder(queued.tenant_id, queued.id)
+    for leftover in (folder / "ylt" / "ylt-000001.parquet", folder / "ord" / "il_S1_elt.csv"):
+        leftover.parent.mkdir(parents=True, exist_ok=True)
+        leftover.write_bytes(b"half")
+    ended = platform.worker(poll_seconds=0.01).run_once()
+    assert ended is not None
+    assert (ended.state, ended.attempts) == (JobState.SUCCEEDED, 2)
+    run = portfolio.get_run(platform.uow(actuary.principal), queued.id)
+    (tmp_path / "direct").mkdir()
+    direct = run_book(
+        demo_book(),
+        demo_catalogue(),
+        years=2_000,
+        seed=3,
+        workers=0,
+        block_years=1_000,
+        ylt_dir=str(tmp_path / "direct"),
+    )
+    assert run.summary == summary_of(direct)
+    assert "il_S1_elt.csv" not in {p.name for p in platform.portfolio_ord_files(run)}
