@@ -11,8 +11,11 @@ import functools
 import ipaddress
 import json
 import os
+import shutil
 import threading
 import time
+import uuid
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -40,11 +43,12 @@ from liubu.audit import ChainReport, audit_key, verify_chain
 from liubu.claims import import_antifraud_claims
 from liubu.config import Settings, load_settings
 from liubu.core import PersonalDataCipher, shanghai_today
-from liubu.errors import ValidationError
+from liubu.errors import NotFoundError, ValidationError
 from liubu.jobs import (
     ACTIVE,
     Handler,
     Job,
+    JobState,
     Progress,
     Schedule,
     Worker,
@@ -74,6 +78,25 @@ from liubu.notify import (
     SmtpSender,
     WebhookSender,
     deliver_due,
+)
+from liubu.portfolio import (
+    DEFAULT_BLOCK_YEARS,
+    RUN_JOB,
+    BlockFailedError,
+    Book,
+    Catalogue,
+    PortfolioCode,
+    PortfolioRun,
+    RunSource,
+    demo_catalogue,
+    load_book,
+    load_catalogue,
+    new_run,
+    queue_run,
+    record_summary,
+    run_book,
+    summary_of,
+    write_ord,
 )
 from liubu.products import FILED, load_vocabulary, parse_product
 from liubu.risk import scenario_names
@@ -218,6 +241,7 @@ class Platform:
             FEED_PULL: self._feed_job,
             SCHEDULE_JOB: self._schedule_services_job,
             DELIVER_JOB: self._deliver_job,
+            RUN_JOB: self._portfolio_run_job,
         }
 
     def _platform_organisation(self) -> str | None:
@@ -374,6 +398,148 @@ class Platform:
         path.unlink(missing_ok=True)
         shown = {k: v for k, v in dataclasses.asdict(summary).items() if k != "error_file"}
         return json.dumps(shown, ensure_ascii=False, default=str)
+
+    # --- book simulations as jobs (docs/portfolio.md) -----------------------------------------
+
+    def portfolio_run_folder(self, tenant_id: str, run_id: str) -> Path:
+        """Where a run's uploaded book and catalogue (``inputs/``) and its ORD files (``ord/``)
+        are kept: under the data directory every worker shares."""
+        return self.settings.data_dir / "portfolio-runs" / tenant_id / run_id
+
+    def queue_portfolio_run(
+        self,
+        principal: Principal,
+        *,
+        source: RunSource | str,
+        years: int,
+        seed: int,
+        block_years: int | None = None,
+        book: tuple[str, bytes] | None = None,
+        catalogue: tuple[str, bytes] | None = None,
+    ) -> PortfolioRun:
+        """Check, keep and queue a simulation of the caller's book: ``book`` and ``catalogue``
+        are uploaded files (name, content). The inputs are read before anything is queued, so a
+        bad file is refused with its line and field and leaves nothing behind."""
+        run = new_run(
+            principal,
+            source=source,
+            years=years,
+            seed=seed,
+            block_years=DEFAULT_BLOCK_YEARS if block_years is None else block_years,
+            workers=self.settings.portfolio_workers,
+            book_name=book[0] if book else None,
+            catalogue_name=catalogue[0] if catalogue else None,
+        )
+        if run.source is RunSource.FILES and catalogue is None:
+            raise ValidationError(
+                "A run from files needs a catalogue file beside the book.",
+                code=PortfolioCode.BAD_RUN,
+                field="catalogue",
+            )
+        folder = self.portfolio_run_folder(run.tenant_id, run.id)
+        try:
+            inputs = folder / "inputs"
+            inputs.mkdir(mode=0o700, parents=True)
+            for field_name, upload in (("book", book), ("catalogue", catalogue)):
+                if upload is not None:
+                    _check_upload(field_name, upload[1])
+                    (inputs / _input_name(field_name, upload[0])).write_bytes(upload[1])
+            self._portfolio_book(run)  # located errors now, not in the worker
+            return queue_run(self.uow(principal), run)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+
+    def _portfolio_book(self, run: PortfolioRun) -> tuple[Book, Catalogue]:
+        """The one place a run's book and catalogue come from. ``files``: the uploads kept with
+        the run. ``store``: the insurer's own book (the catalogue uploaded, or the shipped one)
+        — not wired yet: refused with a clear error until the store's book reader lands."""
+        inputs = self.portfolio_run_folder(run.tenant_id, run.id) / "inputs"
+        catalogue_file = inputs / _input_name("catalogue", run.catalogue_name or "")
+        catalogue = (
+            load_catalogue(
+                _input_text(catalogue_file, run.catalogue_name),
+                source_name=run.catalogue_name or "catalogue.yaml",
+            )
+            if run.catalogue_name
+            else demo_catalogue()
+        )
+        if run.source is RunSource.STORE:
+            raise ValidationError(
+                "Your own book cannot be read from the store yet: queue the run from a book "
+                "file and a catalogue file.",
+                code=PortfolioCode.STORE_BOOK_UNAVAILABLE,
+                field="source",
+            )
+        book_name = run.book_name or "book.yaml"
+        book_file = inputs / _input_name("book", book_name)
+        book = load_book(
+            _input_text(book_file, book_name), catalogue=catalogue, source_name=book_name
+        )
+        return book, catalogue
+
+    def portfolio_ord_files(self, run: PortfolioRun) -> list[Path]:
+        """The ORD files kept for a finished run (none before it succeeded)."""
+        folder = self.portfolio_run_folder(run.tenant_id, run.id) / "ord"
+        return sorted(folder.glob("*.csv")) if folder.is_dir() else []
+
+    def portfolio_ord_archive(self, run: PortfolioRun) -> Path:
+        """The zip of a finished run's ORD files, written once beside them (the API and the page
+        serve the same file); NotFoundError before the run succeeded."""
+        files = self.portfolio_ord_files(run)
+        if run.state != JobState.SUCCEEDED or run.summary is None or not files:
+            raise NotFoundError(f"The run {run.id} has no ORD files yet.")
+        archive = files[0].parent.parent / "ord.zip"
+        if not archive.exists():
+            partial = archive.with_suffix(f".{uuid.uuid4().hex}.partial")
+            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+                for file in files:
+                    zipped.write(file, arcname=file.name)
+            partial.replace(archive)
+        return archive
+
+    def _portfolio_run_job(self, job: Job, progress: Progress) -> str:
+        # Re-run from the start after a crash or a failed attempt: the years are a function of
+        # the seed, so a re-run gives the same numbers; the summary is stored only once the whole
+        # simulation and its ORD files are written, and a stored summary is never redone.
+        with self.uow(SYSTEM) as uow:
+            run = uow.portfolio_runs.get(job.payload["run_id"])
+        if run.summary is not None:
+            return json.dumps({"run_id": run.id, "already_done": True})
+        book, catalogue = self._portfolio_book(run)
+        folder = self.portfolio_run_folder(run.tenant_id, run.id)
+        ylt, ord_dir = folder / "ylt", folder / "ord"
+        for each in (ylt, ord_dir):
+            shutil.rmtree(each, ignore_errors=True)
+        ylt.mkdir(mode=0o700, parents=True)
+        try:
+            try:
+                result = run_book(
+                    book,
+                    catalogue,
+                    years=run.years,
+                    seed=run.seed,
+                    workers=run.workers,
+                    scheduler=self.settings.portfolio_scheduler,
+                    block_years=run.block_years,
+                    ylt_dir=str(ylt),
+                    progress=progress,
+                )
+            except ValidationError:
+                raise
+            except Exception as error:  # a block that failed in this process
+                raise BlockFailedError(
+                    f"A block of the simulation failed ({type(error).__name__}: {error}); no "
+                    "partial result is summed.",
+                    code=PortfolioCode.BLOCK_FAILED,
+                    field="block",
+                ) from error
+            write_ord(result, book, ord_dir)
+        finally:
+            shutil.rmtree(ylt, ignore_errors=True)
+        summary = summary_of(result)
+        record_summary(self.uow(SYSTEM), run.id, summary)
+        return json.dumps({"run_id": run.id, "years": summary.years, "aal": summary.aal})
 
     def worker(self, *, poll_seconds: float | None = None) -> Worker:
         settings = WorkerSettings(
@@ -562,6 +728,44 @@ class Platform:
         if not path.is_relative_to(root) or not path.is_file():
             raise ValidationError(f"The import file {relative!r} is not among the uploads.")
         return path
+
+
+#: The largest book or catalogue file a run accepts.
+MAX_PORTFOLIO_UPLOAD = 16 << 20
+
+
+def _check_upload(field_name: str, content: bytes) -> None:
+    if len(content) > MAX_PORTFOLIO_UPLOAD:
+        raise ValidationError(
+            f"The {field_name} file is larger than {MAX_PORTFOLIO_UPLOAD >> 20} MiB.",
+            code=PortfolioCode.FILE_TOO_LARGE,
+            field=field_name,
+        )
+    if not content.strip():
+        raise ValidationError(
+            f"The {field_name} file is empty.", code=PortfolioCode.BAD_FILE, field=field_name
+        )
+
+
+def _input_name(field_name: str, uploaded: str) -> str:
+    """A kept input's file name: the field and the uploaded name's kind (CSV or YAML), never
+    the uploaded name itself."""
+    return f"{field_name}.csv" if uploaded.lower().endswith(".csv") else f"{field_name}.yaml"
+
+
+def _input_text(path: Path, name: str | None) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            f"The file {name} is not UTF-8 text.", code=PortfolioCode.BAD_FILE, location=name
+        ) from None
+    except OSError:
+        raise ValidationError(
+            f"The file {name} kept with the run is missing.",
+            code=PortfolioCode.BAD_FILE,
+            location=name,
+        ) from None
 
 
 def bootstrap(settings: Settings | None = None, *, upgrade_schema: bool = False) -> Platform:

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     inprocess_worker: bool = True
     job_lease_seconds: float = 60.0  # a dead worker's job is resumed after at most this long
     job_poll_seconds: float = 1.0  # how often an idle worker looks for work
+    # Book simulations run as jobs (docs/portfolio.md): 0 runs the blocks inside the worker's
+    # process; W starts a Dask LocalCluster of W processes for each run; a scheduler address
+    # ("tcp://host:8786") uses a running Dask cluster instead (its workers must see data_dir).
+    portfolio_workers: int = 0
+    portfolio_scheduler: str | None = None
     # Notifications (docs/notifications.md): the SMTP server e-mails go through, the webhook
     # timeout, and the site's address for links in e-mails and webhook bodies. Webhooks reach
     # only public addresses; loopback is allowed for tests only, never in production.

@@ -33,8 +33,16 @@ ALL_SLUGS = {
 EXPECTED_NAV = {
     "admin": ALL_SLUGS,  # the platform operator sees everything
     # Group cover: an insurer's staff see the schemes whose master policies it holds.
-    "underwriter": {*STEPS[:4], "products", "risk", "underwriting", "groups", "notifications"},
-    # Reserving is an insurer's page (its actuaries and admins), so not the operator's.
+    "underwriter": {
+        *STEPS[:4],
+        "products",
+        "risk",
+        "underwriting",
+        "groups",
+        "portfolio",
+        "notifications",
+    },
+    # Reserving and the book's accumulation are insurer pages, so not the operator's.
     "actuary": {
         "products",
         "risk",
@@ -42,6 +50,7 @@ EXPECTED_NAV = {
         "experience",
         "reserving",
         "groups",
+        "portfolio",
         "notifications",
     },
     "adjuster": {"rescue", "compensation", "products", "notifications"},

@@ -118,6 +118,25 @@ def _setup(api: Api, platform: Platform) -> dict[str, Owned]:
             assert product.status_code == 201, product.text
             owned.ids["product_id"] = product.json()["id"]
             owned.secrets |= {product.json()["id"], f"{marker} secret product"}
+            run_id = new_id()
+            with platform.uow(SYSTEM) as uow:
+                uow.session.execute(
+                    sa.insert(tables.portfolio_runs).values(
+                        id=run_id,
+                        tenant_id=tenant.organisation_id,
+                        source="files",
+                        years=1000,
+                        seed=1,
+                        block_years=1000,
+                        workers=0,
+                        book_name=f"{marker} secret book.csv",
+                        created_at=datetime.now(UTC),
+                        created_by="test",
+                    )
+                )
+                uow.commit()
+            owned.ids["run_id"] = run_id
+            owned.secrets |= {run_id, f"{marker} secret book.csv"}
         world[marker] = owned
     _claim(api, platform, world["enterprise-b"])
     return world
@@ -611,6 +630,7 @@ OWN_TENANT_WRITES = {
     ("POST", "/api/claims/experience"),  # rebuilds the caller's own experience rows
     ("POST", "/api/personal-claims"),  # claims against the caller's own insurer's book
     ("POST", "/api/personal-claims/imports"),  # stored under the caller's own insurer
+    ("POST", "/api/portfolio/runs"),  # a run of the caller's own insurer
 }
 # Multipart bodies (form fields, files) for upload endpoints.
 MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]] = {
@@ -720,6 +740,7 @@ _KNOWN_ABSENT = {
     "policy_id",
     "scheme_id",
     "import_id",
+    "run_id",
     "invitation_id",
     "member",
     "link_id",

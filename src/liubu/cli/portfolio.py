@@ -405,3 +405,142 @@ def _print_contagion(result: ContagionResult, allocation: Any) -> None:
         for a in allocation:
             shares.add_row(a.name, f"¥{a.premium:,.2f}", f"¥{a.by_contribution:,.2f}")
         out.print(shares)
+
+
+runs_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Simulations of an insurer's book as durable jobs (run by `liubu worker` or the server).",
+    no_args_is_help=True,
+)
+portfolio_app.add_typer(runs_app, name="runs")
+
+
+def _insurer(platform: Any, code: str) -> Any:
+    """The CLI acts as the insurer's actuary, as ``liubu experience`` does."""
+    from liubu.accounts import OrgKind, Role, acting_in
+    from liubu.errors import NotFoundError
+
+    with platform.uow() as uow:
+        organisation = uow.organisations.find_by_code(code)
+    if organisation is None or organisation.kind != OrgKind.INSURER:
+        raise NotFoundError(f"No insurer with the code {code!r} (see `liubu orgs list`).")
+    return acting_in(organisation.id, OrgKind.INSURER, Role.ACTUARY, name="cli")
+
+
+def _upload(path: Path | None, field: str) -> tuple[str, bytes] | None:
+    if path is None:
+        return None
+    try:
+        return path.name, path.read_bytes()
+    except OSError as error:
+        raise ValidationError(
+            f"The {field} file {path} cannot be read: {error}.", field=field
+        ) from None
+
+
+@runs_app.command("queue")
+def runs_queue(
+    ctx: typer.Context,
+    insurer: Annotated[str, typer.Option(help="The insurer's code (its book, its run).")],
+    book: Annotated[
+        Path | None, typer.Option(help="Book: YAML, or CSV (without: the insurer's own book).")
+    ] = None,
+    catalogue: Annotated[Path | None, typer.Option(help="Event catalogue YAML.")] = None,
+    years: Annotated[int, typer.Option(help="Simulated years (at most 1,000,000).")] = 100_000,
+    seed: Annotated[int, typer.Option(help="Seed.")] = 20_261_207,
+    block_years: Annotated[
+        int, typer.Option(help="Years per block (a multiple of 1,000).")
+    ] = 10_000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Queue a simulation of BOOK under CATALOGUE for the insurer (both files, or neither for
+    the insurer's own book); a worker runs it."""
+    platform = state(ctx).platform()
+    run = platform.queue_portfolio_run(
+        _insurer(platform, insurer),
+        source="files" if book is not None else "store",
+        years=years,
+        seed=seed,
+        block_years=block_years,
+        book=_upload(book, "book"),
+        catalogue=_upload(catalogue, "catalogue"),
+    )
+    if as_json:
+        typer.echo(json.dumps(run.to_dict(), ensure_ascii=False, indent=2))
+        return
+    out.print(f"queued run {run.id} ({run.years:,} years, seed {run.seed}); `liubu worker` runs it")
+
+
+@runs_app.command("list")
+def runs_list(
+    ctx: typer.Context,
+    insurer: Annotated[
+        str | None, typer.Option(help="The insurer's code (without: every insurer's runs).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The runs, newest first, with their status and progress."""
+    from rich.table import Table
+
+    from liubu import portfolio
+
+    platform = state(ctx).platform()
+    principal = _insurer(platform, insurer) if insurer is not None else None
+    found = portfolio.list_runs(
+        platform.uow(principal) if principal else platform.uow(), limit=limit
+    )
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in found], ensure_ascii=False, indent=2))
+        return
+    table = Table(title="simulation runs")
+    for column in ("id", "created", "source", "years", "status", "progress", "AAL"):
+        table.add_column(column, justify="right" if column in ("years", "AAL") else "left")
+    for r in found:
+        table.add_row(
+            r.id,
+            r.created_at.strftime("%Y-%m-%d %H:%M"),
+            str(r.source),
+            f"{r.years:,}",
+            str(r.state),
+            f"{r.progress:.0%}",
+            _money(r.summary.aal) if r.summary else "",
+        )
+    out.print(table)
+
+
+@runs_app.command("show")
+def runs_show(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="The run's id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """One run: its settings, status and, once done, the summary and where its ORD files are."""
+    from liubu import portfolio
+
+    platform = state(ctx).platform()
+    run = portfolio.get_run(platform.uow(), run_id)
+    if as_json:
+        document = run.to_dict()
+        document["ord_files"] = [str(p) for p in platform.portfolio_ord_files(run)]
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    out.print(
+        f"run {run.id}: {run.source} · {run.years:,} years · seed {run.seed} · {run.state} "
+        f"({run.progress:.0%}, attempt {run.attempts})"
+    )
+    if run.error:
+        out.print(f"last error: {run.error}")
+    if run.summary is None:
+        return
+    s = run.summary
+    out.print(f"AAL {_money(s.aal)} ± {_money(s.aal_standard_error)} · sd {_money(s.sd)}")
+    for p in s.pml:
+        out.print(f"1-in-{p.return_period}: AEP {_money(p.aep)} · OEP {_money(p.oep)}")
+    for t in s.tails:
+        out.print(f"TVaR {t.level:.1%}: {_money(t.tvar)}")
+    for c in s.contributions_by("dependency")[:TOP]:
+        out.print(f"  {c.key}: AAL {_money(c.aal)} · TVaR share {_money(c.tvar[-1])}")
+    files = platform.portfolio_ord_files(run)
+    if files:
+        out.print(f"ORD files: {files[0].parent}")

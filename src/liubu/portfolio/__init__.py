@@ -5,6 +5,8 @@ supply-chain contagion (供应链传导) over a chain owner's supplier graph (``
 deterministic scenarios (确定性情景, ``run_scenario``): one fixed event's loss to the book.
 supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``); each
 policy's capital in the simulated book, stored for the technical premium (``capital``).
+supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``).
+Simulations also run as stored, durable runs (``runs``: a job per run, the summary kept).
 Pure: numpy, pyarrow and Dask; no database, web or CLI framework."""
 
 from __future__ import annotations
@@ -70,6 +72,25 @@ from liubu.portfolio.results import (
     TailMeasure,
 )
 from liubu.portfolio.runner import DEFAULT_BLOCK_YEARS, BlockFailedError, run_book
+from liubu.portfolio.runs import (
+    DEFAULT_RUN_SEED,
+    DEFAULT_RUN_YEARS,
+    MAX_RUN_YEARS,
+    RUN_JOB,
+    RUNNERS,
+    PortfolioRun,
+    PortfolioRunRepository,
+    PortfolioUnitOfWork,
+    RunSource,
+    RunSummary,
+    check_run_settings,
+    get_run,
+    list_runs,
+    new_run,
+    queue_run,
+    record_summary,
+    summary_of,
+)
 from liubu.portfolio.scenario import (
     SCENARIO_KINDS,
     Scenario,
@@ -87,9 +108,14 @@ __all__ = [
     "CHUNK_TRIALS",
     "CSV_COLUMNS",
     "DEFAULT_BLOCK_YEARS",
+    "DEFAULT_RUN_SEED",
+    "DEFAULT_RUN_YEARS",
     "FAMILY_KINDS",
+    "MAX_RUN_YEARS",
     "PML_RETURN_PERIODS",
     "RETURN_PERIODS",
+    "RUNNERS",
+    "RUN_JOB",
     "SCENARIO_KINDS",
     "SEED_YEARS",
     "TAIL_RETURN_PERIODS",
@@ -115,8 +141,13 @@ __all__ = [
     "OwnerExposure",
     "PolicyCapital",
     "PortfolioCode",
+    "PortfolioRun",
+    "PortfolioRunRepository",
+    "PortfolioUnitOfWork",
     "Reliance",
     "ReturnPeriodLoss",
+    "RunSource",
+    "RunSummary",
     "Scenario",
     "ScenarioGroupLoss",
     "ScenarioPolicyLoss",
@@ -130,16 +161,22 @@ __all__ = [
     "allocate_by_contribution",
     "book_capital",
     "chain_from_scheme",
+    "check_run_settings",
     "cloud_providers",
     "contagion_parameters",
     "demo_book",
     "demo_catalogue",
     "demo_scenarios",
     "dependency_kinds",
+    "get_run",
+    "list_runs",
     "load_book",
     "load_catalogue",
     "load_chain",
     "load_scenarios",
+    "new_run",
+    "queue_run",
+    "record_summary",
     "refresh_book_capital",
     "return_period_of",
     "run_book",
@@ -150,5 +187,6 @@ __all__ = [
     "simulate_contagion",
     "store_book_capital",
     "stored_book_capital",
+    "summary_of",
     "write_ord",
 ]

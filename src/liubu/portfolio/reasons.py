@@ -37,6 +37,8 @@ class PortfolioCode(StrEnum):
     UNKNOWN_SCENARIO = "portfolio.unknown_scenario"
     CAPITAL_LEVEL = "portfolio.capital_level"
     BOOK_MISMATCH = "portfolio.book_mismatch"
+    STORE_BOOK_UNAVAILABLE = "portfolio.store_book_unavailable"
+    FILE_TOO_LARGE = "portfolio.file_too_large"
 
 
 def message(code: PortfolioCode, lang: str) -> str:

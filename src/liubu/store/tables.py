@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -1215,4 +1216,26 @@ book_capital = Table(
     Column("stand_alone", Numeric(20, 2), nullable=False),
     Column("ratio", Numeric(12, 8), nullable=True),
     UniqueConstraint("tenant_id", "segment", "key", name="uq_book_capital_tenant_segment_key"),
+)
+
+# Simulations of an insurer's book (liubu.portfolio.runs): the settings, where the book came from
+# and, once its job ("portfolio.run" on the run's id) succeeded, the summary as JSON. The state,
+# progress and error are the job's (read with the run). The insurer's own (tenant_id).
+portfolio_runs = Table(
+    "portfolio_runs",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("source", String(16), nullable=False),
+    Column("years", Integer, nullable=False),
+    Column("seed", BigInteger, nullable=False),
+    Column("block_years", Integer, nullable=False),
+    Column("workers", Integer, nullable=False),
+    Column("book_name", String(200), nullable=True),
+    Column("catalogue_name", String(200), nullable=True),
+    Column("summary", Text, nullable=True),
+    Column("created_at", _tz(), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("finished_at", _tz(), nullable=True),
+    Index("ix_portfolio_runs_tenant_created", "tenant_id", "created_at"),
 )

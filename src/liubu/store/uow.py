@@ -21,6 +21,7 @@ from liubu.store.jobs import SqlJobStore
 from liubu.store.monitoring import SqlMonitoringRepository
 from liubu.store.notify import SqlNotifyStore
 from liubu.store.personal_claims import SqlAntifraudClaims
+from liubu.store.portfolio import SqlPortfolioRunStore
 from liubu.store.repositories import (
     ApiTokenRepository,
     EnterpriseRepository,
@@ -91,6 +92,7 @@ class SqlUnitOfWork:
         self.web_sessions = SqlWebSessionStore(self.session)
         self.sign_in_failures = SqlSignInFailureStore(self.session)
         self.jobs = SqlJobStore(self.session, self.principal, audit=self.audit)
+        self.portfolio_runs = SqlPortfolioRunStore(self.session, self.principal)
         self._depth = 1  # only once the session is open: a failed open leaves nothing to exit
         return self
 

@@ -69,6 +69,56 @@ def exceedance_option(exceedance: dict[str, list[list[float]]], *, lang: str) ->
     }
 
 
+_RP_LABELS = {
+    "zh_CN": {
+        "title": "损失与重现期（元）",
+        "aep": "年度累计损失（AEP）",
+        "oep": "年度最大单次事件损失（OEP）",
+        "x": "重现期（年，对数刻度）",
+    },
+    "en": {
+        "title": "Loss by return period (CNY)",
+        "aep": "Annual aggregate loss (AEP)",
+        "oep": "Largest event of the year (OEP)",
+        "x": "Return period (years, log scale)",
+    },
+}
+
+
+def return_period_option(
+    points: Sequence[tuple[int, float, float]], *, lang: str
+) -> dict[str, Any]:
+    """A line chart of the AEP and OEP losses against the return period (``points``: return
+    period, AEP, OEP), the return period on a log axis, as the exceedance chart's ECharts."""
+    labels = _RP_LABELS.get(lang, _RP_LABELS["en"])
+    series = [
+        {
+            "name": labels[key],
+            "type": "line",
+            "showSymbol": True,
+            "symbolSize": 5,
+            "data": [[t, values[index]] for t, *values in points],
+            **({"lineStyle": {"type": "dashed"}} if key == "oep" else {}),
+        }
+        for index, key in enumerate(("aep", "oep"))
+    ]
+    return {
+        "title": {"text": labels["title"], "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 16, "right": 24, "top": 40, "bottom": 96, "containLabel": True},
+        "xAxis": {
+            "type": "log",
+            "logBase": 10,
+            "name": labels["x"],
+            "nameLocation": "middle",
+            "nameGap": 26,
+        },
+        "yAxis": {"type": "value"},
+        "series": series,
+    }
+
+
 # The report's chart: the body's font (Noto Sans CJK, which Debian's fonts-noto-cjk installs),
 # text kept as text (a PDF reader can search and copy it), sizes fixed for A4 and a phone alike.
 _REPORT_STYLE: dict[Any, Any] = {
@@ -339,7 +389,7 @@ def share_bars_svg(
     width, left, bar, gap, line = 360, 8, 12, 4, 16
     plot = width - left - 56  # room for the percentage after the longest bar
     top = 24 + 16 * len(series) + 6  # the title, then the legend a line per series
-    height = top + len(groups) * (line + 2 * bar + gap + 12) + 4
+    height = top + len(groups) * (line + 2 * (bar + gap) + 12) + 4
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" aria-label="{escape(title)}" font-size="12" fill="#1d2733">',

@@ -27,3 +27,15 @@ def test_bars_are_proportional_and_names_escaped() -> None:
     assert full > 0
     assert widths == [full * 0.25, full, 0.0, full * 0.5]
     assert "style=" not in markup  # presentation attributes only: the CSP stays strict
+
+
+def test_every_bar_lies_inside_the_drawing() -> None:
+    markup = share_bars_svg(
+        [(f"part {i}", 0.5, 0.5) for i in range(10)], series=("AAL", "TVaR"), title="Parts"
+    )
+    root = ET.fromstring(markup)
+    height = float(root.get("viewBox", "0 0 0 0").split()[3])
+    bottoms = [
+        float(r.get("y", "0")) + float(r.get("height", "0")) for r in root.iter(f"{SVG}rect")
+    ]
+    assert max(bottoms) <= height
