@@ -2,10 +2,27 @@
 event catalogue, year-loss tables, AEP/OEP/PML, TVaR with Euler contributions, Open Results Data
 outputs; blocks of years on Dask distributed with identical results for any number of workers;
 supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``).
-Pure: numpy, pyarrow and Dask; no database, web or CLI framework."""
+The insurer's book from the platform (``insurer_book``) and its imported existing book
+(``import_book``) through a unit of work. No database, web or CLI framework."""
 
 from __future__ import annotations
 
+from liubu.portfolio.book import (
+    BOOK_ROLES,
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    BookImport,
+    BookImports,
+    InsurerBook,
+    PortfolioUnitOfWork,
+    SkippedPolicy,
+    UnmatchedDependency,
+    book_import,
+    import_book,
+    insurer_book,
+    match_dependency,
+    read_book_import,
+)
 from liubu.portfolio.contagion import (
     CHUNK_TRIALS,
     AllocatedShare,
@@ -54,11 +71,14 @@ from liubu.portfolio.runner import DEFAULT_BLOCK_YEARS, BlockFailedError, run_bo
 from liubu.portfolio.vocabulary import FAMILY_KINDS, cloud_providers, dependency_kinds
 
 __all__ = [
+    "BOOK_ROLES",
     "CHAIN_CSV_COLUMNS",
     "CHUNK_TRIALS",
     "CSV_COLUMNS",
     "DEFAULT_BLOCK_YEARS",
     "FAMILY_KINDS",
+    "MAX_IMPORT_BYTES",
+    "MAX_IMPORT_ROWS",
     "PML_RETURN_PERIODS",
     "RETURN_PERIODS",
     "SEED_YEARS",
@@ -67,6 +87,8 @@ __all__ = [
     "Basis",
     "BlockFailedError",
     "Book",
+    "BookImport",
+    "BookImports",
     "BookPolicy",
     "BookResult",
     "Catalogue",
@@ -77,25 +99,34 @@ __all__ = [
     "Contribution",
     "Dependency",
     "EventFamily",
+    "InsurerBook",
     "MemberRole",
     "OwnerExposure",
     "PortfolioCode",
+    "PortfolioUnitOfWork",
     "Reliance",
     "ReturnPeriodLoss",
     "SchemeMember",
+    "SkippedPolicy",
     "SupplierContribution",
     "SupplyChain",
     "TailMeasure",
+    "UnmatchedDependency",
     "allocate_by_contribution",
+    "book_import",
     "chain_from_scheme",
     "cloud_providers",
     "contagion_parameters",
     "demo_book",
     "demo_catalogue",
     "dependency_kinds",
+    "import_book",
+    "insurer_book",
     "load_book",
     "load_catalogue",
     "load_chain",
+    "match_dependency",
+    "read_book_import",
     "run_book",
     "scheme_chain",
     "scheme_graph",

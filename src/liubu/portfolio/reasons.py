@@ -33,6 +33,8 @@ class PortfolioCode(StrEnum):
     BAD_PROBABILITY = "portfolio.bad_probability"
     CHAIN_OWNER = "portfolio.chain_owner"
     NOT_A_CHAIN = "portfolio.not_a_chain"
+    IMPORT_TOO_LARGE = "portfolio.import_too_large"
+    NOT_AN_INSURER = "portfolio.not_an_insurer"
 
 
 def message(code: PortfolioCode, lang: str) -> str:
