@@ -158,7 +158,7 @@ def accumulation_view(
                     keys[dimension].add(key)
         total = sum((limits.get(c.cover_id, Decimal(0)) for c in found), Decimal(0))
         insureds.append(_Insured({d: frozenset(k) for d, k in keys.items()}, total))
-    if len(insureds) < minimum:
+    if 0 < len(insureds) < minimum:
         return DependencyAccumulation(on, minimum, None, {d: [] for d in ACCUMULATION_DIMENSIONS})
     names = _names(seen_deps, lang)
     other = export_word("other", "", lang)
