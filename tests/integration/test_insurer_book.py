@@ -17,9 +17,9 @@ from decimal import Decimal
 import pytest
 
 from liubu import assessment, portfolio, products, underwriting
+from liubu.accounts import AuditFilter
 from liubu.accounts import service as accounts
 from liubu.accounts.model import SYSTEM, OrgKind, Principal, Role
-from liubu.accounts import AuditFilter
 from liubu.bootstrap import Platform
 from liubu.errors import NotFoundError, PermissionDeniedError, ValidationError
 from liubu.portfolio import Catalogue, Dependency, EventFamily, run_book
