@@ -6,11 +6,13 @@ regulator reads the accumulation by provider, with no insured named."""
 from __future__ import annotations
 
 import json
+import re
 
+from liubu import assessment
 from liubu.accounts.model import SYSTEM, OrgKind, Role
 from liubu.bootstrap import Platform
 from tests.e2e.conftest import Api
-from tests.integration.helpers import make_tenant
+from tests.integration.helpers import PASSWORD, make_tenant
 from tests.integration.monitoring_world import IN_TERM, build_world, insurer_staff
 
 CLOUD = {
@@ -130,3 +132,47 @@ def test_the_insurer_uploads_its_book_and_the_regulator_reads_the_accumulation(
         assert "示范" not in text
     # only a regulator or the platform
     assert api.client.get("/api/statistics/dependencies", headers=actuary).status_code == 403
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_diagnosis_page_form_declares_and_refuses_a_bad_row_beside_it(
+    platform: Platform, api: Api
+) -> None:
+    world = build_world(platform)
+    login = _csrf(api.client.get("/login").text)
+    signed = api.client.post(
+        "/login",
+        data={"username": "insured-1-enterprise_user", "password": PASSWORD, "csrf_token": login},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303
+    page = api.client.get(f"/diagnosis/{world.enterprise_id}")
+    assert 'data-testid="declare-dependencies"' in page.text
+    token = _csrf(page.text)
+    form = {
+        "csrf_token": token,
+        "kind": ["cloud", "dns", ""],
+        "provider": ["alibaba_cloud", "DNSPod", "ignored"],
+        "region": ["cn-hangzhou", "", ""],
+        "cpe": ["", "", ""],
+        "tolerance_hours": ["2", "1", ""],
+        "revenue_share": ["0.8", "", ""],
+    }
+    saved = api.client.post(f"/diagnosis/{world.enterprise_id}/dependencies", data=form)
+    assert saved.status_code == 200  # followed back to the page
+    rows = assessment.enterprise_dependencies(platform.uow(world.buyer), world.enterprise_id)
+    assert [(d.kind, d.provider, d.revenue_share) for d in rows if d.source == "declared"] == [
+        ("cloud", "alibaba_cloud", 0.8),
+        ("dns", "DNSPod", 1.0),
+    ]
+    assert 'data-dependency="cloud:alibaba_cloud"' in saved.text
+    bad = {**form, "csrf_token": _csrf(saved.text), "revenue_share": ["3", "", ""]}
+    refused = api.client.post(f"/diagnosis/{world.enterprise_id}/dependencies", data=bad)
+    assert 'data-testid="refusal"' in refused.text
+    after = assessment.enterprise_dependencies(platform.uow(world.buyer), world.enterprise_id)
+    assert after == rows  # nothing stored
