@@ -354,9 +354,17 @@ def read_book_import(content: bytes, filename: str, catalogue: Catalogue) -> Boo
             field="file",
             location=name,
         )
-    book = load_book(text, source_name=name)
+    try:
+        book = load_book(text, source_name=name)
+        lines = _lines(text)
+    except csv.Error as error:
+        raise ValidationError(
+            f"The file is not a readable CSV: {error}.",
+            code=PortfolioCode.BAD_FILE,
+            field="file",
+            location=name,
+        ) from None
     known = {d.id for d in catalogue.dependencies}
-    lines = _lines(text)
     for i, policy in enumerate(book.policies):
         for reliance in policy.reliances:
             if reliance.dependency not in known:
