@@ -169,3 +169,42 @@ def test_an_insurers_book_is_imported_shown_and_run_from_the_platform(
     # an unknown insurer code is refused
     unknown = run_cli("portfolio", "run", "--insurer", "nobody", data_dir=cli_demo)
     assert unknown.returncode != 0
+
+
+@CLI_DEMO
+def test_the_demo_enterprises_dependencies_are_shown_and_replaced(
+    cli_demo: Path, tmp_path: Path
+) -> None:
+    with sqlite3.connect(cli_demo / "liubu.db") as db:
+        (enterprise,) = db.execute(
+            "select e.id from enterprises e join organisations o on o.id = e.tenant_id "
+            "where o.name like '%Suzhou Example Smart Manufacturing'"
+        ).fetchone()
+    shown = run_cli("assess", "dependencies", enterprise, "--json", data_dir=cli_demo, check=True)
+    rows = json.loads(shown.stdout)
+    assert [(r["source"], r["kind"]) for r in rows] == [
+        ("declared", "cloud"),
+        ("declared", "dns"),
+        ("declared", "cdn"),
+        ("declared", "software"),
+        ("platform", "msp"),
+    ]
+    (tmp_path / "deps.yaml").write_text(
+        "- {kind: cloud, provider: tencent_cloud, region: ap-guangzhou, tolerance_hours: 4}\n",
+        encoding="utf-8",
+    )
+    replaced = run_cli(
+        "assess", "dependencies", enterprise, "--declare", str(tmp_path / "deps.yaml"), "--json",
+        data_dir=cli_demo, check=True,
+    )  # fmt: skip
+    assert [(r["source"], r["provider"]) for r in json.loads(replaced.stdout)] == [
+        ("declared", "tencent_cloud"),
+        ("platform", "示例网络安全服务有限公司 Example Security Services"),
+    ]
+    (tmp_path / "bad.yaml").write_text("- {kind: cloud, provider: nimbus}\n", encoding="utf-8")
+    bad = run_cli(
+        "assess", "dependencies", enterprise, "--declare", str(tmp_path / "bad.yaml"),
+        data_dir=cli_demo,
+    )  # fmt: skip
+    assert bad.returncode != 0
+    assert "nimbus" in bad.stderr
