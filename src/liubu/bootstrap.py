@@ -88,13 +88,16 @@ from liubu.portfolio import (
     PortfolioCode,
     PortfolioRun,
     RunSource,
+    capital_period,
     demo_catalogue,
+    insurer_book,
     load_book,
     load_catalogue,
     new_run,
     queue_run,
     record_summary,
     run_book,
+    store_run_capital,
     summary_of,
     write_ord,
 )
@@ -453,7 +456,7 @@ class Platform:
     def _portfolio_book(self, run: PortfolioRun) -> tuple[Book, Catalogue]:
         """The one place a run's book and catalogue come from. ``files``: the uploads kept with
         the run. ``store``: the insurer's own book (the catalogue uploaded, or the shipped one)
-        — not wired yet: refused with a clear error until the store's book reader lands."""
+        (``portfolio.insurer_book``: its policies in force and its imported existing book)."""
         inputs = self.portfolio_run_folder(run.tenant_id, run.id) / "inputs"
         catalogue_file = inputs / _input_name("catalogue", run.catalogue_name or "")
         catalogue = (
@@ -465,12 +468,16 @@ class Platform:
             else demo_catalogue()
         )
         if run.source is RunSource.STORE:
-            raise ValidationError(
-                "Your own book cannot be read from the store yet: queue the run from a book "
-                "file and a catalogue file.",
-                code=PortfolioCode.STORE_BOOK_UNAVAILABLE,
-                field="source",
-            )
+            own = insurer_book(self.uow(SYSTEM), run.tenant_id, catalogue).book
+            if own is None:
+                raise ValidationError(
+                    "Your insurer has no policy in force and no imported existing book to "
+                    "simulate: bind policies, or import the existing book first (liubu "
+                    "portfolio book import, or POST /api/portfolio/book).",
+                    code=PortfolioCode.EMPTY_BOOK,
+                    field="source",
+                )
+            return own, catalogue
         book_name = run.book_name or "book.yaml"
         book_file = inputs / _input_name("book", book_name)
         book = load_book(
@@ -535,6 +542,10 @@ class Platform:
                     field="block",
                 ) from error
             write_ord(result, book, ord_dir)
+            if run.source is RunSource.STORE:  # the insurer's own book: its capital for pricing
+                period = capital_period(self.uow(SYSTEM), run.tenant_id)
+                if run.years >= period:
+                    store_run_capital(self.uow(SYSTEM), run.tenant_id, run.id, result, book)
         finally:
             shutil.rmtree(ylt, ignore_errors=True)
         summary = summary_of(result)

@@ -114,7 +114,52 @@ def load_demo(platform: Platform) -> list[DemoLogin]:
     load_demo_monitoring(platform)
     load_demo_services(platform)
     load_demo_antifraud(platform)
+    load_demo_book(platform)
     return logins
+
+
+#: What the demo enterprise declares it relies on (依赖申报); the security provider serving it is
+#: added by the platform's own records.
+DEMO_DEPENDENCIES = (
+    {
+        "kind": "cloud",
+        "provider": "alibaba_cloud",
+        "region": "cn-hangzhou",
+        "tolerance_hours": 2,
+        "revenue_share": 0.8,
+    },
+    {"kind": "dns", "provider": "DNSPod", "tolerance_hours": 1, "revenue_share": 0.3},
+    {"kind": "cdn", "provider": "Example CDN A", "tolerance_hours": 1, "revenue_share": 0.4},
+    {
+        "kind": "software",
+        "provider": "Yonyou",
+        "cpe": "cpe:2.3:a:yonyou:u8:*:*:*:*:*:*:*:*",
+        "tolerance_hours": 8,
+        "revenue_share": 0.2,
+    },
+)
+
+
+def load_demo_book(platform: Platform) -> int:
+    """The demo enterprise declares its dependencies and the demo insurer imports the shipped
+    demo book (``portfolio/data/demo_book.csv``) as its existing book (存量业务), so the insurer's
+    book spreads over providers and shows a concentration. Returns the imported rows."""
+    from liubu import assessment, portfolio
+    from liubu.datafiles import packaged_text
+
+    people, enterprise = _demo_enterprise(platform)
+    rows = assessment.parse_declarations(list(DEMO_DEPENDENCIES))
+    assessment.declare_dependencies(platform.uow(people["enterprise"]), enterprise.id, rows)
+    insurer = people["insurer-admin"]
+    content = packaged_text("liubu.portfolio", "data", "demo_book.csv").encode("utf-8")
+    record = portfolio.import_book(
+        platform.uow(insurer),
+        insurer.tenant_id,
+        content,
+        filename="demo_book.csv",
+        catalogue=portfolio.demo_catalogue(),
+    )
+    return record.rows
 
 
 def load_reference_products(platform: Platform) -> int:

@@ -307,3 +307,95 @@ def test_the_demo_owner_declares_a_supplier_of_supplier_link_and_contagion_follo
     run_cli("group", "links", "remove", scheme, link_id, data_dir=cli_demo, check=True)
     after = run_cli("group", "links", "list", scheme, "--json", data_dir=cli_demo, check=True)
     assert len(json.loads(after.stdout)) == 2
+
+
+def test_an_insurers_book_is_imported_shown_and_run_from_the_platform(
+    cli_demo: Path, tmp_path: Path
+) -> None:
+    # the demo insurer imported the packaged demo book (200 rows); the demo enterprise's one
+    # policy joins it with the dependencies it declared
+    shown = run_cli(
+        "portfolio", "book", "show", "--insurer", "shifan-pc", "--json",
+        data_dir=cli_demo, check=True,
+    )  # fmt: skip
+    document = json.loads(shown.stdout)
+    assert (document["from_store"], document["imported"]) == (1, 200)
+    assert document["import"]["filename"] == "demo_book.csv"
+    # its security provider comes from the platform's records and is not in the catalogue
+    assert [u["source"] for u in document["unmatched"]] == ["platform"]
+    # a new import replaces the demo book; a bad row stores nothing and names line and column
+    (tmp_path / "cat.yaml").write_text(CATALOGUE, encoding="utf-8")
+    bad = BOOK.replace("cloud-a:0:1\n", "cloud-z:0:1\n", 1)
+    (tmp_path / "bad.csv").write_text(bad, encoding="utf-8")
+    refused = run_cli(
+        "portfolio", "book", "import", str(tmp_path / "bad.csv"), "--insurer", "shifan-pc",
+        "--catalogue", str(tmp_path / "cat.yaml"), data_dir=cli_demo,
+    )  # fmt: skip
+    assert refused.returncode != 0
+    assert "bad.csv:2" in refused.stderr + refused.stdout
+    assert "cloud-z" in refused.stderr
+    assert "column dependencies" in refused.stderr
+    kept = run_cli(
+        "portfolio", "book", "show", "--insurer", "shifan-pc", "--json",
+        data_dir=cli_demo, check=True,
+    )  # fmt: skip
+    assert json.loads(kept.stdout)["imported"] == 200  # nothing stored
+    (tmp_path / "book.csv").write_text(BOOK, encoding="utf-8")
+    run_cli(
+        "portfolio", "book", "import", str(tmp_path / "book.csv"), "--insurer", "shifan-pc",
+        "--catalogue", str(tmp_path / "cat.yaml"), data_dir=cli_demo, check=True,
+    )  # fmt: skip
+    # run --insurer under the file catalogue: the two imported rows (each outage 10 h × 1,000
+    # − 1,000 = 9,000) and the demo policy, whose declared dependencies this catalogue lacks
+    result = run_cli(
+        "portfolio", "run", "--insurer", "shifan-pc", "--catalogue", str(tmp_path / "cat.yaml"),
+        "--years", "4000", "--seed", "3", "--workers", "0", "--json",
+        data_dir=cli_demo, check=True,
+    )  # fmt: skip
+    run = json.loads(result.stdout)
+    assert run["settings"]["policies"] == 3
+    assert abs(run["aal"] - 0.5 * 2 * 9_000) < 4 * run["aal_standard_error"]
+    assert [c["key"] for c in run["contributions"]["dependency"]] == ["cloud-a"]
+    assert "not in the catalogue" in result.stderr
+    # an unknown insurer code is refused
+    unknown = run_cli("portfolio", "run", "--insurer", "nobody", data_dir=cli_demo)
+    assert unknown.returncode != 0
+
+
+@CLI_DEMO
+def test_the_demo_enterprises_dependencies_are_shown_and_replaced(
+    cli_demo: Path, tmp_path: Path
+) -> None:
+    with sqlite3.connect(cli_demo / "liubu.db") as db:
+        (enterprise,) = db.execute(
+            "select e.id from enterprises e join organisations o on o.id = e.tenant_id "
+            "where o.name like '%Suzhou Example Smart Manufacturing'"
+        ).fetchone()
+    shown = run_cli("assess", "dependencies", enterprise, "--json", data_dir=cli_demo, check=True)
+    rows = json.loads(shown.stdout)
+    assert [(r["source"], r["kind"]) for r in rows] == [
+        ("declared", "cloud"),
+        ("declared", "dns"),
+        ("declared", "cdn"),
+        ("declared", "software"),
+        ("platform", "msp"),
+    ]
+    (tmp_path / "deps.yaml").write_text(
+        "- {kind: cloud, provider: tencent_cloud, region: ap-guangzhou, tolerance_hours: 4}\n",
+        encoding="utf-8",
+    )
+    replaced = run_cli(
+        "assess", "dependencies", enterprise, "--declare", str(tmp_path / "deps.yaml"), "--json",
+        data_dir=cli_demo, check=True,
+    )  # fmt: skip
+    assert [(r["source"], r["provider"]) for r in json.loads(replaced.stdout)] == [
+        ("declared", "tencent_cloud"),
+        ("platform", "示例网络安全服务有限公司 Example Security Services"),
+    ]
+    (tmp_path / "bad.yaml").write_text("- {kind: cloud, provider: nimbus}\n", encoding="utf-8")
+    bad = run_cli(
+        "assess", "dependencies", enterprise, "--declare", str(tmp_path / "bad.yaml"),
+        data_dir=cli_demo,
+    )  # fmt: skip
+    assert bad.returncode != 0
+    assert "nimbus" in bad.stderr

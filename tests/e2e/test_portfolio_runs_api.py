@@ -61,7 +61,7 @@ def test_runs_over_http(api: Api, platform: Platform) -> None:
     assert "nowhere-cloud" in problem["detail"] or "nowhere-cloud" in refused.text
     store = api.client.post("/api/portfolio/runs", headers=mine, data={"years": "2000"})
     assert store.status_code == 422
-    assert store.json()["code"] == "portfolio.store_book_unavailable"
+    assert store.json()["code"] == "portfolio.empty_book"
     assert api.client.get("/api/portfolio/runs", headers=mine).json() == []
 
     started = api.client.post(

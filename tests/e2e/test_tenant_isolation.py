@@ -486,6 +486,9 @@ BODIES: dict[tuple[str, str], Callable[[Owned], dict[str, Any]]] = {
         **_enterprise_body("attacker", 99),
         "version": 1,
     },
+    ("PUT", "/api/enterprises/{enterprise_id}/dependencies"): lambda owner: {
+        "dependencies": [{"kind": "dns", "provider": "Attacker DNS"}]
+    },
     ("POST", "/api/enterprises/{enterprise_id}/assets"): lambda owner: {"name": "intruder.cn"},
     ("POST", "/api/enterprises/{enterprise_id}/answers"): lambda owner: {"answers": {}},
     ("POST", "/api/enterprises/{enterprise_id}/quotes"): lambda owner: {"products": ["x/y@1"]},
@@ -631,6 +634,7 @@ OWN_TENANT_WRITES = {
     ("POST", "/api/personal-claims"),  # claims against the caller's own insurer's book
     ("POST", "/api/personal-claims/imports"),  # stored under the caller's own insurer
     ("POST", "/api/portfolio/runs"),  # a run of the caller's own insurer
+    ("POST", "/api/portfolio/book"),  # the caller's own insurer's imported book
 }
 # Multipart bodies (form fields, files) for upload endpoints.
 MULTIPART: dict[tuple[str, str], tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]] = {

@@ -28,6 +28,7 @@ from liubu.portfolio import (
     summary_of,
 )
 from liubu.store import tables
+from liubu.underwriting import loads_for
 from tests.integration.helpers import make_tenant
 
 DATA = resources.files("liubu.portfolio").joinpath("data")
@@ -110,6 +111,56 @@ def test_a_run_job_stores_what_run_book_gives(platform: Platform, tmp_path: Path
     assert [r.id for r in portfolio.list_runs(platform.uow(actuary.principal))] == [run.id]
 
 
+def test_a_store_run_simulates_the_insurers_own_book_and_stores_its_capital(
+    platform: Platform, tmp_path: Path
+) -> None:
+    """source=store: the insurer's book as ``insurer_book`` reads it (here its imported existing
+    book: the demo's 200 rows) is simulated by the job, exactly as ``run_book`` on that book,
+    and each policy's capital is stored for pricing under the run's id, as the refresh would."""
+    actuary = make_tenant(platform, OrgKind.INSURER, "Yangben", Role.ACTUARY, code="yangben-pc")
+    catalogue = demo_catalogue()
+    portfolio.import_book(
+        platform.uow(actuary.principal),
+        actuary.organisation_id,
+        BOOK[1],
+        filename=BOOK[0],
+        catalogue=catalogue,
+    )
+    own = portfolio.insurer_book(
+        platform.uow(actuary.principal), actuary.organisation_id, catalogue
+    )
+    assert own.book is not None
+    assert (own.from_store, own.imported) == (0, 200)
+    queued = platform.queue_portfolio_run(
+        actuary.principal, source="store", years=2_000, seed=11, block_years=1_000
+    )
+    ended = platform.worker(poll_seconds=0.01).run_once()
+    assert ended is not None
+    assert ended.state == JobState.SUCCEEDED, ended
+    run = portfolio.get_run(platform.uow(actuary.principal), queued.id)
+    (tmp_path / "direct").mkdir()
+    direct = run_book(
+        own.book,
+        catalogue,
+        years=2_000,
+        seed=11,
+        workers=0,
+        block_years=1_000,
+        ylt_dir=str(tmp_path / "direct"),
+    )
+    assert run.summary == summary_of(direct)
+    stored = portfolio.stored_book_capital(platform.uow(actuary.principal), actuary.organisation_id)
+    assert stored is not None
+    assert stored.run_id == run.id
+    level = loads_for("yangben-pc").capital_level  # the insurer's own capital level
+    assert stored.return_period == round(1 / (1 - float(level)))
+    expected = portfolio.book_capital(direct, own.book, return_period=stored.return_period)
+    assert stored.book.ratio is not None
+    assert expected.book.ratio is not None
+    assert float(stored.book.ratio) == pytest.approx(expected.book.ratio, abs=1e-7)
+    assert len([r for r in stored.rows if r.segment == "policy"]) == 200
+
+
 class _FailingBlocks(Platform):
     """The platform whose book source hands the runner a family whose draws always raise, as a
     worker that lost its disk would: the real runner and the real jobs machinery do the rest."""
@@ -189,7 +240,7 @@ def test_bad_settings_and_files_queue_nothing(platform: Platform) -> None:
             assert "nowhere-cloud" in caught.value.message
     with pytest.raises(ValidationError) as caught:
         platform.queue_portfolio_run(actuary.principal, source="store", years=2_000, seed=1)
-    assert caught.value.code == PortfolioCode.STORE_BOOK_UNAVAILABLE
+    assert caught.value.code == PortfolioCode.EMPTY_BOOK
     with pytest.raises(PermissionDeniedError):
         platform.queue_portfolio_run(
             enterprise.principal,

@@ -13,6 +13,7 @@ from liubu.api.routes import (
     audit,
     auth,
     claims,
+    dependencies,
     diagnosis,
     enterprises,
     experience,
@@ -63,5 +64,6 @@ def install_api(app: FastAPI) -> None:
         monitoring,
         monitoring_events,
         service,
+        dependencies,
     ):
         app.include_router(module.router)

@@ -48,6 +48,9 @@ class AssessmentCode(StrEnum):
     WAIVER_CLOSED = "waiver.closed"
     ASSET_CA_INVALID = "asset.ca_invalid"
     ASSET_CA_TOO_LARGE = "asset.ca_too_large"
+    DEPENDENCY_BAD_FIELD = "dependencies.bad_field"
+    DEPENDENCY_TOO_MANY = "dependencies.too_many"
+    DEPENDENCY_DUPLICATE = "dependencies.duplicate"
 
 
 def message(code: AssessmentCode, lang: str) -> str:

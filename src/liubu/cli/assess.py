@@ -346,3 +346,51 @@ def assess_plan(
             _yuan(fix["net_saving_yuan"]),
         )
     out.print(table)
+
+
+@assess_app.command("dependencies")
+def assess_dependencies(
+    ctx: typer.Context,
+    enterprise: Annotated[str, typer.Argument(help="Enterprise record id.")],
+    declare: Annotated[
+        Path | None,
+        typer.Option(
+            help="YAML list of dependencies (kind, provider, region, cpe, tolerance_hours, "
+            "revenue_share) replacing those declared."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show what the enterprise relies on (declared, from scans, from the platform), or replace
+    its declared dependencies with --declare FILE (依赖申报)."""
+    import yaml
+
+    from liubu import assessment
+
+    platform = state(ctx).platform()
+    if declare is not None:
+        if not declare.is_file() or declare.stat().st_size > 256 * 1024:
+            raise ValidationError(
+                f"{declare} must be a YAML file of at most 256 KiB.", location=str(declare)
+            )
+        data = yaml.safe_load(declare.read_text("utf-8"))
+        rows = assessment.parse_declarations(data if data is not None else [])
+        found = assessment.declare_dependencies(platform.uow(), enterprise, rows)
+    else:
+        found = assessment.enterprise_dependencies(platform.uow(), enterprise)
+    if as_json:
+        typer.echo(json.dumps([d.to_dict() for d in found], ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("source", "kind", "provider", "region / CPE", "tolerated h", "revenue share")
+    for d in found:
+        table.add_row(
+            str(d.source),
+            d.kind,
+            d.provider,
+            d.region or d.cpe or "",
+            f"{d.tolerance_hours:g}",
+            f"{d.revenue_share:.0%}",
+        )
+    out.print(table)

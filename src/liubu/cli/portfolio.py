@@ -27,7 +27,7 @@ from liubu.errors import ValidationError
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from liubu.portfolio import BookResult, ContagionResult, ScenarioResult
+    from liubu.portfolio import BookResult, ContagionResult, InsurerBook, ScenarioResult
 
 portfolio_app = typer.Typer(
     rich_markup_mode=None,
@@ -41,10 +41,18 @@ TOP = 5
 
 @portfolio_app.command("run")
 def run(
+    ctx: typer.Context,
     book: Annotated[
         Path | None, typer.Option(help="Book: YAML, or CSV (see docs/portfolio.md).")
     ] = None,
     catalogue: Annotated[Path | None, typer.Option(help="Event catalogue YAML.")] = None,
+    insurer: Annotated[
+        str | None,
+        typer.Option(
+            help="Simulate this insurer's book from the platform (its organisation code): its "
+            "policies in force and its imported book, under --catalogue or the demo catalogue."
+        ),
+    ] = None,
     years: Annotated[int, typer.Option(help="Simulated years.")] = 100_000,
     seed: Annotated[int, typer.Option(help="Seed.")] = 20_261_207,
     workers: Annotated[
@@ -73,16 +81,33 @@ def run(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Simulate BOOK under CATALOGUE (both, or neither for the demo book and catalogue)."""
+    """Simulate BOOK under CATALOGUE (both, or neither for the demo book and catalogue), or the
+    book of --insurer CODE from the platform."""
     from liubu import portfolio
 
     if workers is not None and scheduler is not None:
         raise ValidationError("Give --workers or --scheduler, not both.", field="workers")
-    if (book is None) != (catalogue is None):
+    if insurer is not None and book is not None:
+        raise ValidationError("Give --insurer or --book, not both.", field="book")
+    if insurer is not None:
+        events = (
+            portfolio.load_catalogue(catalogue)
+            if catalogue is not None
+            else portfolio.demo_catalogue()
+        )
+        built = _insurer_book(ctx, insurer, events)
+        _report_unmatched(built)
+        if built.book is None:
+            raise ValidationError(
+                f"The insurer {insurer} has no policy in force and no imported book.",
+                field="insurer",
+            )
+        policies, title = built.book, f"{insurer} book"
+    elif (book is None) != (catalogue is None):
         raise ValidationError(
             "Give both --book and --catalogue, or neither for the demo.", field="book"
         )
-    if book is None or catalogue is None:
+    elif book is None or catalogue is None:
         events, policies, title = portfolio.demo_catalogue(), portfolio.demo_book(), "demo book"
     else:
         events = portfolio.load_catalogue(catalogue)
@@ -117,6 +142,113 @@ def run(
     _print(result, title)
     if written:
         out.print(f"ORD files written to {ord_dir}: {', '.join(p.name for p in written)}")
+
+
+def _acting_for(platform: Any, code: str) -> tuple[Any, str]:
+    """The CLI acts as an actuary of the insurer named by code, as ``liubu experience`` does."""
+    from liubu.accounts import OrgKind, Role, acting_in
+    from liubu.errors import NotFoundError
+
+    with platform.uow() as uow:
+        organisation = uow.organisations.find_by_code(code)
+    if organisation is None or organisation.kind != OrgKind.INSURER:
+        raise NotFoundError(f"No insurer with the code {code!r} (see `liubu orgs list`).")
+    return acting_in(organisation.id, OrgKind.INSURER, Role.ACTUARY, name="cli"), organisation.id
+
+
+def _insurer_book(ctx: typer.Context, code: str, events: Any) -> InsurerBook:
+    from liubu import portfolio
+
+    platform = state(ctx).platform()
+    principal, tenant = _acting_for(platform, code)
+    return portfolio.insurer_book(platform.uow(principal), tenant, events)
+
+
+def _report_unmatched(built: InsurerBook) -> None:
+    err = console(stderr=True)
+    err.print(
+        f"{built.from_store:,} policies from the platform, {built.imported:,} imported"
+        + (f"; {len(built.skipped)} skipped" if built.skipped else "")
+        + (
+            f"; {len(built.unmatched)} dependencies not in the catalogue" if built.unmatched else ""
+        ),
+        highlight=False,
+    )
+    for s in built.skipped[:TOP]:
+        err.print(f"  skipped {s.policy}: {s.message} ({s.reason})", highlight=False, markup=False)
+    for u in built.unmatched[:TOP]:
+        what = u.cpe or u.region or ""
+        err.print(
+            f"  not in the catalogue: {u.policy} {u.kind or ''} {u.provider} {what} ({u.source})",
+            highlight=False,
+            markup=False,
+        )
+
+
+book_app = typer.Typer(
+    rich_markup_mode=None,
+    help="An insurer's existing book imported from a file (存量业务导入).",
+    no_args_is_help=True,
+)
+portfolio_app.add_typer(book_app, name="book")
+
+
+@book_app.command("import")
+def book_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The book, CSV (see docs/portfolio.md).")],
+    insurer: Annotated[str, typer.Option(help="The insurer's organisation code.")],
+    catalogue: Annotated[
+        Path | None, typer.Option(help="Check dependencies against this catalogue (default: demo).")
+    ] = None,
+) -> None:
+    """Store FILE as the insurer's existing book, replacing its previous import; a bad row
+    stores nothing and is named by line and column."""
+    from liubu import portfolio
+
+    events = (
+        portfolio.load_catalogue(catalogue) if catalogue is not None else portfolio.demo_catalogue()
+    )
+    if not file.is_file():
+        raise ValidationError(f"{file} is not a file.", field="file", location=str(file))
+    with file.open("rb") as handle:
+        content = handle.read(portfolio.MAX_IMPORT_BYTES + 1)
+    platform = state(ctx).platform(upgrade_schema=True)
+    principal, tenant = _acting_for(platform, insurer)
+    record = portfolio.import_book(
+        platform.uow(principal), tenant, content, filename=file.name, catalogue=events
+    )
+    out.print(f"{record.rows:,} policies imported from {record.filename} for {insurer}")
+
+
+@book_app.command("show")
+def book_show(
+    ctx: typer.Context,
+    insurer: Annotated[str, typer.Option(help="The insurer's organisation code.")],
+    catalogue: Annotated[Path | None, typer.Option(help="Event catalogue YAML.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The insurer's book: policies from the platform and imported, dependencies not in the
+    catalogue, policies skipped and why."""
+    from liubu import portfolio
+
+    events = (
+        portfolio.load_catalogue(catalogue) if catalogue is not None else portfolio.demo_catalogue()
+    )
+    platform = state(ctx).platform()
+    principal, tenant = _acting_for(platform, insurer)
+    built = portfolio.insurer_book(platform.uow(principal), tenant, events)
+    stored = portfolio.book_import(platform.uow(principal), tenant)
+    if as_json:
+        document = built.to_dict()
+        document["import"] = None if stored is None else stored.summary()
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    if stored is not None:
+        out.print(
+            f"imported: {stored.filename} ({stored.rows:,} rows, {stored.imported_at:%Y-%m-%d})"
+        )
+    _report_unmatched(built)
 
 
 def _document(result: BookResult) -> dict[str, Any]:

@@ -1,16 +1,31 @@
 """liubu.portfolio — the book as a whole (组合累积): accumulation through shared dependencies, an
 event catalogue, year-loss tables, AEP/OEP/PML, TVaR with Euler contributions, Open Results Data
 outputs; blocks of years on Dask distributed with identical results for any number of workers;
-supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``);
-deterministic scenarios (确定性情景, ``run_scenario``): one fixed event's loss to the book.
+deterministic scenarios (确定性情景, ``run_scenario``): one fixed event's loss to the book;
 supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``); each
 policy's capital in the simulated book, stored for the technical premium (``capital``).
-supply-chain contagion (供应链传导) over a chain owner's supplier graph (``contagion``).
-Simulations also run as stored, durable runs (``runs``: a job per run, the summary kept).
-Pure: numpy, pyarrow and Dask; no database, web or CLI framework."""
+The insurer's book from the platform (``insurer_book``) and its imported existing book
+(``import_book``); simulations as stored, durable runs (``runs``: a job per run, the summary
+kept). Use cases through units of work; no database, web or CLI framework."""
 
 from __future__ import annotations
 
+from liubu.portfolio.book import (
+    BOOK_ROLES,
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    BookImport,
+    BookImports,
+    InsurerBook,
+    InsurerBookUnitOfWork,
+    SkippedPolicy,
+    UnmatchedDependency,
+    book_import,
+    import_book,
+    insurer_book,
+    match_dependency,
+    read_book_import,
+)
 from liubu.portfolio.capital import (
     BookCapital,
     PolicyCapital,
@@ -23,8 +38,10 @@ from liubu.portfolio.capital_service import (
     BookCapitalUnitOfWork,
     CapitalRow,
     StoredBookCapital,
+    capital_period,
     refresh_book_capital,
     store_book_capital,
+    store_run_capital,
     stored_book_capital,
 )
 from liubu.portfolio.contagion import (
@@ -37,7 +54,10 @@ from liubu.portfolio.contagion import (
     contagion_parameters,
     simulate_contagion,
 )
-from liubu.portfolio.contagion_files import CHAIN_CSV_COLUMNS, load_chain
+from liubu.portfolio.contagion_files import (
+    CHAIN_CSV_COLUMNS,
+    load_chain,
+)
 from liubu.portfolio.contagion_records import (
     ChainEdge,
     ChainMember,
@@ -48,11 +68,25 @@ from liubu.portfolio.contagion_records import (
     chain_from_scheme,
     scheme_chain,
 )
-from liubu.portfolio.contagion_scheme import scheme_graph
-from liubu.portfolio.kernel import SEED_YEARS
-from liubu.portfolio.loader import CSV_COLUMNS, demo_book, demo_catalogue, load_book, load_catalogue
-from liubu.portfolio.ord import write_ord
-from liubu.portfolio.reasons import PortfolioCode
+from liubu.portfolio.contagion_scheme import (
+    scheme_graph,
+)
+from liubu.portfolio.kernel import (
+    SEED_YEARS,
+)
+from liubu.portfolio.loader import (
+    CSV_COLUMNS,
+    demo_book,
+    demo_catalogue,
+    load_book,
+    load_catalogue,
+)
+from liubu.portfolio.ord import (
+    write_ord,
+)
+from liubu.portfolio.reasons import (
+    PortfolioCode,
+)
 from liubu.portfolio.records import (
     Basis,
     Book,
@@ -71,7 +105,11 @@ from liubu.portfolio.results import (
     ReturnPeriodLoss,
     TailMeasure,
 )
-from liubu.portfolio.runner import DEFAULT_BLOCK_YEARS, BlockFailedError, run_book
+from liubu.portfolio.runner import (
+    DEFAULT_BLOCK_YEARS,
+    BlockFailedError,
+    run_book,
+)
 from liubu.portfolio.runs import (
     DEFAULT_RUN_SEED,
     DEFAULT_RUN_YEARS,
@@ -100,10 +138,18 @@ from liubu.portfolio.scenario import (
     run_scenario,
     scenario_named,
 )
-from liubu.portfolio.scenario_files import demo_scenarios, load_scenarios
-from liubu.portfolio.vocabulary import FAMILY_KINDS, cloud_providers, dependency_kinds
+from liubu.portfolio.scenario_files import (
+    demo_scenarios,
+    load_scenarios,
+)
+from liubu.portfolio.vocabulary import (
+    FAMILY_KINDS,
+    cloud_providers,
+    dependency_kinds,
+)
 
 __all__ = [
+    "BOOK_ROLES",
     "CHAIN_CSV_COLUMNS",
     "CHUNK_TRIALS",
     "CSV_COLUMNS",
@@ -111,6 +157,8 @@ __all__ = [
     "DEFAULT_RUN_SEED",
     "DEFAULT_RUN_YEARS",
     "FAMILY_KINDS",
+    "MAX_IMPORT_BYTES",
+    "MAX_IMPORT_ROWS",
     "MAX_RUN_YEARS",
     "PML_RETURN_PERIODS",
     "RETURN_PERIODS",
@@ -126,6 +174,8 @@ __all__ = [
     "BookCapital",
     "BookCapitalRepository",
     "BookCapitalUnitOfWork",
+    "BookImport",
+    "BookImports",
     "BookPolicy",
     "BookResult",
     "CapitalRow",
@@ -137,6 +187,8 @@ __all__ = [
     "Contribution",
     "Dependency",
     "EventFamily",
+    "InsurerBook",
+    "InsurerBookUnitOfWork",
     "MemberRole",
     "OwnerExposure",
     "PolicyCapital",
@@ -154,12 +206,16 @@ __all__ = [
     "ScenarioResult",
     "SchemeMember",
     "SegmentCapital",
+    "SkippedPolicy",
     "StoredBookCapital",
     "SupplierContribution",
     "SupplyChain",
     "TailMeasure",
+    "UnmatchedDependency",
     "allocate_by_contribution",
     "book_capital",
+    "book_import",
+    "capital_period",
     "chain_from_scheme",
     "check_run_settings",
     "cloud_providers",
@@ -169,13 +225,17 @@ __all__ = [
     "demo_scenarios",
     "dependency_kinds",
     "get_run",
+    "import_book",
+    "insurer_book",
     "list_runs",
     "load_book",
     "load_catalogue",
     "load_chain",
     "load_scenarios",
+    "match_dependency",
     "new_run",
     "queue_run",
+    "read_book_import",
     "record_summary",
     "refresh_book_capital",
     "return_period_of",
@@ -186,6 +246,7 @@ __all__ = [
     "scheme_graph",
     "simulate_contagion",
     "store_book_capital",
+    "store_run_capital",
     "stored_book_capital",
     "summary_of",
     "write_ord",

@@ -23,7 +23,7 @@ from liubu.errors import NotFoundError, PermissionDeniedError, ValidationError
 from liubu.portfolio.capital import BOOK_SEGMENT, BookCapital, book_capital, return_period_of
 from liubu.portfolio.reasons import PortfolioCode
 from liubu.portfolio.records import Book, Catalogue
-from liubu.portfolio.results import TAIL_RETURN_PERIODS
+from liubu.portfolio.results import TAIL_RETURN_PERIODS, BookResult
 from liubu.portfolio.runner import run_book
 from liubu.underwriting import loads_for
 
@@ -201,7 +201,7 @@ def refresh_book_capital(
     finds its own ratio by its number."""
     with uow:
         _allowed(uow.principal, insurer_tenant_id, WRITERS)
-        insurer = _insurer(uow, insurer_tenant_id)
+        _insurer(uow, insurer_tenant_id)
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise ValidationError(
             f"seed must be a whole number from 0 to {MAX_SEED:,}; got {seed!r}.",
@@ -209,8 +209,7 @@ def refresh_book_capital(
             field="seed",
             value=seed,
         )
-    level = loads_for(insurer.code or "").capital_level
-    period = return_period_of(level, TAIL_RETURN_PERIODS)
+    period = capital_period(uow, insurer_tenant_id)
     if years < period:
         raise ValidationError(
             f"A 1-in-{period} TVaR needs at least {period} simulated years; got {years}.",
@@ -220,8 +219,28 @@ def refresh_book_capital(
         )
     with tempfile.TemporaryDirectory(prefix="liubu-ylt-") as scratch:
         result = run_book(book, catalogue, years=years, seed=seed, workers=0, ylt_dir=scratch)
-        capital = book_capital(result, book, return_period=period)
-    return store_book_capital(uow, insurer_tenant_id, run_id or uuid.uuid4().hex, capital)
+        return store_run_capital(uow, insurer_tenant_id, run_id or uuid.uuid4().hex, result, book)
+
+
+def capital_period(uow: BookCapitalUnitOfWork, insurer_tenant_id: str) -> int:
+    """The return period of the insurer's capital level (its loads): 0.995 → 200."""
+    with uow:
+        insurer = _insurer(uow, insurer_tenant_id)
+    return return_period_of(loads_for(insurer.code or "").capital_level, TAIL_RETURN_PERIODS)
+
+
+def store_run_capital(
+    uow: BookCapitalUnitOfWork,
+    insurer_tenant_id: str,
+    run_id: str,
+    result: BookResult,
+    book: Book,
+) -> StoredBookCapital:
+    """Each policy's capital in a simulated run of the insurer's book, at the insurer's capital
+    level, stored (:func:`store_book_capital`); the run's year-loss table must still be there.
+    The refresh and the durable simulation of the insurer's own book both end here."""
+    capital = book_capital(result, book, return_period=capital_period(uow, insurer_tenant_id))
+    return store_book_capital(uow, insurer_tenant_id, run_id, capital)
 
 
 def stored_book_capital(

@@ -37,8 +37,9 @@ class PortfolioCode(StrEnum):
     UNKNOWN_SCENARIO = "portfolio.unknown_scenario"
     CAPITAL_LEVEL = "portfolio.capital_level"
     BOOK_MISMATCH = "portfolio.book_mismatch"
-    STORE_BOOK_UNAVAILABLE = "portfolio.store_book_unavailable"
     FILE_TOO_LARGE = "portfolio.file_too_large"
+    IMPORT_TOO_LARGE = "portfolio.import_too_large"
+    NOT_AN_INSURER = "portfolio.not_an_insurer"
 
 
 def message(code: PortfolioCode, lang: str) -> str:

@@ -5,8 +5,8 @@ GB/T 2260), the exposure figure events scale with (annual revenue, CNY), the pol
 risk engine's :class:`~liubu.risk.Terms`, applied by the same code as pricing) and what the insured
 relies on (:class:`Reliance`: a :class:`Dependency` with the hours of outage it tolerates and the
 share of revenue at stake). A :class:`Catalogue` holds the dependencies known to the model and the
-:class:`EventFamily` records that strike them. Files fill these records today (``loader``); the
-store will fill the same records from bound policies later.
+:class:`EventFamily` records that strike them. Files fill these records (``loader``), and so
+does the store from an insurer's bound policies (``book``).
 """
 
 from __future__ import annotations

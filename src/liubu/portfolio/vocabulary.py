@@ -1,11 +1,14 @@
-"""The vocabulary of dependencies and event families, read from ``data/dependencies.yaml``."""
+"""The vocabulary of event families (``data/dependencies.yaml``); the kinds of dependency and the
+cloud providers are the assessment's (the insured declares them), re-exported here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
+from liubu.assessment import cloud_providers, dependency_kinds
 from liubu.datafiles import packaged_yaml
+
+__all__ = ["FAMILY_KINDS", "OUTAGE_KINDS", "cloud_providers", "dependency_kinds", "struck_kinds"]
 
 #: Event family kinds (事件族): how an event reaches the book.
 FAMILY_KINDS = (
@@ -19,33 +22,10 @@ FAMILY_KINDS = (
 OUTAGE_KINDS = ("provider_outage", "dns_cdn_outage")
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
-    """A code with its Chinese and English names."""
-
-    code: str
-    zh: str
-    en: str
-
-
 @cache
 def _table() -> dict[str, object]:
     data: dict[str, object] = packaged_yaml("liubu.portfolio", "data", "dependencies.yaml")
     return data
-
-
-def dependency_kinds() -> tuple[Term, ...]:
-    """The kinds of dependency (cloud, software, msp, cdn, dns, payment, email)."""
-    rows = _table()["kinds"]
-    assert isinstance(rows, list)
-    return tuple(Term(str(r["code"]), str(r["zh"]), str(r["en"])) for r in rows)
-
-
-def cloud_providers() -> tuple[Term, ...]:
-    """The cloud providers a ``cloud`` dependency may name."""
-    providers = _table()["providers"]
-    assert isinstance(providers, dict)
-    return tuple(Term(str(r["code"]), str(r["zh"]), str(r["en"])) for r in providers["cloud"])
 
 
 def struck_kinds(family_kind: str) -> tuple[str, ...]:

@@ -7,11 +7,21 @@ cells below a minimum number of insureds (:func:`suppress`, ``docs/statistics.md
 their keys in the reader's language (:func:`key_names`). The industry risk view
 (:func:`industry_risk`) gives, by industry and province, the share of insured enterprises with
 known-exploited software and with open high/critical alerts, cut by the same rule
-(:func:`merge_plan`).
+(:func:`merge_plan`). The market accumulation by dependency (:func:`dependency_accumulation`)
+gives insureds and sum insured by provider and cloud region across all insurers, cut the same way.
 """
 
 from __future__ import annotations
 
+from liubu.statistics.accumulation import (
+    ACCUMULATION_DIMENSIONS,
+    AccumulationCell,
+    AccumulationQueries,
+    AccumulationUnitOfWork,
+    DependencyAccumulation,
+    accumulation_view,
+    dependency_accumulation,
+)
 from liubu.statistics.exposure import (
     RISK_DIMENSIONS,
     SERIOUS_SEVERITIES,
@@ -36,12 +46,17 @@ from liubu.statistics.records import MIN_INSUREDS, Figures, InsuredCover, Produc
 from liubu.statistics.suppression import OTHER, merge_plan, suppress
 
 __all__ = [
+    "ACCUMULATION_DIMENSIONS",
     "ENTERPRISE_DIMENSIONS",
     "MIN_INSUREDS",
     "OTHER",
     "PERSONAL_DIMENSIONS",
     "RISK_DIMENSIONS",
     "SERIOUS_SEVERITIES",
+    "AccumulationCell",
+    "AccumulationQueries",
+    "AccumulationUnitOfWork",
+    "DependencyAccumulation",
     "Figures",
     "IndustryRisk",
     "IndustryRiskUnitOfWork",
@@ -53,6 +68,8 @@ __all__ = [
     "Row",
     "StatisticsQueries",
     "StatisticsUnitOfWork",
+    "accumulation_view",
+    "dependency_accumulation",
     "industry_risk",
     "kev_exposed_enterprises",
     "key_names",

@@ -17,6 +17,7 @@ from liubu.assessment import (
     AnswerSetRecord,
     Asset,
     Attachment,
+    DeclaredDependency,
     FindingRecord,
     Scan,
     ScoreChange,
@@ -65,6 +66,7 @@ MAPPED: dict[type, Table] = {
     ScoreChange: tables.score_changes,
     ScheduledService: tables.scheduled_services,
     PanelEntry: tables.service_panels,
+    DeclaredDependency: tables.insured_dependencies,
 }
 
 # Attributes named for the business where the column kept an older name.

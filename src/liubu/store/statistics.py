@@ -12,9 +12,11 @@ from typing import Any
 from sqlalchemy import JSON, Integer, Select, cast, extract, func, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
+from liubu.assessment import DependencySources
 from liubu.products import Text
 from liubu.statistics import Figures, InsuredCover, ProductName, Row
 from liubu.store import tables
+from liubu.store.dependencies import dependency_sources
 from liubu.store.monitoring import chunks, latest_scan_results
 from liubu.underwriting import PolicyState
 
@@ -238,3 +240,18 @@ class SqlStatistics:
             )
             found.update(str(p) for p in self.session.execute(stmt).scalars())
         return found
+
+    def cover_limits(self, cover_ids: Collection[str]) -> Mapping[str, Decimal]:
+        """The aggregate limit of each policy or group certificate among ``cover_ids``."""
+        found: dict[str, Decimal] = {}
+        for chunk in chunks(cover_ids):
+            for table in (_P, tables.certificates):
+                stmt = select(table.c.id, table.c.limit).where(table.c.id.in_(chunk))
+                found.update((str(i), Decimal(limit)) for i, limit in self.session.execute(stmt))
+        return found
+
+    def dependency_sources(
+        self, enterprise_ids: Collection[str]
+    ) -> Mapping[str, DependencySources]:
+        """What each enterprise's dependencies are derived from (aggregated by the caller)."""
+        return dependency_sources(self.session, enterprise_ids)

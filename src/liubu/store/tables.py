@@ -1239,3 +1239,40 @@ portfolio_runs = Table(
     Column("finished_at", _tz(), nullable=True),
     Index("ix_portfolio_runs_tenant_created", "tenant_id", "created_at"),
 )
+
+# Dependencies an insured declared (依赖申报, liubu.assessment.dependencies): owned by the insured
+# (tenant_id); read also by an insurer that quoted or insures it and by a security provider
+# serving it (store/dependencies.py). The scan's and the platform's rows are derived when read.
+insured_dependencies = Table(
+    "insured_dependencies",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("enterprise_id", String(ID), ForeignKey("enterprises.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("provider", String(120), nullable=False),
+    Column("region", String(64), nullable=True),
+    Column("cpe", String(255), nullable=True),
+    Column("tolerance_hours", Numeric(8, 2), nullable=False),
+    Column("revenue_share", Numeric(6, 4), nullable=False),
+    Column("declared_at", _tz(), nullable=False),
+    Column("declared_by", String(ID), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+# An insurer's existing book imported from a file (存量业务导入, liubu.portfolio.imports): one
+# row per insurer, the CSV as read (the format of liubu.portfolio.load_book), replaced by the
+# next import; each import is audited as an explicit event (portfolio.book_imported).
+book_imports = Table(
+    "book_imports",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("tenant_id", String(ID), ForeignKey("organisations.id"), nullable=False, unique=True),
+    Column("filename", String(200), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("imported_at", _tz(), nullable=False),
+    Column("imported_by", String(ID), nullable=False),
+)

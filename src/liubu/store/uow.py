@@ -15,6 +15,7 @@ from liubu.store.assessment import SqlAssessmentRepository, SqlIntelStore
 from liubu.store.audit import AUDIT_KEY, PRINCIPAL, SqlAuditLog
 from liubu.store.book_capital import SqlBookCapitalRepository
 from liubu.store.claims import SqlClaimDevelopment, SqlClaimsRepository
+from liubu.store.dependencies import SqlBookImports, SqlDependencyRepository
 from liubu.store.experience import SqlExperienceRepository
 from liubu.store.groups import SqlGroupRepository
 from liubu.store.jobs import SqlJobStore
@@ -86,6 +87,8 @@ class SqlUnitOfWork:
         self.antifraud_claims = SqlAntifraudClaims(self.session, self.principal)
         self.monitoring = SqlMonitoringRepository(self.session, self.principal)
         self.score_history = SqlScoreHistoryRepository(self.session, self.principal)
+        self.dependencies = SqlDependencyRepository(self.session, self.principal)
+        self.book_imports = SqlBookImports(self.session, self.principal)
         self.services = SqlServiceRepository(self.session, self.principal)
         self.notify = SqlNotifyStore(self.session, self.principal)
         self.audit = SqlAuditLog(self.session, self.principal)

@@ -75,8 +75,10 @@ def diagnosis_page(
         scans = list(uow.assessment.scans(enterprise.id))
         findings = assessment.current_findings(uow, enterprise.id)
         summary = assessment.assessment_summary(uow, enterprise.id)
+        dependencies = assessment.dependencies_of(uow, [enterprise.id]).get(enterprise.id, ())
     assessment.note_applicant_read(platform.uow(principal), enterprise.id, part="diagnosis")
     read_only = reads_as_insurer(principal, enterprise)
+    zh = language_of(request).startswith("zh")
     running = next(
         (s for s in reversed(scans) if s.status in (ScanState.QUEUED, ScanState.RUNNING)), None
     )
@@ -100,7 +102,42 @@ def diagnosis_page(
         findings=findings,
         summary=summary,
         lang=language_of(request),
+        dependencies=dependencies,
+        declared=[d for d in dependencies if d.source == "declared"],
+        kind_names={k.code: k.zh if zh else k.en for k in assessment.dependency_kinds()},
+        cloud_names={c.code: c.zh if zh else c.en for c in assessment.cloud_providers()},
+        blank_rows=3,
+        max_dependencies=assessment.MAX_DEPENDENCIES,
     )
+
+
+@router.post("/diagnosis/{enterprise_id}/dependencies")
+async def declare_dependencies(
+    request: Request,
+    enterprise_id: str,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    _csrf: CsrfChecked,
+) -> Response:
+    """依赖申报: the form's rows (a row without a kind is dropped) replace those declared."""
+    form = await request.form(max_files=0, max_fields=assessment.MAX_DEPENDENCIES * 8 + 20)
+    columns = ("kind", "provider", "region", "cpe", "tolerance_hours", "revenue_share")
+    values = {c: [str(v) for v in form.getlist(c)] for c in columns}
+    count = max((len(v) for v in values.values()), default=0)
+    rows = [
+        {c: values[c][i] if i < len(values[c]) else "" for c in columns}
+        for i in range(count)
+        if i < len(values["kind"]) and values["kind"][i].strip()
+    ]
+
+    def declare(uow: SqlUnitOfWork) -> object:
+        return assessment.declare_dependencies(
+            uow, enterprise_id, assessment.parse_declarations(rows)
+        )
+
+    if _act(request, platform, principal, declare, where="dependencies") is not None:
+        flash(request, i18n.gettext("Dependencies saved."))
+    return _back(enterprise_id, "#dependencies")
 
 
 @router.get("/diagnosis/{enterprise_id}/report.pdf")

@@ -13,10 +13,13 @@ from fastapi.responses import HTMLResponse, Response
 from liubu.errors import NotFoundError
 from liubu.requests import PlatformDep
 from liubu.statistics import (
+    ACCUMULATION_DIMENSIONS,
     OTHER,
     RISK_DIMENSIONS,
+    DependencyAccumulation,
     IndustryRisk,
     MarketStatistics,
+    dependency_accumulation,
     industry_risk,
     key_names,
     market_statistics,
@@ -78,6 +81,9 @@ def dashboard(
         risk = industry_risk(
             uow, on=on, minimum=minimum, lang="zh" if zh else "en", intel=platform.index_cache
         )
+        accumulation = dependency_accumulation(
+            uow, on=on, minimum=minimum, lang="zh" if zh else "en"
+        )
     data = stats.to_dict()
     titles = {
         "enterprise_type": ("企业险保费（按产品类型）", "Enterprise premium by product type"),
@@ -122,7 +128,41 @@ def dashboard(
         names=names,
         risk=risk,
         risk_charts=_risk_charts(risk, names, zh),
+        accumulation=accumulation,
+        accumulation_charts=_accumulation_charts(accumulation, zh),
     )
+
+
+def _accumulation_charts(view: DependencyAccumulation, zh: bool) -> dict[str, str]:
+    """The market accumulation by dependency: per group, its share of the insured enterprises
+    and of the sum insured in force (inline SVG, the industry risk view's chart)."""
+    if view.totals is None or not view.totals.insureds:
+        return {}
+    titles = {
+        "provider": ("按依赖服务商", "By dependency provider"),
+        "cloud_region": ("按云地域", "By cloud region"),
+    }
+    series = (
+        ("投保企业占比", "保险金额占比") if zh else ("Share of insureds", "Share of sum insured")
+    )
+    other = "其他（合并）" if zh else "Other (merged)"
+    total, amount = view.totals.insureds, float(view.totals.sum_insured) or 1.0
+    charts = {}
+    for dimension in ACCUMULATION_DIMENSIONS:
+        cells = view.by[dimension]
+        if not cells:
+            continue
+        groups = [
+            (
+                other if c.key == OTHER else c.name,
+                c.insureds / total,
+                float(c.sum_insured) / amount,
+            )
+            for c in cells
+        ]
+        title = titles[dimension][0 if zh else 1]
+        charts[dimension] = share_bars_svg(groups, series=series, title=title)
+    return charts
 
 
 def _risk_charts(risk: IndustryRisk, names: dict[str, dict[str, str]], zh: bool) -> dict[str, str]:

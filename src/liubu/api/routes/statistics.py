@@ -10,7 +10,12 @@ from fastapi.responses import Response
 
 from liubu.api.deps import PlatformDep, UowDep
 from liubu.products import Lang
-from liubu.statistics import MarketStatistics, industry_risk, market_statistics
+from liubu.statistics import (
+    MarketStatistics,
+    dependency_accumulation,
+    industry_risk,
+    market_statistics,
+)
 
 router = APIRouter(prefix="/api", tags=["statistics"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,6 +48,20 @@ def monitoring_statistics(
         minimum=platform.settings.statistics_min_insureds,
         lang=lang,
         intel=platform.index_cache,
+    ).to_dict()
+
+
+@router.get("/statistics/dependencies")
+def dependency_statistics(
+    uow: UowDep, platform: PlatformDep, on: date | None = None, lang: Lang = "zh"
+) -> dict[str, Any]:
+    """The market accumulation by dependency on ``on`` (today on the Beijing calendar): across
+    all insurers, the insured enterprises and their sum insured (aggregate limits in force) by
+    dependency provider and by cloud region, named in ``lang``. Groups of fewer than
+    ``minimum_insureds`` are merged into ``other``; the whole view is withheld below it. No
+    insured or insurer is named (docs/statistics.md)."""
+    return dependency_accumulation(
+        uow, on=on, minimum=platform.settings.statistics_min_insureds, lang=lang
     ).to_dict()
 
 
