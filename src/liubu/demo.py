@@ -162,6 +162,26 @@ def load_demo_book(platform: Platform) -> int:
     return record.rows
 
 
+def queue_demo_simulation(platform: Platform) -> str | None:
+    """Queue a simulation of the demo insurer's own book (its policy in force and the imported
+    demo book; 100,000 years, a few seconds) unless one is there already, so the portfolio page
+    of a served demo shows the book's curves and what drives them; its actuary queues it.
+    Served demos only (``liubu demo --serve``): the run also stores the book's capital, which
+    moves the demo's technical premiums. Returns the run id, or None when one exists."""
+    from liubu import portfolio
+
+    actuary = _demo_principals(platform)["actuary"]
+    if portfolio.list_runs(platform.uow(actuary), limit=1):
+        return None
+    run = platform.queue_portfolio_run(
+        actuary,
+        source="store",
+        years=portfolio.DEFAULT_RUN_YEARS,
+        seed=portfolio.DEFAULT_RUN_SEED,
+    )
+    return run.id
+
+
 def load_reference_products(platform: Platform) -> int:
     """Store the reference catalogue (idempotent); returns how many versions changed."""
     loaded = products.load_products(platform.uow(SYSTEM), catalogue_sources())
@@ -382,7 +402,14 @@ def _demo_principals(platform: Platform) -> dict[str, accounts.Principal]:
     """The demo's own users (by login name) as principals, so the trail names who acted."""
     with platform.uow(SYSTEM) as uow:
         found = {}
-        for username in ("enterprise", "underwriter", "adjuster", "insurer-admin", "analyst"):
+        for username in (
+            "enterprise",
+            "underwriter",
+            "actuary",
+            "adjuster",
+            "insurer-admin",
+            "analyst",
+        ):
             user = uow.users.find_by_username(username)
             assert user is not None, "the demo users are created first"
             found[username] = accounts.load_principal(uow, user.id)

@@ -188,10 +188,10 @@ PINNED = {
         "contagion_parameters", "demo_book", "demo_catalogue", "demo_scenarios",
         "dependency_kinds", "get_run", "import_book", "insurer_book", "list_runs", "load_book",
         "load_catalogue", "load_chain", "load_scenarios", "match_dependency", "new_run",
-        "queue_run", "read_book_import", "record_summary", "refresh_book_capital",
-        "return_period_of", "run_book", "run_scenario", "scenario_named", "scheme_chain",
-        "scheme_graph", "simulate_contagion", "store_book_capital", "store_run_capital",
-        "stored_book_capital", "summary_of", "write_ord",
+        "own_book_scenario", "queue_run", "read_book_import", "record_summary",
+        "refresh_book_capital", "return_period_of", "run_book", "run_scenario", "scenario_named",
+        "scheme_chain", "scheme_graph", "simulate_contagion", "store_book_capital",
+        "store_run_capital", "stored_book_capital", "summary_of", "write_ord",
     ],
 }  # fmt: skip
 

@@ -205,6 +205,10 @@ def demo(
     elif scale != "demo":
         raise typer.BadParameter("--scale is demo or pilot")
     if serve_after:
+        from liubu.demo import queue_demo_simulation
+
+        if queue_demo_simulation(platform) is not None:
+            out.print("Queued a simulation of the demo insurer's book: see /portfolio.")
         _serve(cli, host=host, port=port)
 
 

@@ -142,6 +142,7 @@ from liubu.portfolio.scenario_files import (
     demo_scenarios,
     load_scenarios,
 )
+from liubu.portfolio.scenario_service import own_book_scenario
 from liubu.portfolio.vocabulary import (
     FAMILY_KINDS,
     cloud_providers,
@@ -234,6 +235,7 @@ __all__ = [
     "load_scenarios",
     "match_dependency",
     "new_run",
+    "own_book_scenario",
     "queue_run",
     "read_book_import",
     "record_summary",

@@ -37,10 +37,20 @@ REFRESH_SECONDS = 5
 
 @router.get("/portfolio", response_class=HTMLResponse)
 def portfolio_page(
-    request: Request, principal: WebPrincipal, platform: PlatformDep, run: str | None = None
+    request: Request,
+    principal: WebPrincipal,
+    platform: PlatformDep,
+    run: str | None = None,
+    scenario: str | None = None,
 ) -> Response:
     require_page(principal, "portfolio")
-    return _page(request, principal, platform, chosen=run[:64] if run else None)
+    return _page(
+        request,
+        principal,
+        platform,
+        chosen=run[:64] if run else None,
+        scenario=scenario[:100] if scenario else None,
+    )
 
 
 @router.post("/portfolio/runs", response_class=HTMLResponse)
@@ -201,6 +211,7 @@ def _page(
     platform: Platform,
     *,
     chosen: str | None = None,
+    scenario: str | None = None,
     form: dict[str, str] | None = None,
     problem: str | None = None,
     status_code: int = 200,
@@ -220,6 +231,13 @@ def _page(
     if shown is None or shown.summary is None:
         shown = next((r for r in runs if r.summary is not None), None)
     active = any(r.state in ACTIVE for r in runs)
+    scenarios = portfolio.demo_scenarios()
+    struck, scenario_problem = None, None
+    if scenario is not None:
+        try:
+            struck = _scenario_view(platform, principal, scenario, lang=lang)
+        except LiubuError as error:
+            scenario_problem = refusal(request, error)
     return render(
         request,
         "portfolio.html",
@@ -239,5 +257,26 @@ def _page(
         problem=problem,
         refresh=REFRESH_SECONDS if active and problem is None else None,
         max_years=MAX_RUN_YEARS,
+        scenarios=[(s.name, s.title(lang)) for s in scenarios],
+        scenario=scenario,
+        struck=struck,
+        scenario_problem=scenario_problem,
         max_upload_mib=MAX_PORTFOLIO_UPLOAD >> 20,
     )
+
+
+def _scenario_view(
+    platform: Platform, principal: Principal, name: str, *, lang: str
+) -> dict[str, Any]:
+    """A named scenario of the shipped library on the insurer's own book, now (deterministic:
+    one fixed event, priced by the simulation's own terms)."""
+    result = portfolio.own_book_scenario(
+        platform.uow(principal), principal.tenant_id, name, catalogue=portfolio.demo_catalogue()
+    )
+    names = _names(lang == "zh_CN")
+    return {
+        "result": result,
+        "title": result.scenario.title(lang),
+        "policies": result.by_policy[:BARS],
+        "industries": [(names["industry"].get(g.key, g.key), g) for g in result.by_industry[:BARS]],
+    }
