@@ -172,7 +172,8 @@ def main() -> None:
             )
     print(
         f"Dask: 1 worker {seconds[1]:.2f} s, 2 workers {seconds[2]:.2f} s "
-        f"(each including its own LocalCluster start) = {seconds[1] / seconds[2]:.2f}×"
+        f"(each including its own LocalCluster start) = {seconds[1] / seconds[2]:.2f}×; "
+        f"2 workers against this process (warm): {warm / seconds[2]:.2f}×"
     )
 
 

@@ -110,17 +110,17 @@ def _is_problem(response: Reply | Any, status: int) -> dict[str, Any]:
     return body
 
 
-def test_the_alias_bomb_is_refused_in_under_a_second_and_fifty_megabytes(server: str) -> None:
+def test_the_alias_bomb_is_refused_at_its_fifth_line_in_under_fifty_megabytes(server: str) -> None:
+    """Refused where the expansion first passes the node bound (line 5), so the 10**7 leaves are
+    never built: the traced peak says so, and no wall clock is asked (a loaded machine)."""
     client = Client(server)
     headers = _token(client, "insurer-a-actuary")
     bomb = alias_bomb()
     assert len(bomb) < 370
     # The server runs in this process: its parse is inside the traced allocations.
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         response = client.post("/api/risk/quantify", json_body={"model": bomb}, headers=headers)
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -129,7 +129,6 @@ def test_the_alias_bomb_is_refused_in_under_a_second_and_fifty_megabytes(server:
     # expanded sizes 11, 111, 1,111, 11,111, 111,111: line 5 is the first past 100,000 nodes
     assert body["location"] == "model.yaml:5"
     assert "column 4" in str(body["detail"])
-    assert elapsed < 1.0
     assert peak < 50 * 2**20
 
 

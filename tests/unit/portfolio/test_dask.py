@@ -118,3 +118,21 @@ def test_a_block_that_keeps_failing_fails_the_run(tmp_path: Path) -> None:
         _flaky_book(tmp_path, always=True)
     assert caught.value.code == PortfolioCode.BLOCK_FAILED
     assert "no partial result" in caught.value.message
+
+
+def test_the_clusters_workers_keep_the_c_librarys_memory_trimming_default() -> None:
+    """Dask's nanny would start each worker with MALLOC_TRIM_THRESHOLD_=65536, under which a
+    block's many short-lived arrays of several MB ran 1.5 times slower than in this process
+    (docs/benchmarks.md): the runner's LocalCluster workers start without it."""
+    import os
+
+    from liubu.portfolio.runner import _client
+
+    def environment() -> str | None:
+        return os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+    with _client(2, None) as client:
+        seen = client.run(environment)
+    assert len(seen) == 2
+    assert set(seen.values()) == {os.environ.get("MALLOC_TRIM_THRESHOLD_")}
+    assert "65536" not in seen.values()
