@@ -59,12 +59,16 @@ CSV_COLUMNS = (
 )
 
 
-def _read(text_or_path: str | FilePath, source_name: str) -> tuple[str, str]:
+def read_text(
+    text_or_path: str | FilePath, source_name: str, *, max_bytes: int = _MAX_BYTES
+) -> tuple[str, str]:
+    """A file's text and name (at most ``max_bytes``), or a text given as it is with the name
+    it is reported under; located errors (``portfolio.bad_file``)."""
     if isinstance(text_or_path, FilePath):
         try:
-            if text_or_path.stat().st_size > _MAX_BYTES:
+            if text_or_path.stat().st_size > max_bytes:
                 raise ValidationError(
-                    f"The file {text_or_path} is larger than {_MAX_BYTES} bytes.",
+                    f"The file {text_or_path} is larger than {max_bytes} bytes.",
                     code=PortfolioCode.BAD_FILE,
                     location=str(text_or_path),
                 )
@@ -75,6 +79,12 @@ def _read(text_or_path: str | FilePath, source_name: str) -> tuple[str, str]:
                 code=PortfolioCode.BAD_FILE,
                 location=str(text_or_path),
             ) from None
+    if len(text_or_path.encode("utf-8")) > max_bytes:
+        raise ValidationError(
+            f"The text {source_name} is larger than {max_bytes} bytes.",
+            code=PortfolioCode.BAD_FILE,
+            location=source_name,
+        )
     return text_or_path, source_name
 
 
@@ -109,7 +119,7 @@ def load_catalogue(
     """Read an event catalogue: ``dependencies`` (id, kind, provider, region, cpe) and
     ``families`` (name, kind, rate, target, share_hit, outage_hours, loss_share, coverage,
     basis)."""
-    text, name = _read(text_or_path, source_name)
+    text, name = read_text(text_or_path, source_name)
     src = parse_located_yaml(text, name)
     top = _mapping(src, src.data, (), ("dependencies", "families"))
     dependencies = []
@@ -189,7 +199,7 @@ def load_book(
     dependencies) or CSV (columns :data:`CSV_COLUMNS`; ``dependencies`` as
     ``id:tolerance_hours:revenue_share`` joined by ``;``). With ``catalogue``, every dependency a
     policy names must be declared there."""
-    text, name = _read(text_or_path, source_name)
+    text, name = read_text(text_or_path, source_name)
     book = _book_csv(text, name) if name.lower().endswith(".csv") else _book_yaml(text, name)
     if catalogue is not None:
         try:

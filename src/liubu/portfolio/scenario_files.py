@@ -22,7 +22,7 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from liubu.datafiles import packaged_text
-from liubu.errors import ValidationError
+from liubu.portfolio.loader import read_text
 from liubu.portfolio.reasons import PortfolioCode
 from liubu.portfolio.records import Basis, Catalogue
 from liubu.portfolio.scenario import SCENARIO_PARAMETERS, Scenario
@@ -47,31 +47,6 @@ _KEYS = (
 _CODES = (PortfolioCode.BAD_FIELD, PortfolioCode.UNKNOWN_FIELD, PortfolioCode.MISSING_FIELD)
 
 
-def _text(text_or_path: str | FilePath, source_name: str) -> tuple[str, str]:
-    if isinstance(text_or_path, FilePath):
-        try:
-            if text_or_path.stat().st_size > MAX_BYTES:
-                raise ValidationError(
-                    f"The file {text_or_path} is larger than {MAX_BYTES} bytes.",
-                    code=PortfolioCode.BAD_FILE,
-                    location=str(text_or_path),
-                )
-            return text_or_path.read_text(encoding="utf-8"), str(text_or_path)
-        except (OSError, UnicodeDecodeError) as error:
-            raise ValidationError(
-                f"The file {text_or_path} cannot be read: {error}.",
-                code=PortfolioCode.BAD_FILE,
-                location=str(text_or_path),
-            ) from None
-    if len(text_or_path.encode("utf-8")) > MAX_BYTES:
-        raise ValidationError(
-            f"The scenario text is larger than {MAX_BYTES} bytes.",
-            code=PortfolioCode.BAD_FILE,
-            location=source_name,
-        )
-    return text_or_path, source_name
-
-
 def load_scenarios(
     text_or_path: str | FilePath,
     *,
@@ -80,7 +55,7 @@ def load_scenarios(
 ) -> tuple[Scenario, ...]:
     """Read a scenario library (``scenarios:``, a list of named scenarios; names unique). With
     ``catalogue``, every target must be one of its dependencies."""
-    text, name = _text(text_or_path, source_name)
+    text, name = read_text(text_or_path, source_name, max_bytes=MAX_BYTES)
     src = parse_located_yaml(text, name)
     top = src.mapping(src.data, (), ("scenarios",), ("scenarios",), codes=_CODES, noun="field")
     rows = top["scenarios"]

@@ -24,6 +24,7 @@ from liubu.errors import NotFoundError, PermissionDeniedError
 from liubu.portfolio import BookImport
 from liubu.store import tables
 from liubu.store.monitoring import chunks, latest_scan_results
+from liubu.store.serving import CANCELLED, served_by
 
 
 def _scanned_software(result: Mapping[str, Any] | None) -> tuple[str, ...]:
@@ -47,7 +48,9 @@ def serving_providers(session: Session, enterprise_ids: Collection[str]) -> dict
             .where(t.c.enterprise_id.in_(chunk))
             .union(
                 select(s.c.enterprise_id, s.c.provider_id).where(
-                    s.c.enterprise_id.in_(chunk), s.c.provider_id.is_not(None)
+                    s.c.enterprise_id.in_(chunk),
+                    s.c.provider_id.is_not(None),
+                    s.c.status != CANCELLED,
                 )
             )
             .subquery()
@@ -119,12 +122,7 @@ class SqlDependencyRepository:
                 )
             )
         if kind is OrgKind.SECURITY_PROVIDER:
-            t, s = tables.service_tasks, tables.scheduled_services
-            return enterprise.in_(  # type: ignore[no-any-return]
-                select(t.c.enterprise_id)
-                .where(t.c.provider_id == me)
-                .union(select(s.c.enterprise_id).where(s.c.provider_id == me))
-            )
+            return enterprise.in_(served_by(me))  # type: ignore[no-any-return]
         return false()
 
     def tenant_of(self, enterprise_id: str) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from liubu.store import tables
 
-_CANCELLED = "cancelled"  # liubu.monitoring.TaskState.CANCELLED; the store reads its strings
+CANCELLED = "cancelled"  # liubu.monitoring.TaskState.CANCELLED; the store reads its strings
 
 
 def served_by(provider_id: str) -> Any:
@@ -21,7 +21,7 @@ def served_by(provider_id: str) -> Any:
         .where(treatment.c.provider_id == provider_id)
         .union(
             select(scheduled.c.enterprise_id).where(
-                scheduled.c.provider_id == provider_id, scheduled.c.status != _CANCELLED
+                scheduled.c.provider_id == provider_id, scheduled.c.status != CANCELLED
             )
         )
     )
