@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 
 from liubu.bootstrap import Platform, bootstrap
 from liubu.config import Settings, load_settings
+from liubu.store import migrate
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get(
@@ -87,17 +89,60 @@ def test_settings(database_url: str, data_dir: Path, **overrides: object) -> Set
 test_settings.__test__ = False  # type: ignore[attr-defined]
 
 
+@pytest.fixture(scope="session")
+def _sqlite_schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database migrated to head once per session (and xdist worker): each test's
+    platform starts from a copy of it instead of running every migration again (seconds each)."""
+    path = tmp_path_factory.mktemp("schema") / "liubu.db"
+    migrate.upgrade(f"sqlite:///{path.as_posix()}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema(postgres_admin: sa.Engine | None) -> Iterator[str]:
+    """A PostgreSQL database migrated to head once per session, the template of each test's."""
+    assert postgres_admin is not None
+    name, url = _fresh_postgres_database(postgres_admin)
+    migrate.upgrade(url)
+    yield name
+    _drop_postgres_database(postgres_admin, name)
+
+
+def _migrated(request: pytest.FixtureRequest, database_url: str) -> None:
+    """Fill the test's empty database (same name, same file) with the migrated schema of the
+    session's template; ``bootstrap(upgrade_schema=True)`` then finds it at head. The migrations
+    themselves are tested from an empty database in tests/integration/test_migrations.py."""
+    url = sa.engine.make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        template: Path = request.getfixturevalue("_sqlite_schema")
+        target = Path(str(url.database))
+        for suffix in ("", "-wal", "-shm"):
+            source = template.with_name(template.name + suffix)
+            if source.exists():
+                shutil.copyfile(source, target.with_name(target.name + suffix))
+        return
+    name: str = request.getfixturevalue("_postgres_schema")
+    admin: sa.Engine = request.getfixturevalue("postgres_admin")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{url.database}" TEMPLATE "{name}"'))
+
+
 @pytest.fixture
-def platform(database_url: str, tmp_path: Path) -> Iterator[Platform]:
+def platform(
+    request: pytest.FixtureRequest, database_url: str, tmp_path: Path
+) -> Iterator[Platform]:
     """The platform on a migrated, empty database."""
+    _migrated(request, database_url)
     built = bootstrap(test_settings(database_url, tmp_path), upgrade_schema=True)
     yield built
     built.dispose()
 
 
 @pytest.fixture
-def sqlite_platform(tmp_path: Path) -> Iterator[Platform]:
+def sqlite_platform(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Platform]:
     url = f"sqlite:///{(tmp_path / 'liubu.db').as_posix()}"
+    _migrated(request, url)
     built = bootstrap(test_settings(url, tmp_path), upgrade_schema=True)
     yield built
     built.dispose()
